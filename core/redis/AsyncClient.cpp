@@ -1,0 +1,78 @@
+#include "AsyncClient.h"
+
+#include <QMetaObject>
+
+namespace kiq::redis {
+
+AsyncClient::AsyncClient(ConnectionOptions options, QObject* parent)
+    : QObject(parent), m_options(std::move(options)), m_client(std::make_unique<Client>(m_options))
+{
+    m_thread = std::thread([this] { loop(); });
+}
+
+AsyncClient::~AsyncClient()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        m_queue.clear();
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void AsyncClient::command(Command cmd, QObject* context, std::function<void(Result<Reply>)> done)
+{
+    run<Reply>([cmd = std::move(cmd)](Client& c) { return c.command(cmd); }, context, std::move(done));
+}
+
+void AsyncClient::pipeline(std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done)
+{
+    run<std::vector<Reply>>([cmds = std::move(cmds)](Client& c) { return c.pipeline(cmds); }, context, std::move(done));
+}
+
+std::size_t AsyncClient::pending() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_queue.size();
+}
+
+void AsyncClient::cancelPending()
+{
+    std::lock_guard lock(m_mutex);
+    m_queue.clear();
+}
+
+void AsyncClient::enqueue(Item item)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(item));
+    }
+    m_wake.notify_one();
+}
+
+void AsyncClient::deliver(const QPointer<QObject>& context, std::function<void()> fn)
+{
+    QObject* target = context.data();
+    if (!target) return;
+    // Queued to the context's thread; Qt drops the call if the context is deleted before it runs.
+    QMetaObject::invokeMethod(target, std::move(fn), Qt::QueuedConnection);
+}
+
+void AsyncClient::loop()
+{
+    for (;;) {
+        Item item;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_stopping) return;
+            item = std::move(m_queue.front());
+            m_queue.pop_front();
+        }
+        item(*m_client);
+    }
+}
+
+} // namespace kiq::redis

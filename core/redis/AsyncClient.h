@@ -1,0 +1,87 @@
+#pragma once
+// The GUI's face of the client: the same blocking Client, run on a worker thread of its own, with
+// results delivered on the caller's thread through the Qt event loop. Nothing here blocks the caller.
+//
+// run() is the general form: any function of Client& (a data-model read of several dependent round
+// trips, say) runs off-thread, and its result or Error comes back to `context`'s thread. If `context`
+// is destroyed first, the result is dropped, so a closed view never receives a late callback.
+// Work runs in submission order, one item at a time.
+
+#include "Client.h"
+#include "Errors.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+namespace kiq::redis {
+
+// What a failed async call reports: kind + readable message, copyable across threads.
+struct ErrorInfo {
+    ErrorKind kind = ErrorKind::OtherReply;
+    std::string message;
+};
+
+template <typename T> struct Result {
+    std::optional<T> value;
+    std::optional<ErrorInfo> error;
+    bool ok() const { return !error.has_value(); }
+};
+
+class AsyncClient : public QObject {
+    Q_OBJECT
+public:
+    // Throws UsageError for an impossible configuration; connects lazily, on the worker thread.
+    explicit AsyncClient(ConnectionOptions options, QObject* parent = nullptr);
+    ~AsyncClient() override; // finishes the running item, drops the rest, joins the thread
+
+    const ConnectionOptions& options() const { return m_options; }
+
+    template <typename T>
+    void run(std::function<T(Client&)> work, QObject* context, std::function<void(Result<T>)> done)
+    {
+        enqueue([work = std::move(work), ctx = QPointer<QObject>(context), done = std::move(done)](Client& c) {
+            auto result = std::make_shared<Result<T>>();
+            try {
+                result->value.emplace(work(c));
+            } catch (const Error& e) {
+                result->error = ErrorInfo{e.kind(), e.what()};
+            } catch (const std::exception& e) {
+                result->error = ErrorInfo{ErrorKind::OtherReply, e.what()};
+            }
+            deliver(ctx, [done, result] { done(std::move(*result)); });
+        });
+    }
+
+    void command(Command cmd, QObject* context, std::function<void(Result<Reply>)> done);
+    void pipeline(std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done);
+
+    // Items waiting (not the running one); for tests and a busy indicator.
+    std::size_t pending() const;
+    // Drops every item not yet started. Their callbacks never run.
+    void cancelPending();
+
+private:
+    using Item = std::function<void(Client&)>;
+    void enqueue(Item item);
+    void loop();
+    static void deliver(const QPointer<QObject>& context, std::function<void()> fn);
+
+    ConnectionOptions m_options;
+    std::unique_ptr<Client> m_client; // used only on m_thread after construction
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Item> m_queue;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+} // namespace kiq::redis

@@ -1,0 +1,83 @@
+#pragma once
+// The blocking client for worker threads and the CLI. Knows the topology: standalone, Sentinel
+// (resolves the primary and follows failovers) and Cluster (slot map, MOVED/ASK, fan-out).
+// Applies the namespace prefix to every key (Command::key) in one place: here.
+//
+// Reconnection: a transport failure marks the node's connection broken and throws; the next call
+// reconnects with backoff (ConnectionOptions::reconnectAttempts). A command is never re-sent after it
+// may have reached the server, so nothing runs twice behind the caller's back.
+//
+// Not thread-safe: give each thread its own Client (they are cheap).
+
+#include "Command.h"
+#include "ConnectionOptions.h"
+#include "Reply.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kiq::redis {
+
+class Connection;
+class SlotMap;
+
+struct NodeReply {
+    Endpoint node;
+    bool isPrimary = true;
+    Reply reply; // an Error reply if the node failed (transport errors are turned into Error replies)
+};
+
+class Client {
+public:
+    explicit Client(ConnectionOptions options);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    const ConnectionOptions& options() const { return m_options; }
+    const std::string& keyPrefix() const { return m_options.keyPrefix; }
+
+    // Connects now (instead of on first use), so errors surface early. Throws Error.
+    void connect();
+
+    Reply command(const Command& cmd);
+    // Replies in the order of `cmds`. On Cluster the commands are grouped per node, each group is one
+    // pipelined round trip, and MOVED/ASK replies are followed per command.
+    std::vector<Reply> pipeline(const std::vector<Command>& cmds);
+    // MULTI/EXEC around `cmds`; returns EXEC's replies. On Cluster all keys must share one slot.
+    std::vector<Reply> transaction(const std::vector<Command>& cmds);
+    // A blocking command (BRPOP, BLMOVE, ...) whose server-side timeout is `blockFor`.
+    Reply blockingCommand(const Command& cmd, std::chrono::milliseconds blockFor);
+
+    // Fan-out for INFO, ACL, SCAN and friends. Standalone and Sentinel: the one primary (and, for
+    // allNodes, its replicas as reported by INFO replication).
+    std::vector<NodeReply> onAllPrimaries(const Command& cmd);
+    std::vector<NodeReply> onAllNodes(const Command& cmd);
+
+    // The node a key lives on (Cluster) or the primary; for display and tests.
+    Endpoint nodeForKey(std::string_view key);
+    // Every primary currently known (one for standalone/Sentinel).
+    std::vector<Endpoint> primaries();
+    // Re-reads the Cluster slot map or re-asks the sentinels.
+    void refreshTopology();
+
+private:
+    Connection& connectionTo(const Endpoint& endpoint);
+    Connection& primaryConnection();
+    Endpoint resolvePrimary();
+    std::vector<Reply> pipelineOnNode(const Endpoint& node, const std::vector<Command>& cmds);
+    std::vector<Reply> clusterPipeline(const std::vector<Command>& cmds);
+    std::vector<Endpoint> replicasOf(const Endpoint& primary);
+    void dropConnection(const Endpoint& endpoint);
+
+    ConnectionOptions m_options;
+    std::map<std::string, std::unique_ptr<Connection>> m_connections; // by Endpoint::toString()
+    std::unique_ptr<SlotMap> m_slots;
+    Endpoint m_primary;
+    bool m_primaryKnown = false;
+};
+
+} // namespace kiq::redis

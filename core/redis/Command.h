@@ -1,0 +1,53 @@
+#pragma once
+// A command under construction. Arguments added with key() are Redis keys: the client applies the
+// connection's namespace prefix to them and routes Cluster commands by them, so neither concern is
+// spread through the code that builds commands.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiq::redis {
+
+class Command {
+public:
+    Command() = default;
+    explicit Command(std::string_view name) { m_args.emplace_back(name); }
+    // Convenience for commands without keys that need no namespacing: Command::raw({"PING"}).
+    static Command raw(std::vector<std::string> args);
+
+    Command& arg(std::string_view value);
+    Command& arg(long long value);
+    Command& arg(int value) { return arg(static_cast<long long>(value)); }
+    Command& arg(double value); // shortest round-trip form, always with a decimal point or exponent
+    Command& key(std::string_view key);
+    template <typename Range> Command& args(const Range& values) {
+        for (const auto& v : values) arg(std::string_view(v));
+        return *this;
+    }
+    template <typename Range> Command& keys(const Range& values) {
+        for (const auto& v : values) key(std::string_view(v));
+        return *this;
+    }
+
+    const std::vector<std::string>& argv() const { return m_args; }
+    const std::vector<std::size_t>& keyPositions() const { return m_keyPositions; }
+    const std::string& name() const { return m_args.front(); }
+    bool empty() const { return m_args.empty(); }
+
+    // A copy with `prefix` in front of every key (the namespace). Empty prefix returns *this.
+    Command withKeyPrefix(const std::string& prefix) const;
+    // The first key, or empty when the command has none (used for Cluster routing).
+    std::string_view firstKey() const;
+
+    // RESP bytes, formatted by hiredis' redisFormatCommandArgv.
+    std::string toResp() const;
+    std::string debugString() const; // for logs: the name and argument count, never argument values
+
+private:
+    std::vector<std::string> m_args;
+    std::vector<std::size_t> m_keyPositions;
+};
+
+} // namespace kiq::redis

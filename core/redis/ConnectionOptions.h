@@ -1,0 +1,67 @@
+#pragma once
+// Everything needed to reach one deployment. Aggregates with defaults, in the style of
+// redis-plus-plus' ConnectionOptions. Secrets live here only in memory; profiles on disk never hold
+// the password (see the app's credential handling).
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace kiq::redis {
+
+struct Endpoint {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+
+    std::string toString() const; // "host:port", IPv6 literals bracketed
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+struct TlsOptions {
+    bool enabled = false;
+    std::string caFile;   // PEM bundle; when both caFile and caDir are empty the system store is used
+    std::string caDir;    // hashed directory (c_rehash layout)
+    std::string certFile; // client certificate for mTLS
+    std::string keyFile;  // its private key
+    std::string sni;      // server name to send; defaults to the host when it is a DNS name
+    bool verifyPeer = true;     // certificate chain must verify
+    bool verifyHostname = true; // certificate must match the host (or sni); off is reported as a warning
+};
+
+enum class Topology { Standalone, Sentinel, Cluster };
+
+struct ConnectionOptions {
+    Topology topology = Topology::Standalone;
+    Endpoint endpoint;              // standalone server
+    std::vector<Endpoint> seeds;    // Cluster seed nodes, or the sentinels for Sentinel
+    std::string sentinelMaster;     // master name for Sentinel
+    std::string sentinelUser;       // ACL user for the sentinels (empty: none)
+    std::string sentinelPassword;
+
+    std::string user;     // ACL username; empty means the default user
+    std::string password; // empty means no AUTH
+    int db = 0;           // SELECT after connecting (not allowed on Cluster)
+    TlsOptions tls;
+
+    std::chrono::milliseconds connectTimeout{3000};
+    std::chrono::milliseconds commandTimeout{5000};
+    std::string clientName = "kiqdesk"; // CLIENT SETNAME; empty skips it
+
+    std::string keyPrefix; // redis-namespace style, e.g. "myapp:" (the trailing colon is part of it)
+
+    // Reconnect with backoff: attempts made before a command gives up on an unreachable server.
+    int reconnectAttempts = 3;
+    std::chrono::milliseconds reconnectBaseDelay{100};
+
+    // Human-readable list of risky choices (verification off, password without TLS on a non-loopback
+    // host, ...), for the UI and CLI to show.
+    std::vector<std::string> warnings() const;
+    // A display string without secrets, e.g. "rediss://ops@redis.example:6380/2".
+    std::string describe() const;
+};
+
+// Parses redis://[[user]:password@]host[:port][/db] and rediss://… (TLS), as redis-cli's -u does.
+// Userinfo and path are percent-decoded. Throws UsageError with a precise message on bad input.
+ConnectionOptions parseRedisUrl(std::string_view url);
+
+} // namespace kiq::redis

@@ -1,0 +1,12 @@
+#pragma once
+// Redis Cluster key slot: CRC16 (XMODEM) of the key, or of its {hash tag}, modulo 16384.
+
+#include <cstdint>
+#include <string_view>
+
+namespace kiq::redis {
+
+std::uint16_t crc16(std::string_view data);
+int keySlot(std::string_view key);
+
+} // namespace kiq::redis

@@ -1,0 +1,32 @@
+#pragma once
+// Bytes in, replies out: a thin owner of hiredis' reader. No sockets here, so it can be tested and
+// fuzzed with split byte fragments.
+
+#include "Reply.h"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+struct redisReader;
+
+namespace kiq::redis {
+
+class RespParser {
+public:
+    RespParser();
+    ~RespParser();
+    RespParser(const RespParser&) = delete;
+    RespParser& operator=(const RespParser&) = delete;
+
+    void feed(const char* data, std::size_t size);
+    // The next complete reply, or nullopt if more bytes are needed. Throws ProtocolError on bad input
+    // (the parser is then unusable; the connection must be dropped).
+    std::optional<Reply> next();
+
+private:
+    struct ReaderDeleter { void operator()(redisReader* r) const; };
+    std::unique_ptr<redisReader, ReaderDeleter> m_reader;
+};
+
+} // namespace kiq::redis

@@ -1,0 +1,187 @@
+#include "TlsTransport.h"
+
+#include "Errors.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+
+namespace kiq::redis {
+
+namespace {
+bool isIpLiteral(const std::string& host)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+std::string opensslErrors()
+{
+    std::string out;
+    while (unsigned long e = ERR_get_error()) {
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof buf);
+        if (!out.empty()) out += "; ";
+        out += buf;
+    }
+    return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+// Explains a failed certificate verification, naming what the operator should check.
+std::string explainVerifyResult(long result, const std::string& host)
+{
+    const std::string detail = X509_verify_cert_error_string(result);
+    switch (result) {
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return "the server's certificate is not signed by a trusted CA (" + detail + "); check the CA file";
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return "the server's certificate does not match '" + host + "' (" + detail + ")";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return "the server's certificate has expired (" + detail + ")";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return "the server's certificate is not valid yet (" + detail + "); check the clocks";
+    default:
+        return "the server's certificate was rejected: " + detail;
+    }
+}
+
+struct ErrorReason {
+    int lib = 0;
+    int reason = 0;
+};
+
+ErrorReason peekReason()
+{
+    unsigned long e = ERR_peek_last_error();
+    return {ERR_GET_LIB(e), ERR_GET_REASON(e)};
+}
+} // namespace
+
+TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, Deadline deadline)
+    : m_socket(endpoint, deadline), m_clientCertGiven(!options.certFile.empty())
+{
+    ERR_clear_error();
+    m_ctx.reset(SSL_CTX_new(TLS_client_method()));
+    if (!m_ctx) throw TlsError(ErrorKind::Tls, "cannot create TLS context: " + opensslErrors());
+    SSL_CTX_set_min_proto_version(m_ctx.get(), TLS1_2_VERSION);
+
+    if (!options.caFile.empty() || !options.caDir.empty()) {
+        if (SSL_CTX_load_verify_locations(m_ctx.get(), options.caFile.empty() ? nullptr : options.caFile.c_str(),
+                                          options.caDir.empty() ? nullptr : options.caDir.c_str()) != 1)
+            throw TlsError(ErrorKind::Tls, "cannot load CA certificates from '" +
+                               (options.caFile.empty() ? options.caDir : options.caFile) + "': " + opensslErrors());
+    } else if (SSL_CTX_set_default_verify_paths(m_ctx.get()) != 1) {
+        throw TlsError(ErrorKind::Tls, "cannot load the system CA store: " + opensslErrors());
+    }
+    if (!options.certFile.empty()) {
+        if (SSL_CTX_use_certificate_chain_file(m_ctx.get(), options.certFile.c_str()) != 1)
+            throw TlsError(ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
+        const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
+        if (SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
+            throw TlsError(ErrorKind::Tls, "cannot load client key '" + key + "': " + opensslErrors());
+        if (SSL_CTX_check_private_key(m_ctx.get()) != 1)
+            throw TlsError(ErrorKind::Tls, "the client key does not match the client certificate");
+    }
+    SSL_CTX_set_verify(m_ctx.get(), options.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+
+    m_ssl.reset(SSL_new(m_ctx.get()));
+    if (!m_ssl) throw TlsError(ErrorKind::Tls, "cannot create TLS session: " + opensslErrors());
+    SSL_set_fd(m_ssl.get(), m_socket.fd());
+
+    const std::string& name = options.sni.empty() ? endpoint.host : options.sni;
+    if (!isIpLiteral(name)) SSL_set_tlsext_host_name(m_ssl.get(), name.c_str()); // SNI is for DNS names only
+    if (options.verifyPeer && options.verifyHostname) {
+        SSL_set_hostflags(m_ssl.get(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (SSL_set1_host(m_ssl.get(), name.c_str()) != 1)
+            throw TlsError(ErrorKind::Tls, "cannot set the TLS verification name '" + name + "'");
+    }
+
+    for (;;) {
+        int ret = SSL_connect(m_ssl.get());
+        if (ret == 1) break;
+        const long verify = SSL_get_verify_result(m_ssl.get());
+        if (SSL_get_error(m_ssl.get(), ret) == SSL_ERROR_SSL && verify != X509_V_OK)
+            throw TlsError(ErrorKind::Tls, "TLS handshake with " + endpoint.toString() + " failed: " + explainVerifyResult(verify, name));
+        handleSslResult(ret, deadline, "in the TLS handshake with");
+    }
+}
+
+TlsTransport::~TlsTransport() = default;
+
+void TlsTransport::CtxDeleter::operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+void TlsTransport::SslDeleter::operator()(SSL* s) const { SSL_free(s); }
+
+void TlsTransport::handleSslResult(int ret, Deadline deadline, const char* what)
+{
+    const int err = SSL_get_error(m_ssl.get(), ret);
+    switch (err) {
+    case SSL_ERROR_WANT_READ:
+        m_socket.waitReadable(deadline, what);
+        return;
+    case SSL_ERROR_WANT_WRITE:
+        m_socket.waitWritable(deadline, what);
+        return;
+    case SSL_ERROR_ZERO_RETURN:
+        throw IoError(ErrorKind::ConnectionLost, "TLS connection closed by server " + peerDescription());
+    case SSL_ERROR_SYSCALL: {
+        const int saved = errno;
+        ERR_clear_error();
+        std::string why = saved ? std::strerror(saved) : "unexpected end of stream";
+        if (!m_clientCertGiven)
+            why += " (if the server requires client certificates, configure a certificate and key)";
+        throw IoError(ErrorKind::ConnectionLost, "TLS connection to " + peerDescription() + " lost: " + why);
+    }
+    default: {
+        const ErrorReason r = peekReason();
+        const std::string detail = opensslErrors();
+        // TLS 1.3 sends the server's demand for a client certificate after the handshake, so it
+        // surfaces on the first read; TLS 1.2 fails inside the handshake with a generic alert.
+        if (r.lib == ERR_LIB_SSL && r.reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+            throw TlsError(ErrorKind::ClientCertRequired, "the server " + peerDescription() + " requires a client certificate (mTLS); configure a certificate and key");
+        if (!m_clientCertGiven && r.lib == ERR_LIB_SSL && r.reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE)
+            throw TlsError(ErrorKind::ClientCertRequired, "the server " + peerDescription() + " refused the handshake; it probably requires a client certificate (" + detail + ")");
+        if (r.lib == ERR_LIB_SSL && r.reason == SSL_R_WRONG_VERSION_NUMBER)
+            throw TlsError(ErrorKind::Tls, "the server " + peerDescription() + " does not speak TLS on this port (" + detail + ")");
+        throw TlsError(ErrorKind::Tls, std::string("TLS error ") + what + " " + peerDescription() + ": " + detail);
+    }
+    }
+}
+
+std::size_t TlsTransport::readSome(char* buffer, std::size_t size, Deadline deadline)
+{
+    for (;;) {
+        ERR_clear_error();
+        std::size_t got = 0;
+        int ret = SSL_read_ex(m_ssl.get(), buffer, size, &got);
+        if (ret == 1) return got;
+        handleSslResult(ret, deadline, "waiting for a reply from");
+    }
+}
+
+void TlsTransport::writeAll(const char* data, std::size_t size, Deadline deadline)
+{
+    while (size > 0) {
+        ERR_clear_error();
+        std::size_t written = 0;
+        int ret = SSL_write_ex(m_ssl.get(), data, size, &written);
+        if (ret == 1) {
+            data += written;
+            size -= written;
+            continue;
+        }
+        handleSslResult(ret, deadline, "sending to");
+    }
+}
+
+bool TlsTransport::hasBufferedData() const { return SSL_pending(m_ssl.get()) > 0; }
+
+} // namespace kiq::redis

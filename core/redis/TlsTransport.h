@@ -1,0 +1,41 @@
+#pragma once
+// TLS transport on OpenSSL 3 over a non-blocking socket. Verification is on by default: the chain
+// against the CA file/dir or the system store, and the host (or SNI name) against the certificate.
+// Failures are explained in plain words (unknown CA, hostname mismatch, expired, client certificate
+// required) because "handshake failed" tells an operator nothing.
+
+#include "Socket.h"
+#include "Transport.h"
+
+#include <memory>
+
+typedef struct ssl_st SSL;
+typedef struct ssl_ctx_st SSL_CTX;
+
+namespace kiq::redis {
+
+class TlsTransport final : public Transport {
+public:
+    TlsTransport(const Endpoint& endpoint, const TlsOptions& options, Deadline deadline);
+    ~TlsTransport() override;
+
+    std::size_t readSome(char* buffer, std::size_t size, Deadline deadline) override;
+    void writeAll(const char* data, std::size_t size, Deadline deadline) override;
+    bool hasBufferedData() const override;
+    bool peerClosed() const override { return m_socket.idleReadable(); }
+    std::string peerDescription() const override { return m_socket.endpoint().toString(); }
+
+private:
+    // Waits as OpenSSL asks after `ret` from an SSL_* call; throws a classified error otherwise.
+    void handleSslResult(int ret, Deadline deadline, const char* what);
+
+    struct CtxDeleter { void operator()(SSL_CTX* c) const; };
+    struct SslDeleter { void operator()(SSL* s) const; };
+
+    Socket m_socket;
+    bool m_clientCertGiven;
+    std::unique_ptr<SSL_CTX, CtxDeleter> m_ctx;
+    std::unique_ptr<SSL, SslDeleter> m_ssl;
+};
+
+} // namespace kiq::redis
