@@ -143,6 +143,12 @@ Connection& Client::primaryConnection()
     // ask again with backoff until a node that says it is the master answers.
     for (int attempt = 0;; ++attempt) {
         try {
+            // A connection the primary closed (Sentinel sends CLIENT KILL when it demotes a node)
+            // means the primary may have moved: ask the sentinels again rather than reconnecting.
+            if (auto it = m_connections.find(m_primary.toString()); m_primaryKnown && it != m_connections.end() && it->second->unusable()) {
+                m_connections.erase(it);
+                m_primaryKnown = false;
+            }
             if (!m_primaryKnown) {
                 m_primary = resolvePrimary();
                 m_primaryKnown = true;

@@ -1,8 +1,9 @@
 #include "Command.h"
 
+#include "util/FloatFormat.h"
+
 #include <hiredis.h>
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -29,12 +30,9 @@ Command& Command::arg(long long value)
 
 Command& Command::arg(double value)
 {
+    // Redis spells infinite scores "+inf"/"-inf", not Ruby's "Infinity".
     if (std::isinf(value)) return arg(std::string_view(value > 0 ? "+inf" : "-inf"));
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    std::string s(buf, end);
-    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-    m_args.push_back(std::move(s));
+    m_args.push_back(util::formatFloat(value));
     return *this;
 }
 

@@ -1,0 +1,93 @@
+// The GUI face: results arrive on the caller's thread through the event loop, the caller never
+// blocks, and a destroyed context never gets a late callback.
+#include "harness/RedisServer.h"
+#include "harness/SilentServer.h"
+#include "redis/AsyncClient.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+
+using namespace kiq::redis;
+using kiq::test::RedisServer;
+
+class TestAsyncClient : public QObject {
+    Q_OBJECT
+    std::unique_ptr<RedisServer> m_server;
+
+    ConnectionOptions options(int port)
+    {
+        ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", port};
+        return o;
+    }
+
+private slots:
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+
+    void resultsOnCallerThread()
+    {
+        AsyncClient async(options(m_server->port()));
+        QThread* callbackThread = nullptr;
+        std::optional<Result<std::vector<Reply>>> got;
+        std::vector<Command> cmds{Command("SET").key("a").arg(1), Command("INCR").key("a")};
+        async.pipeline(cmds, this, [&](Result<std::vector<Reply>> r) {
+            callbackThread = QThread::currentThread();
+            got = std::move(r);
+        });
+        QTRY_VERIFY(got.has_value());
+        QVERIFY(got->ok());
+        QCOMPARE(got->value->at(1).asInteger(), 2LL);
+        QCOMPARE(callbackThread, QThread::currentThread());
+    }
+
+    void runComposesRoundTrips()
+    {
+        AsyncClient async(options(m_server->port()));
+        std::optional<Result<long long>> got;
+        async.run<long long>([](Client& c) {
+            c.command(Command("DEL").key("l"));
+            c.command(Command("RPUSH").key("l").arg(1).arg(2).arg(3));
+            return c.command(Command("LLEN").key("l")).asInteger();
+        }, this, [&](Result<long long> r) { got = r; });
+        QTRY_VERIFY(got.has_value());
+        QCOMPARE(*got->value, 3LL);
+    }
+
+    void errorsAreDelivered()
+    {
+        kiq::test::SilentServer silent;
+        ConnectionOptions o = options(silent.port());
+        o.commandTimeout = std::chrono::milliseconds(200);
+        o.reconnectAttempts = 1;
+        AsyncClient async(o);
+        std::optional<Result<Reply>> got;
+        QElapsedTimer t;
+        t.start();
+        async.command(Command("PING"), this, [&](Result<Reply> r) { got = r; });
+        QVERIFY2(t.elapsed() < 50, "issuing a command must not block the caller");
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 5000);
+        QVERIFY(!got->ok());
+        QCOMPARE(got->error->kind, ErrorKind::Timeout);
+    }
+
+    void destroyedContextGetsNoCallback()
+    {
+        AsyncClient async(options(m_server->port()));
+        bool called = false;
+        auto* context = new QObject;
+        async.run<int>([](Client& c) {
+            QThread::msleep(100);
+            c.command(Command("PING"));
+            return 1;
+        }, context, [&](Result<int>) { called = true; });
+        delete context;
+        bool second = false;
+        async.command(Command("PING"), this, [&](Result<Reply>) { second = true; });
+        QTRY_VERIFY(second);
+        QVERIFY(!called);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAsyncClient)
+#include "tst_async_client.moc"

@@ -1,0 +1,116 @@
+// Redis Cluster with three primaries: routing by slot, hash tags, MOVED after a slot moves, ASK
+// during a migration, fan-out to every primary.
+#include "harness/ClusterGroup.h"
+#include "redis/Client.h"
+#include "redis/Errors.h"
+#include "redis/KeySlot.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace kiq::redis;
+using kiq::test::ClusterGroup;
+
+class TestClientCluster : public QObject {
+    Q_OBJECT
+    std::unique_ptr<ClusterGroup> m_cluster;
+
+    ConnectionOptions options()
+    {
+        ConnectionOptions o;
+        o.topology = Topology::Cluster;
+        o.seeds = {{"127.0.0.1", m_cluster->seedPort()}};
+        o.commandTimeout = std::chrono::milliseconds(3000);
+        return o;
+    }
+
+private slots:
+    void initTestCase() { m_cluster = std::make_unique<ClusterGroup>(); }
+
+    void keysOnAllThreePrimaries()
+    {
+        Client c(options());
+        QCOMPARE(c.primaries().size(), std::size_t(3));
+        std::vector<Command> cmds;
+        for (int i = 0; i < 300; ++i) cmds.push_back(Command("SET").key("key:" + std::to_string(i)).arg(i));
+        auto replies = c.pipeline(cmds);
+        QCOMPARE(replies.size(), std::size_t(300));
+        for (const auto& r : replies) QVERIFY2(r.isOk(), r.debugString().c_str());
+        QSet<int> nodesUsed;
+        for (int n = 0; n < 3; ++n) {
+            const int count = m_cluster->node(n).cli({"DBSIZE"}).toInt();
+            if (count > 0) nodesUsed.insert(n);
+        }
+        QCOMPARE(nodesUsed.size(), 3);
+        // Reads come back in order, from whichever node holds each key.
+        std::vector<Command> gets;
+        for (int i = 0; i < 300; ++i) gets.push_back(Command("GET").key("key:" + std::to_string(i)));
+        auto values = c.pipeline(gets);
+        for (int i = 0; i < 300; ++i) QCOMPARE(QString::fromStdString(values[std::size_t(i)].asString()), QString::number(i));
+        // Our slot computation agrees with the server's.
+        QCOMPARE(keySlot("key:42"), m_cluster->keySlot("key:42"));
+    }
+
+    void hashTagsKeepMultiKeyCommandsTogether()
+    {
+        Client c(options());
+        auto replies = c.transaction({Command("SET").key("{job}:a").arg(1), Command("SET").key("{job}:b").arg(2)});
+        QCOMPARE(replies.size(), std::size_t(2));
+        Reply cross = c.command(Command("MSET").key("alpha").arg(1).key("beta").arg(2));
+        if (keySlot("alpha") != keySlot("beta")) {
+            QVERIFY(cross.isError());
+            QCOMPARE(classifyReplyError(cross.str), ErrorKind::CrossSlot);
+        }
+    }
+
+    void followsMoved()
+    {
+        Client c(options());
+        const std::string key = "moving-key";
+        const int slot = keySlot(key);
+        QVERIFY(c.command(Command("SET").key(key).arg(std::string_view("v1"))).isOk()); // slot map cached
+        const int from = m_cluster->ownerIndex(slot);
+        const int to = (from + 1) % 3;
+        m_cluster->migrateSlot(slot, from, to, {QString::fromStdString(key)});
+        m_cluster->finishMigration(slot, to);
+        // The cached map still points at the old owner: it answers MOVED and the client follows.
+        QCOMPARE(QString::fromStdString(c.command(Command("GET").key(key)).asString()), QString("v1"));
+        QCOMPARE(c.nodeForKey(key).port, m_cluster->node(to).port());
+    }
+
+    void followsAsk()
+    {
+        Client c(options());
+        const std::string key = "asked-key";
+        const int slot = keySlot(key);
+        QVERIFY(c.command(Command("SET").key(key).arg(std::string_view("v2"))).isOk());
+        const int from = m_cluster->ownerIndex(slot);
+        const int to = (from + 1) % 3;
+        m_cluster->migrateSlot(slot, from, to, {QString::fromStdString(key)});
+        // Mid-migration the key lives on the target; the source answers ASK.
+        QCOMPARE(m_cluster->node(from).cli({"GET", QString::fromStdString(key)}).left(3), QString("ASK"));
+        QCOMPARE(QString::fromStdString(c.command(Command("GET").key(key)).asString()), QString("v2"));
+        QCOMPARE(c.nodeForKey(key).port, m_cluster->node(from).port()); // ASK does not change the map
+        m_cluster->finishMigration(slot, to);
+    }
+
+    void fanOut()
+    {
+        Client c(options());
+        auto replies = c.onAllPrimaries(Command("PING"));
+        QCOMPARE(replies.size(), std::size_t(3));
+        for (const auto& r : replies) QCOMPARE(QString::fromStdString(r.reply.str), QString("PONG"));
+        auto all = c.onAllNodes(Command("INFO").arg(std::string_view("server")));
+        QCOMPARE(all.size(), std::size_t(3)); // no replicas in this cluster
+    }
+
+    void selectIsRefused()
+    {
+        auto o = options();
+        o.db = 2;
+        QVERIFY_THROWS_EXCEPTION(UsageError, Client{o});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientCluster)
+#include "tst_client_cluster.moc"

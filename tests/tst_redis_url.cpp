@@ -1,0 +1,79 @@
+// Connection URLs as redis-cli -u reads them, and the warnings shown for risky options.
+#include "redis/ConnectionOptions.h"
+#include "redis/Errors.h"
+
+#include <QTest>
+
+using namespace kiq::redis;
+
+class TestRedisUrl : public QObject {
+    Q_OBJECT
+private slots:
+    void full()
+    {
+        auto o = parseRedisUrl("rediss://ops:p%40ss%3Aw@redis.example.com:6380/3");
+        QVERIFY(o.tls.enabled);
+        QCOMPARE(QString::fromStdString(o.user), QString("ops"));
+        QCOMPARE(QString::fromStdString(o.password), QString("p@ss:w"));
+        QCOMPARE(QString::fromStdString(o.endpoint.host), QString("redis.example.com"));
+        QCOMPARE(o.endpoint.port, 6380);
+        QCOMPARE(o.db, 3);
+        QVERIFY(o.tls.verifyHostname);
+        QVERIFY(!QString::fromStdString(o.describe()).contains("p@ss"));
+    }
+    void defaultsAndPasswordOnly()
+    {
+        auto o = parseRedisUrl("redis://secret@localhost");
+        QVERIFY(!o.tls.enabled);
+        QCOMPARE(QString::fromStdString(o.password), QString("secret"));
+        QVERIFY(o.user.empty());
+        QCOMPARE(o.endpoint.port, 6379);
+        QCOMPARE(o.db, 0);
+        auto bare = parseRedisUrl("redis://");
+        QCOMPARE(QString::fromStdString(bare.endpoint.host), QString("127.0.0.1"));
+    }
+    void ipv6()
+    {
+        auto o = parseRedisUrl("redis://[::1]:7000/1");
+        QCOMPARE(QString::fromStdString(o.endpoint.host), QString("::1"));
+        QCOMPARE(o.endpoint.port, 7000);
+        QCOMPARE(QString::fromStdString(o.endpoint.toString()), QString("[::1]:7000"));
+    }
+    void rejects_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("scheme") << "http://x" << "redis://";
+        QTest::newRow("port") << "redis://h:99999" << "port";
+        QTest::newRow("port text") << "redis://h:abc" << "port";
+        QTest::newRow("db") << "redis://h/x" << "database";
+        QTest::newRow("escape") << "redis://u:%zz@h" << "percent";
+        QTest::newRow("ipv6") << "redis://[::1" << "IPv6";
+    }
+    void rejects()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, mentions);
+        try {
+            parseRedisUrl(url.toStdString());
+            QFAIL("expected UsageError");
+        } catch (const UsageError& e) {
+            QVERIFY2(QString(e.what()).contains(mentions), e.what());
+        }
+    }
+    void warnings()
+    {
+        auto o = parseRedisUrl("redis://:pw@10.1.2.3");
+        auto w = o.warnings();
+        QVERIFY(std::any_of(w.begin(), w.end(), [](const std::string& s) { return s.find("without TLS") != std::string::npos; }));
+        auto t = parseRedisUrl("rediss://h");
+        QVERIFY(t.warnings().empty());
+        t.tls.verifyHostname = false;
+        QCOMPARE(t.warnings().size(), std::size_t(1));
+        auto local = parseRedisUrl("redis://127.0.0.1");
+        QVERIFY(local.warnings().empty());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRedisUrl)
+#include "tst_redis_url.moc"
