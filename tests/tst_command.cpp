@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <hiredis.h>
+
 using namespace kiq::redis;
 
 class TestCommand : public QObject {
@@ -16,17 +18,43 @@ private slots:
         QCOMPARE(QByteArray::fromStdString(c.toResp()), QByteArray("*3\r\n$5\r\nLPUSH\r\n$13\r\nqueue:default\r\n$6\r\na b\r\nc\r\n"));
     }
 
+    void sameBytesAsHiredis()
+    {
+        // Our formatter must produce exactly what hiredis' redisFormatCommandArgv does.
+        std::vector<Command> samples;
+        samples.push_back(Command("PING"));
+        samples.push_back(Command("SET").key("k").arg(std::string_view("")));
+        samples.push_back(Command("LPUSH").key("queue:x").arg(std::string(100000, 'j')).arg(-42LL));
+        samples.push_back(Command("HSET").key("h").arg(std::string_view("f\r\n\0x", 6)).arg(1.25));
+        for (const auto& c : samples) {
+            std::vector<const char*> argv;
+            std::vector<size_t> lens;
+            for (const auto& a : c.argv()) {
+                argv.push_back(a.data());
+                lens.push_back(a.size());
+            }
+            char* ref = nullptr;
+            int n = redisFormatCommandArgv(&ref, int(argv.size()), argv.data(), lens.data());
+            QVERIFY(n > 0);
+            const std::string expected(ref, std::size_t(n));
+            redisFreeCommand(ref);
+            QVERIFY(c.toResp() == expected);
+        }
+    }
+
     void prefixAppliesToKeysOnly()
     {
         Command c("EVALSHA");
         c.arg(std::string_view("abc")).arg(2).key("schedule").key("retry").arg(std::string_view("schedule"));
-        Command p = c.withKeyPrefix("myapp:");
-        QCOMPARE(p.argv().size(), std::size_t(6));
-        QCOMPARE(QString::fromStdString(p.argv()[3]), QString("myapp:schedule"));
-        QCOMPARE(QString::fromStdString(p.argv()[4]), QString("myapp:retry"));
-        QCOMPARE(QString::fromStdString(p.argv()[5]), QString("schedule")); // a value, untouched
-        QCOMPARE(QString::fromStdString(std::string(p.firstKey())), QString("myapp:schedule"));
-        QVERIFY(c.withKeyPrefix("").argv() == c.argv());
+        std::string prefixed;
+        c.appendResp(prefixed, "myapp:");
+        QCOMPARE(QByteArray::fromStdString(prefixed),
+                 QByteArray("*6\r\n$7\r\nEVALSHA\r\n$3\r\nabc\r\n$1\r\n2\r\n$14\r\nmyapp:schedule\r\n"
+                            "$11\r\nmyapp:retry\r\n$8\r\nschedule\r\n")); // the last one is a value: untouched
+        QCOMPARE(QString::fromStdString(std::string(c.firstKey())), QString("schedule"));
+        std::string plain;
+        c.appendResp(plain);
+        QVERIFY(plain == c.toResp());
     }
 
     void doublesKeepTheirPoint()

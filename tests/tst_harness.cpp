@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -21,7 +22,9 @@
 #include <csignal>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace kiq::test;
@@ -31,6 +34,7 @@ namespace {
 // Crash-child mode (see orphanedServerDies): when this executable is started with
 // KIQ_HARNESS_CRASH_CHILD=<file>, it starts a server, writes "<pid> <port>" to <file> and dies from
 // SIGKILL, like a test killed by a CTest timeout, before QTest even starts.
+// "<pid> <port> <dir>" goes to <file>.
 [[maybe_unused]] const bool crashChildRan = [] {
     const QString file = qEnvironmentVariable("KIQ_HARNESS_CRASH_CHILD");
     if (file.isEmpty())
@@ -38,7 +42,8 @@ namespace {
     auto* server = new RedisServer; // never destroyed: the process dies with it still running
     QFile f(file);
     if (f.open(QIODevice::WriteOnly))
-        f.write(QByteArray::number(server->pid()) + ' ' + QByteArray::number(server->port()));
+        f.write(QByteArray::number(server->pid()) + ' ' + QByteArray::number(server->port()) + ' '
+                + server->dir().toLocal8Bit());
     f.close();
     ::kill(::getpid(), SIGKILL);
     return true;
@@ -370,6 +375,9 @@ private slots:
     void orphanedServerDies()
     {
         // A test process killed by SIGKILL (a crash, a CTest timeout) takes its servers with it.
+        // As a subreaper, this process inherits the orphaned server and can reap it and see what killed it.
+        QCOMPARE(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+        const auto unsetSubreaper = qScopeGuard([] { ::prctl(PR_SET_CHILD_SUBREAPER, 0); });
         QTemporaryDir dir;
         const QString file = dir.filePath("child");
         const ProcessResult r = runProcess(
@@ -379,11 +387,18 @@ private slots:
         QFile f(file);
         QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(r.err));
         const QList<QByteArray> parts = f.readAll().split(' ');
-        QCOMPARE(parts.size(), 2);
+        QCOMPARE(parts.size(), 3);
+        // The dead child could not remove its server's temporary directory.
+        const auto removeDir = qScopeGuard([&] { QDir(QString::fromLocal8Bit(parts[2])).removeRecursively(); });
         const pid_t pid = parts[0].toInt();
         const int port = parts[1].toInt();
         QVERIFY(pid > 0 && port > 0);
-        QVERIFY2(waitUntil([&] { return processGone(pid); }, 5000), "redis-server outlived its test process");
+        int status = 0;
+        QVERIFY2(waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 5000),
+                 "redis-server outlived its test process");
+        QVERIFY(WIFSIGNALED(status));
+        QCOMPARE(WTERMSIG(status), SIGKILL); // PR_SET_PDEATHSIG
+        QVERIFY(processGone(pid));
         QVERIFY(waitUntil([&] { return portIsFree(port); }, 5000));
     }
 };

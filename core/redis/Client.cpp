@@ -175,16 +175,13 @@ Reply Client::command(const Command& cmd) { return pipeline({cmd}).front(); }
 std::vector<Reply> Client::pipeline(const std::vector<Command>& cmds)
 {
     if (cmds.empty()) return {};
-    std::vector<Command> prefixed;
-    prefixed.reserve(cmds.size());
-    for (const auto& c : cmds) prefixed.push_back(c.withKeyPrefix(m_options.keyPrefix));
-    if (m_options.topology == Topology::Cluster) return clusterPipeline(prefixed);
+    if (m_options.topology == Topology::Cluster) return clusterPipeline(cmds);
 
     for (int attempt = 0;; ++attempt) {
         Connection& c = primaryConnection();
         std::vector<Reply> replies;
         try {
-            replies = c.pipeline(prefixed);
+            replies = c.pipeline(cmds, m_options.keyPrefix);
         } catch (const IoError&) {
             dropConnection(c.endpoint());
             if (m_options.topology == Topology::Sentinel) m_primaryKnown = false;
@@ -206,7 +203,7 @@ std::vector<Reply> Client::pipelineOnNode(const Endpoint& node, const std::vecto
 {
     Connection& c = connectionTo(node);
     try {
-        return c.pipeline(cmds);
+        return c.pipeline(cmds, m_options.keyPrefix);
     } catch (const IoError&) {
         dropConnection(node);
         throw;
@@ -222,8 +219,9 @@ std::vector<Reply> Client::clusterPipeline(const std::vector<Command>& cmds)
     std::map<std::string, std::vector<std::size_t>> byNode;
     for (std::size_t i = 0; i < cmds.size(); ++i) {
         const auto key = cmds[i].firstKey();
-        std::optional<Endpoint> node = key.empty() ? m_slots->primaries().front() : m_slots->primaryForSlot(keySlot(key));
-        if (!node) throw IoError(ErrorKind::ClusterDown, "no Cluster node serves slot " + std::to_string(keySlot(key)));
+        const int slot = key.empty() ? -1 : keySlot(m_options.keyPrefix + std::string(key));
+        std::optional<Endpoint> node = key.empty() ? m_slots->primaries().front() : m_slots->primaryForSlot(slot);
+        if (!node) throw IoError(ErrorKind::ClusterDown, "no Cluster node serves slot " + std::to_string(slot));
         target[i] = *node;
         byNode[node->toString()].push_back(i);
     }
@@ -275,7 +273,7 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
     std::vector<Command> wrapped;
     wrapped.reserve(cmds.size() + 2);
     wrapped.emplace_back("MULTI");
-    for (const auto& c : cmds) wrapped.push_back(c.withKeyPrefix(m_options.keyPrefix));
+    for (const auto& c : cmds) wrapped.push_back(c);
     wrapped.emplace_back("EXEC");
 
     std::vector<Reply> replies;
@@ -289,7 +287,7 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
     } else {
         Connection& c = primaryConnection();
         try {
-            replies = c.pipeline(wrapped);
+            replies = c.pipeline(wrapped, m_options.keyPrefix);
         } catch (const IoError&) {
             dropConnection(c.endpoint());
             if (m_options.topology == Topology::Sentinel) m_primaryKnown = false;
@@ -306,7 +304,6 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
 
 Reply Client::blockingCommand(const Command& cmd, std::chrono::milliseconds blockFor)
 {
-    const Command prefixed = cmd.withKeyPrefix(m_options.keyPrefix);
     Connection* c = nullptr;
     if (m_options.topology == Topology::Cluster) {
         if (!m_slots) refreshTopology();
@@ -315,7 +312,7 @@ Reply Client::blockingCommand(const Command& cmd, std::chrono::milliseconds bloc
         c = &primaryConnection();
     }
     try {
-        c->send({prefixed});
+        c->send({cmd}, m_options.keyPrefix);
         return c->receive(blockFor);
     } catch (const IoError&) {
         dropConnection(c->endpoint());
@@ -385,11 +382,10 @@ void Client::refreshTopology()
 std::vector<NodeReply> Client::onAllPrimaries(const Command& cmd)
 {
     std::vector<NodeReply> out;
-    const Command prefixed = cmd.withKeyPrefix(m_options.keyPrefix);
     for (const Endpoint& node : primaries()) {
         NodeReply nr{node, true, {}};
         try {
-            nr.reply = pipelineOnNode(node, {prefixed}).front();
+            nr.reply = pipelineOnNode(node, {cmd}).front();
         } catch (const Error& e) {
             nr.reply = Reply::error(e.what());
         }
@@ -413,11 +409,10 @@ std::vector<NodeReply> Client::onAllNodes(const Command& cmd)
             }
         }
     }
-    const Command prefixed = cmd.withKeyPrefix(m_options.keyPrefix);
     for (const Endpoint& node : replicas) {
         NodeReply nr{node, false, {}};
         try {
-            nr.reply = pipelineOnNode(node, {prefixed}).front();
+            nr.reply = pipelineOnNode(node, {cmd}).front();
         } catch (const Error& e) {
             nr.reply = Reply::error(e.what());
         }

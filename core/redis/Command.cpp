@@ -2,8 +2,7 @@
 
 #include "util/FloatFormat.h"
 
-#include <hiredis.h>
-
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -43,14 +42,6 @@ Command& Command::key(std::string_view key)
     return *this;
 }
 
-Command Command::withKeyPrefix(const std::string& prefix) const
-{
-    if (prefix.empty() || m_keyPositions.empty()) return *this;
-    Command c = *this;
-    for (std::size_t pos : m_keyPositions) c.m_args[pos].insert(0, prefix);
-    return c;
-}
-
 std::string_view Command::firstKey() const
 {
     if (m_keyPositions.empty()) return {};
@@ -59,20 +50,47 @@ std::string_view Command::firstKey() const
 
 std::string Command::toResp() const
 {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    argv.reserve(m_args.size());
-    lens.reserve(m_args.size());
-    for (const auto& a : m_args) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
+    std::string out;
+    appendResp(out);
+    return out;
+}
+
+namespace {
+void appendHeader(std::string& out, char type, std::size_t n)
+{
+    char buf[24];
+    buf[0] = type;
+    auto [end, ec] = std::to_chars(buf + 1, buf + sizeof buf - 2, n);
+    *end++ = '\r';
+    *end++ = '\n';
+    out.append(buf, std::size_t(end - buf));
+}
+
+void appendBulk(std::string& out, std::string_view a, std::string_view b = {})
+{
+    appendHeader(out, '$', a.size() + b.size());
+    out.append(a);
+    out.append(b);
+    out.append("\r\n", 2);
+}
+} // namespace
+
+// Formatted here rather than with hiredis' redisFormatCommandArgv: hiredis 0.14 builds each header
+// with sprintf, which was a quarter of the client's CPU in pipelined benchmarks. The bytes are
+// identical (tst_command checks them against redisFormatCommandArgv).
+void Command::appendResp(std::string& out, const std::string& keyPrefix) const
+{
+    std::size_t size = 16;
+    for (const auto& a : m_args) size += a.size() + 16;
+    out.reserve(out.size() + size + m_keyPositions.size() * keyPrefix.size());
+    appendHeader(out, '*', m_args.size());
+    auto nextKey = m_keyPositions.begin();
+    for (std::size_t i = 0; i < m_args.size(); ++i) {
+        const bool isKey = nextKey != m_keyPositions.end() && *nextKey == i;
+        if (isKey) ++nextKey;
+        if (isKey && !keyPrefix.empty()) appendBulk(out, keyPrefix, m_args[i]);
+        else appendBulk(out, m_args[i]);
     }
-    char* out = nullptr;
-    int n = redisFormatCommandArgv(&out, int(argv.size()), argv.data(), lens.data());
-    if (n < 0) throw std::bad_alloc();
-    std::string resp(out, std::size_t(n));
-    redisFreeCommand(out);
-    return resp;
 }
 
 std::string Command::debugString() const

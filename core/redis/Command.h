@@ -13,7 +13,11 @@ namespace kiq::redis {
 class Command {
 public:
     Command() = default;
-    explicit Command(std::string_view name) { m_args.emplace_back(name); }
+    explicit Command(std::string_view name)
+    {
+        m_args.reserve(4); // most commands have a few arguments: one allocation instead of three
+        m_args.emplace_back(name);
+    }
     // Convenience for commands without keys that need no namespacing: Command::raw({"PING"}).
     static Command raw(std::vector<std::string> args);
 
@@ -36,13 +40,13 @@ public:
     const std::string& name() const { return m_args.front(); }
     bool empty() const { return m_args.empty(); }
 
-    // A copy with `prefix` in front of every key (the namespace). Empty prefix returns *this.
-    Command withKeyPrefix(const std::string& prefix) const;
     // The first key, or empty when the command has none (used for Cluster routing).
     std::string_view firstKey() const;
 
-    // RESP bytes, formatted by hiredis' redisFormatCommandArgv.
+    // RESP bytes. appendResp puts `keyPrefix` in front of every key while formatting, so namespacing
+    // costs no copy of the command.
     std::string toResp() const;
+    void appendResp(std::string& out, const std::string& keyPrefix = {}) const;
     std::string debugString() const; // for logs: the name and argument count, never argument values
 
 private:

@@ -54,22 +54,23 @@ Reply Connection::command(const Command& cmd)
     return receive();
 }
 
-std::vector<Reply> Connection::pipeline(const std::vector<Command>& cmds)
+std::vector<Reply> Connection::pipeline(const std::vector<Command>& cmds, const std::string& keyPrefix)
 {
-    send(cmds);
+    send(cmds, keyPrefix);
     std::vector<Reply> out;
     out.reserve(cmds.size());
     for (std::size_t i = 0; i < cmds.size(); ++i) out.push_back(receive());
     return out;
 }
 
-void Connection::send(const std::vector<Command>& cmds)
+void Connection::send(const std::vector<Command>& cmds, const std::string& keyPrefix)
 {
     if (m_broken) throw IoError(ErrorKind::ConnectionLost, "connection to " + m_endpoint.toString() + " is broken");
-    std::string buffer;
-    for (const auto& c : cmds) buffer += c.toResp();
+    m_sendBuffer.clear();
+    for (const auto& c : cmds) c.appendResp(m_sendBuffer, keyPrefix);
     try {
-        m_transport->writeAll(buffer.data(), buffer.size(), Clock::now() + m_commandTimeout);
+        m_transport->writeAll(m_sendBuffer.data(), m_sendBuffer.size(), Clock::now() + m_commandTimeout);
+        if (m_sendBuffer.capacity() > 4 * 1024 * 1024) std::string().swap(m_sendBuffer); // don't hoard after a huge write
     } catch (...) {
         m_broken = true;
         throw;
@@ -86,9 +87,9 @@ Reply Connection::readReply(Deadline deadline)
     try {
         for (;;) {
             if (auto reply = m_parser.next()) return std::move(*reply);
-            char buf[16 * 1024];
-            std::size_t n = m_transport->readSome(buf, sizeof buf, deadline);
-            m_parser.feed(buf, n);
+            if (m_readBuffer.empty()) m_readBuffer.resize(64 * 1024);
+            std::size_t n = m_transport->readSome(m_readBuffer.data(), m_readBuffer.size(), deadline);
+            m_parser.feed(m_readBuffer.data(), n);
         }
     } catch (...) {
         // After a timeout or a broken stream the reply boundaries are unknown: the connection cannot

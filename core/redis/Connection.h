@@ -30,12 +30,13 @@ public:
 
     // Sends one command and reads its reply. Server errors come back as Reply::Type::Error, not thrown.
     Reply command(const Command& cmd);
-    // Sends all commands in one write, then reads the replies in order.
-    std::vector<Reply> pipeline(const std::vector<Command>& cmds);
+    // Sends all commands in one write, then reads the replies in order. `keyPrefix` is applied to
+    // every key while formatting (the namespace).
+    std::vector<Reply> pipeline(const std::vector<Command>& cmds, const std::string& keyPrefix = {});
 
     // Lower level, for blocking commands with their own timeout (BRPOP, BLMOVE): the deadline for
     // reading is extended by `extra`.
-    void send(const std::vector<Command>& cmds);
+    void send(const std::vector<Command>& cmds, const std::string& keyPrefix = {});
     Reply receive(std::chrono::milliseconds extra = std::chrono::milliseconds{0});
 
 private:
@@ -45,6 +46,8 @@ private:
     std::chrono::milliseconds m_commandTimeout;
     std::unique_ptr<Transport> m_transport;
     RespParser m_parser;
+    std::string m_sendBuffer;     // reused between calls
+    std::vector<char> m_readBuffer;
     bool m_broken = false; // set after any transport or protocol error; the owner must drop it
 };
 

@@ -26,6 +26,7 @@ public:
 
 private:
     struct ReaderDeleter { void operator()(redisReader* r) const; };
+    Reply m_root; // the reply being built; hiredis' privdata points here, so the parser never moves
     std::unique_ptr<redisReader, ReaderDeleter> m_reader;
 };
 
