@@ -57,6 +57,19 @@ private slots:
         QVERIFY(plain == c.toResp());
     }
 
+    void manyKeys()
+    {
+        Command del("DEL");
+        for (int i = 0; i < 100; ++i) del.key("k" + std::to_string(i));
+        QVERIFY(del.isKey(1) && del.isKey(63) && del.isKey(64) && del.isKey(100));
+        QVERIFY(!del.isKey(0));
+        std::string out;
+        del.appendResp(out, "ns:");
+        QVERIFY(out.find("$5\r\nns:k0\r\n") != std::string::npos);
+        QVERIFY(out.find("$6\r\nns:k99\r\n") != std::string::npos);
+        QCOMPARE(QString::fromStdString(std::string(del.firstKey())), QString("k0"));
+    }
+
     void doublesKeepTheirPoint()
     {
         Command c("ZADD");

@@ -2,6 +2,8 @@
 
 #include "util/FloatFormat.h"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -37,15 +39,24 @@ Command& Command::arg(double value)
 
 Command& Command::key(std::string_view key)
 {
-    m_keyPositions.push_back(m_args.size());
+    const std::size_t position = m_args.size();
+    if (position < 64) m_keyMask |= std::uint64_t(1) << position;
+    else m_farKeys.push_back(position);
     m_args.emplace_back(key);
     return *this;
 }
 
+bool Command::isKey(std::size_t position) const
+{
+    if (position < 64) return (m_keyMask >> position) & 1;
+    return std::find(m_farKeys.begin(), m_farKeys.end(), position) != m_farKeys.end();
+}
+
 std::string_view Command::firstKey() const
 {
-    if (m_keyPositions.empty()) return {};
-    return m_args[m_keyPositions.front()];
+    if (m_keyMask) return m_args[std::size_t(std::countr_zero(m_keyMask))];
+    if (!m_farKeys.empty()) return m_args[m_farKeys.front()];
+    return {};
 }
 
 std::string Command::toResp() const
@@ -82,13 +93,10 @@ void Command::appendResp(std::string& out, const std::string& keyPrefix) const
 {
     std::size_t size = 16;
     for (const auto& a : m_args) size += a.size() + 16;
-    out.reserve(out.size() + size + m_keyPositions.size() * keyPrefix.size());
+    out.reserve(out.size() + size + (std::popcount(m_keyMask) + m_farKeys.size()) * keyPrefix.size());
     appendHeader(out, '*', m_args.size());
-    auto nextKey = m_keyPositions.begin();
     for (std::size_t i = 0; i < m_args.size(); ++i) {
-        const bool isKey = nextKey != m_keyPositions.end() && *nextKey == i;
-        if (isKey) ++nextKey;
-        if (isKey && !keyPrefix.empty()) appendBulk(out, keyPrefix, m_args[i]);
+        if (!keyPrefix.empty() && isKey(i)) appendBulk(out, keyPrefix, m_args[i]);
         else appendBulk(out, m_args[i]);
     }
 }

@@ -4,6 +4,7 @@
 // spread through the code that builds commands.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,7 @@ public:
     }
 
     const std::vector<std::string>& argv() const { return m_args; }
-    const std::vector<std::size_t>& keyPositions() const { return m_keyPositions; }
+    bool isKey(std::size_t position) const;
     const std::string& name() const { return m_args.front(); }
     bool empty() const { return m_args.empty(); }
 
@@ -51,7 +52,10 @@ public:
 
 private:
     std::vector<std::string> m_args;
-    std::vector<std::size_t> m_keyPositions;
+    // Which arguments are keys: a bitmask for the first 64 (no allocation for ordinary commands),
+    // a list beyond that (MGET or DEL of many keys).
+    std::uint64_t m_keyMask = 0;
+    std::vector<std::size_t> m_farKeys;
 };
 
 } // namespace kiq::redis

@@ -86,8 +86,11 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
         if (SSL_CTX_use_certificate_chain_file(m_ctx.get(), options.certFile.c_str()) != 1)
             throw TlsError(ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
         const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
-        if (SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
+        if (SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1) {
+            if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
+                throw TlsError(ErrorKind::Tls, "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
             throw TlsError(ErrorKind::Tls, "cannot load client key '" + key + "': " + opensslErrors());
+        }
         if (SSL_CTX_check_private_key(m_ctx.get()) != 1)
             throw TlsError(ErrorKind::Tls, "the client key does not match the client certificate");
     }
