@@ -1,0 +1,192 @@
+#include "JobActions.h"
+
+#include "JobRecord.h"
+#include "Keys.h"
+#include "PayloadEditor.h"
+#include "Timestamp.h"
+#include "redis/Errors.h"
+#include "redis/Script.h"
+
+#include <map>
+
+namespace kiq::sidekiq {
+
+using redis::Command;
+
+namespace {
+// Members per script call: bounds the size of one EVAL and how long it holds the server.
+constexpr std::size_t kChunk = 200;
+
+// KEYS[1] source set, KEYS[2] `queues`, KEYS[3..] destination lists.
+// ARGV in fours: member, new payload, index of its destination in KEYS, queue name.
+const redis::Script kMoveToQueues(R"lua(
+local moved = 0
+for i = 1, #ARGV, 4 do
+  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('LPUSH', KEYS[tonumber(ARGV[i + 2])], ARGV[i + 1])
+    redis.call('SADD', KEYS[2], ARGV[i + 3])
+    moved = moved + 1
+  end
+end
+return moved
+)lua");
+
+// KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
+// then the members. Trims exactly as Sidekiq's send_to_morgue (it keeps max - 1, data model §3).
+const redis::Script kKill(R"lua(
+local killed = 0
+for i = 4, #ARGV do
+  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+    killed = killed + 1
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[3]))
+return killed
+)lua");
+
+double nowSeconds() { return Timestamp::now().seconds(); }
+
+enum class Rewrite { Retry, Enqueue, Move };
+
+struct Prepared {
+    std::string member;
+    std::string payload;
+    std::string queue;
+};
+
+// Builds the payload that goes back into a queue. Timestamps keep the unit the job was written in,
+// so a Sidekiq 8 job stays in milliseconds and a 6/7 job in float seconds.
+std::optional<Prepared> prepare(const std::string& raw, Rewrite how, const std::string& targetQueue, ActionResult& result)
+{
+    JobParseOptions options;
+    options.decodeBacktrace = false;
+    const JobRecord job = JobRecord::parse(raw, options);
+    if (!job.ok() && (job.className.empty() || job.jid.empty())) {
+        result.skipped.push_back({raw, "cannot be re-enqueued: " + job.parseError});
+        return std::nullopt;
+    }
+    PayloadEditor editor(raw);
+    if (!editor.ok()) {
+        result.skipped.push_back({raw, "cannot be edited: " + editor.error()});
+        return std::nullopt;
+    }
+    if (how == Rewrite::Retry && !editor.decrementRetryCount()) {
+        result.skipped.push_back({raw, "retry_count is not a number"});
+        return std::nullopt;
+    }
+    std::string queue = how == Rewrite::Move ? targetQueue : job.queue;
+    if (queue.empty()) queue = "default";
+    if (how == Rewrite::Move) editor.setString("queue", queue);
+    const auto unit = job.createdAt ? job.createdAt->unit() : Timestamp::Unit::Seconds;
+    editor.setTimestamp("enqueued_at", Timestamp::now(unit));
+    return Prepared{raw, editor.result(), queue};
+}
+
+ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
+                     const std::string& targetQueue)
+{
+    ActionResult result;
+    std::vector<Prepared> prepared;
+    for (const auto& raw : payloads)
+        if (auto p = prepare(raw, how, targetQueue, result)) prepared.push_back(std::move(*p));
+
+    for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
+        const std::size_t end = std::min(prepared.size(), start + kChunk);
+        std::vector<std::string> keyList{std::string(setKey(from)), std::string(keys::kQueues)};
+        std::map<std::string, std::size_t> destination; // queue -> KEYS index (1-based)
+        std::vector<std::string> args;
+        for (std::size_t i = start; i < end; ++i) {
+            auto [it, added] = destination.try_emplace(prepared[i].queue, keyList.size() + 1);
+            if (added) keyList.push_back(keys::queue(prepared[i].queue));
+            args.push_back(prepared[i].member);
+            args.push_back(prepared[i].payload);
+            args.push_back(std::to_string(it->second));
+            args.push_back(prepared[i].queue);
+        }
+        const long long moved = kMoveToQueues.run(client, keyList, args).throwIfError().asInteger();
+        result.affected += moved;
+        result.missing += static_cast<long long>(end - start) - moved;
+    }
+    return result;
+}
+
+services::WriteOutcome toOutcome(const ActionResult& r) { return {r.affected, {}}; }
+
+ActionResult gated(services::WriteGate& gate, services::WriteIntent intent, const std::function<ActionResult()>& op)
+{
+    ActionResult result;
+    gate.perform(intent, [&] {
+        result = op();
+        return toOutcome(result);
+    });
+    return result;
+}
+} // namespace
+
+ActionResult& ActionResult::operator+=(const ActionResult& other)
+{
+    affected += other.affected;
+    missing += other.missing;
+    skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
+    return *this;
+}
+
+ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    return gated(gate, {"retry", setName(from), static_cast<long long>(payloads.size()), {}},
+                 [&] { return runMove(client, from, payloads, Rewrite::Retry, {}); });
+}
+
+ActionResult enqueueNow(redis::Client& client, services::WriteGate& gate, const std::vector<std::string>& payloads)
+{
+    return gated(gate, {"enqueue", setName(JobSetKind::Scheduled), static_cast<long long>(payloads.size()), {}},
+                 [&] { return runMove(client, JobSetKind::Scheduled, payloads, Rewrite::Enqueue, {}); });
+}
+
+ActionResult moveToQueue(redis::Client& client, services::WriteGate& gate, JobSetKind from,
+                         const std::vector<std::string>& payloads, const std::string& queue)
+{
+    if (queue.empty()) throw redis::UsageError("the destination queue name is empty");
+    return gated(gate, {"move", setName(from), static_cast<long long>(payloads.size()), "to queue " + queue},
+                 [&] { return runMove(client, from, payloads, Rewrite::Move, queue); });
+}
+
+ActionResult killJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    if (from == JobSetKind::Dead) throw redis::UsageError("jobs in the dead set are already dead");
+    return gated(gate, {"kill", setName(from), static_cast<long long>(payloads.size()), {}}, [&] {
+        ActionResult result;
+        for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
+            const std::size_t end = std::min(payloads.size(), start + kChunk);
+            const double now = nowSeconds();
+            std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
+            args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
+            const long long killed = kKill.run(client, {std::string(setKey(from)), std::string(keys::kDead)}, args).throwIfError().asInteger();
+            result.affected += killed;
+            result.missing += static_cast<long long>(end - start) - killed;
+        }
+        return result;
+    });
+}
+
+ActionResult deleteJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    ActionResult result;
+    gate.perform({"delete", setName(from), static_cast<long long>(payloads.size()), {}}, [&] {
+        services::WriteOutcome out;
+        std::vector<Command> cmds;
+        for (const auto& p : payloads) cmds.push_back(Command("ZREM").key(setKey(from)).arg(p));
+        const auto replies = client.pipeline(cmds);
+        for (std::size_t i = 0; i < replies.size(); ++i) {
+            if (replies[i].throwIfError().asInteger() == 1) out.removedPayloads.push_back(payloads[i]);
+            else ++result.missing;
+        }
+        out.affected = result.affected = static_cast<long long>(out.removedPayloads.size());
+        return out;
+    });
+    return result;
+}
+
+} // namespace kiq::sidekiq

@@ -1,0 +1,49 @@
+#pragma once
+// Writes on jobs in the sorted sets, with Sidekiq's Web UI semantics (data model §12), each through
+// the WriteGate. Jobs are named by their exact raw payload, because ZREM matches bytes.
+//
+// Every action runs as Lua chunks: one chunk is atomic, removes each member from its set first and
+// acts only if that removal happened. A job that is already gone (Sidekiq's poller took it, another
+// operator deleted it) is counted as missing, never acted on twice.
+//
+// A payload that cannot be parsed cannot be retried or moved (its queue is unknown): it is skipped
+// and reported. Delete and kill work on any payload, since they move bytes unchanged.
+
+#include "JobSets.h"
+#include "redis/Client.h"
+#include "services/WriteGate.h"
+
+#include <string>
+#include <vector>
+
+namespace kiq::sidekiq {
+
+struct ActionResult {
+    long long affected = 0; // acted on
+    long long missing = 0;  // no longer in the set
+    struct Skipped {
+        std::string payload;
+        std::string reason;
+    };
+    std::vector<Skipped> skipped;
+
+    ActionResult& operator+=(const ActionResult& other);
+};
+
+// Back to the job's queue now, as SortedEntry#retry: retry_count - 1 (so the next failure counts the
+// same), enqueued_at = now. From retry or dead.
+ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+// Scheduled job to its queue now ("Add to queue"), payload unchanged but enqueued_at.
+ActionResult enqueueNow(redis::Client& client, services::WriteGate& gate, const std::vector<std::string>& payloads);
+// To another queue: `queue` field replaced, enqueued_at = now.
+ActionResult moveToQueue(redis::Client& client, services::WriteGate& gate, JobSetKind from,
+                         const std::vector<std::string>& payloads, const std::string& queue);
+// To the dead set, score now, then trimmed as Sidekiq trims it (180 days, 10,000 jobs).
+ActionResult killJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+// ZREM. The removed payloads go to the audit sinks (the undo journal).
+ActionResult deleteJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+
+inline constexpr double kDeadTimeoutSeconds = 180.0 * 24 * 3600; // Sidekiq's dead_timeout_in_seconds
+inline constexpr long long kDeadMaxJobs = 10000;                  // Sidekiq's dead_max_jobs
+
+} // namespace kiq::sidekiq
