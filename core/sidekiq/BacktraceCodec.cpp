@@ -9,28 +9,24 @@
 #include <array>
 #include <climits>
 
-namespace kiq::sidekiq::BacktraceCodec
-{
-namespace
-{
-    constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+namespace kiq::sidekiq::BacktraceCodec {
+namespace {
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    constexpr std::array<signed char, 256> makeDecodeTable()
-    {
-        std::array<signed char, 256> table{};
-        for (auto &v : table)
-            v = -1;
-        for (int i = 0; i < 64; ++i)
-            table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
-        return table;
-    }
-    constexpr auto kDecode = makeDecodeTable();
-
-    bool isBase64Whitespace(char c)
-    {
-        return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
-    }
+constexpr std::array<signed char, 256> makeDecodeTable()
+{
+    std::array<signed char, 256> table {};
+    for (auto& v : table) v = -1;
+    for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
+    return table;
 }
+constexpr auto kDecode = makeDecodeTable();
+
+bool isBase64Whitespace(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
+}
+} // namespace
 
 std::string base64EncodeStrict(std::string_view bytes)
 {
@@ -70,13 +66,10 @@ std::optional<std::string> base64DecodeLenient(std::string_view text)
     std::size_t i = 0;
     for (; i < text.size(); ++i) {
         const char c = text[i];
-        if (isBase64Whitespace(c))
-            continue;
-        if (c == '=')
-            break;
+        if (isBase64Whitespace(c)) continue;
+        if (c == '=') break;
         const int v = kDecode[static_cast<unsigned char>(c)];
-        if (v < 0)
-            return std::nullopt;
+        if (v < 0) return std::nullopt;
         accumulator = (accumulator << 6) | static_cast<unsigned>(v);
         bits += 6;
         if (bits >= 8) {
@@ -86,46 +79,40 @@ std::optional<std::string> base64DecodeLenient(std::string_view text)
     }
     // After '=' only more '=' and whitespace may follow.
     for (; i < text.size(); ++i) {
-        if (text[i] != '=' && !isBase64Whitespace(text[i]))
-            return std::nullopt;
+        if (text[i] != '=' && !isBase64Whitespace(text[i])) return std::nullopt;
     }
     // 6 leftover bits means a single dangling character: not valid base64.
-    if (bits >= 6)
-        return std::nullopt;
+    if (bits >= 6) return std::nullopt;
     return out;
 }
 
 std::optional<std::string> zlibDeflate(std::string_view bytes)
 {
-    if (bytes.size() > UINT_MAX / 2)
-        return std::nullopt;
+    if (bytes.size() > UINT_MAX / 2) return std::nullopt;
     uLongf size = compressBound(static_cast<uLong>(bytes.size()));
     std::string out(size, '\0');
-    const int rc = compress2(reinterpret_cast<Bytef *>(out.data()), &size,
-                             reinterpret_cast<const Bytef *>(bytes.data()), static_cast<uLong>(bytes.size()),
-                             Z_DEFAULT_COMPRESSION);
-    if (rc != Z_OK)
-        return std::nullopt;
+    const int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
+        static_cast<uLong>(bytes.size()), Z_DEFAULT_COMPRESSION);
+    if (rc != Z_OK) return std::nullopt;
     out.resize(size);
     return out;
 }
 
 std::optional<std::string> zlibInflate(std::string_view bytes, std::size_t maxOutput)
 {
-    z_stream stream{};
+    z_stream stream {};
     if (inflateInit(&stream) != Z_OK) // RFC 1950 wrapper, as Zlib::Inflate.inflate expects
         return std::nullopt;
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
     stream.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size(), UINT_MAX));
     std::string out;
     char chunk[16384];
     int rc = Z_OK;
     do {
-        stream.next_out = reinterpret_cast<Bytef *>(chunk);
+        stream.next_out = reinterpret_cast<Bytef*>(chunk);
         stream.avail_out = sizeof chunk;
         rc = inflate(&stream, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END)
-            break;
+        if (rc != Z_OK && rc != Z_STREAM_END) break;
         out.append(chunk, sizeof chunk - stream.avail_out);
         if (out.size() > maxOutput) {
             rc = Z_MEM_ERROR;
@@ -138,17 +125,15 @@ std::optional<std::string> zlibInflate(std::string_view bytes, std::size_t maxOu
         }
     } while (rc != Z_STREAM_END);
     inflateEnd(&stream);
-    if (rc != Z_STREAM_END)
-        return std::nullopt;
+    if (rc != Z_STREAM_END) return std::nullopt;
     return out;
 }
 
-std::string encode(const std::vector<std::string> &lines)
+std::string encode(const std::vector<std::string>& lines)
 {
     std::string json = "[";
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (i)
-            json.push_back(',');
+        if (i) json.push_back(',');
         json::appendQuoted(json, lines[i]);
     }
     json.push_back(']');
@@ -171,8 +156,7 @@ Decoded decodeJsonArray(std::string_view jsonArray)
         return result;
     }
     result.lines.reserve(array.size());
-    for (simdjson::dom::element line : array)
-        result.lines.push_back(detail::toDisplayText(line));
+    for (simdjson::dom::element line : array) result.lines.push_back(detail::toDisplayText(line));
     return result;
 }
 
@@ -194,4 +178,4 @@ Decoded decode(std::string_view base64Text)
         result.error = "backtrace is Ruby Marshal data (written by Sidekiq < 6), not supported";
     return result;
 }
-}
+} // namespace kiq::sidekiq::BacktraceCodec

@@ -13,32 +13,30 @@
 #include <string_view>
 #include <vector>
 
-namespace kiq::sidekiq::BacktraceCodec
-{
-    struct Decoded
-    {
-        std::vector<std::string> lines;
-        std::string error;  // empty on success
+namespace kiq::sidekiq::BacktraceCodec {
+struct Decoded {
+    std::vector<std::string> lines;
+    std::string error; // empty on success
 
-        bool ok() const { return error.empty(); }
-    };
+    bool ok() const { return error.empty(); }
+};
 
-    // Decoded output is capped (zip-bomb guard); Sidekiq's own backtraces are far smaller.
-    constexpr std::size_t kMaxInflatedBytes = 64u << 20;
+// Decoded output is capped (zip-bomb guard); Sidekiq's own backtraces are far smaller.
+constexpr std::size_t kMaxInflatedBytes = 64u << 20;
 
-    // Lines → JSON array → zlib (default level, like Zlib::Deflate.deflate) → strict base64.
-    std::string encode(const std::vector<std::string> &lines);
+// Lines → JSON array → zlib (default level, like Zlib::Deflate.deflate) → strict base64.
+std::string encode(const std::vector<std::string>& lines);
 
-    // The value of the field as stored in the payload (the JSON string's content, unescaped).
-    Decoded decode(std::string_view base64Text);
+// The value of the field as stored in the payload (the JSON string's content, unescaped).
+Decoded decode(std::string_view base64Text);
 
-    // The older form: the field holds a JSON array of strings (its raw JSON text).
-    Decoded decodeJsonArray(std::string_view jsonArray);
+// The older form: the field holds a JSON array of strings (its raw JSON text).
+Decoded decodeJsonArray(std::string_view jsonArray);
 
-    // Building blocks, exposed for tests and for other zlib/base64 users in core/sidekiq.
-    std::string base64EncodeStrict(std::string_view bytes);
-    // Skips ASCII whitespace; accepts missing padding; fails on any other non-alphabet byte.
-    std::optional<std::string> base64DecodeLenient(std::string_view text);
-    std::optional<std::string> zlibDeflate(std::string_view bytes);
-    std::optional<std::string> zlibInflate(std::string_view bytes, std::size_t maxOutput = kMaxInflatedBytes);
-}
+// Building blocks, exposed for tests and for other zlib/base64 users in core/sidekiq.
+std::string base64EncodeStrict(std::string_view bytes);
+// Skips ASCII whitespace; accepts missing padding; fails on any other non-alphabet byte.
+std::optional<std::string> base64DecodeLenient(std::string_view text);
+std::optional<std::string> zlibDeflate(std::string_view bytes);
+std::optional<std::string> zlibInflate(std::string_view bytes, std::size_t maxOutput = kMaxInflatedBytes);
+} // namespace kiq::sidekiq::BacktraceCodec

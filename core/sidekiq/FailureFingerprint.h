@@ -14,26 +14,24 @@
 #include <string>
 #include <string_view>
 
-namespace kiq::sidekiq
-{
-    struct JobRecord;
+namespace kiq::sidekiq {
+struct JobRecord;
 
-    struct FailureFingerprint
-    {
-        std::string errorClass;         // normalised the same way (anonymous classes carry addresses)
-        std::string normalizedMessage;
-        std::string displayClass;
-        std::uint64_t hash = 0;
+struct FailureFingerprint {
+    std::string errorClass; // normalised the same way (anonymous classes carry addresses)
+    std::string normalizedMessage;
+    std::string displayClass;
+    std::uint64_t hash = 0;
 
-        static FailureFingerprint of(std::string_view errorClass, std::string_view errorMessage,
-                                     std::string_view displayClass);
-        static FailureFingerprint of(const JobRecord &job);
+    static FailureFingerprint of(
+        std::string_view errorClass, std::string_view errorMessage, std::string_view displayClass);
+    static FailureFingerprint of(const JobRecord& job);
 
-        bool operator==(const FailureFingerprint &) const = default;
-    };
+    bool operator==(const FailureFingerprint&) const = default;
+};
 
-    constexpr std::size_t kFingerprintMaxChars = 200;
-    constexpr std::size_t kFingerprintLongQuote = 16;
+constexpr std::size_t kFingerprintMaxChars = 200;
+constexpr std::size_t kFingerprintLongQuote = 16;
 
-    std::string normalizeErrorMessage(std::string_view message, std::size_t maxChars = kFingerprintMaxChars);
-}
+std::string normalizeErrorMessage(std::string_view message, std::size_t maxChars = kFingerprintMaxChars);
+} // namespace kiq::sidekiq

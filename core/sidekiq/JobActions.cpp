@@ -112,17 +112,6 @@ ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<s
     return result;
 }
 
-services::WriteOutcome toOutcome(const ActionResult& r) { return {r.affected, {}}; }
-
-ActionResult gated(services::WriteGate& gate, services::WriteIntent intent, const std::function<ActionResult()>& op)
-{
-    ActionResult result;
-    gate.perform(intent, [&] {
-        result = op();
-        return toOutcome(result);
-    });
-    return result;
-}
 } // namespace
 
 ActionResult& ActionResult::operator+=(const ActionResult& other)
@@ -133,60 +122,100 @@ ActionResult& ActionResult::operator+=(const ActionResult& other)
     return *this;
 }
 
+const char* actionName(JobAction action)
+{
+    switch (action) {
+    case JobAction::Retry: return "retry";
+    case JobAction::Enqueue: return "enqueue";
+    case JobAction::Move: return "move";
+    case JobAction::Kill: return "kill";
+    case JobAction::Delete: return "delete";
+    }
+    return "retry";
+}
+
+std::optional<JobAction> parseActionName(std::string_view name)
+{
+    for (JobAction a : {JobAction::Retry, JobAction::Enqueue, JobAction::Move, JobAction::Kill, JobAction::Delete})
+        if (name == actionName(a)) return a;
+    return std::nullopt;
+}
+
+namespace {
+ActionResult killUngated(redis::Client& client, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    ActionResult result;
+    for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
+        const std::size_t end = std::min(payloads.size(), start + kChunk);
+        const double now = nowSeconds();
+        std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
+        args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
+        const long long killed = kKill.run(client, {std::string(setKey(from)), std::string(keys::kDead)}, args).throwIfError().asInteger();
+        result.affected += killed;
+        result.missing += static_cast<long long>(end - start) - killed;
+    }
+    return result;
+}
+} // namespace
+
+ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
+                            const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
+{
+    if (action == JobAction::Move && targetQueue.empty()) throw redis::UsageError("the destination queue name is empty");
+    if (action == JobAction::Kill && from == JobSetKind::Dead) throw redis::UsageError("jobs in the dead set are already dead");
+    if (action == JobAction::Enqueue && from != JobSetKind::Scheduled) throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
+    const services::WriteIntent intent{actionName(action), setName(from), static_cast<long long>(payloads.size()),
+                                       detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
+    ActionResult result;
+    gate.perform(intent, [&] {
+        services::WriteOutcome out;
+        switch (action) {
+        case JobAction::Retry: result = runMove(client, from, payloads, Rewrite::Retry, {}); break;
+        case JobAction::Enqueue: result = runMove(client, from, payloads, Rewrite::Enqueue, {}); break;
+        case JobAction::Move: result = runMove(client, from, payloads, Rewrite::Move, targetQueue); break;
+        case JobAction::Kill: result = killUngated(client, from, payloads); break;
+        case JobAction::Delete: {
+            std::vector<Command> cmds;
+            for (const auto& p : payloads) cmds.push_back(Command("ZREM").key(setKey(from)).arg(p));
+            const auto replies = client.pipeline(cmds);
+            for (std::size_t i = 0; i < replies.size(); ++i) {
+                if (replies[i].throwIfError().asInteger() == 1) out.removedPayloads.push_back(payloads[i]);
+                else ++result.missing;
+            }
+            result.affected = static_cast<long long>(out.removedPayloads.size());
+            break;
+        }
+        }
+        out.affected = result.affected;
+        return out;
+    });
+    return result;
+}
+
 ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
-    return gated(gate, {"retry", setName(from), static_cast<long long>(payloads.size()), {}},
-                 [&] { return runMove(client, from, payloads, Rewrite::Retry, {}); });
+    return applyJobAction(client, gate, JobAction::Retry, from, payloads);
 }
 
 ActionResult enqueueNow(redis::Client& client, services::WriteGate& gate, const std::vector<std::string>& payloads)
 {
-    return gated(gate, {"enqueue", setName(JobSetKind::Scheduled), static_cast<long long>(payloads.size()), {}},
-                 [&] { return runMove(client, JobSetKind::Scheduled, payloads, Rewrite::Enqueue, {}); });
+    return applyJobAction(client, gate, JobAction::Enqueue, JobSetKind::Scheduled, payloads);
 }
 
 ActionResult moveToQueue(redis::Client& client, services::WriteGate& gate, JobSetKind from,
                          const std::vector<std::string>& payloads, const std::string& queue)
 {
-    if (queue.empty()) throw redis::UsageError("the destination queue name is empty");
-    return gated(gate, {"move", setName(from), static_cast<long long>(payloads.size()), "to queue " + queue},
-                 [&] { return runMove(client, from, payloads, Rewrite::Move, queue); });
+    return applyJobAction(client, gate, JobAction::Move, from, payloads, queue);
 }
 
 ActionResult killJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
-    if (from == JobSetKind::Dead) throw redis::UsageError("jobs in the dead set are already dead");
-    return gated(gate, {"kill", setName(from), static_cast<long long>(payloads.size()), {}}, [&] {
-        ActionResult result;
-        for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
-            const std::size_t end = std::min(payloads.size(), start + kChunk);
-            const double now = nowSeconds();
-            std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
-            args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
-            const long long killed = kKill.run(client, {std::string(setKey(from)), std::string(keys::kDead)}, args).throwIfError().asInteger();
-            result.affected += killed;
-            result.missing += static_cast<long long>(end - start) - killed;
-        }
-        return result;
-    });
+    return applyJobAction(client, gate, JobAction::Kill, from, payloads);
 }
 
 ActionResult deleteJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
-    ActionResult result;
-    gate.perform({"delete", setName(from), static_cast<long long>(payloads.size()), {}}, [&] {
-        services::WriteOutcome out;
-        std::vector<Command> cmds;
-        for (const auto& p : payloads) cmds.push_back(Command("ZREM").key(setKey(from)).arg(p));
-        const auto replies = client.pipeline(cmds);
-        for (std::size_t i = 0; i < replies.size(); ++i) {
-            if (replies[i].throwIfError().asInteger() == 1) out.removedPayloads.push_back(payloads[i]);
-            else ++result.missing;
-        }
-        out.affected = result.affected = static_cast<long long>(out.removedPayloads.size());
-        return out;
-    });
-    return result;
+    return applyJobAction(client, gate, JobAction::Delete, from, payloads);
 }
 
 } // namespace kiq::sidekiq

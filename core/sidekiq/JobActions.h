@@ -13,10 +13,16 @@
 #include "redis/Client.h"
 #include "services/WriteGate.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiq::sidekiq {
+
+enum class JobAction { Retry, Enqueue, Move, Kill, Delete };
+const char* actionName(JobAction action);
+std::optional<JobAction> parseActionName(std::string_view name);
 
 struct ActionResult {
     long long affected = 0; // acted on
@@ -29,6 +35,11 @@ struct ActionResult {
 
     ActionResult& operator+=(const ActionResult& other);
 };
+
+// Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
+ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
+                            const std::vector<std::string>& payloads, const std::string& targetQueue = {},
+                            const std::string& detail = {});
 
 // Back to the job's queue now, as SortedEntry#retry: retry_count - 1 (so the next failure counts the
 // same), enqueued_at = now. From retry or dead.

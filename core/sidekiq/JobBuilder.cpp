@@ -8,19 +8,16 @@
 #include <array>
 #include <random>
 
-namespace kiq::sidekiq
+namespace kiq::sidekiq {
+namespace {
+bool isReserved(std::string_view key)
 {
-namespace
-{
-    bool isReserved(std::string_view key)
-    {
-        for (std::string_view reserved : {"class", "args", "jid", "queue", "retry", "created_at", "enqueued_at", "at"}) {
-            if (key == reserved)
-                return true;
-        }
-        return false;
+    for (std::string_view reserved : {"class", "args", "jid", "queue", "retry", "created_at", "enqueued_at", "at"}) {
+        if (key == reserved) return true;
     }
+    return false;
 }
+} // namespace
 
 JobBuilder::JobBuilder(std::string className, std::string argsJson)
     : m_className(std::move(className))
@@ -28,51 +25,51 @@ JobBuilder::JobBuilder(std::string className, std::string argsJson)
 {
 }
 
-JobBuilder &JobBuilder::setQueue(std::string queue)
+JobBuilder& JobBuilder::setQueue(std::string queue)
 {
     m_queue = std::move(queue);
     return *this;
 }
 
-JobBuilder &JobBuilder::setRetry(RetryPolicy retry)
+JobBuilder& JobBuilder::setRetry(RetryPolicy retry)
 {
     m_retry = retry;
     return *this;
 }
 
-JobBuilder &JobBuilder::setJid(std::string jid)
+JobBuilder& JobBuilder::setJid(std::string jid)
 {
     m_jid = std::move(jid);
     return *this;
 }
 
-JobBuilder &JobBuilder::setTimestampUnit(Timestamp::Unit unit)
+JobBuilder& JobBuilder::setTimestampUnit(Timestamp::Unit unit)
 {
     m_unit = unit;
     return *this;
 }
 
-JobBuilder &JobBuilder::setNow(Timestamp now)
+JobBuilder& JobBuilder::setNow(Timestamp now)
 {
     m_now = now;
     return *this;
 }
 
-JobBuilder &JobBuilder::setCreatedAt(Timestamp createdAt)
+JobBuilder& JobBuilder::setCreatedAt(Timestamp createdAt)
 {
     m_createdAt = createdAt;
     return *this;
 }
 
-JobBuilder &JobBuilder::setScheduled(bool scheduled)
+JobBuilder& JobBuilder::setScheduled(bool scheduled)
 {
     m_scheduled = scheduled;
     return *this;
 }
 
-JobBuilder &JobBuilder::setExtraRaw(std::string key, std::string rawJson)
+JobBuilder& JobBuilder::setExtraRaw(std::string key, std::string rawJson)
 {
-    for (auto &extra : m_extras) {
+    for (auto& extra : m_extras) {
         if (extra.first == key) {
             extra.second = std::move(rawJson);
             return *this;
@@ -82,19 +79,18 @@ JobBuilder &JobBuilder::setExtraRaw(std::string key, std::string rawJson)
     return *this;
 }
 
-JobBuilder &JobBuilder::setExtraString(std::string key, std::string_view value)
+JobBuilder& JobBuilder::setExtraString(std::string key, std::string_view value)
 {
     return setExtraRaw(std::move(key), json::quoted(value));
 }
 
 std::string JobBuilder::generateJid()
 {
-    std::array<unsigned char, 12> bytes{};
+    std::array<unsigned char, 12> bytes {};
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         // OpenSSL's DRBG failing is practically unheard of; std::random_device is the OS source too.
         std::random_device device;
-        for (auto &b : bytes)
-            b = static_cast<unsigned char>(device());
+        for (auto& b : bytes) b = static_cast<unsigned char>(device());
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string jid;
@@ -131,7 +127,7 @@ JobBuilder::Result JobBuilder::build() const
         result.error = "class, queue and jid must be valid UTF-8";
         return result;
     }
-    for (const auto &[key, raw] : m_extras) {
+    for (const auto& [key, raw] : m_extras) {
         if (isReserved(key)) {
             result.error = "extra field '" + key + "' is reserved; use the JobBuilder setter";
             return result;
@@ -146,13 +142,13 @@ JobBuilder::Result JobBuilder::build() const
     const Timestamp createdAt = m_createdAt ? m_createdAt->as(m_unit) : now;
     result.jid = m_jid.empty() ? generateJid() : m_jid;
 
-    std::string &out = result.json;
+    std::string& out = result.json;
     out.reserve(m_argsJson.size() + 160);
     out.append("{\"retry\":");
     out.append(m_retry.toJson());
     out.append(",\"queue\":");
     json::appendQuoted(out, m_queue);
-    for (const auto &[key, raw] : m_extras) {
+    for (const auto& [key, raw] : m_extras) {
         out.push_back(',');
         json::appendQuoted(out, key);
         out.push_back(':');
@@ -163,10 +159,8 @@ JobBuilder::Result JobBuilder::build() const
     out.append(",\"args\":");
     std::string_view args(m_argsJson);
     const auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!args.empty() && ws(args.front()))
-        args.remove_prefix(1);
-    while (!args.empty() && ws(args.back()))
-        args.remove_suffix(1);
+    while (!args.empty() && ws(args.front())) args.remove_prefix(1);
+    while (!args.empty() && ws(args.back())) args.remove_suffix(1);
     out.append(args);
     out.append(",\"jid\":");
     json::appendQuoted(out, result.jid);
@@ -179,4 +173,4 @@ JobBuilder::Result JobBuilder::build() const
     out.push_back('}');
     return result;
 }
-}
+} // namespace kiq::sidekiq

@@ -14,30 +14,28 @@
 #include <string>
 #include <string_view>
 
-namespace kiq::sidekiq::detail
-{
-    class DomParser
-    {
-    public:
-        DomParser() = default;
-        ~DomParser();
-        DomParser(const DomParser &) = delete;
-        DomParser &operator=(const DomParser &) = delete;
+namespace kiq::sidekiq::detail {
+class DomParser {
+public:
+    DomParser() = default;
+    ~DomParser();
+    DomParser(const DomParser&) = delete;
+    DomParser& operator=(const DomParser&) = delete;
 
-        // The returned element lives until this DomParser is destroyed or parses again.
-        simdjson::simdjson_result<simdjson::dom::element> parse(std::string_view json);
+    // The returned element lives until this DomParser is destroyed or parses again.
+    simdjson::simdjson_result<simdjson::dom::element> parse(std::string_view json);
 
-    private:
-        simdjson::dom::parser *m_parser = nullptr;
-        std::unique_ptr<simdjson::dom::parser> m_own;
-        bool m_borrowed = false;
-    };
+private:
+    simdjson::dom::parser* m_parser = nullptr;
+    std::unique_ptr<simdjson::dom::parser> m_own;
+    bool m_borrowed = false;
+};
 
-    json::Kind kindOf(simdjson::dom::element element);
+json::Kind kindOf(simdjson::dom::element element);
 
-    // Compact JSON text of an element (simdjson::minify; numbers may be re-formatted).
-    std::string toJsonText(simdjson::dom::element element);
+// Compact JSON text of an element (simdjson::minify; numbers may be re-formatted).
+std::string toJsonText(simdjson::dom::element element);
 
-    // Text for a string element, or the compact JSON of anything else.
-    std::string toDisplayText(simdjson::dom::element element);
-}
+// Text for a string element, or the compact JSON of anything else.
+std::string toDisplayText(simdjson::dom::element element);
+} // namespace kiq::sidekiq::detail

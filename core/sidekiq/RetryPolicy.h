@@ -11,46 +11,49 @@
 #include <cstdint>
 #include <string>
 
-namespace kiq::sidekiq
-{
-    struct RetryPolicy
-    {
-        enum class Kind : std::uint8_t
-        {
-            Default,  // key absent: the worker class's option applies
-            True,
-            False,
-            Count
-        };
-
-        Kind kind = Kind::Default;
-        std::int64_t count = 0;  // only meaningful for Kind::Count
-
-        static RetryPolicy always() { return {Kind::True, 0}; }
-        static RetryPolicy never() { return {Kind::False, 0}; }
-        static RetryPolicy times(std::int64_t n) { return {Kind::Count, n}; }
-
-        // Maximum number of retries, as JobRetry#retry_attempts_from computes it. Default and True
-        // both use `maxRetries`; False gives 0 (never retried).
-        std::int64_t maxRetries(std::int64_t defaultMax = 25) const
-        {
-            switch (kind) {
-            case Kind::Count: return count;
-            case Kind::False: return 0;
-            default: return defaultMax;
-            }
-        }
-
-        // JSON text for the payload: "true", "false" or the integer ("true" for Default).
-        std::string toJson() const
-        {
-            switch (kind) {
-            case Kind::False: return "false";
-            case Kind::Count: return std::to_string(count);
-            default: return "true";
-            }
-        }
-
-        bool operator==(const RetryPolicy &) const = default;
+namespace kiq::sidekiq {
+struct RetryPolicy {
+    enum class Kind : std::uint8_t {
+        Default, // key absent: the worker class's option applies
+        True,
+        False,
+        Count
     };
-}
+
+    Kind kind = Kind::Default;
+    std::int64_t count = 0; // only meaningful for Kind::Count
+
+    static RetryPolicy always() { return {Kind::True, 0}; }
+    static RetryPolicy never() { return {Kind::False, 0}; }
+    static RetryPolicy times(std::int64_t n) { return {Kind::Count, n}; }
+
+    // Maximum number of retries, as JobRetry#retry_attempts_from computes it. Default and True
+    // both use `maxRetries`; False gives 0 (never retried).
+    std::int64_t maxRetries(std::int64_t defaultMax = 25) const
+    {
+        switch (kind) {
+        case Kind::Count:
+            return count;
+        case Kind::False:
+            return 0;
+        default:
+            return defaultMax;
+        }
+    }
+
+    // JSON text for the payload: "true", "false" or the integer ("true" for Default).
+    std::string toJson() const
+    {
+        switch (kind) {
+        case Kind::False:
+            return "false";
+        case Kind::Count:
+            return std::to_string(count);
+        default:
+            return "true";
+        }
+    }
+
+    bool operator==(const RetryPolicy&) const = default;
+};
+} // namespace kiq::sidekiq

@@ -12,50 +12,47 @@
 #include <string>
 #include <string_view>
 
-namespace kiq::sidekiq
-{
-    class Timestamp
-    {
-    public:
-        enum class Unit : std::uint8_t
-        {
-            Seconds,      // float epoch seconds (Sidekiq 6/7, all scores)
-            Milliseconds  // integer epoch milliseconds (Sidekiq 8 payload timestamps)
-        };
-
-        Timestamp() = default;
-
-        static Timestamp fromSeconds(double seconds);
-        static Timestamp fromMillis(std::int64_t millis);
-        // Current wall-clock time in the given unit.
-        static Timestamp now(Unit unit = Unit::Seconds);
-
-        // Parses a JSON number token (surrounding whitespace allowed). Returns nullopt for anything
-        // that is not a JSON number, or an integer that does not fit in 64 bits.
-        static std::optional<Timestamp> parse(std::string_view token);
-
-        double seconds() const { return m_seconds; }
-        // Exact for millisecond timestamps; rounded to the nearest ms for seconds.
-        std::int64_t millis() const;
-        Unit unit() const { return m_unit; }
-
-        // The same instant in the other unit (seconds → ms rounds to the nearest ms).
-        Timestamp as(Unit unit) const;
-
-        // JSON text in this timestamp's own unit: `1700000000.0` or `1700000000000`.
-        std::string toJson() const;
-
-        bool operator==(const Timestamp &other) const = default;
-
-    private:
-        double m_seconds = 0.0;
-        std::int64_t m_millis = 0;  // exact value when m_unit == Milliseconds
-        Unit m_unit = Unit::Seconds;
+namespace kiq::sidekiq {
+class Timestamp {
+public:
+    enum class Unit : std::uint8_t {
+        Seconds, // float epoch seconds (Sidekiq 6/7, all scores)
+        Milliseconds // integer epoch milliseconds (Sidekiq 8 payload timestamps)
     };
 
-    // Ruby's Float#to_s (which JSON.generate uses): shortest round-trip digits, always with a
-    // decimal point (`1700000000.0`); exponent form `1.0e+16` / `1.0e-05` outside 1e-4 <= |x| < 1e16.
-    // Non-finite values give "NaN", "Infinity", "-Infinity" as Ruby does; they are not valid JSON.
-    std::string formatRubyFloat(double value);
-    void appendRubyFloat(std::string &out, double value);
-}
+    Timestamp() = default;
+
+    static Timestamp fromSeconds(double seconds);
+    static Timestamp fromMillis(std::int64_t millis);
+    // Current wall-clock time in the given unit.
+    static Timestamp now(Unit unit = Unit::Seconds);
+
+    // Parses a JSON number token (surrounding whitespace allowed). Returns nullopt for anything
+    // that is not a JSON number, or an integer that does not fit in 64 bits.
+    static std::optional<Timestamp> parse(std::string_view token);
+
+    double seconds() const { return m_seconds; }
+    // Exact for millisecond timestamps; rounded to the nearest ms for seconds.
+    std::int64_t millis() const;
+    Unit unit() const { return m_unit; }
+
+    // The same instant in the other unit (seconds → ms rounds to the nearest ms).
+    Timestamp as(Unit unit) const;
+
+    // JSON text in this timestamp's own unit: `1700000000.0` or `1700000000000`.
+    std::string toJson() const;
+
+    bool operator==(const Timestamp& other) const = default;
+
+private:
+    double m_seconds = 0.0;
+    std::int64_t m_millis = 0; // exact value when m_unit == Milliseconds
+    Unit m_unit = Unit::Seconds;
+};
+
+// Ruby's Float#to_s (which JSON.generate uses): shortest round-trip digits, always with a
+// decimal point (`1700000000.0`); exponent form `1.0e+16` / `1.0e-05` outside 1e-4 <= |x| < 1e16.
+// Non-finite values give "NaN", "Infinity", "-Infinity" as Ruby does; they are not valid JSON.
+std::string formatRubyFloat(double value);
+void appendRubyFloat(std::string& out, double value);
+} // namespace kiq::sidekiq

@@ -4,9 +4,8 @@
 
 #include <cmath>
 
-namespace kiq::sidekiq
-{
-WorkRecord WorkRecord::parse(std::string threadId, std::string_view value, const JobParseOptions &options)
+namespace kiq::sidekiq {
+WorkRecord WorkRecord::parse(std::string threadId, std::string_view value, const JobParseOptions& options)
 {
     using simdjson::dom::element;
     using simdjson::dom::element_type;
@@ -16,7 +15,7 @@ WorkRecord WorkRecord::parse(std::string threadId, std::string_view value, const
     std::vector<std::string> errors;
     const auto wrongType = [&](std::string_view key, element v, std::string_view expected) {
         errors.push_back("work field '" + std::string(key) + "' is " + json::describe(detail::kindOf(v)) + ", expected "
-                         + std::string(expected));
+            + std::string(expected));
     };
 
     // Spans give the object form's raw text byte-exact.
@@ -30,15 +29,14 @@ WorkRecord WorkRecord::parse(std::string threadId, std::string_view value, const
     // Read each member on its own, so a partly broken entry still yields what it can. The payload
     // string is unescaped by simdjson; the outer parser is released before the payload is parsed.
     std::optional<std::string> payloadText;
-    for (const json::Member &member : scan.members) {
+    for (const json::Member& member : scan.members) {
         const std::string_view text = member.value.in(value);
         if (member.key == "payload" && member.kind == json::Kind::Object) {
             w.payloadForm = PayloadForm::Object;
             payloadText = std::string(text);
             continue;
         }
-        if (member.key != "queue" && member.key != "payload" && member.key != "run_at")
-            continue;
+        if (member.key != "queue" && member.key != "payload" && member.key != "run_at") continue;
         detail::DomParser parser;
         element v;
         if (const auto error = parser.parse(text).get(v)) {
@@ -70,17 +68,14 @@ WorkRecord WorkRecord::parse(std::string threadId, std::string_view value, const
                 wrongType(member.key, v, "a number");
         }
     }
-    if (scan.ok() && !payloadText)
-        errors.push_back("work entry has no 'payload'");
+    if (scan.ok() && !payloadText) errors.push_back("work entry has no 'payload'");
 
-    if (payloadText)
-        w.payload = JobRecord::parse(std::move(*payloadText), options);
+    if (payloadText) w.payload = JobRecord::parse(std::move(*payloadText), options);
 
-    for (const std::string &e : errors) {
-        if (!w.parseError.empty())
-            w.parseError.append("; ");
+    for (const std::string& e : errors) {
+        if (!w.parseError.empty()) w.parseError.append("; ");
         w.parseError.append(e);
     }
     return w;
 }
-}
+} // namespace kiq::sidekiq

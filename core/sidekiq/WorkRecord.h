@@ -16,26 +16,23 @@
 #include <string>
 #include <string_view>
 
-namespace kiq::sidekiq
-{
-    struct WorkRecord
-    {
-        enum class PayloadForm : std::uint8_t
-        {
-            Missing,
-            String,  // what Sidekiq writes
-            Object
-        };
-
-        static WorkRecord parse(std::string threadId, std::string_view value, const JobParseOptions &options = {});
-
-        std::string threadId;
-        std::string queue;
-        std::optional<std::int64_t> runAt;  // epoch seconds
-        PayloadForm payloadForm = PayloadForm::Missing;
-        JobRecord payload;       // parsed job; check payload.parseError for problems in the job itself
-        std::string parseError;  // problems with the work entry's own JSON
-
-        bool ok() const { return parseError.empty(); }
+namespace kiq::sidekiq {
+struct WorkRecord {
+    enum class PayloadForm : std::uint8_t {
+        Missing,
+        String, // what Sidekiq writes
+        Object
     };
-}
+
+    static WorkRecord parse(std::string threadId, std::string_view value, const JobParseOptions& options = {});
+
+    std::string threadId;
+    std::string queue;
+    std::optional<std::int64_t> runAt; // epoch seconds
+    PayloadForm payloadForm = PayloadForm::Missing;
+    JobRecord payload; // parsed job; check payload.parseError for problems in the job itself
+    std::string parseError; // problems with the work entry's own JSON
+
+    bool ok() const { return parseError.empty(); }
+};
+} // namespace kiq::sidekiq

@@ -1,0 +1,200 @@
+#include "JobFilter.h"
+
+#include "FailureFingerprint.h"
+#include "redis/Errors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace kiq::sidekiq {
+
+namespace {
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return out;
+}
+
+bool containsFolded(std::string_view haystack, const std::string& loweredNeedle)
+{
+    if (loweredNeedle.empty()) return true;
+    auto it = std::search(haystack.begin(), haystack.end(), loweredNeedle.begin(), loweredNeedle.end(),
+                          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    return it != haystack.end();
+}
+
+[[noreturn]] void fail(const std::string& expression, std::size_t at, const std::string& what)
+{
+    throw redis::UsageError("filter '" + expression + "', at character " + std::to_string(at + 1) + ": " + what);
+}
+
+double parseDuration(const std::string& expression, std::size_t at, std::string_view text)
+{
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || value < 0) fail(expression, at, "expected a duration like 30m, 2h or 7d");
+    std::string_view unit(end, std::size_t(text.data() + text.size() - end));
+    if (unit.empty() || unit == "s") return value;
+    if (unit == "m") return value * 60;
+    if (unit == "h") return value * 3600;
+    if (unit == "d") return value * 86400;
+    fail(expression, at, "unknown duration unit '" + std::string(unit) + "' (use s, m, h or d)");
+}
+} // namespace
+
+bool globMatch(std::string_view pattern, std::string_view text)
+{
+    // Iterative glob with backtracking to the last '*': linear in practice, no recursion.
+    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+            ++p;
+            ++t;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+std::optional<double> jobTime(const JobRecord& job)
+{
+    if (job.retriedAt) return job.retriedAt->seconds();
+    if (job.failedAt) return job.failedAt->seconds();
+    if (job.enqueuedAt) return job.enqueuedAt->seconds();
+    if (job.createdAt) return job.createdAt->seconds();
+    return std::nullopt;
+}
+
+JobFilter JobFilter::parse(const std::string& expression)
+{
+    JobFilter filter;
+    filter.m_expression = expression;
+    std::size_t i = 0;
+    const std::size_t n = expression.size();
+    while (i < n) {
+        while (i < n && std::isspace(static_cast<unsigned char>(expression[i]))) ++i;
+        if (i >= n) break;
+        const std::size_t start = i;
+        std::string name;
+        while (i < n && (std::isalnum(static_cast<unsigned char>(expression[i])) || expression[i] == '_')) name += expression[i++];
+        if (name.empty()) fail(expression, start, "expected a field name (class, queue, error, args, jid, text, age, group, malformed)");
+        if (name == "malformed") {
+            filter.m_terms.push_back({Field::Malformed, {}, 0, 0});
+            continue;
+        }
+        if (i >= n || (expression[i] != '=' && expression[i] != '~' && expression[i] != '>' && expression[i] != '<'))
+            fail(expression, i, "expected =, ~, > or < after '" + name + "'");
+        const char op = expression[i++];
+        std::string value;
+        if (i < n && expression[i] == '"') {
+            ++i;
+            bool closed = false;
+            while (i < n) {
+                if (expression[i] == '\\' && i + 1 < n) {
+                    value += expression[i + 1];
+                    i += 2;
+                } else if (expression[i] == '"') {
+                    closed = true;
+                    ++i;
+                    break;
+                } else {
+                    value += expression[i++];
+                }
+            }
+            if (!closed) fail(expression, start, "unterminated quoted value");
+        } else {
+            while (i < n && !std::isspace(static_cast<unsigned char>(expression[i]))) value += expression[i++];
+        }
+        if (value.empty()) fail(expression, start, "'" + name + op + "' needs a value");
+
+        // Each field with the operators it takes and the term each operator makes.
+        struct Rule {
+            const char* name;
+            char op;
+            Field field;
+        };
+        static constexpr Rule kRules[] = {
+            {"class", '=', Field::Class},       {"queue", '=', Field::Queue},     {"error", '=', Field::ErrorClass},
+            {"error", '~', Field::ErrorText},   {"args", '~', Field::ArgsText},   {"jid", '=', Field::Jid},
+            {"text", '~', Field::Text},         {"age", '>', Field::AgeAbove},    {"age", '<', Field::AgeBelow},
+            {"group", '=', Field::Group},
+        };
+        const Rule* rule = nullptr;
+        std::string allowed;
+        for (const Rule& r : kRules) {
+            if (name != r.name) continue;
+            allowed += r.op;
+            if (r.op == op) rule = &r;
+        }
+        if (allowed.empty()) fail(expression, start, "unknown field '" + name + "'");
+        if (!rule) fail(expression, start, "'" + name + "' takes " + allowed + ", not " + op);
+
+        Term term{rule->field, value, 0, 0};
+        if (rule->field == Field::AgeAbove || rule->field == Field::AgeBelow) term.seconds = parseDuration(expression, start, value);
+        if (rule->field == Field::Group) {
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), term.group, 16);
+            if (ec != std::errc() || end != value.data() + value.size()) fail(expression, start, "group= takes the hex id shown in the group view");
+        }
+        if (op == '~') term.value = lower(value);
+        filter.m_terms.push_back(std::move(term));
+    }
+    return filter;
+}
+
+bool JobFilter::matches(const JobRecord& job, double now) const
+{
+    for (const Term& t : m_terms) {
+        switch (t.field) {
+        case Field::Class:
+            if (!globMatch(t.value, job.displayClass) && !globMatch(t.value, job.className)) return false;
+            break;
+        case Field::Queue:
+            if (!globMatch(t.value, job.queue)) return false;
+            break;
+        case Field::ErrorClass:
+            if (!job.errorClass || !globMatch(t.value, *job.errorClass)) return false;
+            break;
+        case Field::ErrorText:
+            if (!(job.errorMessage && containsFolded(*job.errorMessage, t.value)) &&
+                !(job.errorClass && containsFolded(*job.errorClass, t.value)))
+                return false;
+            break;
+        case Field::ArgsText:
+            if (!job.hasArgs || !containsFolded(job.argsJson(), t.value)) return false;
+            break;
+        case Field::Jid:
+            if (job.jid != t.value) return false;
+            break;
+        case Field::Text:
+            if (!containsFolded(job.raw, t.value)) return false;
+            break;
+        case Field::AgeAbove:
+        case Field::AgeBelow: {
+            const auto at = jobTime(job);
+            if (!at) return false;
+            const double age = now - *at;
+            if (t.field == Field::AgeAbove ? age <= t.seconds : age >= t.seconds) return false;
+            break;
+        }
+        case Field::Group:
+            if (FailureFingerprint::of(job).hash != t.group) return false;
+            break;
+        case Field::Malformed:
+            if (job.ok()) return false;
+            break;
+        }
+    }
+    return true;
+}
+
+} // namespace kiq::sidekiq

@@ -1,0 +1,52 @@
+#pragma once
+// Which jobs an operator means: "class=HardJob error~timeout age>2h". Parsed from one expression so
+// the CLI, the filter bar and a saved bulk-operation cursor all say the same thing in the same words.
+//
+// Terms are separated by spaces; values with spaces are double-quoted ("a b", \" escapes a quote).
+//   class=Name       display class (wrapped ActiveJob class, else class); * and ? are globs
+//   queue=name       queue; globs allowed
+//   error=Class      error_class; globs allowed
+//   error~text       error class or message contains text (case-insensitive)
+//   args~text        args JSON contains text (case-insensitive)
+//   jid=abc…         exact JID
+//   text~text        anywhere in the raw payload (case-insensitive)
+//   age>30m age<2d   time since failed_at/enqueued_at/created_at (s, m, h, d)
+//   group=<hex>      failure fingerprint (FailureFingerprint hash, as shown in the group view)
+//   malformed        only entries that failed to parse
+// All terms must match.
+
+#include "JobRecord.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiq::sidekiq {
+
+class JobFilter {
+public:
+    // Throws redis::UsageError with the position and the problem for a bad expression.
+    static JobFilter parse(const std::string& expression);
+
+    bool matches(const JobRecord& job, double nowSeconds) const;
+    bool empty() const { return m_terms.empty(); }
+    const std::string& expression() const { return m_expression; }
+
+private:
+    enum class Field { Class, Queue, ErrorClass, ErrorText, ArgsText, Jid, Text, AgeAbove, AgeBelow, Group, Malformed };
+    struct Term {
+        Field field;
+        std::string value; // lower-cased for ~ terms
+        double seconds = 0;
+        unsigned long long group = 0;
+    };
+    std::vector<Term> m_terms;
+    std::string m_expression;
+};
+
+// Glob match with * and ? (no character classes), as the filter's = terms use it.
+bool globMatch(std::string_view pattern, std::string_view text);
+// The time a job's age is measured from: failed_at (retried_at when newer), else enqueued_at, else created_at.
+std::optional<double> jobTime(const JobRecord& job);
+
+} // namespace kiq::sidekiq
