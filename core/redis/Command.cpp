@@ -33,7 +33,7 @@ Command& Command::arg(double value)
 {
     // Redis spells infinite scores "+inf"/"-inf", not Ruby's "Infinity".
     if (std::isinf(value)) return arg(std::string_view(value > 0 ? "+inf" : "-inf"));
-    m_args.push_back(util::formatFloat(value));
+    m_args.push_back(util::formatRubyFloat(value));
     return *this;
 }
 

@@ -25,7 +25,7 @@ public:
     Command& arg(std::string_view value);
     Command& arg(long long value);
     Command& arg(int value) { return arg(static_cast<long long>(value)); }
-    Command& arg(double value); // as Ruby Float#to_s writes it (util::formatFloat)
+    Command& arg(double value); // as Ruby Float#to_s writes it (util::formatRubyFloat)
     Command& key(std::string_view key);
     template <typename Range> Command& args(const Range& values) {
         for (const auto& v : values) arg(std::string_view(v));

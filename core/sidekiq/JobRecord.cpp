@@ -19,9 +19,9 @@ constexpr std::size_t kWholeDocumentLimit = 256 * 1024;
 
 bool isKnownField(std::string_view key)
 {
-    static constexpr std::string_view kKnown[] = {"class", "args", "jid", "queue", "retry", "created_at",
-        "enqueued_at", "at", "failed_at", "retried_at", "retry_count", "error_class", "error_message",
-        "error_backtrace", "backtrace", "retry_queue", "dead", "retry_for", "tags", "wrapped", "bid", "display_class"};
+    static constexpr std::string_view kKnown[] = {"class", "args", "jid", "queue", "retry", "created_at", "enqueued_at",
+        "at", "failed_at", "retried_at", "retry_count", "error_class", "error_message", "error_backtrace", "backtrace",
+        "retry_queue", "dead", "retry_for", "tags", "wrapped", "bid", "display_class"};
     for (std::string_view known : kKnown)
         if (key == known) return true;
     return false;
@@ -328,12 +328,10 @@ JobRecord JobRecord::parse(std::string raw, const JobParseOptions& options)
         // Member by member: every complete member before a syntax error, or all of them when the
         // payload is large or simdjson refused it. Only the fields we read are parsed.
         for (const json::Member& member : scan.members) {
-            if (!isKnownField(member.key))
-                continue;
+            if (!isKnownField(member.key)) continue;
             const std::string_view text = member.value.in(r.raw);
             // `args` itself comes from the scan below; its DOM only serves display_class.
-            if (member.key == "args" && text.size() > kWholeDocumentLimit)
-                continue;
+            if (member.key == "args" && text.size() > kWholeDocumentLimit) continue;
             detail::DomParser memberParser;
             element value;
             if (const auto error = memberParser.parse(text).get(value)) {

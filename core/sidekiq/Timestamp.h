@@ -7,6 +7,8 @@
 // milliseconds (api.rb@v8.1.7 `JobRecord#time_from_timestamp`, job_retry.rb `time_for`).
 // Scores, `beat` and `started_at` stay float seconds in every version.
 
+#include "util/FloatFormat.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,9 +52,7 @@ private:
     Unit m_unit = Unit::Seconds;
 };
 
-// Ruby's Float#to_s (which JSON.generate uses): shortest round-trip digits, always with a
-// decimal point (`1700000000.0`); exponent form `1.0e+16` / `1.0e-05` outside 1e-4 <= |x| < 1e16.
-// Non-finite values give "NaN", "Infinity", "-Infinity" as Ruby does; they are not valid JSON.
-std::string formatRubyFloat(double value);
-void appendRubyFloat(std::string& out, double value);
+// The formatter lives in util (the Redis client needs it too); Sidekiq code calls it by these names.
+using util::appendRubyFloat;
+using util::formatRubyFloat;
 } // namespace kiq::sidekiq

@@ -1,12 +1,15 @@
 #pragma once
-// Doubles written the way Ruby's Float#to_s writes them, because Sidekiq stores scores and
-// timestamps that way and readers (Sidekiq 8) tell seconds from milliseconds by the decimal point:
-// shortest round-trip digits, fixed notation for 1e-4 <= |v| < 1e16, always a ".0" on whole numbers.
+// Doubles written exactly as Ruby's Float#to_s (which JSON.generate uses) writes them, because
+// Sidekiq stores scores and timestamps that way and Sidekiq 8 tells seconds from milliseconds by the
+// decimal point: shortest round-trip digits, always a decimal point (`1700000000.0`), exponent form
+// `1.0e+16` / `1.0e-05` outside 1e-4 <= |x| < 1e16; "NaN", "Infinity", "-Infinity" as Ruby writes them
+// (not valid JSON: callers keep non-finite values out of payloads).
 
 #include <string>
 
 namespace kiq::util {
 
-std::string formatFloat(double value);
+std::string formatRubyFloat(double value);
+void appendRubyFloat(std::string& out, double value);
 
 } // namespace kiq::util

@@ -1,0 +1,13 @@
+#pragma once
+// Registration of kiqdesk-cli's subcommands. Each callback stores its exit code in `exitCode`.
+
+#include "CliContext.h"
+
+#include <CLI/App.hpp>
+
+namespace kiq::cli {
+
+void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+
+} // namespace kiq::cli

@@ -1,0 +1,107 @@
+#include "ConnectionFlags.h"
+
+#include "redis/Errors.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <termios.h>
+#include <unistd.h>
+
+namespace kiq::cli {
+
+namespace {
+redis::Endpoint parseEndpoint(const std::string& text)
+{
+    redis::Endpoint e;
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) throw redis::UsageError("expected host:port, got '" + text + "'");
+    e.host = text.substr(0, colon);
+    if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
+    try {
+        e.port = std::stoi(text.substr(colon + 1));
+    } catch (const std::exception&) {
+        throw redis::UsageError("invalid port in '" + text + "'");
+    }
+    return e;
+}
+} // namespace
+
+std::string readPasswordFromTerminal(const std::string& prompt)
+{
+    std::cerr << prompt << std::flush;
+    termios old{};
+    const bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        termios silent = old;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+    }
+    std::string password;
+    std::getline(std::cin, password);
+    if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+    return password;
+}
+
+void ConnectionFlags::addTo(CLI::App& app)
+{
+    auto* g = app.add_option_group("Connection");
+    g->add_option("-u,--url", m_url, "redis:// or rediss:// URL (a password in it is accepted but REDISCLI_AUTH is safer)");
+    g->add_option("-h,--host", m_host, "Server host (default 127.0.0.1)");
+    g->add_option("-p,--port", m_port, "Server port (default 6379)");
+    g->add_option("-n,--db", m_db, "Database number");
+    g->add_option("--user", m_user, "ACL username");
+    g->add_flag("--askpass", m_askpass, "Prompt for the password (otherwise REDISCLI_AUTH is used if set)");
+    g->add_flag("--tls", m_tls, "Use TLS");
+    g->add_option("--cacert", m_cacert, "CA certificate file (default: the system store)");
+    g->add_option("--cacertdir", m_cacertDir, "Directory of trusted CA certificates");
+    g->add_option("--cert", m_cert, "Client certificate (mTLS)");
+    g->add_option("--key", m_key, "Client private key (mTLS)");
+    g->add_option("--sni", m_sni, "Server name for SNI and certificate verification");
+    g->add_flag("--no-verify-hostname", m_noVerifyHostname, "Accept a certificate for another name (warned about)");
+    g->add_flag("--insecure", m_insecure, "Do not verify the server certificate at all (warned about)");
+    g->add_option("--sentinel", m_sentinels, "Sentinel host:port (repeatable); needs --master");
+    g->add_option("--master", m_master, "Sentinel master name");
+    g->add_option("--cluster", m_cluster, "Cluster seed host:port (repeatable)");
+    g->add_option("--namespace", m_namespace, "Key namespace prefix (redis-namespace style, e.g. myapp:)");
+    g->add_option("--timeout", m_timeoutMs, "Command timeout in milliseconds");
+}
+
+redis::ConnectionOptions ConnectionFlags::build() const
+{
+    redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions{} : redis::parseRedisUrl(m_url);
+    if (!m_host.empty()) o.endpoint.host = m_host;
+    if (m_port) o.endpoint.port = m_port;
+    if (m_db >= 0) o.db = m_db;
+    if (!m_user.empty()) o.user = m_user;
+    if (m_tls) o.tls.enabled = true;
+    o.tls.caFile = m_cacert;
+    o.tls.caDir = m_cacertDir;
+    o.tls.certFile = m_cert;
+    o.tls.keyFile = m_key;
+    o.tls.sni = m_sni;
+    if (m_noVerifyHostname) o.tls.verifyHostname = false;
+    if (m_insecure) o.tls.verifyPeer = false;
+    if ((!m_cacert.empty() || !m_cert.empty()) && !o.tls.enabled) throw redis::UsageError("--cacert/--cert need --tls (or a rediss:// URL)");
+    if (!m_sentinels.empty() && !m_cluster.empty()) throw redis::UsageError("--sentinel and --cluster cannot be combined");
+    if (!m_sentinels.empty()) {
+        if (m_master.empty()) throw redis::UsageError("--sentinel needs --master NAME");
+        o.topology = redis::Topology::Sentinel;
+        for (const auto& s : m_sentinels) o.seeds.push_back(parseEndpoint(s));
+        o.sentinelMaster = m_master;
+    }
+    if (!m_cluster.empty()) {
+        o.topology = redis::Topology::Cluster;
+        for (const auto& s : m_cluster) o.seeds.push_back(parseEndpoint(s));
+    }
+    o.keyPrefix = m_namespace;
+    o.commandTimeout = std::chrono::milliseconds(m_timeoutMs);
+    o.clientName = "kiqdesk-cli";
+    if (m_askpass) o.password = readPasswordFromTerminal("Password: ");
+    else if (o.password.empty())
+        if (const char* env = std::getenv("REDISCLI_AUTH")) o.password = env;
+    if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = std::getenv("KIQDESK_SENTINEL_AUTH") ? std::getenv("KIQDESK_SENTINEL_AUTH") : "";
+    return o;
+}
+
+} // namespace kiq::cli

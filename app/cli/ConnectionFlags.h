@@ -1,0 +1,32 @@
+#pragma once
+// Connection flags shaped like redis-cli's (-u, -h, -p, -n, --user, --tls, --cacert, --cert, --key,
+// --sni …) plus Sentinel, Cluster and namespace. The password never comes from a flag (it would
+// show in `ps` and shell history): REDISCLI_AUTH as redis-cli reads it, or --askpass.
+
+#include "redis/ConnectionOptions.h"
+
+#include <CLI/App.hpp>
+
+#include <string>
+#include <vector>
+
+namespace kiq::cli {
+
+class ConnectionFlags {
+public:
+    void addTo(CLI::App& app);
+    // Throws redis::UsageError for contradictory or malformed flags.
+    redis::ConnectionOptions build() const;
+
+private:
+    std::string m_url, m_host, m_user, m_cacert, m_cacertDir, m_cert, m_key, m_sni, m_master, m_namespace;
+    int m_port = 0;
+    int m_db = -1;
+    int m_timeoutMs = 5000;
+    bool m_tls = false, m_insecure = false, m_noVerifyHostname = false, m_askpass = false;
+    std::vector<std::string> m_sentinels, m_cluster;
+};
+
+std::string readPasswordFromTerminal(const std::string& prompt);
+
+} // namespace kiq::cli

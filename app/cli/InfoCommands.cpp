@@ -1,0 +1,135 @@
+// stats, queues, processes, quiet, stop.
+#include "Commands.h"
+
+#include "ExitCode.h"
+#include "sidekiq/Processes.h"
+#include "sidekiq/Stats.h"
+#include "sidekiq/Timestamp.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <iostream>
+
+namespace kiq::cli {
+
+using namespace kiq::sidekiq;
+
+namespace {
+QJsonObject queueJson(const QueueSummary& q)
+{
+    return {{"name", QString::fromStdString(q.name)}, {"size", q.size}, {"latency", q.latencySeconds}, {"paused", q.paused}};
+}
+
+int runStats(CliContext& ctx)
+{
+    StatsReader reader;
+    const StatsSnapshot s = reader.read(ctx.client());
+    if (ctx.json) {
+        QJsonArray queues;
+        for (const auto& q : s.queues) queues.append(queueJson(q));
+        ctx.printJson(QJsonObject{{"processed", s.processed}, {"failed", s.failed}, {"enqueued", s.enqueued},
+                                  {"scheduled", s.scheduledSize}, {"retries", s.retrySize}, {"dead", s.deadSize},
+                                  {"processes", s.processesSize}, {"busy", s.workersSize},
+                                  {"default_latency", s.defaultQueueLatency}, {"queues", queues}});
+        return Ok;
+    }
+    std::printf("processed  %lld\nfailed     %lld\nenqueued   %lld\nscheduled  %lld\nretries    %lld\ndead       %lld\n"
+                "processes  %lld\nbusy       %lld\nlatency    %s (default queue)\n",
+                s.processed, s.failed, s.enqueued, s.scheduledSize, s.retrySize, s.deadSize, s.processesSize,
+                s.workersSize, formatAge(s.defaultQueueLatency).c_str());
+    return Ok;
+}
+
+int runQueues(CliContext& ctx)
+{
+    StatsReader reader;
+    const StatsSnapshot s = reader.read(ctx.client());
+    if (ctx.json) {
+        QJsonArray queues;
+        for (const auto& q : s.queues) queues.append(queueJson(q));
+        ctx.printJson(queues);
+        return Ok;
+    }
+    std::printf("%-30s %12s %12s %s\n", "QUEUE", "SIZE", "LATENCY", "");
+    for (const auto& q : s.queues)
+        std::printf("%-30s %12lld %12s %s\n", truncate(q.name, 30).c_str(), q.size, formatAge(q.latencySeconds).c_str(), q.paused ? "paused" : "");
+    return Ok;
+}
+
+int runProcesses(CliContext& ctx)
+{
+    const ProcessList list = listProcesses(ctx.client());
+    const double now = Timestamp::now().seconds();
+    if (ctx.json) {
+        QJsonArray out;
+        for (const auto& p : list.live) {
+            QJsonArray queues;
+            for (const auto& q : p.queues) queues.append(QString::fromStdString(q));
+            out.append(QJsonObject{{"identity", QString::fromStdString(p.identity)}, {"hostname", QString::fromStdString(p.hostname)},
+                                   {"pid", qint64(p.pid)}, {"tag", QString::fromStdString(p.tag)}, {"version", QString::fromStdString(p.versionLabel())},
+                                   {"concurrency", qint64(p.concurrency.value_or(0))}, {"busy", qint64(p.busy)}, {"quiet", p.quiet},
+                                   {"rss_kb", qint64(p.rssKb)}, {"beat", p.beat.value_or(0)}, {"stale", p.isStale(now)}, {"queues", queues}});
+        }
+        for (const auto& id : list.expired) out.append(QJsonObject{{"identity", QString::fromStdString(id)}, {"expired", true}});
+        ctx.printJson(out);
+        return Ok;
+    }
+    std::printf("%-44s %-8s %5s %5s %8s %-10s %s\n", "IDENTITY", "VERSION", "BUSY", "CONC", "RSS MB", "BEAT", "STATE");
+    for (const auto& p : list.live) {
+        const std::string beat = p.beat ? formatAge(now - *p.beat) + " ago" : "never";
+        const char* state = p.isStale(now) ? "STALE" : p.quiet ? "quiet" : "running";
+        std::printf("%-44s %-8s %5lld %5lld %8lld %-10s %s\n", truncate(p.identity, 44).c_str(), p.versionLabel().c_str(),
+                    static_cast<long long>(p.busy), static_cast<long long>(p.concurrency.value_or(0)),
+                    static_cast<long long>(p.rssKb / 1024), beat.c_str(), state);
+    }
+    for (const auto& id : list.expired) std::printf("%-44s heartbeat expired (crashed?)\n", truncate(id, 44).c_str());
+    return Ok;
+}
+
+int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool all, ProcessSignal signal)
+{
+    std::vector<std::string> targets = identities;
+    const ProcessList list = listProcesses(ctx.client());
+    if (all)
+        for (const auto& p : list.live) targets.push_back(p.identity);
+    if (targets.empty()) {
+        std::cerr << "name a process identity (see `kiqdesk-cli processes`) or pass --all\n";
+        return Usage;
+    }
+    int code = Ok;
+    for (const auto& id : targets) {
+        const bool known = std::any_of(list.live.begin(), list.live.end(), [&](const ProcessRecord& p) { return p.identity == id; });
+        if (!known) {
+            std::cerr << "no live process '" << id << "'\n";
+            code = NotFound;
+            continue;
+        }
+        signalProcess(ctx.client(), ctx.gate, id, signal);
+        std::cerr << (signal == ProcessSignal::Quiet ? "quiet" : "stop") << " sent to " << id
+                  << " (it acts at its next heartbeat)\n";
+    }
+    return code;
+}
+} // namespace
+
+void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode)
+{
+    app.add_subcommand("stats", "Counters, set sizes, busy workers and default-queue latency")
+        ->callback([&] { exitCode = runStats(ctx); });
+    app.add_subcommand("queues", "Queues with size and latency")->callback([&] { exitCode = runQueues(ctx); });
+    app.add_subcommand("processes", "Sidekiq processes (ours and real Sidekiq's), stale ones flagged")
+        ->callback([&] { exitCode = runProcesses(ctx); });
+    for (auto signal : {ProcessSignal::Quiet, ProcessSignal::Stop}) {
+        const bool quiet = signal == ProcessSignal::Quiet;
+        auto* cmd = app.add_subcommand(quiet ? "quiet" : "stop", quiet ? "Ask processes to stop fetching new jobs" : "Ask processes to shut down");
+        auto ids = std::make_shared<std::vector<std::string>>();
+        auto all = std::make_shared<bool>(false);
+        cmd->add_option("identity", *ids, "Process identity (repeatable)");
+        cmd->add_flag("--all", *all, "Every live process");
+        cmd->callback([&ctx, &exitCode, ids, all, signal] { exitCode = runSignal(ctx, *ids, *all, signal); });
+    }
+}
+
+} // namespace kiq::cli

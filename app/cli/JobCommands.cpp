@@ -1,0 +1,323 @@
+// jobs list|show|retry|delete|kill|enqueue|move|resume|pending
+#include "Commands.h"
+
+#include "ExitCode.h"
+#include "redis/Errors.h"
+#include "sidekiq/BulkExecutor.h"
+#include "sidekiq/Queues.h"
+#include "sidekiq/Timestamp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace kiq::cli {
+
+using namespace kiq::sidekiq;
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+struct JobsArgs {
+    std::string set = "dead";
+    std::string filter;
+    std::string jid;
+    std::string to;
+    long long limit = 50;
+    long long offset = 0;
+    double rate = 0;
+    bool oldestFirst = false;
+    bool dryRun = false;
+    bool yes = false;
+    bool all = false;
+};
+
+struct Source {
+    std::optional<JobSetKind> set;
+    std::string queue; // when the source is queue:NAME
+};
+
+Source parseSource(const std::string& text)
+{
+    if (text.rfind("queue:", 0) == 0 && text.size() > 6) return {std::nullopt, text.substr(6)};
+    if (auto kind = parseSetName(text)) return {kind, {}};
+    throw redis::UsageError("--set takes retry, dead, scheduled or queue:NAME, not '" + text + "'");
+}
+
+QJsonObject jobJson(const JobRecord& job, std::optional<double> score)
+{
+    QJsonObject o{{"jid", QString::fromStdString(job.jid)}, {"class", QString::fromStdString(job.displayClass)},
+                  {"queue", QString::fromStdString(job.queue)}, {"args", QString::fromStdString(std::string(job.argsJson()))}};
+    if (score) o["score"] = *score;
+    if (job.errorClass) o["error_class"] = QString::fromStdString(*job.errorClass);
+    if (job.errorMessage) o["error_message"] = QString::fromStdString(*job.errorMessage);
+    if (job.retryCount) o["retry_count"] = qint64(*job.retryCount);
+    if (!job.ok()) {
+        o["parse_error"] = QString::fromStdString(job.parseError);
+        o["raw"] = QString::fromUtf8(job.raw.data(), qsizetype(job.raw.size())); // invalid bytes become U+FFFD in JSON output only
+    }
+    return o;
+}
+
+void printRow(const JobRecord& job, const std::string& when)
+{
+    const std::string error = job.ok() ? job.errorClass.value_or("") : "MALFORMED: " + job.parseError;
+    std::printf("%-19s %-24s %-28s %-12s %-28s %s\n", when.c_str(), truncate(job.jid, 24).c_str(), truncate(job.displayClass, 28).c_str(),
+                truncate(job.queue, 12).c_str(), truncate(error, 28).c_str(), truncate(job.argsDisplay, 60).c_str());
+}
+
+// Scans pages until `limit` matches are found, so a filtered first page comes back quickly.
+int runList(CliContext& ctx, const JobsArgs& a)
+{
+    const Source src = parseSource(a.set);
+    const JobFilter filter = JobFilter::parse(a.filter);
+    const double now = Timestamp::now().seconds();
+    QJsonArray out;
+    long long shown = 0, skippedMatches = 0;
+    const long long page = 500;
+    if (!ctx.json) std::printf("%-19s %-24s %-28s %-12s %-28s %s\n", "WHEN", "JID", "CLASS", "QUEUE", "ERROR", "ARGS");
+    for (long long offset = 0; shown < a.limit; offset += page) {
+        std::vector<std::pair<std::optional<double>, JobRecord>> rows;
+        if (src.set) {
+            for (auto& e : pageByRank(ctx.client(), *src.set, offset, page, !a.oldestFirst)) rows.emplace_back(e.score, std::move(e.job));
+        } else {
+            for (auto& e : pageQueue(ctx.client(), src.queue, offset, page)) rows.emplace_back(std::nullopt, std::move(e.job));
+        }
+        for (auto& [score, job] : rows) {
+            if (!filter.matches(job, now)) continue;
+            if (skippedMatches++ < a.offset) continue;
+            if (shown++ >= a.limit) break;
+            if (ctx.json) out.append(jobJson(job, score));
+            else printRow(job, score ? formatTime(*score) : (job.enqueuedAt ? formatTime(job.enqueuedAt->seconds()) : "-"));
+        }
+        if (static_cast<long long>(rows.size()) < page) break;
+    }
+    if (ctx.json) ctx.printJson(out);
+    return Ok;
+}
+
+int runShow(CliContext& ctx, const JobsArgs& a, const std::string& jid)
+{
+    const Source src = parseSource(a.set);
+    std::optional<JobRecord> job;
+    std::optional<double> score;
+    if (src.set) {
+        if (auto e = findByJid(ctx.client(), *src.set, jid)) job = std::move(e->job), score = e->score;
+    } else if (auto e = findInQueue(ctx.client(), src.queue, jid)) {
+        job = std::move(e->job);
+    }
+    if (!job) {
+        std::cerr << "no job " << jid << " in " << a.set << "\n";
+        return NotFound;
+    }
+    JobRecord full = JobRecord::parse(job->raw); // with the backtrace decoded
+    if (ctx.json) {
+        QJsonObject o = jobJson(full, score);
+        QJsonParseError err{};
+        const QJsonDocument payload = QJsonDocument::fromJson(QByteArray::fromStdString(full.raw), &err);
+        if (payload.isObject()) o["payload"] = payload.object();
+        if (full.errorBacktrace) {
+            QJsonArray bt;
+            for (const auto& line : *full.errorBacktrace) bt.append(QString::fromStdString(line));
+            o["backtrace"] = bt;
+        }
+        ctx.printJson(o);
+        return Ok;
+    }
+    const QJsonDocument pretty = QJsonDocument::fromJson(QByteArray::fromStdString(full.raw));
+    std::cout << (pretty.isNull() ? full.raw + "\n" : pretty.toJson(QJsonDocument::Indented).toStdString());
+    if (!full.ok()) std::cout << "parse error: " << full.parseError << "\n";
+    if (full.errorBacktrace) {
+        std::cout << "backtrace:\n";
+        for (const auto& line : *full.errorBacktrace) std::cout << "  " << line << "\n";
+    }
+    return Ok;
+}
+
+bool confirm(const std::string& question, long long count, bool yes)
+{
+    if (yes) return true;
+    if (!isatty(STDIN_FILENO)) {
+        std::cerr << question << " Refusing without --yes (stdin is not a terminal).\n";
+        return false;
+    }
+    // Confirmation proportional to the damage: a handful is a y/N, more means typing the count.
+    if (count <= 10) {
+        std::cerr << question << " [y/N] " << std::flush;
+        std::string answer;
+        std::getline(std::cin, answer);
+        return answer == "y" || answer == "Y" || answer == "yes";
+    }
+    std::cerr << question << " Type " << count << " to confirm: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == std::to_string(count);
+}
+
+int finish(const BulkOperation& op, const std::string& verb)
+{
+    const auto& p = op.progress;
+    std::cerr << "\r" << verb << ": " << p.affected << " done, " << p.missing << " already gone, " << p.skipped
+              << " skipped, " << p.scanned << " examined" << std::string(10, ' ') << "\n";
+    if (p.cancelled) {
+        std::cerr << "cancelled; resume with: kiqdesk-cli jobs resume " << op.id << "\n";
+        return Cancelled;
+    }
+    return p.skipped || p.missing ? Partial : Ok;
+}
+
+int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStore& store, std::optional<BulkOperation> resume = {})
+{
+    BulkOperation op;
+    if (resume) {
+        op = *resume;
+    } else {
+        const Source src = parseSource(a.set);
+        if (!src.set) {
+            // Queues: only deletion, of the jobs matching the filter.
+            if (action != JobAction::Delete) throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
+            const JobFilter filter = JobFilter::parse(a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
+            if (filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
+            std::vector<std::string> payloads;
+            const double now = Timestamp::now().seconds();
+            for (long long offset = 0;; offset += 1000) {
+                auto page = pageQueue(ctx.client(), src.queue, offset, 1000);
+                for (auto& e : page)
+                    if (filter.matches(e.job, now)) payloads.push_back(e.job.raw);
+                if (page.size() < 1000) break;
+            }
+            if (a.dryRun || !confirm("Delete " + std::to_string(payloads.size()) + " jobs from queue " + src.queue + "?", static_cast<long long>(payloads.size()), a.yes))
+                return a.dryRun ? (std::cerr << payloads.size() << " jobs would be deleted\n", Ok) : Usage;
+            const long long removed = deleteFromQueue(ctx.client(), ctx.gate, src.queue, payloads);
+            std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed << " already gone\n";
+            return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
+        }
+        BulkSpec spec;
+        spec.set = *src.set;
+        spec.action = action;
+        spec.filter = !a.jid.empty() ? "jid=" + a.jid + (a.filter.empty() ? "" : " " + a.filter) : a.filter;
+        spec.targetQueue = a.to;
+        spec.ratePerSecond = a.rate;
+        if (spec.filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all (acting on a whole set is never implied)");
+        const JobFilter filter = JobFilter::parse(spec.filter);
+
+        const BulkPreview preview = previewBulk(ctx.client(), spec.set, filter, 5);
+        if (a.dryRun || ctx.json) {
+            if (ctx.json) {
+                QJsonObject byClass, byError;
+                for (const auto& [k, v] : preview.byClass) byClass[QString::fromStdString(k)] = v;
+                for (const auto& [k, v] : preview.byError) byError[QString::fromStdString(k)] = v;
+                ctx.printJson(QJsonObject{{"matched", preview.matched}, {"scanned", preview.scanned}, {"by_class", byClass}, {"by_error", byError}});
+            }
+            if (!ctx.json || !a.dryRun) {
+                std::cerr << preview.matched << " of " << preview.scanned << " jobs in " << setName(spec.set) << " match\n";
+                for (const auto& [k, v] : preview.byClass) std::cerr << "  " << v << "  " << k << "\n";
+            }
+            if (a.dryRun) return Ok;
+        }
+        if (preview.matched == 0) {
+            std::cerr << "nothing matches\n";
+            return Ok;
+        }
+        const std::string question = std::string(actionName(action)) + " " + std::to_string(preview.matched) + " jobs in " + setName(spec.set) + "?";
+        if (!confirm(question, preview.matched, a.yes)) return Usage;
+        op = BulkExecutor::create(ctx.client().options().describe(), spec);
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    BulkExecutor executor(ctx.client(), ctx.gate, op, &store);
+    const auto& result = executor.run([&](const BulkProgress& p) {
+        std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected << " done, "
+                  << p.scanned << "/" << p.total << " examined" << std::flush;
+        return !g_interrupted.load();
+    });
+    return finish(result, actionName(op.spec.action));
+}
+
+int runPending(CliContext& ctx, const BulkCursorStore& store)
+{
+    const auto ops = store.unfinished();
+    QJsonArray out;
+    for (const auto& op : ops) {
+        if (ctx.json) {
+            out.append(QJsonObject{{"id", QString::fromStdString(op.id)}, {"deployment", QString::fromStdString(op.deployment)},
+                                   {"action", actionName(op.spec.action)}, {"set", setName(op.spec.set)},
+                                   {"filter", QString::fromStdString(op.spec.filter)}, {"affected", op.progress.affected}});
+        } else {
+            std::printf("%s  %s %s [%s] on %s: %lld done, started %s\n", op.id.c_str(), actionName(op.spec.action), setName(op.spec.set),
+                        op.spec.filter.c_str(), op.deployment.c_str(), op.progress.affected, formatTime(op.startedAt).c_str());
+        }
+    }
+    if (ctx.json) ctx.printJson(out);
+    else if (ops.empty()) std::printf("no interrupted bulk operations\n");
+    return Ok;
+}
+} // namespace
+
+void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
+{
+    auto* jobs = app.add_subcommand("jobs", "List, inspect and act on jobs in queues and sets");
+    jobs->require_subcommand(1);
+    auto args = std::make_shared<JobsArgs>();
+    auto store = std::make_shared<BulkCursorStore>();
+    auto jid = std::make_shared<std::string>();
+
+    auto addSet = [&](CLI::App* cmd) { cmd->add_option("--set", args->set, "retry, dead, scheduled or queue:NAME")->capture_default_str(); };
+    auto addFilter = [&](CLI::App* cmd) { cmd->add_option("--filter", args->filter, "Filter expression, e.g. 'class=HardJob error~timeout age>1h'"); };
+
+    auto* list = jobs->add_subcommand("list", "List jobs (newest first; --oldest-first to reverse)");
+    addSet(list);
+    addFilter(list);
+    list->add_option("--limit", args->limit, "How many to show")->capture_default_str();
+    list->add_option("--offset", args->offset, "Skip this many matches");
+    list->add_flag("--oldest-first", args->oldestFirst, "Oldest first");
+    list->callback([&ctx, &exitCode, args] { exitCode = runList(ctx, *args); });
+
+    auto* show = jobs->add_subcommand("show", "Show one job with its decoded backtrace");
+    addSet(show);
+    show->add_option("jid", *jid, "Job ID")->required();
+    show->callback([&ctx, &exitCode, args, jid] { exitCode = runShow(ctx, *args, *jid); });
+
+    for (JobAction action : {JobAction::Retry, JobAction::Delete, JobAction::Kill, JobAction::Enqueue, JobAction::Move}) {
+        const char* help = action == JobAction::Retry ? "Send jobs back to their queue now"
+                         : action == JobAction::Delete ? "Delete jobs"
+                         : action == JobAction::Kill ? "Move jobs to the dead set"
+                         : action == JobAction::Enqueue ? "Enqueue scheduled jobs now"
+                                                        : "Move jobs to another queue (--to)";
+        auto* cmd = jobs->add_subcommand(actionName(action), help);
+        addSet(cmd);
+        addFilter(cmd);
+        cmd->add_option("--jid", args->jid, "One job by JID");
+        cmd->add_flag("--all", args->all, "Every job in the set");
+        cmd->add_flag("--dry-run", args->dryRun, "Only count what would be touched, by class and error");
+        cmd->add_option("--rate", args->rate, "At most N jobs per second (0 = unlimited)");
+        cmd->add_flag("-y,--yes", args->yes, "Do not ask for confirmation");
+        if (action == JobAction::Move) cmd->add_option("--to", args->to, "Destination queue")->required();
+        cmd->callback([&ctx, &exitCode, args, store, action] { exitCode = runBulk(ctx, *args, action, *store); });
+    }
+
+    auto* resume = jobs->add_subcommand("resume", "Resume an interrupted bulk operation");
+    auto id = std::make_shared<std::string>();
+    resume->add_option("id", *id, "Operation id (see jobs pending)")->required();
+    resume->callback([&ctx, &exitCode, args, store, id] {
+        auto op = store->load(*id);
+        if (!op) {
+            std::cerr << "no interrupted operation " << *id << "\n";
+            exitCode = NotFound;
+            return;
+        }
+        exitCode = runBulk(ctx, *args, op->spec.action, *store, op);
+    });
+    jobs->add_subcommand("pending", "Interrupted bulk operations that can be resumed")
+        ->callback([&ctx, &exitCode, store] { exitCode = runPending(ctx, *store); });
+}
+
+} // namespace kiq::cli

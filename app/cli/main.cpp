@@ -1,0 +1,54 @@
+// kiqdesk-cli: the same core as the desktop app, for scripts. Wiring only: flags → core → output.
+#include "Commands.h"
+#include "ExitCode.h"
+#include "redis/Errors.h"
+
+#include <QCoreApplication>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace {
+int exitCodeFor(const kiq::redis::Error& e)
+{
+    using kiq::redis::ErrorKind;
+    switch (e.kind()) {
+    case ErrorKind::Usage: return kiq::cli::Usage;
+    case ErrorKind::Refused: case ErrorKind::Dns: case ErrorKind::Timeout: case ErrorKind::ConnectionLost:
+    case ErrorKind::Tls: case ErrorKind::ClientCertRequired: case ErrorKind::WrongPass: case ErrorKind::NoAuth:
+        return kiq::cli::Unreachable;
+    default: return kiq::cli::Refused;
+    }
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication qtApp(argc, argv); // for QStandardPaths (the bulk cursor store) and Qt's JSON
+    QCoreApplication::setOrganizationName("Kiqdesk");
+    QCoreApplication::setApplicationName("kiqdesk");
+
+    CLI::App app{"kiqdesk-cli: inspect and fix Sidekiq deployments on Redis"};
+    app.require_subcommand(1);
+    app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
+    kiq::cli::CliContext ctx;
+    ctx.flags.addTo(app);
+    app.add_flag("--json", ctx.json, "Machine-readable output on stdout");
+    int exitCode = kiq::cli::Ok;
+    kiq::cli::addInfoCommands(app, ctx, exitCode);
+    kiq::cli::addJobCommands(app, ctx, exitCode);
+    try {
+        ctx.gate.arm("kiqdesk-cli command line");
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kiq::cli::Ok : kiq::cli::Usage;
+    } catch (const kiq::redis::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return exitCodeFor(e);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kiq::cli::Refused;
+    }
+    return exitCode;
+}

@@ -1,0 +1,141 @@
+// kiqdesk: the desktop console. Wiring only: command line, translations, settings, the optional
+// local sandbox, the main window.
+//
+//   kiqdesk                      saved connections (first run: offers a sandbox or a new connection)
+//   kiqdesk --sandbox            also starts a private redis-server and shows it as "Local sandbox"
+//   kiqdesk --screenshot x.png [--screenshot-delay ms] [--theme dark]
+//                                renders the window after the delay, saves it and quits (tests,
+//                                README); saved connections are not loaded and nothing prompts
+
+#include "main/FirstRunDialog.h"
+#include "main/MainWindow.h"
+#include "main/Theme.h"
+#include "sandbox/LocalSandbox.h"
+#include "services/ConnectionProfileStore.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTimer>
+#include <QTranslator>
+
+#include <cstdio>
+#include <memory>
+
+// The translation context of main()'s strings (lupdate reads it from this declaration).
+class Main {
+    Q_DECLARE_TR_FUNCTIONS(Main)
+};
+
+namespace {
+
+void installTranslators(QApplication& app)
+{
+    // Qt's own strings (standard buttons, file dialogs), then ours, for the system locale. A missing
+    // translation simply leaves English.
+    auto* qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto* own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("kiqdesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+
+kiq::services::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox& sandbox)
+{
+    auto profile = kiq::services::ConnectionProfile::create(Main::tr("Local sandbox"));
+    profile.environment = kiq::services::Environment::Development;
+    profile.options = sandbox.options();
+    return profile;
+}
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Kiqdesk"));
+    QApplication::setApplicationName(QStringLiteral("kiqdesk"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Kiqdesk"));
+    QApplication::setApplicationVersion(QStringLiteral(KIQ_VERSION));
+    installTranslators(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Main::tr("Desktop console for Sidekiq job systems on Redis."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption sandboxOption(QStringLiteral("sandbox"), Main::tr("Start a local sandbox Redis and show it."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              Main::tr("Save a picture of the window to <file> and quit."), Main::tr("file"));
+    const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
+                                         Main::tr("Wait <ms> before taking the screenshot (default 3000)."), Main::tr("ms"),
+                                         QStringLiteral("3000"));
+    const QCommandLineOption themeOption(QStringLiteral("theme"), Main::tr("Use <theme> (system, light, dark) for this run."),
+                                         Main::tr("theme"));
+    parser.addOptions({sandboxOption, screenshotOption, delayOption, themeOption});
+    parser.process(app);
+
+    const QString screenshot = parser.value(screenshotOption);
+    const bool screenshotMode = !screenshot.isEmpty();
+    auto fail = [&](const QString& message) {
+        if (screenshotMode) std::fprintf(stderr, "kiqdesk: %s\n", qPrintable(message));
+        else QMessageBox::critical(nullptr, Main::tr("Kiqdesk"), message);
+    };
+
+    QSettings settings;
+    kiq::services::ProfileStore store(settings);
+    const QString themeKey = parser.isSet(themeOption) ? parser.value(themeOption)
+                                                       : settings.value(QStringLiteral("view/theme")).toString();
+    kiq::ui::applyTheme(kiq::ui::themeFromKey(themeKey));
+
+    // Declared before the window so it is destroyed after it: the window's clients talk to it.
+    std::unique_ptr<kiq::sandbox::LocalSandbox> sandbox;
+    // Screenshots leave the user's saved connections alone: deterministic, and never a prompt.
+    kiq::ui::MainWindow window(screenshotMode ? nullptr : &store);
+    window.setPasswordPromptsEnabled(!screenshotMode);
+    window.setTheme(kiq::ui::currentTheme());
+    QObject::connect(&window, &kiq::ui::MainWindow::themeChosen, &window, [&settings](kiq::ui::Theme theme) {
+        settings.setValue(QStringLiteral("view/theme"), kiq::ui::themeKey(theme));
+    });
+
+    auto startSandbox = [&]() -> bool {
+        try {
+            sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
+            sandbox->start();
+        } catch (const kiq::sandbox::SandboxError& e) {
+            sandbox.reset();
+            fail(QString::fromStdString(e.what()));
+            return false;
+        }
+        // Demo data: the seedDemoData hook (written with the Sidekiq model) runs here, on sandbox->options().
+        window.addDeployment(sandboxProfile(*sandbox), /*persistent=*/false);
+        return true;
+    };
+
+    if (parser.isSet(sandboxOption) && !startSandbox() && screenshotMode) return 1;
+    window.loadSavedProfiles();
+
+    bool addConnectionNow = false;
+    if (!screenshotMode && window.deploymentCount() == 0) {
+        kiq::ui::FirstRunDialog firstRun;
+        firstRun.exec();
+        if (firstRun.choice() == kiq::ui::FirstRunDialog::Choice::StartSandbox) startSandbox();
+        addConnectionNow = firstRun.choice() == kiq::ui::FirstRunDialog::Choice::AddConnection;
+    }
+
+    window.show();
+    if (addConnectionNow) QTimer::singleShot(0, &window, &kiq::ui::MainWindow::newConnection);
+
+    if (screenshotMode) {
+        const int delay = parser.value(delayOption).toInt();
+        QTimer::singleShot(delay, &window, [&] {
+            const bool saved = window.grab().save(screenshot);
+            if (!saved) fail(Main::tr("cannot write the screenshot to %1").arg(screenshot));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    return QApplication::exec();
+}

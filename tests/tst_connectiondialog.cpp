@@ -1,0 +1,229 @@
+// ConnectionDialog: the URL fills the fields (and leaves no password on screen), every option comes
+// back out of profile(), hostname verification off shows the client's warning, and Test reports
+// success with the version or the client's own failure text, without blocking the GUI thread.
+#include "connection/ConnectionDialog.h"
+#include "connection/TopologyBox.h"
+#include "harness/TestEnv.h"
+#include "redis/Client.h"
+#include "sandbox/LocalSandbox.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace kiq::ui;
+using kiq::redis::Topology;
+
+namespace {
+template <typename W> W* child(QWidget* root, const char* name)
+{
+    auto* w = root->findChild<W*>(QString::fromLatin1(name));
+    if (!w) qFatal("no child %s", name);
+    return w;
+}
+} // namespace
+
+class TestConnectionDialog : public QObject {
+    Q_OBJECT
+private slots:
+    void urlFillsTheFields()
+    {
+        ConnectionDialog dialog;
+        QVERIFY(dialog.applyUrl(QStringLiteral("rediss://ops:s3cret@redis.example.com:6380/2")));
+        QCOMPARE(child<QLineEdit>(&dialog, "host")->text(), QStringLiteral("redis.example.com"));
+        QCOMPARE(child<QSpinBox>(&dialog, "port")->value(), 6380);
+        QCOMPARE(child<QLineEdit>(&dialog, "user")->text(), QStringLiteral("ops"));
+        QCOMPARE(child<QSpinBox>(&dialog, "db")->value(), 2);
+        QVERIFY(child<QGroupBox>(&dialog, "tls")->isChecked());
+        QVERIFY(child<QLineEdit>(&dialog, "url")->text().isEmpty()); // the password is not left in clear text
+        const auto p = dialog.profile();
+        QCOMPARE(p.options.password, std::string("s3cret"));
+        QVERIFY(p.passwordRequired);
+        QCOMPARE(p.options.endpoint.host, std::string("redis.example.com"));
+        QVERIFY(p.options.tls.enabled);
+
+        QVERIFY(!dialog.applyUrl(QStringLiteral("http://nope")));
+        QCOMPARE(dialog.profile().options.endpoint.port, 6380); // a bad URL changes nothing
+    }
+
+    void profileRoundTripsThroughTheForm()
+    {
+        auto in = kiq::services::ConnectionProfile::create(QStringLiteral("Payments"));
+        in.environment = kiq::services::Environment::Staging;
+        in.tagColor = QStringLiteral("#123456");
+        auto& o = in.options;
+        o.topology = Topology::Sentinel;
+        o.seeds = {{"10.0.0.1", 26379}, {"::1", 26380}};
+        o.sentinelMaster = "pay";
+        o.sentinelUser = "watcher";
+        o.user = "app";
+        o.db = 4;
+        o.keyPrefix = "pay:";
+        o.tls.enabled = true;
+        o.tls.caFile = "/tmp/ca.pem";
+        o.tls.certFile = "/tmp/c.pem";
+        o.tls.keyFile = "/tmp/c.key";
+        o.tls.sni = "redis.pay";
+        o.connectTimeout = std::chrono::milliseconds(2500);
+        o.commandTimeout = std::chrono::milliseconds(7000);
+        o.reconnectAttempts = 5;
+        o.reconnectBaseDelay = std::chrono::milliseconds(250);
+        o.clientName = "desk";
+        in.passwordRequired = true;
+        in.sentinelPasswordRequired = true;
+
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        const auto out = dialog.profile();
+        QCOMPARE(out.id, in.id);
+        QCOMPARE(out.name, in.name);
+        QCOMPARE(out.environment, in.environment);
+        QCOMPARE(out.tagColor, in.tagColor);
+        QCOMPARE(out.options.topology, Topology::Sentinel);
+        QVERIFY(out.options.seeds == in.options.seeds);
+        QCOMPARE(out.options.sentinelMaster, o.sentinelMaster);
+        QCOMPARE(out.options.sentinelUser, o.sentinelUser);
+        QCOMPARE(out.options.user, o.user);
+        QCOMPARE(out.options.db, 4);
+        QCOMPARE(out.options.keyPrefix, o.keyPrefix);
+        QVERIFY(out.options.tls.enabled);
+        QCOMPARE(out.options.tls.caFile, o.tls.caFile);
+        QVERIFY(out.options.tls.caDir.empty());
+        QCOMPARE(out.options.tls.certFile, o.tls.certFile);
+        QCOMPARE(out.options.tls.keyFile, o.tls.keyFile);
+        QCOMPARE(out.options.tls.sni, o.tls.sni);
+        QCOMPARE(out.options.connectTimeout.count(), 2500LL);
+        QCOMPARE(out.options.commandTimeout.count(), 7000LL);
+        QCOMPARE(out.options.reconnectAttempts, 5);
+        QCOMPARE(out.options.reconnectBaseDelay.count(), 250LL);
+        QCOMPARE(out.options.clientName, o.clientName);
+        QVERIFY(out.passwordRequired);
+        QVERIFY(out.sentinelPasswordRequired);
+    }
+
+    void endpointListsParse()
+    {
+        QString error;
+        auto e = TopologyBox::parseEndpoints(QStringLiteral("a:1, b\n[::1]:7000"), 26379, &error);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(e.size(), std::size_t(3));
+        QCOMPARE(e[1].port, 26379);
+        QCOMPARE(e[2].host, std::string("::1"));
+        TopologyBox::parseEndpoints(QStringLiteral("good:1 bad:99999"), 6379, &error);
+        QVERIFY(error.contains(QStringLiteral("bad:99999")));
+    }
+
+    void hostnameVerificationOffWarns()
+    {
+        ConnectionDialog dialog;
+        dialog.applyUrl(QStringLiteral("rediss://redis.example.com:6380"));
+        QVERIFY(!dialog.warningText().contains(QStringLiteral("hostname verification")));
+        child<QCheckBox>(&dialog, "verifyHostname")->setChecked(false);
+        QVERIFY2(dialog.warningText().contains(QStringLiteral("TLS hostname verification is off")), qPrintable(dialog.warningText()));
+        child<QCheckBox>(&dialog, "verifyHostname")->setChecked(true);
+        QVERIFY(!dialog.warningText().contains(QStringLiteral("hostname verification")));
+        // Plain TCP to a remote host is also called out.
+        dialog.applyUrl(QStringLiteral("redis://redis.example.com:6379"));
+        QVERIFY(dialog.warningText().contains(QStringLiteral("unencrypted")));
+    }
+
+    void testConnectionSucceeds()
+    {
+        kiq::sandbox::LocalSandbox sandbox;
+        sandbox.start();
+        ConnectionDialog dialog;
+        dialog.applyUrl(QStringLiteral("redis://127.0.0.1:%1").arg(sandbox.port()));
+        dialog.show();
+        QElapsedTimer timer;
+        timer.start();
+        dialog.testConnection();
+        QVERIFY(timer.elapsed() < 200); // returned at once: the probe runs off the GUI thread
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected to Redis 7.")), qPrintable(dialog.testResultText()));
+        QVERIFY(dialog.testResultText().contains(QStringLiteral("round trip")));
+        dialog.resize(640, dialog.sizeHint().height());
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("connection_dialog.png"));
+        QVERIFY(dialog.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+    }
+
+    void testConnectionReportsTheFailure()
+    {
+        kiq::sandbox::LocalSandbox sandbox;
+        sandbox.start();
+        const int port = sandbox.port();
+        sandbox.stop();
+        ConnectionDialog dialog;
+        dialog.applyUrl(QStringLiteral("redis://127.0.0.1:%1").arg(port));
+        child<QSpinBox>(&dialog, "reconnectAttempts")->setValue(1);
+        dialog.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
+        const QString text = dialog.testResultText();
+        QVERIFY2(text.contains(QStringLiteral("Connection failed:")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("refused")), qPrintable(text));
+    }
+
+    void wrongPasswordIsNamed()
+    {
+        kiq::sandbox::LocalSandbox sandbox;
+        sandbox.start();
+        {
+            kiq::redis::Client admin(sandbox.options());
+            admin.command(kiq::redis::Command("CONFIG").arg("SET").arg("requirepass").arg("right"));
+        }
+        ConnectionDialog dialog;
+        dialog.applyUrl(QStringLiteral("redis://:wrong@127.0.0.1:%1").arg(sandbox.port()));
+        dialog.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("wrong username or password")), qPrintable(dialog.testResultText()));
+    }
+
+    void rendersEveryTab()
+    {
+        auto p = kiq::services::ConnectionProfile::create(QStringLiteral("Payments"));
+        p.environment = kiq::services::Environment::Production;
+        p.options.topology = Topology::Sentinel;
+        p.options.seeds = {{"10.0.0.1", 26379}, {"10.0.0.2", 26379}};
+        p.options.sentinelMaster = "pay";
+        p.options.user = "ops";
+        p.options.tls.enabled = true;
+        p.options.tls.caFile = "/etc/ssl/pay-ca.pem";
+        p.options.tls.verifyHostname = false;
+        p.passwordRequired = true;
+        ConnectionDialog dialog;
+        dialog.setProfile(p);
+        dialog.show();
+        auto* tabs = dialog.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        const QStringList names{QStringLiteral("connection_dialog_sentinel.png"), QStringLiteral("connection_dialog_security.png"),
+                                QStringLiteral("connection_dialog_advanced.png")};
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            QTest::qWait(50);
+            const QString path = QDir(kiq::test::testOutputDir()).filePath(names[i]);
+            QVERIFY(dialog.grab().save(path));
+            qInfo("screenshot: %s", qPrintable(path));
+        }
+        QVERIFY(dialog.warningText().contains(QStringLiteral("hostname verification is off")));
+    }
+
+    void invalidSetupIsExplainedBeforeConnecting()
+    {
+        ConnectionDialog dialog;
+        child<QComboBox>(&dialog, "topology")->setCurrentIndex(1); // Sentinel, but no master and no sentinels
+        dialog.testConnection();
+        QVERIFY(!dialog.isTesting());
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("sentinel")), qPrintable(dialog.testResultText()));
+    }
+};
+
+QTEST_MAIN(TestConnectionDialog)
+#include "tst_connectiondialog.moc"

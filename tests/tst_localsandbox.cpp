@@ -1,0 +1,125 @@
+// LocalSandbox: a private redis-server that answers PING, stops by PID (and with the application),
+// leaves nothing behind, and says clearly when redis-server is missing.
+#include "redis/Client.h"
+#include "sandbox/LocalSandbox.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <cerrno>
+#include <csignal>
+
+using kiq::sandbox::LocalSandbox;
+using kiq::sandbox::SandboxError;
+
+namespace {
+bool pidAlive(qint64 pid) { return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH; }
+
+QString ping(const kiq::redis::ConnectionOptions& options)
+{
+    kiq::redis::Client client(options);
+    return QString::fromStdString(client.command(kiq::redis::Command("PING")).asString());
+}
+} // namespace
+
+class TestLocalSandbox : public QObject {
+    Q_OBJECT
+private slots:
+    void startsAnswersAndStops()
+    {
+        LocalSandbox sandbox;
+        sandbox.start();
+        QVERIFY(sandbox.isRunning());
+        const qint64 pid = sandbox.pid();
+        QVERIFY(pid > 0);
+        QVERIFY(pidAlive(pid));
+        QVERIFY(sandbox.port() > 0);
+        QCOMPARE(QString::fromStdString(sandbox.options().endpoint.host), QStringLiteral("127.0.0.1"));
+        QCOMPARE(ping(sandbox.options()), QStringLiteral("PONG"));
+
+        // Persistence is off: a throwaway server must not write dump files next to the user's data.
+        kiq::redis::Client client(sandbox.options());
+        const auto save = client.command(kiq::redis::Command("CONFIG").arg("GET").arg("save")).asStringList();
+        QCOMPARE(save.size(), std::size_t(2));
+        QCOMPARE(save[1], std::string());
+        const auto bind = client.command(kiq::redis::Command("CONFIG").arg("GET").arg("bind")).asStringList();
+        QCOMPARE(bind.at(1), std::string("127.0.0.1"));
+
+        const QString dir = sandbox.directory();
+        QVERIFY(QDir(dir).exists());
+        sandbox.stop();
+        QVERIFY(!sandbox.isRunning());
+        QVERIFY2(!pidAlive(pid), "the redis-server PID must be gone after stop()");
+        QVERIFY2(!QDir(dir).exists(), "the temporary directory must be removed");
+    }
+
+    void destructorStopsTheServer()
+    {
+        qint64 pid = 0;
+        {
+            LocalSandbox sandbox;
+            sandbox.start();
+            pid = sandbox.pid();
+            QVERIFY(pidAlive(pid));
+        }
+        QVERIFY(!pidAlive(pid));
+    }
+
+    void twoSandboxesGetDifferentPorts()
+    {
+        LocalSandbox a, b;
+        a.start();
+        b.start();
+        QVERIFY(a.port() != b.port());
+        QCOMPARE(ping(a.options()), QStringLiteral("PONG"));
+        QCOMPARE(ping(b.options()), QStringLiteral("PONG"));
+    }
+
+    void missingRedisServerIsExplained()
+    {
+        const QByteArray savedPath = qgetenv("PATH");
+        QTemporaryDir emptyDir;
+        qputenv("PATH", emptyDir.path().toLocal8Bit());
+        LocalSandbox sandbox;
+        QString message;
+        try {
+            sandbox.start();
+        } catch (const SandboxError& e) {
+            message = QString::fromStdString(e.what());
+        }
+        qputenv("PATH", savedPath);
+        QCOMPARE(message, QStringLiteral("redis-server not found: run scripts/setup-deps.sh"));
+        QVERIFY(!sandbox.isRunning());
+    }
+
+    void failingServerReportsItsComplaint()
+    {
+        // /bin/false "starts" and exits at once: the error must say so instead of waiting 10 s.
+        LocalSandbox::Settings settings;
+        settings.redisServer = QStringLiteral("/bin/false");
+        LocalSandbox sandbox(settings);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY_THROWS_EXCEPTION(SandboxError, sandbox.start());
+        QVERIFY(timer.elapsed() < 5000);
+        QVERIFY(!sandbox.isRunning());
+    }
+
+    // Last: it runs the application's event loop once and quits it.
+    void stopsWhenTheApplicationQuits()
+    {
+        LocalSandbox sandbox;
+        sandbox.start();
+        const qint64 pid = sandbox.pid();
+        QTimer::singleShot(0, qApp, &QCoreApplication::quit);
+        QCoreApplication::exec(); // emits aboutToQuit on the way out
+        QVERIFY(!sandbox.isRunning());
+        QVERIFY(!pidAlive(pid));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalSandbox)
+#include "tst_localsandbox.moc"

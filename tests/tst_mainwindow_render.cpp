@@ -1,0 +1,230 @@
+// The main window against a real server (a LocalSandbox): the Redis page fills in (cards, clients
+// table), the sidebar shows reachable and unreachable deployments, shortcuts switch between them,
+// and the window renders offscreen in both themes. Screenshots go to $KIQ_TEST_OUTPUT for review.
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentView.h"
+#include "deployment/DeploymentPage.h"
+#include "harness/TestEnv.h"
+#include "main/FirstRunDialog.h"
+#include "main/MainWindow.h"
+#include "main/ShortcutsDialog.h"
+#include "main/Theme.h"
+#include "pages/redis/RedisPage.h"
+#include "redis/Client.h"
+#include "sandbox/LocalSandbox.h"
+
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QTest>
+
+using namespace kiq::ui;
+
+namespace {
+QString label(QWidget* root, const char* name)
+{
+    auto* l = root->findChild<QLabel*>(QString::fromLatin1(name));
+    return l ? l->text() : QString();
+}
+
+int rows(QWidget* root, const char* table)
+{
+    auto* t = root->findChild<QTableView*>(QString::fromLatin1(table));
+    return t && t->model() ? t->model()->rowCount() : -1;
+}
+
+kiq::services::ConnectionProfile profileFor(const QString& name, const kiq::redis::ConnectionOptions& options,
+                                            kiq::services::Environment environment)
+{
+    auto p = kiq::services::ConnectionProfile::create(name);
+    p.options = options;
+    p.environment = environment;
+    return p;
+}
+} // namespace
+
+class TestMainWindowRender : public QObject {
+    Q_OBJECT
+    std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
+    std::unique_ptr<MainWindow> m_window;
+
+    void save(const QString& file)
+    {
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(file);
+        QVERIFY2(m_window->grab().save(path), qPrintable(path));
+        qInfo("screenshot: %s", qPrintable(path));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        applyTheme(Theme::Light); // deterministic look, whatever the machine's defaults
+        m_sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
+        m_sandbox->start();
+        {
+            // Something to show: a few keys, and a slow log that records every command.
+            kiq::redis::Client setup(m_sandbox->options());
+            setup.command(kiq::redis::Command("CONFIG").arg("SET").arg("slowlog-log-slower-than").arg(0));
+            for (int i = 0; i < 5; ++i) setup.command(kiq::redis::Command("SET").key("demo:" + std::to_string(i)).arg(i));
+        }
+        m_window = std::make_unique<MainWindow>(nullptr);
+        m_window->setPasswordPromptsEnabled(false);
+        m_window->resize(1280, 820);
+        m_window->addDeployment(profileFor(QStringLiteral("Local sandbox"), m_sandbox->options(),
+                                           kiq::services::Environment::Development),
+                                false);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_sandbox.reset();
+    }
+
+    void redisPageShowsData()
+    {
+        DeploymentView* view = m_window->currentView();
+        QVERIFY(view);
+        QVERIFY(view->currentPage());
+        QCOMPARE(view->currentPage()->title(), QStringLiteral("Redis"));
+        QWidget* page = view->currentPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!label(page, "versionValue").isEmpty() && rows(page, "clientsTable") > 0, 15000);
+        QVERIFY(rows(page, "slowlogTable") > 0);
+        QCOMPARE(label(page, "keysValue"), QStringLiteral("5"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->deployment(0)->status(), Deployment::Status::Reachable, 15000);
+
+        QVERIFY(label(page, "versionValue").startsWith(QStringLiteral("7.")) || label(page, "versionValue").contains(u'.'));
+        QCOMPARE(label(page, "roleValue"), QStringLiteral("master"));
+        QVERIFY(!label(page, "memoryValue").isEmpty());
+        QVERIFY(!label(page, "clientsValue").isEmpty());
+        QCOMPARE(label(page, "evictionValue"), QStringLiteral("noeviction"));
+        QVERIFY(label(page, "redisStatus").contains(QStringLiteral("round trip")));
+        save(QStringLiteral("redis_page.png"));
+    }
+
+    void unreachableDeploymentIsShownAsSuch()
+    {
+        // A port nobody listens on: reserve one with a second sandbox, then stop it.
+        kiq::sandbox::LocalSandbox gone;
+        gone.start();
+        auto options = gone.options();
+        gone.stop();
+        options.reconnectAttempts = 1;
+        Deployment* d = m_window->addDeployment(
+            profileFor(QStringLiteral("Billing production"), options, kiq::services::Environment::Production), false);
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 15000);
+        QVERIFY(!d->statusText().isEmpty());
+
+        m_window->selectDeployment(1);
+        QCOMPARE(m_window->currentDeployment(), d);
+        QWidget* page = m_window->currentView()->currentPage();
+        QTRY_VERIFY_WITH_TIMEOUT(label(page, "redisStatus").contains(QStringLiteral("Could not load")), 15000);
+        QVERIFY(label(page, "versionValue").isEmpty());
+        save(QStringLiteral("unreachable_deployment.png"));
+    }
+
+    void passwordDeploymentWaitsForThePassword()
+    {
+        kiq::sandbox::LocalSandbox locked;
+        locked.start();
+        {
+            kiq::redis::Client admin(locked.options());
+            admin.command(kiq::redis::Command("CONFIG").arg("SET").arg("requirepass").arg("letmein"));
+        }
+        auto profile = profileFor(QStringLiteral("Locked"), locked.options(), kiq::services::Environment::Staging);
+        profile.passwordRequired = true; // as loaded from the store: the flag, never the password
+        Deployment* d = m_window->addDeployment(profile, false);
+        QVERIFY(d->needsPassword());
+        QTest::qWait(200);
+        QCOMPARE(d->status(), Deployment::Status::Disconnected); // no prompt (disabled), no attempt
+        QVERIFY(!d->client());
+        auto* connect = m_window->viewOf(d)->findChild<QWidget*>(QStringLiteral("connectButton"));
+        QVERIFY(connect && !connect->isHidden());
+
+        d->setPasswords(QStringLiteral("letmein"), QString());
+        d->connectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Reachable, 15000);
+        QVERIFY(connect->isHidden());
+
+        // Disconnecting drops the client and turns the dot back to "not connected".
+        d->disconnectNow();
+        QCOMPARE(d->status(), Deployment::Status::Disconnected);
+        QVERIFY(!d->client());
+    }
+
+    void ctrlNumberSwitchesDeployments()
+    {
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(m_window->currentDeployment(), m_window->deployment(0));
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(m_window->currentDeployment(), m_window->deployment(1));
+        QTest::keyClick(m_window.get(), Qt::Key_9, Qt::ControlModifier); // no 9th: nothing happens
+        QCOMPARE(m_window->currentDeployment(), m_window->deployment(1));
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(m_window->currentDeployment(), m_window->deployment(0));
+    }
+
+    void f5RefreshesTheCurrentPage()
+    {
+        auto* page = qobject_cast<RedisPage*>(m_window->currentView()->currentPage());
+        QVERIFY(page);
+        page->setRefreshInterval(3600 * 1000); // so only F5 can cause the reload seen below
+        QTRY_VERIFY(label(page, "redisStatus").contains(QStringLiteral("Updated at")));
+        // The status line carries the time to the second; wait for the next second, then press F5.
+        const QString before = label(page, "redisStatus");
+        QTest::qWait(1100);
+        QTest::keyClick(m_window.get(), Qt::Key_F5);
+        QTRY_VERIFY_WITH_TIMEOUT(label(page, "redisStatus") != before, 5000);
+        page->setRefreshInterval(RedisPage::kRefreshIntervalMs);
+    }
+
+    void shortcutsSheetListsTheShortcuts()
+    {
+        QStringList keys;
+        QTimer::singleShot(300, this, [&] {
+            auto* sheet = qobject_cast<ShortcutsDialog*>(QApplication::activeModalWidget());
+            if (!sheet) return;
+            auto* table = sheet->findChild<QTableWidget*>(QStringLiteral("shortcuts"));
+            for (int r = 0; table && r < table->rowCount(); ++r) keys << table->item(r, 0)->text();
+            const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("shortcuts.png"));
+            sheet->grab().save(path);
+            sheet->reject();
+        });
+        m_window->showShortcuts(); // modal: returns when the timer above closes it
+        QVERIFY2(keys.contains(QStringLiteral("F5")), qPrintable(keys.join(u',')));
+        QVERIFY(keys.contains(QStringLiteral("Ctrl+N")));
+        QVERIFY(keys.contains(QStringLiteral("Ctrl+Q")));
+        QVERIFY(keys.contains(QStringLiteral("Ctrl+1 … Ctrl+9")));
+    }
+
+    void firstRunDialogRenders()
+    {
+        FirstRunDialog dialog;
+        dialog.show();
+        QVERIFY(dialog.findChild<QWidget*>(QStringLiteral("startSandbox")));
+        QVERIFY(dialog.findChild<QWidget*>(QStringLiteral("addConnection")));
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("first_run.png"));
+        QVERIFY(dialog.grab().save(path));
+    }
+
+    void darkThemeRenders()
+    {
+        m_window->setTheme(Theme::Dark);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+        QTest::qWait(200);
+        save(QStringLiteral("redis_page_dark.png"));
+        m_window->setTheme(Theme::Light);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+    }
+};
+
+QTEST_MAIN(TestMainWindowRender)
+#include "tst_mainwindow_render.moc"

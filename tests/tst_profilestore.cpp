@@ -1,0 +1,173 @@
+// ProfileStore: every connection option survives a save/load round trip, and no password (nor the
+// sentinel password) ever reaches the settings file; only the "ask for it" flags do.
+#include "services/ConnectionProfileStore.h"
+
+#include <QFile>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kiq::services;
+using kiq::redis::Endpoint;
+using kiq::redis::Topology;
+
+namespace {
+const std::string kPassword = "Pa55-w0rd-never-on-disk";
+const std::string kSentinelPassword = "sentinel-Secret-42";
+
+ConnectionProfile fullProfile()
+{
+    ConnectionProfile p = ConnectionProfile::create(QStringLiteral("Billing production"));
+    p.environment = Environment::Production;
+    p.tagColor = QStringLiteral("#aa00ff");
+    auto& o = p.options;
+    o.topology = Topology::Sentinel;
+    o.endpoint = {"10.1.2.3", 6380};
+    o.seeds = {{"10.0.0.1", 26379}, {"::1", 26380}};
+    o.sentinelMaster = "mymaster";
+    o.sentinelUser = "sentinel-admin";
+    o.sentinelPassword = kSentinelPassword;
+    o.user = "ops";
+    o.password = kPassword;
+    o.db = 3;
+    o.keyPrefix = "billing:";
+    o.clientName = "kiqdesk-test";
+    o.connectTimeout = std::chrono::milliseconds(1234);
+    o.commandTimeout = std::chrono::milliseconds(4321);
+    o.reconnectAttempts = 7;
+    o.reconnectBaseDelay = std::chrono::milliseconds(55);
+    o.tls.enabled = true;
+    o.tls.caFile = "/etc/ssl/ca.pem";
+    o.tls.caDir = "/etc/ssl/certs";
+    o.tls.certFile = "/home/ops/client.pem";
+    o.tls.keyFile = "/home/ops/client.key";
+    o.tls.sni = "redis.internal";
+    o.tls.verifyPeer = true;
+    o.tls.verifyHostname = false;
+    return p;
+}
+} // namespace
+
+class TestProfileStore : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString settingsPath(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+
+private slots:
+    void roundTripKeepsEverythingButPasswords()
+    {
+        const QString path = settingsPath("roundtrip.ini");
+        const ConnectionProfile saved = fullProfile();
+        ConnectionProfile cluster = ConnectionProfile::create(QStringLiteral("Cluster dev"));
+        cluster.options.topology = Topology::Cluster;
+        cluster.options.seeds = {{"127.0.0.1", 7000}, {"127.0.0.1", 7001}};
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ProfileStore store(settings);
+            store.save({saved, cluster});
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        const auto loaded = store.load();
+        QCOMPARE(loaded.size(), 2);
+        const auto& p = loaded[0];
+        const auto& o = p.options;
+        const auto& want = saved.options;
+        QCOMPARE(p.id, saved.id);
+        QCOMPARE(p.name, saved.name);
+        QCOMPARE(p.environment, Environment::Production);
+        QCOMPARE(p.tagColor, saved.tagColor);
+        QCOMPARE(o.topology, Topology::Sentinel);
+        QVERIFY(o.endpoint == want.endpoint);
+        QVERIFY(o.seeds == want.seeds);
+        QCOMPARE(o.sentinelMaster, want.sentinelMaster);
+        QCOMPARE(o.sentinelUser, want.sentinelUser);
+        QCOMPARE(o.user, want.user);
+        QCOMPARE(o.db, 3);
+        QCOMPARE(o.keyPrefix, want.keyPrefix);
+        QCOMPARE(o.clientName, want.clientName);
+        QCOMPARE(o.connectTimeout.count(), 1234LL);
+        QCOMPARE(o.commandTimeout.count(), 4321LL);
+        QCOMPARE(o.reconnectAttempts, 7);
+        QCOMPARE(o.reconnectBaseDelay.count(), 55LL);
+        QVERIFY(o.tls.enabled);
+        QCOMPARE(o.tls.caFile, want.tls.caFile);
+        QCOMPARE(o.tls.caDir, want.tls.caDir);
+        QCOMPARE(o.tls.certFile, want.tls.certFile);
+        QCOMPARE(o.tls.keyFile, want.tls.keyFile);
+        QCOMPARE(o.tls.sni, want.tls.sni);
+        QVERIFY(o.tls.verifyPeer);
+        QVERIFY(!o.tls.verifyHostname);
+
+        // The secrets are gone; the flags say to ask for them.
+        QVERIFY(o.password.empty());
+        QVERIFY(o.sentinelPassword.empty());
+        QVERIFY(p.passwordRequired);
+        QVERIFY(p.sentinelPasswordRequired);
+
+        QCOMPARE(loaded[1].options.topology, Topology::Cluster);
+        QVERIFY(loaded[1].options.seeds == cluster.options.seeds);
+        QVERIFY(!loaded[1].passwordRequired);
+    }
+
+    void noPasswordOnDisk()
+    {
+        const QString path = settingsPath("secrets.ini");
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ProfileStore store(settings);
+            store.put(fullProfile());
+            ConnectionProfile second = fullProfile();
+            second.id = QStringLiteral("second");
+            store.put(second); // put() reloads and rewrites: still nothing secret
+            settings.sync();
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY2(bytes.contains("sentinel-admin"), "the file should hold the profile");
+        QVERIFY2(!bytes.contains(QByteArray::fromStdString(kPassword)), "the password reached the settings file");
+        QVERIFY2(!bytes.contains(QByteArray::fromStdString(kSentinelPassword)), "the sentinel password reached the settings file");
+        QVERIFY(!bytes.toLower().contains("password="));
+    }
+
+    void putReplacesAndRemoveDeletes()
+    {
+        const QString path = settingsPath("edit.ini");
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        ConnectionProfile a = ConnectionProfile::create(QStringLiteral("A"));
+        ConnectionProfile b = ConnectionProfile::create(QStringLiteral("B"));
+        ConnectionProfile c = ConnectionProfile::create(QStringLiteral("C"));
+        store.put(a);
+        store.put(b);
+        store.put(c);
+        b.name = QStringLiteral("B renamed");
+        store.put(b);
+        auto loaded = store.load();
+        QCOMPARE(loaded.size(), 3);
+        QCOMPARE(loaded[1].name, QStringLiteral("B renamed"));
+
+        store.remove(a.id);
+        loaded = store.load();
+        QCOMPARE(loaded.size(), 2);
+        QCOMPARE(loaded[0].id, b.id);
+        QCOMPARE(loaded[1].id, c.id);
+        store.save({});
+        QCOMPARE(store.load().size(), 0);
+    }
+
+    void unknownEnvironmentBecomesOther()
+    {
+        QCOMPARE(environmentFromKey(QStringLiteral("qa")), Environment::Other);
+        for (auto e : {Environment::Development, Environment::Staging, Environment::Production, Environment::Other})
+            QCOMPARE(environmentFromKey(environmentKey(e)), e);
+        ConnectionProfile p;
+        p.environment = Environment::Production;
+        QCOMPARE(p.effectiveTagColor(), defaultTagColor(Environment::Production));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProfileStore)
+#include "tst_profilestore.moc"

@@ -1,0 +1,92 @@
+#pragma once
+// Add or edit a connection: every field of kiq::redis::ConnectionOptions, a URL box that fills them
+// (parseRedisUrl, as redis-cli -u reads it), a name and an environment tag, live warnings for risky
+// choices (ConnectionOptions::warnings) and a Test button.
+//
+// Test runs probeServer (connect, PING, INFO server) through a short-lived AsyncClient, so the dialog
+// stays responsive however long the connect timeout is. The password typed here is used for this
+// session only; the profile store never saves it.
+
+#include "services/ConnectionProfile.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QToolButton;
+
+namespace kiq::redis {
+class AsyncClient;
+}
+
+namespace kiq::ui {
+
+class TlsBox;
+class TopologyBox;
+
+class ConnectionDialog final : public QDialog {
+    Q_OBJECT
+public:
+    explicit ConnectionDialog(QWidget* parent = nullptr);
+    ~ConnectionDialog() override;
+
+    void setProfile(const kiq::services::ConnectionProfile& profile); // for editing
+    // The profile as entered; options carry the typed passwords (in memory only).
+    kiq::services::ConnectionProfile profile() const;
+
+    // Fills the fields from a redis:// or rediss:// URL. Returns false (and shows why) on bad input.
+    bool applyUrl(const QString& url);
+
+    QString warningText() const;     // what the warnings label shows; for tests
+    QString testResultText() const;  // what the Test result label shows; for tests
+    bool isTesting() const { return m_testClient != nullptr; }
+
+public slots:
+    void testConnection();
+
+private:
+    QWidget* buildConnectionTab();
+    QWidget* buildSecurityTab();
+    QWidget* buildAdvancedTab();
+    void watchForChanges();
+    void updateWarnings();
+    void updateTagButton();
+    void showTestResult(const QString& html, bool ok);
+    void accept() override;
+
+    QString m_id;
+    QString m_tagColor; // empty: the environment's default
+    std::unique_ptr<kiq::redis::AsyncClient> m_testClient;
+
+    QLineEdit* m_name;
+    QComboBox* m_environment;
+    QToolButton* m_tagButton;
+    QLineEdit* m_url;
+    QLabel* m_urlError;
+    TopologyBox* m_topology;
+    QSpinBox* m_db;
+    QLineEdit* m_prefix;
+    QLineEdit* m_user;
+    QLineEdit* m_password;
+    QCheckBox* m_passwordRequired;
+    TlsBox* m_tls;
+    QSpinBox* m_connectTimeout;
+    QSpinBox* m_commandTimeout;
+    QSpinBox* m_reconnectAttempts;
+    QSpinBox* m_reconnectDelay;
+    QLineEdit* m_clientName;
+    QLabel* m_warnings;
+    QLabel* m_validation;
+    QPushButton* m_testButton;
+    QLabel* m_testResult;
+    QDialogButtonBox* m_buttons;
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,106 @@
+#include "Deployment.h"
+
+#include "common/ClientRetirement.h"
+#include "redis/AsyncClient.h"
+#include "services/ServerInfoProbe.h"
+
+namespace kiq::ui {
+
+namespace {
+constexpr int kProbeIntervalMs = 10000;
+}
+
+Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent, QObject* parent)
+    : QObject(parent)
+    , m_profile(std::move(profile))
+    , m_persistent(persistent)
+{
+    m_passwordsGiven = !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired;
+    m_statusText = tr("Not connected");
+    m_probeTimer.setInterval(kProbeIntervalMs);
+    connect(&m_probeTimer, &QTimer::timeout, this, &Deployment::probe);
+}
+
+Deployment::~Deployment()
+{
+    // Not disconnectNow(): emitting signals from a destructor reaches half-destroyed listeners.
+    retireClient(std::move(m_client));
+}
+
+void Deployment::setProfile(const kiq::services::ConnectionProfile& profile)
+{
+    const bool wasConnected = m_client != nullptr;
+    disconnectNow();
+    // Keep the typed passwords only if the profile still wants them and the options carry them.
+    m_profile = profile;
+    m_passwordsGiven = (!m_profile.passwordRequired || !m_profile.options.password.empty())
+        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty());
+    emit profileChanged();
+    if (wasConnected && !needsPassword()) connectNow();
+}
+
+bool Deployment::needsPassword() const { return !m_passwordsGiven; }
+
+void Deployment::setPasswords(const QString& password, const QString& sentinelPassword)
+{
+    m_profile.options.password = password.toStdString();
+    m_profile.options.sentinelPassword = sentinelPassword.toStdString();
+    m_passwordsGiven = true;
+}
+
+void Deployment::connectNow()
+{
+    disconnectNow();
+    try {
+        m_client = std::make_unique<kiq::redis::AsyncClient>(m_profile.options);
+    } catch (const std::exception& e) {
+        // An impossible configuration (Cluster with db 1, Sentinel without a master name, ...).
+        setStatus(Status::Unreachable, QString::fromStdString(e.what()));
+        return;
+    }
+    ++m_generation;
+    setStatus(Status::Connecting, tr("Connecting…"));
+    emit clientChanged(m_client.get());
+    probe();
+    m_probeTimer.start();
+}
+
+void Deployment::disconnectNow()
+{
+    m_probeTimer.stop();
+    m_probing = false;
+    if (!m_client) return;
+    ++m_generation;
+    emit clientChanged(nullptr); // pages let go of the pointer before it dies
+    retireClient(std::move(m_client));
+    setStatus(Status::Disconnected, tr("Not connected"));
+}
+
+void Deployment::probe()
+{
+    if (!m_client || m_probing) return; // one probe at a time: a slow server must not pile them up
+    m_probing = true;
+    const unsigned generation = m_generation;
+    m_client->run<kiq::services::ServerProbe>(
+        &kiq::services::probeServer, this, [this, generation](kiq::redis::Result<kiq::services::ServerProbe> r) {
+            if (generation != m_generation) return;
+            m_probing = false;
+            if (!r.ok()) {
+                setStatus(Status::Unreachable, QString::fromStdString(r.error->message));
+                return;
+            }
+            const auto& p = *r.value;
+            setStatus(Status::Reachable, p.redisVersion.empty() ? tr("Reachable")
+                                                                : tr("Redis %1").arg(QString::fromStdString(p.redisVersion)));
+        });
+}
+
+void Deployment::setStatus(Status status, const QString& text)
+{
+    if (status == m_status && text == m_statusText) return;
+    m_status = status;
+    m_statusText = text;
+    emit statusChanged();
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,67 @@
+#pragma once
+// One deployment in the sidebar: its profile, its AsyncClient (one worker thread and connection per
+// deployment) and its reachability, which drives the status dot.
+//
+// Lifecycle: created Disconnected. connectNow() builds the client (with the password the user typed,
+// if the profile needs one) and probes at once: Connecting, then Reachable or Unreachable. It keeps
+// probing every 10 s so the dot follows a server that goes away or comes back. disconnectNow() drops the
+// client; setProfile() (an edit) disconnects too, since the old client has the old options.
+
+#include "redis/AsyncClient.h" // complete type: it is a signal argument
+#include "services/ConnectionProfile.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+
+namespace kiq::ui {
+
+class Deployment : public QObject {
+    Q_OBJECT
+public:
+    enum class Status { Disconnected, Connecting, Reachable, Unreachable };
+
+    // persistent: saved in the profile store (the local sandbox is not: its port changes every run).
+    Deployment(kiq::services::ConnectionProfile profile, bool persistent, QObject* parent = nullptr);
+    ~Deployment() override;
+
+    const kiq::services::ConnectionProfile& profile() const { return m_profile; }
+    void setProfile(const kiq::services::ConnectionProfile& profile);
+    bool isPersistent() const { return m_persistent; }
+
+    Status status() const { return m_status; }
+    QString statusText() const { return m_statusText; } // translated; the error or "Redis 7.0.15"
+    kiq::redis::AsyncClient* client() const { return m_client.get(); }
+
+    // True when connecting needs a password the user has not typed in this session.
+    bool needsPassword() const;
+    // The passwords typed at the prompt (kept in memory for reconnects, never saved).
+    void setPasswords(const QString& password, const QString& sentinelPassword);
+
+    void connectNow();
+    void disconnectNow();
+    void probe(); // checks reachability now (also run by the timer)
+
+signals:
+    void statusChanged();
+    void profileChanged();
+    // The client was created or dropped (nullptr); pages must switch to it.
+    void clientChanged(kiq::redis::AsyncClient* client);
+
+private:
+    void setStatus(Status status, const QString& text);
+
+    kiq::services::ConnectionProfile m_profile;
+    bool m_persistent = true;
+    bool m_passwordsGiven = false;
+    std::unique_ptr<kiq::redis::AsyncClient> m_client;
+    Status m_status = Status::Disconnected;
+    QString m_statusText;
+    QTimer m_probeTimer;
+    bool m_probing = false;
+    unsigned m_generation = 0; // bumped per client, so a late probe result of an old client is ignored
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,42 @@
+#pragma once
+// The sidebar's list: one row per deployment, in the order they were added. Rows follow each
+// deployment's statusChanged/profileChanged signals with a dataChanged for that row only.
+
+#include <QAbstractListModel>
+#include <QList>
+
+namespace kiq::ui {
+
+class Deployment;
+
+class DeploymentListModel final : public QAbstractListModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeploymentListModel)
+public:
+    enum Role {
+        DeploymentRole = Qt::UserRole, // Deployment* (as QObject*)
+        StatusRole,                    // int(Deployment::Status)
+        StatusTextRole,                // QString
+        TagColorRole,                  // QColor
+        EnvironmentRole,               // QString, translated label
+        DescriptionRole,               // QString, ConnectionOptions::describe()
+    };
+
+    explicit DeploymentListModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+    void append(Deployment* deployment); // not owned
+    void remove(Deployment* deployment);
+    Deployment* at(int row) const;
+    int rowOf(const Deployment* deployment) const;
+    const QList<Deployment*>& deployments() const { return m_deployments; }
+
+private:
+    void rowChanged(Deployment* deployment);
+
+    QList<Deployment*> m_deployments;
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,34 @@
+#pragma once
+// One page of a deployment's view (Redis, and later Overview, Queues, Retries, Dead, Scheduled,
+// Busy, Local workers). The view creates every registered page (PageRegistry), hands it the
+// deployment's client and asks it to refresh; the page does its own layout, polling and error display.
+//
+// Contract for implementers:
+// - Never build or send a Redis command here: call a core service through client->run(...), with
+//   `this` as the context, so a closed page never receives a late result.
+// - setClient() may be called again (reconnect with a new password, edited profile) or with nullptr
+//   (disconnected): drop what belongs to the old client and ignore its late results.
+// - refresh() must return at once; F5 calls it on the visible page.
+
+#include <QIcon>
+#include <QString>
+#include <QWidget>
+
+namespace kiq::redis {
+class AsyncClient;
+}
+
+namespace kiq::ui {
+
+class DeploymentPage : public QWidget {
+    Q_OBJECT
+public:
+    using QWidget::QWidget;
+
+    virtual QString title() const = 0; // translated, for the page tab
+    virtual QIcon icon() const = 0;
+    virtual void setClient(kiq::redis::AsyncClient* client) = 0; // not owned; nullptr when disconnected
+    virtual void refresh() = 0;
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,119 @@
+#include "DeploymentView.h"
+
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentPage.h"
+#include "deployment/EnvironmentTag.h"
+#include "deployment/PageRegistry.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTabBar>
+#include <QVBoxLayout>
+
+namespace kiq::ui {
+
+DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
+    : QWidget(parent)
+    , m_deployment(deployment)
+    , m_name(new QLabel(this))
+    , m_tag(new QLabel(this))
+    , m_target(new QLabel(this))
+    , m_status(new QLabel(this))
+    , m_warnings(new QLabel(this))
+    , m_connect(new QPushButton(tr("Connect…"), this))
+    , m_tabs(new QTabBar(this))
+    , m_stack(new QStackedWidget(this))
+{
+    QFont nameFont = m_name->font();
+    nameFont.setPointSizeF(nameFont.pointSizeF() * 1.4);
+    nameFont.setBold(true);
+    m_name->setFont(nameFont);
+    m_name->setObjectName(QStringLiteral("deploymentName"));
+    m_tag->setObjectName(QStringLiteral("deploymentTag"));
+    m_target->setForegroundRole(QPalette::PlaceholderText);
+    m_target->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setObjectName(QStringLiteral("deploymentStatus"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true); // an unreachable server's error can be long (TLS details, sentinels tried)
+    m_warnings->setObjectName(QStringLiteral("deploymentWarnings"));
+    m_warnings->setWordWrap(true);
+    m_connect->setObjectName(QStringLiteral("connectButton"));
+
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_name);
+    titleRow->addWidget(m_tag);
+    titleRow->addSpacing(12);
+    titleRow->addWidget(m_target);
+    titleRow->addStretch(1);
+    titleRow->addWidget(m_connect);
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->setExpanding(false);
+    m_tabs->setDrawBase(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 10, 12, 8);
+    layout->addLayout(titleRow);
+    layout->addWidget(m_status);
+    layout->addWidget(m_warnings);
+    layout->addWidget(m_tabs);
+    layout->addWidget(m_stack, 1);
+
+    for (const PageFactory& make : deploymentPages()) addPage(make(m_stack));
+    connect(m_tabs, &QTabBar::currentChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
+    connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
+    connect(m_deployment, &Deployment::profileChanged, this, &DeploymentView::updateHeader);
+    connect(m_deployment, &Deployment::clientChanged, this, [this](kiq::redis::AsyncClient* client) {
+        for (DeploymentPage* page : std::as_const(m_pages)) page->setClient(client);
+    });
+    updateHeader();
+}
+
+void DeploymentView::addPage(DeploymentPage* page)
+{
+    m_pages << page;
+    m_stack->addWidget(page);
+    m_tabs->addTab(page->icon(), page->title());
+    page->setClient(m_deployment->client());
+}
+
+DeploymentPage* DeploymentView::currentPage() const
+{
+    return qobject_cast<DeploymentPage*>(m_stack->currentWidget());
+}
+
+void DeploymentView::setCurrentPage(int index) { m_tabs->setCurrentIndex(index); }
+
+void DeploymentView::refreshCurrentPage()
+{
+    if (DeploymentPage* page = currentPage()) page->refresh();
+}
+
+void DeploymentView::updateHeader()
+{
+    const auto& profile = m_deployment->profile();
+    m_name->setText(profile.name);
+    const QColor color = tagColor(profile);
+    m_tag->setText(environmentLabel(profile.environment));
+    m_tag->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 2px 8px; }")
+                             .arg(color.name(), color.lightnessF() > 0.6 ? QStringLiteral("black") : QStringLiteral("white")));
+    m_target->setText(QString::fromStdString(profile.options.describe()));
+
+    const auto status = m_deployment->status();
+    m_status->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
+                          .arg(statusColor(status).name(), m_deployment->statusText().toHtmlEscaped()));
+    m_status->setToolTip(statusLabel(status));
+    m_connect->setVisible(status == Deployment::Status::Disconnected
+                          || (status == Deployment::Status::Unreachable && m_deployment->client() == nullptr));
+
+    // Risky choices are shown on the deployment itself, not only in the dialog where they were made.
+    QStringList warnings;
+    for (const auto& w : profile.options.warnings()) warnings << QString::fromStdString(w).toHtmlEscaped();
+    m_warnings->setVisible(!warnings.isEmpty());
+    m_warnings->setText(tr("<b>Warning:</b> %1").arg(warnings.join(QStringLiteral("; "))));
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,50 @@
+#pragma once
+// Everything shown for one deployment: a header (name, environment tag, where it points, status,
+// risky-setting warnings, a Connect button while disconnected) above a tab bar and a QStackedWidget
+// with one instance of every registered page (PageRegistry). Pages follow the deployment's client.
+
+#include <QList>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTabBar;
+
+namespace kiq::ui {
+
+class Deployment;
+class DeploymentPage;
+
+class DeploymentView final : public QWidget {
+    Q_OBJECT
+public:
+    explicit DeploymentView(Deployment* deployment, QWidget* parent = nullptr);
+
+    Deployment* deployment() const { return m_deployment; }
+    const QList<DeploymentPage*>& pages() const { return m_pages; }
+    DeploymentPage* currentPage() const;
+    void setCurrentPage(int index);
+    void refreshCurrentPage();
+
+signals:
+    // The user pressed Connect: the window asks for a password if needed, then connects.
+    void connectRequested(Deployment* deployment);
+
+private:
+    void addPage(DeploymentPage* page);
+    void updateHeader();
+
+    Deployment* m_deployment;
+    QList<DeploymentPage*> m_pages;
+    QLabel* m_name;
+    QLabel* m_tag;
+    QLabel* m_target;
+    QLabel* m_status;
+    QLabel* m_warnings;
+    QPushButton* m_connect;
+    QTabBar* m_tabs;
+    QStackedWidget* m_stack;
+};
+
+} // namespace kiq::ui

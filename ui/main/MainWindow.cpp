@@ -1,0 +1,308 @@
+#include "MainWindow.h"
+
+#include "connection/ConnectionDialog.h"
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentDelegate.h"
+#include "deployment/DeploymentListModel.h"
+#include "deployment/DeploymentView.h"
+#include "main/PasswordPrompt.h"
+#include "main/ShortcutsDialog.h"
+#include "services/ConnectionProfileStore.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace kiq::ui {
+
+namespace {
+constexpr int kNumberedShortcuts = 9; // Ctrl+1 … Ctrl+9
+}
+
+MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
+    : QMainWindow(parent)
+    , m_store(store)
+    , m_model(new DeploymentListModel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    m_views = new QStackedWidget(this);
+    m_emptyState = buildEmptyState();
+    m_views->addWidget(m_emptyState);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(buildSidebar());
+    splitter->addWidget(m_views);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({260, 900});
+    splitter->setChildrenCollapsible(false);
+    setCentralWidget(splitter);
+
+    buildMenus();
+    updateTitle();
+    resize(1200, 780);
+}
+
+// Views first: they hold pages that hold raw client pointers owned by the deployments.
+MainWindow::~MainWindow()
+{
+    for (DeploymentView* view : std::as_const(m_viewOf)) delete view;
+    m_viewOf.clear();
+}
+
+QWidget* MainWindow::buildSidebar()
+{
+    auto* box = new QWidget(this);
+    auto* title = new QLabel(tr("Deployments"), box);
+    QFont f = title->font();
+    f.setBold(true);
+    title->setFont(f);
+    auto* add = new QToolButton(box);
+    add->setText(QStringLiteral("+"));
+    add->setToolTip(tr("New connection (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_N).toString(QKeySequence::NativeText)));
+    add->setAutoRaise(true);
+    connect(add, &QToolButton::clicked, this, &MainWindow::newConnection);
+
+    m_sidebar = new QListView(box);
+    m_sidebar->setObjectName(QStringLiteral("deploymentList"));
+    m_sidebar->setModel(m_model);
+    m_sidebar->setItemDelegate(new DeploymentDelegate(m_sidebar));
+    m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sidebar->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_sidebar->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_sidebar->setUniformItemSizes(true);
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { currentRowChanged(current.row()); });
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(title);
+    header->addStretch(1);
+    header->addWidget(add);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(8, 8, 0, 8);
+    layout->addLayout(header);
+    layout->addWidget(m_sidebar);
+    box->setMinimumWidth(200);
+    return box;
+}
+
+QWidget* MainWindow::buildEmptyState()
+{
+    // Not a page: what the window says when there is no deployment at all.
+    auto* box = new QWidget(this);
+    auto* label = new QLabel(tr("No connection yet."), box);
+    label->setAlignment(Qt::AlignCenter);
+    auto* add = new QPushButton(tr("Add a connection…"), box);
+    connect(add, &QPushButton::clicked, this, &MainWindow::newConnection);
+    auto* layout = new QVBoxLayout(box);
+    layout->addStretch(1);
+    layout->addWidget(label);
+    layout->addWidget(add, 0, Qt::AlignCenter);
+    layout->addStretch(1);
+    return box;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newConnection = file->addAction(tr("&New connection…"), this, &MainWindow::newConnection);
+    newConnection->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    QAction* edit = file->addAction(tr("&Edit connection…"), this, &MainWindow::editCurrentConnection);
+    QAction* remove = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // explicit: some platform themes map Quit to nothing
+    m_sidebar->addActions({edit, remove});
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshCurrentPage);
+    refresh->setShortcut(Qt::Key_F5);
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    m_themeGroup = new QActionGroup(this);
+    for (auto [t, text] : {std::pair{Theme::System, tr("&System")}, std::pair{Theme::Light, tr("&Light")},
+                           std::pair{Theme::Dark, tr("&Dark")}}) {
+        QAction* a = theme->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(t == currentTheme());
+        a->setData(int(t));
+        m_themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, t] {
+            setTheme(t);
+            emit themeChosen(t);
+        });
+    }
+
+    // Ctrl+1 … Ctrl+9: window-wide actions, not menu entries (nine numbered items would crowd a menu).
+    for (int i = 0; i < kNumberedShortcuts; ++i) {
+        auto* go = new QAction(tr("Switch to deployment %1").arg(i + 1), this);
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] { selectDeployment(i); });
+        addAction(go);
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
+    help->addAction(tr("&About Kiqdesk"), this, &MainWindow::showAbout);
+
+    m_shortcutActions = {newConnection, refresh, shortcuts, quit};
+}
+
+Deployment* MainWindow::addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
+{
+    if (persistent && m_store) m_store->put(profile); // the store drops the passwords
+    Deployment* d = insertDeployment(profile, persistent);
+    if (m_model->rowCount() == 1) selectDeployment(0);
+    return d;
+}
+
+void MainWindow::loadSavedProfiles()
+{
+    if (!m_store) return;
+    for (const auto& profile : m_store->load()) insertDeployment(profile, true);
+    if (!currentDeployment() && m_model->rowCount() > 0) selectDeployment(0);
+}
+
+Deployment* MainWindow::insertDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
+{
+    auto* d = new Deployment(profile, persistent, this);
+    auto* view = new DeploymentView(d, m_views);
+    m_viewOf.insert(d, view);
+    m_views->addWidget(view);
+    connect(view, &DeploymentView::connectRequested, this, &MainWindow::connectDeployment);
+    connect(d, &Deployment::profileChanged, this, &MainWindow::updateTitle);
+    m_model->append(d);
+    // Without a password to ask for there is no reason to wait until the user selects it.
+    if (!d->needsPassword()) d->connectNow();
+    return d;
+}
+
+int MainWindow::deploymentCount() const { return m_model->rowCount(); }
+
+Deployment* MainWindow::deployment(int index) const { return m_model->at(index); }
+
+Deployment* MainWindow::currentDeployment() const { return m_model->at(m_sidebar->currentIndex().row()); }
+
+DeploymentView* MainWindow::currentView() const { return viewOf(currentDeployment()); }
+
+DeploymentView* MainWindow::viewOf(const Deployment* deployment) const { return m_viewOf.value(deployment, nullptr); }
+
+void MainWindow::selectDeployment(int index)
+{
+    if (index < 0 || index >= m_model->rowCount()) return;
+    m_sidebar->setCurrentIndex(m_model->index(index));
+}
+
+void MainWindow::currentRowChanged(int row)
+{
+    Deployment* d = m_model->at(row);
+    m_views->setCurrentWidget(d ? static_cast<QWidget*>(viewOf(d)) : m_emptyState);
+    updateTitle();
+    if (d && !d->client() && d->status() == Deployment::Status::Disconnected) connectDeployment(d);
+}
+
+void MainWindow::connectDeployment(Deployment* d)
+{
+    if (d->needsPassword()) {
+        if (!m_passwordPrompts) return;
+        const auto& p = d->profile();
+        QString password, sentinelPassword;
+        if (p.passwordRequired) {
+            const QString user = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
+            auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("%1 on %2").arg(user, p.name));
+            if (!typed) return;
+            password = *typed;
+        }
+        if (p.sentinelPasswordRequired) {
+            auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("the sentinels of %1").arg(p.name));
+            if (!typed) return;
+            sentinelPassword = *typed;
+        }
+        d->setPasswords(password, sentinelPassword);
+    }
+    d->connectNow();
+}
+
+void MainWindow::newConnection()
+{
+    ConnectionDialog dialog(this);
+    dialog.setWindowTitle(tr("New connection"));
+    if (dialog.exec() != QDialog::Accepted) return;
+    Deployment* d = addDeployment(dialog.profile(), true);
+    selectDeployment(m_model->rowOf(d));
+}
+
+void MainWindow::editCurrentConnection()
+{
+    Deployment* d = currentDeployment();
+    if (!d) return;
+    ConnectionDialog dialog(this);
+    dialog.setWindowTitle(tr("Edit %1").arg(d->profile().name));
+    auto profile = d->profile();
+    // Re-offer the password typed this session, so saving an unrelated change does not drop it.
+    dialog.setProfile(profile);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const auto edited = dialog.profile();
+    d->setProfile(edited);
+    if (d->isPersistent() && m_store) m_store->put(edited);
+    if (!d->client() && !d->needsPassword()) d->connectNow();
+}
+
+void MainWindow::removeCurrentConnection()
+{
+    Deployment* d = currentDeployment();
+    if (!d) return;
+    const auto answer = QMessageBox::question(
+        this, tr("Remove connection"),
+        tr("Remove “%1” from Kiqdesk? The Redis server and its data are not touched.").arg(d->profile().name));
+    if (answer != QMessageBox::Yes) return;
+    if (d->isPersistent() && m_store) m_store->remove(d->profile().id);
+    m_model->remove(d);
+    delete m_viewOf.take(d); // before the deployment: its pages hold the client pointer
+    d->deleteLater();
+    currentRowChanged(m_sidebar->currentIndex().row());
+}
+
+void MainWindow::refreshCurrentPage()
+{
+    if (DeploymentView* view = currentView()) view->refreshCurrentPage();
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    applyTheme(theme);
+    for (QAction* a : m_themeGroup->actions()) a->setChecked(Theme(a->data().toInt()) == theme);
+}
+
+void MainWindow::showShortcuts()
+{
+    ShortcutsDialog dialog(m_shortcutActions,
+                           {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")}}, this);
+    dialog.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Kiqdesk"),
+                       tr("<b>Kiqdesk</b> %1<br>A desktop console for Sidekiq job systems on Redis.")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::updateTitle()
+{
+    const Deployment* d = currentDeployment();
+    setWindowTitle(d ? tr("%1 — Kiqdesk").arg(d->profile().name) : tr("Kiqdesk"));
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,84 @@
+#pragma once
+// The main window: a sidebar of deployments (status dot, environment tag) beside the selected
+// deployment's view (DeploymentView: header, page tabs, pages). Owns the deployments.
+//
+// Connecting: a deployment without a password connects when added; one that needs a password
+// connects when first selected, after asking for it (PasswordPrompt). Nothing here talks to Redis
+// itself: deployments and pages go through their AsyncClient.
+
+#include "main/Theme.h"
+#include "services/ConnectionProfile.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QActionGroup;
+class QListView;
+class QStackedWidget;
+
+namespace kiq::services {
+class ProfileStore;
+}
+
+namespace kiq::ui {
+
+class Deployment;
+class DeploymentListModel;
+class DeploymentView;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    // store: where added, edited and removed connections are saved; nullptr keeps them in memory only
+    // (tests, screenshots). Not owned.
+    explicit MainWindow(kiq::services::ProfileStore* store, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // persistent: save it in the store (the local sandbox is not saved: its port changes every run).
+    Deployment* addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent);
+    void loadSavedProfiles();
+
+    int deploymentCount() const;
+    Deployment* deployment(int index) const;
+    Deployment* currentDeployment() const;
+    DeploymentView* currentView() const;
+    DeploymentView* viewOf(const Deployment* deployment) const;
+    void selectDeployment(int index);
+
+    // Off: never open a password prompt (screenshots, tests); such deployments stay disconnected.
+    void setPasswordPromptsEnabled(bool enabled) { m_passwordPrompts = enabled; }
+    void setTheme(Theme theme); // applies it and ticks the View → Theme menu
+
+public slots:
+    void newConnection();
+    void editCurrentConnection();
+    void removeCurrentConnection();
+    void refreshCurrentPage();
+    void showShortcuts();
+    void showAbout();
+
+signals:
+    // The user picked a theme in the View menu; main() saves the choice.
+    void themeChosen(kiq::ui::Theme theme);
+
+private:
+    void buildMenus();
+    QWidget* buildSidebar();
+    QWidget* buildEmptyState();
+    Deployment* insertDeployment(const kiq::services::ConnectionProfile& profile, bool persistent);
+    void connectDeployment(Deployment* deployment);
+    void currentRowChanged(int row);
+    void updateTitle();
+
+    kiq::services::ProfileStore* m_store;
+    bool m_passwordPrompts = true;
+    DeploymentListModel* m_model;
+    QListView* m_sidebar = nullptr;
+    QStackedWidget* m_views = nullptr;
+    QWidget* m_emptyState = nullptr;
+    QHash<const Deployment*, DeploymentView*> m_viewOf;
+    QActionGroup* m_themeGroup = nullptr;
+    QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet
+};
+
+} // namespace kiq::ui

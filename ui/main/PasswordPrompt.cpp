@@ -1,0 +1,19 @@
+#include "PasswordPrompt.h"
+
+#include <QCoreApplication>
+#include <QInputDialog>
+#include <QLineEdit>
+
+namespace kiq::ui {
+
+std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who)
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(
+        parent, title, QCoreApplication::translate("kiq::ui::PasswordPrompt", "Password for %1:").arg(who),
+        QLineEdit::Password, QString(), &ok);
+    if (!ok) return std::nullopt;
+    return text;
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,254 @@
+#include "RedisPage.h"
+
+#include "ClientListModel.h"
+#include "SlowlogModel.h"
+#include "common/Formatting.h"
+#include "common/InfoCard.h"
+#include "redis/AsyncClient.h"
+#include "services/ServerInfo.h"
+
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QShowEvent>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableView>
+#include <QTime>
+#include <QVBoxLayout>
+
+namespace kiq::ui {
+
+namespace {
+QString orDash(const std::optional<long long>& v) { return v ? formatCount(*v) : QString(); }
+
+QLabel* sectionTitle(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+QLabel* noteLabel(const QString& name, QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->hide();
+    return label;
+}
+} // namespace
+
+RedisPage::RedisPage(QWidget* parent)
+    : DeploymentPage(parent)
+    , m_version(new InfoCard(tr("Redis version"), QStringLiteral("version"), this))
+    , m_role(new InfoCard(tr("Role"), QStringLiteral("role"), this))
+    , m_uptime(new InfoCard(tr("Uptime"), QStringLiteral("uptime"), this))
+    , m_memory(new InfoCard(tr("Memory used"), QStringLiteral("memory"), this))
+    , m_clients(new InfoCard(tr("Connected clients"), QStringLiteral("clients"), this))
+    , m_ops(new InfoCard(tr("Operations per second"), QStringLiteral("ops"), this))
+    , m_keys(new InfoCard(tr("Keys"), QStringLiteral("keys"), this))
+    , m_eviction(new InfoCard(tr("Eviction policy"), QStringLiteral("eviction"), this))
+    , m_status(new QLabel(this))
+    , m_slowlogNote(noteLabel(QStringLiteral("slowlogNote"), this))
+    , m_clientsNote(noteLabel(QStringLiteral("clientsNote"), this))
+    , m_slowlogModel(new SlowlogModel(this))
+    , m_clientModel(new ClientListModel(this))
+{
+    setObjectName(QStringLiteral("redisPage"));
+    m_status->setObjectName(QStringLiteral("redisStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* cards = new QGridLayout;
+    cards->setSpacing(8);
+    const QList<InfoCard*> all{m_version, m_role, m_uptime, m_keys, m_memory, m_clients, m_ops, m_eviction};
+    for (int i = 0; i < all.size(); ++i) cards->addWidget(all[i], i / 4, i % 4);
+    for (int c = 0; c < 4; ++c) cards->setColumnStretch(c, 1);
+
+    auto* slowlogBox = new QWidget(this);
+    auto* slowlogLayout = new QVBoxLayout(slowlogBox);
+    slowlogLayout->setContentsMargins(0, 0, 0, 0);
+    slowlogLayout->addWidget(sectionTitle(tr("Slow log"), slowlogBox));
+    slowlogLayout->addWidget(m_slowlogNote);
+    QTableView* slowlogTable = makeTable(m_slowlogModel, m_slowlogProxy, QStringLiteral("slowlogTable"));
+    slowlogTable->horizontalHeader()->setSectionResizeMode(SlowlogModel::CommandColumn, QHeaderView::Stretch);
+    slowlogTable->sortByColumn(SlowlogModel::IdColumn, Qt::DescendingOrder);
+    slowlogLayout->addWidget(slowlogTable);
+
+    auto* clientsBox = new QWidget(this);
+    auto* clientsLayout = new QVBoxLayout(clientsBox);
+    clientsLayout->setContentsMargins(0, 0, 0, 0);
+    clientsLayout->addWidget(sectionTitle(tr("Clients"), clientsBox));
+    clientsLayout->addWidget(m_clientsNote);
+    QTableView* clientsTable = makeTable(m_clientModel, m_clientProxy, QStringLiteral("clientsTable"));
+    clientsTable->horizontalHeader()->setSectionResizeMode(ClientListModel::FlagsColumn, QHeaderView::Stretch);
+    clientsTable->sortByColumn(ClientListModel::IdColumn, Qt::AscendingOrder);
+    clientsLayout->addWidget(clientsTable);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(slowlogBox);
+    splitter->addWidget(clientsBox);
+    splitter->setChildrenCollapsible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(cards);
+    layout->addWidget(m_status);
+    layout->addWidget(splitter, 1);
+
+    m_timer.setInterval(kRefreshIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        // Hidden pages do not poll: a console with ten deployments open must not load ten servers.
+        if (isVisible()) refresh();
+    });
+    clearData();
+}
+
+QString RedisPage::title() const { return tr("Redis"); }
+
+QIcon RedisPage::icon() const { return style()->standardIcon(QStyle::SP_DriveNetIcon); }
+
+QTableView* RedisPage::makeTable(QAbstractItemModel* model, QSortFilterProxyModel*& proxy, const QString& name)
+{
+    proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(SlowlogModel::UnderlyingDataRole); // both models use Qt::UserRole for raw values
+    auto* table = new QTableView(this);
+    table->setObjectName(name);
+    table->setModel(proxy);
+    table->setSortingEnabled(true);
+    table->setAlternatingRowColors(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    // Compact rows: these are logs to scan, and the default row height halves what fits on screen.
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setHighlightSections(false);
+    return table;
+}
+
+void RedisPage::setClient(kiq::redis::AsyncClient* client)
+{
+    ++m_generation;
+    m_loading = false;
+    m_client = client;
+    m_sinceLoad.invalidate();
+    clearData();
+    if (!m_client) {
+        m_timer.stop();
+        m_status->setText(tr("Not connected."));
+        return;
+    }
+    m_status->setText(tr("Loading…"));
+    m_timer.start();
+    refresh();
+}
+
+void RedisPage::refresh()
+{
+    if (!m_client || m_loading) return; // one load at a time: a slow server must not pile them up
+    m_loading = true;
+    const unsigned generation = m_generation;
+    m_client->run<kiq::services::ServerInfo>(
+        &kiq::services::loadServerInfo, this, [this, generation](kiq::redis::Result<kiq::services::ServerInfo> r) {
+            if (generation != m_generation) return;
+            m_loading = false;
+            if (r.ok()) showInfo(*r.value);
+            else showError(QString::fromStdString(r.error->message));
+        });
+}
+
+void RedisPage::setRefreshInterval(int ms) { m_timer.setInterval(ms); }
+
+void RedisPage::showEvent(QShowEvent* event)
+{
+    DeploymentPage::showEvent(event);
+    if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_timer.interval()) refresh();
+}
+
+void RedisPage::showInfo(const kiq::services::ServerInfo& info)
+{
+    m_sinceLoad.start();
+    const auto q = [](const std::string& s) { return QString::fromStdString(s); };
+
+    const QString mode = q(info.field("redis_mode").value_or(std::string()));
+    m_version->setValue(q(info.redisVersion()), mode.isEmpty() ? QString() : tr("%1 mode").arg(mode));
+    const auto replicas = info.integerField("connected_slaves");
+    m_role->setValue(q(info.role()), replicas ? tr("replicas: %1").arg(*replicas) : QString());
+    const auto uptime = info.uptime();
+    m_uptime->setValue(uptime ? formatUptime(*uptime) : QString(),
+                       uptime ? tr("since %1").arg(QLocale().toString(QDateTime::currentDateTime().addSecs(-uptime->count()),
+                                                                       QLocale::ShortFormat))
+                              : QString());
+    const auto maxmemory = info.maxmemory();
+    m_memory->setValue(q(info.usedMemoryHuman()),
+                       !maxmemory ? QString() : *maxmemory == 0 ? tr("no limit") : tr("of %1").arg(formatBytes(*maxmemory)));
+    const auto blocked = info.integerField("blocked_clients");
+    m_clients->setValue(orDash(info.connectedClients()), blocked ? tr("%1 blocked").arg(formatCount(*blocked)) : QString());
+    const auto total = info.integerField("total_commands_processed");
+    m_ops->setValue(orDash(info.instantaneousOpsPerSec()), total ? tr("%1 since start").arg(formatCount(*total)) : QString());
+
+    // Sidekiq loses jobs silently when Redis evicts keys, so anything but noeviction is called out.
+    const QString policy = q(info.field("maxmemory_policy").value_or(std::string()));
+    const auto evicted = info.integerField("evicted_keys");
+    m_eviction->setValue(policy, !policy.isEmpty() && policy != QLatin1String("noeviction")
+                                     ? tr("Sidekiq needs noeviction")
+                                     : evicted ? tr("%1 keys evicted").arg(formatCount(*evicted)) : QString());
+
+    QStringList perDb;
+    for (const auto& k : info.keyspace()) perDb << tr("db%1: %2").arg(k.db).arg(formatCount(k.keys));
+    if (info.dbSizeError.empty()) m_keys->setValue(orDash(info.dbSize), perDb.join(QStringLiteral(" · ")));
+    else m_keys->setValue(QString(), q(info.dbSizeError));
+
+    if (info.slowlogError.empty()) {
+        // An empty table looks like a failed load; say that there is simply nothing slow.
+        m_slowlogNote->setText(tr("No slow commands logged."));
+        m_slowlogNote->setVisible(info.slowlog.empty());
+        m_slowlogModel->applySnapshot(info.slowlog);
+    } else {
+        m_slowlogNote->setText(tr("The slow log is not available: %1").arg(q(info.slowlogError)));
+        m_slowlogNote->show();
+        m_slowlogModel->clearRows();
+    }
+    if (info.clientsError.empty()) {
+        m_clientsNote->hide();
+        m_clientModel->applySnapshot(info.clients);
+    } else {
+        m_clientsNote->setText(tr("The client list is not available: %1").arg(q(info.clientsError)));
+        m_clientsNote->show();
+        m_clientModel->clearRows();
+    }
+
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setText(tr("Updated at %1 · round trip %2")
+                          .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip)));
+}
+
+void RedisPage::showError(const QString& message)
+{
+    // Keep the last data on screen (it is still the best we know) but say plainly that it is stale.
+    m_status->setForegroundRole(QPalette::Text);
+    m_status->setText(m_sinceLoad.isValid()
+                          ? tr("<b>Could not refresh:</b> %1 (showing data from %2 s ago)")
+                                .arg(message.toHtmlEscaped())
+                                .arg(m_sinceLoad.elapsed() / 1000)
+                          : tr("<b>Could not load:</b> %1").arg(message.toHtmlEscaped()));
+}
+
+void RedisPage::clearData()
+{
+    for (InfoCard* card : {m_version, m_role, m_uptime, m_memory, m_clients, m_ops, m_keys, m_eviction}) card->clear();
+    m_slowlogModel->clearRows();
+    m_clientModel->clearRows();
+    m_slowlogNote->hide();
+    m_clientsNote->hide();
+}
+
+} // namespace kiq::ui

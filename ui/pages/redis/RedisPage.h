@@ -1,0 +1,72 @@
+#pragma once
+// The Redis page: what the server itself says. INFO summary cards (version, role, uptime, memory,
+// clients, ops/s, keys), the slow log and the client list. Data comes from
+// kiq::services::loadServerInfo, run through the deployment's AsyncClient every 5 s while the page is
+// visible (and once when the client arrives or the page is shown with stale data).
+
+#include "deployment/DeploymentPage.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+class QAbstractItemModel;
+class QLabel;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace kiq::services {
+struct ServerInfo;
+}
+
+namespace kiq::ui {
+
+class ClientListModel;
+class InfoCard;
+class SlowlogModel;
+
+class RedisPage final : public DeploymentPage {
+    Q_OBJECT
+public:
+    explicit RedisPage(QWidget* parent = nullptr);
+
+    QString title() const override;
+    QIcon icon() const override;
+    void setClient(kiq::redis::AsyncClient* client) override;
+    void refresh() override;
+
+    static constexpr int kRefreshIntervalMs = 5000;
+    void setRefreshInterval(int ms); // how often a visible page reloads; default kRefreshIntervalMs
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void showInfo(const kiq::services::ServerInfo& info);
+    void showError(const QString& message);
+    void clearData();
+    QTableView* makeTable(QAbstractItemModel* model, QSortFilterProxyModel*& proxy, const QString& name);
+
+    kiq::redis::AsyncClient* m_client = nullptr;
+    unsigned m_generation = 0; // bumped per client: results of an old client are ignored
+    bool m_loading = false;
+    QElapsedTimer m_sinceLoad; // invalid until the first successful load
+    QTimer m_timer;
+
+    InfoCard* m_version;
+    InfoCard* m_role;
+    InfoCard* m_uptime;
+    InfoCard* m_memory;
+    InfoCard* m_clients;
+    InfoCard* m_ops;
+    InfoCard* m_keys;
+    InfoCard* m_eviction;
+    QLabel* m_status;
+    QLabel* m_slowlogNote;
+    QLabel* m_clientsNote;
+    SlowlogModel* m_slowlogModel;
+    ClientListModel* m_clientModel;
+    QSortFilterProxyModel* m_slowlogProxy = nullptr;
+    QSortFilterProxyModel* m_clientProxy = nullptr;
+};
+
+} // namespace kiq::ui
