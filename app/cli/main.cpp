@@ -38,6 +38,7 @@ int main(int argc, char** argv)
     int exitCode = kiq::cli::Ok;
     kiq::cli::addInfoCommands(app, ctx, exitCode);
     kiq::cli::addJobCommands(app, ctx, exitCode);
+    kiq::cli::addAclCommands(app, ctx, exitCode);
     try {
         ctx.gate.arm("kiqdesk-cli command line");
         app.parse(argc, argv);

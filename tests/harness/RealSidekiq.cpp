@@ -37,12 +37,14 @@ QString runSidekiqRuby(int redisPort, const QString& script, int timeoutMs)
     return r.out.trimmed();
 }
 
-SidekiqProcess::SidekiqProcess(int redisPort, const QStringList& queues, int concurrency) : m_port(redisPort)
+SidekiqProcess::SidekiqProcess(int redisPort, const QStringList& queues, int concurrency, const QString& userInfo)
+    : m_port(redisPort)
 {
     if (findExecutable("sidekiq").isEmpty()) throw std::runtime_error("sidekiq not found: run scripts/setup-deps.sh");
     m_logFile = QDir(testOutputDir()).filePath(QStringLiteral("sidekiq-%1.log").arg(redisPort));
     QFile::remove(m_logFile);
-    QStringList args{"REDIS_URL=" + redisUrl(redisPort), "sidekiq", "-r", sidekiqJobsFile(), "-c", QString::number(concurrency), "-t", "8"};
+    const QString url = userInfo.isEmpty() ? redisUrl(redisPort) : QStringLiteral("redis://%1@127.0.0.1:%2/0").arg(userInfo).arg(redisPort);
+    QStringList args{"REDIS_URL=" + url, "sidekiq", "-r", sidekiqJobsFile(), "-c", QString::number(concurrency), "-t", "8"};
     for (const auto& q : queues) args << "-q" << q;
     m_pid = spawnProcess("env", args, m_logFile);
     const bool up = waitUntil([&] {

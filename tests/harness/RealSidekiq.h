@@ -21,7 +21,8 @@ class SidekiqProcess {
 public:
     // Starts `sidekiq -r jobs.rb -c <concurrency> -q <queues…>` against the server. Waits until its
     // heartbeat is in `processes` (<= 20 s) and throws std::runtime_error with its log otherwise.
-    SidekiqProcess(int redisPort, const QStringList& queues = {"default"}, int concurrency = 2);
+    // `userInfo` ("user:password") makes sidekiq authenticate as that ACL user.
+    SidekiqProcess(int redisPort, const QStringList& queues = {"default"}, int concurrency = 2, const QString& userInfo = {});
     ~SidekiqProcess(); // TERM, then KILL after 10 s
     SidekiqProcess(const SidekiqProcess&) = delete;
     SidekiqProcess& operator=(const SidekiqProcess&) = delete;

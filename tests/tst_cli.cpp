@@ -1,0 +1,208 @@
+// kiqdesk-cli as a script sees it: real binary, real servers, exit codes and JSON.
+#include "harness/Ports.h"
+#include "harness/Process.h"
+#include "harness/RealSidekiq.h"
+#include "harness/RedisServer.h"
+#include "harness/TestEnv.h"
+#include "harness/TlsFiles.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace kiq::test;
+
+class TestCli : public QObject {
+    Q_OBJECT
+    std::unique_ptr<RedisServer> m_server;
+    QTemporaryDir m_home;
+
+    ProcessResult cli(QStringList args, int timeoutMs = 60000)
+    {
+        args.prepend(QString::number(m_server->port()));
+        args.prepend("-p");
+        return runProcess(qEnvironmentVariable("KIQDESK_CLI"), args, timeoutMs);
+    }
+    static QJsonDocument json(const ProcessResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()); }
+
+    void seedDead(int n, const QString& cls)
+    {
+        QStringList args{"ZADD", "dead"};
+        for (int i = 0; i < n; ++i)
+            args << QString::number(1700000000 + i)
+                 << QStringLiteral(R"({"retry":true,"queue":"default","class":"%1","args":[%2],"jid":"%3","created_at":1700000000.5,"error_class":"Boom","error_message":"failed %2","retry_count":25,"failed_at":1700000001.5})")
+                        .arg(cls).arg(i).arg(QString("%1").arg(i, 24, 16, QChar('0')));
+        QCOMPARE(m_server->cli(args), QString::number(n));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFile::exists(qEnvironmentVariable("KIQDESK_CLI")), "KIQDESK_CLI must point at the built kiqdesk-cli");
+        qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // bulk cursors go here, inherited by the child
+        qputenv("REDISCLI_AUTH", "");
+        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+    }
+    void init() { m_server->cli({"FLUSHALL"}); }
+
+    void statsMatchSidekiq()
+    {
+        runSidekiqRuby(m_server->port(), "4.times { |i| EchoJob.perform_async(i) }; EchoJob.perform_in(600, 'x')");
+        seedDead(3, "HardJob");
+        const auto r = cli({"--json", "stats"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r).object();
+        QCOMPARE(o["enqueued"].toInteger(), 4);
+        QCOMPARE(o["scheduled"].toInteger(), 1);
+        QCOMPARE(o["dead"].toInteger(), 3);
+        QCOMPARE(o["queues"].toArray().size(), 1);
+        const auto text = cli({"queues"});
+        QVERIFY(text.out.contains("default"));
+    }
+
+    void listAndShowWithFilter()
+    {
+        seedDead(20, "HardJob");
+        seedDead(5, "Billing::Charge"); // same jids as above would collide: scores differ, members differ by class
+        const auto r = cli({"--json", "jobs", "list", "--set", "dead", "--filter", "class=Billing::*", "--limit", "3"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray rows = json(r).array();
+        QCOMPARE(rows.size(), 3);
+        for (const auto& row : rows) QCOMPARE(row.toObject()["class"].toString(), QString("Billing::Charge"));
+        const QString jid = rows[0].toObject()["jid"].toString();
+        const auto show = cli({"--json", "jobs", "show", "--set", "dead", jid});
+        QCOMPARE(show.exitCode, 0);
+        QCOMPARE(json(show).object()["payload"].toObject()["jid"].toString(), jid);
+        QCOMPARE(cli({"jobs", "show", "--set", "dead", "abcdef"}).exitCode, 5);
+        const auto bad = cli({"jobs", "list", "--filter", "colour=red"});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(bad.err.contains("unknown field 'colour'"));
+    }
+
+    void bulkNeedsConsentThenActs()
+    {
+        seedDead(30, "HardJob");
+        const auto dry = cli({"--json", "jobs", "retry", "--set", "dead", "--filter", "class=HardJob", "--dry-run"});
+        QCOMPARE(dry.exitCode, 0);
+        QCOMPARE(json(dry).object()["matched"].toInteger(), 30);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("30"));
+
+        const auto refused = cli({"jobs", "retry", "--set", "dead", "--filter", "class=HardJob"});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY(refused.err.contains("--yes"));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("30"));
+        QCOMPARE(cli({"jobs", "retry", "--set", "dead"}).exitCode, 1); // no filter and no --all
+
+        const auto done = cli({"jobs", "retry", "--set", "dead", "--filter", "class=HardJob", "--yes"});
+        QCOMPARE(done.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("30"));
+    }
+
+    void interruptThenResume()
+    {
+        seedDead(400, "HardJob");
+        const QString program = qEnvironmentVariable("KIQDESK_CLI");
+        const QString log = m_home.filePath("bulk.log");
+        // A paced delete (100/s) is slow enough to interrupt part-way.
+        const pid_t del = spawnProcess(program, {"-p", QString::number(m_server->port()), "jobs", "delete", "--set", "dead", "--all", "--yes", "--rate", "100"}, log);
+        QVERIFY(waitUntil([&] { return m_server->cli({"ZCARD", "dead"}).toInt() < 380; }, 10000));
+        ::kill(del, SIGINT);
+        QVERIFY(waitUntil([&] { return !processRunning(del); }, 10000));
+        const int left = m_server->cli({"ZCARD", "dead"}).toInt();
+        QVERIFY2(left > 0 && left < 400, qPrintable(QString::number(left)));
+
+        const auto pending = cli({"--json", "jobs", "pending"});
+        QCOMPARE(pending.exitCode, 0);
+        const QJsonArray ops = json(pending).array();
+        QCOMPARE(ops.size(), 1);
+        const QString id = ops[0].toObject()["id"].toString();
+        const auto resumed = cli({"jobs", "resume", id});
+        QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        QCOMPARE(json(cli({"--json", "jobs", "pending"})).array().size(), 0);
+    }
+
+    void authAndPermissions()
+    {
+        m_server->cli({"ACL", "SETUSER", "monitor", "on", ">mon-pw", "~*", "+@read", "+@connection", "+info"});
+        seedDead(2, "HardJob");
+        qputenv("REDISCLI_AUTH", "mon-pw");
+        const auto ok = cli({"--user", "monitor", "--json", "stats"});
+        QCOMPARE(ok.exitCode, 0);
+        const auto denied = cli({"--user", "monitor", "jobs", "delete", "--set", "dead", "--all", "--yes"});
+        QCOMPARE(denied.exitCode, 3);
+        QVERIFY2(denied.err.contains("permission", Qt::CaseInsensitive) || denied.err.contains("NOPERM"), qPrintable(denied.err));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("2"));
+        qputenv("REDISCLI_AUTH", "wrong");
+        const auto wrong = cli({"--user", "monitor", "stats"});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY(wrong.err.contains("wrong username or password"));
+        QVERIFY(!wrong.err.contains("wrong\"") && !wrong.out.contains("mon-pw"));
+        qputenv("REDISCLI_AUTH", "");
+        m_server->cli({"ACL", "DELUSER", "monitor"});
+    }
+
+    void namespaceAndUnreachable()
+    {
+        m_server->cli({"SADD", "myapp:queues", "default"});
+        m_server->cli({"LPUSH", "myapp:queue:default", R"({"class":"A","args":[],"jid":"aa","queue":"default","enqueued_at":1700000000.0})"});
+        const auto r = cli({"--namespace", "myapp:", "--json", "stats"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(json(r).object()["enqueued"].toInteger(), 1);
+        QCOMPARE(json(cli({"--json", "stats"})).object()["enqueued"].toInteger(), 0);
+        const auto down = runProcess(qEnvironmentVariable("KIQDESK_CLI"), {"-p", QString::number(freePort()), "stats"});
+        QCOMPARE(down.exitCode, 2);
+        QVERIFY(down.err.contains("refused"));
+        QCOMPARE(cli({"quiet", "no-such-process"}).exitCode, 5);
+    }
+
+    void aclCommands()
+    {
+        qputenv("KIQDESK_ACL_PASSWORD", "cli-pw");
+        const auto dry = cli({"acl", "apply-role", "monitor", "--name", "cli-mon", "--dry-run"});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY(dry.err.contains("ACL SETUSER cli-mon"));
+        QVERIFY(!dry.err.contains("cli-pw")); // hashed in the line shown
+        QCOMPARE(m_server->cli({"ACL", "GETUSER", "cli-mon"}), QString());
+        const auto applied = cli({"acl", "apply-role", "monitor", "--name", "cli-mon", "--yes"});
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        QVERIFY(applied.err.contains("check ok"));
+        QVERIFY(!applied.err.contains("check FAILED"));
+        const auto list = cli({"--json", "acl", "list"});
+        QCOMPARE(list.exitCode, 0);
+        bool found = false;
+        for (const auto& u : json(list).array()) found = found || u.toObject()["name"].toString() == "cli-mon";
+        QVERIFY(found);
+        QCOMPARE(cli({"acl", "show", "nobody"}).exitCode, 5);
+        qputenv("KIQDESK_ACL_PASSWORD", "");
+        m_server->cli({"ACL", "DELUSER", "cli-mon"});
+    }
+
+    void mutualTls()
+    {
+        QTemporaryDir dir;
+        const TlsFiles tls = TlsFiles::generate(dir.path());
+        RedisServer::Options o;
+        o.tls = true;
+        o.tlsFiles = &tls;
+        o.requireClientCert = true;
+        RedisServer server(o);
+        const QString program = qEnvironmentVariable("KIQDESK_CLI");
+        const auto ok = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "--cert", tls.clientCert, "--key", tls.clientKey, "--json", "stats"});
+        QCOMPARE(ok.exitCode, 0);
+        const auto noCert = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "stats"});
+        QCOMPARE(noCert.exitCode, 2);
+        QVERIFY2(noCert.err.contains("client certificate"), qPrintable(noCert.err));
+        const auto wrongCa = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.otherCaCert, "--cert", tls.clientCert, "--key", tls.clientKey, "stats"});
+        QCOMPARE(wrongCa.exitCode, 2);
+        QVERIFY(wrongCa.err.contains("trusted CA"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
