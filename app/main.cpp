@@ -10,6 +10,8 @@
 #include "main/FirstRunDialog.h"
 #include "main/MainWindow.h"
 #include "main/Theme.h"
+#include "redis/Errors.h"
+#include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/ConnectionProfileStore.h"
 
@@ -105,12 +107,16 @@ int main(int argc, char* argv[])
         try {
             sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
             sandbox->start();
+            // A local process seconds old, not the network: seeding takes a few milliseconds.
+            kiq::redis::Client seeder(sandbox->options());
+            kiq::sandbox::seedDemoData(seeder);
         } catch (const kiq::sandbox::SandboxError& e) {
             sandbox.reset();
             fail(QString::fromStdString(e.what()));
             return false;
+        } catch (const kiq::redis::Error& e) {
+            fail(Main::tr("The sandbox started but demo data could not be written: %1").arg(QString::fromStdString(e.what())));
         }
-        // Demo data: the seedDemoData hook (written with the Sidekiq model) runs here, on sandbox->options().
         window.addDeployment(sandboxProfile(*sandbox), /*persistent=*/false);
         return true;
     };
