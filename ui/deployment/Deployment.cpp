@@ -14,6 +14,8 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
     : QObject(parent)
     , m_profile(std::move(profile))
     , m_persistent(persistent)
+    // Writable for now; production profiles that open read-only until armed will start it disarmed.
+    , m_writeGate(std::make_unique<kiq::services::WriteGate>(m_profile.name.toStdString()))
 {
     m_passwordsGiven = !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired;
     m_statusText = tr("Not connected");

@@ -8,6 +8,7 @@
 // client; setProfile() (an edit) disconnects too, since the old client has the old options.
 
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
+#include "services/WriteGate.h"
 #include "services/ConnectionProfile.h"
 
 #include <QObject>
@@ -34,6 +35,8 @@ public:
     Status status() const { return m_status; }
     QString statusText() const { return m_statusText; } // translated; the error or "Redis 7.0.15"
     kiq::redis::AsyncClient* client() const { return m_client.get(); }
+    // The one gate every write to this deployment passes through (pages get it from the view).
+    kiq::services::WriteGate& writeGate() { return *m_writeGate; }
 
     // True when connecting needs a password the user has not typed in this session.
     bool needsPassword() const;
@@ -57,6 +60,7 @@ private:
     bool m_persistent = true;
     bool m_passwordsGiven = false;
     std::unique_ptr<kiq::redis::AsyncClient> m_client;
+    std::unique_ptr<kiq::services::WriteGate> m_writeGate;
     Status m_status = Status::Disconnected;
     QString m_statusText;
     QTimer m_probeTimer;

@@ -17,6 +17,9 @@
 namespace kiq::redis {
 class AsyncClient;
 }
+namespace kiq::services {
+class WriteGate;
+}
 
 namespace kiq::ui {
 
@@ -29,6 +32,15 @@ public:
     virtual QIcon icon() const = 0;
     virtual void setClient(kiq::redis::AsyncClient* client) = 0; // not owned; nullptr when disconnected
     virtual void refresh() = 0;
+
+    // Set once by the view before the first setClient(): every write a page makes goes through it.
+    void setWriteGate(kiq::services::WriteGate* gate) { m_writeGate = gate; }
+
+protected:
+    kiq::services::WriteGate* writeGate() const { return m_writeGate; }
+
+private:
+    kiq::services::WriteGate* m_writeGate = nullptr;
 };
 
 } // namespace kiq::ui
