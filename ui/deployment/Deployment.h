@@ -59,8 +59,10 @@ private:
     kiq::services::ConnectionProfile m_profile;
     bool m_persistent = true;
     bool m_passwordsGiven = false;
-    std::unique_ptr<kiq::redis::AsyncClient> m_client;
+    // Declared before the client: members die in reverse order, and the client's thread may still be
+    // running a write that uses the gate.
     std::unique_ptr<kiq::services::WriteGate> m_writeGate;
+    std::unique_ptr<kiq::redis::AsyncClient> m_client;
     Status m_status = Status::Disconnected;
     QString m_statusText;
     QTimer m_probeTimer;

@@ -1,11 +1,16 @@
 #include "PageRegistry.h"
 
+#include "pages/acl/AclPage.h"
+#include "pages/jobs/JobSetPage.h"
+#include "pages/overview/OverviewPage.h"
+#include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
 
 namespace kiq::ui {
 
 namespace {
 template <typename Page> DeploymentPage* make(QWidget* parent) { return new Page(parent); }
+template <kiq::sidekiq::JobSetKind Kind> DeploymentPage* makeSet(QWidget* parent) { return new JobSetPage(Kind, parent); }
 } // namespace
 
 const std::vector<PageFactory>& deploymentPages()
@@ -13,7 +18,13 @@ const std::vector<PageFactory>& deploymentPages()
     static const std::vector<PageFactory> pages = {
         // Overview, Queues, Retries, Dead, Scheduled, Busy and Local workers go here, in tab order,
         // as make<TheirPage>.
+        make<OverviewPage>,
+        make<QueuesPage>,
+        makeSet<kiq::sidekiq::JobSetKind::Retry>,
+        makeSet<kiq::sidekiq::JobSetKind::Dead>,
+        makeSet<kiq::sidekiq::JobSetKind::Scheduled>,
         make<RedisPage>,
+        make<AclPage>,
     };
     return pages;
 }

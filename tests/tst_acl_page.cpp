@@ -1,0 +1,109 @@
+// The ACL page against a real server: users listed with risks, a Sidekiq role applied and verified,
+// disable and delete, the log and its reset; screenshots of the page and the rule editor.
+#include "harness/RedisServer.h"
+#include "harness/TestEnv.h"
+#include "pages/acl/AclLogModel.h"
+#include "pages/acl/AclPage.h"
+#include "pages/acl/AclUserEditor.h"
+#include "pages/acl/AclUsersModel.h"
+#include "redis/AsyncClient.h"
+#include "services/WriteGate.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace kiq;
+using kiq::test::RedisServer;
+
+class TestAclPage : public QObject {
+    Q_OBJECT
+    std::unique_ptr<RedisServer> m_server;
+
+    static int rowOf(const ui::AclUsersModel& m, const QString& name)
+    {
+        for (int r = 0; r < m.rowCount(); ++r)
+            if (m.data(m.index(r, ui::AclUsersModel::NameColumn), Qt::DisplayRole).toString() == name) return r;
+        return -1;
+    }
+
+private slots:
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+
+    void pageDrivesAcl()
+    {
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", m_server->port()};
+        redis::AsyncClient client(o);
+        services::WriteGate gate("test");
+        ui::AclPage page;
+        QAbstractItemModelTester usersTester(page.usersModel());
+        QAbstractItemModelTester logTester(page.logModel());
+        page.setWriteGate(&gate);
+        page.setClient(&client);
+        QTRY_VERIFY(rowOf(*page.usersModel(), "default") >= 0);
+        const int def = rowOf(*page.usersModel(), "default");
+        QVERIFY(page.usersModel()->data(page.usersModel()->index(def, ui::AclUsersModel::RisksColumn), Qt::DisplayRole).toString().contains("default user"));
+
+        QSignalSpy finished(&page, &ui::AclPage::changeFinished);
+        page.applyRole(acl::Role::Monitor, "mon", "m0n-pw");
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.resultText()));
+        QVERIFY(page.resultText().contains("ok allow"));
+        QVERIFY(!page.resultText().contains("FAILED"));
+        QVERIFY(!page.resultText().contains("m0n-pw"));
+        QVERIFY(m_server->cli({"ACL", "GETUSER", "mon"}).contains("%R~*"));
+        QTRY_VERIFY(rowOf(*page.usersModel(), "mon") >= 0);
+
+        // A denied write by the monitor shows up in the log.
+        m_server->cli({"ACL", "SETUSER", "mon", ">plain"});
+        m_server->cliResult({"--user", "mon", "--pass", "plain", "SET", "x", "1"});
+        page.refresh();
+        QTRY_VERIFY(page.logModel()->rowCount() >= 1);
+
+        page.resize(1100, 650);
+        page.show();
+        QTest::qWait(50);
+        const QString dir = kiq::test::testOutputDir();
+        QVERIFY(page.grab().save(QDir(dir).filePath("acl_page.png")));
+
+        ui::AclUserEditor editor(page.usersModel()->rows()[std::size_t(rowOf(*page.usersModel(), "mon"))]);
+        editor.resize(640, 720);
+        editor.show();
+        QTest::qWait(50);
+        QVERIFY(editor.grab().save(QDir(dir).filePath("acl_user_editor.png")));
+        QVERIFY(editor.rules().has_value());
+
+        page.setEnabled("mon", false);
+        QTRY_COMPARE(finished.count(), 2);
+        QVERIFY(m_server->cli({"ACL", "GETUSER", "mon"}).contains("off"));
+        page.resetLog();
+        QTRY_COMPARE(finished.count(), 3);
+        QTRY_COMPARE(page.logModel()->rowCount(), 0);
+        page.deleteUser("mon");
+        QTRY_COMPARE(finished.count(), 4);
+        QCOMPARE(m_server->cli({"ACL", "GETUSER", "mon"}), QString());
+        QTRY_COMPARE(rowOf(*page.usersModel(), "mon"), -1);
+    }
+
+    void readOnlyGateRefuses()
+    {
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", m_server->port()};
+        redis::AsyncClient client(o);
+        services::WriteGate gate("prod", true);
+        ui::AclPage page;
+        page.setWriteGate(&gate);
+        page.setClient(&client);
+        QSignalSpy finished(&page, &ui::AclPage::changeFinished);
+        page.applyRole(acl::Role::Worker, "w", "pw");
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(!finished.at(0).at(0).toBool());
+        QVERIFY(page.resultText().contains("read-only"));
+        QCOMPARE(m_server->cli({"ACL", "GETUSER", "w"}), QString());
+    }
+};
+
+QTEST_MAIN(TestAclPage)
+#include "tst_acl_page.moc"
