@@ -2,7 +2,7 @@
 # Installs every Debian 12 package Kiqdesk needs to build, run and test. Safe to re-run.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev
   libhiredis-dev libssl-dev openssl zlib1g-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev qtkeychain-qt6-dev
   redis-server redis-sentinel redis-tools ruby-sidekiq xvfb

@@ -379,18 +379,22 @@ void Client::refreshTopology()
     throw IoError(ErrorKind::ClusterDown, "cannot read the Cluster slot map from any node" + failures);
 }
 
+NodeReply Client::askNode(const Endpoint& node, bool isPrimary, const Command& cmd)
+{
+    // A node that fails is reported in its own reply, so one dead replica does not hide the others.
+    NodeReply nr{node, isPrimary, {}};
+    try {
+        nr.reply = pipelineOnNode(node, {cmd}).front();
+    } catch (const Error& e) {
+        nr.reply = Reply::error(e.what());
+    }
+    return nr;
+}
+
 std::vector<NodeReply> Client::onAllPrimaries(const Command& cmd)
 {
     std::vector<NodeReply> out;
-    for (const Endpoint& node : primaries()) {
-        NodeReply nr{node, true, {}};
-        try {
-            nr.reply = pipelineOnNode(node, {cmd}).front();
-        } catch (const Error& e) {
-            nr.reply = Reply::error(e.what());
-        }
-        out.push_back(std::move(nr));
-    }
+    for (const Endpoint& node : primaries()) out.push_back(askNode(node, true, cmd));
     return out;
 }
 
@@ -409,15 +413,7 @@ std::vector<NodeReply> Client::onAllNodes(const Command& cmd)
             }
         }
     }
-    for (const Endpoint& node : replicas) {
-        NodeReply nr{node, false, {}};
-        try {
-            nr.reply = pipelineOnNode(node, {cmd}).front();
-        } catch (const Error& e) {
-            nr.reply = Reply::error(e.what());
-        }
-        out.push_back(std::move(nr));
-    }
+    for (const Endpoint& node : replicas) out.push_back(askNode(node, false, cmd));
     return out;
 }
 

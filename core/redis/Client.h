@@ -71,6 +71,7 @@ private:
     std::vector<Reply> pipelineOnNode(const Endpoint& node, const std::vector<Command>& cmds);
     std::vector<Reply> clusterPipeline(const std::vector<Command>& cmds);
     std::vector<Endpoint> replicasOf(const Endpoint& primary);
+    NodeReply askNode(const Endpoint& node, bool isPrimary, const Command& cmd);
     void dropConnection(const Endpoint& endpoint);
 
     ConnectionOptions m_options;
