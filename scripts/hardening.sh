@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The hardening pass: core and its tests built with clang, AddressSanitizer and UndefinedBehavior-
 # Sanitizer, run against real servers; then each libFuzzer target for KIQ_FUZZ_SECONDS (default 20).
-# The GUI is left out (Qt's widgets are not what this pass is about).
+# The GUI is left out (Qt's widgets are not what this pass is about). Extra arguments go to ctest.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KIQ_HARDENING_DIR:-$root/build-hardening}
