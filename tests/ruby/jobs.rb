@@ -39,3 +39,10 @@ class SlowJob
     sleep(seconds.to_f)
   end
 end
+
+# Does nothing: for throughput benchmarks (bench/worker_throughput.cpp).
+class NoopJob
+  include Sidekiq::Worker
+
+  def perform(*_args); end
+end

@@ -1,0 +1,119 @@
+#include "worker/HandlerRegistry.h"
+
+#include "sidekiq/JsonScanner.h"
+#include "sidekiq/JsonText.h"
+
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+
+#include <fnmatch.h>
+
+namespace kiq::worker {
+
+namespace {
+// Arguments of the built-ins, read from args as JSON tokens.
+std::vector<std::string> argTokens(const JobContext& ctx)
+{
+    std::vector<std::string> out;
+    const std::string_view args = ctx.argsJson();
+    if (auto spans = sidekiq::json::arrayElements(args))
+        for (const auto& s : *spans) out.emplace_back(s.in(args));
+    return out;
+}
+
+// A JSON string token's text, or the token itself for other values.
+std::string textOf(const std::string& token)
+{
+    if (token.size() >= 2 && token.front() == '"' && token.back() == '"')
+        return sidekiq::json::unescape(std::string_view(token).substr(1, token.size() - 2));
+    return token;
+}
+
+// Sleeps until `duration` has passed or the shutdown timeout arrives (then throws JobInterrupted).
+void interruptibleSleep(const JobContext& ctx, std::chrono::duration<double> duration)
+{
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    const bool stopped = cv.wait_for(lock, ctx.hardStop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration),
+                                     [] { return false; });
+    if (stopped || ctx.hardStop.stop_requested()) throw JobInterrupted();
+}
+} // namespace
+
+bool isGlobPattern(std::string_view pattern) { return pattern.find_first_of("*?[") != std::string_view::npos; }
+
+bool globMatch(std::string_view pattern, std::string_view text)
+{
+    return ::fnmatch(std::string(pattern).c_str(), std::string(text).c_str(), 0) == 0;
+}
+
+void HandlerRegistry::add(std::string className, JobHandler handler)
+{
+    m_descriptions.push_back(className + " (C++)");
+    m_exact.insert_or_assign(std::move(className), std::move(handler));
+}
+
+void HandlerRegistry::addPattern(std::string globPattern, JobHandler handler)
+{
+    m_descriptions.push_back(globPattern + " (pattern)");
+    m_patterns.emplace_back(std::move(globPattern), std::move(handler));
+}
+
+void HandlerRegistry::addExternal(const ExternalCommandSpec& spec)
+{
+    std::string command;
+    for (const auto& a : spec.argv) command += (command.empty() ? "" : " ") + a;
+    if (isGlobPattern(spec.classPattern)) m_patterns.emplace_back(spec.classPattern, makeExternalHandler(spec));
+    else m_exact.insert_or_assign(spec.classPattern, makeExternalHandler(spec));
+    m_descriptions.push_back(spec.classPattern + " -> " + command + " (timeout " + std::to_string(spec.timeout.count()) + " ms)");
+}
+
+void HandlerRegistry::addExternal(const std::vector<ExternalCommandSpec>& specs)
+{
+    for (const auto& s : specs) addExternal(s);
+}
+
+void HandlerRegistry::addBuiltins()
+{
+    add("Kiqdesk::Sleep", [](const JobContext& ctx) {
+        const auto args = argTokens(ctx);
+        const double seconds = args.empty() ? 1.0 : std::strtod(textOf(args[0]).c_str(), nullptr);
+        if (seconds > 0) interruptibleSleep(ctx, std::chrono::duration<double>(seconds));
+    });
+    add("Kiqdesk::Fail", [](const JobContext& ctx) {
+        const auto args = argTokens(ctx);
+        std::string errorClass = args.size() > 0 ? textOf(args[0]) : "RuntimeError";
+        std::string message = args.size() > 1 ? textOf(args[1]) : "Kiqdesk::Fail";
+        throw JobError(errorClass.empty() ? "RuntimeError" : errorClass, message);
+    });
+    add("Kiqdesk::Echo", [](const JobContext& ctx) {
+        ctx.log.info("Kiqdesk::Echo jid=" + ctx.job.jid + " args=" + std::string(ctx.argsJson()));
+    });
+}
+
+void HandlerRegistry::setUnknownClassFallback(std::optional<std::chrono::milliseconds> succeedAfter)
+{
+    if (!succeedAfter) {
+        m_fallback.reset();
+        return;
+    }
+    const auto delay = *succeedAfter;
+    m_fallback = [delay](const JobContext& ctx) {
+        if (delay.count() > 0) interruptibleSleep(ctx, delay);
+    };
+    m_descriptions.push_back("any other class succeeds after " + std::to_string(delay.count()) + " ms (demo fallback)");
+}
+
+const JobHandler* HandlerRegistry::find(std::string_view className) const
+{
+    if (auto it = m_exact.find(className); it != m_exact.end()) return &it->second;
+    for (const auto& [pattern, handler] : m_patterns)
+        if (globMatch(pattern, className)) return &handler;
+    return m_fallback ? &*m_fallback : nullptr;
+}
+
+std::vector<std::string> HandlerRegistry::describe() const { return m_descriptions; }
+
+} // namespace kiq::worker

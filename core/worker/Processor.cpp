@@ -1,0 +1,309 @@
+#include "worker/Processor.h"
+
+#include "redis/Errors.h"
+#include "sidekiq/JobRecord.h"
+#include "sidekiq/JsonText.h"
+#include "sidekiq/Timestamp.h"
+#include "worker/WorkerKeys.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <random>
+
+namespace kiq::worker {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr double kBatchBudgetSeconds = 0.002;       // ~2 ms of work per fetch
+constexpr auto kHoldLimit = std::chrono::milliseconds(20); // give back unstarted jobs after this
+constexpr auto kErrorPause = std::chrono::seconds(1); // processor.rb handle_fetch_exception: sleep(1)
+
+std::string base36(std::uint64_t v)
+{
+    static const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string out;
+    do {
+        out.insert(out.begin(), digits[v % 36]);
+        v /= 36;
+    } while (v);
+    return out;
+}
+
+void pause(std::stop_token stop, std::chrono::milliseconds duration)
+{
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    cv.wait_for(lock, stop, duration, [] { return false; });
+}
+
+double nowSeconds() { return sidekiq::Timestamp::now().seconds(); }
+} // namespace
+
+bool isUnloadable(const sidekiq::JobRecord& job)
+{
+    if (job.ok()) return false;
+    const std::string& e = job.parseError;
+    return e.rfind("invalid JSON", 0) == 0 || e.rfind("invalid UTF-8", 0) == 0 || e.rfind("payload is ", 0) == 0
+        || e.find("exceeds Ruby JSON.parse's max_nesting") != std::string::npos;
+}
+
+Processor::Processor(std::shared_ptr<PoolContext> context, int index)
+    : m_ctx(std::move(context)), m_index(index), m_threadId(base36(std::random_device{}() % 2176782336ULL + 46656)),
+      m_retry(m_ctx->retrySettings())
+{
+}
+
+Processor::~Processor()
+{
+    if (m_thread.joinable() && m_thread.get_id() == std::this_thread::get_id()) m_thread.detach();
+}
+
+std::string Processor::inProgressKey() const { return keys::inProgress(m_ctx->identity, m_index); }
+
+void Processor::start()
+{
+    m_thread = std::jthread([self = shared_from_this()](std::stop_token stop) { self->run(stop); });
+}
+
+void Processor::requestStop() { m_thread.request_stop(); }
+
+bool Processor::waitFinished(Clock::time_point deadline)
+{
+    {
+        std::unique_lock lock(m_finishMutex);
+        if (!m_finishCv.wait_until(lock, deadline, [this] { return m_finished.load(); })) return false;
+    }
+    if (m_thread.joinable()) m_thread.join();
+    return true;
+}
+
+std::vector<UnitOfWork> Processor::heldJobs() const
+{
+    std::lock_guard lock(m_heldMutex);
+    if (m_heldFrom >= m_held.size()) return {};
+    return {m_held.begin() + std::ptrdiff_t(m_heldFrom), m_held.end()};
+}
+
+void Processor::abandon()
+{
+    m_abandoned = true;
+    if (m_thread.joinable()) m_thread.detach();
+}
+
+std::string Processor::describe() const
+{
+    std::lock_guard lock(m_heldMutex);
+    std::string out = "processor-" + std::to_string(m_index) + " tid=" + m_threadId;
+    if (m_heldFrom >= m_held.size()) return out + " idle";
+    const double secs = std::chrono::duration<double>(Clock::now() - m_currentStart).count();
+    return out + " busy " + std::to_string(secs).substr(0, std::to_string(secs).find('.') + 2) + " s: " + m_currentLabel + " ("
+        + std::to_string(m_held.size() - m_heldFrom - 1) + " more fetched)";
+}
+
+std::size_t Processor::targetBatch() const
+{
+    const int max = m_ctx->options.fetchBatchMax;
+    if (max <= 1 || m_avgJobSeconds < 0) return 1;
+    const double n = kBatchBudgetSeconds / std::max(m_avgJobSeconds, 1e-7);
+    return std::size_t(std::clamp(n, 1.0, double(max)));
+}
+
+bool Processor::writeWithRetry(const char* what, const std::function<void()>& write)
+{
+    const auto hard = m_ctx->hardStop.get_token();
+    for (bool logged = false;;) {
+        try {
+            write();
+            return true;
+        } catch (const std::exception& e) {
+            if (!logged) m_ctx->log.error(std::string("cannot ") + what + ": " + e.what() + " (retrying every second)");
+            logged = true;
+        }
+        if (hard.stop_requested() || m_abandoned) return false;
+        pause(hard, kErrorPause);
+    }
+}
+
+void Processor::run(std::stop_token stop)
+{
+    setThreadName("processor-" + std::to_string(m_index));
+    const Logger& log = m_ctx->log;
+    std::unique_ptr<redis::Client> client;
+    std::unique_ptr<Fetcher> fetcher;
+    bool down = false;
+    Clock::time_point downSince{};
+    const bool crashSafe = m_ctx->options.crashSafe;
+
+    while (!stop.stop_requested() && !m_abandoned) {
+        try {
+            if (!client) {
+                client = std::make_unique<redis::Client>(m_ctx->connection);
+                fetcher = std::make_unique<Fetcher>(*client, m_ctx->options, inProgressKey(), m_index);
+                const redis::Reply id = client->command(redis::Command("CLIENT").arg("ID"));
+                m_connectionId = id.type == redis::Reply::Type::Integer ? id.integer : -1;
+            }
+            if (m_dirty) {
+                if (const long long n = fetcher->requeueAll()) log.warn("pushed " + std::to_string(n) + " jobs of " + inProgressKey() + " back to their queues after a Redis error");
+                m_dirty = false;
+            }
+            std::vector<UnitOfWork> batch = fetcher->retrieveWork(targetBatch(), stop);
+            if (down) {
+                log.info("Redis is online, " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - downSince).count())
+                         + " sec downtime");
+                down = false;
+            }
+            if (!batch.empty()) processBatch(*client, *fetcher, std::move(batch), stop);
+        } catch (const std::exception& e) {
+            // The fetch may have run even though its reply was lost: account for the list next time.
+            if (crashSafe) m_dirty = true;
+            fetcher.reset();
+            client.reset();
+            m_connectionId = -1;
+            if (!down) {
+                down = true;
+                downSince = Clock::now();
+                log.error(std::string("Error fetching job: ") + e.what());
+            }
+            pause(stop, kErrorPause);
+        }
+    }
+
+    if (client && crashSafe && !m_abandoned) {
+        try {
+            if (m_dirty) fetcher->requeueAll();
+            else fetcher->acknowledgeAll();
+        } catch (const std::exception& e) {
+            log.warn("could not clear " + inProgressKey() + " (" + e.what() + "); the pool pushes its jobs back when it stops");
+        }
+    }
+    {
+        std::lock_guard lock(m_finishMutex);
+        m_finished = true;
+    }
+    m_finishCv.notify_all();
+}
+
+void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vector<UnitOfWork> batch, std::stop_token stop)
+{
+    {
+        std::lock_guard lock(m_heldMutex);
+        m_held = std::move(batch);
+        m_heldFrom = 0;
+    }
+    const auto fetchedAt = Clock::now();
+    const std::size_t size = m_held.size(); // only this thread changes m_held
+    for (std::size_t i = 0; i < size; ++i) {
+        // processor.rb fetch: a job fetched after the stop goes straight back (`j.requeue if @done`).
+        if (stop.stop_requested() || (i > 0 && Clock::now() - fetchedAt > kHoldLimit)) {
+            std::vector<UnitOfWork> rest = heldJobs();
+            long long pushed = 0;
+            if (writeWithRetry("push unstarted jobs back", [&] { pushed = fetcher.requeue(rest); })) {
+                if (stop.stop_requested() && pushed) m_ctx->log.info("pushed " + std::to_string(pushed) + " fetched jobs back to their queues");
+            } else {
+                m_dirty = true;
+            }
+            break;
+        }
+        const UnitOfWork& work = m_held[i];
+        {
+            std::lock_guard lock(m_heldMutex);
+            m_heldFrom = i;
+            m_currentStart = Clock::now();
+        }
+        const auto started = Clock::now();
+        if (!process(client, fetcher, work)) {
+            // Interrupted by shutdown. After stop()'s timeout the Launcher has already pushed these
+            // jobs back (and abandoned this thread); otherwise push them back here.
+            if (!m_abandoned) {
+                std::vector<UnitOfWork> rest = heldJobs();
+                if (!writeWithRetry("push interrupted jobs back", [&] { fetcher.requeue(rest); })) m_dirty = true;
+                std::lock_guard lock(m_heldMutex);
+                m_held.clear();
+                m_heldFrom = 0;
+            }
+            return;
+        }
+        {
+            // Done: no longer held (only the jobs after it are given back if the batch is cut short).
+            std::lock_guard lock(m_heldMutex);
+            m_heldFrom = i + 1;
+        }
+        const double took = std::chrono::duration<double>(Clock::now() - started).count();
+        m_avgJobSeconds = m_avgJobSeconds < 0 ? took : 0.8 * m_avgJobSeconds + 0.2 * took;
+        if (m_abandoned) return;
+    }
+    std::lock_guard lock(m_heldMutex);
+    m_held.clear();
+    m_heldFrom = 0;
+}
+
+bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWork& work)
+{
+    const Logger& log = m_ctx->log;
+    sidekiq::JobParseOptions parseOptions;
+    parseOptions.decodeBacktrace = false;
+    parseOptions.argsDisplayChars = 0;
+    const sidekiq::JobRecord job = sidekiq::JobRecord::parse(work.job, parseOptions);
+
+    if (isUnloadable(job)) {
+        // processor.rb: "Invalid JSON for job": to the morgue unchanged, not counted.
+        FailureOutcome outcome = m_retry.unparseable(work.job, nowSeconds());
+        if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
+        log.error("Invalid JSON for job from queue " + work.queue + " (" + job.parseError + "): sent to the morgue");
+        if (!writeWithRetry("send an invalid job to the morgue", [&] { client.transaction(outcome.commands); })) m_dirty = true;
+        return true;
+    }
+
+    {
+        std::lock_guard lock(m_heldMutex);
+        m_currentLabel = job.className + " jid=" + job.jid;
+    }
+    const JobHandler* handler = m_ctx->handlers.find(job.className);
+    m_ctx->state.begin(m_index, InFlightJob{m_index, m_threadId, job.jid, job.className, work.queue, std::chrono::system_clock::now(), work.job});
+    const auto started = Clock::now();
+    if (log.enabled(LogLevel::Debug)) log.debug("class=" + job.className + " jid=" + job.jid + " start");
+
+    std::optional<JobFailure> failure;
+    bool interrupted = false;
+    const auto hard = m_ctx->hardStop.get_token();
+    if (!handler) {
+        failure = JobFailure{"NameError", "uninitialized constant " + job.className, {"kiqdesk worker: no handler for " + job.className}};
+    } else {
+        try {
+            const JobContext ctx{job, work.queue, client, hard, log, m_index};
+            (*handler)(ctx);
+        } catch (const JobInterrupted&) {
+            if (hard.stop_requested()) interrupted = true;
+            else failure = currentExceptionFailure(job.className);
+        } catch (...) {
+            failure = currentExceptionFailure(job.className);
+        }
+    }
+    m_ctx->state.end(m_index, failure.has_value() || interrupted);
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (interrupted) {
+        log.warn("class=" + job.className + " jid=" + job.jid + " interrupted by shutdown; it goes back to " + work.queue);
+        return false;
+    }
+    if (m_abandoned) return true;
+
+    if (!failure) {
+        if (log.enabled(LogLevel::Debug)) log.debug("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " done");
+        return true;
+    }
+    FailureOutcome outcome = m_retry.onFailure(job, work.queue, *failure, handler != nullptr, nowSeconds());
+    if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
+    log.warn("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " fail: " + failure->errorClass + ": "
+             + std::string(sidekiq::json::prefixChars(failure->message, 300)) + " (" + outcome.reason + ")");
+    if (!outcome.commands.empty()) {
+        if (!writeWithRetry("record a failed job", [&] {
+                if (outcome.commands.size() == 1) client.command(outcome.commands.front()).throwIfError();
+                else client.transaction(outcome.commands);
+            }))
+            m_dirty = true;
+    }
+    return true;
+}
+
+} // namespace kiq::worker
