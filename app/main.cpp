@@ -12,8 +12,10 @@
 #include "main/Theme.h"
 #include "redis/Errors.h"
 #include "sandbox/DemoData.h"
+#include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/ConnectionProfileStore.h"
+#include "worker/Launcher.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -95,6 +97,15 @@ int main(int argc, char* argv[])
 
     // Declared before the window so it is destroyed after it: the window's clients talk to it.
     std::unique_ptr<kiq::sandbox::LocalSandbox> sandbox;
+    // Declared after the sandbox so they stop before it does.
+    std::unique_ptr<kiq::worker::Launcher> sandboxPool;
+    std::unique_ptr<kiq::sandbox::DemoTraffic> demoTraffic;
+    // Connected before the sandbox exists, so it runs before the sandbox's own quit handler stops
+    // the server: the pool hands its jobs back while Redis is still there.
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, [&] {
+        if (demoTraffic) demoTraffic->stop();
+        if (sandboxPool) sandboxPool->stop(std::chrono::seconds(3));
+    });
     // Screenshots leave the user's saved connections alone: deterministic, and never a prompt.
     kiq::ui::MainWindow window(screenshotMode ? nullptr : &store);
     window.setPasswordPromptsEnabled(!screenshotMode);
@@ -110,6 +121,19 @@ int main(int argc, char* argv[])
             // A local process seconds old, not the network: seeding takes a few milliseconds.
             kiq::redis::Client seeder(sandbox->options());
             kiq::sandbox::seedDemoData(seeder);
+            // Local workers with the demo handlers, and a trickle of new jobs, so the screen is alive.
+            kiq::worker::WorkerOptions workerOptions;
+            workerOptions.queues = kiq::worker::QueueList::parse({"critical,3", "default,2", "mailers,1", "low,1"});
+            workerOptions.concurrency = 5;
+            workerOptions.pollIntervalAverage = std::chrono::milliseconds(2000);
+            workerOptions.unknownClassSucceedsAfter = std::chrono::milliseconds(120);
+            workerOptions.logLevel = kiq::worker::LogLevel::Warn;
+            kiq::worker::HandlerRegistry handlers;
+            handlers.addBuiltins();
+            sandboxPool = std::make_unique<kiq::worker::Launcher>(sandbox->options(), workerOptions, std::move(handlers));
+            sandboxPool->start();
+            demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(sandbox->options(), 8);
+            demoTraffic->start();
         } catch (const kiq::sandbox::SandboxError& e) {
             sandbox.reset();
             fail(QString::fromStdString(e.what()));

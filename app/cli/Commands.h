@@ -10,5 +10,6 @@ namespace kiq::cli {
 void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 
 } // namespace kiq::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv)
     kiq::cli::addInfoCommands(app, ctx, exitCode);
     kiq::cli::addJobCommands(app, ctx, exitCode);
     kiq::cli::addAclCommands(app, ctx, exitCode);
+    kiq::cli::addWorkCommand(app, ctx, exitCode);
     try {
         ctx.gate.arm("kiqdesk-cli command line");
         app.parse(argc, argv);

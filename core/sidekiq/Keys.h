@@ -21,7 +21,7 @@ inline constexpr std::string_view kPaused = "paused";
 inline std::string queue(std::string_view name) { return "queue:" + std::string(name); }
 inline std::string processedOn(std::string_view yyyyMmDd) { return "stat:processed:" + std::string(yyyyMmDd); }
 inline std::string failedOn(std::string_view yyyyMmDd) { return "stat:failed:" + std::string(yyyyMmDd); }
-inline std::string signals(std::string_view identity) { return std::string(identity) + "-signals"; }
+inline std::string signalList(std::string_view identity) { return std::string(identity) + "-signals"; }
 // In-progress hash: "<identity>:workers" up to 6.4.1, "<identity>:work" from 6.4.2 (data model §6).
 inline std::string work(std::string_view identity) { return std::string(identity) + ":work"; }
 inline std::string workersLegacy(std::string_view identity) { return std::string(identity) + ":workers"; }

@@ -144,7 +144,7 @@ std::optional<std::string> Heartbeat::beat(redis::Client& client)
                          .arg("beat").arg(sidekiq::formatRubyFloat(sidekiq::Timestamp::now().seconds())).arg("rtt_us").arg(static_cast<long long>(rttUs))
                          .arg("quiet").arg(m_ctx->quiet.load() ? "true" : "false").arg("rss").arg(rssKb()));
     second.push_back(Command("EXPIRE").key(id).arg(kHeartbeatTtl));
-    second.push_back(Command("RPOP").key(sidekiq::keys::signals(id)));
+    second.push_back(Command("RPOP").key(sidekiq::keys::signalList(id)));
     if (m_ctx->options.crashSafe) second.push_back(Command("HSET").key(keys::kInProgressRegistry).arg(id).arg(m_registryEntry));
     const auto replies = client.transaction(second);
     if (replies.size() < 5) throw redis::ProtocolError("unexpected heartbeat reply");
