@@ -13,6 +13,7 @@
 #include "sidekiq/Processes.h"
 #include "sidekiq/Queues.h"
 #include "sidekiq/Stats.h"
+#include "worker/Launcher.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -117,6 +118,32 @@ private slots:
         QVERIFY2(kiq::test::waitUntil([&] { return !m_server->cli({"GET", "done:acl-1"}).isEmpty(); }, 20000, 100), qPrintable(sidekiq.logTail()));
         // Its heartbeat is there too, written under the restricted user.
         QVERIFY(kiq::test::waitUntil([&] { return !sidekiq::listProcesses(*m_admin).live.empty(); }, 10000, 100));
+    }
+
+    void workerRoleRunsOurPool()
+    {
+        RoleTemplate role = roleTemplate(Role::Worker, "");
+        AclRules rules = role.rules;
+        rules.state = AclRules::State::On;
+        rules.addPasswords = {"p00l"};
+        QVERIFY(applyUser(*m_admin, m_gate, "kiq-worker", rules)[0].ok);
+        worker::WorkerOptions options;
+        options.concurrency = 2;
+        options.pollIntervalAverage = std::chrono::milliseconds(200);
+        worker::HandlerRegistry handlers;
+        handlers.add("EchoJob", [](const worker::JobContext& ctx) {
+            ctx.redis.command(redis::Command("SET").key("done:" + std::string(ctx.job.argsJson())).arg(ctx.job.jid)).throwIfError();
+        });
+        worker::Launcher pool(asUser(m_server->port(), "kiq-worker", "p00l"), options, std::move(handlers));
+        pool.start();
+        kiq::test::runSidekiqRuby(m_server->port(), "EchoJob.perform_async('pool'); EchoJob.perform_in(1, 'later')");
+        QVERIFY(kiq::test::waitUntil([&] { return !m_server->cli({"GET", R"(done:["pool"])"}).isEmpty(); }, 10000, 50));
+        QVERIFY(kiq::test::waitUntil([&] { return !m_server->cli({"GET", R"(done:["later"])"}).isEmpty(); }, 15000, 50)); // via our poller
+        pool.stop(std::chrono::seconds(3));
+        QCOMPARE(pool.snapshot().failed, 0LL);
+        // Nothing it needed was denied.
+        for (const auto& e : readAclLog(*m_admin))
+            QVERIFY2(e.username != "kiq-worker", (e.reason + " " + e.object + " " + e.context).c_str());
     }
 
     void monitorReadsEverythingAndWritesNothing()

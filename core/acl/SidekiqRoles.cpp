@@ -16,7 +16,10 @@ constexpr const char* kReads =
 constexpr const char* kWorkerWrites =
     "+lpush +rpush +rpop +brpop +lmove +blmove +lrem +zadd +zrem +zincrby +zremrangebyscore +zremrangebyrank "
     "+sadd +srem +hset +hmset +hdel +hincrby +incrby +incr +set +expire +del +unlink +multi +exec +discard +watch +unwatch "
-    "+evalsha +eval +script|load +script|exists";
+    "+evalsha +eval +script|load +script|exists "
+    // Kiqdesk's pool wakes its own idle threads at stop with CLIENT UNBLOCK of its connections' ids
+    // (without it, stop waits out the 2 s blocking fetch).
+    "+client|id +client|unblock";
 // Admin writes of the Web UI and Kiqdesk's job actions (no fetch, no heartbeat).
 constexpr const char* kOperatorWrites =
     "+lpush +rpush +lrem +zadd +zrem +zremrangebyscore +zremrangebyrank +sadd +srem +expire +del +unlink +set +mset "
