@@ -37,6 +37,13 @@ int rows(QWidget* root, const char* table)
     return t && t->model() ? t->model()->rowCount() : -1;
 }
 
+// The Overview is the first tab now; these tests are about the Redis page.
+void showRedisPage(DeploymentView* view)
+{
+    for (int i = 0; i < view->pages().size(); ++i)
+        if (qobject_cast<RedisPage*>(view->pages()[i])) view->setCurrentPage(i);
+}
+
 kiq::services::ConnectionProfile profileFor(const QString& name, const kiq::redis::ConnectionOptions& options,
                                             kiq::services::Environment environment)
 {
@@ -91,6 +98,7 @@ private slots:
     {
         DeploymentView* view = m_window->currentView();
         QVERIFY(view);
+        showRedisPage(view);
         QVERIFY(view->currentPage());
         QCOMPARE(view->currentPage()->title(), QStringLiteral("Redis"));
         QWidget* page = view->currentPage();
@@ -123,6 +131,7 @@ private slots:
 
         m_window->selectDeployment(1);
         QCOMPARE(m_window->currentDeployment(), d);
+        showRedisPage(m_window->currentView());
         QWidget* page = m_window->currentView()->currentPage();
         QTRY_VERIFY_WITH_TIMEOUT(label(page, "redisStatus").contains(QStringLiteral("Could not load")), 15000);
         QVERIFY(label(page, "versionValue").isEmpty());
@@ -174,6 +183,7 @@ private slots:
 
     void f5RefreshesTheCurrentPage()
     {
+        showRedisPage(m_window->currentView());
         auto* page = qobject_cast<RedisPage*>(m_window->currentView()->currentPage());
         QVERIFY(page);
         page->setRefreshInterval(3600 * 1000); // so only F5 can cause the reload seen below

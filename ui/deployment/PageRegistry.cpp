@@ -1,6 +1,7 @@
 #include "PageRegistry.h"
 
 #include "pages/acl/AclPage.h"
+#include "pages/busy/BusyPage.h"
 #include "pages/jobs/JobSetPage.h"
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
@@ -23,6 +24,7 @@ const std::vector<PageFactory>& deploymentPages()
         makeSet<kiq::sidekiq::JobSetKind::Retry>,
         makeSet<kiq::sidekiq::JobSetKind::Dead>,
         makeSet<kiq::sidekiq::JobSetKind::Scheduled>,
+        make<BusyPage>,
         make<RedisPage>,
         make<AclPage>,
     };

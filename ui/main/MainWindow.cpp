@@ -288,7 +288,12 @@ void MainWindow::setTheme(Theme theme)
 void MainWindow::showShortcuts()
 {
     ShortcutsDialog dialog(m_shortcutActions,
-                           {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")}}, this);
+                           {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")},
+                            // Job pages (Queues, Retries, Dead, Scheduled): R and Del act while the job table has focus.
+                            {tr("R"), tr("Retry the selected jobs (Scheduled: enqueue now)")},
+                            {tr("Del"), tr("Delete the selected jobs")},
+                            {tr("Ctrl+F"), tr("Focus the job filter")}},
+                           this);
     dialog.exec();
 }
 

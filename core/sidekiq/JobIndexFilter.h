@@ -1,0 +1,65 @@
+#pragma once
+// A JobFilter compiled against one index snapshot. Terms on interned fields are decided once per
+// distinct value (a glob over 40 class names, not over a million entries), so testing an entry is
+// a few table lookups; only ~ terms read the entry's own text.
+//
+// What the index answers exactly, and what it cannot:
+//   class= queue= error= jid= age> age< group= malformed   exact, as JobFilter::matches
+//   error~   exact when the error message fits in the kept prefix (64 bytes); otherwise a miss
+//            in the prefix is "maybe"
+//   args~    exact when `args` fits in the kept prefix (64 bytes); otherwise "maybe"
+//   text~    searches what the index keeps: jid, class, display class, queue, error class, the
+//            message prefix and the args prefix. Unlike JobFilter it does not see key names,
+//            timestamps, backtraces or other fields of the raw payload; a miss is "maybe" only when
+//            args or the message were cut. (For a byte search of whole payloads scan Redis.)
+// "maybe" entries can be confirmed by fetching the payload (fetchIndexedJob) and JobFilter::matches.
+//
+// JobFilter keeps its terms private, so the expression is validated with JobFilter::parse and then
+// read again here with the same grammar (JobFilter.h). If JobFilter exposed its terms, this file
+// would compile from them directly.
+
+#include "JobFilter.h"
+#include "JobIndexEntry.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiq::sidekiq {
+
+class JobIndexSnapshot;
+
+class JobIndexFilter {
+public:
+    enum class Match : std::uint8_t { No, Yes, Maybe };
+
+    // `now` in epoch seconds, for age terms.
+    JobIndexFilter(const JobFilter& filter, const JobIndexSnapshot& snapshot, double now);
+
+    bool empty() const { return m_terms.empty(); }
+    Match test(const JobIndexBucket& bucket, const JobIndexEntry& entry) const;
+
+private:
+    enum class Kind : std::uint8_t {
+        Class, Queue, ErrorClass, ErrorText, ArgsText, Jid, Text, AgeAbove, AgeBelow, Group, Malformed
+    };
+    struct Term {
+        Kind kind;
+        std::string needle;              // lower-cased for ~ terms; the jid for jid=
+        double limit = 0;                // age terms: the job time must be below/above this
+        std::vector<std::uint8_t> classHit, queueHit, errorHit, groupHit; // per pool id
+    };
+    Match testTerm(const Term& term, const JobIndexBucket& bucket, const JobIndexEntry& entry) const;
+
+    std::vector<Term> m_terms;
+    double m_now = 0;
+};
+
+// Case-insensitive (ASCII) substring test with a lower-cased needle, as JobFilter's ~ terms do.
+bool jobIndexContainsFolded(std::string_view haystack, std::string_view loweredNeedle);
+// Where the needle first occurs at or after `from`, or npos.
+std::size_t jobIndexFindFolded(std::string_view haystack, std::string_view loweredNeedle, std::size_t from);
+
+} // namespace kiq::sidekiq

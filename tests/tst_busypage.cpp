@@ -1,0 +1,87 @@
+// The Busy page against a LocalSandbox with one fake Sidekiq 6.4-style process (heartbeat hash and
+// an in-progress entry) and one stale member of `processes`: both models under
+// QAbstractItemModelTester fill in, the stale process is flagged, and Quiet through the page pushes
+// TSTP onto the process's signal list. Screenshot: busy_page.png.
+#include "harness/TestEnv.h"
+#include "main/Theme.h"
+#include "pages/busy/BusyJobModel.h"
+#include "pages/busy/BusyPage.h"
+#include "pages/busy/ProcessListModel.h"
+#include "redis/AsyncClient.h"
+#include "redis/Client.h"
+#include "sandbox/LocalSandbox.h"
+#include "services/WriteGate.h"
+
+#include <QAbstractItemModelTester>
+#include <QDateTime>
+#include <QDir>
+#include <QTableView>
+#include <QTest>
+
+using namespace kiq::ui;
+using kiq::redis::Command;
+
+class TestBusyPage : public QObject {
+    Q_OBJECT
+private slots:
+    void showsProcessesAndBusyJobs()
+    {
+        applyTheme(Theme::Light);
+        kiq::sandbox::LocalSandbox sandbox;
+        sandbox.start();
+        kiq::redis::Client direct(sandbox.options());
+        const std::string id = "worker-1:1234:abcdef";
+        const auto now = QDateTime::currentSecsSinceEpoch();
+        const std::string info = "{\"hostname\":\"worker-1\",\"started_at\":" + std::to_string(now - 3600)
+                                 + ",\"pid\":1234,\"tag\":\"billing\",\"concurrency\":10,\"queues\":[\"critical\",\"default\"],"
+                                 + "\"labels\":[],\"identity\":\"" + id + "\"}";
+        direct.command(Command("SADD").key("processes").arg(id).arg("gone:1:dead"));
+        direct.command(Command("HSET").key(id).arg("info").arg(info).arg("busy").arg("1").arg("beat")
+                           .arg(std::to_string(now)).arg("quiet").arg("false").arg("rss").arg("123456"));
+        const std::string job = "{\"class\":\"HardJob\",\"args\":[1],\"jid\":\"0123456789abcdef01234567\",\"queue\":\"default\"}";
+        // Sidekiq stores the payload as a JSON string inside the work JSON.
+        std::string escaped;
+        for (char c : job) {
+            if (c == '"') escaped += "\\\"";
+            else escaped += c;
+        }
+        const std::string workJson = "{\"queue\":\"default\",\"payload\":\"" + escaped + "\",\"run_at\":" + std::to_string(now - 42) + "}";
+        direct.command(Command("HSET").key(id + ":workers").arg("tid1").arg(workJson));
+
+        kiq::services::WriteGate gate("test");
+        kiq::redis::AsyncClient client(sandbox.options());
+        BusyPage page;
+        QAbstractItemModelTester pt(page.processModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester bt(page.busyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.setWriteGate(&gate);
+        page.resize(1280, 700);
+        page.show();
+        page.setClient(&client);
+
+        QTRY_COMPARE_WITH_TIMEOUT(page.processModel()->rowCount(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.busyModel()->rowCount(), 1, 10000);
+        int live = -1;
+        for (int r = 0; r < 2; ++r)
+            if (page.processModel()->rows()[std::size_t(r)].identity == id) live = r;
+        QVERIFY(live >= 0);
+        QVERIFY(!page.processModel()->index(live, 0).data(ProcessListModel::StaleRole).toBool());
+        QVERIFY(page.processModel()->index(1 - live, 0).data(ProcessListModel::StaleRole).toBool());
+        QCOMPARE(page.processModel()->index(live, ProcessListModel::TagColumn).data().toString(), QStringLiteral("billing"));
+        QCOMPARE(page.busyModel()->index(0, BusyJobModel::ClassColumn).data().toString(), QStringLiteral("HardJob"));
+
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("busy_page.png"));
+        QVERIFY(page.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
+
+        QTableView* table = page.processTable();
+        for (int r = 0; r < table->model()->rowCount(); ++r)
+            if (table->model()->index(r, 0).data(Qt::UserRole).toString().startsWith(QStringLiteral("worker-1")))
+                table->selectRow(r);
+        page.signalProcesses(kiq::sidekiq::ProcessSignal::Quiet, false, true);
+        QTRY_COMPARE_WITH_TIMEOUT(direct.command(Command("LRANGE").key(id + "-signals").arg(0).arg(-1)).asStringList(),
+                                  std::vector<std::string>{"TSTP"}, 10000);
+    }
+};
+
+QTEST_MAIN(TestBusyPage)
+#include "tst_busypage.moc"

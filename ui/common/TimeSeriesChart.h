@@ -1,0 +1,43 @@
+#pragma once
+// A line chart over wall-clock time with a fixed window (the last N seconds), for live counters:
+// points older than the window are dropped as new ones arrive, and the axes follow the data. Up to
+// two value axes (left and right) so, e.g., memory and ops/s share one plot with their own scales.
+
+#include <QChartView>
+
+#include <vector>
+
+class QDateTimeAxis;
+class QLineSeries;
+class QValueAxis;
+
+namespace kiq::ui {
+
+class TimeSeriesChart final : public QChartView {
+    Q_OBJECT
+public:
+    TimeSeriesChart(const QString& title, const QString& name, QWidget* parent = nullptr);
+
+    // Returns the series' index. `rightAxis`: plotted against the second value axis.
+    int addSeries(const QString& name, bool rightAxis = false);
+    void setAxisTitles(const QString& left, const QString& right = {});
+    void setWindowSeconds(double seconds) { m_windowSeconds = seconds; }
+
+    void append(int series, double epochSeconds, double value);
+    // Call once after a batch of appends: drops old points and rescales (cheap enough per refresh).
+    void commit(double nowEpochSeconds);
+    void clearPoints();
+    int pointCount() const; // over all series; tests check that something was plotted
+
+private:
+    QValueAxis* valueAxis(bool right);
+
+    QDateTimeAxis* m_timeAxis;
+    QValueAxis* m_left = nullptr;
+    QValueAxis* m_right = nullptr;
+    std::vector<QLineSeries*> m_series;
+    std::vector<bool> m_onRight;
+    double m_windowSeconds = 600;
+};
+
+} // namespace kiq::ui

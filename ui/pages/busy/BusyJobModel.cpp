@@ -1,0 +1,70 @@
+#include "BusyJobModel.h"
+
+#include "common/Formatting.h"
+
+#include <QBrush>
+#include <QDateTime>
+#include <QLocale>
+
+#include <algorithm>
+#include <chrono>
+
+namespace kiq::ui {
+
+BusyJobModel::BusyJobModel(QObject* parent) : SnapshotTableModel(parent) {}
+
+int BusyJobModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant BusyJobModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    const auto& b = m_rows[std::size_t(index.row())];
+    const auto& job = b.work.payload;
+    const qint64 nowS = QDateTime::currentSecsSinceEpoch();
+    const qint64 runFor = b.work.runAt ? std::max<qint64>(0, nowS - *b.work.runAt) : -1;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case ProcessColumn: return QString::fromStdString(b.identity);
+        case ThreadColumn: return QString::fromStdString(b.work.threadId);
+        case QueueColumn: return QString::fromStdString(b.work.queue);
+        case ClassColumn:
+            return job.ok() || !job.displayClass.empty() ? QString::fromStdString(job.displayClass) : tr("(unreadable job)");
+        case ArgsColumn: return QString::fromStdString(job.argsDisplay);
+        case StartedColumn:
+            return b.work.runAt ? QLocale().toString(QDateTime::fromSecsSinceEpoch(*b.work.runAt), QLocale::ShortFormat) : QString();
+        case RunTimeColumn: return runFor < 0 ? QString() : formatUptime(std::chrono::seconds(runFor));
+        }
+        break;
+    case UnderlyingDataRole:
+        if (index.column() == RunTimeColumn) return qlonglong(runFor);
+        if (index.column() == StartedColumn) return qlonglong(b.work.runAt.value_or(0));
+        return data(index, Qt::DisplayRole);
+    case Qt::ToolTipRole:
+        if (!b.work.ok()) return QString::fromStdString(b.work.parseError);
+        if (!job.ok()) return QString::fromStdString(job.parseError);
+        break;
+    case Qt::ForegroundRole:
+        if (!b.work.ok() || !job.ok()) return QBrush(QColor(0xc0, 0x30, 0x30));
+        break;
+    default: break;
+    }
+    return {};
+}
+
+QVariant BusyJobModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case ProcessColumn: return tr("Process");
+    case ThreadColumn: return tr("Thread");
+    case QueueColumn: return tr("Queue");
+    case ClassColumn: return tr("Job");
+    case ArgsColumn: return tr("Arguments");
+    case StartedColumn: return tr("Started");
+    case RunTimeColumn: return tr("Running for");
+    }
+    return {};
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,196 @@
+#include "BusyPage.h"
+
+#include "BusyJobModel.h"
+#include "ProcessListModel.h"
+#include "common/Formatting.h"
+#include "redis/AsyncClient.h"
+#include "services/WriteGate.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace kiq::ui {
+
+using kiq::sidekiq::ProcessSignal;
+
+namespace {
+struct BusyLoad {
+    std::vector<kiq::sidekiq::ProcessRecord> processes;
+    std::vector<kiq::sidekiq::BusyJob> busy;
+};
+
+QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
+{
+    auto* proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(Qt::UserRole); // both models keep raw values there
+    auto* table = new QTableView(parent);
+    table->setObjectName(name);
+    table->setModel(proxy);
+    table->setSortingEnabled(true);
+    table->setAlternatingRowColors(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
+}
+} // namespace
+
+BusyPage::BusyPage(QWidget* parent)
+    : DeploymentPage(parent)
+    , m_processes(new ProcessListModel(this))
+    , m_busy(new BusyJobModel(this))
+    , m_processTable(makeTable(m_processes, QStringLiteral("processTable"), this))
+    , m_busyTable(makeTable(m_busy, QStringLiteral("busyTable"), this))
+    , m_status(new QLabel(this))
+{
+    setObjectName(QStringLiteral("busyPage"));
+    m_processTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_status->setObjectName(QStringLiteral("busyStatus"));
+    m_status->setWordWrap(true);
+
+    auto* bar = new QToolBar(this);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    connect(bar->addAction(tr("Reload")), &QAction::triggered, this, &BusyPage::refresh);
+    bar->addSeparator();
+    connect(bar->addAction(tr("Quiet selected")), &QAction::triggered, this,
+            [this] { signalProcesses(ProcessSignal::Quiet, false); });
+    connect(bar->addAction(tr("Stop selected")), &QAction::triggered, this,
+            [this] { signalProcesses(ProcessSignal::Stop, false); });
+    bar->addSeparator();
+    connect(bar->addAction(tr("Quiet all")), &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Quiet, true); });
+    connect(bar->addAction(tr("Stop all")), &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, true); });
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_processTable);
+    splitter->addWidget(m_busyTable);
+    splitter->setChildrenCollapsible(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(bar);
+    layout->addWidget(new QLabel(tr("Processes"), this));
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+
+    m_timer.setInterval(kRefreshIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible()) refresh();
+    });
+    showStatus(tr("Not connected."));
+}
+
+QString BusyPage::title() const { return tr("Busy"); }
+
+QIcon BusyPage::icon() const { return style()->standardIcon(QStyle::SP_MediaPlay); }
+
+void BusyPage::setClient(kiq::redis::AsyncClient* client)
+{
+    ++m_generation;
+    m_loading = false;
+    m_client = client;
+    m_processes->clearRows();
+    m_busy->clearRows();
+    if (!m_client) {
+        m_timer.stop();
+        showStatus(tr("Not connected."));
+        return;
+    }
+    m_timer.start();
+    refresh();
+}
+
+void BusyPage::refresh()
+{
+    if (!m_client || m_loading) return;
+    m_loading = true;
+    const unsigned generation = m_generation;
+    m_client->run<BusyLoad>(
+        [](kiq::redis::Client& c) {
+            BusyLoad load;
+            auto list = kiq::sidekiq::listProcesses(c);
+            std::vector<std::string> identities;
+            for (const auto& p : list.live) identities.push_back(p.identity);
+            load.busy = kiq::sidekiq::listBusyJobs(c, identities);
+            load.processes = std::move(list.live);
+            // An expired heartbeat is still a row: with no beat it shows as stale.
+            for (auto& id : list.expired) {
+                kiq::sidekiq::ProcessRecord gone;
+                gone.identity = std::move(id);
+                load.processes.push_back(std::move(gone));
+            }
+            return load;
+        },
+        this, [this, generation](kiq::redis::Result<BusyLoad> r) {
+            if (generation != m_generation) return;
+            m_loading = false;
+            if (!r.ok()) {
+                showStatus(tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                return;
+            }
+            m_processes->applySnapshot(std::move(r.value->processes));
+            m_busy->applySnapshot(std::move(r.value->busy));
+            showStatus(tr("%1 processes, %2 jobs running").arg(formatCount(m_processes->rowCount()), formatCount(m_busy->rowCount())));
+        });
+}
+
+std::vector<std::string> BusyPage::selectedIdentities() const
+{
+    std::vector<std::string> ids;
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_processTable->model());
+    for (const QModelIndex& i : m_processTable->selectionModel()->selectedRows())
+        ids.push_back(m_processes->rows().at(std::size_t(proxy->mapToSource(i).row())).identity);
+    return ids;
+}
+
+void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
+{
+    if (!m_client) return;
+    std::vector<std::string> ids;
+    if (all)
+        for (const auto& p : m_processes->rows()) ids.push_back(p.identity);
+    else
+        ids = selectedIdentities();
+    if (ids.empty()) return;
+    auto* gate = writeGate();
+    if (!gate || !gate->writable()) {
+        showStatus(tr("This deployment is read-only: arm writes first."), true);
+        return;
+    }
+    const QString verb = signal == ProcessSignal::Quiet ? tr("Quiet") : tr("Stop");
+    const QString what = signal == ProcessSignal::Quiet
+                             ? tr("Quiet %n process(es)? They finish their current jobs and fetch no new ones.", nullptr, int(ids.size()))
+                             : tr("Stop %n process(es)? They shut down; unfinished jobs go back to their queues.", nullptr, int(ids.size()));
+    if (!confirmed && QMessageBox::question(this, verb, what, QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+        return;
+    m_client->run<int>(
+        [gate, ids, signal](kiq::redis::Client& c) {
+            for (const auto& id : ids) kiq::sidekiq::signalProcess(c, *gate, id, signal);
+            return int(ids.size());
+        },
+        this, [this, verb](kiq::redis::Result<int> r) {
+            if (!r.ok()) {
+                showStatus(tr("<b>%1 failed:</b> %2").arg(verb, QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                return;
+            }
+            showStatus(tr("%1 sent to %n process(es); they act at their next heartbeat.", nullptr, *r.value).arg(verb));
+        });
+}
+
+void BusyPage::showStatus(const QString& text, bool problem)
+{
+    m_status->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
+    m_status->setText(text);
+}
+
+} // namespace kiq::ui

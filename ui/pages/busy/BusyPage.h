@@ -1,0 +1,53 @@
+#pragma once
+// The Busy page: Sidekiq processes (stale ones in red) and the jobs they are running, refreshed every
+// few seconds while visible (listProcesses + listBusyJobs in one AsyncClient::run). Quiet and Stop
+// go to the selected process or to all of them, after a confirmation, through signalProcess (the
+// same signal list Sidekiq's Web UI uses; a process obeys at its next heartbeat).
+
+#include "deployment/DeploymentPage.h"
+#include "sidekiq/Processes.h"
+
+#include <QTimer>
+
+class QAction;
+class QLabel;
+class QTableView;
+
+namespace kiq::ui {
+
+class BusyJobModel;
+class ProcessListModel;
+
+class BusyPage final : public DeploymentPage {
+    Q_OBJECT
+public:
+    explicit BusyPage(QWidget* parent = nullptr);
+
+    QString title() const override;
+    QIcon icon() const override;
+    void setClient(kiq::redis::AsyncClient* client) override;
+    void refresh() override;
+
+    static constexpr int kRefreshIntervalMs = 5000;
+    ProcessListModel* processModel() const { return m_processes; }
+    BusyJobModel* busyModel() const { return m_busy; }
+    QTableView* processTable() const { return m_processTable; }
+    // `all`: every listed process, else the selected ones. `confirmed` skips the dialog (tests).
+    void signalProcesses(kiq::sidekiq::ProcessSignal signal, bool all, bool confirmed = false);
+
+private:
+    std::vector<std::string> selectedIdentities() const;
+    void showStatus(const QString& text, bool problem = false);
+
+    kiq::redis::AsyncClient* m_client = nullptr;
+    unsigned m_generation = 0;
+    bool m_loading = false;
+    QTimer m_timer;
+    ProcessListModel* m_processes;
+    BusyJobModel* m_busy;
+    QTableView* m_processTable;
+    QTableView* m_busyTable;
+    QLabel* m_status;
+};
+
+} // namespace kiq::ui

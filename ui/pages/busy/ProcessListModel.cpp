@@ -1,0 +1,89 @@
+#include "ProcessListModel.h"
+
+#include "common/Formatting.h"
+
+#include <QBrush>
+#include <QDateTime>
+#include <QStringList>
+
+#include <algorithm>
+
+namespace kiq::ui {
+
+namespace {
+double now() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+
+QString queuesText(const kiq::sidekiq::ProcessRecord& p)
+{
+    QStringList q;
+    for (const auto& name : p.queues) q << QString::fromStdString(name);
+    return q.join(QStringLiteral(", "));
+}
+} // namespace
+
+ProcessListModel::ProcessListModel(QObject* parent) : SnapshotTableModel(parent) {}
+
+int ProcessListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ProcessListModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    const auto& p = m_rows[std::size_t(index.row())];
+    const bool stale = p.isStale(now());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case IdentityColumn:
+            return p.quiet ? tr("%1 (quiet)").arg(QString::fromStdString(p.identity)) : QString::fromStdString(p.identity);
+        case TagColumn: return QString::fromStdString(p.tag);
+        case VersionColumn: return QString::fromStdString(p.version);
+        case ConcurrencyColumn: return p.concurrency ? QString::number(*p.concurrency) : QString();
+        case BusyColumn: return QString::number(p.busy);
+        case QueuesColumn: return queuesText(p);
+        case RssColumn: return p.rssKb > 0 ? formatBytes(p.rssKb * 1024) : QString();
+        case BeatColumn:
+            if (!p.beat) return tr("no heartbeat");
+            return tr("%n s ago", nullptr, int(std::max(0.0, now() - *p.beat)));
+        }
+        break;
+    case UnderlyingDataRole:
+        switch (index.column()) {
+        case ConcurrencyColumn: return qlonglong(p.concurrency.value_or(0));
+        case BusyColumn: return qlonglong(p.busy);
+        case RssColumn: return qlonglong(p.rssKb);
+        case BeatColumn: return p.beat.value_or(0);
+        default: return data(index, Qt::DisplayRole);
+        }
+    case StaleRole: return stale;
+    case Qt::ForegroundRole:
+        if (stale) return QBrush(QColor(0xc0, 0x30, 0x30));
+        break;
+    case Qt::ToolTipRole:
+        if (stale) return tr("No heartbeat for a minute: the process may have crashed.");
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == ConcurrencyColumn || index.column() == BusyColumn || index.column() == RssColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    default: break;
+    }
+    return {};
+}
+
+QVariant ProcessListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case IdentityColumn: return tr("Process");
+    case TagColumn: return tr("Tag");
+    case VersionColumn: return tr("Version");
+    case ConcurrencyColumn: return tr("Threads");
+    case BusyColumn: return tr("Busy");
+    case QueuesColumn: return tr("Queues");
+    case RssColumn: return tr("RSS");
+    case BeatColumn: return tr("Last beat");
+    }
+    return {};
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,111 @@
+#include "BulkActionFlow.h"
+
+#include "BulkPreviewDialog.h"
+#include "JobActionLabel.h"
+#include "common/ConfirmDamage.h"
+#include "common/Formatting.h"
+#include "redis/AsyncClient.h"
+
+#include <QProgressDialog>
+#include <QWidget>
+
+#include <algorithm>
+#include <climits>
+
+namespace kiq::ui {
+
+using kiq::sidekiq::BulkProgress;
+
+BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate,
+                               kiq::sidekiq::BulkSpec spec, QWidget* page)
+    : m_client(client)
+    , m_gate(gate)
+    , m_spec(std::move(spec))
+    , m_page(page)
+{
+}
+
+void BulkActionFlow::start()
+{
+    if (!m_client) return finish(tr("Not connected."), true);
+    m_progress = new QProgressDialog(tr("Scanning the set…"), tr("Cancel"), 0, 0, m_page);
+    m_progress->setWindowModality(Qt::WindowModal);
+    m_progress->setMinimumDuration(300);
+    auto cancel = m_cancel;
+    connect(m_progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+    const auto spec = m_spec;
+    m_client->run<kiq::sidekiq::BulkPreview>(
+        [spec, cancel](kiq::redis::Client& c) {
+            const auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
+            return kiq::sidekiq::previewBulk(c, spec.set, filter, 20, [cancel](const BulkProgress&) { return !cancel->load(); });
+        },
+        this, [this](kiq::redis::Result<kiq::sidekiq::BulkPreview> r) {
+            if (m_progress) m_progress->deleteLater();
+            if (!r.ok()) return finish(tr("<b>Preview failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+            if (m_cancel->load()) return finish(tr("Cancelled."), false);
+            showPreview(*r.value);
+        });
+}
+
+void BulkActionFlow::showPreview(const kiq::sidekiq::BulkPreview& preview)
+{
+    const QString action = actionLabel(m_spec.action);
+    BulkPreviewDialog dialog(preview, action, m_page);
+    if (dialog.exec() != QDialog::Accepted) return finish(tr("Nothing done."), false);
+    if (!confirmDamage(m_page, action, tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action), preview.matched))
+        return finish(tr("Nothing done."), false);
+    execute(preview.matched);
+}
+
+void BulkActionFlow::execute(long long expected)
+{
+    if (!m_client || !m_gate) return finish(tr("Not connected."), true);
+    m_cancel->store(false);
+    m_progress = new QProgressDialog(tr("%1: working…").arg(actionLabel(m_spec.action)), tr("Cancel"), 0,
+                                     int(std::min<long long>(expected, INT_MAX)), m_page);
+    m_progress->setObjectName(QStringLiteral("bulkProgress"));
+    m_progress->setWindowModality(Qt::WindowModal);
+    m_progress->setMinimumDuration(0);
+    auto cancel = m_cancel;
+    connect(m_progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+
+    auto* gate = m_gate;
+    const auto spec = m_spec;
+    BulkActionFlow* self = this; // alive until the done callback below: see the header
+    m_client->run<BulkProgress>(
+        [gate, spec, cancel, self](kiq::redis::Client& c) {
+            kiq::sidekiq::BulkCursorStore store;
+            auto op = kiq::sidekiq::BulkExecutor::create(gate->deployment(), spec);
+            kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
+            return executor.run([cancel, self](const BulkProgress& p) {
+                       QMetaObject::invokeMethod(self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
+                       return !cancel->load();
+                   })
+                .progress;
+        },
+        this, [this](kiq::redis::Result<BulkProgress> r) {
+            if (m_progress) m_progress->deleteLater();
+            if (!r.ok()) return finish(tr("<b>Failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+            const BulkProgress& p = *r.value;
+            finish(tr("%1: %2 done, %3 already gone, %4 skipped%5")
+                       .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing), formatCount(p.skipped),
+                            p.cancelled ? tr(" (cancelled; can be resumed)") : QString()),
+                   p.skipped > 0);
+        });
+}
+
+void BulkActionFlow::showProgress(const BulkProgress& p)
+{
+    if (!m_progress) return;
+    if (p.affected + p.missing + p.skipped > m_progress->maximum()) m_progress->setMaximum(int(p.affected + p.missing + p.skipped));
+    m_progress->setValue(int(p.affected + p.missing + p.skipped));
+    m_progress->setLabelText(tr("%1: %2 done, %3 scanned").arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.scanned)));
+}
+
+void BulkActionFlow::finish(const QString& summary, bool problem)
+{
+    emit finished(summary, problem);
+    deleteLater();
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,55 @@
+#pragma once
+// One "all matching" action, start to finish: previewBulk on the client's thread (a busy dialog),
+// the preview dialog, a confirmation proportional to the number of jobs, then BulkExecutor::run on
+// the client's thread with a QProgressDialog. Progress crosses threads as queued calls; Cancel sets
+// an atomic flag that the executor's progress callback reads, so it stops after the current page
+// (the cursor is saved, and the operation can be resumed from the CLI).
+//
+// Lifetime: the flow owns itself and is deleted after the client's last callback for it has run, so
+// the executor's thread never posts to a dead object. Dialogs are parented to the page.
+
+#include "sidekiq/BulkExecutor.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+
+class QProgressDialog;
+class QWidget;
+
+namespace kiq::redis {
+class AsyncClient;
+}
+namespace kiq::services {
+class WriteGate;
+}
+
+namespace kiq::ui {
+
+class BulkActionFlow final : public QObject {
+    Q_OBJECT
+public:
+    BulkActionFlow(kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate, kiq::sidekiq::BulkSpec spec,
+                   QWidget* page);
+    void start();
+
+signals:
+    void finished(const QString& summary, bool problem);
+
+private:
+    void showPreview(const kiq::sidekiq::BulkPreview& preview);
+    void execute(long long expected);
+    void showProgress(const kiq::sidekiq::BulkProgress& progress);
+    void finish(const QString& summary, bool problem);
+
+    QPointer<kiq::redis::AsyncClient> m_client;
+    kiq::services::WriteGate* m_gate;
+    kiq::sidekiq::BulkSpec m_spec;
+    QPointer<QWidget> m_page;
+    QPointer<QProgressDialog> m_progress;
+    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,64 @@
+#include "BulkPreviewDialog.h"
+
+#include "common/Formatting.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace kiq::ui {
+
+namespace {
+constexpr int kTopEntries = 10;
+
+void addGroup(QTreeWidget* tree, const QString& title, const std::map<std::string, long long>& counts)
+{
+    auto* group = new QTreeWidgetItem(tree, {title, QString()});
+    std::vector<std::pair<std::string, long long>> sorted(counts.begin(), counts.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (int i = 0; i < int(sorted.size()) && i < kTopEntries; ++i) {
+        auto* item = new QTreeWidgetItem(group, {QString::fromStdString(sorted[i].first), formatCount(sorted[i].second)});
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    if (int(sorted.size()) > kTopEntries)
+        new QTreeWidgetItem(group, {BulkPreviewDialog::tr("… and %n more", nullptr, int(sorted.size()) - kTopEntries), QString()});
+    group->setExpanded(true);
+}
+} // namespace
+
+BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("bulkPreview"));
+    setWindowTitle(tr("%1 all matching jobs").arg(actionText));
+    auto* summary = new QLabel(tr("<b>%1</b> of %2 jobs match and would be affected by <b>%3</b>.")
+                                   .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
+                               this);
+    summary->setWordWrap(true);
+    auto* tree = new QTreeWidget(this);
+    tree->setColumnCount(2);
+    tree->setHeaderLabels({tr("Group"), tr("Jobs")});
+    tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    addGroup(tree, tr("By class"), preview.byClass);
+    addGroup(tree, tr("By queue"), preview.byQueue);
+    addGroup(tree, tr("By error"), preview.byError);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    QPushButton* go = buttons->addButton(tr("Continue…"), QDialogButtonBox::AcceptRole);
+    go->setEnabled(preview.matched > 0);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(summary);
+    layout->addWidget(tree, 1);
+    layout->addWidget(buttons);
+    resize(520, 420);
+}
+
+} // namespace kiq::ui

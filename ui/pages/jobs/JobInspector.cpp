@@ -1,0 +1,115 @@
+#include "JobInspector.h"
+
+#include "JobRow.h"
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <cstdlib>
+
+namespace kiq::ui {
+
+namespace {
+QString q(const std::string& s) { return QString::fromStdString(s); }
+QString esc(const std::string& s) { return q(s).toHtmlEscaped(); }
+} // namespace
+
+JobInspector::JobInspector(QWidget* parent)
+    : QWidget(parent)
+    , m_view(new QTextBrowser(this))
+    , m_copyJid(new QPushButton(tr("Copy JID"), this))
+    , m_copyPayload(new QPushButton(tr("Copy payload"), this))
+{
+    setObjectName(QStringLiteral("jobInspector"));
+    m_view->setObjectName(QStringLiteral("jobInspectorText"));
+    m_view->setOpenLinks(false);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_copyJid);
+    buttons->addWidget(m_copyPayload);
+    buttons->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(buttons);
+    layout->addWidget(m_view, 1);
+    connect(m_copyJid, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(q(m_jid)); });
+    connect(m_copyPayload, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(QString::fromUtf8(m_payload.data(), qsizetype(m_payload.size()))); });
+    showJob(nullptr);
+}
+
+QString JobInspector::text() const { return m_view->toPlainText(); }
+
+void JobInspector::showJob(const JobRow* row)
+{
+    m_copyJid->setEnabled(row && !row->job.jid.empty());
+    m_copyPayload->setEnabled(row != nullptr);
+    if (!row) {
+        m_jid.clear();
+        m_payload.clear();
+        m_view->setHtml(tr("<i>Select a job to see it in full.</i>"));
+        return;
+    }
+    const auto& j = row->job;
+    m_jid = j.jid;
+    m_payload = j.raw;
+
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const auto when = [&](double seconds) {
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000));
+        const qint64 delta = (qint64(seconds * 1000) - nowMs) / 1000;
+        const qint64 a = std::llabs(delta);
+        const QString span = a < 120 ? tr("%n s", nullptr, int(a))
+                             : a < 7200 ? tr("%n min", nullptr, int(a / 60))
+                             : a < 172800 ? tr("%n h", nullptr, int(a / 3600))
+                                          : tr("%n d", nullptr, int(a / 86400));
+        return tr("%1 (%2)").arg(QLocale().toString(t, QLocale::LongFormat),
+                                 delta < 0 ? tr("%1 ago").arg(span) : tr("in %1").arg(span));
+    };
+
+    QString html;
+    const auto field = [&html](const QString& name, const QString& valueHtml) {
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name.toHtmlEscaped(), valueHtml);
+    };
+    if (!j.ok())
+        html += QStringLiteral("<p style='color:#c03030'><b>%1</b> %2</p>")
+                    .arg(tr("This payload could not be read:").toHtmlEscaped(), esc(j.parseError));
+    html += QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(esc(j.displayClass));
+    if (j.displayClass != j.className) field(tr("Class"), esc(j.className));
+    field(tr("JID"), QStringLiteral("<tt>%1</tt>").arg(esc(j.jid)));
+    field(tr("Queue"), esc(j.queue));
+    if (row->index < 0 && row->score > 0) field(tr("Score time"), when(row->score).toHtmlEscaped());
+    if (j.createdAt) field(tr("Created"), when(j.createdAt->seconds()).toHtmlEscaped());
+    if (j.enqueuedAt) field(tr("Enqueued"), when(j.enqueuedAt->seconds()).toHtmlEscaped());
+    if (j.failedAt) field(tr("Failed"), when(j.failedAt->seconds()).toHtmlEscaped());
+    if (j.retriedAt) field(tr("Retried"), when(j.retriedAt->seconds()).toHtmlEscaped());
+    if (j.retryCount) field(tr("Retry count"), QString::number(*j.retryCount));
+    if (j.hasArgs) field(tr("Arguments"), QStringLiteral("<tt>%1</tt>").arg(q(std::string(j.argsJson())).toHtmlEscaped()));
+    if (j.hasError())
+        field(tr("Error"), QStringLiteral("<b>%1</b>: %2").arg(esc(j.errorClass.value_or("")), esc(j.errorMessage.value_or(""))));
+    html += QStringLiteral("</table>");
+
+    if (j.errorBacktraceEncoded) {
+        const auto decoded = j.errorBacktrace ? kiq::sidekiq::BacktraceCodec::Decoded{*j.errorBacktrace, {}} : j.decodeBacktrace();
+        html += QStringLiteral("<h4>%1</h4>").arg(tr("Backtrace").toHtmlEscaped());
+        if (!decoded.ok()) html += QStringLiteral("<p>%1</p>").arg(tr("Could not decode: %1").arg(q(decoded.error)).toHtmlEscaped());
+        QStringList lines;
+        for (const auto& l : decoded.lines) lines << q(l).toHtmlEscaped();
+        html += QStringLiteral("<pre>%1</pre>").arg(lines.join(u'\n'));
+    }
+
+    html += QStringLiteral("<h4>%1</h4>").arg(tr("Payload").toHtmlEscaped());
+    const QByteArray raw = QByteArray::fromStdString(j.raw);
+    const QJsonDocument doc = QJsonDocument::fromJson(raw);
+    const QString pretty = doc.isNull() ? QString::fromUtf8(raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    html += QStringLiteral("<pre>%1</pre>").arg(pretty.toHtmlEscaped());
+    m_view->setHtml(html);
+}
+
+} // namespace kiq::ui

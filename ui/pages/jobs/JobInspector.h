@@ -1,0 +1,32 @@
+#pragma once
+// The selected job in full: class, JID, queue, timestamps (local time and "3 min ago"), arguments,
+// error and decoded backtrace, and the payload as indented JSON. Copy buttons for the JID and the
+// exact payload (what a bug report or `kiqdesk-cli` needs).
+
+#include <QWidget>
+
+#include <string>
+
+class QPushButton;
+class QTextBrowser;
+
+namespace kiq::ui {
+
+struct JobRow;
+
+class JobInspector final : public QWidget {
+    Q_OBJECT
+public:
+    explicit JobInspector(QWidget* parent = nullptr);
+    void showJob(const JobRow* row); // nullptr: nothing selected
+    QString text() const;            // plain text shown, for tests
+
+private:
+    QTextBrowser* m_view;
+    QPushButton* m_copyJid;
+    QPushButton* m_copyPayload;
+    std::string m_jid;
+    std::string m_payload;
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,66 @@
+#include "DailyHistoryChart.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace kiq::ui {
+
+DailyHistoryChart::DailyHistoryChart(QWidget* parent)
+    : QChartView(parent)
+    , m_processed(new QBarSet(tr("Processed")))
+    , m_failed(new QBarSet(tr("Failed")))
+    , m_days(new QBarCategoryAxis)
+    , m_counts(new QValueAxis)
+{
+    setObjectName(QStringLiteral("dailyHistoryChart"));
+    setRenderHint(QPainter::Antialiasing);
+    auto* series = new QBarSeries;
+    series->append(m_processed);
+    series->append(m_failed);
+    auto* chart = new QChart;
+    chart->setTitle(tr("Daily history (Sidekiq, UTC days)"));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->addSeries(series);
+    chart->addAxis(m_days, Qt::AlignBottom);
+    chart->addAxis(m_counts, Qt::AlignLeft);
+    series->attachAxis(m_days);
+    series->attachAxis(m_counts);
+    m_counts->setLabelFormat(QStringLiteral("%.3g"));
+    setChart(chart);
+    setMinimumHeight(200);
+}
+
+void DailyHistoryChart::showDays(const std::vector<kiq::sidekiq::DailyCount>& newestFirst)
+{
+    clearBars();
+    QStringList days;
+    QList<qreal> processed;
+    QList<qreal> failed;
+    long long highest = 0;
+    for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it) { // oldest on the left
+        days << QString::fromStdString(it->date).mid(8); // the day of the month: 30 full dates do not fit
+        processed << qreal(it->processed);
+        failed << qreal(it->failed);
+        highest = std::max({highest, it->processed, it->failed});
+    }
+    m_days->append(days);
+    m_processed->append(processed);
+    m_failed->append(failed);
+    m_counts->setRange(0, std::max(1.0, double(highest) * 1.1));
+}
+
+void DailyHistoryChart::clearBars()
+{
+    m_processed->remove(0, m_processed->count());
+    m_failed->remove(0, m_failed->count());
+    m_days->clear();
+}
+
+int DailyHistoryChart::dayCount() const { return int(m_processed->count()); }
+
+} // namespace kiq::ui

@@ -1,0 +1,30 @@
+#pragma once
+// Sidekiq's own daily history (stat:processed:<date>, stat:failed:<date>) as grouped bars: the long
+// view that the live charts, limited to what Kiqdesk has sampled, cannot give.
+
+#include "sidekiq/Stats.h"
+
+#include <QChartView>
+
+class QBarCategoryAxis;
+class QBarSet;
+class QValueAxis;
+
+namespace kiq::ui {
+
+class DailyHistoryChart final : public QChartView {
+    Q_OBJECT
+public:
+    explicit DailyHistoryChart(QWidget* parent = nullptr);
+    void showDays(const std::vector<kiq::sidekiq::DailyCount>& newestFirst);
+    void clearBars();
+    int dayCount() const;
+
+private:
+    QBarSet* m_processed;
+    QBarSet* m_failed;
+    QBarCategoryAxis* m_days;
+    QValueAxis* m_counts;
+};
+
+} // namespace kiq::ui

@@ -1,0 +1,319 @@
+#include "OverviewPage.h"
+
+#include "DailyHistoryChart.h"
+#include "QueueLatencyChart.h"
+#include "SampleHistory.h"
+#include "common/Formatting.h"
+#include "common/InfoCard.h"
+#include "common/TimeSeriesChart.h"
+#include "redis/AsyncClient.h"
+#include "services/ServerInfo.h"
+#include "sidekiq/Stats.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QShowEvent>
+#include <QSpinBox>
+#include <QStyle>
+#include <QTime>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+namespace kiq::ui {
+
+// What one refresh brings back from the client's thread.
+struct OverviewLoad {
+    kiq::sidekiq::StatsSnapshot stats;
+    std::optional<long long> usedMemory;
+    std::optional<long long> opsPerSec;
+    std::optional<std::vector<kiq::sidekiq::DailyCount>> daily;
+};
+
+namespace {
+constexpr int kDailyHistoryDays = 30;
+constexpr qint64 kDailyHistoryEveryMs = 5 * 60 * 1000;
+constexpr std::size_t kMaxPlottedSamples = 1500; // per series; more only slows the chart down
+
+double nowSeconds() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+
+QString latencyText(double seconds)
+{
+    return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
+}
+} // namespace
+
+OverviewPage::OverviewPage(QWidget* parent)
+    : DeploymentPage(parent)
+    , m_interval(new QSpinBox(this))
+    , m_pause(new QCheckBox(tr("Pause"), this))
+    , m_window(new QComboBox(this))
+    , m_status(new QLabel(this))
+    , m_processed(new InfoCard(tr("Processed"), QStringLiteral("processed"), this))
+    , m_failed(new InfoCard(tr("Failed"), QStringLiteral("failed"), this))
+    , m_enqueued(new InfoCard(tr("Enqueued"), QStringLiteral("enqueued"), this))
+    , m_scheduled(new InfoCard(tr("Scheduled"), QStringLiteral("scheduled"), this))
+    , m_retries(new InfoCard(tr("Retries"), QStringLiteral("retries"), this))
+    , m_dead(new InfoCard(tr("Dead"), QStringLiteral("dead"), this))
+    , m_processes(new InfoCard(tr("Processes"), QStringLiteral("processes"), this))
+    , m_busy(new InfoCard(tr("Busy"), QStringLiteral("busy"), this))
+    , m_latency(new InfoCard(tr("Default queue latency"), QStringLiteral("latency"), this))
+    , m_throughput(new TimeSeriesChart(tr("Throughput"), QStringLiteral("throughputChart"), this))
+    , m_load(new TimeSeriesChart(tr("Enqueued and busy"), QStringLiteral("loadChart"), this))
+    , m_redis(new TimeSeriesChart(tr("Redis"), QStringLiteral("redisChart"), this))
+    , m_queues(new QueueLatencyChart(this))
+    , m_daily(new DailyHistoryChart(this))
+{
+    setObjectName(QStringLiteral("overviewPage"));
+    m_interval->setObjectName(QStringLiteral("refreshInterval"));
+    m_interval->setRange(1, 60);
+    m_interval->setValue(kDefaultIntervalSeconds);
+    m_interval->setSuffix(tr(" s"));
+    m_interval->setToolTip(tr("How often the page reloads while it is visible"));
+    m_pause->setObjectName(QStringLiteral("pause"));
+    m_window->setObjectName(QStringLiteral("chartWindow"));
+    m_window->addItem(tr("Last 10 minutes"), 600);
+    m_window->addItem(tr("Last hour"), 3600);
+    m_window->addItem(tr("Last 6 hours"), 6 * 3600);
+    m_window->addItem(tr("Last 24 hours"), 24 * 3600);
+    m_window->setCurrentIndex(1);
+    m_status->setObjectName(QStringLiteral("overviewStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_throughput->addSeries(tr("Processed/s"));
+    m_throughput->addSeries(tr("Failed/s"));
+    m_throughput->setAxisTitles(tr("jobs/s"));
+    m_load->addSeries(tr("Enqueued"));
+    m_load->addSeries(tr("Busy"), true);
+    m_load->setAxisTitles(tr("enqueued"), tr("busy"));
+    m_redis->addSeries(tr("Memory (MiB)"));
+    m_redis->addSeries(tr("Ops/s"), true);
+    m_redis->setAxisTitles(tr("MiB"), tr("ops/s"));
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Refresh every"), this));
+    controls->addWidget(m_interval);
+    controls->addWidget(m_pause);
+    controls->addSpacing(16);
+    controls->addWidget(m_window);
+    controls->addWidget(m_status, 1);
+
+    auto* cards = new QGridLayout;
+    cards->setSpacing(8);
+    const QList<InfoCard*> all{m_processed, m_failed, m_enqueued, m_scheduled, m_retries,
+                               m_dead,      m_processes, m_busy, m_latency};
+    for (int i = 0; i < all.size(); ++i) cards->addWidget(all[i], 0, i);
+    for (int c = 0; c < all.size(); ++c) cards->setColumnStretch(c, 1);
+
+    auto* charts = new QGridLayout;
+    charts->addWidget(m_throughput, 0, 0);
+    charts->addWidget(m_load, 0, 1);
+    charts->addWidget(m_redis, 1, 0);
+    charts->addWidget(m_queues, 1, 1);
+    charts->addWidget(m_daily, 2, 0, 1, 2);
+    charts->setRowStretch(0, 1);
+    charts->setRowStretch(1, 1);
+    charts->setRowStretch(2, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addLayout(cards);
+    layout->addLayout(charts, 1);
+
+    m_timer.setInterval(kDefaultIntervalSeconds * 1000);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        // Hidden pages do not poll: a console with ten deployments open must not load ten servers.
+        if (isVisible()) refresh();
+    });
+    connect(m_interval, &QSpinBox::valueChanged, this, [this](int s) { m_timer.setInterval(s * 1000); });
+    connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
+        if (paused) m_timer.stop();
+        else if (m_client) {
+            m_timer.start();
+            refresh();
+        }
+    });
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { replotFromHistory(); });
+    clearData();
+}
+
+OverviewPage::~OverviewPage() = default;
+
+QString OverviewPage::title() const { return tr("Overview"); }
+
+QIcon OverviewPage::icon() const { return style()->standardIcon(QStyle::SP_ComputerIcon); }
+
+void OverviewPage::setRefreshIntervalSeconds(int seconds) { m_interval->setValue(seconds); }
+
+void OverviewPage::setPaused(bool paused) { m_pause->setChecked(paused); }
+
+double OverviewPage::windowSeconds() const { return m_window->currentData().toDouble(); }
+
+void OverviewPage::setClient(kiq::redis::AsyncClient* client)
+{
+    ++m_generation;
+    m_loading = false;
+    m_client = client;
+    m_last.reset();
+    m_sinceLoad.invalidate();
+    m_sinceDailyHistory.invalidate();
+    clearData();
+    if (!m_client) {
+        m_timer.stop();
+        m_reader.reset();
+        m_status->setText(tr("Not connected."));
+        return;
+    }
+    // A fresh reader: its name cache belongs to the old server, and the old client's thread may
+    // still be inside read() on the previous one (it keeps its own reference).
+    m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
+    m_historyKey = QString::fromStdString(m_client->options().describe());
+    if (!m_history) m_history = std::make_unique<SampleHistory>();
+    replotFromHistory();
+    m_status->setText(tr("Loading…"));
+    if (!m_pause->isChecked()) m_timer.start();
+    refresh();
+}
+
+void OverviewPage::refresh()
+{
+    if (!m_client || m_loading) return; // one load at a time: a slow server must not pile them up
+    m_loading = true;
+    const unsigned generation = m_generation;
+    const bool withDaily = !m_sinceDailyHistory.isValid() || m_sinceDailyHistory.elapsed() >= kDailyHistoryEveryMs;
+    auto reader = m_reader;
+    m_client->run<OverviewLoad>(
+        [reader, withDaily](kiq::redis::Client& c) {
+            OverviewLoad load;
+            load.stats = reader->read(c);
+            const auto info = kiq::services::loadServerInfo(c);
+            load.usedMemory = info.usedMemory();
+            load.opsPerSec = info.instantaneousOpsPerSec();
+            if (withDaily) load.daily = kiq::sidekiq::readHistory(c, kDailyHistoryDays, load.stats.takenAt);
+            return load;
+        },
+        this, [this, generation](kiq::redis::Result<OverviewLoad> r) {
+            if (generation != m_generation) return;
+            m_loading = false;
+            if (r.ok()) showLoad(*r.value);
+            else showError(QString::fromStdString(r.error->message));
+        });
+}
+
+void OverviewPage::showEvent(QShowEvent* event)
+{
+    DeploymentPage::showEvent(event);
+    if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_timer.interval()) refresh();
+}
+
+void OverviewPage::showLoad(const OverviewLoad& load)
+{
+    m_sinceLoad.start();
+    const auto& s = load.stats;
+    OverviewSample sample;
+    sample.takenAt = s.takenAt > 0 ? s.takenAt : nowSeconds();
+    sample.processed = s.processed;
+    sample.failed = s.failed;
+    sample.enqueued = s.enqueued;
+    sample.busy = s.workersSize;
+    sample.usedMemory = load.usedMemory.value_or(0);
+    sample.opsPerSec = load.opsPerSec.value_or(0);
+
+    const OverviewRates rates = m_last ? ratesBetween(*m_last, sample) : OverviewRates{};
+    m_processed->setValue(formatCount(s.processed),
+                          rates.valid ? tr("%1/s").arg(QLocale().toString(rates.processedPerSec, 'f', 1)) : QString());
+    m_failed->setValue(formatCount(s.failed),
+                       rates.valid ? tr("%1/s").arg(QLocale().toString(rates.failedPerSec, 'f', 1)) : QString());
+    m_enqueued->setValue(formatCount(s.enqueued), tr("%n queue(s)", nullptr, int(s.queues.size())));
+    m_scheduled->setValue(formatCount(s.scheduledSize));
+    m_retries->setValue(formatCount(s.retrySize));
+    m_dead->setValue(formatCount(s.deadSize));
+    m_processes->setValue(formatCount(s.processesSize));
+    m_busy->setValue(formatCount(s.workersSize));
+    m_latency->setValue(latencyText(s.defaultQueueLatency));
+
+    plot(sample, m_last);
+    commitCharts();
+    m_queues->showQueues(s.queues);
+    if (load.daily) {
+        m_sinceDailyHistory.start();
+        m_daily->showDays(*load.daily);
+    }
+    if (m_history) m_history->append(m_historyKey, sample);
+    m_last = sample;
+
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
+}
+
+void OverviewPage::plot(const OverviewSample& sample, const std::optional<OverviewSample>& previous)
+{
+    if (previous) {
+        const OverviewRates rates = ratesBetween(*previous, sample);
+        if (rates.valid) {
+            m_throughput->append(0, sample.takenAt, rates.processedPerSec);
+            m_throughput->append(1, sample.takenAt, rates.failedPerSec);
+        }
+    }
+    m_load->append(0, sample.takenAt, double(sample.enqueued));
+    m_load->append(1, sample.takenAt, double(sample.busy));
+    if (sample.usedMemory > 0) m_redis->append(0, sample.takenAt, double(sample.usedMemory) / (1024.0 * 1024.0));
+    m_redis->append(1, sample.takenAt, double(sample.opsPerSec));
+}
+
+void OverviewPage::replotFromHistory()
+{
+    m_throughput->clearPoints();
+    m_load->clearPoints();
+    m_redis->clearPoints();
+    const double window = windowSeconds();
+    for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->setWindowSeconds(window);
+    if (m_history && !m_historyKey.isEmpty()) {
+        const auto samples = m_history->load(m_historyKey, nowSeconds() - window);
+        // Thin long histories out: 24 h at 2 s is 43,200 points per series, far more than pixels.
+        const std::size_t step = std::max<std::size_t>(1, samples.size() / kMaxPlottedSamples);
+        std::optional<OverviewSample> previous;
+        for (std::size_t i = 0; i < samples.size(); i += step) {
+            plot(samples[i], previous);
+            previous = samples[i];
+        }
+        if (!m_last && !samples.empty()) m_last = samples.back();
+    }
+    commitCharts();
+}
+
+void OverviewPage::commitCharts()
+{
+    const double now = nowSeconds();
+    for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->commit(now);
+}
+
+void OverviewPage::showError(const QString& message)
+{
+    // Keep the last data on screen (it is still the best we know) but say plainly that it is stale.
+    m_status->setForegroundRole(QPalette::Text);
+    m_status->setText(m_sinceLoad.isValid()
+                          ? tr("<b>Could not refresh:</b> %1 (showing data from %2 s ago)")
+                                .arg(message.toHtmlEscaped())
+                                .arg(m_sinceLoad.elapsed() / 1000)
+                          : tr("<b>Could not load:</b> %1").arg(message.toHtmlEscaped()));
+}
+
+void OverviewPage::clearData()
+{
+    for (InfoCard* card : {m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency})
+        card->clear();
+    m_throughput->clearPoints();
+    m_load->clearPoints();
+    m_redis->clearPoints();
+    m_queues->clearBars();
+    m_daily->clearBars();
+}
+
+} // namespace kiq::ui

@@ -1,0 +1,96 @@
+#pragma once
+// The Overview page (first tab): Sidekiq's summary cards, live charts of throughput, load and Redis
+// itself, the queues with the worst latency, and Sidekiq's daily history.
+//
+// Each refresh is one AsyncClient::run: StatsReader::read (one round trip once the queue and process
+// names are known) plus loadServerInfo, and, every few minutes, readHistory. The StatsReader lives
+// in a shared_ptr captured by the closure so its name cache survives between refreshes; it is used
+// only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite), so
+// the charts show the last hours again after a restart.
+
+#include "OverviewSample.h"
+#include "deployment/DeploymentPage.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSpinBox;
+
+namespace kiq::sidekiq {
+class StatsReader;
+}
+
+namespace kiq::ui {
+
+class DailyHistoryChart;
+class InfoCard;
+class QueueLatencyChart;
+class SampleHistory;
+class TimeSeriesChart;
+struct OverviewLoad;
+
+class OverviewPage final : public DeploymentPage {
+    Q_OBJECT
+public:
+    explicit OverviewPage(QWidget* parent = nullptr);
+    ~OverviewPage() override;
+
+    QString title() const override;
+    QIcon icon() const override;
+    void setClient(kiq::redis::AsyncClient* client) override;
+    void refresh() override;
+
+    static constexpr int kDefaultIntervalSeconds = 2;
+    void setRefreshIntervalSeconds(int seconds);
+    void setPaused(bool paused);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void showLoad(const OverviewLoad& load);
+    void showError(const QString& message);
+    void plot(const OverviewSample& sample, const std::optional<OverviewSample>& previous);
+    void replotFromHistory();
+    void commitCharts();
+    void clearData();
+    double windowSeconds() const;
+
+    kiq::redis::AsyncClient* m_client = nullptr;
+    unsigned m_generation = 0; // bumped per client: results of an old client are ignored
+    bool m_loading = false;
+    std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // one per client; touched only on its thread
+    QString m_historyKey;                                // which deployment the stored samples belong to
+    std::unique_ptr<SampleHistory> m_history;
+    std::optional<OverviewSample> m_last;
+    QElapsedTimer m_sinceDailyHistory; // Sidekiq's day counters change slowly: reread every few minutes
+    QElapsedTimer m_sinceLoad;
+    QTimer m_timer;
+
+    QSpinBox* m_interval;
+    QCheckBox* m_pause;
+    QComboBox* m_window;
+    QLabel* m_status;
+    InfoCard* m_processed;
+    InfoCard* m_failed;
+    InfoCard* m_enqueued;
+    InfoCard* m_scheduled;
+    InfoCard* m_retries;
+    InfoCard* m_dead;
+    InfoCard* m_processes;
+    InfoCard* m_busy;
+    InfoCard* m_latency;
+    TimeSeriesChart* m_throughput;
+    TimeSeriesChart* m_load;
+    TimeSeriesChart* m_redis;
+    QueueLatencyChart* m_queues;
+    DailyHistoryChart* m_daily;
+};
+
+} // namespace kiq::ui

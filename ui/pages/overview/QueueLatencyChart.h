@@ -1,0 +1,33 @@
+#pragma once
+// The five queues whose oldest job has waited longest, as horizontal bars of latency, each labelled
+// with its depth: the queues an operator should look at first.
+
+#include "sidekiq/Stats.h"
+
+#include <QChartView>
+
+class QBarCategoryAxis;
+class QBarSet;
+class QHorizontalBarSeries;
+class QValueAxis;
+
+namespace kiq::ui {
+
+class QueueLatencyChart final : public QChartView {
+    Q_OBJECT
+public:
+    static constexpr int kTopQueues = 5;
+
+    explicit QueueLatencyChart(QWidget* parent = nullptr);
+    void showQueues(const std::vector<kiq::sidekiq::QueueSummary>& queues);
+    void clearBars();
+    int barCount() const;
+
+private:
+    QHorizontalBarSeries* m_series;
+    QBarSet* m_latency;
+    QBarCategoryAxis* m_names;
+    QValueAxis* m_seconds;
+};
+
+} // namespace kiq::ui
