@@ -34,4 +34,16 @@ Reply Script::run(Client& client, const std::vector<std::string>& keys, const st
     return r;
 }
 
+std::vector<Reply> Script::runMany(Client& client, const std::vector<Call>& calls) const
+{
+    std::vector<Command> cmds;
+    cmds.reserve(calls.size());
+    for (const auto& c : calls) cmds.push_back(build("EVALSHA", m_sha1, c.keys, c.args));
+    std::vector<Reply> replies = client.pipeline(cmds);
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        if (replies[i].isError() && classifyReplyError(replies[i].str) == ErrorKind::NoScript)
+            replies[i] = client.command(build("EVAL", m_source, calls[i].keys, calls[i].args));
+    return replies;
+}
+
 } // namespace kiq::redis

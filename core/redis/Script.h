@@ -18,6 +18,13 @@ public:
     // keys are Redis keys (namespaced and routed by the client), args are plain values.
     Reply run(Client& client, const std::vector<std::string>& keys, const std::vector<std::string>& args) const;
 
+    struct Call {
+        std::vector<std::string> keys;
+        std::vector<std::string> args;
+    };
+    // Several calls in one pipeline; those answered NOSCRIPT (which ran nothing) are sent again with EVAL.
+    std::vector<Reply> runMany(Client& client, const std::vector<Call>& calls) const;
+
 private:
     Command build(const char* verb, const std::string& body, const std::vector<std::string>& keys,
                   const std::vector<std::string>& args) const;
