@@ -1,5 +1,7 @@
 #include "BusyPage.h"
 
+#include "common/SortedTable.h"
+
 #include "BusyJobModel.h"
 #include "ProcessListModel.h"
 #include "common/Formatting.h"
@@ -27,32 +29,14 @@ struct BusyLoad {
     std::vector<kiq::sidekiq::BusyJob> busy;
 };
 
-QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
-{
-    auto* proxy = new QSortFilterProxyModel(parent);
-    proxy->setSourceModel(model);
-    proxy->setSortRole(Qt::UserRole); // both models keep raw values there
-    auto* table = new QTableView(parent);
-    table->setObjectName(name);
-    table->setModel(proxy);
-    table->setSortingEnabled(true);
-    table->setAlternatingRowColors(true);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setWordWrap(false);
-    table->verticalHeader()->hide();
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setStretchLastSection(true);
-    return table;
-}
 } // namespace
 
 BusyPage::BusyPage(QWidget* parent)
     : DeploymentPage(parent)
     , m_processes(new ProcessListModel(this))
     , m_busy(new BusyJobModel(this))
-    , m_processTable(makeTable(m_processes, QStringLiteral("processTable"), this))
-    , m_busyTable(makeTable(m_busy, QStringLiteral("busyTable"), this))
+    , m_processTable(makeSortedTable(m_processes, QStringLiteral("processTable"), this))
+    , m_busyTable(makeSortedTable(m_busy, QStringLiteral("busyTable"), this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("busyPage"));

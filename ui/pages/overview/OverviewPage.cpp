@@ -1,5 +1,7 @@
 #include "OverviewPage.h"
 
+#include "common/StaleDataText.h"
+
 #include "DailyHistoryChart.h"
 #include "QueueLatencyChart.h"
 #include "SampleHistory.h"
@@ -296,13 +298,8 @@ void OverviewPage::commitCharts()
 
 void OverviewPage::showError(const QString& message)
 {
-    // Keep the last data on screen (it is still the best we know) but say plainly that it is stale.
     m_status->setForegroundRole(QPalette::Text);
-    m_status->setText(m_sinceLoad.isValid()
-                          ? tr("<b>Could not refresh:</b> %1 (showing data from %2 s ago)")
-                                .arg(message.toHtmlEscaped())
-                                .arg(m_sinceLoad.elapsed() / 1000)
-                          : tr("<b>Could not load:</b> %1").arg(message.toHtmlEscaped()));
+    m_status->setText(staleDataText(message, m_sinceLoad));
 }
 
 void OverviewPage::clearData()

@@ -1,5 +1,8 @@
 #include "RedisPage.h"
 
+#include "common/SortedTable.h"
+#include "common/StaleDataText.h"
+
 #include "ClientListModel.h"
 #include "SlowlogModel.h"
 #include "common/Formatting.h"
@@ -77,7 +80,7 @@ RedisPage::RedisPage(QWidget* parent)
     slowlogLayout->setContentsMargins(0, 0, 0, 0);
     slowlogLayout->addWidget(sectionTitle(tr("Slow log"), slowlogBox));
     slowlogLayout->addWidget(m_slowlogNote);
-    QTableView* slowlogTable = makeTable(m_slowlogModel, m_slowlogProxy, QStringLiteral("slowlogTable"));
+    QTableView* slowlogTable = makeSortedTable(m_slowlogModel, QStringLiteral("slowlogTable"), this);
     slowlogTable->horizontalHeader()->setSectionResizeMode(SlowlogModel::CommandColumn, QHeaderView::Stretch);
     slowlogTable->sortByColumn(SlowlogModel::IdColumn, Qt::DescendingOrder);
     slowlogLayout->addWidget(slowlogTable);
@@ -87,7 +90,7 @@ RedisPage::RedisPage(QWidget* parent)
     clientsLayout->setContentsMargins(0, 0, 0, 0);
     clientsLayout->addWidget(sectionTitle(tr("Clients"), clientsBox));
     clientsLayout->addWidget(m_clientsNote);
-    QTableView* clientsTable = makeTable(m_clientModel, m_clientProxy, QStringLiteral("clientsTable"));
+    QTableView* clientsTable = makeSortedTable(m_clientModel, QStringLiteral("clientsTable"), this);
     clientsTable->horizontalHeader()->setSectionResizeMode(ClientListModel::FlagsColumn, QHeaderView::Stretch);
     clientsTable->sortByColumn(ClientListModel::IdColumn, Qt::AscendingOrder);
     clientsLayout->addWidget(clientsTable);
@@ -113,26 +116,6 @@ RedisPage::RedisPage(QWidget* parent)
 QString RedisPage::title() const { return tr("Redis"); }
 
 QIcon RedisPage::icon() const { return style()->standardIcon(QStyle::SP_DriveNetIcon); }
-
-QTableView* RedisPage::makeTable(QAbstractItemModel* model, QSortFilterProxyModel*& proxy, const QString& name)
-{
-    proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model);
-    proxy->setSortRole(SlowlogModel::UnderlyingDataRole); // both models use Qt::UserRole for raw values
-    auto* table = new QTableView(this);
-    table->setObjectName(name);
-    table->setModel(proxy);
-    table->setSortingEnabled(true);
-    table->setAlternatingRowColors(true);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setWordWrap(false);
-    table->verticalHeader()->hide();
-    // Compact rows: these are logs to scan, and the default row height halves what fits on screen.
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setHighlightSections(false);
-    return table;
-}
 
 void RedisPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -233,13 +216,8 @@ void RedisPage::showInfo(const kiq::services::ServerInfo& info)
 
 void RedisPage::showError(const QString& message)
 {
-    // Keep the last data on screen (it is still the best we know) but say plainly that it is stale.
     m_status->setForegroundRole(QPalette::Text);
-    m_status->setText(m_sinceLoad.isValid()
-                          ? tr("<b>Could not refresh:</b> %1 (showing data from %2 s ago)")
-                                .arg(message.toHtmlEscaped())
-                                .arg(m_sinceLoad.elapsed() / 1000)
-                          : tr("<b>Could not load:</b> %1").arg(message.toHtmlEscaped()));
+    m_status->setText(staleDataText(message, m_sinceLoad));
 }
 
 void RedisPage::clearData()

@@ -44,7 +44,6 @@ private:
     void showInfo(const kiq::services::ServerInfo& info);
     void showError(const QString& message);
     void clearData();
-    QTableView* makeTable(QAbstractItemModel* model, QSortFilterProxyModel*& proxy, const QString& name);
 
     kiq::redis::AsyncClient* m_client = nullptr;
     unsigned m_generation = 0; // bumped per client: results of an old client are ignored
@@ -65,8 +64,6 @@ private:
     QLabel* m_clientsNote;
     SlowlogModel* m_slowlogModel;
     ClientListModel* m_clientModel;
-    QSortFilterProxyModel* m_slowlogProxy = nullptr;
-    QSortFilterProxyModel* m_clientProxy = nullptr;
 };
 
 } // namespace kiq::ui
