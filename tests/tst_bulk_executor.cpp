@@ -212,6 +212,42 @@ private slots:
         QVERIFY(globMatch("a*b?c", "aXXbYc"));
         QVERIFY(!globMatch("a*b?c", "aXXbc"));
     }
+
+    void requiredTextIsANecessaryCondition()
+    {
+        QCOMPARE(JobFilter::parse("class=Billing::*").requiredText(), std::string("Billing::"));
+        QCOMPARE(JobFilter::parse("error~Time age>2h").requiredText(), std::string("time"));
+        QCOMPARE(JobFilter::parse("class=a/b/Charge queue=x").requiredText(), std::string("Charge"));
+        QCOMPARE(JobFilter::parse("age>2h malformed").requiredText(), std::string());
+        QCOMPARE(JobFilter::parse("class=Ab*").requiredText(), std::string()); // too short to help
+        QVERIFY(JobFilter::parse("error~TIMEOUT").mayMatchRaw(R"({"error_message":"Read timeout"})"));
+        QVERIFY(!JobFilter::parse("class=Billing::*").mayMatchRaw(R"({"class":"Mailer"})"));
+
+        // Candidates are still checked: the text also appears in other jobs' args, and a class
+        // written with JSON escapes by another writer is still found.
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 300; ++i) members.emplace_back(1700000000.0 + i, deadJob(i % 3 ? "Billing::Charge" : "Mailer", i));
+        members.emplace_back(1700000400.0, deadJob("Mailer", 1000).replace(deadJob("Mailer", 1000).find("user-1000"), 9, "Billing::Charge"));
+        members.emplace_back(1700000401.0, R"({"class":"Caf\u00e9::Charge","args":[],"jid":"aaaaaaaaaaaaaaaaaaaaaaaa","queue":"default","error_class":"Net::ReadTimeout","error_message":"x"})");
+        members.emplace_back(1700000402.0, "{not json Billing::Charge");
+        seed(JobSetKind::Dead, members);
+        const auto all = pageByRank(*m_client, JobSetKind::Dead, 0, 1000, false);
+        QCOMPARE(all.size(), std::size_t(303));
+        for (const char* expression : {"class=Billing::Charge", "class=Café::Charge", "args~user-12", "error~readtimeout",
+                                       "text~charge", "class=*::Charge error=Net::*", "malformed"}) {
+            const JobFilter filter = JobFilter::parse(expression);
+            long long expected = 0;
+            for (const auto& e : all) expected += filter.matches(e.job, 1800000000.0) ? 1 : 0;
+            const BulkPreview preview = previewBulk(*m_client, JobSetKind::Dead, filter, 3);
+            QVERIFY2(preview.matched == expected, expression);
+            QCOMPARE(preview.scanned, 303LL);
+            QVERIFY(preview.sample.size() == std::min<std::size_t>(3, std::size_t(expected)));
+            QVERIFY(std::is_sorted(preview.sample.begin(), preview.sample.end(),
+                                   [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; }));
+        }
+        QCOMPARE(previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse("class=Billing::Charge"), 1).matched, 200LL);
+        QCOMPARE(previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse("class=Café::Charge"), 1).matched, 1LL);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBulkExecutor)

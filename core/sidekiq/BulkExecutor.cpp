@@ -1,6 +1,7 @@
 #include "BulkExecutor.h"
 
 #include "JobBuilder.h"
+#include "ProcessRecord.h" // rubyToF
 #include "Timestamp.h"
 #include "redis/Command.h"
 
@@ -18,8 +19,14 @@ namespace {
 double now() { return Timestamp::now().seconds(); }
 
 // One page after the cursor: scores from cursorScore up, skipping the entries at exactly that score
-// that were examined before and left in place.
-std::vector<SortedEntry> readPage(redis::Client& client, JobSetKind set, const BulkProgress& p, long long count)
+// that were examined before and left in place. Only the entries that may match the filter are parsed
+// (`candidate`); with no filter nothing is, the raw payload is all an action needs.
+struct Page {
+    std::vector<SortedEntry> entries;
+    std::vector<bool> candidate;
+};
+
+Page readPage(redis::Client& client, JobSetKind set, const BulkProgress& p, long long count, const JobFilter& filter)
 {
     Command c("ZRANGE");
     c.key(setKey(set));
@@ -27,7 +34,21 @@ std::vector<SortedEntry> readPage(redis::Client& client, JobSetKind set, const B
     else c.arg(std::string_view("-inf"));
     c.arg(std::string_view("+inf")).arg(std::string_view("BYSCORE")).arg(std::string_view("LIMIT"))
         .arg(p.keptAtCursor).arg(count).arg(std::string_view("WITHSCORES"));
-    return parseWithScores(client.command(c));
+    redis::Reply reply = client.command(c);
+    reply.throwIfError().asArray(); // throws unless an array (or nil, which has no elements)
+    auto& items = reply.elements;
+    Page page;
+    page.entries.reserve(items.size() / 2);
+    page.candidate.reserve(items.size() / 2);
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+        SortedEntry e{rubyToF(items[i + 1].asString()), {}};
+        const bool candidate = filter.mayMatchRaw(items[i].str);
+        if (filter.empty()) e.job.raw = std::move(items[i].str);
+        else if (candidate) e.job = JobRecord::parse(items[i].str);
+        page.entries.push_back(std::move(e));
+        page.candidate.push_back(candidate);
+    }
+    return page;
 }
 
 // Moves the cursor past a page whose entries in `kept` stay in the set.
@@ -41,6 +62,14 @@ void advance(BulkProgress& p, const std::vector<SortedEntry>& page, const std::v
     else p.keptAtCursor = keptAtLast;
     p.cursorScore = last;
 }
+
+void count(BulkPreview& preview, const SortedEntry& e)
+{
+    ++preview.matched;
+    ++preview.byClass[e.job.displayClass.empty() ? "(unknown)" : e.job.displayClass];
+    ++preview.byQueue[e.job.queue.empty() ? "(none)" : e.job.queue];
+    ++preview.byError[e.job.ok() ? e.job.errorClass.value_or("(no error)") : "(malformed)"];
+}
 } // namespace
 
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize,
@@ -50,18 +79,16 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     BulkProgress cursor;
     const double t = now();
     for (;;) {
-        const auto page = readPage(client, set, cursor, BulkExecutor::kPageSize);
-        if (page.empty()) break;
-        for (const auto& e : page) {
+        const Page page = readPage(client, set, cursor, BulkExecutor::kPageSize, filter);
+        if (page.entries.empty()) break;
+        for (std::size_t i = 0; i < page.entries.size(); ++i) {
+            const SortedEntry& e = page.entries[i];
             ++preview.scanned;
-            if (!filter.matches(e.job, t)) continue;
-            ++preview.matched;
-            ++preview.byClass[e.job.displayClass.empty() ? "(unknown)" : e.job.displayClass];
-            ++preview.byQueue[e.job.queue.empty() ? "(none)" : e.job.queue];
-            ++preview.byError[e.job.ok() ? e.job.errorClass.value_or("(no error)") : "(malformed)"];
+            if (!page.candidate[i] || !filter.matches(e.job, t)) continue;
+            count(preview, e);
             if (preview.sample.size() < sampleSize) preview.sample.push_back(e);
         }
-        advance(cursor, page, std::vector<bool>(page.size(), true));
+        advance(cursor, page.entries, std::vector<bool>(page.entries.size(), true));
         cursor.scanned = preview.scanned;
         cursor.matched = preview.matched;
         if (onProgress && !onProgress(cursor)) break;
@@ -102,7 +129,8 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
     const long long affectedBefore = p.affected;
 
     while (!p.finished) {
-        const auto page = readPage(m_client, m_op.spec.set, p, pageSize());
+        const Page read = readPage(m_client, m_op.spec.set, p, pageSize(), filter);
+        const std::vector<SortedEntry>& page = read.entries;
         if (page.empty()) {
             p.finished = true;
             break;
@@ -112,7 +140,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
         std::vector<std::string> payloads;
         for (std::size_t i = 0; i < page.size(); ++i) {
             ++p.scanned;
-            if (!filter.matches(page[i].job, t)) continue;
+            if (!read.candidate[i] || !filter.matches(page[i].job, t)) continue;
             ++p.matched;
             kept[i] = false;
             payloads.push_back(page[i].job.raw);

@@ -8,6 +8,7 @@
 #include "redis/Errors.h"
 #include "redis/Script.h"
 
+#include <iterator>
 #include <map>
 
 namespace kiq::sidekiq {
@@ -19,17 +20,39 @@ namespace {
 constexpr std::size_t kChunk = 200;
 
 // KEYS[1] source set, KEYS[2] `queues`, KEYS[3..] destination lists.
-// ARGV in fours: member, new payload, index of its destination in KEYS, queue name.
+// ARGV[1] the number of destinations d, ARGV[2..d+1] their queue names (KEYS[3..] in the same
+// order), then n destination indexes (1-based into KEYS), the n members and the n new payloads.
+// One ZMSCORE, one ZREM, one LPUSH per destination and one SADD per chunk instead of three calls per
+// job: Redis time per job is then mostly the data structures' own work. ZMSCORE needs Redis 6.2;
+// older servers answer with an error and get one ZSCORE per member.
 const redis::Script kMoveToQueues(R"lua(
-local moved = 0
-for i = 1, #ARGV, 4 do
-  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('LPUSH', KEYS[tonumber(ARGV[i + 2])], ARGV[i + 1])
-    redis.call('SADD', KEYS[2], ARGV[i + 3])
-    moved = moved + 1
+local d = tonumber(ARGV[1])
+local n = (#ARGV - 1 - d) / 3
+local first = d + 2
+local scores = redis.pcall('ZMSCORE', KEYS[1], unpack(ARGV, first + n, first + 2 * n - 1))
+if type(scores) == 'table' and scores.err then
+  scores = {}
+  for i = 1, n do scores[i] = redis.call('ZSCORE', KEYS[1], ARGV[first + n + i - 1]) end
+end
+local members, pushes, seen = {}, {}, {}
+for i = 1, n do
+  local member = ARGV[first + n + i - 1]
+  if scores[i] and not seen[member] then
+    seen[member] = true
+    members[#members + 1] = member
+    local dest = tonumber(ARGV[first + i - 1])
+    local list = pushes[dest]
+    if not list then list = {}; pushes[dest] = list end
+    list[#list + 1] = ARGV[first + 2 * n + i - 1]
   end
 end
-return moved
+if #members == 0 then return 0 end
+redis.call('ZREM', KEYS[1], unpack(members))
+for dest = 3, #KEYS do
+  if pushes[dest] then redis.call('LPUSH', KEYS[dest], unpack(pushes[dest])) end
+end
+redis.call('SADD', KEYS[2], unpack(ARGV, 2, d + 1))
+return #members
 )lua");
 
 // KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
@@ -107,16 +130,25 @@ ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<s
     for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
         const std::size_t end = std::min(prepared.size(), start + kChunk);
         std::vector<std::string> keyList{std::string(setKey(from)), std::string(keys::kQueues)};
+        std::vector<std::string> names;
         std::map<std::string, std::size_t> destination; // queue -> KEYS index (1-based)
         std::vector<std::string> args;
+        args.reserve(1 + 3 * (end - start) + 4);
+        args.emplace_back(); // the number of destinations, known at the end
+        std::vector<std::string> indexes, members, payloads;
         for (std::size_t i = start; i < end; ++i) {
             auto [it, added] = destination.try_emplace(prepared[i].queue, keyList.size() + 1);
-            if (added) keyList.push_back(keys::queue(prepared[i].queue));
-            args.push_back(prepared[i].member);
-            args.push_back(prepared[i].payload);
-            args.push_back(std::to_string(it->second));
-            args.push_back(prepared[i].queue);
+            if (added) {
+                keyList.push_back(keys::queue(prepared[i].queue));
+                names.push_back(prepared[i].queue);
+            }
+            indexes.push_back(std::to_string(it->second));
+            members.push_back(std::move(prepared[i].member));
+            payloads.push_back(std::move(prepared[i].payload));
         }
+        args.front() = std::to_string(names.size());
+        for (auto* part : {&names, &indexes, &members, &payloads})
+            std::move(part->begin(), part->end(), std::back_inserter(args));
         calls.push_back({std::move(keyList), std::move(args)});
         sizes.push_back(static_cast<long long>(end - start));
     }

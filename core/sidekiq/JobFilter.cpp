@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 
 namespace kiq::sidekiq {
 
@@ -23,6 +24,29 @@ bool containsFolded(std::string_view haystack, const std::string& loweredNeedle)
     auto it = std::search(haystack.begin(), haystack.end(), loweredNeedle.begin(), loweredNeedle.end(),
                           [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
     return it != haystack.end();
+}
+
+// Characters every JSON writer used with Sidekiq (Ruby's, ours, Go's, JavaScript's) writes as
+// themselves inside a string, so a run of them in a decoded field value appears byte for byte in the
+// raw payload. Quotes, backslashes, '/', '<', '>', '&', control and non-ASCII characters may be
+// escaped by some writer, so they end a run.
+bool literalInRaw(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_:.- ,;=!@#$%(){}+~|'").find(c) != std::string_view::npos;
+}
+
+// The longest run of literalInRaw characters in `value`, skipping the wildcards of a glob.
+std::string_view longestLiteral(std::string_view value, bool glob)
+{
+    std::string_view best;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= value.size(); ++i) {
+        const bool inRun = i < value.size() && literalInRaw(value[i]) && !(glob && (value[i] == '*' || value[i] == '?'));
+        if (inRun) continue;
+        if (i - start > best.size()) best = value.substr(start, i - start);
+        start = i + 1;
+    }
+    return best;
 }
 
 [[noreturn]] void fail(const std::string& expression, std::size_t at, const std::string& what)
@@ -148,6 +172,7 @@ JobFilter JobFilter::parse(const std::string& expression)
         if (op == '~') term.value = lower(value);
         filter.m_terms.push_back(std::move(term));
     }
+    filter.chooseRequiredText();
     return filter;
 }
 
@@ -195,6 +220,42 @@ bool JobFilter::matches(const JobRecord& job, double now) const
         }
     }
     return true;
+}
+
+void JobFilter::chooseRequiredText()
+{
+    // Shorter texts are in nearly every payload and would only cost the search.
+    constexpr std::size_t kMinimumLength = 4;
+    std::string_view best;
+    bool folded = false;
+    for (const Term& t : m_terms) {
+        bool glob = false, caseless = false;
+        switch (t.field) {
+        case Field::Class:
+        case Field::Queue:
+        case Field::ErrorClass: glob = true; break;
+        case Field::ErrorText:
+        case Field::ArgsText:
+        case Field::Text: caseless = true; break;
+        case Field::Jid: break;
+        default: continue; // age, group and malformed say nothing about the payload's text
+        }
+        const std::string_view literal = longestLiteral(t.value, glob);
+        if (literal.size() > best.size()) {
+            best = literal;
+            folded = caseless;
+        }
+    }
+    if (best.size() < kMinimumLength) return;
+    m_required = std::string(best);
+    m_requiredFolded = folded;
+}
+
+bool JobFilter::mayMatchRaw(std::string_view raw) const
+{
+    if (m_required.empty()) return true;
+    if (m_requiredFolded) return containsFolded(raw, m_required);
+    return std::search(raw.begin(), raw.end(), std::boyer_moore_horspool_searcher(m_required.begin(), m_required.end())) != raw.end();
 }
 
 } // namespace kiq::sidekiq

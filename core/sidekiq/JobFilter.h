@@ -29,6 +29,11 @@ public:
     static JobFilter parse(const std::string& expression);
 
     bool matches(const JobRecord& job, double nowSeconds) const;
+    // False only when the raw payload cannot match: a text every match contains (the longest
+    // literal of the terms) is missing. A search through the raw bytes, so scans can skip parsing
+    // most non-matching jobs; candidates are still checked with matches().
+    bool mayMatchRaw(std::string_view raw) const;
+    const std::string& requiredText() const { return m_required; }
     bool empty() const { return m_terms.empty(); }
     const std::string& expression() const { return m_expression; }
 
@@ -40,8 +45,12 @@ private:
         double seconds = 0;
         unsigned long long group = 0;
     };
+    void chooseRequiredText();
+
     std::vector<Term> m_terms;
     std::string m_expression;
+    std::string m_required; // lower-cased when m_requiredFolded
+    bool m_requiredFolded = false;
 };
 
 // Glob match with * and ? (no character classes), as the filter's = terms use it.
