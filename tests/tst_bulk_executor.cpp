@@ -213,6 +213,40 @@ private slots:
         QVERIFY(!globMatch("a*b?c", "aXXbc"));
     }
 
+    // Redis before 6.2 has no ZMSCORE: the move script falls back to one ZSCORE per member. Gone
+    // members and a member listed twice are moved at most once either way.
+    void moveWorksWithAndWithoutZmscore_data()
+    {
+        QTest::addColumn<bool>("zmscore");
+        QTest::newRow("ZMSCORE") << true;
+        QTest::newRow("no ZMSCORE") << false;
+    }
+    void moveWorksWithAndWithoutZmscore()
+    {
+        QFETCH(bool, zmscore);
+        RedisServer::Options options;
+        if (!zmscore) options.extraArgs = {"--rename-command", "ZMSCORE", ""};
+        RedisServer server(options);
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", server.port()};
+        redis::Client client(o);
+        QCOMPARE(QString::fromStdString(client.command(redis::Command::raw({"ZMSCORE", "x", "y"})).str).contains("unknown command"), !zmscore);
+        std::vector<std::string> payloads;
+        std::vector<redis::Command> cmds;
+        for (int i = 0; i < 450; ++i) {
+            payloads.push_back(deadJob("Mover", i, i % 2 ? "odd" : "even"));
+            if (i % 10) cmds.push_back(redis::Command("ZADD").key("dead").arg(1700000000.0 + i).arg(payloads.back()));
+        }
+        for (const auto& r : client.pipeline(cmds)) r.throwIfError();
+        payloads.push_back(payloads[1]); // twice in one request
+        const ActionResult r = applyJobAction(client, m_gate, JobAction::Retry, JobSetKind::Dead, payloads, {}, {});
+        QCOMPARE(r.affected, 405LL);
+        QCOMPARE(r.missing, 46LL); // 45 never there, 1 the repeat
+        QCOMPARE(client.command(redis::Command("LLEN").key("queue:odd")).asInteger() + client.command(redis::Command("LLEN").key("queue:even")).asInteger(), 405LL);
+        QCOMPARE(setSize(client, JobSetKind::Dead), 0LL);
+        QCOMPARE(client.command(redis::Command("SCARD").key("queues")).asInteger(), 2LL);
+    }
+
     void requiredTextIsANecessaryCondition()
     {
         QCOMPARE(JobFilter::parse("class=Billing::*").requiredText(), std::string("Billing::"));
