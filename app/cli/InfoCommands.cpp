@@ -19,7 +19,9 @@ using namespace kiq::sidekiq;
 namespace {
 QJsonObject queueJson(const QueueSummary& q)
 {
-    return {{"name", QString::fromStdString(q.name)}, {"size", q.size}, {"latency", q.latencySeconds}, {"paused", q.paused}};
+    QJsonObject o{{"name", QString::fromStdString(q.name)}, {"size", q.size}, {"latency", q.latencySeconds}, {"paused", q.paused}};
+    if (!q.error.empty()) o["error"] = QString::fromStdString(q.error);
+    return o;
 }
 
 int runStats(CliContext& ctx)
@@ -54,7 +56,8 @@ int runQueues(CliContext& ctx)
     }
     std::printf("%-30s %12s %12s %s\n", "QUEUE", "SIZE", "LATENCY", "");
     for (const auto& q : s.queues)
-        std::printf("%-30s %12lld %12s %s\n", truncate(q.name, 30).c_str(), q.size, formatAge(q.latencySeconds).c_str(), q.paused ? "paused" : "");
+        std::printf("%-30s %12lld %12s %s\n", truncate(q.name, 30).c_str(), q.size, formatAge(q.latencySeconds).c_str(),
+                    !q.error.empty() ? q.error.c_str() : q.paused ? "paused" : "");
     return Ok;
 }
 

@@ -25,7 +25,16 @@ constexpr std::size_t kChunk = 200;
 // One ZMSCORE, one ZREM, one LPUSH per destination and one SADD per chunk instead of three calls per
 // job: Redis time per job is then mostly the data structures' own work. ZMSCORE needs Redis 6.2;
 // older servers answer with an error and get one ZSCORE per member.
+// Key types are checked before the first write: Lua does not roll back, so an LPUSH refused with
+// WRONGTYPE after the ZREM would lose the jobs.
 const redis::Script kMoveToQueues(R"lua(
+for i = 2, #KEYS do
+  local want = i == 2 and 'set' or 'list'
+  local t = redis.call('TYPE', KEYS[i]).ok
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. t .. ', not a ' .. want .. '; no job was moved')
+  end
+end
 local d = tonumber(ARGV[1])
 local n = (#ARGV - 1 - d) / 3
 local first = d + 2
@@ -57,7 +66,12 @@ return #members
 
 // KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
 // then the members. Trims exactly as Sidekiq's send_to_morgue (it keeps max - 1, data model §3).
+// The dead set's type is checked first, for the same reason as above.
 const redis::Script kKill(R"lua(
+local t = redis.call('TYPE', KEYS[2]).ok
+if t ~= 'none' and t ~= 'zset' then
+  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' is a ' .. t .. ', not a sorted set; no job was killed')
+end
 local killed = 0
 for i = 4, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then

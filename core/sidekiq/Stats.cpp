@@ -4,6 +4,7 @@
 #include "JobRecord.h"
 #include "ProcessRecord.h"
 #include "Timestamp.h"
+#include "redis/Errors.h"
 
 #include <algorithm>
 #include <chrono>
@@ -98,6 +99,8 @@ StatsSnapshot StatsReader::read(redis::Client& client)
         QueueSummary qs;
         qs.name = q;
         qs.size = toCount(replies[i]);
+        // One wrong-typed queue key must not hide the others, nor pass for an empty queue.
+        if (replies[i].isError()) qs.error = redis::ReplyError(replies[i].str, keys::queue(q)).what();
         qs.latencySeconds = replies[i + 1].isError() ? 0 : queueLatency(replies[i + 1].asOptionalString(), s.takenAt);
         qs.paused = std::find(pausedList.begin(), pausedList.end(), q) != pausedList.end();
         i += 2;

@@ -20,6 +20,7 @@ struct QueueSummary {
     long long size = 0;
     double latencySeconds = 0; // age of the oldest job; 0 for an empty queue
     bool paused = false;
+    std::string error; // why size and latency could not be read (`queue:<name>` is not a list, say)
 };
 
 struct StatsSnapshot {
