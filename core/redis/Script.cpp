@@ -27,6 +27,8 @@ Command Script::build(const char* verb, const std::string& body, const std::vect
     return c;
 }
 
+Command Script::load() const { return Command("SCRIPT").arg(std::string_view("LOAD")).arg(m_source); }
+
 Reply Script::run(Client& client, const std::vector<std::string>& keys, const std::vector<std::string>& args) const
 {
     Reply r = client.command(build("EVALSHA", m_sha1, keys, args));

@@ -25,6 +25,11 @@ public:
     // Several calls in one pipeline; those answered NOSCRIPT (which ran nothing) are sent again with EVAL.
     std::vector<Reply> runMany(Client& client, const std::vector<Call>& calls) const;
 
+    // The commands themselves, for callers that send them on their own (PipelineStream): SCRIPT LOAD
+    // first on that connection, then EVALSHA.
+    Command load() const;
+    Command evalSha(const Call& call) const { return build("EVALSHA", m_sha1, call.keys, call.args); }
+
 private:
     Command build(const char* verb, const std::string& body, const std::vector<std::string>& keys,
                   const std::vector<std::string>& args) const;

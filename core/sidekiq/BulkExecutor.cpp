@@ -4,10 +4,12 @@
 #include "ProcessRecord.h" // rubyToF
 #include "Timestamp.h"
 #include "redis/Command.h"
+#include "redis/PipelineStream.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -26,7 +28,7 @@ struct Page {
     std::vector<bool> candidate;
 };
 
-Page readPage(redis::Client& client, JobSetKind set, const BulkProgress& p, long long count, const JobFilter& filter)
+Command pageCommand(JobSetKind set, const BulkProgress& p, long long count)
 {
     Command c("ZRANGE");
     c.key(setKey(set));
@@ -34,7 +36,11 @@ Page readPage(redis::Client& client, JobSetKind set, const BulkProgress& p, long
     else c.arg(std::string_view("-inf"));
     c.arg(std::string_view("+inf")).arg(std::string_view("BYSCORE")).arg(std::string_view("LIMIT"))
         .arg(p.keptAtCursor).arg(count).arg(std::string_view("WITHSCORES"));
-    redis::Reply reply = client.command(c);
+    return c;
+}
+
+Page parsePage(redis::Reply reply, const JobFilter& filter)
+{
     reply.throwIfError().asArray(); // throws unless an array (or nil, which has no elements)
     auto& items = reply.elements;
     Page page;
@@ -70,6 +76,56 @@ void count(BulkPreview& preview, const SortedEntry& e)
     ++preview.byQueue[e.job.queue.empty() ? "(none)" : e.job.queue];
     ++preview.byError[e.job.ok() ? e.job.errorClass.value_or("(no error)") : "(malformed)"];
 }
+
+// A page read and made ready to act on: its matches, the action's commands, and the cursor as it
+// will stand once those commands have run.
+struct Step {
+    Page page;
+    long long scanned = 0;
+    long long matched = 0;
+    std::optional<PreparedAction> action; // none when nothing on the page matched
+    BulkProgress after;                   // cursorScore/keptAtCursor once the action has run
+    // Where the next read starts when it runs *before* this page's action (it is sent ahead of it):
+    // this page's matches are then still in the set, at the cursor score too.
+    BulkProgress nextRead;
+};
+
+Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec, const std::string& detail)
+{
+    Step step;
+    step.page = std::move(page);
+    const auto& entries = step.page.entries;
+    if (entries.empty()) return step;
+    const double t = now();
+    std::vector<bool> kept(entries.size(), true);
+    std::vector<std::string> payloads;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        ++step.scanned;
+        if (!step.page.candidate[i] || !filter.matches(entries[i].job, t)) continue;
+        ++step.matched;
+        kept[i] = false;
+        payloads.push_back(entries[i].job.raw);
+    }
+    if (!payloads.empty()) {
+        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, detail);
+        // Skipped entries stay in the set: the cursor must count them as kept.
+        std::multiset<std::string> skipped;
+        for (const auto& sk : step.action->result.skipped) skipped.insert(sk.payload);
+        for (std::size_t i = 0; i < entries.size() && !skipped.empty(); ++i) {
+            auto it = kept[i] ? skipped.end() : skipped.find(entries[i].job.raw);
+            if (it != skipped.end()) {
+                kept[i] = true;
+                skipped.erase(it);
+            }
+        }
+    }
+    step.after = before;
+    advance(step.after, entries, kept);
+    step.nextRead = step.after;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (!kept[i] && entries[i].score == step.after.cursorScore) ++step.nextRead.keptAtCursor;
+    return step;
+}
 } // namespace
 
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize,
@@ -79,7 +135,7 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     BulkProgress cursor;
     const double t = now();
     for (;;) {
-        const Page page = readPage(client, set, cursor, BulkExecutor::kPageSize, filter);
+        const Page page = parsePage(client.command(pageCommand(set, cursor, BulkExecutor::kPageSize)), filter);
         if (page.entries.empty()) break;
         for (std::size_t i = 0; i < page.entries.size(); ++i) {
             const SortedEntry& e = page.entries[i];
@@ -122,48 +178,48 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
 {
     const JobFilter filter = JobFilter::parse(m_op.spec.filter); // a bad filter fails before any write
     BulkProgress& p = m_op.progress;
+    if (p.finished) return m_op;
     p.cancelled = false;
     if (p.scanned == 0) p.total = setSize(m_client, m_op.spec.set);
     const std::string detail = "bulk " + m_op.id + (m_op.spec.filter.empty() ? "" : ": " + m_op.spec.filter);
     const auto started = std::chrono::steady_clock::now();
     const long long affectedBefore = p.affected;
 
-    while (!p.finished) {
-        const Page read = readPage(m_client, m_op.spec.set, p, pageSize(), filter);
-        const std::vector<SortedEntry>& page = read.entries;
-        if (page.empty()) {
-            p.finished = true;
-            break;
+    // Reads run one page ahead of the writes on a connection of the run's own: each page's writes go
+    // out right behind the next page's read, so Redis runs them while we parse and prepare that page.
+    redis::PipelineStream stream(m_client, setKey(m_op.spec.set));
+    bool scriptLoaded = false;
+    stream.send({pageCommand(m_op.spec.set, p, pageSize())});
+    Step current = prepareStep(parsePage(stream.receive(), filter), p, filter, m_op.spec, detail);
+    while (!current.page.entries.empty()) {
+        std::vector<Command> batch{pageCommand(m_op.spec.set, current.nextRead, pageSize())};
+        Step next;
+        if (current.action) {
+            PreparedAction& action = *current.action;
+            m_gate.perform(action.intent, [&] {
+                const bool loading = action.script && !scriptLoaded;
+                if (loading) batch.push_back(action.script->load()); // EVALSHA on this connection needs it cached
+                const std::vector<Command> cmds = action.commands();
+                batch.insert(batch.end(), cmds.begin(), cmds.end());
+                stream.send(batch);
+                next = prepareStep(parsePage(stream.receive(), filter), current.after, filter, m_op.spec, detail);
+                if (loading) stream.receive().throwIfError();
+                scriptLoaded = scriptLoaded || loading;
+                std::vector<redis::Reply> replies;
+                for (std::size_t i = 0; i < cmds.size(); ++i) replies.push_back(stream.receive());
+                return action.finish(replies);
+            });
+            p.affected += action.result.affected;
+            p.missing += action.result.missing;
+            p.skipped += static_cast<long long>(action.result.skipped.size());
+        } else {
+            stream.send(batch);
+            next = prepareStep(parsePage(stream.receive(), filter), current.after, filter, m_op.spec, detail);
         }
-        const double t = now();
-        std::vector<bool> kept(page.size(), true);
-        std::vector<std::string> payloads;
-        for (std::size_t i = 0; i < page.size(); ++i) {
-            ++p.scanned;
-            if (!read.candidate[i] || !filter.matches(page[i].job, t)) continue;
-            ++p.matched;
-            kept[i] = false;
-            payloads.push_back(page[i].job.raw);
-        }
-        if (!payloads.empty()) {
-            const ActionResult r = applyJobAction(m_client, m_gate, m_op.spec.action, m_op.spec.set, payloads, m_op.spec.targetQueue, detail);
-            p.affected += r.affected;
-            p.missing += r.missing;
-            p.skipped += static_cast<long long>(r.skipped.size());
-            if (!r.skipped.empty()) {
-                // Skipped entries are still in the set: the cursor must count them as kept.
-                std::multiset<std::string> skipped;
-                for (const auto& s : r.skipped) skipped.insert(s.payload);
-                for (std::size_t i = 0; i < page.size(); ++i) {
-                    auto it = kept[i] ? skipped.end() : skipped.find(page[i].job.raw);
-                    if (it != skipped.end()) {
-                        kept[i] = true;
-                        skipped.erase(it);
-                    }
-                }
-            }
-        }
-        advance(p, page, kept);
+        p.scanned += current.scanned;
+        p.matched += current.matched;
+        p.cursorScore = current.after.cursorScore;
+        p.keptAtCursor = current.after.keptAtCursor;
         m_op.updatedAt = now();
         if (m_store) m_store->save(m_op);
         if (onProgress && !onProgress(p)) {
@@ -176,7 +232,9 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
             const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             if (due > spent) std::this_thread::sleep_for(std::chrono::duration<double>(due - spent));
         }
+        current = std::move(next);
     }
+    p.finished = !p.cancelled;
     m_op.updatedAt = now();
     if (m_store) {
         if (p.finished) m_store->remove(m_op.id);

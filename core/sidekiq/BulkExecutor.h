@@ -1,7 +1,8 @@
 #pragma once
 // Runs a BulkOperation: scans the set by score in pages, filters on the desktop, and acts on the
-// matches through applyJobAction (atomic Lua chunks that act only on members still present, audited
-// through the WriteGate). After every page it saves the cursor, reports progress (the callback can
+// matches with the job actions' commands (atomic Lua chunks that act only on members still present,
+// audited through the WriteGate). The next page is read and prepared while Redis runs the current
+// page's writes. After every page it saves the cursor, reports progress (the callback can
 // cancel) and, with a rate cap, waits so the average stays under it.
 //
 // Redis work per page is bounded: one ZRANGE BYSCORE … LIMIT of at most kPageSize entries, then at

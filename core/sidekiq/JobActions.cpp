@@ -94,8 +94,6 @@ struct Prepared {
     std::string queue;
 };
 
-// Builds the payload that goes back into a queue. Timestamps keep the unit the job was written in,
-// so a Sidekiq 8 job stays in milliseconds and a 6/7 job in float seconds.
 // A top-level string field of a payload the editor has scanned, unescaped; nullopt if absent or not a string.
 std::optional<std::string> stringField(const PayloadEditor& editor, std::string_view key)
 {
@@ -131,16 +129,15 @@ std::optional<Prepared> prepare(const std::string& raw, Rewrite how, const std::
     return Prepared{raw, editor.result(), queue};
 }
 
-ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
-                     const std::string& targetQueue)
+// The move script's calls, kChunk jobs each.
+std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
+                                           const std::string& targetQueue, ActionResult& result, std::vector<long long>& sizes)
 {
-    ActionResult result;
     std::vector<Prepared> prepared;
     for (const auto& raw : payloads)
         if (auto p = prepare(raw, how, targetQueue, result)) prepared.push_back(std::move(*p));
 
     std::vector<redis::Script::Call> calls;
-    std::vector<long long> sizes;
     for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
         const std::size_t end = std::min(prepared.size(), start + kChunk);
         std::vector<std::string> keyList{std::string(setKey(from)), std::string(keys::kQueues)};
@@ -149,7 +146,7 @@ ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<s
         std::vector<std::string> args;
         args.reserve(1 + 3 * (end - start) + 4);
         args.emplace_back(); // the number of destinations, known at the end
-        std::vector<std::string> indexes, members, payloads;
+        std::vector<std::string> indexes, members, newPayloads;
         for (std::size_t i = start; i < end; ++i) {
             auto [it, added] = destination.try_emplace(prepared[i].queue, keyList.size() + 1);
             if (added) {
@@ -158,25 +155,30 @@ ActionResult runMove(redis::Client& client, JobSetKind from, const std::vector<s
             }
             indexes.push_back(std::to_string(it->second));
             members.push_back(std::move(prepared[i].member));
-            payloads.push_back(std::move(prepared[i].payload));
+            newPayloads.push_back(std::move(prepared[i].payload));
         }
         args.front() = std::to_string(names.size());
-        for (auto* part : {&names, &indexes, &members, &payloads})
+        for (auto* part : {&names, &indexes, &members, &newPayloads})
             std::move(part->begin(), part->end(), std::back_inserter(args));
         calls.push_back({std::move(keyList), std::move(args)});
         sizes.push_back(static_cast<long long>(end - start));
     }
-    // All chunks in one pipeline: each is still atomic on the server, and they no longer wait for
-    // each other's round trip.
-    const auto replies = kMoveToQueues.runMany(client, calls);
-    for (std::size_t c = 0; c < replies.size(); ++c) {
-        const long long moved = replies[c].throwIfError().asInteger();
-        result.affected += moved;
-        result.missing += sizes[c] - moved;
-    }
-    return result;
+    return calls;
 }
 
+std::vector<redis::Script::Call> killCalls(JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
+{
+    std::vector<redis::Script::Call> calls;
+    const double now = nowSeconds();
+    for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
+        const std::size_t end = std::min(payloads.size(), start + kChunk);
+        std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
+        args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
+        calls.push_back({{std::string(setKey(from)), std::string(keys::kDead)}, std::move(args)});
+        sizes.push_back(static_cast<long long>(end - start));
+    }
+    return calls;
+}
 } // namespace
 
 ActionResult& ActionResult::operator+=(const ActionResult& other)
@@ -206,55 +208,71 @@ std::optional<JobAction> parseActionName(std::string_view name)
     return std::nullopt;
 }
 
-namespace {
-ActionResult killUngated(redis::Client& client, JobSetKind from, const std::vector<std::string>& payloads)
-{
-    ActionResult result;
-    for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
-        const std::size_t end = std::min(payloads.size(), start + kChunk);
-        const double now = nowSeconds();
-        std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
-        args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
-        const long long killed = kKill.run(client, {std::string(setKey(from)), std::string(keys::kDead)}, args).throwIfError().asInteger();
-        result.affected += killed;
-        result.missing += static_cast<long long>(end - start) - killed;
-    }
-    return result;
-}
-} // namespace
-
-ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
-                            const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
+PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
+                                const std::string& targetQueue, const std::string& detail)
 {
     if (action == JobAction::Move && targetQueue.empty()) throw redis::UsageError("the destination queue name is empty");
     if (action == JobAction::Kill && from == JobSetKind::Dead) throw redis::UsageError("jobs in the dead set are already dead");
     if (action == JobAction::Enqueue && from != JobSetKind::Scheduled) throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
-    const services::WriteIntent intent{actionName(action), setName(from), static_cast<long long>(payloads.size()),
-                                       detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
-    ActionResult result;
-    gate.perform(intent, [&] {
-        services::WriteOutcome out;
-        switch (action) {
-        case JobAction::Retry: result = runMove(client, from, payloads, Rewrite::Retry, {}); break;
-        case JobAction::Enqueue: result = runMove(client, from, payloads, Rewrite::Enqueue, {}); break;
-        case JobAction::Move: result = runMove(client, from, payloads, Rewrite::Move, targetQueue); break;
-        case JobAction::Kill: result = killUngated(client, from, payloads); break;
-        case JobAction::Delete: {
-            std::vector<Command> cmds;
-            for (const auto& p : payloads) cmds.push_back(Command("ZREM").key(setKey(from)).arg(p));
-            const auto replies = client.pipeline(cmds);
-            for (std::size_t i = 0; i < replies.size(); ++i) {
-                if (replies[i].throwIfError().asInteger() == 1) out.removedPayloads.push_back(payloads[i]);
-                else ++result.missing;
-            }
-            result.affected = static_cast<long long>(out.removedPayloads.size());
-            break;
+    PreparedAction p;
+    p.intent = {actionName(action), setName(from), static_cast<long long>(payloads.size()),
+                detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
+    switch (action) {
+    case JobAction::Retry:
+    case JobAction::Enqueue:
+    case JobAction::Move: {
+        const Rewrite how = action == JobAction::Retry ? Rewrite::Retry : action == JobAction::Move ? Rewrite::Move : Rewrite::Enqueue;
+        p.script = &kMoveToQueues;
+        p.calls = moveCalls(from, payloads, how, targetQueue, p.result, p.sizes);
+        break;
+    }
+    case JobAction::Kill:
+        p.script = &kKill;
+        p.calls = killCalls(from, payloads, p.sizes);
+        break;
+    case JobAction::Delete:
+        for (const auto& payload : payloads) {
+            p.calls.push_back({{std::string(setKey(from))}, {payload}});
+            p.sizes.push_back(1);
         }
-        }
-        out.affected = result.affected;
-        return out;
+        break;
+    }
+    return p;
+}
+
+std::vector<Command> PreparedAction::commands() const
+{
+    std::vector<Command> cmds;
+    cmds.reserve(calls.size());
+    for (const auto& c : calls)
+        cmds.push_back(script ? script->evalSha(c) : Command("ZREM").key(c.keys.front()).arg(c.args.front()));
+    return cmds;
+}
+
+services::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& replies)
+{
+    if (replies.size() != calls.size()) throw redis::ProtocolError("a job action got " + std::to_string(replies.size()) + " replies for " + std::to_string(calls.size()) + " commands");
+    services::WriteOutcome out;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        const long long done = replies[i].throwIfError().asInteger();
+        result.affected += done;
+        result.missing += sizes[i] - done;
+        if (!script && done == 1) out.removedPayloads.push_back(calls[i].args.front());
+    }
+    out.affected = result.affected;
+    return out;
+}
+
+ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
+                            const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
+{
+    PreparedAction prepared = prepareJobAction(action, from, payloads, targetQueue, detail);
+    gate.perform(prepared.intent, [&] {
+        // All chunks in one pipeline: each is still atomic on the server, and they no longer wait
+        // for each other's round trip.
+        return prepared.finish(prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
     });
-    return result;
+    return prepared.result;
 }
 
 ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)

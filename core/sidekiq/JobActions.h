@@ -11,6 +11,7 @@
 
 #include "JobSets.h"
 #include "redis/Client.h"
+#include "redis/Script.h"
 #include "services/WriteGate.h"
 
 #include <optional>
@@ -35,6 +36,24 @@ struct ActionResult {
 
     ActionResult& operator+=(const ActionResult& other);
 };
+
+// An action turned into the commands that carry it out, before anything is sent: for callers that
+// send them along with other work and count the outcome later (the bulk executor overlaps preparing
+// its next page with the server running these). applyJobAction is prepare, send, finish.
+struct PreparedAction {
+    services::WriteIntent intent;
+    const redis::Script* script = nullptr;  // null for delete, which is plain ZREMs
+    std::vector<redis::Script::Call> calls; // one per chunk (per payload for delete)
+    std::vector<long long> sizes;           // jobs in each call
+    ActionResult result;                    // the skipped ones so far; finish() adds the rest
+
+    std::vector<redis::Command> commands() const; // EVALSHA (after the script's load()) or ZREM
+    // Counts the replies (one per call, in order) into `result`; throws on an error reply.
+    services::WriteOutcome finish(const std::vector<redis::Reply>& replies);
+};
+// Throws redis::UsageError for an action that makes no sense (kill from dead, move to no queue…).
+PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
+                                const std::string& targetQueue = {}, const std::string& detail = {});
 
 // Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
 ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
