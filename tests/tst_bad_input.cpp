@@ -49,26 +49,42 @@ struct BadPayload {
 
 std::vector<BadPayload> corpus()
 {
-    std::vector<BadPayload> c{
+    std::vector<BadPayload> c {
         {"truncated JSON", R"({"class":"Broken","args":[1,)"},
         {"not JSON", "hello, world"},
         {"empty", ""},
         {"JSON array", "[1,2,3]"},
         {"JSON number", "42"},
         {"JSON null", "null"},
-        {"invalid UTF-8 in a string", std::string("{\"class\":\"X\xff\xfe\",\"args\":[],\"jid\":\"a1\",\"queue\":\"default\"}")},
+        {"invalid UTF-8 in a string",
+            std::string("{\"class\":\"X\xff\xfe\",\"args\":[],\"jid\":\"a1\",\"queue\":\"default\"}")},
         {"binary with NUL bytes", std::string("\x00\x01\x02{\"class\":\x00\"X\"}\xc3\x28", 17)},
         {"lone surrogate escape", R"({"class":"X","args":["\ud800"],"jid":"a2","queue":"default"})"},
         {"trailing garbage", R"({"class":"X","args":[],"jid":"a3","queue":"default"} trailing)"},
         {"deep nesting", std::string(5000, '[') + std::string(5000, ']')},
     };
     // A wrong type for every field Sidekiq writes.
-    const std::vector<std::pair<std::string, std::string>> wrongTypes{
-        {"class", "1"}, {"args", "\"x\""}, {"jid", "5"}, {"queue", "[]"}, {"retry", "\"yes\""},
-        {"created_at", "\"yesterday\""}, {"enqueued_at", "{}"}, {"retry_count", "\"three\""}, {"failed_at", "[]"},
-        {"retried_at", "true"}, {"error_class", "5"}, {"error_message", "{}"}, {"error_backtrace", "7"},
-        {"backtrace", "\"x\""}, {"retry_queue", "1"}, {"dead", "\"no\""}, {"retry_for", "\"x\""}, {"tags", "\"t\""},
-        {"wrapped", "1"}, {"bid", "[]"},
+    const std::vector<std::pair<std::string, std::string>> wrongTypes {
+        {"class", "1"},
+        {"args", "\"x\""},
+        {"jid", "5"},
+        {"queue", "[]"},
+        {"retry", "\"yes\""},
+        {"created_at", "\"yesterday\""},
+        {"enqueued_at", "{}"},
+        {"retry_count", "\"three\""},
+        {"failed_at", "[]"},
+        {"retried_at", "true"},
+        {"error_class", "5"},
+        {"error_message", "{}"},
+        {"error_backtrace", "7"},
+        {"backtrace", "\"x\""},
+        {"retry_queue", "1"},
+        {"dead", "\"no\""},
+        {"retry_for", "\"x\""},
+        {"tags", "\"t\""},
+        {"wrapped", "1"},
+        {"bid", "[]"},
     };
     for (const auto& [key, value] : wrongTypes) c.push_back({"wrong type for " + key, withField(key, value)});
     // 10 MB of args: valid, and the same truncated.
@@ -83,13 +99,19 @@ class TestBadInput : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
     std::vector<BadPayload> m_corpus = corpus();
     std::set<std::string> m_tolerated;
 
     redis::Reply run(const redis::Command& c) { return m_client->command(c); }
-    std::vector<std::string> members(std::string_view key) { return run(redis::Command("ZRANGE").key(key).arg(0).arg(-1)).asStringList(); }
-    std::vector<std::string> list(std::string_view key) { return run(redis::Command("LRANGE").key(key).arg(0).arg(-1)).asStringList(); }
+    std::vector<std::string> members(std::string_view key)
+    {
+        return run(redis::Command("ZRANGE").key(key).arg(0).arg(-1)).asStringList();
+    }
+    std::vector<std::string> list(std::string_view key)
+    {
+        return run(redis::Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
+    }
 
     // Seeds `set` with every corpus entry and 5 good jobs; returns what is in it.
     std::multiset<std::string> seedSet(JobSetKind set)
@@ -98,7 +120,8 @@ class TestBadInput : public QObject {
         std::vector<redis::Command> cmds;
         for (std::size_t i = 0; i < m_corpus.size(); ++i)
             cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(now - 1000 + double(i)).arg(m_corpus[i].bytes));
-        for (int i = 0; i < 5; ++i) cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(now - 2000 + i).arg(goodJob(i)));
+        for (int i = 0; i < 5; ++i)
+            cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(now - 2000 + i).arg(goodJob(i)));
         for (const auto& r : m_client->pipeline(cmds)) r.throwIfError();
         const auto all = members(setKey(set));
         return {all.begin(), all.end()};
@@ -152,13 +175,14 @@ private slots:
                 if (bad.name == "10 MB args") {
                     QVERIFY(job.argsDisplay.size() < 1000); // the list shows a short form
                 } else if (!job.ok()) {
-                    QVERIFY2(job.parseError.size() > 5 && job.parseError.size() < 500, (bad.name + ": " + job.parseError).c_str());
+                    QVERIFY2(job.parseError.size() > 5 && job.parseError.size() < 500,
+                        (bad.name + ": " + job.parseError).c_str());
                 }
             }
         }
         // Only these read as good jobs: the big one is valid, and a non-string `wrapped` is shown as
         // its JSON text by design (it only names the class to display).
-        QCOMPARE(m_tolerated, (std::set<std::string>{"10 MB args", "wrong type for wrapped"}));
+        QCOMPARE(m_tolerated, (std::set<std::string> {"10 MB args", "wrong type for wrapped"}));
         // The same in a queue.
         std::vector<redis::Command> push;
         for (const auto& bad : m_corpus) push.push_back(redis::Command("LPUSH").key("queue:default").arg(bad.bytes));
@@ -181,8 +205,9 @@ private slots:
             QCOMPARE(good.size(), std::size_t(5));
 
             // Retry (or enqueue) one good row and delete another, with the bad ones around them.
-            const ActionResult moved = set == JobSetKind::Scheduled ? enqueueNow(*m_client, m_gate, {good[0].job.raw})
-                                                                    : retryNow(*m_client, m_gate, set, {good[0].job.raw});
+            const ActionResult moved = set == JobSetKind::Scheduled
+                ? enqueueNow(*m_client, m_gate, {good[0].job.raw})
+                : retryNow(*m_client, m_gate, set, {good[0].job.raw});
             QCOMPARE(moved.affected, 1LL);
             QCOMPARE(deleteJobs(*m_client, m_gate, set, {good[1].job.raw}).affected, 1LL);
 
@@ -198,14 +223,16 @@ private slots:
             const auto left = members(setKey(set));
             for (const auto& m : left) QVERIFY2(before.count(m) == 1, "a member changed its bytes");
             const long long inQueues = static_cast<long long>(queued().size());
-            QCOMPARE(static_cast<long long>(left.size()) + inQueues + 1, static_cast<long long>(before.size())); // + the deleted one
+            QCOMPARE(static_cast<long long>(left.size()) + inQueues + 1,
+                static_cast<long long>(before.size())); // + the deleted one
             QCOMPARE(static_cast<long long>(left.size()), op.progress.skipped);
             // Every entry that is not even JSON is still in the set, exactly as it was.
             for (const auto& bad : m_corpus)
                 if (!PayloadEditor(bad.bytes).ok())
-                    QVERIFY2(std::find(left.begin(), left.end(), bad.bytes) != left.end(), ("lost: " + bad.name).c_str());
-            qInfo("%s: %zu entries, bulk %s moved %lld, skipped %lld", setName(set), before.size(), actionName(spec.action),
-                  op.progress.affected, op.progress.skipped);
+                    QVERIFY2(
+                        std::find(left.begin(), left.end(), bad.bytes) != left.end(), ("lost: " + bad.name).c_str());
+            qInfo("%s: %zu entries, bulk %s moved %lld, skipped %lld", setName(set), before.size(),
+                actionName(spec.action), op.progress.affected, op.progress.skipped);
         }
     }
 
@@ -221,8 +248,9 @@ private slots:
         QCOMPARE(s.queues[0].size, 1LL);
         QVERIFY(s.queues[0].error.empty());
         QCOMPARE(s.queues[1].name, std::string("x"));
-        QVERIFY2(s.queues[1].error.find("queue:x") != std::string::npos && s.queues[1].error.find("WRONGTYPE") != std::string::npos,
-                 s.queues[1].error.c_str());
+        QVERIFY2(s.queues[1].error.find("queue:x") != std::string::npos
+                && s.queues[1].error.find("WRONGTYPE") != std::string::npos,
+            s.queues[1].error.c_str());
         QCOMPARE(m_server->cli({"GET", "queue:x"}), QString("not a list"));
     }
 
@@ -261,7 +289,8 @@ private slots:
         // A bulk action over a wrong-typed set stops before writing anything.
         BulkSpec spec;
         spec.set = JobSetKind::Dead;
-        const auto be = failureOf([&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run(); });
+        const auto be
+            = failureOf([&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run(); });
         QVERIFY(be && be->kind() == redis::ErrorKind::WrongType);
         QCOMPARE(m_server->cli({"HGET", "dead", "field"}), QString("value"));
 
@@ -279,7 +308,7 @@ private slots:
         // The job bound for a healthy queue still goes; the other stays, byte for byte.
         QCOMPARE(retryNow(*m_client, m_gate, JobSetKind::Retry, {toDefault}).affected, 1LL);
         QCOMPARE(run(redis::Command("LLEN").key("queue:default")).asInteger(), 1LL);
-        QCOMPARE(members("retry"), std::vector<std::string>{toX});
+        QCOMPARE(members("retry"), std::vector<std::string> {toX});
         QCOMPARE(m_server->cli({"GET", "queue:x"}), QString("not a list"));
         QCOMPARE(m_server->cli({"GET", "schedule"}), QString("not a sorted set"));
     }

@@ -64,8 +64,8 @@ class TestFaultBulkRestart : public QObject {
     // retried, while the executor keeps going.
     Outcome runOnce(const BulkOperation& op, BulkCursorStore& store, long long killAtAffected)
     {
-        std::atomic<long long> affected{0};
-        std::atomic<bool> done{false};
+        std::atomic<long long> affected {0};
+        std::atomic<bool> done {false};
         Outcome out;
         std::thread worker([&] {
             try {
@@ -118,7 +118,8 @@ private slots:
             }
         }
         for (const auto& r : setup.pipeline(seed)) r.throwIfError();
-        QCOMPARE(setup.command(redis::Command("ZCARD").key("dead")).asInteger(), static_cast<long long>(kTargets + kOthers));
+        QCOMPARE(
+            setup.command(redis::Command("ZCARD").key("dead")).asInteger(), static_cast<long long>(kTargets + kOthers));
 
         QTemporaryDir dir;
         BulkCursorStore store(dir.path().toStdString());
@@ -134,9 +135,11 @@ private slots:
             // The executor did not finish: it stopped with a transport error a user can read.
             QVERIFY2(!crashed.finished && crashed.errorKind, crashed.error.c_str());
             QVERIFY2(redis::Error(*crashed.errorKind, crashed.error).isTransient(), crashed.error.c_str());
-            QVERIFY2(*crashed.errorKind == redis::ErrorKind::ConnectionLost || *crashed.errorKind == redis::ErrorKind::Refused,
-                     crashed.error.c_str());
-            QVERIFY2(QString::fromStdString(crashed.error).contains(QString::number(m_server->port())), crashed.error.c_str());
+            QVERIFY2(*crashed.errorKind == redis::ErrorKind::ConnectionLost
+                    || *crashed.errorKind == redis::ErrorKind::Refused,
+                crashed.error.c_str());
+            QVERIFY2(QString::fromStdString(crashed.error).contains(QString::number(m_server->port())),
+                crashed.error.c_str());
             qInfo("killed at >= %lld retried: \"%s\"", killAt, crashed.error.c_str());
 
             // Its cursor survived the crash; the resumed operation starts from there.
@@ -158,20 +161,22 @@ private slots:
         // Every Target job is in queue:default exactly once, and none is still dead.
         redis::Client check(options());
         std::map<std::string, int> seen;
-        for (const auto& payload : check.command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList()) {
+        for (const auto& payload :
+            check.command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList()) {
             const JobRecord job = JobRecord::parse(payload);
             QVERIFY(job.ok());
             QCOMPARE(job.className, std::string("Target"));
             ++seen[job.jid];
         }
         QCOMPARE(seen.size(), std::size_t(kTargets));
-        for (const auto& [jid, n] : seen) QVERIFY2(n == 1, ("job " + jid + " is in the queue " + std::to_string(n) + " times").c_str());
+        for (const auto& [jid, n] : seen)
+            QVERIFY2(n == 1, ("job " + jid + " is in the queue " + std::to_string(n) + " times").c_str());
 
         const auto dead = check.command(redis::Command("ZRANGE").key("dead").arg(0).arg(-1)).asStringList();
         QCOMPARE(std::set<std::string>(dead.begin(), dead.end()), others);
         // Retries whose reply the crash swallowed were done but not counted: the count can only be short.
-        qInfo("2 kills; retried %d jobs exactly once; the executor counted %lld (saved at the crashes: %lld, %lld)", kTargets,
-              last.affected, doneAtCrash[0], doneAtCrash[1]);
+        qInfo("2 kills; retried %d jobs exactly once; the executor counted %lld (saved at the crashes: %lld, %lld)",
+            kTargets, last.affected, doneAtCrash[0], doneAtCrash[1]);
         QVERIFY(last.affected <= kTargets);
     }
 };

@@ -48,7 +48,8 @@ private slots:
         for (int i = 0; i < kJobs; i += 1000) {
             redis::Command lpush("LPUSH");
             lpush.key("queue:default");
-            for (int k = i; k < i + 1000; ++k) lpush.arg(sidekiq::JobBuilder("FailoverJob", "[" + std::to_string(k) + "]").build().json);
+            for (int k = i; k < i + 1000; ++k)
+                lpush.arg(sidekiq::JobBuilder("FailoverJob", "[" + std::to_string(k) + "]").build().json);
             push.push_back(std::move(lpush));
         }
         push.push_back(redis::Command("SADD").key("queues").arg("default"));
@@ -77,11 +78,12 @@ private slots:
         options.shutdownTimeout = std::chrono::seconds(5);
         options.logLevel = worker::LogLevel::Warn;
         options.heartbeatInterval = std::chrono::milliseconds(1000);
-        worker::Launcher pool(viaSentinel, options, std::move(handlers), [errors, lastError, logMutex](worker::LogLevel, std::string_view m) {
-            ++*errors;
-            std::lock_guard lock(*logMutex);
-            *lastError = std::string(m);
-        });
+        worker::Launcher pool(viaSentinel, options, std::move(handlers),
+            [errors, lastError, logMutex](worker::LogLevel, std::string_view m) {
+                ++*errors;
+                std::lock_guard lock(*logMutex);
+                *lastError = std::string(m);
+            });
         pool.start();
 
         QVERIFY2(waitUntil([&] { return done->load() >= kJobs / 4; }, 30000, 5), "the pool made no progress");
@@ -94,10 +96,14 @@ private slots:
         QVERIFY(group.reportedMasterPort() != firstPrimary);
         QVERIFY2(done->load() < kJobs, "the failover came too late: every job had run");
         qInfo("failover after %lld of %d jobs, to port %d, old primary demoted after %lld ms", doneAtFailover, kJobs,
-              group.reportedMasterPort(), switchMs);
+            group.reportedMasterPort(), switchMs);
         auto& master = group.currentMaster();
-        QVERIFY2(waitUntil([&] { return master.cli({"SMEMBERS", "processes"}).contains(QString::fromStdString(pool.identity())); }, 10000),
-                 "the pool's heartbeat never reached the new primary");
+        QVERIFY2(waitUntil(
+                     [&] {
+                         return master.cli({"SMEMBERS", "processes"}).contains(QString::fromStdString(pool.identity()));
+                     },
+                     10000),
+            "the pool's heartbeat never reached the new primary");
 
         const bool allRan = waitUntil(
             [&] {
@@ -116,7 +122,7 @@ private slots:
         {
             std::lock_guard lock(*logMutex);
             qInfo("%d jobs: %lld never ran, %lld extra runs; %d warnings from the pool (last: %s)", kJobs, never, twice,
-                  errors->load(), lastError->c_str());
+                errors->load(), lastError->c_str());
         }
         QVERIFY2(allRan, qPrintable(QString("%1 jobs never ran").arg(never)));
         QCOMPARE(never, 0LL);

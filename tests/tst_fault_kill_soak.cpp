@@ -26,7 +26,10 @@ class TestFaultKillSoak : public QObject {
     std::unique_ptr<redis::Client> m_client;
 
     long long integer(const redis::Command& c) { return m_client->command(c).throwIfError().asInteger(); }
-    long long runs() { return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0")); }
+    long long runs()
+    {
+        return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
+    }
     long long heldInProgress()
     {
         long long held = 0;
@@ -39,15 +42,15 @@ class TestFaultKillSoak : public QObject {
         const QString log = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("kill_soak-%1.log").arg(name));
         QFile::remove(log);
         return kiq::test::spawnProcess(KIQ_WORKER_CHILD,
-                                       {"--port", QString::number(m_server->port()), "--concurrency", QString::number(concurrency), "--batch",
-                                        "50", "--work-us", "500"},
-                                       log);
+            {"--port", QString::number(m_server->port()), "--concurrency", QString::number(concurrency), "--batch",
+                "50", "--work-us", "500"},
+            log);
     }
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         m_client = std::make_unique<redis::Client>(o);
@@ -60,12 +63,13 @@ private slots:
         for (int i = 0; i < kJobs; i += 1000) {
             redis::Command lpush("LPUSH");
             lpush.key("queue:default");
-            for (int k = i; k < i + 1000; ++k) lpush.arg(sidekiq::JobBuilder("CrashJob", "[\"tok" + std::to_string(k) + "\"]").build().json);
+            for (int k = i; k < i + 1000; ++k)
+                lpush.arg(sidekiq::JobBuilder("CrashJob", "[\"tok" + std::to_string(k) + "\"]").build().json);
             push.push_back(std::move(lpush));
         }
         for (const auto& r : m_client->pipeline(push)) r.throwIfError();
 
-        std::mt19937 rng(std::random_device{}());
+        std::mt19937 rng(std::random_device {}());
         std::uniform_int_distribution<int> aliveMs(40, 250);
         long long heldAtKills = 0;
         int kills = 0, killsHoldingJobs = 0;
@@ -82,18 +86,20 @@ private slots:
         }
         const long long ranDuringKills = integer(redis::Command("SCARD").key("ran"));
         QCOMPARE(kills, kRounds); // the queue outlasted every round: each kill could hit work
-        QVERIFY2(killsHoldingJobs >= kRounds / 3, qPrintable(QString("only %1 kills caught jobs in progress").arg(killsHoldingJobs)));
+        QVERIFY2(killsHoldingJobs >= kRounds / 3,
+            qPrintable(QString("only %1 kills caught jobs in progress").arg(killsHoldingJobs)));
         QVERIFY(ranDuringKills > 0 && ranDuringKills < kJobs);
 
         const pid_t last = spawnChild("final", 20); // the jobs only sleep: more threads drain the rest sooner
         QVERIFY(waitUntil([&] { return integer(redis::Command("SCARD").key("ran")) == kJobs; }, 50000, 20));
-        QVERIFY(waitUntil([&] { return heldInProgress() == 0 && integer(redis::Command("LLEN").key("queue:default")) == 0; }, 5000));
+        QVERIFY(waitUntil(
+            [&] { return heldInProgress() == 0 && integer(redis::Command("LLEN").key("queue:default")) == 0; }, 5000));
         ::kill(last, SIGTERM);
         QVERIFY(waitUntil([&] { return !kiq::test::processRunning(last); }, 10000));
 
         qInfo("%d kill -9 rounds (%d caught jobs in progress, %lld jobs held in all), %lld of %d jobs ran meanwhile; "
               "0 lost, %lld ran twice",
-              kills, killsHoldingJobs, heldAtKills, ranDuringKills, kJobs, runs() - kJobs);
+            kills, killsHoldingJobs, heldAtKills, ranDuringKills, kJobs, runs() - kJobs);
         QCOMPARE(integer(redis::Command("SCARD").key("ran")), static_cast<long long>(kJobs)); // none lost
         QVERIFY(runs() - kJobs <= heldAtKills); // only jobs caught in progress ran again
         QCOMPARE(heldInProgress(), 0LL);

@@ -42,7 +42,7 @@ class TestFaultOom : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
     std::vector<services::AuditEntry> m_audit;
     std::map<std::string, int> m_jidsBefore; // every jid seeded, with 1
     QStringList m_problems;
@@ -53,7 +53,8 @@ class TestFaultOom : public QObject {
         std::map<std::string, int> out;
         for (auto key : {"dead", "retry", "schedule"})
             for (const auto& m : membersOf(*m_client, key)) ++out[JobRecord::parse(m).jid];
-        for (const auto& m : m_client->command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList())
+        for (const auto& m :
+            m_client->command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList())
             ++out[JobRecord::parse(m).jid];
         return out;
     }
@@ -70,8 +71,10 @@ class TestFaultOom : public QObject {
             fn();
         } catch (const redis::Error& e) {
             outcome = QString::fromStdString(e.what());
-            if (e.kind() != redis::ErrorKind::Oom) m_problems << QString("%1: error kind %2").arg(what, redis::errorKindName(e.kind()));
-            if (membersOf(*m_client, source) != before) m_problems << QString("%1 was refused but changed its set").arg(what);
+            if (e.kind() != redis::ErrorKind::Oom)
+                m_problems << QString("%1: error kind %2").arg(what, redis::errorKindName(e.kind()));
+            if (membersOf(*m_client, source) != before)
+                m_problems << QString("%1 was refused but changed its set").arg(what);
         }
         qInfo("%s at maxmemory: %s", what, qPrintable(outcome));
         return outcome;
@@ -98,7 +101,8 @@ private slots:
             seed.push_back(redis::Command("ZADD").key(set).arg(now - 3600 + i).arg(job));
         }
         const std::string filler(100 * 1024, 'x');
-        for (int i = 0; i < 20; ++i) seed.push_back(redis::Command("SET").key("filler:" + std::to_string(i)).arg(filler));
+        for (int i = 0; i < 20; ++i)
+            seed.push_back(redis::Command("SET").key("filler:" + std::to_string(i)).arg(filler));
         for (const auto& r : m_client->pipeline(seed)) r.throwIfError();
 
         // The data outgrew maxmemory (it was lowered, or memory grew): every memory-growing command

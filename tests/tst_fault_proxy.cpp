@@ -43,7 +43,7 @@ class TestFaultProxy : public QObject {
     }
 
 private slots:
-    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options {}); }
     void init() { m_server->cli({"FLUSHALL"}); }
 
     void stallTimesOutThenReconnects()

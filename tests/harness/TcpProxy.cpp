@@ -21,7 +21,7 @@ namespace kiq::test {
 namespace {
 sockaddr_in loopback(int port)
 {
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -160,7 +160,7 @@ void TcpProxy::run()
             if (m_stopping) return;
             mode = m_mode;
         }
-        std::vector<pollfd> fds{{m_wakeFds[0], POLLIN, 0}, {m_listenFd, POLLIN, 0}};
+        std::vector<pollfd> fds {{m_wakeFds[0], POLLIN, 0}, {m_listenFd, POLLIN, 0}};
         // Stalled: the pairs are not polled, so nothing is read or forwarded.
         if (mode != Mode::Stall)
             for (const Pair& p : m_pairs) {

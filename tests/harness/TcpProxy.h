@@ -56,13 +56,13 @@ private:
     int m_port = 0;
     int m_listenFd = -1;
     int m_wakeFds[2] = {-1, -1}; // self-pipe: mode changes and the destructor wake poll()
-    std::mutex m_mutex;          // guards m_mode and m_cutBudget
+    std::mutex m_mutex; // guards m_mode and m_cutBudget
     Mode m_mode = Mode::PassThrough;
     long long m_cutBudget = 0;
     bool m_stopping = false;
-    std::atomic<int> m_accepted{0};
-    std::atomic<int> m_cuts{0};
-    std::atomic<long long> m_toClients{0};
+    std::atomic<int> m_accepted {0};
+    std::atomic<int> m_cuts {0};
+    std::atomic<long long> m_toClients {0};
     std::vector<Pair> m_pairs; // touched only by the proxy thread
     std::thread m_thread;
 };
