@@ -15,7 +15,7 @@
 #include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/ConnectionProfileStore.h"
-#include "worker/Launcher.h"
+#include "worker/LocalPool.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -98,13 +98,14 @@ int main(int argc, char* argv[])
     // Declared before the window so it is destroyed after it: the window's clients talk to it.
     std::unique_ptr<kiq::sandbox::LocalSandbox> sandbox;
     // Declared after the sandbox so they stop before it does.
-    std::unique_ptr<kiq::worker::Launcher> sandboxPool;
+    std::shared_ptr<kiq::worker::LocalPool> sandboxPool;
     std::unique_ptr<kiq::sandbox::DemoTraffic> demoTraffic;
     // Connected before the sandbox exists, so it runs before the sandbox's own quit handler stops
-    // the server: the pool hands its jobs back while Redis is still there.
+    // the server: every local pool (the sandbox's, the Local workers panels') hands its jobs back while
+    // Redis is still there. The window is gone by now, so the wait freezes nothing.
     QObject::connect(&app, &QCoreApplication::aboutToQuit, [&] {
         if (demoTraffic) demoTraffic->stop();
-        if (sandboxPool) sandboxPool->stop(std::chrono::seconds(3));
+        kiq::worker::LocalPool::stopAll(std::chrono::seconds(3));
     });
     // Screenshots leave the user's saved connections alone: deterministic, and never a prompt.
     kiq::ui::MainWindow window(screenshotMode ? nullptr : &store);
@@ -130,8 +131,9 @@ int main(int argc, char* argv[])
             workerOptions.logLevel = kiq::worker::LogLevel::Warn;
             kiq::worker::HandlerRegistry handlers;
             handlers.addBuiltins();
-            sandboxPool = std::make_unique<kiq::worker::Launcher>(sandbox->options(), workerOptions, std::move(handlers));
-            sandboxPool->start();
+            // The sandbox deployment's Local workers page shows and controls this same pool.
+            sandboxPool = kiq::worker::LocalPool::forTarget(sandbox->options());
+            sandboxPool->start({workerOptions, std::move(handlers)}, Main::tr("the local sandbox (demo handlers)").toStdString());
             demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(sandbox->options(), 8);
             demoTraffic->start();
         } catch (const kiq::sandbox::SandboxError& e) {

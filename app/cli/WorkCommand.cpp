@@ -3,8 +3,8 @@
 
 #include "ExitCode.h"
 #include "redis/Errors.h"
-#include "worker/ExternalCommand.h"
 #include "worker/Launcher.h"
+#include "worker/PoolSpec.h"
 
 #include <atomic>
 #include <csignal>
@@ -28,39 +28,43 @@ struct WorkArgs {
     bool builtins = true;
 };
 
+const char* flagOf(worker::PoolSpecError::Field field)
+{
+    switch (field) {
+    case worker::PoolSpecError::Field::Queues: return "-q";
+    case worker::PoolSpecError::Field::Concurrency: return "-c";
+    case worker::PoolSpecError::Field::HandlerFile: return "--handlers";
+    case worker::PoolSpecError::Field::ShutdownTimeout: return "-t";
+    }
+    return "work";
+}
+
 int runWork(CliContext& ctx, const WorkArgs& a)
 {
-    worker::WorkerOptions options;
-    try {
-        options.queues = worker::QueueList::parse(a.queues);
-    } catch (const std::invalid_argument& e) {
-        throw redis::UsageError(std::string("-q: ") + e.what());
-    }
-    if (a.concurrency < 1) throw redis::UsageError("-c must be at least 1");
-    options.concurrency = a.concurrency;
-    options.shutdownTimeout = std::chrono::milliseconds(static_cast<long long>(a.timeout * 1000));
-    options.tag = a.tag;
-    options.crashSafe = !a.basicFetch;
+    worker::PoolSpec spec;
+    spec.queues = a.queues;
+    spec.concurrency = a.concurrency;
+    spec.handlerFile = a.handlers;
+    spec.builtins = a.builtins;
+    spec.shutdownTimeout = std::chrono::milliseconds(static_cast<long long>(a.timeout * 1000));
+    spec.tag = a.tag;
+    spec.basicFetch = a.basicFetch;
     const auto level = worker::parseLogLevel(a.logLevel);
     if (!level) throw redis::UsageError("--log-level takes debug, info, warn or error");
-    options.logLevel = *level;
-
-    worker::HandlerRegistry handlers;
-    if (a.builtins) handlers.addBuiltins();
-    if (!a.handlers.empty()) {
-        try {
-            handlers.addExternal(worker::loadHandlerConfigFile(a.handlers));
-        } catch (const std::exception& e) {
-            throw redis::UsageError(std::string("--handlers: ") + e.what());
-        }
+    spec.logLevel = *level;
+    worker::PoolSetup setup;
+    try {
+        setup = spec.build();
+    } catch (const worker::PoolSpecError& e) {
+        throw redis::UsageError(std::string(flagOf(e.field())) + ": " + e.what());
     }
 
-    worker::Launcher pool(ctx.client().options(), options, std::move(handlers));
+    worker::Launcher pool(ctx.client().options(), std::move(setup.options), std::move(setup.handlers));
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
     pool.start();
-    std::cerr << "kiqdesk worker " << pool.identity() << ": " << options.concurrency << " threads, "
-              << (options.crashSafe ? "crash-safe fetch" : "basic fetch") << "; Ctrl-C stops gracefully\n";
+    std::cerr << "kiqdesk worker " << pool.identity() << ": " << spec.concurrency << " threads, "
+              << (!spec.basicFetch ? "crash-safe fetch" : "basic fetch") << "; Ctrl-C stops gracefully\n";
     while (!g_stop && !pool.stopRequested()) pool.waitForStopRequest(std::chrono::milliseconds(200));
     std::cerr << "stopping (up to " << a.timeout << " s for running jobs)…\n";
     pool.stop();

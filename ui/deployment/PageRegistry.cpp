@@ -6,6 +6,7 @@
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
+#include "pages/workers/WorkersPage.h"
 
 namespace kiq::ui {
 
@@ -27,6 +28,7 @@ const std::vector<PageFactory>& deploymentPages()
         make<BusyPage>,
         make<RedisPage>,
         make<AclPage>,
+        make<WorkersPage>,
     };
     return pages;
 }

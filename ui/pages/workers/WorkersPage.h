@@ -1,0 +1,107 @@
+#pragma once
+// The Local workers page: runs a Sidekiq-compatible pool inside the app against this deployment
+// (kiq::worker::LocalPool, the same Launcher as `kiqdesk-cli work`). A form (concurrency, queues with
+// Sidekiq's -q weights, a handler file, the built-in demo handlers, log level, shutdown timeout),
+// Start / Quiet / Stop, live counts, the jobs in flight and the pool's log.
+//
+// The page never waits for the pool: Start, Quiet and Stop post to the pool's control thread, and a
+// timer polls its status and new log lines. Starting is a write and passes the deployment's WriteGate
+// (refused while read-only, audited otherwise); Quiet and Stop always work, so a pool can be stopped
+// after writes were disarmed. The pool belongs to the Redis target (LocalPool::forTarget): the sandbox
+// deployment shows and controls the sandbox's own pool. Closing the page lets go of the pool, which
+// then stops in the background.
+
+#include "deployment/DeploymentPage.h"
+#include "worker/LocalPool.h"
+
+#include <QTimer>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace kiq::ui {
+
+class InFlightJobModel;
+class InfoCard;
+
+class WorkersPage final : public DeploymentPage {
+    Q_OBJECT
+public:
+    explicit WorkersPage(QWidget* parent = nullptr);
+
+    QString title() const override;
+    QIcon icon() const override;
+    void setClient(kiq::redis::AsyncClient* client) override;
+    void refresh() override;
+
+    static constexpr int kPollIntervalMs = 250;
+
+    // The form's fields, Start/Quiet/Stop as the buttons do them (tests drive these).
+    QSpinBox* concurrencyField() const { return m_concurrency; }
+    QLineEdit* queuesField() const { return m_queues; }
+    QLineEdit* handlerFileField() const { return m_handlerFile; }
+    QCheckBox* builtinsField() const { return m_builtins; }
+    QSpinBox* shutdownTimeoutField() const { return m_timeout; }
+    void startPool();
+    void quietPool();
+    void stopPool();
+
+    std::shared_ptr<kiq::worker::LocalPool> pool() const { return m_pool; }
+    InFlightJobModel* inFlightModel() const { return m_inFlight; }
+    QPlainTextEdit* logView() const { return m_log; }
+    QPushButton* startButton() const { return m_start; }
+    QPushButton* quietButton() const { return m_quiet; }
+    QPushButton* stopButton() const { return m_stop; }
+    QString statusText() const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void poll();
+    void showStatus(const kiq::worker::LocalPoolStatus& s);
+    void appendLog(const std::vector<kiq::worker::PoolLogLine>& lines);
+    void rebuildLogView();
+    void adoptPool(std::shared_ptr<kiq::worker::LocalPool> pool);
+    void showMessage(const QString& text, bool problem);
+    void browseHandlerFile();
+
+    kiq::redis::AsyncClient* m_client = nullptr;
+    std::shared_ptr<kiq::worker::LocalPool> m_pool;
+    std::uint64_t m_logSeq = 0;
+    std::deque<kiq::worker::PoolLogLine> m_logLines; // what the filter chooses from, bounded like the pool's log
+    QTimer m_timer;
+
+    QSpinBox* m_concurrency;
+    QLineEdit* m_queues;
+    QLineEdit* m_handlerFile;
+    QCheckBox* m_builtins;
+    QComboBox* m_logLevel;
+    QSpinBox* m_timeout;
+    QWidget* m_form;
+    QPushButton* m_start;
+    QPushButton* m_quiet;
+    QPushButton* m_stop;
+    QLabel* m_state;
+    InfoCard* m_processed;
+    InfoCard* m_failed;
+    InfoCard* m_busy;
+    InfoCard* m_uptime;
+    InFlightJobModel* m_inFlight;
+    QTableView* m_inFlightTable;
+    QComboBox* m_logFilter;
+    QPlainTextEdit* m_log;
+    QLabel* m_message;
+};
+
+} // namespace kiq::ui
