@@ -59,6 +59,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
     std::optional<std::chrono::system_clock::time_point> startedAt;
     std::vector<std::string> queues;
     bool strictOrder = true;
+    std::optional<WorkerOptions> options;
     std::unique_ptr<Launcher> launcher; // the current or last run; replaced only on the control thread
 
     void post(Request request)
@@ -157,6 +158,7 @@ void LocalPool::Engine::doStart(PoolSetup setup, std::string runNote)
         note = std::move(runNote);
         queues = queueSpecs(setup.options.queues);
         strictOrder = setup.options.queues.strict();
+        options = setup.options;
         startedAt.reset();
     } catch (const std::exception& e) {
         log->append(LogLevel::Error, std::string("could not start the pool: ") + e.what());
@@ -278,6 +280,7 @@ LocalPoolStatus LocalPool::status() const
     s.startedAt = e.startedAt;
     s.queues = e.queues;
     s.strictOrder = e.strictOrder;
+    s.options = e.options;
     if (e.launcher) {
         s.pool = e.launcher->snapshot();
         // Quieted from outside (TSTP through Sidekiq's API) shows as Quiet too.

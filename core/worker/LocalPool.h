@@ -40,6 +40,7 @@ struct LocalPoolStatus {
     std::optional<std::chrono::system_clock::time_point> startedAt;
     std::vector<std::string> queues; // the run's -q specs: "name" (strict) or "name,weight"
     bool strictOrder = true;
+    std::optional<WorkerOptions> options; // the current or last run's settings
     PoolSnapshot pool;   // identity, counts since start, busy, concurrency, jobs in flight
 
     // Start is possible (nothing running or on its way).

@@ -224,17 +224,26 @@ void WorkersPage::poll()
 void WorkersPage::showStatus(const LocalPoolStatus& s)
 {
     const bool connected = m_client != nullptr && m_pool != nullptr;
-    m_start->setEnabled(connected && s.idle());
-    m_quiet->setEnabled(s.state == State::Running);
-    m_stop->setEnabled(s.state == State::Starting || s.state == State::Running || s.state == State::Quiet);
-    m_form->setEnabled(s.idle());
-
-    QString text;
     const QString queues = QString::fromStdString([&] {
         std::string out;
         for (const auto& q : s.queues) out += (out.empty() ? "" : " ") + q;
         return out;
     }());
+    m_start->setEnabled(connected && s.idle());
+    m_quiet->setEnabled(s.state == State::Running);
+    m_stop->setEnabled(s.state == State::Starting || s.state == State::Running || s.state == State::Quiet);
+    m_form->setEnabled(s.idle());
+    // The form shows what a running pool was started with, also when it was started elsewhere (the
+    // sandbox's); after a stop those settings stay, ready for the next start.
+    if ((s.state == State::Running || s.state == State::Quiet || s.state == State::Stopping) && s.options) {
+        m_concurrency->setValue(s.options->concurrency);
+        m_queues->setText(queues);
+        m_builtins->setChecked(s.options->builtinHandlers);
+        m_logLevel->setCurrentIndex(m_logLevel->findData(int(s.options->logLevel)));
+        m_timeout->setValue(int(std::chrono::duration_cast<std::chrono::seconds>(s.options->shutdownTimeout).count()));
+    }
+
+    QString text;
     switch (s.state) {
     case State::Stopped:
         text = s.pool.identity.empty() ? (connected ? tr("Stopped.") : tr("Not connected."))
