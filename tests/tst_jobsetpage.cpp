@@ -1,36 +1,68 @@
-// The Retries/Dead/Scheduled page against a seeded LocalSandbox: the paged model under
-// QAbstractItemModelTester fills in 200 rows at a time, malformed payloads are rows with their parse
-// error, the filter bar filters and shows parse errors inline, and retrying two selected dead jobs
-// through the page's action path moves them (checked with direct Redis reads) from `dead` to their
-// queue. Screenshots: retries_page.png, dead_page.png, scheduled_page.png.
+// The Retries/Dead/Scheduled pages against a seeded LocalSandbox, browsing the local job index:
+// the virtual model (under QAbstractItemModelTester) shows every job of the set, malformed payloads
+// are rows, the filter bar filters the index and shows parse errors inline, columns sort through
+// the index, failure groups count and filter, the selection follows its jobs when the index changes
+// under it, and retrying two selected dead jobs moves them (checked with direct Redis reads) from
+// `dead` to their queue. The "All matching…" flow is driven through its dialogs as an operator
+// would: preview content, typed confirmation, progress, and Cancel partway under a rate cap.
+// Screenshots: retries_page.png, dead_page.png, dead_page_group.png, scheduled_page.png.
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
-#include "pages/jobs/JobBrowser.h"
-#include "pages/jobs/JobFilterProxy.h"
+#include "pages/jobs/BulkPreviewDialog.h"
+#include "pages/jobs/FailureGroupModel.h"
+#include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/IndexedJobModel.h"
+#include "pages/jobs/JobIndexFeed.h"
 #include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobSetPage.h"
-#include "pages/jobs/JobTableModel.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/WriteGate.h"
+#include "sidekiq/JobBuilder.h"
 #include "sidekiq/JobRecord.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QDir>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
 
 using namespace kiq::ui;
 using kiq::sidekiq::JobSetKind;
 
 namespace {
 constexpr const char* kMalformed = "{\"class\":\"Broken\",\"jid\":"; // cut short, as a truncated write would leave it
+
+std::string deadJob(const std::string& cls, int n, double failedAt)
+{
+    return "{\"class\":\"" + cls + "\",\"args\":[" + std::to_string(n) + "],\"queue\":\"bulk\",\"jid\":\"" + cls.substr(0, 4)
+           + std::to_string(100000 + n) + "\",\"created_at\":" + std::to_string(failedAt - 60) + ",\"enqueued_at\":"
+           + std::to_string(failedAt - 30) + ",\"error_class\":\"Net::ReadTimeout\",\"error_message\":\"read timeout after 30s\","
+           + "\"failed_at\":" + std::to_string(failedAt) + ",\"retry_count\":25}";
 }
+
+// What the operator saw and did in the "all matching" dialogs.
+struct DialogLog {
+    QString preview;       // the preview's summary and groups
+    QString confirmation;  // the typed-confirmation question
+    int progressMax = 0;   // the progress bar's highest value (it resets itself when full)
+    QString progressText;  // its last label
+    bool cancelled = false;
+};
+} // namespace
 
 class TestJobSetPage : public QObject {
     Q_OBJECT
@@ -44,6 +76,57 @@ class TestJobSetPage : public QObject {
         qInfo("screenshot: %s", qPrintable(path));
     }
 
+    long long zcard(const char* key) { return m_direct->command(kiq::redis::Command("ZCARD").key(key)).asInteger(); }
+    long long llen(const std::string& key) { return m_direct->command(kiq::redis::Command("LLEN").key(key)).asInteger(); }
+
+    void addDead(const std::string& cls, int count)
+    {
+        kiq::redis::Command c("ZADD");
+        c.key("dead");
+        for (int i = 0; i < count; ++i) {
+            const double t = 1.6e9 + i;
+            c.arg(t).arg(deadJob(cls, i, t));
+        }
+        m_direct->command(c).throwIfError();
+    }
+
+    // Answers the flow's dialogs from a timer, since each blocks in exec(): fills in the preview's
+    // rate cap and continues, types the job count into the confirmation, and presses Cancel on the
+    // progress dialog once it has moved past `cancelAt` (never when 0).
+    std::unique_ptr<QTimer> operate(JobSetPage& page, DialogLog& log, int rate, int cancelAt)
+    {
+        auto timer = std::make_unique<QTimer>();
+        QObject::connect(timer.get(), &QTimer::timeout, &page, [&page, &log, rate, cancelAt] {
+            for (auto* preview : page.findChildren<BulkPreviewDialog*>()) {
+                if (!preview->isVisible()) continue;
+                for (auto* label : preview->findChildren<QLabel*>()) log.preview += label->text() + u'\n';
+                auto* tree = preview->findChild<QTreeWidget*>();
+                for (QTreeWidgetItemIterator it(tree); *it; ++it) log.preview += (*it)->text(0) + u' ' + (*it)->text(1) + u'\n';
+                preview->findChild<QSpinBox*>(QStringLiteral("bulkRate"))->setValue(rate);
+                preview->accept();
+                return;
+            }
+            for (auto* input : page.findChildren<QInputDialog*>()) {
+                if (!input->isVisible()) continue;
+                log.confirmation = input->labelText();
+                // "Type 1234 to confirm.": answer with the number asked for.
+                input->setTextValue(QRegularExpression(QStringLiteral("Type (\\d+) to confirm")).match(input->labelText()).captured(1));
+                input->accept();
+                return;
+            }
+            if (auto* progress = page.findChild<QProgressDialog*>(QStringLiteral("bulkProgress"))) {
+                log.progressText = progress->labelText();
+                log.progressMax = std::max(log.progressMax, progress->value());
+                if (cancelAt > 0 && progress->value() >= cancelAt && !log.cancelled) {
+                    log.cancelled = true;
+                    progress->findChild<QPushButton*>()->click(); // what the operator presses
+                }
+            }
+        });
+        timer->start(20);
+        return timer;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -52,7 +135,7 @@ private slots:
         m_sandbox->start();
         m_direct = std::make_unique<kiq::redis::Client>(m_sandbox->options());
         kiq::sandbox::seedDemoData(*m_direct);
-        // Newest in `dead`, so it is on the first page of a newest-first listing.
+        // Newest in `dead`, so it is the first row of a newest-first listing.
         m_direct->command(kiq::redis::Command("ZADD").key("dead").arg("9999999999").arg(kMalformed));
     }
 
@@ -65,16 +148,16 @@ private slots:
     void pagesRender_data()
     {
         QTest::addColumn<int>("kind");
-        QTest::addColumn<long long>("total");
+        QTest::addColumn<int>("total");
         QTest::addColumn<QString>("file");
-        QTest::newRow("retries") << int(JobSetKind::Retry) << 300LL << QStringLiteral("retries_page.png");
-        QTest::newRow("scheduled") << int(JobSetKind::Scheduled) << 200LL << QStringLiteral("scheduled_page.png");
+        QTest::newRow("retries") << int(JobSetKind::Retry) << 300 << QStringLiteral("retries_page.png");
+        QTest::newRow("scheduled") << int(JobSetKind::Scheduled) << 200 << QStringLiteral("scheduled_page.png");
     }
 
     void pagesRender()
     {
         QFETCH(int, kind);
-        QFETCH(long long, total);
+        QFETCH(int, total);
         QFETCH(QString, file);
         kiq::services::WriteGate gate("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
@@ -84,77 +167,188 @@ private slots:
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
-        QTRY_VERIFY_WITH_TIMEOUT(page.browser()->model()->rowCount() > 0, 10000);
-        QCOMPARE(page.browser()->model()->total(), total);
+        // The whole set is in the table at once: the index has it all, nothing pages in later.
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), total, 10000);
+        QCOMPARE(page.browser()->groupTable() != nullptr, JobSetKind(kind) != JobSetKind::Scheduled);
         page.browser()->table()->selectRow(0);
-        QVERIFY(!page.browser()->inspector()->text().isEmpty());
+        const QString jid = page.browser()->model()->index(0, IndexedJobModel::JidColumn).data().toString();
+        QTRY_VERIFY_WITH_TIMEOUT(page.browser()->inspector()->text().contains(jid), 10000);
         save(&page, file);
     }
 
-    void deadPagePagesFiltersAndRetries()
+    void deadPageFiltersSortsGroupsAndRetries()
     {
         kiq::services::WriteGate gate("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
-        JobTableModel* model = page.browser()->model();
+        IndexedJobModel* model = page.browser()->model();
         QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester proxyTester(page.browser()->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.setWriteGate(&gate);
-        page.resize(1280, 800);
+        page.resize(1280, 900);
         page.show();
         page.setClient(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1201, 10000);
+        QVERIFY(page.feed()->snapshot()->complete());
 
-        // Paging: 200 rows, then 200 more on fetchMore (what the view does when scrolled down).
-        // (The view and the tester may already have asked for a page or two more.)
-        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0, 10000);
-        QCOMPARE(model->total(), 1201LL);
-        QTRY_VERIFY_WITH_TIMEOUT(model->canFetchMore({}), 10000);
-        const int loaded = model->rowCount();
-        QCOMPARE(loaded % JobTableModel::kPageSize, 0);
-        model->fetchMore({});
-        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= loaded + JobTableModel::kPageSize, 10000);
+        // The malformed payload is a row, newest first, shown as unreadable.
+        QVERIFY(model->index(0, 0).data(IndexedJobModel::MalformedRole).toBool());
+        QVERIFY(model->index(0, IndexedJobModel::ErrorColumn).data().toString().contains(QStringLiteral("Unreadable")));
+        QVERIFY(!model->index(1, 0).data(IndexedJobModel::MalformedRole).toBool());
+        for (int r = 1; r < 50; ++r)
+            QVERIFY(model->index(r - 1, 0).data(IndexedJobModel::UnderlyingDataRole).toDouble()
+                    >= model->index(r, 0).data(IndexedJobModel::UnderlyingDataRole).toDouble());
 
-        // The malformed payload is a row, shown with its parse error.
-        QVERIFY(model->index(0, 0).data(JobTableModel::MalformedRole).toBool());
-        QVERIFY(model->index(0, JobTableModel::ErrorColumn).data().toString().contains(QStringLiteral("Unreadable")));
-
-        // Filter bar: a bad expression is reported inline; a good one filters the loaded rows.
+        // Filter bar: a bad expression is reported inline and keeps the last good filter; a good
+        // one filters the whole index.
         auto* error = page.findChild<QLabel*>(QStringLiteral("jobFilterError"));
         page.browser()->filterEdit()->setText(QStringLiteral("age>banana"));
         QVERIFY(error->isVisible());
         QVERIFY(!error->text().isEmpty());
+        QCOMPARE(model->rowCount(), 1201);
         page.browser()->filterEdit()->setText(QStringLiteral("malformed"));
         QVERIFY(!error->isVisible());
-        QCOMPARE(page.browser()->proxy()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
         page.browser()->filterEdit()->clear();
-        QCOMPARE(page.browser()->proxy()->rowCount(), model->rowCount());
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1201, 5000);
+
+        // Sorting by class orders every row, through the index.
+        page.browser()->table()->sortByColumn(IndexedJobModel::ClassColumn, Qt::AscendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->busy(), 5000);
+        for (int r = 1; r < model->rowCount(); ++r) {
+            const QString a = model->index(r - 1, IndexedJobModel::ClassColumn).data().toString();
+            const QString b = model->index(r, IndexedJobModel::ClassColumn).data().toString();
+            QVERIFY2(a.toStdString() <= b.toStdString(), qPrintable(a + u'/' + b + u' ' + QString::number(r)));
+        }
+        page.browser()->table()->sortByColumn(IndexedJobModel::WhenColumn, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->busy(), 5000);
+        QVERIFY(model->index(0, 0).data(IndexedJobModel::MalformedRole).toBool());
+
+        // Failure groups: they cover every failed job; choosing one filters the table to it.
+        FailureGroupModel* groups = page.browser()->groupModel();
+        QTRY_VERIFY_WITH_TIMEOUT(groups->rowCount() > 1, 5000);
+        long long grouped = 0;
+        for (int g = 0; g < groups->rowCount(); ++g) grouped += groups->group(g).count;
+        QCOMPARE(grouped, 1201LL); // every entry is in one group (the malformed payload in one without an error)
+        const auto biggest = groups->group(0);
+        QVERIFY(biggest.count >= groups->group(groups->rowCount() - 1).count);
+        QVERIFY(biggest.firstSeen <= biggest.lastSeen);
+        page.browser()->groupTable()->selectRow(0);
+        QVERIFY(page.browser()->filterEdit()->text().contains(QStringLiteral("group=") + FailureGroupModel::fingerprintText(biggest.fingerprint)));
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), int(biggest.count), 5000);
+        for (int r = 0; r < model->rowCount(); ++r)
+            QCOMPARE(model->index(r, IndexedJobModel::ClassColumn).data().toString(), QString::fromStdString(biggest.displayClass));
+        QCOMPARE(groups->rowCount() > 1, true); // the other groups stay listed
+        QVERIFY(page.findChild<QAction*>(QStringLiteral("groupretryAction"))->isEnabled());
+        save(&page, QStringLiteral("dead_page_group.png"));
+        page.browser()->filterEdit()->clear();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1201, 5000);
+        QVERIFY(!page.browser()->groupTable()->selectionModel()->hasSelection());
+
+        // The selection follows its job when a newer death lands above it.
+        QTableView* table = page.browser()->table();
+        table->selectRow(5);
+        const auto key = model->key(5);
+        m_direct->command(kiq::redis::Command("ZADD").key("dead").arg("9999999998").arg(deadJob("LateArrival", 1, 9999999998)));
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1202, 5000);
+        QCOMPARE(page.browser()->selectedCount(), 1LL);
+        QCOMPARE(model->key(table->selectionModel()->selectedRows().front().row()), key);
+        QCOMPARE(table->selectionModel()->selectedRows().front().row(), 6);
 
         // Select two readable jobs and press R, as an operator would.
-        QTableView* table = page.browser()->table();
         table->clearSelection();
-        table->selectionModel()->select(page.browser()->proxy()->index(1, 0),
-                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        table->selectionModel()->select(page.browser()->proxy()->index(2, 0),
-                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        table->selectionModel()->setCurrentIndex(page.browser()->proxy()->index(2, 0), QItemSelectionModel::NoUpdate);
-        const auto payloads = page.browser()->selectedPayloads();
-        QCOMPARE(payloads.size(), std::size_t(2));
-        QVERIFY(page.browser()->inspector()->text().contains(QString::fromStdString(model->row(2).job.jid)));
+        table->selectionModel()->select(model->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        table->selectionModel()->select(model->index(3, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        table->selectionModel()->setCurrentIndex(model->index(3, 0), QItemSelectionModel::NoUpdate);
+        const QString jid3 = model->index(3, IndexedJobModel::JidColumn).data().toString();
+        QTRY_VERIFY_WITH_TIMEOUT(page.browser()->inspector()->text().contains(jid3), 10000);
+        const QList<std::pair<QString, QString>> jobs{
+            {model->index(2, IndexedJobModel::JidColumn).data().toString(), model->index(2, IndexedJobModel::QueueColumn).data().toString()},
+            {jid3, model->index(3, IndexedJobModel::QueueColumn).data().toString()}};
         save(&page, QStringLiteral("dead_page.png"));
 
         table->setFocus();
         QTest::keyClick(table, Qt::Key_R);
-        for (const auto& raw : payloads) {
-            const auto job = kiq::sidekiq::JobRecord::parse(raw);
-            QTRY_VERIFY_WITH_TIMEOUT(m_direct->command(kiq::redis::Command("ZSCORE").key("dead").arg(raw)).isNil(), 10000);
-            const auto queued = m_direct->command(kiq::redis::Command("LRANGE").key("queue:" + job.queue).arg(0).arg(-1)).asStringList();
-            const bool found = std::any_of(queued.begin(), queued.end(),
-                                           [&](const std::string& p) { return kiq::sidekiq::JobRecord::parse(p).jid == job.jid; });
-            QVERIFY2(found, job.jid.c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(zcard("dead"), 1200LL, 10000);
+        for (const auto& [jid, queue] : jobs) {
+            bool queued = false;
+            for (const auto& p : m_direct->command(kiq::redis::Command("LRANGE").key("queue:" + queue.toStdString()).arg(0).arg(-1)).asStringList())
+                queued = queued || QString::fromStdString(kiq::sidekiq::JobRecord::parse(p).jid) == jid;
+            QVERIFY2(queued, qPrintable(jid));
         }
-        // The page reloads after the action: one job fewer on the server... two, in fact.
-        QTRY_COMPARE_WITH_TIMEOUT(model->total(), 1199LL, 10000);
+        // The index notices, and the retried jobs leave the table and the selection.
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1200, 10000);
+        QCOMPARE(page.browser()->selectedCount(), 0LL);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("Retry")));
+        m_direct->command(kiq::redis::Command("ZREMRANGEBYSCORE").key("dead").arg("9999999998").arg("9999999998"));
+    }
+
+    void allMatchingRetriesThroughTheDialogs()
+    {
+        addDead("BulkTarget", 40);
+        const long long queuedBefore = llen("queue:bulk");
+        const long long deadBefore = zcard("dead");
+        kiq::services::WriteGate gate("test");
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        JobSetPage page(JobSetKind::Dead);
+        page.setWriteGate(&gate);
+        page.resize(1280, 800);
+        page.show();
+        page.setClient(&client);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=BulkTarget"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 40, 10000);
+
+        DialogLog log;
+        // A 400 jobs/s cap: the run pauses 0.1 s after its one page, long enough to see the bar full.
+        const auto operatorTimer = operate(page, log, 400, 0);
+        QSignalSpy done(&page, &JobSetPage::actionFinished);
+        page.actOnAllMatching(kiq::sidekiq::JobAction::Retry);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+
+        // The preview said what would happen, counted by class and queue.
+        QVERIFY2(log.preview.contains(QStringLiteral("<b>40</b>")), qPrintable(log.preview));
+        QVERIFY2(log.preview.contains(QStringLiteral("BulkTarget 40")), qPrintable(log.preview));
+        QVERIFY2(log.preview.contains(QStringLiteral("bulk 40")), qPrintable(log.preview));
+        // 40 jobs is more than a yes/no: the count had to be typed.
+        QVERIFY2(log.confirmation.contains(QStringLiteral("Type 40")), qPrintable(log.confirmation));
+        QVERIFY2(log.progressText.contains(QStringLiteral("Retry: 40 done")), qPrintable(log.progressText));
+        // In Redis: all 40 left `dead` for their queue; nothing else moved.
+        QCOMPARE(llen("queue:bulk"), queuedBefore + 40);
+        QCOMPARE(zcard("dead"), deadBefore - 40);
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 0, 10000);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("40 done")));
+    }
+
+    void allMatchingCancelStopsPartway()
+    {
+        constexpr int kJobs = 300;
+        addDead("SlowTarget", kJobs);
+        const long long queuedBefore = llen("queue:bulk");
+        const long long deadBefore = zcard("dead");
+        kiq::services::WriteGate gate("test");
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        JobSetPage page(JobSetKind::Dead);
+        page.setWriteGate(&gate);
+        page.resize(1280, 800);
+        page.show();
+        page.setClient(&client);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=SlowTarget"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), kJobs, 10000);
+
+        // 50 jobs a second: the whole run would take six seconds; Cancel once the bar passes 40.
+        DialogLog log;
+        const auto operatorTimer = operate(page, log, 50, 40);
+        QSignalSpy done(&page, &JobSetPage::actionFinished);
+        page.actOnAllMatching(kiq::sidekiq::JobAction::Retry);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QVERIFY(log.cancelled);
+        const long long moved = llen("queue:bulk") - queuedBefore;
+        qInfo("cancelled after %lld of %d jobs", moved, kJobs);
+        QVERIFY2(moved >= 40 && moved < kJobs, qPrintable(QString::number(moved)));
+        QVERIFY(log.progressMax >= 40 && log.progressMax < kJobs); // the bar moved, partway
+        QCOMPARE(zcard("dead"), deadBefore - moved);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("cancelled")));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), int(kJobs - moved), 10000);
     }
 };
 

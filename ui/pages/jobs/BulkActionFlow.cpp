@@ -52,6 +52,7 @@ void BulkActionFlow::showPreview(const kiq::sidekiq::BulkPreview& preview)
     const QString action = actionLabel(m_spec.action);
     BulkPreviewDialog dialog(preview, action, m_page);
     if (dialog.exec() != QDialog::Accepted) return finish(tr("Nothing done."), false);
+    m_spec.ratePerSecond = dialog.ratePerSecond();
     if (!confirmDamage(m_page, action, tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action), preview.matched))
         return finish(tr("Nothing done."), false);
     execute(preview.matched);

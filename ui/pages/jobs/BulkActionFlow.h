@@ -1,9 +1,10 @@
 #pragma once
 // One "all matching" action, start to finish: previewBulk on the client's thread (a busy dialog),
-// the preview dialog, a confirmation proportional to the number of jobs, then BulkExecutor::run on
-// the client's thread with a QProgressDialog. Progress crosses threads as queued calls; Cancel sets
-// an atomic flag that the executor's progress callback reads, so it stops after the current page
-// (the cursor is saved, and the operation can be resumed from the CLI).
+// the preview dialog (with an optional rate cap), a confirmation proportional to the number of
+// jobs, then BulkExecutor::run on the client's thread with a QProgressDialog. Progress crosses
+// threads as queued calls; Cancel sets an atomic flag that the executor's progress callback reads,
+// so it stops after the current page (the cursor is saved, and the operation can be resumed from
+// the CLI).
 //
 // Lifetime: the flow owns itself and is deleted after the client's last callback for it has run, so
 // the executor's thread never posts to a dead object. Dialogs are parented to the page.

@@ -3,9 +3,11 @@
 #include "common/Formatting.h"
 
 #include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -33,6 +35,7 @@ void addGroup(QTreeWidget* tree, const QString& title, const std::map<std::strin
 
 BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent)
     : QDialog(parent)
+    , m_rate(new QSpinBox(this))
 {
     setObjectName(QStringLiteral("bulkPreview"));
     setWindowTitle(tr("%1 all matching jobs").arg(actionText));
@@ -49,6 +52,14 @@ BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, c
     addGroup(tree, tr("By queue"), preview.byQueue);
     addGroup(tree, tr("By error"), preview.byError);
 
+    m_rate->setObjectName(QStringLiteral("bulkRate"));
+    m_rate->setRange(0, 100000);
+    m_rate->setSingleStep(50);
+    m_rate->setSpecialValueText(tr("no limit"));
+    m_rate->setSuffix(tr(" jobs/s"));
+    auto* options = new QFormLayout;
+    options->addRow(tr("Rate limit:"), m_rate);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     QPushButton* go = buttons->addButton(tr("Continue…"), QDialogButtonBox::AcceptRole);
     go->setEnabled(preview.matched > 0);
@@ -57,8 +68,11 @@ BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, c
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary);
     layout->addWidget(tree, 1);
+    layout->addLayout(options);
     layout->addWidget(buttons);
     resize(520, 420);
 }
+
+double BulkPreviewDialog::ratePerSecond() const { return m_rate->value(); }
 
 } // namespace kiq::ui

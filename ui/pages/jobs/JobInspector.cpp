@@ -44,6 +44,12 @@ JobInspector::JobInspector(QWidget* parent)
     showJob(nullptr);
 }
 
+void JobInspector::showMissing()
+{
+    showJob(nullptr);
+    m_view->setHtml(tr("<i>This job is no longer in the set (retried, deleted or moved since it was listed).</i>"));
+}
+
 QString JobInspector::text() const { return m_view->toPlainText(); }
 
 void JobInspector::showJob(const JobRow* row)

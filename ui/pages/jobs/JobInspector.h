@@ -19,6 +19,7 @@ class JobInspector final : public QWidget {
 public:
     explicit JobInspector(QWidget* parent = nullptr);
     void showJob(const JobRow* row); // nullptr: nothing selected
+    void showMissing();              // the selected job has left the set since it was listed
     QString text() const;            // plain text shown, for tests
 
 private:

@@ -1,16 +1,19 @@
 #include "JobSetPage.h"
 
 #include "BulkActionFlow.h"
+#include "FailureGroupModel.h"
+#include "IndexedJobBrowser.h"
 #include "JobActionLabel.h"
-#include "JobBrowser.h"
-#include "JobTableModel.h"
+#include "JobIndexFeed.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
 #include "redis/AsyncClient.h"
 #include "services/WriteGate.h"
+#include "sidekiq/JobIndex.h"
 
 #include <QAction>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -27,19 +30,6 @@ using kiq::sidekiq::JobAction;
 using kiq::sidekiq::JobSetKind;
 
 namespace {
-struct FirstPage {
-    long long total = 0;
-    std::vector<JobRow> rows;
-};
-
-std::vector<JobRow> toRows(std::vector<kiq::sidekiq::SortedEntry> entries)
-{
-    std::vector<JobRow> rows;
-    rows.reserve(entries.size());
-    for (auto& e : entries) rows.push_back(JobRow{e.score, -1, std::move(e.job)});
-    return rows;
-}
-
 QString whenCaption(JobSetKind kind)
 {
     switch (kind) {
@@ -54,7 +44,8 @@ QString whenCaption(JobSetKind kind)
 JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     : DeploymentPage(parent)
     , m_kind(kind)
-    , m_browser(new JobBrowser(whenCaption(kind), this))
+    , m_feed(new JobIndexFeed(kind, this))
+    , m_browser(new IndexedJobBrowser(whenCaption(kind), kind == JobSetKind::Dead, kind != JobSetKind::Scheduled, this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("%1Page").arg(QString::fromLatin1(kiq::sidekiq::setName(kind))));
@@ -78,6 +69,7 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
         bulk << JobAction::Retry;
     }
     addAction(bar, tr("Move to queue…"), JobAction::Move);
+    bulk << JobAction::Move;
     if (kind != JobSetKind::Dead) {
         addAction(bar, tr("Kill"), JobAction::Kill);
         bulk << JobAction::Kill;
@@ -85,25 +77,38 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     addAction(bar, tr("Delete"), JobAction::Delete, QKeySequence(QKeySequence::Delete));
     bulk << JobAction::Delete;
 
-    // "All matching": the whole set, filtered on the server side in pages, not just what is loaded.
+    // "All matching": the whole set, filtered on the server side in pages, not only the index's view.
     auto* allMenu = new QMenu(this);
+    allMenu->setObjectName(QStringLiteral("allMatchingMenu"));
     for (JobAction a : bulk) {
         QAction* item = allMenu->addAction(actionLabel(a));
+        item->setObjectName(QStringLiteral("all%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
         connect(item, &QAction::triggered, this, [this, a] { actOnAllMatching(a); });
     }
     auto* allButton = new QToolButton(this);
     allButton->setObjectName(QStringLiteral("allMatchingButton"));
     allButton->setText(tr("All matching…"));
-    allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the loaded rows"));
+    allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the selected rows"));
     allButton->setMenu(allMenu);
     allButton->setPopupMode(QToolButton::InstantPopup);
     bar->addSeparator();
     bar->addWidget(allButton);
 
+    // A failure group is a filter (group=…), so its actions are "all matching" on that filter.
+    if (QToolBar* groupBar = m_browser->groupBar()) {
+        for (JobAction a : {JobAction::Retry, JobAction::Delete}) {
+            QAction* item = groupBar->addAction(tr("%1 all in group…").arg(actionLabel(a)));
+            item->setObjectName(QStringLiteral("group%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
+            connect(item, &QAction::triggered, this, [this, a] { actOnAllMatching(a); });
+            m_groupActions << item;
+        }
+        connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobSetPage::updateActions);
+    }
+
     auto* find = new QAction(tr("Focus the filter"), this);
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(find, &QAction::triggered, m_browser, &JobBrowser::focusFilter);
+    connect(find, &QAction::triggered, m_browser, &IndexedJobBrowser::focusFilter);
     QWidget::addAction(find);
 
     auto* layout = new QVBoxLayout(this);
@@ -111,10 +116,20 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     layout->addWidget(m_browser, 1);
     layout->addWidget(m_status);
 
-    connect(m_browser->model(), &JobTableModel::fetchRequested, this, &JobSetPage::loadPage);
-    connect(m_browser, &JobBrowser::selectionChanged, this, &JobSetPage::updateActions);
+    connect(m_feed, &JobIndexFeed::snapshotChanged, this, [this] { m_browser->setSnapshot(m_feed->snapshot()); });
+    connect(m_feed, &JobIndexFeed::stepFinished, this, [this] {
+        m_problem.clear();
+        updateStatus();
+    });
+    connect(m_feed, &JobIndexFeed::failed, this, [this](const QString& message) {
+        m_problem = message;
+        updateStatus();
+    });
+    connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &JobSetPage::updateStatus);
+    connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &JobSetPage::fetchCurrent);
+    connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &JobSetPage::updateActions);
     updateActions();
-    showStatus(tr("Not connected."));
+    updateStatus();
 }
 
 QAction* JobSetPage::addAction(QToolBar* bar, const QString& text, JobAction action, const QKeySequence& key)
@@ -155,89 +170,63 @@ QIcon JobSetPage::icon() const
 void JobSetPage::setClient(kiq::redis::AsyncClient* client)
 {
     ++m_generation;
-    m_loading = false;
     m_client = client;
-    m_sinceLoad.invalidate();
-    m_browser->model()->clearRows();
+    m_problem.clear();
+    m_notice.clear();
+    m_feed->setClient(client);
     updateActions();
-    if (!m_client) {
-        showStatus(tr("Not connected."));
-        return;
-    }
-    if (isVisible()) refresh();
+    updateStatus();
 }
 
 void JobSetPage::showEvent(QShowEvent* event)
 {
     DeploymentPage::showEvent(event);
-    // Job lists are not polled (rows would jump under the operator's cursor); they load when first
-    // shown and on Reload/F5.
-    if (!m_sinceLoad.isValid()) refresh();
+    // The index follows the set while the page is shown; hidden, it keeps what it has.
+    m_feed->start();
 }
 
-void JobSetPage::refresh()
+void JobSetPage::hideEvent(QHideEvent* event)
 {
-    if (!m_client || m_loading) return;
-    m_loading = true;
-    m_sinceLoad.start();
-    const unsigned generation = ++m_generation;
-    const JobSetKind kind = m_kind;
-    const bool desc = descending();
-    showStatus(tr("Loading…"));
-    m_client->run<FirstPage>(
-        [kind, desc](kiq::redis::Client& c) {
-            FirstPage p;
-            p.total = kiq::sidekiq::setSize(c, kind);
-            p.rows = toRows(kiq::sidekiq::pageByRank(c, kind, 0, JobTableModel::kPageSize, desc));
-            return p;
-        },
-        this, [this, generation](kiq::redis::Result<FirstPage> r) {
-            if (generation != m_generation) return;
-            m_loading = false;
-            if (!r.ok()) {
-                showStatus(tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
-                return;
-            }
-            m_browser->model()->resetListing(r.value->total, std::move(r.value->rows));
-            const QString count = tr("%1 jobs in the set").arg(formatCount(r.value->total));
-            showStatus(m_notice.isEmpty() ? count : tr("%1 · %2").arg(m_notice, count), m_noticeIsProblem);
-            m_notice.clear();
-            m_noticeIsProblem = false;
-            updateActions();
-        });
+    DeploymentPage::hideEvent(event);
+    m_feed->stop();
 }
 
-void JobSetPage::loadPage(long long offset, long long count)
+void JobSetPage::refresh() { m_feed->refreshSoon(); }
+
+void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
 {
-    if (!m_client) {
-        m_browser->model()->pageFailed();
-        return;
-    }
+    if (!m_client) return;
     const unsigned generation = m_generation;
     const JobSetKind kind = m_kind;
-    const bool desc = descending();
-    m_client->run<std::vector<JobRow>>(
-        [kind, desc, offset, count](kiq::redis::Client& c) {
-            return toRows(kiq::sidekiq::pageByRank(c, kind, offset, count, desc));
+    m_client->run<std::optional<JobRow>>(
+        [kind, key](kiq::redis::Client& c) -> std::optional<JobRow> {
+            auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, key.score, key.payloadHash);
+            if (!entry) return std::nullopt;
+            return JobRow{entry->score, -1, std::move(entry->job)};
         },
-        this, [this, generation, offset](kiq::redis::Result<std::vector<JobRow>> r) {
+        this, [this, generation, key](kiq::redis::Result<std::optional<JobRow>> r) {
             if (generation != m_generation) return;
             if (!r.ok()) {
-                m_browser->model()->pageFailed();
-                showStatus(tr("<b>Could not load more:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showNotice(tr("<b>Could not read the job:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
                 return;
             }
-            m_browser->model()->appendPage(offset, std::move(*r.value));
+            m_browser->showJob(key, *r.value);
         });
 }
 
 void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString& targetQueue)
 {
-    const std::vector<std::string> payloads = m_browser->selectedPayloads();
-    if (!m_client || payloads.empty()) return;
+    const long long n = m_browser->selectedCount();
+    if (!m_client || n == 0) return;
     auto* gate = writeGate();
     if (!gate || !gate->writable()) {
-        showStatus(tr("This deployment is read-only: arm writes first."), true);
+        showNotice(tr("This deployment is read-only: arm writes first."), true);
+        return;
+    }
+    if (n > kMaxSelectionAction) {
+        showNotice(tr("%1 jobs are selected; above %2, use “All matching…” with a filter instead.")
+                       .arg(formatCount(n), formatCount(kMaxSelectionAction)),
+                   true);
         return;
     }
     QString queue = targetQueue;
@@ -246,7 +235,6 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
         queue = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
         if (!ok || queue.isEmpty()) return;
     }
-    const long long n = qsizetype(payloads.size());
     // Retry, enqueue and move keep every job; kill and delete are the ones that can lose work.
     const bool destructive = action == JobAction::Delete || action == JobAction::Kill;
     if (destructive && !confirmed
@@ -254,27 +242,39 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
                           tr("%1 %n selected job(s) in %2?", nullptr, int(n)).arg(actionLabel(action), title()), n))
         return;
 
+    const auto keys = m_browser->selectedKeys();
     const JobSetKind kind = m_kind;
     const std::string target = queue.toStdString();
-    showStatus(tr("Working…"));
+    const unsigned generation = m_generation;
+    showNotice(tr("Working…"), false);
     m_client->run<kiq::sidekiq::ActionResult>(
-        [gate, action, kind, payloads, target](kiq::redis::Client& c) {
-            return kiq::sidekiq::applyJobAction(c, *gate, action, kind, payloads, target, "kiqdesk selection");
-        },
-        this, [this, action](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
-            if (!r.ok()) {
-                showStatus(tr("<b>%1 failed:</b> %2").arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
-                           true);
-                return;
+        [gate, action, kind, keys, target](kiq::redis::Client& c) {
+            // The exact members are what the actions name: read each one now, by its index key.
+            std::vector<std::string> payloads;
+            long long gone = 0;
+            for (const auto& k : keys) {
+                if (auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, k.score, k.payloadHash)) payloads.push_back(std::move(entry->job.raw));
+                else ++gone;
             }
-            const auto& res = *r.value;
-            QString text = tr("%1: %2 done, %3 already gone, %4 skipped")
-                               .arg(actionLabel(action), formatCount(res.affected), formatCount(res.missing),
-                                    formatCount(qsizetype(res.skipped.size())));
-            if (!res.skipped.empty()) text += QStringLiteral(" (%1)").arg(QString::fromStdString(res.skipped.front().reason));
-            m_notice = text; // shown with the reloaded count
-            m_noticeIsProblem = !res.skipped.empty();
-            refresh();
+            auto result = kiq::sidekiq::applyJobAction(c, *gate, action, kind, payloads, target, "kiqdesk selection");
+            result.missing += gone;
+            return result;
+        },
+        this, [this, action, generation](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
+            if (generation != m_generation) return;
+            if (!r.ok()) {
+                showNotice(tr("<b>%1 failed:</b> %2").arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
+                           true);
+            } else {
+                const auto& res = *r.value;
+                QString text = tr("%1: %2 done, %3 already gone, %4 skipped")
+                                   .arg(actionLabel(action), formatCount(res.affected), formatCount(res.missing),
+                                        formatCount(qsizetype(res.skipped.size())));
+                if (!res.skipped.empty()) text += QStringLiteral(" (%1)").arg(QString::fromStdString(res.skipped.front().reason).toHtmlEscaped());
+                showNotice(text, !res.skipped.empty());
+            }
+            m_feed->refreshSoon();
+            emit actionFinished();
         });
 }
 
@@ -283,11 +283,11 @@ void JobSetPage::actOnAllMatching(JobAction action)
     auto* gate = writeGate();
     if (!m_client) return;
     if (!gate || !gate->writable()) {
-        showStatus(tr("This deployment is read-only: arm writes first."), true);
+        showNotice(tr("This deployment is read-only: arm writes first."), true);
         return;
     }
     if (!m_browser->filterIsValid()) {
-        showStatus(tr("Fix the filter first: “all matching” uses it."), true);
+        showNotice(tr("Fix the filter first: “all matching” uses it."), true);
         return;
     }
     QString queue;
@@ -302,24 +302,59 @@ void JobSetPage::actOnAllMatching(JobAction action)
     spec.action = action;
     spec.targetQueue = queue.toStdString();
     auto* flow = new BulkActionFlow(m_client, gate, spec, this);
-    connect(flow, &BulkActionFlow::finished, this, [this](const QString& summary, bool problem) {
-        m_notice = summary;
-        m_noticeIsProblem = problem;
-        refresh();
+    const unsigned generation = m_generation;
+    connect(flow, &BulkActionFlow::finished, this, [this, generation](const QString& summary, bool problem) {
+        if (generation != m_generation) return;
+        showNotice(summary, problem);
+        m_feed->refreshSoon();
+        emit actionFinished();
     });
     flow->start();
 }
 
 void JobSetPage::updateActions()
 {
-    const bool any = m_client && !m_browser->selectedSourceRows().empty();
+    const bool any = m_client && m_browser->selectedCount() > 0;
     for (QAction* a : m_selectionActions) a->setEnabled(any);
+    const bool group = m_client && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
+    for (QAction* a : m_groupActions) a->setEnabled(group);
 }
 
-void JobSetPage::showStatus(const QString& text, bool problem)
+void JobSetPage::showNotice(const QString& text, bool problem)
 {
+    m_notice = text;
+    m_noticeIsProblem = problem;
+    updateStatus();
+}
+
+void JobSetPage::updateStatus()
+{
+    QStringList parts;
+    bool problem = m_noticeIsProblem && !m_notice.isEmpty();
+    if (!m_notice.isEmpty()) parts << m_notice;
+    if (!m_client) {
+        parts << tr("Not connected.");
+    } else if (!m_problem.isEmpty()) {
+        parts << tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_problem.toHtmlEscaped());
+        problem = true;
+    } else {
+        const auto snap = m_feed->snapshot();
+        const auto* model = m_browser->model();
+        if (!snap->complete())
+            parts << tr("Indexing the set… %1 jobs read so far").arg(formatCount(qsizetype(snap->size())));
+        else
+            parts << tr("%1 jobs in the set").arg(formatCount(qsizetype(snap->size())));
+        if (model->snapshot() && !m_browser->validFilterText().isEmpty()) {
+            QString matched = tr("%1 match the filter").arg(formatCount(model->rowCount()));
+            // The index keeps 64-byte prefixes of args and messages: "All matching…" reads whole payloads.
+            if (model->maybeCount() > 0)
+                matched += tr(" (%1 more may: their args or message run past what the index keeps; “All matching…” checks them)")
+                               .arg(formatCount(model->maybeCount()));
+            parts << matched;
+        }
+    }
     m_status->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
-    m_status->setText(text);
+    m_status->setText(parts.join(QStringLiteral(" · ")));
 }
 
 } // namespace kiq::ui

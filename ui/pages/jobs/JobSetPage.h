@@ -1,18 +1,21 @@
 #pragma once
 // Retries, Dead and Scheduled: one page class, parameterised by the sorted set it browses.
 //
-// The table loads 200 jobs at a time (pageByRank through AsyncClient::run) as the view scrolls. The
-// toolbar acts on the selected rows (retry, enqueue now, move to queue, kill, delete) through
-// applyJobAction with the exact payloads, or on everything matching the filter (previewBulk, then
-// BulkExecutor with a progress dialog). Every write goes through the deployment's WriteGate.
+// The list is the local job index of the set (JobIndexFeed keeps it in step with Redis off the GUI
+// thread; IndexedJobBrowser shows, filters, sorts and groups it without touching the network), so
+// a million dead jobs scroll like a hundred. The full payload of a job is read from Redis only when
+// it is opened (inspector) or acted on: the toolbar acts on the selected rows (retry, enqueue now,
+// move to queue, kill, delete) by fetching their exact payloads and calling applyJobAction, or on
+// everything matching the filter (BulkActionFlow: preview, confirmation, BulkExecutor with progress
+// and cancel). On Retries and Dead the failure groups act the same way on one group. Every write
+// goes through the deployment's WriteGate.
 //
 // Retry and Scheduled show the soonest first (what runs next); Dead shows the newest death first.
 
+#include "IndexedJobModel.h"
 #include "deployment/DeploymentPage.h"
 #include "sidekiq/JobActions.h"
 #include "sidekiq/JobSets.h"
-
-#include <QElapsedTimer>
 
 class QAction;
 class QLabel;
@@ -20,11 +23,15 @@ class QToolBar;
 
 namespace kiq::ui {
 
-class JobBrowser;
+class IndexedJobBrowser;
+class JobIndexFeed;
 
 class JobSetPage final : public DeploymentPage {
     Q_OBJECT
 public:
+    // Selected rows are acted on by fetching each one's payload; larger sets go through "all matching".
+    static constexpr long long kMaxSelectionAction = 10000;
+
     JobSetPage(kiq::sidekiq::JobSetKind kind, QWidget* parent = nullptr);
 
     QString title() const override;
@@ -33,32 +40,40 @@ public:
     void refresh() override;
 
     kiq::sidekiq::JobSetKind kind() const { return m_kind; }
-    JobBrowser* browser() const { return m_browser; }
+    IndexedJobBrowser* browser() const { return m_browser; }
+    JobIndexFeed* feed() const { return m_feed; }
     // The toolbar's path for an action on the selected rows; `confirmed` skips the dialog (tests,
     // and actions that cannot lose a job). Move asks for the queue unless `targetQueue` is given.
     void actOnSelection(kiq::sidekiq::JobAction action, bool confirmed = false, const QString& targetQueue = {});
     void actOnAllMatching(kiq::sidekiq::JobAction action);
 
+signals:
+    // An action on the selection or on all matching jobs has finished (its summary is in the status).
+    void actionFinished();
+
 protected:
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
-    void loadPage(long long offset, long long count);
+    void fetchCurrent(const IndexedJobModel::Key& key);
     void updateActions();
-    void showStatus(const QString& text, bool problem = false);
+    void updateStatus();
+    void showNotice(const QString& text, bool problem);
     bool descending() const { return m_kind == kiq::sidekiq::JobSetKind::Dead; }
     QAction* addAction(QToolBar* bar, const QString& text, kiq::sidekiq::JobAction action, const QKeySequence& key = {});
 
     kiq::sidekiq::JobSetKind m_kind;
     kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0; // bumped per client and per reload: late pages of an old listing are ignored
-    bool m_loading = false;
-    QElapsedTimer m_sinceLoad;
-    QString m_notice; // the outcome of the last action, shown once the reload after it lands
-    bool m_noticeIsProblem = false;
-    JobBrowser* m_browser;
+    unsigned m_generation = 0; // bumped per client: late answers about the old one are ignored
+    JobIndexFeed* m_feed;
+    IndexedJobBrowser* m_browser;
     QLabel* m_status;
+    QString m_problem; // the last failure to read the set, until a step succeeds
+    QString m_notice;  // the outcome of the last action
+    bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
+    QList<QAction*> m_groupActions;
 };
 
 } // namespace kiq::ui

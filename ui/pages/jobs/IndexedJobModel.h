@@ -1,0 +1,96 @@
+#pragma once
+// A virtual job table over a JobIndex snapshot: rowCount() is the number of matching entries (a
+// million if need be) and data() reads the index's metadata for the rows on screen, never Redis.
+// Filtering, sorting and the failure groups are computed by the snapshot on a pool thread; the
+// result (a vector of row numbers) replaces the old one in one model reset on the GUI thread, and a
+// newer request supersedes one still running. While snapshots arrive quickly (the first build of a
+// large set) they are applied at most every kMinApplyIntervalMs, so the view is not reset for each.
+//
+// Rows are named across snapshots by Key (score, payload hash); the page fetches the full payload
+// of a key with fetchIndexedJob when it is opened or acted on.
+
+#include "sidekiq/JobFilter.h"
+#include "sidekiq/JobIndexSnapshot.h"
+
+#include <QAbstractTableModel>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace kiq::ui {
+
+class IndexedJobModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(IndexedJobModel)
+public:
+    enum Column { WhenColumn, QueueColumn, ClassColumn, ArgsColumn, ErrorColumn, RetryCountColumn, JidColumn, ColumnCount };
+    enum Role {
+        UnderlyingDataRole = Qt::UserRole, // raw value (score, retry count) for tests and copying
+        MalformedRole,                     // bool
+    };
+    struct Key {
+        double score = 0;
+        std::uint64_t payloadHash = 0;
+        bool operator==(const Key&) const = default;
+    };
+    static constexpr int kMinApplyIntervalMs = 400;
+
+    explicit IndexedJobModel(const QString& whenCaption, bool descending, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    // Columns the index can order by; the others keep the current order (returns false).
+    static bool sortable(int column);
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    void setSnapshot(std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot);
+    // `rows` picks the rows; `groups` the entries the group view counts (the same filter without its
+    // group= term, so choosing a group does not hide the others). nullopt: everything.
+    void setFilters(std::optional<kiq::sidekiq::JobFilter> rows, std::optional<kiq::sidekiq::JobFilter> groups);
+    // Failure groups are computed only when wanted (Scheduled has none).
+    void setGroupsWanted(bool wanted) { m_groupsWanted = wanted; }
+
+    const std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot>& snapshot() const { return m_shown; }
+    Key key(int row) const;
+    // The rows showing these keys now, in one pass over the rows (keys no longer shown are left out).
+    std::vector<int> rowsOf(const std::vector<Key>& keys) const;
+    long long maybeCount() const { return m_maybe; }
+    const std::vector<kiq::sidekiq::JobIndexGroup>& groups() const { return m_groups; }
+    // A query is running or waiting to be applied.
+    bool busy() const { return m_running || m_pending || m_throttle.isActive(); }
+
+signals:
+    // After each applied result: how long the query took on its thread.
+    void queryApplied(double milliseconds);
+    void groupsChanged();
+
+private:
+    struct Result;
+    void requery();
+    void launch();
+    void apply(std::shared_ptr<Result> result);
+    std::uint32_t snapRow(int row) const { return (*m_rows)[std::size_t(row)]; }
+
+    QString m_whenCaption;
+    std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_latest; // newest known
+    std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_shown;  // the one m_rows belongs to
+    std::shared_ptr<const std::vector<std::uint32_t>> m_rows;
+    std::vector<kiq::sidekiq::JobIndexGroup> m_groups;
+    long long m_maybe = 0;
+    std::optional<kiq::sidekiq::JobFilter> m_rowFilter, m_groupFilter;
+    kiq::sidekiq::JobIndexSort m_sort = kiq::sidekiq::JobIndexSort::Score;
+    bool m_descending;
+    bool m_groupsWanted = true;
+    bool m_running = false; // a query is on the pool
+    bool m_pending = false; // and another is wanted after it
+    unsigned m_ticket = 0;  // the newest query's number; older results are dropped
+    QElapsedTimer m_sinceApply;
+    QTimer m_throttle;
+};
+
+} // namespace kiq::ui
