@@ -1,7 +1,8 @@
 #pragma once
 // A virtual job table over a JobIndex snapshot: rowCount() is the number of matching entries (a
 // million if need be) and data() reads the index's metadata for the rows on screen, never Redis.
-// Filtering, sorting and the failure groups are computed by the snapshot on a pool thread; the
+// Filtering, sorting and the failure groups are computed by the snapshot on a thread of the model's
+// own (a one-thread pool at a lower CPU priority than the GUI); the
 // result (a vector of row numbers) replaces the old one in one model reset on the GUI thread, and a
 // newer request supersedes one still running. While snapshots arrive quickly (the first build of a
 // large set) they are applied at most every kMinApplyIntervalMs, so the view is not reset for each.
@@ -14,6 +15,7 @@
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -91,6 +93,7 @@ private:
     unsigned m_ticket = 0;  // the newest query's number; older results are dropped
     QElapsedTimer m_sinceApply;
     QTimer m_throttle;
+    QThreadPool m_pool; // last member: destroyed first, waiting for a query still running
 };
 
 } // namespace kiq::ui

@@ -1,6 +1,11 @@
 #include "JobIndexFeed.h"
 
+#include "common/ClientRetirement.h"
 #include "redis/AsyncClient.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace kiq::ui {
 
@@ -17,10 +22,24 @@ JobIndexFeed::JobIndexFeed(kiq::sidekiq::JobSetKind kind, QObject* parent)
     connect(&m_timer, &QTimer::timeout, this, &JobIndexFeed::step);
 }
 
+JobIndexFeed::~JobIndexFeed()
+{
+    if (m_client) retireClient(std::move(m_client));
+}
+
 void JobIndexFeed::setClient(kiq::redis::AsyncClient* client)
 {
     ++m_generation;
-    m_client = client;
+    m_timer.stop();
+    if (m_client) retireClient(std::move(m_client)); // a step still running must not hold up the GUI thread
+    if (client) {
+        m_client = std::make_unique<kiq::redis::AsyncClient>(client->options());
+        // Parsing thousands of payloads per step is background work: on Linux a thread has its own
+        // nice value, so the GUI thread wins a busy core. (Best effort; a refusal changes nothing.)
+        m_client->run<bool>(
+            [](kiq::redis::Client&) { return setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10) == 0; }, this,
+            [](kiq::redis::Result<bool>) {});
+    }
     m_stepping = false;
     m_again = false;
     m_setSize = -1;

@@ -1,7 +1,8 @@
 #pragma once
 // Keeps one page's JobIndex (core/sidekiq/JobIndex.h) in step with Redis, off the GUI thread: each
-// step is one JobIndex::refresh on the client's worker thread (AsyncClient::run), so Overview's
-// charts and other pages' reads interleave with a long first build instead of waiting behind it.
+// step is one JobIndex::refresh on a connection of the index's own (an AsyncClient opened with the
+// deployment client's options), so a long first build never queues in front of Overview's charts
+// or the pages' reads, and its thread runs at a lower CPU priority than the GUI on a busy machine.
 //
 // While the first read is incomplete, steps follow each other at once with a large budget; after
 // that a step every few seconds checks counts and re-reads what changed. The GUI thread only takes
@@ -28,8 +29,10 @@ public:
     static constexpr int kFollowIntervalMs = 2000;     // between steps afterwards
 
     explicit JobIndexFeed(kiq::sidekiq::JobSetKind kind, QObject* parent = nullptr);
+    ~JobIndexFeed() override;
 
     // A new client (or none) starts a new, empty index: the old one may describe another deployment.
+    // The index connects with the client's options; the client itself is not used.
     void setClient(kiq::redis::AsyncClient* client);
     // Steps run only while started (the page is shown); a step already running finishes either way.
     void start();
@@ -51,7 +54,7 @@ private:
     void schedule(int delayMs);
 
     kiq::sidekiq::JobSetKind m_kind;
-    kiq::redis::AsyncClient* m_client = nullptr;
+    std::unique_ptr<kiq::redis::AsyncClient> m_client; // the index's own connection
     std::shared_ptr<kiq::sidekiq::JobIndex> m_index; // shared with the step running on the worker thread
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_snapshot;
     QTimer m_timer;
