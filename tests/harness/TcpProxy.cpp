@@ -175,6 +175,7 @@ void TcpProxy::run()
             char drain[64];
             while (::read(m_wakeFds[0], drain, sizeof drain) > 0) { }
         }
+        const std::size_t polled = mode == Mode::Stall ? 0 : m_pairs.size(); // fds[2..] belong to these
         if (fds[1].revents & POLLIN) {
             const int client = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
@@ -194,8 +195,8 @@ void TcpProxy::run()
             }
         }
         if (mode == Mode::Stall) continue;
-        std::vector<Pair> alive;
-        for (std::size_t i = 0; i < m_pairs.size(); ++i) {
+        std::vector<Pair> alive(m_pairs.begin() + std::ptrdiff_t(polled), m_pairs.end()); // just accepted
+        for (std::size_t i = 0; i < polled; ++i) {
             const Pair p = m_pairs[i];
             const short clientEvents = fds[2 + 2 * i].revents;
             const short serverEvents = fds[3 + 2 * i].revents;
