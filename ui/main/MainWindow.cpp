@@ -5,6 +5,7 @@
 #include "deployment/DeploymentDelegate.h"
 #include "deployment/DeploymentListModel.h"
 #include "deployment/DeploymentView.h"
+#include "fleet/FleetView.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
 #include "services/ConnectionProfileStore.h"
@@ -39,6 +40,9 @@ MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
     m_views = new QStackedWidget(this);
     m_emptyState = buildEmptyState();
     m_views->addWidget(m_emptyState);
+    m_fleet = new FleetView(m_model, m_views);
+    m_views->addWidget(m_fleet);
+    connect(m_fleet, &FleetView::deploymentActivated, this, [this](Deployment* d) { selectDeployment(m_model->rowOf(d)); });
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(buildSidebar());
@@ -67,6 +71,16 @@ QWidget* MainWindow::buildSidebar()
     QFont f = title->font();
     f.setBold(true);
     title->setFont(f);
+    m_fleetButton = new QToolButton(box);
+    m_fleetButton->setObjectName(QStringLiteral("fleetButton"));
+    m_fleetButton->setText(tr("Fleet"));
+    m_fleetButton->setToolTip(tr("Fleet overview: every deployment at a glance (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_0).toString(QKeySequence::NativeText)));
+    m_fleetButton->setCheckable(true);
+    m_fleetButton->setAutoRaise(true);
+    connect(m_fleetButton, &QToolButton::clicked, this, [this](bool on) {
+        if (on) showFleet();
+        else currentRowChanged(m_sidebar->currentIndex().row());
+    });
     auto* add = new QToolButton(box);
     add->setText(QStringLiteral("+"));
     add->setToolTip(tr("New connection (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_N).toString(QKeySequence::NativeText)));
@@ -83,10 +97,15 @@ QWidget* MainWindow::buildSidebar()
     m_sidebar->setUniformItemSizes(true);
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) { currentRowChanged(current.row()); });
+    // Clicking the selected deployment while the fleet is shown goes back to it.
+    connect(m_sidebar, &QListView::clicked, this, [this](const QModelIndex& index) {
+        if (m_views->currentWidget() == m_fleet) currentRowChanged(index.row());
+    });
 
     auto* header = new QHBoxLayout;
     header->addWidget(title);
     header->addStretch(1);
+    header->addWidget(m_fleetButton);
     header->addWidget(add);
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(8, 8, 0, 8);
@@ -127,6 +146,8 @@ void MainWindow::buildMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshCurrentPage);
     refresh->setShortcut(Qt::Key_F5);
+    QAction* fleet = view->addAction(tr("&Fleet overview"), this, &MainWindow::showFleet);
+    fleet->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
@@ -156,7 +177,7 @@ void MainWindow::buildMenus()
     shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
     help->addAction(tr("&About Kiqdesk"), this, &MainWindow::showAbout);
 
-    m_shortcutActions = {newConnection, refresh, shortcuts, quit};
+    m_shortcutActions = {newConnection, refresh, fleet, shortcuts, quit};
 }
 
 Deployment* MainWindow::addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
@@ -201,11 +222,22 @@ DeploymentView* MainWindow::viewOf(const Deployment* deployment) const { return 
 void MainWindow::selectDeployment(int index)
 {
     if (index < 0 || index >= m_model->rowCount()) return;
-    m_sidebar->setCurrentIndex(m_model->index(index));
+    if (m_sidebar->currentIndex().row() == index) currentRowChanged(index); // back from the fleet view
+    else m_sidebar->setCurrentIndex(m_model->index(index));
 }
+
+void MainWindow::showFleet()
+{
+    m_views->setCurrentWidget(m_fleet);
+    m_fleetButton->setChecked(true);
+    updateTitle();
+}
+
+bool MainWindow::isFleetShown() const { return m_views->currentWidget() == m_fleet; }
 
 void MainWindow::currentRowChanged(int row)
 {
+    m_fleetButton->setChecked(false);
     Deployment* d = m_model->at(row);
     m_views->setCurrentWidget(d ? static_cast<QWidget*>(viewOf(d)) : m_emptyState);
     updateTitle();
@@ -276,7 +308,8 @@ void MainWindow::removeCurrentConnection()
 
 void MainWindow::refreshCurrentPage()
 {
-    if (DeploymentView* view = currentView()) view->refreshCurrentPage();
+    if (isFleetShown()) m_fleet->refresh();
+    else if (DeploymentView* view = currentView()) view->refreshCurrentPage();
 }
 
 void MainWindow::setTheme(Theme theme)
@@ -307,7 +340,8 @@ void MainWindow::showAbout()
 void MainWindow::updateTitle()
 {
     const Deployment* d = currentDeployment();
-    setWindowTitle(d ? tr("%1 — Kiqdesk").arg(d->profile().name) : tr("Kiqdesk"));
+    if (isFleetShown()) setWindowTitle(tr("Fleet overview — Kiqdesk"));
+    else setWindowTitle(d ? tr("%1 — Kiqdesk").arg(d->profile().name) : tr("Kiqdesk"));
 }
 
 } // namespace kiq::ui

@@ -15,6 +15,7 @@
 class QActionGroup;
 class QListView;
 class QStackedWidget;
+class QToolButton;
 
 namespace kiq::services {
 class ProfileStore;
@@ -25,6 +26,7 @@ namespace kiq::ui {
 class Deployment;
 class DeploymentListModel;
 class DeploymentView;
+class FleetView;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -44,6 +46,8 @@ public:
     DeploymentView* currentView() const;
     DeploymentView* viewOf(const Deployment* deployment) const;
     void selectDeployment(int index);
+    bool isFleetShown() const;
+    FleetView* fleetView() const { return m_fleet; }
 
     // Off: never open a password prompt (screenshots, tests); such deployments stay disconnected.
     void setPasswordPromptsEnabled(bool enabled) { m_passwordPrompts = enabled; }
@@ -54,6 +58,7 @@ public slots:
     void editCurrentConnection();
     void removeCurrentConnection();
     void refreshCurrentPage();
+    void showFleet(); // the fleet overview in place of a deployment's view
     void showShortcuts();
     void showAbout();
 
@@ -76,6 +81,8 @@ private:
     QListView* m_sidebar = nullptr;
     QStackedWidget* m_views = nullptr;
     QWidget* m_emptyState = nullptr;
+    FleetView* m_fleet = nullptr;
+    QToolButton* m_fleetButton = nullptr;
     QHash<const Deployment*, DeploymentView*> m_viewOf;
     QActionGroup* m_themeGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet

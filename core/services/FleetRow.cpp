@@ -1,0 +1,34 @@
+#include "FleetRow.h"
+
+#include "ServerInfo.h"
+
+namespace kiq::services {
+
+FleetRow readFleetRow(redis::Client& client, sidekiq::StatsReader& reader)
+{
+    const sidekiq::StatsSnapshot s = reader.read(client);
+    FleetRow row;
+    row.enqueued = s.enqueued;
+    row.busy = s.workersSize;
+    row.processes = s.processesSize;
+    row.retrySize = s.retrySize;
+    row.deadSize = s.deadSize;
+    row.takenAt = s.takenAt;
+    for (const auto& q : s.queues) {
+        if (!q.error.empty()) ++row.queuesWithErrors;
+        if (q.latencySeconds > row.maxLatencySeconds) {
+            row.maxLatencySeconds = q.latencySeconds;
+            row.maxLatencyQueue = q.name;
+        }
+    }
+    // INFO memory alone: the full INFO is ten times the bytes for two numbers.
+    const redis::Reply info = client.command(redis::Command::raw({"INFO", "memory"}));
+    if (!info.isError()) {
+        const ServerInfo parsed = ServerInfo::parseInfo(info.str);
+        row.usedMemory = parsed.usedMemory();
+        row.maxmemory = parsed.maxmemory();
+    }
+    return row;
+}
+
+} // namespace kiq::services

@@ -1,0 +1,173 @@
+#include "FleetModel.h"
+
+#include "common/Formatting.h"
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentListModel.h"
+#include "deployment/EnvironmentTag.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QIcon>
+#include <QLocale>
+#include <QPainter>
+#include <QPixmap>
+
+namespace kiq::ui {
+
+namespace {
+constexpr double kGrowthWindowSeconds = 3600;
+
+QString latencyText(double seconds)
+{
+    return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
+}
+
+QIcon statusDot(Deployment::Status status)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(statusColor(status));
+    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    return QIcon(pixmap);
+}
+} // namespace
+
+FleetModel::FleetModel(DeploymentListModel* deployments, QObject* parent) : QAbstractTableModel(parent), m_deployments(deployments)
+{
+    // Rows mirror the sidebar: structural changes reset (a handful of rows), status changes update one.
+    connect(deployments, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] { beginResetModel(); });
+    connect(deployments, &QAbstractItemModel::rowsInserted, this, [this] { endResetModel(); });
+    connect(deployments, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { beginResetModel(); });
+    connect(deployments, &QAbstractItemModel::rowsRemoved, this, [this] {
+        // Drop the states of deployments that left.
+        for (auto it = m_state.begin(); it != m_state.end();) {
+            if (m_deployments->rowOf(it.key()) < 0) it = m_state.erase(it);
+            else ++it;
+        }
+        endResetModel();
+    });
+    connect(deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+        for (int r = from.row(); r <= to.row(); ++r) emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
+    });
+}
+
+int FleetModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_deployments->rowCount(); }
+
+int FleetModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+Deployment* FleetModel::deploymentAt(int row) const { return m_deployments->at(row); }
+
+QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Name: return tr("Deployment");
+    case Status: return tr("Status");
+    case Enqueued: return tr("Enqueued");
+    case MaxLatency: return tr("Max latency");
+    case Busy: return tr("Busy");
+    case Processes: return tr("Processes");
+    case Retries: return tr("Retries");
+    case Dead: return tr("Dead");
+    case DeadGrowth: return tr("Dead, last hour");
+    case Memory: return tr("Redis memory");
+    }
+    return {};
+}
+
+std::optional<long long> FleetModel::deadGrowth(const State& state) const
+{
+    if (state.deadHistory.size() < 2) return std::nullopt;
+    return state.deadHistory.back().second - state.deadHistory.front().second;
+}
+
+QVariant FleetModel::data(const QModelIndex& index, int role) const
+{
+    const Deployment* d = deploymentAt(index.row());
+    if (!d || index.column() < 0 || index.column() >= ColumnCount) return {};
+    const State state = m_state.value(d);
+    const bool reachable = d->status() == Deployment::Status::Reachable && state.last && state.error.isEmpty();
+    const auto& row = state.last;
+    const int column = index.column();
+
+    if (role == Qt::DecorationRole && column == Name) return statusDot(d->status());
+    if (role == Qt::ForegroundRole && column == Status && !reachable && d->status() != Deployment::Status::Connecting)
+        return QColor(0xc0, 0x39, 0x2b);
+    if (role == Qt::ToolTipRole) {
+        if (column == Status) return state.error.isEmpty() ? d->statusText() : state.error;
+        if (column == MaxLatency && row && !row->maxLatencyQueue.empty()) return tr("Queue “%1”").arg(QString::fromStdString(row->maxLatencyQueue));
+        if (column == DeadGrowth && state.deadHistory.size() >= 2)
+            return tr("Change since %1").arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(state.deadHistory.front().first)).time(), QLocale::ShortFormat));
+        if (column == Name) return QString::fromStdString(d->profile().options.describe());
+        return {};
+    }
+    if (role == Qt::TextAlignmentRole) return column != Name && column != Status ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    if (role != Qt::DisplayRole && role != Qt::UserRole) return {};
+    const bool sortKey = role == Qt::UserRole;
+
+    switch (column) {
+    case Name: return d->profile().name;
+    case Status:
+        if (!state.error.isEmpty() && d->status() == Deployment::Status::Reachable) return tr("Error");
+        return d->status() == Deployment::Status::Reachable ? tr("Reachable") : d->statusText().isEmpty() ? tr("Not connected") : d->statusText();
+    default: break;
+    }
+    // Numbers of a deployment that cannot be read now would pass for current ones.
+    if (!reachable) return sortKey ? QVariant(-1) : QVariant(QStringLiteral("—"));
+    switch (column) {
+    case Enqueued: return sortKey ? QVariant(row->enqueued) : QVariant(formatCount(row->enqueued));
+    case MaxLatency:
+        if (sortKey) return row->maxLatencySeconds;
+        return row->maxLatencyQueue.empty() ? tr("no jobs waiting") : latencyText(row->maxLatencySeconds);
+    case Busy: return sortKey ? QVariant(row->busy) : QVariant(formatCount(row->busy));
+    case Processes: return sortKey ? QVariant(row->processes) : QVariant(formatCount(row->processes));
+    case Retries: return sortKey ? QVariant(row->retrySize) : QVariant(formatCount(row->retrySize));
+    case Dead: return sortKey ? QVariant(row->deadSize) : QVariant(formatCount(row->deadSize));
+    case DeadGrowth: {
+        const auto growth = deadGrowth(state);
+        if (sortKey) return growth.value_or(0);
+        if (!growth) return QStringLiteral("—");
+        return *growth > 0 ? QStringLiteral("+") + formatCount(*growth) : formatCount(*growth);
+    }
+    case Memory:
+        if (sortKey) return row->usedMemory.value_or(-1);
+        if (!row->usedMemory) return QStringLiteral("—");
+        if (row->maxmemory && *row->maxmemory > 0)
+            return tr("%1 of %2").arg(formatBytes(*row->usedMemory), formatBytes(*row->maxmemory));
+        return formatBytes(*row->usedMemory);
+    }
+    return {};
+}
+
+void FleetModel::setSample(Deployment* deployment, const kiq::services::FleetRow& row)
+{
+    State& state = m_state[deployment];
+    state.last = row;
+    state.error.clear();
+    state.deadHistory.emplace_back(row.takenAt, row.deadSize);
+    while (state.deadHistory.size() > 2 && row.takenAt - state.deadHistory.front().first > kGrowthWindowSeconds) state.deadHistory.pop_front();
+    rowChanged(deployment);
+}
+
+void FleetModel::setError(Deployment* deployment, const QString& error)
+{
+    m_state[deployment].error = error;
+    rowChanged(deployment);
+}
+
+void FleetModel::clearSamples(Deployment* deployment)
+{
+    m_state.remove(deployment);
+    rowChanged(deployment);
+}
+
+void FleetModel::rowChanged(Deployment* deployment)
+{
+    const int row = m_deployments->rowOf(deployment);
+    if (row >= 0) emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+} // namespace kiq::ui
