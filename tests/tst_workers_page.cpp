@@ -244,6 +244,11 @@ private slots:
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
 
+        // Disarming writes does not stop a running pool, but the page says it keeps running.
+        gate.disarm();
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QLabel*>(QStringLiteral("workersMessage"))->text().contains(QStringLiteral("disarmed")), 2000);
+        QCOMPARE(sandboxPool->status().state, State::Running);
+
         // Quiet from the page, then Sidekiq's API (Process#stop!, the Busy page's Stop) stops it.
         page.quietPool();
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Quiet, 2000);

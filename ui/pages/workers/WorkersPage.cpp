@@ -219,6 +219,13 @@ void WorkersPage::poll()
     const LocalPoolStatus s = m_pool ? m_pool->status() : LocalPoolStatus{};
     showStatus(s);
     if (m_pool) appendLog(m_pool->log().since(m_logSeq));
+    // Disarming refuses new starts; a pool already running is not stopped unasked, but the page says so.
+    const bool disarmed = !s.idle() && writeGate() && !writeGate()->writable();
+    if (disarmed != m_disarmedNoticeShown) {
+        m_disarmedNoticeShown = disarmed;
+        showMessage(disarmed ? tr("Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.") : QString(),
+                    disarmed);
+    }
 }
 
 void WorkersPage::showStatus(const LocalPoolStatus& s)

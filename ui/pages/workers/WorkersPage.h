@@ -7,7 +7,7 @@
 // The page never waits for the pool: Start, Quiet and Stop post to the pool's control thread, and a
 // timer polls its status and new log lines. Starting is a write and passes the deployment's WriteGate
 // (refused while read-only, audited otherwise); Quiet and Stop always work, so a pool can be stopped
-// after writes were disarmed. The pool belongs to the Redis target (LocalPool::forTarget): the sandbox
+// after writes were disarmed (disarming does not stop it by itself; the page points that out). The pool belongs to the Redis target (LocalPool::forTarget): the sandbox
 // deployment shows and controls the sandbox's own pool. Closing the page lets go of the pool, which
 // then stops in the background.
 
@@ -80,6 +80,7 @@ private:
     std::shared_ptr<kiq::worker::LocalPool> m_pool;
     std::uint64_t m_logSeq = 0;
     std::deque<kiq::worker::PoolLogLine> m_logLines; // what the filter chooses from, bounded like the pool's log
+    bool m_disarmedNoticeShown = false;
     QTimer m_timer;
 
     QSpinBox* m_concurrency;
