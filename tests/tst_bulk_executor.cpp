@@ -247,6 +247,57 @@ private slots:
         QCOMPARE(client.command(redis::Command("SCARD").key("queues")).asInteger(), 2LL);
     }
 
+    // Sidekiq never writes infinite scores, but another tool may: -inf and +inf entries are read with
+    // their scores, acted on once, and a cursor that stops at +inf (saved and resumed) stays there.
+    void infiniteScores()
+    {
+        const double inf = std::numeric_limits<double>::infinity();
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 30; ++i) members.emplace_back(i % 3 == 0 ? -inf : i % 3 == 1 ? 1700000000.0 + i : inf, deadJob(i % 2 ? "Edge" : "Keep", i));
+        seed(JobSetKind::Dead, members);
+        const auto all = pageByRank(*m_client, JobSetKind::Dead, 0, 100, false);
+        QCOMPARE(all.front().score, -inf);
+        QCOMPARE(all.back().score, inf);
+
+        QTemporaryDir dir;
+        BulkCursorStore store(dir.path().toStdString());
+        BulkSpec spec;
+        spec.filter = "class=Keep"; // sorts after Edge: the first page ends on +inf entries it keeps
+        BulkOperation op = BulkExecutor::create("test", spec);
+        // Pages of 25 (a rate cap of 25/s): the first page ends inside the +inf run, where the first
+        // run stops; the resumed one finishes.
+        op.spec.ratePerSecond = 25;
+        BulkExecutor first(*m_client, m_gate, op, &store);
+        int pages = 0;
+        const auto& stopped = first.run([&](const BulkProgress&) { return ++pages < 1; });
+        QVERIFY(stopped.progress.cancelled);
+        QCOMPARE(stopped.progress.cursorScore, inf);
+        QVERIFY(stopped.progress.affected < 15);
+        const auto saved = store.unfinished("test");
+        QCOMPARE(saved.size(), std::size_t(1));
+        QCOMPARE(saved[0].progress.cursorScore, stopped.progress.cursorScore);
+        BulkExecutor resumed(*m_client, m_gate, saved[0], &store);
+        const auto& done = resumed.run();
+        QVERIFY(done.progress.finished);
+        QCOMPARE(done.progress.affected, 15LL);
+        QCOMPARE(setSize(*m_client, JobSetKind::Dead), 15LL);
+        QCOMPARE(m_client->command(redis::Command("LLEN").key("queue:default")).asInteger(), 15LL);
+    }
+
+    void infiniteCursorIsSavedAsSuch()
+    {
+        QTemporaryDir dir;
+        BulkCursorStore store(dir.path().toStdString());
+        BulkOperation op = BulkExecutor::create("test", BulkSpec{});
+        op.progress.cursorScore = std::numeric_limits<double>::infinity();
+        op.progress.keptAtCursor = 4;
+        store.save(op);
+        const auto back = store.unfinished("test");
+        QCOMPARE(back.size(), std::size_t(1));
+        QCOMPARE(back[0].progress.cursorScore, std::numeric_limits<double>::infinity());
+        QCOMPARE(back[0].progress.keptAtCursor, 4LL);
+    }
+
     void requiredTextIsANecessaryCondition()
     {
         QCOMPARE(JobFilter::parse("class=Billing::*").requiredText(), std::string("Billing::"));

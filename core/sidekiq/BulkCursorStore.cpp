@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace kiq::sidekiq {
@@ -27,8 +28,8 @@ QJsonObject toJson(const BulkOperation& op)
         {"rate", op.spec.ratePerSecond},
         {"total", p.total}, {"scanned", p.scanned}, {"matched", p.matched}, {"affected", p.affected},
         {"missing", p.missing}, {"skipped", p.skipped},
-        // JSON has no -infinity: an unset cursor is written as null.
-        {"cursorScore", std::isfinite(p.cursorScore) ? QJsonValue(p.cursorScore) : QJsonValue()},
+        // JSON has no infinities: an unset cursor (-inf) is written as null, +inf as "+inf".
+        {"cursorScore", std::isfinite(p.cursorScore) ? QJsonValue(p.cursorScore) : p.cursorScore > 0 ? QJsonValue("+inf") : QJsonValue()},
         {"keptAtCursor", p.keptAtCursor},
         {"finished", p.finished}, {"cancelled", p.cancelled},
         {"startedAt", op.startedAt}, {"updatedAt", op.updatedAt},
@@ -56,6 +57,7 @@ std::optional<BulkOperation> fromJson(const QJsonObject& o)
     p.missing = o["missing"].toInteger();
     p.skipped = o["skipped"].toInteger();
     if (o["cursorScore"].isDouble()) p.cursorScore = o["cursorScore"].toDouble();
+    else if (o["cursorScore"].toString() == QLatin1String("+inf")) p.cursorScore = std::numeric_limits<double>::infinity();
     p.keptAtCursor = o["keptAtCursor"].toInteger();
     p.finished = o["finished"].toBool();
     p.cancelled = o["cancelled"].toBool();

@@ -1,7 +1,6 @@
 #include "BulkExecutor.h"
 
 #include "JobBuilder.h"
-#include "ProcessRecord.h" // rubyToF
 #include "Timestamp.h"
 #include "redis/Command.h"
 #include "redis/PipelineStream.h"
@@ -33,7 +32,7 @@ Command pageCommand(JobSetKind set, const BulkProgress& p, long long count)
     Command c("ZRANGE");
     c.key(setKey(set));
     if (std::isfinite(p.cursorScore)) c.arg(p.cursorScore);
-    else c.arg(std::string_view("-inf"));
+    else c.arg(std::string_view(p.cursorScore > 0 ? "+inf" : "-inf"));
     c.arg(std::string_view("+inf")).arg(std::string_view("BYSCORE")).arg(std::string_view("LIMIT"))
         .arg(p.keptAtCursor).arg(count).arg(std::string_view("WITHSCORES"));
     return c;
@@ -47,7 +46,7 @@ Page parsePage(redis::Reply reply, const JobFilter& filter)
     page.entries.reserve(items.size() / 2);
     page.candidate.reserve(items.size() / 2);
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-        SortedEntry e{rubyToF(items[i + 1].asString()), {}};
+        SortedEntry e{parseScore(items[i + 1].asString()), {}};
         const bool candidate = filter.mayMatchRaw(items[i].str);
         if (filter.empty()) e.job.raw = std::move(items[i].str);
         else if (candidate) e.job = JobRecord::parse(items[i].str);
@@ -64,7 +63,7 @@ void advance(BulkProgress& p, const std::vector<SortedEntry>& page, const std::v
     long long keptAtLast = 0;
     for (std::size_t i = 0; i < page.size(); ++i)
         if (kept[i] && page[i].score == last) ++keptAtLast;
-    if (std::isfinite(p.cursorScore) && last == p.cursorScore) p.keptAtCursor += keptAtLast;
+    if (last == p.cursorScore) p.keptAtCursor += keptAtLast;
     else p.keptAtCursor = keptAtLast;
     p.cursorScore = last;
 }

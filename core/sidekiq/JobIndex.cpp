@@ -35,17 +35,6 @@ std::string belowBound(double hi)
     return "(" + formatRubyFloat(hi);
 }
 
-// Redis writes scores with %.17g, and "inf"/"-inf" for the infinities (which rubyToF maps to 0).
-double parseScore(std::string_view text)
-{
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size())
-        throw redis::ProtocolError("unexpected sorted-set score '" + std::string(text) + "'");
-    return value;
-}
-
 // At most maxBytes of `text`, never ending inside a UTF-8 sequence.
 std::string_view cutUtf8(std::string_view text, std::size_t maxBytes)
 {

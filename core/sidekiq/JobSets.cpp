@@ -1,10 +1,10 @@
 #include "JobSets.h"
 
 #include "Keys.h"
-#include "ProcessRecord.h"
 #include "redis/Errors.h"
 
 #include <cctype>
+#include <charconv>
 
 namespace kiq::sidekiq {
 
@@ -38,6 +38,16 @@ std::optional<JobSetKind> parseSetName(std::string_view name)
     return std::nullopt;
 }
 
+double parseScore(std::string_view text)
+{
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        throw redis::ProtocolError("unexpected sorted-set score '" + std::string(text) + "'");
+    return value;
+}
+
 std::vector<SortedEntry> parseWithScores(const redis::Reply& reply, bool decodeBacktrace)
 {
     const auto& items = reply.throwIfError().asArray();
@@ -46,7 +56,7 @@ std::vector<SortedEntry> parseWithScores(const redis::Reply& reply, bool decodeB
     JobParseOptions options;
     options.decodeBacktrace = decodeBacktrace;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
-        out.push_back({rubyToF(items[i + 1].asString()), JobRecord::parse(items[i].asString(), options)});
+        out.push_back({parseScore(items[i + 1].asString()), JobRecord::parse(items[i].asString(), options)});
     return out;
 }
 

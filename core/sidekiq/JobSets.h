@@ -35,6 +35,9 @@ std::vector<SortedEntry> pageByScore(redis::Client& client, JobSetKind kind, dou
 std::optional<SortedEntry> findByJid(redis::Client& client, JobSetKind kind, const std::string& jid);
 
 // Parses a WITHSCORES reply (member, score, member, score …).
+// A sorted-set score as Redis writes it: %.17g, or "inf" / "-inf" (which Ruby's to_f would make 0).
+// Throws redis::ProtocolError for anything else.
+double parseScore(std::string_view text);
 std::vector<SortedEntry> parseWithScores(const redis::Reply& reply, bool decodeBacktrace = false);
 
 } // namespace kiq::sidekiq
