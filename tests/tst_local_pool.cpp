@@ -1,7 +1,7 @@
 // LocalPool and what feeds it, without widgets (so the sanitizer pass covers it): PoolSpec accepts and
 // refuses like `kiqdesk-cli work`, the log ring keeps the newest lines and hands out only new ones, a
 // start against no server fails with the reason and may be retried, a stop posted while starting
-// wins, one pool per target, and stopAll() stops running pools and pools whose owner has let go (a job
+// wins, one pool per target (no thread until started), and stopAll() stops running pools and pools whose owner has let go (a job
 // past the timeout goes back to its queue).
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
@@ -10,6 +10,7 @@
 #include "sidekiq/JobBuilder.h"
 #include "worker/LocalPool.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -124,7 +125,10 @@ private slots:
 
     void oneOwnerPerTarget()
     {
+        const auto threads = [] { return QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(); };
+        const auto before = threads();
         auto a = LocalPool::forTarget(options());
+        QCOMPARE(threads(), before); // a pool never started has no thread (every deployment has a panel)
         QCOMPARE(LocalPool::forTarget(options()), a);
         QVERIFY(LocalPool::forTarget(optionsForDb(3)) != a);
     }

@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace kiq::worker {
 
@@ -61,6 +62,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
     bool strictOrder = true;
     std::optional<WorkerOptions> options;
     std::unique_ptr<Launcher> launcher; // the current or last run; replaced only on the control thread
+    bool threadStarted = false;         // at the first start(): a pool never started costs no thread
 
     void post(Request request)
     {
@@ -109,6 +111,22 @@ Registry& registry()
     // Never destroyed: a control thread may still unregister itself while the process exits.
     static auto* r = new Registry;
     return *r;
+}
+
+void launchControlThread(const std::shared_ptr<LocalPool::Engine>& engine)
+{
+    {
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        r.engines.push_back(engine);
+    }
+    // The thread holds the engine, so a stop posted by ~LocalPool still finds it.
+    std::thread([engine] {
+        engine->run();
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        std::erase(r.engines, engine);
+    }).detach();
 }
 } // namespace
 
@@ -207,14 +225,6 @@ std::shared_ptr<LocalPool> LocalPool::forTarget(const redis::ConnectionOptions& 
 
     std::shared_ptr<LocalPool> pool(new LocalPool(connection));
     r.pools.push_back(pool);
-    r.engines.push_back(pool->m_engine);
-    // The thread holds the engine, so a stop posted by ~LocalPool still finds it.
-    std::thread([engine = pool->m_engine] {
-        engine->run();
-        auto& reg = registry();
-        std::lock_guard lock(reg.mutex);
-        std::erase(reg.engines, engine);
-    }).detach();
     return pool;
 }
 
@@ -241,17 +251,25 @@ LocalPool::LocalPool(redis::ConnectionOptions connection) : m_engine(std::make_s
 LocalPool::~LocalPool()
 {
     m_engine->requestStop(std::nullopt);
-    m_engine->post({Request::Kind::Exit, std::nullopt, {}, std::nullopt});
+    bool threadStarted = false;
+    {
+        std::lock_guard lock(m_engine->mutex);
+        threadStarted = m_engine->threadStarted;
+    }
+    if (threadStarted) m_engine->post({Request::Kind::Exit, std::nullopt, {}, std::nullopt});
 }
 
 bool LocalPool::start(PoolSetup setup, std::string note)
 {
+    bool launch = false;
     {
         std::lock_guard lock(m_engine->mutex);
         if (m_engine->state != State::Stopped && m_engine->state != State::Failed) return false;
         m_engine->state = State::Starting;
         m_engine->error.clear();
+        launch = !std::exchange(m_engine->threadStarted, true);
     }
+    if (launch) launchControlThread(m_engine);
     m_engine->post({Request::Kind::Start, std::move(setup), std::move(note), std::nullopt});
     return true;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // A worker pool the app runs in its own process (the Local workers panel, the sandbox's demo pool),
 // driven without blocking the caller: start(), quiet() and stop() only post a request to the pool's
-// control thread, which runs the blocking Launcher calls, one at a time. status() and log() are
+// control thread (made by the first start()), which runs the blocking Launcher calls, one at a time. status() and log() are
 // thread-safe snapshots for a viewer to poll.
 //
 // One LocalPool per Redis target in the process: forTarget() hands out the pool already made for the
