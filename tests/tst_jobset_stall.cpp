@@ -23,6 +23,8 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QStandardPaths>
@@ -220,9 +222,13 @@ private slots:
 
         // The operator scrolls around while it loads: every view of the table paints rows from the index.
         QTableView* table = dead->browser()->table();
+        // And the status line says how far the index has got.
+        auto* status = dead->findChild<QLabel*>(QStringLiteral("jobSetStatus"));
+        QString progressSeen;
         int tick = 0;
         QTimer scroller;
-        QObject::connect(&scroller, &QTimer::timeout, table, [table, &tick] {
+        QObject::connect(&scroller, &QTimer::timeout, table, [table, status, &progressSeen, &tick] {
+            if (status->text().contains(QStringLiteral("Indexing"))) progressSeen = status->text();
             QScrollBar* bar = table->verticalScrollBar();
             if (bar->maximum() > 0) bar->setValue(int((std::int64_t(++tick) * 7919 * 131) % bar->maximum()));
         });
@@ -231,6 +237,8 @@ private slots:
         IndexedJobModel* model = dead->browser()->model();
         QVERIFY(runUntil([&] { return dead->feed()->snapshot()->complete() && model->rowCount() == m_jobs && !model->busy(); }, 240000));
         const double buildSeconds = double(build.elapsed()) / 1000;
+        QVERIFY2(progressSeen.contains(QStringLiteral(" of %1 jobs read").arg(QLocale().toString(m_jobs))), qPrintable(progressSeen));
+        qInfo("progress shown: %s", qPrintable(progressSeen));
 
         // Filter, group and sort the whole set (each a query on a pool thread and one model reset).
         dead->browser()->filterEdit()->setText(QStringLiteral("class=BillingJob error=Net::ReadTimeout"));

@@ -173,7 +173,19 @@ void JobSetPage::setClient(kiq::redis::AsyncClient* client)
     m_client = client;
     m_problem.clear();
     m_notice.clear();
+    m_expected = -1;
     m_feed->setClient(client);
+    if (m_client) {
+        // ZCARD once, so the first build can say how far it has got.
+        const unsigned generation = m_generation;
+        const JobSetKind kind = m_kind;
+        m_client->run<long long>([kind](kiq::redis::Client& c) { return kiq::sidekiq::setSize(c, kind); }, this,
+                                 [this, generation](kiq::redis::Result<long long> r) {
+                                     if (generation != m_generation || !r.ok()) return;
+                                     m_expected = *r.value;
+                                     updateStatus();
+                                 });
+    }
     updateActions();
     updateStatus();
 }
@@ -340,7 +352,11 @@ void JobSetPage::updateStatus()
     } else {
         const auto snap = m_feed->snapshot();
         const auto* model = m_browser->model();
-        if (!snap->complete())
+        if (!snap->complete() && m_expected > 0)
+            parts << tr("Indexing the set… %1 of %2 jobs read (%3%)")
+                         .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
+                         .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected));
+        else if (!snap->complete())
             parts << tr("Indexing the set… %1 jobs read so far").arg(formatCount(qsizetype(snap->size())));
         else
             parts << tr("%1 jobs in the set").arg(formatCount(qsizetype(snap->size())));

@@ -70,6 +70,7 @@ private:
     IndexedJobBrowser* m_browser;
     QLabel* m_status;
     QString m_problem; // the last failure to read the set, until a step succeeds
+    long long m_expected = -1; // the set's size when the first build began, for its progress
     QString m_notice;  // the outcome of the last action
     bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
