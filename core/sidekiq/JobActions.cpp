@@ -26,7 +26,9 @@ constexpr std::size_t kChunk = 200;
 // job: Redis time per job is then mostly the data structures' own work. ZMSCORE needs Redis 6.2;
 // older servers answer with an error and get one ZSCORE per member.
 // Key types are checked before the first write: Lua does not roll back, so an LPUSH refused with
-// WRONGTYPE after the ZREM would lose the jobs.
+// WRONGTYPE after the ZREM would lose the jobs. The first write is the SADD (as in Sidekiq's push):
+// at maxmemory Redis refuses a script's first memory-growing write, and only that one, so the whole
+// chunk fails with OOM instead of running past the limit.
 const redis::Script kMoveToQueues(R"lua(
 for i = 2, #KEYS do
   local want = i == 2 and 'set' or 'list'
@@ -56,17 +58,18 @@ for i = 1, n do
   end
 end
 if #members == 0 then return 0 end
+redis.call('SADD', KEYS[2], unpack(ARGV, 2, d + 1))
 redis.call('ZREM', KEYS[1], unpack(members))
 for dest = 3, #KEYS do
   if pushes[dest] then redis.call('LPUSH', KEYS[dest], unpack(pushes[dest])) end
 end
-redis.call('SADD', KEYS[2], unpack(ARGV, 2, d + 1))
 return #members
 )lua");
 
 // KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
 // then the members. Trims exactly as Sidekiq's send_to_morgue (it keeps max - 1, data model §3).
-// The dead set's type is checked first, for the same reason as above.
+// The dead set's type is checked first, and the ZADD comes before the ZREM, for the same reasons as
+// above.
 const redis::Script kKill(R"lua(
 local t = redis.call('TYPE', KEYS[2]).ok
 if t ~= 'none' and t ~= 'zset' then
@@ -74,8 +77,9 @@ if t ~= 'none' and t ~= 'zset' then
 end
 local killed = 0
 for i = 4, #ARGV do
-  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
     redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+    redis.call('ZREM', KEYS[1], ARGV[i])
     killed = killed + 1
   end
 end
