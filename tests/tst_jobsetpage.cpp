@@ -254,6 +254,10 @@ private slots:
         QCOMPARE(page.browser()->selectedCount(), 1LL);
         QCOMPARE(model->key(table->selectionModel()->selectedRows().front().row()), key);
         QCOMPARE(table->selectionModel()->selectedRows().front().row(), 6);
+        m_direct->command(kiq::redis::Command("ZREMRANGEBYSCORE").key("dead").arg("9999999998").arg("9999999998"));
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1201, 5000);
+        QCOMPARE(table->selectionModel()->selectedRows().front().row(), 5);
 
         // Select two readable jobs and press R, as an operator would.
         table->clearSelection();
@@ -269,7 +273,7 @@ private slots:
 
         table->setFocus();
         QTest::keyClick(table, Qt::Key_R);
-        QTRY_COMPARE_WITH_TIMEOUT(zcard("dead"), 1200LL, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(zcard("dead"), 1199LL, 10000);
         for (const auto& [jid, queue] : jobs) {
             bool queued = false;
             for (const auto& p : m_direct->command(kiq::redis::Command("LRANGE").key("queue:" + queue.toStdString()).arg(0).arg(-1)).asStringList())
@@ -277,10 +281,9 @@ private slots:
             QVERIFY2(queued, qPrintable(jid));
         }
         // The index notices, and the retried jobs leave the table and the selection.
-        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1200, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1199, 10000);
         QCOMPARE(page.browser()->selectedCount(), 0LL);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("Retry")));
-        m_direct->command(kiq::redis::Command("ZREMRANGEBYSCORE").key("dead").arg("9999999998").arg("9999999998"));
     }
 
     void allMatchingRetriesThroughTheDialogs()
