@@ -1,6 +1,7 @@
 // The Queues page against a seeded LocalSandbox: the queue list (under QAbstractItemModelTester)
 // fills in with sizes, selecting a queue pages in its jobs (also under the tester), and deleting a
-// selected job through the page removes exactly that payload from the list. Screenshot: queues_page.png.
+// selected job through the page removes exactly that payload from the list; moving two selected jobs,
+// pausing, resuming and clearing the queue reach Redis. Screenshot: queues_page.png.
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/jobs/JobBrowser.h"
@@ -14,6 +15,7 @@
 #include "services/WriteGate.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QDir>
 #include <QItemSelectionModel>
 #include <QTableView>
@@ -74,6 +76,32 @@ private slots:
         page.deleteSelection(true);
         QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 1, 10000);
         QCOMPARE(direct.command(kiq::redis::Command("LPOS").key("queue:" + q.name).arg(payloads.front())).isNil(), true);
+
+        // Move two selected jobs to a new queue: gone from here, there with their queue field rewritten.
+        QTRY_COMPARE_WITH_TIMEOUT(jobs->total(), q.size - 1, 10000);
+        page.browser()->table()->selectRow(0);
+        page.browser()->table()->selectionModel()->select(page.browser()->table()->model()->index(1, 0),
+                                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const auto moving = page.browser()->selectedPayloads();
+        QCOMPARE(moving.size(), std::size_t(2));
+        page.moveSelection(QStringLiteral("moved-here"));
+        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key("queue:moved-here")).integer, 2LL, 10000);
+        QCOMPARE(direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 3);
+        const auto moved = direct.command(kiq::redis::Command("LRANGE").key("queue:moved-here").arg(0).arg(-1)).asStringList();
+        QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[0]).queue, std::string("moved-here"));
+        // The running order is kept: the older of the two (the lower row) is still the next to run.
+        QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[1]).jid, kiq::sidekiq::JobRecord::parse(moving[1]).jid);
+
+        // Pause for our pool, resume, then clear the queue.
+        page.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QAction*>("pauseAction")->text() == QObject::tr("Resume queue"), 10000);
+        page.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 0, 10000);
+        page.clearCurrentQueue(true);
+        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("EXISTS").key("queue:" + q.name)).integer, 0LL, 10000);
+        // The cleared queue leaves the list; the page shows it empty or has moved on to another queue.
+        QTRY_VERIFY_WITH_TIMEOUT(page.currentQueue() != QString::fromStdString(q.name) || jobs->total() == 0, 10000);
     }
 };
 

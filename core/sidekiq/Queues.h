@@ -2,6 +2,7 @@
 // Sidekiq queues (LISTs `queue:<name>`, pushed on the left, fetched from the right). Live views: a
 // page read now may be stale a moment later. Writes go through the WriteGate.
 
+#include "JobActions.h"
 #include "JobRecord.h"
 #include "redis/Client.h"
 #include "services/WriteGate.h"
@@ -29,5 +30,13 @@ long long deleteFromQueue(redis::Client& client, services::WriteGate& gate, cons
                           const std::vector<std::string>& payloads);
 // UNLINK the list and SREM it from `queues`, in one MULTI (as Queue#clear).
 void clearQueue(redis::Client& client, services::WriteGate& gate, const std::string& queue);
+// Jobs to another queue, atomically per chunk: each exact payload is removed from `from` (LREM 1)
+// and only then pushed to `to` with its `queue` field rewritten. A job a worker took meanwhile is
+// missing; a payload that cannot be parsed is skipped (its queue field cannot be rewritten).
+// Give `payloads` in the order they should run (oldest first): that order is kept in `to`.
+ActionResult moveQueueJobs(redis::Client& client, services::WriteGate& gate, const std::string& from,
+                           const std::vector<std::string>& payloads, const std::string& to);
+// Adds the queue to (or removes it from) the `paused` set that our pool skips (Keys.h).
+void setQueuePaused(redis::Client& client, services::WriteGate& gate, const std::string& queue, bool paused);
 
 } // namespace kiq::sidekiq

@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QSortFilterProxyModel>
@@ -20,6 +21,8 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace kiq::ui {
 
@@ -46,6 +49,9 @@ QueuesPage::QueuesPage(QWidget* parent)
     , m_browser(new JobBrowser(tr("Enqueued"), this))
     , m_status(new QLabel(this))
     , m_delete(new QAction(tr("Delete"), this))
+    , m_move(new QAction(tr("Move to queue…"), this))
+    , m_pause(new QAction(tr("Pause queue"), this))
+    , m_clear(new QAction(tr("Clear queue…"), this))
 {
     setObjectName(QStringLiteral("queuesPage"));
     m_queueProxy->setSourceModel(m_queues);
@@ -74,6 +80,20 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_browser->table()->addAction(m_delete);
     bar->addAction(m_delete);
     connect(m_delete, &QAction::triggered, this, [this] { deleteSelection(); });
+    m_move->setObjectName(QStringLiteral("moveAction"));
+    m_move->setShortcut(QKeySequence(Qt::Key_M));
+    m_move->setShortcutContext(Qt::WidgetShortcut);
+    m_browser->table()->addAction(m_move);
+    bar->addAction(m_move);
+    connect(m_move, &QAction::triggered, this, [this] { moveSelection(); });
+    bar->addSeparator();
+    m_pause->setObjectName(QStringLiteral("pauseAction"));
+    m_pause->setToolTip(tr("Paused queues are not fetched by Kiqdesk's local pool (nor by Sidekiq Pro or Sidekiq 8.1+)"));
+    bar->addAction(m_pause);
+    connect(m_pause, &QAction::triggered, this, &QueuesPage::togglePause);
+    m_clear->setObjectName(QStringLiteral("clearAction"));
+    bar->addAction(m_clear);
+    connect(m_clear, &QAction::triggered, this, [this] { clearCurrentQueue(); });
     auto* find = new QAction(tr("Focus the filter"), this);
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -153,6 +173,7 @@ void QueuesPage::refreshQueues()
                 return;
             }
             m_queues->applySnapshot(std::move(*r.value));
+            updatePauseAction();
             if (m_queue.empty()) showStatus(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
         });
 }
@@ -161,6 +182,7 @@ void QueuesPage::openQueue(const std::string& name)
 {
     if (!m_client) return;
     m_queue = name;
+    updatePauseAction();
     const unsigned generation = ++m_jobGeneration;
     showStatus(tr("Loading %1…").arg(QString::fromStdString(name)));
     m_client->run<QueueFirstPage>(
@@ -227,6 +249,104 @@ void QueuesPage::deleteSelection(bool confirmed)
             showStatus(tr("Deleted %1 of %2 jobs (the others were already taken by a worker).")
                            .arg(formatCount(*r.value), formatCount(n)));
         });
+}
+
+bool QueuesPage::writesArmed()
+{
+    auto* gate = writeGate();
+    if (gate && gate->writable()) return true;
+    showStatus(tr("This deployment is read-only: arm writes first."), true);
+    return false;
+}
+
+void QueuesPage::runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle)
+{
+    auto* gate = writeGate();
+    m_client->run<QString>(
+        [gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
+        [this, failedTitle](kiq::redis::Result<QString> r) {
+            refresh();
+            if (!r.ok()) showStatus(QStringLiteral("<b>%1</b> %2").arg(failedTitle, QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+            else showStatus(*r.value);
+        });
+}
+
+void QueuesPage::moveSelection(const QString& to)
+{
+    auto payloads = m_browser->selectedPayloads();
+    if (!m_client || m_queue.empty() || payloads.empty() || !writesArmed()) return;
+    QString target = to;
+    if (target.isEmpty()) {
+        QStringList names;
+        for (const auto& q : m_queues->rows())
+            if (q.name != m_queue) names << QString::fromStdString(q.name);
+        bool ok = false;
+        target = QInputDialog::getItem(this, tr("Move to queue"),
+                                       tr("Move %n selected job(s) from %1 to:", nullptr, int(payloads.size())).arg(QString::fromStdString(m_queue)),
+                                       names, 0, true, &ok)
+                     .trimmed();
+        if (!ok || target.isEmpty()) return;
+    }
+    // The table lists newest first; moved jobs keep their running order, oldest first.
+    std::reverse(payloads.begin(), payloads.end());
+    const std::string from = m_queue, dest = target.toStdString();
+    const long long n = static_cast<long long>(payloads.size());
+    runWrite(
+        [from, dest, payloads, n](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+            const auto r = kiq::sidekiq::moveQueueJobs(c, gate, from, payloads, dest);
+            QString text = tr("Moved %1 of %2 jobs to %3.").arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
+            if (r.missing > 0) text += QLatin1Char(' ') + tr("%n had already been taken by a worker.", nullptr, int(r.missing));
+            if (!r.skipped.empty()) text += QLatin1Char(' ') + tr("%n could not be parsed and stayed.", nullptr, int(r.skipped.size()));
+            return text;
+        },
+        tr("Move failed:"));
+}
+
+bool QueuesPage::currentQueuePaused() const
+{
+    for (const auto& q : m_queues->rows())
+        if (q.name == m_queue) return q.paused;
+    return false;
+}
+
+void QueuesPage::updatePauseAction()
+{
+    m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
+    m_pause->setEnabled(!m_queue.empty());
+    m_clear->setEnabled(!m_queue.empty());
+}
+
+void QueuesPage::togglePause()
+{
+    if (!m_client || m_queue.empty() || !writesArmed()) return;
+    const bool pause = !currentQueuePaused();
+    const std::string queue = m_queue;
+    runWrite(
+        [queue, pause](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+            kiq::sidekiq::setQueuePaused(c, gate, queue, pause);
+            return pause ? tr("%1 is paused: Kiqdesk's pool no longer fetches from it.").arg(QString::fromStdString(queue))
+                         : tr("%1 is resumed.").arg(QString::fromStdString(queue));
+        },
+        pause ? tr("Pause failed:") : tr("Resume failed:"));
+}
+
+void QueuesPage::clearCurrentQueue(bool confirmed)
+{
+    if (!m_client || m_queue.empty() || !writesArmed()) return;
+    long long size = 0;
+    for (const auto& q : m_queues->rows())
+        if (q.name == m_queue) size = q.size;
+    if (!confirmed
+        && !confirmDamage(this, tr("Clear queue"),
+                          tr("Delete all %1 job(s) in %2? This cannot be undone.").arg(formatCount(size), QString::fromStdString(m_queue)), size))
+        return;
+    const std::string queue = m_queue;
+    runWrite(
+        [queue](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+            kiq::sidekiq::clearQueue(c, gate, queue);
+            return tr("%1 is cleared.").arg(QString::fromStdString(queue));
+        },
+        tr("Clear failed:"));
 }
 
 void QueuesPage::showStatus(const QString& text, bool problem)

@@ -2,12 +2,14 @@
 // The Queues page: every queue with its size and latency (refreshed every few seconds while visible,
 // one StatsReader round trip), and the jobs of the selected queue, paged 200 at a time through
 // pageQueue (newest first, as Sidekiq's UI lists them). Selected jobs can be deleted (LREM of their
-// exact payloads, through the WriteGate).
+// exact payloads) or moved to another queue; the open queue can be paused for our pool, resumed, or
+// cleared. Every write goes through the WriteGate.
 
 #include "deployment/DeploymentPage.h"
 
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +18,9 @@ class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
+namespace kiq::redis {
+class Client;
+}
 namespace kiq::sidekiq {
 class StatsReader;
 }
@@ -42,12 +47,21 @@ public:
     JobBrowser* browser() const { return m_browser; }
     QString currentQueue() const { return QString::fromStdString(m_queue); }
     void deleteSelection(bool confirmed = false);
+    // `to` empty: asks which queue (existing names offered, a new one may be typed).
+    void moveSelection(const QString& to = {});
+    void togglePause();
+    void clearCurrentQueue(bool confirmed = false);
 
 private:
     void refreshQueues();
     void openQueue(const std::string& name);
     void loadPage(long long offset, long long count);
     void showStatus(const QString& text, bool problem = false);
+    // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
+    void runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle);
+    bool writesArmed();
+    bool currentQueuePaused() const;
+    void updatePauseAction();
 
     kiq::redis::AsyncClient* m_client = nullptr;
     unsigned m_generation = 0;    // per client
@@ -63,6 +77,9 @@ private:
     JobBrowser* m_browser;
     QLabel* m_status;
     QAction* m_delete;
+    QAction* m_move;
+    QAction* m_pause;
+    QAction* m_clear;
 };
 
 } // namespace kiq::ui
