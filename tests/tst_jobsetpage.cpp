@@ -3,7 +3,8 @@
 // are rows, the filter bar filters the index and shows parse errors inline, columns sort through
 // the index, failure groups count and filter, the selection follows its jobs when the index changes
 // under it, and retrying two selected dead jobs moves them (checked with direct Redis reads) from
-// `dead` to their queue. The "All matching…" flow is driven through its dialogs as an operator
+// `dead` to their queue; a kill from Retries and a move from Scheduled act on the rows' exact
+// payloads the same way. The "All matching…" flow is driven through its dialogs as an operator
 // would: preview content, typed confirmation, progress, and Cancel partway under a rate cap.
 // Screenshots: retries_page.png, dead_page.png, dead_page_group.png, scheduled_page.png.
 #include "harness/TestEnv.h"
@@ -284,6 +285,49 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1199, 10000);
         QCOMPARE(page.browser()->selectedCount(), 0LL);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("Retry")));
+    }
+
+    // The other sets act through the same index keys: kill from Retries, move from Scheduled.
+    void selectionActionsOnRetriesAndScheduled()
+    {
+        kiq::services::WriteGate gate("test");
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        {
+            JobSetPage page(JobSetKind::Retry);
+            page.setWriteGate(&gate);
+            page.show();
+            page.setClient(&client);
+            IndexedJobModel* model = page.browser()->model();
+            QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 300, 10000);
+            page.browser()->table()->selectRow(7);
+            const std::string jid = model->index(7, IndexedJobModel::JidColumn).data().toString().toStdString();
+            const long long deadBefore = zcard("dead");
+            QSignalSpy done(&page, &JobSetPage::actionFinished);
+            page.actOnSelection(kiq::sidekiq::JobAction::Kill, true);
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+            QCOMPARE(zcard("retry"), 299LL);
+            QCOMPARE(zcard("dead"), deadBefore + 1);
+            const auto newest = m_direct->command(kiq::redis::Command("ZRANGE").key("dead").arg(-2).arg(-1)).asStringList();
+            QVERIFY(std::any_of(newest.begin(), newest.end(), [&](const std::string& p) { return kiq::sidekiq::JobRecord::parse(p).jid == jid; }));
+            QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 299, 10000);
+        }
+        {
+            JobSetPage page(JobSetKind::Scheduled);
+            page.setWriteGate(&gate);
+            page.show();
+            page.setClient(&client);
+            IndexedJobModel* model = page.browser()->model();
+            QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
+            page.browser()->table()->selectRow(0);
+            page.browser()->table()->selectionModel()->select(model->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            QCOMPARE(page.browser()->selectedCount(), 2LL);
+            QSignalSpy done(&page, &JobSetPage::actionFinished);
+            page.actOnSelection(kiq::sidekiq::JobAction::Move, true, QStringLiteral("elsewhere"));
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+            QCOMPARE(llen("queue:elsewhere"), 2LL);
+            QCOMPARE(zcard("schedule"), 198LL);
+            QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 198, 10000);
+        }
     }
 
     void allMatchingRetriesThroughTheDialogs()
