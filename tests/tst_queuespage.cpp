@@ -26,6 +26,25 @@ using namespace kiq::ui;
 class TestQueuesPage : public QObject {
     Q_OBJECT
 private slots:
+    // A queue whose key is not a list is a row that says so, not an empty queue.
+    void unreadableQueueIsShownAsSuch()
+    {
+        QueueListModel model;
+        kiq::sidekiq::QueueSummary bad;
+        bad.name = "oops";
+        bad.error = "queue:oops is a string, not a list";
+        kiq::sidekiq::QueueSummary good;
+        good.name = "default";
+        good.size = 3;
+        model.applySnapshot({bad, good});
+        QCOMPARE(model.rowCount(), 2);
+        int oops = model.rows()[0].name == "oops" ? 0 : 1;
+        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data().toString(), QObject::tr("%1 (unreadable)").arg("oops"));
+        QCOMPARE(model.index(oops, QueueListModel::SizeColumn).data().toString(), QStringLiteral("—"));
+        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data(Qt::ToolTipRole).toString(), QString::fromStdString(bad.error));
+        QCOMPARE(model.index(1 - oops, QueueListModel::SizeColumn).data().toString(), QStringLiteral("3"));
+    }
+
     void listsQueuesAndTheirJobs()
     {
         applyTheme(Theme::Light);

@@ -2,6 +2,8 @@
 
 #include "common/Formatting.h"
 
+#include <QColor>
+
 #include <chrono>
 
 namespace kiq::ui {
@@ -17,8 +19,10 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case NameColumn: return q.paused ? tr("%1 (paused)").arg(QString::fromStdString(q.name)) : QString::fromStdString(q.name);
-        case SizeColumn: return formatCount(q.size);
+        case NameColumn:
+            if (!q.error.empty()) return tr("%1 (unreadable)").arg(QString::fromStdString(q.name));
+            return q.paused ? tr("%1 (paused)").arg(QString::fromStdString(q.name)) : QString::fromStdString(q.name);
+        case SizeColumn: return q.error.empty() ? formatCount(q.size) : QStringLiteral("—");
         case LatencyColumn:
             return formatLatency(std::chrono::microseconds(static_cast<long long>(q.latencySeconds * 1e6)));
         }
@@ -29,6 +33,13 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
         case SizeColumn: return qlonglong(q.size);
         case LatencyColumn: return q.latencySeconds;
         }
+        break;
+    case Qt::ToolTipRole:
+        // Why a queue cannot be read (its key is not a list, say): shown rather than an empty queue.
+        if (!q.error.empty()) return QString::fromStdString(q.error);
+        break;
+    case Qt::ForegroundRole:
+        if (!q.error.empty()) return QColor(0xc0, 0x39, 0x2b);
         break;
     case Qt::TextAlignmentRole:
         if (index.column() != NameColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
