@@ -2,9 +2,9 @@
 // A virtual job table over a JobIndex snapshot: rowCount() is the number of matching entries (a
 // million if need be) and data() reads the index's metadata for the rows on screen, never Redis.
 // Filtering, sorting and the failure groups are computed by the snapshot on a thread of the model's
-// own (a one-thread pool at a lower CPU priority than the GUI); the
-// result (a vector of row numbers) replaces the old one in one model reset on the GUI thread, and a
-// newer request supersedes one still running. While snapshots arrive quickly (the first build of a
+// own (a one-thread pool at a lower CPU priority than the GUI); the result (a vector of row numbers)
+// replaces the old one in one model reset on the GUI thread, and a newer request supersedes one
+// still running. While snapshots arrive quickly (the first build of a
 // large set) they are applied at most every kMinApplyIntervalMs, so the view is not reset for each.
 //
 // Rows are named across snapshots by Key (score, payload hash); the page fetches the full payload
