@@ -113,16 +113,7 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
 QVariant IndexedJobModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case WhenColumn: return m_whenCaption;
-    case QueueColumn: return tr("Queue");
-    case ClassColumn: return tr("Job");
-    case ArgsColumn: return tr("Arguments");
-    case ErrorColumn: return tr("Error");
-    case RetryCountColumn: return tr("Retries");
-    case JidColumn: return tr("JID");
-    }
-    return {};
+    return jobColumnCaption(section, m_whenCaption);
 }
 
 bool IndexedJobModel::sortable(int column) { return column != ArgsColumn && column != JidColumn && column >= 0 && column < ColumnCount; }

@@ -10,6 +10,7 @@
 // Rows are named across snapshots by Key (score, payload hash); the page fetches the full payload
 // of a key with fetchIndexedJob when it is opened or acted on.
 
+#include "JobColumns.h"
 #include "sidekiq/JobFilter.h"
 #include "sidekiq/JobIndexSnapshot.h"
 
@@ -24,11 +25,10 @@
 
 namespace kiq::ui {
 
-class IndexedJobModel final : public QAbstractTableModel {
+class IndexedJobModel final : public QAbstractTableModel, public JobColumns {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IndexedJobModel)
 public:
-    enum Column { WhenColumn, QueueColumn, ClassColumn, ArgsColumn, ErrorColumn, RetryCountColumn, JidColumn, ColumnCount };
     enum Role {
         UnderlyingDataRole = Qt::UserRole, // raw value (score, retry count) for tests and copying
         MalformedRole,                     // bool

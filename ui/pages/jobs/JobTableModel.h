@@ -7,6 +7,7 @@
 // Malformed payloads are rows like any other: the class column says so and the error column shows
 // the parse error (an operator must see what is broken, and can still delete or kill it).
 
+#include "JobColumns.h"
 #include "JobRow.h"
 
 #include <QAbstractTableModel>
@@ -15,11 +16,10 @@
 
 namespace kiq::ui {
 
-class JobTableModel final : public QAbstractTableModel {
+class JobTableModel final : public QAbstractTableModel, public JobColumns {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(JobTableModel)
 public:
-    enum Column { WhenColumn, QueueColumn, ClassColumn, ArgsColumn, ErrorColumn, RetryCountColumn, JidColumn, ColumnCount };
     enum Role {
         UnderlyingDataRole = Qt::UserRole, // raw value for sorting
         PayloadRole,                       // the exact raw payload (QString from UTF-8 bytes)
