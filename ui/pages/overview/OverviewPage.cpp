@@ -3,8 +3,8 @@
 #include "common/StaleDataText.h"
 
 #include "DailyHistoryChart.h"
+#include "HistoryWorker.h"
 #include "QueueLatencyChart.h"
-#include "SampleHistory.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/TimeSeriesChart.h"
@@ -160,6 +160,8 @@ double OverviewPage::windowSeconds() const { return m_window->currentData().toDo
 void OverviewPage::setClient(kiq::redis::AsyncClient* client)
 {
     ++m_generation;
+    ++m_replotGeneration; // a history read for the old client is not plotted
+    m_replotPending = false;
     m_loading = false;
     m_client = client;
     m_last.reset();
@@ -176,7 +178,7 @@ void OverviewPage::setClient(kiq::redis::AsyncClient* client)
     // still be inside read() on the previous one (it keeps its own reference).
     m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
     m_historyKey = QString::fromStdString(m_client->options().describe());
-    if (!m_history) m_history = std::make_unique<SampleHistory>();
+    if (!m_history) m_history = HistoryWorker::shared();
     replotFromHistory();
     m_status->setText(tr("Loading…"));
     if (!m_pause->isChecked()) m_timer.start();
@@ -242,6 +244,7 @@ void OverviewPage::showLoad(const OverviewLoad& load)
 
     plot(sample, m_last);
     commitCharts();
+    if (m_replotPending) m_liveSinceReplot.push_back(sample);
     m_queues->showQueues(s.queues);
     if (load.daily) {
         m_sinceDailyHistory.start();
@@ -271,13 +274,20 @@ void OverviewPage::plot(const OverviewSample& sample, const std::optional<Overvi
 
 void OverviewPage::replotFromHistory()
 {
-    m_throughput->clearPoints();
-    m_load->clearPoints();
-    m_redis->clearPoints();
     const double window = windowSeconds();
-    for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->setWindowSeconds(window);
-    if (m_history && !m_historyKey.isEmpty()) {
-        const auto samples = m_history->load(m_historyKey, nowSeconds() - window);
+    for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) {
+        c->clearPoints();
+        c->setWindowSeconds(window);
+    }
+    commitCharts();
+    m_liveSinceReplot.clear();
+    m_replotPending = m_history && !m_historyKey.isEmpty();
+    if (!m_replotPending) return;
+    const unsigned request = ++m_replotGeneration;
+    m_history->load(m_historyKey, nowSeconds() - window, this, [this, request](std::vector<OverviewSample> samples) {
+        if (request != m_replotGeneration) return; // the window or the deployment changed meanwhile
+        m_replotPending = false;
+        for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->clearPoints();
         // Thin long histories out: 24 h at 2 s is 43,200 points per series, far more than pixels.
         const std::size_t step = std::max<std::size_t>(1, samples.size() / kMaxPlottedSamples);
         std::optional<OverviewSample> previous;
@@ -285,9 +295,16 @@ void OverviewPage::replotFromHistory()
             plot(samples[i], previous);
             previous = samples[i];
         }
+        // What arrived from the server while the history was read comes after it.
+        for (const auto& live : m_liveSinceReplot) {
+            if (previous && live.takenAt <= previous->takenAt) continue;
+            plot(live, previous);
+            previous = live;
+        }
+        m_liveSinceReplot.clear();
         if (!m_last && !samples.empty()) m_last = samples.back();
-    }
-    commitCharts();
+        commitCharts();
+    });
 }
 
 void OverviewPage::commitCharts()

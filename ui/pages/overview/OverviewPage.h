@@ -5,8 +5,8 @@
 // Each refresh is one AsyncClient::run: StatsReader::read (one round trip once the queue and process
 // names are known) plus loadServerInfo, and, every few minutes, readHistory. The StatsReader lives
 // in a shared_ptr captured by the closure so its name cache survives between refreshes; it is used
-// only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite), so
-// the charts show the last hours again after a restart.
+// only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite, on
+// the HistoryWorker's thread), so the charts show the last hours again after a restart.
 
 #include "OverviewSample.h"
 #include "deployment/DeploymentPage.h"
@@ -31,7 +31,7 @@ namespace kiq::ui {
 class DailyHistoryChart;
 class InfoCard;
 class QueueLatencyChart;
-class SampleHistory;
+class HistoryWorker;
 class TimeSeriesChart;
 struct OverviewLoad;
 
@@ -67,7 +67,10 @@ private:
     bool m_loading = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // one per client; touched only on its thread
     QString m_historyKey;                                // which deployment the stored samples belong to
-    std::unique_ptr<SampleHistory> m_history;
+    std::shared_ptr<HistoryWorker> m_history;
+    unsigned m_replotGeneration = 0; // bumped per history read: only the latest one is plotted
+    bool m_replotPending = false;
+    std::vector<OverviewSample> m_liveSinceReplot; // shown while the history was read: replotted after it
     std::optional<OverviewSample> m_last;
     QElapsedTimer m_sinceDailyHistory; // Sidekiq's day counters change slowly: reread every few minutes
     QElapsedTimer m_sinceLoad;
