@@ -24,9 +24,9 @@ SampleHistory::SampleHistory(const QString& file)
     QSqlQuery q(db);
     // WAL: two windows (two deployments) appending to the same file must not block each other.
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
-    // Appends run on the GUI thread at every refresh: no fsync per commit (with WAL, NORMAL loses no
-    // data when the app crashes; a power cut may cost the last samples of a chart). An fsync on a busy
-    // disk stalled the event loop for tens of milliseconds (tst_jobset_stall).
+    // No fsync per commit, one append per refresh (with WAL, NORMAL loses no data when the app
+    // crashes; a power cut may cost the last samples of a chart). An fsync on a busy disk took tens
+    // of milliseconds (tst_jobset_stall saw it when this still ran on the GUI thread).
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS samples (deployment TEXT NOT NULL, taken_at REAL NOT NULL, "
                                "processed INTEGER, failed INTEGER, enqueued INTEGER, busy INTEGER, "

@@ -2,8 +2,8 @@
 // The Overview's memory across restarts: samples in a small SQLite file (QtSql), per deployment, so
 // the charts open with the last 24 h instead of an empty plot. Old rows are pruned on every append.
 //
-// Uses its own named QSqlDatabase connection, so several pages (one per deployment) can share the
-// file. GUI thread only: one insert per refresh is a local write of a few hundred bytes.
+// Uses its own named QSqlDatabase connection, which Qt ties to the thread that made it: create and
+// use it on one thread. The app does so on HistoryWorker's thread, never on the GUI thread.
 
 #include "OverviewSample.h"
 
