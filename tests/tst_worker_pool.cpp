@@ -430,9 +430,13 @@ private slots:
                             redis::Command("LPUSH").key(keys::inProgress(id, 0)).arg(job), redis::Command("SADD").key("processes").arg(id),
                             redis::Command("HSET").key(id).arg("info").arg("{}"), redis::Command("EXPIRE").key(id).arg(60),
                             redis::Command("HSET").key(id + ":workers").arg("t").arg("{}")});
+        // It died during its own recovery pass, holding the lock: the lock is taken over at once.
+        m_client->command(redis::Command("SET").key("kiqdesk:orphan-recovery").arg(id).arg("EX").arg(30));
         const RecoveryReport r = OrphanRecovery(*m_client, options(), "me:1:cccccccccccc", {}).run();
+        QVERIFY(!r.locked);
         QCOMPARE(r.orphansRecovered, 1);
         QCOMPARE(llen("queue:default"), 1LL);
+        QCOMPARE(integer(redis::Command("EXISTS").key("kiqdesk:orphan-recovery")), 0LL);
         QCOMPARE(integer(redis::Command("SISMEMBER").key("processes").arg(id)), 0LL);
         QCOMPARE(integer(redis::Command("EXISTS").key(id).key(id + ":workers")), 0LL);
     }

@@ -100,12 +100,29 @@ OrphanRecovery::OrphanRecovery(redis::Client& client, const WorkerOptions& optio
 {
 }
 
+bool OrphanRecovery::freeLockOfDeadHolder()
+{
+    const redis::Reply holder = m_client.command(Command("GET").key(keys::kRecoveryLock)).throwIfError();
+    if (holder.isNil()) return true; // released meanwhile
+    const redis::Reply value = m_client.command(Command("HGET").key(keys::kInProgressRegistry).arg(holder.str)).throwIfError();
+    if (value.isNil()) return false;
+    const Entry e = parseEntry(holder.str, value.str);
+    const bool samePidSpace = !m_bootId.empty() && e.boot == m_bootId && e.pidns == m_pidNamespace;
+    if (!samePidSpace || e.pid <= 0 || pidAlive(e.pid)) return false;
+    kUnlock.run(m_client, {std::string(keys::kRecoveryLock)}, {holder.str}).throwIfError(); // only if still its
+    m_log.warn("took over the orphan-recovery lock of " + holder.str + " (its process is gone)");
+    return true;
+}
+
 RecoveryReport OrphanRecovery::run()
 {
     RecoveryReport report;
-    const redis::Reply lock = m_client.command(
-        Command("SET").key(keys::kRecoveryLock).arg(m_identity).arg("NX").arg("EX").arg(kLockSeconds)).throwIfError();
-    if (lock.isNil()) {
+    const auto takeLock = [this] {
+        return !m_client.command(Command("SET").key(keys::kRecoveryLock).arg(m_identity).arg("NX").arg("EX").arg(kLockSeconds))
+                    .throwIfError()
+                    .isNil();
+    };
+    if (!takeLock() && !(freeLockOfDeadHolder() && takeLock())) {
         report.locked = true;
         return report;
     }

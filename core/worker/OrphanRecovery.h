@@ -5,7 +5,10 @@
 // Lifecycle: the Launcher runs one pass at start-up (after its own registration, before its first
 // fetch) and then every orphanCheckInterval (±25%) from the heartbeat thread. One pass:
 //   1. SET kiqdesk:orphan-recovery <our identity> NX EX 30: only one process recovers at a time (the
-//      per-identity script below is atomic anyway; the lock saves duplicate work).
+//      per-identity script below is atomic anyway; the lock saves duplicate work). A holder that
+//      died holding it (killed during its own pass) is known at once when it ran on this machine
+//      (as in 3): its lock is removed rather than waited out, or its predecessors' jobs would sit
+//      in their lists until the next pass.
 //   2. HGETALL kiqdesk:inprogress, then EXISTS <identity> and SISMEMBER processes for each entry.
 //   3. An entry is orphaned when its heartbeat hash is gone (60 s TTL) or it left `processes`, or, with
 //      no wait, when it ran on this machine in our PID namespace (same boot id and /proc/self/ns/pid)
@@ -42,6 +45,9 @@ public:
     RecoveryReport run();
 
 private:
+    // True when the lock is free now: released, or held by a process of this machine that is gone.
+    bool freeLockOfDeadHolder();
+
     redis::Client& m_client;
     const WorkerOptions& m_options;
     std::string m_identity;
