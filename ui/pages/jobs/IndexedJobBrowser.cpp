@@ -2,6 +2,7 @@
 
 #include "FailureGroupModel.h"
 #include "JobInspector.h"
+#include "JobTableLook.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -72,34 +73,13 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
     , m_inspector(new JobInspector(this))
 {
     m_model->setGroupsWanted(withGroups);
-    m_filter->setObjectName(QStringLiteral("jobFilter"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setPlaceholderText(tr("Filter: class=HardJob error~timeout age>2h queue=default malformed"));
-    m_filterError->setObjectName(QStringLiteral("jobFilterError"));
-    m_filterError->setStyleSheet(QStringLiteral("color: #c03030"));
-    m_filterError->setWordWrap(true);
-    m_filterError->hide();
-
-    m_table->setObjectName(QStringLiteral("jobTable"));
+    setUpJobFilter(m_filter, m_filterError);
     m_table->setModel(m_model);
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
+    setUpJobTable(m_table);
     // Fixed row heights: with a million rows nothing may be measured per row.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSortIndicator(IndexedJobModel::WhenColumn, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     m_table->setSortingEnabled(true); // the index sorts all matching rows, not a loaded page
-    m_table->setColumnWidth(IndexedJobModel::WhenColumn, 150);
-    m_table->setColumnWidth(IndexedJobModel::QueueColumn, 90);
-    m_table->setColumnWidth(IndexedJobModel::ClassColumn, 180);
-    m_table->setColumnWidth(IndexedJobModel::ArgsColumn, 200);
-    m_table->setColumnWidth(IndexedJobModel::ErrorColumn, 260);
-    m_table->setColumnWidth(IndexedJobModel::RetryCountColumn, 60);
     // Arguments and JID cannot be ordered by the index: the indicator goes back to where it was.
     m_sortColumn = IndexedJobModel::WhenColumn;
     m_sortOrder = m_table->horizontalHeader()->sortIndicatorOrder();

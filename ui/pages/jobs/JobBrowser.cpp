@@ -2,6 +2,7 @@
 
 #include "JobFilterProxy.h"
 #include "JobInspector.h"
+#include "JobTableLook.h"
 #include "JobTableModel.h"
 #include "redis/Errors.h"
 
@@ -28,31 +29,10 @@ JobBrowser::JobBrowser(const QString& whenCaption, QWidget* parent)
     , m_inspector(new JobInspector(this))
 {
     m_proxy->setSourceModel(m_model);
-    m_filter->setObjectName(QStringLiteral("jobFilter"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setPlaceholderText(tr("Filter: class=HardJob error~timeout age>2h queue=default malformed"));
-    m_filterError->setObjectName(QStringLiteral("jobFilterError"));
-    m_filterError->setStyleSheet(QStringLiteral("color: #c03030"));
-    m_filterError->setWordWrap(true);
-    m_filterError->hide();
-
-    m_table->setObjectName(QStringLiteral("jobTable"));
+    setUpJobFilter(m_filter, m_filterError);
     m_table->setModel(m_proxy);
+    setUpJobTable(m_table);
     m_table->setSortingEnabled(false); // pages arrive in the set's own order; sorting only a loaded prefix would mislead
-    m_table->setAlternatingRowColors(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(JobTableModel::WhenColumn, 150);
-    m_table->setColumnWidth(JobTableModel::QueueColumn, 90);
-    m_table->setColumnWidth(JobTableModel::ClassColumn, 180);
-    m_table->setColumnWidth(JobTableModel::ArgsColumn, 200);
-    m_table->setColumnWidth(JobTableModel::ErrorColumn, 260);
-    m_table->setColumnWidth(JobTableModel::RetryCountColumn, 60);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);

@@ -1,0 +1,43 @@
+#include "JobTableLook.h"
+
+#include "JobColumns.h"
+
+#include <QCoreApplication>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+
+namespace kiq::ui {
+
+void setUpJobFilter(QLineEdit* filter, QLabel* error)
+{
+    filter->setObjectName(QStringLiteral("jobFilter"));
+    filter->setClearButtonEnabled(true);
+    filter->setPlaceholderText(QCoreApplication::translate("JobTableLook", "Filter: class=HardJob error~timeout age>2h queue=default malformed"));
+    error->setObjectName(QStringLiteral("jobFilterError"));
+    error->setStyleSheet(QStringLiteral("color: #c03030"));
+    error->setWordWrap(true);
+    error->hide();
+}
+
+void setUpJobTable(QTableView* table)
+{
+    table->setObjectName(QStringLiteral("jobTable"));
+    table->setAlternatingRowColors(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setHighlightSections(false);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setColumnWidth(JobColumns::WhenColumn, 150);
+    table->setColumnWidth(JobColumns::QueueColumn, 90);
+    table->setColumnWidth(JobColumns::ClassColumn, 180);
+    table->setColumnWidth(JobColumns::ArgsColumn, 200);
+    table->setColumnWidth(JobColumns::ErrorColumn, 260);
+    table->setColumnWidth(JobColumns::RetryCountColumn, 60);
+}
+
+} // namespace kiq::ui
