@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-  qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev
   libhiredis-dev libssl-dev openssl zlib1g-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev qtkeychain-qt6-dev
   redis-server redis-sentinel redis-tools ruby-sidekiq xvfb
 )
