@@ -11,6 +11,8 @@ for a in "$@"; do
 done
 "$root/scripts/setup-deps.sh"
 "$root/scripts/build.sh"
+# Before any test: prove the package list complete for an empty machine (not just for this one).
+"$root/scripts/check-deps.sh" "${KIQ_BUILD_DIR:-$root/build}"
 (cd "${KIQ_BUILD_DIR:-$root/build}" && ctest --output-on-failure -j "$(nproc)" --timeout 600 "${args[@]}")
 if ((hardening)); then
   # Tests labelled "slow" (large data sets) are left out: under ASan they take minutes and add no
