@@ -27,6 +27,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -49,19 +50,21 @@ constexpr const char* kMalformed = "{\"class\":\"Broken\",\"jid\":"; // cut shor
 
 std::string deadJob(const std::string& cls, int n, double failedAt)
 {
-    return "{\"class\":\"" + cls + "\",\"args\":[" + std::to_string(n) + "],\"queue\":\"bulk\",\"jid\":\"" + cls.substr(0, 4)
-           + std::to_string(100000 + n) + "\",\"created_at\":" + std::to_string(failedAt - 60) + ",\"enqueued_at\":"
-           + std::to_string(failedAt - 30) + ",\"error_class\":\"Net::ReadTimeout\",\"error_message\":\"read timeout after 30s\","
-           + "\"failed_at\":" + std::to_string(failedAt) + ",\"retry_count\":25}";
+    return "{\"class\":\"" + cls + "\",\"args\":[" + std::to_string(n) + "],\"queue\":\"bulk\",\"jid\":\""
+        + cls.substr(0, 4) + std::to_string(100000 + n) + "\",\"created_at\":" + std::to_string(failedAt - 60)
+        + ",\"enqueued_at\":" + std::to_string(failedAt - 30)
+        + ",\"error_class\":\"Net::ReadTimeout\",\"error_message\":\"read timeout after 30s\","
+        + "\"failed_at\":" + std::to_string(failedAt) + ",\"retry_count\":25}";
 }
 
 // What the operator saw and did in the "all matching" dialogs.
 struct DialogLog {
-    QString preview;       // the preview's summary and groups
-    QString confirmation;  // the typed-confirmation question
-    int progressMax = 0;   // the progress bar's highest value (it resets itself when full)
-    QString progressText;  // its last label
+    QString preview; // the preview's summary and groups
+    QString confirmation; // the typed-confirmation question
+    int progressMax = 0; // the progress bar's highest value (it resets itself when full)
+    QString progressText; // its last label
     bool cancelled = false;
+    QStringList strayDialogs; // progress dialogs seen over the preview or the confirmation
 };
 } // namespace
 
@@ -78,7 +81,10 @@ class TestJobSetPage : public QObject {
     }
 
     long long zcard(const char* key) { return m_direct->command(kiq::redis::Command("ZCARD").key(key)).asInteger(); }
-    long long llen(const std::string& key) { return m_direct->command(kiq::redis::Command("LLEN").key(key)).asInteger(); }
+    long long llen(const std::string& key)
+    {
+        return m_direct->command(kiq::redis::Command("LLEN").key(key)).asInteger();
+    }
 
     void addDead(const std::string& cls, int count)
     {
@@ -93,16 +99,28 @@ class TestJobSetPage : public QObject {
 
     // Answers the flow's dialogs from a timer, since each blocks in exec(): fills in the preview's
     // rate cap and continues, types the job count into the confirmation, and presses Cancel on the
-    // progress dialog once it has moved past `cancelAt` (never when 0).
-    std::unique_ptr<QTimer> operate(JobSetPage& page, DialogLog& log, int rate, int cancelAt)
+    // progress dialog once it has moved past `cancelAt` (never when 0). The preview is read like a
+    // person would, `holdMs` before continuing; meanwhile no progress dialog may show over it.
+    std::unique_ptr<QTimer> operate(JobSetPage& page, DialogLog& log, int rate, int cancelAt, int holdMs = 0)
     {
         auto timer = std::make_unique<QTimer>();
-        QObject::connect(timer.get(), &QTimer::timeout, &page, [&page, &log, rate, cancelAt] {
+        auto seen = std::make_shared<QElapsedTimer>();
+        QObject::connect(timer.get(), &QTimer::timeout, &page, [&page, &log, rate, cancelAt, holdMs, seen] {
+            const auto dialogs = page.findChildren<QDialog*>();
+            const bool asking = std::any_of(dialogs.cbegin(), dialogs.cend(), [](QDialog* d) {
+                return d->isVisible() && (qobject_cast<BulkPreviewDialog*>(d) || qobject_cast<QInputDialog*>(d));
+            });
+            for (auto* progress : page.findChildren<QProgressDialog*>())
+                if (asking && progress->isVisible() && !log.strayDialogs.contains(progress->labelText()))
+                    log.strayDialogs << progress->labelText();
             for (auto* preview : page.findChildren<BulkPreviewDialog*>()) {
                 if (!preview->isVisible()) continue;
+                if (!seen->isValid()) seen->start();
+                if (seen->elapsed() < holdMs) return;
                 for (auto* label : preview->findChildren<QLabel*>()) log.preview += label->text() + u'\n';
                 auto* tree = preview->findChild<QTreeWidget*>();
-                for (QTreeWidgetItemIterator it(tree); *it; ++it) log.preview += (*it)->text(0) + u' ' + (*it)->text(1) + u'\n';
+                for (QTreeWidgetItemIterator it(tree); *it; ++it)
+                    log.preview += (*it)->text(0) + u' ' + (*it)->text(1) + u'\n';
                 preview->findChild<QSpinBox*>(QStringLiteral("bulkRate"))->setValue(rate);
                 preview->accept();
                 return;
@@ -111,7 +129,8 @@ class TestJobSetPage : public QObject {
                 if (!input->isVisible()) continue;
                 log.confirmation = input->labelText();
                 // "Type 1234 to confirm.": answer with the number asked for.
-                input->setTextValue(QRegularExpression(QStringLiteral("Type (\\d+) to confirm")).match(input->labelText()).captured(1));
+                input->setTextValue(
+                    QRegularExpression(QStringLiteral("Type (\\d+) to confirm")).match(input->labelText()).captured(1));
                 input->accept();
                 return;
             }
@@ -162,8 +181,9 @@ private slots:
         QFETCH(QString, file);
         kiq::services::WriteGate gate("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
-        JobSetPage page{JobSetKind(kind)};
-        QAbstractItemModelTester tester(page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        JobSetPage page {JobSetKind(kind)};
+        QAbstractItemModelTester tester(
+            page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.setWriteGate(&gate);
         page.resize(1280, 800);
         page.show();
@@ -197,7 +217,7 @@ private slots:
         QVERIFY(!model->index(1, 0).data(IndexedJobModel::MalformedRole).toBool());
         for (int r = 1; r < 50; ++r)
             QVERIFY(model->index(r - 1, 0).data(IndexedJobModel::UnderlyingDataRole).toDouble()
-                    >= model->index(r, 0).data(IndexedJobModel::UnderlyingDataRole).toDouble());
+                >= model->index(r, 0).data(IndexedJobModel::UnderlyingDataRole).toDouble());
 
         // Filter bar: a bad expression is reported inline and keeps the last good filter; a good
         // one filters the whole index.
@@ -234,10 +254,12 @@ private slots:
         QVERIFY(biggest.count >= groups->group(groups->rowCount() - 1).count);
         QVERIFY(biggest.firstSeen <= biggest.lastSeen);
         page.browser()->groupTable()->selectRow(0);
-        QVERIFY(page.browser()->filterEdit()->text().contains(QStringLiteral("group=") + FailureGroupModel::fingerprintText(biggest.fingerprint)));
+        QVERIFY(page.browser()->filterEdit()->text().contains(
+            QStringLiteral("group=") + FailureGroupModel::fingerprintText(biggest.fingerprint)));
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), int(biggest.count), 5000);
         for (int r = 0; r < model->rowCount(); ++r)
-            QCOMPARE(model->index(r, IndexedJobModel::ClassColumn).data().toString(), QString::fromStdString(biggest.displayClass));
+            QCOMPARE(model->index(r, IndexedJobModel::ClassColumn).data().toString(),
+                QString::fromStdString(biggest.displayClass));
         QCOMPARE(groups->rowCount() > 1, true); // the other groups stay listed
         QVERIFY(page.findChild<QAction*>(QStringLiteral("groupretryAction"))->isEnabled());
         save(&page, QStringLiteral("dead_page_group.png"));
@@ -249,7 +271,8 @@ private slots:
         QTableView* table = page.browser()->table();
         table->selectRow(5);
         const auto key = model->key(5);
-        m_direct->command(kiq::redis::Command("ZADD").key("dead").arg("9999999998").arg(deadJob("LateArrival", 1, 9999999998)));
+        m_direct->command(
+            kiq::redis::Command("ZADD").key("dead").arg("9999999998").arg(deadJob("LateArrival", 1, 9999999998)));
         page.refresh();
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1202, 5000);
         QCOMPARE(page.browser()->selectedCount(), 1LL);
@@ -267,8 +290,9 @@ private slots:
         table->selectionModel()->setCurrentIndex(model->index(3, 0), QItemSelectionModel::NoUpdate);
         const QString jid3 = model->index(3, IndexedJobModel::JidColumn).data().toString();
         QTRY_VERIFY_WITH_TIMEOUT(page.browser()->inspector()->text().contains(jid3), 10000);
-        const QList<std::pair<QString, QString>> jobs{
-            {model->index(2, IndexedJobModel::JidColumn).data().toString(), model->index(2, IndexedJobModel::QueueColumn).data().toString()},
+        const QList<std::pair<QString, QString>> jobs {
+            {model->index(2, IndexedJobModel::JidColumn).data().toString(),
+                model->index(2, IndexedJobModel::QueueColumn).data().toString()},
             {jid3, model->index(3, IndexedJobModel::QueueColumn).data().toString()}};
         save(&page, QStringLiteral("dead_page.png"));
 
@@ -277,7 +301,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(zcard("dead"), 1199LL, 10000);
         for (const auto& [jid, queue] : jobs) {
             bool queued = false;
-            for (const auto& p : m_direct->command(kiq::redis::Command("LRANGE").key("queue:" + queue.toStdString()).arg(0).arg(-1)).asStringList())
+            for (const auto& p :
+                m_direct->command(kiq::redis::Command("LRANGE").key("queue:" + queue.toStdString()).arg(0).arg(-1))
+                    .asStringList())
                 queued = queued || QString::fromStdString(kiq::sidekiq::JobRecord::parse(p).jid) == jid;
             QVERIFY2(queued, qPrintable(jid));
         }
@@ -307,8 +333,10 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
             QCOMPARE(zcard("retry"), 299LL);
             QCOMPARE(zcard("dead"), deadBefore + 1);
-            const auto newest = m_direct->command(kiq::redis::Command("ZRANGE").key("dead").arg(-2).arg(-1)).asStringList();
-            QVERIFY(std::any_of(newest.begin(), newest.end(), [&](const std::string& p) { return kiq::sidekiq::JobRecord::parse(p).jid == jid; }));
+            const auto newest
+                = m_direct->command(kiq::redis::Command("ZRANGE").key("dead").arg(-2).arg(-1)).asStringList();
+            QVERIFY(std::any_of(newest.begin(), newest.end(),
+                [&](const std::string& p) { return kiq::sidekiq::JobRecord::parse(p).jid == jid; }));
             QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 299, 10000);
         }
         {
@@ -319,7 +347,8 @@ private slots:
             IndexedJobModel* model = page.browser()->model();
             QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
             page.browser()->table()->selectRow(0);
-            page.browser()->table()->selectionModel()->select(model->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            page.browser()->table()->selectionModel()->select(
+                model->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
             QCOMPARE(page.browser()->selectedCount(), 2LL);
             QSignalSpy done(&page, &JobSetPage::actionFinished);
             page.actOnSelection(kiq::sidekiq::JobAction::Move, true, QStringLiteral("elsewhere"));
@@ -347,7 +376,8 @@ private slots:
 
         DialogLog log;
         // A 400 jobs/s cap: the run pauses 0.1 s after its one page, long enough to see the bar full.
-        const auto operatorTimer = operate(page, log, 400, 0);
+        // The preview stays open past the scanning dialog's show delay (Qt starts it at 4 s).
+        const auto operatorTimer = operate(page, log, 400, 0, 4500);
         QSignalSpy done(&page, &JobSetPage::actionFinished);
         page.actOnAllMatching(kiq::sidekiq::JobAction::Retry);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
@@ -359,6 +389,8 @@ private slots:
         // 40 jobs is more than a yes/no: the count had to be typed.
         QVERIFY2(log.confirmation.contains(QStringLiteral("Type 40")), qPrintable(log.confirmation));
         QVERIFY2(log.progressText.contains(QStringLiteral("Retry: 40 done")), qPrintable(log.progressText));
+        // Nothing stale came up over the preview or the confirmation (it once froze the flow).
+        QVERIFY2(log.strayDialogs.isEmpty(), qPrintable(log.strayDialogs.join(u'|')));
         // In Redis: all 40 left `dead` for their queue; nothing else moved.
         QCOMPARE(llen("queue:bulk"), queuedBefore + 40);
         QCOMPARE(zcard("dead"), deadBefore - 40);

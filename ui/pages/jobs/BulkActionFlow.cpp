@@ -7,6 +7,7 @@
 #include "redis/AsyncClient.h"
 
 #include <QProgressDialog>
+#include <QTimer>
 #include <QWidget>
 
 #include <algorithm>
@@ -16,8 +17,8 @@ namespace kiq::ui {
 
 using kiq::sidekiq::BulkProgress;
 
-BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate,
-                               kiq::sidekiq::BulkSpec spec, QWidget* page)
+BulkActionFlow::BulkActionFlow(
+    kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate, kiq::sidekiq::BulkSpec spec, QWidget* page)
     : m_client(client)
     , m_gate(gate)
     , m_spec(std::move(spec))
@@ -29,19 +30,27 @@ void BulkActionFlow::start()
 {
     if (!m_client) return finish(tr("Not connected."), true);
     m_progress = new QProgressDialog(tr("Scanning the set…"), tr("Cancel"), 0, 0, m_page);
+    m_progress->setObjectName(QStringLiteral("bulkScan"));
     m_progress->setWindowModality(Qt::WindowModal);
-    m_progress->setMinimumDuration(300);
+    // Shown only if the scan takes a while. Not with setMinimumDuration: on a dialog whose value was
+    // never set, Qt keeps its 4 s default delay.
+    QTimer::singleShot(300, m_progress, [p = m_progress] { p->show(); });
     auto cancel = m_cancel;
     connect(m_progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
     const auto spec = m_spec;
     m_client->run<kiq::sidekiq::BulkPreview>(
         [spec, cancel](kiq::redis::Client& c) {
             const auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
-            return kiq::sidekiq::previewBulk(c, spec.set, filter, 20, [cancel](const BulkProgress&) { return !cancel->load(); });
+            return kiq::sidekiq::previewBulk(
+                c, spec.set, filter, 20, [cancel](const BulkProgress&) { return !cancel->load(); });
         },
-        this, [this](kiq::redis::Result<kiq::sidekiq::BulkPreview> r) {
-            if (m_progress) m_progress->deleteLater();
-            if (!r.ok()) return finish(tr("<b>Preview failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+        this,
+        [this](kiq::redis::Result<kiq::sidekiq::BulkPreview> r) {
+            closeProgress();
+            if (!r.ok())
+                return finish(
+                    tr("<b>Preview failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
             if (m_cancel->load()) return finish(tr("Cancelled."), false);
             showPreview(*r.value);
         });
@@ -53,7 +62,8 @@ void BulkActionFlow::showPreview(const kiq::sidekiq::BulkPreview& preview)
     BulkPreviewDialog dialog(preview, action, m_page);
     if (dialog.exec() != QDialog::Accepted) return finish(tr("Nothing done."), false);
     m_spec.ratePerSecond = dialog.ratePerSecond();
-    if (!confirmDamage(m_page, action, tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action), preview.matched))
+    if (!confirmDamage(
+            m_page, action, tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action), preview.matched))
         return finish(tr("Nothing done."), false);
     execute(preview.matched);
 }
@@ -63,7 +73,7 @@ void BulkActionFlow::execute(long long expected)
     if (!m_client || !m_gate) return finish(tr("Not connected."), true);
     m_cancel->store(false);
     m_progress = new QProgressDialog(tr("%1: working…").arg(actionLabel(m_spec.action)), tr("Cancel"), 0,
-                                     int(std::min<long long>(expected, INT_MAX)), m_page);
+        int(std::min<long long>(expected, INT_MAX)), m_page);
     m_progress->setObjectName(QStringLiteral("bulkProgress"));
     m_progress->setWindowModality(Qt::WindowModal);
     m_progress->setMinimumDuration(0);
@@ -78,29 +88,44 @@ void BulkActionFlow::execute(long long expected)
             kiq::sidekiq::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(gate->deployment(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
-            return executor.run([cancel, self](const BulkProgress& p) {
-                       QMetaObject::invokeMethod(self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
-                       return !cancel->load();
-                   })
+            return executor
+                .run([cancel, self](const BulkProgress& p) {
+                    QMetaObject::invokeMethod(
+                        self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
+                    return !cancel->load();
+                })
                 .progress;
         },
-        this, [this](kiq::redis::Result<BulkProgress> r) {
-            if (m_progress) m_progress->deleteLater();
-            if (!r.ok()) return finish(tr("<b>Failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+        this,
+        [this](kiq::redis::Result<BulkProgress> r) {
+            closeProgress();
+            if (!r.ok())
+                return finish(
+                    tr("<b>Failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
             const BulkProgress& p = *r.value;
             finish(tr("%1: %2 done, %3 already gone, %4 skipped%5")
-                       .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing), formatCount(p.skipped),
-                            p.cancelled ? tr(" (cancelled; can be resumed)") : QString()),
-                   p.skipped > 0);
+                       .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing),
+                           formatCount(p.skipped), p.cancelled ? tr(" (cancelled; can be resumed)") : QString()),
+                p.skipped > 0);
         });
 }
 
 void BulkActionFlow::showProgress(const BulkProgress& p)
 {
     if (!m_progress) return;
-    if (p.affected + p.missing + p.skipped > m_progress->maximum()) m_progress->setMaximum(int(p.affected + p.missing + p.skipped));
+    if (p.affected + p.missing + p.skipped > m_progress->maximum())
+        m_progress->setMaximum(int(p.affected + p.missing + p.skipped));
     m_progress->setValue(int(p.affected + p.missing + p.skipped));
-    m_progress->setLabelText(tr("%1: %2 done, %3 scanned").arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.scanned)));
+    m_progress->setLabelText(
+        tr("%1: %2 done, %3 scanned").arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.scanned)));
+}
+
+void BulkActionFlow::closeProgress()
+{
+    // Deleted now, not with deleteLater: the preview that follows runs a nested event loop, which
+    // does not process that deletion, while the dialog's own show-delay timer still fires and puts
+    // a stale modal "Scanning" box over the preview.
+    delete m_progress.data();
 }
 
 void BulkActionFlow::finish(const QString& summary, bool problem)

@@ -43,6 +43,7 @@ private:
     void showPreview(const kiq::sidekiq::BulkPreview& preview);
     void execute(long long expected);
     void showProgress(const kiq::sidekiq::BulkProgress& progress);
+    void closeProgress();
     void finish(const QString& summary, bool problem);
 
     QPointer<kiq::redis::AsyncClient> m_client;
