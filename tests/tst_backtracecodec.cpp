@@ -22,7 +22,7 @@ private slots:
 void TestBacktraceCodec::encodeMatchesRuby()
 {
     // ruby: Base64.strict_encode64(Zlib::Deflate.deflate(JSON.generate(["a:1", "b \"q\" ü"])))
-    // (Sidekiq 7.3+ compress_backtrace writes exactly this form).
+    // (Sidekiq 7.2.1+ compress_backtrace writes exactly this form).
     const std::string encoded = BacktraceCodec::encode({"a:1", "b \"q\" \xC3\xBC"});
     QCOMPARE(encoded, std::string("eJyLVkq0MlTSUUpSiFEqjFFSOLxHKRYANa0Fxw=="));
     QVERIFY(encoded.starts_with("eJ"));

@@ -81,7 +81,7 @@ void TestJobBuilder::retryVariants()
     QVERIFY(builder.build().json.starts_with(R"({"retry":false,)"));
     builder.setRetry(RetryPolicy::times(0));
     QVERIFY(builder.build().json.starts_with(R"({"retry":0,)"));
-    // Always write a retry key (data model §4): Default becomes true.
+    // Always write a retry key (docs/sidekiq-data-model.md §4): Default becomes true.
     builder.setRetry(RetryPolicy {});
     QVERIFY(builder.build().json.starts_with(R"({"retry":true,)"));
 }

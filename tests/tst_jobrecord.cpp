@@ -54,7 +54,7 @@ JobRecord parse(std::string_view raw, JobParseOptions options = {})
 }
 
 // Sidekiq 7.3+ payload: strict base64 backtrace (job_retry.rb@v7.3.0 pack("m0")), retry_for
-// (7.1.3+), ActiveJob via Rails' JobWrapper with `wrapped`. Built from data model §1.
+// (7.1.3+), ActiveJob via Rails' JobWrapper with `wrapped`. Built from docs/sidekiq-data-model.md §1.
 constexpr std::string_view k73RetryEntry
     = R"({"retry":5,"queue":"mailers","wrapped":"WelcomeMailerJob","class":"ActiveJob::QueueAdapters::SidekiqAdapter::JobWrapper",)"
       R"("args":[{"job_class":"WelcomeMailerJob","job_id":"a1b2","arguments":[42]}],"retry_for":3600,)"

@@ -96,7 +96,8 @@ private slots:
 
     void jobsSidekiqKillsAreRetriedByUs()
     {
-        // retry: 0 sends the job straight to the morgue on its first failure (data model §4).
+        // retry: 0 sends the job straight to the morgue on its first failure
+        // (docs/sidekiq-data-model.md §4).
         SidekiqProcess sidekiq(port());
         m_server->cli({"DEL", "dead"});
         const QString jid = runSidekiqRuby(port(), "puts HardJob.set(retry: 0).perform_async('t3')");

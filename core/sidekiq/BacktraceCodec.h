@@ -2,10 +2,10 @@
 
 // The `error_backtrace` payload field: base64 of a zlib stream (RFC 1950, so the text starts with
 // "eJ") holding a JSON array of strings (job_retry.rb `compress_backtrace`).
-//   6.4–7.2 write Base64.encode64: a newline every 60 characters and at the end.
-//   7.3.0+  write strict base64 (pack("m0")), no newlines.
+//   6.4–7.2.0 write Base64.encode64: a newline every 60 characters and at the end.
+//   7.2.1+    write strict base64 (pack("m0")), no newlines.
 // Sidekiq ≤6.x also reads a plain JSON array stored directly in the field. Encoding here follows
-// 7.3+ (strict); decoding is lenient: whitespace is skipped and padding is optional.
+// 7.2.1+ (strict); decoding is lenient: whitespace is skipped and padding is optional.
 
 #include <cstddef>
 #include <optional>

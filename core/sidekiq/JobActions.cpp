@@ -67,9 +67,9 @@ return #members
 )lua");
 
 // KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
-// then the members. Trims exactly as Sidekiq's send_to_morgue (it keeps max - 1, data model §3).
-// The dead set's type is checked first, and the ZADD comes before the ZREM, for the same reasons as
-// above.
+// then the members. Trims exactly as Sidekiq's send_to_morgue, which keeps max - 1
+// (docs/sidekiq-data-model.md §3). The dead set's type is checked first, and the ZADD comes before
+// the ZREM, for the same reasons as above.
 const redis::Script kKill(R"lua(
 local t = redis.call('TYPE', KEYS[2]).ok
 if t ~= 'none' and t ~= 'zset' then

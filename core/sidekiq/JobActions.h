@@ -1,6 +1,6 @@
 #pragma once
-// Writes on jobs in the sorted sets, with Sidekiq's Web UI semantics (data model §12), each through
-// the WriteGate. Jobs are named by their exact raw payload, because ZREM matches bytes.
+// Writes on jobs in the sorted sets, with Sidekiq's Web UI semantics, each through the WriteGate
+// (docs/sidekiq-data-model.md §12). Jobs are named by their exact raw payload, because ZREM matches bytes.
 //
 // Every action runs as Lua chunks: one chunk is atomic, removes each member from its set first and
 // acts only if that removal happened. A job that is already gone (Sidekiq's poller took it, another

@@ -1,11 +1,11 @@
 #pragma once
 
 // Builds a new job payload the way Sidekiq's client does (job_util.rb `normalize_item` plus
-// client.rb `atomic_push`). It always writes `retry`, `queue`, `jid` and `created_at` (data model
-// §13), in the key order Sidekiq produces for a string class:
+// client.rb `atomic_push`). It always writes `retry`, `queue`, `jid` and `created_at`
+// (docs/sidekiq-data-model.md §13), in the key order Sidekiq produces for a string class:
 //     {"retry":true,"queue":"default",<extras>,"class":"X","args":[…],"jid":"…","created_at":…,"enqueued_at":…}
 // Timestamps default to float seconds, which every Sidekiq version reads; choose milliseconds only
-// when every reader is Sidekiq 8 (7.x readers do not understand ms, data model §1).
+// when every reader is Sidekiq 8 (7.x readers do not understand ms: docs/sidekiq-data-model.md §1).
 //
 //     JobBuilder builder("HardJob", R"([1,"x"])");
 //     builder.setQueue("critical");

@@ -2,11 +2,11 @@
 
 // One Sidekiq job as stored in Redis: a member of `queue:<name>`, `schedule`, `retry` or `dead`, or
 // the payload of an in-progress work entry. Mirrors api.rb's JobRecord: parsing is forgiving, the
-// raw string is always kept byte-exact (LREM/ZREM match exact bytes, data model §13), and a
-// malformed entry is never dropped — it becomes a record with `parseError` set and whatever fields
-// could be read. Parsing never throws for any input.
+// raw string is always kept byte-exact (LREM/ZREM match exact bytes, docs/sidekiq-data-model.md §13),
+// and a malformed entry is never dropped — it becomes a record with `parseError` set and whatever
+// fields could be read. Parsing never throws for any input.
 //
-// Field formats per version are in /work/shared/sidekiq-data-model.md §1. Timestamps accept both
+// Field formats per version are in docs/sidekiq-data-model.md §1. Timestamps accept both
 // float seconds (6/7) and integer milliseconds (8.x).
 
 #include "sidekiq/BacktraceCodec.h"
@@ -100,6 +100,7 @@ struct JobRecord {
     json::Span argsSpan; // where `args` is in `raw`
 };
 
-// The ActiveJob wrapper classes whose real class is in `wrapped` / args[0] (data model §1).
+// The ActiveJob wrapper classes whose real class is in `wrapped` / args[0]
+// (docs/sidekiq-data-model.md §1).
 bool isActiveJobWrapper(std::string_view className);
 } // namespace kiq::sidekiq

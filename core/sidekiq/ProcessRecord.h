@@ -3,7 +3,7 @@
 // One Sidekiq process as seen through its heartbeat hash `<identity>` (launcher.rb ❤ / api.rb
 // ProcessSet#each). Read it with
 //     HMGET <identity> info busy beat quiet rss rtt_us concurrency
-// and pass the replies (nil → nullopt) in ProcessFields. Field formats (data model §6):
+// and pass the replies (nil → nullopt) in ProcessFields. Field formats (docs/sidekiq-data-model.md §6):
 //   info        JSON, written once per process start (hostname, started_at, pid, tag, concurrency
 //               up to 8.1.1, queues, labels, identity; version 7.0.2+; weights 7.0.2 (map) / 7.0.3+
 //               (array of per-capsule maps); embedded 7.0.3+; capsules 8.0.9+)

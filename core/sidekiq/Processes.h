@@ -1,7 +1,7 @@
 #pragma once
 // Sidekiq processes (the `processes` SET and each identity's heartbeat HASH) and the jobs they are
 // running (`<identity>:work`, or `<identity>:workers` up to 6.4.1). Process control sends the
-// signals Sidekiq's own API sends, so real Sidekiq obeys them (data model §7).
+// signals Sidekiq's own API sends, so real Sidekiq obeys them (docs/sidekiq-data-model.md §7).
 
 #include "ProcessRecord.h"
 #include "WorkRecord.h"

@@ -6,7 +6,7 @@
 //   Integer n → retry up to n times; 0 is truthy, so `retry: 0` goes straight to the morgue;
 //   missing   → JobRetry#local falls back to the worker class's sidekiq_options (default true),
 //               but if the class cannot be loaded the global handler sees nil and drops the job.
-// A compatible producer must always write `retry` (data model §4).
+// A compatible producer must always write `retry` (docs/sidekiq-data-model.md §4).
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// The process heartbeat (launcher.rb ❤, Sidekiq 6.4.1 formats, data model §5–§7), plus periodic
-// orphan recovery, on its own thread and redis::Client.
+// The process heartbeat (launcher.rb ❤, Sidekiq 6.4.1 formats, docs/sidekiq-data-model.md §5–§7),
+// plus periodic orphan recovery, on its own thread and redis::Client.
 //
 // Lifecycle: the Launcher calls beat() once itself before any fetch (so the process is registered
 // and its in-progress lists are known before they hold anything), then start(); every

@@ -1,8 +1,8 @@
 #pragma once
-// What happens to a job that failed: Sidekiq 6.4.1's JobRetry (job_retry.rb, data model §4), as a pure
-// decision plus the Redis commands that carry it out. The Processor runs the commands in one MULTI
-// together with the job's acknowledgement, so a crash leaves the job either in progress (it runs
-// again) or handled, never both.
+// What happens to a job that failed: Sidekiq 6.4.1's JobRetry (job_retry.rb; docs/sidekiq-data-model.md
+// §4), as a pure decision plus the Redis commands that carry it out. The Processor runs the commands in
+// one MULTI together with the job's acknowledgement, so a crash leaves the job either in progress (it
+// runs again) or handled, never both.
 //
 // For a failed job:
 //   queue          = retry_queue || the queue it was fetched from

@@ -1,6 +1,6 @@
 #pragma once
-// Redis keys the worker pool adds to Sidekiq's data model (data model §0). Written bare: the client
-// applies the connection's namespace prefix to every Command::key().
+// Redis keys the worker pool adds to Sidekiq's (docs/sidekiq-data-model.md §14; Sidekiq never touches
+// them). Written bare: the client applies the connection's namespace prefix to every Command::key().
 //
 // Crash-safe fetch (Fetcher.h) moves each job, atomically, from `queue:<name>` into the in-progress
 // list of the processor thread that will run it:
