@@ -1,6 +1,7 @@
 // The Overview page against a seeded LocalSandbox: cards fill in, every chart gets points (live
 // series, the top-latency queues, Sidekiq's daily history), samples survive a "restart" through
 // SampleHistory (SQLite), and rates are differences of counters. Screenshot: overview_page.png.
+#include "common/ChartLook.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/TimeSeriesChart.h"
@@ -15,12 +16,17 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 
+#include <QApplication>
+#include <QCategoryAxis>
+#include <QChart>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace kiq::ui;
 
@@ -29,6 +35,15 @@ QString label(QWidget* root, const char* name)
 {
     auto* l = root->findChild<QLabel*>(QString::fromLatin1(name));
     return l ? l->text() : QString();
+}
+// Every value-axis label of every chart on the page.
+QStringList axisLabels(QWidget* root)
+{
+    QStringList labels;
+    for (auto* view : root->findChildren<QChartView*>())
+        for (auto* axis : view->chart()->axes())
+            if (auto* category = qobject_cast<QCategoryAxis*>(axis)) labels << category->categoriesLabels();
+    return labels;
 }
 int points(QWidget* root, const char* chart)
 {
@@ -58,15 +73,15 @@ private slots:
 
     void ratesAreCounterDifferences()
     {
-        OverviewSample a{1000, 100, 10, 0, 0, 0, 0};
-        OverviewSample b{1002, 120, 14, 0, 0, 0, 0};
+        OverviewSample a {1000, 100, 10, 0, 0, 0, 0};
+        OverviewSample b {1002, 120, 14, 0, 0, 0, 0};
         const auto r = ratesBetween(a, b);
         QVERIFY(r.valid);
         QCOMPARE(r.processedPerSec, 10.0);
         QCOMPARE(r.failedPerSec, 2.0);
-        OverviewSample reset{1004, 5, 0, 0, 0, 0, 0};
+        OverviewSample reset {1004, 5, 0, 0, 0, 0, 0};
         QVERIFY(!ratesBetween(b, reset).valid); // stats were reset: no negative rate
-        OverviewSample late{5000, 200, 20, 0, 0, 0, 0};
+        OverviewSample late {5000, 200, 20, 0, 0, 0, 0};
         QVERIFY(!ratesBetween(b, late).valid); // a gap is not a rate
     }
 
@@ -76,16 +91,44 @@ private slots:
         SampleHistory h(dir.filePath(QStringLiteral("h.sqlite")));
         QVERIFY2(h.isOpen(), qPrintable(h.error()));
         const double now = 2'000'000'000;
-        h.append(QStringLiteral("a"), OverviewSample{now - 2 * SampleHistory::kKeepSeconds, 1, 0, 0, 0, 0, 0});
-        h.append(QStringLiteral("a"), OverviewSample{now - 10, 5, 1, 3, 2, 1024, 7});
-        h.append(QStringLiteral("a"), OverviewSample{now, 6, 1, 3, 2, 1024, 7});
-        h.append(QStringLiteral("b"), OverviewSample{now, 99, 0, 0, 0, 0, 0});
+        h.append(QStringLiteral("a"), OverviewSample {now - 2 * SampleHistory::kKeepSeconds, 1, 0, 0, 0, 0, 0});
+        h.append(QStringLiteral("a"), OverviewSample {now - 10, 5, 1, 3, 2, 1024, 7});
+        h.append(QStringLiteral("a"), OverviewSample {now, 6, 1, 3, 2, 1024, 7});
+        h.append(QStringLiteral("b"), OverviewSample {now, 99, 0, 0, 0, 0, 0});
         const auto a = h.load(QStringLiteral("a"), 0);
         QCOMPARE(a.size(), std::size_t(2)); // the 48 h old sample was pruned
         QCOMPARE(a.front().processed, 5LL);
         QCOMPARE(a.front().usedMemory, 1024LL);
         QCOMPARE(h.load(QStringLiteral("b"), 0).size(), std::size_t(1));
         QCOMPARE(h.load(QStringLiteral("a"), now - 5).size(), std::size_t(1));
+    }
+
+    void numbersReadLikeADashboard()
+    {
+        QCOMPARE(formatCompact(0), QStringLiteral("0"));
+        QCOMPARE(formatCompact(950), QStringLiteral("950"));
+        QCOMPARE(formatCompact(999.7), QStringLiteral("1k"));
+        QCOMPARE(formatCompact(38500), QStringLiteral("38.5k"));
+        QCOMPARE(formatCompact(1730), QStringLiteral("1.73k"));
+        QCOMPARE(formatCompact(999'700), QStringLiteral("1M"));
+        QCOMPARE(formatCompact(1.2e6), QStringLiteral("1.2M"));
+        QCOMPARE(formatCompact(0.25), QStringLiteral("0.25"));
+        QCOMPARE(axisLabel(90, AxisUnit::Seconds), QStringLiteral("1.5 min"));
+        QCOMPARE(axisLabel(7200, AxisUnit::Seconds), QStringLiteral("2 h"));
+        QCOMPARE(axisLabel(0.5, AxisUnit::Seconds), QStringLiteral("500 ms"));
+        // Durations: human units, and a hint where no real queue could be that late.
+        QCOMPARE(formatLatency(std::chrono::seconds(303)), QStringLiteral("5 min 3 s"));
+        const QString skewed = formatLatency(std::chrono::microseconds(1'794'390'328'600'000LL));
+        QVERIFY2(skewed.startsWith(QStringLiteral("56 years")) && skewed.contains(QStringLiteral("clock skew")),
+            qPrintable(skewed));
+        QCOMPARE(formatUptime(std::chrono::hours(24 * 400)), QStringLiteral("1 year"));
+
+        // Round ticks: 0…a round top just above the highest value, in round steps.
+        QCategoryAxis axis;
+        setRoundAxis(&axis, 38500, AxisUnit::Count);
+        QCOMPARE(axis.categoriesLabels(), QStringList({"0", "10k", "20k", "30k", "40k", "50k"}));
+        setRoundAxis(&axis, 304.6, AxisUnit::Seconds);
+        QCOMPARE(axis.categoriesLabels(), QStringList({"0", "2 min", "4 min", "6 min"}));
     }
 
     void pageShowsChartsAndCards()
@@ -115,6 +158,25 @@ private slots:
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("overview_page.png"));
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
+        // Axes read like a dashboard: the daily history (tens of thousands a day) in "k", no exponent.
+        const QStringList labels = axisLabels(&page);
+        QVERIFY(!labels.isEmpty());
+        for (const QString& l : labels) QVERIFY2(!l.contains(u'e'), qPrintable(l));
+        QVERIFY2(std::any_of(labels.cbegin(), labels.cend(), [](const QString& l) { return l.endsWith(u'k'); }),
+            qPrintable(labels.join(u' ')));
+
+        // The dark theme reaches the charts (Qt Charts would stay white).
+        applyTheme(Theme::Dark);
+        QCoreApplication::processEvents();
+        for (auto* view : page.findChildren<QChartView*>())
+            QCOMPARE(view->chart()->backgroundBrush().color(), darkPalette().color(QPalette::Base));
+        const QString dark = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("overview_page_dark.png"));
+        QVERIFY(page.grab().save(dark));
+        qInfo("screenshot: %s", qPrintable(dark));
+        applyTheme(Theme::Light);
+        QCoreApplication::processEvents();
+        for (auto* view : page.findChildren<QChartView*>())
+            QCOMPARE(view->chart()->backgroundBrush().color(), QApplication::palette().color(QPalette::Base));
 
         // Pause: no more refreshes.
         page.setPaused(true);

@@ -3,6 +3,11 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cmath>
+
 namespace kiq::ui {
 
 // The translation context of these strings (lupdate reads it from this declaration).
@@ -10,12 +15,17 @@ class Formatting {
     Q_DECLARE_TR_FUNCTIONS(kiq::ui::Formatting)
 };
 
-QString formatBytes(long long bytes) { return QLocale().formattedDataSize(bytes, 1); }
+QString formatBytes(long long bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1);
+}
 
 QString formatUptime(std::chrono::seconds duration)
 {
     const long long s = duration.count();
     const long long days = s / 86400, hours = s % 86400 / 3600, minutes = s % 3600 / 60, seconds = s % 60;
+    if (days >= 365 * 2) return Formatting::tr("%n years", nullptr, int(std::min<long long>(days / 365, INT_MAX)));
+    if (days >= 365) return Formatting::tr("1 year");
     if (days > 0) return Formatting::tr("%1 d %2 h").arg(days).arg(hours);
     if (hours > 0) return Formatting::tr("%1 h %2 min").arg(hours).arg(minutes);
     if (minutes > 0) return Formatting::tr("%1 min %2 s").arg(minutes).arg(seconds);
@@ -28,9 +38,32 @@ QString formatLatency(std::chrono::microseconds duration)
     const QLocale locale;
     if (us < 1000) return Formatting::tr("%1 µs").arg(us);
     if (us < 1000000) return Formatting::tr("%1 ms").arg(locale.toString(us / 1000.0, 'f', us < 10000 ? 2 : 1));
-    return Formatting::tr("%1 s").arg(locale.toString(us / 1e6, 'f', 2));
+    if (us < 60'000'000) return Formatting::tr("%1 s").arg(locale.toString(us / 1e6, 'f', 2));
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    // No queue waits a decade: such a figure comes from a wrong clock or a timestamp in the wrong unit.
+    if (seconds >= std::chrono::hours(24 * 365 * 10))
+        return Formatting::tr("%1 (clock skew or bad timestamp?)").arg(formatUptime(seconds));
+    return formatUptime(seconds);
 }
 
-QString formatCount(long long count) { return QLocale().toString(count); }
+QString formatCount(long long count)
+{
+    return QLocale().toString(count);
+}
+
+QString formatCompact(double value)
+{
+    const QLocale locale;
+    const double magnitude = std::abs(value);
+    // Three significant digits; a value that would round up to 1000 of a unit moves to the next unit.
+    if (magnitude < 999.5) return locale.toString(value, 'g', 3);
+    static constexpr std::array<std::pair<double, const char*>, 4> kUnits {
+        {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}}};
+    for (const auto& [scale, suffix] : kUnits) {
+        if (magnitude >= scale * 0.9995 || scale == 1e3)
+            return locale.toString(value / scale, 'g', 3) + QLatin1String(suffix);
+    }
+    return locale.toString(value, 'g', 3);
+}
 
 } // namespace kiq::ui

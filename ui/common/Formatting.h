@@ -8,9 +8,12 @@
 
 namespace kiq::ui {
 
-QString formatBytes(long long bytes);                 // "1.5 MiB"
-QString formatUptime(std::chrono::seconds duration);  // "3 d 4 h", "5 min 3 s": the two largest units
-QString formatLatency(std::chrono::microseconds duration); // "850 µs", "12.3 ms", "1.25 s"
-QString formatCount(long long count);                 // with the locale's digit grouping
+QString formatBytes(long long bytes); // "1.5 MiB"
+QString formatUptime(std::chrono::seconds duration); // "3 d 4 h", "5 min 3 s": the two largest units; "56 years"
+// "850 µs", "12.3 ms", "1.25 s", then as formatUptime ("5 min 3 s"); decades get a hint that the
+// clock or the timestamp is wrong
+QString formatLatency(std::chrono::microseconds duration);
+QString formatCount(long long count); // with the locale's digit grouping
+QString formatCompact(double value); // a dashboard figure: "950", "38.5k", "1.2M"
 
 } // namespace kiq::ui

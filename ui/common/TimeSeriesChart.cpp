@@ -1,9 +1,10 @@
 #include "TimeSeriesChart.h"
 
+#include <QCategoryAxis>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QLineSeries>
-#include <QValueAxis>
 
 #include <algorithm>
 
@@ -23,19 +24,31 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& name, QWid
     m_timeAxis->setTickCount(5);
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
     setChart(chart); // the view owns the chart, the chart owns axes and series
+    applyChartPalette(chart, palette());
     setMinimumHeight(180);
 }
 
-QValueAxis* TimeSeriesChart::valueAxis(bool right)
+void TimeSeriesChart::changeEvent(QEvent* event)
 {
-    QValueAxis*& axis = right ? m_right : m_left;
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyChartPalette(chart(), palette());
+}
+
+QCategoryAxis* TimeSeriesChart::valueAxis(bool right)
+{
+    QCategoryAxis*& axis = right ? m_right : m_left;
     if (!axis) {
-        axis = new QValueAxis;
-        axis->setLabelFormat(QStringLiteral("%.3g"));
-        axis->setMin(0);
+        axis = new QCategoryAxis;
         chart()->addAxis(axis, right ? Qt::AlignRight : Qt::AlignLeft);
+        setRoundAxis(axis, 0, right ? m_rightUnit : m_leftUnit);
+        applyChartPalette(chart(), palette());
     }
     return axis;
+}
+
+void TimeSeriesChart::setAxisUnit(bool rightAxis, AxisUnit unit)
+{
+    (rightAxis ? m_rightUnit : m_leftUnit) = unit;
 }
 
 int TimeSeriesChart::addSeries(const QString& name, bool rightAxis)
@@ -82,10 +95,10 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
     // Until the window is full, the axis spans the data (at least a minute) rather than an empty hour.
     const double startMs = std::min(std::max(fromMs, earliestMs), nowMs - 60'000.0);
     m_timeAxis->setFormat(nowMs - startMs > 3600'000.0 ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(startMs)), QDateTime::fromMSecsSinceEpoch(qint64(nowMs)));
-    // Leave head room above the highest point, and never collapse to a zero-height axis.
-    if (m_left) m_left->setRange(0, std::max(1.0, maxLeft * 1.15));
-    if (m_right) m_right->setRange(0, std::max(1.0, maxRight * 1.15));
+    m_timeAxis->setRange(
+        QDateTime::fromMSecsSinceEpoch(qint64(startMs)), QDateTime::fromMSecsSinceEpoch(qint64(nowMs)));
+    if (m_left) setRoundAxis(m_left, maxLeft, m_leftUnit);
+    if (m_right) setRoundAxis(m_right, maxRight, m_rightUnit);
 }
 
 void TimeSeriesChart::clearPoints()

@@ -3,13 +3,15 @@
 // points older than the window are dropped as new ones arrive, and the axes follow the data. Up to
 // two value axes (left and right) so, e.g., memory and ops/s share one plot with their own scales.
 
+#include "ChartLook.h"
+
 #include <QChartView>
 
 #include <vector>
 
 class QDateTimeAxis;
 class QLineSeries;
-class QValueAxis;
+class QCategoryAxis;
 
 namespace kiq::ui {
 
@@ -21,6 +23,7 @@ public:
     // Returns the series' index. `rightAxis`: plotted against the second value axis.
     int addSeries(const QString& name, bool rightAxis = false);
     void setAxisTitles(const QString& left, const QString& right = {});
+    void setAxisUnit(bool rightAxis, AxisUnit unit); // Count unless set
     void setWindowSeconds(double seconds) { m_windowSeconds = seconds; }
 
     void append(int series, double epochSeconds, double value);
@@ -29,12 +32,17 @@ public:
     void clearPoints();
     int pointCount() const; // over all series; tests check that something was plotted
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
-    QValueAxis* valueAxis(bool right);
+    QCategoryAxis* valueAxis(bool right);
 
     QDateTimeAxis* m_timeAxis;
-    QValueAxis* m_left = nullptr;
-    QValueAxis* m_right = nullptr;
+    QCategoryAxis* m_left = nullptr;
+    QCategoryAxis* m_right = nullptr;
+    AxisUnit m_leftUnit = AxisUnit::Count;
+    AxisUnit m_rightUnit = AxisUnit::Count;
     std::vector<QLineSeries*> m_series;
     std::vector<bool> m_onRight;
     double m_windowSeconds = 600;

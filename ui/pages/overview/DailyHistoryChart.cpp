@@ -1,9 +1,12 @@
 #include "DailyHistoryChart.h"
 
+#include "common/ChartLook.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
-#include <QValueAxis>
+#include <QCategoryAxis>
+#include <QEvent>
 
 #include <algorithm>
 
@@ -14,7 +17,7 @@ DailyHistoryChart::DailyHistoryChart(QWidget* parent)
     , m_processed(new QBarSet(tr("Processed")))
     , m_failed(new QBarSet(tr("Failed")))
     , m_days(new QBarCategoryAxis)
-    , m_counts(new QValueAxis)
+    , m_counts(new QCategoryAxis)
 {
     setObjectName(QStringLiteral("dailyHistoryChart"));
     setRenderHint(QPainter::Antialiasing);
@@ -30,8 +33,9 @@ DailyHistoryChart::DailyHistoryChart(QWidget* parent)
     chart->addAxis(m_counts, Qt::AlignLeft);
     series->attachAxis(m_days);
     series->attachAxis(m_counts);
-    m_counts->setLabelFormat(QStringLiteral("%.3g"));
+    setRoundAxis(m_counts, 0, AxisUnit::Count);
     setChart(chart);
+    applyChartPalette(chart, palette());
     setMinimumHeight(200);
 }
 
@@ -51,7 +55,13 @@ void DailyHistoryChart::showDays(const std::vector<kiq::sidekiq::DailyCount>& ne
     m_days->append(days);
     m_processed->append(processed);
     m_failed->append(failed);
-    m_counts->setRange(0, std::max(1.0, double(highest) * 1.1));
+    setRoundAxis(m_counts, double(highest), AxisUnit::Count);
+}
+
+void DailyHistoryChart::changeEvent(QEvent* event)
+{
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyChartPalette(chart(), palette());
 }
 
 void DailyHistoryChart::clearBars()
@@ -61,6 +71,9 @@ void DailyHistoryChart::clearBars()
     m_days->clear();
 }
 
-int DailyHistoryChart::dayCount() const { return int(m_processed->count()); }
+int DailyHistoryChart::dayCount() const
+{
+    return int(m_processed->count());
+}
 
 } // namespace kiq::ui

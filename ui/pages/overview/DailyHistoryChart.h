@@ -8,7 +8,7 @@
 
 class QBarCategoryAxis;
 class QBarSet;
-class QValueAxis;
+class QCategoryAxis;
 
 namespace kiq::ui {
 
@@ -20,11 +20,14 @@ public:
     void clearBars();
     int dayCount() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QBarSet* m_processed;
     QBarSet* m_failed;
     QBarCategoryAxis* m_days;
-    QValueAxis* m_counts;
+    QCategoryAxis* m_counts;
 };
 
 } // namespace kiq::ui

@@ -1,11 +1,13 @@
 #include "QueueLatencyChart.h"
 
+#include "common/ChartLook.h"
 #include "common/Formatting.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
+#include <QEvent>
 #include <QHorizontalBarSeries>
-#include <QValueAxis>
 
 #include <algorithm>
 
@@ -16,24 +18,23 @@ QueueLatencyChart::QueueLatencyChart(QWidget* parent)
     , m_series(new QHorizontalBarSeries)
     , m_latency(new QBarSet(tr("Latency (s)")))
     , m_names(new QBarCategoryAxis)
-    , m_seconds(new QValueAxis)
+    , m_seconds(new QCategoryAxis)
 {
     setObjectName(QStringLiteral("queueLatencyChart"));
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
     chart->setTitle(tr("Top %1 queues by latency").arg(kTopQueues));
     chart->legend()->hide();
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setMargins(QMargins(4, 4, 16, 4)); // room for the last tick label ("6 min") at the right edge
     m_series->append(m_latency);
-    m_series->setLabelsVisible(true);
-    m_series->setLabelsFormat(QStringLiteral("@value s"));
     chart->addSeries(m_series);
     chart->addAxis(m_names, Qt::AlignLeft);
     chart->addAxis(m_seconds, Qt::AlignBottom);
     m_series->attachAxis(m_names);
     m_series->attachAxis(m_seconds);
-    m_seconds->setLabelFormat(QStringLiteral("%.3g"));
+    setRoundAxis(m_seconds, 0, AxisUnit::Seconds);
     setChart(chart);
+    applyChartPalette(chart, palette());
     setMinimumHeight(180);
 }
 
@@ -50,7 +51,11 @@ void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>
     QList<qreal> values;
     double highest = 0;
     for (auto it = top.rbegin(); it != top.rend(); ++it) {
-        names << tr("%1 (%2 jobs)").arg(QString::fromStdString(it->name), formatCount(it->size));
+        // The latency is in the name, readable ("5 min 3 s"), rather than a bar label of raw seconds.
+        names << tr("%1: %2 · %3 waiting")
+                     .arg(QString::fromStdString(it->name),
+                         formatLatency(std::chrono::microseconds(static_cast<long long>(it->latencySeconds * 1e6))),
+                         formatCount(it->size));
         values << qRound(it->latencySeconds * 10) / 10.0; // a tenth of a second is precise enough for a label
         highest = std::max(highest, it->latencySeconds);
     }
@@ -58,7 +63,13 @@ void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>
     m_names->clear();
     m_names->append(names);
     m_latency->append(values);
-    m_seconds->setRange(0, std::max(1.0, highest * 1.2));
+    setRoundAxis(m_seconds, highest, AxisUnit::Seconds);
+}
+
+void QueueLatencyChart::changeEvent(QEvent* event)
+{
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyChartPalette(chart(), palette());
 }
 
 void QueueLatencyChart::clearBars()
@@ -67,6 +78,9 @@ void QueueLatencyChart::clearBars()
     m_names->clear();
 }
 
-int QueueLatencyChart::barCount() const { return int(m_latency->count()); }
+int QueueLatencyChart::barCount() const
+{
+    return int(m_latency->count());
+}
 
 } // namespace kiq::ui

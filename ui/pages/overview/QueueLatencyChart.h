@@ -9,7 +9,7 @@
 class QBarCategoryAxis;
 class QBarSet;
 class QHorizontalBarSeries;
-class QValueAxis;
+class QCategoryAxis;
 
 namespace kiq::ui {
 
@@ -23,11 +23,14 @@ public:
     void clearBars();
     int barCount() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QHorizontalBarSeries* m_series;
     QBarSet* m_latency;
     QBarCategoryAxis* m_names;
-    QValueAxis* m_seconds;
+    QCategoryAxis* m_seconds;
 };
 
 } // namespace kiq::ui
