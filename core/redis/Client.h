@@ -45,7 +45,9 @@ public:
 
     Reply command(const Command& cmd);
     // Replies in the order of `cmds`. On Cluster the commands are grouped per node, each group is one
-    // pipelined round trip, and MOVED/ASK replies are followed per command.
+    // pipelined round trip, and MOVED/ASK replies are followed per command. On Sentinel, commands a
+    // demoted primary answered with READONLY (and only those: the others ran) are sent once more to
+    // the new primary.
     std::vector<Reply> pipeline(const std::vector<Command>& cmds);
     // MULTI/EXEC around `cmds`; returns EXEC's replies. On Cluster all keys must share one slot.
     std::vector<Reply> transaction(const std::vector<Command>& cmds);
