@@ -304,10 +304,17 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
     }
     for (std::size_t i = 1; i + 1 < replies.size(); ++i)
         if (replies[i].isError()) throw ReplyError(replies[i].str, "in transaction");
-    const Reply& exec = replies.back();
+    Reply& exec = replies.back();
     exec.throwIfError();
     if (exec.isNil()) throw ReplyError("EXECABORT transaction aborted (a watched key changed)");
-    return exec.elements;
+    for (std::size_t i = 0; i < exec.elements.size(); ++i)
+        if (exec.elements[i].isError()) {
+            const std::string text = exec.elements[i].str;
+            throw TransactionError(text,
+                "in transaction, command " + std::to_string(i + 1) + " (" + cmds[i].name() + ")",
+                std::move(exec.elements));
+        }
+    return std::move(exec.elements);
 }
 
 Reply Client::blockingCommand(const Command& cmd, std::chrono::milliseconds blockFor)

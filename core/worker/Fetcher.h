@@ -11,7 +11,7 @@
 //      per 2 s. Idle threads spread over the open queues (each thread starts at its own offset and
 //      rotates), so a job arriving in any queue wakes a thread at once when concurrency >= queues;
 //      otherwise the wait is shortened to 250 ms.
-//   3. Running the jobs (Processor); a failure is written together with ackCommand() in one MULTI.
+//   3. Running the jobs (Processor); a failure is written together with ackCommand() atomically.
 //   4. requeue(): unstarted jobs go back to the right end of their queue (next to be popped), as
 //      Sidekiq's bulk_requeue does, each only if it is still in this thread's list (LREM, then RPUSH,
 //      atomically), so recovery by another process and our requeue never both push it.
@@ -58,7 +58,7 @@ public:
 
     // Back to the right end of their queues, first element popped first. Returns how many were pushed.
     long long requeue(const std::vector<UnitOfWork>& jobs);
-    // The in-progress list's acknowledgement of one job, for the failure MULTI (empty Command when not
+    // The in-progress list's acknowledgement of one job, for the failure's write (empty Command when not
     // crash-safe).
     redis::Command ackCommand(const UnitOfWork& work) const;
     void acknowledgeAll();
