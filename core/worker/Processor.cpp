@@ -181,7 +181,11 @@ void Processor::run(std::stop_token stop)
                 m_connectionId = id.type == redis::Reply::Type::Integer ? id.integer : -1;
             }
             if (m_dirty) {
-                if (const long long n = fetcher->requeueAll()) log.warn("pushed " + std::to_string(n) + " jobs of " + inProgressKey() + " back to their queues after a Redis error");
+                const Requeued r = fetcher->requeueAll();
+                if (r.pushed)
+                    log.warn("pushed " + std::to_string(r.pushed) + " jobs of " + inProgressKey()
+                        + " back to their queues after a Redis error");
+                logDeadLetters(log, r, inProgressKey());
                 m_dirty = false;
             }
             std::vector<UnitOfWork> batch = fetcher->retrieveWork(targetBatch(), stop);
@@ -208,8 +212,10 @@ void Processor::run(std::stop_token stop)
 
     if (client && crashSafe && !m_abandoned) {
         try {
-            if (m_dirty) fetcher->requeueAll();
-            else fetcher->acknowledgeAll();
+            if (m_dirty)
+                logDeadLetters(log, fetcher->requeueAll(), inProgressKey());
+            else
+                fetcher->acknowledgeAll();
         } catch (const std::exception& e) {
             log.warn("could not clear " + inProgressKey() + " (" + e.what() + "); the pool pushes its jobs back when it stops");
         }
@@ -234,9 +240,11 @@ void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vecto
         // processor.rb fetch: a job fetched after the stop goes straight back (`j.requeue if @done`).
         if (stop.stop_requested() || (i > 0 && Clock::now() - fetchedAt > kHoldLimit)) {
             std::vector<UnitOfWork> rest = heldJobs();
-            long long pushed = 0;
-            if (writeWithRetry("push unstarted jobs back", [&] { pushed = fetcher.requeue(rest); })) {
-                if (stop.stop_requested() && pushed) m_ctx->log.info("pushed " + std::to_string(pushed) + " fetched jobs back to their queues");
+            Requeued r;
+            if (writeWithRetry("push unstarted jobs back", [&] { r = fetcher.requeue(rest); })) {
+                if (stop.stop_requested() && r.pushed)
+                    m_ctx->log.info("pushed " + std::to_string(r.pushed) + " fetched jobs back to their queues");
+                logDeadLetters(m_ctx->log, r, inProgressKey());
             } else {
                 m_dirty = true;
             }
@@ -254,7 +262,9 @@ void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vecto
             // jobs back (and abandoned this thread); otherwise push them back here.
             if (!m_abandoned) {
                 std::vector<UnitOfWork> rest = heldJobs();
-                if (!writeWithRetry("push interrupted jobs back", [&] { fetcher.requeue(rest); })) m_dirty = true;
+                if (!writeWithRetry("push interrupted jobs back",
+                        [&] { logDeadLetters(m_ctx->log, fetcher.requeue(rest), inProgressKey()); }))
+                    m_dirty = true;
                 std::lock_guard lock(m_heldMutex);
                 m_held.clear();
                 m_heldFrom = 0;
