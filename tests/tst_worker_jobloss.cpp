@@ -195,6 +195,19 @@ private slots:
         QVERIFY(log.contains("dead is a string, not a zset"));
     }
 
+    void aRetrySetOfTheWrongTypeDoesNotStopTheSchedule()
+    {
+        LogCapture log;
+        auto ctx = std::make_shared<PoolContext>(
+            options(), HandlerRegistry {}, connection(), "me:1:ffffffffffff", Logger(LogLevel::Info, log.sink()));
+        run({"SET", "retry", "1"});
+        run({"ZADD", "schedule", std::to_string(now() - 1), job("q", "due")});
+        const PollResult r = ScheduledPoller::enqueueDue(*m_client, *ctx, now());
+        QCOMPARE(r.enqueued, 1LL);
+        QCOMPARE(integer({"LLEN", "queue:q"}), 1LL);
+        QVERIFY(log.contains("retry is not a sorted set"));
+    }
+
     void requeueSendsWhatNoQueueTakesToDead()
     {
         const std::string key = keys::inProgress("me:1:aaaaaaaaaaaa", 0);

@@ -88,12 +88,15 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
     for (std::string_view set : {sidekiq::keys::kRetry, sidekiq::keys::kSchedule}) {
         long long offset = 0; // past the due jobs left in place: no key could take them
         for (;;) {
-            const auto due
-                = client
-                      .command(
-                          Command("ZRANGEBYSCORE").key(set).arg("-inf").arg(now).arg("LIMIT").arg(offset).arg(kPage))
-                      .throwIfError()
-                      .asStringList();
+            const redis::Reply page = client.command(
+                Command("ZRANGEBYSCORE").key(set).arg("-inf").arg(now).arg("LIMIT").arg(offset).arg(kPage));
+            if (page.isError() && redis::classifyReplyError(page.str) == redis::ErrorKind::WrongType) {
+                // Logged at each pass; the other set is still polled.
+                context.log.error(
+                    "scheduler: " + std::string(set) + " is not a sorted set, its jobs cannot be read: " + page.str);
+                break;
+            }
+            const auto due = page.throwIfError().asStringList();
             if (due.empty()) break;
             std::vector<std::string> keyList{std::string(set), std::string(sidekiq::keys::kQueues), std::string(sidekiq::keys::kDead)};
             std::map<std::string, std::size_t> position;

@@ -19,7 +19,8 @@
 //   wrong types    key types are checked before the first write (LuaTypeGuard.h): a job whose queue
 //                  (or `queues`) is not a list (a set) goes to `dead` unchanged and the error is
 //                  logged; if `dead` is not a sorted set either, it stays where it is (logged at each
-//                  pass; later pages are read past it).
+//                  pass; later pages are read past it). A set that is not a sorted set is skipped
+//                  (logged): the other one is still polled.
 // enqueued_at is written in the unit the job uses (float seconds for 6/7 jobs, ms for 8.x jobs).
 //
 // Own thread (std::jthread) and own redis::Client.
