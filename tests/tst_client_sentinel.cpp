@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <future>
+
 using namespace kiq::redis;
 using kiq::test::SentinelGroup;
 
@@ -48,6 +50,51 @@ private slots:
         QVERIFY2(wrote, qPrintable(lastError));
         QCOMPARE(c.primaries().front().port, group.reportedMasterPort());
         QCOMPARE(group.currentMaster().cli({"GET", "k"}), QString("after"));
+    }
+
+    void readOnlySendsAgainOnlyWhatTheDemotedPrimaryRefused()
+    {
+        // The primary becomes a replica half-way through a pipeline: what it ran before must not run
+        // again on the new primary; only the commands it answered READONLY are sent there.
+        SentinelGroup group;
+        ConnectionOptions o;
+        o.topology = Topology::Sentinel;
+        o.seeds = {{"127.0.0.1", group.sentinelPort()}};
+        o.sentinelMaster = "mymaster";
+        o.commandTimeout = std::chrono::milliseconds(8000);
+        Client c(o);
+        c.connect();
+        kiq::test::RedisServer& before = group.primary();
+        kiq::test::RedisServer& after = group.replica();
+        // CLIENT PAUSE WRITE holds the last RPUSH back (postponed, not refused) until the demotion.
+        auto pending = std::async(std::launch::async, [&c] {
+            return c.pipeline({Command("RPUSH").key("list").arg(std::string_view("a")),
+                Command("CLIENT").arg("PAUSE").arg(3000).arg("WRITE"),
+                Command("RPUSH").key("list").arg(std::string_view("b"))});
+        });
+        QVERIFY(kiq::test::waitUntil(
+            [&] {
+                return before.info("clients", "blocked_clients") == "1" && after.cli({"LLEN", "list"}) == "1";
+            },
+            10000));
+        // Promoted by hand and named by the sentinel at once (a sentinel failover would close our
+        // connection: the other path), then the old primary is demoted and unpaused, so the last RPUSH
+        // runs there as a replica and is answered READONLY.
+        QCOMPARE(after.cli({"REPLICAOF", "NO", "ONE"}), QString("OK"));
+        QCOMPARE(group.sentinel().cli({"SENTINEL", "REMOVE", "mymaster"}), QString("OK"));
+        QCOMPARE(
+            group.sentinel().cli({"SENTINEL", "MONITOR", "mymaster", "127.0.0.1", QString::number(after.port()), "1"}),
+            QString("OK"));
+        QCOMPARE(before.cli({"REPLICAOF", "127.0.0.1", QString::number(after.port())}), QString("OK"));
+        QCOMPARE(before.cli({"CLIENT", "UNPAUSE"}), QString("OK"));
+
+        const std::vector<Reply> replies = pending.get();
+        QCOMPARE(replies.size(), std::size_t(3));
+        QCOMPARE(replies[0].integer, 1LL); // on the old primary
+        QVERIFY(replies[1].isOk());
+        QCOMPARE(replies[2].integer, 2LL); // on the new one, after the replicated "a"
+        QCOMPARE(after.cli({"LRANGE", "list", "0", "-1"}), QString("a\nb"));
+        QCOMPARE(c.primaries().front().port, after.port());
     }
 
     void unknownMasterIsClear()

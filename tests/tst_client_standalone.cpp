@@ -93,6 +93,26 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ReplyError, c.transaction({Command("NOSUCHCOMMAND").key("a")}));
     }
 
+    void transactionRaisesOnAnErrorInsideExec()
+    {
+        // WRONGTYPE is found only when EXEC runs the command, and Redis runs the others anyway: the
+        // caller must hear of it, and see what did run.
+        Client c(optionsFor(m_server->port()));
+        c.command(Command("SET").key("notazset").arg(std::string_view("x"))).throwIfError();
+        try {
+            c.transaction({Command("INCR").key("n"), Command("ZADD").key("notazset").arg(1).arg(std::string_view("m")),
+                Command("INCR").key("n")});
+            QFAIL("no exception");
+        } catch (const ReplyError& e) {
+            QVERIFY2(QString(e.what()).contains("command 2 (ZADD)") && e.code() == "WRONGTYPE", e.what());
+            const auto* t = dynamic_cast<const TransactionError*>(&e);
+            QVERIFY(t);
+            QCOMPARE(t->replies().size(), std::size_t(3));
+            QCOMPARE(t->replies()[2].integer, 2LL);
+        }
+        QCOMPARE(c.command(Command("GET").key("n")).asString(), std::string("2"));
+    }
+
     void namespacePrefix()
     {
         auto o = optionsFor(m_server->port());

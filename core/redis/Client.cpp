@@ -177,26 +177,34 @@ std::vector<Reply> Client::pipeline(const std::vector<Command>& cmds)
     if (cmds.empty()) return {};
     if (m_options.topology == Topology::Cluster) return clusterPipeline(cmds);
 
-    for (int attempt = 0;; ++attempt) {
+    const auto send = [this](const std::vector<Command>& batch) {
         Connection& c = primaryConnection();
-        std::vector<Reply> replies;
         try {
-            replies = c.pipeline(cmds, m_options.keyPrefix);
+            return c.pipeline(batch, m_options.keyPrefix);
         } catch (const IoError&) {
             dropConnection(c.endpoint());
             if (m_options.topology == Topology::Sentinel) m_primaryKnown = false;
             throw;
         }
-        // After a failover the node we hold may have become a replica. READONLY means no write ran
-        // there, so one more try on the new primary cannot run anything twice.
-        const bool readOnly = std::any_of(replies.begin(), replies.end(), [](const Reply& r) { return isReplyOf(r, ErrorKind::ReadOnly); });
-        if (readOnly && m_options.topology == Topology::Sentinel && attempt == 0) {
-            dropConnection(c.endpoint());
-            m_primaryKnown = false;
-            continue;
-        }
-        return replies;
+    };
+    std::vector<Reply> replies = send(cmds);
+    if (m_options.topology != Topology::Sentinel) return replies;
+    // After a failover the node we hold may have become a replica, possibly half-way through the
+    // pipeline. A READONLY command did not run there, so one more try on the new primary cannot run it
+    // twice; the commands before it did run and are not sent again.
+    std::vector<std::size_t> refused;
+    std::vector<Command> again;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        if (!isReplyOf(replies[i], ErrorKind::ReadOnly)) continue;
+        refused.push_back(i);
+        again.push_back(cmds[i]);
     }
+    if (refused.empty()) return replies;
+    dropConnection(m_primary);
+    m_primaryKnown = false;
+    std::vector<Reply> retried = send(again);
+    for (std::size_t k = 0; k < refused.size(); ++k) replies[refused[k]] = std::move(retried[k]);
+    return replies;
 }
 
 std::vector<Reply> Client::pipelineOnNode(const Endpoint& node, const std::vector<Command>& cmds)
@@ -296,10 +304,17 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
     }
     for (std::size_t i = 1; i + 1 < replies.size(); ++i)
         if (replies[i].isError()) throw ReplyError(replies[i].str, "in transaction");
-    const Reply& exec = replies.back();
+    Reply& exec = replies.back();
     exec.throwIfError();
     if (exec.isNil()) throw ReplyError("EXECABORT transaction aborted (a watched key changed)");
-    return exec.elements;
+    for (std::size_t i = 0; i < exec.elements.size(); ++i)
+        if (exec.elements[i].isError()) {
+            const std::string text = exec.elements[i].str;
+            throw TransactionError(text,
+                "in transaction, command " + std::to_string(i + 1) + " (" + cmds[i].name() + ")",
+                std::move(exec.elements));
+        }
+    return std::move(exec.elements);
 }
 
 Reply Client::blockingCommand(const Command& cmd, std::chrono::milliseconds blockFor)

@@ -11,6 +11,7 @@
 
 #include "Command.h"
 #include "ConnectionOptions.h"
+#include "Errors.h"
 #include "Reply.h"
 
 #include <functional>
@@ -23,6 +24,21 @@ namespace kiq::redis {
 
 class Connection;
 class SlotMap;
+
+// A transaction that ran (EXEC answered) but where some commands failed (WRONGTYPE and the like).
+// Redis does not roll back: the other commands took effect. replies() are EXEC's, errors included.
+class TransactionError : public ReplyError {
+public:
+    TransactionError(const std::string& serverText, const std::string& context, std::vector<Reply> replies)
+        : ReplyError(serverText, context)
+        , m_replies(std::move(replies))
+    {
+    }
+    const std::vector<Reply>& replies() const { return m_replies; }
+
+private:
+    std::vector<Reply> m_replies;
+};
 
 struct NodeReply {
     Endpoint node;
@@ -45,9 +61,13 @@ public:
 
     Reply command(const Command& cmd);
     // Replies in the order of `cmds`. On Cluster the commands are grouped per node, each group is one
-    // pipelined round trip, and MOVED/ASK replies are followed per command.
+    // pipelined round trip, and MOVED/ASK replies are followed per command. On Sentinel, commands a
+    // demoted primary answered with READONLY (and only those: the others ran) are sent once more to
+    // the new primary.
     std::vector<Reply> pipeline(const std::vector<Command>& cmds);
     // MULTI/EXEC around `cmds`; returns EXEC's replies. On Cluster all keys must share one slot.
+    // Throws ReplyError when nothing ran (a command refused while queued, EXECABORT) and
+    // TransactionError when EXEC ran but a command in it answered with an error.
     std::vector<Reply> transaction(const std::vector<Command>& cmds);
     // A blocking command (BRPOP, BLMOVE, ...) whose server-side timeout is `blockFor`.
     Reply blockingCommand(const Command& cmd, std::chrono::milliseconds blockFor);

@@ -4,6 +4,7 @@
 #include "redis/Script.h"
 #include "sidekiq/Keys.h"
 #include "sidekiq/Timestamp.h"
+#include "worker/LuaTypeGuard.h"
 
 #include <condition_variable>
 #include <map>
@@ -44,29 +45,58 @@ end
 return {open, jobs}
 )lua");
 
-// KEYS[1] in-progress list, KEYS[2..] queue lists; ARGV in pairs: KEYS position, job.
-const redis::Script kRequeue(R"lua(
-local pushed = 0
-for i = 1, #ARGV, 2 do
-  if redis.call('LREM', KEYS[1], -1, ARGV[i + 1]) == 1 then
-    redis.call('RPUSH', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
-    pushed = pushed + 1
+// KEYS[1] in-progress list, KEYS[2] `dead`, KEYS[3..] queue lists; ARGV[1] now, ARGV[2] oldest dead
+// score kept, ARGV[3] dead max jobs, then in pairs: KEYS position, job. Returns {pushed, to dead,
+// misfits}.
+const redis::Script kRequeue(std::string(kLuaTypeGuard) + R"lua(
+local deadFits = fits(KEYS[2], 'zset')
+for i = 4, #ARGV, 2 do
+  if not fits(KEYS[tonumber(ARGV[i])], 'list') and not deadFits then
+    return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job was pushed back')
   end
 end
-return pushed
+local pushed, dead = 0, 0
+for i = 4, #ARGV, 2 do
+  if redis.call('LREM', KEYS[1], -1, ARGV[i + 1]) == 1 then
+    local queue = KEYS[tonumber(ARGV[i])]
+    if fits(queue, 'list') then
+      redis.call('RPUSH', queue, ARGV[i + 1])
+      pushed = pushed + 1
+    else
+      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i + 1])
+      dead = dead + 1
+    end
+  end
+end
+if dead > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[3]))
+end
+return {pushed, dead, table.concat(misfits, '; ')}
 )lua");
 
 // KEYS[1] a list, KEYS[2] `dead`; ARGV[1] key prefix, ARGV[2] now, ARGV[3] oldest dead score kept,
-// ARGV[4] dead max jobs. Same rules as OrphanRecovery's script.
-const redis::Script kRequeueAll(R"lua(
+// ARGV[4] dead max jobs. Same rules as OrphanRecovery's script. Returns {pushed, to dead, misfits}.
+const redis::Script kRequeueAll(std::string(kLuaTypeGuard) + R"lua(
 local jobs = redis.call('LRANGE', KEYS[1], 0, -1)
-local pushed, dead = 0, 0
+local deadFits = fits(KEYS[2], 'zset')
+local dest = {}
 for j = 1, #jobs do
   local ok, job = pcall(cjson.decode, jobs[j])
   if ok and type(job) == 'table' then
     local queue = job['queue']
     if type(queue) ~= 'string' or queue == '' then queue = 'default' end
-    redis.call('RPUSH', ARGV[1] .. 'queue:' .. queue, jobs[j])
+    local key = ARGV[1] .. 'queue:' .. queue
+    if fits(key, 'list') then dest[j] = key end
+  end
+  if not dest[j] and not deadFits then
+    return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job was pushed back')
+  end
+end
+local pushed, dead = 0, 0
+for j = 1, #jobs do
+  if dest[j] then
+    redis.call('RPUSH', dest[j], jobs[j])
     pushed = pushed + 1
   else
     redis.call('ZADD', KEYS[2], ARGV[2], jobs[j])
@@ -78,8 +108,15 @@ if dead > 0 then
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[4]))
 end
 redis.call('DEL', KEYS[1])
-return pushed
+return {pushed, dead, table.concat(misfits, '; ')}
 )lua");
+
+Requeued requeuedFrom(const redis::Reply& reply)
+{
+    const auto& parts = reply.throwIfError().asArray();
+    if (parts.size() != 3) throw redis::ProtocolError("unexpected reply from a requeue script");
+    return {parts[0].asInteger(), parts[1].asInteger(), parts[2].asString()};
+}
 
 void interruptibleSleep(std::stop_token stop, std::chrono::milliseconds duration)
 {
@@ -89,6 +126,17 @@ void interruptibleSleep(std::stop_token stop, std::chrono::milliseconds duration
     cv.wait_for(lock, stop, duration, [] { return false; });
 }
 } // namespace
+
+void logDeadLetters(const Logger& log, const Requeued& r, const std::string& list)
+{
+    if (!r.toDead) return;
+    const std::string n = std::to_string(r.toDead) + " jobs of " + list + " sent to dead";
+    if (r.misfits.empty())
+        log.warn(n + " (not JSON)");
+    else
+        log.error(
+            n + " instead of their queue (or not JSON): " + r.misfits + "; fix the key, then retry them from dead");
+}
 
 Fetcher::Fetcher(redis::Client& client, const WorkerOptions& options, std::string inProgressKey, int processorIndex)
     : m_client(client), m_options(options), m_inProgressKey(std::move(inProgressKey)), m_crashSafe(options.crashSafe),
@@ -162,19 +210,21 @@ std::vector<UnitOfWork> Fetcher::retrieveWork(std::size_t maxJobs, std::stop_tok
     return jobs;
 }
 
-long long Fetcher::requeue(const std::vector<UnitOfWork>& jobs)
+Requeued Fetcher::requeue(const std::vector<UnitOfWork>& jobs)
 {
-    if (jobs.empty()) return 0;
+    if (jobs.empty()) return {};
     if (!m_crashSafe) {
         std::vector<Command> cmds;
         for (auto it = jobs.rbegin(); it != jobs.rend(); ++it)
             cmds.push_back(Command("RPUSH").key(sidekiq::keys::queue(it->queue)).arg(it->job));
         for (const auto& r : m_client.pipeline(cmds)) r.throwIfError();
-        return static_cast<long long>(jobs.size());
+        return {static_cast<long long>(jobs.size()), 0, {}};
     }
-    std::vector<std::string> keyList{m_inProgressKey};
+    const double now = sidekiq::Timestamp::now().seconds();
+    std::vector<std::string> keyList {m_inProgressKey, std::string(sidekiq::keys::kDead)};
     std::map<std::string, std::size_t> position;
-    std::vector<std::string> args;
+    std::vector<std::string> args {sidekiq::formatRubyFloat(now),
+        sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())), std::to_string(m_options.deadMaxJobs)};
     // Last first: the first job ends up at the right end, so it is popped first.
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
         auto [slot, added] = position.try_emplace(it->queue, keyList.size() + 1);
@@ -182,7 +232,7 @@ long long Fetcher::requeue(const std::vector<UnitOfWork>& jobs)
         args.push_back(std::to_string(slot->second));
         args.push_back(it->job);
     }
-    return kRequeue.run(m_client, keyList, args).throwIfError().asInteger();
+    return requeuedFrom(kRequeue.run(m_client, keyList, args));
 }
 
 Command Fetcher::ackCommand(const UnitOfWork& work) const
@@ -191,16 +241,14 @@ Command Fetcher::ackCommand(const UnitOfWork& work) const
     return Command("LREM").key(m_inProgressKey).arg(-1).arg(work.job);
 }
 
-long long Fetcher::requeueAll()
+Requeued Fetcher::requeueAll()
 {
-    if (!m_crashSafe) return 0;
+    if (!m_crashSafe) return {};
     const double now = sidekiq::Timestamp::now().seconds();
-    return kRequeueAll
-        .run(m_client, {m_inProgressKey, std::string(sidekiq::keys::kDead)},
-             {m_client.keyPrefix(), sidekiq::formatRubyFloat(now), sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
-              std::to_string(m_options.deadMaxJobs)})
-        .throwIfError()
-        .asInteger();
+    return requeuedFrom(kRequeueAll.run(m_client, {m_inProgressKey, std::string(sidekiq::keys::kDead)},
+        {m_client.keyPrefix(), sidekiq::formatRubyFloat(now),
+            sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
+            std::to_string(m_options.deadMaxJobs)}));
 }
 
 void Fetcher::acknowledgeAll()

@@ -11,10 +11,11 @@
 //      per 2 s. Idle threads spread over the open queues (each thread starts at its own offset and
 //      rotates), so a job arriving in any queue wakes a thread at once when concurrency >= queues;
 //      otherwise the wait is shortened to 250 ms.
-//   3. Running the jobs (Processor); a failure is written together with ackCommand() in one MULTI.
+//   3. Running the jobs (Processor); a failure is written together with ackCommand() atomically.
 //   4. requeue(): unstarted jobs go back to the right end of their queue (next to be popped), as
 //      Sidekiq's bulk_requeue does, each only if it is still in this thread's list (LREM, then RPUSH,
-//      atomically), so recovery by another process and our requeue never both push it.
+//      atomically), so recovery by another process and our requeue never both push it. Key types are
+//      checked first (LuaTypeGuard.h).
 //   5. acknowledgeAll() at the end (DEL).
 // With crashSafe off the same calls use RPOP / BRPOP on all open queues (plain BasicFetch: a crash
 // loses the jobs being worked).
@@ -26,6 +27,7 @@
 // Uses the Processor's own redis::Client (not thread-safe; one per thread).
 
 #include "redis/Client.h"
+#include "worker/Log.h"
 #include "worker/WorkerOptions.h"
 
 #include <chrono>
@@ -42,6 +44,19 @@ struct UnitOfWork {
     std::string job;   // the raw string, byte for byte
 };
 
+// What a requeue did. A job whose queue key is not a list (or that is not JSON, for requeueAll) goes
+// to `dead` unchanged; if `dead` is not a sorted set either, nothing is written and a ReplyError
+// (WRONGTYPE …) is thrown, so every job stays in the in-progress list.
+struct Requeued {
+    long long pushed = 0;
+    long long toDead = 0;
+    std::string misfits; // "queue:x is a string, not a list; …", for the log; empty if all keys fit
+};
+
+// Logs the jobs a requeue of `list` sent to `dead` (an error when a key had the wrong type: someone
+// has to fix it and retry them).
+void logDeadLetters(const Logger& log, const Requeued& r, const std::string& list);
+
 class Fetcher {
 public:
     // inProgressKey: this thread's list (keys::inProgress); ignored when crashSafe is off.
@@ -56,16 +71,16 @@ public:
     // Returns empty on timeout or when `stop` is requested. Redis errors propagate.
     std::vector<UnitOfWork> retrieveWork(std::size_t maxJobs, std::stop_token stop);
 
-    // Back to the right end of their queues, first element popped first. Returns how many were pushed.
-    long long requeue(const std::vector<UnitOfWork>& jobs);
-    // The in-progress list's acknowledgement of one job, for the failure MULTI (empty Command when not
+    // Back to the right end of their queues, first element popped first.
+    Requeued requeue(const std::vector<UnitOfWork>& jobs);
+    // The in-progress list's acknowledgement of one job, for the failure's write (empty Command when not
     // crash-safe).
     redis::Command ackCommand(const UnitOfWork& work) const;
     void acknowledgeAll();
     // Everything in this thread's list back to the queue named in each payload (RPUSH; not JSON: to
     // `dead`), then DEL. For when the list's content is unknown: a fetch whose reply was lost may or
-    // may not have run. Returns how many were pushed back.
-    long long requeueAll();
+    // may not have run.
+    Requeued requeueAll();
 
     const std::string& inProgressKey() const { return m_inProgressKey; }
     bool crashSafe() const { return m_crashSafe; }

@@ -128,6 +128,10 @@ std::optional<std::string> Heartbeat::beat(redis::Client& client)
     if (m_ctx->options.writeWorkHash) writeWork(sidekiq::keys::work(id));
     try {
         client.transaction(first);
+    } catch (const redis::TransactionError& e) {
+        // EXEC ran: the INCRBYs that worked must not be added again at the next beat, and a stats
+        // key of the wrong type must not keep the process from registering.
+        m_ctx->log.error(std::string("heartbeat: ") + e.what());
     } catch (...) {
         m_ctx->state.restoreUnflushed(counts); // don't lose the counts if there was a network issue
         throw;

@@ -18,7 +18,9 @@
 //   signal the popped signal (one per beat, like Sidekiq) goes to the Launcher: TSTP = quiet,
 //          TERM = stop, TTIN = log what every thread is doing.
 // info is 6.4.1's JSON: hostname, started_at, pid, tag, concurrency, queues, labels, identity.
-// A failed beat is logged and the counts are kept for the next one (launcher.rb does the same).
+// A failed beat is logged and the counts are kept for the next one (launcher.rb does the same). If
+// the first MULTI ran but a command in it failed (a stats key of the wrong type), the counts are not
+// kept (some were added), the error is logged and the beat goes on.
 // clear(): the last stats flush, then SREM processes <id> and UNLINK of both work hashes; the process
 // hash expires on its own (60 s), as in Sidekiq.
 

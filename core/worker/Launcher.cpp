@@ -191,7 +191,9 @@ void Launcher::stop(std::chrono::milliseconds timeout)
             for (const auto& w : held) log.warn("Work still in progress: queue=" + w.queue + " " + w.job.substr(0, 200));
             try {
                 Fetcher f(*m_client, m_ctx->options, p->inProgressKey(), p->index());
-                pushed += f.requeue(held);
+                const Requeued r = f.requeue(held);
+                pushed += r.pushed;
+                logDeadLetters(log, r, p->inProgressKey());
                 f.acknowledgeAll();
             } catch (const std::exception& e) {
                 log.error("could not push back the jobs of " + p->inProgressKey() + ": " + e.what() + " (orphan recovery will)");
@@ -211,7 +213,10 @@ void Launcher::stop(std::chrono::milliseconds timeout)
         if (m_ctx->options.crashSafe) {
             for (const auto& p : m_processors) {
                 Fetcher f(*m_client, m_ctx->options, p->inProgressKey(), p->index());
-                if (const long long n = f.requeueAll()) log.warn("pushed " + std::to_string(n) + " jobs left in " + p->inProgressKey() + " back");
+                const Requeued r = f.requeueAll();
+                if (r.pushed)
+                    log.warn("pushed " + std::to_string(r.pushed) + " jobs left in " + p->inProgressKey() + " back");
+                logDeadLetters(log, r, p->inProgressKey());
             }
         }
         m_heartbeat->clear(*m_client);

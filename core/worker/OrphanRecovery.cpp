@@ -1,10 +1,12 @@
 #include "worker/OrphanRecovery.h"
 
+#include "redis/Errors.h"
 #include "redis/Script.h"
 #include "sidekiq/JsonScanner.h"
 #include "sidekiq/JsonText.h"
 #include "sidekiq/Keys.h"
 #include "sidekiq/Timestamp.h"
+#include "worker/LuaTypeGuard.h"
 #include "worker/ProcessInfo.h"
 #include "worker/WorkerKeys.h"
 
@@ -20,28 +22,45 @@ constexpr int kLockSeconds = 30;
 // KEYS[1] registry, KEYS[2] <identity>, KEYS[3] processes, KEYS[4] dead, KEYS[5] <identity>:workers,
 // KEYS[6] <identity>:work, KEYS[7..] in-progress lists.
 // ARGV[1] identity, ARGV[2] 'expired' | 'pid', ARGV[3] key prefix, ARGV[4] now, ARGV[5] oldest dead
-// score kept, ARGV[6] dead max jobs. Returns {requeued, to dead}, or {-1, 0} if the process is alive.
-const redis::Script kRecover(R"lua(
+// score kept, ARGV[6] dead max jobs. Returns {requeued, to dead, misfits}, or {-1, 0, ''} if the
+// process is alive. Key types are checked before the first write (LuaTypeGuard.h).
+const redis::Script kRecover(std::string(kLuaTypeGuard) + R"lua(
 if ARGV[2] == 'expired' and redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then
-  return {-1, 0}
+  return {-1, 0, ''}
 end
-local requeued, dead = 0, 0
+local deadFits = fits(KEYS[4], 'zset')
+local lists = {}
 for i = 7, #KEYS do
   local jobs = redis.call('LRANGE', KEYS[i], 0, -1)
+  local dest = {}
   for j = 1, #jobs do
     local ok, job = pcall(cjson.decode, jobs[j])
     if ok and type(job) == 'table' then
       local queue = job['queue']
       if type(queue) ~= 'string' or queue == '' then queue = 'default' end
-      redis.call('RPUSH', ARGV[3] .. 'queue:' .. queue, jobs[j])
+      local key = ARGV[3] .. 'queue:' .. queue
+      if fits(key, 'list') then dest[j] = key end
+    end
+    if not dest[j] and not deadFits then
+      return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job of ' .. ARGV[1] .. ' was recovered')
+    end
+  end
+  lists[#lists + 1] = {jobs, dest}
+end
+local requeued, dead = 0, 0
+for _, list in ipairs(lists) do
+  local jobs, dest = list[1], list[2]
+  for j = 1, #jobs do
+    if dest[j] then
+      redis.call('RPUSH', dest[j], jobs[j])
       requeued = requeued + 1
     else
       redis.call('ZADD', KEYS[4], ARGV[4], jobs[j])
       dead = dead + 1
     end
   end
-  redis.call('DEL', KEYS[i])
 end
+for i = 7, #KEYS do redis.call('DEL', KEYS[i]) end
 if dead > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5])
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -tonumber(ARGV[6]))
@@ -51,7 +70,7 @@ if ARGV[2] == 'pid' then
   redis.call('SREM', KEYS[3], ARGV[1])
   redis.call('DEL', KEYS[2], KEYS[5], KEYS[6])
 end
-return {requeued, dead}
+return {requeued, dead, table.concat(misfits, '; ')}
 )lua");
 
 const redis::Script kUnlock(R"lua(
@@ -155,14 +174,30 @@ RecoveryReport OrphanRecovery::run()
                 const std::vector<std::string> args{e.identity, pidGone ? "pid" : "expired", m_client.keyPrefix(), sidekiq::formatRubyFloat(now),
                                                     sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
                                                     std::to_string(m_options.deadMaxJobs)};
-                const auto result = kRecover.run(m_client, keyList, args).throwIfError().asArray();
-                if (result.size() != 2 || result[0].asInteger() < 0) continue;
+                const redis::Reply reply = kRecover.run(m_client, keyList, args);
+                if (reply.isError() && redis::classifyReplyError(reply.str) == redis::ErrorKind::WrongType) {
+                    // Its jobs stay where they are (and its registry entry, so the next pass tries
+                    // again); the other orphans, and the pool's start, must not wait for a fix.
+                    m_log.error("cannot recover the in-progress jobs of " + e.identity + ": " + reply.str);
+                    continue;
+                }
+                const auto result = reply.throwIfError().asArray();
+                if (result.size() != 3 || result[0].asInteger() < 0) continue;
                 ++report.orphansRecovered;
                 report.jobsRequeued += result[0].asInteger();
                 report.jobsToDead += result[1].asInteger();
-                m_log.warn("recovered " + std::to_string(result[0].asInteger()) + " in-progress jobs of " + e.identity
-                           + (pidGone ? " (its process is gone)" : " (its heartbeat expired)")
-                           + (result[1].asInteger() ? ", " + std::to_string(result[1].asInteger()) + " unreadable ones sent to dead" : ""));
+                const long long toDead = result[1].asInteger();
+                const std::string misfits = result[2].asString();
+                const std::string line = "recovered " + std::to_string(result[0].asInteger()) + " in-progress jobs of "
+                    + e.identity + (pidGone ? " (its process is gone)" : " (its heartbeat expired)");
+                if (!toDead)
+                    m_log.warn(line);
+                else if (misfits.empty())
+                    m_log.warn(line + ", " + std::to_string(toDead) + " unreadable ones sent to dead");
+                else
+                    m_log.error(line + ", " + std::to_string(toDead)
+                        + " sent to dead instead of their queue (or not JSON): " + misfits
+                        + "; fix the key, then retry them from dead");
             }
         }
     } catch (...) {

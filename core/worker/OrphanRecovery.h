@@ -16,7 +16,9 @@
 //   4. For each orphan one Lua call, atomic: re-checks the heartbeat (a process that came back keeps
 //      its jobs), RPUSHes every job of every list back to the queue named in its payload (the right
 //      end, so they run next, like Sidekiq's bulk_requeue; a payload without a queue goes to
-//      "default"; one that is not JSON goes to `dead`, where Sidekiq's processor would send it), DELs
+//      "default"; one that is not JSON, or whose queue key is not a list, goes to `dead`, where
+//      Sidekiq's processor would send it; key types are checked before the first write, and if
+//      `dead` cannot take such a job either, nothing is written and the error is logged), DELs
 //      the lists and the registry entry. For a PID known dead it also removes the process from
 //      `processes` and deletes its heartbeat and work hashes, so the Web UI stops showing it.
 //   5. Releases the lock (only if still ours).

@@ -1,6 +1,7 @@
 #include "worker/Processor.h"
 
 #include "redis/Errors.h"
+#include "redis/Script.h"
 #include "sidekiq/JobRecord.h"
 #include "sidekiq/JsonText.h"
 #include "sidekiq/Timestamp.h"
@@ -38,6 +39,41 @@ void pause(std::stop_token stop, std::chrono::milliseconds duration)
 }
 
 double nowSeconds() { return sidekiq::Timestamp::now().seconds(); }
+
+// A failed job's outcome (RetryHandler) and its acknowledgement, as one atomic step that writes
+// nothing unless every key has the type its command needs. A MULTI would not do: its commands run
+// after one fails, so a ZADD refused with WRONGTYPE would be followed by the LREM and the job would
+// be nowhere. KEYS: the key of each command, in order. ARGV per command: its name, how many more
+// arguments follow, those arguments.
+const redis::Script kRecordFailure(R"lua(
+local want = {ZADD = 'zset', ZREMRANGEBYSCORE = 'zset', ZREMRANGEBYRANK = 'zset', LREM = 'list'}
+local calls, a = {}, 1
+for k = 1, #KEYS do
+  local name, n = ARGV[a], tonumber(ARGV[a + 1])
+  local t = redis.call('TYPE', KEYS[k]).ok
+  if t ~= 'none' and t ~= want[name] then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[k] .. ' is a ' .. t .. ', not a ' .. want[name] .. '; nothing was written')
+  end
+  calls[k] = {name, KEYS[k], unpack(ARGV, a + 2, a + 1 + n)}
+  a = a + 2 + n
+end
+for k = 1, #calls do redis.call(unpack(calls[k])) end
+return #calls
+)lua");
+
+// Each command's key is its first argument (ZADD, ZREMRANGEBY*, LREM).
+void recordFailure(redis::Client& client, const std::vector<redis::Command>& cmds)
+{
+    std::vector<std::string> keys, args;
+    for (const auto& c : cmds) {
+        const auto& argv = c.argv();
+        keys.push_back(argv.at(1));
+        args.push_back(argv[0]);
+        args.push_back(std::to_string(argv.size() - 2));
+        args.insert(args.end(), argv.begin() + 2, argv.end());
+    }
+    kRecordFailure.run(client, keys, args).throwIfError();
+}
 } // namespace
 
 bool isUnloadable(const sidekiq::JobRecord& job)
@@ -115,6 +151,7 @@ bool Processor::writeWithRetry(const char* what, const std::function<void()>& wr
     for (bool logged = false;;) {
         try {
             write();
+            if (logged) m_ctx->log.info(std::string("done after the error: ") + what);
             return true;
         } catch (const std::exception& e) {
             if (!logged) m_ctx->log.error(std::string("cannot ") + what + ": " + e.what() + " (retrying every second)");
@@ -144,7 +181,11 @@ void Processor::run(std::stop_token stop)
                 m_connectionId = id.type == redis::Reply::Type::Integer ? id.integer : -1;
             }
             if (m_dirty) {
-                if (const long long n = fetcher->requeueAll()) log.warn("pushed " + std::to_string(n) + " jobs of " + inProgressKey() + " back to their queues after a Redis error");
+                const Requeued r = fetcher->requeueAll();
+                if (r.pushed)
+                    log.warn("pushed " + std::to_string(r.pushed) + " jobs of " + inProgressKey()
+                        + " back to their queues after a Redis error");
+                logDeadLetters(log, r, inProgressKey());
                 m_dirty = false;
             }
             std::vector<UnitOfWork> batch = fetcher->retrieveWork(targetBatch(), stop);
@@ -171,8 +212,10 @@ void Processor::run(std::stop_token stop)
 
     if (client && crashSafe && !m_abandoned) {
         try {
-            if (m_dirty) fetcher->requeueAll();
-            else fetcher->acknowledgeAll();
+            if (m_dirty)
+                logDeadLetters(log, fetcher->requeueAll(), inProgressKey());
+            else
+                fetcher->acknowledgeAll();
         } catch (const std::exception& e) {
             log.warn("could not clear " + inProgressKey() + " (" + e.what() + "); the pool pushes its jobs back when it stops");
         }
@@ -197,9 +240,11 @@ void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vecto
         // processor.rb fetch: a job fetched after the stop goes straight back (`j.requeue if @done`).
         if (stop.stop_requested() || (i > 0 && Clock::now() - fetchedAt > kHoldLimit)) {
             std::vector<UnitOfWork> rest = heldJobs();
-            long long pushed = 0;
-            if (writeWithRetry("push unstarted jobs back", [&] { pushed = fetcher.requeue(rest); })) {
-                if (stop.stop_requested() && pushed) m_ctx->log.info("pushed " + std::to_string(pushed) + " fetched jobs back to their queues");
+            Requeued r;
+            if (writeWithRetry("push unstarted jobs back", [&] { r = fetcher.requeue(rest); })) {
+                if (stop.stop_requested() && r.pushed)
+                    m_ctx->log.info("pushed " + std::to_string(r.pushed) + " fetched jobs back to their queues");
+                logDeadLetters(m_ctx->log, r, inProgressKey());
             } else {
                 m_dirty = true;
             }
@@ -217,7 +262,9 @@ void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vecto
             // jobs back (and abandoned this thread); otherwise push them back here.
             if (!m_abandoned) {
                 std::vector<UnitOfWork> rest = heldJobs();
-                if (!writeWithRetry("push interrupted jobs back", [&] { fetcher.requeue(rest); })) m_dirty = true;
+                if (!writeWithRetry("push interrupted jobs back",
+                        [&] { logDeadLetters(m_ctx->log, fetcher.requeue(rest), inProgressKey()); }))
+                    m_dirty = true;
                 std::lock_guard lock(m_heldMutex);
                 m_held.clear();
                 m_heldFrom = 0;
@@ -251,7 +298,9 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
         FailureOutcome outcome = m_retry.unparseable(work.job, nowSeconds());
         if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
         log.error("Invalid JSON for job from queue " + work.queue + " (" + job.parseError + "): sent to the morgue");
-        if (!writeWithRetry("send an invalid job to the morgue", [&] { client.transaction(outcome.commands); })) m_dirty = true;
+        const std::string what = "send an invalid job of " + work.queue + " to the morgue"
+            + (fetcher.crashSafe() ? " (it stays in " + inProgressKey() + " until then)" : "");
+        if (!writeWithRetry(what.c_str(), [&] { recordFailure(client, outcome.commands); })) m_dirty = true;
         return true;
     }
 
@@ -297,11 +346,10 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
     log.warn("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " fail: " + failure->errorClass + ": "
              + std::string(sidekiq::json::prefixChars(failure->message, 300)) + " (" + outcome.reason + ")");
     if (!outcome.commands.empty()) {
-        if (!writeWithRetry("record a failed job", [&] {
-                if (outcome.commands.size() == 1) client.command(outcome.commands.front()).throwIfError();
-                else client.transaction(outcome.commands);
-            }))
-            m_dirty = true;
+        const std::string what = "record the failure of " + job.className + " jid=" + job.jid + " as "
+            + outcomeName(outcome.kind)
+            + (fetcher.crashSafe() ? " (it stays in " + inProgressKey() + " until then)" : "");
+        if (!writeWithRetry(what.c_str(), [&] { recordFailure(client, outcome.commands); })) m_dirty = true;
     }
     return true;
 }

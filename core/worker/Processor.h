@@ -6,8 +6,10 @@
 //                  (JobRecord), find the handler, run it, record success or failure.
 //   success        nothing is written: the job stays in the in-progress list until the next fetch
 //                  acknowledges the whole batch (DEL) in the same round trip that takes more work.
-//   failure        RetryHandler's commands plus the job's LREM in one MULTI (retry or dead or dropped,
-//                  and acknowledged, together). Unknown class: NameError, like Sidekiq's constantize.
+//   failure        RetryHandler's commands plus the job's LREM in one script (retry or dead or dropped,
+//                  and acknowledged, together; nothing at all if a key has the wrong type, e.g. `retry`
+//                  is not a sorted set: the job then stays in the list and the write is retried every
+//                  second). Unknown class: NameError, like Sidekiq's constantize.
 //   unloadable     a job string Ruby could not parse goes to `dead` unchanged, uncounted.
 //   requestStop()  (quiet or stop) the current job finishes; jobs fetched but not started go back to
 //                  their queue (right end); the list is acknowledged; the thread ends.

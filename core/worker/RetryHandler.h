@@ -1,8 +1,8 @@
 #pragma once
 // What happens to a job that failed: Sidekiq 6.4.1's JobRetry (job_retry.rb; docs/sidekiq-data-model.md
 // §4), as a pure decision plus the Redis commands that carry it out. The Processor runs the commands in
-// one MULTI together with the job's acknowledgement, so a crash leaves the job either in progress (it
-// runs again) or handled, never both.
+// one script together with the job's acknowledgement, so a crash or a key of the wrong type leaves the
+// job either in progress or handled, never both and never neither.
 //
 // For a failed job:
 //   queue          = retry_queue || the queue it was fetched from
@@ -46,7 +46,7 @@ struct FailureOutcome {
     std::string payload; // as written to `retry` / `dead` (empty when dropped)
     double score = 0;    // retry: when it runs next; dead: time of death (epoch seconds)
     std::int64_t retryCount = 0;
-    std::vector<redis::Command> commands; // to run in one MULTI
+    std::vector<redis::Command> commands; // to run atomically (each command's key comes first)
     std::string reason; // for the log: "retry 3 in 113 s", "retries exhausted (25)", "retry: false"
 };
 

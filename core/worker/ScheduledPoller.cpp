@@ -1,11 +1,13 @@
 #include "worker/ScheduledPoller.h"
 
 #include "redis/Client.h"
+#include "redis/Errors.h"
 #include "redis/Script.h"
 #include "sidekiq/JobRecord.h"
 #include "sidekiq/Keys.h"
 #include "sidekiq/PayloadEditor.h"
 #include "sidekiq/Timestamp.h"
+#include "worker/LuaTypeGuard.h"
 
 #include <condition_variable>
 #include <map>
@@ -22,19 +24,25 @@ constexpr auto kInitialWait = std::chrono::seconds(10); // scheduled.rb INITIAL_
 
 // KEYS[1] source set, KEYS[2] `queues`, KEYS[3] `dead`, KEYS[4..] queue lists.
 // ARGV[1] now, ARGV[2] oldest dead score kept, ARGV[3] dead max jobs, then in fours: member, new
-// payload, KEYS position of its queue (0 = dead), queue name. Returns {enqueued, to dead}.
-const redis::Script kEnqueueDue(R"lua(
-local enqueued, dead = 0, 0
+// payload, KEYS position of its queue (0 = dead), queue name. A job whose queue (or `queues`) has the
+// wrong type goes to `dead` as it was; one that `dead` cannot take either stays where it is.
+// Returns {enqueued, to dead, kept, misfits}.
+const redis::Script kEnqueueDue(std::string(kLuaTypeGuard) + R"lua(
+local deadFits, queuesFit = fits(KEYS[3], 'zset'), fits(KEYS[2], 'set')
+local enqueued, dead, kept = 0, 0, 0
 for i = 4, #ARGV, 4 do
-  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    local dest = tonumber(ARGV[i + 2])
-    if dest == 0 then
-      redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i + 1])
-      dead = dead + 1
-    else
+  local dest = tonumber(ARGV[i + 2])
+  local toQueue = dest ~= 0 and queuesFit and fits(KEYS[dest], 'list')
+  if not toQueue and not deadFits then
+    kept = kept + 1
+  elseif redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    if toQueue then
       redis.call('SADD', KEYS[2], ARGV[i + 3])
       redis.call('LPUSH', KEYS[dest], ARGV[i + 1])
       enqueued = enqueued + 1
+    else
+      redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i])
+      dead = dead + 1
     end
   end
 end
@@ -42,7 +50,7 @@ if dead > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[3]))
 end
-return {enqueued, dead}
+return {enqueued, dead, kept, table.concat(misfits, '; ')}
 )lua");
 
 void sleepFor(std::stop_token stop, std::chrono::milliseconds duration)
@@ -78,10 +86,17 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
     PollResult total;
     const std::string now = sidekiq::formatRubyFloat(nowSeconds);
     for (std::string_view set : {sidekiq::keys::kRetry, sidekiq::keys::kSchedule}) {
+        long long offset = 0; // past the due jobs left in place: no key could take them
         for (;;) {
-            const auto due = client.command(Command("ZRANGEBYSCORE").key(set).arg("-inf").arg(now).arg("LIMIT").arg(0).arg(kPage))
-                                 .throwIfError()
-                                 .asStringList();
+            const redis::Reply page = client.command(
+                Command("ZRANGEBYSCORE").key(set).arg("-inf").arg(now).arg("LIMIT").arg(offset).arg(kPage));
+            if (page.isError() && redis::classifyReplyError(page.str) == redis::ErrorKind::WrongType) {
+                // Logged at each pass; the other set is still polled.
+                context.log.error(
+                    "scheduler: " + std::string(set) + " is not a sorted set, its jobs cannot be read: " + page.str);
+                break;
+            }
+            const auto due = page.throwIfError().asStringList();
             if (due.empty()) break;
             std::vector<std::string> keyList{std::string(set), std::string(sidekiq::keys::kQueues), std::string(sidekiq::keys::kDead)};
             std::map<std::string, std::size_t> position;
@@ -112,10 +127,15 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
                 args.push_back(queue);
             }
             const auto moved = kEnqueueDue.run(client, keyList, args).throwIfError().asArray();
-            if (moved.size() == 2) {
-                total.enqueued += moved[0].asInteger();
-                total.toDead += moved[1].asInteger();
-            }
+            if (moved.size() != 4) throw redis::ProtocolError("unexpected reply from the scheduler script");
+            total.enqueued += moved[0].asInteger();
+            total.toDead += moved[1].asInteger();
+            total.kept += moved[2].asInteger();
+            offset += moved[2].asInteger();
+            if (const std::string misfits = moved[3].asString(); !misfits.empty())
+                context.log.error("scheduler: " + misfits + "; of the due jobs in " + std::string(set) + ", "
+                    + std::to_string(moved[1].asInteger()) + " were sent to dead instead and "
+                    + std::to_string(moved[2].asInteger()) + " left where they are");
             if (due.size() < std::size_t(kPage)) break;
         }
     }

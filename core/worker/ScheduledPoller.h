@@ -16,6 +16,11 @@
 //                  lose it (Sidekiq's pop-then-push can). Repeats while a full page was due.
 //   unreadable     a due entry that is not a JSON object (Sidekiq's Client.push would raise and drop
 //                  it) goes to `dead` unchanged.
+//   wrong types    key types are checked before the first write (LuaTypeGuard.h): a job whose queue
+//                  (or `queues`) is not a list (a set) goes to `dead` unchanged and the error is
+//                  logged; if `dead` is not a sorted set either, it stays where it is (logged at each
+//                  pass; later pages are read past it). A set that is not a sorted set is skipped
+//                  (logged): the other one is still polled.
 // enqueued_at is written in the unit the job uses (float seconds for 6/7 jobs, ms for 8.x jobs).
 //
 // Own thread (std::jthread) and own redis::Client.
@@ -33,7 +38,8 @@ namespace kiq::worker {
 
 struct PollResult {
     long long enqueued = 0;
-    long long toDead = 0;
+    long long toDead = 0; // unreadable, or their queue key has the wrong type
+    long long kept = 0; // left in place: their queue key and `dead` both have the wrong type
 };
 
 class ScheduledPoller {
