@@ -1,16 +1,22 @@
 // LocalSandbox: a private redis-server that answers PING, stops by PID (and with the application),
-// leaves nothing behind, and says clearly when redis-server is missing.
+// leaves nothing behind, refuses clients without its password, and says clearly when redis-server is
+// missing.
 #include "redis/Client.h"
+#include "redis/Errors.h"
 #include "sandbox/LocalSandbox.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 #include <cerrno>
+#include <optional>
+
 #include <csignal>
+#include <sys/stat.h>
 
 using kiq::sandbox::LocalSandbox;
 using kiq::sandbox::SandboxError;
@@ -54,6 +60,50 @@ private slots:
         QVERIFY(!sandbox.isRunning());
         QVERIFY2(!pidAlive(pid), "the redis-server PID must be gone after stop()");
         QVERIFY2(!QDir(dir).exists(), "the temporary directory must be removed");
+    }
+
+    // Any local user could reach the sandbox on its loopback port, FLUSHALL it or push jobs into the
+    // user's own handlers; it now asks for a password that is not on its command line.
+    void refusesClientsWithoutItsPassword()
+    {
+        LocalSandbox sandbox;
+        sandbox.start();
+        const std::string password = sandbox.options().password;
+        QVERIFY(password.size() >= 32);
+
+        kiq::redis::ConnectionOptions anonymous = sandbox.options();
+        anonymous.password.clear();
+        anonymous.reconnectAttempts = 1;
+        std::optional<kiq::redis::ErrorKind> refused;
+        try {
+            kiq::redis::Client stranger(anonymous);
+            stranger.command(kiq::redis::Command("FLUSHALL")).throwIfError();
+        } catch (const kiq::redis::Error& e) {
+            refused = e.kind();
+        }
+        QVERIFY(refused.has_value());
+        QCOMPARE(int(*refused), int(kiq::redis::ErrorKind::NoAuth));
+        QCOMPARE(ping(sandbox.options()), QStringLiteral("PONG"));
+
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(sandbox.pid()));
+        QVERIFY(cmdline.open(QIODevice::ReadOnly));
+        const QByteArray args = cmdline.readAll();
+        QVERIFY(args.contains("redis-server") || args.contains(QFile::encodeName(sandbox.configFile())));
+        QVERIFY2(!args.contains(QByteArray::fromStdString(password)), args.constData());
+        QVERIFY(!args.contains("requirepass"));
+
+        struct stat config {
+        }, dir {};
+        QCOMPARE(::stat(QFile::encodeName(sandbox.configFile()).constData(), &config), 0);
+        QCOMPARE(config.st_mode & 07777, mode_t(0600));
+        QCOMPARE(::stat(QFile::encodeName(sandbox.directory()).constData(), &dir), 0);
+        QCOMPARE(dir.st_mode & 07777, mode_t(0700));
+
+        // A new start, a new password.
+        sandbox.stop();
+        sandbox.start();
+        QVERIFY(sandbox.options().password != password);
+        QCOMPARE(ping(sandbox.options()), QStringLiteral("PONG"));
     }
 
     void destructorStopsTheServer()
