@@ -15,6 +15,7 @@
 #include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/ConnectionProfileStore.h"
+#include "util/EnvSecrets.h"
 #include "worker/LocalPool.h"
 
 #include <QApplication>
@@ -60,6 +61,9 @@ kiq::services::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox
 
 int main(int argc, char* argv[])
 {
+    // The app takes no password from its environment; the CLI's variables, if set, are removed before
+    // any thread or child (the sandbox's redis-server, worker handlers) could see them.
+    kiq::util::takeEnvSecrets();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Kiqdesk"));
     QApplication::setApplicationName(QStringLiteral("kiqdesk"));

@@ -94,11 +94,12 @@ void HandlerRegistry::addPattern(std::string globPattern, JobHandler handler)
 
 void HandlerRegistry::addExternal(const ExternalCommandSpec& spec)
 {
-    std::string command;
-    for (const auto& a : spec.argv) command += (command.empty() ? "" : " ") + a;
     if (isGlobPattern(spec.classPattern)) m_patterns.emplace_back(spec.classPattern, makeExternalHandler(spec));
     else m_exact.insert_or_assign(spec.classPattern, makeExternalHandler(spec));
-    m_descriptions.push_back(spec.classPattern + " -> " + command + " (timeout " + std::to_string(spec.timeout.count()) + " ms)");
+    // The program, not its arguments: they may hold tokens, and the log is shown in the app.
+    const std::string program = spec.argv.empty() ? std::string() : spec.argv.front();
+    m_descriptions.push_back(
+        spec.classPattern + " -> " + program + " (timeout " + std::to_string(spec.timeout.count()) + " ms)");
 }
 
 void HandlerRegistry::addExternal(const std::vector<ExternalCommandSpec>& specs)
