@@ -127,18 +127,12 @@ int main(int argc, char* argv[])
             kiq::redis::Client seeder(sandbox->options());
             kiq::sandbox::seedDemoData(seeder);
             // Local workers with the demo handlers, and a trickle of new jobs, so the screen is alive.
-            kiq::worker::WorkerOptions workerOptions;
-            workerOptions.queues = kiq::worker::QueueList::parse({"critical,3", "default,2", "mailers,1", "low,1"});
-            workerOptions.concurrency = 5;
-            workerOptions.pollIntervalAverage = std::chrono::milliseconds(2000);
-            workerOptions.unknownClassSucceedsAfter = std::chrono::milliseconds(120);
-            workerOptions.logLevel = kiq::worker::LogLevel::Warn;
-            kiq::worker::HandlerRegistry handlers;
-            handlers.addBuiltins();
             // The sandbox deployment's Local workers page shows and controls this same pool.
             sandboxPool = kiq::worker::LocalPool::forTarget(sandbox->options());
-            sandboxPool->start({workerOptions, std::move(handlers)}, Main::tr("the local sandbox (demo handlers)").toStdString());
-            demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(sandbox->options(), 8);
+            sandboxPool->start(
+                kiq::sandbox::demoPoolSetup(), Main::tr("the local sandbox (demo handlers)").toStdString());
+            demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(
+                sandbox->options(), kiq::sandbox::DemoTraffic::Settings());
             demoTraffic->start();
         } catch (const kiq::sandbox::SandboxError& e) {
             sandbox.reset();

@@ -3,7 +3,12 @@
 // missing.
 #include "redis/Client.h"
 #include "redis/Errors.h"
+#include "sandbox/DemoData.h"
+#include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
+#include "sidekiq/JobRecord.h"
+#include "sidekiq/Timestamp.h"
+#include "worker/Launcher.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -12,6 +17,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -156,6 +162,53 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(SandboxError, sandbox.start());
         QVERIFY(timer.elapsed() < 5000);
         QVERIFY(!sandbox.isRunning());
+    }
+
+    // The demo traffic put a growing counter into Kiqdesk::Sleep's duration: within a minute the five
+    // threads slept for minutes and thousands of jobs waited ~1,000 s. Minutes of demo, accelerated,
+    // must stay a steady, healthy deployment.
+    void demoTrafficStaysInASteadyState()
+    {
+        constexpr double kScale = 10; // 36 s of test = 6 minutes of demo
+        LocalSandbox sandbox;
+        sandbox.start();
+        kiq::redis::Client client(sandbox.options());
+        kiq::sandbox::seedDemoData(client);
+        auto setup = kiq::sandbox::demoPoolSetup(kScale);
+        kiq::worker::Launcher pool(sandbox.options(), std::move(setup.options), std::move(setup.handlers));
+        pool.start();
+        kiq::sandbox::DemoTraffic traffic(sandbox.options(), {8, kScale});
+        traffic.start();
+
+        // Latency as Sidekiq computes it: the age of the oldest job in the queue, here in demo seconds.
+        const auto latency = [&](const std::string& queue) {
+            const auto oldest
+                = client.command(kiq::redis::Command("LINDEX").key("queue:" + queue).arg(-1)).asOptionalString();
+            if (!oldest) return 0.0;
+            const auto job = kiq::sidekiq::JobRecord::parse(*oldest);
+            return job.enqueuedAt ? (kiq::sidekiq::Timestamp::now().seconds() - job.enqueuedAt->seconds()) * kScale
+                                  : 0.0;
+        };
+        QElapsedTimer clock;
+        clock.start();
+        double worst = 0;
+        long long longest = 0;
+        while (clock.elapsed() < 36000) {
+            QTest::qWait(250);
+            // The seeded backlog (600 jobs, up to 5 minutes old) drains in the first demo minute.
+            if (clock.elapsed() < 6000) continue;
+            worst = std::max(worst, latency("default"));
+            longest = std::max(longest, client.command(kiq::redis::Command("LLEN").key("queue:default")).asInteger());
+        }
+        traffic.stop();
+        const long long processed = pool.snapshot().processed;
+        pool.stop();
+        qInfo("6 demo minutes: %lld jobs run, default queue: worst latency %.1f demo s, longest %lld jobs", processed,
+            worst, longest);
+        // ~8 jobs/s for 360 demo seconds, plus the seeded backlog.
+        QVERIFY2(processed > 2000, qPrintable(QString::number(processed)));
+        QVERIFY2(worst < 30, qPrintable(QString::number(worst)));
+        QVERIFY2(longest < 500, qPrintable(QString::number(longest)));
     }
 
     // Last: it runs the application's event loop once and quits it.
