@@ -15,6 +15,7 @@
 #include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/ConnectionProfileStore.h"
+#include "util/EnvSecrets.h"
 #include "worker/LocalPool.h"
 
 #include <QApplication>
@@ -60,6 +61,9 @@ kiq::services::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox
 
 int main(int argc, char* argv[])
 {
+    // The app takes no password from its environment; the CLI's variables, if set, are removed before
+    // any thread or child (the sandbox's redis-server, worker handlers) could see them.
+    kiq::util::takeEnvSecrets();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Kiqdesk"));
     QApplication::setApplicationName(QStringLiteral("kiqdesk"));
@@ -123,18 +127,12 @@ int main(int argc, char* argv[])
             kiq::redis::Client seeder(sandbox->options());
             kiq::sandbox::seedDemoData(seeder);
             // Local workers with the demo handlers, and a trickle of new jobs, so the screen is alive.
-            kiq::worker::WorkerOptions workerOptions;
-            workerOptions.queues = kiq::worker::QueueList::parse({"critical,3", "default,2", "mailers,1", "low,1"});
-            workerOptions.concurrency = 5;
-            workerOptions.pollIntervalAverage = std::chrono::milliseconds(2000);
-            workerOptions.unknownClassSucceedsAfter = std::chrono::milliseconds(120);
-            workerOptions.logLevel = kiq::worker::LogLevel::Warn;
-            kiq::worker::HandlerRegistry handlers;
-            handlers.addBuiltins();
             // The sandbox deployment's Local workers page shows and controls this same pool.
             sandboxPool = kiq::worker::LocalPool::forTarget(sandbox->options());
-            sandboxPool->start({workerOptions, std::move(handlers)}, Main::tr("the local sandbox (demo handlers)").toStdString());
-            demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(sandbox->options(), 8);
+            sandboxPool->start(
+                kiq::sandbox::demoPoolSetup(), Main::tr("the local sandbox (demo handlers)").toStdString());
+            demoTraffic = std::make_unique<kiq::sandbox::DemoTraffic>(
+                sandbox->options(), kiq::sandbox::DemoTraffic::Settings());
             demoTraffic->start();
         } catch (const kiq::sandbox::SandboxError& e) {
             sandbox.reset();

@@ -6,6 +6,7 @@
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -145,6 +146,50 @@ private slots:
         QVERIFY(!wrong.err.contains("wrong\"") && !wrong.out.contains("mon-pw"));
         qputenv("REDISCLI_AUTH", "");
         m_server->cli({"ACL", "DELUSER", "monitor"});
+    }
+
+    // The CLI reads its secrets from the environment and used to leave them there: every worker
+    // handler inherited them, and /proc/<pid>/environ showed them for as long as the CLI ran.
+    void workHandlersNeverSeeTheCliSecrets()
+    {
+        const QString password = QStringLiteral("work-pw-5e1f");
+        RedisServer::Options o;
+        o.extraArgs = {"--requirepass", password};
+        RedisServer server(o);
+        QTemporaryDir dir;
+        const QString handlers = dir.filePath("handlers.toml");
+        QFile toml(handlers);
+        QVERIFY(toml.open(QIODevice::WriteOnly));
+        // $PPID is the CLI: the handler reads what the CLI's environment still shows to the user's processes.
+        toml.write(QStringLiteral("[[handler]]\nclass = \"EnvDump\"\ncommand = [\"/bin/sh\", \"-c\", \"env > %1/env.txt; "
+                                  "tr '\\\\000' '\\\\n' < /proc/$PPID/environ > %1/parent.tmp; mv %1/parent.tmp %1/parent.txt\"]\n")
+                       .arg(dir.path())
+                       .toUtf8());
+        toml.close();
+        qputenv("REDISCLI_AUTH", password.toUtf8()); // also authenticates the harness's redis-cli
+        qputenv("KIQDESK_SENTINEL_AUTH", "sentinel-pw-77c2");
+        qputenv("KIQDESK_ACL_PASSWORD", "acl-pw-90ad");
+        const pid_t work = spawnProcess(qEnvironmentVariable("KIQDESK_CLI"),
+                                        {"-p", QString::number(server.port()), "work", "-c", "1", "--handlers", handlers},
+                                        dir.filePath("work.log"));
+        qputenv("KIQDESK_SENTINEL_AUTH", "");
+        qputenv("KIQDESK_ACL_PASSWORD", "");
+        server.cli({"SADD", "queues", "default"});
+        server.cli({"LPUSH", "queue:default", R"({"class":"EnvDump","args":[],"jid":"0123456789abcdef01234567","queue":"default","retry":false})"});
+        const bool ran = waitUntil([&] { return QFile::exists(dir.filePath("parent.txt")); }, 15000);
+        stopProcess(work, 10000);
+        qputenv("REDISCLI_AUTH", "");
+        QFile log(dir.filePath("work.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY2(ran, log.readAll().constData());
+        for (const char* name : {"env.txt", "parent.txt"}) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll();
+            QVERIFY2(text.contains("PATH="), name);
+            for (const QByteArray& secret : {password.toUtf8(), QByteArray("sentinel-pw-77c2"), QByteArray("acl-pw-90ad")})
+                QVERIFY2(!text.contains(secret), qPrintable(QStringLiteral("%1 holds %2").arg(name, secret)));
+        }
     }
 
     void namespaceAndUnreachable()

@@ -233,17 +233,33 @@ class = "ReportJob"
 command = ["/usr/bin/env", "python3", "report.py"]
 timeout = 2.5
 working_dir = "/tmp"
+env = { RAILS_ENV = "production", LANG = "C.UTF-8" }
+limit_cpu = 20
+limit_address_space_mb = 512
+limit_open_files = 0
+limit_processes = 8
 
 [[handler]]
 class = "Mail*"
 command = ["mailer"]
-)", "handlers.toml");
+)",
+            "handlers.toml");
         QCOMPARE(specs.size(), std::size_t(2));
         QCOMPARE(specs[0].classPattern, std::string("ReportJob"));
         QCOMPARE(specs[0].argv.size(), std::size_t(3));
         QCOMPARE(specs[0].timeout.count(), 2500LL);
         QCOMPARE(specs[0].workingDir, std::string("/tmp"));
         QCOMPARE(specs[1].timeout.count(), 60000LL); // default
+        QCOMPARE(specs[0].env,
+            (std::vector<std::pair<std::string, std::string>> {{"LANG", "C.UTF-8"}, {"RAILS_ENV", "production"}}));
+        QCOMPARE(specs[0].limits.cpuSeconds, 20LL);
+        QCOMPARE(specs[0].limits.addressSpaceMb, 512LL);
+        QCOMPARE(specs[0].limits.openFiles, 0LL);
+        QCOMPARE(specs[0].limits.processes, 8LL);
+        QCOMPARE(specs[1].limits.cpuSeconds, 300LL); // defaults
+        QCOMPARE(specs[1].limits.addressSpaceMb, 0LL);
+        QCOMPARE(specs[1].limits.openFiles, 1024LL);
+        QCOMPARE(specs[1].limits.processes, 256LL);
         auto errorOf = [](const char* text) {
             try {
                 parseHandlerConfig(text, "h.toml");
@@ -255,26 +271,39 @@ command = ["mailer"]
         QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\n"), std::string("h.toml:1: handler for 'A' without 'command'"));
         QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = \"x\"\n"), std::string("h.toml:3: 'command' must be a non-empty array of strings (argv)"));
         QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\ntimeout = -1\n"), std::string("h.toml:4: 'timeout' must be a positive number of seconds"));
-        QCOMPARE(errorOf("[[handler]]\nclas = \"A\"\n"), std::string("h.toml:2: unknown key 'clas' (known: class, command, timeout, working_dir)"));
+        QCOMPARE(errorOf("[[handler]]\nclas = \"A\"\n"),
+            std::string("h.toml:2: unknown key 'clas' (known: class, command, timeout, working_dir, env, limit_cpu, "
+                        "limit_address_space_mb, limit_open_files, limit_processes)"));
         QVERIFY(errorOf("[[handler]\n").rfind("h.toml:1: ", 0) == 0); // TOML syntax error
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\nenv = { REDISCLI_AUTH = \"pw\" }\n"),
+            std::string("h.toml:4: env.REDISCLI_AUTH is a secret of Kiqdesk's and never passed to handlers"));
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\nenv = { N = 1 }\n"),
+            std::string("h.toml:4: env.N must be a string"));
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\nlimit_cpu = 1.5\n"),
+            std::string("h.toml:4: 'limit_cpu' must be a whole number from 0 (no limit) to 604800"));
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\nlimit_open_files = -1\n"),
+            std::string("h.toml:4: 'limit_open_files' must be a whole number from 0 (no limit) to 1048576"));
         QVERIFY(errorOf("[worker]\nx = 1\n").find("unknown key 'worker'") != std::string::npos);
     }
 
     void externalCommandsGetTheJobOnStdinAndReportFailures()
     {
-        ExternalCommandSpec echo{"X", {"/bin/sh", "-c", "cat; echo \"$KIQ_JID\""}, std::chrono::seconds(10), {}};
+        ExternalCommandSpec echo {
+            "X", {"/bin/sh", "-c", "cat; echo \"$KIQ_JID\""}, std::chrono::seconds(10), {}, {}, {}};
         std::string big(300000, 'x'); // larger than a pipe buffer: written while output is read
         auto r = runExternalCommand(echo, big, {"KIQ_JID=j1"}, {});
         QVERIFY(r.ok());
         QCOMPARE(r.stdoutTail, big.substr(big.size() - kTailBytes + 3) + "j1\n");
 
-        ExternalCommandSpec fail{"X", {"/bin/sh", "-c", "echo first >&2; echo 'boom: bad input' >&2; exit 3"}, std::chrono::seconds(10), {}};
+        ExternalCommandSpec fail {"X", {"/bin/sh", "-c", "echo first >&2; echo 'boom: bad input' >&2; exit 3"},
+            std::chrono::seconds(10), {}, {}, {}};
         r = runExternalCommand(fail, "", {}, {});
         QCOMPARE(r.exitCode, 3);
         QCOMPARE(r.stderrTail, std::string("first\nboom: bad input\n"));
 
         // A timeout kills the whole process group, grandchildren included.
-        ExternalCommandSpec slow{"X", {"/bin/sh", "-c", "sleep 37.25 & sleep 37.25; echo never"}, std::chrono::milliseconds(300), {}};
+        ExternalCommandSpec slow {"X", {"/bin/sh", "-c", "sleep 37.25 & sleep 37.25; echo never"},
+            std::chrono::milliseconds(300), {}, {}, {}};
         const auto started = std::chrono::steady_clock::now();
         r = runExternalCommand(slow, "", {}, {});
         QVERIFY(r.timedOut);
@@ -288,11 +317,12 @@ command = ["mailer"]
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
             stop.request_stop();
         });
-        ExternalCommandSpec wait{"X", {"/bin/sh", "-c", "sleep 30"}, std::chrono::seconds(20), {}};
+        ExternalCommandSpec wait {"X", {"/bin/sh", "-c", "sleep 30"}, std::chrono::seconds(20), {}, {}, {}};
         r = runExternalCommand(wait, "", {}, stop.get_token());
         stopper.join();
         QVERIFY(r.interrupted);
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, runExternalCommand({"X", {"/nonexistent/program"}, std::chrono::seconds(1), {}}, "", {}, {}));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+            runExternalCommand({"X", {"/nonexistent/program"}, std::chrono::seconds(1), {}, {}, {}}, "", {}, {}));
     }
 
 private:

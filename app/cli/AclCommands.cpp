@@ -75,7 +75,7 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
     AclRules rules = tpl.rules;
     rules.state = AclRules::State::On;
     // The new user's password: from the environment or a prompt, never a flag.
-    std::string password = std::getenv("KIQDESK_ACL_PASSWORD") ? std::getenv("KIQDESK_ACL_PASSWORD") : "";
+    std::string password = ctx.secrets.aclPassword.value_or("");
     if (password.empty() && !dryRun) password = readPasswordFromTerminal("Password for ACL user '" + name + "': ");
     if (!password.empty()) rules.addPasswords = {password};
     else if (!dryRun) throw redis::UsageError("the new user needs a password (KIQDESK_ACL_PASSWORD or the prompt)");

@@ -13,7 +13,7 @@ namespace kiq::cli {
 redis::Client& CliContext::client()
 {
     if (!m_client) {
-        auto options = flags.build();
+        auto options = flags.build(secrets);
         for (const auto& w : options.warnings()) std::cerr << "warning: " << w << "\n";
         m_client = std::make_unique<redis::Client>(std::move(options));
         m_client->connect();

@@ -14,6 +14,7 @@
 namespace kiq::cli {
 
 struct CliContext {
+    util::EnvSecrets secrets; // taken from the environment first thing in main()
     ConnectionFlags flags;
     bool json = false;
     services::WriteGate gate{"kiqdesk-cli"};

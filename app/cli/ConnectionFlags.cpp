@@ -67,7 +67,7 @@ void ConnectionFlags::addTo(CLI::App& app)
     g->add_option("--timeout", m_timeoutMs, "Command timeout in milliseconds");
 }
 
-redis::ConnectionOptions ConnectionFlags::build() const
+redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets) const
 {
     redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions{} : redis::parseRedisUrl(m_url);
     if (!m_host.empty()) o.endpoint.host = m_host;
@@ -99,8 +99,8 @@ redis::ConnectionOptions ConnectionFlags::build() const
     o.clientName = "kiqdesk-cli";
     if (m_askpass) o.password = readPasswordFromTerminal("Password: ");
     else if (o.password.empty())
-        if (const char* env = std::getenv("REDISCLI_AUTH")) o.password = env;
-    if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = std::getenv("KIQDESK_SENTINEL_AUTH") ? std::getenv("KIQDESK_SENTINEL_AUTH") : "";
+        o.password = secrets.redisPassword.value_or("");
+    if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = secrets.sentinelPassword.value_or("");
     return o;
 }
 

@@ -4,6 +4,7 @@
 // show in `ps` and shell history): REDISCLI_AUTH as redis-cli reads it, or --askpass.
 
 #include "redis/ConnectionOptions.h"
+#include "util/EnvSecrets.h"
 
 #include <CLI/App.hpp>
 
@@ -15,8 +16,9 @@ namespace kiq::cli {
 class ConnectionFlags {
 public:
     void addTo(CLI::App& app);
-    // Throws redis::UsageError for contradictory or malformed flags.
-    redis::ConnectionOptions build() const;
+    // Throws redis::UsageError for contradictory or malformed flags. The passwords come from
+    // `secrets` (taken from the environment at start) or the --askpass prompt.
+    redis::ConnectionOptions build(const util::EnvSecrets& secrets) const;
 
 private:
     std::string m_url, m_host, m_user, m_cacert, m_cacertDir, m_cert, m_key, m_sni, m_master, m_namespace;

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "ExitCode.h"
 #include "redis/Errors.h"
+#include "util/EnvSecrets.h"
 
 #include <QCoreApplication>
 
@@ -25,6 +26,8 @@ int exitCodeFor(const kiq::redis::Error& e)
 
 int main(int argc, char** argv)
 {
+    // Before Qt starts any thread, and before any child (a worker handler) could inherit them.
+    kiq::util::EnvSecrets secrets = kiq::util::takeEnvSecrets();
     QCoreApplication qtApp(argc, argv); // for QStandardPaths (the bulk cursor store) and Qt's JSON
     QCoreApplication::setOrganizationName("Kiqdesk");
     QCoreApplication::setApplicationName("kiqdesk");
@@ -33,6 +36,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
     kiq::cli::CliContext ctx;
+    ctx.secrets = std::move(secrets);
     ctx.flags.addTo(app);
     app.add_flag("--json", ctx.json, "Machine-readable output on stdout");
     int exitCode = kiq::cli::Ok;

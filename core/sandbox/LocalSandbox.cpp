@@ -8,13 +8,18 @@
 #include <QFileInfo>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <chrono>
 
 #include <arpa/inet.h>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -42,6 +47,37 @@ int freeLoopbackPort()
     ::close(fd);
     if (!ok) throw SandboxError("cannot find a free port on 127.0.0.1");
     return ntohs(addr.sin_port);
+}
+// 256 bits from the system's CSPRNG, as hex (no quoting needed in redis.conf).
+std::string randomPassword()
+{
+    std::string out;
+    for (int i = 0; i < 8; ++i) {
+        char word[9];
+        std::snprintf(word, sizeof word, "%08x", QRandomGenerator::system()->generate());
+        out += word;
+    }
+    return out;
+}
+
+// Creates `path` readable by its owner only, from the first byte on (no window with wider rights).
+bool writePrivateFile(const QString& path, const std::string& text, QString* why)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *why = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += std::size_t(n);
+    }
+    ::close(fd);
+    if (done != text.size()) *why = QStringLiteral("cannot write %1").arg(path);
+    return done == text.size();
 }
 } // namespace
 
@@ -84,10 +120,16 @@ bool LocalSandbox::tryStart(const QString& executable, int port, QString* why)
         return false;
     }
     m_port = port;
+    // Without a password any local user could FLUSHALL the sandbox or push jobs into the user's own
+    // handlers. The password goes through a config file in the 0700 directory, never on the command
+    // line, where `ps` would show it.
+    m_password = randomPassword();
+    if (!writePrivateFile(configFile(), "requirepass " + m_password + "\n", why)) return false;
 
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(executable);
     m_process->setArguments({
+        configFile(), // first: redis-server reads a config file only as its first argument
         QStringLiteral("--save"), QString(), // no RDB snapshots: the sandbox is throwaway
         QStringLiteral("--appendonly"), QStringLiteral("no"),
         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
@@ -170,11 +212,17 @@ QString LocalSandbox::directory() const { return m_dir ? m_dir->path() : QString
 
 QString LocalSandbox::logFile() const { return m_dir ? m_dir->filePath(QStringLiteral("redis.log")) : QString(); }
 
+QString LocalSandbox::configFile() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("redis.conf")) : QString();
+}
+
 kiq::redis::ConnectionOptions LocalSandbox::options() const
 {
     kiq::redis::ConnectionOptions o;
     o.endpoint.host = "127.0.0.1";
     o.endpoint.port = m_port;
+    o.password = m_password;
     return o;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // A private redis-server for trying Kiqdesk without a deployment of one's own: loopback only, on a
-// free port, in a temporary directory, with persistence off so nothing outlives the session.
+// free port, in a temporary directory (0700), with persistence off so nothing outlives the session,
+// and a random password (256 bits, new at every start) that only options() knows: other local users
+// cannot read or write it. The password reaches the server through a 0600 config file in that
+// directory, never through its command line.
 //
 // Lifecycle:
 //   start()  finds redis-server, picks a free 127.0.0.1 port, starts the server (not daemonized, so
@@ -22,6 +25,7 @@
 #include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 class QProcess;
 class QTemporaryDir;
@@ -57,6 +61,7 @@ public:
     int port() const;            // 0 before the first start
     QString directory() const;   // the server's --dir; empty when not running
     QString logFile() const;     // directory()/redis.log
+    QString configFile() const; // directory()/redis.conf (0600; holds the password)
     kiq::redis::ConnectionOptions options() const;
 
     // redis-server on PATH, or an empty string.
@@ -71,6 +76,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     int m_port = 0;
+    std::string m_password;
 };
 
 } // namespace kiq::sandbox

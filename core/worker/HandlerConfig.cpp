@@ -5,7 +5,9 @@
 
 #include "worker/ExternalCommand.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +17,20 @@ namespace {
 std::string where(std::string_view source, const toml::source_region& region)
 {
     return std::string(source) + ":" + std::to_string(region.begin.line);
+}
+
+long long limitValue(const toml::node& v, const std::string& at, const std::string& name, long long max)
+{
+    const auto n = v.value<std::int64_t>();
+    if (!v.is_integer() || !n || *n < 0 || *n > max)
+        throw ConfigError(at + ": '" + name + "' must be a whole number from 0 (no limit) to " + std::to_string(max));
+    return *n;
+}
+
+bool isSecretVariable(std::string_view name)
+{
+    return std::find(std::begin(kSecretEnvironmentVariables), std::end(kSecretEnvironmentVariables), name)
+        != std::end(kSecretEnvironmentVariables);
 }
 } // namespace
 
@@ -65,8 +81,36 @@ std::vector<ExternalCommandSpec> parseHandlerConfig(std::string_view tomlText, s
                 auto s = v.value<std::string>();
                 if (!s) throw ConfigError(vat + ": 'working_dir' must be a string");
                 spec.workingDir = *s;
+            } else if (name == "env") {
+                const toml::table* vars = v.as_table();
+                if (!vars)
+                    throw ConfigError(
+                        vat + ": 'env' must be a table of strings, e.g. env = { RAILS_ENV = \"production\" }");
+                for (const auto& [varKey, varValue] : *vars) {
+                    const std::string var(varKey.str());
+                    const std::string at = where(sourceName, varValue.source());
+                    auto value = varValue.value<std::string>();
+                    if (!varValue.is_string() || !value) throw ConfigError(at + ": env." + var + " must be a string");
+                    if (var.empty() || var.find_first_of(std::string_view("=\0", 2)) != std::string::npos
+                        || value->find('\0') != std::string::npos)
+                        throw ConfigError(at + ": env." + var + " is not a valid environment variable");
+                    if (isSecretVariable(var))
+                        throw ConfigError(
+                            at + ": env." + var + " is a secret of Kiqdesk's and never passed to handlers");
+                    spec.env.emplace_back(var, *value);
+                }
+            } else if (name == "limit_cpu") {
+                spec.limits.cpuSeconds = limitValue(v, vat, name, 7 * 24 * 3600);
+            } else if (name == "limit_address_space_mb") {
+                spec.limits.addressSpaceMb = limitValue(v, vat, name, 1LL << 30);
+            } else if (name == "limit_open_files") {
+                spec.limits.openFiles = limitValue(v, vat, name, 1 << 20);
+            } else if (name == "limit_processes") {
+                spec.limits.processes = limitValue(v, vat, name, 1 << 22);
             } else {
-                throw ConfigError(vat + ": unknown key '" + name + "' (known: class, command, timeout, working_dir)");
+                throw ConfigError(vat + ": unknown key '" + name
+                    + "' (known: class, command, timeout, working_dir, env, limit_cpu, limit_address_space_mb, "
+                      "limit_open_files, limit_processes)");
             }
         }
         if (spec.classPattern.empty()) throw ConfigError(at + ": handler without 'class'");

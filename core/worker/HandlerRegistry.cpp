@@ -3,6 +3,8 @@
 #include "sidekiq/JsonScanner.h"
 #include "sidekiq/JsonText.h"
 
+#include <cerrno>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -28,6 +30,35 @@ std::string textOf(const std::string& token)
     if (token.size() >= 2 && token.front() == '"' && token.back() == '"')
         return sidekiq::json::unescape(std::string_view(token).substr(1, token.size() - 2));
     return token;
+}
+
+bool isString(const std::string& token)
+{
+    return token.size() >= 2 && token.front() == '"';
+}
+
+// A token short enough for an error message or a log line.
+std::string preview(const std::string& token, std::size_t limit = 60)
+{
+    return token.size() <= limit ? token : token.substr(0, limit) + "… (" + std::to_string(token.size()) + " bytes)";
+}
+
+constexpr double kMaxSleepSeconds = 24 * 3600.0;
+
+// Kiqdesk::Sleep's duration: a number (or a string holding one), finite, 0 to a day. Anything else
+// fails the job: converting inf or 1e300 seconds to a clock duration is undefined behaviour.
+double sleepSeconds(const std::vector<std::string>& args)
+{
+    if (args.empty()) return 1.0;
+    const std::string text = textOf(args[0]);
+    errno = 0;
+    char* end = nullptr;
+    const double seconds = std::strtod(text.c_str(), &end);
+    const bool whole = !text.empty() && end == text.c_str() + text.size() && errno != ERANGE;
+    if (!whole || !std::isfinite(seconds) || seconds < 0 || seconds > kMaxSleepSeconds)
+        throw JobError("ArgumentError",
+            "Kiqdesk::Sleep takes a number of seconds from 0 to 86400 as its first argument, got " + preview(args[0]));
+    return seconds;
 }
 
 // Sleeps until `duration` has passed or the shutdown timeout arrives (then throws JobInterrupted).
@@ -63,11 +94,12 @@ void HandlerRegistry::addPattern(std::string globPattern, JobHandler handler)
 
 void HandlerRegistry::addExternal(const ExternalCommandSpec& spec)
 {
-    std::string command;
-    for (const auto& a : spec.argv) command += (command.empty() ? "" : " ") + a;
     if (isGlobPattern(spec.classPattern)) m_patterns.emplace_back(spec.classPattern, makeExternalHandler(spec));
     else m_exact.insert_or_assign(spec.classPattern, makeExternalHandler(spec));
-    m_descriptions.push_back(spec.classPattern + " -> " + command + " (timeout " + std::to_string(spec.timeout.count()) + " ms)");
+    // The program, not its arguments: they may hold tokens, and the log is shown in the app.
+    const std::string program = spec.argv.empty() ? std::string() : spec.argv.front();
+    m_descriptions.push_back(
+        spec.classPattern + " -> " + program + " (timeout " + std::to_string(spec.timeout.count()) + " ms)");
 }
 
 void HandlerRegistry::addExternal(const std::vector<ExternalCommandSpec>& specs)
@@ -78,18 +110,25 @@ void HandlerRegistry::addExternal(const std::vector<ExternalCommandSpec>& specs)
 void HandlerRegistry::addBuiltins()
 {
     add("Kiqdesk::Sleep", [](const JobContext& ctx) {
-        const auto args = argTokens(ctx);
-        const double seconds = args.empty() ? 1.0 : std::strtod(textOf(args[0]).c_str(), nullptr);
+        const double seconds = sleepSeconds(argTokens(ctx));
         if (seconds > 0) interruptibleSleep(ctx, std::chrono::duration<double>(seconds));
     });
     add("Kiqdesk::Fail", [](const JobContext& ctx) {
         const auto args = argTokens(ctx);
+        constexpr std::size_t kMaxClassName = 200;
+        if ((args.size() > 0 && (!isString(args[0]) || textOf(args[0]).size() > kMaxClassName))
+            || (args.size() > 1 && !isString(args[1])))
+            throw JobError("ArgumentError",
+                "Kiqdesk::Fail takes an error class name (a string of at most 200 bytes) and a "
+                "message (a string), got "
+                    + preview(std::string(ctx.argsJson())));
         std::string errorClass = args.size() > 0 ? textOf(args[0]) : "RuntimeError";
         std::string message = args.size() > 1 ? textOf(args[1]) : "Kiqdesk::Fail";
         throw JobError(errorClass.empty() ? "RuntimeError" : errorClass, message);
     });
     add("Kiqdesk::Echo", [](const JobContext& ctx) {
-        ctx.log.info("Kiqdesk::Echo jid=" + ctx.job.jid + " args=" + std::string(ctx.argsJson()));
+        // Any args are fine; a 10 MB payload must not become a 10 MB log line.
+        ctx.log.info("Kiqdesk::Echo jid=" + ctx.job.jid + " args=" + preview(std::string(ctx.argsJson()), 1000));
     });
 }
 

@@ -34,8 +34,9 @@ public:
     void addExternal(const ExternalCommandSpec& spec);
     void addExternal(const std::vector<ExternalCommandSpec>& specs);
 
-    // Kiqdesk::Sleep (args[0] seconds; stops early at shutdown), Kiqdesk::Fail (raises args[0] with
-    // message args[1]), Kiqdesk::Echo (logs its args at INFO).
+    // Kiqdesk::Sleep (args[0] seconds, 0 to 86400, default 1; stops early at shutdown), Kiqdesk::Fail
+    // (raises args[0] with message args[1], both strings), Kiqdesk::Echo (logs its args at INFO, cut
+    // at 1000 bytes). Bad arguments fail the job with ArgumentError.
     void addBuiltins();
     void setUnknownClassFallback(std::optional<std::chrono::milliseconds> succeedAfter);
 
