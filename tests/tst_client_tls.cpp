@@ -1,5 +1,6 @@
 // TLS and mTLS against a real redis-server with a CA made at test time: success, and each failure
 // an operator meets, named in plain words.
+#include "harness/Process.h"
 #include "harness/RedisServer.h"
 #include "harness/TcpProxy.h"
 #include "harness/TestEnv.h"
@@ -8,6 +9,7 @@
 #include "redis/Connection.h"
 #include "redis/Errors.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -207,13 +209,15 @@ private slots:
         o.commandTimeout = std::chrono::milliseconds(10000);
         Client c(o);
         QVERIFY(c.command(Command("PING")).str == "PONG");
+        const auto cmds = largePipeline();
         QCOMPARE(::kill(server.pid(), SIGSTOP), 0);
+        // Started only now, so the client is writing (and blocked) when the kill comes.
         std::thread killer([&server] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
             server.kill9();
         });
         try {
-            c.pipeline(largePipeline());
+            c.pipeline(cmds);
             killer.join();
             QFAIL("expected the kill to fail the pipeline");
         } catch (const Error& e) {
@@ -276,6 +280,35 @@ private slots:
         server.restart();
         QVERIFY(c.command(Command("SET").key("after").arg(std::string_view("restart"))).isOk());
         QCOMPARE(server.cli({"GET", "after"}), QString("restart"));
+    }
+
+    // mTLS with a key encrypted at test time: the right passphrase connects; a missing or wrong one
+    // fails at once with a clear error (OpenSSL's default would prompt on the terminal, or fail
+    // with "PEM lib"), and the passphrase never appears in the message.
+    void encryptedClientKey()
+    {
+        const QString encrypted = m_dir.filePath("client-encrypted.key");
+        const auto made = kiq::test::runProcess("openssl",
+            {"pkey", "-in", m_tls.clientKey, "-aes256", "-passout", "pass:s3cret phrase", "-out", encrypted});
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        auto o = options(m_mtls->port(), true);
+        o.tls.keyFile = encrypted.toStdString();
+
+        QElapsedTimer t;
+        t.start();
+        const Error missing = failure(o);
+        QCOMPARE(missing.kind(), ErrorKind::Tls);
+        QVERIFY2(QString(missing.what()).contains("is encrypted: give its passphrase"), missing.what());
+        o.tls.keyPassphrase = "not-it-4711";
+        const Error wrong = failure(o);
+        QCOMPARE(wrong.kind(), ErrorKind::Tls);
+        QVERIFY2(QString(wrong.what()).contains("wrong passphrase for the client key"), wrong.what());
+        QVERIFY2(!QString(wrong.what()).contains("4711"), wrong.what());
+        QVERIFY2(t.elapsed() < 5000, "a missing or wrong passphrase must fail at once");
+
+        o.tls.keyPassphrase = "s3cret phrase";
+        Client c(o);
+        QCOMPARE(QString::fromStdString(c.command(Command("PING")).str), QString("PONG"));
     }
 
     void plainClientOnTlsPort()

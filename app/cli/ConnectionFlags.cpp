@@ -57,6 +57,8 @@ void ConnectionFlags::addTo(CLI::App& app)
     g->add_option("--cacertdir", m_cacertDir, "Directory of trusted CA certificates");
     g->add_option("--cert", m_cert, "Client certificate (mTLS)");
     g->add_option("--key", m_key, "Client private key (mTLS)");
+    g->add_flag("--askpass-key", m_askpassKey,
+        "Prompt for the client key's passphrase (otherwise KIQDESK_KEY_PASSPHRASE is used if set)");
     g->add_option("--sni", m_sni, "Server name for SNI and certificate verification");
     g->add_flag("--no-verify-hostname", m_noVerifyHostname, "Accept a certificate for another name (warned about)");
     g->add_flag("--insecure", m_insecure, "Do not verify the server certificate at all (warned about)");
@@ -100,6 +102,13 @@ redis::ConnectionOptions ConnectionFlags::build() const
     if (m_askpass) o.password = readPasswordFromTerminal("Password: ");
     else if (o.password.empty())
         if (const char* env = std::getenv("REDISCLI_AUTH")) o.password = env;
+    if (m_askpassKey) {
+        o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
+    } else if (const char* env = std::getenv("KIQDESK_KEY_PASSPHRASE")) {
+        o.tls.keyPassphrase = env;
+    }
+    // Read once; the worker pool's external commands must not inherit the secret.
+    ::unsetenv("KIQDESK_KEY_PASSPHRASE");
     if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = std::getenv("KIQDESK_SENTINEL_AUTH") ? std::getenv("KIQDESK_SENTINEL_AUTH") : "";
     return o;
 }

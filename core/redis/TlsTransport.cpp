@@ -83,6 +83,23 @@ int sendNoSignal(BIO* bio, const char* data, int size)
     return int(n);
 }
 
+// OpenSSL's default passphrase callback prompts on the terminal, which blocks a CLI in a script and
+// hangs the GUI's connection thread. This one answers with the configured passphrase or refuses.
+struct KeyPassphrase {
+    const std::string& text;
+    bool asked = false;
+};
+
+int keyPassphraseCallback(char* buffer, int size, int /*rwflag*/, void* userdata)
+{
+    auto* passphrase = static_cast<KeyPassphrase*>(userdata);
+    passphrase->asked = true;
+    const std::size_t length = passphrase->text.size();
+    if (length == 0 || length > std::size_t(size)) return -1;
+    std::memcpy(buffer, passphrase->text.data(), length);
+    return int(length);
+}
+
 const BIO_METHOD* noSignalSocketMethod()
 {
     static const BIO_METHOD* method = [] {
@@ -121,11 +138,22 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
         throw TlsError(ErrorKind::Tls, "cannot load the system CA store: " + opensslErrors());
     }
     if (!options.certFile.empty()) {
+        KeyPassphrase passphrase {options.keyPassphrase};
+        SSL_CTX_set_default_passwd_cb(m_ctx.get(), keyPassphraseCallback);
+        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), &passphrase);
         if (SSL_CTX_use_certificate_chain_file(m_ctx.get(), options.certFile.c_str()) != 1)
             throw TlsError(
                 ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
         const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
-        if (SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        const bool loaded = SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) == 1;
+        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), nullptr); // `passphrase` dies with this scope
+        if (!loaded && passphrase.asked) {
+            ERR_clear_error();
+            if (options.keyPassphrase.empty())
+                throw TlsError(ErrorKind::Tls, "the client key '" + key + "' is encrypted: give its passphrase");
+            throw TlsError(ErrorKind::Tls, "wrong passphrase for the client key '" + key + "'");
+        }
+        if (!loaded) {
             if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
                 throw TlsError(ErrorKind::Tls,
                     "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
