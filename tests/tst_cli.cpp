@@ -1,4 +1,5 @@
 // kiqdesk-cli as a script sees it: real binary, real servers, exit codes and JSON.
+#include "harness/ClusterGroup.h"
 #include "harness/Ports.h"
 #include "harness/Process.h"
 #include "harness/RealSidekiq.h"
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -228,6 +230,30 @@ private slots:
         m_server->cli({"ACL", "DELUSER", "cli-mon"});
     }
 
+    // On Redis Cluster a job action says before acting that the namespace has no {hash tag} (so
+    // retry fails with CROSSSLOT); with a hash-tagged namespace it says nothing and the retry works.
+    void clusterNamespaceWarningBeforeJobAction()
+    {
+        qunsetenv("REDISCLI_AUTH"); // redis-cli would send an empty AUTH to the cluster nodes
+        const auto restore = qScopeGuard([] { qputenv("REDISCLI_AUTH", ""); });
+        ClusterGroup cluster;
+        const QString job = QStringLiteral(R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"00000000000000000000abcd","created_at":1700000000.5,"error_class":"Boom","error_message":"x","retry_count":3,"failed_at":1700000001.5})");
+        const QString seed = QStringLiteral("127.0.0.1:%1").arg(cluster.seedPort());
+        for (const QString ns : {QStringLiteral("cliapp:"), QStringLiteral("{cliapp}:")}) {
+            QCOMPARE(cluster.node(0).cli({"-c", "ZADD", ns + "dead", "1700000001.5", job}), QString("1"));
+            const auto r = runProcess(qEnvironmentVariable("KIQDESK_CLI"), {"--cluster", seed, "--namespace", ns, "jobs", "retry", "--set", "dead", "--all", "--yes"});
+            if (ns.startsWith('{')) {
+                QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+                QVERIFY2(!r.err.contains("warning: Redis Cluster"), qPrintable(r.err));
+            } else {
+                QVERIFY2(r.err.contains("warning: Redis Cluster with the namespace 'cliapp:' (no {hash tag})"), qPrintable(r.err));
+                QVERIFY2(r.err.contains("'{cliapp}:'"), qPrintable(r.err));
+                QVERIFY2(r.err.indexOf("warning: Redis Cluster") < r.err.indexOf("CROSSSLOT ") || !r.err.contains("CROSSSLOT "), qPrintable(r.err));
+                QVERIFY(r.exitCode != 0);
+            }
+        }
+    }
+
     void mutualTls()
     {
         QTemporaryDir dir;
@@ -246,6 +272,26 @@ private slots:
         const auto wrongCa = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.otherCaCert, "--cert", tls.clientCert, "--key", tls.clientKey, "stats"});
         QCOMPARE(wrongCa.exitCode, 2);
         QVERIFY(wrongCa.err.contains("trusted CA"));
+
+        // An encrypted key: its passphrase comes from KIQDESK_KEY_PASSPHRASE; without it, or with a wrong
+        // one, the CLI says so at once instead of waiting on OpenSSL's terminal prompt.
+        const QString encrypted = dir.filePath("client-encrypted.key");
+        QCOMPARE(runProcess("openssl", {"pkey", "-in", tls.clientKey, "-aes256", "-passout", "pass:cli key pass", "-out", encrypted}).exitCode, 0);
+        const QStringList withEncryptedKey{"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "--cert", tls.clientCert, "--key", encrypted, "--json", "stats"};
+        qunsetenv("KIQDESK_KEY_PASSPHRASE");
+        const auto missing = runProcess(program, withEncryptedKey, 10000);
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains("is encrypted: give its passphrase"), qPrintable(missing.err));
+        qputenv("KIQDESK_KEY_PASSPHRASE", "not-the-pass-4711");
+        const auto wrong = runProcess(program, withEncryptedKey, 10000);
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("wrong passphrase for the client key"), qPrintable(wrong.err));
+        QVERIFY(!wrong.err.contains("4711") && !wrong.out.contains("4711"));
+        qputenv("KIQDESK_KEY_PASSPHRASE", "cli key pass");
+        const auto right = runProcess(program, withEncryptedKey, 10000);
+        qunsetenv("KIQDESK_KEY_PASSPHRASE");
+        QVERIFY2(right.exitCode == 0, qPrintable(right.err));
+        QVERIFY(json(right).isObject());
     }
 };
 

@@ -4,9 +4,14 @@
 #include "redis/Client.h"
 #include "redis/Errors.h"
 #include "redis/KeySlot.h"
+#include "services/ServerInfoProbe.h"
+#include "sidekiq/JobActions.h"
+#include "sidekiq/Stats.h"
 
 #include <QSet>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace kiq::redis;
 using kiq::test::ClusterGroup;
@@ -27,6 +32,50 @@ class TestClientCluster : public QObject {
 private slots:
     void initTestCase() { m_cluster = std::make_unique<ClusterGroup>(); }
 
+    // A namespace without a {hash tag} spreads Sidekiq's keys over slots: the probe says so once, on
+    // connecting, naming what works. The claims are checked on the real cluster: views and delete
+    // work, retry fails with CROSSSLOT; with a hash-tagged namespace there is no warning and retry works.
+    void namespaceWithoutHashTagIsReported()
+    {
+        const std::string job
+            = R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"0123456789abcdef01234567","created_at":1700000000.5,"error_class":"Boom","error_message":"x","retry_count":3,"failed_at":1700000001.5})";
+        for (const std::string ns : {"slotapp:", "{slotapp}:"}) {
+            const bool tagged = ns.front() == '{';
+            auto o = options();
+            o.keyPrefix = ns;
+            Client c(o);
+            const auto probe = kiq::services::probeServer(c);
+            const auto warning = std::find_if(probe.notes.begin(), probe.notes.end(),
+                [](const std::string& n) { return n.find("CROSSSLOT") != std::string::npos; });
+            if (tagged) {
+                QVERIFY2(warning == probe.notes.end(), warning->c_str());
+            } else {
+                QVERIFY2(warning != probe.notes.end(), "no Cluster namespace warning");
+                QVERIFY2(warning->find("'slotapp:'") != std::string::npos
+                        && warning->find("'{slotapp}:'") != std::string::npos,
+                    warning->c_str());
+                QVERIFY2(warning->find("Views work") != std::string::npos, warning->c_str());
+            }
+
+            QCOMPARE(c.command(Command("ZADD").key("dead").arg(1700000001.5).arg(job)).asInteger(), 1LL);
+            QCOMPARE(c.command(Command("SADD").key("queues").arg("default")).asInteger(), 1LL);
+            kiq::sidekiq::StatsReader stats;
+            QCOMPARE(stats.read(c).deadSize, 1LL); // a view
+            kiq::services::WriteGate gate("cluster test");
+            try {
+                const auto retried = kiq::sidekiq::retryNow(c, gate, kiq::sidekiq::JobSetKind::Dead, {job});
+                QVERIFY2(tagged, "retry worked without a hash tag: the warning would be wrong");
+                QCOMPARE(retried.affected, 1LL);
+            } catch (const Error& e) {
+                QVERIFY2(!tagged, e.what());
+                QCOMPARE(e.kind(), ErrorKind::CrossSlot);
+                QCOMPARE(kiq::sidekiq::deleteJobs(c, gate, kiq::sidekiq::JobSetKind::Dead, {job}).affected, 1LL);
+            }
+            QCOMPARE(stats.read(c).deadSize, 0LL);
+            for (const auto& key : {"queue:default", "queues", "dead"}) c.command(Command("DEL").key(key));
+        }
+    }
+
     void keysOnAllThreePrimaries()
     {
         Client c(options());
@@ -46,7 +95,8 @@ private slots:
         std::vector<Command> gets;
         for (int i = 0; i < 300; ++i) gets.push_back(Command("GET").key("key:" + std::to_string(i)));
         auto values = c.pipeline(gets);
-        for (int i = 0; i < 300; ++i) QCOMPARE(QString::fromStdString(values[std::size_t(i)].asString()), QString::number(i));
+        for (int i = 0; i < 300; ++i)
+            QCOMPARE(QString::fromStdString(values[std::size_t(i)].asString()), QString::number(i));
         // Our slot computation agrees with the server's.
         QCOMPARE(keySlot("key:42"), m_cluster->keySlot("key:42"));
     }
@@ -108,7 +158,7 @@ private slots:
     {
         auto o = options();
         o.db = 2;
-        QVERIFY_THROWS_EXCEPTION(UsageError, Client{o});
+        QVERIFY_THROWS_EXCEPTION(UsageError, Client {o});
     }
 };
 

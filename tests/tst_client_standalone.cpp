@@ -180,6 +180,27 @@ private slots:
         QCOMPARE(e.kind(), ErrorKind::Dns);
     }
 
+    // A host name is looked up within the connect timeout (getaddrinfo itself has none: a resolver
+    // that does not answer held connect() for 5 s per attempt and server). A resolvable name connects
+    // through the bounded lookup; an unknown one fails within the timeout, as Dns (or Timeout).
+    void hostNameLookupIsBoundedByTheConnectTimeout()
+    {
+        auto o = optionsFor(m_server->port());
+        o.endpoint.host = "localhost";
+        Client c(o);
+        QVERIFY(c.command(Command("PING")).str == "PONG");
+
+        o.endpoint.host = "kiqdesk-no-such-host.invalid";
+        o.connectTimeout = std::chrono::milliseconds(1500);
+        o.reconnectAttempts = 1;
+        QElapsedTimer t;
+        t.start();
+        Error e = expectError([&] { Client(o).connect(); });
+        QVERIFY2(e.kind() == ErrorKind::Dns || e.kind() == ErrorKind::Timeout, e.what());
+        QVERIFY2(t.elapsed() < 2500, "the lookup must end within the connect timeout");
+        QVERIFY2(QString(e.what()).contains("kiqdesk-no-such-host.invalid"), e.what());
+    }
+
     void serverThatNeverAnswersTimesOut()
     {
         SilentServer silent(SilentServer::Mode::NeverAnswer);

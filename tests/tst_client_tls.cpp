@@ -1,24 +1,33 @@
 // TLS and mTLS against a real redis-server with a CA made at test time: success, and each failure
 // an operator meets, named in plain words.
+#include "harness/Process.h"
 #include "harness/RedisServer.h"
+#include "harness/TcpProxy.h"
+#include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
 #include "redis/Client.h"
+#include "redis/Connection.h"
 #include "redis/Errors.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <thread>
+
 using namespace kiq::redis;
 using kiq::test::RedisServer;
+using kiq::test::TcpProxy;
 using kiq::test::TlsFiles;
 
 class TestClientTls : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     TlsFiles m_tls;
-    std::unique_ptr<RedisServer> m_mtls;      // requires client certificates
-    std::unique_ptr<RedisServer> m_tlsOnly;   // server auth only
-    std::unique_ptr<RedisServer> m_expired;   // presents an expired certificate
+    std::unique_ptr<RedisServer> m_mtls; // requires client certificates
+    std::unique_ptr<RedisServer> m_tlsOnly; // server auth only
+    std::unique_ptr<RedisServer> m_expired; // presents an expired certificate
     std::unique_ptr<RedisServer> m_wrongHost; // certificate for other.example
 
     ConnectionOptions options(int port, bool clientCert)
@@ -133,7 +142,8 @@ private slots:
     void missingClientCertificate()
     {
         Error e = failure(options(m_mtls->port(), false));
-        QVERIFY2(e.kind() == ErrorKind::ClientCertRequired || QString(e.what()).contains("client certificate"), e.what());
+        QVERIFY2(
+            e.kind() == ErrorKind::ClientCertRequired || QString(e.what()).contains("client certificate"), e.what());
     }
 
     void clientCertFromOtherCaRefused()
@@ -142,7 +152,9 @@ private slots:
         o.tls.certFile = m_tls.otherCaClientCert.toStdString();
         o.tls.keyFile = m_tls.otherCaClientKey.toStdString();
         Error e = failure(o);
-        QVERIFY2(e.kind() == ErrorKind::Tls || e.kind() == ErrorKind::ConnectionLost || e.kind() == ErrorKind::ClientCertRequired, e.what());
+        QVERIFY2(e.kind() == ErrorKind::Tls || e.kind() == ErrorKind::ConnectionLost
+                || e.kind() == ErrorKind::ClientCertRequired,
+            e.what());
     }
 
     void badFilesAreNamed()
@@ -155,6 +167,148 @@ private slots:
         k.tls.keyFile = m_tls.serverKey.toStdString(); // not the certificate's key
         Error mismatch = failure(k);
         QVERIFY2(QString(mismatch.what()).contains("does not match"), mismatch.what());
+    }
+
+    static std::vector<Command> largePipeline()
+    {
+        const std::string value(64 * 1024, 'x');
+        std::vector<Command> cmds;
+        for (int i = 0; i < 256; ++i) cmds.push_back(Command("SET").key("big:" + std::to_string(i)).arg(value));
+        return cmds;
+    }
+
+    // The server closed the connection (it read everything first, so the client got a FIN) and the
+    // client writes a large pipeline on it: the first record gets a reset back, the next write fails
+    // with EPIPE. That write must end in a transient ConnectionLost, not SIGPIPE (which ended the
+    // process with 141 before the TLS writes used MSG_NOSIGNAL).
+    void writeAfterPeerClosedIsConnectionLost()
+    {
+        auto o = options(m_tlsOnly->port(), false);
+        Connection conn(o.endpoint, o, {}, 0);
+        QCOMPARE(QString::fromStdString(conn.command(Command("PING")).str), QString("PONG"));
+        QVERIFY(m_tlsOnly->cli({"CLIENT", "KILL", "TYPE", "normal"}).toInt() >= 1);
+        QVERIFY(kiq::test::waitUntil([&] { return conn.unusable(); }, 5000));
+        try {
+            conn.pipeline(largePipeline());
+            QFAIL("expected writing to a closed connection to fail");
+        } catch (const Error& e) {
+            QVERIFY2(e.kind() == ErrorKind::ConnectionLost && e.isTransient(), e.what());
+        }
+    }
+
+    // The server dies while the client is still writing a large pipeline: SIGSTOP keeps it from
+    // reading, so the client is blocked mid-write when SIGKILL resets the connection.
+    void serverKilledMidPipelineIsConnectionLost()
+    {
+        RedisServer::Options so;
+        so.tls = true;
+        so.tlsFiles = &m_tls;
+        so.name = "killed";
+        RedisServer server(so);
+        auto o = options(server.port(), false);
+        o.commandTimeout = std::chrono::milliseconds(10000);
+        Client c(o);
+        QVERIFY(c.command(Command("PING")).str == "PONG");
+        const auto cmds = largePipeline();
+        QCOMPARE(::kill(server.pid(), SIGSTOP), 0);
+        // Started only now, so the client is writing (and blocked) when the kill comes.
+        std::thread killer([&server] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            server.kill9();
+        });
+        try {
+            c.pipeline(cmds);
+            killer.join();
+            QFAIL("expected the kill to fail the pipeline");
+        } catch (const Error& e) {
+            killer.join();
+            QVERIFY2(e.kind() == ErrorKind::ConnectionLost && e.isTransient(), e.what());
+        }
+    }
+
+    // A TLS connection cut without close_notify (link cut, server killed) is a transient
+    // ConnectionLost, as on plain TCP, so reconnect loops retry it; no raw OpenSSL text.
+    void cutConnectionIsTransientAndReconnects()
+    {
+        TcpProxy proxy(m_tlsOnly->port());
+        auto o = options(proxy.port(), false);
+        o.reconnectAttempts = 3;
+        o.reconnectBaseDelay = std::chrono::milliseconds(20);
+        Client c(o);
+        const std::string value(300 * 1024, 'v');
+        QVERIFY(c.command(Command("SET").key("cut").arg(value)).isOk());
+        proxy.cutReplyAfter(1000);
+        try {
+            c.command(Command("GET").key("cut"));
+            QFAIL("expected the cut to fail the command");
+        } catch (const Error& e) {
+            QVERIFY2(e.kind() == ErrorKind::ConnectionLost && e.isTransient(), e.what());
+            QVERIFY2(!QString(e.what()).contains("error:"), e.what()); // no raw OpenSSL error string
+            QVERIFY2(QString(e.what()).contains(QString::number(proxy.port())), e.what());
+        }
+        QCOMPARE(proxy.cutCount(), 1);
+        QCOMPARE(c.command(Command("GET").key("cut")).asString().size(), value.size());
+    }
+
+    // kill -9 while a blocking command waits, then a restart: the waiting call ends in a transient
+    // ConnectionLost and the next call reconnects over TLS.
+    void killedServerIsConnectionLostThenReconnects()
+    {
+        RedisServer::Options so;
+        so.tls = true;
+        so.tlsFiles = &m_tls;
+        so.name = "restarted";
+        RedisServer server(so);
+        auto o = options(server.port(), false);
+        o.reconnectAttempts = 5;
+        o.reconnectBaseDelay = std::chrono::milliseconds(50);
+        Client c(o);
+        QVERIFY(c.command(Command("PING")).str == "PONG");
+        std::thread killer([&server] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            server.kill9();
+        });
+        try {
+            c.blockingCommand(Command("BLPOP").key("nothing").arg(5), std::chrono::milliseconds(5000));
+            killer.join();
+            QFAIL("expected the kill to fail the blocking command");
+        } catch (const Error& e) {
+            killer.join();
+            QVERIFY2(e.kind() == ErrorKind::ConnectionLost && e.isTransient(), e.what());
+            QVERIFY2(!QString(e.what()).contains("error:"), e.what());
+        }
+        server.restart();
+        QVERIFY(c.command(Command("SET").key("after").arg(std::string_view("restart"))).isOk());
+        QCOMPARE(server.cli({"GET", "after"}), QString("restart"));
+    }
+
+    // mTLS with a key encrypted at test time: the right passphrase connects; a missing or wrong one
+    // fails at once with a clear error (OpenSSL's default would prompt on the terminal, or fail
+    // with "PEM lib"), and the passphrase never appears in the message.
+    void encryptedClientKey()
+    {
+        const QString encrypted = m_dir.filePath("client-encrypted.key");
+        const auto made = kiq::test::runProcess("openssl",
+            {"pkey", "-in", m_tls.clientKey, "-aes256", "-passout", "pass:s3cret phrase", "-out", encrypted});
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        auto o = options(m_mtls->port(), true);
+        o.tls.keyFile = encrypted.toStdString();
+
+        QElapsedTimer t;
+        t.start();
+        const Error missing = failure(o);
+        QCOMPARE(missing.kind(), ErrorKind::Tls);
+        QVERIFY2(QString(missing.what()).contains("is encrypted: give its passphrase"), missing.what());
+        o.tls.keyPassphrase = "not-it-4711";
+        const Error wrong = failure(o);
+        QCOMPARE(wrong.kind(), ErrorKind::Tls);
+        QVERIFY2(QString(wrong.what()).contains("wrong passphrase for the client key"), wrong.what());
+        QVERIFY2(!QString(wrong.what()).contains("4711"), wrong.what());
+        QVERIFY2(t.elapsed() < 5000, "a missing or wrong passphrase must fail at once");
+
+        o.tls.keyPassphrase = "s3cret phrase";
+        Client c(o);
+        QCOMPARE(QString::fromStdString(c.command(Command("PING")).str), QString("PONG"));
     }
 
     void plainClientOnTlsPort()

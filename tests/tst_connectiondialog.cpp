@@ -79,6 +79,7 @@ private slots:
         o.clientName = "desk";
         in.passwordRequired = true;
         in.sentinelPasswordRequired = true;
+        in.keyPassphraseRequired = true;
 
         ConnectionDialog dialog;
         dialog.setProfile(in);
@@ -107,6 +108,17 @@ private slots:
         QCOMPARE(out.options.clientName, o.clientName);
         QVERIFY(out.passwordRequired);
         QVERIFY(out.sentinelPasswordRequired);
+        QVERIFY(out.keyPassphraseRequired);
+        QVERIFY(out.options.tls.keyPassphrase.empty());
+
+        // A passphrase typed in the form is used for this session and marks the key as encrypted.
+        auto* passphrase = child<QLineEdit>(&dialog, "keyPassphrase");
+        QCOMPARE(passphrase->echoMode(), QLineEdit::Password);
+        child<QCheckBox>(&dialog, "keyPassphraseRequired")->setChecked(false);
+        QVERIFY(!dialog.profile().keyPassphraseRequired);
+        passphrase->setText(QStringLiteral("typed phrase"));
+        QCOMPARE(dialog.profile().options.tls.keyPassphrase, std::string("typed phrase"));
+        QVERIFY(dialog.profile().keyPassphraseRequired);
     }
 
     void endpointListsParse()
@@ -149,6 +161,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
         QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected to Redis 7.")), qPrintable(dialog.testResultText()));
         QVERIFY(dialog.testResultText().contains(QStringLiteral("round trip")));
+        // The sandbox has no password: the result says the connection runs as `default`.
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("connected as default, no password")), qPrintable(dialog.testResultText()));
         dialog.resize(640, dialog.sizeHint().height());
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("connection_dialog.png"));
         QVERIFY(dialog.grab().save(path));

@@ -10,12 +10,15 @@
 // in that window are still queued on the new primary and run again (at-least-once).
 #include "harness/SentinelGroup.h"
 #include "harness/TestEnv.h"
+#include "harness/TlsFiles.h"
 #include "redis/Client.h"
+#include "redis/Errors.h"
 #include "sidekiq/JobBuilder.h"
 #include "sidekiq/JsonScanner.h"
 #include "worker/Launcher.h"
 
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
@@ -25,12 +28,68 @@
 
 using namespace kiq;
 using kiq::test::SentinelGroup;
+using kiq::test::TlsFiles;
 using kiq::test::waitUntil;
 
 class TestFaultFailover : public QObject {
     Q_OBJECT
 
 private slots:
+    // Everything over TLS: the primary is killed (-9) while the client waits in a blocking command.
+    // The lost connection must be a transient ConnectionLost (a TLS EOF without close_notify used to
+    // be a permanent Tls error), and the client must follow the failover Sentinel then makes on its own.
+    void clientFollowsFailoverAfterKillOverTls()
+    {
+        QTemporaryDir dir;
+        const TlsFiles tls = TlsFiles::generate(dir.path());
+        SentinelGroup group(&tls);
+        const int firstPrimary = group.primary().port();
+
+        redis::ConnectionOptions o;
+        o.topology = redis::Topology::Sentinel;
+        o.seeds = {{"127.0.0.1", group.sentinelPort()}};
+        o.sentinelMaster = group.masterName().toStdString();
+        o.tls.enabled = true;
+        o.tls.caFile = tls.caCert.toStdString();
+        o.commandTimeout = std::chrono::milliseconds(3000);
+        redis::Client client(o);
+        QVERIFY(client.command(redis::Command("SET").key("k").arg(std::string_view("before"))).isOk());
+        QCOMPARE(client.primaries().front().port, firstPrimary);
+
+        std::thread killer([&group] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            group.primary().kill9();
+        });
+        try {
+            client.blockingCommand(redis::Command("BLPOP").key("nothing").arg(10), std::chrono::milliseconds(10000));
+            killer.join();
+            QFAIL("expected the kill to end the blocking command");
+        } catch (const redis::Error& e) {
+            killer.join();
+            QVERIFY2(e.kind() == redis::ErrorKind::ConnectionLost && e.isTransient(), e.what());
+        }
+
+        // Sentinel needs down-after (1 s) plus the failover itself; meanwhile every failure must be
+        // transient, or a caller's retry loop would give up.
+        bool wrote = false;
+        QString lastError;
+        QElapsedTimer t;
+        t.start();
+        while (!wrote && t.elapsed() < 30000) {
+            try {
+                wrote = client.command(redis::Command("SET").key("k").arg(std::string_view("after"))).isOk();
+            } catch (const redis::Error& e) {
+                lastError = e.what();
+                QVERIFY2(e.isTransient(), e.what());
+                QTest::qWait(200);
+            }
+        }
+        QVERIFY2(wrote, qPrintable(lastError));
+        QCOMPARE(group.reportedMasterPort(), group.replica().port());
+        QCOMPARE(client.primaries().front().port, group.replica().port());
+        QCOMPARE(group.replica().cli({"GET", "k"}), QString("after"));
+    }
+
     void poolFollowsTheNewPrimaryLosingNoJob()
     {
         constexpr int kJobs = 12000;

@@ -53,6 +53,29 @@ class TestFleetView : public QObject {
 private slots:
     void initTestCase() { applyTheme(Theme::Light); }
 
+    // Without a password no AUTH is sent and the server runs everything as `default`: the status says
+    // so. With a password it does not.
+    void statusSaysWhenConnectedAsDefaultWithoutPassword()
+    {
+        test::RedisServer open(test::RedisServer::Options{});
+        test::RedisServer::Options locked;
+        locked.extraArgs = {"--requirepass", "status-pw"};
+        test::RedisServer withPassword(locked);
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        window.addDeployment(profileFor("open", open.port()), false);
+        auto authenticated = profileFor("locked", withPassword.port());
+        authenticated.options.password = "status-pw";
+        window.addDeployment(authenticated, false);
+        QVERIFY(test::waitUntil([&] {
+            return window.deployment(0)->status() == Deployment::Status::Reachable
+                && window.deployment(1)->status() == Deployment::Status::Reachable;
+        }, 10000));
+        QVERIFY2(window.deployment(0)->statusText().contains("connected as default, no password"),
+                 qPrintable(window.deployment(0)->statusText()));
+        QVERIFY2(!window.deployment(1)->statusText().contains("no password"), qPrintable(window.deployment(1)->statusText()));
+    }
+
     void rowsComeFromEachDeployment()
     {
         test::RedisServer busy(test::RedisServer::Options{});

@@ -1,5 +1,6 @@
 // ProfileStore: every connection option survives a save/load round trip, and no password (nor the
-// sentinel password) ever reaches the settings file; only the "ask for it" flags do.
+// sentinel password, nor the client key's passphrase) ever reaches the settings file; only the "ask
+// for it" flags do.
 #include "services/ConnectionProfileStore.h"
 
 #include <QFile>
@@ -14,6 +15,7 @@ using kiq::redis::Topology;
 namespace {
 const std::string kPassword = "Pa55-w0rd-never-on-disk";
 const std::string kSentinelPassword = "sentinel-Secret-42";
+const std::string kKeyPassphrase = "key-Phrase-never-on-disk";
 
 ConnectionProfile fullProfile()
 {
@@ -41,6 +43,7 @@ ConnectionProfile fullProfile()
     o.tls.caDir = "/etc/ssl/certs";
     o.tls.certFile = "/home/ops/client.pem";
     o.tls.keyFile = "/home/ops/client.key";
+    o.tls.keyPassphrase = kKeyPassphrase;
     o.tls.sni = "redis.internal";
     o.tls.verifyPeer = true;
     o.tls.verifyHostname = false;
@@ -103,12 +106,15 @@ private slots:
         // The secrets are gone; the flags say to ask for them.
         QVERIFY(o.password.empty());
         QVERIFY(o.sentinelPassword.empty());
+        QVERIFY(o.tls.keyPassphrase.empty());
         QVERIFY(p.passwordRequired);
         QVERIFY(p.sentinelPasswordRequired);
+        QVERIFY(p.keyPassphraseRequired);
 
         QCOMPARE(loaded[1].options.topology, Topology::Cluster);
         QVERIFY(loaded[1].options.seeds == cluster.options.seeds);
         QVERIFY(!loaded[1].passwordRequired);
+        QVERIFY(!loaded[1].keyPassphraseRequired);
     }
 
     void noPasswordOnDisk()
@@ -128,8 +134,12 @@ private slots:
         const QByteArray bytes = file.readAll();
         QVERIFY2(bytes.contains("sentinel-admin"), "the file should hold the profile");
         QVERIFY2(!bytes.contains(QByteArray::fromStdString(kPassword)), "the password reached the settings file");
-        QVERIFY2(!bytes.contains(QByteArray::fromStdString(kSentinelPassword)), "the sentinel password reached the settings file");
+        QVERIFY2(!bytes.contains(QByteArray::fromStdString(kSentinelPassword)),
+            "the sentinel password reached the settings file");
+        QVERIFY2(
+            !bytes.contains(QByteArray::fromStdString(kKeyPassphrase)), "the key passphrase reached the settings file");
         QVERIFY(!bytes.toLower().contains("password="));
+        QVERIFY(!bytes.toLower().contains("passphrase="));
     }
 
     void putReplacesAndRemoveDeletes()

@@ -57,6 +57,8 @@ void ConnectionFlags::addTo(CLI::App& app)
     g->add_option("--cacertdir", m_cacertDir, "Directory of trusted CA certificates");
     g->add_option("--cert", m_cert, "Client certificate (mTLS)");
     g->add_option("--key", m_key, "Client private key (mTLS)");
+    g->add_flag("--askpass-key", m_askpassKey,
+        "Prompt for the client key's passphrase (otherwise KIQDESK_KEY_PASSPHRASE is used if set)");
     g->add_option("--sni", m_sni, "Server name for SNI and certificate verification");
     g->add_flag("--no-verify-hostname", m_noVerifyHostname, "Accept a certificate for another name (warned about)");
     g->add_flag("--insecure", m_insecure, "Do not verify the server certificate at all (warned about)");
@@ -100,6 +102,8 @@ redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets)
     if (m_askpass) o.password = readPasswordFromTerminal("Password: ");
     else if (o.password.empty())
         o.password = secrets.redisPassword.value_or("");
+    if (m_askpassKey) o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
+    else o.tls.keyPassphrase = secrets.keyPassphrase.value_or("");
     if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = secrets.sentinelPassword.value_or("");
     return o;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Connection flags shaped like redis-cli's (-u, -h, -p, -n, --user, --tls, --cacert, --cert, --key,
 // --sni …) plus Sentinel, Cluster and namespace. The password never comes from a flag (it would
-// show in `ps` and shell history): REDISCLI_AUTH as redis-cli reads it, or --askpass.
+// show in `ps` and shell history): REDISCLI_AUTH as redis-cli reads it, or --askpass. The same for
+// an encrypted client key's passphrase: KIQDESK_KEY_PASSPHRASE, or --askpass-key.
 
 #include "redis/ConnectionOptions.h"
 #include "util/EnvSecrets.h"
@@ -25,7 +26,7 @@ private:
     int m_port = 0;
     int m_db = -1;
     int m_timeoutMs = 5000;
-    bool m_tls = false, m_insecure = false, m_noVerifyHostname = false, m_askpass = false;
+    bool m_tls = false, m_insecure = false, m_noVerifyHostname = false, m_askpass = false, m_askpassKey = false;
     std::vector<std::string> m_sentinels, m_cluster;
 };
 

@@ -3,6 +3,7 @@
 
 #include "ExitCode.h"
 #include "redis/Errors.h"
+#include "services/ServerInfoProbe.h"
 #include "sidekiq/BulkExecutor.h"
 #include "sidekiq/Queues.h"
 #include "sidekiq/Timestamp.h"
@@ -175,6 +176,10 @@ int finish(const BulkOperation& op, const std::string& verb)
 
 int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStore& store, std::optional<BulkOperation> resume = {})
 {
+    // Said before acting rather than failing job by job with CROSSSLOT.
+    const auto& options = ctx.client().options();
+    if (auto warning = services::clusterNamespaceWarning(options, options.topology == redis::Topology::Cluster))
+        std::cerr << "warning: " << *warning << "\n";
     BulkOperation op;
     if (resume) {
         op = *resume;

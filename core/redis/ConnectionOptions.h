@@ -23,6 +23,9 @@ struct TlsOptions {
     std::string caDir;    // hashed directory (c_rehash layout)
     std::string certFile; // client certificate for mTLS
     std::string keyFile;  // its private key
+    // Passphrase of an encrypted key: a secret like the password (memory only, never logged or saved).
+    // Empty with an encrypted key fails at once with a clear error instead of OpenSSL's terminal prompt.
+    std::string keyPassphrase;
     std::string sni;      // server name to send; defaults to the host when it is a DNS name
     bool verifyPeer = true;     // certificate chain must verify
     bool verifyHostname = true; // certificate must match the host (or sni); off is reported as a warning

@@ -23,4 +23,12 @@ int keySlot(std::string_view key)
     return crc16(key) & 16383;
 }
 
+bool prefixPinsSlot(std::string_view prefix)
+{
+    const auto open = prefix.find('{');
+    if (open == std::string_view::npos) return false;
+    const auto close = prefix.find('}', open + 1);
+    return close != std::string_view::npos && close > open + 1;
+}
+
 } // namespace kiq::redis

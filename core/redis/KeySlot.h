@@ -8,5 +8,8 @@ namespace kiq::redis {
 
 std::uint16_t crc16(std::string_view data);
 int keySlot(std::string_view key);
+// True when every key that starts with `prefix` hashes to one slot: the prefix holds the key's first
+// '{' and a non-empty {hash tag} closes inside it.
+bool prefixPinsSlot(std::string_view prefix);
 
 } // namespace kiq::redis

@@ -3,14 +3,19 @@
 #include "Errors.h"
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <system_error>
+#include <thread>
 #include <unistd.h>
+#include <utility>
 
 namespace kiq::redis {
 
@@ -25,18 +30,64 @@ int remainingMs(Deadline deadline)
 struct AddrInfoDeleter {
     void operator()(addrinfo* a) const { freeaddrinfo(a); }
 };
-} // namespace
+using AddrInfoList = std::unique_ptr<addrinfo, AddrInfoDeleter>;
 
-Socket::Socket(const Endpoint& endpoint, Deadline deadline) : m_endpoint(endpoint)
+// One name lookup, shared by the waiting caller and the thread that runs it; whoever is last frees it.
+struct Lookup {
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    int rc = 0;
+    addrinfo* result = nullptr;
+    ~Lookup()
+    {
+        if (result) freeaddrinfo(result);
+    }
+};
+
+// getaddrinfo has no timeout of its own (the resolver may wait 5 s per attempt and server), so a name
+// is looked up on a helper thread and waited for only until the connect deadline. A lookup that is
+// given up on finishes alone and frees its result. IP literals are converted here, without a thread.
+AddrInfoList resolve(const Endpoint& endpoint, Deadline deadline)
 {
-    addrinfo hints{};
+    addrinfo hints {};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
     const std::string port = std::to_string(endpoint.port);
-    if (int rc = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &found); rc != 0)
-        throw IoError(ErrorKind::Dns, "cannot resolve host '" + endpoint.host + "': " + gai_strerror(rc));
-    std::unique_ptr<addrinfo, AddrInfoDeleter> list(found);
+    addrinfo numeric = hints;
+    numeric.ai_flags = AI_NUMERICHOST;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(endpoint.host.c_str(), port.c_str(), &numeric, &found) == 0) return AddrInfoList(found);
+
+    auto lookup = std::make_shared<Lookup>();
+    try {
+        std::thread([lookup, host = endpoint.host, port, hints] {
+            addrinfo* result = nullptr;
+            const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &result);
+            std::lock_guard lock(lookup->mutex);
+            lookup->rc = rc;
+            lookup->result = result;
+            lookup->done = true;
+            lookup->finished.notify_all();
+        }).detach();
+    } catch (const std::system_error& e) {
+        throw IoError(
+            ErrorKind::Dns, "cannot resolve host '" + endpoint.host + "': no thread for the lookup (" + e.what() + ")");
+    }
+    std::unique_lock lock(lookup->mutex);
+    if (!lookup->finished.wait_until(lock, deadline, [&] { return lookup->done; }))
+        throw TimeoutError(
+            "resolving host '" + endpoint.host + "' timed out (DNS gave no answer within the connect timeout)");
+    if (lookup->rc != 0)
+        throw IoError(ErrorKind::Dns, "cannot resolve host '" + endpoint.host + "': " + gai_strerror(lookup->rc));
+    return AddrInfoList(std::exchange(lookup->result, nullptr));
+}
+} // namespace
+
+Socket::Socket(const Endpoint& endpoint, Deadline deadline)
+    : m_endpoint(endpoint)
+{
+    const AddrInfoList list = resolve(endpoint, deadline);
 
     std::string lastError = "no address";
     ErrorKind lastKind = ErrorKind::Refused;
@@ -51,7 +102,7 @@ Socket::Socket(const Endpoint& endpoint, Deadline deadline) : m_endpoint(endpoin
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
         int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
         if (rc < 0 && errno == EINPROGRESS) {
-            pollfd p{fd, POLLOUT, 0};
+            pollfd p {fd, POLLOUT, 0};
             int ready;
             do {
                 ready = ::poll(&p, 1, remainingMs(deadline));
@@ -75,7 +126,8 @@ Socket::Socket(const Endpoint& endpoint, Deadline deadline) : m_endpoint(endpoin
         ::close(fd);
     }
     if (lastKind == ErrorKind::Refused)
-        throw IoError(ErrorKind::Refused, "connection refused by " + endpoint.toString() + " (is the server running on that port?)");
+        throw IoError(ErrorKind::Refused,
+            "connection refused by " + endpoint.toString() + " (is the server running on that port?)");
     throw IoError(lastKind, "cannot connect to " + endpoint.toString() + ": " + lastError);
 }
 
@@ -86,12 +138,11 @@ Socket::~Socket()
 
 void Socket::wait(short events, Deadline deadline, const char* what) const
 {
-    pollfd p{m_fd, events, 0};
+    pollfd p {m_fd, events, 0};
     for (;;) {
         int ready = ::poll(&p, 1, remainingMs(deadline));
         if (ready > 0) return;
-        if (ready == 0)
-            throw TimeoutError(std::string("timed out ") + what + " " + m_endpoint.toString());
+        if (ready == 0) throw TimeoutError(std::string("timed out ") + what + " " + m_endpoint.toString());
         if (errno != EINTR)
             throw IoError(ErrorKind::ConnectionLost, std::string("poll failed: ") + std::strerror(errno));
     }
@@ -99,11 +150,17 @@ void Socket::wait(short events, Deadline deadline, const char* what) const
 
 bool Socket::idleReadable() const
 {
-    pollfd p{m_fd, POLLIN, 0};
+    pollfd p {m_fd, POLLIN, 0};
     return ::poll(&p, 1, 0) != 0;
 }
 
-void Socket::waitReadable(Deadline deadline, const char* what) const { wait(POLLIN, deadline, what); }
-void Socket::waitWritable(Deadline deadline, const char* what) const { wait(POLLOUT, deadline, what); }
+void Socket::waitReadable(Deadline deadline, const char* what) const
+{
+    wait(POLLIN, deadline, what);
+}
+void Socket::waitWritable(Deadline deadline, const char* what) const
+{
+    wait(POLLOUT, deadline, what);
+}
 
 } // namespace kiq::redis

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <sys/socket.h>
 
 namespace kiq::redis {
 
@@ -64,10 +65,62 @@ ErrorReason peekReason()
     unsigned long e = ERR_peek_last_error();
     return {ERR_GET_LIB(e), ERR_GET_REASON(e)};
 }
+
+// OpenSSL's socket BIO writes with plain send(), so a write to a connection the peer has reset raises
+// SIGPIPE and kills the process (GUI, CLI or pool). This BIO is the socket BIO with its write done by
+// send(MSG_NOSIGNAL), like TcpTransport: the failure comes back as EPIPE instead. Library code must
+// not change the process-wide SIGPIPE disposition, so this is the fix.
+int sendNoSignal(BIO* bio, const char* data, int size)
+{
+    int fd = -1;
+    BIO_get_fd(bio, &fd);
+    BIO_clear_retry_flags(bio);
+    ssize_t n;
+    do {
+        n = ::send(fd, data, std::size_t(size), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) BIO_set_retry_write(bio);
+    return int(n);
+}
+
+// OpenSSL's default passphrase callback prompts on the terminal, which blocks a CLI in a script and
+// hangs the GUI's connection thread. This one answers with the configured passphrase or refuses.
+struct KeyPassphrase {
+    const std::string& text;
+    bool asked = false;
+};
+
+int keyPassphraseCallback(char* buffer, int size, int /*rwflag*/, void* userdata)
+{
+    auto* passphrase = static_cast<KeyPassphrase*>(userdata);
+    passphrase->asked = true;
+    const std::size_t length = passphrase->text.size();
+    if (length == 0 || length > std::size_t(size)) return -1;
+    std::memcpy(buffer, passphrase->text.data(), length);
+    return int(length);
+}
+
+const BIO_METHOD* noSignalSocketMethod()
+{
+    static const BIO_METHOD* method = [] {
+        const BIO_METHOD* socket = BIO_s_socket();
+        BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket, MSG_NOSIGNAL");
+        if (!m) return static_cast<BIO_METHOD*>(nullptr);
+        BIO_meth_set_write(m, sendNoSignal);
+        BIO_meth_set_read(m, BIO_meth_get_read(socket));
+        BIO_meth_set_puts(m, BIO_meth_get_puts(socket));
+        BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(socket));
+        BIO_meth_set_create(m, BIO_meth_get_create(socket));
+        BIO_meth_set_destroy(m, BIO_meth_get_destroy(socket));
+        return m;
+    }();
+    return method;
+}
 } // namespace
 
 TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, Deadline deadline)
-    : m_socket(endpoint, deadline), m_clientCertGiven(!options.certFile.empty())
+    : m_socket(endpoint, deadline)
+    , m_clientCertGiven(!options.certFile.empty())
 {
     ERR_clear_error();
     m_ctx.reset(SSL_CTX_new(TLS_client_method()));
@@ -76,19 +129,34 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
 
     if (!options.caFile.empty() || !options.caDir.empty()) {
         if (SSL_CTX_load_verify_locations(m_ctx.get(), options.caFile.empty() ? nullptr : options.caFile.c_str(),
-                                          options.caDir.empty() ? nullptr : options.caDir.c_str()) != 1)
-            throw TlsError(ErrorKind::Tls, "cannot load CA certificates from '" +
-                               (options.caFile.empty() ? options.caDir : options.caFile) + "': " + opensslErrors());
+                options.caDir.empty() ? nullptr : options.caDir.c_str())
+            != 1)
+            throw TlsError(ErrorKind::Tls,
+                "cannot load CA certificates from '" + (options.caFile.empty() ? options.caDir : options.caFile)
+                    + "': " + opensslErrors());
     } else if (SSL_CTX_set_default_verify_paths(m_ctx.get()) != 1) {
         throw TlsError(ErrorKind::Tls, "cannot load the system CA store: " + opensslErrors());
     }
     if (!options.certFile.empty()) {
+        KeyPassphrase passphrase {options.keyPassphrase};
+        SSL_CTX_set_default_passwd_cb(m_ctx.get(), keyPassphraseCallback);
+        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), &passphrase);
         if (SSL_CTX_use_certificate_chain_file(m_ctx.get(), options.certFile.c_str()) != 1)
-            throw TlsError(ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
+            throw TlsError(
+                ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
         const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
-        if (SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        const bool loaded = SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) == 1;
+        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), nullptr); // `passphrase` dies with this scope
+        if (!loaded && passphrase.asked) {
+            ERR_clear_error();
+            if (options.keyPassphrase.empty())
+                throw TlsError(ErrorKind::Tls, "the client key '" + key + "' is encrypted: give its passphrase");
+            throw TlsError(ErrorKind::Tls, "wrong passphrase for the client key '" + key + "'");
+        }
+        if (!loaded) {
             if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
-                throw TlsError(ErrorKind::Tls, "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
+                throw TlsError(ErrorKind::Tls,
+                    "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
             throw TlsError(ErrorKind::Tls, "cannot load client key '" + key + "': " + opensslErrors());
         }
         if (SSL_CTX_check_private_key(m_ctx.get()) != 1)
@@ -98,7 +166,10 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
 
     m_ssl.reset(SSL_new(m_ctx.get()));
     if (!m_ssl) throw TlsError(ErrorKind::Tls, "cannot create TLS session: " + opensslErrors());
-    SSL_set_fd(m_ssl.get(), m_socket.fd());
+    BIO* bio = noSignalSocketMethod() ? BIO_new(noSignalSocketMethod()) : nullptr;
+    if (!bio) throw TlsError(ErrorKind::Tls, "cannot create the TLS socket layer: " + opensslErrors());
+    BIO_set_fd(bio, m_socket.fd(), BIO_NOCLOSE); // the Socket owns the descriptor
+    SSL_set_bio(m_ssl.get(), bio, bio); // the SSL owns the BIO (one reference for both directions)
 
     const std::string& name = options.sni.empty() ? endpoint.host : options.sni;
     if (!isIpLiteral(name)) SSL_set_tlsext_host_name(m_ssl.get(), name.c_str()); // SNI is for DNS names only
@@ -113,15 +184,22 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
         if (ret == 1) break;
         const long verify = SSL_get_verify_result(m_ssl.get());
         if (SSL_get_error(m_ssl.get(), ret) == SSL_ERROR_SSL && verify != X509_V_OK)
-            throw TlsError(ErrorKind::Tls, "TLS handshake with " + endpoint.toString() + " failed: " + explainVerifyResult(verify, name));
+            throw TlsError(ErrorKind::Tls,
+                "TLS handshake with " + endpoint.toString() + " failed: " + explainVerifyResult(verify, name));
         handleSslResult(ret, deadline, "in the TLS handshake with");
     }
 }
 
 TlsTransport::~TlsTransport() = default;
 
-void TlsTransport::CtxDeleter::operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-void TlsTransport::SslDeleter::operator()(SSL* s) const { SSL_free(s); }
+void TlsTransport::CtxDeleter::operator()(SSL_CTX* c) const
+{
+    SSL_CTX_free(c);
+}
+void TlsTransport::SslDeleter::operator()(SSL* s) const
+{
+    SSL_free(s);
+}
 
 void TlsTransport::handleSslResult(int ret, Deadline deadline, const char* what)
 {
@@ -139,7 +217,7 @@ void TlsTransport::handleSslResult(int ret, Deadline deadline, const char* what)
         const int saved = errno;
         ERR_clear_error();
         std::string why = saved ? std::strerror(saved) : "unexpected end of stream";
-        if (!m_clientCertGiven)
+        if (!m_clientCertGiven && !m_replyRead)
             why += " (if the server requires client certificates, configure a certificate and key)";
         throw IoError(ErrorKind::ConnectionLost, "TLS connection to " + peerDescription() + " lost: " + why);
     }
@@ -149,11 +227,25 @@ void TlsTransport::handleSslResult(int ret, Deadline deadline, const char* what)
         // TLS 1.3 sends the server's demand for a client certificate after the handshake, so it
         // surfaces on the first read; TLS 1.2 fails inside the handshake with a generic alert.
         if (r.lib == ERR_LIB_SSL && r.reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
-            throw TlsError(ErrorKind::ClientCertRequired, "the server " + peerDescription() + " requires a client certificate (mTLS); configure a certificate and key");
+            throw TlsError(ErrorKind::ClientCertRequired,
+                "the server " + peerDescription()
+                    + " requires a client certificate (mTLS); configure a certificate and key");
         if (!m_clientCertGiven && r.lib == ERR_LIB_SSL && r.reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE)
-            throw TlsError(ErrorKind::ClientCertRequired, "the server " + peerDescription() + " refused the handshake; it probably requires a client certificate (" + detail + ")");
+            throw TlsError(ErrorKind::ClientCertRequired,
+                "the server " + peerDescription()
+                    + " refused the handshake; it probably requires a client certificate (" + detail + ")");
+        // The peer vanished without close_notify (killed, link cut): the same transient loss as a
+        // plain TCP EOF, so reconnect loops retry it and a Sentinel failover is followed.
+        if (r.lib == ERR_LIB_SSL && r.reason == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+            ERR_clear_error();
+            std::string why = "connection closed by server " + peerDescription();
+            if (!m_clientCertGiven && !m_replyRead)
+                why += " (if the server requires client certificates, configure a certificate and key)";
+            throw IoError(ErrorKind::ConnectionLost, why);
+        }
         if (r.lib == ERR_LIB_SSL && r.reason == SSL_R_WRONG_VERSION_NUMBER)
-            throw TlsError(ErrorKind::Tls, "the server " + peerDescription() + " does not speak TLS on this port (" + detail + ")");
+            throw TlsError(ErrorKind::Tls,
+                "the server " + peerDescription() + " does not speak TLS on this port (" + detail + ")");
         throw TlsError(ErrorKind::Tls, std::string("TLS error ") + what + " " + peerDescription() + ": " + detail);
     }
     }
@@ -165,7 +257,10 @@ std::size_t TlsTransport::readSome(char* buffer, std::size_t size, Deadline dead
         ERR_clear_error();
         std::size_t got = 0;
         int ret = SSL_read_ex(m_ssl.get(), buffer, size, &got);
-        if (ret == 1) return got;
+        if (ret == 1) {
+            m_replyRead = true;
+            return got;
+        }
         handleSslResult(ret, deadline, "waiting for a reply from");
     }
 }
@@ -185,6 +280,9 @@ void TlsTransport::writeAll(const char* data, std::size_t size, Deadline deadlin
     }
 }
 
-bool TlsTransport::hasBufferedData() const { return SSL_pending(m_ssl.get()) > 0; }
+bool TlsTransport::hasBufferedData() const
+{
+    return SSL_pending(m_ssl.get()) > 0;
+}
 
 } // namespace kiq::redis

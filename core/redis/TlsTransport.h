@@ -29,11 +29,17 @@ private:
     // Waits as OpenSSL asks after `ret` from an SSL_* call; throws a classified error otherwise.
     void handleSslResult(int ret, Deadline deadline, const char* what);
 
-    struct CtxDeleter { void operator()(SSL_CTX* c) const; };
-    struct SslDeleter { void operator()(SSL* s) const; };
+    struct CtxDeleter {
+        void operator()(SSL_CTX* c) const;
+    };
+    struct SslDeleter {
+        void operator()(SSL* s) const;
+    };
 
     Socket m_socket;
     bool m_clientCertGiven;
+    // Once the server has answered, a lost connection is not its refusal of a missing client certificate.
+    bool m_replyRead = false;
     std::unique_ptr<SSL_CTX, CtxDeleter> m_ctx;
     std::unique_ptr<SSL, SslDeleter> m_ssl;
 };

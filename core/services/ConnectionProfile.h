@@ -28,6 +28,7 @@ struct ConnectionProfile {
     kiq::redis::ConnectionOptions options;
     bool passwordRequired = false;         // ask for options.password before connecting
     bool sentinelPasswordRequired = false; // ask for options.sentinelPassword before connecting
+    bool keyPassphraseRequired = false;    // ask for options.tls.keyPassphrase (encrypted client key)
 
     QString effectiveTagColor() const { return tagColor.isEmpty() ? defaultTagColor(environment) : tagColor; }
     // A fresh profile with a new id.

@@ -88,6 +88,7 @@ void writeProfile(QSettings& st, const ConnectionProfile& p)
     // The secrets themselves are deliberately not written; only whether to ask for them.
     st.setValue(QStringLiteral("passwordRequired"), p.passwordRequired || !o.password.empty());
     st.setValue(QStringLiteral("sentinelPasswordRequired"), p.sentinelPasswordRequired || !o.sentinelPassword.empty());
+    st.setValue(QStringLiteral("tls/keyPassphraseRequired"), p.keyPassphraseRequired || !o.tls.keyPassphrase.empty());
 }
 
 ConnectionProfile readProfile(const QSettings& st)
@@ -126,6 +127,7 @@ ConnectionProfile readProfile(const QSettings& st)
     o.tls.verifyHostname = st.value(QStringLiteral("tls/verifyHostname"), true).toBool();
     p.passwordRequired = st.value(QStringLiteral("passwordRequired"), false).toBool();
     p.sentinelPasswordRequired = st.value(QStringLiteral("sentinelPasswordRequired"), false).toBool();
+    p.keyPassphraseRequired = st.value(QStringLiteral("tls/keyPassphraseRequired"), false).toBool();
     return p;
 }
 } // namespace

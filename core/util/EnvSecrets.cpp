@@ -24,6 +24,7 @@ EnvSecrets takeEnvSecrets()
     s.redisPassword = take("REDISCLI_AUTH");
     s.sentinelPassword = take("KIQDESK_SENTINEL_AUTH");
     s.aclPassword = take("KIQDESK_ACL_PASSWORD");
+    s.keyPassphrase = take("KIQDESK_KEY_PASSPHRASE");
     return s;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// A primary, one replica and one sentinel monitoring them as "mymaster", all on loopback.
+// A primary, one replica and one sentinel monitoring them as "mymaster", all on loopback; with
+// TlsFiles all three speak TLS only (replication and the sentinel's links included).
 
 #include "harness/RedisServer.h"
 
@@ -12,13 +13,13 @@ public:
     // Starts all three and waits until the replica is linked (master_link_status:up) and the sentinel
     // knows both the master and the replica (so a failover can be asked for at once). Throws
     // std::runtime_error on timeout.
-    SentinelGroup();
+    explicit SentinelGroup(const TlsFiles* tls = nullptr); // tls must outlive the group
     ~SentinelGroup();
     SentinelGroup(const SentinelGroup&) = delete;
     SentinelGroup& operator=(const SentinelGroup&) = delete;
 
-    RedisServer& primary() { return *m_primary; }   // the initial primary
-    RedisServer& replica() { return *m_replica; }   // the initial replica
+    RedisServer& primary() { return *m_primary; } // the initial primary
+    RedisServer& replica() { return *m_replica; } // the initial replica
     RedisServer& sentinel() { return *m_sentinel; }
     int sentinelPort() const { return m_sentinel->port(); }
     QString masterName() const { return QStringLiteral("mymaster"); }

@@ -246,7 +246,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_user->setText(QString::fromStdString(o.user));
     m_password->setText(QString::fromStdString(o.password));
     m_passwordRequired->setChecked(p.passwordRequired || !o.password.empty());
-    m_tls->setTlsOptions(o.tls);
+    m_tls->setTlsOptions(o.tls, p.keyPassphraseRequired);
     m_connectTimeout->setValue(int(o.connectTimeout.count()));
     m_commandTimeout->setValue(int(o.commandTimeout.count()));
     m_reconnectAttempts->setValue(o.reconnectAttempts);
@@ -277,6 +277,7 @@ ConnectionProfile ConnectionDialog::profile() const
     o.clientName = m_clientName->text().trimmed().toStdString();
     p.passwordRequired = m_passwordRequired->isChecked() || !o.password.empty();
     p.sentinelPasswordRequired = m_topology->sentinelPasswordRequired();
+    p.keyPassphraseRequired = o.tls.enabled && m_tls->keyPassphraseRequired();
     if (p.name.isEmpty()) p.name = QString::fromStdString(o.describe());
     return p;
 }
@@ -372,14 +373,18 @@ void ConnectionDialog::testConnection()
             }
             const auto& probe = *r.value;
             const QString rtt = formatLatency(probe.roundTrip);
+            QString notes; // "connected as default, no password", a Cluster namespace without a hash tag
+            for (const auto& note : probe.notes) notes += QStringLiteral("<br>") + QString::fromStdString(note).toHtmlEscaped();
             if (probe.redisVersion.empty()) {
                 showTestResult(tr("Connected; PING answered in %1. INFO is not allowed for this user: %2")
-                                   .arg(rtt, QString::fromStdString(probe.infoError).toHtmlEscaped()),
+                                       .arg(rtt, QString::fromStdString(probe.infoError).toHtmlEscaped())
+                                   + notes,
                                true);
                 return;
             }
             showTestResult(tr("Connected to Redis %1 (%2); round trip %3.")
-                               .arg(QString::fromStdString(probe.redisVersion), QString::fromStdString(probe.mode), rtt),
+                                   .arg(QString::fromStdString(probe.redisVersion), QString::fromStdString(probe.mode), rtt)
+                               + notes,
                            true);
         });
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The TLS part of the connection dialog: which CAs to trust (the system store, a CA file or a hashed
-// CA directory), a client certificate and key for mTLS, SNI, and the two verification switches.
+// CA directory), a client certificate and key for mTLS (and the key's passphrase, kept like the
+// password: typed here or asked when connecting, never saved), SNI, and the two verification switches.
 
 #include "redis/ConnectionOptions.h"
 
@@ -19,8 +20,9 @@ class TlsBox final : public QGroupBox {
 public:
     explicit TlsBox(QWidget* parent = nullptr);
 
-    void setTlsOptions(const kiq::redis::TlsOptions& tls);
+    void setTlsOptions(const kiq::redis::TlsOptions& tls, bool keyPassphraseRequired = false);
     kiq::redis::TlsOptions tlsOptions() const;
+    bool keyPassphraseRequired() const; // ticked, or a passphrase typed
 
 private:
     void updateEnabled();
@@ -32,6 +34,8 @@ private:
     PathField* m_caDir;
     PathField* m_certFile;
     PathField* m_keyFile;
+    QLineEdit* m_keyPassphrase;
+    QCheckBox* m_keyPassphraseRequired;
     QLineEdit* m_sni;
     QCheckBox* m_verifyPeer;
     QCheckBox* m_verifyHostname;

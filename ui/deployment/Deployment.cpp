@@ -17,7 +17,8 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
     // Writable for now; production profiles that open read-only until armed will start it disarmed.
     , m_writeGate(std::make_unique<kiq::services::WriteGate>(m_profile.name.toStdString()))
 {
-    m_passwordsGiven = !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired;
+    m_passwordsGiven =
+        !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired && !m_profile.keyPassphraseRequired;
     m_statusText = tr("Not connected");
     m_probeTimer.setInterval(kProbeIntervalMs);
     connect(&m_probeTimer, &QTimer::timeout, this, &Deployment::probe);
@@ -36,17 +37,19 @@ void Deployment::setProfile(const kiq::services::ConnectionProfile& profile)
     // Keep the typed passwords only if the profile still wants them and the options carry them.
     m_profile = profile;
     m_passwordsGiven = (!m_profile.passwordRequired || !m_profile.options.password.empty())
-        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty());
+        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty())
+        && (!m_profile.keyPassphraseRequired || !m_profile.options.tls.keyPassphrase.empty());
     emit profileChanged();
     if (wasConnected && !needsPassword()) connectNow();
 }
 
 bool Deployment::needsPassword() const { return !m_passwordsGiven; }
 
-void Deployment::setPasswords(const QString& password, const QString& sentinelPassword)
+void Deployment::setPasswords(const QString& password, const QString& sentinelPassword, const QString& keyPassphrase)
 {
     m_profile.options.password = password.toStdString();
     m_profile.options.sentinelPassword = sentinelPassword.toStdString();
+    m_profile.options.tls.keyPassphrase = keyPassphrase.toStdString();
     m_passwordsGiven = true;
 }
 
@@ -92,8 +95,9 @@ void Deployment::probe()
                 return;
             }
             const auto& p = *r.value;
-            setStatus(Status::Reachable, p.redisVersion.empty() ? tr("Reachable")
-                                                                : tr("Redis %1").arg(QString::fromStdString(p.redisVersion)));
+            QString text = p.redisVersion.empty() ? tr("Reachable") : tr("Redis %1").arg(QString::fromStdString(p.redisVersion));
+            for (const auto& note : p.notes) text += QStringLiteral(" · ") + QString::fromStdString(note);
+            setStatus(Status::Reachable, text);
         });
 }
 

@@ -40,8 +40,9 @@ public:
 
     // True when connecting needs a password the user has not typed in this session.
     bool needsPassword() const;
-    // The passwords typed at the prompt (kept in memory for reconnects, never saved).
-    void setPasswords(const QString& password, const QString& sentinelPassword);
+    // The passwords (and client key passphrase) typed at the prompt (kept in memory for reconnects,
+    // never saved).
+    void setPasswords(const QString& password, const QString& sentinelPassword, const QString& keyPassphrase = {});
 
     void connectNow();
     void disconnectNow();

@@ -249,7 +249,7 @@ void MainWindow::connectDeployment(Deployment* d)
     if (d->needsPassword()) {
         if (!m_passwordPrompts) return;
         const auto& p = d->profile();
-        QString password, sentinelPassword;
+        QString password, sentinelPassword, keyPassphrase;
         if (p.passwordRequired) {
             const QString user = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
             auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("%1 on %2").arg(user, p.name));
@@ -261,7 +261,14 @@ void MainWindow::connectDeployment(Deployment* d)
             if (!typed) return;
             sentinelPassword = *typed;
         }
-        d->setPasswords(password, sentinelPassword);
+        if (p.keyPassphraseRequired) {
+            const QString keyFile =
+                QString::fromStdString(p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile);
+            auto typed = askKeyPassphrase(this, tr("Connect to %1").arg(p.name), keyFile);
+            if (!typed) return;
+            keyPassphrase = *typed;
+        }
+        d->setPasswords(password, sentinelPassword, keyPassphrase);
     }
     d->connectNow();
 }

@@ -9,8 +9,18 @@ namespace kiq::ui {
 std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who)
 {
     bool ok = false;
-    const QString text = QInputDialog::getText(
-        parent, title, QCoreApplication::translate("kiq::ui::PasswordPrompt", "Password for %1:").arg(who),
+    const QString text = QInputDialog::getText(parent, title,
+        QCoreApplication::translate("kiq::ui::PasswordPrompt", "Password for %1:").arg(who), QLineEdit::Password,
+        QString(), &ok);
+    if (!ok) return std::nullopt;
+    return text;
+}
+
+std::optional<QString> askKeyPassphrase(QWidget* parent, const QString& title, const QString& keyFile)
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(parent, title,
+        QCoreApplication::translate("kiq::ui::PasswordPrompt", "Passphrase of the client key %1:").arg(keyFile),
         QLineEdit::Password, QString(), &ok);
     if (!ok) return std::nullopt;
     return text;
