@@ -13,6 +13,7 @@
 #include "services/WriteGate.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QDateTime>
 #include <QDir>
 #include <QTableView>
@@ -56,6 +57,12 @@ private slots:
         page.setWriteGate(&gate);
         page.resize(1280, 700);
         page.show();
+        // Nothing to act on: the process actions are off and say why (issue 14).
+        const auto action = [&page](const char* name) { return page.findChild<QAction*>(QString::fromLatin1(name)); };
+        for (const char* name : {"quietSelectedAction", "stopSelectedAction", "quietAllAction", "stopAllAction"}) {
+            QVERIFY2(!action(name)->isEnabled(), name);
+            QCOMPARE(action(name)->toolTip(), QObject::tr("Not connected"));
+        }
         page.setClient(&client);
 
         QTRY_COMPARE_WITH_TIMEOUT(page.processModel()->rowCount(), 2, 10000);
@@ -73,10 +80,16 @@ private slots:
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
 
+        QVERIFY(action("quietAllAction")->isEnabled() && action("stopAllAction")->isEnabled());
+        for (const char* name : {"quietSelectedAction", "stopSelectedAction"}) {
+            QVERIFY2(!action(name)->isEnabled(), name);
+            QCOMPARE(action(name)->toolTip(), QObject::tr("Select processes in the table first"));
+        }
         QTableView* table = page.processTable();
         for (int r = 0; r < table->model()->rowCount(); ++r)
             if (table->model()->index(r, 0).data(Qt::UserRole).toString().startsWith(QStringLiteral("worker-1")))
                 table->selectRow(r);
+        QVERIFY(action("quietSelectedAction")->isEnabled() && action("stopSelectedAction")->isEnabled());
         page.signalProcesses(kiq::sidekiq::ProcessSignal::Quiet, false, true);
         QTRY_COMPARE_WITH_TIMEOUT(direct.command(Command("LRANGE").key(id + "-signals").arg(0).arg(-1)).asStringList(),
                                   std::vector<std::string>{"TSTP"}, 10000);

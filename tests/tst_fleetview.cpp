@@ -1,7 +1,8 @@
 // The fleet overview against real servers: one row per deployment with its numbers read from Redis
-// (enqueued, the latest queue and its latency, retries, dead and dead growth, memory), an unreachable
-// deployment shown as such with no stale numbers, and a row that opens its deployment. Screenshot
-// to $KIQ_TEST_OUTPUT.
+// (enqueued, the latest queue and its latency, retries, dead and deaths in the last hour, memory), an
+// unreachable deployment shown as such with no stale numbers, and a row that opens its deployment.
+// Deaths in the last hour come from the dead set's scores: retrying dead jobs never makes them
+// negative, and kills into a dead set at Sidekiq's cap still count. Screenshot to $KIQ_TEST_OUTPUT.
 #include "deployment/Deployment.h"
 #include "fleet/FleetModel.h"
 #include "fleet/FleetView.h"
@@ -11,6 +12,8 @@
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
+#include "common/Formatting.h"
+#include "sidekiq/JobActions.h"
 #include "sidekiq/JobBuilder.h"
 
 #include <QDir>
@@ -41,10 +44,40 @@ void push(redis::Client& c, const std::string& queue, int count, double ageSecon
     c.command(redis::Command("SADD").key("queues").arg(queue)).throwIfError();
 }
 
-void addDead(redis::Client& c, int from, int count)
+// The same bytes for the same i, so a test can ZREM what it added.
+std::string deadJob(int i)
 {
-    for (int i = from; i < from + count; ++i)
-        c.command(redis::Command("ZADD").key("dead").arg(1700000000.0 + i).arg(sidekiq::JobBuilder("DeadJob", "[" + std::to_string(i) + "]").build().json)).throwIfError();
+    return "{\"class\":\"DeadJob\",\"queue\":\"default\",\"args\":[" + std::to_string(i) + "],\"jid\":\"dead" + std::to_string(i) + "\"}";
+}
+
+// Jobs that died `ageSeconds` ago, added in one round trip.
+void addDead(redis::Client& c, int from, int count, double ageSeconds = 2 * 86400)
+{
+    const double at = sidekiq::Timestamp::now().seconds() - ageSeconds;
+    std::vector<redis::Command> cmds;
+    for (int i = from; i < from + count; ++i) cmds.push_back(redis::Command("ZADD").key("dead").arg(at).arg(deadJob(i)));
+    for (const auto& r : c.pipeline(cmds)) r.throwIfError();
+}
+
+// Sidekiq's morgue: ZADD dead <now>, then the trim to dead_max_jobs (docs/sidekiq-data-model.md §3).
+void killNow(redis::Client& c, int from, int count)
+{
+    for (int i = from; i < from + count; ++i) {
+        const auto replies = c.pipeline({redis::Command("MULTI"),
+                                         redis::Command("ZADD").key("dead").arg(sidekiq::Timestamp::now().seconds()).arg(deadJob(i)),
+                                         redis::Command("ZREMRANGEBYRANK").key("dead").arg(0).arg(-sidekiq::kDeadMaxJobs),
+                                         redis::Command("EXEC")});
+        for (const auto& r : replies) r.throwIfError();
+    }
+}
+
+// Sidekiq's retry from the dead set: the job leaves `dead` for its queue.
+void retryDead(redis::Client& c, int from, int count)
+{
+    for (int i = from; i < from + count; ++i) {
+        QCOMPARE(c.command(redis::Command("ZREM").key("dead").arg(deadJob(i))).integer, 1LL);
+        c.command(redis::Command("LPUSH").key("queue:default").arg(deadJob(i))).throwIfError();
+    }
 }
 } // namespace
 
@@ -115,10 +148,10 @@ private slots:
         QVERIFY(!text(2, FleetModel::Status).isEmpty());
         QVERIFY(text(2, FleetModel::Status) != QObject::tr("Reachable"));
 
-        // Dead growth: two more dead jobs show as +2 after the next refresh.
-        addDead(c, 3, 2);
-        window.fleetView()->refresh();
-        QVERIFY2(test::waitUntil([&] { return text(0, FleetModel::DeadGrowth) == "+2"; }, 10000), qPrintable(text(0, FleetModel::DeadGrowth)));
+        // Two jobs that died just now count; the three from two days ago do not.
+        QCOMPARE(text(0, FleetModel::DeadLastHour), QString("0"));
+        addDead(c, 3, 2, 1);
+        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(0, FleetModel::DeadLastHour) == "2"; }, 10000), qPrintable(text(0, FleetModel::DeadLastHour)));
         QCOMPARE(text(0, FleetModel::Dead), QString("5"));
 
         const QString path = QDir(test::testOutputDir()).filePath("fleet-overview.png");
@@ -134,6 +167,57 @@ private slots:
         QTest::keyClick(table, Qt::Key_Return);
         QVERIFY(!window.isFleetShown());
         QCOMPARE(window.currentDeployment(), window.deployment(1));
+    }
+
+    // Issue 14, point 5: 137 old dead jobs retried read −137; the set's size is not a death count.
+    void retriedDeadJobsAreNotNegativeDeaths()
+    {
+        test::RedisServer server(test::RedisServer::Options{});
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", server.port()};
+        redis::Client c(o);
+        addDead(c, 0, 137);
+        killNow(c, 1000, 3);
+
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        window.addDeployment(profileFor("one", server.port()), false);
+        window.show();
+        window.showFleet();
+        FleetModel* model = window.fleetView()->model();
+        const auto text = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
+        QVERIFY2(test::waitUntil([&] { return text(FleetModel::Dead) == "140"; }, 10000), qPrintable(text(FleetModel::Dead)));
+        QCOMPARE(text(FleetModel::DeadLastHour), QString("3"));
+
+        retryDead(c, 0, 137);
+        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(FleetModel::Dead) == "3"; }, 10000), qPrintable(text(FleetModel::Dead)));
+        QCOMPARE(text(FleetModel::DeadLastHour), QString("3"));
+        QVERIFY(model->data(model->index(0, FleetModel::DeadLastHour), Qt::UserRole).toLongLong() >= 0);
+    }
+
+    // At Sidekiq's cap the dead set's size stays flat while jobs keep dying: each kill drops the oldest.
+    void killsIntoAFullDeadSetCount()
+    {
+        test::RedisServer server(test::RedisServer::Options{});
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", server.port()};
+        redis::Client c(o);
+        addDead(c, 0, int(sidekiq::kDeadMaxJobs) - 1);
+
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        window.addDeployment(profileFor("full", server.port()), false);
+        window.show();
+        window.showFleet();
+        FleetModel* model = window.fleetView()->model();
+        const auto text = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
+        const QString full = formatCount(sidekiq::kDeadMaxJobs - 1);
+        QVERIFY2(test::waitUntil([&] { return text(FleetModel::Dead) == full; }, 10000), qPrintable(text(FleetModel::Dead)));
+        QCOMPARE(text(FleetModel::DeadLastHour), QString("0"));
+
+        killNow(c, 20000, 7);
+        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(FleetModel::DeadLastHour) == "7"; }, 10000), qPrintable(text(FleetModel::DeadLastHour)));
+        QCOMPARE(text(FleetModel::Dead), full);
     }
 };
 

@@ -255,9 +255,12 @@ class TestJobIndex : public QObject {
             compareFilter(snap, truth, e, true);
         compareFilter(snap, truth, "jid=" + someJid, true);
         compareFilter(snap, truth, std::string("group=") + group, true);
-        // ~ terms: exact where the prefixes hold the whole text, "maybe" past them.
-        for (const char* e : {"error~timeout", "error~ECONNREFUSED", "error~\"with 'id'=12\"", "args~user-12", "args~tail-13",
-                              "text~billing", "text~user-77", "class=ReportJob error~unexpected"})
+        // error~ is exact: ordinary messages are kept whole (the ReportJob message is ~100 bytes,
+        // its "timeout" past the 64 bytes kept before issue 14).
+        for (const char* e : {"error~timeout", "error~ECONNREFUSED", "error~\"with 'id'=12\"", "class=ReportJob error~unexpected"})
+            compareFilter(snap, truth, e, true);
+        // Other ~ terms: exact where the prefixes hold the whole text, "maybe" past them.
+        for (const char* e : {"args~user-12", "args~tail-13", "text~billing", "text~user-77"})
             compareFilter(snap, truth, e, false);
         // Orders other than score: stable, so equal keys keep score order.
         const auto byClass = snap.query(JobFilter::parse(""), JobIndexSort::Class, false, kNow).rows;
@@ -414,6 +417,33 @@ private slots:
         }
         m_server->cli({"ZREM", "dead", "[1,2,3]"});
         QVERIFY(!fetchIndexedJob(*m_client, JobSetKind::Dead, 3.0, snap->entry(2).payloadHash));
+    }
+
+    // Messages past the 1 KB kept are the only error~ entries left undecided, and exactly those.
+    void errorTextPastTheKeptMessageIsUndecided()
+    {
+        const auto job = [](int i, const std::string& message) {
+            std::string j = "{\"class\":\"HardJob\",\"queue\":\"default\",\"args\":[],\"jid\":\"" + jidOf(std::uint64_t(i)) +
+                            "\",\"error_class\":\"Faraday::TimeoutError\",\"error_message\":";
+            json::appendQuoted(j, message);
+            return j + "}";
+        };
+        const std::string longTail(kJobIndexMessagePrefix, 'x');
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 30; ++i) members.emplace_back(i, job(i, "request " + std::to_string(i) + " failed: read timeout"));
+        for (int i = 30; i < 40; ++i) members.emplace_back(i, job(i, "other " + std::to_string(i)));
+        for (int i = 40; i < 45; ++i) members.emplace_back(i, job(i, longTail + " read timeout"));  // undecided
+        for (int i = 45; i < 47; ++i) members.emplace_back(i, job(i, "read timeout " + longTail)); // within the kept part
+        zadd(members);
+        JobIndex index(JobSetKind::Dead);
+        QVERIFY(index.refresh(*m_client).complete);
+        const auto got = index.snapshot()->query(JobFilter::parse("error~\"read timeout\""), JobIndexSort::Score, false);
+        QCOMPARE(got.rows.size(), std::size_t(32));
+        QCOMPARE(got.maybe.size(), std::size_t(5));
+        // The error class is whole: a term on it decides every entry.
+        const auto byClass = index.snapshot()->query(JobFilter::parse("error~timeouterror"), JobIndexSort::Score, false);
+        QCOMPARE(byClass.rows.size(), members.size());
+        QVERIFY(byClass.maybe.empty());
     }
 
     void tieGroupsLargerThanAPage()

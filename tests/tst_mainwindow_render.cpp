@@ -16,7 +16,9 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QDir>
+#include <QAction>
 #include <QLabel>
+#include <QListView>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -165,6 +167,31 @@ private slots:
         d->disconnectNow();
         QCOMPARE(d->status(), Deployment::Status::Disconnected);
         QVERIFY(!d->client());
+    }
+
+    // Edit and Remove act on the sidebar's current connection: off, saying why, without one (issue 14).
+    void connectionActionsNeedAConnection()
+    {
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        auto* edit = window.findChild<QAction*>(QStringLiteral("editConnectionAction"));
+        auto* remove = window.findChild<QAction*>(QStringLiteral("removeConnectionAction"));
+        QVERIFY(edit && remove);
+        for (QAction* a : {edit, remove}) {
+            QVERIFY(!a->isEnabled());
+            QCOMPARE(a->toolTip(), QObject::tr("There is no connection yet"));
+        }
+        window.addDeployment(profileFor(QStringLiteral("One"), m_sandbox->options(), kiq::services::Environment::Development), false);
+        QVERIFY(window.currentDeployment());
+        QVERIFY(edit->isEnabled() && remove->isEnabled());
+        window.findChild<QListView*>(QStringLiteral("deploymentList"))->setCurrentIndex({});
+        QVERIFY(!window.currentDeployment());
+        for (QAction* a : {edit, remove}) {
+            QVERIFY(!a->isEnabled());
+            QCOMPARE(a->toolTip(), QObject::tr("Select a connection in the sidebar first"));
+        }
+        window.selectDeployment(0);
+        QVERIFY(edit->isEnabled() && remove->isEnabled());
     }
 
     void ctrlNumberSwitchesDeployments()

@@ -1,11 +1,15 @@
 // The Queues page against a seeded LocalSandbox: the queue list (under QAbstractItemModelTester)
 // fills in with sizes, selecting a queue pages in its jobs (also under the tester), and deleting a
 // selected job through the page removes exactly that payload from the list; moving two selected jobs,
-// pausing, resuming and clearing the queue reach Redis. Screenshot: queues_page.png.
+// pausing, resuming and clearing the queue reach Redis. A page coming into view shows the same latency
+// as the Overview for the same data. Screenshot: queues_page.png.
+#include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/jobs/JobBrowser.h"
+#include "pages/jobs/JobFilterProxy.h"
 #include "pages/jobs/JobTableModel.h"
+#include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueueListModel.h"
 #include "pages/queues/QueuesPage.h"
 #include "redis/AsyncClient.h"
@@ -13,11 +17,17 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/WriteGate.h"
+#include "sidekiq/JobBuilder.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 
@@ -45,6 +55,55 @@ private slots:
         QCOMPARE(model.index(1 - oops, QueueListModel::SizeColumn).data().toString(), QStringLiteral("3"));
     }
 
+    // Issue 14: the Queues page, loaded while hidden, showed `default` at 297 s next to the
+    // Overview's 32 s until Reload. Shown, it must read again and agree with the Overview.
+    void latencyMatchesTheOverview()
+    {
+        QStandardPaths::setTestModeEnabled(true); // the Overview's sample history goes under ~/.qttest
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options{});
+        kiq::redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", server.port()};
+        kiq::redis::Client direct(o);
+        const auto pushAged = [&](double ageSeconds) {
+            kiq::sidekiq::JobBuilder b("LatencyJob", "[]");
+            b.setNow(kiq::sidekiq::Timestamp::fromSeconds(kiq::sidekiq::Timestamp::now().seconds() - ageSeconds));
+            direct.command(kiq::redis::Command("LPUSH").key("queue:default").arg(b.build().json)).throwIfError();
+            direct.command(kiq::redis::Command("SADD").key("queues").arg("default")).throwIfError();
+        };
+        pushAged(297);
+
+        kiq::redis::AsyncClient client(o);
+        QueuesPage queues;
+        OverviewPage overview;
+        queues.resize(1000, 600);
+        overview.resize(1000, 600);
+        QElapsedTimer sinceClient;
+        sinceClient.start();
+        queues.setClient(&client); // hidden, as every page but the current one is
+        QTRY_COMPARE_WITH_TIMEOUT(queues.queueModel()->rowCount(), 1, 10000);
+        const auto queueLatency = [&] { return queues.queueModel()->rows().front().latencySeconds; };
+        QVERIFY(queueLatency() > 290);
+
+        // The backlog drains: the oldest job is now 32 s old.
+        direct.command(kiq::redis::Command("DEL").key("queue:default")).throwIfError();
+        pushAged(32);
+        // Past the page's first poll tick (skipped while hidden), so that its next one is seconds away.
+        QTest::qWait(std::max<int>(0, QueuesPage::kRefreshIntervalMs + 500 - int(sinceClient.elapsed())));
+
+        overview.show();
+        overview.setClient(&client);
+        auto* overviewLatency = overview.findChild<QLabel*>(QStringLiteral("latencyValue"));
+        QVERIFY(overviewLatency);
+        double overviewSeconds = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((overviewSeconds = QLocale().toDouble(overviewLatency->text().section(u' ', 0, 0))) > 0, 10000);
+        QVERIFY2(overviewSeconds >= 32 && overviewSeconds < 45, qPrintable(overviewLatency->text()));
+        overview.hide();
+
+        queues.show();
+        QTRY_VERIFY2_WITH_TIMEOUT(std::abs(queueLatency() - overviewSeconds) < 3, qPrintable(QString::number(queueLatency())), 2000);
+        QVERIFY2(sinceClient.elapsed() < 2 * QueuesPage::kRefreshIntervalMs, "the page's own poll may have refreshed it");
+    }
+
     void listsQueuesAndTheirJobs()
     {
         applyTheme(Theme::Light);
@@ -61,7 +120,20 @@ private slots:
         page.setWriteGate(&gate);
         page.resize(1280, 800);
         page.show();
+        // Nothing to act on yet: the actions are off and say why (issue 14).
+        auto* deleteAction = page.findChild<QAction*>("deleteAction");
+        auto* moveAction = page.findChild<QAction*>("moveAction");
+        auto* pauseAction = page.findChild<QAction*>("pauseAction");
+        auto* clearAction = page.findChild<QAction*>("clearAction");
+        for (QAction* a : {deleteAction, moveAction, pauseAction, clearAction}) {
+            QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
+            QCOMPARE(a->toolTip(), QObject::tr("Not connected"));
+        }
         page.setClient(&client);
+        for (QAction* a : {deleteAction, moveAction, pauseAction, clearAction}) {
+            QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
+            QCOMPARE(a->toolTip(), QObject::tr("Select a queue first"));
+        }
 
         QTRY_VERIFY_WITH_TIMEOUT(page.queueModel()->rowCount() > 0, 10000);
         long long sum = 0;
@@ -83,9 +155,29 @@ private slots:
         JobTableModel* jobs = page.browser()->model();
         QTRY_VERIFY_WITH_TIMEOUT(jobs->rowCount() > 0, 10000);
         QCOMPARE(jobs->total(), q.size);
+        QVERIFY(pauseAction->isEnabled() && clearAction->isEnabled());
+        for (QAction* a : {deleteAction, moveAction}) {
+            QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
+            QCOMPARE(a->toolTip(), QObject::tr("Select jobs in the table first"));
+        }
         QVERIFY(jobs->rowCount() >= int(std::min<long long>(q.size, JobTableModel::kPageSize))); // the view may fetch more
 
+        // A filter that does not parse shows no rows, not the last good filter's (issue 14); and
+        // the selection it drops takes the actions with it.
         page.browser()->table()->selectRow(0);
+        page.browser()->filterEdit()->setText(QStringLiteral("queue=nomatch"));
+        QCOMPARE(page.browser()->proxy()->rowCount(), 0);
+        QVERIFY(!deleteAction->isEnabled());
+        page.browser()->filterEdit()->setText(QStringLiteral("queue=") + QString::fromStdString(q.name));
+        QVERIFY(page.browser()->proxy()->rowCount() > 0);
+        page.browser()->filterEdit()->setText(QStringLiteral("queue=") + QString::fromStdString(q.name) + QStringLiteral(" age>>"));
+        QCOMPARE(page.browser()->proxy()->rowCount(), 0);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobFilterError"))->text().contains(QStringLiteral("at character %1").arg(q.name.size() + 12)));
+        page.browser()->filterEdit()->clear();
+        QVERIFY(page.browser()->proxy()->rowCount() > 0);
+
+        page.browser()->table()->selectRow(0);
+        QVERIFY(deleteAction->isEnabled() && moveAction->isEnabled());
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("queues_page.png"));
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));

@@ -1,6 +1,7 @@
 #include "FleetRow.h"
 
 #include "ServerInfo.h"
+#include "sidekiq/Keys.h"
 
 namespace kiq::services {
 
@@ -22,8 +23,13 @@ FleetRow readFleetRow(redis::Client& client, sidekiq::StatsReader& reader)
         }
     }
     // INFO memory alone: the full INFO is ten times the bytes for two numbers.
-    const redis::Reply info = client.command(redis::Command::raw({"INFO", "memory"}));
-    if (!info.isError()) {
+    const std::vector<redis::Reply> replies = client.pipeline({
+        redis::Command("ZCOUNT").key(sidekiq::keys::kDead).arg(s.takenAt - 3600).arg(std::string_view("+inf")),
+        redis::Command::raw({"INFO", "memory"}),
+    });
+    replies[0].throwIfError();
+    row.deadLastHour = replies[0].integer;
+    if (const redis::Reply& info = replies[1]; !info.isError()) {
         const ServerInfo parsed = ServerInfo::parseInfo(info.str);
         row.usedMemory = parsed.usedMemory();
         row.maxmemory = parsed.maxmemory();

@@ -51,14 +51,15 @@ std::string_view longestLiteral(std::string_view value, bool glob)
 
 [[noreturn]] void fail(const std::string& expression, std::size_t at, const std::string& what)
 {
-    throw redis::UsageError("filter '" + expression + "', at character " + std::to_string(at + 1) + ": " + what);
+    throw JobFilterError(expression, at, what);
 }
 
 double parseDuration(const std::string& expression, std::size_t at, std::string_view text)
 {
     double value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || value < 0) fail(expression, at, "expected a duration like 30m, 2h or 7d");
+    if (ec != std::errc() || value < 0)
+        fail(expression, at, "expected a duration like 30m, 2h or 7d, not '" + std::string(text) + "'");
     std::string_view unit(end, std::size_t(text.data() + text.size() - end));
     if (unit.empty() || unit == "s") return value;
     if (unit == "m") return value * 60;
@@ -67,6 +68,13 @@ double parseDuration(const std::string& expression, std::size_t at, std::string_
     fail(expression, at, "unknown duration unit '" + std::string(unit) + "' (use s, m, h or d)");
 }
 } // namespace
+
+JobFilterError::JobFilterError(const std::string& expression, std::size_t position, const std::string& problem)
+    : redis::UsageError("filter '" + expression + "', at character " + std::to_string(position + 1) + ": " + problem)
+    , m_position(position)
+    , m_problem(problem)
+{
+}
 
 bool globMatch(std::string_view pattern, std::string_view text)
 {
@@ -118,7 +126,9 @@ JobFilter JobFilter::parse(const std::string& expression)
         }
         if (i >= n || (expression[i] != '=' && expression[i] != '~' && expression[i] != '>' && expression[i] != '<'))
             fail(expression, i, "expected =, ~, > or < after '" + name + "'");
+        const std::size_t opAt = i;
         const char op = expression[i++];
+        const std::size_t valueAt = i; // problems with the value point here, not at the field name
         std::string value;
         if (i < n && expression[i] == '"') {
             ++i;
@@ -135,11 +145,11 @@ JobFilter JobFilter::parse(const std::string& expression)
                     value += expression[i++];
                 }
             }
-            if (!closed) fail(expression, start, "unterminated quoted value");
+            if (!closed) fail(expression, valueAt, "unterminated quoted value");
         } else {
             while (i < n && !std::isspace(static_cast<unsigned char>(expression[i]))) value += expression[i++];
         }
-        if (value.empty()) fail(expression, start, "'" + name + op + "' needs a value");
+        if (value.empty()) fail(expression, valueAt, "'" + name + op + "' needs a value");
 
         // Each field with the operators it takes and the term each operator makes.
         struct Rule {
@@ -161,13 +171,13 @@ JobFilter JobFilter::parse(const std::string& expression)
             if (r.op == op) rule = &r;
         }
         if (allowed.empty()) fail(expression, start, "unknown field '" + name + "'");
-        if (!rule) fail(expression, start, "'" + name + "' takes " + allowed + ", not " + op);
+        if (!rule) fail(expression, opAt, "'" + name + "' takes " + allowed + ", not " + op);
 
         Term term{rule->field, value, 0, 0};
-        if (rule->field == Field::AgeAbove || rule->field == Field::AgeBelow) term.seconds = parseDuration(expression, start, value);
+        if (rule->field == Field::AgeAbove || rule->field == Field::AgeBelow) term.seconds = parseDuration(expression, valueAt, value);
         if (rule->field == Field::Group) {
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), term.group, 16);
-            if (ec != std::errc() || end != value.data() + value.size()) fail(expression, start, "group= takes the hex id shown in the group view");
+            if (ec != std::errc() || end != value.data() + value.size()) fail(expression, valueAt, "group= takes the hex id shown in the group view");
         }
         if (op == '~') term.value = lower(value);
         filter.m_terms.push_back(std::move(term));

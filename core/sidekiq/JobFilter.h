@@ -16,6 +16,7 @@
 // All terms must match.
 
 #include "JobRecord.h"
+#include "redis/Errors.h"
 
 #include <optional>
 #include <string>
@@ -23,9 +24,22 @@
 
 namespace kiq::sidekiq {
 
+// A bad expression: where (0-based character) and what. what() says both with the expression, for
+// the CLI; a filter bar shows position() and problem() next to the text the operator is editing.
+class JobFilterError : public redis::UsageError {
+public:
+    JobFilterError(const std::string& expression, std::size_t position, const std::string& problem);
+    std::size_t position() const { return m_position; }
+    const std::string& problem() const { return m_problem; }
+
+private:
+    std::size_t m_position;
+    std::string m_problem;
+};
+
 class JobFilter {
 public:
-    // Throws redis::UsageError with the position and the problem for a bad expression.
+    // Throws JobFilterError for a bad expression.
     static JobFilter parse(const std::string& expression);
 
     bool matches(const JobRecord& job, double nowSeconds) const;

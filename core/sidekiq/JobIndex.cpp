@@ -66,7 +66,7 @@ struct EntryList {
         e.textOffset = static_cast<std::uint32_t>(text.size());
         e.jidLength = static_cast<std::uint8_t>(jid.size());
         e.argsPrefixLength = static_cast<std::uint8_t>(args.size());
-        e.messagePrefixLength = static_cast<std::uint8_t>(message.size());
+        e.messagePrefixLength = static_cast<std::uint16_t>(message.size());
         text.append(jid).append(args).append(message);
         entries.push_back(e);
     }
@@ -154,7 +154,6 @@ struct JobIndex::State {
         if (job.hasArgs) {
             e.flags |= JobIndexEntry::HasArgs;
             const std::string_view all = job.argsJson();
-            e.argsBytes = static_cast<std::uint32_t>(std::min<std::size_t>(all.size(), UINT32_MAX));
             args = cutUtf8(all, kJobIndexArgsPrefix);
             if (args.size() < all.size()) e.flags |= JobIndexEntry::ArgsCut;
         }

@@ -1,6 +1,7 @@
 #pragma once
-// What the job index keeps per member of a sorted set: metadata only, 64 bytes plus a few short
-// texts (jid, the start of `args`, the start of the error message) in the bucket's text block.
+// What the job index keeps per member of a sorted set: metadata only, 64 bytes plus a few texts
+// (jid, the start of `args`, the error message up to 1 KB) in the bucket's text block. The error
+// class is interned whole (errors pool).
 // The payload itself stays in Redis; (score, payloadHash) names the member exactly, so it can be
 // fetched on demand (fetchIndexedJob) and recognised on re-reads without parsing it again.
 //
@@ -19,14 +20,16 @@ namespace kiq::sidekiq {
 
 inline constexpr std::uint32_t kJobIndexNone = std::numeric_limits<std::uint32_t>::max();
 inline constexpr std::size_t kJobIndexArgsPrefix = 64;    // bytes of `args` JSON kept for args~ / text~
-inline constexpr std::size_t kJobIndexMessagePrefix = 64; // bytes of error_message kept for error~
+// Bytes of error_message kept for error~: whole for ordinary messages, so error~ is exact for them.
+// Costs the message's length per entry (tst_jobindex prints bytes per entry for a realistic mix).
+inline constexpr std::size_t kJobIndexMessagePrefix = 1024;
 inline constexpr std::size_t kJobIndexJidMax = 64;        // longer jids are cut (and compare as "maybe")
 
 struct JobIndexEntry {
     enum Flag : std::uint8_t {
         ParseError = 1,       // JobRecord::parse reported a problem; the entry is kept anyway
         HasArgs = 2,          // `args` is an array
-        ArgsCut = 4,          // argsBytes > the prefix kept
+        ArgsCut = 4,          // `args` is longer than the prefix kept
         HasMessage = 8,       // error_message present
         MessageCut = 16,      // the message is longer than the prefix kept
         JidCut = 32,          // the jid is longer than kJobIndexJidMax
@@ -41,18 +44,18 @@ struct JobIndexEntry {
     std::uint32_t errorClassId = kJobIndexNone;             // raw error_class (errors pool); none when absent
     std::uint32_t groupId = 0;                              // failure fingerprint (groups table)
     std::uint32_t payloadBytes = 0;
-    std::uint32_t argsBytes = 0;                            // size of the `args` JSON text
     std::uint32_t textOffset = 0;                           // jid, args prefix, message prefix in bucket text
     std::int32_t retryCount = -1;                           // -1 when absent
+    std::uint16_t messagePrefixLength = 0;
     std::uint8_t jidLength = 0;
     std::uint8_t argsPrefixLength = 0;
-    std::uint8_t messagePrefixLength = 0;
     std::uint8_t flags = 0;
 
     bool has(Flag f) const { return (flags & f) != 0; }
     bool hasTime() const { return !std::isnan(time); }
 };
 static_assert(sizeof(JobIndexEntry) == 64, "keep the index entry at one cache line");
+static_assert(kJobIndexMessagePrefix <= UINT16_MAX && kJobIndexArgsPrefix <= UINT8_MAX && kJobIndexJidMax <= UINT8_MAX);
 
 struct JobIndexBucket {
     double lo = -std::numeric_limits<double>::infinity();

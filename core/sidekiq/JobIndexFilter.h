@@ -5,8 +5,8 @@
 //
 // What the index answers exactly, and what it cannot:
 //   class= queue= error= jid= age> age< group= malformed   exact, as JobFilter::matches
-//   error~   exact when the error message fits in the kept prefix (64 bytes); otherwise a miss
-//            in the prefix is "maybe"
+//   error~   exact when the error message fits in the kept prefix (kJobIndexMessagePrefix, 1 KB: all
+//            ordinary messages; the class is kept whole); otherwise a miss in the prefix is "maybe"
 //   args~    exact when `args` fits in the kept prefix (64 bytes); otherwise "maybe"
 //   text~    searches what the index keeps: jid, class, display class, queue, error class, the
 //            message prefix and the args prefix. Unlike JobFilter it does not see key names,

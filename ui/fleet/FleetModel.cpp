@@ -15,8 +15,6 @@
 namespace kiq::ui {
 
 namespace {
-constexpr double kGrowthWindowSeconds = 3600;
-
 QString latencyText(double seconds)
 {
     return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
@@ -72,16 +70,10 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
     case Processes: return tr("Processes");
     case Retries: return tr("Retries");
     case Dead: return tr("Dead");
-    case DeadGrowth: return tr("Dead, last hour");
+    case DeadLastHour: return tr("Dead, last hour");
     case Memory: return tr("Redis memory");
     }
     return {};
-}
-
-std::optional<long long> FleetModel::deadGrowth(const State& state) const
-{
-    if (state.deadHistory.size() < 2) return std::nullopt;
-    return state.deadHistory.back().second - state.deadHistory.front().second;
 }
 
 QVariant FleetModel::data(const QModelIndex& index, int role) const
@@ -99,8 +91,10 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole) {
         if (column == Status) return state.error.isEmpty() ? d->statusText() : state.error;
         if (column == MaxLatency && row && !row->maxLatencyQueue.empty()) return tr("Queue “%1”").arg(QString::fromStdString(row->maxLatencyQueue));
-        if (column == DeadGrowth && state.deadHistory.size() >= 2)
-            return tr("Change since %1").arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(state.deadHistory.front().first)).time(), QLocale::ShortFormat));
+        if (column == DeadLastHour && row) {
+            const QTime since = QDateTime::fromSecsSinceEpoch(qint64(row->takenAt - 3600)).time();
+            return tr("Jobs that died since %1 and are still in the dead set").arg(QLocale().toString(since, QLocale::ShortFormat));
+        }
         if (column == Name) return QString::fromStdString(d->profile().options.describe());
         return {};
     }
@@ -126,12 +120,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     case Processes: return sortKey ? QVariant(row->processes) : QVariant(formatCount(row->processes));
     case Retries: return sortKey ? QVariant(row->retrySize) : QVariant(formatCount(row->retrySize));
     case Dead: return sortKey ? QVariant(row->deadSize) : QVariant(formatCount(row->deadSize));
-    case DeadGrowth: {
-        const auto growth = deadGrowth(state);
-        if (sortKey) return growth.value_or(0);
-        if (!growth) return QStringLiteral("—");
-        return *growth > 0 ? QStringLiteral("+") + formatCount(*growth) : formatCount(*growth);
-    }
+    case DeadLastHour: return sortKey ? QVariant(row->deadLastHour) : QVariant(formatCount(row->deadLastHour));
     case Memory:
         if (sortKey) return row->usedMemory.value_or(-1);
         if (!row->usedMemory) return QStringLiteral("—");
@@ -147,8 +136,6 @@ void FleetModel::setSample(Deployment* deployment, const kiq::services::FleetRow
     State& state = m_state[deployment];
     state.last = row;
     state.error.clear();
-    state.deadHistory.emplace_back(row.takenAt, row.deadSize);
-    while (state.deadHistory.size() > 2 && row.takenAt - state.deadHistory.front().first > kGrowthWindowSeconds) state.deadHistory.pop_front();
     rowChanged(deployment);
 }
 

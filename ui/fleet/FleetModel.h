@@ -1,14 +1,11 @@
 #pragma once
 // The fleet overview's table: one row per deployment of the sidebar, in the sidebar's order, with its
-// reachability and the latest FleetRow read from it. Dead growth is the change of the dead set over
-// the last hour of samples this model has seen (since it started, when that is shorter).
+// reachability and the latest FleetRow read from it.
 
 #include "services/FleetRow.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
-
-#include <deque>
 
 namespace kiq::ui {
 
@@ -20,7 +17,7 @@ class FleetModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(FleetModel)
 public:
     // Status last: it holds the error text when a deployment cannot be read, which can be long.
-    enum Column { Name, Enqueued, MaxLatency, Busy, Processes, Retries, Dead, DeadGrowth, Memory, Status, ColumnCount };
+    enum Column { Name, Enqueued, MaxLatency, Busy, Processes, Retries, Dead, DeadLastHour, Memory, Status, ColumnCount };
 
     explicit FleetModel(DeploymentListModel* deployments, QObject* parent = nullptr);
 
@@ -38,11 +35,9 @@ public:
 private:
     struct State {
         std::optional<kiq::services::FleetRow> last;
-        std::deque<std::pair<double, long long>> deadHistory; // (takenAt, dead size), last hour
         QString error;                                        // the last refresh's failure
     };
     void rowChanged(Deployment* deployment);
-    std::optional<long long> deadGrowth(const State& state) const;
 
     DeploymentListModel* m_deployments;
     QHash<const Deployment*, State> m_state;

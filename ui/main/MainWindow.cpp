@@ -136,12 +136,16 @@ void MainWindow::buildMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* newConnection = file->addAction(tr("&New connection…"), this, &MainWindow::newConnection);
     newConnection->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
-    QAction* edit = file->addAction(tr("&Edit connection…"), this, &MainWindow::editCurrentConnection);
-    QAction* remove = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
+    m_editConnection = file->addAction(tr("&Edit connection…"), this, &MainWindow::editCurrentConnection);
+    m_editConnection->setObjectName(QStringLiteral("editConnectionAction"));
+    m_removeConnection = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
+    m_removeConnection->setObjectName(QStringLiteral("removeConnectionAction"));
+    file->setToolTipsVisible(true); // a disabled entry says why
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // explicit: some platform themes map Quit to nothing
-    m_sidebar->addActions({edit, remove});
+    m_sidebar->addActions({m_editConnection, m_removeConnection});
+    updateConnectionActions();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshCurrentPage);
@@ -235,8 +239,21 @@ void MainWindow::showFleet()
 
 bool MainWindow::isFleetShown() const { return m_views->currentWidget() == m_fleet; }
 
+void MainWindow::updateConnectionActions()
+{
+    if (!m_editConnection) return; // the sidebar is built before the menus
+    const bool any = currentDeployment() != nullptr;
+    const QString why =
+        m_model->rowCount() == 0 ? tr("There is no connection yet") : tr("Select a connection in the sidebar first");
+    m_editConnection->setEnabled(any);
+    m_editConnection->setToolTip(any ? tr("Edit the selected connection") : why);
+    m_removeConnection->setEnabled(any);
+    m_removeConnection->setToolTip(any ? tr("Remove the selected connection from Kiqdesk") : why);
+}
+
 void MainWindow::currentRowChanged(int row)
 {
+    updateConnectionActions();
     m_fleetButton->setChecked(false);
     Deployment* d = m_model->at(row);
     m_views->setCurrentWidget(d ? static_cast<QWidget*>(viewOf(d)) : m_emptyState);

@@ -73,6 +73,7 @@ private:
     Deployment* insertDeployment(const kiq::services::ConnectionProfile& profile, bool persistent);
     void connectDeployment(Deployment* deployment);
     void currentRowChanged(int row);
+    void updateConnectionActions(); // Edit and Remove act on the sidebar's current connection
     void updateTitle();
 
     kiq::services::ProfileStore* m_store;
@@ -86,6 +87,8 @@ private:
     QHash<const Deployment*, DeploymentView*> m_viewOf;
     QActionGroup* m_themeGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet
+    QAction* m_editConnection = nullptr;
+    QAction* m_removeConnection = nullptr;
 };
 
 } // namespace kiq::ui

@@ -10,8 +10,10 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
+#include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStyle>
@@ -48,13 +50,19 @@ BusyPage::BusyPage(QWidget* parent)
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     connect(bar->addAction(tr("Reload")), &QAction::triggered, this, &BusyPage::refresh);
     bar->addSeparator();
-    connect(bar->addAction(tr("Quiet selected")), &QAction::triggered, this,
-            [this] { signalProcesses(ProcessSignal::Quiet, false); });
-    connect(bar->addAction(tr("Stop selected")), &QAction::triggered, this,
-            [this] { signalProcesses(ProcessSignal::Stop, false); });
+    m_quietSelected = bar->addAction(tr("Quiet selected"));
+    m_quietSelected->setObjectName(QStringLiteral("quietSelectedAction"));
+    connect(m_quietSelected, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Quiet, false); });
+    m_stopSelected = bar->addAction(tr("Stop selected"));
+    m_stopSelected->setObjectName(QStringLiteral("stopSelectedAction"));
+    connect(m_stopSelected, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, false); });
     bar->addSeparator();
-    connect(bar->addAction(tr("Quiet all")), &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Quiet, true); });
-    connect(bar->addAction(tr("Stop all")), &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, true); });
+    m_quietAll = bar->addAction(tr("Quiet all"));
+    m_quietAll->setObjectName(QStringLiteral("quietAllAction"));
+    connect(m_quietAll, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Quiet, true); });
+    m_stopAll = bar->addAction(tr("Stop all"));
+    m_stopAll->setObjectName(QStringLiteral("stopAllAction"));
+    connect(m_stopAll, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, true); });
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_processTable);
@@ -71,12 +79,42 @@ BusyPage::BusyPage(QWidget* parent)
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (isVisible()) refresh();
     });
+    connect(m_processTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BusyPage::updateActions);
+    connect(m_processes, &QAbstractItemModel::rowsInserted, this, &BusyPage::updateActions);
+    connect(m_processes, &QAbstractItemModel::rowsRemoved, this, &BusyPage::updateActions);
+    connect(m_processes, &QAbstractItemModel::modelReset, this, &BusyPage::updateActions);
     showStatus(tr("Not connected."));
+    updateActions();
+}
+
+void BusyPage::updateActions()
+{
+    // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
+    const bool any = m_client && m_processes->rowCount() > 0;
+    const bool selected = any && m_processTable->selectionModel()->hasSelection();
+    const QString none = !m_client ? tr("Not connected") : tr("No Sidekiq process is running");
+    const QString noSelection = any ? tr("Select processes in the table first") : none;
+    m_quietSelected->setEnabled(selected);
+    m_quietSelected->setToolTip(selected ? tr("Stop fetching new jobs; running jobs finish") : noSelection);
+    m_stopSelected->setEnabled(selected);
+    m_stopSelected->setToolTip(selected ? tr("Shut the selected processes down") : noSelection);
+    m_quietAll->setEnabled(any);
+    m_quietAll->setToolTip(any ? tr("Quiet every listed process") : none);
+    m_stopAll->setEnabled(any);
+    m_stopAll->setToolTip(any ? tr("Shut every listed process down") : none);
 }
 
 QString BusyPage::title() const { return tr("Busy"); }
 
 QIcon BusyPage::icon() const { return style()->standardIcon(QStyle::SP_MediaPlay); }
+
+void BusyPage::showEvent(QShowEvent* event)
+{
+    DeploymentPage::showEvent(event);
+    // Hidden, the page does not poll: what it holds may be minutes old (a queue's latency from
+    // when it connected, issue 14), so a page coming into view reads again at once.
+    refresh();
+}
 
 void BusyPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -85,6 +123,7 @@ void BusyPage::setClient(kiq::redis::AsyncClient* client)
     m_client = client;
     m_processes->clearRows();
     m_busy->clearRows();
+    updateActions();
     if (!m_client) {
         m_timer.stop();
         showStatus(tr("Not connected."));

@@ -35,9 +35,13 @@ public:
     // `all`: every listed process, else the selected ones. `confirmed` skips the dialog (tests).
     void signalProcesses(kiq::sidekiq::ProcessSignal signal, bool all, bool confirmed = false);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     std::vector<std::string> selectedIdentities() const;
     void showStatus(const QString& text, bool problem = false);
+    void updateActions();
 
     kiq::redis::AsyncClient* m_client = nullptr;
     unsigned m_generation = 0;
@@ -48,6 +52,10 @@ private:
     QTableView* m_processTable;
     QTableView* m_busyTable;
     QLabel* m_status;
+    QAction* m_quietSelected;
+    QAction* m_stopSelected;
+    QAction* m_quietAll;
+    QAction* m_stopAll;
 };
 
 } // namespace kiq::ui

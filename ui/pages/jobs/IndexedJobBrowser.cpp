@@ -191,11 +191,13 @@ void IndexedJobBrowser::applyFilterText()
         m_model->setFilters(rows.empty() ? std::nullopt : std::optional(std::move(rows)),
                             groups.empty() ? std::nullopt : std::optional(std::move(groups)));
         emit filterApplied();
-    } catch (const std::exception& e) {
-        // Keep the last good filter applied while the operator is still typing; just say what is wrong.
+    } catch (const kiq::sidekiq::JobFilterError& e) {
+        // No rows rather than the last good filter's: they would pass for this filter's results.
         m_filterValid = false;
-        m_filterError->setText(tr("Filter: %1").arg(QString::fromStdString(e.what())));
+        m_filterError->setText(jobFilterErrorText(e));
         m_filterError->show();
+        m_model->setFilterInvalid();
+        emit filterRejected();
     }
 }
 

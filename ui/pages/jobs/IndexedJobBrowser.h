@@ -62,6 +62,7 @@ signals:
     void selectionChanged();
     void currentJobWanted(const kiq::ui::IndexedJobModel::Key& key);
     void filterApplied();
+    void filterRejected(); // the text does not parse; the table is empty until it does
 
 private:
     void applyFilterText();

@@ -145,13 +145,28 @@ void IndexedJobModel::setFilters(std::optional<JobFilter> rows, std::optional<Jo
 {
     m_rowFilter = std::move(rows);
     m_groupFilter = std::move(groups);
+    m_filterInvalid = false;
     m_throttle.stop();
     requery();
 }
 
+void IndexedJobModel::setFilterInvalid()
+{
+    m_filterInvalid = true;
+    m_throttle.stop();
+    ++m_ticket; // a query still running answers for the old filter: dropped
+    beginResetModel();
+    m_rows = std::make_shared<const std::vector<std::uint32_t>>();
+    m_maybe = 0;
+    endResetModel();
+    m_groups.clear();
+    emit groupsChanged();
+    emit queryApplied(0);
+}
+
 void IndexedJobModel::requery()
 {
-    if (!m_latest) return;
+    if (!m_latest || m_filterInvalid) return;
     if (m_running) {
         m_pending = true;
         return;
@@ -209,7 +224,7 @@ void IndexedJobModel::apply(std::shared_ptr<Result> result)
         }
         emit queryApplied(result->milliseconds);
     }
-    if (m_pending) launch();
+    if (m_pending && !m_filterInvalid) launch();
 }
 
 IndexedJobModel::Key IndexedJobModel::key(int row) const

@@ -54,6 +54,10 @@ public:
     // `rows` picks the rows; `groups` the entries the group view counts (the same filter without its
     // group= term, so choosing a group does not hide the others). nullopt: everything.
     void setFilters(std::optional<kiq::sidekiq::JobFilter> rows, std::optional<kiq::sidekiq::JobFilter> groups);
+    // The filter being typed does not parse: no rows and no groups until the next setFilters, since
+    // the last good filter's results would pass for the new one's.
+    void setFilterInvalid();
+    bool filterInvalid() const { return m_filterInvalid; }
     // Failure groups are computed only when wanted (Scheduled has none).
     void setGroupsWanted(bool wanted) { m_groupsWanted = wanted; }
 
@@ -88,6 +92,7 @@ private:
     kiq::sidekiq::JobIndexSort m_sort = kiq::sidekiq::JobIndexSort::Score;
     bool m_descending;
     bool m_groupsWanted = true;
+    bool m_filterInvalid = false;
     bool m_running = false; // a query is on the pool
     bool m_pending = false; // and another is wanted after it
     unsigned m_ticket = 0;  // the newest query's number; older results are dropped

@@ -64,11 +64,12 @@ void JobBrowser::applyFilterText()
         m_filterValid = true;
         m_filterError->hide();
         m_proxy->setJobFilter(filter.empty() ? std::nullopt : std::optional(std::move(filter)));
-    } catch (const std::exception& e) {
-        // Keep the last good filter applied while the operator is still typing; just say what is wrong.
+    } catch (const kiq::sidekiq::JobFilterError& e) {
+        // No rows rather than the last good filter's: they would pass for this filter's results.
         m_filterValid = false;
-        m_filterError->setText(tr("Filter: %1").arg(QString::fromStdString(e.what())));
+        m_filterError->setText(jobFilterErrorText(e));
         m_filterError->show();
+        m_proxy->setRejectAll();
     }
 }
 

@@ -14,11 +14,19 @@ JobFilterProxy::JobFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
 void JobFilterProxy::setJobFilter(std::optional<kiq::sidekiq::JobFilter> filter)
 {
     m_filter = std::move(filter);
+    m_rejectAll = false;
+    invalidateFilter();
+}
+
+void JobFilterProxy::setRejectAll()
+{
+    m_rejectAll = true;
     invalidateFilter();
 }
 
 bool JobFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
+    if (m_rejectAll) return false;
     if (!m_filter || m_filter->empty() || sourceParent.isValid()) return true;
     const auto* model = qobject_cast<const JobTableModel*>(sourceModel());
     if (!model) return true;

@@ -16,6 +16,8 @@ class JobFilterProxy final : public QSortFilterProxyModel {
 public:
     explicit JobFilterProxy(QObject* parent = nullptr);
     void setJobFilter(std::optional<kiq::sidekiq::JobFilter> filter);
+    // No rows until the next setJobFilter (the filter being typed does not parse).
+    void setRejectAll();
     const std::optional<kiq::sidekiq::JobFilter>& jobFilter() const { return m_filter; }
 
 protected:
@@ -23,6 +25,7 @@ protected:
 
 private:
     std::optional<kiq::sidekiq::JobFilter> m_filter;
+    bool m_rejectAll = false;
 };
 
 } // namespace kiq::ui

@@ -85,14 +85,13 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
         item->setObjectName(QStringLiteral("all%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
         connect(item, &QAction::triggered, this, [this, a] { actOnAllMatching(a); });
     }
-    auto* allButton = new QToolButton(this);
-    allButton->setObjectName(QStringLiteral("allMatchingButton"));
-    allButton->setText(tr("All matching…"));
-    allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the selected rows"));
-    allButton->setMenu(allMenu);
-    allButton->setPopupMode(QToolButton::InstantPopup);
+    m_allButton = new QToolButton(this);
+    m_allButton->setObjectName(QStringLiteral("allMatchingButton"));
+    m_allButton->setText(tr("All matching…"));
+    m_allButton->setMenu(allMenu);
+    m_allButton->setPopupMode(QToolButton::InstantPopup);
     bar->addSeparator();
-    bar->addWidget(allButton);
+    bar->addWidget(m_allButton);
 
     // A failure group is a filter (group=…), so its actions are "all matching" on that filter.
     if (QToolBar* groupBar = m_browser->groupBar()) {
@@ -128,6 +127,12 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &JobSetPage::updateStatus);
     connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &JobSetPage::fetchCurrent);
     connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &JobSetPage::updateActions);
+    connect(m_browser, &IndexedJobBrowser::filterRejected, this, &JobSetPage::updateActions);
+    connect(m_browser, &IndexedJobBrowser::filterApplied, this, [this] {
+        if (m_notice == fixFilterNotice()) m_notice.clear(); // it is fixed
+        updateActions();
+        updateStatus();
+    });
     updateActions();
     updateStatus();
 }
@@ -299,7 +304,7 @@ void JobSetPage::actOnAllMatching(JobAction action)
         return;
     }
     if (!m_browser->filterIsValid()) {
-        showNotice(tr("Fix the filter first: “all matching” uses it."), true);
+        showNotice(fixFilterNotice(), true);
         return;
     }
     QString queue;
@@ -324,12 +329,26 @@ void JobSetPage::actOnAllMatching(JobAction action)
     flow->start();
 }
 
+QString JobSetPage::fixFilterNotice() const { return tr("Fix the filter first: “all matching” uses it."); }
+
 void JobSetPage::updateActions()
 {
     const bool any = m_client && m_browser->selectedCount() > 0;
-    for (QAction* a : m_selectionActions) a->setEnabled(any);
+    const QString selectionTip = !m_client ? tr("Not connected") : tr("Select jobs in the table first");
+    for (QAction* a : m_selectionActions) {
+        a->setEnabled(any);
+        a->setToolTip(any ? a->text() : selectionTip);
+    }
     const bool group = m_client && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
-    for (QAction* a : m_groupActions) a->setEnabled(group);
+    for (QAction* a : m_groupActions) {
+        a->setEnabled(group);
+        a->setToolTip(!m_client ? tr("Not connected") : group ? a->text() : tr("Select a failure group first"));
+    }
+    const bool filterOk = m_browser->filterIsValid();
+    m_allButton->setEnabled(m_client && filterOk);
+    if (!m_client) m_allButton->setToolTip(tr("Not connected"));
+    else if (!filterOk) m_allButton->setToolTip(tr("Fix the filter first: “all matching” uses it"));
+    else m_allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the selected rows"));
 }
 
 void JobSetPage::showNotice(const QString& text, bool problem)
@@ -362,10 +381,13 @@ void JobSetPage::updateStatus()
             parts << tr("%1 jobs in the set").arg(formatCount(qsizetype(snap->size())));
         if (model->snapshot() && !m_browser->validFilterText().isEmpty()) {
             QString matched = tr("%1 match the filter").arg(formatCount(model->rowCount()));
-            // The index keeps 64-byte prefixes of args and messages: "All matching…" reads whole payloads.
+            // Undecided: their args or message run past what the index keeps. "All matching…" reads whole payloads.
             if (model->maybeCount() > 0)
-                matched += tr(" (%1 more may: their args or message run past what the index keeps; “All matching…” checks them)")
-                               .arg(formatCount(model->maybeCount()));
+                matched += tr(" · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, "
+                              "longer than the index keeps (“All matching…” checks them)")
+                               .arg(formatCount(model->maybeCount()))
+                               .arg(kiq::sidekiq::kJobIndexArgsPrefix)
+                               .arg(kiq::sidekiq::kJobIndexMessagePrefix);
             parts << matched;
         }
     }

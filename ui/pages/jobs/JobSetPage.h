@@ -20,6 +20,7 @@
 class QAction;
 class QLabel;
 class QToolBar;
+class QToolButton;
 
 namespace kiq::ui {
 
@@ -60,6 +61,7 @@ private:
     void updateActions();
     void updateStatus();
     void showNotice(const QString& text, bool problem);
+    QString fixFilterNotice() const;
     bool descending() const { return m_kind == kiq::sidekiq::JobSetKind::Dead; }
     QAction* addAction(QToolBar* bar, const QString& text, kiq::sidekiq::JobAction action, const QKeySequence& key = {});
 
@@ -75,6 +77,7 @@ private:
     bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;
+    QToolButton* m_allButton = nullptr;
 };
 
 } // namespace kiq::ui

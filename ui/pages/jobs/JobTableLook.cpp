@@ -1,6 +1,7 @@
 #include "JobTableLook.h"
 
 #include "JobColumns.h"
+#include "sidekiq/JobFilter.h"
 
 #include <QCoreApplication>
 #include <QHeaderView>
@@ -19,6 +20,14 @@ void setUpJobFilter(QLineEdit* filter, QLabel* error)
     error->setStyleSheet(QStringLiteral("color: #c03030"));
     error->setWordWrap(true);
     error->hide();
+}
+
+QString jobFilterErrorText(const kiq::sidekiq::JobFilterError& error)
+{
+    return QCoreApplication::translate("JobTableLook",
+                                       "Filter, at character %1: %2. No jobs are shown until it is fixed.")
+        .arg(error.position() + 1)
+        .arg(QString::fromStdString(error.problem()));
 }
 
 void setUpJobTable(QTableView* table)

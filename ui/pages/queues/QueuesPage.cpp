@@ -15,6 +15,7 @@
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStyle>
@@ -88,7 +89,6 @@ QueuesPage::QueuesPage(QWidget* parent)
     connect(m_move, &QAction::triggered, this, [this] { moveSelection(); });
     bar->addSeparator();
     m_pause->setObjectName(QStringLiteral("pauseAction"));
-    m_pause->setToolTip(tr("Paused queues are not fetched by Kiqdesk's local pool (nor by Sidekiq Pro or Sidekiq 8.1+)"));
     bar->addAction(m_pause);
     connect(m_pause, &QAction::triggered, this, &QueuesPage::togglePause);
     m_clear->setObjectName(QStringLiteral("clearAction"));
@@ -122,7 +122,13 @@ QueuesPage::QueuesPage(QWidget* parent)
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (isVisible()) refreshQueues();
     });
+    // A reset or a filter drops rows without a selectionChanged: recheck what the actions act on.
+    connect(m_browser, &JobBrowser::selectionChanged, this, &QueuesPage::updateActions);
+    connect(m_browser->table()->model(), &QAbstractItemModel::modelReset, this, &QueuesPage::updateActions);
+    connect(m_browser->table()->model(), &QAbstractItemModel::rowsRemoved, this, &QueuesPage::updateActions);
+    connect(m_browser->table()->model(), &QAbstractItemModel::layoutChanged, this, &QueuesPage::updateActions);
     showStatus(tr("Not connected."));
+    updateActions();
 }
 
 QueuesPage::~QueuesPage() = default;
@@ -130,6 +136,14 @@ QueuesPage::~QueuesPage() = default;
 QString QueuesPage::title() const { return tr("Queues"); }
 
 QIcon QueuesPage::icon() const { return style()->standardIcon(QStyle::SP_FileDialogListView); }
+
+void QueuesPage::showEvent(QShowEvent* event)
+{
+    DeploymentPage::showEvent(event);
+    // Hidden, the page does not poll: what it holds may be minutes old (a queue's latency from
+    // when it connected, issue 14), so a page coming into view reads again at once.
+    refreshQueues();
+}
 
 void QueuesPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -140,6 +154,7 @@ void QueuesPage::setClient(kiq::redis::AsyncClient* client)
     m_queue.clear();
     m_queues->clearRows();
     m_browser->model()->clearRows();
+    updateActions();
     if (!m_client) {
         m_timer.stop();
         m_reader.reset();
@@ -173,7 +188,7 @@ void QueuesPage::refreshQueues()
                 return;
             }
             m_queues->applySnapshot(std::move(*r.value));
-            updatePauseAction();
+            updateActions();
             if (m_queue.empty()) showStatus(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
         });
 }
@@ -182,7 +197,7 @@ void QueuesPage::openQueue(const std::string& name)
 {
     if (!m_client) return;
     m_queue = name;
-    updatePauseAction();
+    updateActions();
     const unsigned generation = ++m_jobGeneration;
     showStatus(tr("Loading %1…").arg(QString::fromStdString(name)));
     m_client->run<QueueFirstPage>(
@@ -309,11 +324,23 @@ bool QueuesPage::currentQueuePaused() const
     return false;
 }
 
-void QueuesPage::updatePauseAction()
+void QueuesPage::updateActions()
 {
+    // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
+    const bool queue = m_client && !m_queue.empty();
+    const bool jobs = queue && m_browser->table()->selectionModel()->hasSelection();
+    const QString noQueue = !m_client ? tr("Not connected") : tr("Select a queue first");
+    const QString noJobs = queue ? tr("Select jobs in the table first") : noQueue;
     m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
-    m_pause->setEnabled(!m_queue.empty());
-    m_clear->setEnabled(!m_queue.empty());
+    m_pause->setEnabled(queue);
+    m_pause->setToolTip(
+        queue ? tr("Paused queues are not fetched by Kiqdesk's local pool (nor by Sidekiq Pro or Sidekiq 8.1+)") : noQueue);
+    m_clear->setEnabled(queue);
+    m_clear->setToolTip(queue ? tr("Delete every job in this queue") : noQueue);
+    m_delete->setEnabled(jobs);
+    m_delete->setToolTip(jobs ? tr("Delete the selected jobs") : noJobs);
+    m_move->setEnabled(jobs);
+    m_move->setToolTip(jobs ? tr("Move the selected jobs to another queue") : noJobs);
 }
 
 void QueuesPage::togglePause()

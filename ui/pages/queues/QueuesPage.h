@@ -52,6 +52,9 @@ public:
     void togglePause();
     void clearCurrentQueue(bool confirmed = false);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void refreshQueues();
     void openQueue(const std::string& name);
@@ -61,7 +64,7 @@ private:
     void runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle);
     bool writesArmed();
     bool currentQueuePaused() const;
-    void updatePauseAction();
+    void updateActions();
 
     kiq::redis::AsyncClient* m_client = nullptr;
     unsigned m_generation = 0;    // per client
