@@ -74,6 +74,40 @@ private slots:
         QVERIFY(setUserLine("ops", AclRules::parse("on >pw123 +@read")).find("pw123") == std::string::npos);
     }
 
+    // A parse error names the bad token, never a clear-text password near it.
+    void parseErrorsMaskPasswords()
+    {
+        try {
+            AclRules::parse("on >Sekr1t-pw <Old-pw ~app:* frobnicate");
+            QFAIL("expected UsageError");
+        } catch (const redis::UsageError& e) {
+            const QString message = e.what();
+            QVERIFY2(message.contains("frobnicate") && message.contains(">***"), e.what());
+            QVERIFY2(!message.contains("Sekr1t") && !message.contains("Old-pw"), e.what());
+        }
+    }
+
+    // A password is one argument of ACL SETUSER whatever it holds: spaces and rule words in it never
+    // become rules ("pw allkeys" granting ~*), and it is never echoed.
+    void passwordWithSpacesIsOnePassword()
+    {
+        AclRules rules = AclRules::parse("on resetkeys -@all +get +ping");
+        const std::string password = "pw allkeys +@all >x ~*";
+        rules.addPasswords.push_back(password);
+        const auto out = applyUser(*m_admin, m_gate, "spacey", rules);
+        QVERIFY2(out[0].ok, out[0].message.c_str());
+        QVERIFY(out[0].message.find("allkeys") == std::string::npos);
+        const auto user = getUser(*m_admin, "spacey");
+        QVERIFY(user);
+        QCOMPARE(user->passwordCount, 1);
+        QVERIFY(user->keys.empty());
+        QVERIFY(!anyContains(user->flags, "allkeys"));
+        QVERIFY(m_server->cli({"ACL", "GETUSER", "spacey"}).contains(QString::fromStdString(sha256Hex(password))));
+        redis::Client login(asUser(m_server->port(), "spacey", password));
+        QCOMPARE(login.command(redis::Command("PING")).asString(), std::string("PONG"));
+        QVERIFY(deleteUser(*m_admin, m_gate, "spacey")[0].ok);
+    }
+
     void riskFlagsOnCraftedUsers()
     {
         m_server->cli({"ACL", "SETUSER", "open", "on", "nopass", "~*", "+@all"});

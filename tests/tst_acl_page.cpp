@@ -11,6 +11,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -36,11 +38,11 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         redis::AsyncClient client(o);
-        services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         ui::AclPage page;
         QAbstractItemModelTester usersTester(page.usersModel());
         QAbstractItemModelTester logTester(page.logModel());
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.setClient(&client);
         QTRY_VERIFY(rowOf(*page.usersModel(), "default") >= 0);
         const int def = rowOf(*page.usersModel(), "default");
@@ -87,14 +89,59 @@ private slots:
         QTRY_COMPARE(rowOf(*page.usersModel(), "mon"), -1);
     }
 
+    // The editor's password goes to ACL SETUSER as one token: "pw allkeys" is a password, not a
+    // password plus ~*; and no message shown in the dialog carries it.
+    void editorPasswordWithSpacesIsOnePassword()
+    {
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", m_server->port()};
+        redis::AsyncClient client(o);
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        ui::AclPage page;
+        page.setWriteGate(gate);
+        page.setClient(&client);
+
+        ui::AclUserEditor editor(std::nullopt);
+        editor.findChild<QLineEdit*>("aclName")->setText("spacey");
+        editor.findChild<QLineEdit*>("aclPassword")->setText("pw allkeys");
+        editor.findChild<QLineEdit*>("aclExtraRules")->setText("+get");
+        const auto rules = editor.rules();
+        QVERIFY(rules.has_value());
+        QVERIFY(editor.findChild<QLabel*>("aclError")->text().isEmpty());
+        for (const QLabel* label : editor.findChildren<QLabel*>())
+            QVERIFY2(!label->text().contains("pw allkeys"), qPrintable(label->text()));
+
+        // A password that is not a valid rule line either: still one token, and never echoed.
+        editor.findChild<QLineEdit*>("aclPassword")->setText("p (w");
+        QVERIFY(editor.rules().has_value());
+        editor.findChild<QLineEdit*>("aclExtraRules")->setText("+get frobnicate");
+        QVERIFY(!editor.rules().has_value());
+        const QString error = editor.findChild<QLabel*>("aclError")->text();
+        QVERIFY2(error.contains("frobnicate") && !error.contains("p (w"), qPrintable(error));
+
+        QSignalSpy finished(&page, &ui::AclPage::changeFinished);
+        page.applyRules("spacey", *rules);
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.resultText()));
+        const QString user = m_server->cli({"ACL", "GETUSER", "spacey"});
+        QVERIFY2(user.contains(QString::fromStdString(acl::sha256Hex("pw allkeys"))), qPrintable(user));
+        QVERIFY2(!user.contains("~*") && !user.contains("allkeys"), qPrintable(user));
+        // It logs in with the whole password, and has no key at all.
+        const auto get = m_server->cliResult({"--user", "spacey", "--pass", "pw allkeys", "GET", "k"});
+        const QString said = get.out + get.err;
+        QVERIFY2(
+            said.contains("NOPERM") && !said.contains("WRONGPASS") && !said.contains("AUTH failed"), qPrintable(said));
+        m_server->cli({"ACL", "DELUSER", "spacey"});
+    }
+
     void readOnlyGateRefuses()
     {
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         redis::AsyncClient client(o);
-        services::WriteGate gate("prod", true);
+        auto gate = std::make_shared<kiq::services::WriteGate>("prod", true);
         ui::AclPage page;
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.setClient(&client);
         QSignalSpy finished(&page, &ui::AclPage::changeFinished);
         page.applyRole(acl::Role::Worker, "w", "pw");

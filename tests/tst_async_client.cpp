@@ -4,9 +4,12 @@
 #include "harness/SilentServer.h"
 #include "redis/AsyncClient.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
+
+#include <atomic>
 
 using namespace kiq::redis;
 using kiq::test::RedisServer;
@@ -86,6 +89,50 @@ private slots:
         async.command(Command("PING"), this, [&](Result<Reply>) { second = true; });
         QTRY_VERIFY(second);
         QVERIFY(!called);
+    }
+
+    // Results race the deletion of their receivers: four worker threads deliver thousands of results
+    // while this thread deletes the receivers they go to. A deleted receiver never gets its callback,
+    // and (under ASan) nothing touches a receiver after it is freed.
+    void receiversDeletedWhileResultsArrive()
+    {
+        constexpr int kClients = 4, kRounds = 40, kReceivers = 50, kCallsEach = 4;
+        std::vector<std::unique_ptr<AsyncClient>> clients;
+        for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<AsyncClient>(options(m_server->port())));
+        std::atomic<int> ran {0};
+        int late = 0, delivered = 0;
+        for (int round = 0; round < kRounds; ++round) {
+            std::vector<QObject*> receivers;
+            auto alive = std::make_shared<std::vector<bool>>(kReceivers, true);
+            for (int r = 0; r < kReceivers; ++r) {
+                receivers.push_back(new QObject);
+                for (int k = 0; k < kCallsEach; ++k)
+                    clients[std::size_t((r + k) % kClients)]->run<int>(
+                        [&ran](Client&) {
+                            ++ran;
+                            return 1;
+                        },
+                        receivers.back(),
+                        [alive, r, &late, &delivered](Result<int>) {
+                            ++delivered;
+                            if (!(*alive)[std::size_t(r)]) ++late;
+                        });
+            }
+            // Delete while the workers are delivering, letting some results in between.
+            for (int r = 0; r < kReceivers; ++r) {
+                (*alive)[std::size_t(r)] = false;
+                delete receivers[std::size_t(r)];
+                if (r % 8 == 0) QCoreApplication::processEvents();
+            }
+        }
+        QTRY_COMPARE(ran.load(), kRounds * kReceivers * kCallsEach);
+        QCoreApplication::processEvents();
+        QCOMPARE(late, 0);
+        QVERIFY(delivered < kRounds * kReceivers * kCallsEach);
+        // The clients still deliver to a living receiver.
+        bool last = false;
+        clients[0]->run<int>([](Client&) { return 1; }, this, [&last](Result<int>) { last = true; });
+        QTRY_VERIFY(last);
     }
 };
 

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <sys/resource.h>
+
 using namespace kiq::sidekiq;
 
 class TestBacktraceCodec : public QObject {
@@ -17,6 +19,8 @@ private slots:
     void decodeErrors();
     void inflateIsCapped();
     void jsonArrayForm();
+    void zipBombIsCapped();
+    void linesAndTextAreCapped();
 };
 
 void TestBacktraceCodec::encodeMatchesRuby()
@@ -99,6 +103,66 @@ void TestBacktraceCodec::jsonArrayForm()
     QVERIFY(decoded.ok());
     QCOMPARE(decoded.lines, (std::vector<std::string> {"x.rb:1", "2"}));
     QVERIFY(!BacktraceCodec::decodeJsonArray("[").ok());
+}
+
+// ~87 KB of base64 that inflates to a JSON array of 22 M entries (~700 MB as strings, at once).
+void TestBacktraceCodec::zipBombIsCapped()
+{
+    std::string encoded;
+    {
+        std::string json = "[";
+        json.reserve(44'000'002);
+        for (int i = 0; i < 22'000'000; ++i) json += i ? ",1" : "1";
+        json += "]";
+        encoded = BacktraceCodec::base64EncodeStrict(*BacktraceCodec::zlibDeflate(json));
+    }
+    QVERIFY(encoded.size() < 100'000);
+    rusage before {};
+    getrusage(RUSAGE_SELF, &before);
+    const auto decoded = BacktraceCodec::decode(encoded);
+    rusage after {};
+    getrusage(RUSAGE_SELF, &after);
+    QVERIFY2(decoded.ok(), decoded.error.c_str());
+    QVERIFY(decoded.truncated);
+    QCOMPARE(decoded.lines.size(), std::size_t(BacktraceCodec::kMaxLines) + 1);
+    QCOMPARE(decoded.lines.front(), std::string("1"));
+    QVERIFY2(decoded.lines.back().find("truncated") != std::string::npos
+            && decoded.lines.back().find("more than 4 MiB") != std::string::npos,
+        decoded.lines.back().c_str());
+    QVERIFY2(after.ru_maxrss - before.ru_maxrss < 64 * 1024, "decoding a bomb must not allocate for all of it");
+}
+
+void TestBacktraceCodec::linesAndTextAreCapped()
+{
+    std::vector<std::string> many;
+    for (int i = 0; i < 12000; ++i) many.push_back("app/x.rb:" + std::to_string(i));
+    const auto lines = BacktraceCodec::decode(BacktraceCodec::encode(many));
+    QVERIFY(lines.ok() && lines.truncated);
+    QCOMPARE(lines.lines.size(), std::size_t(BacktraceCodec::kMaxLines) + 1);
+    QCOMPARE(lines.lines[9999], std::string("app/x.rb:9999"));
+    QCOMPARE(lines.lines.back(), std::string("… truncated: 2000 more lines not shown"));
+    // The old array form is capped the same way.
+    std::string array = "[";
+    for (int i = 0; i < 12000; ++i) array += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+    array += "]";
+    const auto old = BacktraceCodec::decodeJsonArray(array);
+    QVERIFY(old.ok() && old.truncated);
+    QCOMPARE(old.lines.size(), std::size_t(BacktraceCodec::kMaxLines) + 1);
+
+    // Three lines of 1 MiB: cut at 2 MiB of text in all.
+    const std::vector<std::string> wide(3, std::string(1u << 20, 'x'));
+    const auto text = BacktraceCodec::decode(BacktraceCodec::encode(wide));
+    QVERIFY(text.ok() && text.truncated);
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i + 1 < text.lines.size(); ++i) bytes += text.lines[i].size();
+    QCOMPARE(bytes, std::size_t(BacktraceCodec::kMaxTextBytes));
+    QVERIFY(text.lines.back().find("truncated: 1 more lines") != std::string::npos);
+
+    // Exactly at the cap: nothing is cut, no marker.
+    many.resize(BacktraceCodec::kMaxLines);
+    const auto exact = BacktraceCodec::decode(BacktraceCodec::encode(many));
+    QVERIFY(exact.ok() && !exact.truncated);
+    QCOMPARE(exact.lines.size(), std::size_t(BacktraceCodec::kMaxLines));
 }
 
 QTEST_APPLESS_MAIN(TestBacktraceCodec)

@@ -1,6 +1,7 @@
 // Bulk actions on real Redis: cancel halfway, resume from the saved cursor as after a restart, and
 // every job ends up exactly once in its queue; malformed entries are reported and never lost.
 #include "harness/RedisServer.h"
+#include "sidekiq/BacktraceCodec.h"
 #include "sidekiq/BulkExecutor.h"
 #include "sidekiq/JobBuilder.h"
 #include "sidekiq/PayloadEditor.h"
@@ -109,6 +110,38 @@ private slots:
         QCOMPARE(queued, targetJids);
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 2000LL);
         QCOMPARE(m_server->cli({"SISMEMBER", "queues", "default"}), QString("1"));
+    }
+
+    // Scans (preview / dry run, and the executor's pages) never decode a backtrace: none is needed to
+    // match a filter, and one can inflate to millions of lines. Each job here carries a zip bomb.
+    void scansDoNotDecodeBacktraces()
+    {
+        std::string bomb = "[";
+        bomb.reserve(4'000'002);
+        for (int i = 0; i < 2'000'000; ++i) bomb += i ? ",1" : "1";
+        bomb += "]";
+        const std::string encoded = BacktraceCodec::base64EncodeStrict(*BacktraceCodec::zlibDeflate(bomb));
+        bomb = {};
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 30; ++i) {
+            PayloadEditor e(deadJob("Bombed", i));
+            e.setString("error_backtrace", encoded);
+            members.emplace_back(1700000000.0 + i, e.result());
+        }
+        seed(JobSetKind::Dead, members);
+        const BulkPreview preview = previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse("error=Net::*"), 30);
+        QCOMPARE(preview.matched, 20LL);
+        QVERIFY(!preview.sample.empty());
+        for (const auto& e : preview.sample) {
+            QVERIFY(e.job.errorBacktraceEncoded);
+            QVERIFY(!e.job.errorBacktrace);
+            QVERIFY(e.job.backtraceError.empty());
+        }
+        // Decoded on demand (the inspector, `jobs show`), capped and marked.
+        const auto decoded = preview.sample.front().job.decodeBacktrace();
+        QVERIFY(decoded.ok());
+        QVERIFY(decoded.truncated);
+        QVERIFY(decoded.lines.size() <= 10001);
     }
 
     void malformedEntriesAreListedAndKept()

@@ -49,12 +49,12 @@ private slots:
         const std::string workJson = "{\"queue\":\"default\",\"payload\":\"" + escaped + "\",\"run_at\":" + std::to_string(now - 42) + "}";
         direct.command(Command("HSET").key(id + ":workers").arg("tid1").arg(workJson));
 
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(sandbox.options());
         BusyPage page;
         QAbstractItemModelTester pt(page.processModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester bt(page.busyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 700);
         page.show();
         // Nothing to act on: the process actions are off and say why (issue 14).

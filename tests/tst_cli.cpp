@@ -194,6 +194,25 @@ private slots:
         }
     }
 
+    // A password in -u is readable by every local user through ps: warned about, never echoed.
+    void passwordInUrlIsWarnedAbout()
+    {
+        m_server->cli({"ACL", "SETUSER", "urluser", "on", ">Sekr1t", "~*", "+@all"});
+        const QString url = QStringLiteral("redis://urluser:Sekr1t@127.0.0.1:%1").arg(m_server->port());
+        const auto r = runProcess(qEnvironmentVariable("KIQDESK_CLI"), {"-u", url, "--json", "stats"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(
+            r.err.contains("warning") && r.err.contains("ps") && r.err.contains("REDISCLI_AUTH"), qPrintable(r.err));
+        QVERIFY(!r.err.contains("Sekr1t") && !r.out.contains("Sekr1t"));
+        // The same login through REDISCLI_AUTH is not warned about.
+        qputenv("REDISCLI_AUTH", "Sekr1t");
+        const auto env = cli({"--user", "urluser", "--json", "stats"});
+        qputenv("REDISCLI_AUTH", "");
+        QCOMPARE(env.exitCode, 0);
+        QVERIFY2(!env.err.contains("warning"), qPrintable(env.err));
+        m_server->cli({"ACL", "DELUSER", "urluser"});
+    }
+
     void namespaceAndUnreachable()
     {
         m_server->cli({"SADD", "myapp:queues", "default"});

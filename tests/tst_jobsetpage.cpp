@@ -7,6 +7,7 @@
 // payloads the same way. The "All matching…" flow is driven through its dialogs as an operator
 // would: preview content, typed confirmation, progress, and Cancel partway under a rate cap.
 // Screenshots: retries_page.png, dead_page.png, dead_page_group.png, scheduled_page.png.
+#include "deployment/Deployment.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/jobs/BulkPreviewDialog.h"
@@ -15,18 +16,24 @@
 #include "pages/jobs/IndexedJobModel.h"
 #include "pages/jobs/JobIndexFeed.h"
 #include "pages/jobs/JobInspector.h"
+#include "pages/jobs/JobRow.h"
 #include "pages/jobs/JobSetPage.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "services/WriteGate.h"
+#include "sidekiq/BacktraceCodec.h"
+#include "sidekiq/BulkCursorStore.h"
+#include "sidekiq/BulkExecutor.h"
 #include "sidekiq/JobBuilder.h"
 #include "sidekiq/JobFilter.h"
 #include "sidekiq/JobRecord.h"
+#include "sidekiq/PayloadEditor.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QInputDialog>
@@ -167,6 +174,37 @@ private slots:
         m_sandbox.reset();
     }
 
+    // The inspector decodes a backtrace on a pool thread: the GUI thread shows "Decoding…" and the
+    // rest of the job at once, then the (capped, marked) backtrace; a decode for a job no longer
+    // shown is dropped.
+    void inspectorDecodesBacktraceOffTheGuiThread()
+    {
+        std::vector<std::string> lines;
+        for (int i = 0; i < 12000; ++i) lines.push_back("app/models/deep.rb:" + std::to_string(i) + ":in `recurse'");
+        kiq::sidekiq::PayloadEditor e(kiq::sidekiq::JobBuilder("DeepJob", "[1]").build().json);
+        e.setString("error_class", "SystemStackError");
+        e.setString("error_backtrace", kiq::sidekiq::BacktraceCodec::encode(lines));
+        kiq::sidekiq::JobParseOptions options;
+        options.decodeBacktrace = false; // as every page reads jobs
+        JobRow row;
+        row.job = kiq::sidekiq::JobRecord::parse(e.result(), options);
+        JobInspector inspector;
+        inspector.showJob(&row);
+        QVERIFY(inspector.text().contains("SystemStackError"));
+        QVERIFY2(inspector.text().contains("Decoding"), qPrintable(inspector.text().left(400)));
+        QVERIFY(!inspector.text().contains("deep.rb:0:in"));
+        QTRY_VERIFY_WITH_TIMEOUT(inspector.text().contains("deep.rb:0:in"), 10000);
+        QVERIFY(inspector.text().contains("deep.rb:9999:in"));
+        QVERIFY(!inspector.text().contains("deep.rb:10000:in"));
+        QVERIFY(inspector.text().contains("truncated: 2000 more lines"));
+        QVERIFY(inspector.text().contains("DeepJob")); // the payload is still there, after the backtrace
+
+        inspector.showJob(&row);
+        inspector.showJob(nullptr);
+        QTest::qWait(500);
+        QVERIFY(!inspector.text().contains("deep.rb"));
+    }
+
     void pagesRender_data()
     {
         QTest::addColumn<int>("kind");
@@ -181,12 +219,11 @@ private slots:
         QFETCH(int, kind);
         QFETCH(int, total);
         QFETCH(QString, file);
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
-        JobSetPage page {JobSetKind(kind)};
-        QAbstractItemModelTester tester(
-            page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setWriteGate(&gate);
+        JobSetPage page{JobSetKind(kind)};
+        QAbstractItemModelTester tester(page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
@@ -201,12 +238,12 @@ private slots:
 
     void deadPageFiltersSortsGroupsAndRetries()
     {
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
         IndexedJobModel* model = page.browser()->model();
         QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 900);
         page.show();
         page.setClient(&client);
@@ -351,11 +388,11 @@ private slots:
     // The other sets act through the same index keys: kill from Retries, move from Scheduled.
     void selectionActionsOnRetriesAndScheduled()
     {
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         {
             JobSetPage page(JobSetKind::Retry);
-            page.setWriteGate(&gate);
+            page.setWriteGate(gate);
             page.show();
             page.setClient(&client);
             IndexedJobModel* model = page.browser()->model();
@@ -376,7 +413,7 @@ private slots:
         }
         {
             JobSetPage page(JobSetKind::Scheduled);
-            page.setWriteGate(&gate);
+            page.setWriteGate(gate);
             page.show();
             page.setClient(&client);
             IndexedJobModel* model = page.browser()->model();
@@ -399,10 +436,10 @@ private slots:
         addDead("BulkTarget", 40);
         const long long queuedBefore = llen("queue:bulk");
         const long long deadBefore = zcard("dead");
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
@@ -439,10 +476,10 @@ private slots:
         addDead("SlowTarget", kJobs);
         const long long queuedBefore = llen("queue:bulk");
         const long long deadBefore = zcard("dead");
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
@@ -463,6 +500,59 @@ private slots:
         QCOMPARE(zcard("dead"), deadBefore - moved);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("cancelled")));
         QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), int(kJobs - moved), 10000);
+    }
+
+    // Removing a deployment (as MainWindow does: its view, then the deployment) while an "all
+    // matching" action runs stops the action at its next page instead of running it to the end on
+    // the retired client's thread; the write gate the action uses outlives the deployment, and the
+    // saved cursor resumes the rest with nothing lost or done twice.
+    void removingTheDeploymentStopsItsBulkAction()
+    {
+        constexpr int kJobs = 300;
+        addDead("RemovedTarget", kJobs);
+        const long long queuedBefore = llen("queue:bulk");
+        const long long deadBefore = zcard("dead");
+        kiq::services::ConnectionProfile profile = kiq::services::ConnectionProfile::create(
+            QStringLiteral("removed-%1").arg(QDateTime::currentMSecsSinceEpoch()));
+        profile.options = m_sandbox->options();
+        auto* deployment = new Deployment(profile, false);
+        deployment->connectNow();
+        auto* page = new JobSetPage(JobSetKind::Dead);
+        page->setWriteGate(deployment->writeGate());
+        page->resize(1280, 800);
+        page->show();
+        page->setClient(deployment->client());
+        page->browser()->filterEdit()->setText(QStringLiteral("class=RemovedTarget"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->browser()->model()->rowCount(), kJobs, 10000);
+
+        // 50 jobs a second: six seconds for all of them; the deployment goes after about one.
+        DialogLog log;
+        const auto operatorTimer = operate(*page, log, 50, 0);
+        page->actOnAllMatching(kiq::sidekiq::JobAction::Retry);
+        QTRY_VERIFY_WITH_TIMEOUT(llen("queue:bulk") - queuedBefore >= 40, 20000);
+        delete page;
+        delete deployment;
+
+        // Stopped within a page (a second's worth at this rate), well before the end.
+        QTest::qWait(2500);
+        const long long moved = llen("queue:bulk") - queuedBefore;
+        QTest::qWait(1500);
+        QCOMPARE(llen("queue:bulk") - queuedBefore, moved);
+        qInfo("stopped after %lld of %d jobs", moved, kJobs);
+        QVERIFY2(moved < kJobs - 50, qPrintable(QString::number(moved)));
+        QCOMPARE(zcard("dead"), deadBefore - moved);
+
+        // Resumable from its saved cursor: the rest is retried, each job exactly once.
+        kiq::sidekiq::BulkCursorStore store;
+        const auto pending = store.unfinished(profile.name.toStdString());
+        QCOMPARE(pending.size(), std::size_t(1));
+        QVERIFY(pending[0].progress.cancelled);
+        kiq::services::WriteGate gate("test");
+        kiq::sidekiq::BulkExecutor resumed(*m_direct, gate, pending[0], &store);
+        QVERIFY(resumed.run().progress.finished);
+        QCOMPARE(llen("queue:bulk") - queuedBefore, kJobs);
+        QCOMPARE(zcard("dead"), deadBefore - kJobs);
+        QVERIFY(store.unfinished(profile.name.toStdString()).empty());
     }
 };
 

@@ -112,12 +112,12 @@ private slots:
         kiq::redis::Client direct(sandbox.options());
         kiq::sandbox::seedDemoData(direct);
 
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(sandbox.options());
         QueuesPage page;
         QAbstractItemModelTester queueTester(page.queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester jobTester(page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
         // Nothing to act on yet: the actions are off and say why (issue 14).

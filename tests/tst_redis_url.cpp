@@ -39,6 +39,43 @@ private slots:
         QCOMPARE(o.endpoint.port, 7000);
         QCOMPARE(QString::fromStdString(o.endpoint.toString()), QString("[::1]:7000"));
     }
+    // A password that holds '/' belongs to the userinfo, not to the path.
+    void passwordWithSlashOrAt()
+    {
+        auto o = parseRedisUrl("redis://:pa/ss@w@host:7000/2");
+        QCOMPARE(QString::fromStdString(o.password), QString("pa/ss@w"));
+        QCOMPARE(QString::fromStdString(o.endpoint.host), QString("host"));
+        QCOMPARE(o.endpoint.port, 7000);
+        QCOMPARE(o.db, 2);
+    }
+
+    // No error message ever echoes the password, whichever part of the URL is wrong.
+    void errorsMaskThePassword_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("scheme") << "http://ops:Sekr1t@host";
+        QTest::newRow("scheme, lone") << "Sekr1t@host";
+        QTest::newRow("port") << "redis://ops:Sekr1t@host:99999";
+        QTest::newRow("port, lone") << "redis://Sekr1t@host:abc";
+        QTest::newRow("db") << "redis://:Sekr1t@host/x";
+        QTest::newRow("slash in password") << "redis://:Se/kr1t@host/x";
+        QTest::newRow("colon and slash") << "redis://:a/Sekr1t:x@host:0";
+        QTest::newRow("ipv6") << "rediss://ops:Sekr1t@[::1";
+        QTest::newRow("after ipv6") << "redis://:Sekr1t@[::1]x";
+    }
+    void errorsMaskThePassword()
+    {
+        QFETCH(QString, url);
+        try {
+            parseRedisUrl(url.toStdString());
+            QFAIL("expected UsageError");
+        } catch (const UsageError& e) {
+            const QString message = e.what();
+            for (const char* piece : {"Sekr1t", "kr1t", "Se/"}) QVERIFY2(!message.contains(piece), qPrintable(message));
+            QVERIFY2(message.contains("***") || !url.contains('@'), qPrintable(message));
+        }
+    }
+
     void rejects_data()
     {
         QTest::addColumn<QString>("url");

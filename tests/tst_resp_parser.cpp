@@ -1,8 +1,16 @@
-// The RESP path without a socket: every reply type, split feeds, protocol errors and big replies.
+// The RESP path without a socket: every reply type, split feeds, protocol errors and big replies;
+// and a hostile server announcing absurd array sizes.
+#include "harness/SilentServer.h"
+#include "redis/Client.h"
 #include "redis/Errors.h"
 #include "redis/RespParser.h"
 
 #include <QTest>
+
+#include <cstdio>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace kiq::redis;
 
@@ -20,7 +28,51 @@ private:
         return out;
     }
 
+    static long peakRssKb()
+    {
+        rusage u {};
+        getrusage(RUSAGE_SELF, &u);
+        return u.ru_maxrss;
+    }
+
+    static long currentRssKb()
+    {
+        long pages = 0, resident = 0;
+        if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+            if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+            std::fclose(f);
+        }
+        return resident * (sysconf(_SC_PAGESIZE) / 1024);
+    }
+
+    // A client of the hostile server: one attempt, a short timeout, no handshake to confuse things.
+    static ConnectionOptions hostileOptions(int port)
+    {
+        ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", port};
+        o.clientName.clear();
+        o.commandTimeout = std::chrono::milliseconds(500);
+        o.reconnectAttempts = 1;
+        return o;
+    }
+
 private slots:
+    void hostileServerUnderTheCapCostsOnlyWhatItSends()
+    {
+        // Announces 16 M elements, sends two, then stalls: the call times out, memory stays flat. First
+        // of all tests, so the peak it measures is not an earlier one.
+        kiq::test::SilentServer hostile(kiq::test::SilentServer::Mode::AnswerOnce, "*16000000\r\n:1\r\n:2\r\n");
+        const long before = peakRssKb();
+        Client client(hostileOptions(hostile.port()));
+        try {
+            client.command(Command("PING"));
+            QFAIL("expected a timeout");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::Timeout);
+        }
+        QVERIFY2(peakRssKb() - before < 64 * 1024, "the client allocated for an announced size");
+    }
+
     void allTypes_data()
     {
         QTest::addColumn<int>("chunk");
@@ -75,6 +127,71 @@ private slots:
         RespParser p;
         p.feed("?what\r\n", 7);
         QVERIFY_THROWS_EXCEPTION(ProtocolError, p.next());
+    }
+
+    // 64 Mi elements once cost ~4.8 GB before the first element arrived.
+    void absurdArrayHeaderIsAClearError_data()
+    {
+        QTest::addColumn<QString>("header");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("64 Mi") << "*67108864\r\n"
+                               << "67108864 elements, over the limit of 16777216";
+        QTest::newRow("just over") << "*16777217\r\n"
+                                   << "16777217 elements, over the limit";
+        QTest::newRow("over int") << "*3000000000\r\n"
+                                  << "out of range";
+        QTest::newRow("nested") << "*2\r\n:1\r\n*100000000\r\n"
+                                << "100000000 elements, over the limit";
+    }
+    void absurdArrayHeaderIsAClearError()
+    {
+        QFETCH(QString, header);
+        QFETCH(QString, mentions);
+        const long before = peakRssKb();
+        RespParser p;
+        const std::string bytes = header.toStdString();
+        p.feed(bytes.data(), bytes.size());
+        try {
+            p.next();
+            QFAIL("expected a ProtocolError");
+        } catch (const ProtocolError& e) {
+            QVERIFY2(QString(e.what()).contains(mentions), e.what());
+        }
+        QVERIFY2(peakRssKb() - before < 64 * 1024, "refusing a header must not allocate for it");
+    }
+
+    // Under the cap, the header alone allocates nothing: room is made as elements arrive.
+    void announcedSizeIsNotAllocatedUpFront()
+    {
+        const long before = currentRssKb();
+        RespParser p;
+        const std::string head = "*16000000\r\n:1\r\n:2\r\n";
+        p.feed(head.data(), head.size());
+        QVERIFY(!p.next());
+        // Measured while the parser holds the reply it is building.
+        QVERIFY2(currentRssKb() - before < 64 * 1024, "an announced array must grow with its elements, not its header");
+        // A small array arriving in pieces still comes out whole.
+        auto r = parseAll("*3\r\n*2\r\n$1\r\na\r\n:7\r\n$-1\r\n*0\r\n", 3);
+        QCOMPARE(r.size(), std::size_t(1));
+        QCOMPARE(r[0].elements.size(), std::size_t(3));
+        QCOMPARE(r[0].elements[0].elements[0].asString(), std::string("a"));
+        QCOMPARE(r[0].elements[0].elements[1].asInteger(), 7LL);
+        QVERIFY(r[0].elements[1].isNil());
+        QVERIFY(r[0].elements[2].isArray() && r[0].elements[2].elements.empty());
+    }
+
+    void hostileServerGetsAClearErrorNotAHugeAllocation()
+    {
+        kiq::test::SilentServer hostile(kiq::test::SilentServer::Mode::AnswerOnce, "*67108864\r\n");
+        const long before = peakRssKb();
+        Client client(hostileOptions(hostile.port()));
+        try {
+            client.command(Command("PING"));
+            QFAIL("expected a ProtocolError");
+        } catch (const ProtocolError& e) {
+            QVERIFY2(QString(e.what()).contains("67108864 elements") && QString(e.what()).contains("limit"), e.what());
+        }
+        QVERIFY2(peakRssKb() - before < 64 * 1024, "the client allocated for an announced size");
     }
 
     void typeMismatchIsClear()

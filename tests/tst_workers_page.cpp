@@ -106,12 +106,12 @@ private slots:
         toml.write("[[handler]]\nclass = \"Shell::*\"\ncommand = [\"/bin/sh\", \"-c\", \"cat > /dev/null; sleep 0.3\"]\n");
         toml.close();
 
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         std::vector<kiq::services::AuditEntry> audit;
-        gate.addAuditSink([&](const kiq::services::AuditEntry& e) { audit.push_back(e); });
+        gate->addAuditSink([&](const kiq::services::AuditEntry& e) { audit.push_back(e); });
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
@@ -192,10 +192,10 @@ private slots:
 
     void refusesBadInputAndReadOnly()
     {
-        kiq::services::WriteGate gate("test", /*readOnly=*/true);
+        auto gate = std::make_shared<kiq::services::WriteGate>("test", /*readOnly=*/true);
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.show();
         page.setClient(&client);
         auto* message = page.findChild<QLabel*>(QStringLiteral("workersMessage"));
@@ -227,10 +227,10 @@ private slots:
         QVERIFY(sandboxPool->start(std::move(setup), "the sandbox"));
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Running, 10000);
 
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
-        page.setWriteGate(&gate);
+        page.setWriteGate(gate);
         page.show();
         page.setClient(&client);
         QCOMPARE(page.pool(), sandboxPool);
@@ -247,7 +247,7 @@ private slots:
         qInfo("screenshot: %s", qPrintable(path));
 
         // Disarming writes does not stop a running pool, but the page says it keeps running.
-        gate.disarm();
+        gate->disarm();
         QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QLabel*>(QStringLiteral("workersMessage"))->text().contains(QStringLiteral("disarmed")), 2000);
         QCOMPARE(sandboxPool->status().state, State::Running);
 
@@ -262,10 +262,10 @@ private slots:
 
     void closingThePageStopsItsPoolInTheBackground()
     {
-        kiq::services::WriteGate gate("test");
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         auto page = std::make_unique<WorkersPage>();
-        page->setWriteGate(&gate);
+        page->setWriteGate(gate);
         page->show();
         page->setClient(&client);
         page->queuesField()->setText(QStringLiteral("default"));

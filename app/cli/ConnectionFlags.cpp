@@ -72,6 +72,10 @@ void ConnectionFlags::addTo(CLI::App& app)
 redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets) const
 {
     redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions{} : redis::parseRedisUrl(m_url);
+    // Our argv is readable by every local user (ps, /proc); the environment is not.
+    if (!o.password.empty())
+        std::cerr << "warning: the password in the -u URL is visible to other users of this machine (ps); "
+                     "set REDISCLI_AUTH or use --askpass instead\n";
     if (!m_host.empty()) o.endpoint.host = m_host;
     if (m_port) o.endpoint.port = m_port;
     if (m_db >= 0) o.db = m_db;

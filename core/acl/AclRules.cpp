@@ -10,9 +10,29 @@
 namespace kiq::acl {
 
 namespace {
+// The rules as an error message may show them: every clear-text password (">pw", "<pw") masked.
+std::string masked(std::string_view text)
+{
+    std::string out(text);
+    bool tokenStart = true;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const bool space = std::isspace(static_cast<unsigned char>(out[i]));
+        if (tokenStart && !space && (out[i] == '>' || out[i] == '<')) {
+            std::size_t end = i + 1;
+            while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end]))) ++end;
+            out.replace(i + 1, end - i - 1, "***");
+            i += 3;
+            tokenStart = false;
+            continue;
+        }
+        tokenStart = space;
+    }
+    return out;
+}
+
 [[noreturn]] void fail(std::string_view text, std::size_t at, const std::string& why)
 {
-    throw redis::UsageError("ACL rules '" + std::string(text) + "', at character " + std::to_string(at + 1) + ": " + why);
+    throw redis::UsageError("ACL rules '" + masked(text) + "', at character " + std::to_string(at + 1) + ": " + why);
 }
 
 bool isHexSha256(std::string_view s)

@@ -1,7 +1,5 @@
 #include "AsyncClient.h"
 
-#include <QMetaObject>
-
 namespace kiq::redis {
 
 AsyncClient::AsyncClient(ConnectionOptions options, QObject* parent)
@@ -12,6 +10,7 @@ AsyncClient::AsyncClient(ConnectionOptions options, QObject* parent)
 
 AsyncClient::~AsyncClient()
 {
+    m_stopRequested = true;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
@@ -50,14 +49,6 @@ void AsyncClient::enqueue(Item item)
         m_queue.push_back(std::move(item));
     }
     m_wake.notify_one();
-}
-
-void AsyncClient::deliver(const QPointer<QObject>& context, std::function<void()> fn)
-{
-    QObject* target = context.data();
-    if (!target) return;
-    // Queued to the context's thread; Qt drops the call if the context is deleted before it runs.
-    QMetaObject::invokeMethod(target, std::move(fn), Qt::QueuedConnection);
 }
 
 void AsyncClient::loop()

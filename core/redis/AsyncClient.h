@@ -11,8 +11,8 @@
 #include "Errors.h"
 
 #include <QObject>
-#include <QPointer>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -30,6 +30,16 @@ struct ErrorInfo {
     std::string message;
 };
 
+// Carries one result to its context. A queued signal connection is what makes a late result safe:
+// Qt drops the connection and any call already posted under its own lock when the receiver dies, so
+// the context may be deleted on its thread at any moment. (Checking a QPointer on the worker thread
+// and then posting to the object races with that deletion.)
+class Courier final : public QObject {
+    Q_OBJECT
+signals:
+    void arrived();
+};
+
 template <typename T> struct Result {
     std::optional<T> value;
     std::optional<ErrorInfo> error;
@@ -41,15 +51,19 @@ class AsyncClient : public QObject {
 public:
     // Throws UsageError for an impossible configuration; connects lazily, on the worker thread.
     explicit AsyncClient(ConnectionOptions options, QObject* parent = nullptr);
-    ~AsyncClient() override; // finishes the running item, drops the rest, joins the thread
+    ~AsyncClient() override; // asks the running item to stop, drops the rest, joins the thread
 
     const ConnectionOptions& options() const { return m_options; }
 
     template <typename T>
     void run(std::function<T(Client&)> work, QObject* context, std::function<void(Result<T>)> done)
     {
-        enqueue([work = std::move(work), ctx = QPointer<QObject>(context), done = std::move(done)](Client& c) {
-            auto result = std::make_shared<Result<T>>();
+        auto result = std::make_shared<Result<T>>();
+        auto courier = std::make_shared<Courier>();
+        if (context)
+            QObject::connect(courier.get(), &Courier::arrived, context,
+                             [done = std::move(done), result] { done(std::move(*result)); }, Qt::QueuedConnection);
+        enqueue([work = std::move(work), courier, result](Client& c) {
             try {
                 result->value.emplace(work(c));
             } catch (const Error& e) {
@@ -57,12 +71,17 @@ public:
             } catch (const std::exception& e) {
                 result->error = ErrorInfo{ErrorKind::OtherReply, e.what()};
             }
-            deliver(ctx, [done, result] { done(std::move(*result)); });
+            emit courier->arrived();
         });
     }
 
     void command(Command cmd, QObject* context, std::function<void(Result<Reply>)> done);
     void pipeline(std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done);
+
+    // True once the client is being destroyed. Long work (a bulk action) polls it through the client
+    // pointer it captured, and returns early where stopping loses nothing, so the destructor (and
+    // with it removing a deployment or quitting) does not wait for all of it.
+    bool stopRequested() const { return m_stopRequested.load(); }
 
     // Items waiting (not the running one); for tests and a busy indicator.
     std::size_t pending() const;
@@ -73,7 +92,6 @@ private:
     using Item = std::function<void(Client&)>;
     void enqueue(Item item);
     void loop();
-    static void deliver(const QPointer<QObject>& context, std::function<void()> fn);
 
     ConnectionOptions m_options;
     std::unique_ptr<Client> m_client; // used only on m_thread after construction
@@ -81,6 +99,7 @@ private:
     std::condition_variable m_wake;
     std::deque<Item> m_queue;
     bool m_stopping = false;
+    std::atomic<bool> m_stopRequested{false};
     std::thread m_thread;
 };
 

@@ -12,12 +12,27 @@ bool isLoopback(const std::string& host)
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+// The URL for an error message: whatever stands before the last '@' after the scheme may hold a
+// password, so only the user name (before the first ':') is kept.
+std::string maskedUrl(std::string_view url)
+{
+    const auto scheme = url.find("://");
+    const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+    const auto at = url.rfind('@');
+    if (at == std::string_view::npos || at < start) return std::string(url);
+    const std::string_view userinfo = url.substr(start, at - start);
+    const auto colon = userinfo.find(':');
+    const std::string user
+        = colon == std::string_view::npos ? std::string() : std::string(userinfo.substr(0, colon)) + ":";
+    return std::string(url.substr(0, start)) + user + "***" + std::string(url.substr(at));
+}
+
 int parsePort(std::string_view text, std::string_view url)
 {
     int port = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
     if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535)
-        throw UsageError("invalid port '" + std::string(text) + "' in " + std::string(url));
+        throw UsageError("invalid port '" + std::string(text) + "' in " + maskedUrl(url));
     return port;
 }
 
@@ -93,7 +108,17 @@ ConnectionOptions parseRedisUrl(std::string_view url)
         rest = url.substr(9);
         o.tls.enabled = true;
     } else {
-        throw UsageError("connection URL must start with redis:// or rediss://: " + std::string(url));
+        throw UsageError("connection URL must start with redis:// or rediss://: " + maskedUrl(url));
+    }
+
+    // The userinfo runs to the last '@', so a password holding '/', '?' or '@' never ends up in the
+    // host, port or path (and so in an error message about them).
+    std::string_view userinfo;
+    bool hasUserinfo = false;
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        userinfo = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        hasUserinfo = true;
     }
 
     std::string_view path;
@@ -103,9 +128,7 @@ ConnectionOptions parseRedisUrl(std::string_view url)
     }
     if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
 
-    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-        std::string_view userinfo = rest.substr(0, at);
-        rest = rest.substr(at + 1);
+    if (hasUserinfo) {
         if (auto colon = userinfo.find(':'); colon != std::string_view::npos) {
             o.user = percentDecode(userinfo.substr(0, colon));
             o.password = percentDecode(userinfo.substr(colon + 1));
@@ -118,11 +141,11 @@ ConnectionOptions parseRedisUrl(std::string_view url)
     std::string_view host = rest, port;
     if (!rest.empty() && rest.front() == '[') {
         auto close = rest.find(']');
-        if (close == std::string_view::npos) throw UsageError("unterminated IPv6 address in " + std::string(url));
+        if (close == std::string_view::npos) throw UsageError("unterminated IPv6 address in " + maskedUrl(url));
         host = rest.substr(1, close - 1);
         std::string_view after = rest.substr(close + 1);
         if (!after.empty()) {
-            if (after.front() != ':') throw UsageError("unexpected text after IPv6 address in " + std::string(url));
+            if (after.front() != ':') throw UsageError("unexpected text after IPv6 address in " + maskedUrl(url));
             port = after.substr(1);
         }
     } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
@@ -135,7 +158,7 @@ ConnectionOptions parseRedisUrl(std::string_view url)
         int db = -1;
         auto [end, ec] = std::from_chars(path.data(), path.data() + path.size(), db);
         if (ec != std::errc() || end != path.data() + path.size() || db < 0)
-            throw UsageError("invalid database number '" + std::string(path) + "' in " + std::string(url));
+            throw UsageError("invalid database number '" + std::string(path) + "' in " + maskedUrl(url));
         o.db = db;
     }
     return o;

@@ -4,7 +4,9 @@
 
 #include <hiredis.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
 
 namespace kiq::redis {
 
@@ -13,17 +15,26 @@ namespace {
 // redisReply, converted afterwards) saves an allocation and a copy per value. They are called from
 // C, so nothing may throw out of them: a failure returns nullptr, which the reader reports as an error.
 
-// A server may announce any element count; refuse absurd ones instead of allocating them.
-constexpr int kMaxElements = 64 * 1024 * 1024;
+using Building = RespParser::Building;
 
-// Nested values go into their parent's element slot; the top-level value goes into the parser's
+// A server may announce any element count, and the header arrives long before the elements: room
+// is made as they arrive, never up front, so a lying header costs nothing.
+constexpr std::size_t kInitialElements = 1024;
+
+// Nested values are appended to their parent (hiredis builds depth-first, in order, so a parent
+// whose later siblings move it is already complete); the top-level value goes into the parser's
 // own root slot (privdata), so a reply costs no allocation of its own.
 void* place(const redisReadTask* task, Reply&& value)
 {
-    Reply& slot = task->parent ? static_cast<Reply*>(task->parent->obj)->elements[std::size_t(task->idx)]
-                               : *static_cast<Reply*>(task->privdata);
-    slot = std::move(value);
-    return &slot;
+    if (!task->parent) {
+        Reply& root = static_cast<Building*>(task->privdata)->root;
+        root = std::move(value);
+        return &root;
+    }
+    auto& elements = static_cast<Reply*>(task->parent->obj)->elements;
+    if (std::size_t(task->idx) != elements.size()) return nullptr; // out of order: never happens
+    elements.push_back(std::move(value));
+    return &elements.back();
 }
 
 void* createString(const redisReadTask* task, char* str, size_t len)
@@ -42,10 +53,16 @@ void* createString(const redisReadTask* task, char* str, size_t len)
 
 void* createArray(const redisReadTask* task, int elements)
 {
-    if (elements < 0 || elements > kMaxElements) return nullptr;
     try {
+        // (hiredis itself refuses counts beyond an int: "Multi-bulk length out of range".)
+        if (elements < 0 || elements > RespParser::kMaxAnnouncedElements) {
+            static_cast<Building*>(task->privdata)->refusal = "the server announced an array of "
+                + std::to_string(elements) + " elements, over the limit of "
+                + std::to_string(RespParser::kMaxAnnouncedElements);
+            return nullptr;
+        }
         Reply r = Reply::array({});
-        r.elements.resize(std::size_t(elements));
+        r.elements.reserve(std::min(std::size_t(elements), kInitialElements));
         return place(task, std::move(r));
     } catch (...) {
         return nullptr;
@@ -81,7 +98,7 @@ void RespParser::ReaderDeleter::operator()(redisReader* r) const { redisReaderFr
 RespParser::RespParser() : m_reader(redisReaderCreateWithFunctions(&kReplyFunctions))
 {
     if (!m_reader) throw std::bad_alloc();
-    m_reader->privdata = &m_root; // (redisReaderSetPrivdata casts the pointer to int: unusable in C++)
+    m_reader->privdata = &m_building; // (redisReaderSetPrivdata casts the pointer to int: unusable in C++)
 }
 
 RespParser::~RespParser() = default;
@@ -96,10 +113,11 @@ std::optional<Reply> RespParser::next()
 {
     void* raw = nullptr;
     if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK)
-        throw ProtocolError(std::string("malformed or oversized reply from server: ") + m_reader->errstr);
+        throw ProtocolError("malformed or oversized reply from server: "
+            + (m_building.refusal.empty() ? std::string(m_reader->errstr) : m_building.refusal));
     if (!raw) return std::nullopt;
-    Reply out = std::move(m_root);
-    m_root = Reply{};
+    Reply out = std::move(m_building.root);
+    m_building.root = Reply {};
     return out;
 }
 

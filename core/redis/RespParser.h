@@ -24,9 +24,19 @@ public:
     // (the parser is then unusable; the connection must be dropped).
     std::optional<Reply> next();
 
+    // The largest element count a reply may announce. Arrays grow as their elements arrive, so this
+    // bounds a header, not memory; beyond it the reply is a protocol error.
+    static constexpr long long kMaxAnnouncedElements = 16 * 1024 * 1024;
+
+    // What hiredis' callbacks build into (its privdata points here, so the parser never moves).
+    struct Building {
+        Reply root; // the reply being built
+        std::string refusal; // why a callback refused a value, for the error message
+    };
+
 private:
     struct ReaderDeleter { void operator()(redisReader* r) const; };
-    Reply m_root; // the reply being built; hiredis' privdata points here, so the parser never moves
+    Building m_building;
     std::unique_ptr<redisReader, ReaderDeleter> m_reader;
 };
 

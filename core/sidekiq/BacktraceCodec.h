@@ -15,14 +15,20 @@
 
 namespace kiq::sidekiq::BacktraceCodec {
 struct Decoded {
-    std::vector<std::string> lines;
+    std::vector<std::string> lines; // when truncated, the last line is the marker saying so
     std::string error; // empty on success
+    bool truncated = false;
 
     bool ok() const { return error.empty(); }
 };
 
-// Decoded output is capped (zip-bomb guard); Sidekiq's own backtraces are far smaller.
-constexpr std::size_t kMaxInflatedBytes = 64u << 20;
+// Caps against a zip bomb: 87 KB of base64 can inflate to a JSON array of 22 M tiny entries, i.e.
+// ~700 MB of strings. Only this much inflated JSON is read, only this many lines and bytes of text
+// are kept; the rest is dropped behind a "truncated" marker line. Real backtraces (a few hundred
+// lines; ~10,000 for a SystemStackError) fit.
+constexpr std::size_t kMaxInflatedBytes = 4u << 20;
+constexpr std::size_t kMaxLines = 10000;
+constexpr std::size_t kMaxTextBytes = 2u << 20;
 
 // Lines → JSON array → zlib (default level, like Zlib::Deflate.deflate) → strict base64.
 std::string encode(const std::vector<std::string>& lines);
@@ -38,5 +44,6 @@ std::string base64EncodeStrict(std::string_view bytes);
 // Skips ASCII whitespace; accepts missing padding; fails on any other non-alphabet byte.
 std::optional<std::string> base64DecodeLenient(std::string_view text);
 std::optional<std::string> zlibDeflate(std::string_view bytes);
+// nullopt when the stream is invalid, truncated, or inflates to more than maxOutput bytes.
 std::optional<std::string> zlibInflate(std::string_view bytes, std::size_t maxOutput = kMaxInflatedBytes);
 } // namespace kiq::sidekiq::BacktraceCodec

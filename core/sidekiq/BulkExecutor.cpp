@@ -45,11 +45,15 @@ Page parsePage(redis::Reply reply, const JobFilter& filter)
     Page page;
     page.entries.reserve(items.size() / 2);
     page.candidate.reserve(items.size() / 2);
+    // No filter looks at a backtrace, and decoding one can cost far more than the job (a zip bomb).
+    JobParseOptions options;
+    options.decodeBacktrace = false;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
         SortedEntry e{parseScore(items[i + 1].asString()), {}};
         const bool candidate = filter.mayMatchRaw(items[i].str);
         if (filter.empty()) e.job.raw = std::move(items[i].str);
-        else if (candidate) e.job = JobRecord::parse(items[i].str);
+        else if (candidate)
+            e.job = JobRecord::parse(items[i].str, options);
         page.entries.push_back(std::move(e));
         page.candidate.push_back(candidate);
     }

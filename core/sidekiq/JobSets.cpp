@@ -48,13 +48,13 @@ double parseScore(std::string_view text)
     return value;
 }
 
-std::vector<SortedEntry> parseWithScores(const redis::Reply& reply, bool decodeBacktrace)
+std::vector<SortedEntry> parseWithScores(const redis::Reply& reply)
 {
     const auto& items = reply.throwIfError().asArray();
     std::vector<SortedEntry> out;
     out.reserve(items.size() / 2);
     JobParseOptions options;
-    options.decodeBacktrace = decodeBacktrace;
+    options.decodeBacktrace = false; // pages and scans: decoded only for the job that is shown
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
         out.push_back({parseScore(items[i + 1].asString()), JobRecord::parse(items[i].asString(), options)});
     return out;
@@ -106,7 +106,7 @@ std::optional<SortedEntry> findByJid(redis::Client& client, JobSetKind kind, con
         const auto& parts = reply.throwIfError().asArray();
         if (parts.size() != 2) throw redis::ProtocolError("unexpected ZSCAN reply");
         cursor = parts[0].asString();
-        for (auto& entry : parseWithScores(parts[1], true))
+        for (auto& entry : parseWithScores(parts[1]))
             if (entry.job.jid == jid) return entry;
     } while (cursor != "0");
     return std::nullopt;

@@ -38,6 +38,7 @@ std::optional<SortedEntry> findByJid(redis::Client& client, JobSetKind kind, con
 // A sorted-set score as Redis writes it: %.17g, or "inf" / "-inf" (which Ruby's to_f would make 0).
 // Throws redis::ProtocolError for anything else.
 double parseScore(std::string_view text);
-std::vector<SortedEntry> parseWithScores(const redis::Reply& reply, bool decodeBacktrace = false);
+// Backtraces are left encoded (JobRecord::decodeBacktrace() for the job that is shown).
+std::vector<SortedEntry> parseWithScores(const redis::Reply& reply);
 
 } // namespace kiq::sidekiq

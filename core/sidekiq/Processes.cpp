@@ -60,6 +60,9 @@ std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::
         cmds.push_back(Command("HGETALL").key(keys::workersLegacy(id)));
     }
     const auto replies = client.pipeline(cmds);
+    // Polled every few seconds for every busy job: backtraces are decoded only for the one shown.
+    JobParseOptions options;
+    options.decodeBacktrace = false;
     std::vector<BusyJob> out;
     for (std::size_t i = 0; i < identities.size(); ++i) {
         for (int which = 0; which < 2; ++which) {
@@ -67,7 +70,7 @@ std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::
             if (r.isError()) continue; // a wrong key type here must not hide the other processes' jobs
             const auto& kv = r.asArray();
             for (std::size_t k = 0; k + 1 < kv.size(); k += 2)
-                out.push_back({identities[i], WorkRecord::parse(kv[k].asString(), kv[k + 1].asString())});
+                out.push_back({identities[i], WorkRecord::parse(kv[k].asString(), kv[k + 1].asString(), options)});
         }
     }
     return out;

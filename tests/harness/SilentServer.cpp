@@ -16,8 +16,23 @@
 
 namespace kiq::test {
 
-SilentServer::SilentServer(Mode mode)
+namespace {
+// Blocking is fine: the answers are small and the client is reading.
+void writeAll(int fd, const std::string& bytes)
+{
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += std::size_t(n);
+    }
+}
+} // namespace
+
+SilentServer::SilentServer(Mode mode, std::string answer)
     : m_mode(mode)
+    , m_answer(std::move(answer))
 {
     if (::pipe2(m_wakeFds, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("SilentServer: pipe2: ") + std::strerror(errno));
@@ -83,7 +98,7 @@ void SilentServer::run()
                     m_clients.push_back(client);
             }
         }
-        // Drain what clients send; forget those that hung up (but never write to anyone).
+        // Drain what clients send; forget those that hung up (only AnswerOnce ever writes).
         for (size_t i = 2; i < fds.size(); ++i) {
             if (!fds[i].revents)
                 continue;
@@ -91,8 +106,10 @@ void SilentServer::run()
             const ssize_t n = ::recv(fds[i].fd, buf, sizeof buf, MSG_DONTWAIT);
             if (n > 0) {
                 m_bytes += n;
+                if (m_mode == Mode::AnswerOnce && m_answered.insert(fds[i].fd).second) writeAll(fds[i].fd, m_answer);
             } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
                 ::close(fds[i].fd);
+                m_answered.erase(fds[i].fd);
                 std::erase(m_clients, fds[i].fd);
             }
         }

@@ -57,7 +57,7 @@ void retireClient(std::unique_ptr<kiq::redis::AsyncClient> client)
     if (!client) return;
     client->cancelPending();
     // Destroying a QObject off its thread is safe here: AsyncClient has no parent, children, timers
-    // or connections; its only Qt use is posting results to contexts, which it does by QPointer.
+    // or connections; its only Qt use is emitting results to contexts through couriers of their own.
     retirees().retire(std::move(client));
 }
 

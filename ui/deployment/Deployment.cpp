@@ -15,7 +15,7 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
     , m_profile(std::move(profile))
     , m_persistent(persistent)
     // Writable for now; production profiles that open read-only until armed will start it disarmed.
-    , m_writeGate(std::make_unique<kiq::services::WriteGate>(m_profile.name.toStdString()))
+    , m_writeGate(std::make_shared<kiq::services::WriteGate>(m_profile.name.toStdString()))
 {
     m_passwordsGiven =
         !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired && !m_profile.keyPassphraseRequired;
@@ -26,7 +26,9 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
 
 Deployment::~Deployment()
 {
-    // Not disconnectNow(): emitting signals from a destructor reaches half-destroyed listeners.
+    // Not disconnectNow(): emitting signals from a destructor reaches half-destroyed listeners. The
+    // client is destroyed on a background thread; the item it is running (a bulk action, say) stops
+    // at its next safe point, and still holds the write gate it uses (shared).
     retireClient(std::move(m_client));
 }
 

@@ -35,8 +35,9 @@ public:
     Status status() const { return m_status; }
     QString statusText() const { return m_statusText; } // translated; the error or "Redis 7.0.15"
     kiq::redis::AsyncClient* client() const { return m_client.get(); }
-    // The one gate every write to this deployment passes through (pages get it from the view).
-    kiq::services::WriteGate& writeGate() { return *m_writeGate; }
+    // The one gate every write to this deployment passes through (pages get it from the view). Shared
+    // with the work queued on the client, which can outlive the deployment (see ~Deployment).
+    const std::shared_ptr<kiq::services::WriteGate>& writeGate() const { return m_writeGate; }
 
     // True when connecting needs a password the user has not typed in this session.
     bool needsPassword() const;
@@ -60,9 +61,7 @@ private:
     kiq::services::ConnectionProfile m_profile;
     bool m_persistent = true;
     bool m_passwordsGiven = false;
-    // Declared before the client: members die in reverse order, and the client's thread may still be
-    // running a write that uses the gate.
-    std::unique_ptr<kiq::services::WriteGate> m_writeGate;
+    std::shared_ptr<kiq::services::WriteGate> m_writeGate;
     std::unique_ptr<kiq::redis::AsyncClient> m_client;
     Status m_status = Status::Disconnected;
     QString m_statusText;

@@ -14,6 +14,8 @@
 #include <QString>
 #include <QWidget>
 
+#include <memory>
+
 namespace kiq::redis {
 class AsyncClient;
 }
@@ -34,13 +36,15 @@ public:
     virtual void refresh() = 0;
 
     // Set once by the view before the first setClient(): every write a page makes goes through it.
-    void setWriteGate(kiq::services::WriteGate* gate) { m_writeGate = gate; }
+    // Shared: work queued on the client holds it too, and may run after the deployment is gone.
+    void setWriteGate(std::shared_ptr<kiq::services::WriteGate> gate) { m_writeGate = std::move(gate); }
 
 protected:
-    kiq::services::WriteGate* writeGate() const { return m_writeGate; }
+    // Capture the pointer itself (not the gate by reference) in work handed to the client.
+    const std::shared_ptr<kiq::services::WriteGate>& writeGate() const { return m_writeGate; }
 
 private:
-    kiq::services::WriteGate* m_writeGate = nullptr;
+    std::shared_ptr<kiq::services::WriteGate> m_writeGate;
 };
 
 } // namespace kiq::ui

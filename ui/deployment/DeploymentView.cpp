@@ -77,7 +77,7 @@ void DeploymentView::addPage(DeploymentPage* page)
     m_pages << page;
     m_stack->addWidget(page);
     m_tabs->addTab(page->icon(), page->title());
-    page->setWriteGate(&m_deployment->writeGate());
+    page->setWriteGate(m_deployment->writeGate());
     page->setClient(m_deployment->client());
 }
 

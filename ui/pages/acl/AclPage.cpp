@@ -173,7 +173,7 @@ void AclPage::showResult(const QString& text, bool ok)
 void AclPage::applyRules(const QString& user, const kiq::acl::AclRules& rules)
 {
     if (!m_client || !writeGate()) return;
-    kiq::services::WriteGate* gate = writeGate();
+    auto gate = writeGate();
     m_client->run<std::vector<NodeOutcome>>(
         [gate, name = user.toStdString(), rules](kiq::redis::Client& c) { return kiq::acl::applyUser(c, *gate, name, rules); }, this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
@@ -192,7 +192,7 @@ void AclPage::setEnabled(const QString& user, bool enabled)
 void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString& password)
 {
     if (!m_client || !writeGate()) return;
-    kiq::services::WriteGate* gate = writeGate();
+    auto gate = writeGate();
     struct Outcome {
         std::vector<NodeOutcome> nodes;
         std::vector<kiq::acl::CheckOutcome> checks;
@@ -225,7 +225,7 @@ void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString&
 void AclPage::deleteUser(const QString& user)
 {
     if (!m_client || !writeGate()) return;
-    kiq::services::WriteGate* gate = writeGate();
+    auto gate = writeGate();
     m_client->run<std::vector<NodeOutcome>>(
         [gate, name = user.toStdString()](kiq::redis::Client& c) { return kiq::acl::deleteUser(c, *gate, name); }, this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
@@ -237,7 +237,7 @@ void AclPage::deleteUser(const QString& user)
 void AclPage::resetLog()
 {
     if (!m_client || !writeGate()) return;
-    kiq::services::WriteGate* gate = writeGate();
+    auto gate = writeGate();
     m_client->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); }, this,
                                             [this](kiq::redis::Result<std::vector<NodeOutcome>> r) {
                                                 if (!r.ok()) return showResult(QString::fromStdString(r.error->message), false);

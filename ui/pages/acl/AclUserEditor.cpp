@@ -47,6 +47,10 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     , m_error(new QLabel(this))
 {
     setWindowTitle(m_current ? tr("Edit ACL user %1").arg(QString::fromStdString(m_current->name)) : tr("New ACL user"));
+    m_name->setObjectName(QStringLiteral("aclName"));
+    m_password->setObjectName(QStringLiteral("aclPassword"));
+    m_extra->setObjectName(QStringLiteral("aclExtraRules"));
+    m_error->setObjectName(QStringLiteral("aclError"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("Leave empty to keep the current passwords"));
     m_keys->setPlaceholderText(tr("One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*"));
@@ -134,7 +138,6 @@ QString AclUserEditor::composedRules() const
     parts << (m_enabled->isChecked() ? QStringLiteral("on") : QStringLiteral("off"));
     if (m_resetPasswords->isChecked()) parts << QStringLiteral("resetpass");
     if (m_noPass->isChecked()) parts << QStringLiteral("nopass");
-    if (!m_password->text().isEmpty()) parts << QLatin1Char('>') + m_password->text();
     parts << QStringLiteral("resetkeys");
     for (const QString& k : m_keys->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) parts << k.trimmed();
     parts << QStringLiteral("resetchannels");
@@ -146,10 +149,19 @@ QString AclUserEditor::composedRules() const
     return parts.join(QLatin1Char(' '));
 }
 
+kiq::acl::AclRules AclUserEditor::parsedRules() const
+{
+    kiq::acl::AclRules rules = kiq::acl::AclRules::parse(composedRules().toStdString());
+    // Never through the rule text: a password may hold spaces ("pw allkeys" would grant ~*), and a
+    // parse error would print it. It stays one token, whatever it contains.
+    if (!m_password->text().isEmpty()) rules.addPasswords.push_back(m_password->text().toStdString());
+    return rules;
+}
+
 std::optional<kiq::acl::AclRules> AclUserEditor::rules() const
 {
     try {
-        return kiq::acl::AclRules::parse(composedRules().toStdString());
+        return parsedRules();
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -161,7 +173,7 @@ void AclUserEditor::updatePreview()
     if (userName().isEmpty() || userName().contains(QLatin1Char(' '))) error = tr("The name must be one word.");
     kiq::acl::AclRules parsed;
     try {
-        parsed = kiq::acl::AclRules::parse(composedRules().toStdString());
+        parsed = parsedRules();
     } catch (const std::exception& e) {
         error = QString::fromStdString(e.what());
     }

@@ -31,7 +31,8 @@ public:
 
 private:
     void updatePreview();
-    QString composedRules() const;
+    QString composedRules() const; // everything but the password, which never goes through rule text
+    kiq::acl::AclRules parsedRules() const; // throws redis::UsageError
 
     std::optional<kiq::acl::AclUser> m_current;
     QLineEdit* m_name;

@@ -185,7 +185,7 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
     else
         ids = selectedIdentities();
     if (ids.empty()) return;
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (!gate || !gate->writable()) {
         showStatus(tr("This deployment is read-only: arm writes first."), true);
         return;

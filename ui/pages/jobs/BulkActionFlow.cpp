@@ -17,10 +17,10 @@ namespace kiq::ui {
 
 using kiq::sidekiq::BulkProgress;
 
-BulkActionFlow::BulkActionFlow(
-    kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate, kiq::sidekiq::BulkSpec spec, QWidget* page)
+BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::services::WriteGate> gate,
+    kiq::sidekiq::BulkSpec spec, QWidget* page)
     : m_client(client)
-    , m_gate(gate)
+    , m_gate(std::move(gate))
     , m_spec(std::move(spec))
     , m_page(page)
 {
@@ -38,11 +38,12 @@ void BulkActionFlow::start()
     auto cancel = m_cancel;
     connect(m_progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
     const auto spec = m_spec;
+    kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<kiq::sidekiq::BulkPreview>(
-        [spec, cancel](kiq::redis::Client& c) {
+        [spec, cancel, client](kiq::redis::Client& c) {
             const auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
-            return kiq::sidekiq::previewBulk(
-                c, spec.set, filter, 20, [cancel](const BulkProgress&) { return !cancel->load(); });
+            return kiq::sidekiq::previewBulk(c, spec.set, filter, 20,
+                [cancel, client](const BulkProgress&) { return !cancel->load() && !client->stopRequested(); });
         },
         this,
         [this](kiq::redis::Result<kiq::sidekiq::BulkPreview> r) {
@@ -80,19 +81,22 @@ void BulkActionFlow::execute(long long expected)
     auto cancel = m_cancel;
     connect(m_progress, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
 
-    auto* gate = m_gate;
+    auto gate = m_gate;
     const auto spec = m_spec;
     BulkActionFlow* self = this; // alive until the done callback below: see the header
+    kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<BulkProgress>(
-        [gate, spec, cancel, self](kiq::redis::Client& c) {
+        [gate, spec, cancel, self, client](kiq::redis::Client& c) {
             kiq::sidekiq::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(gate->deployment(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
+            // Stops after the current page when the operator cancels or the client is shut down (the
+            // deployment removed, the app quitting): the cursor is saved, so it can be resumed.
             return executor
-                .run([cancel, self](const BulkProgress& p) {
+                .run([cancel, self, client](const BulkProgress& p) {
                     QMetaObject::invokeMethod(
                         self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
-                    return !cancel->load();
+                    return !cancel->load() && !client->stopRequested();
                 })
                 .progress;
         },

@@ -4,7 +4,7 @@
 // jobs, then BulkExecutor::run on the client's thread with a QProgressDialog. Progress crosses
 // threads as queued calls; Cancel sets an atomic flag that the executor's progress callback reads,
 // so it stops after the current page (the cursor is saved, and the operation can be resumed from
-// the CLI).
+// the CLI). Shutting the client down (removing the deployment, quitting) stops it the same way.
 //
 // Lifetime: the flow owns itself and is deleted after the client's last callback for it has run, so
 // the executor's thread never posts to a dead object. Dialogs are parented to the page.
@@ -32,8 +32,8 @@ namespace kiq::ui {
 class BulkActionFlow final : public QObject {
     Q_OBJECT
 public:
-    BulkActionFlow(kiq::redis::AsyncClient* client, kiq::services::WriteGate* gate, kiq::sidekiq::BulkSpec spec,
-                   QWidget* page);
+    BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::services::WriteGate> gate,
+        kiq::sidekiq::BulkSpec spec, QWidget* page);
     void start();
 
 signals:
@@ -47,7 +47,7 @@ private:
     void finish(const QString& summary, bool problem);
 
     QPointer<kiq::redis::AsyncClient> m_client;
-    kiq::services::WriteGate* m_gate;
+    std::shared_ptr<kiq::services::WriteGate> m_gate; // shared with the executor's work item
     kiq::sidekiq::BulkSpec m_spec;
     QPointer<QWidget> m_page;
     QPointer<QProgressDialog> m_progress;

@@ -3,16 +3,21 @@
 #include "JobRow.h"
 
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QMetaObject>
+#include <QPointer>
 #include <QPushButton>
 #include <QTextBrowser>
+#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include <cstdlib>
+#include <memory>
 
 namespace kiq::ui {
 
@@ -56,6 +61,7 @@ void JobInspector::showJob(const JobRow* row)
 {
     m_copyJid->setEnabled(row && !row->job.jid.empty());
     m_copyPayload->setEnabled(row != nullptr);
+    ++m_generation; // a backtrace still decoding belongs to the job shown before
     if (!row) {
         m_jid.clear();
         m_payload.clear();
@@ -101,21 +107,51 @@ void JobInspector::showJob(const JobRow* row)
         field(tr("Error"), QStringLiteral("<b>%1</b>: %2").arg(esc(j.errorClass.value_or("")), esc(j.errorMessage.value_or(""))));
     html += QStringLiteral("</table>");
 
-    if (j.errorBacktraceEncoded) {
-        const auto decoded = j.errorBacktrace ? kiq::sidekiq::BacktraceCodec::Decoded{*j.errorBacktrace, {}} : j.decodeBacktrace();
-        html += QStringLiteral("<h4>%1</h4>").arg(tr("Backtrace").toHtmlEscaped());
-        if (!decoded.ok()) html += QStringLiteral("<p>%1</p>").arg(tr("Could not decode: %1").arg(q(decoded.error)).toHtmlEscaped());
-        QStringList lines;
-        for (const auto& l : decoded.lines) lines << q(l).toHtmlEscaped();
-        html += QStringLiteral("<pre>%1</pre>").arg(lines.join(u'\n'));
-    }
-
+    m_head = html;
+    html.clear();
     html += QStringLiteral("<h4>%1</h4>").arg(tr("Payload").toHtmlEscaped());
     const QByteArray raw = QByteArray::fromStdString(j.raw);
     const QJsonDocument doc = QJsonDocument::fromJson(raw);
     const QString pretty = doc.isNull() ? QString::fromUtf8(raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     html += QStringLiteral("<pre>%1</pre>").arg(pretty.toHtmlEscaped());
-    m_view->setHtml(html);
+    m_tail = html;
+
+    const unsigned generation = m_generation;
+    if (!j.errorBacktraceEncoded) return render(QString());
+    if (j.errorBacktrace) return render(backtraceHtml({*j.errorBacktrace, {}, false}));
+    // Decoding can take long (a backtrace is up to megabytes of zlib): off the GUI thread, shown
+    // when done unless another job was selected meanwhile.
+    render(QStringLiteral("<h4>%1</h4><p><i>%2</i></p>")
+               .arg(tr("Backtrace").toHtmlEscaped(), tr("Decoding…").toHtmlEscaped()));
+    QPointer<JobInspector> self(this);
+    QThreadPool::globalInstance()->start([self, generation, job = j] {
+        auto decoded = std::make_shared<kiq::sidekiq::BacktraceCodec::Decoded>(job.decodeBacktrace());
+        // Checked on the GUI thread, where the inspector may be deleted.
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app) return; // the program is ending
+        QMetaObject::invokeMethod(
+            app,
+            [self, generation, decoded] {
+                if (self && self->m_generation == generation) self->render(self->backtraceHtml(*decoded));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+QString JobInspector::backtraceHtml(const kiq::sidekiq::BacktraceCodec::Decoded& decoded) const
+{
+    QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Backtrace").toHtmlEscaped());
+    if (!decoded.ok())
+        html += QStringLiteral("<p>%1</p>").arg(tr("Could not decode: %1").arg(q(decoded.error)).toHtmlEscaped());
+    QStringList lines;
+    for (const auto& l : decoded.lines) lines << q(l).toHtmlEscaped();
+    html += QStringLiteral("<pre>%1</pre>").arg(lines.join(u'\n'));
+    return html;
+}
+
+void JobInspector::render(const QString& backtrace)
+{
+    m_view->setHtml(m_head + backtrace + m_tail);
 }
 
 } // namespace kiq::ui

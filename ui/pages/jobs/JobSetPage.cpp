@@ -235,7 +235,7 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
 {
     const long long n = m_browser->selectedCount();
     if (!m_client || n == 0) return;
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (!gate || !gate->writable()) {
         showNotice(tr("This deployment is read-only: arm writes first."), true);
         return;
@@ -297,7 +297,7 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
 
 void JobSetPage::actOnAllMatching(JobAction action)
 {
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (!m_client) return;
     if (!gate || !gate->writable()) {
         showNotice(tr("This deployment is read-only: arm writes first."), true);

@@ -2,6 +2,7 @@
 
 #include "SampleHistory.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
 #include <QPointer>
 
@@ -58,9 +59,10 @@ void HistoryWorker::load(const QString& deployment, double sinceEpochSeconds, QO
     QPointer<QObject> guard(context);
     post([this, deployment, sinceEpochSeconds, guard, done = std::move(done)] {
         auto samples = m_history ? m_history->load(deployment, sinceEpochSeconds) : std::vector<OverviewSample>{};
-        if (!guard) return;
+        // Posted to the application object and checked there, on the GUI thread where pages die: a
+        // check here followed by a post to the page would race with its deletion.
         QMetaObject::invokeMethod(
-            guard.data(),
+            QCoreApplication::instance(),
             [guard, done, samples = std::move(samples)]() mutable {
                 if (guard) done(std::move(samples));
             },

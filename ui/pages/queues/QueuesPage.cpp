@@ -242,7 +242,7 @@ void QueuesPage::deleteSelection(bool confirmed)
 {
     const auto payloads = m_browser->selectedPayloads();
     if (!m_client || m_queue.empty() || payloads.empty()) return;
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (!gate || !gate->writable()) {
         showStatus(tr("This deployment is read-only: arm writes first."), true);
         return;
@@ -268,7 +268,7 @@ void QueuesPage::deleteSelection(bool confirmed)
 
 bool QueuesPage::writesArmed()
 {
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (gate && gate->writable()) return true;
     showStatus(tr("This deployment is read-only: arm writes first."), true);
     return false;
@@ -276,7 +276,7 @@ bool QueuesPage::writesArmed()
 
 void QueuesPage::runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle)
 {
-    auto* gate = writeGate();
+    auto gate = writeGate();
     m_client->run<QString>(
         [gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
         [this, failedTitle](kiq::redis::Result<QString> r) {

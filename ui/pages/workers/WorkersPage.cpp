@@ -333,7 +333,7 @@ void WorkersPage::startPool()
         showMessage(tr("<b>%1:</b> %2").arg(fieldName(e.field()), QString::fromStdString(e.what()).toHtmlEscaped()), true);
         return;
     }
-    auto* gate = writeGate();
+    auto gate = writeGate();
     if (!gate || !gate->writable()) {
         showMessage(tr("This deployment is read-only: arm writes first."), true);
         return;
