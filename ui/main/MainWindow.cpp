@@ -15,9 +15,9 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QShowEvent>
 #include <QScreen>
 #include <QSettings>
+#include <QShowEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -285,7 +285,8 @@ Deployment* MainWindow::insertDeployment(const kiq::services::ConnectionProfile&
         if (!m_restoreId.isEmpty() && profile.id == m_restoreId) {
             m_restoreId.clear();
             for (int i = 0; i < view->pages().size(); ++i)
-                if (QLatin1String(view->pages()[i]->metaObject()->className()) == m_restorePage) view->setCurrentPage(i);
+                if (QLatin1String(view->pages()[i]->metaObject()->className()) == m_restorePage)
+                    view->setCurrentPage(i);
             selectDeployment(m_model->rowOf(d));
         }
     }
