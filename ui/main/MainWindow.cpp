@@ -87,7 +87,7 @@ MainWindow::~MainWindow()
 void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
-    if (m_fitted) return;
+    if (m_fitted || !m_store) return; // screenshots and tests keep the size they ask for
     m_fitted = true;
     // Saved on a bigger screen (or the default size on a small one): frame and all on this screen,
     // now that the frame is known.
