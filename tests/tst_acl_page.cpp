@@ -13,7 +13,9 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QTest>
 
 using namespace kiq;
@@ -132,6 +134,45 @@ private slots:
         QVERIFY2(
             said.contains("NOPERM") && !said.contains("WRONGPASS") && !said.contains("AUTH failed"), qPrintable(said));
         m_server->cli({"ACL", "DELUSER", "spacey"});
+    }
+
+    // A click on a command category ticks that category, even when the preview, diff or error below
+    // change between press and release (a keystroke's update, a growing "Will run" line): nothing
+    // above them moves, so the neighbour never slides under the pointer.
+    void categoryClickTicksWhatWasPressed()
+    {
+        ui::AclUserEditor editor(std::nullopt);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        auto* list = editor.findChild<QListWidget*>();
+        QVERIFY(list);
+        QListWidgetItem* read = list->findItems(QStringLiteral("@read"), Qt::MatchExactly).value(0);
+        QListWidgetItem* write = list->findItems(QStringLiteral("@write"), Qt::MatchExactly).value(0);
+        QVERIFY(read && write);
+        const QRect rect = list->visualItemRect(read);
+        // On the check box: the indicator sits at the start of the row.
+        const QPoint at(rect.left() + list->style()->pixelMetric(QStyle::PM_IndicatorWidth) / 2 + 3, rect.center().y());
+        const QPoint before = list->viewport()->mapTo(&editor, at);
+        const QRect writeBefore = list->visualItemRect(write);
+
+        QTest::mousePress(list->viewport(), Qt::LeftButton, {}, at);
+        // What may land between press and release: the form's preview and error grow by several lines.
+        auto edits = editor.findChildren<QLineEdit*>();
+        QVERIFY(edits.size() >= 3);
+        edits[0]->setText(QStringLiteral("a name with spaces that makes the error and the preview line long"));
+        edits.back()->setText(QStringLiteral("+get +set +del +hget +hset +lpush +rpush +zadd +zrem +sadd +srem +expire "
+                                             "+ttl +exists +incr +decr +mget +mset +publish +subscribe +eval "
+                                             "+evalsha +multi +exec +watch +unwatch +client|setname +info"));
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        QCOMPARE(list->viewport()->mapTo(&editor, at), before);
+        QCOMPARE(list->mapTo(&editor, list->visualItemRect(read).topLeft()),
+                 list->mapTo(&editor, rect.topLeft()));
+        QCOMPARE(list->visualItemRect(write), writeBefore);
+        // Release where the pointer is on screen: the press position in the dialog.
+        QTest::mouseRelease(list->viewport(), Qt::LeftButton, {}, list->viewport()->mapFrom(&editor, before));
+        QCOMPARE(read->checkState(), Qt::Checked);
+        QCOMPARE(write->checkState(), Qt::Unchecked);
     }
 
     void readOnlyGateRefuses()

@@ -4,6 +4,7 @@
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentDelegate.h"
 #include "deployment/DeploymentListModel.h"
+#include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
 #include "fleet/FleetView.h"
 #include "main/PasswordPrompt.h"
@@ -13,6 +14,10 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QScreen>
+#include <QSettings>
+#include <QShowEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -25,11 +30,19 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace kiq::ui {
 
 namespace {
 constexpr int kNumberedShortcuts = 9; // Ctrl+1 … Ctrl+9
+
+// Splitters are saved per page class (every deployment has the same pages), in creation order.
+QString splitterKey(const DeploymentPage* page, int index)
+{
+    return QStringLiteral("window/splitters/%1/%2").arg(QLatin1String(page->metaObject()->className())).arg(index);
 }
+} // namespace
 
 MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
     : QMainWindow(parent)
@@ -44,17 +57,24 @@ MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
     m_views->addWidget(m_fleet);
     connect(m_fleet, &FleetView::deploymentActivated, this, [this](Deployment* d) { selectDeployment(m_model->rowOf(d)); });
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(buildSidebar());
-    splitter->addWidget(m_views);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({260, 900});
-    splitter->setChildrenCollapsible(false);
-    setCentralWidget(splitter);
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->addWidget(buildSidebar());
+    m_splitter->addWidget(m_views);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 900});
+    m_splitter->setChildrenCollapsible(false);
+    setCentralWidget(m_splitter);
 
     buildMenus();
     updateTitle();
     resize(1200, 780);
+    if (m_store) {
+        const QSettings settings;
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        m_splitter->restoreState(settings.value(QStringLiteral("window/sidebar")).toByteArray());
+        m_restoreId = settings.value(QStringLiteral("window/deployment")).toString();
+        m_restorePage = settings.value(QStringLiteral("window/page")).toString();
+    }
 }
 
 // Views first: they hold pages that hold raw client pointers owned by the deployments.
@@ -62,6 +82,60 @@ MainWindow::~MainWindow()
 {
     for (DeploymentView* view : std::as_const(m_viewOf)) delete view;
     m_viewOf.clear();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_fitted || !m_store) return; // screenshots and tests keep the size they ask for
+    m_fitted = true;
+    // Saved on a bigger screen (or the default size on a small one): frame and all on this screen,
+    // now that the frame is known.
+    const QScreen* s = screen();
+    if (!s) return;
+    const QRect available = s->availableGeometry();
+    const QSize frame = frameGeometry().size() - size();
+    QRect g = frameGeometry();
+    g.setSize(g.size().boundedTo(available.size()));
+    g.moveLeft(std::clamp(g.left(), available.left(), available.right() + 1 - g.width()));
+    g.moveTop(std::clamp(g.top(), available.top(), available.bottom() + 1 - g.height()));
+    if (g == frameGeometry()) return;
+    resize(g.size() - frame);
+    move(g.topLeft());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSession();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveSession() const
+{
+    if (!m_store) return;
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/sidebar"), m_splitter->saveState());
+    const Deployment* d = currentDeployment();
+    settings.setValue(QStringLiteral("window/deployment"), d ? d->profile().id : QString());
+    const DeploymentView* view = currentView();
+    if (!view) return;
+    if (const DeploymentPage* page = view->currentPage())
+        settings.setValue(QStringLiteral("window/page"), QLatin1String(page->metaObject()->className()));
+    for (const DeploymentPage* page : view->pages()) {
+        const auto splitters = page->findChildren<QSplitter*>();
+        for (int i = 0; i < splitters.size(); ++i) settings.setValue(splitterKey(page, i), splitters[i]->saveState());
+    }
+}
+
+void MainWindow::restoreSplitters(DeploymentView* view) const
+{
+    const QSettings settings;
+    for (const DeploymentPage* page : view->pages()) {
+        const auto splitters = page->findChildren<QSplitter*>();
+        for (int i = 0; i < splitters.size(); ++i)
+            splitters[i]->restoreState(settings.value(splitterKey(page, i)).toByteArray());
+    }
 }
 
 QWidget* MainWindow::buildSidebar()
@@ -210,6 +284,16 @@ Deployment* MainWindow::insertDeployment(const kiq::services::ConnectionProfile&
     m_model->append(d);
     // Without a password to ask for there is no reason to wait until the user selects it.
     if (!d->needsPassword()) d->connectNow();
+    if (m_store) {
+        restoreSplitters(view);
+        if (!m_restoreId.isEmpty() && profile.id == m_restoreId) {
+            m_restoreId.clear();
+            for (int i = 0; i < view->pages().size(); ++i)
+                if (QLatin1String(view->pages()[i]->metaObject()->className()) == m_restorePage)
+                    view->setCurrentPage(i);
+            selectDeployment(m_model->rowOf(d));
+        }
+    }
     return d;
 }
 

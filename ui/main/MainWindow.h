@@ -14,6 +14,7 @@
 
 class QActionGroup;
 class QListView;
+class QSplitter;
 class QStackedWidget;
 class QToolButton;
 
@@ -33,6 +34,8 @@ class MainWindow final : public QMainWindow {
 public:
     // store: where added, edited and removed connections are saved; nullptr keeps them in memory only
     // (tests, screenshots). Not owned.
+    // With a store, the window also restores its size, splitters, deployment and page from the last
+    // run (QSettings) and saves them when it closes.
     explicit MainWindow(kiq::services::ProfileStore* store, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -66,7 +69,13 @@ signals:
     // The user picked a theme in the View menu; main() saves the choice.
     void themeChosen(kiq::ui::Theme theme);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
 private:
+    void saveSession() const;
+    void restoreSplitters(DeploymentView* view) const;
     void buildMenus();
     QWidget* buildSidebar();
     QWidget* buildEmptyState();
@@ -84,6 +93,10 @@ private:
     QWidget* m_emptyState = nullptr;
     FleetView* m_fleet = nullptr;
     QToolButton* m_fleetButton = nullptr;
+    QSplitter* m_splitter = nullptr;
+    QString m_restoreId;   // the deployment selected in the last run, until it is loaded
+    QString m_restorePage; // the class of the page it showed
+    bool m_fitted = false;  // fitted to the screen on the first show
     QHash<const Deployment*, DeploymentView*> m_viewOf;
     QActionGroup* m_themeGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet

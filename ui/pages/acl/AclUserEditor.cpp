@@ -56,14 +56,17 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     m_keys->setPlaceholderText(tr("One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*"));
     m_channels->setPlaceholderText(tr("One pattern per line: &events:*"));
     m_extra->setPlaceholderText(tr("e.g. -flushall +client|setname"));
-    m_keys->setMaximumHeight(80);
-    m_channels->setMaximumHeight(60);
+    // Fixed heights, a stretch under the buttons: the preview, diff and error below change with every
+    // edit (and grow the dialog), and nothing above them may move, or a click on a category that
+    // lands during a relayout ticks the neighbour that moved under the pointer.
+    m_keys->setFixedHeight(80);
+    m_channels->setFixedHeight(60);
     for (const char* c : kCategories) {
         auto* item = new QListWidgetItem(QString::fromLatin1(c), m_categories);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Unchecked);
     }
-    m_categories->setMaximumHeight(140);
+    m_categories->setFixedHeight(140);
     for (QLabel* l : {m_preview, m_diff}) {
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -120,6 +123,7 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     layout->addWidget(m_diff);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+    layout->addStretch(1);
 
     for (QLineEdit* e : {m_name, m_password, m_extra}) connect(e, &QLineEdit::textChanged, this, &AclUserEditor::updatePreview);
     for (QPlainTextEdit* e : {m_keys, m_channels}) connect(e, &QPlainTextEdit::textChanged, this, &AclUserEditor::updatePreview);
