@@ -13,8 +13,10 @@
 #include "worker/Heartbeat.h"
 #include "worker/Launcher.h"
 #include "worker/OrphanRecovery.h"
+#include "worker/PoolSpec.h"
 #include "worker/ProcessInfo.h"
 #include "worker/ScheduledPoller.h"
+#include "worker/UnhandledClasses.h"
 #include "worker/WorkerKeys.h"
 
 #include <QDir>
@@ -261,6 +263,28 @@ private slots:
         int warnings = 0;
         for (const auto& l : logs.lines) warnings += l.find("no handler for class HardJob") != std::string::npos;
         QCOMPARE(warnings, 1);
+    }
+
+    void sampleListsWaitingClassesWithoutAHandler()
+    {
+        push("HardJob", "[1]");
+        push("EchoJob", "[\"s\"]");
+        push("HardJob", "[2]");
+        push("Kiqdesk::Echo", "[]");
+        push("Other", "[]", "low");
+        pushRaw("not json", "low");
+        PoolSpec spec;
+        spec.queues = {"default", "low,2", "empty"};
+        PoolSetup setup = spec.build();
+        setup.handlers.add("EchoJob", echoJob);
+        const auto sample = sampleUnhandledClasses(*m_client, setup);
+        QCOMPARE(sample.size(), std::size_t(2));
+        QCOMPARE(sample[0].queue + " " + sample[0].className + " " + std::to_string(sample[0].count),
+            std::string("default HardJob 2"));
+        QCOMPARE(sample[1].queue + " " + sample[1].className + " " + std::to_string(sample[1].count),
+            std::string("low Other 1"));
+        QCOMPARE(
+            sampleUnhandledClasses(*m_client, setup, 1).size(), std::size_t(0)); // only the newest job of each queue
     }
 
     void unknownClassRetriesWithNameErrorWhenAskedTo()

@@ -1,5 +1,10 @@
 #include "worker/UnhandledClasses.h"
 
+#include "redis/Client.h"
+#include "sidekiq/JobRecord.h"
+#include "sidekiq/Keys.h"
+#include "worker/Processor.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -49,6 +54,35 @@ std::vector<std::string> UnhandledClasses::backedOff(Clock::time_point now) cons
     std::lock_guard lock(m_mutex);
     for (const auto& [name, q] : m_queues)
         if (q.until > now) out.push_back(name);
+    return out;
+}
+
+std::vector<UnhandledSample> sampleUnhandledClasses(redis::Client& client, const PoolSetup& setup, long long perQueue)
+{
+    HandlerRegistry handlers = setup.handlers;
+    if (setup.options.builtinHandlers) handlers.addBuiltins();
+    if (setup.options.unknownClassSucceedsAfter)
+        handlers.setUnknownClassFallback(setup.options.unknownClassSucceedsAfter);
+    const std::vector<std::string> queues = setup.options.queues.unique();
+    std::vector<redis::Command> cmds;
+    for (const auto& q : queues)
+        cmds.push_back(redis::Command("LRANGE").key(sidekiq::keys::queue(q)).arg(0).arg(perQueue - 1));
+    const auto replies = client.pipeline(cmds);
+    sidekiq::JobParseOptions parseOptions;
+    parseOptions.decodeBacktrace = false;
+    parseOptions.argsDisplayChars = 0;
+    std::map<std::pair<std::string, std::string>, long long> counts;
+    for (std::size_t i = 0; i < queues.size(); ++i) {
+        const redis::Reply& r = replies.at(i);
+        if (r.isError()) continue; // not a list: the pool's fetch reports it
+        for (const auto& raw : r.asStringList()) {
+            const auto job = sidekiq::JobRecord::parse(raw, parseOptions);
+            if (isUnloadable(job) || handlers.find(job.className)) continue;
+            ++counts[{queues[i], job.className}];
+        }
+    }
+    std::vector<UnhandledSample> out;
+    for (const auto& [key, n] : counts) out.push_back({key.first, key.second, n});
     return out;
 }
 

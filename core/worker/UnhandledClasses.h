@@ -9,6 +9,8 @@
 // unhandled jobs: it is not fetched from for a back-off period (5 s, doubling to 60 s; reset by a
 // handled job), so the pool never loops on it.
 
+#include "worker/PoolSpec.h"
+
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -17,7 +19,23 @@
 #include <string>
 #include <vector>
 
+namespace kiq::redis {
+class Client;
+}
+
 namespace kiq::worker {
+
+// Jobs waiting in a queue whose class a pool built from `setup` has no handler for.
+struct UnhandledSample {
+    std::string queue;
+    std::string className;
+    long long count = 0; // among the sampled jobs
+};
+// Before a start: the newest `perQueue` jobs of each of the setup's queues (one LRANGE each), with the
+// handlers the Launcher would have (built-ins and the demo fallback included). Blocking: the panel runs
+// it on its AsyncClient's thread. Sorted by queue, then class.
+std::vector<UnhandledSample> sampleUnhandledClasses(
+    redis::Client& client, const PoolSetup& setup, long long perQueue = 1000);
 
 class UnhandledClasses {
 public:
