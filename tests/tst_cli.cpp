@@ -34,11 +34,15 @@ class TestCli : public QObject {
 
     void seedDead(int n, const QString& cls)
     {
-        QStringList args{"ZADD", "dead"};
+        QStringList args {"ZADD", "dead"};
         for (int i = 0; i < n; ++i)
-            args << QString::number(1700000000 + i)
-                 << QStringLiteral(R"({"retry":true,"queue":"default","class":"%1","args":[%2],"jid":"%3","created_at":1700000000.5,"error_class":"Boom","error_message":"failed %2","retry_count":25,"failed_at":1700000001.5})")
-                        .arg(cls).arg(i).arg(QString("%1").arg(i, 24, 16, QChar('0')));
+            args
+                << QString::number(1700000000 + i)
+                << QStringLiteral(
+                       R"({"retry":true,"queue":"default","class":"%1","args":[%2],"jid":"%3","created_at":1700000000.5,"error_class":"Boom","error_message":"failed %2","retry_count":25,"failed_at":1700000001.5})")
+                       .arg(cls)
+                       .arg(i)
+                       .arg(QString("%1").arg(i, 24, 16, QChar('0')));
         QCOMPARE(m_server->cli(args), QString::number(n));
     }
 
@@ -48,7 +52,7 @@ private slots:
         QVERIFY2(QFile::exists(qEnvironmentVariable("KIQDESK_CLI")), "KIQDESK_CLI must point at the built kiqdesk-cli");
         qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // bulk cursors go here, inherited by the child
         qputenv("REDISCLI_AUTH", "");
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
     }
     void init() { m_server->cli({"FLUSHALL"}); }
 
@@ -112,7 +116,10 @@ private slots:
         const QString program = qEnvironmentVariable("KIQDESK_CLI");
         const QString log = m_home.filePath("bulk.log");
         // A paced delete (100/s) is slow enough to interrupt part-way.
-        const pid_t del = spawnProcess(program, {"-p", QString::number(m_server->port()), "jobs", "delete", "--set", "dead", "--all", "--yes", "--rate", "100"}, log);
+        const pid_t del = spawnProcess(program,
+            {"-p", QString::number(m_server->port()), "jobs", "delete", "--set", "dead", "--all", "--yes", "--rate",
+                "100"},
+            log);
         QVERIFY(waitUntil([&] { return m_server->cli({"ZCARD", "dead"}).toInt() < 380; }, 10000));
         ::kill(del, SIGINT);
         QVERIFY(waitUntil([&] { return !processRunning(del); }, 10000));
@@ -130,6 +137,46 @@ private slots:
         QCOMPARE(json(cli({"--json", "jobs", "pending"})).array().size(), 0);
     }
 
+    // work hands a job it has no handler for back unchanged; --fail-unknown-classes fails it like Sidekiq.
+    void workLeavesUnknownClassesAlone()
+    {
+        const QString hard
+            = R"({"retry":20,"queue":"default","class":"HardJob","args":[1],"jid":"0123456789abcdef01234567","created_at":1700000000.5,"enqueued_at":1700000000.5})";
+        const QString echo
+            = R"({"retry":true,"queue":"default","class":"Kiqdesk::Echo","args":["hi"],"jid":"abcdef0123456789abcdef01","created_at":1700000000.5,"enqueued_at":1700000000.5})";
+        const QString program = qEnvironmentVariable("KIQDESK_CLI");
+        for (const bool failThem : {false, true}) {
+            m_server->cli({"FLUSHALL"});
+            QCOMPARE(m_server->cli({"LPUSH", "queue:default", hard, echo}), QString("2"));
+            const QString log = m_home.filePath(failThem ? "work-fail.log" : "work.log");
+            QStringList args {"-p", QString::number(m_server->port()), "work", "-c", "2"};
+            if (failThem) args << "--fail-unknown-classes";
+            const pid_t work = spawnProcess(program, args, log);
+            const auto logText = [&] {
+                QFile f(log);
+                return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+            };
+            QVERIFY(waitUntil([&] { return logText().contains("Kiqdesk::Echo jid="); }, 10000));
+            if (failThem)
+                QVERIFY(waitUntil([&] { return m_server->cli({"ZCARD", "retry"}) == "1"; }, 10000));
+            else
+                QVERIFY2(waitUntil([&] { return logText().contains("holds only jobs without a handler"); }, 10000),
+                    qPrintable(logText()));
+            ::kill(work, SIGINT);
+            QVERIFY(waitUntil([&] { return !processRunning(work); }, 10000));
+            QVERIFY2(logText().contains(failThem ? "stopped: 2 processed, 1 failed" : "stopped: 1 processed, 0 failed"),
+                qPrintable(logText()));
+            if (failThem) {
+                QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("0"));
+                QVERIFY(m_server->cli({"ZRANGE", "retry", "0", "-1"}).contains("uninitialized constant HardJob"));
+            } else {
+                QCOMPARE(m_server->cli({"LRANGE", "queue:default", "0", "-1"}), hard);
+                QCOMPARE(m_server->cli({"ZCARD", "retry"}), QString("0"));
+                QCOMPARE(m_server->cli({"GET", "stat:failed"}).toInt(), 0);
+            }
+        }
+    }
+
     void authAndPermissions()
     {
         m_server->cli({"ACL", "SETUSER", "monitor", "on", ">mon-pw", "~*", "+@read", "+@connection", "+info"});
@@ -139,7 +186,8 @@ private slots:
         QCOMPARE(ok.exitCode, 0);
         const auto denied = cli({"--user", "monitor", "jobs", "delete", "--set", "dead", "--all", "--yes"});
         QCOMPARE(denied.exitCode, 3);
-        QVERIFY2(denied.err.contains("permission", Qt::CaseInsensitive) || denied.err.contains("NOPERM"), qPrintable(denied.err));
+        QVERIFY2(denied.err.contains("permission", Qt::CaseInsensitive) || denied.err.contains("NOPERM"),
+            qPrintable(denied.err));
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("2"));
         qputenv("REDISCLI_AUTH", "wrong");
         const auto wrong = cli({"--user", "monitor", "stats"});
@@ -216,7 +264,8 @@ private slots:
     void namespaceAndUnreachable()
     {
         m_server->cli({"SADD", "myapp:queues", "default"});
-        m_server->cli({"LPUSH", "myapp:queue:default", R"({"class":"A","args":[],"jid":"aa","queue":"default","enqueued_at":1700000000.0})"});
+        m_server->cli({"LPUSH", "myapp:queue:default",
+            R"({"class":"A","args":[],"jid":"aa","queue":"default","enqueued_at":1700000000.0})"});
         const auto r = cli({"--namespace", "myapp:", "--json", "stats"});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(json(r).object()["enqueued"].toInteger(), 1);
@@ -283,12 +332,17 @@ private slots:
         o.requireClientCert = true;
         RedisServer server(o);
         const QString program = qEnvironmentVariable("KIQDESK_CLI");
-        const auto ok = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "--cert", tls.clientCert, "--key", tls.clientKey, "--json", "stats"});
+        const auto ok = runProcess(program,
+            {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "--cert", tls.clientCert, "--key",
+                tls.clientKey, "--json", "stats"});
         QCOMPARE(ok.exitCode, 0);
-        const auto noCert = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "stats"});
+        const auto noCert
+            = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "stats"});
         QCOMPARE(noCert.exitCode, 2);
         QVERIFY2(noCert.err.contains("client certificate"), qPrintable(noCert.err));
-        const auto wrongCa = runProcess(program, {"-p", QString::number(server.port()), "--tls", "--cacert", tls.otherCaCert, "--cert", tls.clientCert, "--key", tls.clientKey, "stats"});
+        const auto wrongCa = runProcess(program,
+            {"-p", QString::number(server.port()), "--tls", "--cacert", tls.otherCaCert, "--cert", tls.clientCert,
+                "--key", tls.clientKey, "stats"});
         QCOMPARE(wrongCa.exitCode, 2);
         QVERIFY(wrongCa.err.contains("trusted CA"));
 

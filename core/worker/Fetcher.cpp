@@ -6,6 +6,7 @@
 #include "sidekiq/Timestamp.h"
 #include "worker/LuaTypeGuard.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -15,9 +16,9 @@ namespace kiq::worker {
 using redis::Command;
 
 namespace {
-constexpr std::chrono::milliseconds kBlockTimeout{2000};    // fetch.rb TIMEOUT
-constexpr std::chrono::milliseconds kShortBlockTimeout{250}; // when fewer threads than queues
-constexpr std::chrono::milliseconds kAllPausedSleep{2000};  // fetch.rb: sleep(TIMEOUT) (#4825)
+constexpr std::chrono::milliseconds kBlockTimeout {2000}; // fetch.rb TIMEOUT
+constexpr std::chrono::milliseconds kShortBlockTimeout {250}; // when fewer threads than queues
+constexpr std::chrono::milliseconds kAllPausedSleep {2000}; // fetch.rb: sleep(TIMEOUT) (#4825)
 
 // KEYS[1] this thread's in-progress list, KEYS[2] `paused`, KEYS[3..] queue lists.
 // ARGV[1] most jobs to take, ARGV[2] "1" = crash-safe, ARGV[3..] the queue names (for `paused`).
@@ -46,21 +47,21 @@ return {open, jobs}
 )lua");
 
 // KEYS[1] in-progress list, KEYS[2] `dead`, KEYS[3..] queue lists; ARGV[1] now, ARGV[2] oldest dead
-// score kept, ARGV[3] dead max jobs, then in pairs: KEYS position, job. Returns {pushed, to dead,
-// misfits}.
+// score kept, ARGV[3] dead max jobs, ARGV[4] RPUSH (next to be popped) or LPUSH (after the others),
+// then in pairs: KEYS position, job. Returns {pushed, to dead, misfits}.
 const redis::Script kRequeue(std::string(kLuaTypeGuard) + R"lua(
 local deadFits = fits(KEYS[2], 'zset')
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   if not fits(KEYS[tonumber(ARGV[i])], 'list') and not deadFits then
     return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job was pushed back')
   end
 end
 local pushed, dead = 0, 0
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   if redis.call('LREM', KEYS[1], -1, ARGV[i + 1]) == 1 then
     local queue = KEYS[tonumber(ARGV[i])]
     if fits(queue, 'list') then
-      redis.call('RPUSH', queue, ARGV[i + 1])
+      redis.call(ARGV[4] == 'LPUSH' and 'LPUSH' or 'RPUSH', queue, ARGV[i + 1])
       pushed = pushed + 1
     else
       redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i + 1])
@@ -139,17 +140,25 @@ void logDeadLetters(const Logger& log, const Requeued& r, const std::string& lis
 }
 
 Fetcher::Fetcher(redis::Client& client, const WorkerOptions& options, std::string inProgressKey, int processorIndex)
-    : m_client(client), m_options(options), m_inProgressKey(std::move(inProgressKey)), m_crashSafe(options.crashSafe),
-      m_blockCursor(std::size_t(processorIndex)), m_queueCount(options.queues.unique().size()), m_rng(std::random_device{}() ^ std::uint64_t(processorIndex))
+    : m_client(client)
+    , m_options(options)
+    , m_inProgressKey(std::move(inProgressKey))
+    , m_crashSafe(options.crashSafe)
+    , m_blockCursor(std::size_t(processorIndex))
+    , m_queueCount(options.queues.unique().size())
+    , m_rng(std::random_device {}() ^ std::uint64_t(processorIndex))
 {
 }
 
 std::vector<UnitOfWork> Fetcher::fetch(std::size_t maxJobs, std::vector<std::string>* openQueues)
 {
-    const std::vector<std::string> order = m_options.queues.fetchOrder(m_rng);
-    std::vector<std::string> keyList{m_crashSafe ? m_inProgressKey : std::string(sidekiq::keys::kPaused),
-                                     std::string(sidekiq::keys::kPaused)};
-    std::vector<std::string> args{std::to_string(std::max<std::size_t>(1, maxJobs)), m_crashSafe ? "1" : "0"};
+    std::vector<std::string> order = m_options.queues.fetchOrder(m_rng);
+    std::erase_if(order, [this](const std::string& q) {
+        return std::find(m_excluded.begin(), m_excluded.end(), q) != m_excluded.end();
+    });
+    std::vector<std::string> keyList {
+        m_crashSafe ? m_inProgressKey : std::string(sidekiq::keys::kPaused), std::string(sidekiq::keys::kPaused)};
+    std::vector<std::string> args {std::to_string(std::max<std::size_t>(1, maxJobs)), m_crashSafe ? "1" : "0"};
     for (const auto& q : order) {
         keyList.push_back(sidekiq::keys::queue(q));
         args.push_back(q);
@@ -169,7 +178,8 @@ std::vector<UnitOfWork> Fetcher::fetch(std::size_t maxJobs, std::vector<std::str
     return out;
 }
 
-std::optional<UnitOfWork> Fetcher::waitForJob(const std::vector<std::string>& openQueues, std::chrono::milliseconds timeout)
+std::optional<UnitOfWork> Fetcher::waitForJob(
+    const std::vector<std::string>& openQueues, std::chrono::milliseconds timeout)
 {
     if (openQueues.empty()) return std::nullopt;
     const double seconds = double(timeout.count()) / 1000.0;
@@ -179,7 +189,7 @@ std::optional<UnitOfWork> Fetcher::waitForJob(const std::vector<std::string>& op
         cmd.key(sidekiq::keys::queue(queue)).key(m_inProgressKey).arg("RIGHT").arg("LEFT").arg(seconds);
         const redis::Reply r = m_client.blockingCommand(cmd, timeout).throwIfError();
         if (r.isNil()) return std::nullopt;
-        return UnitOfWork{queue, r.asString()};
+        return UnitOfWork {queue, r.asString()};
     }
     Command cmd("BRPOP");
     for (const auto& q : openQueues) cmd.key(sidekiq::keys::queue(q));
@@ -193,7 +203,7 @@ std::optional<UnitOfWork> Fetcher::waitForJob(const std::vector<std::string>& op
     const std::string& prefix = m_client.keyPrefix();
     if (!prefix.empty() && key.rfind(prefix, 0) == 0) key.erase(0, prefix.size());
     if (key.rfind("queue:", 0) == 0) key.erase(0, 6);
-    return UnitOfWork{key, kv[1].asString()};
+    return UnitOfWork {key, kv[1].asString()};
 }
 
 std::vector<UnitOfWork> Fetcher::retrieveWork(std::size_t maxJobs, std::stop_token stop)
@@ -205,18 +215,29 @@ std::vector<UnitOfWork> Fetcher::retrieveWork(std::size_t maxJobs, std::stop_tok
         interruptibleSleep(stop, kAllPausedSleep);
         return jobs;
     }
-    const auto timeout = std::size_t(m_options.concurrency) >= m_queueCount || !m_crashSafe ? kBlockTimeout : kShortBlockTimeout;
+    const auto timeout
+        = std::size_t(m_options.concurrency) >= m_queueCount || !m_crashSafe ? kBlockTimeout : kShortBlockTimeout;
     if (auto one = waitForJob(open, timeout)) jobs.push_back(std::move(*one));
     return jobs;
 }
 
 Requeued Fetcher::requeue(const std::vector<UnitOfWork>& jobs)
 {
+    return pushBack(jobs, "RPUSH");
+}
+
+Requeued Fetcher::handBack(const UnitOfWork& job)
+{
+    return pushBack({job}, "LPUSH");
+}
+
+Requeued Fetcher::pushBack(const std::vector<UnitOfWork>& jobs, const char* push)
+{
     if (jobs.empty()) return {};
     if (!m_crashSafe) {
         std::vector<Command> cmds;
         for (auto it = jobs.rbegin(); it != jobs.rend(); ++it)
-            cmds.push_back(Command("RPUSH").key(sidekiq::keys::queue(it->queue)).arg(it->job));
+            cmds.push_back(Command(push).key(sidekiq::keys::queue(it->queue)).arg(it->job));
         for (const auto& r : m_client.pipeline(cmds)) r.throwIfError();
         return {static_cast<long long>(jobs.size()), 0, {}};
     }
@@ -224,7 +245,8 @@ Requeued Fetcher::requeue(const std::vector<UnitOfWork>& jobs)
     std::vector<std::string> keyList {m_inProgressKey, std::string(sidekiq::keys::kDead)};
     std::map<std::string, std::size_t> position;
     std::vector<std::string> args {sidekiq::formatRubyFloat(now),
-        sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())), std::to_string(m_options.deadMaxJobs)};
+        sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())), std::to_string(m_options.deadMaxJobs),
+        push};
     // Last first: the first job ends up at the right end, so it is popped first.
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
         auto [slot, added] = position.try_emplace(it->queue, keyList.size() + 1);

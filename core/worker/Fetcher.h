@@ -16,7 +16,8 @@
 //      Sidekiq's bulk_requeue does, each only if it is still in this thread's list (LREM, then RPUSH,
 //      atomically), so recovery by another process and our requeue never both push it. Key types are
 //      checked first (LuaTypeGuard.h).
-//   5. acknowledgeAll() at the end (DEL).
+//   5. handBack(): a job without a handler goes back the same way, to the left end (after the others).
+//   6. acknowledgeAll() at the end (DEL).
 // With crashSafe off the same calls use RPOP / BRPOP on all open queues (plain BasicFetch: a crash
 // loses the jobs being worked).
 //
@@ -41,7 +42,7 @@ namespace kiq::worker {
 
 struct UnitOfWork {
     std::string queue; // name without "queue:"
-    std::string job;   // the raw string, byte for byte
+    std::string job; // the raw string, byte for byte
 };
 
 // What a requeue did. A job whose queue key is not a list (or that is not JSON, for requeueAll) goes
@@ -73,6 +74,11 @@ public:
 
     // Back to the right end of their queues, first element popped first.
     Requeued requeue(const std::vector<UnitOfWork>& jobs);
+    // Back to the left end of its queue, unchanged (a job this pool has no handler for).
+    Requeued handBack(const UnitOfWork& job);
+    // Queues the next fetches skip (UnhandledClasses' back-off); with every queue skipped the fetch
+    // sleeps as when all are paused.
+    void setExcluded(std::vector<std::string> queues) { m_excluded = std::move(queues); }
     // The in-progress list's acknowledgement of one job, for the failure's write (empty Command when not
     // crash-safe).
     redis::Command ackCommand(const UnitOfWork& work) const;
@@ -86,6 +92,8 @@ public:
     bool crashSafe() const { return m_crashSafe; }
 
 private:
+    Requeued pushBack(const std::vector<UnitOfWork>& jobs, const char* push);
+
     redis::Client& m_client;
     const WorkerOptions& m_options;
     std::string m_inProgressKey;
@@ -93,6 +101,7 @@ private:
     std::size_t m_blockCursor;
     std::size_t m_queueCount;
     std::mt19937_64 m_rng;
+    std::vector<std::string> m_excluded;
 };
 
 } // namespace kiq::worker

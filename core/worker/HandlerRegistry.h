@@ -4,8 +4,9 @@
 //      the Kiqdesk:: built-ins);
 //   2. glob patterns (`Report*`, `Mailer::?ail`; fnmatch rules), in the order they were added;
 //   3. the demo fallback (WorkerOptions::unknownClassSucceedsAfter), if enabled;
-//   4. nothing: the Processor fails the job like Sidekiq's constantize does, error_class "NameError",
-//      message "uninitialized constant <Class>", and it goes to the retry set.
+//   4. nothing: the Processor hands the job back to its queue unchanged (UnhandledClasses.h), or, with
+//      WorkerOptions::failUnknownClasses, fails it like Sidekiq's constantize does, error_class
+//      "NameError", message "uninitialized constant <Class>", and it goes to the retry set.
 //
 //     HandlerRegistry registry;
 //     registry.add("EchoJob", [](const JobContext& ctx) { ... });

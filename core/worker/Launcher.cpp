@@ -44,8 +44,8 @@ Launcher::Launcher(redis::ConnectionOptions connection, WorkerOptions options, H
     handlers.setUnknownClassFallback(options.unknownClassSucceedsAfter);
     const LogLevel level = options.logLevel;
     if (connection.clientName == "kiqdesk") connection.clientName = "kiqdesk-worker";
-    m_ctx = std::make_shared<PoolContext>(std::move(options), std::move(handlers), std::move(connection), makeIdentity(),
-                                          Logger(level, sink ? std::move(sink) : stderrLogSink()));
+    m_ctx = std::make_shared<PoolContext>(std::move(options), std::move(handlers), std::move(connection),
+        makeIdentity(), Logger(level, sink ? std::move(sink) : stderrLogSink()));
 }
 
 Launcher::~Launcher()
@@ -56,7 +56,10 @@ Launcher::~Launcher()
     }
 }
 
-const std::string& Launcher::identity() const { return m_ctx->identity; }
+const std::string& Launcher::identity() const
+{
+    return m_ctx->identity;
+}
 
 bool Launcher::running() const
 {
@@ -64,7 +67,10 @@ bool Launcher::running() const
     return m_running;
 }
 
-bool Launcher::quieted() const { return m_ctx->quiet.load(); }
+bool Launcher::quieted() const
+{
+    return m_ctx->quiet.load();
+}
 
 void Launcher::start()
 {
@@ -75,18 +81,22 @@ void Launcher::start()
     const WorkerOptions& o = m_ctx->options;
     const Logger& log = m_ctx->log;
     if (m_ctx->connection.topology == redis::Topology::Cluster)
-        throw redis::UsageError("the worker pool does not run on Redis Cluster: a fetch moves jobs between keys in different slots "
-                                "(Sidekiq itself does not support Cluster either)");
+        throw redis::UsageError(
+            "the worker pool does not run on Redis Cluster: a fetch moves jobs between keys in different slots "
+            "(Sidekiq itself does not support Cluster either)");
     m_client = std::make_unique<redis::Client>(m_ctx->connection);
     m_client->connect();
     if (o.crashSafe) {
-        const auto [major, minor] = serverVersion(m_client->command(Command("INFO").arg("server")).throwIfError().asString());
+        const auto [major, minor]
+            = serverVersion(m_client->command(Command("INFO").arg("server")).throwIfError().asString());
         if (major < 6 || (major == 6 && minor < 2))
-            throw redis::UsageError("crash-safe fetch needs Redis 6.2 or newer (LMOVE/BLMOVE), the server runs " + std::to_string(major) + "."
-                                    + std::to_string(minor) + "; turn crash-safe fetch off to use BRPOP like Sidekiq's BasicFetch");
+            throw redis::UsageError("crash-safe fetch needs Redis 6.2 or newer (LMOVE/BLMOVE), the server runs "
+                + std::to_string(major) + "." + std::to_string(minor)
+                + "; turn crash-safe fetch off to use BRPOP like Sidekiq's BasicFetch");
     }
 
-    m_heartbeat = std::make_unique<Heartbeat>(m_ctx, [this](const std::string& signal, redis::Client& client) { onSignal(signal, client); });
+    m_heartbeat = std::make_unique<Heartbeat>(
+        m_ctx, [this](const std::string& signal, redis::Client& client) { onSignal(signal, client); });
     // Registered (process and in-progress lists) before anything is fetched.
     std::optional<std::string> firstSignal;
     try {
@@ -94,8 +104,9 @@ void Launcher::start()
         if (o.crashSafe) {
             m_startupRecovery = OrphanRecovery(*m_client, o, m_ctx->identity, log).run();
             auto ctx = m_ctx;
-            m_heartbeat->setPeriodic([ctx](redis::Client& client) { OrphanRecovery(client, ctx->options, ctx->identity, ctx->log).run(); },
-                                     o.orphanCheckInterval);
+            m_heartbeat->setPeriodic(
+                [ctx](redis::Client& client) { OrphanRecovery(client, ctx->options, ctx->identity, ctx->log).run(); },
+                o.orphanCheckInterval);
         }
     } catch (...) {
         try {
@@ -120,11 +131,14 @@ void Launcher::start()
         p->start();
         m_processors.push_back(std::move(p));
     }
-    log.info("Booted kiqdesk worker pool " + m_ctx->identity + ": concurrency " + std::to_string(o.concurrency) + ", queues " + joined(o.queues.unique())
-             + (o.queues.strict() ? " (strict order)" : " (weighted)") + (o.crashSafe ? ", crash-safe fetch" : ", basic fetch"));
+    log.info("Booted kiqdesk worker pool " + m_ctx->identity + ": concurrency " + std::to_string(o.concurrency)
+        + ", queues " + joined(o.queues.unique()) + (o.queues.strict() ? " (strict order)" : " (weighted)")
+        + (o.crashSafe ? ", crash-safe fetch" : ", basic fetch")
+        + (o.failUnknownClasses ? ", jobs without a handler fail (NameError)"
+                                : ", jobs without a handler go back to their queue"));
     if (m_startupRecovery.orphansRecovered)
-        log.warn("start-up recovery: " + std::to_string(m_startupRecovery.jobsRequeued) + " jobs of " + std::to_string(m_startupRecovery.orphansRecovered)
-                 + " dead processes pushed back to their queues");
+        log.warn("start-up recovery: " + std::to_string(m_startupRecovery.jobsRequeued) + " jobs of "
+            + std::to_string(m_startupRecovery.orphansRecovered) + " dead processes pushed back to their queues");
     if (firstSignal) onSignal(*firstSignal, *m_client);
 }
 
@@ -156,7 +170,10 @@ void Launcher::unblock(redis::Client& client, const std::vector<std::shared_ptr<
     }
 }
 
-void Launcher::stop() { stop(m_ctx->options.shutdownTimeout); }
+void Launcher::stop()
+{
+    stop(m_ctx->options.shutdownTimeout);
+}
 
 void Launcher::stop(std::chrono::milliseconds timeout)
 {
@@ -171,7 +188,8 @@ void Launcher::stop(std::chrono::milliseconds timeout)
     for (const auto& p : m_processors) {
         // A thread that entered BLMOVE just after the first CLIENT UNBLOCK would sit out its 2 s:
         // wake it again while waiting (a no-op for threads running a job).
-        while (!p->waitFinished(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(250)))) {
+        while (
+            !p->waitFinished(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(250)))) {
             if (std::chrono::steady_clock::now() >= deadline) {
                 stuck.push_back(p);
                 break;
@@ -188,7 +206,8 @@ void Launcher::stop(std::chrono::milliseconds timeout)
         for (const auto& p : stuck) {
             std::vector<UnitOfWork> held = p->heldJobs();
             p->abandon();
-            for (const auto& w : held) log.warn("Work still in progress: queue=" + w.queue + " " + w.job.substr(0, 200));
+            for (const auto& w : held)
+                log.warn("Work still in progress: queue=" + w.queue + " " + w.job.substr(0, 200));
             try {
                 Fetcher f(*m_client, m_ctx->options, p->inProgressKey(), p->index());
                 const Requeued r = f.requeue(held);
@@ -196,14 +215,17 @@ void Launcher::stop(std::chrono::milliseconds timeout)
                 logDeadLetters(log, r, p->inProgressKey());
                 f.acknowledgeAll();
             } catch (const std::exception& e) {
-                log.error("could not push back the jobs of " + p->inProgressKey() + ": " + e.what() + " (orphan recovery will)");
+                log.error("could not push back the jobs of " + p->inProgressKey() + ": " + e.what()
+                    + " (orphan recovery will)");
             }
         }
         log.info("Pushed " + std::to_string(pushed) + " jobs back to Redis");
         m_ctx->hardStop.request_stop();
         const auto grace = std::chrono::steady_clock::now() + kHardStopGrace;
         for (const auto& p : stuck)
-            if (!p->waitFinished(grace)) log.warn("processor-" + std::to_string(p->index()) + " is still inside its handler; left running detached");
+            if (!p->waitFinished(grace))
+                log.warn(
+                    "processor-" + std::to_string(p->index()) + " is still inside its handler; left running detached");
     }
     if (m_poller) m_poller->stop();
     if (m_heartbeat) m_heartbeat->stop();
@@ -220,7 +242,8 @@ void Launcher::stop(std::chrono::milliseconds timeout)
             }
         }
         m_heartbeat->clear(*m_client);
-        if (m_ctx->options.crashSafe) m_client->command(Command("HDEL").key(keys::kInProgressRegistry).arg(m_ctx->identity)).throwIfError();
+        if (m_ctx->options.crashSafe)
+            m_client->command(Command("HDEL").key(keys::kInProgressRegistry).arg(m_ctx->identity)).throwIfError();
     } catch (const std::exception& e) {
         log.error(std::string("stop: ") + e.what() + " (jobs left in progress are recovered by the next pool)");
     }

@@ -8,6 +8,7 @@
 #include "worker/Log.h"
 #include "worker/PoolState.h"
 #include "worker/RetryHandler.h"
+#include "worker/UnhandledClasses.h"
 #include "worker/WorkerOptions.h"
 
 #include <atomic>
@@ -17,9 +18,14 @@
 namespace kiq::worker {
 
 struct PoolContext {
-    PoolContext(WorkerOptions opts, HandlerRegistry registry, redis::ConnectionOptions conn, std::string id, Logger logger)
-        : options(std::move(opts)), handlers(std::move(registry)), connection(std::move(conn)), identity(std::move(id)),
-          state(options.concurrency), log(std::move(logger))
+    PoolContext(
+        WorkerOptions opts, HandlerRegistry registry, redis::ConnectionOptions conn, std::string id, Logger logger)
+        : options(std::move(opts))
+        , handlers(std::move(registry))
+        , connection(std::move(conn))
+        , identity(std::move(id))
+        , state(options.concurrency)
+        , log(std::move(logger))
     {
     }
 
@@ -29,8 +35,9 @@ struct PoolContext {
     const std::string identity;
     PoolState state;
     const Logger log;
-    std::stop_source hardStop;      // the shutdown timeout has passed: handlers should give up
-    std::atomic<bool> quiet{false}; // no more fetching (TSTP or stop)
+    std::stop_source hardStop; // the shutdown timeout has passed: handlers should give up
+    std::atomic<bool> quiet {false}; // no more fetching (TSTP or stop)
+    UnhandledClasses unhandled;
 
     RetrySettings retrySettings() const
     {

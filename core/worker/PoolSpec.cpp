@@ -21,6 +21,7 @@ PoolSetup PoolSpec::build() const
     o.shutdownTimeout = shutdownTimeout;
     o.tag = tag;
     o.crashSafe = !basicFetch;
+    o.failUnknownClasses = failUnknownClasses;
     o.logLevel = logLevel;
     // The Launcher adds the built-ins itself when this is set.
     o.builtinHandlers = builtins;

@@ -28,7 +28,11 @@ struct PoolSetup {
 class PoolSpecError : public std::invalid_argument {
 public:
     enum class Field { Queues, Concurrency, HandlerFile, ShutdownTimeout };
-    PoolSpecError(Field field, const std::string& message) : std::invalid_argument(message), m_field(field) {}
+    PoolSpecError(Field field, const std::string& message)
+        : std::invalid_argument(message)
+        , m_field(field)
+    {
+    }
     Field field() const { return m_field; }
 
 private:
@@ -36,13 +40,14 @@ private:
 };
 
 struct PoolSpec {
-    std::vector<std::string> queues{"default"}; // Sidekiq's -q: "name" or "name,weight"
+    std::vector<std::string> queues {"default"}; // Sidekiq's -q: "name" or "name,weight"
     int concurrency = 10;
     std::string handlerFile; // TOML of external commands; empty: none
-    bool builtins = true;    // Kiqdesk::Sleep/Fail/Echo
-    std::chrono::milliseconds shutdownTimeout{25000};
+    bool builtins = true; // Kiqdesk::Sleep/Fail/Echo
+    std::chrono::milliseconds shutdownTimeout {25000};
     std::string tag;
     bool basicFetch = false;
+    bool failUnknownClasses = false; // WorkerOptions::failUnknownClasses
     LogLevel logLevel = LogLevel::Info;
 
     // Reads the handler file, so it may take a moment on a slow disk; never touches Redis.

@@ -15,7 +15,7 @@ namespace kiq::worker {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr double kBatchBudgetSeconds = 0.002;       // ~2 ms of work per fetch
+constexpr double kBatchBudgetSeconds = 0.002; // ~2 ms of work per fetch
 constexpr auto kHoldLimit = std::chrono::milliseconds(20); // give back unstarted jobs after this
 constexpr auto kErrorPause = std::chrono::seconds(1); // processor.rb handle_fetch_exception: sleep(1)
 
@@ -38,7 +38,10 @@ void pause(std::stop_token stop, std::chrono::milliseconds duration)
     cv.wait_for(lock, stop, duration, [] { return false; });
 }
 
-double nowSeconds() { return sidekiq::Timestamp::now().seconds(); }
+double nowSeconds()
+{
+    return sidekiq::Timestamp::now().seconds();
+}
 
 // A failed job's outcome (RetryHandler) and its acknowledgement, as one atomic step that writes
 // nothing unless every key has the type its command needs. A MULTI would not do: its commands run
@@ -85,8 +88,10 @@ bool isUnloadable(const sidekiq::JobRecord& job)
 }
 
 Processor::Processor(std::shared_ptr<PoolContext> context, int index)
-    : m_ctx(std::move(context)), m_index(index), m_threadId(base36(std::random_device{}() % 2176782336ULL + 46656)),
-      m_retry(m_ctx->retrySettings())
+    : m_ctx(std::move(context))
+    , m_index(index)
+    , m_threadId(base36(std::random_device {}() % 2176782336ULL + 46656))
+    , m_retry(m_ctx->retrySettings())
 {
 }
 
@@ -95,14 +100,20 @@ Processor::~Processor()
     if (m_thread.joinable() && m_thread.get_id() == std::this_thread::get_id()) m_thread.detach();
 }
 
-std::string Processor::inProgressKey() const { return keys::inProgress(m_ctx->identity, m_index); }
+std::string Processor::inProgressKey() const
+{
+    return keys::inProgress(m_ctx->identity, m_index);
+}
 
 void Processor::start()
 {
     m_thread = std::jthread([self = shared_from_this()](std::stop_token stop) { self->run(stop); });
 }
 
-void Processor::requestStop() { m_thread.request_stop(); }
+void Processor::requestStop()
+{
+    m_thread.request_stop();
+}
 
 bool Processor::waitFinished(Clock::time_point deadline)
 {
@@ -133,8 +144,8 @@ std::string Processor::describe() const
     std::string out = "processor-" + std::to_string(m_index) + " tid=" + m_threadId;
     if (m_heldFrom >= m_held.size()) return out + " idle";
     const double secs = std::chrono::duration<double>(Clock::now() - m_currentStart).count();
-    return out + " busy " + std::to_string(secs).substr(0, std::to_string(secs).find('.') + 2) + " s: " + m_currentLabel + " ("
-        + std::to_string(m_held.size() - m_heldFrom - 1) + " more fetched)";
+    return out + " busy " + std::to_string(secs).substr(0, std::to_string(secs).find('.') + 2) + " s: " + m_currentLabel
+        + " (" + std::to_string(m_held.size() - m_heldFrom - 1) + " more fetched)";
 }
 
 std::size_t Processor::targetBatch() const
@@ -169,7 +180,7 @@ void Processor::run(std::stop_token stop)
     std::unique_ptr<redis::Client> client;
     std::unique_ptr<Fetcher> fetcher;
     bool down = false;
-    Clock::time_point downSince{};
+    Clock::time_point downSince {};
     const bool crashSafe = m_ctx->options.crashSafe;
 
     while (!stop.stop_requested() && !m_abandoned) {
@@ -188,10 +199,12 @@ void Processor::run(std::stop_token stop)
                 logDeadLetters(log, r, inProgressKey());
                 m_dirty = false;
             }
+            fetcher->setExcluded(m_ctx->unhandled.backedOff(Clock::now()));
             std::vector<UnitOfWork> batch = fetcher->retrieveWork(targetBatch(), stop);
             if (down) {
-                log.info("Redis is online, " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - downSince).count())
-                         + " sec downtime");
+                log.info("Redis is online, "
+                    + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - downSince).count())
+                    + " sec downtime");
                 down = false;
             }
             if (!batch.empty()) processBatch(*client, *fetcher, std::move(batch), stop);
@@ -217,7 +230,8 @@ void Processor::run(std::stop_token stop)
             else
                 fetcher->acknowledgeAll();
         } catch (const std::exception& e) {
-            log.warn("could not clear " + inProgressKey() + " (" + e.what() + "); the pool pushes its jobs back when it stops");
+            log.warn("could not clear " + inProgressKey() + " (" + e.what()
+                + "); the pool pushes its jobs back when it stops");
         }
     }
     {
@@ -227,7 +241,8 @@ void Processor::run(std::stop_token stop)
     m_finishCv.notify_all();
 }
 
-void Processor::processBatch(redis::Client& client, Fetcher& fetcher, std::vector<UnitOfWork> batch, std::stop_token stop)
+void Processor::processBatch(
+    redis::Client& client, Fetcher& fetcher, std::vector<UnitOfWork> batch, std::stop_token stop)
 {
     {
         std::lock_guard lock(m_heldMutex);
@@ -309,7 +324,14 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
         m_currentLabel = job.className + " jid=" + job.jid;
     }
     const JobHandler* handler = m_ctx->handlers.find(job.className);
-    m_ctx->state.begin(m_index, InFlightJob{m_index, m_threadId, job.jid, job.className, work.queue, std::chrono::system_clock::now(), work.job});
+    if (!handler && !m_ctx->options.failUnknownClasses) {
+        handBack(fetcher, work, job.className);
+        return true;
+    }
+    if (handler) m_ctx->unhandled.handled(work.queue);
+    m_ctx->state.begin(m_index,
+        InFlightJob {
+            m_index, m_threadId, job.jid, job.className, work.queue, std::chrono::system_clock::now(), work.job});
     const auto started = Clock::now();
     if (log.enabled(LogLevel::Debug)) log.debug("class=" + job.className + " jid=" + job.jid + " start");
 
@@ -317,14 +339,17 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
     bool interrupted = false;
     const auto hard = m_ctx->hardStop.get_token();
     if (!handler) {
-        failure = JobFailure{"NameError", "uninitialized constant " + job.className, {"kiqdesk worker: no handler for " + job.className}};
+        failure = JobFailure {"NameError", "uninitialized constant " + job.className,
+            {"kiqdesk worker: no handler for " + job.className}};
     } else {
         try {
-            const JobContext ctx{job, work.queue, client, hard, log, m_index};
+            const JobContext ctx {job, work.queue, client, hard, log, m_index};
             (*handler)(ctx);
         } catch (const JobInterrupted&) {
-            if (hard.stop_requested()) interrupted = true;
-            else failure = currentExceptionFailure(job.className);
+            if (hard.stop_requested())
+                interrupted = true;
+            else
+                failure = currentExceptionFailure(job.className);
         } catch (...) {
             failure = currentExceptionFailure(job.className);
         }
@@ -332,19 +357,22 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
     m_ctx->state.end(m_index, failure.has_value() || interrupted);
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     if (interrupted) {
-        log.warn("class=" + job.className + " jid=" + job.jid + " interrupted by shutdown; it goes back to " + work.queue);
+        log.warn(
+            "class=" + job.className + " jid=" + job.jid + " interrupted by shutdown; it goes back to " + work.queue);
         return false;
     }
     if (m_abandoned) return true;
 
     if (!failure) {
-        if (log.enabled(LogLevel::Debug)) log.debug("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " done");
+        if (log.enabled(LogLevel::Debug))
+            log.debug("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " done");
         return true;
     }
     FailureOutcome outcome = m_retry.onFailure(job, work.queue, *failure, handler != nullptr, nowSeconds());
     if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
-    log.warn("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " fail: " + failure->errorClass + ": "
-             + std::string(sidekiq::json::prefixChars(failure->message, 300)) + " (" + outcome.reason + ")");
+    log.warn("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed)
+        + " fail: " + failure->errorClass + ": " + std::string(sidekiq::json::prefixChars(failure->message, 300)) + " ("
+        + outcome.reason + ")");
     if (!outcome.commands.empty()) {
         const std::string what = "record the failure of " + job.className + " jid=" + job.jid + " as "
             + outcomeName(outcome.kind)
@@ -352,6 +380,27 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
         if (!writeWithRetry(what.c_str(), [&] { recordFailure(client, outcome.commands); })) m_dirty = true;
     }
     return true;
+}
+
+void Processor::handBack(Fetcher& fetcher, const UnitOfWork& work, const std::string& className)
+{
+    const Logger& log = m_ctx->log;
+    Requeued r;
+    const std::string what = "hand a " + className + " job back to " + work.queue
+        + (fetcher.crashSafe() ? " (it stays in " + inProgressKey() + " until then)" : "");
+    if (!writeWithRetry(what.c_str(), [&] { r = fetcher.handBack(work); })) {
+        m_dirty = true;
+        return;
+    }
+    logDeadLetters(log, r, inProgressKey());
+    const auto note = m_ctx->unhandled.handedBack(work.queue, className, work.job, Clock::now());
+    if (note.firstOfClass)
+        log.warn("no handler for class " + className
+            + ": its jobs go back to their queue unchanged (no retry used, no error "
+              "written) and are left for another process; fail unknown classes like Sidekiq to change this");
+    if (note.backOff.count() > 0)
+        log.warn("queue " + work.queue + " holds only jobs without a handler (handed back so far: " + note.counts
+            + "); not fetching from it for " + std::to_string(note.backOff.count() / 1000) + " s");
 }
 
 } // namespace kiq::worker

@@ -9,7 +9,10 @@
 //   failure        RetryHandler's commands plus the job's LREM in one script (retry or dead or dropped,
 //                  and acknowledged, together; nothing at all if a key has the wrong type, e.g. `retry`
 //                  is not a sorted set: the job then stays in the list and the write is retried every
-//                  second). Unknown class: NameError, like Sidekiq's constantize.
+//                  second).
+//   no handler     handed back to the left end of its queue unchanged (LREM + LPUSH in one script),
+//                  not counted; a queue holding only such jobs is backed off (UnhandledClasses.h).
+//                  With failUnknownClasses: a failure with NameError, like Sidekiq's constantize.
 //   unloadable     a job string Ruby could not parse goes to `dead` unchanged, uncounted.
 //   requestStop()  (quiet or stop) the current job finishes; jobs fetched but not started go back to
 //                  their queue (right end); the list is acknowledged; the thread ends.
@@ -54,7 +57,7 @@ public:
 
     // The jobs this thread still holds (the running one first, then the unstarted rest of the batch).
     std::vector<UnitOfWork> heldJobs() const;
-    void abandon();  // see the header comment; detaches the thread
+    void abandon(); // see the header comment; detaches the thread
     int index() const { return m_index; }
     const std::string& threadId() const { return m_threadId; }
     std::string inProgressKey() const;
@@ -68,6 +71,7 @@ private:
     void processBatch(redis::Client& client, Fetcher& fetcher, std::vector<UnitOfWork> batch, std::stop_token stop);
     // Returns false when the job was interrupted by shutdown (it stays held, to be requeued).
     bool process(redis::Client& client, Fetcher& fetcher, const UnitOfWork& work);
+    void handBack(Fetcher& fetcher, const UnitOfWork& work, const std::string& className);
     bool writeWithRetry(const char* what, const std::function<void()>& write);
     std::size_t targetBatch() const;
 
@@ -75,10 +79,10 @@ private:
     const int m_index;
     const std::string m_threadId;
     std::jthread m_thread;
-    std::atomic<bool> m_finished{false};
-    std::atomic<bool> m_abandoned{false};
-    std::atomic<bool> m_dirty{false};
-    std::atomic<long long> m_connectionId{-1}; // the list may hold jobs we cannot account for: never DEL it blindly
+    std::atomic<bool> m_finished {false};
+    std::atomic<bool> m_abandoned {false};
+    std::atomic<bool> m_dirty {false};
+    std::atomic<long long> m_connectionId {-1}; // the list may hold jobs we cannot account for: never DEL it blindly
     RetryHandler m_retry;
     double m_avgJobSeconds = -1; // exponential moving average
 

@@ -47,16 +47,16 @@ private:
 
 struct WorkerOptions {
     QueueList queues = QueueList::parse({"default"});
-    int concurrency = 10;                          // processor threads (-c)
-    std::chrono::milliseconds shutdownTimeout{25000}; // -t: how long stop() waits for running jobs
-    std::string tag;                               // -g, shown in the Web UI
+    int concurrency = 10; // processor threads (-c)
+    std::chrono::milliseconds shutdownTimeout {25000}; // -t: how long stop() waits for running jobs
+    std::string tag; // -g, shown in the Web UI
     std::vector<std::string> labels;
 
     // Scheduled poller: nullopt = Sidekiq's default (an initial wait of 10 s + rand(5 s), then an
     // average of process count × averageScheduledPollInterval). Set it (tests, demos) to poll every
     // ~N: no 10 s initial wait, intervals uniform in [N/2, 1.5N).
     std::optional<std::chrono::milliseconds> pollIntervalAverage;
-    std::chrono::milliseconds averageScheduledPollInterval{5000};
+    std::chrono::milliseconds averageScheduledPollInterval {5000};
 
     // Crash-safe fetch (at-least-once across kill -9): jobs wait in per-thread in-progress lists
     // (WorkerKeys.h). Off = Sidekiq's BasicFetch (BRPOP; a crashed process loses its jobs).
@@ -65,19 +65,23 @@ struct WorkerOptions {
     // (see Processor.h), so slow jobs are fetched one at a time. 1 = always one job per fetch.
     int fetchBatchMax = 100;
 
-    int maxRetries = 25;                           // Sidekiq's max_retries
-    long long deadMaxJobs = 10000;                 // dead_max_jobs
-    std::chrono::seconds deadTimeout{180LL * 24 * 3600}; // dead_timeout_in_seconds
+    int maxRetries = 25; // Sidekiq's max_retries
+    long long deadMaxJobs = 10000; // dead_max_jobs
+    std::chrono::seconds deadTimeout {180LL * 24 * 3600}; // dead_timeout_in_seconds
 
     LogLevel logLevel = LogLevel::Info;
 
-    std::chrono::milliseconds heartbeatInterval{5000}; // 6.x BEAT_PAUSE
-    std::chrono::milliseconds orphanCheckInterval{60000}; // periodic orphan recovery (jittered ±25%)
+    std::chrono::milliseconds heartbeatInterval {5000}; // 6.x BEAT_PAUSE
+    std::chrono::milliseconds orphanCheckInterval {60000}; // periodic orphan recovery (jittered ±25%)
     // Sidekiq 6.4.1 readers (API, Web UI) read `<identity>:workers`, 6.4.2+ read `<identity>:work`.
     bool writeWorkersHash = true;
     bool writeWorkHash = true;
 
     bool builtinHandlers = true; // Kiqdesk::Sleep, Kiqdesk::Fail, Kiqdesk::Echo
+    // A job whose class has no handler: false (default) = handed back to its queue unchanged and left
+    // for another process (UnhandledClasses.h); true = failed with NameError like Sidekiq's
+    // constantize, which uses up a retry and replaces the job's error.
+    bool failUnknownClasses = false;
     // Demo sandbox only: a job whose class has no handler succeeds after this long instead of failing
     // with NameError. Off by default.
     std::optional<std::chrono::milliseconds> unknownClassSucceedsAfter;
