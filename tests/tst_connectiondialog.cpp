@@ -3,6 +3,7 @@
 // success with the version or the client's own failure text, without blocking the GUI thread.
 #include "connection/ConnectionDialog.h"
 #include "connection/TopologyBox.h"
+#include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
 #include "sandbox/LocalSandbox.h"
@@ -149,10 +150,9 @@ private slots:
 
     void testConnectionSucceeds()
     {
-        kiq::sandbox::LocalSandbox sandbox;
-        sandbox.start();
+        kiq::test::RedisServer server; // no password (the sandbox has one)
         ConnectionDialog dialog;
-        dialog.applyUrl(QStringLiteral("redis://127.0.0.1:%1").arg(sandbox.port()));
+        dialog.applyUrl(QStringLiteral("redis://127.0.0.1:%1").arg(server.port()));
         dialog.show();
         QElapsedTimer timer;
         timer.start();
@@ -161,7 +161,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
         QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected to Redis 7.")), qPrintable(dialog.testResultText()));
         QVERIFY(dialog.testResultText().contains(QStringLiteral("round trip")));
-        // The sandbox has no password: the result says the connection runs as `default`.
+        // No password: the result says the connection runs as `default`.
         QVERIFY2(dialog.testResultText().contains(QStringLiteral("connected as default, no password")), qPrintable(dialog.testResultText()));
         dialog.resize(640, dialog.sizeHint().height());
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("connection_dialog.png"));
