@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QPalette>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -54,11 +55,12 @@ QString axisLabel(double value, AxisUnit unit)
     return QStringLiteral("%1 d").arg(trimmed(value / 86400));
 }
 
-void setRoundAxis(QCategoryAxis* axis, double highest, AxisUnit unit)
+void setRoundAxis(QCategoryAxis* axis, double highest, AxisUnit unit, int maxSteps)
 {
     // Never a zero-height axis, and a little head room above the highest point.
     const double top = std::max(highest * 1.1, 1.0);
-    const double step = unit == AxisUnit::Seconds ? roundSecondsStep(top / 5) : roundCountStep(top / 5);
+    const double raw = top / std::max(1, maxSteps);
+    const double step = unit == AxisUnit::Seconds ? roundSecondsStep(raw) : roundCountStep(raw);
     const int ticks = int(std::ceil(top / step - 1e-9));
     for (const QString& label : axis->categoriesLabels()) axis->remove(label);
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);

@@ -16,8 +16,9 @@ enum class AxisUnit {
     Seconds, // 0, 30 s, 1 min, 1.5 min, 2 h, 3 d
 };
 
-// Sets the axis to 0…a round value a little above `highest`, with about five labelled round ticks.
-void setRoundAxis(QCategoryAxis* axis, double highest, AxisUnit unit);
+// Sets the axis to 0…a round value a little above `highest`, with at most `maxSteps` round steps
+// (fewer on a short chart: labels closer than their height are drawn as "…").
+void setRoundAxis(QCategoryAxis* axis, double highest, AxisUnit unit, int maxSteps = 5);
 QString axisLabel(double value, AxisUnit unit); // one tick's label; tests read it
 
 // Paints the chart, its legend and its axes in the palette's colours. Call again on a palette change.

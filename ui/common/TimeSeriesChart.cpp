@@ -97,8 +97,10 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
     m_timeAxis->setFormat(nowMs - startMs > 3600'000.0 ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
     m_timeAxis->setRange(
         QDateTime::fromMSecsSinceEpoch(qint64(startMs)), QDateTime::fromMSecsSinceEpoch(qint64(nowMs)));
-    if (m_left) setRoundAxis(m_left, maxLeft, m_leftUnit);
-    if (m_right) setRoundAxis(m_right, maxRight, m_rightUnit);
+    // About 30 px per step: on a short chart, fewer labels rather than labels elided to "…".
+    const int steps = std::clamp(int(chart()->plotArea().height() / 30), 1, 5);
+    if (m_left) setRoundAxis(m_left, maxLeft, m_leftUnit, steps);
+    if (m_right) setRoundAxis(m_right, maxRight, m_rightUnit, steps);
 }
 
 void TimeSeriesChart::clearPoints()
