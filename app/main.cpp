@@ -43,7 +43,8 @@ void installTranslators(QApplication& app)
     // Qt's own strings (standard buttons, file dialogs), then ours, for the system locale. A missing
     // translation simply leaves English.
     auto* qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
     auto* own = new QTranslator(&app);
     if (own->load(QLocale(), QStringLiteral("kiqdesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
@@ -75,22 +76,24 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(Main::tr("Desktop console for Sidekiq job systems on Redis."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption sandboxOption(QStringLiteral("sandbox"), Main::tr("Start a local sandbox Redis and show it."));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              Main::tr("Save a picture of the window to <file> and quit."), Main::tr("file"));
+    const QCommandLineOption sandboxOption(
+        QStringLiteral("sandbox"), Main::tr("Start a local sandbox Redis and show it."));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), Main::tr("Save a picture of the window to <file> and quit."), Main::tr("file"));
     const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
-                                         Main::tr("Wait <ms> before taking the screenshot (default 3000)."), Main::tr("ms"),
-                                         QStringLiteral("3000"));
-    const QCommandLineOption themeOption(QStringLiteral("theme"), Main::tr("Use <theme> (system, light, dark) for this run."),
-                                         Main::tr("theme"));
+        Main::tr("Wait <ms> before taking the screenshot (default 3000)."), Main::tr("ms"), QStringLiteral("3000"));
+    const QCommandLineOption themeOption(
+        QStringLiteral("theme"), Main::tr("Use <theme> (system, light, dark) for this run."), Main::tr("theme"));
     parser.addOptions({sandboxOption, screenshotOption, delayOption, themeOption});
     parser.process(app);
 
     const QString screenshot = parser.value(screenshotOption);
     const bool screenshotMode = !screenshot.isEmpty();
     auto fail = [&](const QString& message) {
-        if (screenshotMode) std::fprintf(stderr, "kiqdesk: %s\n", qPrintable(message));
-        else QMessageBox::critical(nullptr, Main::tr("Kiqdesk"), message);
+        if (screenshotMode)
+            std::fprintf(stderr, "kiqdesk: %s\n", qPrintable(message));
+        else
+            QMessageBox::critical(nullptr, Main::tr("Kiqdesk"), message);
     };
 
     QSettings settings;
@@ -139,7 +142,8 @@ int main(int argc, char* argv[])
             fail(QString::fromStdString(e.what()));
             return false;
         } catch (const kiq::redis::Error& e) {
-            fail(Main::tr("The sandbox started but demo data could not be written: %1").arg(QString::fromStdString(e.what())));
+            fail(Main::tr("The sandbox started but demo data could not be written: %1")
+                     .arg(QString::fromStdString(e.what())));
         }
         window.addDeployment(sandboxProfile(*sandbox), /*persistent=*/false);
         return true;

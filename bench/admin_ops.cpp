@@ -34,7 +34,10 @@ constexpr const char* kTargetClass = "ReportExportJob"; // 10% of the dead jobs
 constexpr double kBase = 1790000000.0;
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 double median(std::vector<double> v)
 {
@@ -42,8 +45,7 @@ double median(std::vector<double> v)
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-template <typename Fn>
-double medianSeconds(int rounds, Fn fn)
+template <typename Fn> double medianSeconds(int rounds, Fn fn)
 {
     std::vector<double> t;
     for (int r = 0; r < rounds; ++r) {
@@ -65,7 +67,8 @@ const ClassSpec kClasses[] = {
     {"HardJob", "default", "Net::ReadTimeout", "Net::ReadTimeout with #<TCPSocket:(closed)>"},
     {"Billing::ChargeJob", "critical", "ActiveRecord::RecordNotFound", "Couldn't find Invoice with 'id'=%d"},
     {"Mailers::WelcomeEmailJob", "mailers", "Net::SMTPServerBusy", "454 4.7.0 Temporary authentication failure"},
-    {"SyncInventoryJob", "default", "Faraday::ConnectionFailed", "Failed to open TCP connection to api.example.com:443"},
+    {"SyncInventoryJob", "default", "Faraday::ConnectionFailed",
+        "Failed to open TCP connection to api.example.com:443"},
     {"WebhookDeliveryJob", "webhooks", "HTTP::TimeoutError", "Timed out after using the allocated 10 seconds"},
     {"ImageResizeJob", "media", "Errno::ENOENT", "No such file or directory @ rb_sysopen - /tmp/upload-%d.png"},
     {"SearchIndexJob", "low", "Elasticsearch::Transport::Transport::Errors::ServiceUnavailable", "[503] cluster busy"},
@@ -80,8 +83,10 @@ public:
     {
         // One backtrace per class, 40 frames through gems and the app, as `backtrace: true` keeps them.
         static const char* kFrames[] = {
-            "/app/vendor/bundle/ruby/3.1.0/gems/activerecord-7.0.4/lib/active_record/relation/finder_methods.rb:%d:in `find_by!'",
-            "/app/vendor/bundle/ruby/3.1.0/gems/activesupport-7.0.4/lib/active_support/callbacks.rb:%d:in `block in run_callbacks'",
+            "/app/vendor/bundle/ruby/3.1.0/gems/activerecord-7.0.4/lib/active_record/relation/finder_methods.rb:%d:in "
+            "`find_by!'",
+            "/app/vendor/bundle/ruby/3.1.0/gems/activesupport-7.0.4/lib/active_support/callbacks.rb:%d:in `block in "
+            "run_callbacks'",
             "/app/vendor/bundle/ruby/3.1.0/gems/sidekiq-6.4.1/lib/sidekiq/processor.rb:%d:in `execute_job'",
             "/app/vendor/bundle/ruby/3.1.0/gems/sidekiq-6.4.1/lib/sidekiq/middleware/chain.rb:%d:in `invoke'",
             "/app/vendor/bundle/ruby/3.1.0/gems/net-http-0.3.2/lib/net/http.rb:%d:in `transport_request'",
@@ -106,16 +111,19 @@ public:
         char message[256];
         std::snprintf(message, sizeof message, c.message, i);
         char jid[32];
-        std::snprintf(jid, sizeof jid, "%08x%016llx", unsigned(i), static_cast<unsigned long long>(i) * 0x9E3779B97F4A7C15ULL);
+        std::snprintf(
+            jid, sizeof jid, "%08x%016llx", unsigned(i), static_cast<unsigned long long>(i) * 0x9E3779B97F4A7C15ULL);
         const double failed = kBase + i * 0.013;
-        std::string j = "{\"retry\":true,\"queue\":\"" + std::string(c.queue) + "\",\"backtrace\":true,\"class\":\"" + c.cls + "\"";
-        j += ",\"args\":[" + std::to_string(i) + ",\"user-" + std::to_string(i * 31) + "\",{\"account_id\":" + std::to_string(i * 7)
-            + ",\"locale\":\"en\"}],\"jid\":\"" + std::string(jid, 24) + "\"";
+        std::string j = "{\"retry\":true,\"queue\":\"" + std::string(c.queue) + "\",\"backtrace\":true,\"class\":\""
+            + c.cls + "\"";
+        j += ",\"args\":[" + std::to_string(i) + ",\"user-" + std::to_string(i * 31) + "\",{\"account_id\":"
+            + std::to_string(i * 7) + ",\"locale\":\"en\"}],\"jid\":\"" + std::string(jid, 24) + "\"";
         j += ",\"created_at\":" + formatRubyFloat(failed - 300) + ",\"enqueued_at\":" + formatRubyFloat(failed - 2);
         j += ",\"error_message\":";
         json::appendQuoted(j, message);
         j += ",\"error_class\":\"" + std::string(c.errorClass) + "\",\"failed_at\":" + formatRubyFloat(failed - 86000);
-        j += ",\"retry_count\":25,\"retried_at\":" + formatRubyFloat(failed) + ",\"error_backtrace\":\"" + m_backtraces[std::size_t(i % 10)] + "\"}";
+        j += ",\"retry_count\":25,\"retried_at\":" + formatRubyFloat(failed) + ",\"error_backtrace\":\""
+            + m_backtraces[std::size_t(i % 10)] + "\"}";
         return j;
     }
     double score(int i) const { return kBase + i * 0.013 + 1.0; }
@@ -159,7 +167,8 @@ long long enqueuedTotal(redis::Client& client)
     return total;
 }
 
-void row(const char* what, const std::string& ours, const std::string& theirs, const std::string& ratio, const char* goal)
+void row(
+    const char* what, const std::string& ours, const std::string& theirs, const std::string& ratio, const char* goal)
 {
     std::printf("  %-44s %12s %12s %9s   %s\n", what, ours.c_str(), theirs.c_str(), ratio.c_str(), goal);
 }
@@ -167,10 +176,14 @@ void row(const char* what, const std::string& ours, const std::string& theirs, c
 std::string ms(double seconds)
 {
     char b[32];
-    if (seconds >= 10) std::snprintf(b, sizeof b, "%.1f s", seconds);
-    else if (seconds >= 1) std::snprintf(b, sizeof b, "%.2f s", seconds);
-    else if (seconds >= 0.01) std::snprintf(b, sizeof b, "%.1f ms", seconds * 1e3);
-    else std::snprintf(b, sizeof b, "%.2f ms", seconds * 1e3);
+    if (seconds >= 10)
+        std::snprintf(b, sizeof b, "%.1f s", seconds);
+    else if (seconds >= 1)
+        std::snprintf(b, sizeof b, "%.2f s", seconds);
+    else if (seconds >= 0.01)
+        std::snprintf(b, sizeof b, "%.1f ms", seconds * 1e3);
+    else
+        std::snprintf(b, sizeof b, "%.2f ms", seconds * 1e3);
     return b;
 }
 
@@ -194,7 +207,7 @@ int main(int argc, char** argv)
         if (args[i] == "--rounds") rounds = std::max(1, args[i + 1].toInt());
     }
 
-    test::RedisServer server(test::RedisServer::Options{});
+    test::RedisServer server(test::RedisServer::Options {});
     const int port = server.port();
     redis::ConnectionOptions o;
     o.endpoint = {"127.0.0.1", port};
@@ -207,9 +220,9 @@ int main(int argc, char** argv)
         seedDead(client, factory, 0, jobs);
     };
     std::printf("Kiqdesk vs Sidekiq %s Ruby API (times measured inside Ruby), one redis-server %s on loopback,\n",
-                qPrintable(version), qPrintable(server.info("server", "redis_version")));
+        qPrintable(version), qPrintable(server.info("server", "redis_version")));
     std::printf("%d dead jobs of ~%zu bytes, 10%% of class %s; medians of %d rounds where repeated.\n\n", jobs,
-                factory.make(1).size(), kTargetClass, rounds);
+        factory.make(1).size(), kTargetClass, rounds);
     std::printf("  %-44s %12s %12s %9s   %s\n", "operation", "kiqdesk", "sidekiq", "ratio", "goal");
 
     // --- retry all -------------------------------------------------------------------------------
@@ -217,22 +230,26 @@ int main(int argc, char** argv)
     services::WriteGate gate("bench");
     double cpu = redisCpuSeconds(server);
     auto start = Clock::now();
-    BulkExecutor executor(client, gate, BulkExecutor::create("bench", {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
+    BulkExecutor executor(
+        client, gate, BulkExecutor::create("bench", {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
     const auto& op = executor.run();
     const double oursRetry = secondsSince(start);
     const double oursRetryCpu = redisCpuSeconds(server) - cpu;
-    const bool oursRetryOk = op.progress.affected == jobs && setSize(client, JobSetKind::Dead) == 0 && enqueuedTotal(client) == jobs;
+    const bool oursRetryOk
+        = op.progress.affected == jobs && setSize(client, JobSetKind::Dead) == 0 && enqueuedTotal(client) == jobs;
 
     flushAndSeed();
     cpu = redisCpuSeconds(server);
-    const double rubyRetry = rubySeconds(port, "t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
-                                               "Sidekiq::DeadSet.new.retry_all\n"
-                                               "puts Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n");
+    const double rubyRetry = rubySeconds(port,
+        "t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
+        "Sidekiq::DeadSet.new.retry_all\n"
+        "puts Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n");
     const double rubyRetryCpu = redisCpuSeconds(server) - cpu;
     const bool rubyRetryOk = setSize(client, JobSetKind::Dead) == 0 && enqueuedTotal(client) == jobs;
     row("retry all (dead -> queues)", ms(oursRetry), ms(rubyRetry), times(rubyRetry / oursRetry), ">= 20x");
     row("  of which Redis CPU", ms(oursRetryCpu), ms(rubyRetryCpu), "", "");
-    if (!oursRetryOk || !rubyRetryOk) std::printf("  !! retry-all check failed (ours %d, sidekiq %d)\n", oursRetryOk, rubyRetryOk);
+    if (!oursRetryOk || !rubyRetryOk)
+        std::printf("  !! retry-all check failed (ours %d, sidekiq %d)\n", oursRetryOk, rubyRetryOk);
 
     // --- filter by class -------------------------------------------------------------------------
     flushAndSeed();
@@ -252,7 +269,8 @@ int main(int argc, char** argv)
     });
     // Every match: a plain scan of the set through Redis (what the CLI's --dry-run does) …
     long long scanMatches = 0;
-    const double oursScan = medianSeconds(std::max(1, rounds / 2), [&] { scanMatches = previewBulk(client, JobSetKind::Dead, filter).matched; });
+    const double oursScan = medianSeconds(
+        std::max(1, rounds / 2), [&] { scanMatches = previewBulk(client, JobSetKind::Dead, filter).matched; });
     // … and the job index: built once on a worker thread, then queried.
     start = Clock::now();
     JobIndex index(JobSetKind::Dead);
@@ -261,27 +279,30 @@ int main(int argc, char** argv)
     ++calls;
     const double indexBuild = secondsSince(start);
     std::size_t indexMatches = 0;
-    const double indexQuery = medianSeconds(rounds, [&] { indexMatches = index.snapshot()->query(filter).rows.size(); });
+    const double indexQuery
+        = medianSeconds(rounds, [&] { indexMatches = index.snapshot()->query(filter).rows.size(); });
 
-    const QStringList rubyScanOut = test::runSidekiqRuby(port, QString("ts = []\n%1.times do\n"
-                                                                       "  t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
-                                                                       "  $n = Sidekiq::DeadSet.new.scan('%2').to_a.size\n"
-                                                                       "  ts << Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n"
-                                                                       "end\nputs $n\nputs ts.sort[ts.size / 2]\n")
-                                                                   .arg(std::max(1, rounds / 2))
-                                                                   .arg(kTargetClass),
-                                                               600000)
-                                         .split('\n');
+    const QStringList rubyScanOut = test::runSidekiqRuby(port,
+        QString("ts = []\n%1.times do\n"
+                "  t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
+                "  $n = Sidekiq::DeadSet.new.scan('%2').to_a.size\n"
+                "  ts << Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n"
+                "end\nputs $n\nputs ts.sort[ts.size / 2]\n")
+            .arg(std::max(1, rounds / 2))
+            .arg(kTargetClass),
+        600000)
+                                        .split('\n');
     const long long rubyMatches = rubyScanOut.first().toLongLong();
     const double rubyScan = rubyScanOut.last().toDouble();
     row(("filter " + expression + ", first 50 matches").c_str(), ms(oursFirstPage), "-", "-", "<= 50 ms");
     row("filter, all matches: JobIndex query", ms(indexQuery), ms(rubyScan), times(rubyScan / indexQuery), ">= 4x");
     row("filter, all matches: JobIndex build+query", ms(indexBuild + indexQuery), ms(rubyScan),
         times(rubyScan / (indexBuild + indexQuery)), "(cold, once)");
-    row("filter, all matches: scan through Redis", ms(oursScan), ms(rubyScan), times(rubyScan / oursScan), "(no index)");
+    row("filter, all matches: scan through Redis", ms(oursScan), ms(rubyScan), times(rubyScan / oursScan),
+        "(no index)");
     if (firstPage != 50 || std::size_t(scanMatches) != indexMatches || (long long)indexMatches != rubyMatches)
-        std::printf("  !! match counts differ: first page %zu, scan %lld, index %zu, sidekiq %lld\n", firstPage, scanMatches,
-                    indexMatches, rubyMatches);
+        std::printf("  !! match counts differ: first page %zu, scan %lld, index %zu, sidekiq %lld\n", firstPage,
+            scanMatches, indexMatches, rubyMatches);
 
     // --- stats + every queue's latency -----------------------------------------------------------
     {
@@ -305,14 +326,16 @@ int main(int argc, char** argv)
         roundTrips = snapshot.roundTrips;
         queuesSeen = snapshot.queues.size();
     });
-    const double rubyStats = rubySeconds(port, QString("ts = []\n%1.times do\n"
-                                                       "  t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
-                                                       "  s = Sidekiq::Stats.new\n  s.enqueued\n  s.workers_size\n"
-                                                       "  Sidekiq::Queue.all.map(&:latency)\n"
-                                                       "  ts << Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n"
-                                                       "end\nputs ts.sort[ts.size / 2]\n")
-                                                   .arg(rounds * 4));
-    row(("stats + " + std::to_string(queuesSeen) + " queue latencies (" + std::to_string(roundTrips) + " round trip)").c_str(),
+    const double rubyStats = rubySeconds(port,
+        QString("ts = []\n%1.times do\n"
+                "  t = Process.clock_gettime(Process::CLOCK_MONOTONIC)\n"
+                "  s = Sidekiq::Stats.new\n  s.enqueued\n  s.workers_size\n"
+                "  Sidekiq::Queue.all.map(&:latency)\n"
+                "  ts << Process.clock_gettime(Process::CLOCK_MONOTONIC) - t\n"
+                "end\nputs ts.sort[ts.size / 2]\n")
+            .arg(rounds * 4));
+    row(("stats + " + std::to_string(queuesSeen) + " queue latencies (" + std::to_string(roundTrips) + " round trip)")
+            .c_str(),
         ms(oursStats), ms(rubyStats), times(rubyStats / oursStats), ">= 2x");
     std::printf("\n  index build for the filter row: %d refresh calls of <= 5,000 entries, back to back\n", calls);
 
@@ -351,12 +374,14 @@ int main(int argc, char** argv)
         const double build = secondsSince(start);
         const double redisCpu = redisCpuSeconds(server) - cpuBefore;
         const auto snap = big.snapshot();
-        std::printf("  build: %.2f s in %d refresh calls (<= %zu entries each, %zu parsed in all), %.1f us/entry; Redis CPU %.2f s\n",
-                    build, bigCalls, maxRead, parsed, build / double(snap->size()) * 1e6, redisCpu);
-        std::printf("  JobRecord::parse alone: %.2f us/payload = %.0f%% of the build time per entry (sink %zu)\n", parseUs,
-                    100.0 * parseUs / (build / double(snap->size()) * 1e6), sink % 10);
-        std::printf("  memory: %.1f MB, %.0f bytes/entry; %zu entries, %zu buckets\n", double(snap->memoryBytes()) / 1e6,
-                    double(snap->memoryBytes()) / double(snap->size()), snap->size(), s.buckets);
+        std::printf("  build: %.2f s in %d refresh calls (<= %zu entries each, %zu parsed in all), %.1f us/entry; "
+                    "Redis CPU %.2f s\n",
+            build, bigCalls, maxRead, parsed, build / double(snap->size()) * 1e6, redisCpu);
+        std::printf("  JobRecord::parse alone: %.2f us/payload = %.0f%% of the build time per entry (sink %zu)\n",
+            parseUs, 100.0 * parseUs / (build / double(snap->size()) * 1e6), sink % 10);
+        std::printf("  memory: %.1f MB, %.0f bytes/entry; %zu entries, %zu buckets\n",
+            double(snap->memoryBytes()) / 1e6, double(snap->memoryBytes()) / double(snap->size()), snap->size(),
+            s.buckets);
 
         const double now = kBase + indexJobs * 0.013 + 3600;
         struct Q {
@@ -364,14 +389,29 @@ int main(int argc, char** argv)
             std::function<std::size_t()> run;
         };
         const JobFilter all = JobFilter::parse("");
-        const std::vector<Q> queries{
-            {"class=ReportExportJob (score order)", [&] { return snap->query(filter, JobIndexSort::Score, true, now).rows.size(); }},
-            {"class=Billing::* sorted by time", [&] { return snap->query(JobFilter::parse("class=Billing::*"), JobIndexSort::Time, true, now).rows.size(); }},
-            {"everything sorted by class", [&] { return snap->query(all, JobIndexSort::Class, false, now).rows.size(); }},
+        const std::vector<Q> queries {
+            {"class=ReportExportJob (score order)",
+                [&] { return snap->query(filter, JobIndexSort::Score, true, now).rows.size(); }},
+            {"class=Billing::* sorted by time",
+                [&] {
+                    return snap->query(JobFilter::parse("class=Billing::*"), JobIndexSort::Time, true, now).rows.size();
+                }},
+            {"everything sorted by class",
+                [&] { return snap->query(all, JobIndexSort::Class, false, now).rows.size(); }},
             {"everything sorted by time", [&] { return snap->query(all, JobIndexSort::Time, true, now).rows.size(); }},
-            {"error~timeout", [&] { return snap->query(JobFilter::parse("error~timeout"), JobIndexSort::Score, true, now).rows.size(); }},
-            {"args~user-4242", [&] { return snap->query(JobFilter::parse("args~user-4242"), JobIndexSort::Score, true, now).rows.size(); }},
-            {"age>2h queue=default", [&] { return snap->query(JobFilter::parse("age>2h queue=default"), JobIndexSort::Score, true, now).rows.size(); }},
+            {"error~timeout",
+                [&] {
+                    return snap->query(JobFilter::parse("error~timeout"), JobIndexSort::Score, true, now).rows.size();
+                }},
+            {"args~user-4242",
+                [&] {
+                    return snap->query(JobFilter::parse("args~user-4242"), JobIndexSort::Score, true, now).rows.size();
+                }},
+            {"age>2h queue=default",
+                [&] {
+                    return snap->query(JobFilter::parse("age>2h queue=default"), JobIndexSort::Score, true, now)
+                        .rows.size();
+                }},
             {"groups() of everything", [&] { return snap->groups(all, now).size(); }},
             {"countBy(error) of everything", [&] { return snap->countBy(JobIndexField::Error, all, now).size(); }},
         };
@@ -400,12 +440,14 @@ int main(int argc, char** argv)
             freshChecks += s.countChecks;
             ++freshCalls;
         } while (!s.synced && freshCalls < 1000);
-        std::printf("  after +1,000 / -1,000 jobs: synced in %d refresh calls, %.2f s, %zu members re-read, %zu ZCOUNTs; "
-                    "size %zu (Redis %lld)\n",
-                    freshCalls, secondsSince(start), freshRead, freshChecks, big.snapshot()->size(), setSize(client, JobSetKind::Dead));
+        std::printf(
+            "  after +1,000 / -1,000 jobs: synced in %d refresh calls, %.2f s, %zu members re-read, %zu ZCOUNTs; "
+            "size %zu (Redis %lld)\n",
+            freshCalls, secondsSince(start), freshRead, freshChecks, big.snapshot()->size(),
+            setSize(client, JobSetKind::Dead));
         const auto quiet = big.refresh(client);
-        std::printf("  a refresh with nothing changed: %.1f ms, %zu ZCOUNTs + %zu members verified\n", quiet.seconds * 1e3,
-                    quiet.countChecks, quiet.entriesVerified);
+        std::printf("  a refresh with nothing changed: %.1f ms, %zu ZCOUNTs + %zu members verified\n",
+            quiet.seconds * 1e3, quiet.countChecks, quiet.entriesVerified);
     }
     return 0;
 }

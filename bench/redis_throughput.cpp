@@ -25,7 +25,8 @@ double ourOpsPerSecond(Client& client, const std::string& test, int requests, bo
 {
     auto make = [&] {
         if (test == "PING") return Command("PING");
-        if (test == "LPUSH") return Command("LPUSH").key("bench:list").arg(std::string_view("xxx")); // as redis-benchmark sends it
+        if (test == "LPUSH")
+            return Command("LPUSH").key("bench:list").arg(std::string_view("xxx")); // as redis-benchmark sends it
         return Command("RPOP").key("bench:list");
     };
     const auto start = std::chrono::steady_clock::now();
@@ -47,8 +48,8 @@ double ourOpsPerSecond(Client& client, const std::string& test, int requests, bo
 // redis-benchmark --csv prints "test","rps",...; PING_MBULK is the RESP (not inline) PING we send.
 std::map<std::string, double> redisBenchmark(int port, int requests, bool pipelined)
 {
-    QStringList args{"-h", "127.0.0.1", "-p", QString::number(port), "-c", "1", "-n", QString::number(requests),
-                     "-t", "ping,lpush,rpop", "--csv"};
+    QStringList args {"-h", "127.0.0.1", "-p", QString::number(port), "-c", "1", "-n", QString::number(requests), "-t",
+        "ping,lpush,rpop", "--csv"};
     if (pipelined) args << "-P" << QString::number(kPipeline);
     auto result = kiq::test::runProcess("redis-benchmark", args, 600000);
     std::map<std::string, double> out;
@@ -85,7 +86,7 @@ int main(int argc, char** argv)
     }
     std::unique_ptr<kiq::test::RedisServer> server;
     if (port == 0) {
-        server = std::make_unique<kiq::test::RedisServer>(kiq::test::RedisServer::Options{});
+        server = std::make_unique<kiq::test::RedisServer>(kiq::test::RedisServer::Options {});
         port = server->port();
     }
     if (kiq::test::findExecutable("redis-benchmark").isEmpty()) {
@@ -99,7 +100,8 @@ int main(int argc, char** argv)
     Client client(o);
     client.connect();
 
-    std::printf("Kiqdesk blocking client vs redis-benchmark, 1 connection, %d requests, median of %d rounds\n", requests, rounds);
+    std::printf("Kiqdesk blocking client vs redis-benchmark, 1 connection, %d requests, median of %d rounds\n",
+        requests, rounds);
     std::printf("%-6s %-10s %14s %14s %8s\n", "test", "mode", "kiqdesk ops/s", "redis-bench", "ratio");
     for (bool pipelined : {false, true}) {
         const int n = pipelined ? requests * 5 : requests;
@@ -114,7 +116,8 @@ int main(int argc, char** argv)
         }
         for (const std::string test : {"PING", "LPUSH", "RPOP"}) {
             const double a = median(ours[test]), b = median(theirs[test]);
-            std::printf("%-6s %-10s %14.0f %14.0f %8.2f\n", test.c_str(), pipelined ? "pipelined" : "single", a, b, b > 0 ? a / b : 0.0);
+            std::printf("%-6s %-10s %14.0f %14.0f %8.2f\n", test.c_str(), pipelined ? "pipelined" : "single", a, b,
+                b > 0 ? a / b : 0.0);
         }
     }
     return 0;

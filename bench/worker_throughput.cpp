@@ -43,7 +43,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double wallNow() { return sidekiq::Timestamp::now().seconds(); }
+double wallNow()
+{
+    return sidekiq::Timestamp::now().seconds();
+}
 
 std::string selfExe()
 {
@@ -81,8 +84,8 @@ int runChild(int port, int concurrency, long long expect, bool basicFetch, const
     options.logLevel = worker::LogLevel::Warn;
     options.shutdownTimeout = std::chrono::seconds(5);
 
-    std::atomic<long long> done{0};
-    std::atomic<double> firstStart{0}, lastEnd{0};
+    std::atomic<long long> done {0};
+    std::atomic<double> firstStart {0}, lastEnd {0};
     worker::HandlerRegistry handlers;
     handlers.add("NoopJob", [&](const worker::JobContext&) {
         double zero = 0;
@@ -94,7 +97,8 @@ int runChild(int port, int concurrency, long long expect, bool basicFetch, const
         ctx.redis.command(redis::Command("RPUSH").key("latency").arg(wallNow() - pushed));
     });
     handlers.add("SoakJob", [](const worker::JobContext& ctx) {
-        ctx.redis.pipeline({redis::Command("SADD").key("ran").arg(firstArgText(ctx)), redis::Command("INCR").key("runs")});
+        ctx.redis.pipeline(
+            {redis::Command("SADD").key("ran").arg(firstArgText(ctx)), redis::Command("INCR").key("runs")});
         std::this_thread::sleep_for(std::chrono::microseconds(100));
     });
 
@@ -107,10 +111,12 @@ int runChild(int port, int concurrency, long long expect, bool basicFetch, const
     }).detach();
     if (expect > 0) {
         while (done.load() < expect && !pool.stopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        rusage ru{};
+        rusage ru {};
         getrusage(RUSAGE_SELF, &ru);
-        const double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-        std::printf("RESULT %lld %.6f %.6f %.3f %ld\n", done.load(), firstStart.load(), lastEnd.load(), cpu, ru.ru_maxrss);
+        const double cpu
+            = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+        std::printf(
+            "RESULT %lld %.6f %.6f %.3f %ld\n", done.load(), firstStart.load(), lastEnd.load(), cpu, ru.ru_maxrss);
         std::fflush(stdout);
         pool.stop();
         return 0;
@@ -130,7 +136,8 @@ struct Run {
 
 class Bench {
 public:
-    explicit Bench(int port) : m_port(port)
+    explicit Bench(int port)
+        : m_port(port)
     {
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", port};
@@ -140,9 +147,10 @@ public:
         m_boot = m_out->filePath("bench_boot.rb");
         QFile f(m_boot);
         f.open(QIODevice::WriteOnly);
-        f.write(QStringLiteral("require '%1'\nSidekiq.logger.level = Logger::WARN\n"
-                               "class LatencyJob\n  include Sidekiq::Worker\n"
-                               "  def perform(t)\n    Sidekiq.redis { |r| r.rpush('latency', Time.now.to_f - t.to_f) }\n  end\nend\n")
+        f.write(QStringLiteral(
+            "require '%1'\nSidekiq.logger.level = Logger::WARN\n"
+            "class LatencyJob\n  include Sidekiq::Worker\n"
+            "  def perform(t)\n    Sidekiq.redis { |r| r.rpush('latency', Time.now.to_f - t.to_f) }\n  end\nend\n")
                     .arg(test::sidekiqJobsFile())
                     .toUtf8());
     }
@@ -156,7 +164,10 @@ public:
             redis::Command lpush("LPUSH");
             lpush.key("queue:" + queue);
             for (long long k = i; k < std::min(n, i + 1000); ++k)
-                lpush.arg(sidekiq::JobBuilder(className, tokens ? "[\"t" + std::to_string(k) + "\"]" : "[]").setQueue(queue).build().json);
+                lpush.arg(sidekiq::JobBuilder(className, tokens ? "[\"t" + std::to_string(k) + "\"]" : "[]")
+                              .setQueue(queue)
+                              .build()
+                              .json);
             m_client->pipeline({redis::Command("SADD").key("queues").arg(queue), lpush});
         }
     }
@@ -164,23 +175,26 @@ public:
     pid_t spawnOurs(int concurrency, long long expect, bool basic, const std::string& queue, const QString& log)
     {
         return test::spawnProcess(QString::fromStdString(selfExe()),
-                                  {"--child", "--port", QString::number(m_port), "--concurrency", QString::number(concurrency), "--expect",
-                                   QString::number(expect), "--queue", QString::fromStdString(queue), basic ? "--basic-fetch" : "--crash-safe"},
-                                  log);
+            {"--child", "--port", QString::number(m_port), "--concurrency", QString::number(concurrency), "--expect",
+                QString::number(expect), "--queue", QString::fromStdString(queue),
+                basic ? "--basic-fetch" : "--crash-safe"},
+            log);
     }
 
     pid_t spawnSidekiq(int concurrency, const std::string& queue, const QString& log)
     {
-        return test::spawnProcess("env", {"REDIS_URL=redis://127.0.0.1:" + QString::number(m_port) + "/0", "sidekiq", "-r", m_boot, "-c",
-                                          QString::number(concurrency), "-q", QString::fromStdString(queue), "-t", "5"},
-                                  log);
+        return test::spawnProcess("env",
+            {"REDIS_URL=redis://127.0.0.1:" + QString::number(m_port) + "/0", "sidekiq", "-r", m_boot, "-c",
+                QString::number(concurrency), "-q", QString::fromStdString(queue), "-t", "5"},
+            log);
     }
 
     Run ours(int concurrency, long long jobs, bool basic)
     {
         m_client->command(redis::Command("FLUSHALL"));
         pushJobs("NoopJob", jobs, "bench");
-        const QString log = m_out->filePath(QStringLiteral("ours-%1-%2.log").arg(concurrency).arg(basic ? "basic" : "safe"));
+        const QString log
+            = m_out->filePath(QStringLiteral("ours-%1-%2.log").arg(concurrency).arg(basic ? "basic" : "safe"));
         QFile::remove(log); // spawnProcess appends
         const pid_t pid = spawnOurs(concurrency, jobs, basic, "bench", log);
         while (test::processRunning(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -240,10 +254,14 @@ public:
         const pid_t pid = oursNotSidekiq ? spawnOurs(10, 0, false, "lat", log) : spawnSidekiq(10, "lat", log);
         // Warm up until one job round-trips (Sidekiq boots for a second or two).
         auto once = [&](long long expected) {
-            const auto job = sidekiq::JobBuilder("LatencyJob", "[" + sidekiq::formatRubyFloat(wallNow()) + "]").setQueue("lat").build().json;
+            const auto job = sidekiq::JobBuilder("LatencyJob", "[" + sidekiq::formatRubyFloat(wallNow()) + "]")
+                                 .setQueue("lat")
+                                 .build()
+                                 .json;
             m_client->command(redis::Command("LPUSH").key("queue:lat").arg(job));
             const auto deadline = Clock::now() + std::chrono::seconds(30);
-            while (llen("latency") < expected && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            while (llen("latency") < expected && Clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
         };
         once(1);
         m_client->command(redis::Command("DEL").key("latency"));
@@ -253,7 +271,8 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(5)); // idle between jobs
         }
         std::vector<double> ms;
-        for (const auto& v : m_client->command(redis::Command("LRANGE").key("latency").arg(0).arg(-1)).asStringList()) ms.push_back(std::stod(v) * 1000.0);
+        for (const auto& v : m_client->command(redis::Command("LRANGE").key("latency").arg(0).arg(-1)).asStringList())
+            ms.push_back(std::stod(v) * 1000.0);
         test::stopProcess(pid, 10000);
         if (ms.empty()) return {0, 0};
         std::sort(ms.begin(), ms.end());
@@ -265,16 +284,18 @@ public:
     {
         m_client->command(redis::Command("FLUSHALL"));
         pushJobs("SoakJob", jobs, "soak", true);
-        std::mt19937 rng(std::random_device{}());
+        std::mt19937 rng(std::random_device {}());
         std::uniform_int_distribution<int> ms(100, 400);
         long long heldAtKills = 0;
         const auto start = Clock::now();
         for (int round = 0; round < rounds; ++round) {
-            const pid_t pid = spawnOurs(10, 0, basic, "soak", m_out->filePath(QStringLiteral("soak-%1.log").arg(round)));
+            const pid_t pid
+                = spawnOurs(10, 0, basic, "soak", m_out->filePath(QStringLiteral("soak-%1.log").arg(round)));
             std::this_thread::sleep_for(std::chrono::milliseconds(ms(rng)));
             ::kill(pid, SIGKILL);
             while (test::processRunning(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList()) heldAtKills += llen(key);
+            for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList())
+                heldAtKills += llen(key);
             if (llen("queue:soak") == 0) {
                 std::printf("  queue drained after %d rounds\n", round + 1);
                 break;
@@ -284,17 +305,20 @@ public:
         // Done when the queue and every in-progress list are empty and stay so.
         auto pending = [&] {
             long long n = llen("queue:soak");
-            for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList()) n += llen(key);
+            for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList())
+                n += llen(key);
             return n;
         };
         while (pending() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         test::stopProcess(last, 10000);
         const long long ran = integer(redis::Command("SCARD").key("ran"));
-        const long long runs = std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
-        std::printf("soak (%s fetch): %d kill -9 rounds, %lld jobs: %lld never ran (lost), %lld ran twice, %lld were in progress at the kills, %.1f s\n",
-                    basic ? "basic" : "crash-safe", rounds, jobs, jobs - ran, runs - ran, heldAtKills,
-                    std::chrono::duration<double>(Clock::now() - start).count());
+        const long long runs
+            = std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
+        std::printf("soak (%s fetch): %d kill -9 rounds, %lld jobs: %lld never ran (lost), %lld ran twice, %lld were "
+                    "in progress at the kills, %.1f s\n",
+            basic ? "basic" : "crash-safe", rounds, jobs, jobs - ran, runs - ran, heldAtKills,
+            std::chrono::duration<double>(Clock::now() - start).count());
     }
 
     static QString logTail(const QString& path)
@@ -344,13 +368,15 @@ int main(int argc, char** argv)
         return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
     };
     if (args.contains("--child"))
-        return runChild(value("--port", "6379").toInt(), value("--concurrency", "10").toInt(), value("--expect", "0").toLongLong(),
-                        args.contains("--basic-fetch"), value("--queue", "default").toStdString());
+        return runChild(value("--port", "6379").toInt(), value("--concurrency", "10").toInt(),
+            value("--expect", "0").toLongLong(), args.contains("--basic-fetch"),
+            value("--queue", "default").toStdString());
 
     std::unique_ptr<test::RedisServer> server;
     int port = value("--port", "0").toInt();
     if (port == 0) {
-        server = std::make_unique<test::RedisServer>(test::RedisServer::Options{}); // no persistence (the harness passes --save "")
+        server = std::make_unique<test::RedisServer>(
+            test::RedisServer::Options {}); // no persistence (the harness passes --save "")
         port = server->port();
     }
     Bench bench(port);
@@ -362,16 +388,20 @@ int main(int argc, char** argv)
     }
 
     const bool withSidekiq = !args.contains("--no-sidekiq");
-    std::printf("%lld no-op jobs on one queue, redis-server on 127.0.0.1:%d, %u cores\n", jobs, port, std::thread::hardware_concurrency());
+    std::printf("%lld no-op jobs on one queue, redis-server on 127.0.0.1:%d, %u cores\n", jobs, port,
+        std::thread::hardware_concurrency());
     std::printf("%-34s %12s %9s %10s %10s\n", "", "jobs/s", "CPU s", "peak RSS", "vs sidekiq");
     for (const QString& c : value("--concurrency", "5,10,25").split(',')) {
         const int concurrency = c.toInt();
         const Run safe = bench.ours(concurrency, jobs, false);
         const Run basic = bench.ours(concurrency, jobs, true);
-        const Run theirs = withSidekiq ? bench.sidekiq(concurrency, jobs) : Run{};
+        const Run theirs = withSidekiq ? bench.sidekiq(concurrency, jobs) : Run {};
         auto row = [&](const char* name, const Run& r) {
-            std::printf("-c %-3d %-27s %12.0f %9.2f %7lld MB %9s\n", concurrency, name, r.jobsPerSecond, r.cpuSeconds, r.peakRssKb / 1024,
-                        theirs.jobsPerSecond > 0 ? (QString::number(r.jobsPerSecond / theirs.jobsPerSecond, 'f', 1) + "x").toUtf8().constData() : "");
+            std::printf("-c %-3d %-27s %12.0f %9.2f %7lld MB %9s\n", concurrency, name, r.jobsPerSecond, r.cpuSeconds,
+                r.peakRssKb / 1024,
+                theirs.jobsPerSecond > 0
+                    ? (QString::number(r.jobsPerSecond / theirs.jobsPerSecond, 'f', 1) + "x").toUtf8().constData()
+                    : "");
         };
         row("kiqdesk (crash-safe fetch)", safe);
         row("kiqdesk (basic fetch)", basic);

@@ -61,7 +61,7 @@ files=$work/files
     echo "$f"
     ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'
   done
-  for t in redis-server redis-sentinel redis-cli redis-benchmark ruby sidekiq openssl xvfb-run clang clang++ \
+  for t in redis-server redis-sentinel redis-cli redis-benchmark ruby sidekiq openssl xvfb-run clang clang++ clang-format \
     cmake ninja pkg-config c++ cc; do
     command -v "$t" || echo "MISSING-TOOL $t"
   done

@@ -7,6 +7,8 @@ KIQ_APT_FLAGS=(--no-install-recommends)
 KIQ_PACKAGES=(
   # the build
   build-essential cmake ninja-build pkg-config
+  # the house style, checked by scripts/check-format.sh
+  clang-format
   # the hardening pass: clang with the sanitizer and libFuzzer runtimes
   clang libclang-rt-14-dev
   # Qt. qt6-charts-dev needs Qt6OpenGL's CMake package, which it only recommends.

@@ -10,6 +10,8 @@ for a in "$@"; do
   if [[ $a == --with-hardening ]]; then hardening=1; else args+=("$a"); fi
 done
 "$root/scripts/setup-deps.sh"
+# The house style first: a minute's work that would otherwise surface only in review.
+"$root/scripts/check-format.sh"
 "$root/scripts/build.sh"
 # Before any test: prove the package list complete for an empty machine (not just for this one).
 "$root/scripts/check-deps.sh" "${KIQ_BUILD_DIR:-$root/build}"

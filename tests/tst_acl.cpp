@@ -43,18 +43,19 @@ class TestAcl : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_admin;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         m_admin = std::make_unique<redis::Client>(asUser(m_server->port(), "", ""));
     }
 
     void rulesRoundTrip()
     {
-        const AclRules r = AclRules::parse("reset on >s3cret ~queue:* %R~stat:* &events +@read -flushall +client|setname (~tmp:* +get)");
+        const AclRules r = AclRules::parse(
+            "reset on >s3cret ~queue:* %R~stat:* &events +@read -flushall +client|setname (~tmp:* +get)");
         QCOMPARE(r.state, AclRules::State::On);
         QCOMPARE(r.keyPatterns.size(), std::size_t(2));
         QCOMPARE(r.selectors.size(), std::size_t(1));
@@ -114,7 +115,9 @@ private slots:
         m_server->cli({"ACL", "SETUSER", "danger", "on", ">x", "~app:*", "+@dangerous"});
         m_server->cli({"ACL", "SETUSER", "tidy", "on", ">x", "~app:*", "+@read"});
         const auto users = listUsers(*m_admin);
-        auto find = [&](const std::string& n) { return *std::find_if(users.begin(), users.end(), [&](const AclUser& u) { return u.name == n; }); };
+        auto find = [&](const std::string& n) {
+            return *std::find_if(users.begin(), users.end(), [&](const AclUser& u) { return u.name == n; });
+        };
         QVERIFY(anyContains(find("default").risks(), "default user is enabled without a password"));
         QVERIFY(anyContains(find("open").risks(), "all commands on all keys"));
         QVERIFY(anyContains(find("open").risks(), "nopass"));
@@ -149,7 +152,12 @@ private slots:
 
         kiq::test::SidekiqProcess sidekiq(m_server->port(), {"default"}, 2, "sk-worker:w0rker");
         kiq::test::runSidekiqRuby(m_server->port(), "EchoJob.perform_async('acl-1')");
-        QVERIFY2(kiq::test::waitUntil([&] { return !m_server->cli({"GET", "done:acl-1"}).isEmpty(); }, 20000, 100), qPrintable(sidekiq.logTail()));
+        QVERIFY2(kiq::test::waitUntil(
+                     [&] {
+                         return !m_server->cli({"GET", "done:acl-1"}).isEmpty();
+                     },
+                     20000, 100),
+            qPrintable(sidekiq.logTail()));
         // Its heartbeat is there too, written under the restricted user.
         QVERIFY(kiq::test::waitUntil([&] { return !sidekiq::listProcesses(*m_admin).live.empty(); }, 10000, 100));
     }
@@ -166,13 +174,18 @@ private slots:
         options.pollIntervalAverage = std::chrono::milliseconds(200);
         worker::HandlerRegistry handlers;
         handlers.add("EchoJob", [](const worker::JobContext& ctx) {
-            ctx.redis.command(redis::Command("SET").key("done:" + std::string(ctx.job.argsJson())).arg(ctx.job.jid)).throwIfError();
+            ctx.redis.command(redis::Command("SET").key("done:" + std::string(ctx.job.argsJson())).arg(ctx.job.jid))
+                .throwIfError();
         });
         worker::Launcher pool(asUser(m_server->port(), "kiq-worker", "p00l"), options, std::move(handlers));
         pool.start();
         kiq::test::runSidekiqRuby(m_server->port(), "EchoJob.perform_async('pool'); EchoJob.perform_in(1, 'later')");
         QVERIFY(kiq::test::waitUntil([&] { return !m_server->cli({"GET", R"(done:["pool"])"}).isEmpty(); }, 10000, 50));
-        QVERIFY(kiq::test::waitUntil([&] { return !m_server->cli({"GET", R"(done:["later"])"}).isEmpty(); }, 15000, 50)); // via our poller
+        QVERIFY(kiq::test::waitUntil(
+            [&] {
+                return !m_server->cli({"GET", R"(done:["later"])"}).isEmpty();
+            },
+            15000, 50)); // via our poller
         pool.stop(std::chrono::seconds(3));
         QCOMPARE(pool.snapshot().failed, 0LL);
         // Nothing it needed was denied.
@@ -203,10 +216,12 @@ private slots:
         sidekiq::readHistory(monitor, 7, 1700000000.0);
         const auto info = services::loadServerInfo(monitor);
         QVERIFY(!info.redisVersion().empty());
-        QVERIFY2(info.slowlogError.empty() && info.clientsError.empty() && info.dbSizeError.empty(), info.slowlogError.c_str());
+        QVERIFY2(info.slowlogError.empty() && info.clientsError.empty() && info.dbSizeError.empty(),
+            info.slowlogError.c_str());
 
         try {
-            sidekiq::deleteJobs(monitor, m_gate, sidekiq::JobSetKind::Dead, {R"({"class":"A","args":[],"jid":"abc","queue":"default"})"});
+            sidekiq::deleteJobs(monitor, m_gate, sidekiq::JobSetKind::Dead,
+                {R"({"class":"A","args":[],"jid":"abc","queue":"default"})"});
             QFAIL("a monitor must not delete");
         } catch (const redis::Error& e) {
             QCOMPARE(e.kind(), redis::ErrorKind::NoPerm);
@@ -215,7 +230,8 @@ private slots:
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("1"));
         // The denial is in the ACL log, with the user's name.
         const auto log = readAclLog(*m_admin);
-        QVERIFY(std::any_of(log.begin(), log.end(), [](const AclLogEntry& e) { return e.username == "sk-monitor" && e.reason == "command"; }));
+        QVERIFY(std::any_of(log.begin(), log.end(),
+            [](const AclLogEntry& e) { return e.username == "sk-monitor" && e.reason == "command"; }));
         QVERIFY(resetAclLog(*m_admin, m_gate)[0].ok);
         QVERIFY(readAclLog(*m_admin).empty());
     }

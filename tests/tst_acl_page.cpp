@@ -33,7 +33,7 @@ class TestAclPage : public QObject {
     }
 
 private slots:
-    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options {}); }
 
     void pageDrivesAcl()
     {
@@ -48,7 +48,10 @@ private slots:
         page.setClient(&client);
         QTRY_VERIFY(rowOf(*page.usersModel(), "default") >= 0);
         const int def = rowOf(*page.usersModel(), "default");
-        QVERIFY(page.usersModel()->data(page.usersModel()->index(def, ui::AclUsersModel::RisksColumn), Qt::DisplayRole).toString().contains("default user"));
+        QVERIFY(page.usersModel()
+                    ->data(page.usersModel()->index(def, ui::AclUsersModel::RisksColumn), Qt::DisplayRole)
+                    .toString()
+                    .contains("default user"));
 
         QSignalSpy finished(&page, &ui::AclPage::changeFinished);
         page.applyRole(acl::Role::Monitor, "mon", "m0n-pw");
@@ -166,8 +169,7 @@ private slots:
         QCoreApplication::sendPostedEvents();
         QCoreApplication::processEvents();
         QCOMPARE(list->viewport()->mapTo(&editor, at), before);
-        QCOMPARE(list->mapTo(&editor, list->visualItemRect(read).topLeft()),
-                 list->mapTo(&editor, rect.topLeft()));
+        QCOMPARE(list->mapTo(&editor, list->visualItemRect(read).topLeft()), list->mapTo(&editor, rect.topLeft()));
         QCOMPARE(list->visualItemRect(write), writeBefore);
         // Release where the pointer is on screen: the press position in the dialog.
         QTest::mouseRelease(list->viewport(), Qt::LeftButton, {}, list->viewport()->mapFrom(&editor, before));

@@ -26,14 +26,14 @@ class TestAsyncClient : public QObject {
     }
 
 private slots:
-    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options {}); }
 
     void resultsOnCallerThread()
     {
         AsyncClient async(options(m_server->port()));
         QThread* callbackThread = nullptr;
         std::optional<Result<std::vector<Reply>>> got;
-        std::vector<Command> cmds{Command("SET").key("a").arg(1), Command("INCR").key("a")};
+        std::vector<Command> cmds {Command("SET").key("a").arg(1), Command("INCR").key("a")};
         async.pipeline(cmds, this, [&](Result<std::vector<Reply>> r) {
             callbackThread = QThread::currentThread();
             got = std::move(r);
@@ -48,11 +48,13 @@ private slots:
     {
         AsyncClient async(options(m_server->port()));
         std::optional<Result<long long>> got;
-        async.run<long long>([](Client& c) {
-            c.command(Command("DEL").key("l"));
-            c.command(Command("RPUSH").key("l").arg(1).arg(2).arg(3));
-            return c.command(Command("LLEN").key("l")).asInteger();
-        }, this, [&](Result<long long> r) { got = r; });
+        async.run<long long>(
+            [](Client& c) {
+                c.command(Command("DEL").key("l"));
+                c.command(Command("RPUSH").key("l").arg(1).arg(2).arg(3));
+                return c.command(Command("LLEN").key("l")).asInteger();
+            },
+            this, [&](Result<long long> r) { got = r; });
         QTRY_VERIFY(got.has_value());
         QCOMPARE(*got->value, 3LL);
     }
@@ -79,11 +81,13 @@ private slots:
         AsyncClient async(options(m_server->port()));
         bool called = false;
         auto* context = new QObject;
-        async.run<int>([](Client& c) {
-            QThread::msleep(100);
-            c.command(Command("PING"));
-            return 1;
-        }, context, [&](Result<int>) { called = true; });
+        async.run<int>(
+            [](Client& c) {
+                QThread::msleep(100);
+                c.command(Command("PING"));
+                return 1;
+            },
+            context, [&](Result<int>) { called = true; });
         delete context;
         bool second = false;
         async.command(Command("PING"), this, [&](Result<Reply>) { second = true; });

@@ -35,19 +35,20 @@ class TestBulkExecutor : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
 
     void seed(JobSetKind set, const std::vector<std::pair<double, std::string>>& members)
     {
         std::vector<redis::Command> cmds;
-        for (const auto& [score, m] : members) cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(score).arg(m));
+        for (const auto& [score, m] : members)
+            cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(score).arg(m));
         for (const auto& r : m_client->pipeline(cmds)) r.throwIfError();
     }
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         m_client = std::make_unique<redis::Client>(o);
@@ -146,9 +147,9 @@ private slots:
 
     void malformedEntriesAreListedAndKept()
     {
-        const std::string bad1 = "{\"class\":\"Broken\",\"args\":[1,";          // truncated JSON
+        const std::string bad1 = "{\"class\":\"Broken\",\"args\":[1,"; // truncated JSON
         const std::string bad2 = std::string("{\"class\":\"X\",\"jid\":\"\xff\xfe\"}"); // invalid UTF-8
-        const std::string bad3 = "[1,2,3]";                                      // not an object
+        const std::string bad3 = "[1,2,3]"; // not an object
         for (JobSetKind set : {JobSetKind::Retry, JobSetKind::Dead, JobSetKind::Scheduled})
             seed(set, {{1.0, bad1}, {2.0, bad2}, {3.0, bad3}, {4.0, deadJob("Fine", 1)}});
         m_server->cli({"LPUSH", "queue:default", QString::fromStdString(bad1)});
@@ -165,7 +166,8 @@ private slots:
 
         // Retrying everything: the malformed ones are skipped and stay where they were.
         for (JobSetKind set : {JobSetKind::Retry, JobSetKind::Dead}) {
-            BulkExecutor ex(*m_client, m_gate, BulkExecutor::create("test", {set, "", JobAction::Retry, {}, 0}), nullptr);
+            BulkExecutor ex(
+                *m_client, m_gate, BulkExecutor::create("test", {set, "", JobAction::Retry, {}, 0}), nullptr);
             const auto& r = ex.run();
             QCOMPARE(r.progress.affected, 1LL);
             QCOMPARE(r.progress.skipped, 3LL);
@@ -176,8 +178,11 @@ private slots:
         QCOMPARE(broken.matched, 3LL);
         std::vector<std::string> removed;
         services::WriteGate audited("test");
-        audited.addAuditSink([&](const services::AuditEntry& e) { removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end()); });
-        BulkExecutor del(*m_client, audited, BulkExecutor::create("test", {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}), nullptr);
+        audited.addAuditSink([&](const services::AuditEntry& e) {
+            removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end());
+        });
+        BulkExecutor del(*m_client, audited,
+            BulkExecutor::create("test", {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}), nullptr);
         QCOMPARE(del.run().progress.affected, 3LL);
         QCOMPARE(setSize(*m_client, JobSetKind::Scheduled), 1LL);
         QCOMPARE(removed.size(), std::size_t(3));
@@ -202,9 +207,14 @@ private slots:
         seed(JobSetKind::Dead, members);
         QElapsedTimer t;
         t.start();
-        BulkExecutor ex(*m_client, m_gate, BulkExecutor::create("test", {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
+        BulkExecutor ex(*m_client, m_gate,
+            BulkExecutor::create("test", {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
         int callbacks = 0;
-        QCOMPARE(ex.run([&](const BulkProgress&) { ++callbacks; return true; }).progress.affected, 600LL);
+        QCOMPARE(ex.run([&](const BulkProgress&) {
+                       ++callbacks;
+                       return true;
+                   }).progress.affected,
+            600LL);
         QVERIFY2(t.elapsed() >= 450, qPrintable(QString::number(t.elapsed())));
         QVERIFY(callbacks >= 1);
     }
@@ -215,7 +225,8 @@ private slots:
         for (int i = 0; i < 300; ++i) members.emplace_back(2000000000.0 + i, deadJob("Retrying", i));
         seed(JobSetKind::Retry, members);
         seed(JobSetKind::Dead, {{1.0, deadJob("Ancient", 0)}}); // older than 180 days: trimmed
-        BulkExecutor ex(*m_client, m_gate, BulkExecutor::create("test", {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}), nullptr);
+        BulkExecutor ex(*m_client, m_gate,
+            BulkExecutor::create("test", {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}), nullptr);
         const auto& r = ex.run();
         QCOMPARE(r.progress.affected, 200LL); // i % 3 != 0
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 200LL);
@@ -263,7 +274,9 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", server.port()};
         redis::Client client(o);
-        QCOMPARE(QString::fromStdString(client.command(redis::Command::raw({"ZMSCORE", "x", "y"})).str).contains("unknown command"), !zmscore);
+        QCOMPARE(QString::fromStdString(client.command(redis::Command::raw({"ZMSCORE", "x", "y"})).str)
+                     .contains("unknown command"),
+            !zmscore);
         std::vector<std::string> payloads;
         std::vector<redis::Command> cmds;
         for (int i = 0; i < 450; ++i) {
@@ -275,7 +288,9 @@ private slots:
         const ActionResult r = applyJobAction(client, m_gate, JobAction::Retry, JobSetKind::Dead, payloads, {}, {});
         QCOMPARE(r.affected, 405LL);
         QCOMPARE(r.missing, 46LL); // 45 never there, 1 the repeat
-        QCOMPARE(client.command(redis::Command("LLEN").key("queue:odd")).asInteger() + client.command(redis::Command("LLEN").key("queue:even")).asInteger(), 405LL);
+        QCOMPARE(client.command(redis::Command("LLEN").key("queue:odd")).asInteger()
+                + client.command(redis::Command("LLEN").key("queue:even")).asInteger(),
+            405LL);
         QCOMPARE(setSize(client, JobSetKind::Dead), 0LL);
         QCOMPARE(client.command(redis::Command("SCARD").key("queues")).asInteger(), 2LL);
     }
@@ -286,7 +301,11 @@ private slots:
     {
         const double inf = std::numeric_limits<double>::infinity();
         std::vector<std::pair<double, std::string>> members;
-        for (int i = 0; i < 30; ++i) members.emplace_back(i % 3 == 0 ? -inf : i % 3 == 1 ? 1700000000.0 + i : inf, deadJob(i % 2 ? "Edge" : "Keep", i));
+        for (int i = 0; i < 30; ++i)
+            members.emplace_back(i % 3 == 0 ? -inf
+                    : i % 3 == 1            ? 1700000000.0 + i
+                                            : inf,
+                deadJob(i % 2 ? "Edge" : "Keep", i));
         seed(JobSetKind::Dead, members);
         const auto all = pageByRank(*m_client, JobSetKind::Dead, 0, 100, false);
         QCOMPARE(all.front().score, -inf);
@@ -321,7 +340,7 @@ private slots:
     {
         QTemporaryDir dir;
         BulkCursorStore store(dir.path().toStdString());
-        BulkOperation op = BulkExecutor::create("test", BulkSpec{});
+        BulkOperation op = BulkExecutor::create("test", BulkSpec {});
         op.progress.cursorScore = std::numeric_limits<double>::infinity();
         op.progress.keptAtCursor = 4;
         store.save(op);
@@ -344,15 +363,18 @@ private slots:
         // Candidates are still checked: the text also appears in other jobs' args, and a class
         // written with JSON escapes by another writer is still found.
         std::vector<std::pair<double, std::string>> members;
-        for (int i = 0; i < 300; ++i) members.emplace_back(1700000000.0 + i, deadJob(i % 3 ? "Billing::Charge" : "Mailer", i));
-        members.emplace_back(1700000400.0, deadJob("Mailer", 1000).replace(deadJob("Mailer", 1000).find("user-1000"), 9, "Billing::Charge"));
-        members.emplace_back(1700000401.0, R"({"class":"Caf\u00e9::Charge","args":[],"jid":"aaaaaaaaaaaaaaaaaaaaaaaa","queue":"default","error_class":"Net::ReadTimeout","error_message":"x"})");
+        for (int i = 0; i < 300; ++i)
+            members.emplace_back(1700000000.0 + i, deadJob(i % 3 ? "Billing::Charge" : "Mailer", i));
+        members.emplace_back(1700000400.0,
+            deadJob("Mailer", 1000).replace(deadJob("Mailer", 1000).find("user-1000"), 9, "Billing::Charge"));
+        members.emplace_back(1700000401.0,
+            R"({"class":"Caf\u00e9::Charge","args":[],"jid":"aaaaaaaaaaaaaaaaaaaaaaaa","queue":"default","error_class":"Net::ReadTimeout","error_message":"x"})");
         members.emplace_back(1700000402.0, "{not json Billing::Charge");
         seed(JobSetKind::Dead, members);
         const auto all = pageByRank(*m_client, JobSetKind::Dead, 0, 1000, false);
         QCOMPARE(all.size(), std::size_t(303));
-        for (const char* expression : {"class=Billing::Charge", "class=Café::Charge", "args~user-12", "error~readtimeout",
-                                       "text~charge", "class=*::Charge error=Net::*", "malformed"}) {
+        for (const char* expression : {"class=Billing::Charge", "class=Café::Charge", "args~user-12",
+                 "error~readtimeout", "text~charge", "class=*::Charge error=Net::*", "malformed"}) {
             const JobFilter filter = JobFilter::parse(expression);
             long long expected = 0;
             for (const auto& e : all) expected += filter.matches(e.job, 1800000000.0) ? 1 : 0;
@@ -361,7 +383,7 @@ private slots:
             QCOMPARE(preview.scanned, 303LL);
             QVERIFY(preview.sample.size() == std::min<std::size_t>(3, std::size_t(expected)));
             QVERIFY(std::is_sorted(preview.sample.begin(), preview.sample.end(),
-                                   [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; }));
+                [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; }));
         }
         QCOMPARE(previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse("class=Billing::Charge"), 1).matched, 200LL);
         QCOMPARE(previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse("class=Café::Charge"), 1).matched, 1LL);

@@ -34,19 +34,33 @@ private slots:
         const std::string id = "worker-1:1234:abcdef";
         const auto now = QDateTime::currentSecsSinceEpoch();
         const std::string info = "{\"hostname\":\"worker-1\",\"started_at\":" + std::to_string(now - 3600)
-                                 + ",\"pid\":1234,\"tag\":\"billing\",\"concurrency\":10,\"queues\":[\"critical\",\"default\"],"
-                                 + "\"labels\":[],\"identity\":\"" + id + "\"}";
+            + ",\"pid\":1234,\"tag\":\"billing\",\"concurrency\":10,\"queues\":[\"critical\",\"default\"],"
+            + "\"labels\":[],\"identity\":\"" + id + "\"}";
         direct.command(Command("SADD").key("processes").arg(id).arg("gone:1:dead"));
-        direct.command(Command("HSET").key(id).arg("info").arg(info).arg("busy").arg("1").arg("beat")
-                           .arg(std::to_string(now)).arg("quiet").arg("false").arg("rss").arg("123456"));
-        const std::string job = "{\"class\":\"HardJob\",\"args\":[1],\"jid\":\"0123456789abcdef01234567\",\"queue\":\"default\"}";
+        direct.command(Command("HSET")
+                           .key(id)
+                           .arg("info")
+                           .arg(info)
+                           .arg("busy")
+                           .arg("1")
+                           .arg("beat")
+                           .arg(std::to_string(now))
+                           .arg("quiet")
+                           .arg("false")
+                           .arg("rss")
+                           .arg("123456"));
+        const std::string job
+            = "{\"class\":\"HardJob\",\"args\":[1],\"jid\":\"0123456789abcdef01234567\",\"queue\":\"default\"}";
         // Sidekiq stores the payload as a JSON string inside the work JSON.
         std::string escaped;
         for (char c : job) {
-            if (c == '"') escaped += "\\\"";
-            else escaped += c;
+            if (c == '"')
+                escaped += "\\\"";
+            else
+                escaped += c;
         }
-        const std::string workJson = "{\"queue\":\"default\",\"payload\":\"" + escaped + "\",\"run_at\":" + std::to_string(now - 42) + "}";
+        const std::string workJson
+            = "{\"queue\":\"default\",\"payload\":\"" + escaped + "\",\"run_at\":" + std::to_string(now - 42) + "}";
         direct.command(Command("HSET").key(id + ":workers").arg("tid1").arg(workJson));
 
         auto gate = std::make_shared<kiq::services::WriteGate>("test");
@@ -73,7 +87,8 @@ private slots:
         QVERIFY(live >= 0);
         QVERIFY(!page.processModel()->index(live, 0).data(ProcessListModel::StaleRole).toBool());
         QVERIFY(page.processModel()->index(1 - live, 0).data(ProcessListModel::StaleRole).toBool());
-        QCOMPARE(page.processModel()->index(live, ProcessListModel::TagColumn).data().toString(), QStringLiteral("billing"));
+        QCOMPARE(
+            page.processModel()->index(live, ProcessListModel::TagColumn).data().toString(), QStringLiteral("billing"));
         QCOMPARE(page.busyModel()->index(0, BusyJobModel::ClassColumn).data().toString(), QStringLiteral("HardJob"));
 
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("busy_page.png"));
@@ -92,7 +107,7 @@ private slots:
         QVERIFY(action("quietSelectedAction")->isEnabled() && action("stopSelectedAction")->isEnabled());
         page.signalProcesses(kiq::sidekiq::ProcessSignal::Quiet, false, true);
         QTRY_COMPARE_WITH_TIMEOUT(direct.command(Command("LRANGE").key(id + "-signals").arg(0).arg(-1)).asStringList(),
-                                  std::vector<std::string>{"TSTP"}, 10000);
+            std::vector<std::string> {"TSTP"}, 10000);
     }
 };
 

@@ -211,8 +211,9 @@ private slots:
         QFile toml(handlers);
         QVERIFY(toml.open(QIODevice::WriteOnly));
         // $PPID is the CLI: the handler reads what the CLI's environment still shows to the user's processes.
-        toml.write(QStringLiteral("[[handler]]\nclass = \"EnvDump\"\ncommand = [\"/bin/sh\", \"-c\", \"env > %1/env.txt; "
-                                  "tr '\\\\000' '\\\\n' < /proc/$PPID/environ > %1/parent.tmp; mv %1/parent.tmp %1/parent.txt\"]\n")
+        toml.write(QStringLiteral(
+            "[[handler]]\nclass = \"EnvDump\"\ncommand = [\"/bin/sh\", \"-c\", \"env > %1/env.txt; "
+            "tr '\\\\000' '\\\\n' < /proc/$PPID/environ > %1/parent.tmp; mv %1/parent.tmp %1/parent.txt\"]\n")
                        .arg(dir.path())
                        .toUtf8());
         toml.close();
@@ -220,12 +221,13 @@ private slots:
         qputenv("KIQDESK_SENTINEL_AUTH", "sentinel-pw-77c2");
         qputenv("KIQDESK_ACL_PASSWORD", "acl-pw-90ad");
         const pid_t work = spawnProcess(qEnvironmentVariable("KIQDESK_CLI"),
-                                        {"-p", QString::number(server.port()), "work", "-c", "1", "--handlers", handlers},
-                                        dir.filePath("work.log"));
+            {"-p", QString::number(server.port()), "work", "-c", "1", "--handlers", handlers},
+            dir.filePath("work.log"));
         qputenv("KIQDESK_SENTINEL_AUTH", "");
         qputenv("KIQDESK_ACL_PASSWORD", "");
         server.cli({"SADD", "queues", "default"});
-        server.cli({"LPUSH", "queue:default", R"({"class":"EnvDump","args":[],"jid":"0123456789abcdef01234567","queue":"default","retry":false})"});
+        server.cli({"LPUSH", "queue:default",
+            R"({"class":"EnvDump","args":[],"jid":"0123456789abcdef01234567","queue":"default","retry":false})"});
         const bool ran = waitUntil([&] { return QFile::exists(dir.filePath("parent.txt")); }, 15000);
         stopProcess(work, 10000);
         qputenv("REDISCLI_AUTH", "");
@@ -237,7 +239,8 @@ private slots:
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QByteArray text = f.readAll();
             QVERIFY2(text.contains("PATH="), name);
-            for (const QByteArray& secret : {password.toUtf8(), QByteArray("sentinel-pw-77c2"), QByteArray("acl-pw-90ad")})
+            for (const QByteArray& secret :
+                {password.toUtf8(), QByteArray("sentinel-pw-77c2"), QByteArray("acl-pw-90ad")})
                 QVERIFY2(!text.contains(secret), qPrintable(QStringLiteral("%1 holds %2").arg(name, secret)));
         }
     }
@@ -305,18 +308,23 @@ private slots:
         qunsetenv("REDISCLI_AUTH"); // redis-cli would send an empty AUTH to the cluster nodes
         const auto restore = qScopeGuard([] { qputenv("REDISCLI_AUTH", ""); });
         ClusterGroup cluster;
-        const QString job = QStringLiteral(R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"00000000000000000000abcd","created_at":1700000000.5,"error_class":"Boom","error_message":"x","retry_count":3,"failed_at":1700000001.5})");
+        const QString job = QStringLiteral(
+            R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"00000000000000000000abcd","created_at":1700000000.5,"error_class":"Boom","error_message":"x","retry_count":3,"failed_at":1700000001.5})");
         const QString seed = QStringLiteral("127.0.0.1:%1").arg(cluster.seedPort());
         for (const QString ns : {QStringLiteral("cliapp:"), QStringLiteral("{cliapp}:")}) {
             QCOMPARE(cluster.node(0).cli({"-c", "ZADD", ns + "dead", "1700000001.5", job}), QString("1"));
-            const auto r = runProcess(qEnvironmentVariable("KIQDESK_CLI"), {"--cluster", seed, "--namespace", ns, "jobs", "retry", "--set", "dead", "--all", "--yes"});
+            const auto r = runProcess(qEnvironmentVariable("KIQDESK_CLI"),
+                {"--cluster", seed, "--namespace", ns, "jobs", "retry", "--set", "dead", "--all", "--yes"});
             if (ns.startsWith('{')) {
                 QVERIFY2(r.exitCode == 0, qPrintable(r.err));
                 QVERIFY2(!r.err.contains("warning: Redis Cluster"), qPrintable(r.err));
             } else {
-                QVERIFY2(r.err.contains("warning: Redis Cluster with the namespace 'cliapp:' (no {hash tag})"), qPrintable(r.err));
+                QVERIFY2(r.err.contains("warning: Redis Cluster with the namespace 'cliapp:' (no {hash tag})"),
+                    qPrintable(r.err));
                 QVERIFY2(r.err.contains("'{cliapp}:'"), qPrintable(r.err));
-                QVERIFY2(r.err.indexOf("warning: Redis Cluster") < r.err.indexOf("CROSSSLOT ") || !r.err.contains("CROSSSLOT "), qPrintable(r.err));
+                QVERIFY2(r.err.indexOf("warning: Redis Cluster") < r.err.indexOf("CROSSSLOT ")
+                        || !r.err.contains("CROSSSLOT "),
+                    qPrintable(r.err));
                 QVERIFY(r.exitCode != 0);
             }
         }
@@ -349,8 +357,12 @@ private slots:
         // An encrypted key: its passphrase comes from KIQDESK_KEY_PASSPHRASE; without it, or with a wrong
         // one, the CLI says so at once instead of waiting on OpenSSL's terminal prompt.
         const QString encrypted = dir.filePath("client-encrypted.key");
-        QCOMPARE(runProcess("openssl", {"pkey", "-in", tls.clientKey, "-aes256", "-passout", "pass:cli key pass", "-out", encrypted}).exitCode, 0);
-        const QStringList withEncryptedKey{"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert, "--cert", tls.clientCert, "--key", encrypted, "--json", "stats"};
+        QCOMPARE(runProcess("openssl",
+                     {"pkey", "-in", tls.clientKey, "-aes256", "-passout", "pass:cli key pass", "-out", encrypted})
+                     .exitCode,
+            0);
+        const QStringList withEncryptedKey {"-p", QString::number(server.port()), "--tls", "--cacert", tls.caCert,
+            "--cert", tls.clientCert, "--key", encrypted, "--json", "stats"};
         qunsetenv("KIQDESK_KEY_PASSPHRASE");
         const auto missing = runProcess(program, withEncryptedKey, 10000);
         QCOMPARE(missing.exitCode, 2);

@@ -33,7 +33,8 @@ private slots:
         QVERIFY(group.reportedMasterPort() != oldPrimary);
         // Until Sentinel reconfigures the old primary it still accepts writes (the split-brain window
         // every Sentinel client has); the test starts writing once it is a replica.
-        QVERIFY(kiq::test::waitUntil([&] { return group.primary().info("replication", "role") == "slave"; }, 15000, 50));
+        QVERIFY(
+            kiq::test::waitUntil([&] { return group.primary().info("replication", "role") == "slave"; }, 15000, 50));
 
         // Writes keep working: the client notices the demotion (closed connection or READONLY) and
         // asks the sentinel again.

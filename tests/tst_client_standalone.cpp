@@ -123,13 +123,16 @@ private slots:
         QCOMPARE(m_server->cli({"SMEMBERS", "myapp:queues"}), QString("default")); // values untouched
         QCOMPARE(m_server->cli({"LLEN", "myapp:queue:default"}), QString("1"));
         QCOMPARE(m_server->cli({"EXISTS", "queues"}), QString("0"));
-        QCOMPARE(QString::fromStdString(c.blockingCommand(Command("BRPOP").key("queue:default").arg(1), std::chrono::seconds(1)).asStringList()[0]),
-                 QString("myapp:queue:default"));
+        QCOMPARE(QString::fromStdString(
+                     c.blockingCommand(Command("BRPOP").key("queue:default").arg(1), std::chrono::seconds(1))
+                         .asStringList()[0]),
+            QString("myapp:queue:default"));
     }
 
     void aclUserAuthAndFailures()
     {
-        QCOMPARE(m_server->cli({"ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "+@all", "-flushall"}), QString("OK"));
+        QCOMPARE(
+            m_server->cli({"ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "+@all", "-flushall"}), QString("OK"));
         auto o = optionsFor(m_server->port());
         o.user = "worker";
         o.password = "w0rker-pw";
@@ -254,7 +257,8 @@ private slots:
         auto o = optionsFor(m_server->port());
         o.clientName = "kiqdesk-test";
         Client c(o);
-        QCOMPARE(QString::fromStdString(c.command(Command("CLIENT").arg(std::string_view("GETNAME"))).asString()), QString("kiqdesk-test"));
+        QCOMPARE(QString::fromStdString(c.command(Command("CLIENT").arg(std::string_view("GETNAME"))).asString()),
+            QString("kiqdesk-test"));
     }
 
     void selectDb()

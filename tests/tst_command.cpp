@@ -15,7 +15,8 @@ private slots:
     {
         Command c("LPUSH");
         c.key("queue:default").arg(std::string_view("a b\r\nc"));
-        QCOMPARE(QByteArray::fromStdString(c.toResp()), QByteArray("*3\r\n$5\r\nLPUSH\r\n$13\r\nqueue:default\r\n$6\r\na b\r\nc\r\n"));
+        QCOMPARE(QByteArray::fromStdString(c.toResp()),
+            QByteArray("*3\r\n$5\r\nLPUSH\r\n$13\r\nqueue:default\r\n$6\r\na b\r\nc\r\n"));
     }
 
     void sameBytesAsHiredis()
@@ -49,8 +50,8 @@ private slots:
         std::string prefixed;
         c.appendResp(prefixed, "myapp:");
         QCOMPARE(QByteArray::fromStdString(prefixed),
-                 QByteArray("*6\r\n$7\r\nEVALSHA\r\n$3\r\nabc\r\n$1\r\n2\r\n$14\r\nmyapp:schedule\r\n"
-                            "$11\r\nmyapp:retry\r\n$8\r\nschedule\r\n")); // the last one is a value: untouched
+            QByteArray("*6\r\n$7\r\nEVALSHA\r\n$3\r\nabc\r\n$1\r\n2\r\n$14\r\nmyapp:schedule\r\n"
+                       "$11\r\nmyapp:retry\r\n$8\r\nschedule\r\n")); // the last one is a value: untouched
         QCOMPARE(QString::fromStdString(std::string(c.firstKey())), QString("schedule"));
         std::string plain;
         c.appendResp(plain);

@@ -140,7 +140,8 @@ private slots:
         dialog.applyUrl(QStringLiteral("rediss://redis.example.com:6380"));
         QVERIFY(!dialog.warningText().contains(QStringLiteral("hostname verification")));
         child<QCheckBox>(&dialog, "verifyHostname")->setChecked(false);
-        QVERIFY2(dialog.warningText().contains(QStringLiteral("TLS hostname verification is off")), qPrintable(dialog.warningText()));
+        QVERIFY2(dialog.warningText().contains(QStringLiteral("TLS hostname verification is off")),
+            qPrintable(dialog.warningText()));
         child<QCheckBox>(&dialog, "verifyHostname")->setChecked(true);
         QVERIFY(!dialog.warningText().contains(QStringLiteral("hostname verification")));
         // Plain TCP to a remote host is also called out.
@@ -159,10 +160,12 @@ private slots:
         dialog.testConnection();
         QVERIFY(timer.elapsed() < 200); // returned at once: the probe runs off the GUI thread
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
-        QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected to Redis 7.")), qPrintable(dialog.testResultText()));
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected to Redis 7.")),
+            qPrintable(dialog.testResultText()));
         QVERIFY(dialog.testResultText().contains(QStringLiteral("round trip")));
         // No password: the result says the connection runs as `default`.
-        QVERIFY2(dialog.testResultText().contains(QStringLiteral("connected as default, no password")), qPrintable(dialog.testResultText()));
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("connected as default, no password")),
+            qPrintable(dialog.testResultText()));
         dialog.resize(640, dialog.sizeHint().height());
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("connection_dialog.png"));
         QVERIFY(dialog.grab().save(path));
@@ -197,7 +200,8 @@ private slots:
         dialog.applyUrl(QStringLiteral("redis://:wrong@127.0.0.1:%1").arg(sandbox.port()));
         dialog.testConnection();
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
-        QVERIFY2(dialog.testResultText().contains(QStringLiteral("wrong username or password")), qPrintable(dialog.testResultText()));
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("wrong username or password")),
+            qPrintable(dialog.testResultText()));
     }
 
     void rendersEveryTab()
@@ -217,8 +221,8 @@ private slots:
         dialog.show();
         auto* tabs = dialog.findChild<QTabWidget*>();
         QVERIFY(tabs);
-        const QStringList names{QStringLiteral("connection_dialog_sentinel.png"), QStringLiteral("connection_dialog_security.png"),
-                                QStringLiteral("connection_dialog_advanced.png")};
+        const QStringList names {QStringLiteral("connection_dialog_sentinel.png"),
+            QStringLiteral("connection_dialog_security.png"), QStringLiteral("connection_dialog_advanced.png")};
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setCurrentIndex(i);
             QTest::qWait(50);

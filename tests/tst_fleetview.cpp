@@ -3,6 +3,7 @@
 // unreachable deployment shown as such with no stale numbers, and a row that opens its deployment.
 // Deaths in the last hour come from the dead set's scores: retrying dead jobs never makes them
 // negative, and kills into a dead set at Sidekiq's cap still count. Screenshot to $KIQ_TEST_OUTPUT.
+#include "common/Formatting.h"
 #include "deployment/Deployment.h"
 #include "fleet/FleetModel.h"
 #include "fleet/FleetView.h"
@@ -12,7 +13,6 @@
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
-#include "common/Formatting.h"
 #include "sidekiq/JobActions.h"
 #include "sidekiq/JobBuilder.h"
 
@@ -47,7 +47,8 @@ void push(redis::Client& c, const std::string& queue, int count, double ageSecon
 // The same bytes for the same i, so a test can ZREM what it added.
 std::string deadJob(int i)
 {
-    return "{\"class\":\"DeadJob\",\"queue\":\"default\",\"args\":[" + std::to_string(i) + "],\"jid\":\"dead" + std::to_string(i) + "\"}";
+    return "{\"class\":\"DeadJob\",\"queue\":\"default\",\"args\":[" + std::to_string(i) + "],\"jid\":\"dead"
+        + std::to_string(i) + "\"}";
 }
 
 // Jobs that died `ageSeconds` ago, added in one round trip.
@@ -55,7 +56,8 @@ void addDead(redis::Client& c, int from, int count, double ageSeconds = 2 * 8640
 {
     const double at = sidekiq::Timestamp::now().seconds() - ageSeconds;
     std::vector<redis::Command> cmds;
-    for (int i = from; i < from + count; ++i) cmds.push_back(redis::Command("ZADD").key("dead").arg(at).arg(deadJob(i)));
+    for (int i = from; i < from + count; ++i)
+        cmds.push_back(redis::Command("ZADD").key("dead").arg(at).arg(deadJob(i)));
     for (const auto& r : c.pipeline(cmds)) r.throwIfError();
 }
 
@@ -64,9 +66,8 @@ void killNow(redis::Client& c, int from, int count)
 {
     for (int i = from; i < from + count; ++i) {
         const auto replies = c.pipeline({redis::Command("MULTI"),
-                                         redis::Command("ZADD").key("dead").arg(sidekiq::Timestamp::now().seconds()).arg(deadJob(i)),
-                                         redis::Command("ZREMRANGEBYRANK").key("dead").arg(0).arg(-sidekiq::kDeadMaxJobs),
-                                         redis::Command("EXEC")});
+            redis::Command("ZADD").key("dead").arg(sidekiq::Timestamp::now().seconds()).arg(deadJob(i)),
+            redis::Command("ZREMRANGEBYRANK").key("dead").arg(0).arg(-sidekiq::kDeadMaxJobs), redis::Command("EXEC")});
         for (const auto& r : replies) r.throwIfError();
     }
 }
@@ -90,7 +91,7 @@ private slots:
     // so. With a password it does not.
     void statusSaysWhenConnectedAsDefaultWithoutPassword()
     {
-        test::RedisServer open(test::RedisServer::Options{});
+        test::RedisServer open(test::RedisServer::Options {});
         test::RedisServer::Options locked;
         locked.extraArgs = {"--requirepass", "status-pw"};
         test::RedisServer withPassword(locked);
@@ -100,19 +101,22 @@ private slots:
         auto authenticated = profileFor("locked", withPassword.port());
         authenticated.options.password = "status-pw";
         window.addDeployment(authenticated, false);
-        QVERIFY(test::waitUntil([&] {
-            return window.deployment(0)->status() == Deployment::Status::Reachable
-                && window.deployment(1)->status() == Deployment::Status::Reachable;
-        }, 10000));
+        QVERIFY(test::waitUntil(
+            [&] {
+                return window.deployment(0)->status() == Deployment::Status::Reachable
+                    && window.deployment(1)->status() == Deployment::Status::Reachable;
+            },
+            10000));
         QVERIFY2(window.deployment(0)->statusText().contains("connected as default, no password"),
-                 qPrintable(window.deployment(0)->statusText()));
-        QVERIFY2(!window.deployment(1)->statusText().contains("no password"), qPrintable(window.deployment(1)->statusText()));
+            qPrintable(window.deployment(0)->statusText()));
+        QVERIFY2(!window.deployment(1)->statusText().contains("no password"),
+            qPrintable(window.deployment(1)->statusText()));
     }
 
     void rowsComeFromEachDeployment()
     {
-        test::RedisServer busy(test::RedisServer::Options{});
-        test::RedisServer quiet(test::RedisServer::Options{});
+        test::RedisServer busy(test::RedisServer::Options {});
+        test::RedisServer quiet(test::RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", busy.port()};
         redis::Client c(o);
@@ -132,18 +136,24 @@ private slots:
 
         FleetModel* model = window.fleetView()->model();
         QCOMPARE(model->rowCount(), 3);
-        const auto text = [model](int row, int column) { return model->data(model->index(row, column), Qt::DisplayRole).toString(); };
-        QVERIFY2(test::waitUntil([&] { return text(0, FleetModel::Enqueued) == "7" && text(1, FleetModel::Enqueued) == "0"; }, 10000),
-                 qPrintable(text(0, FleetModel::Enqueued)));
+        const auto text = [model](int row, int column) {
+            return model->data(model->index(row, column), Qt::DisplayRole).toString();
+        };
+        QVERIFY2(
+            test::waitUntil(
+                [&] { return text(0, FleetModel::Enqueued) == "7" && text(1, FleetModel::Enqueued) == "0"; }, 10000),
+            qPrintable(text(0, FleetModel::Enqueued)));
         QCOMPARE(text(0, FleetModel::Dead), QString("3"));
         QCOMPARE(text(0, FleetModel::Status), QObject::tr("Reachable"));
         const double latency = model->data(model->index(0, FleetModel::MaxLatency), Qt::UserRole).toDouble();
         QVERIFY2(latency >= 89 && latency < 120, qPrintable(QString::number(latency)));
-        QCOMPARE(model->data(model->index(0, FleetModel::MaxLatency), Qt::ToolTipRole).toString(), QObject::tr("Queue “%1”").arg("default"));
+        QCOMPARE(model->data(model->index(0, FleetModel::MaxLatency), Qt::ToolTipRole).toString(),
+            QObject::tr("Queue “%1”").arg("default"));
         QVERIFY(model->data(model->index(0, FleetModel::Memory), Qt::UserRole).toLongLong() > 0);
 
         // The unreachable one: its status says so, and it shows no numbers.
-        QVERIFY(test::waitUntil([&] { return window.deployment(2)->status() == Deployment::Status::Unreachable; }, 10000));
+        QVERIFY(
+            test::waitUntil([&] { return window.deployment(2)->status() == Deployment::Status::Unreachable; }, 10000));
         QCOMPARE(text(2, FleetModel::Enqueued), QString("—"));
         QVERIFY(!text(2, FleetModel::Status).isEmpty());
         QVERIFY(text(2, FleetModel::Status) != QObject::tr("Reachable"));
@@ -151,7 +161,13 @@ private slots:
         // Two jobs that died just now count; the three from two days ago do not.
         QCOMPARE(text(0, FleetModel::DeadLastHour), QString("0"));
         addDead(c, 3, 2, 1);
-        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(0, FleetModel::DeadLastHour) == "2"; }, 10000), qPrintable(text(0, FleetModel::DeadLastHour)));
+        QVERIFY2(test::waitUntil(
+                     [&] {
+                         window.fleetView()->refresh();
+                         return text(0, FleetModel::DeadLastHour) == "2";
+                     },
+                     10000),
+            qPrintable(text(0, FleetModel::DeadLastHour)));
         QCOMPARE(text(0, FleetModel::Dead), QString("5"));
 
         const QString path = QDir(test::testOutputDir()).filePath("fleet-overview.png");
@@ -172,7 +188,7 @@ private slots:
     // Issue 14, point 5: 137 old dead jobs retried read −137; the set's size is not a death count.
     void retriedDeadJobsAreNotNegativeDeaths()
     {
-        test::RedisServer server(test::RedisServer::Options{});
+        test::RedisServer server(test::RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", server.port()};
         redis::Client c(o);
@@ -185,12 +201,20 @@ private slots:
         window.show();
         window.showFleet();
         FleetModel* model = window.fleetView()->model();
-        const auto text = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
-        QVERIFY2(test::waitUntil([&] { return text(FleetModel::Dead) == "140"; }, 10000), qPrintable(text(FleetModel::Dead)));
+        const auto text
+            = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
+        QVERIFY2(test::waitUntil([&] { return text(FleetModel::Dead) == "140"; }, 10000),
+            qPrintable(text(FleetModel::Dead)));
         QCOMPARE(text(FleetModel::DeadLastHour), QString("3"));
 
         retryDead(c, 0, 137);
-        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(FleetModel::Dead) == "3"; }, 10000), qPrintable(text(FleetModel::Dead)));
+        QVERIFY2(test::waitUntil(
+                     [&] {
+                         window.fleetView()->refresh();
+                         return text(FleetModel::Dead) == "3";
+                     },
+                     10000),
+            qPrintable(text(FleetModel::Dead)));
         QCOMPARE(text(FleetModel::DeadLastHour), QString("3"));
         QVERIFY(model->data(model->index(0, FleetModel::DeadLastHour), Qt::UserRole).toLongLong() >= 0);
     }
@@ -198,7 +222,7 @@ private slots:
     // At Sidekiq's cap the dead set's size stays flat while jobs keep dying: each kill drops the oldest.
     void killsIntoAFullDeadSetCount()
     {
-        test::RedisServer server(test::RedisServer::Options{});
+        test::RedisServer server(test::RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", server.port()};
         redis::Client c(o);
@@ -210,13 +234,21 @@ private slots:
         window.show();
         window.showFleet();
         FleetModel* model = window.fleetView()->model();
-        const auto text = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
+        const auto text
+            = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
         const QString full = formatCount(sidekiq::kDeadMaxJobs - 1);
-        QVERIFY2(test::waitUntil([&] { return text(FleetModel::Dead) == full; }, 10000), qPrintable(text(FleetModel::Dead)));
+        QVERIFY2(
+            test::waitUntil([&] { return text(FleetModel::Dead) == full; }, 10000), qPrintable(text(FleetModel::Dead)));
         QCOMPARE(text(FleetModel::DeadLastHour), QString("0"));
 
         killNow(c, 20000, 7);
-        QVERIFY2(test::waitUntil([&] { window.fleetView()->refresh(); return text(FleetModel::DeadLastHour) == "7"; }, 10000), qPrintable(text(FleetModel::DeadLastHour)));
+        QVERIFY2(test::waitUntil(
+                     [&] {
+                         window.fleetView()->refresh();
+                         return text(FleetModel::DeadLastHour) == "7";
+                     },
+                     10000),
+            qPrintable(text(FleetModel::DeadLastHour)));
         QCOMPARE(text(FleetModel::Dead), full);
     }
 };

@@ -37,13 +37,12 @@ namespace {
 // "<pid> <port> <dir>" goes to <file>.
 [[maybe_unused]] const bool crashChildRan = [] {
     const QString file = qEnvironmentVariable("KIQ_HARNESS_CRASH_CHILD");
-    if (file.isEmpty())
-        return false;
+    if (file.isEmpty()) return false;
     auto* server = new RedisServer; // never destroyed: the process dies with it still running
     QFile f(file);
     if (f.open(QIODevice::WriteOnly))
         f.write(QByteArray::number(server->pid()) + ' ' + QByteArray::number(server->port()) + ' '
-                + server->dir().toLocal8Bit());
+            + server->dir().toLocal8Bit());
     f.close();
     ::kill(::getpid(), SIGKILL);
     return true;
@@ -53,8 +52,7 @@ namespace {
 bool processGone(pid_t pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
+    if (!stat.open(QIODevice::ReadOnly)) return true;
     const QByteArray s = stat.readAll();
     const qsizetype close = s.lastIndexOf(')');
     return close < 0 || s.mid(close + 2, 1) == "Z";
@@ -64,7 +62,7 @@ bool processGone(pid_t pid)
 int connectTo(int port)
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -78,9 +76,8 @@ int connectTo(int port)
 // Waits up to timeoutMs for fd to become readable; returns recv()'s result (0 = EOF) or -2 on timeout.
 ssize_t readWithTimeout(int fd, int timeoutMs)
 {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, timeoutMs) <= 0)
-        return -2;
+    pollfd p {fd, POLLIN, 0};
+    if (::poll(&p, 1, timeoutMs) <= 0) return -2;
     char buf[64];
     return ::recv(fd, buf, sizeof buf, 0);
 }
@@ -214,9 +211,10 @@ private slots:
         const ProcessResult expired = verify(t.caCert, t.expiredServerCert);
         QVERIFY(expired.exitCode != 0);
         QVERIFY2(expired.out.contains(QLatin1String("expired")) || expired.err.contains(QLatin1String("expired")),
-                 qPrintable(expired.out + expired.err));
+            qPrintable(expired.out + expired.err));
         const auto ext = [](const QString& cert) {
-            return runProcess("openssl", {"x509", "-in", cert, "-noout", "-ext", "subjectAltName,extendedKeyUsage"}).out;
+            return runProcess("openssl", {"x509", "-in", cert, "-noout", "-ext", "subjectAltName,extendedKeyUsage"})
+                .out;
         };
         QVERIFY(ext(t.serverCert).contains(QLatin1String("DNS:localhost, IP Address:127.0.0.1")));
         QVERIFY(ext(t.wrongHostServerCert).contains(QLatin1String("DNS:other.example")));
@@ -244,12 +242,12 @@ private slots:
         QVERIFY2(noCert.out.trimmed() != QLatin1String("PONG"), qPrintable(noCert.out));
         QVERIFY(noCert.exitCode != 0);
 
-        const QStringList otherCaCert{"-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert",
-                                      t.caCert, "--cert", t.otherCaClientCert, "--key", t.otherCaClientKey, "PING"};
+        const QStringList otherCaCert {"-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert",
+            t.caCert, "--cert", t.otherCaClientCert, "--key", t.otherCaClientKey, "PING"};
         QVERIFY(runProcess("redis-cli", otherCaCert, 5000).out.trimmed() != QLatin1String("PONG"));
 
-        const QStringList wrongCa{"-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert",
-                                  t.otherCaCert, "--cert", t.clientCert, "--key", t.clientKey, "PING"};
+        const QStringList wrongCa {"-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert",
+            t.otherCaCert, "--cert", t.clientCert, "--key", t.clientKey, "PING"};
         QVERIFY(runProcess("redis-cli", wrongCa, 5000).out.trimmed() != QLatin1String("PONG"));
 
         // Plain TCP to the TLS port gets nowhere either.
@@ -268,16 +266,17 @@ private slots:
         o.tlsKeyFile = t.expiredServerKey;
         RedisServer server(o); // setup commands use --insecure
         QCOMPARE(server.cli({"PING"}), QStringLiteral("PONG"));
-        const QStringList verifying{"-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert",
-                                    t.caCert, "PING"};
+        const QStringList verifying {
+            "-h", server.host(), "-p", QString::number(server.port()), "--tls", "--cacert", t.caCert, "PING"};
         const ProcessResult r = runProcess("redis-cli", verifying, 5000);
         QVERIFY(r.out.trimmed() != QLatin1String("PONG"));
         QVERIFY2(r.err.contains(QLatin1String("certificate verify failed")), qPrintable(r.err));
         // redis-cli does not say why; openssl does: the server really presents the expired certificate.
         const ProcessResult s = runProcess(
             "openssl", {"s_client", "-connect", server.address(), "-CAfile", t.caCert, "-verify_return_error"}, 5000);
-        QVERIFY2(s.out.contains(QLatin1String("certificate has expired")) || s.err.contains(QLatin1String("certificate has expired")),
-                 qPrintable(s.out + s.err));
+        QVERIFY2(s.out.contains(QLatin1String("certificate has expired"))
+                || s.err.contains(QLatin1String("certificate has expired")),
+            qPrintable(s.out + s.err));
     }
 
     void sentinelFailover()
@@ -331,22 +330,23 @@ private slots:
         const int slot = cluster.keySlot(key);
         const int owner = cluster.ownerIndex(slot);
         QVERIFY(owner >= 0);
-        QCOMPARE(runProcess("redis-cli", {"-c", "-p", QString::number(cluster.seedPort()), "SET", key, "hello"}).out.trimmed(),
-                 QStringLiteral("OK"));
+        QCOMPARE(runProcess("redis-cli", {"-c", "-p", QString::number(cluster.seedPort()), "SET", key, "hello"})
+                     .out.trimmed(),
+            QStringLiteral("OK"));
         QCOMPARE(cluster.node(owner).cli({"GET", key}), QStringLiteral("hello"));
         const int other = (owner + 1) % 3;
         QCOMPARE(cluster.node(other).cli({"GET", key}),
-                 QStringLiteral("MOVED %1 127.0.0.1:%2").arg(slot).arg(cluster.node(owner).port()));
+            QStringLiteral("MOVED %1 127.0.0.1:%2").arg(slot).arg(cluster.node(owner).port()));
 
         // Mid-migration, a migrated key asked of the source answers ASK; afterwards MOVED.
         cluster.migrateSlot(slot, owner, other, {key});
         QCOMPARE(cluster.node(owner).cli({"GET", key}),
-                 QStringLiteral("ASK %1 127.0.0.1:%2").arg(slot).arg(cluster.node(other).port()));
+            QStringLiteral("ASK %1 127.0.0.1:%2").arg(slot).arg(cluster.node(other).port()));
         cluster.finishMigration(slot, other);
         QCOMPARE(cluster.ownerIndex(slot), other);
         QCOMPARE(cluster.node(other).cli({"GET", key}), QStringLiteral("hello"));
         QCOMPARE(cluster.node(owner).cli({"GET", key}),
-                 QStringLiteral("MOVED %1 127.0.0.1:%2").arg(slot).arg(cluster.node(other).port()));
+            QStringLiteral("MOVED %1 127.0.0.1:%2").arg(slot).arg(cluster.node(other).port()));
         QVERIFY(cluster.waitForOk(5000));
     }
 
@@ -380,8 +380,8 @@ private slots:
         const auto unsetSubreaper = qScopeGuard([] { ::prctl(PR_SET_CHILD_SUBREAPER, 0); });
         QTemporaryDir dir;
         const QString file = dir.filePath("child");
-        const ProcessResult r = runProcess(
-            "env", {"KIQ_HARNESS_CRASH_CHILD=" + file, QCoreApplication::applicationFilePath()}, 20000);
+        const ProcessResult r
+            = runProcess("env", {"KIQ_HARNESS_CRASH_CHILD=" + file, QCoreApplication::applicationFilePath()}, 20000);
         QVERIFY(!r.timedOut);
         QCOMPARE(r.exitCode, -1); // killed by a signal
         QFile f(file);
@@ -395,7 +395,7 @@ private slots:
         QVERIFY(pid > 0 && port > 0);
         int status = 0;
         QVERIFY2(waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 5000),
-                 "redis-server outlived its test process");
+            "redis-server outlived its test process");
         QVERIFY(WIFSIGNALED(status));
         QCOMPARE(WTERMSIG(status), SIGKILL); // PR_SET_PDEATHSIG
         QVERIFY(processGone(pid));

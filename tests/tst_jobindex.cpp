@@ -54,11 +54,11 @@ const Kind kKinds[] = {
     {"HardJob", nullptr, "default", "Net::ReadTimeout", "Net::ReadTimeout with #<TCPSocket:(closed)>"},
     {"Billing::ChargeJob", nullptr, "critical", "ActiveRecord::RecordNotFound", "Couldn't find User with 'id'=%d"},
     {"EmailJob", nullptr, "mailers", "Redis::CannotConnectError",
-     "Error connecting to Redis on 10.0.0.5:6379 (Errno::ECONNREFUSED) for user_%d"},
+        "Error connecting to Redis on 10.0.0.5:6379 (Errno::ECONNREFUSED) for user_%d"},
     {"ActiveJob::QueueAdapters::SidekiqAdapter::JobWrapper", "SendNewsletterJob", "low", "NoMethodError",
-     "undefined method `name' for nil:NilClass"},
+        "undefined method `name' for nil:NilClass"},
     {"ReportJob", nullptr, "reports", "RuntimeError",
-     "report %d failed after rendering page 17 of 20: the template engine raised an unexpected timeout"},
+        "report %d failed after rendering page 17 of 20: the template engine raised an unexpected timeout"},
 };
 
 std::string jidOf(std::uint64_t n)
@@ -73,18 +73,25 @@ std::string payload(int i, int variant = 0)
 {
     if (i % 997 == 5) {
         switch ((i / 997) % 3) {
-        case 0: return "{\"class\":\"Broken\",\"args\":[" + std::to_string(i) + ","; // truncated
-        case 1: return "{\"class\":\"X\",\"jid\":\"\xff\xfe" + std::to_string(i) + "\",\"args\":[]}"; // invalid UTF-8
-        default: return "[" + std::to_string(i) + ",2,3]"; // not an object
+        case 0:
+            return "{\"class\":\"Broken\",\"args\":[" + std::to_string(i) + ","; // truncated
+        case 1:
+            return "{\"class\":\"X\",\"jid\":\"\xff\xfe" + std::to_string(i) + "\",\"args\":[]}"; // invalid UTF-8
+        default:
+            return "[" + std::to_string(i) + ",2,3]"; // not an object
         }
     }
     const Kind& k = kKinds[i % 5];
     char message[256];
     std::snprintf(message, sizeof message, k.message, i);
-    std::string args = k.wrapped ? "[{\"job_class\":\"" + std::string(k.wrapped) + "\",\"arguments\":[" + std::to_string(i) + "]}]"
-                                 : "[" + std::to_string(i) + ",\"user-" + std::to_string(i) + "\"]";
-    if (i % 11 == 0) args = "[" + std::to_string(i) + ",\"" + std::string(120, 'p') + "-tail-" + std::to_string(i) + "\"]"; // longer than the prefix
-    std::string j = "{\"retry\":true,\"queue\":\"" + std::string(k.queue) + "\",\"backtrace\":true,\"class\":\"" + k.cls + "\"";
+    std::string args = k.wrapped
+        ? "[{\"job_class\":\"" + std::string(k.wrapped) + "\",\"arguments\":[" + std::to_string(i) + "]}]"
+        : "[" + std::to_string(i) + ",\"user-" + std::to_string(i) + "\"]";
+    if (i % 11 == 0)
+        args = "[" + std::to_string(i) + ",\"" + std::string(120, 'p') + "-tail-" + std::to_string(i)
+            + "\"]"; // longer than the prefix
+    std::string j
+        = "{\"retry\":true,\"queue\":\"" + std::string(k.queue) + "\",\"backtrace\":true,\"class\":\"" + k.cls + "\"";
     if (k.wrapped) j += ",\"wrapped\":\"" + std::string(k.wrapped) + "\"";
     j += ",\"args\":" + args + ",\"jid\":\"" + jidOf(std::uint64_t(i) + 1) + "\"";
     const double failed = kBase + i * 0.7;
@@ -94,11 +101,16 @@ std::string payload(int i, int variant = 0)
     j += ",\"error_class\":\"" + std::string(k.errorClass) + "\",\"failed_at\":" + formatRubyFloat(failed);
     j += ",\"retry_count\":" + std::to_string(25 - variant);
     if (i % 3 == 0) j += ",\"retried_at\":" + formatRubyFloat(failed + 3600);
-    if (i % 4 == 0) j += ",\"error_backtrace\":\"eJyVkMEKwjAMhu99lJ7EC2vd5sF3EfEwJBspbSphdoOKiF0rbNdRBRnZlzh/yEpDTVEGWTknY0lOvB1LXyMSDkZGmUu9w==\"";
+    if (i % 4 == 0)
+        j += ",\"error_backtrace\":\"eJyVkMEKwjAMhu99lJ7EC2vd5sF3EfEwJBspbSphdoOKiF0rbNdRBRnZlzh/"
+             "yEpDTVEGWTknY0lOvB1LXyMSDkZGmUu9w==\"";
     return j + "}";
 }
 
-double scoreOf(int i) { return kBase + double(i / 7) * 5.0; } // 7 members per score: ties everywhere
+double scoreOf(int i)
+{
+    return kBase + double(i / 7) * 5.0;
+} // 7 members per score: ties everywhere
 
 struct Truth {
     double score;
@@ -125,7 +137,8 @@ class TestJobIndex : public QObject {
         for (std::size_t i = 0; i < members.size(); i += 500) {
             redis::Command c("ZADD");
             c.key("dead");
-            for (std::size_t k = i; k < std::min(members.size(), i + 500); ++k) c.arg(members[k].first).arg(members[k].second);
+            for (std::size_t k = i; k < std::min(members.size(), i + 500); ++k)
+                c.arg(members[k].first).arg(members[k].second);
             cmds.push_back(std::move(c));
             if (cmds.size() == 20 || i + 500 >= members.size()) {
                 for (const auto& r : m_client->pipeline(cmds)) r.throwIfError();
@@ -151,13 +164,18 @@ class TestJobIndex : public QObject {
         JobParseOptions o;
         o.decodeBacktrace = false;
         for (long long offset = 0;; offset += 10000) {
-            auto reply = m_client->command(redis::Command("ZRANGE").key("dead").arg(offset).arg(offset + 9999).arg(std::string_view("WITHSCORES")));
+            auto reply = m_client->command(redis::Command("ZRANGE")
+                                               .key("dead")
+                                               .arg(offset)
+                                               .arg(offset + 9999)
+                                               .arg(std::string_view("WITHSCORES")));
             const auto& items = reply.asArray();
             for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
                 const std::string& text = items[i + 1].asString(); // from_chars: no locale involved
                 double score = 0;
                 std::from_chars(text.data(), text.data() + text.size(), score);
-                out.push_back({score, jobIndexPayloadHash(items[i].asString()), JobRecord::parse(items[i].asString(), o)});
+                out.push_back(
+                    {score, jobIndexPayloadHash(items[i].asString()), JobRecord::parse(items[i].asString(), o)});
             }
             if (items.size() < 20000) break;
         }
@@ -179,11 +197,15 @@ class TestJobIndex : public QObject {
             const JobIndexEntry& e = snap.entry(r);
             if (e.score != t.score || e.payloadHash != t.hash) {
                 // Show the neighbourhood: a missing or extra member shifts every row after it.
-                for (std::uint32_t k = r >= 3 ? r - 3 : 0; k < std::min<std::size_t>({truth.size(), snap.size(), r + 4}); ++k)
-                    qInfo("row %u: index jid %s hash %016llx; Redis jid %s hash %016llx", k, std::string(snap.jid(k)).c_str(),
-                          static_cast<unsigned long long>(snap.entry(k).payloadHash), truth[k].job.jid.c_str(),
-                          static_cast<unsigned long long>(truth[k].hash));
-                QFAIL(qPrintable(QString("row %1: index has score %2, Redis %3").arg(r).arg(e.score, 0, 'f', 3).arg(t.score, 0, 'f', 3)));
+                for (std::uint32_t k = r >= 3 ? r - 3 : 0;
+                     k < std::min<std::size_t>({truth.size(), snap.size(), r + 4}); ++k)
+                    qInfo("row %u: index jid %s hash %016llx; Redis jid %s hash %016llx", k,
+                        std::string(snap.jid(k)).c_str(), static_cast<unsigned long long>(snap.entry(k).payloadHash),
+                        truth[k].job.jid.c_str(), static_cast<unsigned long long>(truth[k].hash));
+                QFAIL(qPrintable(QString("row %1: index has score %2, Redis %3")
+                                     .arg(r)
+                                     .arg(e.score, 0, 'f', 3)
+                                     .arg(t.score, 0, 'f', 3)));
             }
             QCOMPARE(snap.jid(r), std::string_view(t.job.jid));
             QCOMPARE(snap.className(r), t.job.className);
@@ -208,8 +230,8 @@ class TestJobIndex : public QObject {
             ++g.count;
         }
         const JobFilter all = JobFilter::parse("");
-        for (const auto& [field, expected] : {std::pair{JobIndexField::Class, &byClass}, std::pair{JobIndexField::Queue, &byQueue},
-                                              std::pair{JobIndexField::Error, &byError}}) {
+        for (const auto& [field, expected] : {std::pair {JobIndexField::Class, &byClass},
+                 std::pair {JobIndexField::Queue, &byQueue}, std::pair {JobIndexField::Error, &byError}}) {
             std::map<std::string, long long> got;
             for (const auto& c : snap.countBy(field, all, kNow)) got[c.value] += c.count;
             QCOMPARE(got, *expected);
@@ -223,11 +245,13 @@ class TestJobIndex : public QObject {
             QCOMPARE(g.lastSeen, want.last);
             QCOMPARE(snap.fingerprint(g.newestRow), g.fingerprint);
         }
-        QVERIFY(std::is_sorted(indexGroups.begin(), indexGroups.end(), [](const auto& a, const auto& b) { return a.count > b.count; }));
+        QVERIFY(std::is_sorted(
+            indexGroups.begin(), indexGroups.end(), [](const auto& a, const auto& b) { return a.count > b.count; }));
     }
 
     // rows ⊆ truth ⊆ rows ∪ maybe; `exact` also demands maybe = ∅.
-    void compareFilter(const JobIndexSnapshot& snap, const std::vector<Truth>& truth, const std::string& expression, bool exact)
+    void compareFilter(
+        const JobIndexSnapshot& snap, const std::vector<Truth>& truth, const std::string& expression, bool exact)
     {
         const JobFilter filter = JobFilter::parse(expression);
         std::vector<std::uint32_t> want;
@@ -249,15 +273,16 @@ class TestJobIndex : public QObject {
         const std::string someJid = truth[truth.size() / 3].job.jid;
         char group[32];
         std::snprintf(group, sizeof group, "%" PRIx64, FailureFingerprint::of(truth[truth.size() / 2].job).hash);
-        for (const char* e : {"class=HardJob", "class=Billing::*", "class=SendNewsletterJob", "queue=crit*", "error=Net::*",
-                              "error=*Error", "malformed", "age>20h", "age<2d", "class=EmailJob queue=mailers age>30h",
-                              "jid=nothing", "class=Broken"})
+        for (const char* e : {"class=HardJob", "class=Billing::*", "class=SendNewsletterJob", "queue=crit*",
+                 "error=Net::*", "error=*Error", "malformed", "age>20h", "age<2d",
+                 "class=EmailJob queue=mailers age>30h", "jid=nothing", "class=Broken"})
             compareFilter(snap, truth, e, true);
         compareFilter(snap, truth, "jid=" + someJid, true);
         compareFilter(snap, truth, std::string("group=") + group, true);
         // error~ is exact: ordinary messages are kept whole (the ReportJob message is ~100 bytes,
         // its "timeout" past the 64 bytes kept before issue 14).
-        for (const char* e : {"error~timeout", "error~ECONNREFUSED", "error~\"with 'id'=12\"", "class=ReportJob error~unexpected"})
+        for (const char* e :
+            {"error~timeout", "error~ECONNREFUSED", "error~\"with 'id'=12\"", "class=ReportJob error~unexpected"})
             compareFilter(snap, truth, e, true);
         // Other ~ terms: exact where the prefixes hold the whole text, "maybe" past them.
         for (const char* e : {"args~user-12", "args~tail-13", "text~billing", "text~user-77"})
@@ -271,11 +296,12 @@ class TestJobIndex : public QObject {
             QVERIFY(a < b || (a == b && byClass[i - 1] < byClass[i]));
         }
         const auto byTime = snap.query(JobFilter::parse("class=HardJob"), JobIndexSort::Time, true, kNow).rows;
-        for (std::size_t i = 1; i < byTime.size(); ++i) QVERIFY(snap.entry(byTime[i - 1]).time >= snap.entry(byTime[i]).time);
+        for (std::size_t i = 1; i < byTime.size(); ++i)
+            QVERIFY(snap.entry(byTime[i - 1]).time >= snap.entry(byTime[i]).time);
     }
 
-    JobIndexRefreshStats refreshUntil(JobIndex& index, const std::function<bool(const JobIndexRefreshStats&)>& done, int maxCalls,
-                                      std::size_t* parsed = nullptr)
+    JobIndexRefreshStats refreshUntil(JobIndex& index, const std::function<bool(const JobIndexRefreshStats&)>& done,
+        int maxCalls, std::size_t* parsed = nullptr)
     {
         JobIndexRefreshStats s;
         for (int i = 0; i < maxCalls; ++i) {
@@ -290,7 +316,7 @@ class TestJobIndex : public QObject {
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         m_client = std::make_unique<redis::Client>(options());
     }
     void init() { m_server->cli({"FLUSHALL"}); }
@@ -322,14 +348,16 @@ private slots:
             // Usable while it fills: all read so far but the last tie group, which may go on (pages
             // inside a tie group overlap the previous page by one member).
             const std::size_t have = index.snapshot()->size();
-            QVERIFY2(have <= read && read - have <= 7 + read / 1000, qPrintable(QString("have %1 read %2").arg(have).arg(read)));
+            QVERIFY2(have <= read && read - have <= 7 + read / 1000,
+                qPrintable(QString("have %1 read %2").arg(have).arg(read)));
         } while (!s.complete && calls < 100);
         QVERIFY(s.passCompleted);
-        QVERIFY(read >= std::size_t(kJobs) && read <= std::size_t(kJobs + kJobs / 1000)); // each member once, plus overlaps
+        QVERIFY(
+            read >= std::size_t(kJobs) && read <= std::size_t(kJobs + kJobs / 1000)); // each member once, plus overlaps
         QVERIFY(calls <= kJobs / int(limits.maxEntries) + 2);
         const auto built = index.snapshot();
         qInfo("built in %d refresh calls, %lld ms; %zu buckets; %.0f bytes/entry", calls, t.restart(), s.buckets,
-              double(built->memoryBytes()) / double(built->size()));
+            double(built->memoryBytes()) / double(built->size()));
         QVERIFY(double(built->memoryBytes()) / double(built->size()) < 220);
 
         std::vector<Truth> truth = readAll();
@@ -348,13 +376,14 @@ private slots:
         zrem(removed);
         std::vector<std::pair<double, std::string>> added;
         for (int k = 0; k < kAdded; ++k) {
-            const int i = kJobs + k;                                          // new jobs
+            const int i = kJobs + k; // new jobs
             const int at = kJobs * 11 / 20 + int(rng() % (kJobs * 9 / 20 - 10)); // next to an existing one
             const double score = k % 3 == 0 ? scoreOf(at) : k % 3 == 1 ? scoreOf(at) + 2.5 : scoreOf(kJobs) + k;
             added.emplace_back(score, payload(i));
         }
         zadd(added);
-        s = refreshUntil(index, [](const auto& st) { return st.synced; }, 20);
+        s = refreshUntil(
+            index, [](const auto& st) { return st.synced; }, 20);
         truth = readAll();
         QCOMPARE(truth.size(), std::size_t(kJobs - kRemoved + kAdded));
         compare(*index.snapshot(), truth); // (filters are checked again at the end, after more changes)
@@ -377,8 +406,10 @@ private slots:
         zadd(replacements);
         const std::uint64_t cycles = index.verifyCycles();
         std::size_t parsed = 0;
-        refreshUntil(index, [&](const auto&) { return index.verifyCycles() >= cycles + 2; }, 200, &parsed);
-        QVERIFY2(parsed >= std::size_t(kSwapped) && parsed <= std::size_t(kSwapped + kSwapped / 5), qPrintable(QString::number(parsed)));
+        refreshUntil(
+            index, [&](const auto&) { return index.verifyCycles() >= cycles + 2; }, 200, &parsed);
+        QVERIFY2(parsed >= std::size_t(kSwapped) && parsed <= std::size_t(kSwapped + kSwapped / 5),
+            qPrintable(QString::number(parsed)));
         truth = readAll();
         compare(*index.snapshot(), truth);
         compareFilters(*index.snapshot(), truth);
@@ -387,7 +418,7 @@ private slots:
 
     void malformedEntriesAreIndexedNeverDropped()
     {
-        const std::vector<std::pair<double, std::string>> members{
+        const std::vector<std::pair<double, std::string>> members {
             {1.0, "{\"class\":\"Broken\",\"args\":[1,"},
             {2.0, std::string("{\"class\":\"X\",\"jid\":\"\xff\xfe\",\"args\":[]}")},
             {3.0, "[1,2,3]"},
@@ -423,25 +454,29 @@ private slots:
     void errorTextPastTheKeptMessageIsUndecided()
     {
         const auto job = [](int i, const std::string& message) {
-            std::string j = "{\"class\":\"HardJob\",\"queue\":\"default\",\"args\":[],\"jid\":\"" + jidOf(std::uint64_t(i)) +
-                            "\",\"error_class\":\"Faraday::TimeoutError\",\"error_message\":";
+            std::string j = "{\"class\":\"HardJob\",\"queue\":\"default\",\"args\":[],\"jid\":\""
+                + jidOf(std::uint64_t(i)) + "\",\"error_class\":\"Faraday::TimeoutError\",\"error_message\":";
             json::appendQuoted(j, message);
             return j + "}";
         };
         const std::string longTail(kJobIndexMessagePrefix, 'x');
         std::vector<std::pair<double, std::string>> members;
-        for (int i = 0; i < 30; ++i) members.emplace_back(i, job(i, "request " + std::to_string(i) + " failed: read timeout"));
+        for (int i = 0; i < 30; ++i)
+            members.emplace_back(i, job(i, "request " + std::to_string(i) + " failed: read timeout"));
         for (int i = 30; i < 40; ++i) members.emplace_back(i, job(i, "other " + std::to_string(i)));
-        for (int i = 40; i < 45; ++i) members.emplace_back(i, job(i, longTail + " read timeout"));  // undecided
-        for (int i = 45; i < 47; ++i) members.emplace_back(i, job(i, "read timeout " + longTail)); // within the kept part
+        for (int i = 40; i < 45; ++i) members.emplace_back(i, job(i, longTail + " read timeout")); // undecided
+        for (int i = 45; i < 47; ++i)
+            members.emplace_back(i, job(i, "read timeout " + longTail)); // within the kept part
         zadd(members);
         JobIndex index(JobSetKind::Dead);
         QVERIFY(index.refresh(*m_client).complete);
-        const auto got = index.snapshot()->query(JobFilter::parse("error~\"read timeout\""), JobIndexSort::Score, false);
+        const auto got
+            = index.snapshot()->query(JobFilter::parse("error~\"read timeout\""), JobIndexSort::Score, false);
         QCOMPARE(got.rows.size(), std::size_t(32));
         QCOMPARE(got.maybe.size(), std::size_t(5));
         // The error class is whole: a term on it decides every entry.
-        const auto byClass = index.snapshot()->query(JobFilter::parse("error~timeouterror"), JobIndexSort::Score, false);
+        const auto byClass
+            = index.snapshot()->query(JobFilter::parse("error~timeouterror"), JobIndexSort::Score, false);
         QCOMPARE(byClass.rows.size(), members.size());
         QVERIFY(byClass.maybe.empty());
     }
@@ -460,7 +495,8 @@ private slots:
         limits.bucketSize = 200;
         limits.verifyEntries = 0; // no re-reads but the ones a count change asks for
         JobIndex index(JobSetKind::Dead, limits);
-        refreshUntil(index, [](const auto& st) { return st.complete; }, 10);
+        refreshUntil(
+            index, [](const auto& st) { return st.complete; }, 10);
         compare(*index.snapshot(), readAll());
         if (QTest::currentTestFailed()) return;
 
@@ -474,7 +510,8 @@ private slots:
         // the offset is now one too far. The one-member overlap notices and the group is read again.
         const std::string first = m_server->cli({"ZRANGE", "dead", "0", "0"}).toStdString();
         zrem({first});
-        refreshUntil(index, [](const auto& st) { return st.synced; }, 20);
+        refreshUntil(
+            index, [](const auto& st) { return st.synced; }, 20);
         compare(*index.snapshot(), readAll());
     }
 
@@ -510,8 +547,8 @@ private slots:
         limits.maxEntries = 3000;
         limits.verifyEntries = 3000;
         JobIndex index(JobSetKind::Dead, limits);
-        std::atomic<bool> stop{false};
-        std::atomic<long long> refreshes{0};
+        std::atomic<bool> stop {false};
+        std::atomic<long long> refreshes {0};
         std::thread worker([&] {
             redis::Client client(options()); // one client per thread
             while (!stop) {
@@ -527,7 +564,7 @@ private slots:
                 stop = true;
                 if (thread.joinable()) thread.join();
             }
-        } joiner{stop, worker}; // also when a check below fails and returns early
+        } joiner {stop, worker}; // also when a check below fails and returns early
         // Meanwhile: mutate Redis and query whatever snapshot is current.
         std::mt19937 rng(7);
         const JobFilter filter = JobFilter::parse("class=HardJob age>1h");
@@ -544,8 +581,10 @@ private slots:
             QCOMPARE(std::size_t(total), r.rows.size());
             ++queries;
             const int i = int(rng() % 30000);
-            if (queries % 2) zrem({members[std::size_t(i)].second});
-            else zadd({{scoreOf(i), payload(i)}});
+            if (queries % 2)
+                zrem({members[std::size_t(i)].second});
+            else
+                zadd({{scoreOf(i), payload(i)}});
         }
         // Quiet now: the worker must converge to what Redis holds.
         const std::uint64_t cycles = index.verifyCycles();

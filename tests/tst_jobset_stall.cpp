@@ -24,8 +24,8 @@
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QLineEdit>
+#include <QLocale>
 #include <QScrollBar>
 #include <QStandardPaths>
 #include <QTableView>
@@ -36,30 +36,30 @@
 #include <cstdio>
 
 #include <fcntl.h>
-#include <unistd.h>
 #include <functional>
 #include <string>
+#include <unistd.h>
 
 using namespace kiq::ui;
 using kiq::test::RedisServer;
 
 namespace {
 constexpr double kBase = 1.7e9;
-constexpr std::array<const char*, 12> kClasses{"BillingJob", "MailerJob", "ReportJob", "SyncJob", "ImportJob", "ExportJob",
-                                               "WebhookJob", "SearchIndexJob", "ThumbnailJob", "CleanupJob", "AuditJob", "NotifyJob"};
-constexpr std::array<const char*, 6> kErrors{"Net::ReadTimeout", "ActiveRecord::RecordNotFound", "Redis::TimeoutError",
-                                             "Faraday::ConnectionFailed", "NoMethodError", "JSON::ParserError"};
+constexpr std::array<const char*, 12> kClasses {"BillingJob", "MailerJob", "ReportJob", "SyncJob", "ImportJob",
+    "ExportJob", "WebhookJob", "SearchIndexJob", "ThumbnailJob", "CleanupJob", "AuditJob", "NotifyJob"};
+constexpr std::array<const char*, 6> kErrors {"Net::ReadTimeout", "ActiveRecord::RecordNotFound", "Redis::TimeoutError",
+    "Faraday::ConnectionFailed", "NoMethodError", "JSON::ParserError"};
 
 std::string payload(int i)
 {
     const double failed = kBase + i * 0.5;
     const std::string cls = kClasses[std::size_t(i) % kClasses.size()];
-    std::string j = "{\"class\":\"" + cls + "\",\"args\":[" + std::to_string(i) + ",\"account-" + std::to_string(i % 977)
-                    + "\"],\"queue\":\"q" + std::to_string(i % 5) + "\",\"jid\":\"" + std::to_string(10000000 + i)
-                    + "abcdef012345\",\"retry\":true,\"created_at\":" + std::to_string(failed - 60)
-                    + ",\"enqueued_at\":" + std::to_string(failed - 30) + ",\"error_class\":\""
-                    + kErrors[std::size_t(i / 7) % kErrors.size()] + "\",\"error_message\":\"failed for record "
-                    + std::to_string(i) + " after 30 s\",\"failed_at\":" + std::to_string(failed) + ",\"retry_count\":25}";
+    std::string j = "{\"class\":\"" + cls + "\",\"args\":[" + std::to_string(i) + ",\"account-"
+        + std::to_string(i % 977) + "\"],\"queue\":\"q" + std::to_string(i % 5) + "\",\"jid\":\""
+        + std::to_string(10000000 + i) + "abcdef012345\",\"retry\":true,\"created_at\":" + std::to_string(failed - 60)
+        + ",\"enqueued_at\":" + std::to_string(failed - 30) + ",\"error_class\":\""
+        + kErrors[std::size_t(i / 7) % kErrors.size()] + "\",\"error_message\":\"failed for record " + std::to_string(i)
+        + " after 30 s\",\"failed_at\":" + std::to_string(failed) + ",\"retry_count\":25}";
     return j;
 }
 
@@ -147,7 +147,6 @@ bool runUntil(const std::function<bool()>& done, int timeoutMs)
     return done();
 }
 
-
 class TestJobSetStall : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
@@ -167,7 +166,7 @@ private slots:
         QFile::remove(SampleHistory::defaultFile());
         applyTheme(Theme::Light);
         if (const int n = qEnvironmentVariableIntValue("KIQ_STALL_JOBS"); n > 0) m_jobs = n;
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         kiq::redis::Client seed(options());
         QElapsedTimer t;
         t.start();
@@ -235,9 +234,12 @@ private slots:
         scroller.start(120);
 
         IndexedJobModel* model = dead->browser()->model();
-        QVERIFY(runUntil([&] { return dead->feed()->snapshot()->complete() && model->rowCount() == m_jobs && !model->busy(); }, 240000));
+        QVERIFY(runUntil(
+            [&] { return dead->feed()->snapshot()->complete() && model->rowCount() == m_jobs && !model->busy(); },
+            240000));
         const double buildSeconds = double(build.elapsed()) / 1000;
-        QVERIFY2(progressSeen.contains(QStringLiteral(" of %1 jobs read").arg(QLocale().toString(m_jobs))), qPrintable(progressSeen));
+        QVERIFY2(progressSeen.contains(QStringLiteral(" of %1 jobs read").arg(QLocale().toString(m_jobs))),
+            qPrintable(progressSeen));
         qInfo("progress shown: %s", qPrintable(progressSeen));
 
         // Filter, group and sort the whole set (each a query on a pool thread and one model reset).
@@ -254,11 +256,11 @@ private slots:
         QVERIFY2(chart->pointCount() > pointsBefore, "the Overview charts refreshed while the set loaded");
         QCOMPARE(dead->browser()->groupModel()->rowCount() > 0, true);
         qInfo("Overview connected in %.1f ms (GUI thread, before the measurement)", overviewConnectMs);
-        qInfo("%d dead jobs indexed and shown in %.1f s (filter: %d rows); Overview chart points: %d", m_jobs, buildSeconds,
-              filtered, chart->pointCount());
+        qInfo("%d dead jobs indexed and shown in %.1f s (filter: %d rows); Overview chart points: %d", m_jobs,
+            buildSeconds, filtered, chart->pointCount());
         qInfo("worst event-loop stall over %.1f s: %.1f ms (wall %.1f ms, of which the rest was waiting for a core; "
               "GUI-thread CPU %.1f ms); %d stalls over 16 ms",
-              meter.seconds(), meter.worstOwnMs(), meter.worstWallMs(), meter.worstCpuMs(), meter.over16());
+            meter.seconds(), meter.worstOwnMs(), meter.worstWallMs(), meter.worstCpuMs(), meter.over16());
         QVERIFY2(meter.schedstat(), "/proc/thread-self/schedstat is needed to tell stalls from machine load");
         QVERIFY2(meter.worstOwnMs() < 50, qPrintable(QStringLiteral("worst stall %1 ms").arg(meter.worstOwnMs())));
     }

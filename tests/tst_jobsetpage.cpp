@@ -221,8 +221,9 @@ private slots:
         QFETCH(QString, file);
         auto gate = std::make_shared<kiq::services::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
-        JobSetPage page{JobSetKind(kind)};
-        QAbstractItemModelTester tester(page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        JobSetPage page {JobSetKind(kind)};
+        QAbstractItemModelTester tester(
+            page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
@@ -270,18 +271,21 @@ private slots:
         QVERIFY(allButton->isEnabled());
         page.browser()->filterEdit()->setText(QStringLiteral("age>>"));
         QVERIFY(error->isVisible());
-        QCOMPARE(error->text(), QStringLiteral("Filter, at character 5: expected a duration like 30m, 2h or 7d, not '>'. "
-                                               "No jobs are shown until it is fixed."));
+        QCOMPARE(error->text(),
+            QStringLiteral("Filter, at character 5: expected a duration like 30m, 2h or 7d, not '>'. "
+                           "No jobs are shown until it is fixed."));
         QCOMPARE(model->rowCount(), 0);
         QVERIFY(!status->text().contains(QStringLiteral("match the filter")));
-        QTest::qWait(IndexedJobModel::kMinApplyIntervalMs + 200); // a refresh of the index must not bring the old rows back
+        QTest::qWait(
+            IndexedJobModel::kMinApplyIntervalMs + 200); // a refresh of the index must not bring the old rows back
         QCOMPARE(model->rowCount(), 0);
         QVERIFY(!allButton->isEnabled());
         QVERIFY(allButton->toolTip().contains(QStringLiteral("Fix the filter")));
         page.actOnAllMatching(kiq::sidekiq::JobAction::Delete); // as a failure group's action would
         QVERIFY(status->text().contains(QStringLiteral("Fix the filter first")));
         page.browser()->filterEdit()->setText(QStringLiteral("class=\"x"));
-        QCOMPARE(error->text(), QStringLiteral("Filter, at character 7: unterminated quoted value. No jobs are shown until it is fixed."));
+        QCOMPARE(error->text(),
+            QStringLiteral("Filter, at character 7: unterminated quoted value. No jobs are shown until it is fixed."));
         page.browser()->filterEdit()->setText(QStringLiteral("age<2h"));
         QVERIFY(!error->isVisible());
         QVERIFY(!status->text().contains(QStringLiteral("Fix the filter first")));
@@ -294,7 +298,9 @@ private slots:
         // left undecided.
         int refused = 0;
         for (const auto& p : m_direct->command(kiq::redis::Command("ZRANGE").key("dead").arg(0).arg(-1)).asStringList())
-            refused += kiq::sidekiq::JobFilter::parse("error~refused").matches(kiq::sidekiq::JobRecord::parse(p), 0) ? 1 : 0;
+            refused += kiq::sidekiq::JobFilter::parse("error~refused").matches(kiq::sidekiq::JobRecord::parse(p), 0)
+                ? 1
+                : 0;
         QVERIFY(refused > 0);
         page.browser()->filterEdit()->setText(QStringLiteral("error~refused"));
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), refused, 5000);

@@ -1,8 +1,8 @@
 // LocalPool and what feeds it, without widgets (so the sanitizer pass covers it): PoolSpec accepts and
 // refuses like `kiqdesk-cli work`, the log ring keeps the newest lines and hands out only new ones, a
 // start against no server fails with the reason and may be retried, a stop posted while starting
-// wins, one pool per target (no thread until started), and stopAll() stops running pools and pools whose owner has let go (a job
-// past the timeout goes back to its queue).
+// wins, one pool per target (no thread until started), and stopAll() stops running pools and pools whose owner has let
+// go (a job past the timeout goes back to its queue).
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -45,7 +45,8 @@ class TestLocalPool : public QObject {
     {
         const auto built = kiq::sidekiq::JobBuilder(className, args).build();
         QVERIFY(built.ok());
-        m_direct->pipeline({Command("SADD").key("queues").arg("default"), Command("LPUSH").key("queue:default").arg(built.json)});
+        m_direct->pipeline(
+            {Command("SADD").key("queues").arg("default"), Command("LPUSH").key("queue:default").arg(built.json)});
     }
     long long integer(const Command& c) { return m_direct->command(c).throwIfError().asInteger(); }
     static bool settled(const std::shared_ptr<LocalPool>& pool, State state, int timeoutMs = 10000)
@@ -125,7 +126,9 @@ private slots:
 
     void oneOwnerPerTarget()
     {
-        const auto threads = [] { return QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(); };
+        const auto threads = [] {
+            return QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size();
+        };
         const auto before = threads();
         auto a = LocalPool::forTarget(options());
         QCOMPARE(threads(), before); // a pool never started has no thread (every deployment has a panel)
@@ -187,7 +190,8 @@ private slots:
         QCOMPARE(integer(Command("LLEN").key("queue:default")), 1LL); // the sleeper, back in its queue
         QCOMPARE(integer(Command("SCARD").key("processes")), 0LL);
         kiq::redis::Client db1(optionsForDb(1));
-        QVERIFY(kiq::test::waitUntil([&] { return db1.command(Command("SCARD").key("processes")).asInteger() == 0; }, 5000));
+        QVERIFY(kiq::test::waitUntil(
+            [&] { return db1.command(Command("SCARD").key("processes")).asInteger() == 0; }, 5000));
     }
 };
 

@@ -28,7 +28,10 @@ using kiq::sandbox::LocalSandbox;
 using kiq::sandbox::SandboxError;
 
 namespace {
-bool pidAlive(qint64 pid) { return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH; }
+bool pidAlive(qint64 pid)
+{
+    return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH;
+}
 
 QString ping(const kiq::redis::ConnectionOptions& options)
 {

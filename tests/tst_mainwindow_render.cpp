@@ -2,8 +2,8 @@
 // table), the sidebar shows reachable and unreachable deployments, shortcuts switch between them,
 // and the window renders offscreen in both themes. Screenshots go to $KIQ_TEST_OUTPUT for review.
 #include "deployment/Deployment.h"
-#include "deployment/DeploymentView.h"
 #include "deployment/DeploymentPage.h"
+#include "deployment/DeploymentView.h"
 #include "harness/TestEnv.h"
 #include "main/FirstRunDialog.h"
 #include "main/MainWindow.h"
@@ -14,15 +14,15 @@
 #include "sandbox/LocalSandbox.h"
 
 #include <QAbstractItemModel>
+#include <QAction>
 #include <QApplication>
 #include <QDir>
-#include <QAction>
 #include <QLabel>
 #include <QListView>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTimer>
 #include <QTest>
+#include <QTimer>
 
 using namespace kiq::ui;
 
@@ -46,8 +46,8 @@ void showRedisPage(DeploymentView* view)
         if (qobject_cast<RedisPage*>(view->pages()[i])) view->setCurrentPage(i);
 }
 
-kiq::services::ConnectionProfile profileFor(const QString& name, const kiq::redis::ConnectionOptions& options,
-                                            kiq::services::Environment environment)
+kiq::services::ConnectionProfile profileFor(
+    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::services::Environment environment)
 {
     auto p = kiq::services::ConnectionProfile::create(name);
     p.options = options;
@@ -78,14 +78,15 @@ private slots:
             // Something to show: a few keys, and a slow log that records every command.
             kiq::redis::Client setup(m_sandbox->options());
             setup.command(kiq::redis::Command("CONFIG").arg("SET").arg("slowlog-log-slower-than").arg(0));
-            for (int i = 0; i < 5; ++i) setup.command(kiq::redis::Command("SET").key("demo:" + std::to_string(i)).arg(i));
+            for (int i = 0; i < 5; ++i)
+                setup.command(kiq::redis::Command("SET").key("demo:" + std::to_string(i)).arg(i));
         }
         m_window = std::make_unique<MainWindow>(nullptr);
         m_window->setPasswordPromptsEnabled(false);
         m_window->resize(1280, 820);
-        m_window->addDeployment(profileFor(QStringLiteral("Local sandbox"), m_sandbox->options(),
-                                           kiq::services::Environment::Development),
-                                false);
+        m_window->addDeployment(
+            profileFor(QStringLiteral("Local sandbox"), m_sandbox->options(), kiq::services::Environment::Development),
+            false);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
@@ -109,7 +110,8 @@ private slots:
         QCOMPARE(label(page, "keysValue"), QStringLiteral("5"));
         QTRY_COMPARE_WITH_TIMEOUT(m_window->deployment(0)->status(), Deployment::Status::Reachable, 15000);
 
-        QVERIFY(label(page, "versionValue").startsWith(QStringLiteral("7.")) || label(page, "versionValue").contains(u'.'));
+        QVERIFY(
+            label(page, "versionValue").startsWith(QStringLiteral("7.")) || label(page, "versionValue").contains(u'.'));
         QCOMPARE(label(page, "roleValue"), QStringLiteral("master"));
         QVERIFY(!label(page, "memoryValue").isEmpty());
         QVERIFY(!label(page, "clientsValue").isEmpty());
@@ -181,7 +183,8 @@ private slots:
             QVERIFY(!a->isEnabled());
             QCOMPARE(a->toolTip(), QObject::tr("There is no connection yet"));
         }
-        window.addDeployment(profileFor(QStringLiteral("One"), m_sandbox->options(), kiq::services::Environment::Development), false);
+        window.addDeployment(
+            profileFor(QStringLiteral("One"), m_sandbox->options(), kiq::services::Environment::Development), false);
         QVERIFY(window.currentDeployment());
         QVERIFY(edit->isEnabled() && remove->isEnabled());
         window.findChild<QListView*>(QStringLiteral("deploymentList"))->setCurrentIndex({});

@@ -16,7 +16,7 @@ class TestQueueActions : public QObject {
     Q_OBJECT
     std::unique_ptr<test::RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
 
     std::vector<std::string> push(const std::string& queue, int count)
     {
@@ -30,12 +30,15 @@ class TestQueueActions : public QObject {
         m_client->command(redis::Command("SADD").key("queues").arg(queue)).throwIfError();
         return jobs;
     }
-    long long llen(const std::string& queue) { return m_client->command(redis::Command("LLEN").key("queue:" + queue)).asInteger(); }
+    long long llen(const std::string& queue)
+    {
+        return m_client->command(redis::Command("LLEN").key("queue:" + queue)).asInteger();
+    }
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options{});
+        m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         m_client = std::make_unique<redis::Client>(o);
@@ -46,7 +49,8 @@ private slots:
     {
         auto jobs = push("low", 450); // three script calls of at most 200
         std::vector<std::string> selected(jobs.begin(), jobs.begin() + 420);
-        m_client->command(redis::Command("LREM").key("queue:low").arg(1).arg(selected[5])).throwIfError(); // a worker took it
+        m_client->command(redis::Command("LREM").key("queue:low").arg(1).arg(selected[5]))
+            .throwIfError(); // a worker took it
         selected.push_back("{broken json");
         const ActionResult r = moveQueueJobs(*m_client, m_gate, "low", selected, "high");
         QCOMPARE(r.affected, 419LL);
@@ -54,7 +58,8 @@ private slots:
         QCOMPARE(r.skipped.size(), std::size_t(1));
         QCOMPARE(llen("low"), 30LL);
         QCOMPARE(llen("high"), 419LL);
-        for (const auto& raw : m_client->command(redis::Command("LRANGE").key("queue:high").arg(0).arg(-1)).asStringList())
+        for (const auto& raw :
+            m_client->command(redis::Command("LRANGE").key("queue:high").arg(0).arg(-1)).asStringList())
             QCOMPARE(QString::fromStdString(JobRecord::parse(raw).queue), QString("high"));
         QVERIFY(m_client->command(redis::Command("SISMEMBER").key("queues").arg("high")).asInteger() == 1);
         // Order is kept: the oldest of the moved jobs is still the next to run.

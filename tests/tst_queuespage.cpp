@@ -49,9 +49,11 @@ private slots:
         model.applySnapshot({bad, good});
         QCOMPARE(model.rowCount(), 2);
         int oops = model.rows()[0].name == "oops" ? 0 : 1;
-        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data().toString(), QObject::tr("%1 (unreadable)").arg("oops"));
+        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data().toString(),
+            QObject::tr("%1 (unreadable)").arg("oops"));
         QCOMPARE(model.index(oops, QueueListModel::SizeColumn).data().toString(), QStringLiteral("—"));
-        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data(Qt::ToolTipRole).toString(), QString::fromStdString(bad.error));
+        QCOMPARE(model.index(oops, QueueListModel::NameColumn).data(Qt::ToolTipRole).toString(),
+            QString::fromStdString(bad.error));
         QCOMPARE(model.index(1 - oops, QueueListModel::SizeColumn).data().toString(), QStringLiteral("3"));
     }
 
@@ -60,7 +62,7 @@ private slots:
     void latencyMatchesTheOverview()
     {
         QStandardPaths::setTestModeEnabled(true); // the Overview's sample history goes under ~/.qttest
-        kiq::test::RedisServer server(kiq::test::RedisServer::Options{});
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
         kiq::redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", server.port()};
         kiq::redis::Client direct(o);
@@ -95,13 +97,16 @@ private slots:
         auto* overviewLatency = overview.findChild<QLabel*>(QStringLiteral("latencyValue"));
         QVERIFY(overviewLatency);
         double overviewSeconds = 0;
-        QTRY_VERIFY_WITH_TIMEOUT((overviewSeconds = QLocale().toDouble(overviewLatency->text().section(u' ', 0, 0))) > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (overviewSeconds = QLocale().toDouble(overviewLatency->text().section(u' ', 0, 0))) > 0, 10000);
         QVERIFY2(overviewSeconds >= 32 && overviewSeconds < 45, qPrintable(overviewLatency->text()));
         overview.hide();
 
         queues.show();
-        QTRY_VERIFY2_WITH_TIMEOUT(std::abs(queueLatency() - overviewSeconds) < 3, qPrintable(QString::number(queueLatency())), 2000);
-        QVERIFY2(sinceClient.elapsed() < 2 * QueuesPage::kRefreshIntervalMs, "the page's own poll may have refreshed it");
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            std::abs(queueLatency() - overviewSeconds) < 3, qPrintable(QString::number(queueLatency())), 2000);
+        QVERIFY2(
+            sinceClient.elapsed() < 2 * QueuesPage::kRefreshIntervalMs, "the page's own poll may have refreshed it");
     }
 
     void listsQueuesAndTheirJobs()
@@ -116,7 +121,8 @@ private slots:
         kiq::redis::AsyncClient client(sandbox.options());
         QueuesPage page;
         QAbstractItemModelTester queueTester(page.queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester jobTester(page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester jobTester(
+            page.browser()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         page.setWriteGate(gate);
         page.resize(1280, 800);
         page.show();
@@ -147,10 +153,13 @@ private slots:
         const auto q = page.queueModel()->rows()[biggest];
         QTableView* queues = page.queueTable();
         for (int r = 0; r < queues->model()->rowCount(); ++r)
-            if (queues->model()->index(r, QueueListModel::NameColumn).data(QueueListModel::UnderlyingDataRole).toString()
+            if (queues->model()
+                    ->index(r, QueueListModel::NameColumn)
+                    .data(QueueListModel::UnderlyingDataRole)
+                    .toString()
                 == QString::fromStdString(q.name))
-                queues->selectionModel()->setCurrentIndex(queues->model()->index(r, 0),
-                                                          QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                queues->selectionModel()->setCurrentIndex(
+                    queues->model()->index(r, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QCOMPARE(page.currentQueue(), QString::fromStdString(q.name));
         JobTableModel* jobs = page.browser()->model();
         QTRY_VERIFY_WITH_TIMEOUT(jobs->rowCount() > 0, 10000);
@@ -160,7 +169,8 @@ private slots:
             QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
             QCOMPARE(a->toolTip(), QObject::tr("Select jobs in the table first"));
         }
-        QVERIFY(jobs->rowCount() >= int(std::min<long long>(q.size, JobTableModel::kPageSize))); // the view may fetch more
+        QVERIFY(
+            jobs->rowCount() >= int(std::min<long long>(q.size, JobTableModel::kPageSize))); // the view may fetch more
 
         // A filter that does not parse shows no rows, not the last good filter's (issue 14); and
         // the selection it drops takes the actions with it.
@@ -170,9 +180,12 @@ private slots:
         QVERIFY(!deleteAction->isEnabled());
         page.browser()->filterEdit()->setText(QStringLiteral("queue=") + QString::fromStdString(q.name));
         QVERIFY(page.browser()->proxy()->rowCount() > 0);
-        page.browser()->filterEdit()->setText(QStringLiteral("queue=") + QString::fromStdString(q.name) + QStringLiteral(" age>>"));
+        page.browser()->filterEdit()->setText(
+            QStringLiteral("queue=") + QString::fromStdString(q.name) + QStringLiteral(" age>>"));
         QCOMPARE(page.browser()->proxy()->rowCount(), 0);
-        QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobFilterError"))->text().contains(QStringLiteral("at character %1").arg(q.name.size() + 12)));
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobFilterError"))
+                    ->text()
+                    .contains(QStringLiteral("at character %1").arg(q.name.size() + 12)));
         page.browser()->filterEdit()->clear();
         QVERIFY(page.browser()->proxy()->rowCount() > 0);
 
@@ -185,32 +198,39 @@ private slots:
         const auto payloads = page.browser()->selectedPayloads();
         QCOMPARE(payloads.size(), std::size_t(1));
         page.deleteSelection(true);
-        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 1, 10000);
-        QCOMPARE(direct.command(kiq::redis::Command("LPOS").key("queue:" + q.name).arg(payloads.front())).isNil(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 1, 10000);
+        QCOMPARE(
+            direct.command(kiq::redis::Command("LPOS").key("queue:" + q.name).arg(payloads.front())).isNil(), true);
 
         // Move two selected jobs to a new queue: gone from here, there with their queue field rewritten.
         QTRY_COMPARE_WITH_TIMEOUT(jobs->total(), q.size - 1, 10000);
         page.browser()->table()->selectRow(0);
-        page.browser()->table()->selectionModel()->select(page.browser()->table()->model()->index(1, 0),
-                                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        page.browser()->table()->selectionModel()->select(
+            page.browser()->table()->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         const auto moving = page.browser()->selectedPayloads();
         QCOMPARE(moving.size(), std::size_t(2));
         page.moveSelection(QStringLiteral("moved-here"));
-        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key("queue:moved-here")).integer, 2LL, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("LLEN").key("queue:moved-here")).integer, 2LL, 10000);
         QCOMPARE(direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 3);
-        const auto moved = direct.command(kiq::redis::Command("LRANGE").key("queue:moved-here").arg(0).arg(-1)).asStringList();
+        const auto moved
+            = direct.command(kiq::redis::Command("LRANGE").key("queue:moved-here").arg(0).arg(-1)).asStringList();
         QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[0]).queue, std::string("moved-here"));
         // The running order is kept: the older of the two (the lower row) is still the next to run.
         QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[1]).jid, kiq::sidekiq::JobRecord::parse(moving[1]).jid);
 
         // Pause for our pool, resume, then clear the queue.
         page.togglePause();
-        QTRY_VERIFY_WITH_TIMEOUT(direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QAction*>("pauseAction")->text() == QObject::tr("Resume queue"), 10000);
         page.togglePause();
-        QTRY_VERIFY_WITH_TIMEOUT(direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 0, 10000);
         page.clearCurrentQueue(true);
-        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("EXISTS").key("queue:" + q.name)).integer, 0LL, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("EXISTS").key("queue:" + q.name)).integer, 0LL, 10000);
         // The cleared queue leaves the list; the page shows it empty or has moved on to another queue.
         QTRY_VERIFY_WITH_TIMEOUT(page.currentQueue() != QString::fromStdString(q.name) || jobs->total() == 0, 10000);
     }

@@ -80,12 +80,18 @@ private slots:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("scheme") << "http://x" << "redis://";
-        QTest::newRow("port") << "redis://h:99999" << "port";
-        QTest::newRow("port text") << "redis://h:abc" << "port";
-        QTest::newRow("db") << "redis://h/x" << "database";
-        QTest::newRow("escape") << "redis://u:%zz@h" << "percent";
-        QTest::newRow("ipv6") << "redis://[::1" << "IPv6";
+        QTest::newRow("scheme") << "http://x"
+                                << "redis://";
+        QTest::newRow("port") << "redis://h:99999"
+                              << "port";
+        QTest::newRow("port text") << "redis://h:abc"
+                                   << "port";
+        QTest::newRow("db") << "redis://h/x"
+                            << "database";
+        QTest::newRow("escape") << "redis://u:%zz@h"
+                                << "percent";
+        QTest::newRow("ipv6") << "redis://[::1"
+                              << "IPv6";
     }
     void rejects()
     {
@@ -102,7 +108,8 @@ private slots:
     {
         auto o = parseRedisUrl("redis://:pw@10.1.2.3");
         auto w = o.warnings();
-        QVERIFY(std::any_of(w.begin(), w.end(), [](const std::string& s) { return s.find("without TLS") != std::string::npos; }));
+        QVERIFY(std::any_of(
+            w.begin(), w.end(), [](const std::string& s) { return s.find("without TLS") != std::string::npos; }));
         auto t = parseRedisUrl("rediss://h");
         QVERIFY(t.warnings().empty());
         t.tls.verifyHostname = false;

@@ -55,7 +55,8 @@ private slots:
         QCOMPARE(model.rowCount(), 3);
         QVERIFY(selection.isRowSelected(1, {}));
         QCOMPARE(model.index(1, SlowlogModel::IdColumn).data().toString(), QStringLiteral("2"));
-        QCOMPARE(model.index(1, SlowlogModel::DurationColumn).data(SlowlogModel::UnderlyingDataRole).toLongLong(), 21LL);
+        QCOMPARE(
+            model.index(1, SlowlogModel::DurationColumn).data(SlowlogModel::UnderlyingDataRole).toLongLong(), 21LL);
         QCOMPARE(model.index(2, SlowlogModel::IdColumn).data().toString(), QStringLiteral("4"));
         QCOMPARE(model.index(0, SlowlogModel::CommandColumn).data().toString(), QStringLiteral("SET k3 v"));
 

@@ -201,7 +201,8 @@ private slots:
             r.asArray();
             QFAIL("expected an exception");
         } catch (const ProtocolError& e) {
-            QVERIFY(QString(e.what()).contains("expected a array reply, got string") || QString(e.what()).contains("array"));
+            QVERIFY(QString(e.what()).contains("expected a array reply, got string")
+                || QString(e.what()).contains("array"));
         }
         Reply err = Reply::error("NOPERM this user has no permissions to run the 'flushall' command");
         try {
@@ -217,12 +218,16 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("kind");
-        QTest::newRow("wrongpass") << "WRONGPASS invalid username-password pair or user is disabled." << int(ErrorKind::WrongPass);
+        QTest::newRow("wrongpass") << "WRONGPASS invalid username-password pair or user is disabled."
+                                   << int(ErrorKind::WrongPass);
         QTest::newRow("noauth") << "NOAUTH Authentication required." << int(ErrorKind::NoAuth);
-        QTest::newRow("noperm") << "NOPERM this user has no permissions to run the 'set' command" << int(ErrorKind::NoPerm);
-        QTest::newRow("crossslot") << "CROSSSLOT Keys in request don't hash to the same slot" << int(ErrorKind::CrossSlot);
+        QTest::newRow("noperm") << "NOPERM this user has no permissions to run the 'set' command"
+                                << int(ErrorKind::NoPerm);
+        QTest::newRow("crossslot") << "CROSSSLOT Keys in request don't hash to the same slot"
+                                   << int(ErrorKind::CrossSlot);
         QTest::newRow("loading") << "LOADING Redis is loading the dataset in memory" << int(ErrorKind::Loading);
-        QTest::newRow("readonly") << "READONLY You can't write against a read only replica." << int(ErrorKind::ReadOnly);
+        QTest::newRow("readonly") << "READONLY You can't write against a read only replica."
+                                  << int(ErrorKind::ReadOnly);
         QTest::newRow("moved") << "MOVED 3999 127.0.0.1:6381" << int(ErrorKind::Moved);
         QTest::newRow("ask") << "ASK 3999 127.0.0.1:6381" << int(ErrorKind::Ask);
         QTest::newRow("oom") << "OOM command not allowed when used memory > 'maxmemory'." << int(ErrorKind::Oom);

@@ -28,15 +28,16 @@ class TestServerInfo : public QObject {
     }
 
 private slots:
-    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options{}); }
+    void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options {}); }
 
     void parsesCannedInfo()
     {
-        const auto info = ServerInfo::parseInfo("# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n"
-                                                "uptime_in_seconds:3725\r\n\r\n# Clients\r\nconnected_clients:12\r\n\r\n"
-                                                "# Memory\r\nused_memory:1048576\r\nused_memory_human:1.00M\r\nmaxmemory:0\r\n\r\n"
-                                                "# Replication\r\nrole:master\r\n\r\n# Stats\r\ninstantaneous_ops_per_sec:42\r\n\r\n"
-                                                "# Keyspace\r\ndb0:keys=10,expires=2,avg_ttl=500\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n");
+        const auto info = ServerInfo::parseInfo(
+            "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n"
+            "uptime_in_seconds:3725\r\n\r\n# Clients\r\nconnected_clients:12\r\n\r\n"
+            "# Memory\r\nused_memory:1048576\r\nused_memory_human:1.00M\r\nmaxmemory:0\r\n\r\n"
+            "# Replication\r\nrole:master\r\n\r\n# Stats\r\ninstantaneous_ops_per_sec:42\r\n\r\n"
+            "# Keyspace\r\ndb0:keys=10,expires=2,avg_ttl=500\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n");
         QCOMPARE(info.redisVersion(), std::string("7.0.15"));
         QCOMPARE(info.role(), std::string("master"));
         QCOMPARE(info.usedMemory().value(), 1048576LL);
@@ -60,9 +61,10 @@ private slots:
 
     void parsesClientListText()
     {
-        const auto clients = parseClientList("id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=kiqdesk age=12 idle=3 "
-                                             "flags=N db=2 cmd=client|list user=default\n"
-                                             "id=7 addr=[::1]:6000 name= age=0 idle=0 flags=x db=0 cmd=exec user=ops\n");
+        const auto clients
+            = parseClientList("id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name=kiqdesk age=12 idle=3 "
+                              "flags=N db=2 cmd=client|list user=default\n"
+                              "id=7 addr=[::1]:6000 name= age=0 idle=0 flags=x db=0 cmd=exec user=ops\n");
         QCOMPARE(clients.size(), std::size_t(2));
         QCOMPARE(clients[0].id(), 3LL);
         QCOMPARE(clients[0].name(), std::string("kiqdesk"));
@@ -113,24 +115,27 @@ private slots:
         QVERIFY(info.slowlog.front().timestamp > 1600000000);
 
         QVERIFY(info.clientsError.empty());
-        const bool sawSelf = std::any_of(info.clients.begin(), info.clients.end(),
-                                         [](const ClientEntry& c) { return c.name() == "kiqdesk"; });
+        const bool sawSelf = std::any_of(
+            info.clients.begin(), info.clients.end(), [](const ClientEntry& c) { return c.name() == "kiqdesk"; });
         QVERIFY2(sawSelf, "our own connection (CLIENT SETNAME kiqdesk) must be listed");
         m_server->cli({"CONFIG", "SET", "slowlog-log-slower-than", "10000"});
     }
 
     void toleratesNoPermOnOptionalParts()
     {
-        QCOMPARE(m_server->cli({"ACL", "SETUSER", "viewer", "on", ">viewerpw", "~*", "+@all", "-slowlog", "-client|list"}),
-                 QStringLiteral("OK"));
+        QCOMPARE(
+            m_server->cli({"ACL", "SETUSER", "viewer", "on", ">viewerpw", "~*", "+@all", "-slowlog", "-client|list"}),
+            QStringLiteral("OK"));
         Client client(options("viewer", "viewerpw"));
         const ServerInfo info = loadServerInfo(client);
         QVERIFY(!info.redisVersion().empty());
         QVERIFY(info.dbSize.has_value());
         QVERIFY(info.slowlog.empty());
         QVERIFY(info.clients.empty());
-        QVERIFY2(QString::fromStdString(info.slowlogError).contains(QStringLiteral("NOPERM")), info.slowlogError.c_str());
-        QVERIFY2(QString::fromStdString(info.clientsError).contains(QStringLiteral("NOPERM")), info.clientsError.c_str());
+        QVERIFY2(
+            QString::fromStdString(info.slowlogError).contains(QStringLiteral("NOPERM")), info.slowlogError.c_str());
+        QVERIFY2(
+            QString::fromStdString(info.clientsError).contains(QStringLiteral("NOPERM")), info.clientsError.c_str());
         QVERIFY(QString::fromStdString(info.slowlogError).contains(QStringLiteral("permission denied")));
     }
 
@@ -162,7 +167,7 @@ private slots:
     void probeOfAClosedPortSaysRefused()
     {
         ConnectionOptions o = options();
-        RedisServer other(RedisServer::Options{});
+        RedisServer other(RedisServer::Options {});
         o.endpoint.port = other.port();
         other.stop();
         o.reconnectAttempts = 1;

@@ -25,7 +25,7 @@ class TestSidekiqInterop : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate{"test"};
+    services::WriteGate m_gate {"test"};
     int port() const { return m_server->port(); }
 
     bool waitForSize(JobSetKind kind, long long size, int ms = 20000)
@@ -36,7 +36,7 @@ class TestSidekiqInterop : public QObject {
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", port()};
         m_client = std::make_unique<redis::Client>(o);
@@ -60,7 +60,7 @@ private slots:
         QCOMPARE(*job.retryCount, std::int64_t(0));
         QVERIFY(job.failedAt.has_value());
         QVERIFY(job.errorBacktrace.has_value() && !job.errorBacktrace->empty()); // backtrace: 5
-        QVERIFY(entries[0].score > Timestamp::now().seconds() + 3000);           // sidekiq_retry_in 3600
+        QVERIFY(entries[0].score > Timestamp::now().seconds() + 3000); // sidekiq_retry_in 3600
         QVERIFY(findByJid(*m_client, JobSetKind::Retry, jid.toStdString()).has_value());
 
         // Our retry: back to its queue, Sidekiq runs it.
@@ -112,13 +112,16 @@ private slots:
 
     void statsAgreeWithSidekiq()
     {
-        runSidekiqRuby(port(), "5.times { |i| EchoJob.perform_async(i) }; 3.times { |i| EchoJob.set(queue: 'low').perform_async(i) };"
-                               "EchoJob.perform_in(3600, 'later'); Sidekiq.redis { |r| r.incrby('stat:processed', 7); r.incrby('stat:failed', 2) }");
+        runSidekiqRuby(port(),
+            "5.times { |i| EchoJob.perform_async(i) }; 3.times { |i| EchoJob.set(queue: 'low').perform_async(i) };"
+            "EchoJob.perform_in(3600, 'later'); Sidekiq.redis { |r| r.incrby('stat:processed', 7); "
+            "r.incrby('stat:failed', 2) }");
         StatsReader reader;
         const StatsSnapshot ours = reader.read(*m_client);
         QCOMPARE(ours.roundTrips, 2); // first read learns the queue names
         const QString theirs = runSidekiqRuby(port(),
-            "s = Sidekiq::Stats.new; puts JSON.generate({processed: s.processed, failed: s.failed, enqueued: s.enqueued,"
+            "s = Sidekiq::Stats.new; puts JSON.generate({processed: s.processed, failed: s.failed, enqueued: "
+            "s.enqueued,"
             " scheduled: s.scheduled_size, retry: s.retry_size, dead: s.dead_size, processes: s.processes_size,"
             " queues: s.queues, latency: Sidekiq::Queue.new('default').latency})");
         const QJsonObject t = QJsonDocument::fromJson(theirs.toUtf8()).object();
@@ -142,17 +145,22 @@ private slots:
         SidekiqProcess sidekiq(port());
         const std::string identity = sidekiq.identity().toStdString();
         ProcessList list = listProcesses(*m_client);
-        auto it = std::find_if(list.live.begin(), list.live.end(), [&](const ProcessRecord& p) { return p.identity == identity; });
+        auto it = std::find_if(
+            list.live.begin(), list.live.end(), [&](const ProcessRecord& p) { return p.identity == identity; });
         QVERIFY(it != list.live.end());
         QCOMPARE(it->pid, std::int64_t(sidekiq.pid()));
         QVERIFY(!it->quiet);
         QVERIFY(it->versionLabel().find('6') != std::string::npos || it->version.empty());
 
         signalProcess(*m_client, m_gate, identity, ProcessSignal::Quiet);
-        QVERIFY2(waitUntil([&] {
-            auto l = listProcesses(*m_client);
-            return std::any_of(l.live.begin(), l.live.end(), [&](const ProcessRecord& p) { return p.identity == identity && p.quiet; });
-        }, 20000, 250), qPrintable(sidekiq.logTail()));
+        QVERIFY2(waitUntil(
+                     [&] {
+                         auto l = listProcesses(*m_client);
+                         return std::any_of(l.live.begin(), l.live.end(),
+                             [&](const ProcessRecord& p) { return p.identity == identity && p.quiet; });
+                     },
+                     20000, 250),
+            qPrintable(sidekiq.logTail()));
 
         signalProcess(*m_client, m_gate, identity, ProcessSignal::Stop);
         QVERIFY2(waitUntil([&] { return !sidekiq.isRunning(); }, 25000, 250), qPrintable(sidekiq.logTail()));
@@ -164,10 +172,12 @@ private slots:
         runSidekiqRuby(port(), "SlowJob.perform_async(8)");
         // 6.4.1 writes the in-progress hash only at a heartbeat (every 5 s).
         std::vector<BusyJob> busy;
-        QVERIFY(waitUntil([&] {
-            busy = listBusyJobs(*m_client, {sidekiq.identity().toStdString()});
-            return !busy.empty();
-        }, 15000, 250));
+        QVERIFY(waitUntil(
+            [&] {
+                busy = listBusyJobs(*m_client, {sidekiq.identity().toStdString()});
+                return !busy.empty();
+            },
+            15000, 250));
         QCOMPARE(QString::fromStdString(busy[0].work.payload.className), QString("SlowJob"));
         QCOMPARE(QString::fromStdString(busy[0].work.queue), QString("default"));
     }
@@ -178,12 +188,15 @@ private slots:
         std::vector<services::AuditEntry> audit;
         readOnly.addAuditSink([&](const services::AuditEntry& e) { audit.push_back(e); });
         m_server->cli({"ZADD", "dead", "1", "{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"});
-        QVERIFY_THROWS_EXCEPTION(services::WriteRefused, deleteJobs(*m_client, readOnly, JobSetKind::Dead, {"{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"}));
+        QVERIFY_THROWS_EXCEPTION(services::WriteRefused,
+            deleteJobs(*m_client, readOnly, JobSetKind::Dead,
+                {"{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"}));
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 1LL); // nothing deleted
         QCOMPARE(audit.size(), std::size_t(1));
         QVERIFY(!audit[0].ok);
         readOnly.arm("INC-42 cleanup");
-        const auto r = deleteJobs(*m_client, readOnly, JobSetKind::Dead, {"{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"});
+        const auto r = deleteJobs(*m_client, readOnly, JobSetKind::Dead,
+            {"{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"});
         QCOMPARE(r.affected, 1LL);
         QCOMPARE(audit.size(), std::size_t(2));
         QCOMPARE(QString::fromStdString(audit[1].reason), QString("INC-42 cleanup"));

@@ -23,7 +23,10 @@ class TestWorkerCrash : public QObject {
     std::unique_ptr<redis::Client> m_client;
 
     long long integer(const redis::Command& c) { return m_client->command(c).throwIfError().asInteger(); }
-    long long runs() { return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0")); }
+    long long runs()
+    {
+        return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
+    }
     long long heldInProgress()
     {
         long long held = 0;
@@ -35,15 +38,15 @@ class TestWorkerCrash : public QObject {
     pid_t spawnChild(int round)
     {
         const QString log = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("worker_child-%1.log").arg(round));
-        return kiq::test::spawnProcess(KIQ_WORKER_CHILD, {"--port", QString::number(m_server->port()), "--concurrency", "5", "--batch", "100",
-                                                          "--work-us", "200"},
-                                       log);
+        return kiq::test::spawnProcess(KIQ_WORKER_CHILD,
+            {"--port", QString::number(m_server->port()), "--concurrency", "5", "--batch", "100", "--work-us", "200"},
+            log);
     }
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         m_client = std::make_unique<redis::Client>(o);
@@ -56,7 +59,8 @@ private slots:
         for (int i = 0; i < kJobs; i += 500) {
             redis::Command lpush("LPUSH");
             lpush.key("queue:default");
-            for (int k = i; k < i + 500; ++k) lpush.arg(sidekiq::JobBuilder("CrashJob", "[\"tok" + std::to_string(k) + "\"]").build().json);
+            for (int k = i; k < i + 500; ++k)
+                lpush.arg(sidekiq::JobBuilder("CrashJob", "[\"tok" + std::to_string(k) + "\"]").build().json);
             push.push_back(std::move(lpush));
         }
         m_client->pipeline(push);
@@ -69,23 +73,26 @@ private slots:
             const long long before = runs();
             // Let it get going, then kill it while it holds jobs.
             QVERIFY2(waitUntil([&] { return runs() >= before + 1500 && heldInProgress() > 0; }, 30000, 5),
-                     ("no progress in round " + std::to_string(round)).c_str());
+                ("no progress in round " + std::to_string(round)).c_str());
             ::kill(child, SIGKILL);
             QVERIFY(waitUntil([&] { return !kiq::test::processRunning(child); }, 5000));
             heldAtKills += heldInProgress();
             ++kills;
-            QVERIFY2(integer(redis::Command("LLEN").key("queue:default")) > 0, "the kill came too late: the queue was already drained");
+            QVERIFY2(integer(redis::Command("LLEN").key("queue:default")) > 0,
+                "the kill came too late: the queue was already drained");
         }
         QVERIFY(heldAtKills > 0); // the kills did leave jobs in progress
         qInfo("%d kills left %lld jobs in in-progress lists", kills, heldAtKills);
 
         const pid_t last = spawnChild(99);
         QVERIFY(waitUntil([&] { return integer(redis::Command("SCARD").key("ran")) == kJobs; }, 60000, 20));
-        QVERIFY(waitUntil([&] { return heldInProgress() == 0 && integer(redis::Command("LLEN").key("queue:default")) == 0; }, 5000));
+        QVERIFY(waitUntil(
+            [&] { return heldInProgress() == 0 && integer(redis::Command("LLEN").key("queue:default")) == 0; }, 5000));
         ::kill(last, SIGTERM);
         QVERIFY(waitUntil([&] { return !kiq::test::processRunning(last); }, 10000));
 
-        QCOMPARE(integer(redis::Command("SCARD").key("ran")), static_cast<long long>(kJobs)); // every job ran at least once
+        QCOMPARE(
+            integer(redis::Command("SCARD").key("ran")), static_cast<long long>(kJobs)); // every job ran at least once
         QVERIFY(runs() >= kJobs);
         qInfo("%lld executions for %d jobs (%lld ran twice after a kill)", runs(), kJobs, runs() - kJobs);
         QVERIFY(runs() - kJobs <= heldAtKills); // only jobs caught in progress ran again

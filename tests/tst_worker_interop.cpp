@@ -43,24 +43,31 @@ HandlerRegistry jobsRbHandlers()
     HandlerRegistry h;
     h.add("EchoJob", [](const JobContext& ctx) {
         const std::string token = firstArg(ctx);
-        ctx.redis.pipeline({redis::Command("SET").key("done:" + token).arg(ctx.job.jid), redis::Command("INCR").key("runs:" + token)});
+        ctx.redis.pipeline(
+            {redis::Command("SET").key("done:" + token).arg(ctx.job.jid), redis::Command("INCR").key("runs:" + token)});
     });
     h.add("HardJob", [](const JobContext& ctx) {
         const std::string token = firstArg(ctx);
-        if (ctx.redis.command(redis::Command("GET").key("allow:" + token)).isNil()) throw JobError("ArgumentError", "not allowed yet: " + token);
-        ctx.redis.pipeline({redis::Command("SET").key("done:" + token).arg(ctx.job.jid), redis::Command("INCR").key("runs:" + token)});
+        if (ctx.redis.command(redis::Command("GET").key("allow:" + token)).isNil())
+            throw JobError("ArgumentError", "not allowed yet: " + token);
+        ctx.redis.pipeline(
+            {redis::Command("SET").key("done:" + token).arg(ctx.job.jid), redis::Command("INCR").key("runs:" + token)});
     });
     h.add("SlowJob", [](const JobContext& ctx) {
         const double seconds = std::stod(firstArg(ctx));
         std::mutex m;
         std::condition_variable_any cv;
         std::unique_lock lock(m);
-        if (cv.wait_for(lock, ctx.hardStop, std::chrono::duration<double>(seconds), [] { return false; })) throw JobInterrupted();
+        if (cv.wait_for(lock, ctx.hardStop, std::chrono::duration<double>(seconds), [] { return false; }))
+            throw JobInterrupted();
     });
     return h;
 }
 
-QJsonObject json(const QString& text) { return QJsonDocument::fromJson(text.toUtf8()).object(); }
+QJsonObject json(const QString& text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
 } // namespace
 
 class TestWorkerInterop : public QObject {
@@ -83,18 +90,24 @@ class TestWorkerInterop : public QObject {
         o.shutdownTimeout = std::chrono::seconds(5);
         return o;
     }
-    QString get(const std::string& key) { return QString::fromStdString(m_client->command(redis::Command("GET").key(key)).asOptionalString().value_or("")); }
+    QString get(const std::string& key)
+    {
+        return QString::fromStdString(
+            m_client->command(redis::Command("GET").key(key)).asOptionalString().value_or(""));
+    }
     long long zcard(const char* key) { return m_client->command(redis::Command("ZCARD").key(key)).asInteger(); }
     void makeRetryDue()
     {
         const auto members = m_client->command(redis::Command("ZRANGE").key("retry").arg(0).arg(-1)).asStringList();
-        for (const auto& m : members) m_client->command(redis::Command("ZADD").key("retry").arg("XX").arg(sidekiq::Timestamp::now().seconds() - 1).arg(m));
+        for (const auto& m : members)
+            m_client->command(
+                redis::Command("ZADD").key("retry").arg("XX").arg(sidekiq::Timestamp::now().seconds() - 1).arg(m));
     }
 
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options{});
+        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
         m_client = std::make_unique<redis::Client>(connection());
     }
     void init() { m_server->cli({"FLUSHALL"}); }
@@ -115,7 +128,8 @@ private slots:
     {
         SidekiqProcess sidekiq(port());
         const auto built = sidekiq::JobBuilder("EchoJob", "[\"y1\"]").build();
-        m_client->pipeline({redis::Command("SADD").key("queues").arg("default"), redis::Command("LPUSH").key("queue:default").arg(built.json)});
+        m_client->pipeline({redis::Command("SADD").key("queues").arg("default"),
+            redis::Command("LPUSH").key("queue:default").arg(built.json)});
         QVERIFY(waitUntil([&] { return get("done:y1") == QString::fromStdString(built.jid); }, 20000, 100));
     }
 
@@ -132,22 +146,24 @@ private slots:
         const QString jid = runSidekiqRuby(port(), "puts SlowJob.perform_async(8)");
         QVERIFY(waitUntil([&] { return pool.snapshot().busy == 1; }, 5000));
         QTest::qWait(1200); // across a heartbeat: the work hash is written then
-        const QJsonObject seen = json(runSidekiqRuby(port(), QStringLiteral(R"RUBY(
+        const QJsonObject seen = json(runSidekiqRuby(port(),
+            QStringLiteral(R"RUBY(
 p = Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }
 w = Sidekiq::Workers.new.select { |pid, _tid, _work| pid == '%1' }
 puts JSON.generate({identity: p.identity, pid: p['pid'], queues: p.queues, concurrency: p['concurrency'], busy: p['busy'],
   quiet: p['quiet'], tag: p.tag, labels: p.labels, hostname: p['hostname'], started: p['started_at'].class.name,
   size: Sidekiq::Workers.new.size, total: Sidekiq::ProcessSet.new.total_concurrency,
   workers: w.map { |_pid, tid, work| {tid: tid, queue: work['queue'], jid: work['payload']['jid'], klass: work['payload']['class'], run_at: work['run_at'].class.name} }})
-)RUBY").arg(id)));
+)RUBY")
+                .arg(id)));
         QCOMPARE(seen["identity"].toString(), id);
         QCOMPARE(seen["pid"].toInt(), int(::getpid()));
-        QCOMPARE(seen["queues"].toArray(), (QJsonArray{"critical", "default"}));
+        QCOMPARE(seen["queues"].toArray(), (QJsonArray {"critical", "default"}));
         QCOMPARE(seen["concurrency"].toInt(), 3);
         QCOMPARE(seen["busy"].toInt(), 1);
         QCOMPARE(seen["quiet"].toString(), QString("false"));
         QCOMPARE(seen["tag"].toString(), QString("kiqtest"));
-        QCOMPARE(seen["labels"].toArray(), QJsonArray{"kiqdesk"});
+        QCOMPARE(seen["labels"].toArray(), QJsonArray {"kiqdesk"});
         QCOMPARE(seen["started"].toString(), QString("Float"));
         QCOMPARE(seen["size"].toInt(), 1);
         QCOMPARE(seen["total"].toInt(), 3);
@@ -159,18 +175,26 @@ puts JSON.generate({identity: p.identity, pid: p['pid'], queues: p.queues, concu
         QCOMPARE(workers[0].toObject()["run_at"].toString(), QString("Integer"));
 
         // Process#quiet! then #stop!, as the Web UI sends them.
-        runSidekiqRuby(port(), QStringLiteral("Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }.quiet!").arg(id));
+        runSidekiqRuby(
+            port(), QStringLiteral("Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }.quiet!").arg(id));
         QVERIFY(waitUntil([&] { return pool.quieted(); }, 5000));
-        QVERIFY(waitUntil([&] {
-            return runSidekiqRuby(port(), QStringLiteral("puts Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }.stopping?").arg(id)) == "true";
-        }, 8000, 200));
+        QVERIFY(waitUntil(
+            [&] {
+                return runSidekiqRuby(port(),
+                           QStringLiteral("puts Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }.stopping?")
+                               .arg(id))
+                    == "true";
+            },
+            8000, 200));
         runSidekiqRuby(port(), "EchoJob.perform_async('after-quiet')");
         runSidekiqRuby(port(), QStringLiteral("Sidekiq::ProcessSet.new.find { |x| x.identity == '%1' }.stop!").arg(id));
         QVERIFY(pool.waitForStopRequest(std::chrono::milliseconds(5000)));
         pool.stop(std::chrono::milliseconds(500)); // SlowJob is still sleeping: it goes back to its queue
         QCOMPARE(get("runs:after-quiet"), QString()); // quiet: not fetched
-        const QString after = runSidekiqRuby(port(), QStringLiteral(
-            "puts [Sidekiq::ProcessSet.new.any? { |x| x.identity == '%1' }, Sidekiq::Queue.new('default').map(&:jid).sort.join(',')].join(' ')").arg(id));
+        const QString after = runSidekiqRuby(port(),
+            QStringLiteral("puts [Sidekiq::ProcessSet.new.any? { |x| x.identity == '%1' }, "
+                           "Sidekiq::Queue.new('default').map(&:jid).sort.join(',')].join(' ')")
+                .arg(id));
         QVERIFY2(after.startsWith("false ") && after.contains(jid), qPrintable(after));
     }
 

@@ -24,9 +24,15 @@ using sidekiq::JobRecord;
 namespace {
 constexpr double kNow = 1700000000.5;
 
-JobRecord job(const std::string& raw) { return JobRecord::parse(raw); }
+JobRecord job(const std::string& raw)
+{
+    return JobRecord::parse(raw);
+}
 
-std::string commandName(const redis::Command& c) { return c.name(); }
+std::string commandName(const redis::Command& c)
+{
+    return c.name();
+}
 } // namespace
 
 class TestWorkerUnits : public QObject {
@@ -38,7 +44,8 @@ private slots:
         const QueueList q = QueueList::parse({"critical", "default", "low"});
         QVERIFY(q.strict());
         std::mt19937_64 rng(1);
-        for (int i = 0; i < 20; ++i) QCOMPARE(q.fetchOrder(rng), (std::vector<std::string>{"critical", "default", "low"}));
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(q.fetchOrder(rng), (std::vector<std::string> {"critical", "default", "low"}));
         // A weight of 0 keeps strict order (cli.rb: strict = false only when weight.to_i > 0).
         QVERIFY(QueueList::parse({"a,0", "b"}).strict());
     }
@@ -47,8 +54,8 @@ private slots:
     {
         const QueueList q = QueueList::parse({"critical,3", "default,1"});
         QVERIFY(!q.strict());
-        QCOMPARE(q.expanded(), (std::vector<std::string>{"critical", "critical", "critical", "default"}));
-        QCOMPARE(q.unique(), (std::vector<std::string>{"critical", "default"}));
+        QCOMPARE(q.expanded(), (std::vector<std::string> {"critical", "critical", "critical", "default"}));
+        QCOMPARE(q.unique(), (std::vector<std::string> {"critical", "default"}));
         std::mt19937_64 rng(42);
         int criticalFirst = 0;
         const int rounds = 4000;
@@ -72,9 +79,10 @@ private slots:
 
     void firstFailureSchedulesARetryWithSidekiqFields()
     {
-        const std::string raw = R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"abc","created_at":1699999999.25,"enqueued_at":1699999999.5,"backtrace":2})";
-        RetryHandler retry(RetrySettings{}, 7);
-        const JobFailure failure{"ArgumentError", "bad \xff input", {"a.rb:1", "b.rb:2", "c.rb:3"}};
+        const std::string raw
+            = R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"abc","created_at":1699999999.25,"enqueued_at":1699999999.5,"backtrace":2})";
+        RetryHandler retry(RetrySettings {}, 7);
+        const JobFailure failure {"ArgumentError", "bad \xff input", {"a.rb:1", "b.rb:2", "c.rb:3"}};
         const FailureOutcome o = retry.onFailure(job(raw), "default", failure, true, kNow);
         QCOMPARE(int(o.kind), int(FailureOutcome::Kind::Retry));
         QCOMPARE(o.retryCount, std::int64_t(0));
@@ -88,9 +96,10 @@ private slots:
         QVERIFY(written.failedAt && written.failedAt->unit() == sidekiq::Timestamp::Unit::Seconds);
         QCOMPARE(written.failedAt->seconds(), kNow);
         QVERIFY(!written.retriedAt);
-        QCOMPARE(*written.errorBacktrace, (std::vector<std::string>{"a.rb:1", "b.rb:2"})); // backtrace: 2
+        QCOMPARE(*written.errorBacktrace, (std::vector<std::string> {"a.rb:1", "b.rb:2"})); // backtrace: 2
         // Untouched fields keep their bytes; new ones are appended in job_retry.rb's order.
-        const std::string kept = R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"abc","created_at":1699999999.25,)";
+        const std::string kept
+            = R"({"retry":true,"queue":"default","class":"HardJob","args":[1],"jid":"abc","created_at":1699999999.25,)";
         QVERIFY(o.payload.rfind(kept, 0) == 0);
         QVERIFY(o.payload.find("\"error_message\":\"bad") < o.payload.find("\"error_class\""));
         QVERIFY(o.payload.find("\"failed_at\"") < o.payload.find("\"retry_count\":0"));
@@ -101,14 +110,16 @@ private slots:
 
     void laterFailuresCountUpAndUseTheDelayFormula()
     {
-        const std::string raw = R"({"retry":true,"queue":"q","class":"X","args":[],"jid":"j","created_at":1.5,"retry_count":3,"failed_at":2.5,"retry_queue":"slow"})";
+        const std::string raw
+            = R"({"retry":true,"queue":"q","class":"X","args":[],"jid":"j","created_at":1.5,"retry_count":3,"failed_at":2.5,"retry_queue":"slow"})";
         for (int i = 0; i < 50; ++i) {
-            RetryHandler retry(RetrySettings{}, std::uint64_t(i));
+            RetryHandler retry(RetrySettings {}, std::uint64_t(i));
             const FailureOutcome o = retry.onFailure(job(raw), "q", {"E", "m", {}}, true, kNow);
             QCOMPARE(o.retryCount, std::int64_t(4));
             // 4**4 + 15 + rand(10) * 5
             const double delay = o.score - kNow;
-            QVERIFY2(delay >= 271 && delay <= 271 + 45 && std::fmod(delay - 271, 5.0) == 0, std::to_string(delay).c_str());
+            QVERIFY2(
+                delay >= 271 && delay <= 271 + 45 && std::fmod(delay - 271, 5.0) == 0, std::to_string(delay).c_str());
             const JobRecord w = JobRecord::parse(o.payload);
             QCOMPARE(w.queue, std::string("slow")); // retry_queue wins
             QCOMPARE(w.retriedAt->seconds(), kNow);
@@ -119,33 +130,44 @@ private slots:
 
     void retryLimitsAndTheMorgue()
     {
-        RetryHandler retry(RetrySettings{}, 1);
-        const JobFailure f{"E", "m", {}};
-        auto outcome = [&](const std::string& raw, bool known = true) { return retry.onFailure(job(raw), "default", f, known, kNow); };
+        RetryHandler retry(RetrySettings {}, 1);
+        const JobFailure f {"E", "m", {}};
+        auto outcome = [&](const std::string& raw, bool known = true) {
+            return retry.onFailure(job(raw), "default", f, known, kNow);
+        };
         // retry: 0 → straight to dead; retry: false → dropped, not dead.
         auto zero = outcome(R"({"retry":0,"queue":"default","class":"X","args":[],"jid":"1"})");
         QCOMPARE(int(zero.kind), int(FailureOutcome::Kind::Dead));
         QCOMPARE(zero.commands.size(), std::size_t(3));
-        QCOMPARE(zero.commands[0].argv(), (std::vector<std::string>{"ZADD", "dead", "1700000000.5", zero.payload}));
-        QCOMPARE(zero.commands[1].argv(), (std::vector<std::string>{"ZREMRANGEBYSCORE", "dead", "-inf", "1684448000.5"}));
-        QCOMPARE(zero.commands[2].argv(), (std::vector<std::string>{"ZREMRANGEBYRANK", "dead", "0", "-10000"}));
-        QCOMPARE(int(outcome(R"({"retry":false,"queue":"default","class":"X","args":[],"jid":"1"})").kind), int(FailureOutcome::Kind::Dropped));
+        QCOMPARE(zero.commands[0].argv(), (std::vector<std::string> {"ZADD", "dead", "1700000000.5", zero.payload}));
+        QCOMPARE(
+            zero.commands[1].argv(), (std::vector<std::string> {"ZREMRANGEBYSCORE", "dead", "-inf", "1684448000.5"}));
+        QCOMPARE(zero.commands[2].argv(), (std::vector<std::string> {"ZREMRANGEBYRANK", "dead", "0", "-10000"}));
+        QCOMPARE(int(outcome(R"({"retry":false,"queue":"default","class":"X","args":[],"jid":"1"})").kind),
+            int(FailureOutcome::Kind::Dropped));
         // retry: 1 → one retry, then dead on the second failure.
-        QCOMPARE(int(outcome(R"({"retry":1,"queue":"default","class":"X","args":[],"jid":"1"})").kind), int(FailureOutcome::Kind::Retry));
+        QCOMPARE(int(outcome(R"({"retry":1,"queue":"default","class":"X","args":[],"jid":"1"})").kind),
+            int(FailureOutcome::Kind::Retry));
         auto second = outcome(R"({"retry":1,"queue":"default","class":"X","args":[],"jid":"1","retry_count":0})");
         QCOMPARE(int(second.kind), int(FailureOutcome::Kind::Dead));
         QCOMPARE(second.retryCount, std::int64_t(1));
         // retry: true → 25 retries; the 26th failure is exhausted.
-        QCOMPARE(int(outcome(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":23})").kind), int(FailureOutcome::Kind::Retry));
-        QCOMPARE(int(outcome(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":24})").kind), int(FailureOutcome::Kind::Dead));
+        QCOMPARE(int(outcome(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":23})").kind),
+            int(FailureOutcome::Kind::Retry));
+        QCOMPARE(int(outcome(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":24})").kind),
+            int(FailureOutcome::Kind::Dead));
         // dead: false → exhausted jobs are dropped.
-        QCOMPARE(int(outcome(R"({"retry":0,"dead":false,"queue":"d","class":"X","args":[],"jid":"1"})").kind), int(FailureOutcome::Kind::Dropped));
+        QCOMPARE(int(outcome(R"({"retry":0,"dead":false,"queue":"d","class":"X","args":[],"jid":"1"})").kind),
+            int(FailureOutcome::Kind::Dropped));
         // No retry key: the class default (true) when the class is known, dropped when it is not.
-        QCOMPARE(int(outcome(R"({"queue":"d","class":"X","args":[],"jid":"1"})", true).kind), int(FailureOutcome::Kind::Retry));
-        QCOMPARE(int(outcome(R"({"queue":"d","class":"X","args":[],"jid":"1"})", false).kind), int(FailureOutcome::Kind::Dropped));
+        QCOMPARE(int(outcome(R"({"queue":"d","class":"X","args":[],"jid":"1"})", true).kind),
+            int(FailureOutcome::Kind::Retry));
+        QCOMPARE(int(outcome(R"({"queue":"d","class":"X","args":[],"jid":"1"})", false).kind),
+            int(FailureOutcome::Kind::Dropped));
         // Custom limits.
-        RetryHandler few(RetrySettings{2, 5, 60}, 1);
-        auto dead = few.onFailure(job(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":1})"), "d", f, true, kNow);
+        RetryHandler few(RetrySettings {2, 5, 60}, 1);
+        auto dead = few.onFailure(
+            job(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":1})"), "d", f, true, kNow);
         QCOMPARE(int(dead.kind), int(FailureOutcome::Kind::Dead));
         QCOMPARE(dead.commands[2].argv().back(), std::string("-5"));
         QCOMPARE(dead.commands[1].argv().back(), std::string("1699999940.5"));
@@ -153,7 +175,7 @@ private slots:
 
     void unparseableJobsGoToDeadByteForByte()
     {
-        RetryHandler retry(RetrySettings{}, 1);
+        RetryHandler retry(RetrySettings {}, 1);
         const std::string raw = "{\"class\":\"X\",\"args\":[1,";
         const JobRecord r = JobRecord::parse(raw);
         QVERIFY(isUnloadable(r));
@@ -165,8 +187,9 @@ private slots:
 
     void millisecondJobsGetMillisecondTimestamps()
     {
-        RetryHandler retry(RetrySettings{}, 1);
-        const std::string raw = R"({"retry":true,"queue":"q","class":"X","args":[],"jid":"j","created_at":1700000000000,"enqueued_at":1700000000100})";
+        RetryHandler retry(RetrySettings {}, 1);
+        const std::string raw
+            = R"({"retry":true,"queue":"q","class":"X","args":[],"jid":"j","created_at":1700000000000,"enqueued_at":1700000000100})";
         const FailureOutcome o = retry.onFailure(job(raw), "q", {"E", "m", {}}, true, kNow);
         QVERIFY2(o.payload.find("\"failed_at\":1700000000500") != std::string::npos, o.payload.c_str());
         QVERIFY(o.score > kNow); // scores stay float seconds
@@ -189,7 +212,7 @@ private slots:
             } catch (...) {
                 return currentExceptionFailure("MyJob");
             }
-            return JobFailure{};
+            return JobFailure {};
         };
         auto a = failureOf([] { throw std::runtime_error("disk full"); });
         QCOMPARE(a.errorClass, std::string("std::runtime_error"));
@@ -197,7 +220,7 @@ private slots:
         QVERIFY(!a.backtrace.empty());
         auto b = failureOf([] { throw JobError("ArgumentError", "nope", {"x.rb:1"}); });
         QCOMPARE(b.errorClass, std::string("ArgumentError"));
-        QCOMPARE(b.backtrace, std::vector<std::string>{"x.rb:1"});
+        QCOMPARE(b.backtrace, std::vector<std::string> {"x.rb:1"});
         auto c = failureOf([] { throw 42; });
         QCOMPARE(c.errorClass, std::string("int"));
         auto d = failureOf([] { throw std::out_of_range("idx"); });
@@ -269,8 +292,10 @@ command = ["mailer"]
             return std::string();
         };
         QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\n"), std::string("h.toml:1: handler for 'A' without 'command'"));
-        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = \"x\"\n"), std::string("h.toml:3: 'command' must be a non-empty array of strings (argv)"));
-        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\ntimeout = -1\n"), std::string("h.toml:4: 'timeout' must be a positive number of seconds"));
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = \"x\"\n"),
+            std::string("h.toml:3: 'command' must be a non-empty array of strings (argv)"));
+        QCOMPARE(errorOf("[[handler]]\nclass = \"A\"\ncommand = [\"x\"]\ntimeout = -1\n"),
+            std::string("h.toml:4: 'timeout' must be a positive number of seconds"));
         QCOMPARE(errorOf("[[handler]]\nclas = \"A\"\n"),
             std::string("h.toml:2: unknown key 'clas' (known: class, command, timeout, working_dir, env, limit_cpu, "
                         "limit_address_space_mb, limit_open_files, limit_processes)"));

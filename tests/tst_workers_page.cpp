@@ -72,11 +72,15 @@ class TestWorkersPage : public QObject {
         b.setQueue(queue);
         const auto built = b.build();
         if (!built.ok()) qFatal("%s", built.error.c_str());
-        m_direct->pipeline({Command("SADD").key("queues").arg(queue), Command("LPUSH").key("queue:" + queue).arg(built.json)});
+        m_direct->pipeline(
+            {Command("SADD").key("queues").arg(queue), Command("LPUSH").key("queue:" + queue).arg(built.json)});
         return built.jid;
     }
     long long integer(const Command& c) { return m_direct->command(c).throwIfError().asInteger(); }
-    std::vector<std::string> processes() { return m_direct->command(Command("SMEMBERS").key("processes")).asStringList(); }
+    std::vector<std::string> processes()
+    {
+        return m_direct->command(Command("SMEMBERS").key("processes")).asStringList();
+    }
     bool listed(const std::string& identity)
     {
         const auto all = processes();
@@ -103,7 +107,8 @@ private slots:
         const QString handlers = dir.filePath(QStringLiteral("handlers.toml"));
         QFile toml(handlers);
         QVERIFY(toml.open(QIODevice::WriteOnly));
-        toml.write("[[handler]]\nclass = \"Shell::*\"\ncommand = [\"/bin/sh\", \"-c\", \"cat > /dev/null; sleep 0.3\"]\n");
+        toml.write(
+            "[[handler]]\nclass = \"Shell::*\"\ncommand = [\"/bin/sh\", \"-c\", \"cat > /dev/null; sleep 0.3\"]\n");
         toml.close();
 
         auto gate = std::make_shared<kiq::services::WriteGate>("test");
@@ -141,7 +146,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.inFlightModel()->rowCount() == 3, 10000);
         int sleepers = 0;
         for (int r = 0; r < page.inFlightModel()->rowCount(); ++r)
-            sleepers += page.inFlightModel()->index(r, InFlightJobModel::ClassColumn).data().toString() == QStringLiteral("Kiqdesk::Sleep");
+            sleepers += page.inFlightModel()->index(r, InFlightJobModel::ClassColumn).data().toString()
+                == QStringLiteral("Kiqdesk::Sleep");
         QCOMPARE(sleepers, 3);
         for (int i = 0; i < 4; ++i) push("Shell::Job", "[" + std::to_string(i) + "]");
         push("Kiqdesk::Fail", R"(["ArgumentError","bad input"])");
@@ -159,7 +165,8 @@ private slots:
 
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().pool.processed, 9LL, 20000);
         QCOMPARE(page.pool()->status().pool.failed, 1LL);
-        QTRY_COMPARE_WITH_TIMEOUT(page.findChild<QLabel*>(QStringLiteral("poolProcessedValue"))->text(), QStringLiteral("9"), 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            page.findChild<QLabel*>(QStringLiteral("poolProcessedValue"))->text(), QStringLiteral("9"), 2000);
         QCOMPARE(page.findChild<QLabel*>(QStringLiteral("poolFailedValue"))->text(), QStringLiteral("1"));
         QCOMPARE(integer(Command("ZCARD").key("retry")), 1LL);
         QTRY_COMPARE_WITH_TIMEOUT(page.inFlightModel()->rowCount(), 0, 2000);
@@ -178,7 +185,8 @@ private slots:
         const qint64 stopCallMs = call.elapsed();
         StallMeter meter;
         QVERIFY(meter.runUntil([&] { return page.pool()->status().state == State::Stopped; }, 40000));
-        qInfo("stop(): %lld ms on the GUI thread; longest event-loop stall while stopping: %lld ms", stopCallMs, meter.worstMs);
+        qInfo("stop(): %lld ms on the GUI thread; longest event-loop stall while stopping: %lld ms", stopCallMs,
+            meter.worstMs);
         QVERIFY2(stopCallMs < 50, qPrintable(QString::number(stopCallMs)));
         // Typically 10–40 ms on a busy 2-core machine (CPU contention, not the pool); a stop on this
         // thread would stall it for the whole 1 s shutdown timeout.
@@ -248,7 +256,9 @@ private slots:
 
         // Disarming writes does not stop a running pool, but the page says it keeps running.
         gate->disarm();
-        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QLabel*>(QStringLiteral("workersMessage"))->text().contains(QStringLiteral("disarmed")), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page.findChild<QLabel*>(QStringLiteral("workersMessage"))->text().contains(QStringLiteral("disarmed")),
+            2000);
         QCOMPARE(sandboxPool->status().state, State::Running);
 
         // Quiet from the page, then Sidekiq's API (Process#stop!, the Busy page's Stop) stops it.

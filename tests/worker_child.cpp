@@ -28,12 +28,18 @@ int main(int argc, char** argv)
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const std::string value = argv[i + 1];
-        if (flag == "--port") port = std::stoi(value);
-        else if (flag == "--concurrency") concurrency = std::stoi(value);
-        else if (flag == "--queue") queues.push_back(value);
-        else if (flag == "--batch") batch = std::stoi(value);
-        else if (flag == "--work-us") workUs = std::stoi(value);
-        else if (flag == "--identity-file") identityFile = value;
+        if (flag == "--port")
+            port = std::stoi(value);
+        else if (flag == "--concurrency")
+            concurrency = std::stoi(value);
+        else if (flag == "--queue")
+            queues.push_back(value);
+        else if (flag == "--batch")
+            batch = std::stoi(value);
+        else if (flag == "--work-us")
+            workUs = std::stoi(value);
+        else if (flag == "--identity-file")
+            identityFile = value;
         else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;

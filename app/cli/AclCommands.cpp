@@ -27,8 +27,8 @@ QJsonArray strings(const std::vector<std::string>& v)
 QJsonObject userJson(const AclUser& u)
 {
     return {{"name", QString::fromStdString(u.name)}, {"enabled", u.enabled()}, {"passwords", u.passwordCount},
-            {"commands", QString::fromStdString(u.commands)}, {"keys", strings(u.keys)}, {"channels", strings(u.channels)},
-            {"selectors", strings(u.selectors)}, {"risks", strings(u.risks())}};
+        {"commands", QString::fromStdString(u.commands)}, {"keys", strings(u.keys)}, {"channels", strings(u.channels)},
+        {"selectors", strings(u.selectors)}, {"risks", strings(u.risks())}};
 }
 
 int runList(CliContext& ctx)
@@ -44,8 +44,8 @@ int runList(CliContext& ctx)
     for (const auto& u : users) {
         std::string keys;
         for (const auto& k : u.keys) keys += (keys.empty() ? "" : " ") + k;
-        std::printf("%-20s %-4s %-5d %-30s %s\n", truncate(u.name, 20).c_str(), u.enabled() ? "on" : "off", u.passwordCount,
-                    truncate(keys, 30).c_str(), truncate(u.commands, 60).c_str());
+        std::printf("%-20s %-4s %-5d %-30s %s\n", truncate(u.name, 20).c_str(), u.enabled() ? "on" : "off",
+            u.passwordCount, truncate(keys, 30).c_str(), truncate(u.commands, 60).c_str());
         for (const auto& r : u.risks()) std::printf("%20s ! %s\n", "", r.c_str());
     }
     return Ok;
@@ -77,8 +77,10 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
     // The new user's password: from the environment or a prompt, never a flag.
     std::string password = ctx.secrets.aclPassword.value_or("");
     if (password.empty() && !dryRun) password = readPasswordFromTerminal("Password for ACL user '" + name + "': ");
-    if (!password.empty()) rules.addPasswords = {password};
-    else if (!dryRun) throw redis::UsageError("the new user needs a password (KIQDESK_ACL_PASSWORD or the prompt)");
+    if (!password.empty())
+        rules.addPasswords = {password};
+    else if (!dryRun)
+        throw redis::UsageError("the new user needs a password (KIQDESK_ACL_PASSWORD or the prompt)");
 
     std::cerr << tpl.description << "\n" << setUserLine(name, rules) << "\n";
     const auto current = getUser(ctx.client(), name);
@@ -93,14 +95,15 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
     }
     int code = Ok;
     for (const auto& o : applyUser(ctx.client(), ctx.gate, name, rules)) {
-        std::cerr << (o.ok ? "ok    " : "FAILED") << " " << o.node.toString() << (o.isPrimary ? " (primary) " : " (replica) ") << o.message << "\n";
+        std::cerr << (o.ok ? "ok    " : "FAILED") << " " << o.node.toString()
+                  << (o.isPrimary ? " (primary) " : " (replica) ") << o.message << "\n";
         if (!o.ok) code = Partial;
     }
     for (const auto& c : verifyRole(ctx.client(), name, tpl)) {
         std::string cmd;
         for (const auto& w : c.check.command) cmd += (cmd.empty() ? "" : " ") + truncate(w, 24);
-        std::cerr << (c.passed() ? "check ok     " : "check FAILED ") << (c.check.mustBeAllowed ? "allow " : "deny  ") << cmd
-                  << (c.passed() || c.allowed ? "" : " — " + c.denial) << "\n";
+        std::cerr << (c.passed() ? "check ok     " : "check FAILED ") << (c.check.mustBeAllowed ? "allow " : "deny  ")
+                  << cmd << (c.passed() || c.allowed ? "" : " — " + c.denial) << "\n";
         if (!c.passed()) code = Partial;
     }
     return code;
@@ -109,24 +112,26 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
 int runLog(CliContext& ctx, int count, bool reset)
 {
     if (reset) {
-        for (const auto& o : resetAclLog(ctx.client(), ctx.gate)) std::cerr << o.node.toString() << ": " << o.message << "\n";
+        for (const auto& o : resetAclLog(ctx.client(), ctx.gate))
+            std::cerr << o.node.toString() << ": " << o.message << "\n";
         return Ok;
     }
     const auto entries = readAclLog(ctx.client(), count);
     if (ctx.json) {
         QJsonArray out;
         for (const auto& e : entries)
-            out.append(QJsonObject{{"node", QString::fromStdString(e.node.toString())}, {"count", e.count}, {"reason", QString::fromStdString(e.reason)},
-                                   {"context", QString::fromStdString(e.context)}, {"object", QString::fromStdString(e.object)},
-                                   {"username", QString::fromStdString(e.username)}, {"age_seconds", e.ageSeconds},
-                                   {"client", QString::fromStdString(e.clientInfo)}});
+            out.append(QJsonObject {{"node", QString::fromStdString(e.node.toString())}, {"count", e.count},
+                {"reason", QString::fromStdString(e.reason)}, {"context", QString::fromStdString(e.context)},
+                {"object", QString::fromStdString(e.object)}, {"username", QString::fromStdString(e.username)},
+                {"age_seconds", e.ageSeconds}, {"client", QString::fromStdString(e.clientInfo)}});
         ctx.printJson(out);
         return Ok;
     }
     std::printf("%-16s %-8s %-20s %6s %10s  %s\n", "USER", "REASON", "OBJECT", "COUNT", "AGE", "CLIENT");
     for (const auto& e : entries)
-        std::printf("%-16s %-8s %-20s %6lld %10s  %s\n", truncate(e.username, 16).c_str(), e.reason.c_str(), truncate(e.object, 20).c_str(),
-                    e.count, formatAge(e.ageSeconds).c_str(), truncate(e.clientInfo, 60).c_str());
+        std::printf("%-16s %-8s %-20s %6lld %10s  %s\n", truncate(e.username, 16).c_str(), e.reason.c_str(),
+            truncate(e.object, 20).c_str(), e.count, formatAge(e.ageSeconds).c_str(),
+            truncate(e.clientInfo, 60).c_str());
     return Ok;
 }
 } // namespace
@@ -135,7 +140,9 @@ void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode)
 {
     auto* acl = app.add_subcommand("acl", "Redis ACL users: list, inspect, apply Sidekiq roles, read the log");
     acl->require_subcommand(1);
-    acl->add_subcommand("list", "Users with their keys, commands and risks")->callback([&] { exitCode = runList(ctx); });
+    acl->add_subcommand("list", "Users with their keys, commands and risks")->callback([&] {
+        exitCode = runList(ctx);
+    });
     auto name = std::make_shared<std::string>();
     auto role = std::make_shared<std::string>();
     auto dryRun = std::make_shared<bool>(false);
@@ -143,12 +150,14 @@ void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     auto* show = acl->add_subcommand("show", "One user's rules and risks");
     show->add_option("user", *name)->required();
     show->callback([&ctx, &exitCode, name] { exitCode = runShow(ctx, *name); });
-    auto* apply = acl->add_subcommand("apply-role", "Create or update a user from a Sidekiq role on every node, then verify it with ACL DRYRUN");
+    auto* apply = acl->add_subcommand(
+        "apply-role", "Create or update a user from a Sidekiq role on every node, then verify it with ACL DRYRUN");
     apply->add_option("role", *role, "worker, operator, monitor or admin")->required();
     apply->add_option("--name", *name, "ACL user name")->required();
     apply->add_flag("--dry-run", *dryRun, "Show the ACL SETUSER line and the diff only");
     apply->add_flag("-y,--yes", *yes, "Apply without asking");
-    apply->callback([&ctx, &exitCode, role, name, dryRun, yes] { exitCode = runApplyRole(ctx, *role, *name, *dryRun, *yes); });
+    apply->callback(
+        [&ctx, &exitCode, role, name, dryRun, yes] { exitCode = runApplyRole(ctx, *role, *name, *dryRun, *yes); });
     auto count = std::make_shared<int>(100);
     auto reset = std::make_shared<bool>(false);
     auto* log = acl->add_subcommand("log", "Denied commands and keys (ACL LOG), from every node");

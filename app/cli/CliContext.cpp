@@ -40,7 +40,7 @@ std::string formatAge(double seconds)
 std::string formatTime(double epochSeconds)
 {
     const std::time_t t = static_cast<std::time_t>(epochSeconds);
-    std::tm tm{};
+    std::tm tm {};
     localtime_r(&t, &tm);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);

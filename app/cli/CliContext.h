@@ -17,7 +17,7 @@ struct CliContext {
     util::EnvSecrets secrets; // taken from the environment first thing in main()
     ConnectionFlags flags;
     bool json = false;
-    services::WriteGate gate{"kiqdesk-cli"};
+    services::WriteGate gate {"kiqdesk-cli"};
 
     redis::Client& client();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
@@ -28,7 +28,7 @@ private:
 };
 
 // Shared formatting for tables and times.
-std::string formatAge(double seconds);       // "3m 20s", "2h 5m", "4d 1h"
+std::string formatAge(double seconds); // "3m 20s", "2h 5m", "4d 1h"
 std::string formatTime(double epochSeconds); // local "YYYY-MM-DD HH:MM:SS"
 std::string truncate(const std::string& text, std::size_t width);
 

@@ -16,7 +16,8 @@ redis::Endpoint parseEndpoint(const std::string& text)
     const auto colon = text.rfind(':');
     if (colon == std::string::npos) throw redis::UsageError("expected host:port, got '" + text + "'");
     e.host = text.substr(0, colon);
-    if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
+    if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']')
+        e.host = e.host.substr(1, e.host.size() - 2);
     try {
         e.port = std::stoi(text.substr(colon + 1));
     } catch (const std::exception&) {
@@ -29,7 +30,7 @@ redis::Endpoint parseEndpoint(const std::string& text)
 std::string readPasswordFromTerminal(const std::string& prompt)
 {
     std::cerr << prompt << std::flush;
-    termios old{};
+    termios old {};
     const bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
     if (tty) {
         termios silent = old;
@@ -46,7 +47,8 @@ std::string readPasswordFromTerminal(const std::string& prompt)
 void ConnectionFlags::addTo(CLI::App& app)
 {
     auto* g = app.add_option_group("Connection");
-    g->add_option("-u,--url", m_url, "redis:// or rediss:// URL (a password in it is accepted but REDISCLI_AUTH is safer)");
+    g->add_option(
+        "-u,--url", m_url, "redis:// or rediss:// URL (a password in it is accepted but REDISCLI_AUTH is safer)");
     g->add_option("-h,--host", m_host, "Server host (default 127.0.0.1)");
     g->add_option("-p,--port", m_port, "Server port (default 6379)");
     g->add_option("-n,--db", m_db, "Database number");
@@ -71,7 +73,7 @@ void ConnectionFlags::addTo(CLI::App& app)
 
 redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets) const
 {
-    redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions{} : redis::parseRedisUrl(m_url);
+    redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions {} : redis::parseRedisUrl(m_url);
     // Our argv is readable by every local user (ps, /proc); the environment is not.
     if (!o.password.empty())
         std::cerr << "warning: the password in the -u URL is visible to other users of this machine (ps); "
@@ -88,8 +90,10 @@ redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets)
     o.tls.sni = m_sni;
     if (m_noVerifyHostname) o.tls.verifyHostname = false;
     if (m_insecure) o.tls.verifyPeer = false;
-    if ((!m_cacert.empty() || !m_cert.empty()) && !o.tls.enabled) throw redis::UsageError("--cacert/--cert need --tls (or a rediss:// URL)");
-    if (!m_sentinels.empty() && !m_cluster.empty()) throw redis::UsageError("--sentinel and --cluster cannot be combined");
+    if ((!m_cacert.empty() || !m_cert.empty()) && !o.tls.enabled)
+        throw redis::UsageError("--cacert/--cert need --tls (or a rediss:// URL)");
+    if (!m_sentinels.empty() && !m_cluster.empty())
+        throw redis::UsageError("--sentinel and --cluster cannot be combined");
     if (!m_sentinels.empty()) {
         if (m_master.empty()) throw redis::UsageError("--sentinel needs --master NAME");
         o.topology = redis::Topology::Sentinel;
@@ -103,11 +107,14 @@ redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets)
     o.keyPrefix = m_namespace;
     o.commandTimeout = std::chrono::milliseconds(m_timeoutMs);
     o.clientName = "kiqdesk-cli";
-    if (m_askpass) o.password = readPasswordFromTerminal("Password: ");
+    if (m_askpass)
+        o.password = readPasswordFromTerminal("Password: ");
     else if (o.password.empty())
         o.password = secrets.redisPassword.value_or("");
-    if (m_askpassKey) o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
-    else o.tls.keyPassphrase = secrets.keyPassphrase.value_or("");
+    if (m_askpassKey)
+        o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
+    else
+        o.tls.keyPassphrase = secrets.keyPassphrase.value_or("");
     if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = secrets.sentinelPassword.value_or("");
     return o;
 }

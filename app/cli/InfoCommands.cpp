@@ -19,7 +19,8 @@ using namespace kiq::sidekiq;
 namespace {
 QJsonObject queueJson(const QueueSummary& q)
 {
-    QJsonObject o{{"name", QString::fromStdString(q.name)}, {"size", q.size}, {"latency", q.latencySeconds}, {"paused", q.paused}};
+    QJsonObject o {{"name", QString::fromStdString(q.name)}, {"size", q.size}, {"latency", q.latencySeconds},
+        {"paused", q.paused}};
     if (!q.error.empty()) o["error"] = QString::fromStdString(q.error);
     return o;
 }
@@ -31,16 +32,16 @@ int runStats(CliContext& ctx)
     if (ctx.json) {
         QJsonArray queues;
         for (const auto& q : s.queues) queues.append(queueJson(q));
-        ctx.printJson(QJsonObject{{"processed", s.processed}, {"failed", s.failed}, {"enqueued", s.enqueued},
-                                  {"scheduled", s.scheduledSize}, {"retries", s.retrySize}, {"dead", s.deadSize},
-                                  {"processes", s.processesSize}, {"busy", s.workersSize},
-                                  {"default_latency", s.defaultQueueLatency}, {"queues", queues}});
+        ctx.printJson(QJsonObject {{"processed", s.processed}, {"failed", s.failed}, {"enqueued", s.enqueued},
+            {"scheduled", s.scheduledSize}, {"retries", s.retrySize}, {"dead", s.deadSize},
+            {"processes", s.processesSize}, {"busy", s.workersSize}, {"default_latency", s.defaultQueueLatency},
+            {"queues", queues}});
         return Ok;
     }
     std::printf("processed  %lld\nfailed     %lld\nenqueued   %lld\nscheduled  %lld\nretries    %lld\ndead       %lld\n"
                 "processes  %lld\nbusy       %lld\nlatency    %s (default queue)\n",
-                s.processed, s.failed, s.enqueued, s.scheduledSize, s.retrySize, s.deadSize, s.processesSize,
-                s.workersSize, formatAge(s.defaultQueueLatency).c_str());
+        s.processed, s.failed, s.enqueued, s.scheduledSize, s.retrySize, s.deadSize, s.processesSize, s.workersSize,
+        formatAge(s.defaultQueueLatency).c_str());
     return Ok;
 }
 
@@ -57,7 +58,9 @@ int runQueues(CliContext& ctx)
     std::printf("%-30s %12s %12s %s\n", "QUEUE", "SIZE", "LATENCY", "");
     for (const auto& q : s.queues)
         std::printf("%-30s %12lld %12s %s\n", truncate(q.name, 30).c_str(), q.size, formatAge(q.latencySeconds).c_str(),
-                    !q.error.empty() ? q.error.c_str() : q.paused ? "paused" : "");
+            !q.error.empty() ? q.error.c_str()
+                : q.paused   ? "paused"
+                             : "");
     return Ok;
 }
 
@@ -70,12 +73,15 @@ int runProcesses(CliContext& ctx)
         for (const auto& p : list.live) {
             QJsonArray queues;
             for (const auto& q : p.queues) queues.append(QString::fromStdString(q));
-            out.append(QJsonObject{{"identity", QString::fromStdString(p.identity)}, {"hostname", QString::fromStdString(p.hostname)},
-                                   {"pid", qint64(p.pid)}, {"tag", QString::fromStdString(p.tag)}, {"version", QString::fromStdString(p.versionLabel())},
-                                   {"concurrency", qint64(p.concurrency.value_or(0))}, {"busy", qint64(p.busy)}, {"quiet", p.quiet},
-                                   {"rss_kb", qint64(p.rssKb)}, {"beat", p.beat.value_or(0)}, {"stale", p.isStale(now)}, {"queues", queues}});
+            out.append(QJsonObject {{"identity", QString::fromStdString(p.identity)},
+                {"hostname", QString::fromStdString(p.hostname)}, {"pid", qint64(p.pid)},
+                {"tag", QString::fromStdString(p.tag)}, {"version", QString::fromStdString(p.versionLabel())},
+                {"concurrency", qint64(p.concurrency.value_or(0))}, {"busy", qint64(p.busy)}, {"quiet", p.quiet},
+                {"rss_kb", qint64(p.rssKb)}, {"beat", p.beat.value_or(0)}, {"stale", p.isStale(now)},
+                {"queues", queues}});
         }
-        for (const auto& id : list.expired) out.append(QJsonObject{{"identity", QString::fromStdString(id)}, {"expired", true}});
+        for (const auto& id : list.expired)
+            out.append(QJsonObject {{"identity", QString::fromStdString(id)}, {"expired", true}});
         ctx.printJson(out);
         return Ok;
     }
@@ -83,9 +89,9 @@ int runProcesses(CliContext& ctx)
     for (const auto& p : list.live) {
         const std::string beat = p.beat ? formatAge(now - *p.beat) + " ago" : "never";
         const char* state = p.isStale(now) ? "STALE" : p.quiet ? "quiet" : "running";
-        std::printf("%-44s %-8s %5lld %5lld %8lld %-10s %s\n", truncate(p.identity, 44).c_str(), p.versionLabel().c_str(),
-                    static_cast<long long>(p.busy), static_cast<long long>(p.concurrency.value_or(0)),
-                    static_cast<long long>(p.rssKb / 1024), beat.c_str(), state);
+        std::printf("%-44s %-8s %5lld %5lld %8lld %-10s %s\n", truncate(p.identity, 44).c_str(),
+            p.versionLabel().c_str(), static_cast<long long>(p.busy), static_cast<long long>(p.concurrency.value_or(0)),
+            static_cast<long long>(p.rssKb / 1024), beat.c_str(), state);
     }
     for (const auto& id : list.expired) std::printf("%-44s heartbeat expired (crashed?)\n", truncate(id, 44).c_str());
     return Ok;
@@ -103,7 +109,8 @@ int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool 
     }
     int code = Ok;
     for (const auto& id : targets) {
-        const bool known = std::any_of(list.live.begin(), list.live.end(), [&](const ProcessRecord& p) { return p.identity == id; });
+        const bool known
+            = std::any_of(list.live.begin(), list.live.end(), [&](const ProcessRecord& p) { return p.identity == id; });
         if (!known) {
             std::cerr << "no live process '" << id << "'\n";
             code = NotFound;
@@ -119,14 +126,17 @@ int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool 
 
 void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode)
 {
-    app.add_subcommand("stats", "Counters, set sizes, busy workers and default-queue latency")
-        ->callback([&] { exitCode = runStats(ctx); });
+    app.add_subcommand("stats", "Counters, set sizes, busy workers and default-queue latency")->callback([&] {
+        exitCode = runStats(ctx);
+    });
     app.add_subcommand("queues", "Queues with size and latency")->callback([&] { exitCode = runQueues(ctx); });
-    app.add_subcommand("processes", "Sidekiq processes (ours and real Sidekiq's), stale ones flagged")
-        ->callback([&] { exitCode = runProcesses(ctx); });
+    app.add_subcommand("processes", "Sidekiq processes (ours and real Sidekiq's), stale ones flagged")->callback([&] {
+        exitCode = runProcesses(ctx);
+    });
     for (auto signal : {ProcessSignal::Quiet, ProcessSignal::Stop}) {
         const bool quiet = signal == ProcessSignal::Quiet;
-        auto* cmd = app.add_subcommand(quiet ? "quiet" : "stop", quiet ? "Ask processes to stop fetching new jobs" : "Ask processes to shut down");
+        auto* cmd = app.add_subcommand(
+            quiet ? "quiet" : "stop", quiet ? "Ask processes to stop fetching new jobs" : "Ask processes to shut down");
         auto ids = std::make_shared<std::vector<std::string>>();
         auto all = std::make_shared<bool>(false);
         cmd->add_option("identity", *ids, "Process identity (repeatable)");

@@ -23,8 +23,11 @@ namespace kiq::cli {
 using namespace kiq::sidekiq;
 
 namespace {
-std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) { g_interrupted = true; }
+std::atomic<bool> g_interrupted {false};
+extern "C" void onInterrupt(int)
+{
+    g_interrupted = true;
+}
 
 struct JobsArgs {
     std::string set = "dead";
@@ -54,15 +57,16 @@ Source parseSource(const std::string& text)
 
 QJsonObject jobJson(const JobRecord& job, std::optional<double> score)
 {
-    QJsonObject o{{"jid", QString::fromStdString(job.jid)}, {"class", QString::fromStdString(job.displayClass)},
-                  {"queue", QString::fromStdString(job.queue)}, {"args", QString::fromStdString(std::string(job.argsJson()))}};
+    QJsonObject o {{"jid", QString::fromStdString(job.jid)}, {"class", QString::fromStdString(job.displayClass)},
+        {"queue", QString::fromStdString(job.queue)}, {"args", QString::fromStdString(std::string(job.argsJson()))}};
     if (score) o["score"] = *score;
     if (job.errorClass) o["error_class"] = QString::fromStdString(*job.errorClass);
     if (job.errorMessage) o["error_message"] = QString::fromStdString(*job.errorMessage);
     if (job.retryCount) o["retry_count"] = qint64(*job.retryCount);
     if (!job.ok()) {
         o["parse_error"] = QString::fromStdString(job.parseError);
-        o["raw"] = QString::fromUtf8(job.raw.data(), qsizetype(job.raw.size())); // invalid bytes become U+FFFD in JSON output only
+        o["raw"] = QString::fromUtf8(
+            job.raw.data(), qsizetype(job.raw.size())); // invalid bytes become U+FFFD in JSON output only
     }
     return o;
 }
@@ -70,8 +74,9 @@ QJsonObject jobJson(const JobRecord& job, std::optional<double> score)
 void printRow(const JobRecord& job, const std::string& when)
 {
     const std::string error = job.ok() ? job.errorClass.value_or("") : "MALFORMED: " + job.parseError;
-    std::printf("%-19s %-24s %-28s %-12s %-28s %s\n", when.c_str(), truncate(job.jid, 24).c_str(), truncate(job.displayClass, 28).c_str(),
-                truncate(job.queue, 12).c_str(), truncate(error, 28).c_str(), truncate(job.argsDisplay, 60).c_str());
+    std::printf("%-19s %-24s %-28s %-12s %-28s %s\n", when.c_str(), truncate(job.jid, 24).c_str(),
+        truncate(job.displayClass, 28).c_str(), truncate(job.queue, 12).c_str(), truncate(error, 28).c_str(),
+        truncate(job.argsDisplay, 60).c_str());
 }
 
 // Scans pages until `limit` matches are found, so a filtered first page comes back quickly.
@@ -87,16 +92,21 @@ int runList(CliContext& ctx, const JobsArgs& a)
     for (long long offset = 0; shown < a.limit; offset += page) {
         std::vector<std::pair<std::optional<double>, JobRecord>> rows;
         if (src.set) {
-            for (auto& e : pageByRank(ctx.client(), *src.set, offset, page, !a.oldestFirst)) rows.emplace_back(e.score, std::move(e.job));
+            for (auto& e : pageByRank(ctx.client(), *src.set, offset, page, !a.oldestFirst))
+                rows.emplace_back(e.score, std::move(e.job));
         } else {
-            for (auto& e : pageQueue(ctx.client(), src.queue, offset, page)) rows.emplace_back(std::nullopt, std::move(e.job));
+            for (auto& e : pageQueue(ctx.client(), src.queue, offset, page))
+                rows.emplace_back(std::nullopt, std::move(e.job));
         }
         for (auto& [score, job] : rows) {
             if (!filter.matches(job, now)) continue;
             if (skippedMatches++ < a.offset) continue;
             if (shown++ >= a.limit) break;
-            if (ctx.json) out.append(jobJson(job, score));
-            else printRow(job, score ? formatTime(*score) : (job.enqueuedAt ? formatTime(job.enqueuedAt->seconds()) : "-"));
+            if (ctx.json)
+                out.append(jobJson(job, score));
+            else
+                printRow(
+                    job, score ? formatTime(*score) : (job.enqueuedAt ? formatTime(job.enqueuedAt->seconds()) : "-"));
         }
         if (static_cast<long long>(rows.size()) < page) break;
     }
@@ -121,7 +131,7 @@ int runShow(CliContext& ctx, const JobsArgs& a, const std::string& jid)
     JobRecord full = JobRecord::parse(job->raw); // with the backtrace decoded
     if (ctx.json) {
         QJsonObject o = jobJson(full, score);
-        QJsonParseError err{};
+        QJsonParseError err {};
         const QJsonDocument payload = QJsonDocument::fromJson(QByteArray::fromStdString(full.raw), &err);
         if (payload.isObject()) o["payload"] = payload.object();
         if (full.errorBacktrace) {
@@ -174,7 +184,8 @@ int finish(const BulkOperation& op, const std::string& verb)
     return p.skipped || p.missing ? Partial : Ok;
 }
 
-int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStore& store, std::optional<BulkOperation> resume = {})
+int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStore& store,
+    std::optional<BulkOperation> resume = {})
 {
     // Said before acting rather than failing job by job with CROSSSLOT.
     const auto& options = ctx.client().options();
@@ -187,7 +198,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
         const Source src = parseSource(a.set);
         if (!src.set) {
             // Queues: only deletion, of the jobs matching the filter.
-            if (action != JobAction::Delete) throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
+            if (action != JobAction::Delete)
+                throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
             const JobFilter filter = JobFilter::parse(a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
             if (filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
             std::vector<std::string> payloads;
@@ -198,10 +210,13 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
                     if (filter.matches(e.job, now)) payloads.push_back(e.job.raw);
                 if (page.size() < 1000) break;
             }
-            if (a.dryRun || !confirm("Delete " + std::to_string(payloads.size()) + " jobs from queue " + src.queue + "?", static_cast<long long>(payloads.size()), a.yes))
+            if (a.dryRun
+                || !confirm("Delete " + std::to_string(payloads.size()) + " jobs from queue " + src.queue + "?",
+                    static_cast<long long>(payloads.size()), a.yes))
                 return a.dryRun ? (std::cerr << payloads.size() << " jobs would be deleted\n", Ok) : Usage;
             const long long removed = deleteFromQueue(ctx.client(), ctx.gate, src.queue, payloads);
-            std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed << " already gone\n";
+            std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed
+                      << " already gone\n";
             return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
         }
         BulkSpec spec;
@@ -210,7 +225,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
         spec.filter = !a.jid.empty() ? "jid=" + a.jid + (a.filter.empty() ? "" : " " + a.filter) : a.filter;
         spec.targetQueue = a.to;
         spec.ratePerSecond = a.rate;
-        if (spec.filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all (acting on a whole set is never implied)");
+        if (spec.filter.empty() && !a.all)
+            throw redis::UsageError("pass --filter, --jid or --all (acting on a whole set is never implied)");
         const JobFilter filter = JobFilter::parse(spec.filter);
 
         const BulkPreview preview = previewBulk(ctx.client(), spec.set, filter, 5);
@@ -219,10 +235,12 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
                 QJsonObject byClass, byError;
                 for (const auto& [k, v] : preview.byClass) byClass[QString::fromStdString(k)] = v;
                 for (const auto& [k, v] : preview.byError) byError[QString::fromStdString(k)] = v;
-                ctx.printJson(QJsonObject{{"matched", preview.matched}, {"scanned", preview.scanned}, {"by_class", byClass}, {"by_error", byError}});
+                ctx.printJson(QJsonObject {{"matched", preview.matched}, {"scanned", preview.scanned},
+                    {"by_class", byClass}, {"by_error", byError}});
             }
             if (!ctx.json || !a.dryRun) {
-                std::cerr << preview.matched << " of " << preview.scanned << " jobs in " << setName(spec.set) << " match\n";
+                std::cerr << preview.matched << " of " << preview.scanned << " jobs in " << setName(spec.set)
+                          << " match\n";
                 for (const auto& [k, v] : preview.byClass) std::cerr << "  " << v << "  " << k << "\n";
             }
             if (a.dryRun) return Ok;
@@ -231,7 +249,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
             std::cerr << "nothing matches\n";
             return Ok;
         }
-        const std::string question = std::string(actionName(action)) + " " + std::to_string(preview.matched) + " jobs in " + setName(spec.set) + "?";
+        const std::string question = std::string(actionName(action)) + " " + std::to_string(preview.matched)
+            + " jobs in " + setName(spec.set) + "?";
         if (!confirm(question, preview.matched, a.yes)) return Usage;
         op = BulkExecutor::create(ctx.client().options().describe(), spec);
     }
@@ -240,8 +259,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
     std::signal(SIGTERM, onInterrupt);
     BulkExecutor executor(ctx.client(), ctx.gate, op, &store);
     const auto& result = executor.run([&](const BulkProgress& p) {
-        std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected << " done, "
-                  << p.scanned << "/" << p.total << " examined" << std::flush;
+        std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected
+                  << " done, " << p.scanned << "/" << p.total << " examined" << std::flush;
         return !g_interrupted.load();
     });
     return finish(result, actionName(op.spec.action));
@@ -253,16 +272,20 @@ int runPending(CliContext& ctx, const BulkCursorStore& store)
     QJsonArray out;
     for (const auto& op : ops) {
         if (ctx.json) {
-            out.append(QJsonObject{{"id", QString::fromStdString(op.id)}, {"deployment", QString::fromStdString(op.deployment)},
-                                   {"action", actionName(op.spec.action)}, {"set", setName(op.spec.set)},
-                                   {"filter", QString::fromStdString(op.spec.filter)}, {"affected", op.progress.affected}});
+            out.append(QJsonObject {{"id", QString::fromStdString(op.id)},
+                {"deployment", QString::fromStdString(op.deployment)}, {"action", actionName(op.spec.action)},
+                {"set", setName(op.spec.set)}, {"filter", QString::fromStdString(op.spec.filter)},
+                {"affected", op.progress.affected}});
         } else {
-            std::printf("%s  %s %s [%s] on %s: %lld done, started %s\n", op.id.c_str(), actionName(op.spec.action), setName(op.spec.set),
-                        op.spec.filter.c_str(), op.deployment.c_str(), op.progress.affected, formatTime(op.startedAt).c_str());
+            std::printf("%s  %s %s [%s] on %s: %lld done, started %s\n", op.id.c_str(), actionName(op.spec.action),
+                setName(op.spec.set), op.spec.filter.c_str(), op.deployment.c_str(), op.progress.affected,
+                formatTime(op.startedAt).c_str());
         }
     }
-    if (ctx.json) ctx.printJson(out);
-    else if (ops.empty()) std::printf("no interrupted bulk operations\n");
+    if (ctx.json)
+        ctx.printJson(out);
+    else if (ops.empty())
+        std::printf("no interrupted bulk operations\n");
     return Ok;
 }
 } // namespace
@@ -275,8 +298,12 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     auto store = std::make_shared<BulkCursorStore>();
     auto jid = std::make_shared<std::string>();
 
-    auto addSet = [&](CLI::App* cmd) { cmd->add_option("--set", args->set, "retry, dead, scheduled or queue:NAME")->capture_default_str(); };
-    auto addFilter = [&](CLI::App* cmd) { cmd->add_option("--filter", args->filter, "Filter expression, e.g. 'class=HardJob error~timeout age>1h'"); };
+    auto addSet = [&](CLI::App* cmd) {
+        cmd->add_option("--set", args->set, "retry, dead, scheduled or queue:NAME")->capture_default_str();
+    };
+    auto addFilter = [&](CLI::App* cmd) {
+        cmd->add_option("--filter", args->filter, "Filter expression, e.g. 'class=HardJob error~timeout age>1h'");
+    };
 
     auto* list = jobs->add_subcommand("list", "List jobs (newest first; --oldest-first to reverse)");
     addSet(list);
@@ -291,12 +318,13 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     show->add_option("jid", *jid, "Job ID")->required();
     show->callback([&ctx, &exitCode, args, jid] { exitCode = runShow(ctx, *args, *jid); });
 
-    for (JobAction action : {JobAction::Retry, JobAction::Delete, JobAction::Kill, JobAction::Enqueue, JobAction::Move}) {
+    for (JobAction action :
+        {JobAction::Retry, JobAction::Delete, JobAction::Kill, JobAction::Enqueue, JobAction::Move}) {
         const char* help = action == JobAction::Retry ? "Send jobs back to their queue now"
-                         : action == JobAction::Delete ? "Delete jobs"
-                         : action == JobAction::Kill ? "Move jobs to the dead set"
-                         : action == JobAction::Enqueue ? "Enqueue scheduled jobs now"
-                                                        : "Move jobs to another queue (--to)";
+            : action == JobAction::Delete             ? "Delete jobs"
+            : action == JobAction::Kill               ? "Move jobs to the dead set"
+            : action == JobAction::Enqueue            ? "Enqueue scheduled jobs now"
+                                                      : "Move jobs to another queue (--to)";
         auto* cmd = jobs->add_subcommand(actionName(action), help);
         addSet(cmd);
         addFilter(cmd);

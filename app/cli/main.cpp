@@ -15,11 +15,19 @@ int exitCodeFor(const kiq::redis::Error& e)
 {
     using kiq::redis::ErrorKind;
     switch (e.kind()) {
-    case ErrorKind::Usage: return kiq::cli::Usage;
-    case ErrorKind::Refused: case ErrorKind::Dns: case ErrorKind::Timeout: case ErrorKind::ConnectionLost:
-    case ErrorKind::Tls: case ErrorKind::ClientCertRequired: case ErrorKind::WrongPass: case ErrorKind::NoAuth:
+    case ErrorKind::Usage:
+        return kiq::cli::Usage;
+    case ErrorKind::Refused:
+    case ErrorKind::Dns:
+    case ErrorKind::Timeout:
+    case ErrorKind::ConnectionLost:
+    case ErrorKind::Tls:
+    case ErrorKind::ClientCertRequired:
+    case ErrorKind::WrongPass:
+    case ErrorKind::NoAuth:
         return kiq::cli::Unreachable;
-    default: return kiq::cli::Refused;
+    default:
+        return kiq::cli::Refused;
     }
 }
 } // namespace
@@ -32,7 +40,7 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName("Kiqdesk");
     QCoreApplication::setApplicationName("kiqdesk");
 
-    CLI::App app{"kiqdesk-cli: inspect and fix Sidekiq deployments on Redis"};
+    CLI::App app {"kiqdesk-cli: inspect and fix Sidekiq deployments on Redis"};
     app.require_subcommand(1);
     app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
     kiq::cli::CliContext ctx;

@@ -37,7 +37,9 @@ std::string masked(std::string_view text)
 
 bool isHexSha256(std::string_view s)
 {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(static_cast<unsigned char>(c)); });
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(static_cast<unsigned char>(c));
+    });
 }
 
 bool validCommandName(std::string_view s)
@@ -81,19 +83,31 @@ AclRules AclRules::parse(std::string_view text)
         }
         while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) token += text[i++];
         std::string lowered = token;
-        std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        std::transform(
+            lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return char(std::tolower(c)); });
 
-        if (lowered == "on") r.state = State::On;
-        else if (lowered == "off") r.state = State::Off;
-        else if (lowered == "reset") r.reset = true;
-        else if (lowered == "nopass") r.noPass = true;
-        else if (lowered == "resetpass") r.resetPass = true;
-        else if (lowered == "resetkeys") r.resetKeys = true;
-        else if (lowered == "resetchannels") r.resetChannels = true;
-        else if (lowered == "allkeys") r.keyPatterns.emplace_back("~*");
-        else if (lowered == "allchannels") r.channelPatterns.emplace_back("&*");
-        else if (lowered == "allcommands") r.commandRules.emplace_back("+@all");
-        else if (lowered == "nocommands") r.commandRules.emplace_back("-@all");
+        if (lowered == "on")
+            r.state = State::On;
+        else if (lowered == "off")
+            r.state = State::Off;
+        else if (lowered == "reset")
+            r.reset = true;
+        else if (lowered == "nopass")
+            r.noPass = true;
+        else if (lowered == "resetpass")
+            r.resetPass = true;
+        else if (lowered == "resetkeys")
+            r.resetKeys = true;
+        else if (lowered == "resetchannels")
+            r.resetChannels = true;
+        else if (lowered == "allkeys")
+            r.keyPatterns.emplace_back("~*");
+        else if (lowered == "allchannels")
+            r.channelPatterns.emplace_back("&*");
+        else if (lowered == "allcommands")
+            r.commandRules.emplace_back("+@all");
+        else if (lowered == "nocommands")
+            r.commandRules.emplace_back("-@all");
         else if (token[0] == '>' || token[0] == '<') {
             if (token.size() == 1) fail(text, start, "empty password");
             (token[0] == '>' ? r.addPasswords : r.removePasswords).push_back(token.substr(1));
@@ -107,7 +121,8 @@ AclRules AclRules::parse(std::string_view text)
         } else if (token[0] == '%') {
             const auto tilde = token.find('~');
             const std::string perms = tilde == std::string::npos ? "" : lowered.substr(1, tilde - 1);
-            if (tilde == std::string::npos || tilde + 1 >= token.size() || (perms != "r" && perms != "w" && perms != "rw" && perms != "wr"))
+            if (tilde == std::string::npos || tilde + 1 >= token.size()
+                || (perms != "r" && perms != "w" && perms != "rw" && perms != "wr"))
                 fail(text, start, "key permissions are written %R~pattern, %W~pattern or %RW~pattern");
             r.keyPatterns.push_back(token);
         } else if (token[0] == '&') {

@@ -15,19 +15,20 @@ namespace kiq::acl {
 struct AclRules {
     enum class State { Unchanged, On, Off };
     State state = State::Unchanged;
-    bool reset = false;          // "reset": start from nothing
-    bool noPass = false;         // "nopass"
-    bool resetPass = false;      // "resetpass"
-    std::vector<std::string> addPasswords;      // ">clear" (kept only until hashed)
-    std::vector<std::string> removePasswords;   // "<clear"
-    std::vector<std::string> addHashes;         // "#<sha256 hex>"
-    std::vector<std::string> removeHashes;      // "!<sha256 hex>"
-    bool resetKeys = false;      // "resetkeys"
-    std::vector<std::string> keyPatterns;       // "~p", "%R~p", "%W~p", "%RW~p" as written ("allkeys" is "~*")
-    bool resetChannels = false;  // "resetchannels"
-    std::vector<std::string> channelPatterns;   // "&p" ("allchannels" is "&*")
-    std::vector<std::string> commandRules;      // "+cmd", "-cmd", "+@cat", "-@cat", "+cmd|sub", "allcommands" as "+@all", "nocommands" as "-@all"
-    std::vector<std::string> selectors;         // "(…)" kept verbatim
+    bool reset = false; // "reset": start from nothing
+    bool noPass = false; // "nopass"
+    bool resetPass = false; // "resetpass"
+    std::vector<std::string> addPasswords; // ">clear" (kept only until hashed)
+    std::vector<std::string> removePasswords; // "<clear"
+    std::vector<std::string> addHashes; // "#<sha256 hex>"
+    std::vector<std::string> removeHashes; // "!<sha256 hex>"
+    bool resetKeys = false; // "resetkeys"
+    std::vector<std::string> keyPatterns; // "~p", "%R~p", "%W~p", "%RW~p" as written ("allkeys" is "~*")
+    bool resetChannels = false; // "resetchannels"
+    std::vector<std::string> channelPatterns; // "&p" ("allchannels" is "&*")
+    std::vector<std::string>
+        commandRules; // "+cmd", "-cmd", "+@cat", "-@cat", "+cmd|sub", "allcommands" as "+@all", "nocommands" as "-@all"
+    std::vector<std::string> selectors; // "(…)" kept verbatim
 
     // Throws redis::UsageError naming the bad token (and its position) for anything ACL would reject.
     static AclRules parse(std::string_view text);

@@ -14,7 +14,7 @@ std::vector<NodeOutcome> onEveryNode(redis::Client& client, const Command& cmd, 
 {
     std::vector<NodeOutcome> out;
     for (auto& nr : client.onAllNodes(cmd)) {
-        NodeOutcome o{nr.node, nr.isPrimary, !nr.reply.isError(), nr.reply.isError() ? nr.reply.str : done, false};
+        NodeOutcome o {nr.node, nr.isPrimary, !nr.reply.isError(), nr.reply.isError() ? nr.reply.str : done, false};
         out.push_back(std::move(o));
     }
     return out;
@@ -23,7 +23,8 @@ std::vector<NodeOutcome> onEveryNode(redis::Client& client, const Command& cmd, 
 // ACL SAVE on the nodes that were changed and load their users from an ACL file.
 void persist(redis::Client& client, std::vector<NodeOutcome>& outcomes)
 {
-    const auto files = client.onAllNodes(Command("CONFIG").arg(std::string_view("GET")).arg(std::string_view("aclfile")));
+    const auto files
+        = client.onAllNodes(Command("CONFIG").arg(std::string_view("GET")).arg(std::string_view("aclfile")));
     auto aclFileOf = [&](const redis::Endpoint& node) -> std::string {
         for (const auto& f : files) {
             if (!(f.node == node) || f.reply.isError()) continue;
@@ -37,7 +38,8 @@ void persist(redis::Client& client, std::vector<NodeOutcome>& outcomes)
         if (!o.ok) continue;
         const std::string file = aclFileOf(o.node);
         if (file.empty()) {
-            o.message += "; not persisted: no aclfile is configured, so the rules vanish at restart unless CONFIG REWRITE saves them";
+            o.message += "; not persisted: no aclfile is configured, so the rules vanish at restart unless CONFIG "
+                         "REWRITE saves them";
             continue;
         }
         o.message += "; saved to " + file;
@@ -86,9 +88,11 @@ std::string setUserLine(const std::string& name, const AclRules& rules)
     return "ACL SETUSER " + name + " " + rules.hashedPasswords().toString();
 }
 
-std::vector<NodeOutcome> applyUser(redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules)
+std::vector<NodeOutcome> applyUser(
+    redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules)
 {
-    if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos) throw redis::UsageError("an ACL user name cannot be empty or contain spaces");
+    if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos)
+        throw redis::UsageError("an ACL user name cannot be empty or contain spaces");
     const AclRules hashed = rules.hashedPasswords(); // clear-text passwords never leave this process
     std::vector<NodeOutcome> out;
     gate.perform({"acl-setuser", name, 1, hashed.toString()}, [&] {
@@ -97,19 +101,20 @@ std::vector<NodeOutcome> applyUser(redis::Client& client, services::WriteGate& g
         for (const auto& t : hashed.tokens()) cmd.arg(t);
         out = onEveryNode(client, cmd, "applied");
         persist(client, out);
-        return services::WriteOutcome{countOk(out), {}};
+        return services::WriteOutcome {countOk(out), {}};
     });
     return out;
 }
 
 std::vector<NodeOutcome> deleteUser(redis::Client& client, services::WriteGate& gate, const std::string& name)
 {
-    if (name == "default") throw redis::UsageError("the default user cannot be deleted (disable it with 'off' instead)");
+    if (name == "default")
+        throw redis::UsageError("the default user cannot be deleted (disable it with 'off' instead)");
     std::vector<NodeOutcome> out;
     gate.perform({"acl-deluser", name, 1, {}}, [&] {
         out = onEveryNode(client, Command("ACL").arg(std::string_view("DELUSER")).arg(name), "deleted");
         persist(client, out);
-        return services::WriteOutcome{countOk(out), {}};
+        return services::WriteOutcome {countOk(out), {}};
     });
     return out;
 }
@@ -127,7 +132,7 @@ std::vector<CheckOutcome> verifyRole(redis::Client& client, const std::string& u
     std::vector<CheckOutcome> out;
     for (std::size_t i = 0; i < replies.size(); ++i) {
         replies[i].throwIfError(); // an unknown user or an old server is an error for the whole check
-        CheckOutcome o{role.checks[i], replies[i].isOk(), replies[i].isOk() ? "" : replies[i].asString()};
+        CheckOutcome o {role.checks[i], replies[i].isOk(), replies[i].isOk() ? "" : replies[i].asString()};
         out.push_back(std::move(o));
     }
     return out;
@@ -145,13 +150,20 @@ std::vector<AclLogEntry> readAclLog(redis::Client& client, int count)
             for (std::size_t k = 0; k + 1 < kv.size(); k += 2) {
                 const std::string& f = kv[k].asString();
                 const redis::Reply& v = kv[k + 1];
-                if (f == "count") e.count = v.asInteger();
-                else if (f == "reason") e.reason = v.asString();
-                else if (f == "context") e.context = v.asString();
-                else if (f == "object") e.object = v.asString();
-                else if (f == "username") e.username = v.asString();
-                else if (f == "client-info") e.clientInfo = v.asString();
-                else if (f == "age-seconds") e.ageSeconds = std::stod(v.asString());
+                if (f == "count")
+                    e.count = v.asInteger();
+                else if (f == "reason")
+                    e.reason = v.asString();
+                else if (f == "context")
+                    e.context = v.asString();
+                else if (f == "object")
+                    e.object = v.asString();
+                else if (f == "username")
+                    e.username = v.asString();
+                else if (f == "client-info")
+                    e.clientInfo = v.asString();
+                else if (f == "age-seconds")
+                    e.ageSeconds = std::stod(v.asString());
             }
             out.push_back(std::move(e));
         }
@@ -163,8 +175,9 @@ std::vector<NodeOutcome> resetAclLog(redis::Client& client, services::WriteGate&
 {
     std::vector<NodeOutcome> out;
     gate.perform({"acl-log-reset", "ACL LOG", 1, {}}, [&] {
-        out = onEveryNode(client, Command("ACL").arg(std::string_view("LOG")).arg(std::string_view("RESET")), "log cleared");
-        return services::WriteOutcome{countOk(out), {}};
+        out = onEveryNode(
+            client, Command("ACL").arg(std::string_view("LOG")).arg(std::string_view("RESET")), "log cleared");
+        return services::WriteOutcome {countOk(out), {}};
     });
     return out;
 }

@@ -21,7 +21,7 @@ struct NodeOutcome {
     redis::Endpoint node;
     bool isPrimary = true;
     bool ok = false;
-    std::string message;  // the error, or what happened ("applied", "applied and saved to users.acl")
+    std::string message; // the error, or what happened ("applied", "applied and saved to users.acl")
     bool persisted = false; // ACL SAVE ran
 };
 
@@ -45,7 +45,8 @@ std::optional<AclUser> getUser(redis::Client& client, const std::string& name);
 // The exact line shown before applying: passwords already hashed.
 std::string setUserLine(const std::string& name, const AclRules& rules);
 
-std::vector<NodeOutcome> applyUser(redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules);
+std::vector<NodeOutcome> applyUser(
+    redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules);
 std::vector<NodeOutcome> deleteUser(redis::Client& client, services::WriteGate& gate, const std::string& name);
 
 // ACL DRYRUN of every check of the role as `user` (Redis 7.0+).

@@ -24,11 +24,20 @@ std::vector<std::string> patternList(const redis::Reply& r)
     return words(r.asString());
 }
 
-bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool contains(const std::vector<std::string>& v, const std::string& s)
+{
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
 } // namespace
 
-bool AclUser::enabled() const { return contains(flags, "on"); }
-bool AclUser::noPass() const { return contains(flags, "nopass"); }
+bool AclUser::enabled() const
+{
+    return contains(flags, "on");
+}
+bool AclUser::noPass() const
+{
+    return contains(flags, "nopass");
+}
 
 AclUser AclUser::fromGetUser(const std::string& name, const redis::Reply& reply)
 {
@@ -39,11 +48,16 @@ AclUser AclUser::fromGetUser(const std::string& name, const redis::Reply& reply)
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
         const std::string& field = items[i].asString();
         const redis::Reply& value = items[i + 1];
-        if (field == "flags") u.flags = value.asStringList();
-        else if (field == "passwords") u.passwordCount = static_cast<int>(value.asArray().size());
-        else if (field == "commands") u.commands = value.asString();
-        else if (field == "keys") u.keys = patternList(value);
-        else if (field == "channels") u.channels = patternList(value);
+        if (field == "flags")
+            u.flags = value.asStringList();
+        else if (field == "passwords")
+            u.passwordCount = static_cast<int>(value.asArray().size());
+        else if (field == "commands")
+            u.commands = value.asString();
+        else if (field == "keys")
+            u.keys = patternList(value);
+        else if (field == "channels")
+            u.channels = patternList(value);
         else if (field == "selectors") {
             for (const auto& sel : value.asArray()) {
                 // Each selector is a map like the user's own: commands, keys, channels.
@@ -65,7 +79,8 @@ std::vector<std::string> AclUser::ruleTokens() const
     std::vector<std::string> out;
     out.emplace_back(enabled() ? "on" : "off");
     if (noPass()) out.emplace_back("nopass");
-    if (passwordCount > 0) out.push_back("(" + std::to_string(passwordCount) + " password" + (passwordCount > 1 ? "s)" : ")"));
+    if (passwordCount > 0)
+        out.push_back("(" + std::to_string(passwordCount) + " password" + (passwordCount > 1 ? "s)" : ")"));
     out.insert(out.end(), keys.begin(), keys.end());
     out.insert(out.end(), channels.begin(), channels.end());
     for (const auto& c : words(commands)) out.push_back(c);
@@ -81,7 +96,8 @@ std::vector<std::string> AclUser::risks() const
     const bool allCommands = contains(cmds, "+@all");
     const bool allKeys = contains(keys, "~*") || contains(keys, "%RW~*") || contains(flags, "allkeys");
     if (name == "default" && noPass())
-        out.emplace_back("the default user is enabled without a password: anyone who can reach the port has its rights");
+        out.emplace_back(
+            "the default user is enabled without a password: anyone who can reach the port has its rights");
     else if (noPass())
         out.emplace_back("no password (nopass): any client can log in as this user");
     if (allCommands && allKeys) out.emplace_back("all commands on all keys (+@all ~*)");

@@ -13,10 +13,10 @@ struct AclUser {
     std::string name;
     std::vector<std::string> flags; // "on"/"off", "nopass", "allkeys", …
     int passwordCount = 0;
-    std::string commands;                // "+@all -debug"
-    std::vector<std::string> keys;       // "~*", "%R~stat:*"
-    std::vector<std::string> channels;   // "&*"
-    std::vector<std::string> selectors;  // each selector's rules as one string
+    std::string commands; // "+@all -debug"
+    std::vector<std::string> keys; // "~*", "%R~stat:*"
+    std::vector<std::string> channels; // "&*"
+    std::vector<std::string> selectors; // each selector's rules as one string
 
     bool enabled() const;
     bool noPass() const;

@@ -22,9 +22,9 @@ struct RoleCheck {
 
 struct RoleTemplate {
     Role role;
-    std::string name;        // "sidekiq-worker", …
+    std::string name; // "sidekiq-worker", …
     std::string description; // one line for the editor
-    AclRules rules;          // without passwords: the caller adds them
+    AclRules rules; // without passwords: the caller adds them
     std::vector<RoleCheck> checks;
 };
 

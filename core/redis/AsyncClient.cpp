@@ -3,7 +3,9 @@
 namespace kiq::redis {
 
 AsyncClient::AsyncClient(ConnectionOptions options, QObject* parent)
-    : QObject(parent), m_options(std::move(options)), m_client(std::make_unique<Client>(m_options))
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_client(std::make_unique<Client>(m_options))
 {
     m_thread = std::thread([this] { loop(); });
 }
@@ -25,7 +27,8 @@ void AsyncClient::command(Command cmd, QObject* context, std::function<void(Resu
     run<Reply>([cmd = std::move(cmd)](Client& c) { return c.command(cmd); }, context, std::move(done));
 }
 
-void AsyncClient::pipeline(std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done)
+void AsyncClient::pipeline(
+    std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done)
 {
     run<std::vector<Reply>>([cmds = std::move(cmds)](Client& c) { return c.pipeline(cmds); }, context, std::move(done));
 }

@@ -61,15 +61,16 @@ public:
         auto result = std::make_shared<Result<T>>();
         auto courier = std::make_shared<Courier>();
         if (context)
-            QObject::connect(courier.get(), &Courier::arrived, context,
-                             [done = std::move(done), result] { done(std::move(*result)); }, Qt::QueuedConnection);
+            QObject::connect(
+                courier.get(), &Courier::arrived, context,
+                [done = std::move(done), result] { done(std::move(*result)); }, Qt::QueuedConnection);
         enqueue([work = std::move(work), courier, result](Client& c) {
             try {
                 result->value.emplace(work(c));
             } catch (const Error& e) {
-                result->error = ErrorInfo{e.kind(), e.what()};
+                result->error = ErrorInfo {e.kind(), e.what()};
             } catch (const std::exception& e) {
-                result->error = ErrorInfo{ErrorKind::OtherReply, e.what()};
+                result->error = ErrorInfo {ErrorKind::OtherReply, e.what()};
             }
             emit courier->arrived();
         });
@@ -99,7 +100,7 @@ private:
     std::condition_variable m_wake;
     std::deque<Item> m_queue;
     bool m_stopping = false;
-    std::atomic<bool> m_stopRequested{false};
+    std::atomic<bool> m_stopRequested {false};
     std::thread m_thread;
 };
 

@@ -37,7 +37,10 @@ Redirect parseRedirect(const std::string& text, const Endpoint& askedNode)
     return r;
 }
 
-bool isReplyOf(const Reply& r, ErrorKind kind) { return r.isError() && classifyReplyError(r.str) == kind; }
+bool isReplyOf(const Reply& r, ErrorKind kind)
+{
+    return r.isError() && classifyReplyError(r.str) == kind;
+}
 
 std::vector<Endpoint> replicasFromInfo(const std::string& info)
 {
@@ -59,13 +62,14 @@ std::vector<Endpoint> replicasFromInfo(const std::string& info)
 }
 } // namespace
 
-Client::Client(ConnectionOptions options) : m_options(std::move(options))
+Client::Client(ConnectionOptions options)
+    : m_options(std::move(options))
 {
     if (m_options.topology == Topology::Cluster && m_options.db != 0)
         throw UsageError("Redis Cluster has only database 0");
     if (m_options.topology != Topology::Standalone && m_options.seeds.empty())
         throw UsageError(m_options.topology == Topology::Cluster ? "a Cluster connection needs at least one seed node"
-                                                                  : "a Sentinel connection needs at least one sentinel");
+                                                                 : "a Sentinel connection needs at least one sentinel");
     if (m_options.topology == Topology::Sentinel && m_options.sentinelMaster.empty())
         throw UsageError("a Sentinel connection needs the master name");
 }
@@ -92,7 +96,8 @@ Connection& Client::connectionTo(const Endpoint& endpoint)
     const int db = m_options.topology == Topology::Cluster ? 0 : m_options.db;
     for (int attempt = 0;; ++attempt) {
         try {
-            auto conn = std::make_unique<Connection>(endpoint, m_options, Connection::Auth{m_options.user, m_options.password}, db);
+            auto conn = std::make_unique<Connection>(
+                endpoint, m_options, Connection::Auth {m_options.user, m_options.password}, db);
             return *m_connections.emplace(id, std::move(conn)).first->second;
         } catch (const Error& e) {
             if (!e.isTransient() || attempt + 1 >= std::max(1, m_options.reconnectAttempts)) throw;
@@ -101,7 +106,10 @@ Connection& Client::connectionTo(const Endpoint& endpoint)
     }
 }
 
-void Client::dropConnection(const Endpoint& endpoint) { m_connections.erase(endpoint.toString()); }
+void Client::dropConnection(const Endpoint& endpoint)
+{
+    m_connections.erase(endpoint.toString());
+}
 
 Endpoint Client::resolvePrimary()
 {
@@ -117,17 +125,19 @@ Endpoint Client::resolvePrimary()
             Reply r = c.command(Command("SENTINEL").arg("GET-MASTER-ADDR-BY-NAME").arg(m_options.sentinelMaster));
             r.throwIfError();
             if (r.isNil()) {
-                failures += "; sentinel " + sentinel.toString() + " does not know master '" + m_options.sentinelMaster + "'";
+                failures
+                    += "; sentinel " + sentinel.toString() + " does not know master '" + m_options.sentinelMaster + "'";
                 continue;
             }
             const auto parts = r.asStringList();
             if (parts.size() != 2) throw ProtocolError("unexpected SENTINEL GET-MASTER-ADDR-BY-NAME reply");
-            return Endpoint{parts[0], std::stoi(parts[1])};
+            return Endpoint {parts[0], std::stoi(parts[1])};
         } catch (const Error& e) {
             failures += "; sentinel " + sentinel.toString() + ": " + e.what();
         }
     }
-    throw IoError(ErrorKind::Refused, "no sentinel could name the primary of '" + m_options.sentinelMaster + "'" + failures);
+    throw IoError(
+        ErrorKind::Refused, "no sentinel could name the primary of '" + m_options.sentinelMaster + "'" + failures);
 }
 
 Connection& Client::primaryConnection()
@@ -145,7 +155,8 @@ Connection& Client::primaryConnection()
         try {
             // A connection the primary closed (Sentinel sends CLIENT KILL when it demotes a node)
             // means the primary may have moved: ask the sentinels again rather than reconnecting.
-            if (auto it = m_connections.find(m_primary.toString()); m_primaryKnown && it != m_connections.end() && it->second->unusable()) {
+            if (auto it = m_connections.find(m_primary.toString());
+                m_primaryKnown && it != m_connections.end() && it->second->unusable()) {
                 m_connections.erase(it);
                 m_primaryKnown = false;
             }
@@ -158,7 +169,8 @@ Connection& Client::primaryConnection()
             if (fresh) {
                 Reply role = c.command(Command("ROLE"));
                 if (role.isArray() && !role.elements.empty() && role.elements[0].str != "master")
-                    throw IoError(ErrorKind::ReadOnly, "sentinel named " + m_primary.toString() + " but it is a " + role.elements[0].str);
+                    throw IoError(ErrorKind::ReadOnly,
+                        "sentinel named " + m_primary.toString() + " but it is a " + role.elements[0].str);
             }
             return c;
         } catch (const Error& e) {
@@ -170,7 +182,10 @@ Connection& Client::primaryConnection()
     }
 }
 
-Reply Client::command(const Command& cmd) { return pipeline({cmd}).front(); }
+Reply Client::command(const Command& cmd)
+{
+    return pipeline({cmd}).front();
+}
 
 std::vector<Reply> Client::pipeline(const std::vector<Command>& cmds)
 {
@@ -289,7 +304,10 @@ std::vector<Reply> Client::transaction(const std::vector<Command>& cmds)
         // MULTI and EXEC have no key: send the whole block to the node of the first key.
         std::string_view routeKey;
         for (const auto& c : cmds)
-            if (!c.firstKey().empty()) { routeKey = c.firstKey(); break; }
+            if (!c.firstKey().empty()) {
+                routeKey = c.firstKey();
+                break;
+            }
         const Endpoint node = routeKey.empty() ? primaries().front() : nodeForKey(routeKey);
         replies = pipelineOnNode(node, wrapped);
     } else {
@@ -397,7 +415,7 @@ void Client::refreshTopology()
 NodeReply Client::askNode(const Endpoint& node, bool isPrimary, const Command& cmd)
 {
     // A node that fails is reported in its own reply, so one dead replica does not hide the others.
-    NodeReply nr{node, isPrimary, {}};
+    NodeReply nr {node, isPrimary, {}};
     try {
         nr.reply = pipelineOnNode(node, {cmd}).front();
     } catch (const Error& e) {

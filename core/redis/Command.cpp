@@ -40,8 +40,10 @@ Command& Command::arg(double value)
 Command& Command::key(std::string_view key)
 {
     const std::size_t position = m_args.size();
-    if (position < 64) m_keyMask |= std::uint64_t(1) << position;
-    else m_farKeys.push_back(position);
+    if (position < 64)
+        m_keyMask |= std::uint64_t(1) << position;
+    else
+        m_farKeys.push_back(position);
     m_args.emplace_back(key);
     return *this;
 }
@@ -96,8 +98,10 @@ void Command::appendResp(std::string& out, const std::string& keyPrefix) const
     out.reserve(out.size() + size + (std::popcount(m_keyMask) + m_farKeys.size()) * keyPrefix.size());
     appendHeader(out, '*', m_args.size());
     for (std::size_t i = 0; i < m_args.size(); ++i) {
-        if (!keyPrefix.empty() && isKey(i)) appendBulk(out, keyPrefix, m_args[i]);
-        else appendBulk(out, m_args[i]);
+        if (!keyPrefix.empty() && isKey(i))
+            appendBulk(out, keyPrefix, m_args[i]);
+        else
+            appendBulk(out, m_args[i]);
     }
 }
 

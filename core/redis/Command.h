@@ -27,11 +27,13 @@ public:
     Command& arg(int value) { return arg(static_cast<long long>(value)); }
     Command& arg(double value); // as Ruby Float#to_s writes it (util::formatRubyFloat)
     Command& key(std::string_view key);
-    template <typename Range> Command& args(const Range& values) {
+    template <typename Range> Command& args(const Range& values)
+    {
         for (const auto& v : values) arg(std::string_view(v));
         return *this;
     }
-    template <typename Range> Command& keys(const Range& values) {
+    template <typename Range> Command& keys(const Range& values)
+    {
         for (const auto& v : values) key(std::string_view(v));
         return *this;
     }

@@ -5,7 +5,8 @@
 namespace kiq::redis {
 
 Connection::Connection(const Endpoint& endpoint, const ConnectionOptions& options, const Auth& auth, int db)
-    : m_endpoint(endpoint), m_commandTimeout(options.commandTimeout)
+    : m_endpoint(endpoint)
+    , m_commandTimeout(options.commandTimeout)
 {
     m_transport = openTransport(endpoint, options.tls, Clock::now() + options.connectTimeout);
 
@@ -70,7 +71,8 @@ void Connection::send(const std::vector<Command>& cmds, const std::string& keyPr
     for (const auto& c : cmds) c.appendResp(m_sendBuffer, keyPrefix);
     try {
         m_transport->writeAll(m_sendBuffer.data(), m_sendBuffer.size(), Clock::now() + m_commandTimeout);
-        if (m_sendBuffer.capacity() > 4 * 1024 * 1024) std::string().swap(m_sendBuffer); // don't hoard after a huge write
+        if (m_sendBuffer.capacity() > 4 * 1024 * 1024)
+            std::string().swap(m_sendBuffer); // don't hoard after a huge write
     } catch (...) {
         m_broken = true;
         throw;

@@ -37,7 +37,7 @@ public:
     // Lower level, for blocking commands with their own timeout (BRPOP, BLMOVE): the deadline for
     // reading is extended by `extra`.
     void send(const std::vector<Command>& cmds, const std::string& keyPrefix = {});
-    Reply receive(std::chrono::milliseconds extra = std::chrono::milliseconds{0});
+    Reply receive(std::chrono::milliseconds extra = std::chrono::milliseconds {0});
 
 private:
     Reply readReply(Deadline deadline);
@@ -46,7 +46,7 @@ private:
     std::chrono::milliseconds m_commandTimeout;
     std::unique_ptr<Transport> m_transport;
     RespParser m_parser;
-    std::string m_sendBuffer;     // reused between calls
+    std::string m_sendBuffer; // reused between calls
     std::vector<char> m_readBuffer;
     bool m_broken = false; // set after any transport or protocol error; the owner must drop it
 };

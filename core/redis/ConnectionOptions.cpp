@@ -79,8 +79,7 @@ std::vector<std::string> ConnectionOptions::warnings() const
     const std::string& host = topology == Topology::Standalone || seeds.empty() ? endpoint.host : seeds.front().host;
     if (!tls.enabled && !password.empty() && !isLoopback(host))
         out.emplace_back("the password is sent without TLS to a non-loopback host");
-    if (!tls.enabled && !isLoopback(host))
-        out.emplace_back("job data travels unencrypted: TLS is off");
+    if (!tls.enabled && !isLoopback(host)) out.emplace_back("job data travels unencrypted: TLS is off");
     return out;
 }
 
@@ -89,9 +88,15 @@ std::string ConnectionOptions::describe() const
     std::string out = tls.enabled ? "rediss://" : "redis://";
     if (!user.empty()) out += user + "@";
     switch (topology) {
-    case Topology::Standalone: out += endpoint.toString(); break;
-    case Topology::Sentinel: out += "sentinel:" + sentinelMaster + "@" + (seeds.empty() ? "?" : seeds.front().toString()); break;
-    case Topology::Cluster: out += "cluster:" + (seeds.empty() ? "?" : seeds.front().toString()); break;
+    case Topology::Standalone:
+        out += endpoint.toString();
+        break;
+    case Topology::Sentinel:
+        out += "sentinel:" + sentinelMaster + "@" + (seeds.empty() ? "?" : seeds.front().toString());
+        break;
+    case Topology::Cluster:
+        out += "cluster:" + (seeds.empty() ? "?" : seeds.front().toString());
+        break;
     }
     if (db != 0) out += "/" + std::to_string(db);
     if (!keyPrefix.empty()) out += " ns=" + keyPrefix;

@@ -19,15 +19,15 @@ struct Endpoint {
 
 struct TlsOptions {
     bool enabled = false;
-    std::string caFile;   // PEM bundle; when both caFile and caDir are empty the system store is used
-    std::string caDir;    // hashed directory (c_rehash layout)
+    std::string caFile; // PEM bundle; when both caFile and caDir are empty the system store is used
+    std::string caDir; // hashed directory (c_rehash layout)
     std::string certFile; // client certificate for mTLS
-    std::string keyFile;  // its private key
+    std::string keyFile; // its private key
     // Passphrase of an encrypted key: a secret like the password (memory only, never logged or saved).
     // Empty with an encrypted key fails at once with a clear error instead of OpenSSL's terminal prompt.
     std::string keyPassphrase;
-    std::string sni;      // server name to send; defaults to the host when it is a DNS name
-    bool verifyPeer = true;     // certificate chain must verify
+    std::string sni; // server name to send; defaults to the host when it is a DNS name
+    bool verifyPeer = true; // certificate chain must verify
     bool verifyHostname = true; // certificate must match the host (or sni); off is reported as a warning
 };
 
@@ -35,26 +35,26 @@ enum class Topology { Standalone, Sentinel, Cluster };
 
 struct ConnectionOptions {
     Topology topology = Topology::Standalone;
-    Endpoint endpoint;              // standalone server
-    std::vector<Endpoint> seeds;    // Cluster seed nodes, or the sentinels for Sentinel
-    std::string sentinelMaster;     // master name for Sentinel
-    std::string sentinelUser;       // ACL user for the sentinels (empty: none)
+    Endpoint endpoint; // standalone server
+    std::vector<Endpoint> seeds; // Cluster seed nodes, or the sentinels for Sentinel
+    std::string sentinelMaster; // master name for Sentinel
+    std::string sentinelUser; // ACL user for the sentinels (empty: none)
     std::string sentinelPassword;
 
-    std::string user;     // ACL username; empty means the default user
+    std::string user; // ACL username; empty means the default user
     std::string password; // empty means no AUTH
-    int db = 0;           // SELECT after connecting (not allowed on Cluster)
+    int db = 0; // SELECT after connecting (not allowed on Cluster)
     TlsOptions tls;
 
-    std::chrono::milliseconds connectTimeout{3000};
-    std::chrono::milliseconds commandTimeout{5000};
+    std::chrono::milliseconds connectTimeout {3000};
+    std::chrono::milliseconds commandTimeout {5000};
     std::string clientName = "kiqdesk"; // CLIENT SETNAME; empty skips it
 
     std::string keyPrefix; // redis-namespace style, e.g. "myapp:" (the trailing colon is part of it)
 
     // Reconnect with backoff: attempts made before a command gives up on an unreachable server.
     int reconnectAttempts = 3;
-    std::chrono::milliseconds reconnectBaseDelay{100};
+    std::chrono::milliseconds reconnectBaseDelay {100};
 
     // Human-readable list of risky choices (verification off, password without TLS on a non-loopback
     // host, ...), for the UI and CLI to show.

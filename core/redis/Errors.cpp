@@ -8,30 +8,54 @@ namespace kiq::redis {
 const char* errorKindName(ErrorKind kind)
 {
     switch (kind) {
-    case ErrorKind::Refused: return "refused";
-    case ErrorKind::Dns: return "dns";
-    case ErrorKind::Timeout: return "timeout";
-    case ErrorKind::ConnectionLost: return "connection-lost";
-    case ErrorKind::Tls: return "tls";
-    case ErrorKind::ClientCertRequired: return "client-cert-required";
-    case ErrorKind::Protocol: return "protocol";
-    case ErrorKind::Usage: return "usage";
-    case ErrorKind::WrongPass: return "wrongpass";
-    case ErrorKind::NoAuth: return "noauth";
-    case ErrorKind::NoPerm: return "noperm";
-    case ErrorKind::CrossSlot: return "crossslot";
-    case ErrorKind::Loading: return "loading";
-    case ErrorKind::ReadOnly: return "readonly";
-    case ErrorKind::Moved: return "moved";
-    case ErrorKind::Ask: return "ask";
-    case ErrorKind::WrongType: return "wrongtype";
-    case ErrorKind::Oom: return "oom";
-    case ErrorKind::TryAgain: return "tryagain";
-    case ErrorKind::ClusterDown: return "clusterdown";
-    case ErrorKind::MasterDown: return "masterdown";
-    case ErrorKind::NoScript: return "noscript";
-    case ErrorKind::Busy: return "busy";
-    case ErrorKind::OtherReply: return "error";
+    case ErrorKind::Refused:
+        return "refused";
+    case ErrorKind::Dns:
+        return "dns";
+    case ErrorKind::Timeout:
+        return "timeout";
+    case ErrorKind::ConnectionLost:
+        return "connection-lost";
+    case ErrorKind::Tls:
+        return "tls";
+    case ErrorKind::ClientCertRequired:
+        return "client-cert-required";
+    case ErrorKind::Protocol:
+        return "protocol";
+    case ErrorKind::Usage:
+        return "usage";
+    case ErrorKind::WrongPass:
+        return "wrongpass";
+    case ErrorKind::NoAuth:
+        return "noauth";
+    case ErrorKind::NoPerm:
+        return "noperm";
+    case ErrorKind::CrossSlot:
+        return "crossslot";
+    case ErrorKind::Loading:
+        return "loading";
+    case ErrorKind::ReadOnly:
+        return "readonly";
+    case ErrorKind::Moved:
+        return "moved";
+    case ErrorKind::Ask:
+        return "ask";
+    case ErrorKind::WrongType:
+        return "wrongtype";
+    case ErrorKind::Oom:
+        return "oom";
+    case ErrorKind::TryAgain:
+        return "tryagain";
+    case ErrorKind::ClusterDown:
+        return "clusterdown";
+    case ErrorKind::MasterDown:
+        return "masterdown";
+    case ErrorKind::NoScript:
+        return "noscript";
+    case ErrorKind::Busy:
+        return "busy";
+    case ErrorKind::OtherReply:
+        return "error";
     }
     return "error";
 }
@@ -39,9 +63,14 @@ const char* errorKindName(ErrorKind kind)
 bool Error::isTransient() const
 {
     switch (m_kind) {
-    case ErrorKind::Refused: case ErrorKind::Timeout: case ErrorKind::ConnectionLost:
-    case ErrorKind::Loading: case ErrorKind::TryAgain: case ErrorKind::ClusterDown:
-    case ErrorKind::MasterDown: case ErrorKind::ReadOnly:
+    case ErrorKind::Refused:
+    case ErrorKind::Timeout:
+    case ErrorKind::ConnectionLost:
+    case ErrorKind::Loading:
+    case ErrorKind::TryAgain:
+    case ErrorKind::ClusterDown:
+    case ErrorKind::MasterDown:
+    case ErrorKind::ReadOnly:
         return true;
     default:
         return false;
@@ -50,12 +79,22 @@ bool Error::isTransient() const
 
 ErrorKind classifyReplyError(const std::string& text)
 {
-    static const std::array<std::pair<const char*, ErrorKind>, 16> codes{{
-        {"WRONGPASS", ErrorKind::WrongPass}, {"NOAUTH", ErrorKind::NoAuth}, {"NOPERM", ErrorKind::NoPerm},
-        {"CROSSSLOT", ErrorKind::CrossSlot}, {"LOADING", ErrorKind::Loading}, {"READONLY", ErrorKind::ReadOnly},
-        {"MOVED", ErrorKind::Moved}, {"ASK", ErrorKind::Ask}, {"WRONGTYPE", ErrorKind::WrongType},
-        {"OOM", ErrorKind::Oom}, {"TRYAGAIN", ErrorKind::TryAgain}, {"CLUSTERDOWN", ErrorKind::ClusterDown},
-        {"MASTERDOWN", ErrorKind::MasterDown}, {"NOSCRIPT", ErrorKind::NoScript}, {"BUSY", ErrorKind::Busy},
+    static const std::array<std::pair<const char*, ErrorKind>, 16> codes {{
+        {"WRONGPASS", ErrorKind::WrongPass},
+        {"NOAUTH", ErrorKind::NoAuth},
+        {"NOPERM", ErrorKind::NoPerm},
+        {"CROSSSLOT", ErrorKind::CrossSlot},
+        {"LOADING", ErrorKind::Loading},
+        {"READONLY", ErrorKind::ReadOnly},
+        {"MOVED", ErrorKind::Moved},
+        {"ASK", ErrorKind::Ask},
+        {"WRONGTYPE", ErrorKind::WrongType},
+        {"OOM", ErrorKind::Oom},
+        {"TRYAGAIN", ErrorKind::TryAgain},
+        {"CLUSTERDOWN", ErrorKind::ClusterDown},
+        {"MASTERDOWN", ErrorKind::MasterDown},
+        {"NOSCRIPT", ErrorKind::NoScript},
+        {"BUSY", ErrorKind::Busy},
         {"NOREPLICAS", ErrorKind::ReadOnly},
     }};
     const auto space = text.find(' ');
@@ -72,14 +111,29 @@ std::string describeReplyError(const std::string& text, const std::string& conte
 {
     std::string message;
     switch (classifyReplyError(text)) {
-    case ErrorKind::WrongPass: message = "authentication failed: wrong username or password"; break;
-    case ErrorKind::NoAuth: message = "the server requires a password (NOAUTH)"; break;
-    case ErrorKind::NoPerm: message = "permission denied by the server's ACL"; break;
-    case ErrorKind::CrossSlot: message = "keys of one command are in different Cluster slots"; break;
-    case ErrorKind::Loading: message = "the server is loading its dataset; try again shortly"; break;
-    case ErrorKind::ReadOnly: message = "the node is a read-only replica"; break;
-    case ErrorKind::Oom: message = "the server is out of memory (maxmemory reached); the write was refused"; break;
-    default: break;
+    case ErrorKind::WrongPass:
+        message = "authentication failed: wrong username or password";
+        break;
+    case ErrorKind::NoAuth:
+        message = "the server requires a password (NOAUTH)";
+        break;
+    case ErrorKind::NoPerm:
+        message = "permission denied by the server's ACL";
+        break;
+    case ErrorKind::CrossSlot:
+        message = "keys of one command are in different Cluster slots";
+        break;
+    case ErrorKind::Loading:
+        message = "the server is loading its dataset; try again shortly";
+        break;
+    case ErrorKind::ReadOnly:
+        message = "the node is a read-only replica";
+        break;
+    case ErrorKind::Oom:
+        message = "the server is out of memory (maxmemory reached); the write was refused";
+        break;
+    default:
+        break;
     }
     std::string out = message.empty() ? text : message + " (" + text + ")";
     if (!context.empty()) out = context + ": " + out;

@@ -10,19 +10,43 @@ namespace kiq::redis {
 
 enum class ErrorKind {
     // transport
-    Refused, Dns, Timeout, ConnectionLost, Tls, ClientCertRequired,
+    Refused,
+    Dns,
+    Timeout,
+    ConnectionLost,
+    Tls,
+    ClientCertRequired,
     // protocol and usage
-    Protocol, Usage,
+    Protocol,
+    Usage,
     // server replies
-    WrongPass, NoAuth, NoPerm, CrossSlot, Loading, ReadOnly, Moved, Ask, WrongType, Oom, TryAgain,
-    ClusterDown, MasterDown, NoScript, Busy, OtherReply,
+    WrongPass,
+    NoAuth,
+    NoPerm,
+    CrossSlot,
+    Loading,
+    ReadOnly,
+    Moved,
+    Ask,
+    WrongType,
+    Oom,
+    TryAgain,
+    ClusterDown,
+    MasterDown,
+    NoScript,
+    Busy,
+    OtherReply,
 };
 
 const char* errorKindName(ErrorKind kind);
 
 class Error : public std::runtime_error {
 public:
-    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    Error(ErrorKind kind, const std::string& message)
+        : std::runtime_error(message)
+        , m_kind(kind)
+    {
+    }
     ErrorKind kind() const { return m_kind; }
     // True for failures where a fresh connection may succeed (transport, LOADING, TRYAGAIN, failover).
     bool isTransient() const;
@@ -31,19 +55,32 @@ private:
     ErrorKind m_kind;
 };
 
-class IoError : public Error { using Error::Error; };
+class IoError : public Error {
+    using Error::Error;
+};
 class TimeoutError : public IoError {
 public:
-    explicit TimeoutError(const std::string& message) : IoError(ErrorKind::Timeout, message) {}
+    explicit TimeoutError(const std::string& message)
+        : IoError(ErrorKind::Timeout, message)
+    {
+    }
 };
-class TlsError : public IoError { using IoError::IoError; };
+class TlsError : public IoError {
+    using IoError::IoError;
+};
 class ProtocolError : public Error {
 public:
-    explicit ProtocolError(const std::string& message) : Error(ErrorKind::Protocol, message) {}
+    explicit ProtocolError(const std::string& message)
+        : Error(ErrorKind::Protocol, message)
+    {
+    }
 };
 class UsageError : public Error {
 public:
-    explicit UsageError(const std::string& message) : Error(ErrorKind::Usage, message) {}
+    explicit UsageError(const std::string& message)
+        : Error(ErrorKind::Usage, message)
+    {
+    }
 };
 
 // An error reply from the server. code() is its first word ("NOPERM", "WRONGPASS", "MOVED", ...).

@@ -4,11 +4,13 @@
 
 namespace kiq::redis {
 
-PipelineStream::PipelineStream(Client& client, std::string_view routingKey) : m_keyPrefix(client.keyPrefix())
+PipelineStream::PipelineStream(Client& client, std::string_view routingKey)
+    : m_keyPrefix(client.keyPrefix())
 {
     const ConnectionOptions& o = client.options();
     const int db = o.topology == Topology::Cluster ? 0 : o.db;
-    m_connection = std::make_unique<Connection>(client.nodeForKey(routingKey), o, Connection::Auth{o.user, o.password}, db);
+    m_connection
+        = std::make_unique<Connection>(client.nodeForKey(routingKey), o, Connection::Auth {o.user, o.password}, db);
 }
 
 void PipelineStream::send(const std::vector<Command>& cmds)

@@ -8,12 +8,18 @@ namespace {
 const char* typeName(Reply::Type t)
 {
     switch (t) {
-    case Reply::Type::Nil: return "nil";
-    case Reply::Type::Status: return "status";
-    case Reply::Type::Error: return "error";
-    case Reply::Type::Integer: return "integer";
-    case Reply::Type::String: return "string";
-    case Reply::Type::Array: return "array";
+    case Reply::Type::Nil:
+        return "nil";
+    case Reply::Type::Status:
+        return "status";
+    case Reply::Type::Error:
+        return "error";
+    case Reply::Type::Integer:
+        return "integer";
+    case Reply::Type::String:
+        return "string";
+    case Reply::Type::Array:
+        return "array";
     }
     return "?";
 }
@@ -75,18 +81,27 @@ const Reply& Reply::throwIfError() const
 std::string Reply::debugString() const
 {
     switch (type) {
-    case Type::Nil: return "(nil)";
-    case Type::Status: return str;
-    case Type::Error: return "(error) " + str;
-    case Type::Integer: return "(integer) " + std::to_string(integer);
+    case Type::Nil:
+        return "(nil)";
+    case Type::Status:
+        return str;
+    case Type::Error:
+        return "(error) " + str;
+    case Type::Integer:
+        return "(integer) " + std::to_string(integer);
     case Type::String: {
         std::string out = "\"";
         for (unsigned char c : str) {
-            if (c == '"' || c == '\\') { out += '\\'; out += char(c); }
-            else if (c >= 0x20 && c < 0x7f) out += char(c);
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += char(c);
+            } else if (c >= 0x20 && c < 0x7f)
+                out += char(c);
             else {
                 static const char* hex = "0123456789abcdef";
-                out += "\\x"; out += hex[c >> 4]; out += hex[c & 15];
+                out += "\\x";
+                out += hex[c >> 4];
+                out += hex[c & 15];
             }
         }
         return out + "\"";

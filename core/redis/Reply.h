@@ -12,8 +12,8 @@ struct Reply {
     enum class Type { Nil, Status, Error, Integer, String, Array };
 
     Type type = Type::Nil;
-    std::string str;             // Status, Error and String payloads
-    long long integer = 0;       // Integer
+    std::string str; // Status, Error and String payloads
+    long long integer = 0; // Integer
     std::vector<Reply> elements; // Array
 
     static Reply nil() { return {}; }
@@ -30,10 +30,10 @@ struct Reply {
     // Typed accessors throw ProtocolError on a type mismatch and rethrow server errors as ReplyError,
     // so callers can write `client.command(...).asInteger()` without checking first.
     long long asInteger() const;
-    const std::string& asString() const;            // String or Status
+    const std::string& asString() const; // String or Status
     std::optional<std::string> asOptionalString() const; // Nil becomes nullopt
-    const std::vector<Reply>& asArray() const;       // Nil becomes an empty array
-    std::vector<std::string> asStringList() const;   // Array of strings; nil elements become ""
+    const std::vector<Reply>& asArray() const; // Nil becomes an empty array
+    std::vector<std::string> asStringList() const; // Array of strings; nil elements become ""
     bool isOk() const { return type == Type::Status && str == "OK"; }
 
     // Throws ReplyError if this is a server error reply; returns *this otherwise.

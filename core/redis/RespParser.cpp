@@ -42,9 +42,12 @@ void* createString(const redisReadTask* task, char* str, size_t len)
     try {
         std::string s(str, len);
         switch (task->type) {
-        case REDIS_REPLY_ERROR: return place(task, Reply::error(std::move(s)));
-        case REDIS_REPLY_STATUS: return place(task, Reply::status(std::move(s)));
-        default: return place(task, Reply::string(std::move(s)));
+        case REDIS_REPLY_ERROR:
+            return place(task, Reply::error(std::move(s)));
+        case REDIS_REPLY_STATUS:
+            return place(task, Reply::status(std::move(s)));
+        default:
+            return place(task, Reply::string(std::move(s)));
         }
     } catch (...) {
         return nullptr;
@@ -88,14 +91,21 @@ void* createNil(const redisReadTask* task)
 }
 
 // hiredis frees only the root object (nested values live inside it); the root slot is reused.
-void freeObject(void* obj) { *static_cast<Reply*>(obj) = Reply{}; }
+void freeObject(void* obj)
+{
+    *static_cast<Reply*>(obj) = Reply {};
+}
 
-redisReplyObjectFunctions kReplyFunctions{createString, createArray, createInteger, createNil, freeObject};
+redisReplyObjectFunctions kReplyFunctions {createString, createArray, createInteger, createNil, freeObject};
 } // namespace
 
-void RespParser::ReaderDeleter::operator()(redisReader* r) const { redisReaderFree(r); }
+void RespParser::ReaderDeleter::operator()(redisReader* r) const
+{
+    redisReaderFree(r);
+}
 
-RespParser::RespParser() : m_reader(redisReaderCreateWithFunctions(&kReplyFunctions))
+RespParser::RespParser()
+    : m_reader(redisReaderCreateWithFunctions(&kReplyFunctions))
 {
     if (!m_reader) throw std::bad_alloc();
     m_reader->privdata = &m_building; // (redisReaderSetPrivdata casts the pointer to int: unusable in C++)

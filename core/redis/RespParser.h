@@ -35,7 +35,9 @@ public:
     };
 
 private:
-    struct ReaderDeleter { void operator()(redisReader* r) const; };
+    struct ReaderDeleter {
+        void operator()(redisReader* r) const;
+    };
     Building m_building;
     std::unique_ptr<redisReader, ReaderDeleter> m_reader;
 };

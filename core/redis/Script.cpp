@@ -6,7 +6,8 @@
 
 namespace kiq::redis {
 
-Script::Script(std::string source) : m_source(std::move(source))
+Script::Script(std::string source)
+    : m_source(std::move(source))
 {
     unsigned char digest[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(m_source.data()), m_source.size(), digest);
@@ -18,7 +19,7 @@ Script::Script(std::string source) : m_source(std::move(source))
 }
 
 Command Script::build(const char* verb, const std::string& body, const std::vector<std::string>& keys,
-                      const std::vector<std::string>& args) const
+    const std::vector<std::string>& args) const
 {
     Command c(verb);
     c.arg(body).arg(static_cast<long long>(keys.size()));
@@ -27,12 +28,16 @@ Command Script::build(const char* verb, const std::string& body, const std::vect
     return c;
 }
 
-Command Script::load() const { return Command("SCRIPT").arg(std::string_view("LOAD")).arg(m_source); }
+Command Script::load() const
+{
+    return Command("SCRIPT").arg(std::string_view("LOAD")).arg(m_source);
+}
 
 Reply Script::run(Client& client, const std::vector<std::string>& keys, const std::vector<std::string>& args) const
 {
     Reply r = client.command(build("EVALSHA", m_sha1, keys, args));
-    if (r.isError() && classifyReplyError(r.str) == ErrorKind::NoScript) r = client.command(build("EVAL", m_source, keys, args));
+    if (r.isError() && classifyReplyError(r.str) == ErrorKind::NoScript)
+        r = client.command(build("EVAL", m_source, keys, args));
     return r;
 }
 

@@ -32,7 +32,7 @@ public:
 
 private:
     Command build(const char* verb, const std::string& body, const std::vector<std::string>& keys,
-                  const std::vector<std::string>& args) const;
+        const std::vector<std::string>& args) const;
 
     std::string m_source;
     std::string m_sha1;

@@ -24,7 +24,7 @@ public:
     void assign(int slot, const Endpoint& node); // after a MOVED
 
 private:
-    std::array<int, kSlots> m_slotToPrimary{}; // index into m_primaries, -1 when unassigned
+    std::array<int, kSlots> m_slotToPrimary {}; // index into m_primaries, -1 when unassigned
     std::vector<Endpoint> m_primaries;
     std::vector<Endpoint> m_replicas;
 };

@@ -13,14 +13,14 @@ std::size_t TcpTransport::readSome(char* buffer, std::size_t size, Deadline dead
     for (;;) {
         ssize_t n = ::recv(m_socket.fd(), buffer, size, 0);
         if (n > 0) return std::size_t(n);
-        if (n == 0)
-            throw IoError(ErrorKind::ConnectionLost, "connection closed by server " + peerDescription());
+        if (n == 0) throw IoError(ErrorKind::ConnectionLost, "connection closed by server " + peerDescription());
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             m_socket.waitReadable(deadline, "waiting for a reply from");
             continue;
         }
         if (errno == EINTR) continue;
-        throw IoError(ErrorKind::ConnectionLost, "connection to " + peerDescription() + " lost: " + std::strerror(errno));
+        throw IoError(
+            ErrorKind::ConnectionLost, "connection to " + peerDescription() + " lost: " + std::strerror(errno));
     }
 }
 
@@ -38,7 +38,8 @@ void TcpTransport::writeAll(const char* data, std::size_t size, Deadline deadlin
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
-        throw IoError(ErrorKind::ConnectionLost, "connection to " + peerDescription() + " lost while sending: " + std::strerror(errno));
+        throw IoError(ErrorKind::ConnectionLost,
+            "connection to " + peerDescription() + " lost while sending: " + std::strerror(errno));
     }
 }
 

@@ -8,7 +8,10 @@ namespace kiq::redis {
 
 class TcpTransport final : public Transport {
 public:
-    TcpTransport(const Endpoint& endpoint, Deadline deadline) : m_socket(endpoint, deadline) {}
+    TcpTransport(const Endpoint& endpoint, Deadline deadline)
+        : m_socket(endpoint, deadline)
+    {
+    }
     std::size_t readSome(char* buffer, std::size_t size, Deadline deadline) override;
     void writeAll(const char* data, std::size_t size, Deadline deadline) override;
     bool peerClosed() const override { return m_socket.idleReadable(); }

@@ -40,7 +40,8 @@ constexpr DemoError kErrors[] = {
     {"Net::ReadTimeout", "Net::ReadTimeout with #<TCPSocket:(closed)> after %d attempts"},
     {"ActiveRecord::RecordNotFound", "Couldn't find Customer with 'id'=%d"},
     {"Stripe::CardError", "Your card was declined. (request req_%d)"},
-    {"Faraday::ConnectionFailed", "Failed to open TCP connection to hooks.example.com:443 (Connection refused - connect(2) for %d)"},
+    {"Faraday::ConnectionFailed",
+        "Failed to open TCP connection to hooks.example.com:443 (Connection refused - connect(2) for %d)"},
 };
 
 std::string format(const char* pattern, int n)
@@ -68,7 +69,7 @@ std::string failed(const std::string& payload, const DemoError& err, int n, int 
     e.setInt("retry_count", retryCount);
     if (retryCount > 0) e.setSeconds("retried_at", failedAt + 60.0 * retryCount);
     e.setInt("backtrace", 5);
-    const std::vector<std::string> trace{
+    const std::vector<std::string> trace {
         "app/jobs/" + std::string(err.errorClass).substr(0, 8) + ".rb:42:in `perform'",
         "sidekiq-6.4.1/lib/sidekiq/processor.rb:196:in `execute_job'",
         "sidekiq-6.4.1/lib/sidekiq/processor.rb:164:in `block (2 levels) in process'",
@@ -95,25 +96,37 @@ DemoSummary seedDemoData(redis::Client& client, const DemoSize& size)
     const double now = Timestamp::now().seconds();
     std::vector<Command> cmds;
     DemoSummary summary;
-    auto pick = [&](auto& array) -> const auto& { return array[rng() % std::size(array)]; };
+    auto pick = [&](auto& array) -> const auto&
+    {
+        return array[rng() % std::size(array)];
+    };
 
-    for (const auto& cls : kClasses) cmds.push_back(Command("SADD").key(keys::kQueues).arg(std::string_view(cls.queue)));
+    for (const auto& cls : kClasses)
+        cmds.push_back(Command("SADD").key(keys::kQueues).arg(std::string_view(cls.queue)));
     for (int i = 0; i < size.enqueued; ++i) {
         // Weighted towards "low", so one queue visibly lags behind.
         const DemoClass& cls = i % 3 == 0 ? kClasses[3] : pick(kClasses);
-        cmds.push_back(Command("LPUSH").key(keys::queue(cls.queue)).arg(job(cls, 1000 + i, now - (size.enqueued - i) * 0.5)));
+        cmds.push_back(
+            Command("LPUSH").key(keys::queue(cls.queue)).arg(job(cls, 1000 + i, now - (size.enqueued - i) * 0.5)));
     }
     for (int i = 0; i < size.retries; ++i) {
         const DemoClass& cls = pick(kClasses);
         const int count = int(rng() % 8);
         const double failedAt = now - 3600.0 * (rng() % 48);
         const double nextTry = now + std::pow(count, 4) + 15 + 60.0 * (rng() % 120);
-        cmds.push_back(Command("ZADD").key(keys::kRetry).arg(nextTry).arg(failed(job(cls, 5000 + i, failedAt - 30), pick(kErrors), 5000 + i, count, failedAt)));
+        cmds.push_back(Command("ZADD")
+                           .key(keys::kRetry)
+                           .arg(nextTry)
+                           .arg(failed(job(cls, 5000 + i, failedAt - 30), pick(kErrors), 5000 + i, count, failedAt)));
     }
     for (int i = 0; i < size.dead; ++i) {
         const DemoClass& cls = i % 10 == 0 ? kClasses[1] : pick(kClasses);
         const double diedAt = now - 60.0 * (rng() % (60 * 24 * 20));
-        cmds.push_back(Command("ZADD").key(keys::kDead).arg(diedAt).arg(failed(job(cls, 9000 + i, diedAt - 86400), pick(kErrors), 9000 + i, 25, diedAt - 86400)));
+        cmds.push_back(
+            Command("ZADD")
+                .key(keys::kDead)
+                .arg(diedAt)
+                .arg(failed(job(cls, 9000 + i, diedAt - 86400), pick(kErrors), 9000 + i, 25, diedAt - 86400)));
     }
     for (int i = 0; i < size.scheduled; ++i) {
         const DemoClass& cls = pick(kClasses);
@@ -126,7 +139,7 @@ DemoSummary seedDemoData(redis::Client& client, const DemoSize& size)
     long long processed = 0, failedTotal = 0;
     for (int d = 0; d < 30; ++d) {
         const std::time_t t = std::time_t(now) - std::time_t(d) * 86400;
-        std::tm tm{};
+        std::tm tm {};
         gmtime_r(&t, &tm);
         char date[16];
         std::strftime(date, sizeof date, "%Y-%m-%d", &tm);

@@ -32,15 +32,23 @@ worker::PoolSetup demoPoolSetup(double timeScale)
 }
 
 DemoTraffic::DemoTraffic(const redis::ConnectionOptions& options, Settings settings, QObject* parent)
-    : QObject(parent), m_client(std::make_unique<redis::AsyncClient>(options, this)), m_settings(settings)
+    : QObject(parent)
+    , m_client(std::make_unique<redis::AsyncClient>(options, this))
+    , m_settings(settings)
 {
     m_settings.timeScale = std::max(m_settings.timeScale, 1e-3);
     m_timer.setInterval(std::max(1, int(1000 / m_settings.timeScale)));
     connect(&m_timer, &QTimer::timeout, this, &DemoTraffic::tick);
 }
 
-void DemoTraffic::start() { m_timer.start(); }
-void DemoTraffic::stop() { m_timer.stop(); }
+void DemoTraffic::start()
+{
+    m_timer.start();
+}
+void DemoTraffic::stop()
+{
+    m_timer.stop();
+}
 
 void DemoTraffic::tick()
 {

@@ -44,7 +44,7 @@ private:
     std::unique_ptr<redis::AsyncClient> m_client;
     QTimer m_timer;
     Settings m_settings;
-    std::mt19937 m_rng{7};
+    std::mt19937 m_rng {7};
     int m_counter = 0;
 };
 

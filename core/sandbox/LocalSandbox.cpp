@@ -5,8 +5,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -37,7 +37,7 @@ int freeLoopbackPort()
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) throw SandboxError("cannot create a socket to find a free port");
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
@@ -81,9 +81,14 @@ bool writePrivateFile(const QString& path, const std::string& text, QString* why
 }
 } // namespace
 
-LocalSandbox::LocalSandbox(QObject* parent) : LocalSandbox(Settings{}, parent) {}
+LocalSandbox::LocalSandbox(QObject* parent)
+    : LocalSandbox(Settings {}, parent)
+{
+}
 
-LocalSandbox::LocalSandbox(Settings settings, QObject* parent) : QObject(parent), m_settings(std::move(settings))
+LocalSandbox::LocalSandbox(Settings settings, QObject* parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
 {
     // Quitting the app must not leave the server running until the destructor happens to run
     // (objects created in main() may outlive the event loop by a while, or never be destroyed).
@@ -91,9 +96,15 @@ LocalSandbox::LocalSandbox(Settings settings, QObject* parent) : QObject(parent)
         connect(app, &QCoreApplication::aboutToQuit, this, &LocalSandbox::stop);
 }
 
-LocalSandbox::~LocalSandbox() { stop(); }
+LocalSandbox::~LocalSandbox()
+{
+    stop();
+}
 
-QString LocalSandbox::findRedisServer() { return QStandardPaths::findExecutable(QStringLiteral("redis-server")); }
+QString LocalSandbox::findRedisServer()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+}
 
 void LocalSandbox::start()
 {
@@ -131,12 +142,9 @@ bool LocalSandbox::tryStart(const QString& executable, int port, QString* why)
     m_process->setArguments({
         configFile(), // first: redis-server reads a config file only as its first argument
         QStringLiteral("--save"), QString(), // no RDB snapshots: the sandbox is throwaway
-        QStringLiteral("--appendonly"), QStringLiteral("no"),
-        QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-        QStringLiteral("--port"), QString::number(port),
-        QStringLiteral("--dir"), m_dir->path(),
-        QStringLiteral("--logfile"), logFile(),
-        QStringLiteral("--daemonize"), QStringLiteral("no"), // we own it by PID
+        QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+        QStringLiteral("--port"), QString::number(port), QStringLiteral("--dir"), m_dir->path(),
+        QStringLiteral("--logfile"), logFile(), QStringLiteral("--daemonize"), QStringLiteral("no"), // we own it by PID
     });
     m_process->setWorkingDirectory(m_dir->path());
     m_process->setProcessChannelMode(QProcess::MergedChannels); // early errors go to stdout, not the log
@@ -202,15 +210,30 @@ void LocalSandbox::stop()
     m_dir.reset(); // removes the directory with the log
 }
 
-bool LocalSandbox::isRunning() const { return m_process && m_process->state() == QProcess::Running; }
+bool LocalSandbox::isRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
 
-qint64 LocalSandbox::pid() const { return isRunning() ? m_process->processId() : 0; }
+qint64 LocalSandbox::pid() const
+{
+    return isRunning() ? m_process->processId() : 0;
+}
 
-int LocalSandbox::port() const { return m_port; }
+int LocalSandbox::port() const
+{
+    return m_port;
+}
 
-QString LocalSandbox::directory() const { return m_dir ? m_dir->path() : QString(); }
+QString LocalSandbox::directory() const
+{
+    return m_dir ? m_dir->path() : QString();
+}
 
-QString LocalSandbox::logFile() const { return m_dir ? m_dir->filePath(QStringLiteral("redis.log")) : QString(); }
+QString LocalSandbox::logFile() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("redis.log")) : QString();
+}
 
 QString LocalSandbox::configFile() const
 {

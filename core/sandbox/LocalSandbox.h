@@ -43,8 +43,8 @@ class LocalSandbox : public QObject {
 public:
     struct Settings {
         QString redisServer; // path of the executable; empty: search PATH
-        std::chrono::milliseconds startTimeout{10000};
-        std::chrono::milliseconds stopGrace{3000};
+        std::chrono::milliseconds startTimeout {10000};
+        std::chrono::milliseconds stopGrace {3000};
     };
 
     explicit LocalSandbox(QObject* parent = nullptr);
@@ -57,10 +57,10 @@ public:
     void stop();
 
     bool isRunning() const;
-    qint64 pid() const;          // 0 when not running
-    int port() const;            // 0 before the first start
-    QString directory() const;   // the server's --dir; empty when not running
-    QString logFile() const;     // directory()/redis.log
+    qint64 pid() const; // 0 when not running
+    int port() const; // 0 before the first start
+    QString directory() const; // the server's --dir; empty when not running
+    QString logFile() const; // directory()/redis.log
     QString configFile() const; // directory()/redis.conf (0600; holds the password)
     kiq::redis::ConnectionOptions options() const;
 

@@ -7,10 +7,14 @@ namespace kiq::services {
 QString environmentKey(Environment environment)
 {
     switch (environment) {
-    case Environment::Development: return QStringLiteral("development");
-    case Environment::Staging: return QStringLiteral("staging");
-    case Environment::Production: return QStringLiteral("production");
-    case Environment::Other: return QStringLiteral("other");
+    case Environment::Development:
+        return QStringLiteral("development");
+    case Environment::Staging:
+        return QStringLiteral("staging");
+    case Environment::Production:
+        return QStringLiteral("production");
+    case Environment::Other:
+        return QStringLiteral("other");
     }
     return QStringLiteral("other");
 }
@@ -25,10 +29,14 @@ Environment environmentFromKey(const QString& key)
 QString defaultTagColor(Environment environment)
 {
     switch (environment) {
-    case Environment::Development: return QStringLiteral("#2e9d4f");
-    case Environment::Staging: return QStringLiteral("#d9930d");
-    case Environment::Production: return QStringLiteral("#d0342c");
-    case Environment::Other: return QStringLiteral("#6c7a89");
+    case Environment::Development:
+        return QStringLiteral("#2e9d4f");
+    case Environment::Staging:
+        return QStringLiteral("#d9930d");
+    case Environment::Production:
+        return QStringLiteral("#d0342c");
+    case Environment::Other:
+        return QStringLiteral("#6c7a89");
     }
     return QStringLiteral("#6c7a89");
 }

@@ -16,9 +16,12 @@ const QString kArray = QStringLiteral("profiles");
 QString topologyKey(Topology t)
 {
     switch (t) {
-    case Topology::Standalone: return QStringLiteral("standalone");
-    case Topology::Sentinel: return QStringLiteral("sentinel");
-    case Topology::Cluster: return QStringLiteral("cluster");
+    case Topology::Standalone:
+        return QStringLiteral("standalone");
+    case Topology::Sentinel:
+        return QStringLiteral("sentinel");
+    case Topology::Cluster:
+        return QStringLiteral("cluster");
     }
     return QStringLiteral("standalone");
 }
@@ -48,13 +51,19 @@ std::vector<Endpoint> endpointsFromStrings(const QStringList& list)
         if (host.startsWith(u'[') && host.endsWith(u']')) host = host.mid(1, host.size() - 2);
         bool ok = false;
         const int port = s.mid(colon + 1).toInt(&ok);
-        if (ok) out.push_back(Endpoint{host.toStdString(), port});
+        if (ok) out.push_back(Endpoint {host.toStdString(), port});
     }
     return out;
 }
 
-QString toQ(const std::string& text) { return QString::fromStdString(text); }
-std::string toStd(const QVariant& v) { return v.toString().toStdString(); }
+QString toQ(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+std::string toStd(const QVariant& v)
+{
+    return v.toString().toStdString();
+}
 
 void writeProfile(QSettings& st, const ConnectionProfile& p)
 {
@@ -132,7 +141,10 @@ ConnectionProfile readProfile(const QSettings& st)
 }
 } // namespace
 
-ProfileStore::ProfileStore(QSettings& settings) : m_settings(settings) {}
+ProfileStore::ProfileStore(QSettings& settings)
+    : m_settings(settings)
+{
+}
 
 QList<ConnectionProfile> ProfileStore::load() const
 {
@@ -164,8 +176,10 @@ void ProfileStore::put(const ConnectionProfile& profile)
 {
     QList<ConnectionProfile> all = load();
     auto it = std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.id == profile.id; });
-    if (it != all.end()) *it = profile;
-    else all << profile;
+    if (it != all.end())
+        *it = profile;
+    else
+        all << profile;
     save(all);
 }
 

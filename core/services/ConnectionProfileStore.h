@@ -20,7 +20,7 @@ public:
 
     QList<ConnectionProfile> load() const; // in saved order; passwords are empty
     void save(const QList<ConnectionProfile>& profiles); // replaces every saved profile
-    void put(const ConnectionProfile& profile);          // replaces the one with the same id, or appends
+    void put(const ConnectionProfile& profile); // replaces the one with the same id, or appends
     void remove(const QString& id);
 
 private:

@@ -14,7 +14,7 @@ namespace kiq::services {
 struct FleetRow {
     long long enqueued = 0;
     double maxLatencySeconds = 0; // the latest queue's latency
-    std::string maxLatencyQueue;  // empty when every queue is empty
+    std::string maxLatencyQueue; // empty when every queue is empty
     long long busy = 0;
     long long processes = 0;
     long long retrySize = 0;
@@ -25,8 +25,8 @@ struct FleetRow {
     long long deadLastHour = 0;
     long long queuesWithErrors = 0; // queues whose key is not a list (see QueueSummary::error)
     std::optional<long long> usedMemory; // bytes
-    std::optional<long long> maxmemory;  // bytes; 0 = no limit
-    double takenAt = 0;                  // epoch seconds, local clock
+    std::optional<long long> maxmemory; // bytes; 0 = no limit
+    double takenAt = 0; // epoch seconds, local clock
 };
 
 // `reader` keeps the queue names between calls (one per deployment and connection).

@@ -40,9 +40,12 @@ KeyspaceEntry parseKeyspaceValue(int db, std::string_view value)
         if (eq == std::string_view::npos) continue;
         const auto name = pair.substr(0, eq);
         const long long number = toInteger(pair.substr(eq + 1)).value_or(0);
-        if (name == "keys") e.keys = number;
-        else if (name == "expires") e.expires = number;
-        else if (name == "avg_ttl") e.averageTtlMs = number;
+        if (name == "keys")
+            e.keys = number;
+        else if (name == "expires")
+            e.expires = number;
+        else if (name == "avg_ttl")
+            e.averageTtlMs = number;
     }
     return e;
 }
@@ -69,13 +72,34 @@ std::optional<long long> ServerInfo::integerField(std::string_view name) const
     return value ? toInteger(*value) : std::nullopt;
 }
 
-std::string ServerInfo::redisVersion() const { return field("redis_version").value_or(std::string()); }
-std::string ServerInfo::role() const { return field("role").value_or(std::string()); }
-std::optional<long long> ServerInfo::usedMemory() const { return integerField("used_memory"); }
-std::string ServerInfo::usedMemoryHuman() const { return field("used_memory_human").value_or(std::string()); }
-std::optional<long long> ServerInfo::maxmemory() const { return integerField("maxmemory"); }
-std::optional<long long> ServerInfo::connectedClients() const { return integerField("connected_clients"); }
-std::optional<long long> ServerInfo::instantaneousOpsPerSec() const { return integerField("instantaneous_ops_per_sec"); }
+std::string ServerInfo::redisVersion() const
+{
+    return field("redis_version").value_or(std::string());
+}
+std::string ServerInfo::role() const
+{
+    return field("role").value_or(std::string());
+}
+std::optional<long long> ServerInfo::usedMemory() const
+{
+    return integerField("used_memory");
+}
+std::string ServerInfo::usedMemoryHuman() const
+{
+    return field("used_memory_human").value_or(std::string());
+}
+std::optional<long long> ServerInfo::maxmemory() const
+{
+    return integerField("maxmemory");
+}
+std::optional<long long> ServerInfo::connectedClients() const
+{
+    return integerField("connected_clients");
+}
+std::optional<long long> ServerInfo::instantaneousOpsPerSec() const
+{
+    return integerField("instantaneous_ops_per_sec");
+}
 
 std::optional<std::chrono::seconds> ServerInfo::uptime() const
 {
@@ -138,14 +162,20 @@ ServerInfo loadServerInfo(kiq::redis::Client& client)
     ServerInfo info = ServerInfo::parseInfo(replies[0].asString());
     info.roundTrip = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
 
-    if (replies[1].isError()) info.dbSizeError = partError(replies[1], "DBSIZE");
-    else info.dbSize = replies[1].asInteger();
+    if (replies[1].isError())
+        info.dbSizeError = partError(replies[1], "DBSIZE");
+    else
+        info.dbSize = replies[1].asInteger();
 
-    if (replies[2].isError()) info.slowlogError = partError(replies[2], "SLOWLOG GET");
-    else info.slowlog = parseSlowlog(replies[2]);
+    if (replies[2].isError())
+        info.slowlogError = partError(replies[2], "SLOWLOG GET");
+    else
+        info.slowlog = parseSlowlog(replies[2]);
 
-    if (replies[3].isError()) info.clientsError = partError(replies[3], "CLIENT LIST");
-    else info.clients = parseClientList(replies[3].asString());
+    if (replies[3].isError())
+        info.clientsError = partError(replies[3], "CLIENT LIST");
+    else
+        info.clients = parseClientList(replies[3].asString());
     return info;
 }
 

@@ -42,14 +42,14 @@ struct ServerInfo {
     std::optional<long long> integerField(std::string_view name) const;
 
     std::string redisVersion() const;
-    std::string role() const;                          // "master" or "slave", as INFO says it
-    std::optional<long long> usedMemory() const;       // bytes
-    std::string usedMemoryHuman() const;               // as the server formats it, e.g. "1.02M"
-    std::optional<long long> maxmemory() const;        // bytes; 0 means no limit
+    std::string role() const; // "master" or "slave", as INFO says it
+    std::optional<long long> usedMemory() const; // bytes
+    std::string usedMemoryHuman() const; // as the server formats it, e.g. "1.02M"
+    std::optional<long long> maxmemory() const; // bytes; 0 means no limit
     std::optional<long long> connectedClients() const;
     std::optional<long long> instantaneousOpsPerSec() const;
     std::optional<std::chrono::seconds> uptime() const;
-    std::vector<KeyspaceEntry> keyspace() const;       // by database number
+    std::vector<KeyspaceEntry> keyspace() const; // by database number
 
     // The other parts of the round trip. An empty *Error means the part loaded.
     std::optional<long long> dbSize; // keys in the selected database
@@ -59,7 +59,7 @@ struct ServerInfo {
     std::vector<ClientEntry> clients;
     std::string clientsError;
 
-    std::chrono::microseconds roundTrip{0}; // the pipelined round trip, connecting excluded
+    std::chrono::microseconds roundTrip {0}; // the pipelined round trip, connecting excluded
 
     // Parses INFO's text (any sections). Lines that are not "field:value" are ignored.
     static ServerInfo parseInfo(std::string_view text);

@@ -12,7 +12,8 @@ std::string stringAt(const std::vector<kiq::redis::Reply>& fields, std::size_t i
 {
     if (i >= fields.size()) return {};
     const auto& r = fields[i];
-    return r.type == kiq::redis::Reply::Type::String || r.type == kiq::redis::Reply::Type::Status ? r.str : std::string();
+    return r.type == kiq::redis::Reply::Type::String || r.type == kiq::redis::Reply::Type::Status ? r.str
+                                                                                                  : std::string();
 }
 } // namespace
 

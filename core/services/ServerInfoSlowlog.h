@@ -12,11 +12,11 @@ namespace kiq::services {
 
 struct SlowlogEntry {
     long long id = 0;
-    long long timestamp = 0;              // Unix seconds when the command ran
-    std::chrono::microseconds duration{0}; // execution time, as the server measured it
-    std::vector<std::string> args;        // command and arguments (the server truncates long ones)
-    std::string clientAddress;            // "ip:port" (Redis >= 4.0)
-    std::string clientName;               // CLIENT SETNAME of the caller (Redis >= 4.0)
+    long long timestamp = 0; // Unix seconds when the command ran
+    std::chrono::microseconds duration {0}; // execution time, as the server measured it
+    std::vector<std::string> args; // command and arguments (the server truncates long ones)
+    std::string clientAddress; // "ip:port" (Redis >= 4.0)
+    std::string clientName; // CLIENT SETNAME of the caller (Redis >= 4.0)
 };
 
 // Parses the reply of SLOWLOG GET. Throws kiq::redis::ReplyError if the reply is an error.

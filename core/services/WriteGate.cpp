@@ -5,7 +5,8 @@
 namespace kiq::services {
 
 WriteGate::WriteGate(std::string deployment, bool readOnly)
-    : m_deployment(std::move(deployment)), m_readOnly(readOnly)
+    : m_deployment(std::move(deployment))
+    , m_readOnly(readOnly)
 {
 }
 
@@ -52,7 +53,7 @@ void WriteGate::audit(AuditEntry entry)
 WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op)
 {
     if (!writable()) {
-        AuditEntry refused{{}, 0, intent, {}, false, 0, "refused: deployment is read-only", {}};
+        AuditEntry refused {{}, 0, intent, {}, false, 0, "refused: deployment is read-only", {}};
         audit(refused);
         throw WriteRefused("'" + m_deployment + "' is read-only: arm writes with a reason before " + intent.action);
     }

@@ -16,10 +16,10 @@
 namespace kiq::services {
 
 struct WriteIntent {
-    std::string action;     // "retry", "delete", "kill", "enqueue", "move", "clear-queue", "quiet", ...
-    std::string target;     // "dead", "queue:default", a process identity, ...
+    std::string action; // "retry", "delete", "kill", "enqueue", "move", "clear-queue", "quiet", ...
+    std::string target; // "dead", "queue:default", a process identity, ...
     long long requested = 0; // how many items the caller asked for
-    std::string detail;     // e.g. the filter of a bulk action, or the destination queue
+    std::string detail; // e.g. the filter of a bulk action, or the destination queue
 };
 
 struct AuditEntry {
@@ -37,7 +37,10 @@ struct AuditEntry {
 // Thrown when a write is attempted on a read-only deployment.
 class WriteRefused : public redis::Error {
 public:
-    explicit WriteRefused(const std::string& message) : redis::Error(redis::ErrorKind::Usage, message) {}
+    explicit WriteRefused(const std::string& message)
+        : redis::Error(redis::ErrorKind::Usage, message)
+    {
+    }
 };
 
 // What a write reports back through the gate.

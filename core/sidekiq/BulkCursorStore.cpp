@@ -18,7 +18,7 @@ namespace {
 QJsonObject toJson(const BulkOperation& op)
 {
     const auto& p = op.progress;
-    return QJsonObject{
+    return QJsonObject {
         {"id", QString::fromStdString(op.id)},
         {"deployment", QString::fromStdString(op.deployment)},
         {"set", setName(op.spec.set)},
@@ -26,13 +26,22 @@ QJsonObject toJson(const BulkOperation& op)
         {"action", actionName(op.spec.action)},
         {"targetQueue", QString::fromStdString(op.spec.targetQueue)},
         {"rate", op.spec.ratePerSecond},
-        {"total", p.total}, {"scanned", p.scanned}, {"matched", p.matched}, {"affected", p.affected},
-        {"missing", p.missing}, {"skipped", p.skipped},
+        {"total", p.total},
+        {"scanned", p.scanned},
+        {"matched", p.matched},
+        {"affected", p.affected},
+        {"missing", p.missing},
+        {"skipped", p.skipped},
         // JSON has no infinities: an unset cursor (-inf) is written as null, +inf as "+inf".
-        {"cursorScore", std::isfinite(p.cursorScore) ? QJsonValue(p.cursorScore) : p.cursorScore > 0 ? QJsonValue("+inf") : QJsonValue()},
+        {"cursorScore",
+            std::isfinite(p.cursorScore) ? QJsonValue(p.cursorScore)
+                : p.cursorScore > 0      ? QJsonValue("+inf")
+                                         : QJsonValue()},
         {"keptAtCursor", p.keptAtCursor},
-        {"finished", p.finished}, {"cancelled", p.cancelled},
-        {"startedAt", op.startedAt}, {"updatedAt", op.updatedAt},
+        {"finished", p.finished},
+        {"cancelled", p.cancelled},
+        {"startedAt", op.startedAt},
+        {"updatedAt", op.updatedAt},
     };
 }
 
@@ -56,8 +65,10 @@ std::optional<BulkOperation> fromJson(const QJsonObject& o)
     p.affected = o["affected"].toInteger();
     p.missing = o["missing"].toInteger();
     p.skipped = o["skipped"].toInteger();
-    if (o["cursorScore"].isDouble()) p.cursorScore = o["cursorScore"].toDouble();
-    else if (o["cursorScore"].toString() == QLatin1String("+inf")) p.cursorScore = std::numeric_limits<double>::infinity();
+    if (o["cursorScore"].isDouble())
+        p.cursorScore = o["cursorScore"].toDouble();
+    else if (o["cursorScore"].toString() == QLatin1String("+inf"))
+        p.cursorScore = std::numeric_limits<double>::infinity();
     p.keptAtCursor = o["keptAtCursor"].toInteger();
     p.finished = o["finished"].toBool();
     p.cancelled = o["cancelled"].toBool();
@@ -67,24 +78,35 @@ std::optional<BulkOperation> fromJson(const QJsonObject& o)
 }
 } // namespace
 
-BulkCursorStore::BulkCursorStore(std::string directory) : m_directory(std::move(directory))
+BulkCursorStore::BulkCursorStore(std::string directory)
+    : m_directory(std::move(directory))
 {
     if (m_directory.empty())
         m_directory = (QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/bulk").toStdString();
 }
 
-std::string BulkCursorStore::pathFor(const std::string& id) const { return m_directory + "/" + id + ".json"; }
+std::string BulkCursorStore::pathFor(const std::string& id) const
+{
+    return m_directory + "/" + id + ".json";
+}
 
 void BulkCursorStore::save(const BulkOperation& op) const
 {
     QDir().mkpath(QString::fromStdString(m_directory));
     QSaveFile file(QString::fromStdString(pathFor(op.id)));
-    if (!file.open(QIODevice::WriteOnly)) throw std::runtime_error("cannot write the bulk cursor " + pathFor(op.id) + ": " + file.errorString().toStdString());
+    if (!file.open(QIODevice::WriteOnly))
+        throw std::runtime_error(
+            "cannot write the bulk cursor " + pathFor(op.id) + ": " + file.errorString().toStdString());
     file.write(QJsonDocument(toJson(op)).toJson(QJsonDocument::Indented));
-    if (!file.commit()) throw std::runtime_error("cannot save the bulk cursor " + pathFor(op.id) + ": " + file.errorString().toStdString());
+    if (!file.commit())
+        throw std::runtime_error(
+            "cannot save the bulk cursor " + pathFor(op.id) + ": " + file.errorString().toStdString());
 }
 
-void BulkCursorStore::remove(const std::string& id) const { QFile::remove(QString::fromStdString(pathFor(id))); }
+void BulkCursorStore::remove(const std::string& id) const
+{
+    QFile::remove(QString::fromStdString(pathFor(id)));
+}
 
 std::optional<BulkOperation> BulkCursorStore::load(const std::string& id) const
 {

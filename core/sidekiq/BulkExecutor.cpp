@@ -17,7 +17,10 @@ namespace kiq::sidekiq {
 using redis::Command;
 
 namespace {
-double now() { return Timestamp::now().seconds(); }
+double now()
+{
+    return Timestamp::now().seconds();
+}
 
 // One page after the cursor: scores from cursorScore up, skipping the entries at exactly that score
 // that were examined before and left in place. Only the entries that may match the filter are parsed
@@ -31,10 +34,16 @@ Command pageCommand(JobSetKind set, const BulkProgress& p, long long count)
 {
     Command c("ZRANGE");
     c.key(setKey(set));
-    if (std::isfinite(p.cursorScore)) c.arg(p.cursorScore);
-    else c.arg(std::string_view(p.cursorScore > 0 ? "+inf" : "-inf"));
-    c.arg(std::string_view("+inf")).arg(std::string_view("BYSCORE")).arg(std::string_view("LIMIT"))
-        .arg(p.keptAtCursor).arg(count).arg(std::string_view("WITHSCORES"));
+    if (std::isfinite(p.cursorScore))
+        c.arg(p.cursorScore);
+    else
+        c.arg(std::string_view(p.cursorScore > 0 ? "+inf" : "-inf"));
+    c.arg(std::string_view("+inf"))
+        .arg(std::string_view("BYSCORE"))
+        .arg(std::string_view("LIMIT"))
+        .arg(p.keptAtCursor)
+        .arg(count)
+        .arg(std::string_view("WITHSCORES"));
     return c;
 }
 
@@ -49,9 +58,10 @@ Page parsePage(redis::Reply reply, const JobFilter& filter)
     JobParseOptions options;
     options.decodeBacktrace = false;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-        SortedEntry e{parseScore(items[i + 1].asString()), {}};
+        SortedEntry e {parseScore(items[i + 1].asString()), {}};
         const bool candidate = filter.mayMatchRaw(items[i].str);
-        if (filter.empty()) e.job.raw = std::move(items[i].str);
+        if (filter.empty())
+            e.job.raw = std::move(items[i].str);
         else if (candidate)
             e.job = JobRecord::parse(items[i].str, options);
         page.entries.push_back(std::move(e));
@@ -67,8 +77,10 @@ void advance(BulkProgress& p, const std::vector<SortedEntry>& page, const std::v
     long long keptAtLast = 0;
     for (std::size_t i = 0; i < page.size(); ++i)
         if (kept[i] && page[i].score == last) ++keptAtLast;
-    if (last == p.cursorScore) p.keptAtCursor += keptAtLast;
-    else p.keptAtCursor = keptAtLast;
+    if (last == p.cursorScore)
+        p.keptAtCursor += keptAtLast;
+    else
+        p.keptAtCursor = keptAtLast;
     p.cursorScore = last;
 }
 
@@ -87,13 +99,14 @@ struct Step {
     long long scanned = 0;
     long long matched = 0;
     std::optional<PreparedAction> action; // none when nothing on the page matched
-    BulkProgress after;                   // cursorScore/keptAtCursor once the action has run
+    BulkProgress after; // cursorScore/keptAtCursor once the action has run
     // Where the next read starts when it runs *before* this page's action (it is sent ahead of it):
     // this page's matches are then still in the set, at the cursor score too.
     BulkProgress nextRead;
 };
 
-Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec, const std::string& detail)
+Step prepareStep(
+    Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec, const std::string& detail)
 {
     Step step;
     step.page = std::move(page);
@@ -132,7 +145,7 @@ Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter,
 } // namespace
 
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize,
-                        const BulkProgressFn& onProgress)
+    const BulkProgressFn& onProgress)
 {
     BulkPreview preview;
     BulkProgress cursor;
@@ -165,15 +178,20 @@ BulkOperation BulkExecutor::create(const std::string& deployment, const BulkSpec
     return op;
 }
 
-BulkExecutor::BulkExecutor(redis::Client& client, services::WriteGate& gate, BulkOperation operation, const BulkCursorStore* store)
-    : m_client(client), m_gate(gate), m_op(std::move(operation)), m_store(store)
+BulkExecutor::BulkExecutor(
+    redis::Client& client, services::WriteGate& gate, BulkOperation operation, const BulkCursorStore* store)
+    : m_client(client)
+    , m_gate(gate)
+    , m_op(std::move(operation))
+    , m_store(store)
 {
 }
 
 long long BulkExecutor::pageSize() const
 {
     // With a rate cap, pages of about a second's worth keep cancel and progress responsive.
-    if (m_op.spec.ratePerSecond > 0) return std::clamp<long long>(static_cast<long long>(m_op.spec.ratePerSecond), 20, kPageSize);
+    if (m_op.spec.ratePerSecond > 0)
+        return std::clamp<long long>(static_cast<long long>(m_op.spec.ratePerSecond), 20, kPageSize);
     return kPageSize;
 }
 
@@ -195,7 +213,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
     stream.send({pageCommand(m_op.spec.set, p, pageSize())});
     Step current = prepareStep(parsePage(stream.receive(), filter), p, filter, m_op.spec, detail);
     while (!current.page.entries.empty()) {
-        std::vector<Command> batch{pageCommand(m_op.spec.set, current.nextRead, pageSize())};
+        std::vector<Command> batch {pageCommand(m_op.spec.set, current.nextRead, pageSize())};
         Step next;
         if (current.action) {
             PreparedAction& action = *current.action;
@@ -240,8 +258,10 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
     p.finished = !p.cancelled;
     m_op.updatedAt = now();
     if (m_store) {
-        if (p.finished) m_store->remove(m_op.id);
-        else m_store->save(m_op);
+        if (p.finished)
+            m_store->remove(m_op.id);
+        else
+            m_store->save(m_op);
     }
     return m_op;
 }

@@ -34,7 +34,7 @@ using BulkProgressFn = std::function<bool(const BulkProgress&)>; // return false
 
 // Dry run: what an operation with this filter would touch. Reads the whole set in pages.
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize = 20,
-                        const BulkProgressFn& onProgress = {});
+    const BulkProgressFn& onProgress = {});
 
 class BulkExecutor {
 public:
@@ -44,7 +44,8 @@ public:
     static BulkOperation create(const std::string& deployment, const BulkSpec& spec);
 
     // `store` may be null (nothing persisted). The operation may be a resumed one.
-    BulkExecutor(redis::Client& client, services::WriteGate& gate, BulkOperation operation, const BulkCursorStore* store);
+    BulkExecutor(
+        redis::Client& client, services::WriteGate& gate, BulkOperation operation, const BulkCursorStore* store);
 
     // Runs until the set is exhausted or the callback cancels. Returns the final state; a cancelled
     // operation stays in the store, ready to resume.

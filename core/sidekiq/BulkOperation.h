@@ -19,12 +19,12 @@ struct BulkSpec {
 };
 
 struct BulkProgress {
-    long long total = 0;    // set size when the operation started
-    long long scanned = 0;  // entries examined
-    long long matched = 0;  // entries that matched the filter
+    long long total = 0; // set size when the operation started
+    long long scanned = 0; // entries examined
+    long long matched = 0; // entries that matched the filter
     long long affected = 0; // acted on
-    long long missing = 0;  // matched but gone before we acted (someone else took them)
-    long long skipped = 0;  // matched but could not be acted on (malformed for a retry, say)
+    long long missing = 0; // matched but gone before we acted (someone else took them)
+    long long skipped = 0; // matched but could not be acted on (malformed for a retry, say)
     // Where the scan stands: entries below cursorScore are done, and `keptAtCursor` entries with
     // exactly that score were examined and left in place. Acted-on entries leave the set, which is
     // what makes resuming safe: nothing is acted on twice.
@@ -35,7 +35,7 @@ struct BulkProgress {
 };
 
 struct BulkOperation {
-    std::string id;         // random hex, names the cursor file
+    std::string id; // random hex, names the cursor file
     std::string deployment; // which deployment it runs against (a profile name)
     BulkSpec spec;
     BulkProgress progress;

@@ -88,7 +88,10 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[3]))
 return killed
 )lua");
 
-double nowSeconds() { return Timestamp::now().seconds(); }
+double nowSeconds()
+{
+    return Timestamp::now().seconds();
+}
 
 enum class Rewrite { Retry, Enqueue, Move };
 
@@ -109,7 +112,8 @@ std::optional<std::string> stringField(const PayloadEditor& editor, std::string_
 // Builds the payload that goes back into a queue. Timestamps keep the unit the job was written in,
 // so a Sidekiq 8 job stays in milliseconds and a 6/7 job in float seconds. The editor's scan is the
 // only parse per job: it validates the JSON (UTF-8 included) and finds the fields we read.
-std::optional<Prepared> prepare(const std::string& raw, Rewrite how, const std::string& targetQueue, ActionResult& result)
+std::optional<Prepared> prepare(
+    const std::string& raw, Rewrite how, const std::string& targetQueue, ActionResult& result)
 {
     PayloadEditor editor(raw);
     if (!editor.ok()) {
@@ -130,12 +134,12 @@ std::optional<Prepared> prepare(const std::string& raw, Rewrite how, const std::
     const auto created = editor.rawValue("created_at");
     const auto createdAt = created ? Timestamp::parse(*created) : std::nullopt;
     editor.setTimestamp("enqueued_at", Timestamp::now(createdAt ? createdAt->unit() : Timestamp::Unit::Seconds));
-    return Prepared{raw, editor.result(), queue};
+    return Prepared {raw, editor.result(), queue};
 }
 
 // The move script's calls, kChunk jobs each.
 std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
-                                           const std::string& targetQueue, ActionResult& result, std::vector<long long>& sizes)
+    const std::string& targetQueue, ActionResult& result, std::vector<long long>& sizes)
 {
     std::vector<Prepared> prepared;
     for (const auto& raw : payloads)
@@ -144,7 +148,7 @@ std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<st
     std::vector<redis::Script::Call> calls;
     for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
         const std::size_t end = std::min(prepared.size(), start + kChunk);
-        std::vector<std::string> keyList{std::string(setKey(from)), std::string(keys::kQueues)};
+        std::vector<std::string> keyList {std::string(setKey(from)), std::string(keys::kQueues)};
         std::vector<std::string> names;
         std::map<std::string, std::size_t> destination; // queue -> KEYS index (1-based)
         std::vector<std::string> args;
@@ -170,13 +174,15 @@ std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<st
     return calls;
 }
 
-std::vector<redis::Script::Call> killCalls(JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
+std::vector<redis::Script::Call> killCalls(
+    JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
 {
     std::vector<redis::Script::Call> calls;
     const double now = nowSeconds();
     for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
         const std::size_t end = std::min(payloads.size(), start + kChunk);
-        std::vector<std::string> args{formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
+        std::vector<std::string> args {
+            formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
         args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
         calls.push_back({{std::string(setKey(from)), std::string(keys::kDead)}, std::move(args)});
         sizes.push_back(static_cast<long long>(end - start));
@@ -196,11 +202,16 @@ ActionResult& ActionResult::operator+=(const ActionResult& other)
 const char* actionName(JobAction action)
 {
     switch (action) {
-    case JobAction::Retry: return "retry";
-    case JobAction::Enqueue: return "enqueue";
-    case JobAction::Move: return "move";
-    case JobAction::Kill: return "kill";
-    case JobAction::Delete: return "delete";
+    case JobAction::Retry:
+        return "retry";
+    case JobAction::Enqueue:
+        return "enqueue";
+    case JobAction::Move:
+        return "move";
+    case JobAction::Kill:
+        return "kill";
+    case JobAction::Delete:
+        return "delete";
     }
     return "retry";
 }
@@ -213,19 +224,24 @@ std::optional<JobAction> parseActionName(std::string_view name)
 }
 
 PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
-                                const std::string& targetQueue, const std::string& detail)
+    const std::string& targetQueue, const std::string& detail)
 {
-    if (action == JobAction::Move && targetQueue.empty()) throw redis::UsageError("the destination queue name is empty");
-    if (action == JobAction::Kill && from == JobSetKind::Dead) throw redis::UsageError("jobs in the dead set are already dead");
-    if (action == JobAction::Enqueue && from != JobSetKind::Scheduled) throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
+    if (action == JobAction::Move && targetQueue.empty())
+        throw redis::UsageError("the destination queue name is empty");
+    if (action == JobAction::Kill && from == JobSetKind::Dead)
+        throw redis::UsageError("jobs in the dead set are already dead");
+    if (action == JobAction::Enqueue && from != JobSetKind::Scheduled)
+        throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
     PreparedAction p;
     p.intent = {actionName(action), setName(from), static_cast<long long>(payloads.size()),
-                detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
+        detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
     switch (action) {
     case JobAction::Retry:
     case JobAction::Enqueue:
     case JobAction::Move: {
-        const Rewrite how = action == JobAction::Retry ? Rewrite::Retry : action == JobAction::Move ? Rewrite::Move : Rewrite::Enqueue;
+        const Rewrite how = action == JobAction::Retry ? Rewrite::Retry
+            : action == JobAction::Move                ? Rewrite::Move
+                                                       : Rewrite::Enqueue;
         p.script = &kMoveToQueues;
         p.calls = moveCalls(from, payloads, how, targetQueue, p.result, p.sizes);
         break;
@@ -255,7 +271,9 @@ std::vector<Command> PreparedAction::commands() const
 
 services::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& replies)
 {
-    if (replies.size() != calls.size()) throw redis::ProtocolError("a job action got " + std::to_string(replies.size()) + " replies for " + std::to_string(calls.size()) + " commands");
+    if (replies.size() != calls.size())
+        throw redis::ProtocolError("a job action got " + std::to_string(replies.size()) + " replies for "
+            + std::to_string(calls.size()) + " commands");
     services::WriteOutcome out;
     for (std::size_t i = 0; i < replies.size(); ++i) {
         const long long done = replies[i].throwIfError().asInteger();
@@ -268,18 +286,20 @@ services::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& r
 }
 
 ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
-                            const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
+    const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
 {
     PreparedAction prepared = prepareJobAction(action, from, payloads, targetQueue, detail);
     gate.perform(prepared.intent, [&] {
         // All chunks in one pipeline: each is still atomic on the server, and they no longer wait
         // for each other's round trip.
-        return prepared.finish(prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
+        return prepared.finish(
+            prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
     });
     return prepared.result;
 }
 
-ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+ActionResult retryNow(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
     return applyJobAction(client, gate, JobAction::Retry, from, payloads);
 }
@@ -290,17 +310,19 @@ ActionResult enqueueNow(redis::Client& client, services::WriteGate& gate, const 
 }
 
 ActionResult moveToQueue(redis::Client& client, services::WriteGate& gate, JobSetKind from,
-                         const std::vector<std::string>& payloads, const std::string& queue)
+    const std::vector<std::string>& payloads, const std::string& queue)
 {
     return applyJobAction(client, gate, JobAction::Move, from, payloads, queue);
 }
 
-ActionResult killJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+ActionResult killJobs(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
     return applyJobAction(client, gate, JobAction::Kill, from, payloads);
 }
 
-ActionResult deleteJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+ActionResult deleteJobs(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
 {
     return applyJobAction(client, gate, JobAction::Delete, from, payloads);
 }

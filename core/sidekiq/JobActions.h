@@ -27,7 +27,7 @@ std::optional<JobAction> parseActionName(std::string_view name);
 
 struct ActionResult {
     long long affected = 0; // acted on
-    long long missing = 0;  // no longer in the set
+    long long missing = 0; // no longer in the set
     struct Skipped {
         std::string payload;
         std::string reason;
@@ -42,10 +42,10 @@ struct ActionResult {
 // its next page with the server running these). applyJobAction is prepare, send, finish.
 struct PreparedAction {
     services::WriteIntent intent;
-    const redis::Script* script = nullptr;  // null for delete, which is plain ZREMs
+    const redis::Script* script = nullptr; // null for delete, which is plain ZREMs
     std::vector<redis::Script::Call> calls; // one per chunk (per payload for delete)
-    std::vector<long long> sizes;           // jobs in each call
-    ActionResult result;                    // the skipped ones so far; finish() adds the rest
+    std::vector<long long> sizes; // jobs in each call
+    ActionResult result; // the skipped ones so far; finish() adds the rest
 
     std::vector<redis::Command> commands() const; // EVALSHA (after the script's load()) or ZREM
     // Counts the replies (one per call, in order) into `result`; throws on an error reply.
@@ -53,27 +53,29 @@ struct PreparedAction {
 };
 // Throws redis::UsageError for an action that makes no sense (kill from dead, move to no queue…).
 PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
-                                const std::string& targetQueue = {}, const std::string& detail = {});
+    const std::string& targetQueue = {}, const std::string& detail = {});
 
 // Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
 ActionResult applyJobAction(redis::Client& client, services::WriteGate& gate, JobAction action, JobSetKind from,
-                            const std::vector<std::string>& payloads, const std::string& targetQueue = {},
-                            const std::string& detail = {});
+    const std::vector<std::string>& payloads, const std::string& targetQueue = {}, const std::string& detail = {});
 
 // Back to the job's queue now, as SortedEntry#retry: retry_count - 1 (so the next failure counts the
 // same), enqueued_at = now. From retry or dead.
-ActionResult retryNow(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+ActionResult retryNow(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
 // Scheduled job to its queue now ("Add to queue"), payload unchanged but enqueued_at.
 ActionResult enqueueNow(redis::Client& client, services::WriteGate& gate, const std::vector<std::string>& payloads);
 // To another queue: `queue` field replaced, enqueued_at = now.
 ActionResult moveToQueue(redis::Client& client, services::WriteGate& gate, JobSetKind from,
-                         const std::vector<std::string>& payloads, const std::string& queue);
+    const std::vector<std::string>& payloads, const std::string& queue);
 // To the dead set, score now, then trimmed as Sidekiq trims it (180 days, 10,000 jobs).
-ActionResult killJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+ActionResult killJobs(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
 // ZREM. The removed payloads go to the audit sinks (the undo journal).
-ActionResult deleteJobs(redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+ActionResult deleteJobs(
+    redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
 
 inline constexpr double kDeadTimeoutSeconds = 180.0 * 24 * 3600; // Sidekiq's dead_timeout_in_seconds
-inline constexpr long long kDeadMaxJobs = 10000;                  // Sidekiq's dead_max_jobs
+inline constexpr long long kDeadMaxJobs = 10000; // Sidekiq's dead_max_jobs
 
 } // namespace kiq::sidekiq

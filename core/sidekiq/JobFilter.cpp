@@ -22,7 +22,7 @@ bool containsFolded(std::string_view haystack, const std::string& loweredNeedle)
 {
     if (loweredNeedle.empty()) return true;
     auto it = std::search(haystack.begin(), haystack.end(), loweredNeedle.begin(), loweredNeedle.end(),
-                          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
     return it != haystack.end();
 }
 
@@ -32,7 +32,8 @@ bool containsFolded(std::string_view haystack, const std::string& loweredNeedle)
 // escaped by some writer, so they end a run.
 bool literalInRaw(char c)
 {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_:.- ,;=!@#$%(){}+~|'").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c))
+        || std::string_view("_:.- ,;=!@#$%(){}+~|'").find(c) != std::string_view::npos;
 }
 
 // The longest run of literalInRaw characters in `value`, skipping the wildcards of a glob.
@@ -41,7 +42,8 @@ std::string_view longestLiteral(std::string_view value, bool glob)
     std::string_view best;
     std::size_t start = 0;
     for (std::size_t i = 0; i <= value.size(); ++i) {
-        const bool inRun = i < value.size() && literalInRaw(value[i]) && !(glob && (value[i] == '*' || value[i] == '?'));
+        const bool inRun
+            = i < value.size() && literalInRaw(value[i]) && !(glob && (value[i] == '*' || value[i] == '?'));
         if (inRun) continue;
         if (i - start > best.size()) best = value.substr(start, i - start);
         start = i + 1;
@@ -118,8 +120,11 @@ JobFilter JobFilter::parse(const std::string& expression)
         if (i >= n) break;
         const std::size_t start = i;
         std::string name;
-        while (i < n && (std::isalnum(static_cast<unsigned char>(expression[i])) || expression[i] == '_')) name += expression[i++];
-        if (name.empty()) fail(expression, start, "expected a field name (class, queue, error, args, jid, text, age, group, malformed)");
+        while (i < n && (std::isalnum(static_cast<unsigned char>(expression[i])) || expression[i] == '_'))
+            name += expression[i++];
+        if (name.empty())
+            fail(expression, start,
+                "expected a field name (class, queue, error, args, jid, text, age, group, malformed)");
         if (name == "malformed") {
             filter.m_terms.push_back({Field::Malformed, {}, 0, 0});
             continue;
@@ -158,9 +163,15 @@ JobFilter JobFilter::parse(const std::string& expression)
             Field field;
         };
         static constexpr Rule kRules[] = {
-            {"class", '=', Field::Class},       {"queue", '=', Field::Queue},     {"error", '=', Field::ErrorClass},
-            {"error", '~', Field::ErrorText},   {"args", '~', Field::ArgsText},   {"jid", '=', Field::Jid},
-            {"text", '~', Field::Text},         {"age", '>', Field::AgeAbove},    {"age", '<', Field::AgeBelow},
+            {"class", '=', Field::Class},
+            {"queue", '=', Field::Queue},
+            {"error", '=', Field::ErrorClass},
+            {"error", '~', Field::ErrorText},
+            {"args", '~', Field::ArgsText},
+            {"jid", '=', Field::Jid},
+            {"text", '~', Field::Text},
+            {"age", '>', Field::AgeAbove},
+            {"age", '<', Field::AgeBelow},
             {"group", '=', Field::Group},
         };
         const Rule* rule = nullptr;
@@ -173,11 +184,13 @@ JobFilter JobFilter::parse(const std::string& expression)
         if (allowed.empty()) fail(expression, start, "unknown field '" + name + "'");
         if (!rule) fail(expression, opAt, "'" + name + "' takes " + allowed + ", not " + op);
 
-        Term term{rule->field, value, 0, 0};
-        if (rule->field == Field::AgeAbove || rule->field == Field::AgeBelow) term.seconds = parseDuration(expression, valueAt, value);
+        Term term {rule->field, value, 0, 0};
+        if (rule->field == Field::AgeAbove || rule->field == Field::AgeBelow)
+            term.seconds = parseDuration(expression, valueAt, value);
         if (rule->field == Field::Group) {
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), term.group, 16);
-            if (ec != std::errc() || end != value.data() + value.size()) fail(expression, valueAt, "group= takes the hex id shown in the group view");
+            if (ec != std::errc() || end != value.data() + value.size())
+                fail(expression, valueAt, "group= takes the hex id shown in the group view");
         }
         if (op == '~') term.value = lower(value);
         filter.m_terms.push_back(std::move(term));
@@ -200,8 +213,8 @@ bool JobFilter::matches(const JobRecord& job, double now) const
             if (!job.errorClass || !globMatch(t.value, *job.errorClass)) return false;
             break;
         case Field::ErrorText:
-            if (!(job.errorMessage && containsFolded(*job.errorMessage, t.value)) &&
-                !(job.errorClass && containsFolded(*job.errorClass, t.value)))
+            if (!(job.errorMessage && containsFolded(*job.errorMessage, t.value))
+                && !(job.errorClass && containsFolded(*job.errorClass, t.value)))
                 return false;
             break;
         case Field::ArgsText:
@@ -243,12 +256,18 @@ void JobFilter::chooseRequiredText()
         switch (t.field) {
         case Field::Class:
         case Field::Queue:
-        case Field::ErrorClass: glob = true; break;
+        case Field::ErrorClass:
+            glob = true;
+            break;
         case Field::ErrorText:
         case Field::ArgsText:
-        case Field::Text: caseless = true; break;
-        case Field::Jid: break;
-        default: continue; // age, group and malformed say nothing about the payload's text
+        case Field::Text:
+            caseless = true;
+            break;
+        case Field::Jid:
+            break;
+        default:
+            continue; // age, group and malformed say nothing about the payload's text
         }
         const std::string_view literal = longestLiteral(t.value, glob);
         if (literal.size() > best.size()) {
@@ -265,7 +284,8 @@ bool JobFilter::mayMatchRaw(std::string_view raw) const
 {
     if (m_required.empty()) return true;
     if (m_requiredFolded) return containsFolded(raw, m_required);
-    return std::search(raw.begin(), raw.end(), std::boyer_moore_horspool_searcher(m_required.begin(), m_required.end())) != raw.end();
+    return std::search(raw.begin(), raw.end(), std::boyer_moore_horspool_searcher(m_required.begin(), m_required.end()))
+        != raw.end();
 }
 
 } // namespace kiq::sidekiq

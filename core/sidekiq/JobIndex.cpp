@@ -6,8 +6,8 @@
 #include "redis/Errors.h"
 
 #include <algorithm>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -72,8 +72,8 @@ struct EntryList {
     }
     void addFrom(const JobIndexEntry& e, const std::string& sourceText)
     {
-        const std::string_view all(sourceText.data() + e.textOffset,
-                                   std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength);
+        const std::string_view all(
+            sourceText.data() + e.textOffset, std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength);
         JobIndexEntry copy = e;
         copy.textOffset = static_cast<std::uint32_t>(text.size());
         text.append(all);
@@ -105,8 +105,8 @@ struct JobIndex::State {
     long long skip = 0;
     std::uint64_t lastReadHash = 0; // the member at position skip - 1 of the tie group at `cursor`
     EntryList pending;
-    std::unordered_set<std::uint64_t> atCursor;   // payload hashes read at exactly `cursor`
-    std::shared_ptr<const JobIndexBucket> old;    // the bucket as it was, for reuse
+    std::unordered_set<std::uint64_t> atCursor; // payload hashes read at exactly `cursor`
+    std::shared_ptr<const JobIndexBucket> old; // the bucket as it was, for reuse
     std::unordered_map<std::uint64_t, std::uint32_t> reuse; // payload hash → index in old->entries
 
     double verifyFrom = -kInf;
@@ -115,7 +115,9 @@ struct JobIndex::State {
     bool changed = true;
     std::uint64_t generation = 0;
 
-    State(JobSetKind k, JobIndexLimits l) : kind(k), limits(l)
+    State(JobSetKind k, JobIndexLimits l)
+        : kind(k)
+        , limits(l)
     {
         limits.pageSize = std::max<std::size_t>(limits.pageSize, 1);
         limits.bucketSize = std::max<std::size_t>(limits.bucketSize, 1);
@@ -127,7 +129,7 @@ struct JobIndex::State {
         const auto [it, inserted] = groupIds.try_emplace(f.hash, 0);
         if (inserted)
             it->second = groups.append({f.hash, errors.intern(f.errorClass), messages.intern(f.normalizedMessage),
-                                        classes.intern(f.displayClass)});
+                classes.intern(f.displayClass)});
         return it->second;
     }
 
@@ -147,7 +149,8 @@ struct JobIndex::State {
         if (job.errorClass) e.errorClassId = errors.intern(*job.errorClass);
         e.groupId = groupFor(FailureFingerprint::of(job));
         if (const auto t = jobTime(job)) e.time = *t;
-        if (job.retryCount) e.retryCount = static_cast<std::int32_t>(std::clamp<std::int64_t>(*job.retryCount, 0, INT32_MAX));
+        if (job.retryCount)
+            e.retryCount = static_cast<std::int32_t>(std::clamp<std::int64_t>(*job.retryCount, 0, INT32_MAX));
         if (!job.ok()) e.flags |= JobIndexEntry::ParseError;
 
         std::string_view args, message;
@@ -187,8 +190,8 @@ struct JobIndex::State {
 
     // Buckets of about bucketSize for entries [from, to) of `list`, covering [lo, hi); cuts only
     // between different scores. Always at least one bucket (an empty range is a verified fact too).
-    std::vector<std::shared_ptr<const JobIndexBucket>> split(const EntryList& list, std::size_t from, std::size_t to,
-                                                             double lo, double hi) const
+    std::vector<std::shared_ptr<const JobIndexBucket>> split(
+        const EntryList& list, std::size_t from, std::size_t to, double lo, double hi) const
     {
         std::vector<std::shared_ptr<const JobIndexBucket>> out;
         EntryList current;
@@ -244,8 +247,8 @@ struct JobIndex::State {
     {
         const JobIndexBucket& walked = *slots[walkSlot].bucket;
         if (!(walked.lo < boundary)) return;
-        const auto firstKept = std::partition_point(pending.entries.begin(), pending.entries.end(),
-                                                    [&](const JobIndexEntry& e) { return e.score < boundary; });
+        const auto firstKept = std::partition_point(
+            pending.entries.begin(), pending.entries.end(), [&](const JobIndexEntry& e) { return e.score < boundary; });
         const std::size_t settled = std::size_t(firstKept - pending.entries.begin());
         const auto buckets = split(pending, 0, settled, walked.lo, boundary);
 
@@ -308,7 +311,7 @@ struct JobIndex::State {
             const auto mergeable = [&](const Slot& x) { return !x.dirty && x.read; };
             if (mergeable(slots[i]) && !(walking && i == walkSlot)) {
                 while (j + 1 < slots.size() && mergeable(slots[j + 1]) && !(walking && j + 1 == walkSlot)
-                       && total + slots[j + 1].bucket->entries.size() <= limits.bucketSize)
+                    && total + slots[j + 1].bucket->entries.size() <= limits.bucketSize)
                     total += slots[++j].bucket->entries.size();
             }
             if (j == i) {
@@ -351,7 +354,7 @@ struct JobIndex::State {
             const auto& entries = slot.bucket->entries;
             if (!slot.dirty || !slot.read || (walking && i == walkSlot) || entries.size() < 2 * kMinPiece) continue;
             const std::size_t step = std::max(kMinPiece, (entries.size() + kRefinePieces - 1) / kRefinePieces);
-            Plan plan{i, {0}};
+            Plan plan {i, {0}};
             for (std::size_t k = step; k < entries.size(); ++k) {
                 if (k - plan.cuts.back() < step || entries[k].score == entries[k - 1].score) continue;
                 plan.cuts.push_back(k);
@@ -410,8 +413,13 @@ struct JobIndex::State {
         const double hi = slots[walkSlot].bucket->hi;
         const bool overlap = skip > 0;
         Command c("ZRANGE");
-        c.key(setKey(kind)).arg(fromBound(cursor)).arg(belowBound(hi)).arg(std::string_view("BYSCORE"))
-            .arg(std::string_view("LIMIT")).arg(overlap ? skip - 1 : 0LL).arg(static_cast<long long>(count + (overlap ? 1 : 0)))
+        c.key(setKey(kind))
+            .arg(fromBound(cursor))
+            .arg(belowBound(hi))
+            .arg(std::string_view("BYSCORE"))
+            .arg(std::string_view("LIMIT"))
+            .arg(overlap ? skip - 1 : 0LL)
+            .arg(static_cast<long long>(count + (overlap ? 1 : 0)))
             .arg(std::string_view("WITHSCORES"));
         auto members = takeMembers(client.command(c));
         ++stats.roundTrips;
@@ -419,7 +427,8 @@ struct JobIndex::State {
         if (verifying) stats.entriesVerified += members.size();
         const std::size_t received = members.size();
         if (overlap) {
-            if (members.empty() || members.front().second != cursor || jobIndexPayloadHash(members.front().first) != lastReadHash) {
+            if (members.empty() || members.front().second != cursor
+                || jobIndexPayloadHash(members.front().first) != lastReadHash) {
                 restartTieGroup();
                 return received;
             }
@@ -458,8 +467,8 @@ struct JobIndex::State {
 
     void restartTieGroup()
     {
-        const auto firstAtCursor = std::partition_point(pending.entries.begin(), pending.entries.end(),
-                                                        [&](const JobIndexEntry& e) { return e.score < cursor; });
+        const auto firstAtCursor = std::partition_point(
+            pending.entries.begin(), pending.entries.end(), [&](const JobIndexEntry& e) { return e.score < cursor; });
         EntryList kept;
         for (auto it = pending.entries.begin(); it != firstAtCursor; ++it) kept.addFrom(*it, pending.text);
         pending = std::move(kept);
@@ -489,7 +498,10 @@ struct JobIndex::State {
         for (std::size_t k = 0; k < n && which.size() < limits.maxCountChecks; ++k) {
             const std::size_t i = (countFrom + k) % n;
             if (!slots[i].read || slots[i].dirty || (walking && i == walkSlot)) continue;
-            cmds.push_back(Command("ZCOUNT").key(setKey(kind)).arg(fromBound(slots[i].bucket->lo)).arg(belowBound(slots[i].bucket->hi)));
+            cmds.push_back(Command("ZCOUNT")
+                               .key(setKey(kind))
+                               .arg(fromBound(slots[i].bucket->lo))
+                               .arg(belowBound(slots[i].bucket->hi)));
             which.push_back(i);
         }
         countFrom = which.empty() ? 0 : (which.back() + 1) % n;
@@ -500,7 +512,8 @@ struct JobIndex::State {
         bool found = false;
         for (std::size_t k = 0; k < which.size(); ++k) {
             Slot& slot = slots[which[k]];
-            if (replies[k + 1].asInteger() != static_cast<long long>(slot.bucket->entries.size())) slot.dirty = found = true;
+            if (replies[k + 1].asInteger() != static_cast<long long>(slot.bucket->entries.size()))
+                slot.dirty = found = true;
         }
         if (found) changed = true; // the published snapshot must stop saying "synced"
         if (found && walking && verifying) abandonVerification();
@@ -522,14 +535,19 @@ struct JobIndex::State {
 };
 
 JobIndex::JobIndex(JobSetKind kind, JobIndexLimits limits)
-    : m_kind(kind), m_limits(limits), m_state(std::make_unique<State>(kind, limits))
+    : m_kind(kind)
+    , m_limits(limits)
+    , m_state(std::make_unique<State>(kind, limits))
 {
     publish(*m_state);
 }
 
 JobIndex::~JobIndex() = default;
 
-JobIndexRefreshStats JobIndex::refresh(redis::Client& client) { return refresh(client, m_limits.maxEntries); }
+JobIndexRefreshStats JobIndex::refresh(redis::Client& client)
+{
+    return refresh(client, m_limits.maxEntries);
+}
 
 JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEntries)
 {
@@ -540,7 +558,8 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
     try {
         if (s.complete) {
             s.countCheck(client, stats);
-            if (stats.countChecks < m_limits.maxCountChecks) s.refine(client, m_limits.maxCountChecks - stats.countChecks, stats);
+            if (stats.countChecks < m_limits.maxCountChecks)
+                s.refine(client, m_limits.maxCountChecks - stats.countChecks, stats);
         }
 
         // A page inside a tie group needs room for one new member besides the overlap one, so a
@@ -582,7 +601,8 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
     const auto snap = snapshot();
     stats.complete = s.complete;
     stats.buckets = s.slots.size();
-    stats.dirtyBuckets = static_cast<std::size_t>(std::count_if(s.slots.begin(), s.slots.end(), [](const Slot& x) { return x.dirty; }));
+    stats.dirtyBuckets = static_cast<std::size_t>(
+        std::count_if(s.slots.begin(), s.slots.end(), [](const Slot& x) { return x.dirty; }));
     stats.synced = s.complete && stats.dirtyBuckets == 0;
     stats.indexed = snap->size();
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -608,8 +628,8 @@ void JobIndex::publish(State& s)
     parts.synced = s.complete && !dirty;
     parts.generation = ++s.generation;
     parts.refreshedAt = Timestamp::now().seconds();
-    parts.poolBytes = s.classes.memoryBytes() + s.queues.memoryBytes() + s.errors.memoryBytes() + s.messages.memoryBytes()
-        + s.groups.size() * (sizeof(JobIndexGroupKey) + 48);
+    parts.poolBytes = s.classes.memoryBytes() + s.queues.memoryBytes() + s.errors.memoryBytes()
+        + s.messages.memoryBytes() + s.groups.size() * (sizeof(JobIndexGroupKey) + 48);
     auto snapshot = std::make_shared<const JobIndexSnapshot>(std::move(parts));
     s.changed = false;
     const std::lock_guard lock(m_snapshotMutex);
@@ -629,17 +649,24 @@ void JobIndex::reset()
     publish(*m_state);
 }
 
-std::optional<SortedEntry> fetchIndexedJob(redis::Client& client, JobSetKind kind, double score, std::uint64_t payloadHash)
+std::optional<SortedEntry> fetchIndexedJob(
+    redis::Client& client, JobSetKind kind, double score, std::uint64_t payloadHash)
 {
     constexpr long long kPage = 500;
     const std::string bound = fromBound(score);
     for (long long offset = 0;; offset += kPage) {
         Command c("ZRANGE");
-        c.key(setKey(kind)).arg(bound).arg(bound).arg(std::string_view("BYSCORE")).arg(std::string_view("LIMIT"))
-            .arg(offset).arg(kPage).arg(std::string_view("WITHSCORES"));
+        c.key(setKey(kind))
+            .arg(bound)
+            .arg(bound)
+            .arg(std::string_view("BYSCORE"))
+            .arg(std::string_view("LIMIT"))
+            .arg(offset)
+            .arg(kPage)
+            .arg(std::string_view("WITHSCORES"));
         auto members = takeMembers(client.command(c));
         for (auto& [raw, s] : members)
-            if (jobIndexPayloadHash(raw) == payloadHash) return SortedEntry{s, JobRecord::parse(std::move(raw))};
+            if (jobIndexPayloadHash(raw) == payloadHash) return SortedEntry {s, JobRecord::parse(std::move(raw))};
         if (static_cast<long long>(members.size()) < kPage) return std::nullopt;
     }
 }

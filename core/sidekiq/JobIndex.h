@@ -60,29 +60,29 @@
 namespace kiq::sidekiq {
 
 struct JobIndexLimits {
-    std::size_t maxEntries = 5000;     // members read per refresh() call, all pages together
-    std::size_t verifyEntries = 1000;  // of those, at most this many for verification re-reads
+    std::size_t maxEntries = 5000; // members read per refresh() call, all pages together
+    std::size_t verifyEntries = 1000; // of those, at most this many for verification re-reads
     std::size_t maxCountChecks = 4000; // ZCOUNT commands per call
-    std::size_t pageSize = 1000;       // members per ZRANGE
-    std::size_t bucketSize = 1000;     // target members per bucket
+    std::size_t pageSize = 1000; // members per ZRANGE
+    std::size_t bucketSize = 1000; // target members per bucket
 };
 
 struct JobIndexRefreshStats {
-    std::size_t entriesRead = 0;   // members received from Redis
+    std::size_t entriesRead = 0; // members received from Redis
     std::size_t entriesParsed = 0; // of those, parsed (the rest were recognised by their hash)
     std::size_t entriesVerified = 0; // of those, read by verification
-    std::size_t countChecks = 0;   // ZCOUNT commands sent
+    std::size_t countChecks = 0; // ZCOUNT commands sent
     std::size_t roundTrips = 0;
-    std::size_t dirtyBuckets = 0;  // known to differ from Redis after this call
+    std::size_t dirtyBuckets = 0; // known to differ from Redis after this call
     std::size_t buckets = 0;
-    std::size_t indexed = 0;       // entries in the published snapshot
-    long long setSize = -1;        // ZCARD at this call's count check; -1 without one
-    bool complete = false;         // every part of the set has been read at least once
-    bool synced = false;           // complete, and no bucket differed at this call's count check
-                                   // (or differs still after this call's re-reads)
-    bool passCompleted = false;    // the first complete read finished during this call
+    std::size_t indexed = 0; // entries in the published snapshot
+    long long setSize = -1; // ZCARD at this call's count check; -1 without one
+    bool complete = false; // every part of the set has been read at least once
+    bool synced = false; // complete, and no bucket differed at this call's count check
+                         // (or differs still after this call's re-reads)
+    bool passCompleted = false; // the first complete read finished during this call
     bool verifyCycleCompleted = false; // a verification cycle reached the end of the set
-    double seconds = 0;            // wall time of the call
+    double seconds = 0; // wall time of the call
 };
 
 class JobIndex {
@@ -122,11 +122,12 @@ private:
     std::unique_ptr<State> m_state;
     mutable std::mutex m_snapshotMutex;
     std::shared_ptr<const JobIndexSnapshot> m_snapshot;
-    std::atomic<std::uint64_t> m_verifyCycles{0};
+    std::atomic<std::uint64_t> m_verifyCycles {0};
 };
 
 // The member an index entry names, read from Redis now: ZRANGE BYSCORE score score (paged), matched
 // by payload hash; parsed with the backtrace decoded. nullopt when it is no longer in the set.
-std::optional<SortedEntry> fetchIndexedJob(redis::Client& client, JobSetKind kind, double score, std::uint64_t payloadHash);
+std::optional<SortedEntry> fetchIndexedJob(
+    redis::Client& client, JobSetKind kind, double score, std::uint64_t payloadHash);
 
 } // namespace kiq::sidekiq

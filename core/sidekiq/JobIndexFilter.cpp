@@ -82,8 +82,7 @@ std::vector<RawTerm> splitTerms(const std::string& expression)
     return terms;
 }
 
-template <typename Pred>
-std::vector<std::uint8_t> tableOf(const JobIndexStringView& pool, Pred pred)
+template <typename Pred> std::vector<std::uint8_t> tableOf(const JobIndexStringView& pool, Pred pred)
 {
     std::vector<std::uint8_t> hit(pool.size());
     for (std::size_t i = 0; i < pool.size(); ++i) hit[i] = pred(pool[i]) ? 1 : 0;
@@ -100,7 +99,8 @@ namespace {
 bool equalFolded(const char* text, const char* loweredNeedle, std::size_t n)
 {
     for (std::size_t k = 0; k < n; ++k)
-        if (lowerAscii(static_cast<unsigned char>(text[k])) != static_cast<unsigned char>(loweredNeedle[k])) return false;
+        if (lowerAscii(static_cast<unsigned char>(text[k])) != static_cast<unsigned char>(loweredNeedle[k]))
+            return false;
     return true;
 }
 
@@ -131,7 +131,7 @@ std::size_t jobIndexFindFolded(std::string_view haystack, std::string_view needl
         const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
         const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + n - 1));
         const __m128i ends = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(a, fu)),
-                                           _mm_or_si128(_mm_cmpeq_epi8(b, t), _mm_cmpeq_epi8(b, tu)));
+            _mm_or_si128(_mm_cmpeq_epi8(b, t), _mm_cmpeq_epi8(b, tu)));
         for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ends)); mask; mask &= mask - 1) {
             const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
             if (n <= 2 || equalFolded(h + at + 1, needle.data() + 1, n - 2)) return at;
@@ -171,7 +171,8 @@ JobIndexFilter::JobIndexFilter(const JobFilter& filter, const JobIndexSnapshot& 
         } else if (raw.name == "error") {
             t.kind = Kind::ErrorText;
             t.needle = lowered(v);
-            t.errorHit = tableOf(snapshot.errors(), [&](const std::string& s) { return jobIndexContainsFolded(s, t.needle); });
+            t.errorHit
+                = tableOf(snapshot.errors(), [&](const std::string& s) { return jobIndexContainsFolded(s, t.needle); });
         } else if (raw.name == "args") {
             t.kind = Kind::ArgsText;
             t.needle = lowered(v);
@@ -215,7 +216,8 @@ JobIndexFilter::Match JobIndexFilter::test(const JobIndexBucket& bucket, const J
     return result;
 }
 
-JobIndexFilter::Match JobIndexFilter::testTerm(const Term& t, const JobIndexBucket& bucket, const JobIndexEntry& e) const
+JobIndexFilter::Match JobIndexFilter::testTerm(
+    const Term& t, const JobIndexBucket& bucket, const JobIndexEntry& e) const
 {
     const auto yesNo = [](bool b) { return b ? Match::Yes : Match::No; };
     switch (t.kind) {
@@ -226,7 +228,8 @@ JobIndexFilter::Match JobIndexFilter::testTerm(const Term& t, const JobIndexBuck
     case Kind::ErrorClass:
         return yesNo(e.errorClassId != kJobIndexNone && lookup(t.errorHit, e.errorClassId));
     case Kind::ErrorText:
-        if (e.has(JobIndexEntry::HasMessage) && jobIndexContainsFolded(bucket.messagePrefix(e), t.needle)) return Match::Yes;
+        if (e.has(JobIndexEntry::HasMessage) && jobIndexContainsFolded(bucket.messagePrefix(e), t.needle))
+            return Match::Yes;
         if (e.errorClassId != kJobIndexNone && lookup(t.errorHit, e.errorClassId)) return Match::Yes;
         return e.has(JobIndexEntry::MessageCut) ? Match::Maybe : Match::No;
     case Kind::ArgsText:
@@ -236,7 +239,8 @@ JobIndexFilter::Match JobIndexFilter::testTerm(const Term& t, const JobIndexBuck
     case Kind::Jid: {
         const std::string_view jid = bucket.jid(e);
         if (!e.has(JobIndexEntry::JidCut)) return yesNo(jid == t.needle);
-        return t.needle.size() > jid.size() && std::string_view(t.needle).substr(0, jid.size()) == jid ? Match::Maybe : Match::No;
+        return t.needle.size() > jid.size() && std::string_view(t.needle).substr(0, jid.size()) == jid ? Match::Maybe
+                                                                                                       : Match::No;
     }
     case Kind::Text: {
         if (lookup(t.classHit, e.classId) || lookup(t.classHit, e.displayClassId) || lookup(t.queueHit, e.queueId)
@@ -245,7 +249,7 @@ JobIndexFilter::Match JobIndexFilter::testTerm(const Term& t, const JobIndexBuck
         // jid, args prefix and message prefix lie back to back: one search, then make sure the hit
         // does not straddle two of them.
         const std::size_t ends[] = {e.jidLength, std::size_t(e.jidLength) + e.argsPrefixLength,
-                                    std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength};
+            std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength};
         const std::string_view block(bucket.text.data() + e.textOffset, ends[2]);
         for (std::size_t at = jobIndexFindFolded(block, t.needle, 0); at != std::string_view::npos;
              at = jobIndexFindFolded(block, t.needle, at + 1)) {

@@ -43,12 +43,22 @@ public:
 
 private:
     enum class Kind : std::uint8_t {
-        Class, Queue, ErrorClass, ErrorText, ArgsText, Jid, Text, AgeAbove, AgeBelow, Group, Malformed
+        Class,
+        Queue,
+        ErrorClass,
+        ErrorText,
+        ArgsText,
+        Jid,
+        Text,
+        AgeAbove,
+        AgeBelow,
+        Group,
+        Malformed
     };
     struct Term {
         Kind kind;
-        std::string needle;              // lower-cased for ~ terms; the jid for jid=
-        double limit = 0;                // age terms: the job time must be below/above this
+        std::string needle; // lower-cased for ~ terms; the jid for jid=
+        double limit = 0; // age terms: the job time must be below/above this
         std::vector<std::uint8_t> classHit, queueHit, errorHit, groupHit; // per pool id
     };
     Match testTerm(const Term& term, const JobIndexBucket& bucket, const JobIndexEntry& entry) const;

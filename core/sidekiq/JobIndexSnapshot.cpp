@@ -30,7 +30,7 @@ std::vector<std::uint32_t> ranks(const JobIndexStringView& pool)
 // Calls fn(entry) for ascending rows, walking the buckets alongside (no search per row).
 template <typename Fn>
 void forRows(const std::vector<std::uint32_t>& rows, const std::vector<std::shared_ptr<const JobIndexBucket>>& buckets,
-             const std::vector<std::uint32_t>& starts, Fn fn)
+    const std::vector<std::uint32_t>& starts, Fn fn)
 {
     std::size_t b = 0;
     for (const std::uint32_t row : rows) {
@@ -40,7 +40,8 @@ void forRows(const std::vector<std::uint32_t>& rows, const std::vector<std::shar
 }
 } // namespace
 
-JobIndexSnapshot::JobIndexSnapshot(Parts parts) : m_parts(std::move(parts))
+JobIndexSnapshot::JobIndexSnapshot(Parts parts)
+    : m_parts(std::move(parts))
 {
     m_starts.reserve(m_parts.buckets.size() + 1);
     std::uint32_t n = 0;
@@ -66,7 +67,10 @@ JobIndexSnapshot::Located JobIndexSnapshot::locate(std::uint32_t row) const
     return {bucket, &bucket->entries[row - m_starts[b]]};
 }
 
-const JobIndexEntry& JobIndexSnapshot::entry(std::uint32_t row) const { return *locate(row).entry; }
+const JobIndexEntry& JobIndexSnapshot::entry(std::uint32_t row) const
+{
+    return *locate(row).entry;
+}
 
 std::string_view JobIndexSnapshot::jid(std::uint32_t row) const
 {
@@ -86,9 +90,18 @@ std::string_view JobIndexSnapshot::messagePrefix(std::uint32_t row) const
     return l.bucket->messagePrefix(*l.entry);
 }
 
-const std::string& JobIndexSnapshot::className(std::uint32_t row) const { return classes()[entry(row).classId]; }
-const std::string& JobIndexSnapshot::displayClass(std::uint32_t row) const { return classes()[entry(row).displayClassId]; }
-const std::string& JobIndexSnapshot::queue(std::uint32_t row) const { return queues()[entry(row).queueId]; }
+const std::string& JobIndexSnapshot::className(std::uint32_t row) const
+{
+    return classes()[entry(row).classId];
+}
+const std::string& JobIndexSnapshot::displayClass(std::uint32_t row) const
+{
+    return classes()[entry(row).displayClassId];
+}
+const std::string& JobIndexSnapshot::queue(std::uint32_t row) const
+{
+    return queues()[entry(row).queueId];
+}
 
 std::optional<std::string_view> JobIndexSnapshot::errorClass(std::uint32_t row) const
 {
@@ -102,16 +115,21 @@ const std::string& JobIndexSnapshot::normalizedMessage(std::uint32_t row) const
     return messages()[groupKeys()[entry(row).groupId].messageId];
 }
 
-std::uint64_t JobIndexSnapshot::fingerprint(std::uint32_t row) const { return groupKeys()[entry(row).groupId].hash; }
+std::uint64_t JobIndexSnapshot::fingerprint(std::uint32_t row) const
+{
+    return groupKeys()[entry(row).groupId].hash;
+}
 
 std::optional<std::uint32_t> JobIndexSnapshot::find(double score, std::uint64_t payloadHash) const
 {
     const auto& buckets = m_parts.buckets;
     // The first bucket whose range ends above the score (the last one includes +inf).
-    auto it = std::partition_point(buckets.begin(), buckets.end(), [&](const auto& b) { return !b->contains(score) && b->hi <= score; });
+    auto it = std::partition_point(
+        buckets.begin(), buckets.end(), [&](const auto& b) { return !b->contains(score) && b->hi <= score; });
     if (it == buckets.end() || !(*it)->contains(score)) return std::nullopt;
     const auto& entries = (*it)->entries;
-    auto e = std::lower_bound(entries.begin(), entries.end(), score, [](const JobIndexEntry& x, double s) { return x.score < s; });
+    auto e = std::lower_bound(
+        entries.begin(), entries.end(), score, [](const JobIndexEntry& x, double s) { return x.score < s; });
     for (; e != entries.end() && e->score == score; ++e) {
         if (e->payloadHash == payloadHash)
             return m_starts[std::size_t(it - buckets.begin())] + static_cast<std::uint32_t>(e - entries.begin());
@@ -132,11 +150,14 @@ JobIndexQueryResult JobIndexSnapshot::match(const JobFilter& filter, double now,
     for (const auto& bucket : m_parts.buckets) {
         for (const JobIndexEntry& e : bucket->entries) {
             switch (compiled.test(*bucket, e)) {
-            case JobIndexFilter::Match::Yes: r.rows.push_back(row); break;
+            case JobIndexFilter::Match::Yes:
+                r.rows.push_back(row);
+                break;
             case JobIndexFilter::Match::Maybe:
                 if (wantMaybe) r.maybe.push_back(row);
                 break;
-            case JobIndexFilter::Match::No: break;
+            case JobIndexFilter::Match::No:
+                break;
             }
             ++row;
         }
@@ -155,12 +176,23 @@ void JobIndexSnapshot::order(std::vector<std::uint32_t>& rows, JobIndexSort sort
         keys.reserve(rows.size());
         forRows(rows, m_parts.buckets, m_starts, [&](std::uint32_t, const JobIndexEntry& e) {
             switch (sort) {
-            case JobIndexSort::Class: keys.push_back(rank[e.displayClassId]); break;
-            case JobIndexSort::Queue: keys.push_back(rank[e.queueId]); break;
-            case JobIndexSort::Error: keys.push_back(e.errorClassId == kJobIndexNone ? 0 : rank[e.errorClassId]); break;
-            case JobIndexSort::Time: keys.push_back(jobIndexDoubleKey(e.time)); break;
-            case JobIndexSort::RetryCount: keys.push_back(std::uint64_t(std::int64_t(e.retryCount) + 1)); break;
-            case JobIndexSort::Score: break;
+            case JobIndexSort::Class:
+                keys.push_back(rank[e.displayClassId]);
+                break;
+            case JobIndexSort::Queue:
+                keys.push_back(rank[e.queueId]);
+                break;
+            case JobIndexSort::Error:
+                keys.push_back(e.errorClassId == kJobIndexNone ? 0 : rank[e.errorClassId]);
+                break;
+            case JobIndexSort::Time:
+                keys.push_back(jobIndexDoubleKey(e.time));
+                break;
+            case JobIndexSort::RetryCount:
+                keys.push_back(std::uint64_t(std::int64_t(e.retryCount) + 1));
+                break;
+            case JobIndexSort::Score:
+                break;
             }
         });
         jobIndexRadixSort(rows, keys);
@@ -168,7 +200,8 @@ void JobIndexSnapshot::order(std::vector<std::uint32_t>& rows, JobIndexSort sort
     if (descending) std::reverse(rows.begin(), rows.end());
 }
 
-JobIndexQueryResult JobIndexSnapshot::query(const JobFilter& filter, JobIndexSort sort, bool descending, double now) const
+JobIndexQueryResult JobIndexSnapshot::query(
+    const JobFilter& filter, JobIndexSort sort, bool descending, double now) const
 {
     JobIndexQueryResult r = match(filter, now, true);
     order(r.rows, sort, descending);
@@ -204,8 +237,8 @@ std::vector<JobIndexGroup> JobIndexSnapshot::groups(const JobFilter& filter, dou
     for (std::size_t id = 0; id < acc.size(); ++id) {
         if (acc[id].count == 0) continue;
         const JobIndexGroupKey& k = keys[id];
-        out.push_back({k.hash, errors()[k.errorClassId], messages()[k.messageId], classes()[k.displayClassId], acc[id].count,
-                       acc[id].first, acc[id].last, acc[id].newest});
+        out.push_back({k.hash, errors()[k.errorClassId], messages()[k.messageId], classes()[k.displayClassId],
+            acc[id].count, acc[id].first, acc[id].last, acc[id].newest});
     }
     std::sort(out.begin(), out.end(), [](const JobIndexGroup& a, const JobIndexGroup& b) {
         return a.count != b.count ? a.count > b.count : a.fingerprint < b.fingerprint;
@@ -215,17 +248,25 @@ std::vector<JobIndexGroup> JobIndexSnapshot::groups(const JobFilter& filter, dou
 
 std::vector<JobIndexCount> JobIndexSnapshot::countBy(JobIndexField field, const JobFilter& filter, double now) const
 {
-    const JobIndexStringView& pool = field == JobIndexField::Class ? classes() : field == JobIndexField::Queue ? queues() : errors();
+    const JobIndexStringView& pool = field == JobIndexField::Class ? classes()
+        : field == JobIndexField::Queue                            ? queues()
+                                                                   : errors();
     std::vector<long long> counts(pool.size());
     long long none = 0;
     const JobIndexQueryResult matched = match(filter, now, false);
     forRows(matched.rows, m_parts.buckets, m_starts, [&](std::uint32_t, const JobIndexEntry& e) {
         switch (field) {
-        case JobIndexField::Class: ++counts[e.displayClassId]; break;
-        case JobIndexField::Queue: ++counts[e.queueId]; break;
+        case JobIndexField::Class:
+            ++counts[e.displayClassId];
+            break;
+        case JobIndexField::Queue:
+            ++counts[e.queueId];
+            break;
         case JobIndexField::Error:
-            if (e.errorClassId == kJobIndexNone) ++none;
-            else ++counts[e.errorClassId];
+            if (e.errorClassId == kJobIndexNone)
+                ++none;
+            else
+                ++counts[e.errorClassId];
             break;
         }
     });

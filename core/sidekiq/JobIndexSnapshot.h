@@ -32,7 +32,7 @@ enum class JobIndexField { Class, Queue, Error };
 // Failures grouped by FailureFingerprint: same error class, same normalised message, same class.
 struct JobIndexGroup {
     std::uint64_t fingerprint = 0; // FailureFingerprint::hash, as group=<hex> takes it
-    std::string errorClass;        // normalised, as in the fingerprint
+    std::string errorClass; // normalised, as in the fingerprint
     std::string normalizedMessage;
     std::string displayClass;
     long long count = 0;
@@ -65,8 +65,8 @@ public:
         bool complete = false;
         bool synced = false;
         std::uint64_t generation = 0;
-        double refreshedAt = 0;       // epoch seconds
-        std::size_t poolBytes = 0;    // interned strings and lookup maps, estimated
+        double refreshedAt = 0; // epoch seconds
+        std::size_t poolBytes = 0; // interned strings and lookup maps, estimated
     };
     explicit JobIndexSnapshot(Parts parts);
 
@@ -82,7 +82,7 @@ public:
 
     const JobIndexEntry& entry(std::uint32_t row) const;
     std::string_view jid(std::uint32_t row) const;
-    std::string_view argsPrefix(std::uint32_t row) const;    // start of the `args` JSON text
+    std::string_view argsPrefix(std::uint32_t row) const; // start of the `args` JSON text
     std::string_view messagePrefix(std::uint32_t row) const; // start of error_message
     const std::string& className(std::uint32_t row) const;
     const std::string& displayClass(std::uint32_t row) const;
@@ -96,7 +96,7 @@ public:
 
     // `now` is epoch seconds for age terms; NaN means the current time.
     JobIndexQueryResult query(const JobFilter& filter, JobIndexSort sort = JobIndexSort::Score, bool descending = true,
-                              double now = kNow) const;
+        double now = kNow) const;
     // Groups of the definite matches, largest first.
     std::vector<JobIndexGroup> groups(const JobFilter& filter, double now = kNow) const;
     // Definite matches counted by one field, largest first.

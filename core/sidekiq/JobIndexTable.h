@@ -17,8 +17,7 @@ namespace kiq::sidekiq {
 inline constexpr std::size_t kJobIndexChunkShift = 10;
 inline constexpr std::size_t kJobIndexChunkSize = std::size_t(1) << kJobIndexChunkShift;
 
-template <typename T>
-class JobIndexTableView {
+template <typename T> class JobIndexTableView {
 public:
     std::size_t size() const { return m_size; }
     const T& operator[](std::size_t i) const
@@ -32,8 +31,7 @@ private:
     std::size_t m_size = 0;
 };
 
-template <typename T>
-class JobIndexTable {
+template <typename T> class JobIndexTable {
 public:
     std::size_t size() const { return m_size; }
     const T& operator[](std::size_t i) const

@@ -13,9 +13,12 @@ using redis::Command;
 std::string_view setKey(JobSetKind kind)
 {
     switch (kind) {
-    case JobSetKind::Scheduled: return keys::kSchedule;
-    case JobSetKind::Retry: return keys::kRetry;
-    case JobSetKind::Dead: return keys::kDead;
+    case JobSetKind::Scheduled:
+        return keys::kSchedule;
+    case JobSetKind::Retry:
+        return keys::kRetry;
+    case JobSetKind::Dead:
+        return keys::kDead;
     }
     return keys::kDead;
 }
@@ -23,9 +26,12 @@ std::string_view setKey(JobSetKind kind)
 const char* setName(JobSetKind kind)
 {
     switch (kind) {
-    case JobSetKind::Scheduled: return "scheduled";
-    case JobSetKind::Retry: return "retry";
-    case JobSetKind::Dead: return "dead";
+    case JobSetKind::Scheduled:
+        return "scheduled";
+    case JobSetKind::Retry:
+        return "retry";
+    case JobSetKind::Dead:
+        return "dead";
     }
     return "dead";
 }
@@ -70,7 +76,8 @@ long long countInRange(redis::Client& client, JobSetKind kind, double minScore, 
     return client.command(Command("ZCOUNT").key(setKey(kind)).arg(minScore).arg(maxScore)).asInteger();
 }
 
-std::vector<SortedEntry> pageByRank(redis::Client& client, JobSetKind kind, long long offset, long long count, bool descending)
+std::vector<SortedEntry> pageByRank(
+    redis::Client& client, JobSetKind kind, long long offset, long long count, bool descending)
 {
     if (count <= 0) return {};
     Command c("ZRANGE");
@@ -81,13 +88,15 @@ std::vector<SortedEntry> pageByRank(redis::Client& client, JobSetKind kind, long
 }
 
 std::vector<SortedEntry> pageByScore(redis::Client& client, JobSetKind kind, double minScore, double maxScore,
-                                     long long offset, long long count, bool descending)
+    long long offset, long long count, bool descending)
 {
     Command c("ZRANGE");
     c.key(setKey(kind));
     // With REV the range is given from high to low.
-    if (descending) c.arg(maxScore).arg(minScore);
-    else c.arg(minScore).arg(maxScore);
+    if (descending)
+        c.arg(maxScore).arg(minScore);
+    else
+        c.arg(minScore).arg(maxScore);
     c.arg(std::string_view("BYSCORE"));
     if (descending) c.arg(std::string_view("REV"));
     c.arg(std::string_view("LIMIT")).arg(offset).arg(count).arg(std::string_view("WITHSCORES"));
@@ -101,8 +110,13 @@ std::optional<SortedEntry> findByJid(redis::Client& client, JobSetKind kind, con
         if (!std::isxdigit(static_cast<unsigned char>(ch))) return std::nullopt;
     std::string cursor = "0";
     do {
-        auto reply = client.command(Command("ZSCAN").key(setKey(kind)).arg(cursor).arg(std::string_view("MATCH"))
-                                        .arg("*" + jid + "*").arg(std::string_view("COUNT")).arg(1000));
+        auto reply = client.command(Command("ZSCAN")
+                                        .key(setKey(kind))
+                                        .arg(cursor)
+                                        .arg(std::string_view("MATCH"))
+                                        .arg("*" + jid + "*")
+                                        .arg(std::string_view("COUNT"))
+                                        .arg(1000));
         const auto& parts = reply.throwIfError().asArray();
         if (parts.size() != 2) throw redis::ProtocolError("unexpected ZSCAN reply");
         cursor = parts[0].asString();

@@ -26,10 +26,11 @@ struct SortedEntry {
 long long setSize(redis::Client& client, JobSetKind kind);
 long long countInRange(redis::Client& client, JobSetKind kind, double minScore, double maxScore);
 // By rank: `offset` entries skipped from the low end (or the high end when descending).
-std::vector<SortedEntry> pageByRank(redis::Client& client, JobSetKind kind, long long offset, long long count, bool descending);
+std::vector<SortedEntry> pageByRank(
+    redis::Client& client, JobSetKind kind, long long offset, long long count, bool descending);
 // By score range [minScore, maxScore], with LIMIT offset count.
 std::vector<SortedEntry> pageByScore(redis::Client& client, JobSetKind kind, double minScore, double maxScore,
-                                     long long offset, long long count, bool descending);
+    long long offset, long long count, bool descending);
 // ZSCAN with a MATCH on the JID text, then an exact check on the parsed JID. O(n) on the server in
 // the worst case; the local index answers the same question without touching Redis.
 std::optional<SortedEntry> findByJid(redis::Client& client, JobSetKind kind, const std::string& jid);

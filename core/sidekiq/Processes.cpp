@@ -81,8 +81,8 @@ void signalProcess(redis::Client& client, services::WriteGate& gate, const std::
     const char* name = signal == ProcessSignal::Quiet ? "TSTP" : "TERM";
     gate.perform({signal == ProcessSignal::Quiet ? "quiet" : "stop", identity, 1, {}}, [&] {
         client.transaction({Command("LPUSH").key(keys::signalList(identity)).arg(std::string_view(name)),
-                            Command("EXPIRE").key(keys::signalList(identity)).arg(60)});
-        return services::WriteOutcome{1, {}};
+            Command("EXPIRE").key(keys::signalList(identity)).arg(60)});
+        return services::WriteOutcome {1, {}};
     });
 }
 

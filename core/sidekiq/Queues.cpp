@@ -51,9 +51,11 @@ std::vector<QueueEntry> pageQueue(redis::Client& client, const std::string& queu
 {
     std::vector<QueueEntry> out;
     if (count <= 0) return out;
-    auto items = client.command(Command("LRANGE").key(keys::queue(queue)).arg(offset).arg(offset + count - 1)).asStringList();
+    auto items
+        = client.command(Command("LRANGE").key(keys::queue(queue)).arg(offset).arg(offset + count - 1)).asStringList();
     out.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) out.push_back({offset + static_cast<long long>(i), parseForList(std::move(items[i]))});
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out.push_back({offset + static_cast<long long>(i), parseForList(std::move(items[i]))});
     return out;
 }
 
@@ -61,18 +63,19 @@ std::optional<QueueEntry> findInQueue(redis::Client& client, const std::string& 
 {
     const std::string needle = "\"" + jid + "\"";
     for (long long offset = 0;; offset += kFindChunk) {
-        auto items = client.command(Command("LRANGE").key(keys::queue(queue)).arg(offset).arg(offset + kFindChunk - 1)).asStringList();
+        auto items = client.command(Command("LRANGE").key(keys::queue(queue)).arg(offset).arg(offset + kFindChunk - 1))
+                         .asStringList();
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (items[i].find(needle) == std::string::npos) continue; // cheap filter before parsing
             JobRecord job = parseForList(std::move(items[i]));
-            if (job.jid == jid) return QueueEntry{offset + static_cast<long long>(i), std::move(job)};
+            if (job.jid == jid) return QueueEntry {offset + static_cast<long long>(i), std::move(job)};
         }
         if (static_cast<long long>(items.size()) < kFindChunk) return std::nullopt;
     }
 }
 
 long long deleteFromQueue(redis::Client& client, services::WriteGate& gate, const std::string& queue,
-                          const std::vector<std::string>& payloads)
+    const std::vector<std::string>& payloads)
 {
     const auto outcome = gate.perform({"delete", keys::queue(queue), static_cast<long long>(payloads.size()), {}}, [&] {
         std::vector<Command> cmds;
@@ -95,12 +98,12 @@ void clearQueue(redis::Client& client, services::WriteGate& gate, const std::str
     gate.perform({"clear-queue", keys::queue(queue), 0, {}}, [&] {
         const auto size = queueSize(client, queue);
         client.transaction({Command("UNLINK").key(keys::queue(queue)), Command("SREM").key(keys::kQueues).arg(queue)});
-        return services::WriteOutcome{size, {}};
+        return services::WriteOutcome {size, {}};
     });
 }
 
 ActionResult moveQueueJobs(redis::Client& client, services::WriteGate& gate, const std::string& from,
-                           const std::vector<std::string>& payloads, const std::string& to)
+    const std::vector<std::string>& payloads, const std::string& to)
 {
     if (to.empty()) throw redis::UsageError("the destination queue name is empty");
     if (to == from) throw redis::UsageError("the jobs are already in queue " + to);
@@ -129,7 +132,7 @@ ActionResult moveQueueJobs(redis::Client& client, services::WriteGate& gate, con
             result.affected += moved;
             result.missing += sizes[i] - moved;
         }
-        return services::WriteOutcome{result.affected, {}};
+        return services::WriteOutcome {result.affected, {}};
     });
     return result;
 }
@@ -138,7 +141,7 @@ void setQueuePaused(redis::Client& client, services::WriteGate& gate, const std:
 {
     gate.perform({paused ? "pause" : "resume", keys::queue(queue), 1, {}}, [&] {
         const auto r = client.command(Command(paused ? "SADD" : "SREM").key(keys::kPaused).arg(queue)).throwIfError();
-        return services::WriteOutcome{r.asInteger(), {}};
+        return services::WriteOutcome {r.asInteger(), {}};
     });
 }
 

@@ -27,7 +27,7 @@ std::optional<QueueEntry> findInQueue(redis::Client& client, const std::string& 
 
 // LREM each exact payload once. Returns how many were removed (a job already fetched is not there).
 long long deleteFromQueue(redis::Client& client, services::WriteGate& gate, const std::string& queue,
-                          const std::vector<std::string>& payloads);
+    const std::vector<std::string>& payloads);
 // UNLINK the list and SREM it from `queues`, in one MULTI (as Queue#clear).
 void clearQueue(redis::Client& client, services::WriteGate& gate, const std::string& queue);
 // Jobs to another queue, atomically per chunk: each exact payload is removed from `from` (LREM 1)
@@ -35,7 +35,7 @@ void clearQueue(redis::Client& client, services::WriteGate& gate, const std::str
 // missing; a payload that cannot be parsed is skipped (its queue field cannot be rewritten).
 // Give `payloads` in the order they should run (oldest first): that order is kept in `to`.
 ActionResult moveQueueJobs(redis::Client& client, services::WriteGate& gate, const std::string& from,
-                           const std::vector<std::string>& payloads, const std::string& to);
+    const std::vector<std::string>& payloads, const std::string& to);
 // Adds the queue to (or removes it from) the `paused` set that our pool skips (Keys.h).
 void setQueuePaused(redis::Client& client, services::WriteGate& gate, const std::string& queue, bool paused);
 

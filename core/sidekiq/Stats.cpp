@@ -1,7 +1,7 @@
 #include "Stats.h"
 
-#include "Keys.h"
 #include "JobRecord.h"
+#include "Keys.h"
 #include "ProcessRecord.h"
 #include "Timestamp.h"
 #include "redis/Errors.h"
@@ -49,10 +49,14 @@ double queueLatency(const std::optional<std::string>& oldestJob, double now)
 StatsSnapshot StatsReader::read(redis::Client& client)
 {
     StatsSnapshot s;
-    std::vector<Command> cmds{
-        Command("GET").key(keys::kProcessed), Command("GET").key(keys::kFailed),
-        Command("ZCARD").key(keys::kSchedule), Command("ZCARD").key(keys::kRetry), Command("ZCARD").key(keys::kDead),
-        Command("SMEMBERS").key(keys::kQueues), Command("SMEMBERS").key(keys::kProcesses),
+    std::vector<Command> cmds {
+        Command("GET").key(keys::kProcessed),
+        Command("GET").key(keys::kFailed),
+        Command("ZCARD").key(keys::kSchedule),
+        Command("ZCARD").key(keys::kRetry),
+        Command("ZCARD").key(keys::kDead),
+        Command("SMEMBERS").key(keys::kQueues),
+        Command("SMEMBERS").key(keys::kProcesses),
         Command("SMEMBERS").key(keys::kPaused),
     };
     const std::size_t fixed = cmds.size();
@@ -120,7 +124,7 @@ std::vector<DailyCount> readHistory(redis::Client& client, int days, double now)
     std::vector<Command> cmds;
     for (int d = 0; d < days; ++d) {
         const std::time_t t = std::time_t(now) - std::time_t(d) * 86400;
-        std::tm tm{};
+        std::tm tm {};
         gmtime_r(&t, &tm);
         char date[16];
         std::strftime(date, sizeof date, "%Y-%m-%d", &tm);

@@ -34,8 +34,8 @@ struct StatsSnapshot {
     long long workersSize = 0; // sum of `busy` over live processes
     double defaultQueueLatency = 0;
     std::vector<QueueSummary> queues; // sorted by name
-    double takenAt = 0;               // epoch seconds, local clock
-    int roundTrips = 0;               // for tests and the status bar
+    double takenAt = 0; // epoch seconds, local clock
+    int roundTrips = 0; // for tests and the status bar
 };
 
 // Latency of a queue from its oldest job (Sidekiq 6/7: enqueued_at; 8: falls back to created_at;

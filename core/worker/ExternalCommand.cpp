@@ -30,7 +30,10 @@ using Clock = std::chrono::steady_clock;
 struct Fd {
     int fd = -1;
     Fd() = default;
-    explicit Fd(int f) : fd(f) {}
+    explicit Fd(int f)
+        : fd(f)
+    {
+    }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
     ~Fd() { reset(); }
@@ -197,9 +200,10 @@ std::vector<std::string> handlerEnvironment(const ExternalCommandSpec& spec)
 }
 
 ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::string_view input,
-                                         const std::vector<std::string>& extraEnv, std::stop_token stop)
+    const std::vector<std::string>& extraEnv, std::stop_token stop)
 {
-    if (spec.argv.empty()) throw std::runtime_error("external handler for " + spec.classPattern + " has an empty command");
+    if (spec.argv.empty())
+        throw std::runtime_error("external handler for " + spec.classPattern + " has an empty command");
 
     std::vector<std::string> envStrings = handlerEnvironment(spec);
     for (const auto& e : extraEnv) setVariable(envStrings, e);
@@ -314,9 +318,18 @@ ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::s
         pollfd fds[3];
         int n = 0;
         int inIdx = -1, outIdx = -1, errIdx = -1;
-        if (inParent.fd >= 0) { inIdx = n; fds[n++] = {inParent.fd, POLLOUT, 0}; }
-        if (outParent.fd >= 0) { outIdx = n; fds[n++] = {outParent.fd, POLLIN, 0}; }
-        if (errParent.fd >= 0) { errIdx = n; fds[n++] = {errParent.fd, POLLIN, 0}; }
+        if (inParent.fd >= 0) {
+            inIdx = n;
+            fds[n++] = {inParent.fd, POLLOUT, 0};
+        }
+        if (outParent.fd >= 0) {
+            outIdx = n;
+            fds[n++] = {outParent.fd, POLLIN, 0};
+        }
+        if (errParent.fd >= 0) {
+            errIdx = n;
+            fds[n++] = {errParent.fd, POLLIN, 0};
+        }
         const int waitMs = exited ? 20 : 50; // short: stop requests and the deadline are checked between polls
         if (n == 0) {
             ::usleep(waitMs * 1000);
@@ -329,13 +342,16 @@ ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::s
         if (inIdx >= 0 && fds[inIdx].revents) {
             const ssize_t w = ::send(inParent.fd, input.data() + written, input.size() - written, MSG_NOSIGNAL);
             if (w > 0) written += std::size_t(w);
-            if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) inParent.reset(); // EOF for the child
+            if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input.size())
+                inParent.reset(); // EOF for the child
         }
         const auto drain = [&](int idx, Fd& fd, std::string& tail) {
             if (idx < 0 || !fds[idx].revents) return;
             const ssize_t r = ::read(fd.fd, buf, sizeof buf);
-            if (r > 0) appendTail(tail, buf, std::size_t(r));
-            else if (r == 0 || (errno != EAGAIN && errno != EINTR)) fd.reset();
+            if (r > 0)
+                appendTail(tail, buf, std::size_t(r));
+            else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+                fd.reset();
         };
         drain(outIdx, outParent, result.stdoutTail);
         drain(errIdx, errParent, result.stderrTail);
@@ -356,8 +372,8 @@ ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::s
 JobHandler makeExternalHandler(ExternalCommandSpec spec)
 {
     return [spec = std::move(spec)](const JobContext& ctx) {
-        const std::vector<std::string> env{"KIQ_JID=" + ctx.job.jid, "KIQ_CLASS=" + ctx.job.className,
-                                           "KIQ_QUEUE=" + std::string(ctx.queue)};
+        const std::vector<std::string> env {
+            "KIQ_JID=" + ctx.job.jid, "KIQ_CLASS=" + ctx.job.className, "KIQ_QUEUE=" + std::string(ctx.queue)};
         std::vector<std::string> backtrace {describeHandler(spec)};
         ExternalCommandResult r;
         try {
@@ -370,8 +386,8 @@ JobHandler makeExternalHandler(ExternalCommandSpec spec)
         if (r.timedOut) {
             backtrace.push_back("killed after " + std::to_string(spec.timeout.count()) + " ms");
             throw JobError("ExternalCommandTimeout",
-                           "timed out after " + std::to_string(spec.timeout.count()) + " ms" + (err.empty() ? "" : ": " + err),
-                           backtrace);
+                "timed out after " + std::to_string(spec.timeout.count()) + " ms" + (err.empty() ? "" : ": " + err),
+                backtrace);
         }
         if (r.exitCode == 0) return;
         const ResourceLimits& limits = spec.limits;

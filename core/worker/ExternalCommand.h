@@ -53,7 +53,7 @@ struct ResourceLimits {
 struct ExternalCommandSpec {
     std::string classPattern;
     std::vector<std::string> argv;
-    std::chrono::milliseconds timeout{60000};
+    std::chrono::milliseconds timeout {60000};
     std::string workingDir;
     std::vector<std::pair<std::string, std::string>> env; // the handler's own variables
     ResourceLimits limits;
@@ -67,14 +67,14 @@ inline constexpr const char* kSecretEnvironmentVariables[]
 std::vector<std::string> handlerEnvironment(const ExternalCommandSpec& spec);
 
 struct ExternalCommandResult {
-    int exitCode = -1;   // -1 when it did not exit normally
-    int signal = 0;      // the signal that ended it, if any
+    int exitCode = -1; // -1 when it did not exit normally
+    int signal = 0; // the signal that ended it, if any
     double cpuSeconds = 0; // user + system time of the program (not of what it left running)
     bool timedOut = false;
     bool interrupted = false; // stopped through the stop token
-    std::string stderrTail;   // last kTailBytes of stderr
+    std::string stderrTail; // last kTailBytes of stderr
     std::string stdoutTail;
-    std::chrono::milliseconds elapsed{0};
+    std::chrono::milliseconds elapsed {0};
 
     bool ok() const { return exitCode == 0 && !timedOut && !interrupted; }
 };
@@ -84,7 +84,7 @@ inline constexpr std::size_t kTailBytes = 10000;
 // Runs argv[0] (a path, or a name looked up on PATH) with `input` on stdin, the environment of
 // handlerEnvironment() plus extraEnv, and spec.limits. Throws std::runtime_error if it cannot be started.
 ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::string_view input,
-                                         const std::vector<std::string>& extraEnv, std::stop_token stop);
+    const std::vector<std::string>& extraEnv, std::stop_token stop);
 
 // The handler for one spec: throws JobError("ExternalCommandFailed" / "ExternalCommandTimeout") on
 // failure and JobInterrupted at shutdown.

@@ -20,7 +20,7 @@ JobFailure currentExceptionFailure(std::string_view className)
 {
     // C++ has no portable backtrace of a thrown exception (std::stacktrace is not in GCC 12), so the
     // stored backtrace names the handler: enough for the Web UI to show where it came from.
-    std::vector<std::string> where{"kiqdesk worker: C++ handler for " + std::string(className)};
+    std::vector<std::string> where {"kiqdesk worker: C++ handler for " + std::string(className)};
     try {
         throw;
     } catch (const JobError& e) {

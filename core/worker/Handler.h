@@ -27,9 +27,9 @@ namespace kiq::worker {
 
 struct JobContext {
     const sidekiq::JobRecord& job; // parsed payload; job.raw is the exact string fetched
-    std::string_view queue;        // the queue it was fetched from
-    redis::Client& redis;          // the processor thread's own connection; use it only inside this call
-    std::stop_token hardStop;      // requested when stop()'s timeout has passed: give up soon
+    std::string_view queue; // the queue it was fetched from
+    redis::Client& redis; // the processor thread's own connection; use it only inside this call
+    std::stop_token hardStop; // requested when stop()'s timeout has passed: give up soon
     const Logger& log;
     int processor = 0;
 
@@ -41,7 +41,11 @@ using JobHandler = std::function<void(const JobContext&)>;
 class JobError : public std::runtime_error {
 public:
     JobError(std::string errorClass, const std::string& message, std::vector<std::string> backtrace = {})
-        : std::runtime_error(message), m_errorClass(std::move(errorClass)), m_backtrace(std::move(backtrace)) {}
+        : std::runtime_error(message)
+        , m_errorClass(std::move(errorClass))
+        , m_backtrace(std::move(backtrace))
+    {
+    }
     const std::string& errorClass() const { return m_errorClass; }
     const std::vector<std::string>& backtrace() const { return m_backtrace; }
 
@@ -52,7 +56,10 @@ private:
 
 class JobInterrupted : public std::runtime_error {
 public:
-    JobInterrupted() : std::runtime_error("interrupted by shutdown") {}
+    JobInterrupted()
+        : std::runtime_error("interrupted by shutdown")
+    {
+    }
 };
 
 // A failure as the retry logic records it.

@@ -45,12 +45,15 @@ std::vector<ExternalCommandSpec> parseHandlerConfig(std::string_view tomlText, s
     std::vector<ExternalCommandSpec> out;
     for (const auto& [key, node] : root) {
         if (key.str() != "handler")
-            throw ConfigError(where(sourceName, node.source()) + ": unknown key '" + std::string(key.str()) + "' (expected [[handler]] tables)");
+            throw ConfigError(where(sourceName, node.source()) + ": unknown key '" + std::string(key.str())
+                + "' (expected [[handler]] tables)");
     }
     const toml::node* handlers = root.get("handler");
     if (!handlers) return out;
     const toml::array* list = handlers->as_array();
-    if (!list) throw ConfigError(where(sourceName, handlers->source()) + ": 'handler' must be an array of tables ([[handler]])");
+    if (!list)
+        throw ConfigError(
+            where(sourceName, handlers->source()) + ": 'handler' must be an array of tables ([[handler]])");
     for (const toml::node& entry : *list) {
         const toml::table* t = entry.as_table();
         const std::string at = where(sourceName, entry.source());
@@ -65,10 +68,12 @@ std::vector<ExternalCommandSpec> parseHandlerConfig(std::string_view tomlText, s
                 spec.classPattern = *s;
             } else if (name == "command") {
                 const toml::array* a = v.as_array();
-                if (!a || a->empty()) throw ConfigError(vat + ": 'command' must be a non-empty array of strings (argv)");
+                if (!a || a->empty())
+                    throw ConfigError(vat + ": 'command' must be a non-empty array of strings (argv)");
                 for (const toml::node& arg : *a) {
                     auto s = arg.value<std::string>();
-                    if (!s || !arg.is_string()) throw ConfigError(vat + ": every element of 'command' must be a string");
+                    if (!s || !arg.is_string())
+                        throw ConfigError(vat + ": every element of 'command' must be a string");
                     spec.argv.push_back(*s);
                 }
                 if (spec.argv.front().empty()) throw ConfigError(vat + ": the program name in 'command' is empty");

@@ -67,13 +67,16 @@ void interruptibleSleep(const JobContext& ctx, std::chrono::duration<double> dur
     std::mutex mutex;
     std::condition_variable_any cv;
     std::unique_lock lock(mutex);
-    const bool stopped = cv.wait_for(lock, ctx.hardStop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration),
-                                     [] { return false; });
+    const bool stopped = cv.wait_for(
+        lock, ctx.hardStop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration), [] { return false; });
     if (stopped || ctx.hardStop.stop_requested()) throw JobInterrupted();
 }
 } // namespace
 
-bool isGlobPattern(std::string_view pattern) { return pattern.find_first_of("*?[") != std::string_view::npos; }
+bool isGlobPattern(std::string_view pattern)
+{
+    return pattern.find_first_of("*?[") != std::string_view::npos;
+}
 
 bool globMatch(std::string_view pattern, std::string_view text)
 {
@@ -94,8 +97,10 @@ void HandlerRegistry::addPattern(std::string globPattern, JobHandler handler)
 
 void HandlerRegistry::addExternal(const ExternalCommandSpec& spec)
 {
-    if (isGlobPattern(spec.classPattern)) m_patterns.emplace_back(spec.classPattern, makeExternalHandler(spec));
-    else m_exact.insert_or_assign(spec.classPattern, makeExternalHandler(spec));
+    if (isGlobPattern(spec.classPattern))
+        m_patterns.emplace_back(spec.classPattern, makeExternalHandler(spec));
+    else
+        m_exact.insert_or_assign(spec.classPattern, makeExternalHandler(spec));
     // The program, not its arguments: they may hold tokens, and the log is shown in the app.
     const std::string program = spec.argv.empty() ? std::string() : spec.argv.front();
     m_descriptions.push_back(
@@ -153,6 +158,9 @@ const JobHandler* HandlerRegistry::find(std::string_view className) const
     return m_fallback ? &*m_fallback : nullptr;
 }
 
-std::vector<std::string> HandlerRegistry::describe() const { return m_descriptions; }
+std::vector<std::string> HandlerRegistry::describe() const
+{
+    return m_descriptions;
+}
 
 } // namespace kiq::worker

@@ -41,7 +41,9 @@ std::string workEntry(const InFlightJob& job)
     sidekiq::json::appendQuoted(out, job.queue);
     out += ",\"payload\":";
     sidekiq::json::appendQuoted(out, job.payload);
-    out += ",\"run_at\":" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(job.startedAt.time_since_epoch()).count()) + "}";
+    out += ",\"run_at\":"
+        + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(job.startedAt.time_since_epoch()).count())
+        + "}";
     return out;
 }
 
@@ -57,7 +59,7 @@ void sleepFor(std::stop_token stop, std::chrono::milliseconds duration)
 std::string utcDate()
 {
     const std::time_t now = std::time(nullptr);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&now, &tm);
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
@@ -65,17 +67,22 @@ std::string utcDate()
 }
 
 Heartbeat::Heartbeat(std::shared_ptr<PoolContext> context, SignalHandler onSignal)
-    : m_ctx(std::move(context)), m_onSignal(std::move(onSignal))
+    : m_ctx(std::move(context))
+    , m_onSignal(std::move(onSignal))
 {
     const WorkerOptions& o = m_ctx->options;
-    m_info = "{\"hostname\":" + sidekiq::json::quoted(hostname()) + ",\"started_at\":" + sidekiq::formatRubyFloat(sidekiq::Timestamp::now().seconds())
-        + ",\"pid\":" + std::to_string(::getpid()) + ",\"tag\":" + sidekiq::json::quoted(o.tag) + ",\"concurrency\":" + std::to_string(o.concurrency)
-        + ",\"queues\":" + jsonStringArray(o.queues.unique()) + ",\"labels\":" + jsonStringArray(o.labels)
-        + ",\"identity\":" + sidekiq::json::quoted(m_ctx->identity) + "}";
+    m_info = "{\"hostname\":" + sidekiq::json::quoted(hostname())
+        + ",\"started_at\":" + sidekiq::formatRubyFloat(sidekiq::Timestamp::now().seconds())
+        + ",\"pid\":" + std::to_string(::getpid()) + ",\"tag\":" + sidekiq::json::quoted(o.tag)
+        + ",\"concurrency\":" + std::to_string(o.concurrency) + ",\"queues\":" + jsonStringArray(o.queues.unique())
+        + ",\"labels\":" + jsonStringArray(o.labels) + ",\"identity\":" + sidekiq::json::quoted(m_ctx->identity) + "}";
     m_registryEntry = registryEntry(o.concurrency);
 }
 
-Heartbeat::~Heartbeat() { stop(); }
+Heartbeat::~Heartbeat()
+{
+    stop();
+}
 
 void Heartbeat::setPeriodic(Periodic task, std::chrono::milliseconds interval)
 {
@@ -139,17 +146,30 @@ std::optional<std::string> Heartbeat::beat(redis::Client& client)
 
     const auto pingStart = std::chrono::steady_clock::now();
     client.command(Command("PING")).throwIfError();
-    const auto rttUs = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - pingStart).count();
+    const auto rttUs
+        = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - pingStart).count();
 
     std::vector<Command> second;
     second.push_back(Command("SADD").key(sidekiq::keys::kProcesses).arg(id));
     second.push_back(Command("EXISTS").key(id));
-    second.push_back(Command("HSET").key(id).arg("info").arg(m_info).arg("busy").arg(static_cast<long long>(work.size()))
-                         .arg("beat").arg(sidekiq::formatRubyFloat(sidekiq::Timestamp::now().seconds())).arg("rtt_us").arg(static_cast<long long>(rttUs))
-                         .arg("quiet").arg(m_ctx->quiet.load() ? "true" : "false").arg("rss").arg(rssKb()));
+    second.push_back(Command("HSET")
+                         .key(id)
+                         .arg("info")
+                         .arg(m_info)
+                         .arg("busy")
+                         .arg(static_cast<long long>(work.size()))
+                         .arg("beat")
+                         .arg(sidekiq::formatRubyFloat(sidekiq::Timestamp::now().seconds()))
+                         .arg("rtt_us")
+                         .arg(static_cast<long long>(rttUs))
+                         .arg("quiet")
+                         .arg(m_ctx->quiet.load() ? "true" : "false")
+                         .arg("rss")
+                         .arg(rssKb()));
     second.push_back(Command("EXPIRE").key(id).arg(kHeartbeatTtl));
     second.push_back(Command("RPOP").key(sidekiq::keys::signalList(id)));
-    if (m_ctx->options.crashSafe) second.push_back(Command("HSET").key(keys::kInProgressRegistry).arg(id).arg(m_registryEntry));
+    if (m_ctx->options.crashSafe)
+        second.push_back(Command("HSET").key(keys::kInProgressRegistry).arg(id).arg(m_registryEntry));
     const auto replies = client.transaction(second);
     if (replies.size() < 5) throw redis::ProtocolError("unexpected heartbeat reply");
     return replies[4].asOptionalString();
@@ -169,7 +189,7 @@ void Heartbeat::clear(redis::Client& client)
 void Heartbeat::run(std::stop_token stop)
 {
     setThreadName("heartbeat");
-    std::mt19937_64 rng(std::random_device{}());
+    std::mt19937_64 rng(std::random_device {}());
     std::uniform_real_distribution<double> jitter(0.75, 1.25);
     const auto nextPeriodic = [&] {
         return std::chrono::steady_clock::now()

@@ -65,7 +65,7 @@ private:
     std::shared_ptr<PoolContext> m_ctx;
     SignalHandler m_onSignal;
     Periodic m_periodic;
-    std::chrono::milliseconds m_periodicInterval{60000};
+    std::chrono::milliseconds m_periodicInterval {60000};
     std::string m_info;
     std::string m_registryEntry;
     std::jthread m_thread;

@@ -42,7 +42,11 @@ struct Request {
 } // namespace
 
 struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
-    explicit Engine(redis::ConnectionOptions conn) : connection(std::move(conn)), target(connection.describe()) {}
+    explicit Engine(redis::ConnectionOptions conn)
+        : connection(std::move(conn))
+        , target(connection.describe())
+    {
+    }
 
     const redis::ConnectionOptions connection;
     const std::string target;
@@ -51,7 +55,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
     const std::shared_ptr<PoolLog> log = std::make_shared<PoolLog>(kLogCapacity);
 
     mutable std::mutex mutex;
-    std::condition_variable wake;    // a request was posted
+    std::condition_variable wake; // a request was posted
     std::condition_variable settled; // the state became Stopped or Failed
     std::deque<Request> requests;
     State state = State::Stopped;
@@ -62,7 +66,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
     bool strictOrder = true;
     std::optional<WorkerOptions> options;
     std::unique_ptr<Launcher> launcher; // the current or last run; replaced only on the control thread
-    bool threadStarted = false;         // at the first start(): a pool never started costs no thread
+    bool threadStarted = false; // at the first start(): a pool never started costs no thread
 
     void post(Request request)
     {
@@ -102,7 +106,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
 namespace {
 struct Registry {
     std::mutex mutex;
-    std::vector<std::weak_ptr<LocalPool>> pools;            // for forTarget
+    std::vector<std::weak_ptr<LocalPool>> pools; // for forTarget
     std::vector<std::shared_ptr<LocalPool::Engine>> engines; // control threads still running
 };
 
@@ -142,12 +146,17 @@ void LocalPool::Engine::run()
             requests.pop_front();
         }
         switch (request.kind) {
-        case Request::Kind::Start: doStart(std::move(*request.setup), std::move(request.note)); break;
+        case Request::Kind::Start:
+            doStart(std::move(*request.setup), std::move(request.note));
+            break;
         case Request::Kind::Quiet:
             if (launcher) launcher->quiet();
             break;
-        case Request::Kind::Stop: doStop(request.timeout); break;
-        case Request::Kind::Exit: return;
+        case Request::Kind::Stop:
+            doStop(request.timeout);
+            break;
+        case Request::Kind::Exit:
+            return;
         }
     }
 }
@@ -202,8 +211,10 @@ void LocalPool::Engine::doStop(std::optional<std::chrono::milliseconds> timeout)
 {
     if (launcher && launcher->running()) {
         try {
-            if (timeout) launcher->stop(*timeout);
-            else launcher->stop();
+            if (timeout)
+                launcher->stop(*timeout);
+            else
+                launcher->stop();
         } catch (const std::exception& e) {
             log->append(LogLevel::Error, std::string("stop: ") + e.what());
         }
@@ -241,12 +252,16 @@ bool LocalPool::stopAll(std::chrono::milliseconds jobTimeout)
     bool all = true;
     for (const auto& e : engines) {
         std::unique_lock lock(e->mutex);
-        all &= e->settled.wait_until(lock, deadline, [&] { return e->state == State::Stopped || e->state == State::Failed; });
+        all &= e->settled.wait_until(
+            lock, deadline, [&] { return e->state == State::Stopped || e->state == State::Failed; });
     }
     return all;
 }
 
-LocalPool::LocalPool(redis::ConnectionOptions connection) : m_engine(std::make_shared<Engine>(std::move(connection))) {}
+LocalPool::LocalPool(redis::ConnectionOptions connection)
+    : m_engine(std::make_shared<Engine>(std::move(connection)))
+{
+}
 
 LocalPool::~LocalPool()
 {
@@ -284,7 +299,10 @@ void LocalPool::quiet()
     m_engine->post({Request::Kind::Quiet, std::nullopt, {}, std::nullopt});
 }
 
-void LocalPool::stop() { m_engine->requestStop(std::nullopt); }
+void LocalPool::stop()
+{
+    m_engine->requestStop(std::nullopt);
+}
 
 LocalPoolStatus LocalPool::status() const
 {
@@ -307,8 +325,14 @@ LocalPoolStatus LocalPool::status() const
     return s;
 }
 
-const PoolLog& LocalPool::log() const { return *m_engine->log; }
+const PoolLog& LocalPool::log() const
+{
+    return *m_engine->log;
+}
 
-const redis::ConnectionOptions& LocalPool::connection() const { return m_engine->connection; }
+const redis::ConnectionOptions& LocalPool::connection() const
+{
+    return m_engine->connection;
+}
 
 } // namespace kiq::worker

@@ -1,8 +1,8 @@
 #pragma once
 // A worker pool the app runs in its own process (the Local workers panel, the sandbox's demo pool),
 // driven without blocking the caller: start(), quiet() and stop() only post a request to the pool's
-// control thread (made by the first start()), which runs the blocking Launcher calls, one at a time. status() and log() are
-// thread-safe snapshots for a viewer to poll.
+// control thread (made by the first start()), which runs the blocking Launcher calls, one at a time. status() and log()
+// are thread-safe snapshots for a viewer to poll.
 //
 // One LocalPool per Redis target in the process: forTarget() hands out the pool already made for the
 // same target (ConnectionOptions::describe()), so the sandbox's pool and the sandbox deployment's
@@ -34,14 +34,14 @@ namespace kiq::worker {
 struct LocalPoolStatus {
     enum class State { Stopped, Starting, Running, Quiet, Stopping, Failed };
     State state = State::Stopped;
-    std::string error;   // why the last start failed (Failed)
-    std::string target;  // ConnectionOptions::describe(), no password
-    std::string note;    // who started the current or last run, as given to start()
+    std::string error; // why the last start failed (Failed)
+    std::string target; // ConnectionOptions::describe(), no password
+    std::string note; // who started the current or last run, as given to start()
     std::optional<std::chrono::system_clock::time_point> startedAt;
     std::vector<std::string> queues; // the run's -q specs: "name" (strict) or "name,weight"
     bool strictOrder = true;
     std::optional<WorkerOptions> options; // the current or last run's settings
-    PoolSnapshot pool;   // identity, counts since start, busy, concurrency, jobs in flight
+    PoolSnapshot pool; // identity, counts since start, busy, concurrency, jobs in flight
 
     // Start is possible (nothing running or on its way).
     bool idle() const { return state == State::Stopped || state == State::Failed; }

@@ -14,8 +14,14 @@ namespace {
 thread_local std::string t_threadName;
 }
 
-void setThreadName(std::string name) { t_threadName = std::move(name); }
-const std::string& threadName() { return t_threadName; }
+void setThreadName(std::string name)
+{
+    t_threadName = std::move(name);
+}
+const std::string& threadName()
+{
+    return t_threadName;
+}
 
 LogSink stderrLogSink()
 {
@@ -24,14 +30,14 @@ LogSink stderrLogSink()
         const auto now = std::chrono::system_clock::now();
         const std::time_t secs = std::chrono::system_clock::to_time_t(now);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-        std::tm tm{};
+        std::tm tm {};
         gmtime_r(&secs, &tm);
         char stamp[32];
         std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
         std::lock_guard lock(*mutex);
         std::fprintf(stderr, "%s.%03dZ pid=%d tid=%s %s: %.*s\n", stamp, int(ms), int(::getpid()),
-                     t_threadName.empty() ? "main" : t_threadName.c_str(), logLevelName(level), int(message.size()),
-                     message.data());
+            t_threadName.empty() ? "main" : t_threadName.c_str(), logLevelName(level), int(message.size()),
+            message.data());
     };
 }
 

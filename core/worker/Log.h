@@ -23,7 +23,11 @@ const std::string& threadName();
 class Logger {
 public:
     Logger() = default;
-    Logger(LogLevel level, LogSink sink) : m_level(level), m_sink(std::move(sink)) {}
+    Logger(LogLevel level, LogSink sink)
+        : m_level(level)
+        , m_sink(std::move(sink))
+    {
+    }
 
     bool enabled(LogLevel level) const { return m_sink && level >= m_level; }
     void log(LogLevel level, std::string_view message) const

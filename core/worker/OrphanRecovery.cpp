@@ -88,7 +88,7 @@ struct Entry {
 
 Entry parseEntry(std::string identity, const std::string& value)
 {
-    Entry e{std::move(identity), 0, 0, {}, {}};
+    Entry e {std::move(identity), 0, 0, {}, {}};
     const auto scan = sidekiq::json::scanObject(value);
     if (!scan.ok()) return e;
     auto text = [&](const char* key) -> std::string {
@@ -109,13 +109,17 @@ Entry parseEntry(std::string identity, const std::string& value)
 std::string registryEntry(int lists)
 {
     using sidekiq::json::quoted;
-    return "{\"lists\":" + std::to_string(lists) + ",\"pid\":" + std::to_string(::getpid()) + ",\"hostname\":" + quoted(hostname())
-        + ",\"boot\":" + quoted(bootId()) + ",\"pidns\":" + quoted(pidNamespace()) + "}";
+    return "{\"lists\":" + std::to_string(lists) + ",\"pid\":" + std::to_string(::getpid()) + ",\"hostname\":"
+        + quoted(hostname()) + ",\"boot\":" + quoted(bootId()) + ",\"pidns\":" + quoted(pidNamespace()) + "}";
 }
 
 OrphanRecovery::OrphanRecovery(redis::Client& client, const WorkerOptions& options, std::string ownIdentity, Logger log)
-    : m_client(client), m_options(options), m_identity(std::move(ownIdentity)), m_log(std::move(log)), m_bootId(bootId()),
-      m_pidNamespace(pidNamespace())
+    : m_client(client)
+    , m_options(options)
+    , m_identity(std::move(ownIdentity))
+    , m_log(std::move(log))
+    , m_bootId(bootId())
+    , m_pidNamespace(pidNamespace())
 {
 }
 
@@ -123,7 +127,8 @@ bool OrphanRecovery::freeLockOfDeadHolder()
 {
     const redis::Reply holder = m_client.command(Command("GET").key(keys::kRecoveryLock)).throwIfError();
     if (holder.isNil()) return true; // released meanwhile
-    const redis::Reply value = m_client.command(Command("HGET").key(keys::kInProgressRegistry).arg(holder.str)).throwIfError();
+    const redis::Reply value
+        = m_client.command(Command("HGET").key(keys::kInProgressRegistry).arg(holder.str)).throwIfError();
     if (value.isNil()) return false;
     const Entry e = parseEntry(holder.str, value.str);
     const bool samePidSpace = !m_bootId.empty() && e.boot == m_bootId && e.pidns == m_pidNamespace;
@@ -137,7 +142,9 @@ RecoveryReport OrphanRecovery::run()
 {
     RecoveryReport report;
     const auto takeLock = [this] {
-        return !m_client.command(Command("SET").key(keys::kRecoveryLock).arg(m_identity).arg("NX").arg("EX").arg(kLockSeconds))
+        return !m_client
+                    .command(
+                        Command("SET").key(keys::kRecoveryLock).arg(m_identity).arg("NX").arg("EX").arg(kLockSeconds))
                     .throwIfError()
                     .isNil();
     };
@@ -146,7 +153,8 @@ RecoveryReport OrphanRecovery::run()
         return report;
     }
     try {
-        const auto all = m_client.command(Command("HGETALL").key(keys::kInProgressRegistry)).throwIfError().asStringList();
+        const auto all
+            = m_client.command(Command("HGETALL").key(keys::kInProgressRegistry)).throwIfError().asStringList();
         std::vector<Entry> entries;
         for (std::size_t i = 0; i + 1 < all.size(); i += 2)
             if (all[i] != m_identity) entries.push_back(parseEntry(all[i], all[i + 1]));
@@ -167,13 +175,15 @@ RecoveryReport OrphanRecovery::run()
                 const bool pidGone = samePidSpace && !pidAlive(e.pid);
                 if (heartbeat && member && !pidGone) continue;
 
-                std::vector<std::string> keyList{std::string(keys::kInProgressRegistry), e.identity, std::string(sidekiq::keys::kProcesses),
-                                                 std::string(sidekiq::keys::kDead), sidekiq::keys::workersLegacy(e.identity),
-                                                 sidekiq::keys::work(e.identity)};
-                for (long long n = 0; n < std::min<long long>(e.lists, 100000); ++n) keyList.push_back(keys::inProgress(e.identity, int(n)));
-                const std::vector<std::string> args{e.identity, pidGone ? "pid" : "expired", m_client.keyPrefix(), sidekiq::formatRubyFloat(now),
-                                                    sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
-                                                    std::to_string(m_options.deadMaxJobs)};
+                std::vector<std::string> keyList {std::string(keys::kInProgressRegistry), e.identity,
+                    std::string(sidekiq::keys::kProcesses), std::string(sidekiq::keys::kDead),
+                    sidekiq::keys::workersLegacy(e.identity), sidekiq::keys::work(e.identity)};
+                for (long long n = 0; n < std::min<long long>(e.lists, 100000); ++n)
+                    keyList.push_back(keys::inProgress(e.identity, int(n)));
+                const std::vector<std::string> args {e.identity, pidGone ? "pid" : "expired", m_client.keyPrefix(),
+                    sidekiq::formatRubyFloat(now),
+                    sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
+                    std::to_string(m_options.deadMaxJobs)};
                 const redis::Reply reply = kRecover.run(m_client, keyList, args);
                 if (reply.isError() && redis::classifyReplyError(reply.str) == redis::ErrorKind::WrongType) {
                     // Its jobs stay where they are (and its registry entry, so the next pass tries

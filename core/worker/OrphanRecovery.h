@@ -34,8 +34,8 @@
 namespace kiq::worker {
 
 struct RecoveryReport {
-    bool locked = false;     // another process holds the lock: nothing done
-    int entriesChecked = 0;  // registry entries of other processes
+    bool locked = false; // another process holds the lock: nothing done
+    int entriesChecked = 0; // registry entries of other processes
     int orphansRecovered = 0;
     long long jobsRequeued = 0;
     long long jobsToDead = 0;

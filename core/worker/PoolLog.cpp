@@ -4,11 +4,14 @@
 
 namespace kiq::worker {
 
-PoolLog::PoolLog(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {}
+PoolLog::PoolLog(std::size_t capacity)
+    : m_capacity(std::max<std::size_t>(capacity, 1))
+{
+}
 
 void PoolLog::append(LogLevel level, std::string_view text)
 {
-    PoolLogLine line{0, std::chrono::system_clock::now(), level, std::string(text)};
+    PoolLogLine line {0, std::chrono::system_clock::now(), level, std::string(text)};
     std::lock_guard lock(m_mutex);
     line.seq = ++m_lastSeq;
     if (m_lines.size() == m_capacity) m_lines.pop_front();

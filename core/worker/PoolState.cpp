@@ -46,7 +46,8 @@ std::vector<InFlightJob> PoolState::inFlight() const
 
 PoolState::Unflushed PoolState::takeUnflushed()
 {
-    return {m_unflushedProcessed.exchange(0, std::memory_order_relaxed), m_unflushedFailed.exchange(0, std::memory_order_relaxed)};
+    return {m_unflushedProcessed.exchange(0, std::memory_order_relaxed),
+        m_unflushedFailed.exchange(0, std::memory_order_relaxed)};
 }
 
 void PoolState::restoreUnflushed(Unflushed counts)

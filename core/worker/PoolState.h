@@ -19,7 +19,7 @@ namespace kiq::worker {
 
 struct InFlightJob {
     int processor = 0;
-    std::string threadId;  // the work-hash field for this processor (base-36, like Sidekiq's tid)
+    std::string threadId; // the work-hash field for this processor (base-36, like Sidekiq's tid)
     std::string jid;
     std::string className;
     std::string queue;
@@ -66,9 +66,9 @@ private:
         std::optional<InFlightJob> job;
     };
     std::vector<std::unique_ptr<Slot>> m_slots;
-    std::atomic<int> m_busy{0};
-    std::atomic<long long> m_processed{0}, m_failed{0};
-    std::atomic<long long> m_unflushedProcessed{0}, m_unflushedFailed{0};
+    std::atomic<int> m_busy {0};
+    std::atomic<long long> m_processed {0}, m_failed {0};
+    std::atomic<long long> m_unflushedProcessed {0}, m_unflushedFailed {0};
 };
 
 } // namespace kiq::worker

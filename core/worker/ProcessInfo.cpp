@@ -46,8 +46,14 @@ std::string makeIdentity()
     return hostname() + ":" + std::to_string(::getpid()) + ":" + suffix;
 }
 
-long long rssKb() { return statusField("VmRSS"); }
-long long peakRssKb() { return statusField("VmHWM"); }
+long long rssKb()
+{
+    return statusField("VmRSS");
+}
+long long peakRssKb()
+{
+    return statusField("VmHWM");
+}
 
 std::string bootId()
 {

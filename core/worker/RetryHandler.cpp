@@ -36,7 +36,8 @@ std::vector<std::string> selectLines(const std::vector<std::string>& lines, cons
     if (option.kind == sidekiq::BacktraceOption::Kind::All) return lines;
     // Ruby's backtrace[0...n]: a negative n counts from the end.
     const auto size = static_cast<std::int64_t>(lines.size());
-    const std::int64_t end = option.lines >= 0 ? std::min(option.lines, size) : std::max<std::int64_t>(0, size + option.lines);
+    const std::int64_t end
+        = option.lines >= 0 ? std::min(option.lines, size) : std::max<std::int64_t>(0, size + option.lines);
     return {lines.begin(), lines.begin() + end};
 }
 } // namespace
@@ -44,9 +45,12 @@ std::vector<std::string> selectLines(const std::vector<std::string>& lines, cons
 const char* outcomeName(FailureOutcome::Kind kind)
 {
     switch (kind) {
-    case FailureOutcome::Kind::Retry: return "retry";
-    case FailureOutcome::Kind::Dead: return "dead";
-    case FailureOutcome::Kind::Dropped: return "dropped";
+    case FailureOutcome::Kind::Retry:
+        return "retry";
+    case FailureOutcome::Kind::Dead:
+        return "dead";
+    case FailureOutcome::Kind::Dropped:
+        return "dropped";
     }
     return "dropped";
 }
@@ -56,7 +60,11 @@ std::string sidekiqErrorMessage(std::string_view message)
     return std::string(sidekiq::json::prefixChars(sidekiq::json::scrubUtf8(message), kMaxMessageChars));
 }
 
-RetryHandler::RetryHandler(RetrySettings settings, std::uint64_t seed) : m_settings(settings), m_rng(seed) {}
+RetryHandler::RetryHandler(RetrySettings settings, std::uint64_t seed)
+    : m_settings(settings)
+    , m_rng(seed)
+{
+}
 
 double RetryHandler::delayFor(std::int64_t count)
 {
@@ -67,8 +75,11 @@ double RetryHandler::delayFor(std::int64_t count)
 std::vector<Command> RetryHandler::deadCommands(const std::string& payload, double nowSeconds) const
 {
     return {Command("ZADD").key(sidekiq::keys::kDead).arg(nowSeconds).arg(payload),
-            Command("ZREMRANGEBYSCORE").key(sidekiq::keys::kDead).arg("-inf").arg(nowSeconds - m_settings.deadTimeoutSeconds),
-            Command("ZREMRANGEBYRANK").key(sidekiq::keys::kDead).arg(0).arg(-m_settings.deadMaxJobs)};
+        Command("ZREMRANGEBYSCORE")
+            .key(sidekiq::keys::kDead)
+            .arg("-inf")
+            .arg(nowSeconds - m_settings.deadTimeoutSeconds),
+        Command("ZREMRANGEBYRANK").key(sidekiq::keys::kDead).arg(0).arg(-m_settings.deadMaxJobs)};
 }
 
 FailureOutcome RetryHandler::unparseable(const std::string& raw, double nowSeconds) const
@@ -83,19 +94,21 @@ FailureOutcome RetryHandler::unparseable(const std::string& raw, double nowSecon
 }
 
 FailureOutcome RetryHandler::onFailure(const sidekiq::JobRecord& job, std::string_view fetchedQueue,
-                                       const JobFailure& failure, bool classKnown, double nowSeconds)
+    const JobFailure& failure, bool classKnown, double nowSeconds)
 {
     using Kind = sidekiq::RetryPolicy::Kind;
     FailureOutcome out;
     if (job.retry.kind == Kind::False || (job.retry.kind == Kind::Default && !classKnown)) {
         out.kind = FailureOutcome::Kind::Dropped;
-        out.reason = job.retry.kind == Kind::False ? "retry: false, dropped" : "no retry option and unknown class, dropped";
+        out.reason
+            = job.retry.kind == Kind::False ? "retry: false, dropped" : "no retry option and unknown class, dropped";
         return out;
     }
     sidekiq::PayloadEditor editor(job.raw);
     if (!editor.ok()) return unparseable(job.raw, nowSeconds);
 
-    editor.setString("queue", job.retryQueue && !job.retryQueue->empty() ? std::string_view(*job.retryQueue) : fetchedQueue);
+    editor.setString(
+        "queue", job.retryQueue && !job.retryQueue->empty() ? std::string_view(*job.retryQueue) : fetchedQueue);
     editor.setString("error_message", sidekiqErrorMessage(failure.message));
     editor.setString("error_class", failure.errorClass);
     const Timestamp now = stamp(nowSeconds, unitOf(job));
@@ -108,7 +121,8 @@ FailureOutcome RetryHandler::onFailure(const sidekiq::JobRecord& job, std::strin
     }
     editor.setInt("retry_count", count);
     if (job.backtrace.kind != sidekiq::BacktraceOption::Kind::None)
-        editor.setString("error_backtrace", sidekiq::BacktraceCodec::encode(selectLines(failure.backtrace, job.backtrace)));
+        editor.setString(
+            "error_backtrace", sidekiq::BacktraceCodec::encode(selectLines(failure.backtrace, job.backtrace)));
 
     out.retryCount = count;
     out.payload = editor.result();
@@ -118,7 +132,8 @@ FailureOutcome RetryHandler::onFailure(const sidekiq::JobRecord& job, std::strin
         out.kind = FailureOutcome::Kind::Retry;
         out.score = nowSeconds + delay;
         out.commands = {Command("ZADD").key(sidekiq::keys::kRetry).arg(out.score).arg(out.payload)};
-        out.reason = "retry " + std::to_string(count + 1) + " of " + std::to_string(max) + " in " + std::to_string(std::llround(delay)) + " s";
+        out.reason = "retry " + std::to_string(count + 1) + " of " + std::to_string(max) + " in "
+            + std::to_string(std::llround(delay)) + " s";
         return out;
     }
     if (job.dead && !*job.dead) {

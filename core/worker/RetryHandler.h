@@ -44,7 +44,7 @@ struct FailureOutcome {
     enum class Kind { Retry, Dead, Dropped };
     Kind kind = Kind::Dropped;
     std::string payload; // as written to `retry` / `dead` (empty when dropped)
-    double score = 0;    // retry: when it runs next; dead: time of death (epoch seconds)
+    double score = 0; // retry: when it runs next; dead: time of death (epoch seconds)
     std::int64_t retryCount = 0;
     std::vector<redis::Command> commands; // to run atomically (each command's key comes first)
     std::string reason; // for the log: "retry 3 in 113 s", "retries exhausted (25)", "retry: false"
@@ -57,11 +57,11 @@ std::string sidekiqErrorMessage(std::string_view message);
 
 class RetryHandler {
 public:
-    explicit RetryHandler(RetrySettings settings, std::uint64_t seed = std::random_device{}());
+    explicit RetryHandler(RetrySettings settings, std::uint64_t seed = std::random_device {}());
 
     // A failure while running (or looking up) the job. `classKnown` is false when no handler exists.
     FailureOutcome onFailure(const sidekiq::JobRecord& job, std::string_view fetchedQueue, const JobFailure& failure,
-                             bool classKnown, double nowSeconds);
+        bool classKnown, double nowSeconds);
     // A job string Ruby's JSON.parse could not load: to `dead` unchanged.
     FailureOutcome unparseable(const std::string& raw, double nowSeconds) const;
 

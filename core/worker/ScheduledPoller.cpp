@@ -62,16 +62,26 @@ void sleepFor(std::stop_token stop, std::chrono::milliseconds duration)
 }
 } // namespace
 
-ScheduledPoller::ScheduledPoller(std::shared_ptr<PoolContext> context) : m_ctx(std::move(context)), m_rng(std::random_device{}()) {}
+ScheduledPoller::ScheduledPoller(std::shared_ptr<PoolContext> context)
+    : m_ctx(std::move(context))
+    , m_rng(std::random_device {}())
+{
+}
 
-ScheduledPoller::~ScheduledPoller() { stop(); }
+ScheduledPoller::~ScheduledPoller()
+{
+    stop();
+}
 
 void ScheduledPoller::start()
 {
     m_thread = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
-void ScheduledPoller::requestStop() { m_thread.request_stop(); }
+void ScheduledPoller::requestStop()
+{
+    m_thread.request_stop();
+}
 
 void ScheduledPoller::stop()
 {
@@ -98,10 +108,12 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
             }
             const auto due = page.throwIfError().asStringList();
             if (due.empty()) break;
-            std::vector<std::string> keyList{std::string(set), std::string(sidekiq::keys::kQueues), std::string(sidekiq::keys::kDead)};
+            std::vector<std::string> keyList {
+                std::string(set), std::string(sidekiq::keys::kQueues), std::string(sidekiq::keys::kDead)};
             std::map<std::string, std::size_t> position;
-            std::vector<std::string> args{now, sidekiq::formatRubyFloat(nowSeconds - double(context.options.deadTimeout.count())),
-                                          std::to_string(context.options.deadMaxJobs)};
+            std::vector<std::string> args {now,
+                sidekiq::formatRubyFloat(nowSeconds - double(context.options.deadTimeout.count())),
+                std::to_string(context.options.deadMaxJobs)};
             sidekiq::JobParseOptions parseOptions;
             parseOptions.decodeBacktrace = false;
             parseOptions.argsDisplayChars = 0;
@@ -113,13 +125,17 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
                     args.push_back(raw);
                     args.push_back("0");
                     args.push_back("");
-                    context.log.error("unreadable entry in " + std::string(set) + " (" + editor.error() + "): sent to the morgue");
+                    context.log.error(
+                        "unreadable entry in " + std::string(set) + " (" + editor.error() + "): sent to the morgue");
                     continue;
                 }
                 const std::string queue = job.queue.empty() ? "default" : job.queue;
-                const auto unit = job.createdAt ? job.createdAt->unit() : job.enqueuedAt ? job.enqueuedAt->unit() : Timestamp::Unit::Seconds;
-                editor.setTimestamp("enqueued_at", unit == Timestamp::Unit::Milliseconds ? Timestamp::fromMillis(std::llround(nowSeconds * 1000))
-                                                                                         : Timestamp::fromSeconds(nowSeconds));
+                const auto unit = job.createdAt ? job.createdAt->unit()
+                    : job.enqueuedAt            ? job.enqueuedAt->unit()
+                                                : Timestamp::Unit::Seconds;
+                editor.setTimestamp("enqueued_at",
+                    unit == Timestamp::Unit::Milliseconds ? Timestamp::fromMillis(std::llround(nowSeconds * 1000))
+                                                          : Timestamp::fromSeconds(nowSeconds));
                 auto [slot, added] = position.try_emplace(queue, keyList.size() + 1);
                 if (added) keyList.push_back(sidekiq::keys::queue(queue));
                 args.push_back(editor.result());
@@ -149,7 +165,8 @@ std::chrono::milliseconds ScheduledPoller::randomPollInterval(redis::Client& cli
     if (m_ctx->options.pollIntervalAverage) {
         average = double(m_ctx->options.pollIntervalAverage->count());
     } else {
-        processes = std::max(1LL, client.command(Command("SCARD").key(sidekiq::keys::kProcesses)).throwIfError().asInteger());
+        processes
+            = std::max(1LL, client.command(Command("SCARD").key(sidekiq::keys::kProcesses)).throwIfError().asInteger());
         average = double(processes) * double(m_ctx->options.averageScheduledPollInterval.count());
     }
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -162,17 +179,20 @@ void ScheduledPoller::run(std::stop_token stop)
     setThreadName("scheduler");
     std::uniform_real_distribution<double> fiveSeconds(0.0, 5000.0);
     auto initial = std::chrono::milliseconds(static_cast<long long>(fiveSeconds(m_rng)));
-    if (!m_ctx->options.pollIntervalAverage) initial += kInitialWait;
-    else initial = std::min(initial, *m_ctx->options.pollIntervalAverage); // tests and demos poll soon
+    if (!m_ctx->options.pollIntervalAverage)
+        initial += kInitialWait;
+    else
+        initial = std::min(initial, *m_ctx->options.pollIntervalAverage); // tests and demos poll soon
     sleepFor(stop, initial);
 
     std::unique_ptr<redis::Client> client;
     while (!stop.stop_requested()) {
-        std::chrono::milliseconds wait{5000};
+        std::chrono::milliseconds wait {5000};
         try {
             if (!client) client = std::make_unique<redis::Client>(m_ctx->connection);
             const PollResult r = enqueueDue(*client, *m_ctx, Timestamp::now().seconds());
-            if (r.enqueued && m_ctx->log.enabled(LogLevel::Debug)) m_ctx->log.debug("enqueued " + std::to_string(r.enqueued) + " due jobs");
+            if (r.enqueued && m_ctx->log.enabled(LogLevel::Debug))
+                m_ctx->log.debug("enqueued " + std::to_string(r.enqueued) + " due jobs");
             wait = randomPollInterval(*client);
         } catch (const std::exception& e) {
             // Most likely a network problem: try again at the next interval (scheduled.rb enqueue).

@@ -49,7 +49,7 @@ public:
 
     void start();
     void requestStop(); // wakes the thread; returns at once
-    void stop();        // requestStop(), then joins the thread
+    void stop(); // requestStop(), then joins the thread
 
     // One pass over retry and schedule with `client` (used by the thread; public for tests).
     static PollResult enqueueDue(redis::Client& client, const PoolContext& context, double nowSeconds);

@@ -42,15 +42,12 @@ struct ExecSpec {
     ExecSpec(const QString& program, const QStringList& arguments)
     {
         path = findExecutable(program).toStdString();
-        if (path.empty())
-            throw std::runtime_error("executable not found on PATH: " + program.toStdString());
+        if (path.empty()) throw std::runtime_error("executable not found on PATH: " + program.toStdString());
         args.push_back(path);
-        for (const QString& a : arguments)
-            args.push_back(a.toStdString());
-        for (std::string& a : args)
-            argv.push_back(a.data());
+        for (const QString& a : arguments) args.push_back(a.toStdString());
+        for (std::string& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
-        rlimit rl{};
+        rlimit rl {};
         if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
             maxFd = int(std::min<rlim_t>(rl.rlim_cur, 65536));
     }
@@ -59,8 +56,7 @@ struct ExecSpec {
 int openDevNull()
 {
     const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw std::runtime_error(std::string("open /dev/null: ") + std::strerror(errno));
+    if (fd < 0) throw std::runtime_error(std::string("open /dev/null: ") + std::strerror(errno));
     return fd;
 }
 
@@ -70,8 +66,7 @@ int openDevNull()
 pid_t forkExec(const ExecSpec& spec)
 {
     int errPipe[2];
-    if (::pipe2(errPipe, O_CLOEXEC) != 0)
-        throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+    if (::pipe2(errPipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
@@ -99,8 +94,7 @@ pid_t forkExec(const ExecSpec& spec)
         const int errWrite = ::dup2(errPipe[1], 3) == 3 ? 3 : errPipe[1];
         ::fcntl(errWrite, F_SETFD, FD_CLOEXEC);
         if (::syscall(SYS_close_range, 4U, ~0U, 0U) != 0) {
-            for (int fd = 4; fd < spec.maxFd; ++fd)
-                ::close(fd);
+            for (int fd = 4; fd < spec.maxFd; ++fd) ::close(fd);
         }
         ::execve(spec.path.c_str(), spec.argv.data(), environ);
         const int e = errno;
@@ -117,8 +111,8 @@ pid_t forkExec(const ExecSpec& spec)
     if (n > 0) {
         int st;
         ::waitpid(pid, &st, 0);
-        throw std::runtime_error("exec " + spec.path + (spec.workingDir.empty() ? "" : " in " + spec.workingDir)
-                                 + ": " + std::strerror(childErrno));
+        throw std::runtime_error("exec " + spec.path + (spec.workingDir.empty() ? "" : " in " + spec.workingDir) + ": "
+            + std::strerror(childErrno));
     }
     return pid;
 }
@@ -183,19 +177,16 @@ pid_t waitpidNoIntr(pid_t pid, int* status, int flags)
 
 QString findExecutable(const QString& name)
 {
-    if (name.contains(QLatin1Char('/')))
-        return ::access(name.toLocal8Bit().constData(), X_OK) == 0 ? name : QString();
+    if (name.contains(QLatin1Char('/'))) return ::access(name.toLocal8Bit().constData(), X_OK) == 0 ? name : QString();
     return QStandardPaths::findExecutable(name);
 }
 
-ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs,
-                         const QString& workingDir)
+ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs, const QString& workingDir)
 {
     ExecSpec spec(program, args);
     spec.workingDir = workingDir.toStdString();
     int outPipe[2], errPipe[2];
-    if (::pipe2(outPipe, O_CLOEXEC) != 0)
-        throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+    if (::pipe2(outPipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
     if (::pipe2(errPipe, O_CLOEXEC) != 0) {
         ::close(outPipe[0]);
         ::close(outPipe[1]);
@@ -208,8 +199,7 @@ ProcessResult runProcess(const QString& program, const QStringList& args, int ti
     try {
         pid = forkExec(spec); // from the calling thread: it stays alive (blocked here) until the child ends
     } catch (...) {
-        for (int fd : {outPipe[0], outPipe[1], errPipe[0], errPipe[1], spec.inFd})
-            ::close(fd);
+        for (int fd : {outPipe[0], outPipe[1], errPipe[0], errPipe[1], spec.inFd}) ::close(fd);
         throw;
     }
     ::close(outPipe[1]);
@@ -222,19 +212,18 @@ ProcessResult runProcess(const QString& program, const QStringList& args, int ti
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     int open = 2;
     while (open > 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now()).count();
+        const auto left
+            = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                  .count();
         if (left <= 0) {
             result.timedOut = true;
             ::kill(pid, SIGKILL);
             break;
         }
         const int r = ::poll(fds, 2, int(left));
-        if (r < 0 && errno != EINTR)
-            break;
+        if (r < 0 && errno != EINTR) break;
         for (pollfd& p : fds) {
-            if (p.fd < 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
+            if (p.fd < 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
             char buf[8192];
             const ssize_t n = ::read(p.fd, buf, sizeof buf);
             if (n > 0) {
@@ -247,8 +236,7 @@ ProcessResult runProcess(const QString& program, const QStringList& args, int ti
         }
     }
     for (const pollfd& p : fds)
-        if (p.fd >= 0)
-            ::close(p.fd);
+        if (p.fd >= 0) ::close(p.fd);
     int status = 0;
     if (waitpidNoIntr(pid, &status, 0) == pid && WIFEXITED(status) && !result.timedOut)
         result.exitCode = WEXITSTATUS(status);
@@ -261,8 +249,7 @@ pid_t spawnProcess(const QString& program, const QStringList& args, const QStrin
 {
     ExecSpec spec(program, args);
     const int outFd = ::open(outputFile.toLocal8Bit().constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (outFd < 0)
-        throw std::runtime_error("open " + outputFile.toStdString() + ": " + std::strerror(errno));
+    if (outFd < 0) throw std::runtime_error("open " + outputFile.toStdString() + ": " + std::strerror(errno));
     spec.inFd = openDevNull();
     spec.outFd = outFd;
     spec.errFd = outFd;
@@ -281,24 +268,21 @@ pid_t spawnProcess(const QString& program, const QStringList& args, const QStrin
 
 bool processRunning(pid_t pid)
 {
-    if (pid <= 0)
-        return false;
+    if (pid <= 0) return false;
     int status;
     return waitpidNoIntr(pid, &status, WNOHANG) == 0;
 }
 
 void stopProcess(pid_t pid, int graceMs)
 {
-    if (!processRunning(pid))
-        return;
+    if (!processRunning(pid)) return;
     int status;
     if (graceMs > 0) {
         ::kill(pid, SIGTERM);
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
         while (std::chrono::steady_clock::now() < deadline) {
             const pid_t r = waitpidNoIntr(pid, &status, WNOHANG);
-            if (r == pid || r < 0)
-                return;
+            if (r == pid || r < 0) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }

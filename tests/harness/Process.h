@@ -14,10 +14,10 @@
 namespace kiq::test {
 
 struct ProcessResult {
-    int exitCode = -1;     // -1 if the process did not exit normally (signal, timeout, exec failure)
+    int exitCode = -1; // -1 if the process did not exit normally (signal, timeout, exec failure)
     bool timedOut = false; // killed by runProcess after timeoutMs
-    QString out;           // stdout
-    QString err;           // stderr
+    QString out; // stdout
+    QString err; // stderr
 };
 
 // Full path of an executable on PATH, or an empty string.
@@ -26,8 +26,8 @@ QString findExecutable(const QString& name);
 // Runs a short-lived program to completion, capturing stdout and stderr; stdin is /dev/null.
 // `program` may be a name on PATH or a path. Kills it (SIGKILL) after timeoutMs. A non-empty
 // workingDir is the child's current directory (the harness never changes its own).
-ProcessResult runProcess(const QString& program, const QStringList& args, int timeoutMs = 30000,
-                         const QString& workingDir = QString());
+ProcessResult runProcess(
+    const QString& program, const QStringList& args, int timeoutMs = 30000, const QString& workingDir = QString());
 
 // Starts a long-lived program (a server) with stdin from /dev/null and stdout+stderr appended to
 // outputFile. Returns its PID; throws std::runtime_error if it cannot be started.

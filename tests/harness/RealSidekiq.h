@@ -22,7 +22,8 @@ public:
     // Starts `sidekiq -r jobs.rb -c <concurrency> -q <queues…>` against the server. Waits until its
     // heartbeat is in `processes` (<= 20 s) and throws std::runtime_error with its log otherwise.
     // `userInfo` ("user:password") makes sidekiq authenticate as that ACL user.
-    SidekiqProcess(int redisPort, const QStringList& queues = {"default"}, int concurrency = 2, const QString& userInfo = {});
+    SidekiqProcess(
+        int redisPort, const QStringList& queues = {"default"}, int concurrency = 2, const QString& userInfo = {});
     ~SidekiqProcess(); // TERM, then KILL after 10 s
     SidekiqProcess(const SidekiqProcess&) = delete;
     SidekiqProcess& operator=(const SidekiqProcess&) = delete;

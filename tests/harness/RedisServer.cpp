@@ -18,22 +18,18 @@ constexpr int kStopGraceMs = 5000;
 QString requireTool(const QString& name)
 {
     const QString path = findExecutable(name);
-    if (path.isEmpty())
-        throw std::runtime_error(name.toStdString() + " not found: run scripts/setup-deps.sh");
+    if (path.isEmpty()) throw std::runtime_error(name.toStdString() + " not found: run scripts/setup-deps.sh");
     return path;
 }
 
 QString lastLines(const QString& file, int lines)
 {
     QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     const qint64 size = f.size();
-    if (size > 64 * 1024)
-        f.seek(size - 64 * 1024);
+    if (size > 64 * 1024) f.seek(size - 64 * 1024);
     QStringList all = QString::fromLocal8Bit(f.readAll()).split(u'\n');
-    while (!all.isEmpty() && all.last().isEmpty())
-        all.removeLast();
+    while (!all.isEmpty() && all.last().isEmpty()) all.removeLast();
     return all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n');
 }
 
@@ -45,7 +41,7 @@ QString redisServerExecutable()
 }
 
 RedisServer::RedisServer()
-    : RedisServer(Options{})
+    : RedisServer(Options {})
 {
 }
 
@@ -59,10 +55,10 @@ RedisServer::RedisServer(Options options)
     const QString label = m_options.name.isEmpty() ? QStringLiteral("redis") : m_options.name;
     m_dir = std::make_unique<QTemporaryDir>(QDir::temp().filePath("kiq-" + label + "-XXXXXX"));
     if (!m_dir->isValid())
-        throw std::runtime_error("RedisServer: cannot create a temporary directory: " + m_dir->errorString().toStdString());
+        throw std::runtime_error(
+            "RedisServer: cannot create a temporary directory: " + m_dir->errorString().toStdString());
     // KIQ_KEEP_SERVER_DIRS=1 keeps logs and configs for a post-mortem.
-    if (qEnvironmentVariableIntValue("KIQ_KEEP_SERVER_DIRS"))
-        m_dir->setAutoRemove(false);
+    if (qEnvironmentVariableIntValue("KIQ_KEEP_SERVER_DIRS")) m_dir->setAutoRemove(false);
     m_port = freePort(m_options.cluster ? 10000 : 0);
     start(/*mayChangePort=*/true);
 }
@@ -81,15 +77,13 @@ QString RedisServer::logTail(int lines) const
 {
     QString tail = lastLines(logFile(), lines);
     const QString out = lastLines(m_dir->filePath(QStringLiteral("stdout.log")), lines);
-    if (!out.trimmed().isEmpty())
-        tail += QStringLiteral("\n--- stdout/stderr ---\n") + out;
+    if (!out.trimmed().isEmpty()) tail += QStringLiteral("\n--- stdout/stderr ---\n") + out;
     return tail;
 }
 
 bool RedisServer::isRunning() const
 {
-    if (m_pid > 0 && !processRunning(m_pid))
-        m_pid = 0; // reaped: never signal that PID again, it may be reused
+    if (m_pid > 0 && !processRunning(m_pid)) m_pid = 0; // reaped: never signal that PID again, it may be reused
     return m_pid > 0;
 }
 
@@ -107,29 +101,40 @@ QStringList RedisServer::serverArgs() const
             f.write(m_options.configText.toUtf8());
         }
         args << conf;
-        if (m_options.sentinel)
-            args << "--sentinel";
+        if (m_options.sentinel) args << "--sentinel";
     }
     const QString port = QString::number(m_port);
     if (m_options.tls) {
         const TlsFiles& t = *m_options.tlsFiles;
-        args << "--port" << "0" << "--tls-port" << port
-             << "--tls-cert-file" << (m_options.tlsCertFile.isEmpty() ? t.serverCert : m_options.tlsCertFile)
-             << "--tls-key-file" << (m_options.tlsKeyFile.isEmpty() ? t.serverKey : m_options.tlsKeyFile)
-             << "--tls-ca-cert-file" << t.caCert
-             << "--tls-auth-clients" << (m_options.requireClientCert ? "yes" : "no")
+        args << "--port"
+             << "0"
+             << "--tls-port" << port << "--tls-cert-file"
+             << (m_options.tlsCertFile.isEmpty() ? t.serverCert : m_options.tlsCertFile) << "--tls-key-file"
+             << (m_options.tlsKeyFile.isEmpty() ? t.serverKey : m_options.tlsKeyFile) << "--tls-ca-cert-file"
+             << t.caCert << "--tls-auth-clients"
+             << (m_options.requireClientCert ? "yes" : "no")
              // The only port is TLS, so replicas and cluster buses must speak TLS too.
-             << "--tls-replication" << "yes";
+             << "--tls-replication"
+             << "yes";
         if (m_options.cluster)
-            args << "--tls-cluster" << "yes";
+            args << "--tls-cluster"
+                 << "yes";
     } else {
         args << "--port" << port;
     }
-    args << "--bind" << "127.0.0.1" << "--save" << "" << "--appendonly" << "no"
-         << "--dir" << m_dir->path() << "--logfile" << logFile() << "--daemonize" << "no";
+    args << "--bind"
+         << "127.0.0.1"
+         << "--save"
+         << ""
+         << "--appendonly"
+         << "no"
+         << "--dir" << m_dir->path() << "--logfile" << logFile() << "--daemonize"
+         << "no";
     if (m_options.cluster)
-        args << "--cluster-enabled" << "yes" << "--cluster-config-file" << ("nodes-" + port + ".conf")
-             << "--cluster-node-timeout" << "2000";
+        args << "--cluster-enabled"
+             << "yes"
+             << "--cluster-config-file" << ("nodes-" + port + ".conf") << "--cluster-node-timeout"
+             << "2000";
     return args + m_options.extraArgs;
 }
 
@@ -138,8 +143,7 @@ void RedisServer::start(bool mayChangePort)
     for (int attempt = 1;; ++attempt) {
         m_pid = spawnProcess(redisServerExecutable(), serverArgs(), m_dir->filePath(QStringLiteral("stdout.log")));
         QString why;
-        if (waitReady(kReadyTimeoutMs, &why))
-            return;
+        if (waitReady(kReadyTimeoutMs, &why)) return;
         stopProcess(m_pid, 0);
         m_pid = 0;
         const bool portTaken = logTail(5).contains(QLatin1String("Address already in use"));
@@ -167,8 +171,7 @@ bool RedisServer::waitReady(int timeoutMs, QString* why)
             return last == QLatin1String("PONG") || last.startsWith(QLatin1String("NOAUTH"));
         },
         timeoutMs, 20);
-    if (ok && why->isEmpty())
-        return true;
+    if (ok && why->isEmpty()) return true;
     if (why->isEmpty())
         *why = QStringLiteral("did not answer PING within %1 ms (last answer: \"%2\")").arg(timeoutMs).arg(last);
     return false;
@@ -176,15 +179,14 @@ bool RedisServer::waitReady(int timeoutMs, QString* why)
 
 QStringList RedisServer::cliArgs(bool withClientCert) const
 {
-    QStringList args{"-h", host(), "-p", QString::number(m_port)};
+    QStringList args {"-h", host(), "-p", QString::number(m_port)};
     if (m_options.tls) {
         const TlsFiles& t = *m_options.tlsFiles;
-        args << "--tls" << "--cacert" << t.caCert;
+        args << "--tls"
+             << "--cacert" << t.caCert;
         // A deliberately bad server cert (expired, wrong host) must not stop setup commands.
-        if (!m_options.tlsCertFile.isEmpty())
-            args << "--insecure";
-        if (withClientCert)
-            args << "--cert" << t.clientCert << "--key" << t.clientKey;
+        if (!m_options.tlsCertFile.isEmpty()) args << "--insecure";
+        if (withClientCert) args << "--cert" << t.clientCert << "--key" << t.clientKey;
     }
     return args;
 }
@@ -203,8 +205,7 @@ QString RedisServer::info(const QString& section, const QString& field) const
 {
     const QString prefix = field + u':';
     for (const QString& line : cli({"INFO", section}).split(u'\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(prefix.size()).trimmed();
+        if (line.startsWith(prefix)) return line.mid(prefix.size()).trimmed();
     }
     return {};
 }

@@ -22,15 +22,15 @@ struct TlsFiles;
 class RedisServer {
 public:
     struct Options {
-        QStringList extraArgs;        // appended last, e.g. {"--requirepass", "pw"}
-        bool tls = false;             // TLS only: --port 0 --tls-port P
+        QStringList extraArgs; // appended last, e.g. {"--requirepass", "pw"}
+        bool tls = false; // TLS only: --port 0 --tls-port P
         bool requireClientCert = false; // --tls-auth-clients yes (else no)
         const TlsFiles* tlsFiles = nullptr; // required with tls; must outlive the server
         QString tlsCertFile, tlsKeyFile; // server certificate to present; empty = tlsFiles->serverCert/Key
-        bool cluster = false;         // --cluster-enabled yes, nodes-P.conf in dir(), node timeout 2000 ms
-        bool sentinel = false;        // run as a sentinel; configText is its (rewritable) config file
-        QString configText;           // if non-empty: written to dir()/redis.conf (sentinel.conf) and passed first
-        QString name;                 // shown in messages and in the temp dir name
+        bool cluster = false; // --cluster-enabled yes, nodes-P.conf in dir(), node timeout 2000 ms
+        bool sentinel = false; // run as a sentinel; configText is its (rewritable) config file
+        QString configText; // if non-empty: written to dir()/redis.conf (sentinel.conf) and passed first
+        QString name; // shown in messages and in the temp dir name
     };
 
     RedisServer();
@@ -47,8 +47,8 @@ public:
     QString address() const { return host() + u':' + QString::number(m_port); } // "127.0.0.1:P"
     pid_t pid() const { return isRunning() ? m_pid : 0; } // 0 when stopped or dead
     QString dir() const { return m_dir->path(); }
-    QString logFile() const;                     // dir()/redis.log
-    QString logTail(int lines = 40) const;       // last lines of the log and of stdout/stderr
+    QString logFile() const; // dir()/redis.log
+    QString logTail(int lines = 40) const; // last lines of the log and of stdout/stderr
     bool isRunning() const;
     const Options& options() const { return m_options; }
 
@@ -65,8 +65,8 @@ public:
     // One field of INFO <section>, e.g. info("replication", "master_link_status") == "up".
     QString info(const QString& section, const QString& field) const;
 
-    void kill9();   // SIGKILL and wait until it has exited
-    void stop();    // SIGTERM, SIGKILL after 5 s; waits until it has exited
+    void kill9(); // SIGKILL and wait until it has exited
+    void stop(); // SIGTERM, SIGKILL after 5 s; waits until it has exited
     void restart(); // stop() if running, then start on the same port and dir; waits until ready
 
 private:

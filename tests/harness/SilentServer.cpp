@@ -40,11 +40,10 @@ SilentServer::SilentServer(Mode mode, std::string answer)
         const int port = freePort();
         // CLOEXEC so the listener never leaks into a redis-server forked meanwhile.
         const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            break;
+        if (fd < 0) break;
         const int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in addr{};
+        sockaddr_in addr {};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(uint16_t(port));
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -68,8 +67,7 @@ SilentServer::~SilentServer()
     const char byte = 0;
     [[maybe_unused]] auto n = ::write(m_wakeFds[1], &byte, 1);
     m_thread.join();
-    for (int fd : m_clients)
-        ::close(fd);
+    for (int fd : m_clients) ::close(fd);
     ::close(m_listenFd);
     ::close(m_wakeFds[0]);
     ::close(m_wakeFds[1]);
@@ -78,16 +76,13 @@ SilentServer::~SilentServer()
 void SilentServer::run()
 {
     for (;;) {
-        std::vector<pollfd> fds{{m_wakeFds[0], POLLIN, 0}, {m_listenFd, POLLIN, 0}};
-        for (int fd : m_clients)
-            fds.push_back({fd, POLLIN, 0});
+        std::vector<pollfd> fds {{m_wakeFds[0], POLLIN, 0}, {m_listenFd, POLLIN, 0}};
+        for (int fd : m_clients) fds.push_back({fd, POLLIN, 0});
         if (::poll(fds.data(), fds.size(), -1) < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return;
         }
-        if (fds[0].revents)
-            return; // woken by the destructor
+        if (fds[0].revents) return; // woken by the destructor
         if (fds[1].revents & POLLIN) {
             const int client = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
             if (client >= 0) {
@@ -100,8 +95,7 @@ void SilentServer::run()
         }
         // Drain what clients send; forget those that hung up (only AnswerOnce ever writes).
         for (size_t i = 2; i < fds.size(); ++i) {
-            if (!fds[i].revents)
-                continue;
+            if (!fds[i].revents) continue;
             char buf[4096];
             const ssize_t n = ::recv(fds[i].fd, buf, sizeof buf, MSG_DONTWAIT);
             if (n > 0) {

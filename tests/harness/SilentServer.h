@@ -38,8 +38,8 @@ private:
     int m_port = 0;
     int m_listenFd = -1;
     int m_wakeFds[2] = {-1, -1}; // self-pipe: the destructor writes to wake poll()
-    std::atomic<int> m_accepted{0};
-    std::atomic<long long> m_bytes{0};
+    std::atomic<int> m_accepted {0};
+    std::atomic<long long> m_bytes {0};
     std::vector<int> m_clients; // touched only by the accept thread, closed after join
     std::set<int> m_answered; // AnswerOnce: connections already answered (accept thread only)
     std::thread m_thread;

@@ -11,8 +11,7 @@ namespace kiq::test {
 QString testOutputDir()
 {
     QString dir = qEnvironmentVariable("KIQ_TEST_OUTPUT");
-    if (dir.isEmpty())
-        dir = QDir::temp().filePath(QStringLiteral("kiq-test-output"));
+    if (dir.isEmpty()) dir = QDir::temp().filePath(QStringLiteral("kiq-test-output"));
     QDir().mkpath(dir);
     return QDir(dir).absolutePath();
 }
@@ -22,15 +21,12 @@ bool waitUntil(const std::function<bool()>& condition, int timeoutMs, int stepMs
     QElapsedTimer timer;
     timer.start();
     for (;;) {
-        if (condition())
-            return true;
+        if (condition()) return true;
         const qint64 left = timeoutMs - timer.elapsed();
-        if (left <= 0)
-            return false;
+        if (left <= 0) return false;
         // qWait processes the current thread's events (if it has an event loop), then sleeps.
         QTest::qWait(int(std::min<qint64>(std::max(stepMs, 1), left)));
-        if (timer.elapsed() >= timeoutMs)
-            return condition(); // one last look at the deadline
+        if (timer.elapsed() >= timeoutMs) return condition(); // one last look at the deadline
     }
 }
 

@@ -63,14 +63,13 @@ void opensslAll(const QDir& dir, const std::vector<QStringList>& jobs)
 {
     std::vector<std::future<ProcessResult>> running;
     for (const QStringList& args : jobs)
-        running.push_back(std::async(std::launch::async, [&dir, args] {
-            return runProcess(QStringLiteral("openssl"), args, 30000, dir.absolutePath());
-        }));
+        running.push_back(std::async(std::launch::async,
+            [&dir, args] { return runProcess(QStringLiteral("openssl"), args, 30000, dir.absolutePath()); }));
     for (size_t i = 0; i < jobs.size(); ++i) {
         const ProcessResult r = running[i].get();
         if (r.exitCode != 0)
             throw std::runtime_error("openssl failed: openssl " + jobs[i].join(u' ').toStdString() + "\n"
-                                     + r.err.toStdString() + r.out.toStdString());
+                + r.err.toStdString() + r.out.toStdString());
     }
 }
 
@@ -84,15 +83,15 @@ QStringList newKey(const QString& name)
 TlsFiles TlsFiles::generate(const QString& path)
 {
     QDir dir(path);
-    if (!dir.mkpath(QStringLiteral(".")))
-        throw std::runtime_error("cannot create " + path.toStdString());
+    if (!dir.mkpath(QStringLiteral("."))) throw std::runtime_error("cannot create " + path.toStdString());
 
-    const QStringList longValid{"-days", "3650"};
-    const std::vector<Leaf> leaves{
+    const QStringList longValid {"-days", "3650"};
+    const std::vector<Leaf> leaves {
         {"server", "localhost", "ca", "server", longValid},
         {"client", "kiqdesk-client", "ca", "client", longValid},
         {"other-ca-client", "kiqdesk-client", "other-ca", "client", longValid},
-        {"expired-server", "localhost", "ca", "server", {"-startdate", "20200101000000Z", "-enddate", "20200201000000Z"}},
+        {"expired-server", "localhost", "ca", "server",
+            {"-startdate", "20200101000000Z", "-enddate", "20200201000000Z"}},
         {"wrong-host-server", "other.example", "ca", "wronghost", longValid},
     };
 
@@ -111,24 +110,23 @@ TlsFiles TlsFiles::generate(const QString& path)
 
     // Phase 1: both CAs (self-signed) and every leaf's key + CSR.
     std::vector<QStringList> jobs;
-    for (const auto& [name, cn] : {std::pair{"ca", "Kiqdesk Test CA"}, std::pair{"other-ca", "Kiqdesk Other CA"}}) {
-        jobs.push_back(QStringList{"req", "-x509"} + newKey(name)
-                       + QStringList{"-out", QString(name) + ".crt", "-days", "3650", "-subj", QString("/CN=") + cn,
-                                     "-addext", "basicConstraints=critical,CA:TRUE",
-                                     "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
+    for (const auto& [name, cn] : {std::pair {"ca", "Kiqdesk Test CA"}, std::pair {"other-ca", "Kiqdesk Other CA"}}) {
+        jobs.push_back(QStringList {"req", "-x509"} + newKey(name)
+            + QStringList {"-out", QString(name) + ".crt", "-days", "3650", "-subj", QString("/CN=") + cn, "-addext",
+                "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
     }
     for (const Leaf& leaf : leaves)
-        jobs.push_back(QStringList{"req", "-new"} + newKey(leaf.name)
-                       + QStringList{"-out", leaf.name + ".csr", "-subj", "/CN=" + leaf.cn});
+        jobs.push_back(QStringList {"req", "-new"} + newKey(leaf.name)
+            + QStringList {"-out", leaf.name + ".csr", "-subj", "/CN=" + leaf.cn});
     opensslAll(dir, jobs);
 
     // Phase 2: sign the leaves.
     jobs.clear();
     for (const Leaf& leaf : leaves)
-        jobs.push_back(QStringList{"ca", "-batch", "-config", "ca.cnf", "-name", "ca_" + leaf.name,
-                                   "-cert", leaf.ca + ".crt", "-keyfile", leaf.ca + ".key", "-in", leaf.name + ".csr",
-                                   "-out", leaf.name + ".crt", "-extensions", leaf.extensions, "-notext", "-rand_serial"}
-                       + leaf.validity);
+        jobs.push_back(QStringList {"ca", "-batch", "-config", "ca.cnf", "-name", "ca_" + leaf.name, "-cert",
+                           leaf.ca + ".crt", "-keyfile", leaf.ca + ".key", "-in", leaf.name + ".csr", "-out",
+                           leaf.name + ".crt", "-extensions", leaf.extensions, "-notext", "-rand_serial"}
+            + leaf.validity);
     opensslAll(dir, jobs);
 
     const auto f = [&dir](const char* name) { return dir.absoluteFilePath(QLatin1String(name)); };

@@ -8,12 +8,12 @@ namespace kiq::test {
 // All paths are absolute PEM files inside `dir`.
 struct TlsFiles {
     QString dir;
-    QString caCert, caKey;                   // the CA every server and client trusts
-    QString serverCert, serverKey;           // SAN DNS:localhost, IP:127.0.0.1; signed by the CA
-    QString clientCert, clientKey;           // extendedKeyUsage clientAuth; signed by the CA
-    QString otherCaCert, otherCaKey;         // an independent CA ("wrong CA" tests)
+    QString caCert, caKey; // the CA every server and client trusts
+    QString serverCert, serverKey; // SAN DNS:localhost, IP:127.0.0.1; signed by the CA
+    QString clientCert, clientKey; // extendedKeyUsage clientAuth; signed by the CA
+    QString otherCaCert, otherCaKey; // an independent CA ("wrong CA" tests)
     QString otherCaClientCert, otherCaClientKey; // a client cert signed by the other CA (server must refuse it)
-    QString expiredServerCert, expiredServerKey;     // like serverCert but valid only in Jan 2020
+    QString expiredServerCert, expiredServerKey; // like serverCert but valid only in Jan 2020
     QString wrongHostServerCert, wrongHostServerKey; // signed by the CA, SAN DNS:other.example only
 
     // Generates everything into `dir` (created if missing). Throws std::runtime_error with openssl's

@@ -7,7 +7,10 @@
 namespace kiq::ui {
 
 namespace {
-QString tr(const char* text) { return QCoreApplication::translate("kiq::ui::ConfirmDamage", text); }
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("kiq::ui::ConfirmDamage", text);
+}
 } // namespace
 
 bool confirmDamage(QWidget* parent, const QString& title, const QString& what, long long count)
@@ -15,12 +18,10 @@ bool confirmDamage(QWidget* parent, const QString& title, const QString& what, l
     if (count <= 0) return false;
     if (count <= kTypeThreshold)
         return QMessageBox::question(parent, title, what, QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
-               == QMessageBox::Yes;
+            == QMessageBox::Yes;
     bool ok = false;
     const QString typed = QInputDialog::getText(parent, title,
-                                                what + QStringLiteral("\n\n")
-                                                    + tr("Type %1 to confirm.").arg(count),
-                                                QLineEdit::Normal, {}, &ok);
+        what + QStringLiteral("\n\n") + tr("Type %1 to confirm.").arg(count), QLineEdit::Normal, {}, &ok);
     return ok && typed.trimmed() == QString::number(count);
 }
 

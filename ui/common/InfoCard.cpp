@@ -51,6 +51,9 @@ void InfoCard::clear()
     m_detail->clear();
 }
 
-QString InfoCard::value() const { return m_value->text(); }
+QString InfoCard::value() const
+{
+    return m_value->text();
+}
 
 } // namespace kiq::ui

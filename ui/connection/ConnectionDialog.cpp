@@ -125,7 +125,10 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     resize(620, sizeHint().height());
 }
 
-ConnectionDialog::~ConnectionDialog() { retireClient(std::move(m_testClient)); }
+ConnectionDialog::~ConnectionDialog()
+{
+    retireClient(std::move(m_testClient));
+}
 
 QWidget* ConnectionDialog::buildConnectionTab()
 {
@@ -224,12 +227,17 @@ void ConnectionDialog::watchForChanges()
 {
     // Every input can change the warnings (TLS off, a remote host, verification off), so all of them
     // are watched rather than a hand-kept list that would miss the next field added.
-    for (auto* w : findChildren<QLineEdit*>()) connect(w, &QLineEdit::textChanged, this, &ConnectionDialog::updateWarnings);
-    for (auto* w : findChildren<QPlainTextEdit*>()) connect(w, &QPlainTextEdit::textChanged, this, &ConnectionDialog::updateWarnings);
-    for (auto* w : findChildren<QAbstractButton*>()) connect(w, &QAbstractButton::toggled, this, &ConnectionDialog::updateWarnings);
+    for (auto* w : findChildren<QLineEdit*>())
+        connect(w, &QLineEdit::textChanged, this, &ConnectionDialog::updateWarnings);
+    for (auto* w : findChildren<QPlainTextEdit*>())
+        connect(w, &QPlainTextEdit::textChanged, this, &ConnectionDialog::updateWarnings);
+    for (auto* w : findChildren<QAbstractButton*>())
+        connect(w, &QAbstractButton::toggled, this, &ConnectionDialog::updateWarnings);
     for (auto* w : findChildren<QGroupBox*>()) connect(w, &QGroupBox::toggled, this, &ConnectionDialog::updateWarnings);
-    for (auto* w : findChildren<QComboBox*>()) connect(w, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateWarnings);
-    for (auto* w : findChildren<QSpinBox*>()) connect(w, &QSpinBox::valueChanged, this, &ConnectionDialog::updateWarnings);
+    for (auto* w : findChildren<QComboBox*>())
+        connect(w, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateWarnings);
+    for (auto* w : findChildren<QSpinBox*>())
+        connect(w, &QSpinBox::valueChanged, this, &ConnectionDialog::updateWarnings);
     updateWarnings();
 }
 
@@ -316,7 +324,7 @@ void ConnectionDialog::updateWarnings()
     m_warnings->setVisible(!items.isEmpty());
     m_warnings->setText(items.isEmpty() ? QString()
                                         : QStringLiteral("<span style='color:#d9930d'>⚠</span> ")
-                                              + items.join(QStringLiteral("<br><span style='color:#d9930d'>⚠</span> ")));
+                + items.join(QStringLiteral("<br><span style='color:#d9930d'>⚠</span> ")));
     QString topologyError;
     kiq::redis::ConnectionOptions o;
     topologyError = m_topology->applyTo(o);
@@ -336,9 +344,15 @@ void ConnectionDialog::updateTagButton()
     m_tagButton->setIcon(swatch);
 }
 
-QString ConnectionDialog::warningText() const { return m_warnings->text(); }
+QString ConnectionDialog::warningText() const
+{
+    return m_warnings->text();
+}
 
-QString ConnectionDialog::testResultText() const { return m_testResult->text(); }
+QString ConnectionDialog::testResultText() const
+{
+    return m_testResult->text();
+}
 
 void ConnectionDialog::testConnection()
 {
@@ -368,24 +382,26 @@ void ConnectionDialog::testConnection()
             if (!r.ok()) {
                 // kiq::redis::Error messages are written for people ("connection refused by
                 // 10.0.0.5:6379", "the server requires a client certificate"): show them as they are.
-                showTestResult(tr("Connection failed: %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), false);
+                showTestResult(
+                    tr("Connection failed: %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), false);
                 return;
             }
             const auto& probe = *r.value;
             const QString rtt = formatLatency(probe.roundTrip);
             QString notes; // "connected as default, no password", a Cluster namespace without a hash tag
-            for (const auto& note : probe.notes) notes += QStringLiteral("<br>") + QString::fromStdString(note).toHtmlEscaped();
+            for (const auto& note : probe.notes)
+                notes += QStringLiteral("<br>") + QString::fromStdString(note).toHtmlEscaped();
             if (probe.redisVersion.empty()) {
                 showTestResult(tr("Connected; PING answered in %1. INFO is not allowed for this user: %2")
-                                       .arg(rtt, QString::fromStdString(probe.infoError).toHtmlEscaped())
-                                   + notes,
-                               true);
+                                   .arg(rtt, QString::fromStdString(probe.infoError).toHtmlEscaped())
+                        + notes,
+                    true);
                 return;
             }
             showTestResult(tr("Connected to Redis %1 (%2); round trip %3.")
-                                   .arg(QString::fromStdString(probe.redisVersion), QString::fromStdString(probe.mode), rtt)
-                               + notes,
-                           true);
+                               .arg(QString::fromStdString(probe.redisVersion), QString::fromStdString(probe.mode), rtt)
+                    + notes,
+                true);
         });
 }
 
@@ -393,7 +409,7 @@ void ConnectionDialog::showTestResult(const QString& html, bool ok)
 {
     m_testResult->setText(QStringLiteral("<span style='color:%1'>%2</span> %3")
                               .arg(ok ? QStringLiteral("#2eb85c") : QStringLiteral("#e0403a"),
-                                   ok ? QStringLiteral("✔") : QStringLiteral("✖"), html));
+                                  ok ? QStringLiteral("✔") : QStringLiteral("✖"), html));
 }
 
 void ConnectionDialog::accept()

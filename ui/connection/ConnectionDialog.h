@@ -44,8 +44,8 @@ public:
     // Fills the fields from a redis:// or rediss:// URL. Returns false (and shows why) on bad input.
     bool applyUrl(const QString& url);
 
-    QString warningText() const;     // what the warnings label shows; for tests
-    QString testResultText() const;  // what the Test result label shows; for tests
+    QString warningText() const; // what the warnings label shows; for tests
+    QString testResultText() const; // what the Test result label shows; for tests
     bool isTesting() const { return m_testClient != nullptr; }
 
 public slots:

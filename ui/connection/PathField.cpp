@@ -25,18 +25,27 @@ PathField::PathField(Kind kind, const QString& chooserTitle, QWidget* parent)
     connect(m_edit, &QLineEdit::textChanged, this, &PathField::pathChanged);
 }
 
-QString PathField::path() const { return m_edit->text().trimmed(); }
+QString PathField::path() const
+{
+    return m_edit->text().trimmed();
+}
 
-void PathField::setPath(const QString& path) { m_edit->setText(path); }
+void PathField::setPath(const QString& path)
+{
+    m_edit->setText(path);
+}
 
-void PathField::setPlaceholderText(const QString& text) { m_edit->setPlaceholderText(text); }
+void PathField::setPlaceholderText(const QString& text)
+{
+    m_edit->setPlaceholderText(text);
+}
 
 void PathField::browse()
 {
     const QString start = path().isEmpty() ? QString() : QFileInfo(path()).absolutePath();
-    const QString chosen = m_kind == Kind::File
-        ? QFileDialog::getOpenFileName(this, m_chooserTitle, start, tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"))
-        : QFileDialog::getExistingDirectory(this, m_chooserTitle, start);
+    const QString chosen = m_kind == Kind::File ? QFileDialog::getOpenFileName(
+                               this, m_chooserTitle, start, tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"))
+                                                : QFileDialog::getExistingDirectory(this, m_chooserTitle, start);
     if (!chosen.isEmpty()) setPath(chosen);
 }
 

@@ -90,12 +90,14 @@ TopologyBox::TopologyBox(QWidget* parent)
         // A QStackedWidget is as tall as its tallest page; ignoring the hidden pages' size lets the
         // box shrink to the two fields of a standalone server instead of the sentinel form.
         for (int i = 0; i < m_stack->count(); ++i)
-            m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+            m_stack->widget(i)->setSizePolicy(
+                QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
         m_stack->adjustSize();
         emit topologyChanged(Topology(m_kind->itemData(index).toInt()));
     });
-    for (int i = 1; i < m_stack->count(); ++i) m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
-    setOptions(kiq::redis::ConnectionOptions{}, false);
+    for (int i = 1; i < m_stack->count(); ++i)
+        m_stack->widget(i)->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    setOptions(kiq::redis::ConnectionOptions {}, false);
 }
 
 void TopologyBox::setOptions(const kiq::redis::ConnectionOptions& o, bool sentinelPasswordRequired)
@@ -144,7 +146,7 @@ std::vector<kiq::redis::Endpoint> TopologyBox::parseEndpoints(const QString& tex
             continue;
         }
         const QString host = m.hasCaptured(1) ? m.captured(1) : m.captured(2);
-        out.push_back(kiq::redis::Endpoint{host.toStdString(), port});
+        out.push_back(kiq::redis::Endpoint {host.toStdString(), port});
     }
     return out;
 }

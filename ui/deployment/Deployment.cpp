@@ -17,8 +17,8 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
     // Writable for now; production profiles that open read-only until armed will start it disarmed.
     , m_writeGate(std::make_shared<kiq::services::WriteGate>(m_profile.name.toStdString()))
 {
-    m_passwordsGiven =
-        !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired && !m_profile.keyPassphraseRequired;
+    m_passwordsGiven
+        = !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired && !m_profile.keyPassphraseRequired;
     m_statusText = tr("Not connected");
     m_probeTimer.setInterval(kProbeIntervalMs);
     connect(&m_probeTimer, &QTimer::timeout, this, &Deployment::probe);
@@ -45,7 +45,10 @@ void Deployment::setProfile(const kiq::services::ConnectionProfile& profile)
     if (wasConnected && !needsPassword()) connectNow();
 }
 
-bool Deployment::needsPassword() const { return !m_passwordsGiven; }
+bool Deployment::needsPassword() const
+{
+    return !m_passwordsGiven;
+}
 
 void Deployment::setPasswords(const QString& password, const QString& sentinelPassword, const QString& keyPassphrase)
 {
@@ -97,7 +100,8 @@ void Deployment::probe()
                 return;
             }
             const auto& p = *r.value;
-            QString text = p.redisVersion.empty() ? tr("Reachable") : tr("Redis %1").arg(QString::fromStdString(p.redisVersion));
+            QString text
+                = p.redisVersion.empty() ? tr("Reachable") : tr("Redis %1").arg(QString::fromStdString(p.redisVersion));
             for (const auto& note : p.notes) text += QStringLiteral(" · ") + QString::fromStdString(note);
             setStatus(Status::Reachable, text);
         });

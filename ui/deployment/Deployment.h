@@ -8,8 +8,8 @@
 // client; setProfile() (an edit) disconnects too, since the old client has the old options.
 
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
-#include "services/WriteGate.h"
 #include "services/ConnectionProfile.h"
+#include "services/WriteGate.h"
 
 #include <QObject>
 #include <QString>

@@ -39,7 +39,11 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     mutedColor.setAlphaF(0.65f);
 
     const QRect r = option.rect.adjusted(kMargin, kMargin / 2, -kMargin, -kMargin / 2);
-    const QFont nameFont = [&] { QFont f = option.font; f.setBold(true); return f; }();
+    const QFont nameFont = [&] {
+        QFont f = option.font;
+        f.setBold(true);
+        return f;
+    }();
     const QFont smallFont = smallerFont(option.font);
     const QFontMetrics nameMetrics(nameFont), smallMetrics(smallFont);
     const int lineTop = r.top() + (r.height() - nameMetrics.height() - smallMetrics.height()) / 2;
@@ -63,7 +67,7 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     const QColor chipColor = index.data(DeploymentListModel::TagColorRole).value<QColor>();
     const int chipWidth = smallMetrics.horizontalAdvance(tag) + 12;
     const QRect chip(r.right() - chipWidth, lineTop + (nameMetrics.height() - smallMetrics.height() - 2) / 2, chipWidth,
-                     smallMetrics.height() + 2);
+        smallMetrics.height() + 2);
     painter->setPen(Qt::NoPen);
     painter->setBrush(chipColor);
     painter->drawRoundedRect(chip, 4, 4);
@@ -76,7 +80,7 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     painter->setFont(nameFont);
     painter->setPen(textColor);
     painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
-                      nameMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight, nameRect.width()));
+        nameMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight, nameRect.width()));
 
     const QRect detailRect(textLeft, nameRect.bottom() + 1, r.right() - textLeft, smallMetrics.height());
     const QString detail = status == Deployment::Status::Reachable
@@ -85,7 +89,7 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     painter->setFont(smallFont);
     painter->setPen(mutedColor);
     painter->drawText(detailRect, Qt::AlignLeft | Qt::AlignVCenter,
-                      smallMetrics.elidedText(detail, Qt::ElideRight, detailRect.width()));
+        smallMetrics.elidedText(detail, Qt::ElideRight, detailRect.width()));
     painter->restore();
 }
 

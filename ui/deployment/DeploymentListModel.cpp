@@ -5,7 +5,10 @@
 
 namespace kiq::ui {
 
-DeploymentListModel::DeploymentListModel(QObject* parent) : QAbstractListModel(parent) {}
+DeploymentListModel::DeploymentListModel(QObject* parent)
+    : QAbstractListModel(parent)
+{
+}
 
 int DeploymentListModel::rowCount(const QModelIndex& parent) const
 {
@@ -18,17 +21,25 @@ QVariant DeploymentListModel::data(const QModelIndex& index, int role) const
     const Deployment* d = m_deployments.at(index.row());
     const auto& profile = d->profile();
     switch (role) {
-    case Qt::DisplayRole: return profile.name;
+    case Qt::DisplayRole:
+        return profile.name;
     case Qt::ToolTipRole:
         return QStringLiteral("%1\n%2\n%3")
             .arg(profile.name, QString::fromStdString(profile.options.describe()), d->statusText());
-    case DeploymentRole: return QVariant::fromValue(static_cast<QObject*>(const_cast<Deployment*>(d)));
-    case StatusRole: return int(d->status());
-    case StatusTextRole: return d->statusText();
-    case TagColorRole: return tagColor(profile);
-    case EnvironmentRole: return environmentLabel(profile.environment);
-    case DescriptionRole: return QString::fromStdString(profile.options.describe());
-    default: return {};
+    case DeploymentRole:
+        return QVariant::fromValue(static_cast<QObject*>(const_cast<Deployment*>(d)));
+    case StatusRole:
+        return int(d->status());
+    case StatusTextRole:
+        return d->statusText();
+    case TagColorRole:
+        return tagColor(profile);
+    case EnvironmentRole:
+        return environmentLabel(profile.environment);
+    case DescriptionRole:
+        return QString::fromStdString(profile.options.describe());
+    default:
+        return {};
     }
 }
 

@@ -15,11 +15,11 @@ class DeploymentListModel final : public QAbstractListModel {
 public:
     enum Role {
         DeploymentRole = Qt::UserRole, // Deployment* (as QObject*)
-        StatusRole,                    // int(Deployment::Status)
-        StatusTextRole,                // QString
-        TagColorRole,                  // QColor
-        EnvironmentRole,               // QString, translated label
-        DescriptionRole,               // QString, ConnectionOptions::describe()
+        StatusRole, // int(Deployment::Status)
+        StatusTextRole, // QString
+        TagColorRole, // QColor
+        EnvironmentRole, // QString, translated label
+        DescriptionRole, // QString, ConnectionOptions::describe()
     };
 
     explicit DeploymentListModel(QObject* parent = nullptr);

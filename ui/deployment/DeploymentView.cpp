@@ -86,7 +86,10 @@ DeploymentPage* DeploymentView::currentPage() const
     return qobject_cast<DeploymentPage*>(m_stack->currentWidget());
 }
 
-void DeploymentView::setCurrentPage(int index) { m_tabs->setCurrentIndex(index); }
+void DeploymentView::setCurrentPage(int index)
+{
+    m_tabs->setCurrentIndex(index);
+}
 
 void DeploymentView::refreshCurrentPage()
 {
@@ -99,8 +102,9 @@ void DeploymentView::updateHeader()
     m_name->setText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));
-    m_tag->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 2px 8px; }")
-                             .arg(color.name(), color.lightnessF() > 0.6 ? QStringLiteral("black") : QStringLiteral("white")));
+    m_tag->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 2px 8px; }")
+            .arg(color.name(), color.lightnessF() > 0.6 ? QStringLiteral("black") : QStringLiteral("white")));
     m_target->setText(QString::fromStdString(profile.options.describe()));
 
     const auto status = m_deployment->status();
@@ -108,7 +112,7 @@ void DeploymentView::updateHeader()
                           .arg(statusColor(status).name(), m_deployment->statusText().toHtmlEscaped()));
     m_status->setToolTip(statusLabel(status));
     m_connect->setVisible(status == Deployment::Status::Disconnected
-                          || (status == Deployment::Status::Unreachable && m_deployment->client() == nullptr));
+        || (status == Deployment::Status::Unreachable && m_deployment->client() == nullptr));
 
     // Risky choices are shown on the deployment itself, not only in the dialog where they were made.
     QStringList warnings;

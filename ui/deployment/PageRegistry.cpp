@@ -11,8 +11,14 @@
 namespace kiq::ui {
 
 namespace {
-template <typename Page> DeploymentPage* make(QWidget* parent) { return new Page(parent); }
-template <kiq::sidekiq::JobSetKind Kind> DeploymentPage* makeSet(QWidget* parent) { return new JobSetPage(Kind, parent); }
+template <typename Page> DeploymentPage* make(QWidget* parent)
+{
+    return new Page(parent);
+}
+template <kiq::sidekiq::JobSetKind Kind> DeploymentPage* makeSet(QWidget* parent)
+{
+    return new JobSetPage(Kind, parent);
+}
 } // namespace
 
 const std::vector<PageFactory>& deploymentPages()

@@ -33,7 +33,9 @@ QIcon statusDot(Deployment::Status status)
 }
 } // namespace
 
-FleetModel::FleetModel(DeploymentListModel* deployments, QObject* parent) : QAbstractTableModel(parent), m_deployments(deployments)
+FleetModel::FleetModel(DeploymentListModel* deployments, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_deployments(deployments)
 {
     // Rows mirror the sidebar: structural changes reset (a handful of rows), status changes update one.
     connect(deployments, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] { beginResetModel(); });
@@ -42,36 +44,58 @@ FleetModel::FleetModel(DeploymentListModel* deployments, QObject* parent) : QAbs
     connect(deployments, &QAbstractItemModel::rowsRemoved, this, [this] {
         // Drop the states of deployments that left.
         for (auto it = m_state.begin(); it != m_state.end();) {
-            if (m_deployments->rowOf(it.key()) < 0) it = m_state.erase(it);
-            else ++it;
+            if (m_deployments->rowOf(it.key()) < 0)
+                it = m_state.erase(it);
+            else
+                ++it;
         }
         endResetModel();
     });
-    connect(deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-        for (int r = from.row(); r <= to.row(); ++r) emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
-    });
+    connect(
+        deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+            for (int r = from.row(); r <= to.row(); ++r) emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
+        });
 }
 
-int FleetModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_deployments->rowCount(); }
+int FleetModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_deployments->rowCount();
+}
 
-int FleetModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int FleetModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
-Deployment* FleetModel::deploymentAt(int row) const { return m_deployments->at(row); }
+Deployment* FleetModel::deploymentAt(int row) const
+{
+    return m_deployments->at(row);
+}
 
 QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Name: return tr("Deployment");
-    case Status: return tr("Status");
-    case Enqueued: return tr("Enqueued");
-    case MaxLatency: return tr("Max latency");
-    case Busy: return tr("Busy");
-    case Processes: return tr("Processes");
-    case Retries: return tr("Retries");
-    case Dead: return tr("Dead");
-    case DeadLastHour: return tr("Dead, last hour");
-    case Memory: return tr("Redis memory");
+    case Name:
+        return tr("Deployment");
+    case Status:
+        return tr("Status");
+    case Enqueued:
+        return tr("Enqueued");
+    case MaxLatency:
+        return tr("Max latency");
+    case Busy:
+        return tr("Busy");
+    case Processes:
+        return tr("Processes");
+    case Retries:
+        return tr("Retries");
+    case Dead:
+        return tr("Dead");
+    case DeadLastHour:
+        return tr("Dead, last hour");
+    case Memory:
+        return tr("Redis memory");
     }
     return {};
 }
@@ -90,37 +114,50 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
         return QColor(0xc0, 0x39, 0x2b);
     if (role == Qt::ToolTipRole) {
         if (column == Status) return state.error.isEmpty() ? d->statusText() : state.error;
-        if (column == MaxLatency && row && !row->maxLatencyQueue.empty()) return tr("Queue “%1”").arg(QString::fromStdString(row->maxLatencyQueue));
+        if (column == MaxLatency && row && !row->maxLatencyQueue.empty())
+            return tr("Queue “%1”").arg(QString::fromStdString(row->maxLatencyQueue));
         if (column == DeadLastHour && row) {
             const QTime since = QDateTime::fromSecsSinceEpoch(qint64(row->takenAt - 3600)).time();
-            return tr("Jobs that died since %1 and are still in the dead set").arg(QLocale().toString(since, QLocale::ShortFormat));
+            return tr("Jobs that died since %1 and are still in the dead set")
+                .arg(QLocale().toString(since, QLocale::ShortFormat));
         }
         if (column == Name) return QString::fromStdString(d->profile().options.describe());
         return {};
     }
-    if (role == Qt::TextAlignmentRole) return column != Name && column != Status ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    if (role == Qt::TextAlignmentRole)
+        return column != Name && column != Status ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     if (role != Qt::DisplayRole && role != Qt::UserRole) return {};
     const bool sortKey = role == Qt::UserRole;
 
     switch (column) {
-    case Name: return d->profile().name;
+    case Name:
+        return d->profile().name;
     case Status:
         if (!state.error.isEmpty() && d->status() == Deployment::Status::Reachable) return tr("Error");
-        return d->status() == Deployment::Status::Reachable ? tr("Reachable") : d->statusText().isEmpty() ? tr("Not connected") : d->statusText();
-    default: break;
+        return d->status() == Deployment::Status::Reachable ? tr("Reachable")
+            : d->statusText().isEmpty()                     ? tr("Not connected")
+                                                            : d->statusText();
+    default:
+        break;
     }
     // Numbers of a deployment that cannot be read now would pass for current ones.
     if (!reachable) return sortKey ? QVariant(-1) : QVariant(QStringLiteral("—"));
     switch (column) {
-    case Enqueued: return sortKey ? QVariant(row->enqueued) : QVariant(formatCount(row->enqueued));
+    case Enqueued:
+        return sortKey ? QVariant(row->enqueued) : QVariant(formatCount(row->enqueued));
     case MaxLatency:
         if (sortKey) return row->maxLatencySeconds;
         return row->maxLatencyQueue.empty() ? tr("no jobs waiting") : latencyText(row->maxLatencySeconds);
-    case Busy: return sortKey ? QVariant(row->busy) : QVariant(formatCount(row->busy));
-    case Processes: return sortKey ? QVariant(row->processes) : QVariant(formatCount(row->processes));
-    case Retries: return sortKey ? QVariant(row->retrySize) : QVariant(formatCount(row->retrySize));
-    case Dead: return sortKey ? QVariant(row->deadSize) : QVariant(formatCount(row->deadSize));
-    case DeadLastHour: return sortKey ? QVariant(row->deadLastHour) : QVariant(formatCount(row->deadLastHour));
+    case Busy:
+        return sortKey ? QVariant(row->busy) : QVariant(formatCount(row->busy));
+    case Processes:
+        return sortKey ? QVariant(row->processes) : QVariant(formatCount(row->processes));
+    case Retries:
+        return sortKey ? QVariant(row->retrySize) : QVariant(formatCount(row->retrySize));
+    case Dead:
+        return sortKey ? QVariant(row->deadSize) : QVariant(formatCount(row->deadSize));
+    case DeadLastHour:
+        return sortKey ? QVariant(row->deadLastHour) : QVariant(formatCount(row->deadLastHour));
     case Memory:
         if (sortKey) return row->usedMemory.value_or(-1);
         if (!row->usedMemory) return QStringLiteral("—");

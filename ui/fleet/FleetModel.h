@@ -17,7 +17,19 @@ class FleetModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(FleetModel)
 public:
     // Status last: it holds the error text when a deployment cannot be read, which can be long.
-    enum Column { Name, Enqueued, MaxLatency, Busy, Processes, Retries, Dead, DeadLastHour, Memory, Status, ColumnCount };
+    enum Column {
+        Name,
+        Enqueued,
+        MaxLatency,
+        Busy,
+        Processes,
+        Retries,
+        Dead,
+        DeadLastHour,
+        Memory,
+        Status,
+        ColumnCount
+    };
 
     explicit FleetModel(DeploymentListModel* deployments, QObject* parent = nullptr);
 
@@ -35,7 +47,7 @@ public:
 private:
     struct State {
         std::optional<kiq::services::FleetRow> last;
-        QString error;                                        // the last refresh's failure
+        QString error; // the last refresh's failure
     };
     void rowChanged(Deployment* deployment);
 

@@ -22,19 +22,24 @@ constexpr int kRefreshMs = 5000;
 }
 
 FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
-    : QWidget(parent), m_deployments(deployments), m_model(new FleetModel(deployments, this))
+    : QWidget(parent)
+    , m_deployments(deployments)
+    , m_model(new FleetModel(deployments, this))
 {
     auto* title = new QLabel(tr("Fleet overview"), this);
     QFont f = title->font();
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.3);
     title->setFont(f);
-    auto* hint = new QLabel(tr("Every deployment, refreshed every %n second(s). Double-click a row to open it.", nullptr, kRefreshMs / 1000), this);
+    auto* hint = new QLabel(tr("Every deployment, refreshed every %n second(s). Double-click a row to open it.",
+                                nullptr, kRefreshMs / 1000),
+        this);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
     m_table = makeSortedTable(m_model, QStringLiteral("fleetTable"), this);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the sidebar's order until a header is clicked
+    m_table->horizontalHeader()->setSortIndicator(
+        -1, Qt::AscendingOrder); // the sidebar's order until a header is clicked
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
         auto* proxy = qobject_cast<QSortFilterProxyModel*>(m_table->model());
         const QModelIndex source = proxy ? proxy->mapToSource(index) : index;
@@ -54,8 +59,10 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     connect(&m_timer, &QTimer::timeout, this, &FleetView::refresh);
     connect(deployments, &QAbstractItemModel::rowsRemoved, this, [this] {
         for (auto it = m_readings.begin(); it != m_readings.end();) {
-            if (m_deployments->rowOf(it.key()) < 0) it = m_readings.erase(it);
-            else ++it;
+            if (m_deployments->rowOf(it.key()) < 0)
+                it = m_readings.erase(it);
+            else
+                ++it;
         }
     });
     // A deployment that just connected should not wait for the next tick.
@@ -89,7 +96,7 @@ void FleetView::refreshOne(Deployment* deployment)
     Reading& reading = m_readings[deployment];
     if (reading.client != client) {
         // Another connection (or none): the reader's queue names and the samples belong to the old one.
-        reading = Reading{client, std::make_shared<kiq::sidekiq::StatsReader>(), false};
+        reading = Reading {client, std::make_shared<kiq::sidekiq::StatsReader>(), false};
         m_model->clearSamples(deployment);
     }
     if (!client || reading.inFlight || deployment->status() != Deployment::Status::Reachable) return;
@@ -103,8 +110,10 @@ void FleetView::refreshOne(Deployment* deployment)
             auto it = m_readings.find(guard.data());
             if (it == m_readings.end() || it->client != client) return; // a late answer from an old client
             it->inFlight = false;
-            if (r.ok()) m_model->setSample(guard.data(), *r.value);
-            else m_model->setError(guard.data(), QString::fromStdString(r.error->message));
+            if (r.ok())
+                m_model->setSample(guard.data(), *r.value);
+            else
+                m_model->setError(guard.data(), QString::fromStdString(r.error->message));
         });
 }
 

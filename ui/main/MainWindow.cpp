@@ -15,9 +15,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QScreen>
-#include <QSettings>
-#include <QShowEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -25,6 +22,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
+#include <QSettings>
+#include <QShowEvent>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -55,7 +55,8 @@ MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
     m_views->addWidget(m_emptyState);
     m_fleet = new FleetView(m_model, m_views);
     m_views->addWidget(m_fleet);
-    connect(m_fleet, &FleetView::deploymentActivated, this, [this](Deployment* d) { selectDeployment(m_model->rowOf(d)); });
+    connect(
+        m_fleet, &FleetView::deploymentActivated, this, [this](Deployment* d) { selectDeployment(m_model->rowOf(d)); });
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->addWidget(buildSidebar());
@@ -148,16 +149,20 @@ QWidget* MainWindow::buildSidebar()
     m_fleetButton = new QToolButton(box);
     m_fleetButton->setObjectName(QStringLiteral("fleetButton"));
     m_fleetButton->setText(tr("Fleet"));
-    m_fleetButton->setToolTip(tr("Fleet overview: every deployment at a glance (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_0).toString(QKeySequence::NativeText)));
+    m_fleetButton->setToolTip(tr("Fleet overview: every deployment at a glance (%1)")
+                                  .arg(QKeySequence(Qt::CTRL | Qt::Key_0).toString(QKeySequence::NativeText)));
     m_fleetButton->setCheckable(true);
     m_fleetButton->setAutoRaise(true);
     connect(m_fleetButton, &QToolButton::clicked, this, [this](bool on) {
-        if (on) showFleet();
-        else currentRowChanged(m_sidebar->currentIndex().row());
+        if (on)
+            showFleet();
+        else
+            currentRowChanged(m_sidebar->currentIndex().row());
     });
     auto* add = new QToolButton(box);
     add->setText(QStringLiteral("+"));
-    add->setToolTip(tr("New connection (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_N).toString(QKeySequence::NativeText)));
+    add->setToolTip(
+        tr("New connection (%1)").arg(QKeySequence(Qt::CTRL | Qt::Key_N).toString(QKeySequence::NativeText)));
     add->setAutoRaise(true);
     connect(add, &QToolButton::clicked, this, &MainWindow::newConnection);
 
@@ -170,7 +175,7 @@ QWidget* MainWindow::buildSidebar()
     m_sidebar->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_sidebar->setUniformItemSizes(true);
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { currentRowChanged(current.row()); });
+        [this](const QModelIndex& current) { currentRowChanged(current.row()); });
     // Clicking the selected deployment while the fleet is shown goes back to it.
     connect(m_sidebar, &QListView::clicked, this, [this](const QModelIndex& index) {
         if (m_views->currentWidget() == m_fleet) currentRowChanged(index.row());
@@ -229,8 +234,8 @@ void MainWindow::buildMenus()
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
-    for (auto [t, text] : {std::pair{Theme::System, tr("&System")}, std::pair{Theme::Light, tr("&Light")},
-                           std::pair{Theme::Dark, tr("&Dark")}}) {
+    for (auto [t, text] : {std::pair {Theme::System, tr("&System")}, std::pair {Theme::Light, tr("&Light")},
+             std::pair {Theme::Dark, tr("&Dark")}}) {
         QAction* a = theme->addAction(text);
         a->setCheckable(true);
         a->setChecked(t == currentTheme());
@@ -297,21 +302,38 @@ Deployment* MainWindow::insertDeployment(const kiq::services::ConnectionProfile&
     return d;
 }
 
-int MainWindow::deploymentCount() const { return m_model->rowCount(); }
+int MainWindow::deploymentCount() const
+{
+    return m_model->rowCount();
+}
 
-Deployment* MainWindow::deployment(int index) const { return m_model->at(index); }
+Deployment* MainWindow::deployment(int index) const
+{
+    return m_model->at(index);
+}
 
-Deployment* MainWindow::currentDeployment() const { return m_model->at(m_sidebar->currentIndex().row()); }
+Deployment* MainWindow::currentDeployment() const
+{
+    return m_model->at(m_sidebar->currentIndex().row());
+}
 
-DeploymentView* MainWindow::currentView() const { return viewOf(currentDeployment()); }
+DeploymentView* MainWindow::currentView() const
+{
+    return viewOf(currentDeployment());
+}
 
-DeploymentView* MainWindow::viewOf(const Deployment* deployment) const { return m_viewOf.value(deployment, nullptr); }
+DeploymentView* MainWindow::viewOf(const Deployment* deployment) const
+{
+    return m_viewOf.value(deployment, nullptr);
+}
 
 void MainWindow::selectDeployment(int index)
 {
     if (index < 0 || index >= m_model->rowCount()) return;
-    if (m_sidebar->currentIndex().row() == index) currentRowChanged(index); // back from the fleet view
-    else m_sidebar->setCurrentIndex(m_model->index(index));
+    if (m_sidebar->currentIndex().row() == index)
+        currentRowChanged(index); // back from the fleet view
+    else
+        m_sidebar->setCurrentIndex(m_model->index(index));
 }
 
 void MainWindow::showFleet()
@@ -321,14 +343,17 @@ void MainWindow::showFleet()
     updateTitle();
 }
 
-bool MainWindow::isFleetShown() const { return m_views->currentWidget() == m_fleet; }
+bool MainWindow::isFleetShown() const
+{
+    return m_views->currentWidget() == m_fleet;
+}
 
 void MainWindow::updateConnectionActions()
 {
     if (!m_editConnection) return; // the sidebar is built before the menus
     const bool any = currentDeployment() != nullptr;
-    const QString why =
-        m_model->rowCount() == 0 ? tr("There is no connection yet") : tr("Select a connection in the sidebar first");
+    const QString why
+        = m_model->rowCount() == 0 ? tr("There is no connection yet") : tr("Select a connection in the sidebar first");
     m_editConnection->setEnabled(any);
     m_editConnection->setToolTip(any ? tr("Edit the selected connection") : why);
     m_removeConnection->setEnabled(any);
@@ -352,7 +377,8 @@ void MainWindow::connectDeployment(Deployment* d)
         const auto& p = d->profile();
         QString password, sentinelPassword, keyPassphrase;
         if (p.passwordRequired) {
-            const QString user = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
+            const QString user
+                = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
             auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("%1 on %2").arg(user, p.name));
             if (!typed) return;
             password = *typed;
@@ -363,8 +389,8 @@ void MainWindow::connectDeployment(Deployment* d)
             sentinelPassword = *typed;
         }
         if (p.keyPassphraseRequired) {
-            const QString keyFile =
-                QString::fromStdString(p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile);
+            const QString keyFile = QString::fromStdString(
+                p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile);
             auto typed = askKeyPassphrase(this, tr("Connect to %1").arg(p.name), keyFile);
             if (!typed) return;
             keyPassphrase = *typed;
@@ -403,8 +429,7 @@ void MainWindow::removeCurrentConnection()
 {
     Deployment* d = currentDeployment();
     if (!d) return;
-    const auto answer = QMessageBox::question(
-        this, tr("Remove connection"),
+    const auto answer = QMessageBox::question(this, tr("Remove connection"),
         tr("Remove “%1” from Kiqdesk? The Redis server and its data are not touched.").arg(d->profile().name));
     if (answer != QMessageBox::Yes) return;
     if (d->isPersistent() && m_store) m_store->remove(d->profile().id);
@@ -416,8 +441,10 @@ void MainWindow::removeCurrentConnection()
 
 void MainWindow::refreshCurrentPage()
 {
-    if (isFleetShown()) m_fleet->refresh();
-    else if (DeploymentView* view = currentView()) view->refreshCurrentPage();
+    if (isFleetShown())
+        m_fleet->refresh();
+    else if (DeploymentView* view = currentView())
+        view->refreshCurrentPage();
 }
 
 void MainWindow::setTheme(Theme theme)
@@ -429,27 +456,28 @@ void MainWindow::setTheme(Theme theme)
 void MainWindow::showShortcuts()
 {
     ShortcutsDialog dialog(m_shortcutActions,
-                           {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")},
-                            // Job pages (Queues, Retries, Dead, Scheduled): R and Del act while the job table has focus.
-                            {tr("R"), tr("Retry the selected jobs (Scheduled: enqueue now)")},
-                            {tr("Del"), tr("Delete the selected jobs")},
-                            {tr("Ctrl+F"), tr("Focus the job filter")}},
-                           this);
+        {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")},
+            // Job pages (Queues, Retries, Dead, Scheduled): R and Del act while the job table has focus.
+            {tr("R"), tr("Retry the selected jobs (Scheduled: enqueue now)")},
+            {tr("Del"), tr("Delete the selected jobs")}, {tr("Ctrl+F"), tr("Focus the job filter")}},
+        this);
     dialog.exec();
 }
 
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Kiqdesk"),
-                       tr("<b>Kiqdesk</b> %1<br>A desktop console for Sidekiq job systems on Redis.")
-                           .arg(QApplication::applicationVersion()));
+        tr("<b>Kiqdesk</b> %1<br>A desktop console for Sidekiq job systems on Redis.")
+            .arg(QApplication::applicationVersion()));
 }
 
 void MainWindow::updateTitle()
 {
     const Deployment* d = currentDeployment();
-    if (isFleetShown()) setWindowTitle(tr("Fleet overview — Kiqdesk"));
-    else setWindowTitle(d ? tr("%1 — Kiqdesk").arg(d->profile().name) : tr("Kiqdesk"));
+    if (isFleetShown())
+        setWindowTitle(tr("Fleet overview — Kiqdesk"));
+    else
+        setWindowTitle(d ? tr("%1 — Kiqdesk").arg(d->profile().name) : tr("Kiqdesk"));
 }
 
 } // namespace kiq::ui

@@ -94,9 +94,9 @@ private:
     FleetView* m_fleet = nullptr;
     QToolButton* m_fleetButton = nullptr;
     QSplitter* m_splitter = nullptr;
-    QString m_restoreId;   // the deployment selected in the last run, until it is loaded
+    QString m_restoreId; // the deployment selected in the last run, until it is loaded
     QString m_restorePage; // the class of the page it showed
-    bool m_fitted = false;  // fitted to the screen on the first show
+    bool m_fitted = false; // fitted to the screen on the first show
     QHash<const Deployment*, DeploymentView*> m_viewOf;
     QActionGroup* m_themeGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet

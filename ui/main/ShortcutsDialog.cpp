@@ -8,7 +8,8 @@
 
 namespace kiq::ui {
 
-ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, const QList<QPair<QString, QString>>& extra, QWidget* parent)
+ShortcutsDialog::ShortcutsDialog(
+    const QList<QAction*>& actions, const QList<QPair<QString, QString>>& extra, QWidget* parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Keyboard shortcuts"));

@@ -15,7 +15,8 @@ class ShortcutsDialog final : public QDialog {
 public:
     // `actions`: listed with their own text and shortcut. `extra`: rows for shortcut families that
     // are many actions (e.g. "Ctrl+1 … Ctrl+9" / "Switch to deployment 1 to 9").
-    ShortcutsDialog(const QList<QAction*>& actions, const QList<QPair<QString, QString>>& extra, QWidget* parent = nullptr);
+    ShortcutsDialog(
+        const QList<QAction*>& actions, const QList<QPair<QString, QString>>& extra, QWidget* parent = nullptr);
 };
 
 } // namespace kiq::ui

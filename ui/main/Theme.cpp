@@ -85,14 +85,20 @@ void applyTheme(Theme theme)
     }
 }
 
-Theme currentTheme() { return current(); }
+Theme currentTheme()
+{
+    return current();
+}
 
 QString themeKey(Theme theme)
 {
     switch (theme) {
-    case Theme::System: return QStringLiteral("system");
-    case Theme::Light: return QStringLiteral("light");
-    case Theme::Dark: return QStringLiteral("dark");
+    case Theme::System:
+        return QStringLiteral("system");
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
     }
     return QStringLiteral("system");
 }

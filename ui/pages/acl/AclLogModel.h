@@ -12,7 +12,17 @@ class AclLogModel final : public SnapshotTableModel<kiq::acl::AclLogEntry, std::
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AclLogModel)
 public:
-    enum Column { UserColumn, ReasonColumn, ObjectColumn, ContextColumn, CountColumn, AgeColumn, NodeColumn, ClientColumn, ColumnCount };
+    enum Column {
+        UserColumn,
+        ReasonColumn,
+        ObjectColumn,
+        ContextColumn,
+        CountColumn,
+        AgeColumn,
+        NodeColumn,
+        ClientColumn,
+        ColumnCount
+    };
 
     explicit AclLogModel(QObject* parent = nullptr);
 
@@ -24,7 +34,8 @@ private:
     // ACL LOG entries of Redis 7.0 carry no id: node, user, reason, object and client identify one.
     std::string keyOf(const kiq::acl::AclLogEntry& e) const override
     {
-        return e.node.toString() + '\n' + e.username + '\n' + e.reason + '\n' + e.object + '\n' + e.context + '\n' + e.clientInfo;
+        return e.node.toString() + '\n' + e.username + '\n' + e.reason + '\n' + e.object + '\n' + e.context + '\n'
+            + e.clientInfo;
     }
 };
 

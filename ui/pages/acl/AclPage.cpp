@@ -48,13 +48,15 @@ QString describe(const std::vector<NodeOutcome>& outcomes)
     for (const auto& o : outcomes)
         lines << QStringLiteral("%1 %2 (%3): %4")
                      .arg(o.ok ? QStringLiteral("✓") : QStringLiteral("✗"), QString::fromStdString(o.node.toString()),
-                          o.isPrimary ? AclPage::tr("primary") : AclPage::tr("replica"), QString::fromStdString(o.message));
+                         o.isPrimary ? AclPage::tr("primary") : AclPage::tr("replica"),
+                         QString::fromStdString(o.message));
     return lines.join(QLatin1Char('\n'));
 }
 
 bool allOk(const std::vector<NodeOutcome>& outcomes)
 {
-    return !outcomes.empty() && std::all_of(outcomes.begin(), outcomes.end(), [](const NodeOutcome& o) { return o.ok; });
+    return !outcomes.empty()
+        && std::all_of(outcomes.begin(), outcomes.end(), [](const NodeOutcome& o) { return o.ok; });
 }
 } // namespace
 
@@ -77,17 +79,25 @@ AclPage::AclPage(QWidget* parent)
     connect(create, &QPushButton::clicked, this, [this] { editSelected(true); });
     connect(edit, &QPushButton::clicked, this, [this] { editSelected(false); });
     connect(m_userView, &QTableView::doubleClicked, this, [this] { editSelected(false); });
-    connect(enable, &QPushButton::clicked, this, [this] { if (!selectedUser().isEmpty()) setEnabled(selectedUser(), true); });
-    connect(disable, &QPushButton::clicked, this, [this] { if (!selectedUser().isEmpty()) setEnabled(selectedUser(), false); });
+    connect(enable, &QPushButton::clicked, this, [this] {
+        if (!selectedUser().isEmpty()) setEnabled(selectedUser(), true);
+    });
+    connect(disable, &QPushButton::clicked, this, [this] {
+        if (!selectedUser().isEmpty()) setEnabled(selectedUser(), false);
+    });
     connect(remove, &QPushButton::clicked, this, [this] {
         const QString user = selectedUser();
         if (user.isEmpty()) return;
-        if (QMessageBox::question(this, tr("Delete ACL user"), tr("Delete the ACL user '%1' on every node? Clients logged in as it are disconnected.").arg(user)) == QMessageBox::Yes)
+        if (QMessageBox::question(this, tr("Delete ACL user"),
+                tr("Delete the ACL user '%1' on every node? Clients logged in as it are disconnected.").arg(user))
+            == QMessageBox::Yes)
             deleteUser(user);
     });
     connect(role, &QPushButton::clicked, this, &AclPage::chooseRole);
     connect(reset, &QPushButton::clicked, this, [this] {
-        if (QMessageBox::question(this, tr("Reset ACL log"), tr("Clear the ACL log on every node?")) == QMessageBox::Yes) resetLog();
+        if (QMessageBox::question(this, tr("Reset ACL log"), tr("Clear the ACL log on every node?"))
+            == QMessageBox::Yes)
+            resetLog();
     });
 
     auto* userButtons = new QHBoxLayout;
@@ -119,8 +129,14 @@ AclPage::AclPage(QWidget* parent)
     layout->addWidget(m_result);
 }
 
-QString AclPage::title() const { return tr("ACL"); }
-QIcon AclPage::icon() const { return style()->standardIcon(QStyle::SP_VistaShield); }
+QString AclPage::title() const
+{
+    return tr("ACL");
+}
+QIcon AclPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_VistaShield);
+}
 
 void AclPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -138,7 +154,10 @@ void AclPage::refresh()
     }
     kiq::redis::AsyncClient* client = m_client;
     client->run<AclSnapshot>(
-        [](kiq::redis::Client& c) { return AclSnapshot{kiq::acl::listUsers(c), kiq::acl::readAclLog(c, 100)}; }, this,
+        [](kiq::redis::Client& c) {
+            return AclSnapshot {kiq::acl::listUsers(c), kiq::acl::readAclLog(c, 100)};
+        },
+        this,
         [this, client](kiq::redis::Result<AclSnapshot> r) {
             if (client != m_client) return; // a late answer from a previous connection
             if (!r.ok()) {
@@ -161,7 +180,10 @@ QString AclPage::selectedUser() const
     return m_users->data(m_users->index(rows.front().row(), AclUsersModel::NameColumn), Qt::DisplayRole).toString();
 }
 
-QString AclPage::resultText() const { return m_result->toPlainText(); }
+QString AclPage::resultText() const
+{
+    return m_result->toPlainText();
+}
 
 void AclPage::showResult(const QString& text, bool ok)
 {
@@ -175,9 +197,14 @@ void AclPage::applyRules(const QString& user, const kiq::acl::AclRules& rules)
     if (!m_client || !writeGate()) return;
     auto gate = writeGate();
     m_client->run<std::vector<NodeOutcome>>(
-        [gate, name = user.toStdString(), rules](kiq::redis::Client& c) { return kiq::acl::applyUser(c, *gate, name, rules); }, this,
+        [gate, name = user.toStdString(), rules](
+            kiq::redis::Client& c) { return kiq::acl::applyUser(c, *gate, name, rules); },
+        this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
-            if (!r.ok()) return showResult(tr("Could not apply the rules of %1: %2").arg(user, QString::fromStdString(r.error->message)), false);
+            if (!r.ok())
+                return showResult(
+                    tr("Could not apply the rules of %1: %2").arg(user, QString::fromStdString(r.error->message)),
+                    false);
             showResult(tr("ACL SETUSER %1\n").arg(user) + describe(*r.value), allOk(*r.value));
         });
 }
@@ -202,20 +229,26 @@ void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString&
             auto tpl = kiq::acl::roleTemplate(role, c.keyPrefix());
             tpl.rules.state = kiq::acl::AclRules::State::On;
             tpl.rules.addPasswords = {password};
-            Outcome out{kiq::acl::applyUser(c, *gate, name, tpl.rules), {}};
+            Outcome out {kiq::acl::applyUser(c, *gate, name, tpl.rules), {}};
             if (allOk(out.nodes)) out.checks = kiq::acl::verifyRole(c, name, tpl);
             return out;
         },
-        this, [this, user](kiq::redis::Result<Outcome> r) {
-            if (!r.ok()) return showResult(tr("Could not apply the role to %1: %2").arg(user, QString::fromStdString(r.error->message)), false);
-            QStringList lines{describe(r.value->nodes)};
+        this,
+        [this, user](kiq::redis::Result<Outcome> r) {
+            if (!r.ok())
+                return showResult(
+                    tr("Could not apply the role to %1: %2").arg(user, QString::fromStdString(r.error->message)),
+                    false);
+            QStringList lines {describe(r.value->nodes)};
             bool ok = allOk(r.value->nodes);
             for (const auto& c : r.value->checks) {
                 QStringList cmd;
                 for (const auto& w : c.check.command) cmd << QString::fromStdString(w).left(24);
                 const QString verdict = c.passed() ? tr("ok") : tr("FAILED");
-                lines << tr("%1 %2 %3%4").arg(verdict, c.check.mustBeAllowed ? tr("allow") : tr("deny"), cmd.join(QLatin1Char(' ')),
-                                              c.passed() || c.allowed ? QString() : QStringLiteral(" — ") + QString::fromStdString(c.denial));
+                lines << tr("%1 %2 %3%4")
+                             .arg(verdict, c.check.mustBeAllowed ? tr("allow") : tr("deny"), cmd.join(QLatin1Char(' ')),
+                                 c.passed() || c.allowed ? QString()
+                                                         : QStringLiteral(" — ") + QString::fromStdString(c.denial));
                 ok = ok && c.passed();
             }
             showResult(lines.join(QLatin1Char('\n')), ok);
@@ -229,7 +262,9 @@ void AclPage::deleteUser(const QString& user)
     m_client->run<std::vector<NodeOutcome>>(
         [gate, name = user.toStdString()](kiq::redis::Client& c) { return kiq::acl::deleteUser(c, *gate, name); }, this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
-            if (!r.ok()) return showResult(tr("Could not delete %1: %2").arg(user, QString::fromStdString(r.error->message)), false);
+            if (!r.ok())
+                return showResult(
+                    tr("Could not delete %1: %2").arg(user, QString::fromStdString(r.error->message)), false);
             showResult(tr("ACL DELUSER %1\n").arg(user) + describe(*r.value), allOk(*r.value));
         });
 }
@@ -238,11 +273,12 @@ void AclPage::resetLog()
 {
     if (!m_client || !writeGate()) return;
     auto gate = writeGate();
-    m_client->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); }, this,
-                                            [this](kiq::redis::Result<std::vector<NodeOutcome>> r) {
-                                                if (!r.ok()) return showResult(QString::fromStdString(r.error->message), false);
-                                                showResult(describe(*r.value), allOk(*r.value));
-                                            });
+    m_client->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); },
+        this,
+        [this](kiq::redis::Result<std::vector<NodeOutcome>> r) {
+            if (!r.ok()) return showResult(QString::fromStdString(r.error->message), false);
+            showResult(describe(*r.value), allOk(*r.value));
+        });
 }
 
 void AclPage::editSelected(bool createNew)

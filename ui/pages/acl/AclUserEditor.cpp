@@ -18,9 +18,9 @@ namespace kiq::ui {
 
 namespace {
 // The categories an operator reasons in; anything finer goes into "extra rules".
-const char* const kCategories[] = {"@read", "@write", "@keyspace", "@string", "@list", "@set", "@sortedset", "@hash", "@stream",
-                                   "@pubsub", "@transaction", "@scripting", "@connection", "@blocking", "@slow", "@fast",
-                                   "@admin", "@dangerous", "@all"};
+const char* const kCategories[]
+    = {"@read", "@write", "@keyspace", "@string", "@list", "@set", "@sortedset", "@hash", "@stream", "@pubsub",
+        "@transaction", "@scripting", "@connection", "@blocking", "@slow", "@fast", "@admin", "@dangerous", "@all"};
 
 QString lines(const std::vector<std::string>& items)
 {
@@ -46,7 +46,8 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     , m_diff(new QLabel(this))
     , m_error(new QLabel(this))
 {
-    setWindowTitle(m_current ? tr("Edit ACL user %1").arg(QString::fromStdString(m_current->name)) : tr("New ACL user"));
+    setWindowTitle(
+        m_current ? tr("Edit ACL user %1").arg(QString::fromStdString(m_current->name)) : tr("New ACL user"));
     m_name->setObjectName(QStringLiteral("aclName"));
     m_password->setObjectName(QStringLiteral("aclPassword"));
     m_extra->setObjectName(QStringLiteral("aclExtraRules"));
@@ -125,15 +126,21 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     layout->addWidget(buttons);
     layout->addStretch(1);
 
-    for (QLineEdit* e : {m_name, m_password, m_extra}) connect(e, &QLineEdit::textChanged, this, &AclUserEditor::updatePreview);
-    for (QPlainTextEdit* e : {m_keys, m_channels}) connect(e, &QPlainTextEdit::textChanged, this, &AclUserEditor::updatePreview);
-    for (QCheckBox* c : {m_enabled, m_resetPasswords, m_noPass}) connect(c, &QCheckBox::toggled, this, &AclUserEditor::updatePreview);
+    for (QLineEdit* e : {m_name, m_password, m_extra})
+        connect(e, &QLineEdit::textChanged, this, &AclUserEditor::updatePreview);
+    for (QPlainTextEdit* e : {m_keys, m_channels})
+        connect(e, &QPlainTextEdit::textChanged, this, &AclUserEditor::updatePreview);
+    for (QCheckBox* c : {m_enabled, m_resetPasswords, m_noPass})
+        connect(c, &QCheckBox::toggled, this, &AclUserEditor::updatePreview);
     connect(m_categories, &QListWidget::itemChanged, this, &AclUserEditor::updatePreview);
     m_applyButton = apply;
     updatePreview();
 }
 
-QString AclUserEditor::userName() const { return m_name->text().trimmed(); }
+QString AclUserEditor::userName() const
+{
+    return m_name->text().trimmed();
+}
 
 QString AclUserEditor::composedRules() const
 {
@@ -145,10 +152,12 @@ QString AclUserEditor::composedRules() const
     parts << QStringLiteral("resetkeys");
     for (const QString& k : m_keys->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) parts << k.trimmed();
     parts << QStringLiteral("resetchannels");
-    for (const QString& c : m_channels->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) parts << c.trimmed();
+    for (const QString& c : m_channels->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        parts << c.trimmed();
     parts << QStringLiteral("-@all");
     for (int i = 0; i < m_categories->count(); ++i)
-        if (m_categories->item(i)->checkState() == Qt::Checked) parts << QLatin1Char('+') + m_categories->item(i)->text();
+        if (m_categories->item(i)->checkState() == Qt::Checked)
+            parts << QLatin1Char('+') + m_categories->item(i)->text();
     if (!m_extra->text().trimmed().isEmpty()) parts << m_extra->text().trimmed();
     return parts.join(QLatin1Char(' '));
 }

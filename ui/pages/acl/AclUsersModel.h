@@ -12,7 +12,16 @@ class AclUsersModel final : public SnapshotTableModel<kiq::acl::AclUser, std::st
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AclUsersModel)
 public:
-    enum Column { NameColumn, StateColumn, PasswordsColumn, KeysColumn, ChannelsColumn, CommandsColumn, RisksColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        StateColumn,
+        PasswordsColumn,
+        KeysColumn,
+        ChannelsColumn,
+        CommandsColumn,
+        RisksColumn,
+        ColumnCount
+    };
 
     explicit AclUsersModel(QObject* parent = nullptr);
 

@@ -42,7 +42,8 @@ ApplyRoleDialog::ApplyRoleDialog(const QString& keyPrefix, QWidget* parent)
     layout->addWidget(buttons);
 
     auto validate = [this, apply] {
-        apply->setEnabled(!userName().isEmpty() && !userName().contains(QLatin1Char(' ')) && !m_password->text().isEmpty());
+        apply->setEnabled(
+            !userName().isEmpty() && !userName().contains(QLatin1Char(' ')) && !m_password->text().isEmpty());
     };
     connect(m_role, &QComboBox::currentIndexChanged, this, &ApplyRoleDialog::update);
     connect(m_name, &QLineEdit::textChanged, this, validate);
@@ -52,9 +53,18 @@ ApplyRoleDialog::ApplyRoleDialog(const QString& keyPrefix, QWidget* parent)
     validate();
 }
 
-kiq::acl::Role ApplyRoleDialog::role() const { return kiq::acl::Role(m_role->currentData().toInt()); }
-QString ApplyRoleDialog::userName() const { return m_name->text().trimmed(); }
-QString ApplyRoleDialog::password() const { return m_password->text(); }
+kiq::acl::Role ApplyRoleDialog::role() const
+{
+    return kiq::acl::Role(m_role->currentData().toInt());
+}
+QString ApplyRoleDialog::userName() const
+{
+    return m_name->text().trimmed();
+}
+QString ApplyRoleDialog::password() const
+{
+    return m_password->text();
+}
 
 void ApplyRoleDialog::update()
 {

@@ -11,9 +11,15 @@
 
 namespace kiq::ui {
 
-BusyJobModel::BusyJobModel(QObject* parent) : SnapshotTableModel(parent) {}
+BusyJobModel::BusyJobModel(QObject* parent)
+    : SnapshotTableModel(parent)
+{
+}
 
-int BusyJobModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int BusyJobModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant BusyJobModel::data(const QModelIndex& index, int role) const
 {
@@ -25,15 +31,22 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ProcessColumn: return QString::fromStdString(b.identity);
-        case ThreadColumn: return QString::fromStdString(b.work.threadId);
-        case QueueColumn: return QString::fromStdString(b.work.queue);
+        case ProcessColumn:
+            return QString::fromStdString(b.identity);
+        case ThreadColumn:
+            return QString::fromStdString(b.work.threadId);
+        case QueueColumn:
+            return QString::fromStdString(b.work.queue);
         case ClassColumn:
-            return job.ok() || !job.displayClass.empty() ? QString::fromStdString(job.displayClass) : tr("(unreadable job)");
-        case ArgsColumn: return QString::fromStdString(job.argsDisplay);
+            return job.ok() || !job.displayClass.empty() ? QString::fromStdString(job.displayClass)
+                                                         : tr("(unreadable job)");
+        case ArgsColumn:
+            return QString::fromStdString(job.argsDisplay);
         case StartedColumn:
-            return b.work.runAt ? QLocale().toString(QDateTime::fromSecsSinceEpoch(*b.work.runAt), QLocale::ShortFormat) : QString();
-        case RunTimeColumn: return runFor < 0 ? QString() : formatUptime(std::chrono::seconds(runFor));
+            return b.work.runAt ? QLocale().toString(QDateTime::fromSecsSinceEpoch(*b.work.runAt), QLocale::ShortFormat)
+                                : QString();
+        case RunTimeColumn:
+            return runFor < 0 ? QString() : formatUptime(std::chrono::seconds(runFor));
         }
         break;
     case UnderlyingDataRole:
@@ -47,7 +60,8 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         if (!b.work.ok() || !job.ok()) return QBrush(QColor(0xc0, 0x30, 0x30));
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -56,13 +70,20 @@ QVariant BusyJobModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case ProcessColumn: return tr("Process");
-    case ThreadColumn: return tr("Thread");
-    case QueueColumn: return tr("Queue");
-    case ClassColumn: return tr("Job");
-    case ArgsColumn: return tr("Arguments");
-    case StartedColumn: return tr("Started");
-    case RunTimeColumn: return tr("Running for");
+    case ProcessColumn:
+        return tr("Process");
+    case ThreadColumn:
+        return tr("Thread");
+    case QueueColumn:
+        return tr("Queue");
+    case ClassColumn:
+        return tr("Job");
+    case ArgsColumn:
+        return tr("Arguments");
+    case StartedColumn:
+        return tr("Started");
+    case RunTimeColumn:
+        return tr("Running for");
     }
     return {};
 }

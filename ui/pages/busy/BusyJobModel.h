@@ -12,7 +12,16 @@ class BusyJobModel final : public SnapshotTableModel<kiq::sidekiq::BusyJob, std:
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BusyJobModel)
 public:
-    enum Column { ProcessColumn, ThreadColumn, QueueColumn, ClassColumn, ArgsColumn, StartedColumn, RunTimeColumn, ColumnCount };
+    enum Column {
+        ProcessColumn,
+        ThreadColumn,
+        QueueColumn,
+        ClassColumn,
+        ArgsColumn,
+        StartedColumn,
+        RunTimeColumn,
+        ColumnCount
+    };
     enum Role { UnderlyingDataRole = Qt::UserRole };
 
     explicit BusyJobModel(QObject* parent = nullptr);

@@ -104,9 +104,15 @@ void BusyPage::updateActions()
     m_stopAll->setToolTip(any ? tr("Shut every listed process down") : none);
 }
 
-QString BusyPage::title() const { return tr("Busy"); }
+QString BusyPage::title() const
+{
+    return tr("Busy");
+}
 
-QIcon BusyPage::icon() const { return style()->standardIcon(QStyle::SP_MediaPlay); }
+QIcon BusyPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_MediaPlay);
+}
 
 void BusyPage::showEvent(QShowEvent* event)
 {
@@ -154,16 +160,20 @@ void BusyPage::refresh()
             }
             return load;
         },
-        this, [this, generation](kiq::redis::Result<BusyLoad> r) {
+        this,
+        [this, generation](kiq::redis::Result<BusyLoad> r) {
             if (generation != m_generation) return;
             m_loading = false;
             if (!r.ok()) {
-                showStatus(tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showStatus(
+                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
             m_processes->applySnapshot(std::move(r.value->processes));
             m_busy->applySnapshot(std::move(r.value->busy));
-            showStatus(tr("%1 processes, %2 jobs running").arg(formatCount(m_processes->rowCount()), formatCount(m_busy->rowCount())));
+            showStatus(tr("%1 processes, %2 jobs running")
+                           .arg(formatCount(m_processes->rowCount()), formatCount(m_busy->rowCount())));
         });
 }
 
@@ -192,18 +202,23 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
     }
     const QString verb = signal == ProcessSignal::Quiet ? tr("Quiet") : tr("Stop");
     const QString what = signal == ProcessSignal::Quiet
-                             ? tr("Quiet %n process(es)? They finish their current jobs and fetch no new ones.", nullptr, int(ids.size()))
-                             : tr("Stop %n process(es)? They shut down; unfinished jobs go back to their queues.", nullptr, int(ids.size()));
-    if (!confirmed && QMessageBox::question(this, verb, what, QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+        ? tr("Quiet %n process(es)? They finish their current jobs and fetch no new ones.", nullptr, int(ids.size()))
+        : tr("Stop %n process(es)? They shut down; unfinished jobs go back to their queues.", nullptr, int(ids.size()));
+    if (!confirmed
+        && QMessageBox::question(this, verb, what, QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+            != QMessageBox::Yes)
         return;
     m_client->run<int>(
         [gate, ids, signal](kiq::redis::Client& c) {
             for (const auto& id : ids) kiq::sidekiq::signalProcess(c, *gate, id, signal);
             return int(ids.size());
         },
-        this, [this, verb](kiq::redis::Result<int> r) {
+        this,
+        [this, verb](kiq::redis::Result<int> r) {
             if (!r.ok()) {
-                showStatus(tr("<b>%1 failed:</b> %2").arg(verb, QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showStatus(
+                    tr("<b>%1 failed:</b> %2").arg(verb, QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
             showStatus(tr("%1 sent to %n process(es); they act at their next heartbeat.", nullptr, *r.value).arg(verb));

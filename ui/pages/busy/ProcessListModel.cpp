@@ -11,7 +11,10 @@
 namespace kiq::ui {
 
 namespace {
-double now() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+double now()
+{
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
 
 QString queuesText(const kiq::sidekiq::ProcessRecord& p)
 {
@@ -21,9 +24,15 @@ QString queuesText(const kiq::sidekiq::ProcessRecord& p)
 }
 } // namespace
 
-ProcessListModel::ProcessListModel(QObject* parent) : SnapshotTableModel(parent) {}
+ProcessListModel::ProcessListModel(QObject* parent)
+    : SnapshotTableModel(parent)
+{
+}
 
-int ProcessListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ProcessListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ProcessListModel::data(const QModelIndex& index, int role) const
 {
@@ -34,13 +43,20 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case IdentityColumn:
-            return p.quiet ? tr("%1 (quiet)").arg(QString::fromStdString(p.identity)) : QString::fromStdString(p.identity);
-        case TagColumn: return QString::fromStdString(p.tag);
-        case VersionColumn: return QString::fromStdString(p.version);
-        case ConcurrencyColumn: return p.concurrency ? QString::number(*p.concurrency) : QString();
-        case BusyColumn: return QString::number(p.busy);
-        case QueuesColumn: return queuesText(p);
-        case RssColumn: return p.rssKb > 0 ? formatBytes(p.rssKb * 1024) : QString();
+            return p.quiet ? tr("%1 (quiet)").arg(QString::fromStdString(p.identity))
+                           : QString::fromStdString(p.identity);
+        case TagColumn:
+            return QString::fromStdString(p.tag);
+        case VersionColumn:
+            return QString::fromStdString(p.version);
+        case ConcurrencyColumn:
+            return p.concurrency ? QString::number(*p.concurrency) : QString();
+        case BusyColumn:
+            return QString::number(p.busy);
+        case QueuesColumn:
+            return queuesText(p);
+        case RssColumn:
+            return p.rssKb > 0 ? formatBytes(p.rssKb * 1024) : QString();
         case BeatColumn:
             if (!p.beat) return tr("no heartbeat");
             return tr("%n s ago", nullptr, int(std::max(0.0, now() - *p.beat)));
@@ -48,13 +64,19 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
         break;
     case UnderlyingDataRole:
         switch (index.column()) {
-        case ConcurrencyColumn: return qlonglong(p.concurrency.value_or(0));
-        case BusyColumn: return qlonglong(p.busy);
-        case RssColumn: return qlonglong(p.rssKb);
-        case BeatColumn: return p.beat.value_or(0);
-        default: return data(index, Qt::DisplayRole);
+        case ConcurrencyColumn:
+            return qlonglong(p.concurrency.value_or(0));
+        case BusyColumn:
+            return qlonglong(p.busy);
+        case RssColumn:
+            return qlonglong(p.rssKb);
+        case BeatColumn:
+            return p.beat.value_or(0);
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case StaleRole: return stale;
+    case StaleRole:
+        return stale;
     case Qt::ForegroundRole:
         if (stale) return QBrush(QColor(0xc0, 0x30, 0x30));
         break;
@@ -65,7 +87,8 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
         if (index.column() == ConcurrencyColumn || index.column() == BusyColumn || index.column() == RssColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -74,14 +97,22 @@ QVariant ProcessListModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case IdentityColumn: return tr("Process");
-    case TagColumn: return tr("Tag");
-    case VersionColumn: return tr("Version");
-    case ConcurrencyColumn: return tr("Threads");
-    case BusyColumn: return tr("Busy");
-    case QueuesColumn: return tr("Queues");
-    case RssColumn: return tr("RSS");
-    case BeatColumn: return tr("Last beat");
+    case IdentityColumn:
+        return tr("Process");
+    case TagColumn:
+        return tr("Tag");
+    case VersionColumn:
+        return tr("Version");
+    case ConcurrencyColumn:
+        return tr("Threads");
+    case BusyColumn:
+        return tr("Busy");
+    case QueuesColumn:
+        return tr("Queues");
+    case RssColumn:
+        return tr("RSS");
+    case BeatColumn:
+        return tr("Last beat");
     }
     return {};
 }

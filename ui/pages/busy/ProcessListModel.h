@@ -14,8 +14,17 @@ class ProcessListModel final : public SnapshotTableModel<kiq::sidekiq::ProcessRe
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProcessListModel)
 public:
-    enum Column { IdentityColumn, TagColumn, VersionColumn, ConcurrencyColumn, BusyColumn, QueuesColumn, RssColumn,
-                  BeatColumn, ColumnCount };
+    enum Column {
+        IdentityColumn,
+        TagColumn,
+        VersionColumn,
+        ConcurrencyColumn,
+        BusyColumn,
+        QueuesColumn,
+        RssColumn,
+        BeatColumn,
+        ColumnCount
+    };
     enum Role { UnderlyingDataRole = Qt::UserRole, StaleRole };
 
     explicit ProcessListModel(QObject* parent = nullptr);

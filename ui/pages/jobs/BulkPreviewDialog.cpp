@@ -24,24 +24,28 @@ void addGroup(QTreeWidget* tree, const QString& title, const std::map<std::strin
     std::vector<std::pair<std::string, long long>> sorted(counts.begin(), counts.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     for (int i = 0; i < int(sorted.size()) && i < kTopEntries; ++i) {
-        auto* item = new QTreeWidgetItem(group, {QString::fromStdString(sorted[i].first), formatCount(sorted[i].second)});
+        auto* item
+            = new QTreeWidgetItem(group, {QString::fromStdString(sorted[i].first), formatCount(sorted[i].second)});
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
     }
     if (int(sorted.size()) > kTopEntries)
-        new QTreeWidgetItem(group, {BulkPreviewDialog::tr("… and %n more", nullptr, int(sorted.size()) - kTopEntries), QString()});
+        new QTreeWidgetItem(
+            group, {BulkPreviewDialog::tr("… and %n more", nullptr, int(sorted.size()) - kTopEntries), QString()});
     group->setExpanded(true);
 }
 } // namespace
 
-BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent)
+BulkPreviewDialog::BulkPreviewDialog(
+    const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent)
     : QDialog(parent)
     , m_rate(new QSpinBox(this))
 {
     setObjectName(QStringLiteral("bulkPreview"));
     setWindowTitle(tr("%1 all matching jobs").arg(actionText));
-    auto* summary = new QLabel(tr("<b>%1</b> of %2 jobs match and would be affected by <b>%3</b>.")
-                                   .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
-                               this);
+    auto* summary
+        = new QLabel(tr("<b>%1</b> of %2 jobs match and would be affected by <b>%3</b>.")
+                         .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
+            this);
     summary->setWordWrap(true);
     auto* tree = new QTreeWidget(this);
     tree->setColumnCount(2);
@@ -73,6 +77,9 @@ BulkPreviewDialog::BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, c
     resize(520, 420);
 }
 
-double BulkPreviewDialog::ratePerSecond() const { return m_rate->value(); }
+double BulkPreviewDialog::ratePerSecond() const
+{
+    return m_rate->value();
+}
 
 } // namespace kiq::ui

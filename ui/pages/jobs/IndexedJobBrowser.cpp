@@ -46,7 +46,10 @@ QStringList filterTerms(const QString& text)
     return terms;
 }
 
-bool isGroupTerm(const QString& term) { return term.startsWith(QLatin1String("group="), Qt::CaseInsensitive); }
+bool isGroupTerm(const QString& term)
+{
+    return term.startsWith(QLatin1String("group="), Qt::CaseInsensitive);
+}
 
 QString withoutGroupTerms(const QString& text)
 {
@@ -78,20 +81,22 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
     setUpJobTable(m_table);
     // Fixed row heights: with a million rows nothing may be measured per row.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->horizontalHeader()->setSortIndicator(IndexedJobModel::WhenColumn, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    m_table->horizontalHeader()->setSortIndicator(
+        IndexedJobModel::WhenColumn, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     m_table->setSortingEnabled(true); // the index sorts all matching rows, not a loaded page
     // Arguments and JID cannot be ordered by the index: the indicator goes back to where it was.
     m_sortColumn = IndexedJobModel::WhenColumn;
     m_sortOrder = m_table->horizontalHeader()->sortIndicatorOrder();
-    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder order) {
-        if (IndexedJobModel::sortable(column)) {
-            m_sortColumn = column;
-            m_sortOrder = order;
-            return;
-        }
-        const QSignalBlocker block(m_table->horizontalHeader());
-        m_table->horizontalHeader()->setSortIndicator(m_sortColumn, m_sortOrder);
-    });
+    connect(
+        m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder order) {
+            if (IndexedJobModel::sortable(column)) {
+                m_sortColumn = column;
+                m_sortOrder = order;
+                return;
+            }
+            const QSignalBlocker block(m_table->horizontalHeader());
+            m_table->horizontalHeader()->setSortIndicator(m_sortColumn, m_sortOrder);
+        });
 
     auto* jobs = new QSplitter(Qt::Horizontal, this);
     jobs->addWidget(m_table);
@@ -189,7 +194,7 @@ void IndexedJobBrowser::applyFilterText()
         m_filterError->hide();
         m_filterGroup = groupOf(text);
         m_model->setFilters(rows.empty() ? std::nullopt : std::optional(std::move(rows)),
-                            groups.empty() ? std::nullopt : std::optional(std::move(groups)));
+            groups.empty() ? std::nullopt : std::optional(std::move(groups)));
         emit filterApplied();
     } catch (const kiq::sidekiq::JobFilterError& e) {
         // No rows rather than the last good filter's: they would pass for this filter's results.
@@ -204,7 +209,9 @@ void IndexedJobBrowser::applyFilterText()
 void IndexedJobBrowser::filterToGroup(std::uint64_t fingerprint)
 {
     QString text = withoutGroupTerms(m_filter->text().trimmed());
-    if (fingerprint != 0) text = (text.isEmpty() ? QString() : text + u' ') + QStringLiteral("group=") + FailureGroupModel::fingerprintText(fingerprint);
+    if (fingerprint != 0)
+        text = (text.isEmpty() ? QString() : text + u' ') + QStringLiteral("group=")
+            + FailureGroupModel::fingerprintText(fingerprint);
     m_filter->setText(text);
 }
 
@@ -219,7 +226,10 @@ void IndexedJobBrowser::markFilteredGroup()
     m_groupTable->selectRow(row);
 }
 
-QString IndexedJobBrowser::validFilterText() const { return m_filterValid ? m_filter->text().trimmed() : QString(); }
+QString IndexedJobBrowser::validFilterText() const
+{
+    return m_filterValid ? m_filter->text().trimmed() : QString();
+}
 
 void IndexedJobBrowser::focusFilter()
 {
@@ -264,8 +274,10 @@ void IndexedJobBrowser::currentChanged()
 void IndexedJobBrowser::showJob(const IndexedJobModel::Key& key, const std::optional<JobRow>& job)
 {
     if (m_shownJob != key) return;
-    if (job) m_inspector->showJob(&*job);
-    else m_inspector->showMissing();
+    if (job)
+        m_inspector->showJob(&*job);
+    else
+        m_inspector->showMissing();
 }
 
 void IndexedJobBrowser::rememberView()
@@ -290,7 +302,8 @@ void IndexedJobBrowser::restoreView()
         if (!rows.empty()) m_table->scrollTo(m_model->index(rows.front(), 0), QAbstractItemView::PositionAtTop);
     }
     QItemSelection selection;
-    for (int row : m_model->rowsOf(m_kept)) selection.select(m_model->index(row, 0), m_model->index(row, IndexedJobModel::ColumnCount - 1));
+    for (int row : m_model->rowsOf(m_kept))
+        selection.select(m_model->index(row, 0), m_model->index(row, IndexedJobModel::ColumnCount - 1));
     sel->select(selection, QItemSelectionModel::ClearAndSelect);
     if (m_current) {
         const auto rows = m_model->rowsOf({*m_current});

@@ -81,9 +81,9 @@ private:
     JobInspector* m_inspector;
     bool m_filterValid = true;
     std::uint64_t m_filterGroup = 0; // the group= term of the applied filter, 0 for none
-    bool m_markingGroup = false;     // the group table's selection follows the filter, not the reverse
-    bool m_restoring = false;        // putting the selection back after a reset
-    int m_sortColumn = 0;            // the last order the index could apply
+    bool m_markingGroup = false; // the group table's selection follows the filter, not the reverse
+    bool m_restoring = false; // putting the selection back after a reset
+    int m_sortColumn = 0; // the last order the index could apply
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
 
     // Carried across a model reset.

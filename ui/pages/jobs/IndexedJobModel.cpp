@@ -45,7 +45,10 @@ QString prefixText(std::string_view bytes, bool cut)
     return s;
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 } // namespace
 
 IndexedJobModel::IndexedJobModel(const QString& whenCaption, bool descending, QObject* parent)
@@ -59,9 +62,15 @@ IndexedJobModel::IndexedJobModel(const QString& whenCaption, bool descending, QO
     m_pool.setMaxThreadCount(1); // queries supersede each other; running two at once gains nothing
 }
 
-int IndexedJobModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows->size()); }
+int IndexedJobModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows->size());
+}
 
-int IndexedJobModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int IndexedJobModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
 {
@@ -75,29 +84,41 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         switch (index.column()) {
         case WhenColumn:
-            return e.score > 0 ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.score * 1000)), QLocale::ShortFormat)
-                               : QString();
-        case QueueColumn: return q(snap.queue(r));
-        case ClassColumn: return snap.displayClass(r).empty() && malformed ? tr("(unreadable job)") : q(snap.displayClass(r));
-        case ArgsColumn: return e.has(JobIndexEntry::HasArgs) ? prefixText(snap.argsPrefix(r), e.has(JobIndexEntry::ArgsCut)) : QString();
+            return e.score > 0
+                ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.score * 1000)), QLocale::ShortFormat)
+                : QString();
+        case QueueColumn:
+            return q(snap.queue(r));
+        case ClassColumn:
+            return snap.displayClass(r).empty() && malformed ? tr("(unreadable job)") : q(snap.displayClass(r));
+        case ArgsColumn:
+            return e.has(JobIndexEntry::HasArgs) ? prefixText(snap.argsPrefix(r), e.has(JobIndexEntry::ArgsCut))
+                                                 : QString();
         case ErrorColumn: {
             if (malformed) return tr("Unreadable payload (open it to see why)");
             const auto errorClass = snap.errorClass(r);
             if (!errorClass && !e.has(JobIndexEntry::HasMessage)) return {};
-            return tr("%1: %2").arg(errorClass ? QString::fromUtf8(errorClass->data(), qsizetype(errorClass->size())) : QString(),
-                                    prefixText(snap.messagePrefix(r), e.has(JobIndexEntry::MessageCut)));
+            return tr("%1: %2").arg(
+                errorClass ? QString::fromUtf8(errorClass->data(), qsizetype(errorClass->size())) : QString(),
+                prefixText(snap.messagePrefix(r), e.has(JobIndexEntry::MessageCut)));
         }
-        case RetryCountColumn: return e.retryCount >= 0 ? QString::number(e.retryCount) : QString();
-        case JidColumn: return prefixText(snap.jid(r), e.has(JobIndexEntry::JidCut));
+        case RetryCountColumn:
+            return e.retryCount >= 0 ? QString::number(e.retryCount) : QString();
+        case JidColumn:
+            return prefixText(snap.jid(r), e.has(JobIndexEntry::JidCut));
         }
         break;
     case UnderlyingDataRole:
         switch (index.column()) {
-        case WhenColumn: return e.score;
-        case RetryCountColumn: return e.retryCount;
-        default: return data(index, Qt::DisplayRole);
+        case WhenColumn:
+            return e.score;
+        case RetryCountColumn:
+            return e.retryCount;
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case MalformedRole: return malformed;
+    case MalformedRole:
+        return malformed;
     case Qt::ForegroundRole:
         // Unreadable rows stand out: they are the ones most likely to need a hand.
         if (malformed) return QBrush(QColor(0xc0, 0x30, 0x30));
@@ -105,7 +126,8 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
     case Qt::TextAlignmentRole:
         if (index.column() == RetryCountColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -116,13 +138,16 @@ QVariant IndexedJobModel::headerData(int section, Qt::Orientation orientation, i
     return jobColumnCaption(section, m_whenCaption);
 }
 
-bool IndexedJobModel::sortable(int column) { return column != ArgsColumn && column != JidColumn && column >= 0 && column < ColumnCount; }
+bool IndexedJobModel::sortable(int column)
+{
+    return column != ArgsColumn && column != JidColumn && column >= 0 && column < ColumnCount;
+}
 
 void IndexedJobModel::sort(int column, Qt::SortOrder order)
 {
     if (!sortable(column)) return;
-    static constexpr JobIndexSort kByColumn[] = {JobIndexSort::Score, JobIndexSort::Queue, JobIndexSort::Class, JobIndexSort::Score,
-                                                  JobIndexSort::Error, JobIndexSort::RetryCount};
+    static constexpr JobIndexSort kByColumn[] = {JobIndexSort::Score, JobIndexSort::Queue, JobIndexSort::Class,
+        JobIndexSort::Score, JobIndexSort::Error, JobIndexSort::RetryCount};
     const JobIndexSort sort = kByColumn[column];
     const bool descending = order == Qt::DescendingOrder;
     if (sort == m_sort && descending == m_descending) return;
@@ -137,8 +162,10 @@ void IndexedJobModel::setSnapshot(std::shared_ptr<const kiq::sidekiq::JobIndexSn
     m_latest = std::move(snapshot);
     if (m_throttle.isActive()) return;
     const qint64 since = m_sinceApply.isValid() ? m_sinceApply.elapsed() : kMinApplyIntervalMs;
-    if (since >= kMinApplyIntervalMs) requery();
-    else m_throttle.start(int(kMinApplyIntervalMs - since));
+    if (since >= kMinApplyIntervalMs)
+        requery();
+    else
+        m_throttle.start(int(kMinApplyIntervalMs - since));
 }
 
 void IndexedJobModel::setFilters(std::optional<JobFilter> rows, std::optional<JobFilter> groups)

@@ -31,7 +31,7 @@ class IndexedJobModel final : public QAbstractTableModel, public JobColumns {
 public:
     enum Role {
         UnderlyingDataRole = Qt::UserRole, // raw value (score, retry count) for tests and copying
-        MalformedRole,                     // bool
+        MalformedRole, // bool
     };
     struct Key {
         double score = 0;
@@ -84,7 +84,7 @@ private:
 
     QString m_whenCaption;
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_latest; // newest known
-    std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_shown;  // the one m_rows belongs to
+    std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_shown; // the one m_rows belongs to
     std::shared_ptr<const std::vector<std::uint32_t>> m_rows;
     std::vector<kiq::sidekiq::JobIndexGroup> m_groups;
     long long m_maybe = 0;
@@ -95,7 +95,7 @@ private:
     bool m_filterInvalid = false;
     bool m_running = false; // a query is on the pool
     bool m_pending = false; // and another is wanted after it
-    unsigned m_ticket = 0;  // the newest query's number; older results are dropped
+    unsigned m_ticket = 0; // the newest query's number; older results are dropped
     QElapsedTimer m_sinceApply;
     QTimer m_throttle;
     QThreadPool m_pool; // last member: destroyed first, waiting for a query still running

@@ -32,7 +32,8 @@ JobBrowser::JobBrowser(const QString& whenCaption, QWidget* parent)
     setUpJobFilter(m_filter, m_filterError);
     m_table->setModel(m_proxy);
     setUpJobTable(m_table);
-    m_table->setSortingEnabled(false); // pages arrive in the set's own order; sorting only a loaded prefix would mislead
+    m_table->setSortingEnabled(
+        false); // pages arrive in the set's own order; sorting only a loaded prefix would mislead
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
@@ -73,7 +74,10 @@ void JobBrowser::applyFilterText()
     }
 }
 
-QString JobBrowser::validFilterText() const { return m_filterValid ? m_filter->text().trimmed() : QString(); }
+QString JobBrowser::validFilterText() const
+{
+    return m_filterValid ? m_filter->text().trimmed() : QString();
+}
 
 void JobBrowser::showCurrent()
 {
@@ -88,7 +92,8 @@ void JobBrowser::showCurrent()
 std::vector<int> JobBrowser::selectedSourceRows() const
 {
     std::vector<int> rows;
-    for (const QModelIndex& i : m_table->selectionModel()->selectedRows()) rows.push_back(m_proxy->mapToSource(i).row());
+    for (const QModelIndex& i : m_table->selectionModel()->selectedRows())
+        rows.push_back(m_proxy->mapToSource(i).row());
     std::sort(rows.begin(), rows.end());
     return rows;
 }

@@ -7,7 +7,16 @@
 namespace kiq::ui {
 
 struct JobColumns {
-    enum Column { WhenColumn, QueueColumn, ClassColumn, ArgsColumn, ErrorColumn, RetryCountColumn, JidColumn, ColumnCount };
+    enum Column {
+        WhenColumn,
+        QueueColumn,
+        ClassColumn,
+        ArgsColumn,
+        ErrorColumn,
+        RetryCountColumn,
+        JidColumn,
+        ColumnCount
+    };
 };
 
 // The translated caption of `column`; the first column's ("Enqueued", "Failed", …) is the page's.

@@ -6,7 +6,8 @@
 
 namespace kiq::ui {
 
-JobFilterProxy::JobFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
+JobFilterProxy::JobFilterProxy(QObject* parent)
+    : QSortFilterProxyModel(parent)
 {
     setSortRole(JobTableModel::UnderlyingDataRole);
 }

@@ -101,8 +101,10 @@ void JobIndexFeed::step()
                 emit snapshotChanged();
             }
             emit stepFinished(*r.value);
-            if (again) schedule(0);
-            else if (m_started) schedule(r.value->complete ? kFollowIntervalMs : 0);
+            if (again)
+                schedule(0);
+            else if (m_started)
+                schedule(r.value->complete ? kFollowIntervalMs : 0);
         });
 }
 

@@ -26,7 +26,7 @@ class JobIndexFeed final : public QObject {
     Q_OBJECT
 public:
     static constexpr std::size_t kBuildBudget = 20000; // members per step until the first read is complete
-    static constexpr int kFollowIntervalMs = 2000;     // between steps afterwards
+    static constexpr int kFollowIntervalMs = 2000; // between steps afterwards
 
     explicit JobIndexFeed(kiq::sidekiq::JobSetKind kind, QObject* parent = nullptr);
     ~JobIndexFeed() override;

@@ -22,8 +22,14 @@
 namespace kiq::ui {
 
 namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
-QString esc(const std::string& s) { return q(s).toHtmlEscaped(); }
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+QString esc(const std::string& s)
+{
+    return q(s).toHtmlEscaped();
+}
 } // namespace
 
 JobInspector::JobInspector(QWidget* parent)
@@ -44,8 +50,9 @@ JobInspector::JobInspector(QWidget* parent)
     layout->addLayout(buttons);
     layout->addWidget(m_view, 1);
     connect(m_copyJid, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(q(m_jid)); });
-    connect(m_copyPayload, &QPushButton::clicked, this,
-            [this] { QGuiApplication::clipboard()->setText(QString::fromUtf8(m_payload.data(), qsizetype(m_payload.size()))); });
+    connect(m_copyPayload, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(QString::fromUtf8(m_payload.data(), qsizetype(m_payload.size())));
+    });
     showJob(nullptr);
 }
 
@@ -55,7 +62,10 @@ void JobInspector::showMissing()
     m_view->setHtml(tr("<i>This job is no longer in the set (retried, deleted or moved since it was listed).</i>"));
 }
 
-QString JobInspector::text() const { return m_view->toPlainText(); }
+QString JobInspector::text() const
+{
+    return m_view->toPlainText();
+}
 
 void JobInspector::showJob(const JobRow* row)
 {
@@ -78,11 +88,11 @@ void JobInspector::showJob(const JobRow* row)
         const qint64 delta = (qint64(seconds * 1000) - nowMs) / 1000;
         const qint64 a = std::llabs(delta);
         const QString span = a < 120 ? tr("%n s", nullptr, int(a))
-                             : a < 7200 ? tr("%n min", nullptr, int(a / 60))
-                             : a < 172800 ? tr("%n h", nullptr, int(a / 3600))
-                                          : tr("%n d", nullptr, int(a / 86400));
-        return tr("%1 (%2)").arg(QLocale().toString(t, QLocale::LongFormat),
-                                 delta < 0 ? tr("%1 ago").arg(span) : tr("in %1").arg(span));
+            : a < 7200               ? tr("%n min", nullptr, int(a / 60))
+            : a < 172800             ? tr("%n h", nullptr, int(a / 3600))
+                                     : tr("%n d", nullptr, int(a / 86400));
+        return tr("%1 (%2)").arg(
+            QLocale().toString(t, QLocale::LongFormat), delta < 0 ? tr("%1 ago").arg(span) : tr("in %1").arg(span));
     };
 
     QString html;
@@ -102,9 +112,11 @@ void JobInspector::showJob(const JobRow* row)
     if (j.failedAt) field(tr("Failed"), when(j.failedAt->seconds()).toHtmlEscaped());
     if (j.retriedAt) field(tr("Retried"), when(j.retriedAt->seconds()).toHtmlEscaped());
     if (j.retryCount) field(tr("Retry count"), QString::number(*j.retryCount));
-    if (j.hasArgs) field(tr("Arguments"), QStringLiteral("<tt>%1</tt>").arg(q(std::string(j.argsJson())).toHtmlEscaped()));
+    if (j.hasArgs)
+        field(tr("Arguments"), QStringLiteral("<tt>%1</tt>").arg(q(std::string(j.argsJson())).toHtmlEscaped()));
     if (j.hasError())
-        field(tr("Error"), QStringLiteral("<b>%1</b>: %2").arg(esc(j.errorClass.value_or("")), esc(j.errorMessage.value_or(""))));
+        field(tr("Error"),
+            QStringLiteral("<b>%1</b>: %2").arg(esc(j.errorClass.value_or("")), esc(j.errorMessage.value_or(""))));
     html += QStringLiteral("</table>");
 
     m_head = html;
@@ -112,7 +124,8 @@ void JobInspector::showJob(const JobRow* row)
     html += QStringLiteral("<h4>%1</h4>").arg(tr("Payload").toHtmlEscaped());
     const QByteArray raw = QByteArray::fromStdString(j.raw);
     const QJsonDocument doc = QJsonDocument::fromJson(raw);
-    const QString pretty = doc.isNull() ? QString::fromUtf8(raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    const QString pretty
+        = doc.isNull() ? QString::fromUtf8(raw) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     html += QStringLiteral("<pre>%1</pre>").arg(pretty.toHtmlEscaped());
     m_tail = html;
 

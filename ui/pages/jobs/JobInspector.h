@@ -23,8 +23,8 @@ class JobInspector final : public QWidget {
 public:
     explicit JobInspector(QWidget* parent = nullptr);
     void showJob(const JobRow* row); // nullptr: nothing selected
-    void showMissing();              // the selected job has left the set since it was listed
-    QString text() const;            // plain text shown, for tests
+    void showMissing(); // the selected job has left the set since it was listed
+    QString text() const; // plain text shown, for tests
 
 private:
     QString backtraceHtml(const kiq::sidekiq::BacktraceCodec::Decoded& decoded) const;

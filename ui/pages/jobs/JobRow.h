@@ -7,7 +7,7 @@
 namespace kiq::ui {
 
 struct JobRow {
-    double score = 0;     // sorted sets: when it runs next / failed / died (epoch seconds)
+    double score = 0; // sorted sets: when it runs next / failed / died (epoch seconds)
     long long index = -1; // queues: position from the left; -1 for set rows
     kiq::sidekiq::JobRecord job;
 };

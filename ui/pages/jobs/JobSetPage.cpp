@@ -33,9 +33,12 @@ namespace {
 QString whenCaption(JobSetKind kind)
 {
     switch (kind) {
-    case JobSetKind::Retry: return JobSetPage::tr("Next retry");
-    case JobSetKind::Dead: return JobSetPage::tr("Died");
-    case JobSetKind::Scheduled: return JobSetPage::tr("Runs at");
+    case JobSetKind::Retry:
+        return JobSetPage::tr("Next retry");
+    case JobSetKind::Dead:
+        return JobSetPage::tr("Died");
+    case JobSetKind::Scheduled:
+        return JobSetPage::tr("Runs at");
     }
     return {};
 }
@@ -101,7 +104,8 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
             connect(item, &QAction::triggered, this, [this, a] { actOnAllMatching(a); });
             m_groupActions << item;
         }
-        connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobSetPage::updateActions);
+        connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &JobSetPage::updateActions);
     }
 
     auto* find = new QAction(tr("Focus the filter"), this);
@@ -155,9 +159,12 @@ QAction* JobSetPage::addAction(QToolBar* bar, const QString& text, JobAction act
 QString JobSetPage::title() const
 {
     switch (m_kind) {
-    case JobSetKind::Retry: return tr("Retries");
-    case JobSetKind::Dead: return tr("Dead");
-    case JobSetKind::Scheduled: return tr("Scheduled");
+    case JobSetKind::Retry:
+        return tr("Retries");
+    case JobSetKind::Dead:
+        return tr("Dead");
+    case JobSetKind::Scheduled:
+        return tr("Scheduled");
     }
     return {};
 }
@@ -165,9 +172,12 @@ QString JobSetPage::title() const
 QIcon JobSetPage::icon() const
 {
     switch (m_kind) {
-    case JobSetKind::Retry: return style()->standardIcon(QStyle::SP_BrowserReload);
-    case JobSetKind::Dead: return style()->standardIcon(QStyle::SP_MessageBoxCritical);
-    case JobSetKind::Scheduled: return style()->standardIcon(QStyle::SP_FileDialogDetailedView);
+    case JobSetKind::Retry:
+        return style()->standardIcon(QStyle::SP_BrowserReload);
+    case JobSetKind::Dead:
+        return style()->standardIcon(QStyle::SP_MessageBoxCritical);
+    case JobSetKind::Scheduled:
+        return style()->standardIcon(QStyle::SP_FileDialogDetailedView);
     }
     return {};
 }
@@ -185,11 +195,11 @@ void JobSetPage::setClient(kiq::redis::AsyncClient* client)
         const unsigned generation = m_generation;
         const JobSetKind kind = m_kind;
         m_client->run<long long>([kind](kiq::redis::Client& c) { return kiq::sidekiq::setSize(c, kind); }, this,
-                                 [this, generation](kiq::redis::Result<long long> r) {
-                                     if (generation != m_generation || !r.ok()) return;
-                                     m_expected = *r.value;
-                                     updateStatus();
-                                 });
+            [this, generation](kiq::redis::Result<long long> r) {
+                if (generation != m_generation || !r.ok()) return;
+                m_expected = *r.value;
+                updateStatus();
+            });
     }
     updateActions();
     updateStatus();
@@ -208,7 +218,10 @@ void JobSetPage::hideEvent(QHideEvent* event)
     m_feed->stop();
 }
 
-void JobSetPage::refresh() { m_feed->refreshSoon(); }
+void JobSetPage::refresh()
+{
+    m_feed->refreshSoon();
+}
 
 void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
 {
@@ -219,12 +232,15 @@ void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
         [kind, key](kiq::redis::Client& c) -> std::optional<JobRow> {
             auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, key.score, key.payloadHash);
             if (!entry) return std::nullopt;
-            return JobRow{entry->score, -1, std::move(entry->job)};
+            return JobRow {entry->score, -1, std::move(entry->job)};
         },
-        this, [this, generation, key](kiq::redis::Result<std::optional<JobRow>> r) {
+        this,
+        [this, generation, key](kiq::redis::Result<std::optional<JobRow>> r) {
             if (generation != m_generation) return;
             if (!r.ok()) {
-                showNotice(tr("<b>Could not read the job:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showNotice(tr("<b>Could not read the job:</b> %1")
+                               .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
             m_browser->showJob(key, *r.value);
@@ -243,20 +259,21 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     if (n > kMaxSelectionAction) {
         showNotice(tr("%1 jobs are selected; above %2, use “All matching…” with a filter instead.")
                        .arg(formatCount(n), formatCount(kMaxSelectionAction)),
-                   true);
+            true);
         return;
     }
     QString queue = targetQueue;
     if (action == JobAction::Move && queue.isEmpty()) {
         bool ok = false;
-        queue = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        queue
+            = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
         if (!ok || queue.isEmpty()) return;
     }
     // Retry, enqueue and move keep every job; kill and delete are the ones that can lose work.
     const bool destructive = action == JobAction::Delete || action == JobAction::Kill;
     if (destructive && !confirmed
         && !confirmDamage(this, actionLabel(action),
-                          tr("%1 %n selected job(s) in %2?", nullptr, int(n)).arg(actionLabel(action), title()), n))
+            tr("%1 %n selected job(s) in %2?", nullptr, int(n)).arg(actionLabel(action), title()), n))
         return;
 
     const auto keys = m_browser->selectedKeys();
@@ -270,24 +287,30 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
             std::vector<std::string> payloads;
             long long gone = 0;
             for (const auto& k : keys) {
-                if (auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, k.score, k.payloadHash)) payloads.push_back(std::move(entry->job.raw));
-                else ++gone;
+                if (auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, k.score, k.payloadHash))
+                    payloads.push_back(std::move(entry->job.raw));
+                else
+                    ++gone;
             }
             auto result = kiq::sidekiq::applyJobAction(c, *gate, action, kind, payloads, target, "kiqdesk selection");
             result.missing += gone;
             return result;
         },
-        this, [this, action, generation](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
+        this,
+        [this, action, generation](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
             if (generation != m_generation) return;
             if (!r.ok()) {
-                showNotice(tr("<b>%1 failed:</b> %2").arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
-                           true);
+                showNotice(tr("<b>%1 failed:</b> %2")
+                               .arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
             } else {
                 const auto& res = *r.value;
                 QString text = tr("%1: %2 done, %3 already gone, %4 skipped")
                                    .arg(actionLabel(action), formatCount(res.affected), formatCount(res.missing),
-                                        formatCount(qsizetype(res.skipped.size())));
-                if (!res.skipped.empty()) text += QStringLiteral(" (%1)").arg(QString::fromStdString(res.skipped.front().reason).toHtmlEscaped());
+                                       formatCount(qsizetype(res.skipped.size())));
+                if (!res.skipped.empty())
+                    text += QStringLiteral(" (%1)").arg(
+                        QString::fromStdString(res.skipped.front().reason).toHtmlEscaped());
                 showNotice(text, !res.skipped.empty());
             }
             m_feed->refreshSoon();
@@ -310,7 +333,8 @@ void JobSetPage::actOnAllMatching(JobAction action)
     QString queue;
     if (action == JobAction::Move) {
         bool ok = false;
-        queue = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        queue
+            = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
         if (!ok || queue.isEmpty()) return;
     }
     kiq::sidekiq::BulkSpec spec;
@@ -329,7 +353,10 @@ void JobSetPage::actOnAllMatching(JobAction action)
     flow->start();
 }
 
-QString JobSetPage::fixFilterNotice() const { return tr("Fix the filter first: “all matching” uses it."); }
+QString JobSetPage::fixFilterNotice() const
+{
+    return tr("Fix the filter first: “all matching” uses it.");
+}
 
 void JobSetPage::updateActions()
 {
@@ -346,9 +373,12 @@ void JobSetPage::updateActions()
     }
     const bool filterOk = m_browser->filterIsValid();
     m_allButton->setEnabled(m_client && filterOk);
-    if (!m_client) m_allButton->setToolTip(tr("Not connected"));
-    else if (!filterOk) m_allButton->setToolTip(tr("Fix the filter first: “all matching” uses it"));
-    else m_allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the selected rows"));
+    if (!m_client)
+        m_allButton->setToolTip(tr("Not connected"));
+    else if (!filterOk)
+        m_allButton->setToolTip(tr("Fix the filter first: “all matching” uses it"));
+    else
+        m_allButton->setToolTip(tr("Act on every job in the set that matches the filter, not only the selected rows"));
 }
 
 void JobSetPage::showNotice(const QString& text, bool problem)
@@ -383,11 +413,12 @@ void JobSetPage::updateStatus()
             QString matched = tr("%1 match the filter").arg(formatCount(model->rowCount()));
             // Undecided: their args or message run past what the index keeps. "All matching…" reads whole payloads.
             if (model->maybeCount() > 0)
-                matched += tr(" · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, "
-                              "longer than the index keeps (“All matching…” checks them)")
-                               .arg(formatCount(model->maybeCount()))
-                               .arg(kiq::sidekiq::kJobIndexArgsPrefix)
-                               .arg(kiq::sidekiq::kJobIndexMessagePrefix);
+                matched
+                    += tr(" · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, "
+                          "longer than the index keeps (“All matching…” checks them)")
+                           .arg(formatCount(model->maybeCount()))
+                           .arg(kiq::sidekiq::kJobIndexArgsPrefix)
+                           .arg(kiq::sidekiq::kJobIndexMessagePrefix);
             parts << matched;
         }
     }

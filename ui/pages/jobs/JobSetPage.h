@@ -63,7 +63,8 @@ private:
     void showNotice(const QString& text, bool problem);
     QString fixFilterNotice() const;
     bool descending() const { return m_kind == kiq::sidekiq::JobSetKind::Dead; }
-    QAction* addAction(QToolBar* bar, const QString& text, kiq::sidekiq::JobAction action, const QKeySequence& key = {});
+    QAction* addAction(
+        QToolBar* bar, const QString& text, kiq::sidekiq::JobAction action, const QKeySequence& key = {});
 
     kiq::sidekiq::JobSetKind m_kind;
     kiq::redis::AsyncClient* m_client = nullptr;
@@ -73,7 +74,7 @@ private:
     QLabel* m_status;
     QString m_problem; // the last failure to read the set, until a step succeeds
     long long m_expected = -1; // the set's size when the first build began, for its progress
-    QString m_notice;  // the outcome of the last action
+    QString m_notice; // the outcome of the last action
     bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;

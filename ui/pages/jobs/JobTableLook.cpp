@@ -15,7 +15,8 @@ void setUpJobFilter(QLineEdit* filter, QLabel* error)
 {
     filter->setObjectName(QStringLiteral("jobFilter"));
     filter->setClearButtonEnabled(true);
-    filter->setPlaceholderText(QCoreApplication::translate("JobTableLook", "Filter: class=HardJob error~timeout age>2h queue=default malformed"));
+    filter->setPlaceholderText(QCoreApplication::translate(
+        "JobTableLook", "Filter: class=HardJob error~timeout age>2h queue=default malformed"));
     error->setObjectName(QStringLiteral("jobFilterError"));
     error->setStyleSheet(QStringLiteral("color: #c03030"));
     error->setWordWrap(true);
@@ -24,8 +25,8 @@ void setUpJobFilter(QLineEdit* filter, QLabel* error)
 
 QString jobFilterErrorText(const kiq::sidekiq::JobFilterError& error)
 {
-    return QCoreApplication::translate("JobTableLook",
-                                       "Filter, at character %1: %2. No jobs are shown until it is fixed.")
+    return QCoreApplication::translate(
+        "JobTableLook", "Filter, at character %1: %2. No jobs are shown until it is fixed.")
         .arg(error.position() + 1)
         .arg(QString::fromStdString(error.problem()));
 }

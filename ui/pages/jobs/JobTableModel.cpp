@@ -1,6 +1,5 @@
 #include "JobTableModel.h"
 
-
 #include <algorithm>
 
 #include <QBrush>
@@ -12,7 +11,10 @@
 namespace kiq::ui {
 
 namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
 // The time shown for a row: the score for set rows, else the job's own enqueued_at/created_at.
 double rowTime(const JobRow& r)
@@ -25,9 +27,11 @@ double rowTime(const JobRow& r)
 
 QString errorText(const kiq::sidekiq::JobRecord& j)
 {
-    if (!j.ok()) return QCoreApplication::translate("kiq::ui::JobTableModel", "Unreadable payload: %1").arg(q(j.parseError));
+    if (!j.ok())
+        return QCoreApplication::translate("kiq::ui::JobTableModel", "Unreadable payload: %1").arg(q(j.parseError));
     if (!j.hasError()) return {};
-    return QStringLiteral("%1: %2").arg(q(j.errorClass.value_or(std::string())), q(j.errorMessage.value_or(std::string())));
+    return QStringLiteral("%1: %2").arg(
+        q(j.errorClass.value_or(std::string())), q(j.errorMessage.value_or(std::string())));
 }
 } // namespace
 
@@ -37,9 +41,15 @@ JobTableModel::JobTableModel(const QString& whenCaption, QObject* parent)
 {
 }
 
-int JobTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int JobTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
-int JobTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int JobTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant JobTableModel::data(const QModelIndex& index, int role) const
 {
@@ -51,24 +61,36 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case WhenColumn:
-            return when > 0 ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(when * 1000)), QLocale::ShortFormat)
-                            : QString();
-        case QueueColumn: return q(j.queue);
-        case ClassColumn: return j.ok() || !j.displayClass.empty() ? q(j.displayClass) : tr("(unreadable job)");
-        case ArgsColumn: return q(j.argsDisplay);
-        case ErrorColumn: return errorText(j);
-        case RetryCountColumn: return j.retryCount ? QString::number(*j.retryCount) : QString();
-        case JidColumn: return q(j.jid);
+            return when > 0
+                ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(when * 1000)), QLocale::ShortFormat)
+                : QString();
+        case QueueColumn:
+            return q(j.queue);
+        case ClassColumn:
+            return j.ok() || !j.displayClass.empty() ? q(j.displayClass) : tr("(unreadable job)");
+        case ArgsColumn:
+            return q(j.argsDisplay);
+        case ErrorColumn:
+            return errorText(j);
+        case RetryCountColumn:
+            return j.retryCount ? QString::number(*j.retryCount) : QString();
+        case JidColumn:
+            return q(j.jid);
         }
         break;
     case UnderlyingDataRole:
         switch (index.column()) {
-        case WhenColumn: return when;
-        case RetryCountColumn: return qlonglong(j.retryCount.value_or(-1));
-        default: return data(index, Qt::DisplayRole);
+        case WhenColumn:
+            return when;
+        case RetryCountColumn:
+            return qlonglong(j.retryCount.value_or(-1));
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    case PayloadRole: return QString::fromUtf8(j.raw.data(), qsizetype(j.raw.size()));
-    case MalformedRole: return !j.ok();
+    case PayloadRole:
+        return QString::fromUtf8(j.raw.data(), qsizetype(j.raw.size()));
+    case MalformedRole:
+        return !j.ok();
     case Qt::ToolTipRole:
         if (!j.ok()) return QString::fromUtf8(j.raw.data(), qsizetype(std::min<std::size_t>(j.raw.size(), 2000)));
         if (index.column() == ErrorColumn || index.column() == ArgsColumn) return data(index, Qt::DisplayRole);
@@ -80,7 +102,8 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
     case Qt::TextAlignmentRole:
         if (index.column() == RetryCountColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -128,6 +151,9 @@ void JobTableModel::appendPage(long long offset, std::vector<JobRow> rows)
     m_total = std::max<long long>(m_total, qsizetype(m_rows.size()));
 }
 
-void JobTableModel::clearRows() { resetListing(0, {}); }
+void JobTableModel::clearRows()
+{
+    resetListing(0, {});
+}
 
 } // namespace kiq::ui

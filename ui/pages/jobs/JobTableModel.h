@@ -22,8 +22,8 @@ class JobTableModel final : public QAbstractTableModel, public JobColumns {
 public:
     enum Role {
         UnderlyingDataRole = Qt::UserRole, // raw value for sorting
-        PayloadRole,                       // the exact raw payload (QString from UTF-8 bytes)
-        MalformedRole,                     // bool
+        PayloadRole, // the exact raw payload (QString from UTF-8 bytes)
+        MalformedRole, // bool
     };
     static constexpr int kPageSize = 200;
 

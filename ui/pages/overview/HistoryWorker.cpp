@@ -6,7 +6,6 @@
 #include <QMetaObject>
 #include <QPointer>
 
-
 namespace kiq::ui {
 
 std::shared_ptr<HistoryWorker> HistoryWorker::shared()
@@ -21,7 +20,8 @@ std::shared_ptr<HistoryWorker> HistoryWorker::shared()
     return worker;
 }
 
-HistoryWorker::HistoryWorker(const QString& file) : m_receiver(new QObject)
+HistoryWorker::HistoryWorker(const QString& file)
+    : m_receiver(new QObject)
 {
     m_thread.setObjectName(QStringLiteral("kiq-history"));
     m_receiver->moveToThread(&m_thread);
@@ -54,11 +54,11 @@ void HistoryWorker::append(const QString& deployment, const OverviewSample& samp
 }
 
 void HistoryWorker::load(const QString& deployment, double sinceEpochSeconds, QObject* context,
-                         std::function<void(std::vector<OverviewSample>)> done)
+    std::function<void(std::vector<OverviewSample>)> done)
 {
     QPointer<QObject> guard(context);
     post([this, deployment, sinceEpochSeconds, guard, done = std::move(done)] {
-        auto samples = m_history ? m_history->load(deployment, sinceEpochSeconds) : std::vector<OverviewSample>{};
+        auto samples = m_history ? m_history->load(deployment, sinceEpochSeconds) : std::vector<OverviewSample> {};
         // Posted to the application object and checked there, on the GUI thread where pages die: a
         // check here followed by a post to the page would race with its deletion.
         QMetaObject::invokeMethod(

@@ -29,7 +29,7 @@ public:
     // Samples newer than `sinceEpochSeconds`, oldest first, handed to `done` on `context`'s thread;
     // dropped if `context` is gone by then.
     void load(const QString& deployment, double sinceEpochSeconds, QObject* context,
-              std::function<void(std::vector<OverviewSample>)> done);
+        std::function<void(std::vector<OverviewSample>)> done);
 
 private:
     void post(std::function<void()> work);

@@ -42,7 +42,10 @@ constexpr int kDailyHistoryDays = 30;
 constexpr qint64 kDailyHistoryEveryMs = 5 * 60 * 1000;
 constexpr std::size_t kMaxPlottedSamples = 1500; // per series; more only slows the chart down
 
-double nowSeconds() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
+double nowSeconds()
+{
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
 
 QString latencyText(double seconds)
 {
@@ -108,8 +111,8 @@ OverviewPage::OverviewPage(QWidget* parent)
 
     auto* cards = new QGridLayout;
     cards->setSpacing(8);
-    const QList<InfoCard*> all{m_processed, m_failed, m_enqueued, m_scheduled, m_retries,
-                               m_dead,      m_processes, m_busy, m_latency};
+    const QList<InfoCard*> all {
+        m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency};
     for (int i = 0; i < all.size(); ++i) cards->addWidget(all[i], 0, i);
     for (int c = 0; c < all.size(); ++c) cards->setColumnStretch(c, 1);
 
@@ -135,7 +138,8 @@ OverviewPage::OverviewPage(QWidget* parent)
     });
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int s) { m_timer.setInterval(s * 1000); });
     connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
-        if (paused) m_timer.stop();
+        if (paused)
+            m_timer.stop();
         else if (m_client) {
             m_timer.start();
             refresh();
@@ -147,15 +151,30 @@ OverviewPage::OverviewPage(QWidget* parent)
 
 OverviewPage::~OverviewPage() = default;
 
-QString OverviewPage::title() const { return tr("Overview"); }
+QString OverviewPage::title() const
+{
+    return tr("Overview");
+}
 
-QIcon OverviewPage::icon() const { return style()->standardIcon(QStyle::SP_ComputerIcon); }
+QIcon OverviewPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_ComputerIcon);
+}
 
-void OverviewPage::setRefreshIntervalSeconds(int seconds) { m_interval->setValue(seconds); }
+void OverviewPage::setRefreshIntervalSeconds(int seconds)
+{
+    m_interval->setValue(seconds);
+}
 
-void OverviewPage::setPaused(bool paused) { m_pause->setChecked(paused); }
+void OverviewPage::setPaused(bool paused)
+{
+    m_pause->setChecked(paused);
+}
 
-double OverviewPage::windowSeconds() const { return m_window->currentData().toDouble(); }
+double OverviewPage::windowSeconds() const
+{
+    return m_window->currentData().toDouble();
+}
 
 void OverviewPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -202,11 +221,14 @@ void OverviewPage::refresh()
             if (withDaily) load.daily = kiq::sidekiq::readHistory(c, kDailyHistoryDays, load.stats.takenAt);
             return load;
         },
-        this, [this, generation](kiq::redis::Result<OverviewLoad> r) {
+        this,
+        [this, generation](kiq::redis::Result<OverviewLoad> r) {
             if (generation != m_generation) return;
             m_loading = false;
-            if (r.ok()) showLoad(*r.value);
-            else showError(QString::fromStdString(r.error->message));
+            if (r.ok())
+                showLoad(*r.value);
+            else
+                showError(QString::fromStdString(r.error->message));
         });
 }
 
@@ -229,11 +251,11 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     sample.usedMemory = load.usedMemory.value_or(0);
     sample.opsPerSec = load.opsPerSec.value_or(0);
 
-    const OverviewRates rates = m_last ? ratesBetween(*m_last, sample) : OverviewRates{};
+    const OverviewRates rates = m_last ? ratesBetween(*m_last, sample) : OverviewRates {};
     m_processed->setValue(formatCount(s.processed),
-                          rates.valid ? tr("%1/s").arg(QLocale().toString(rates.processedPerSec, 'f', 1)) : QString());
+        rates.valid ? tr("%1/s").arg(QLocale().toString(rates.processedPerSec, 'f', 1)) : QString());
     m_failed->setValue(formatCount(s.failed),
-                       rates.valid ? tr("%1/s").arg(QLocale().toString(rates.failedPerSec, 'f', 1)) : QString());
+        rates.valid ? tr("%1/s").arg(QLocale().toString(rates.failedPerSec, 'f', 1)) : QString());
     m_enqueued->setValue(formatCount(s.enqueued), tr("%n queue(s)", nullptr, int(s.queues.size())));
     m_scheduled->setValue(formatCount(s.scheduledSize));
     m_retries->setValue(formatCount(s.retrySize));
@@ -321,7 +343,8 @@ void OverviewPage::showError(const QString& message)
 
 void OverviewPage::clearData()
 {
-    for (InfoCard* card : {m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency})
+    for (InfoCard* card :
+        {m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency})
         card->clear();
     m_throughput->clearPoints();
     m_load->clearPoints();

@@ -66,7 +66,7 @@ private:
     unsigned m_generation = 0; // bumped per client: results of an old client are ignored
     bool m_loading = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // one per client; touched only on its thread
-    QString m_historyKey;                                // which deployment the stored samples belong to
+    QString m_historyKey; // which deployment the stored samples belong to
     std::shared_ptr<HistoryWorker> m_history;
     unsigned m_replotGeneration = 0; // bumped per history read: only the latest one is plotted
     bool m_replotPending = false;

@@ -8,9 +8,15 @@
 
 namespace kiq::ui {
 
-QueueListModel::QueueListModel(QObject* parent) : SnapshotTableModel(parent) {}
+QueueListModel::QueueListModel(QObject* parent)
+    : SnapshotTableModel(parent)
+{
+}
 
-int QueueListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int QueueListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant QueueListModel::data(const QModelIndex& index, int role) const
 {
@@ -22,16 +28,20 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
         case NameColumn:
             if (!q.error.empty()) return tr("%1 (unreadable)").arg(QString::fromStdString(q.name));
             return q.paused ? tr("%1 (paused)").arg(QString::fromStdString(q.name)) : QString::fromStdString(q.name);
-        case SizeColumn: return q.error.empty() ? formatCount(q.size) : QStringLiteral("—");
+        case SizeColumn:
+            return q.error.empty() ? formatCount(q.size) : QStringLiteral("—");
         case LatencyColumn:
             return formatLatency(std::chrono::microseconds(static_cast<long long>(q.latencySeconds * 1e6)));
         }
         break;
     case UnderlyingDataRole:
         switch (index.column()) {
-        case NameColumn: return QString::fromStdString(q.name);
-        case SizeColumn: return qlonglong(q.size);
-        case LatencyColumn: return q.latencySeconds;
+        case NameColumn:
+            return QString::fromStdString(q.name);
+        case SizeColumn:
+            return qlonglong(q.size);
+        case LatencyColumn:
+            return q.latencySeconds;
         }
         break;
     case Qt::ToolTipRole:
@@ -44,7 +54,8 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
     case Qt::TextAlignmentRole:
         if (index.column() != NameColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -53,9 +64,12 @@ QVariant QueueListModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case NameColumn: return tr("Queue");
-    case SizeColumn: return tr("Size");
-    case LatencyColumn: return tr("Latency");
+    case NameColumn:
+        return tr("Queue");
+    case SizeColumn:
+        return tr("Size");
+    case LatencyColumn:
+        return tr("Latency");
     }
     return {};
 }

@@ -37,7 +37,7 @@ std::vector<JobRow> toRows(std::vector<kiq::sidekiq::QueueEntry> entries)
 {
     std::vector<JobRow> rows;
     rows.reserve(entries.size());
-    for (auto& e : entries) rows.push_back(JobRow{0, e.index, std::move(e.job)});
+    for (auto& e : entries) rows.push_back(JobRow {0, e.index, std::move(e.job)});
     return rows;
 }
 } // namespace
@@ -67,7 +67,8 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_queueTable->setMinimumWidth(300); // queue names must stay readable next to the wide job table
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::NameColumn, QHeaderView::Stretch);
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::SizeColumn, QHeaderView::ResizeToContents);
-    m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::LatencyColumn, QHeaderView::ResizeToContents);
+    m_queueTable->horizontalHeader()->setSectionResizeMode(
+        QueueListModel::LatencyColumn, QHeaderView::ResizeToContents);
     m_status->setObjectName(QStringLiteral("queuesStatus"));
     m_status->setWordWrap(true);
 
@@ -112,11 +113,12 @@ QueuesPage::QueuesPage(QWidget* parent)
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
 
-    connect(m_queueTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        if (!current.isValid()) return;
-        const QModelIndex source = m_queueProxy->mapToSource(current);
-        openQueue(m_queues->rows().at(std::size_t(source.row())).name);
-    });
+    connect(m_queueTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex& current) {
+            if (!current.isValid()) return;
+            const QModelIndex source = m_queueProxy->mapToSource(current);
+            openQueue(m_queues->rows().at(std::size_t(source.row())).name);
+        });
     connect(m_browser->model(), &JobTableModel::fetchRequested, this, &QueuesPage::loadPage);
     m_timer.setInterval(kRefreshIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -133,9 +135,15 @@ QueuesPage::QueuesPage(QWidget* parent)
 
 QueuesPage::~QueuesPage() = default;
 
-QString QueuesPage::title() const { return tr("Queues"); }
+QString QueuesPage::title() const
+{
+    return tr("Queues");
+}
 
-QIcon QueuesPage::icon() const { return style()->standardIcon(QStyle::SP_FileDialogListView); }
+QIcon QueuesPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_FileDialogListView);
+}
 
 void QueuesPage::showEvent(QShowEvent* event)
 {
@@ -184,12 +192,15 @@ void QueuesPage::refreshQueues()
             if (generation != m_generation) return;
             m_loadingQueues = false;
             if (!r.ok()) {
-                showStatus(tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showStatus(
+                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
             m_queues->applySnapshot(std::move(*r.value));
             updateActions();
-            if (m_queue.empty()) showStatus(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
+            if (m_queue.empty())
+                showStatus(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
         });
 }
 
@@ -207,10 +218,13 @@ void QueuesPage::openQueue(const std::string& name)
             p.rows = toRows(kiq::sidekiq::pageQueue(c, name, 0, JobTableModel::kPageSize));
             return p;
         },
-        this, [this, generation, name](kiq::redis::Result<QueueFirstPage> r) {
+        this,
+        [this, generation, name](kiq::redis::Result<QueueFirstPage> r) {
             if (generation != m_jobGeneration) return;
             if (!r.ok()) {
-                showStatus(tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showStatus(
+                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
             m_browser->model()->resetListing(r.value->total, std::move(r.value->rows));
@@ -227,8 +241,10 @@ void QueuesPage::loadPage(long long offset, long long count)
     const unsigned generation = m_jobGeneration;
     const std::string name = m_queue;
     m_client->run<std::vector<JobRow>>(
-        [name, offset, count](kiq::redis::Client& c) { return toRows(kiq::sidekiq::pageQueue(c, name, offset, count)); },
-        this, [this, generation, offset](kiq::redis::Result<std::vector<JobRow>> r) {
+        [name, offset, count](
+            kiq::redis::Client& c) { return toRows(kiq::sidekiq::pageQueue(c, name, offset, count)); },
+        this,
+        [this, generation, offset](kiq::redis::Result<std::vector<JobRow>> r) {
             if (generation != m_jobGeneration) return;
             if (!r.ok()) {
                 m_browser->model()->pageFailed();
@@ -250,14 +266,17 @@ void QueuesPage::deleteSelection(bool confirmed)
     const long long n = qsizetype(payloads.size());
     if (!confirmed
         && !confirmDamage(this, tr("Delete"),
-                          tr("Delete %n selected job(s) from %1?", nullptr, int(n)).arg(QString::fromStdString(m_queue)), n))
+            tr("Delete %n selected job(s) from %1?", nullptr, int(n)).arg(QString::fromStdString(m_queue)), n))
         return;
     const std::string queue = m_queue;
     m_client->run<long long>(
-        [gate, queue, payloads](kiq::redis::Client& c) { return kiq::sidekiq::deleteFromQueue(c, *gate, queue, payloads); },
-        this, [this, n](kiq::redis::Result<long long> r) {
+        [gate, queue, payloads](
+            kiq::redis::Client& c) { return kiq::sidekiq::deleteFromQueue(c, *gate, queue, payloads); },
+        this,
+        [this, n](kiq::redis::Result<long long> r) {
             if (!r.ok()) {
-                showStatus(tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showStatus(
+                    tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
                 return;
             }
             refresh();
@@ -274,15 +293,19 @@ bool QueuesPage::writesArmed()
     return false;
 }
 
-void QueuesPage::runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle)
+void QueuesPage::runWrite(
+    std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle)
 {
     auto gate = writeGate();
-    m_client->run<QString>(
-        [gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
+    m_client->run<QString>([gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
         [this, failedTitle](kiq::redis::Result<QString> r) {
             refresh();
-            if (!r.ok()) showStatus(QStringLiteral("<b>%1</b> %2").arg(failedTitle, QString::fromStdString(r.error->message).toHtmlEscaped()), true);
-            else showStatus(*r.value);
+            if (!r.ok())
+                showStatus(QStringLiteral("<b>%1</b> %2")
+                               .arg(failedTitle, QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
+            else
+                showStatus(*r.value);
         });
 }
 
@@ -297,8 +320,9 @@ void QueuesPage::moveSelection(const QString& to)
             if (q.name != m_queue) names << QString::fromStdString(q.name);
         bool ok = false;
         target = QInputDialog::getItem(this, tr("Move to queue"),
-                                       tr("Move %n selected job(s) from %1 to:", nullptr, int(payloads.size())).arg(QString::fromStdString(m_queue)),
-                                       names, 0, true, &ok)
+            tr("Move %n selected job(s) from %1 to:", nullptr, int(payloads.size()))
+                .arg(QString::fromStdString(m_queue)),
+            names, 0, true, &ok)
                      .trimmed();
         if (!ok || target.isEmpty()) return;
     }
@@ -309,9 +333,12 @@ void QueuesPage::moveSelection(const QString& to)
     runWrite(
         [from, dest, payloads, n](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
             const auto r = kiq::sidekiq::moveQueueJobs(c, gate, from, payloads, dest);
-            QString text = tr("Moved %1 of %2 jobs to %3.").arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
-            if (r.missing > 0) text += QLatin1Char(' ') + tr("%n had already been taken by a worker.", nullptr, int(r.missing));
-            if (!r.skipped.empty()) text += QLatin1Char(' ') + tr("%n could not be parsed and stayed.", nullptr, int(r.skipped.size()));
+            QString text = tr("Moved %1 of %2 jobs to %3.")
+                               .arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
+            if (r.missing > 0)
+                text += QLatin1Char(' ') + tr("%n had already been taken by a worker.", nullptr, int(r.missing));
+            if (!r.skipped.empty())
+                text += QLatin1Char(' ') + tr("%n could not be parsed and stayed.", nullptr, int(r.skipped.size()));
             return text;
         },
         tr("Move failed:"));
@@ -333,8 +360,9 @@ void QueuesPage::updateActions()
     const QString noJobs = queue ? tr("Select jobs in the table first") : noQueue;
     m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
     m_pause->setEnabled(queue);
-    m_pause->setToolTip(
-        queue ? tr("Paused queues are not fetched by Kiqdesk's local pool (nor by Sidekiq Pro or Sidekiq 8.1+)") : noQueue);
+    m_pause->setToolTip(queue
+            ? tr("Paused queues are not fetched by Kiqdesk's local pool (nor by Sidekiq Pro or Sidekiq 8.1+)")
+            : noQueue);
     m_clear->setEnabled(queue);
     m_clear->setToolTip(queue ? tr("Delete every job in this queue") : noQueue);
     m_delete->setEnabled(jobs);
@@ -351,8 +379,9 @@ void QueuesPage::togglePause()
     runWrite(
         [queue, pause](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
             kiq::sidekiq::setQueuePaused(c, gate, queue, pause);
-            return pause ? tr("%1 is paused: Kiqdesk's pool no longer fetches from it.").arg(QString::fromStdString(queue))
-                         : tr("%1 is resumed.").arg(QString::fromStdString(queue));
+            return pause
+                ? tr("%1 is paused: Kiqdesk's pool no longer fetches from it.").arg(QString::fromStdString(queue))
+                : tr("%1 is resumed.").arg(QString::fromStdString(queue));
         },
         pause ? tr("Pause failed:") : tr("Resume failed:"));
 }
@@ -365,7 +394,9 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
         if (q.name == m_queue) size = q.size;
     if (!confirmed
         && !confirmDamage(this, tr("Clear queue"),
-                          tr("Delete all %1 job(s) in %2? This cannot be undone.").arg(formatCount(size), QString::fromStdString(m_queue)), size))
+            tr("Delete all %1 job(s) in %2? This cannot be undone.")
+                .arg(formatCount(size), QString::fromStdString(m_queue)),
+            size))
         return;
     const std::string queue = m_queue;
     runWrite(

@@ -61,13 +61,14 @@ private:
     void loadPage(long long offset, long long count);
     void showStatus(const QString& text, bool problem = false);
     // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
-    void runWrite(std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle);
+    void runWrite(
+        std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle);
     bool writesArmed();
     bool currentQueuePaused() const;
     void updateActions();
 
     kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0;    // per client
+    unsigned m_generation = 0; // per client
     unsigned m_jobGeneration = 0; // per opened queue: late pages of another queue are ignored
     bool m_loadingQueues = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // used only on the client's thread

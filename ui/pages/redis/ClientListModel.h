@@ -11,8 +11,16 @@ class ClientListModel final : public SnapshotTableModel<kiq::services::ClientEnt
     Q_DISABLE_COPY_MOVE(ClientListModel)
 public:
     enum Column {
-        IdColumn, NameColumn, AddressColumn, UserColumn, AgeColumn, IdleColumn, DbColumn, CommandColumn,
-        FlagsColumn, ColumnCount
+        IdColumn,
+        NameColumn,
+        AddressColumn,
+        UserColumn,
+        AgeColumn,
+        IdleColumn,
+        DbColumn,
+        CommandColumn,
+        FlagsColumn,
+        ColumnCount
     };
     enum Role { UnderlyingDataRole = Qt::UserRole };
 

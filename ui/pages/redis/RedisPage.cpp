@@ -26,7 +26,10 @@
 namespace kiq::ui {
 
 namespace {
-QString orDash(const std::optional<long long>& v) { return v ? formatCount(*v) : QString(); }
+QString orDash(const std::optional<long long>& v)
+{
+    return v ? formatCount(*v) : QString();
+}
 
 QLabel* sectionTitle(const QString& text, QWidget* parent)
 {
@@ -71,7 +74,7 @@ RedisPage::RedisPage(QWidget* parent)
 
     auto* cards = new QGridLayout;
     cards->setSpacing(8);
-    const QList<InfoCard*> all{m_version, m_role, m_uptime, m_keys, m_memory, m_clients, m_ops, m_eviction};
+    const QList<InfoCard*> all {m_version, m_role, m_uptime, m_keys, m_memory, m_clients, m_ops, m_eviction};
     for (int i = 0; i < all.size(); ++i) cards->addWidget(all[i], i / 4, i % 4);
     for (int c = 0; c < 4; ++c) cards->setColumnStretch(c, 1);
 
@@ -113,9 +116,15 @@ RedisPage::RedisPage(QWidget* parent)
     clearData();
 }
 
-QString RedisPage::title() const { return tr("Redis"); }
+QString RedisPage::title() const
+{
+    return tr("Redis");
+}
 
-QIcon RedisPage::icon() const { return style()->standardIcon(QStyle::SP_DriveNetIcon); }
+QIcon RedisPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_DriveNetIcon);
+}
 
 void RedisPage::setClient(kiq::redis::AsyncClient* client)
 {
@@ -143,12 +152,17 @@ void RedisPage::refresh()
         &kiq::services::loadServerInfo, this, [this, generation](kiq::redis::Result<kiq::services::ServerInfo> r) {
             if (generation != m_generation) return;
             m_loading = false;
-            if (r.ok()) showInfo(*r.value);
-            else showError(QString::fromStdString(r.error->message));
+            if (r.ok())
+                showInfo(*r.value);
+            else
+                showError(QString::fromStdString(r.error->message));
         });
 }
 
-void RedisPage::setRefreshInterval(int ms) { m_timer.setInterval(ms); }
+void RedisPage::setRefreshInterval(int ms)
+{
+    m_timer.setInterval(ms);
+}
 
 void RedisPage::showEvent(QShowEvent* event)
 {
@@ -167,28 +181,36 @@ void RedisPage::showInfo(const kiq::services::ServerInfo& info)
     m_role->setValue(q(info.role()), replicas ? tr("replicas: %1").arg(*replicas) : QString());
     const auto uptime = info.uptime();
     m_uptime->setValue(uptime ? formatUptime(*uptime) : QString(),
-                       uptime ? tr("since %1").arg(QLocale().toString(QDateTime::currentDateTime().addSecs(-uptime->count()),
-                                                                       QLocale::ShortFormat))
-                              : QString());
+        uptime
+            ? tr("since %1")
+                  .arg(QLocale().toString(QDateTime::currentDateTime().addSecs(-uptime->count()), QLocale::ShortFormat))
+            : QString());
     const auto maxmemory = info.maxmemory();
     m_memory->setValue(q(info.usedMemoryHuman()),
-                       !maxmemory ? QString() : *maxmemory == 0 ? tr("no limit") : tr("of %1").arg(formatBytes(*maxmemory)));
+        !maxmemory            ? QString()
+            : *maxmemory == 0 ? tr("no limit")
+                              : tr("of %1").arg(formatBytes(*maxmemory)));
     const auto blocked = info.integerField("blocked_clients");
-    m_clients->setValue(orDash(info.connectedClients()), blocked ? tr("%1 blocked").arg(formatCount(*blocked)) : QString());
+    m_clients->setValue(
+        orDash(info.connectedClients()), blocked ? tr("%1 blocked").arg(formatCount(*blocked)) : QString());
     const auto total = info.integerField("total_commands_processed");
-    m_ops->setValue(orDash(info.instantaneousOpsPerSec()), total ? tr("%1 since start").arg(formatCount(*total)) : QString());
+    m_ops->setValue(
+        orDash(info.instantaneousOpsPerSec()), total ? tr("%1 since start").arg(formatCount(*total)) : QString());
 
     // Sidekiq loses jobs silently when Redis evicts keys, so anything but noeviction is called out.
     const QString policy = q(info.field("maxmemory_policy").value_or(std::string()));
     const auto evicted = info.integerField("evicted_keys");
-    m_eviction->setValue(policy, !policy.isEmpty() && policy != QLatin1String("noeviction")
-                                     ? tr("Sidekiq needs noeviction")
-                                     : evicted ? tr("%1 keys evicted").arg(formatCount(*evicted)) : QString());
+    m_eviction->setValue(policy,
+        !policy.isEmpty() && policy != QLatin1String("noeviction") ? tr("Sidekiq needs noeviction")
+            : evicted                                              ? tr("%1 keys evicted").arg(formatCount(*evicted))
+                                                                   : QString());
 
     QStringList perDb;
     for (const auto& k : info.keyspace()) perDb << tr("db%1: %2").arg(k.db).arg(formatCount(k.keys));
-    if (info.dbSizeError.empty()) m_keys->setValue(orDash(info.dbSize), perDb.join(QStringLiteral(" · ")));
-    else m_keys->setValue(QString(), q(info.dbSizeError));
+    if (info.dbSizeError.empty())
+        m_keys->setValue(orDash(info.dbSize), perDb.join(QStringLiteral(" · ")));
+    else
+        m_keys->setValue(QString(), q(info.dbSizeError));
 
     if (info.slowlogError.empty()) {
         // An empty table looks like a failed load; say that there is simply nothing slow.
@@ -210,8 +232,9 @@ void RedisPage::showInfo(const kiq::services::ServerInfo& info)
     }
 
     m_status->setForegroundRole(QPalette::PlaceholderText);
-    m_status->setText(tr("Updated at %1 · round trip %2")
-                          .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip)));
+    m_status->setText(
+        tr("Updated at %1 · round trip %2")
+            .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip)));
 }
 
 void RedisPage::showError(const QString& message)

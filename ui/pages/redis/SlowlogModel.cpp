@@ -24,9 +24,15 @@ QString clientText(const kiq::services::SlowlogEntry& e)
 }
 } // namespace
 
-SlowlogModel::SlowlogModel(QObject* parent) : SnapshotTableModel(parent) {}
+SlowlogModel::SlowlogModel(QObject* parent)
+    : SnapshotTableModel(parent)
+{
+}
 
-int SlowlogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SlowlogModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SlowlogModel::data(const QModelIndex& index, int role) const
 {
@@ -36,20 +42,30 @@ QVariant SlowlogModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case IdColumn: return QString::number(e.id);
-        case TimeColumn: return QLocale().toString(when, QLocale::ShortFormat);
-        case DurationColumn: return formatLatency(e.duration);
-        case CommandColumn: return commandText(e);
-        case ClientColumn: return clientText(e);
+        case IdColumn:
+            return QString::number(e.id);
+        case TimeColumn:
+            return QLocale().toString(when, QLocale::ShortFormat);
+        case DurationColumn:
+            return formatLatency(e.duration);
+        case CommandColumn:
+            return commandText(e);
+        case ClientColumn:
+            return clientText(e);
         }
         break;
     case UnderlyingDataRole:
         switch (index.column()) {
-        case IdColumn: return qlonglong(e.id);
-        case TimeColumn: return qlonglong(e.timestamp);
-        case DurationColumn: return qlonglong(e.duration.count());
-        case CommandColumn: return commandText(e);
-        case ClientColumn: return clientText(e);
+        case IdColumn:
+            return qlonglong(e.id);
+        case TimeColumn:
+            return qlonglong(e.timestamp);
+        case DurationColumn:
+            return qlonglong(e.duration.count());
+        case CommandColumn:
+            return commandText(e);
+        case ClientColumn:
+            return clientText(e);
         }
         break;
     case Qt::ToolTipRole:
@@ -60,7 +76,8 @@ QVariant SlowlogModel::data(const QModelIndex& index, int role) const
         if (index.column() == IdColumn || index.column() == DurationColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -69,11 +86,16 @@ QVariant SlowlogModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case IdColumn: return tr("#");
-    case TimeColumn: return tr("Time");
-    case DurationColumn: return tr("Duration");
-    case CommandColumn: return tr("Command");
-    case ClientColumn: return tr("Client");
+    case IdColumn:
+        return tr("#");
+    case TimeColumn:
+        return tr("Time");
+    case DurationColumn:
+        return tr("Duration");
+    case CommandColumn:
+        return tr("Command");
+    case ClientColumn:
+        return tr("Client");
     }
     return {};
 }

@@ -9,27 +9,40 @@
 
 namespace kiq::ui {
 
-InFlightJobModel::InFlightJobModel(QObject* parent) : SnapshotTableModel(parent) {}
+InFlightJobModel::InFlightJobModel(QObject* parent)
+    : SnapshotTableModel(parent)
+{
+}
 
-int InFlightJobModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int InFlightJobModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant InFlightJobModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const auto& job = m_rows[std::size_t(index.row())];
-    const qint64 startedMs = std::chrono::duration_cast<std::chrono::milliseconds>(job.startedAt.time_since_epoch()).count();
+    const qint64 startedMs
+        = std::chrono::duration_cast<std::chrono::milliseconds>(job.startedAt.time_since_epoch()).count();
     const qint64 runMs = std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch() - startedMs);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ThreadColumn: return QString::fromStdString(job.threadId);
-        case QueueColumn: return QString::fromStdString(job.queue);
-        case ClassColumn: return QString::fromStdString(job.className);
-        case JidColumn: return QString::fromStdString(job.jid);
-        case StartedColumn: return QLocale().toString(QDateTime::fromMSecsSinceEpoch(startedMs).time(), QLocale::LongFormat);
+        case ThreadColumn:
+            return QString::fromStdString(job.threadId);
+        case QueueColumn:
+            return QString::fromStdString(job.queue);
+        case ClassColumn:
+            return QString::fromStdString(job.className);
+        case JidColumn:
+            return QString::fromStdString(job.jid);
+        case StartedColumn:
+            return QLocale().toString(QDateTime::fromMSecsSinceEpoch(startedMs).time(), QLocale::LongFormat);
         case RunTimeColumn:
             // Sub-second jobs are the common case: show milliseconds rather than "0 s".
-            return runMs < 1000 ? formatLatency(std::chrono::milliseconds(runMs)) : formatUptime(std::chrono::seconds(runMs / 1000));
+            return runMs < 1000 ? formatLatency(std::chrono::milliseconds(runMs))
+                                : formatUptime(std::chrono::seconds(runMs / 1000));
         }
         break;
     case Qt::UserRole:
@@ -38,9 +51,11 @@ QVariant InFlightJobModel::data(const QModelIndex& index, int role) const
         if (index.column() == ThreadColumn) return job.processor;
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
-        if (index.column() == ClassColumn || index.column() == JidColumn) return QString::fromStdString(job.payload.substr(0, 2000));
+        if (index.column() == ClassColumn || index.column() == JidColumn)
+            return QString::fromStdString(job.payload.substr(0, 2000));
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -49,12 +64,18 @@ QVariant InFlightJobModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case ThreadColumn: return tr("Thread");
-    case QueueColumn: return tr("Queue");
-    case ClassColumn: return tr("Job");
-    case JidColumn: return tr("JID");
-    case StartedColumn: return tr("Started");
-    case RunTimeColumn: return tr("Running for");
+    case ThreadColumn:
+        return tr("Thread");
+    case QueueColumn:
+        return tr("Queue");
+    case ClassColumn:
+        return tr("Job");
+    case JidColumn:
+        return tr("JID");
+    case StartedColumn:
+        return tr("Started");
+    case RunTimeColumn:
+        return tr("Running for");
     }
     return {};
 }

@@ -39,15 +39,22 @@ QString fieldName(kiq::worker::PoolSpecError::Field field)
 {
     using Field = kiq::worker::PoolSpecError::Field;
     switch (field) {
-    case Field::Queues: return WorkersPage::tr("Queues");
-    case Field::Concurrency: return WorkersPage::tr("Concurrency");
-    case Field::HandlerFile: return WorkersPage::tr("Handler file");
-    case Field::ShutdownTimeout: return WorkersPage::tr("Shutdown timeout");
+    case Field::Queues:
+        return WorkersPage::tr("Queues");
+    case Field::Concurrency:
+        return WorkersPage::tr("Concurrency");
+    case Field::HandlerFile:
+        return WorkersPage::tr("Handler file");
+    case Field::ShutdownTimeout:
+        return WorkersPage::tr("Shutdown timeout");
     }
     return {};
 }
 
-QString levelText(LogLevel level) { return QString::fromLatin1(kiq::worker::logLevelName(level)); }
+QString levelText(LogLevel level)
+{
+    return QString::fromLatin1(kiq::worker::logLevelName(level));
+}
 } // namespace
 
 WorkersPage::WorkersPage(QWidget* parent)
@@ -79,8 +86,9 @@ WorkersPage::WorkersPage(QWidget* parent)
     m_concurrency->setValue(10);
     m_queues->setObjectName(QStringLiteral("queuesField"));
     m_queues->setPlaceholderText(tr("critical,2 default"));
-    m_queues->setToolTip(tr("Queues separated by spaces, as Sidekiq's -q: \"name\" or \"name,weight\". "
-                            "Without weights the order is strict; with weights a heavier queue is tried first more often."));
+    m_queues->setToolTip(
+        tr("Queues separated by spaces, as Sidekiq's -q: \"name\" or \"name,weight\". "
+           "Without weights the order is strict; with weights a heavier queue is tried first more often."));
     m_handlerFile->setObjectName(QStringLiteral("handlerFileField"));
     m_handlerFile->setPlaceholderText(tr("TOML file mapping job classes to commands (optional)"));
     auto* browse = new QToolButton(this);
@@ -90,7 +98,8 @@ WorkersPage::WorkersPage(QWidget* parent)
     fileRow->addWidget(m_handlerFile, 1);
     fileRow->addWidget(browse);
     m_builtins->setChecked(true);
-    for (LogLevel l : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error}) m_logLevel->addItem(levelText(l), int(l));
+    for (LogLevel l : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error})
+        m_logLevel->addItem(levelText(l), int(l));
     m_logLevel->setCurrentIndex(1);
     m_logLevel->setToolTip(tr("DEBUG also logs the start and end of every job."));
     m_timeout->setRange(0, 3600);
@@ -182,15 +191,22 @@ WorkersPage::WorkersPage(QWidget* parent)
     poll();
 }
 
-QString WorkersPage::title() const { return tr("Local workers"); }
+QString WorkersPage::title() const
+{
+    return tr("Local workers");
+}
 
-QIcon WorkersPage::icon() const { return style()->standardIcon(QStyle::SP_ComputerIcon); }
+QIcon WorkersPage::icon() const
+{
+    return style()->standardIcon(QStyle::SP_ComputerIcon);
+}
 
 void WorkersPage::setClient(kiq::redis::AsyncClient* client)
 {
     m_client = client;
     // A running pool keeps its target (it has its own connections); an idle one follows the deployment.
-    if (client && (!m_pool || (m_pool->status().idle() && m_pool->connection().describe() != client->options().describe())))
+    if (client
+        && (!m_pool || (m_pool->status().idle() && m_pool->connection().describe() != client->options().describe())))
         adoptPool(kiq::worker::LocalPool::forTarget(client->options()));
     poll();
 }
@@ -204,7 +220,10 @@ void WorkersPage::adoptPool(std::shared_ptr<kiq::worker::LocalPool> pool)
     m_inFlight->clearRows();
 }
 
-void WorkersPage::refresh() { poll(); }
+void WorkersPage::refresh()
+{
+    poll();
+}
 
 void WorkersPage::showEvent(QShowEvent* event)
 {
@@ -216,15 +235,17 @@ void WorkersPage::poll()
 {
     // Out of sight the pool runs on; showEvent catches up (the log ring keeps the lines meanwhile).
     if (!isVisible()) return;
-    const LocalPoolStatus s = m_pool ? m_pool->status() : LocalPoolStatus{};
+    const LocalPoolStatus s = m_pool ? m_pool->status() : LocalPoolStatus {};
     showStatus(s);
     if (m_pool) appendLog(m_pool->log().since(m_logSeq));
     // Disarming refuses new starts; a pool already running is not stopped unasked, but the page says so.
     const bool disarmed = !s.idle() && writeGate() && !writeGate()->writable();
     if (disarmed != m_disarmedNoticeShown) {
         m_disarmedNoticeShown = disarmed;
-        showMessage(disarmed ? tr("Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.") : QString(),
-                    disarmed);
+        showMessage(disarmed
+                ? tr("Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.")
+                : QString(),
+            disarmed);
     }
 }
 
@@ -253,23 +274,34 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
     QString text;
     switch (s.state) {
     case State::Stopped:
-        text = s.pool.identity.empty() ? (connected ? tr("Stopped.") : tr("Not connected."))
-                                       : tr("Stopped. The last run processed %n job(s).", nullptr, int(s.pool.processed));
+        text = s.pool.identity.empty()
+            ? (connected ? tr("Stopped.") : tr("Not connected."))
+            : tr("Stopped. The last run processed %n job(s).", nullptr, int(s.pool.processed));
         break;
-    case State::Starting: text = tr("Starting…"); break;
+    case State::Starting:
+        text = tr("Starting…");
+        break;
     case State::Running:
         text = (s.strictOrder ? tr("Running %n thread(s) on %1 (strict order).", nullptr, s.pool.concurrency)
                               : tr("Running %n thread(s) on %1 (weighted).", nullptr, s.pool.concurrency))
                    .arg(queues);
         break;
-    case State::Quiet: text = tr("Quiet: running jobs finish, no new jobs are fetched."); break;
-    case State::Stopping: text = tr("Stopping: waiting for the running jobs…"); break;
-    case State::Failed: text = tr("Could not start: %1").arg(QString::fromStdString(s.error)); break;
+    case State::Quiet:
+        text = tr("Quiet: running jobs finish, no new jobs are fetched.");
+        break;
+    case State::Stopping:
+        text = tr("Stopping: waiting for the running jobs…");
+        break;
+    case State::Failed:
+        text = tr("Could not start: %1").arg(QString::fromStdString(s.error));
+        break;
     }
-    if (!s.note.empty() && !s.pool.identity.empty()) text += QLatin1Char(' ') + tr("Started by %1.").arg(QString::fromStdString(s.note));
+    if (!s.note.empty() && !s.pool.identity.empty())
+        text += QLatin1Char(' ') + tr("Started by %1.").arg(QString::fromStdString(s.note));
     m_state->setText(text);
-    m_state->setToolTip(s.pool.identity.empty() ? QString()
-                                                : tr("Process %1 on %2").arg(QString::fromStdString(s.pool.identity), QString::fromStdString(s.target)));
+    m_state->setToolTip(s.pool.identity.empty()
+            ? QString()
+            : tr("Process %1 on %2").arg(QString::fromStdString(s.pool.identity), QString::fromStdString(s.target)));
 
     if (s.pool.identity.empty()) {
         for (InfoCard* c : {m_processed, m_failed, m_busy, m_uptime}) c->clear();
@@ -279,14 +311,18 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
         m_busy->setValue(formatCount(s.pool.busy), tr("of %n thread(s)", nullptr, s.pool.concurrency));
         const bool live = s.state == State::Running || s.state == State::Quiet || s.state == State::Stopping;
         if (live && s.startedAt)
-            m_uptime->setValue(formatUptime(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *s.startedAt)));
+            m_uptime->setValue(formatUptime(
+                std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *s.startedAt)));
         else
             m_uptime->clear();
     }
     m_inFlight->applySnapshot(s.pool.inFlight);
 }
 
-QString WorkersPage::statusText() const { return m_state->text(); }
+QString WorkersPage::statusText() const
+{
+    return m_state->text();
+}
 
 void WorkersPage::appendLog(const std::vector<kiq::worker::PoolLogLine>& lines)
 {
@@ -299,8 +335,9 @@ void WorkersPage::appendLog(const std::vector<kiq::worker::PoolLogLine>& lines)
         if (line.level < minimum) continue;
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(
             std::chrono::duration_cast<std::chrono::milliseconds>(line.time.time_since_epoch()).count());
-        shown << QStringLiteral("%1 %2 %3").arg(at.toString(QStringLiteral("HH:mm:ss.zzz")), levelText(line.level).leftJustified(5),
-                                                QString::fromStdString(line.text));
+        shown << QStringLiteral("%1 %2 %3")
+                     .arg(at.toString(QStringLiteral("HH:mm:ss.zzz")), levelText(line.level).leftJustified(5),
+                         QString::fromStdString(line.text));
     }
     while (m_logLines.size() > kiq::worker::LocalPool::kLogCapacity) m_logLines.pop_front();
     if (!shown.isEmpty()) m_log->appendPlainText(shown.join(QLatin1Char('\n')));
@@ -330,7 +367,8 @@ void WorkersPage::startPool()
     try {
         setup = spec.build(); // reads the handler file: a small local file, not the network
     } catch (const kiq::worker::PoolSpecError& e) {
-        showMessage(tr("<b>%1:</b> %2").arg(fieldName(e.field()), QString::fromStdString(e.what()).toHtmlEscaped()), true);
+        showMessage(
+            tr("<b>%1:</b> %2").arg(fieldName(e.field()), QString::fromStdString(e.what()).toHtmlEscaped()), true);
         return;
     }
     auto gate = writeGate();
@@ -340,13 +378,13 @@ void WorkersPage::startPool()
     }
     // The gate admits and audits the start; the pool starts on its own thread, and a failure to
     // connect shows up in the state line and the log.
-    const kiq::services::WriteIntent intent{"start-workers", "local pool", spec.concurrency,
-                                            "queues=" + m_queues->text().simplified().toStdString()
-                                                + (spec.handlerFile.empty() ? "" : " handlers=" + spec.handlerFile)};
+    const kiq::services::WriteIntent intent {"start-workers", "local pool", spec.concurrency,
+        "queues=" + m_queues->text().simplified().toStdString()
+            + (spec.handlerFile.empty() ? "" : " handlers=" + spec.handlerFile)};
     try {
         gate->perform(intent, [&] {
             if (!m_pool->start(std::move(setup))) throw kiq::redis::UsageError("the pool is already running");
-            return kiq::services::WriteOutcome{1, {}};
+            return kiq::services::WriteOutcome {1, {}};
         });
     } catch (const std::exception& e) {
         showMessage(tr("<b>Not started:</b> %1").arg(QString::fromStdString(e.what()).toHtmlEscaped()), true);
@@ -372,7 +410,8 @@ void WorkersPage::stopPool()
 
 void WorkersPage::browseHandlerFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Handler file"), m_handlerFile->text(), tr("TOML files (*.toml);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Handler file"), m_handlerFile->text(), tr("TOML files (*.toml);;All files (*)"));
     if (!path.isEmpty()) m_handlerFile->setText(path);
 }
 

@@ -7,9 +7,9 @@
 // The page never waits for the pool: Start, Quiet and Stop post to the pool's control thread, and a
 // timer polls its status and new log lines. Starting is a write and passes the deployment's WriteGate
 // (refused while read-only, audited otherwise); Quiet and Stop always work, so a pool can be stopped
-// after writes were disarmed (disarming does not stop it by itself; the page points that out). The pool belongs to the Redis target (LocalPool::forTarget): the sandbox
-// deployment shows and controls the sandbox's own pool. Closing the page lets go of the pool, which
-// then stops in the background.
+// after writes were disarmed (disarming does not stop it by itself; the page points that out). The pool belongs to the
+// Redis target (LocalPool::forTarget): the sandbox deployment shows and controls the sandbox's own pool. Closing the
+// page lets go of the pool, which then stops in the background.
 
 #include "deployment/DeploymentPage.h"
 #include "worker/LocalPool.h"
