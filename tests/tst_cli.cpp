@@ -7,6 +7,7 @@
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,7 +16,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace kiq::test;
 
@@ -277,6 +282,41 @@ private slots:
         QCOMPARE(down.exitCode, 2);
         QVERIFY(down.err.contains("refused"));
         QCOMPARE(cli({"quiet", "no-such-process"}).exitCode, 5);
+    }
+
+    // A resolver that never answers (glibc waits 5 s per attempt and server; here 2 × 5 s) costs no
+    // more than the connect timeout: the CLI runs in a private mount namespace whose resolv.conf names
+    // a UDP socket of ours that reads nothing. Needs root (mount); skipped otherwise.
+    void silentResolverIsCutAtTheConnectTimeout()
+    {
+        if (geteuid() != 0) QSKIP("needs root for a private mount namespace");
+        const int dns = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        QVERIFY(dns >= 0);
+        auto closeDns = qScopeGuard([dns] { ::close(dns); });
+        sockaddr_in addr {};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(53);
+        inet_pton(AF_INET, "127.0.0.153", &addr.sin_addr);
+        if (::bind(dns, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+            QSKIP("127.0.0.153:53 is taken; cannot stand in for a silent DNS server");
+        QTemporaryDir dir;
+        QFile conf(dir.filePath("resolv.conf"));
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write("nameserver 127.0.0.153\noptions timeout:5 attempts:2\n");
+        conf.close();
+        const QString script = QStringLiteral("mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"");
+        const QStringList args {"--mount", "--propagation", "private", "sh", "-c", script, conf.fileName(),
+            qEnvironmentVariable("KIQDESK_CLI"), "-h", "kiq-slow-dns.test", "-p", QString::number(m_server->port()),
+            "--connect-timeout", "700", "stats"};
+        QElapsedTimer t;
+        t.start();
+        const auto r = runProcess("unshare", args, 60000);
+        if (r.err.contains("unshare failed") || r.err.contains("mount:"))
+            QSKIP(qPrintable("no mount namespace: " + r.err));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("kiq-slow-dns.test") && r.err.contains("timed out"), qPrintable(r.err));
+        // Every connect attempt ends at 0.7 s; one unbounded lookup alone would take 10 s.
+        QVERIFY2(t.elapsed() < 6000, qPrintable(QString("took %1 ms").arg(t.elapsed())));
     }
 
     void aclCommands()

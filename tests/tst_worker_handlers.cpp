@@ -248,6 +248,23 @@ private slots:
         QVERIFY(waitUntil([] { return runningCount("slee[p] 43[.]25") == 0; }, 2000));
     }
 
+    // RLIMIT_NPROC counts the user's processes, so the limit is set to what the user runs now plus the
+    // allowance. Root ignores it, but the handler must still get it (the fork bomb test needs non-root).
+    void processesLimitIsSetOnTheHandler()
+    {
+        const auto job
+            = failOnce("[[handler]]\nclass = \"Count\"\ncommand = [\"/bin/sh\", \"-c\", "
+                       "\"awk \'/Max processes/ {print $3}\' /proc/self/limits >&2; exit 3\"]\nlimit_processes = 20\n",
+                "Count");
+        QVERIFY(job.has_value());
+        bool number = false;
+        const long long limit = QString::fromStdString(*job->errorMessage).toLongLong(&number);
+        QVERIFY2(number, job->errorMessage->c_str()); // not "unlimited"
+        QVERIFY2(limit >= 20 && limit < 1000000, job->errorMessage->c_str());
+        QCOMPARE(job->errorBacktrace->back(),
+            std::string("limits: CPU 300 s, address space none, open files 1024, processes +20"));
+    }
+
     void processesLimitStopsAForkBomb()
     {
         if (::geteuid() == 0) QSKIP("RLIMIT_NPROC does not bind root; the open-files and CPU limits are tested above");

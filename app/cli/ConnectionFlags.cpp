@@ -69,6 +69,9 @@ void ConnectionFlags::addTo(CLI::App& app)
     g->add_option("--cluster", m_cluster, "Cluster seed host:port (repeatable)");
     g->add_option("--namespace", m_namespace, "Key namespace prefix (redis-namespace style, e.g. myapp:)");
     g->add_option("--timeout", m_timeoutMs, "Command timeout in milliseconds");
+    g->add_option("--connect-timeout", m_connectTimeoutMs,
+         "Connect timeout in milliseconds, name lookup included (default 3000)")
+        ->check(CLI::PositiveNumber);
 }
 
 redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets) const
@@ -106,6 +109,7 @@ redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets)
     }
     o.keyPrefix = m_namespace;
     o.commandTimeout = std::chrono::milliseconds(m_timeoutMs);
+    if (m_connectTimeoutMs > 0) o.connectTimeout = std::chrono::milliseconds(m_connectTimeoutMs);
     o.clientName = "kiqdesk-cli";
     if (m_askpass)
         o.password = readPasswordFromTerminal("Password: ");

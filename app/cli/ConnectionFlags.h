@@ -26,6 +26,7 @@ private:
     int m_port = 0;
     int m_db = -1;
     int m_timeoutMs = 5000;
+    int m_connectTimeoutMs = 0; // 0: ConnectionOptions' default
     bool m_tls = false, m_insecure = false, m_noVerifyHostname = false, m_askpass = false, m_askpassKey = false;
     std::vector<std::string> m_sentinels, m_cluster;
 };
