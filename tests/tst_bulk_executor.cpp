@@ -233,30 +233,6 @@ private slots:
         QCOMPARE(setSize(*m_client, JobSetKind::Retry), 100LL);
     }
 
-    void filterExpressions()
-    {
-        const JobRecord job = JobRecord::parse(deadJob("Billing::Charge", 7, "critical"));
-        const double now = 1700000000.0 + 7 + 3600;
-        QVERIFY(JobFilter::parse("class=Billing::*").matches(job, now));
-        QVERIFY(JobFilter::parse("queue=crit* error~READTIMEOUT").matches(job, now));
-        QVERIFY(JobFilter::parse("args~\"user-7\"").matches(job, now));
-        QVERIFY(JobFilter::parse("age>30m age<2h").matches(job, now));
-        QVERIFY(!JobFilter::parse("age>2h").matches(job, now));
-        QVERIFY(!JobFilter::parse("class=Other").matches(job, now));
-        QVERIFY(!JobFilter::parse("malformed").matches(job, now));
-        QVERIFY(JobFilter::parse("").matches(job, now));
-        for (const char* bad : {"class", "class:X", "colour=red", "age>5y", "args=x", "text~\"open", "group=xyz"}) {
-            try {
-                JobFilter::parse(bad);
-                QFAIL(bad);
-            } catch (const redis::UsageError& e) {
-                QVERIFY2(QString(e.what()).contains("filter"), e.what());
-            }
-        }
-        QVERIFY(globMatch("a*b?c", "aXXbYc"));
-        QVERIFY(!globMatch("a*b?c", "aXXbc"));
-    }
-
     // Redis before 6.2 has no ZMSCORE: the move script falls back to one ZSCORE per member. Gone
     // members and a member listed twice are moved at most once either way.
     void moveWorksWithAndWithoutZmscore_data()

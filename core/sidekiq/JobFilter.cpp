@@ -8,22 +8,25 @@
 #include <charconv>
 #include <functional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kiq::sidekiq {
 
 namespace {
+// ASCII only, whatever the process locale (Qt sets it from the environment): the index and the scan
+// must fold the same bytes the same way.
+unsigned char lowerAscii(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+
 std::string lower(std::string_view s)
 {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    for (char& c : out) c = static_cast<char>(lowerAscii(static_cast<unsigned char>(c)));
     return out;
-}
-
-bool containsFolded(std::string_view haystack, const std::string& loweredNeedle)
-{
-    if (loweredNeedle.empty()) return true;
-    auto it = std::search(haystack.begin(), haystack.end(), loweredNeedle.begin(), loweredNeedle.end(),
-        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-    return it != haystack.end();
 }
 
 // Characters every JSON writer used with Sidekiq (Ruby's, ours, Go's, JavaScript's) writes as
@@ -98,6 +101,57 @@ bool globMatch(std::string_view pattern, std::string_view text)
     }
     while (p < pattern.size() && pattern[p] == '*') ++p;
     return p == pattern.size();
+}
+
+namespace {
+bool equalFolded(const char* text, const char* loweredNeedle, std::size_t n)
+{
+    for (std::size_t k = 0; k < n; ++k)
+        if (lowerAscii(static_cast<unsigned char>(text[k])) != static_cast<unsigned char>(loweredNeedle[k]))
+            return false;
+    return true;
+}
+
+unsigned char upperAscii(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') ? static_cast<unsigned char>(c - ('a' - 'A')) : c;
+}
+} // namespace
+
+std::size_t findFolded(std::string_view haystack, std::string_view needle, std::size_t from)
+{
+    if (needle.empty()) return from <= haystack.size() ? from : std::string_view::npos;
+    if (needle.size() > haystack.size() || from > haystack.size() - needle.size()) return std::string_view::npos;
+    const std::size_t n = needle.size();
+    const std::size_t last = haystack.size() - n; // the last possible start
+    const auto first = static_cast<unsigned char>(needle.front());
+    const auto tail = static_cast<unsigned char>(needle.back());
+    const unsigned char firstUpper = upperAscii(first);
+    const unsigned char tailUpper = upperAscii(tail);
+    const char* h = haystack.data();
+    std::size_t i = from;
+#if defined(__SSE2__)
+    // 16 candidate starts at a time: keep those whose first and last bytes both match (either case),
+    // then compare the middle. Most candidates fail on one of the two ends.
+    const __m128i f = _mm_set1_epi8(static_cast<char>(first)), fu = _mm_set1_epi8(static_cast<char>(firstUpper));
+    const __m128i t = _mm_set1_epi8(static_cast<char>(tail)), tu = _mm_set1_epi8(static_cast<char>(tailUpper));
+    for (; i + 16 <= last + 1; i += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i + n - 1));
+        const __m128i ends = _mm_and_si128(_mm_or_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(a, fu)),
+            _mm_or_si128(_mm_cmpeq_epi8(b, t), _mm_cmpeq_epi8(b, tu)));
+        for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ends)); mask; mask &= mask - 1) {
+            const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+            if (n <= 2 || equalFolded(h + at + 1, needle.data() + 1, n - 2)) return at;
+        }
+    }
+#endif
+    for (; i <= last; ++i) {
+        const auto c = static_cast<unsigned char>(h[i]);
+        if (c != first && c != firstUpper) continue;
+        if (equalFolded(h + i + 1, needle.data() + 1, n - 1)) return i;
+    }
+    return std::string_view::npos;
 }
 
 std::optional<double> jobTime(const JobRecord& job)

@@ -20,6 +20,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiq::sidekiq {
@@ -37,6 +38,16 @@ private:
     std::string m_problem;
 };
 
+// One term of an expression, as JobFilter::parse reads it. The scan (JobFilter::matches) and the
+// local index (JobIndexFilter) both evaluate these, so the grammar has one reader.
+struct JobFilterTerm {
+    enum class Field { Class, Queue, ErrorClass, ErrorText, ArgsText, Jid, Text, AgeAbove, AgeBelow, Group, Malformed };
+    Field field;
+    std::string value; // lower-cased (ASCII) for ~ terms
+    double seconds = 0; // age terms
+    unsigned long long group = 0; // group=
+};
+
 class JobFilter {
 public:
     // Throws JobFilterError for a bad expression.
@@ -50,15 +61,11 @@ public:
     const std::string& requiredText() const { return m_required; }
     bool empty() const { return m_terms.empty(); }
     const std::string& expression() const { return m_expression; }
+    const std::vector<JobFilterTerm>& terms() const { return m_terms; }
 
 private:
-    enum class Field { Class, Queue, ErrorClass, ErrorText, ArgsText, Jid, Text, AgeAbove, AgeBelow, Group, Malformed };
-    struct Term {
-        Field field;
-        std::string value; // lower-cased for ~ terms
-        double seconds = 0;
-        unsigned long long group = 0;
-    };
+    using Field = JobFilterTerm::Field;
+    using Term = JobFilterTerm;
     void chooseRequiredText();
 
     std::vector<Term> m_terms;
@@ -69,6 +76,13 @@ private:
 
 // Glob match with * and ? (no character classes), as the filter's = terms use it.
 bool globMatch(std::string_view pattern, std::string_view text);
+// The ~ terms' test: case-insensitive (ASCII) substring search with a lower-cased needle. Where the
+// needle first occurs at or after `from`, or npos.
+std::size_t findFolded(std::string_view haystack, std::string_view loweredNeedle, std::size_t from = 0);
+inline bool containsFolded(std::string_view haystack, std::string_view loweredNeedle)
+{
+    return findFolded(haystack, loweredNeedle) != std::string_view::npos;
+}
 // The time a job's age is measured from: failed_at (retried_at when newer), else enqueued_at, else created_at.
 std::optional<double> jobTime(const JobRecord& job);
 

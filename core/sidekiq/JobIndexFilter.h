@@ -13,10 +13,6 @@
 //            timestamps, backtraces or other fields of the raw payload; a miss is "maybe" only when
 //            args or the message were cut. (For a byte search of whole payloads scan Redis.)
 // "maybe" entries can be confirmed by fetching the payload (fetchIndexedJob) and JobFilter::matches.
-//
-// JobFilter keeps its terms private, so the expression is validated with JobFilter::parse and then
-// read again here with the same grammar (JobFilter.h). If JobFilter exposed its terms, this file
-// would compile from them directly.
 
 #include "JobFilter.h"
 #include "JobIndexEntry.h"
@@ -35,30 +31,15 @@ class JobIndexFilter {
 public:
     enum class Match : std::uint8_t { No, Yes, Maybe };
 
-    // `now` in epoch seconds, for age terms.
+    // `now` in epoch seconds, for age terms. `filter` must outlive this.
     JobIndexFilter(const JobFilter& filter, const JobIndexSnapshot& snapshot, double now);
 
     bool empty() const { return m_terms.empty(); }
     Match test(const JobIndexBucket& bucket, const JobIndexEntry& entry) const;
 
 private:
-    enum class Kind : std::uint8_t {
-        Class,
-        Queue,
-        ErrorClass,
-        ErrorText,
-        ArgsText,
-        Jid,
-        Text,
-        AgeAbove,
-        AgeBelow,
-        Group,
-        Malformed
-    };
     struct Term {
-        Kind kind;
-        std::string needle; // lower-cased for ~ terms; the jid for jid=
-        double limit = 0; // age terms: the job time must be below/above this
+        const JobFilterTerm* term; // in the JobFilter given to the constructor
         std::vector<std::uint8_t> classHit, queueHit, errorHit, groupHit; // per pool id
     };
     Match testTerm(const Term& term, const JobIndexBucket& bucket, const JobIndexEntry& entry) const;
@@ -66,10 +47,5 @@ private:
     std::vector<Term> m_terms;
     double m_now = 0;
 };
-
-// Case-insensitive (ASCII) substring test with a lower-cased needle, as JobFilter's ~ terms do.
-bool jobIndexContainsFolded(std::string_view haystack, std::string_view loweredNeedle);
-// Where the needle first occurs at or after `from`, or npos.
-std::size_t jobIndexFindFolded(std::string_view haystack, std::string_view loweredNeedle, std::size_t from);
 
 } // namespace kiq::sidekiq
