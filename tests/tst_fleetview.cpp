@@ -13,6 +13,7 @@
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
+#include "sidekiq/DeadSet.h"
 #include "sidekiq/JobActions.h"
 #include "sidekiq/JobBuilder.h"
 
@@ -67,7 +68,8 @@ void killNow(redis::Client& c, int from, int count)
     for (int i = from; i < from + count; ++i) {
         const auto replies = c.pipeline({redis::Command("MULTI"),
             redis::Command("ZADD").key("dead").arg(sidekiq::Timestamp::now().seconds()).arg(deadJob(i)),
-            redis::Command("ZREMRANGEBYRANK").key("dead").arg(0).arg(-sidekiq::kDeadMaxJobs), redis::Command("EXEC")});
+            redis::Command("ZREMRANGEBYRANK").key("dead").arg(0).arg(-sidekiq::DeadSetLimits {}.maxJobs),
+            redis::Command("EXEC")});
         for (const auto& r : replies) r.throwIfError();
     }
 }
@@ -226,7 +228,7 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", server.port()};
         redis::Client c(o);
-        addDead(c, 0, int(sidekiq::kDeadMaxJobs) - 1);
+        addDead(c, 0, int(sidekiq::DeadSetLimits {}.maxJobs) - 1);
 
         MainWindow window(nullptr);
         window.setPasswordPromptsEnabled(false);
@@ -236,7 +238,7 @@ private slots:
         FleetModel* model = window.fleetView()->model();
         const auto text
             = [model](int column) { return model->data(model->index(0, column), Qt::DisplayRole).toString(); };
-        const QString full = formatCount(sidekiq::kDeadMaxJobs - 1);
+        const QString full = formatCount(sidekiq::DeadSetLimits {}.maxJobs - 1);
         QVERIFY2(
             test::waitUntil([&] { return text(FleetModel::Dead) == full; }, 10000), qPrintable(text(FleetModel::Dead)));
         QCOMPARE(text(FleetModel::DeadLastHour), QString("0"));

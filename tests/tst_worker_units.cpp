@@ -165,7 +165,7 @@ private slots:
         QCOMPARE(int(outcome(R"({"queue":"d","class":"X","args":[],"jid":"1"})", false).kind),
             int(FailureOutcome::Kind::Dropped));
         // Custom limits.
-        RetryHandler few(RetrySettings {2, 5, 60}, 1);
+        RetryHandler few(RetrySettings {2, {5, std::chrono::seconds(60)}}, 1);
         auto dead = few.onFailure(
             job(R"({"retry":true,"queue":"d","class":"X","args":[],"jid":"1","retry_count":1})"), "d", f, true, kNow);
         QCOMPARE(int(dead.kind), int(FailureOutcome::Kind::Dead));

@@ -17,10 +17,6 @@ namespace kiq::sidekiq {
 using redis::Command;
 
 namespace {
-double now()
-{
-    return Timestamp::now().seconds();
-}
 
 // One page after the cursor: scores from cursorScore up, skipping the entries at exactly that score
 // that were examined before and left in place. Only the entries that may match the filter are parsed
@@ -112,7 +108,7 @@ Step prepareStep(
     step.page = std::move(page);
     const auto& entries = step.page.entries;
     if (entries.empty()) return step;
-    const double t = now();
+    const double t = Timestamp::now().seconds();
     std::vector<bool> kept(entries.size(), true);
     std::vector<std::string> payloads;
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -149,7 +145,7 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
 {
     BulkPreview preview;
     BulkProgress cursor;
-    const double t = now();
+    const double t = Timestamp::now().seconds();
     for (;;) {
         const Page page = parsePage(client.command(pageCommand(set, cursor, BulkExecutor::kPageSize)), filter);
         if (page.entries.empty()) break;
@@ -174,7 +170,7 @@ BulkOperation BulkExecutor::create(const std::string& deployment, const BulkSpec
     op.id = JobBuilder::generateJid().substr(0, 16);
     op.deployment = deployment;
     op.spec = spec;
-    op.startedAt = op.updatedAt = now();
+    op.startedAt = op.updatedAt = Timestamp::now().seconds();
     return op;
 }
 
@@ -241,7 +237,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
         p.matched += current.matched;
         p.cursorScore = current.after.cursorScore;
         p.keptAtCursor = current.after.keptAtCursor;
-        m_op.updatedAt = now();
+        m_op.updatedAt = Timestamp::now().seconds();
         if (m_store) m_store->save(m_op);
         if (onProgress && !onProgress(p)) {
             p.cancelled = true;
@@ -256,7 +252,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
         current = std::move(next);
     }
     p.finished = !p.cancelled;
-    m_op.updatedAt = now();
+    m_op.updatedAt = Timestamp::now().seconds();
     if (m_store) {
         if (p.finished)
             m_store->remove(m_op.id);

@@ -1,5 +1,7 @@
 #include "JobActions.h"
 
+#include "DeadSet.h"
+
 #include "JobRecord.h"
 #include "JsonText.h"
 #include "Keys.h"
@@ -70,7 +72,7 @@ return #members
 // then the members. Trims exactly as Sidekiq's send_to_morgue, which keeps max - 1
 // (docs/sidekiq-data-model.md §3). The dead set's type is checked first, and the ZADD comes before
 // the ZREM, for the same reasons as above.
-const redis::Script kKill(R"lua(
+const redis::Script kKill(std::string(kLuaDeadSet) + R"lua(
 local t = redis.call('TYPE', KEYS[2]).ok
 if t ~= 'none' and t ~= 'zset' then
   return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' is a ' .. t .. ', not a sorted set; no job was killed')
@@ -78,20 +80,14 @@ end
 local killed = 0
 for i = 4, #ARGV do
   if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
-    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+    to_dead(KEYS[2], ARGV[1], ARGV[i])
     redis.call('ZREM', KEYS[1], ARGV[i])
     killed = killed + 1
   end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
-redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[3]))
+trim_dead(KEYS[2], ARGV[2], ARGV[3])
 return killed
 )lua");
-
-double nowSeconds()
-{
-    return Timestamp::now().seconds();
-}
 
 enum class Rewrite { Retry, Enqueue, Move };
 
@@ -178,11 +174,11 @@ std::vector<redis::Script::Call> killCalls(
     JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
 {
     std::vector<redis::Script::Call> calls;
-    const double now = nowSeconds();
+    const double now = Timestamp::now().seconds();
     for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
         const std::size_t end = std::min(payloads.size(), start + kChunk);
-        std::vector<std::string> args {
-            formatRubyFloat(now), formatRubyFloat(now - kDeadTimeoutSeconds), std::to_string(kDeadMaxJobs)};
+        const auto trim = deadTrimArgs(now);
+        std::vector<std::string> args {formatRubyFloat(now), trim[0], trim[1]};
         args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
         calls.push_back({{std::string(setKey(from)), std::string(keys::kDead)}, std::move(args)});
         sizes.push_back(static_cast<long long>(end - start));

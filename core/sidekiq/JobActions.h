@@ -75,7 +75,4 @@ ActionResult killJobs(
 ActionResult deleteJobs(
     redis::Client& client, services::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
 
-inline constexpr double kDeadTimeoutSeconds = 180.0 * 24 * 3600; // Sidekiq's dead_timeout_in_seconds
-inline constexpr long long kDeadMaxJobs = 10000; // Sidekiq's dead_max_jobs
-
 } // namespace kiq::sidekiq

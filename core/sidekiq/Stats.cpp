@@ -16,10 +16,6 @@ using redis::Command;
 using redis::Reply;
 
 namespace {
-double nowSeconds()
-{
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 long long toCount(const Reply& r)
 {
@@ -91,7 +87,7 @@ StatsSnapshot StatsReader::read(redis::Client& client)
         s.roundTrips = 2;
     }
 
-    s.takenAt = nowSeconds();
+    s.takenAt = Timestamp::now().seconds();
     s.processed = toCount(replies[0]);
     s.failed = toCount(replies[1]);
     s.scheduledSize = toCount(replies[2]);

@@ -4,6 +4,7 @@
 #include "redis/Script.h"
 #include "sidekiq/Keys.h"
 #include "sidekiq/Timestamp.h"
+#include "util/StopSleep.h"
 #include "worker/LuaTypeGuard.h"
 
 #include <algorithm>
@@ -49,7 +50,7 @@ return {open, jobs}
 // KEYS[1] in-progress list, KEYS[2] `dead`, KEYS[3..] queue lists; ARGV[1] now, ARGV[2] oldest dead
 // score kept, ARGV[3] dead max jobs, ARGV[4] RPUSH (next to be popped) or LPUSH (after the others),
 // then in pairs: KEYS position, job. Returns {pushed, to dead, misfits}.
-const redis::Script kRequeue(std::string(kLuaTypeGuard) + R"lua(
+const redis::Script kRequeue(kLuaRequeue + R"lua(
 local deadFits = fits(KEYS[2], 'zset')
 for i = 5, #ARGV, 2 do
   if not fits(KEYS[tonumber(ARGV[i])], 'list') and not deadFits then
@@ -64,50 +65,25 @@ for i = 5, #ARGV, 2 do
       redis.call(ARGV[4] == 'LPUSH' and 'LPUSH' or 'RPUSH', queue, ARGV[i + 1])
       pushed = pushed + 1
     else
-      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i + 1])
+      to_dead(KEYS[2], ARGV[1], ARGV[i + 1])
       dead = dead + 1
     end
   end
 end
-if dead > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[3]))
-end
+if dead > 0 then trim_dead(KEYS[2], ARGV[2], ARGV[3]) end
 return {pushed, dead, table.concat(misfits, '; ')}
 )lua");
 
 // KEYS[1] a list, KEYS[2] `dead`; ARGV[1] key prefix, ARGV[2] now, ARGV[3] oldest dead score kept,
 // ARGV[4] dead max jobs. Same rules as OrphanRecovery's script. Returns {pushed, to dead, misfits}.
-const redis::Script kRequeueAll(std::string(kLuaTypeGuard) + R"lua(
+const redis::Script kRequeueAll(kLuaRequeue + R"lua(
 local jobs = redis.call('LRANGE', KEYS[1], 0, -1)
-local deadFits = fits(KEYS[2], 'zset')
-local dest = {}
-for j = 1, #jobs do
-  local ok, job = pcall(cjson.decode, jobs[j])
-  if ok and type(job) == 'table' then
-    local queue = job['queue']
-    if type(queue) ~= 'string' or queue == '' then queue = 'default' end
-    local key = ARGV[1] .. 'queue:' .. queue
-    if fits(key, 'list') then dest[j] = key end
-  end
-  if not dest[j] and not deadFits then
-    return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job was pushed back')
-  end
+local dest = route(jobs, ARGV[1], fits(KEYS[2], 'zset'))
+if not dest then
+  return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job was pushed back')
 end
-local pushed, dead = 0, 0
-for j = 1, #jobs do
-  if dest[j] then
-    redis.call('RPUSH', dest[j], jobs[j])
-    pushed = pushed + 1
-  else
-    redis.call('ZADD', KEYS[2], ARGV[2], jobs[j])
-    dead = dead + 1
-  end
-end
-if dead > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[4]))
-end
+local pushed, dead = deliver(jobs, dest, KEYS[2], ARGV[2])
+if dead > 0 then trim_dead(KEYS[2], ARGV[3], ARGV[4]) end
 redis.call('DEL', KEYS[1])
 return {pushed, dead, table.concat(misfits, '; ')}
 )lua");
@@ -119,13 +95,6 @@ Requeued requeuedFrom(const redis::Reply& reply)
     return {parts[0].asInteger(), parts[1].asInteger(), parts[2].asString()};
 }
 
-void interruptibleSleep(std::stop_token stop, std::chrono::milliseconds duration)
-{
-    std::mutex mutex;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mutex);
-    cv.wait_for(lock, stop, duration, [] { return false; });
-}
 } // namespace
 
 void logDeadLetters(const Logger& log, const Requeued& r, const std::string& list)
@@ -212,7 +181,7 @@ std::vector<UnitOfWork> Fetcher::retrieveWork(std::size_t maxJobs, std::stop_tok
     std::vector<UnitOfWork> jobs = fetch(maxJobs, &open);
     if (!jobs.empty() || stop.stop_requested()) return jobs;
     if (open.empty()) {
-        interruptibleSleep(stop, kAllPausedSleep);
+        util::sleepUnlessStopped(stop, kAllPausedSleep);
         return jobs;
     }
     const auto timeout
@@ -244,9 +213,8 @@ Requeued Fetcher::pushBack(const std::vector<UnitOfWork>& jobs, const char* push
     const double now = sidekiq::Timestamp::now().seconds();
     std::vector<std::string> keyList {m_inProgressKey, std::string(sidekiq::keys::kDead)};
     std::map<std::string, std::size_t> position;
-    std::vector<std::string> args {sidekiq::formatRubyFloat(now),
-        sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())), std::to_string(m_options.deadMaxJobs),
-        push};
+    const auto trim = sidekiq::deadTrimArgs(now, m_options.dead);
+    std::vector<std::string> args {sidekiq::formatRubyFloat(now), trim[0], trim[1], push};
     // Last first: the first job ends up at the right end, so it is popped first.
     for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
         auto [slot, added] = position.try_emplace(it->queue, keyList.size() + 1);
@@ -267,10 +235,9 @@ Requeued Fetcher::requeueAll()
 {
     if (!m_crashSafe) return {};
     const double now = sidekiq::Timestamp::now().seconds();
+    const auto trim = sidekiq::deadTrimArgs(now, m_options.dead);
     return requeuedFrom(kRequeueAll.run(m_client, {m_inProgressKey, std::string(sidekiq::keys::kDead)},
-        {m_client.keyPrefix(), sidekiq::formatRubyFloat(now),
-            sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
-            std::to_string(m_options.deadMaxJobs)}));
+        {m_client.keyPrefix(), sidekiq::formatRubyFloat(now), trim[0], trim[1]}));
 }
 
 void Fetcher::acknowledgeAll()

@@ -2,6 +2,7 @@
 
 #include "sidekiq/JsonScanner.h"
 #include "sidekiq/JsonText.h"
+#include "util/StopSleep.h"
 
 #include <cerrno>
 #include <cmath>
@@ -64,12 +65,7 @@ double sleepSeconds(const std::vector<std::string>& args)
 // Sleeps until `duration` has passed or the shutdown timeout arrives (then throws JobInterrupted).
 void interruptibleSleep(const JobContext& ctx, std::chrono::duration<double> duration)
 {
-    std::mutex mutex;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mutex);
-    const bool stopped = cv.wait_for(
-        lock, ctx.hardStop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration), [] { return false; });
-    if (stopped || ctx.hardStop.stop_requested()) throw JobInterrupted();
+    if (!util::sleepUnlessStopped(ctx.hardStop, duration)) throw JobInterrupted();
 }
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "sidekiq/JsonText.h"
 #include "sidekiq/Keys.h"
 #include "sidekiq/Timestamp.h"
+#include "util/StopSleep.h"
 #include "worker/OrphanRecovery.h"
 #include "worker/ProcessInfo.h"
 #include "worker/WorkerKeys.h"
@@ -47,13 +48,6 @@ std::string workEntry(const InFlightJob& job)
     return out;
 }
 
-void sleepFor(std::stop_token stop, std::chrono::milliseconds duration)
-{
-    std::mutex mutex;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mutex);
-    cv.wait_for(lock, stop, duration, [] { return false; });
-}
 } // namespace
 
 std::string utcDate()
@@ -198,7 +192,7 @@ void Heartbeat::run(std::stop_token stop)
     auto periodicAt = nextPeriodic();
     std::unique_ptr<redis::Client> client;
     while (!stop.stop_requested()) {
-        sleepFor(stop, m_ctx->options.heartbeatInterval);
+        util::sleepUnlessStopped(stop, m_ctx->options.heartbeatInterval);
         if (stop.stop_requested()) break;
         try {
             if (!client) client = std::make_unique<redis::Client>(m_ctx->connection);

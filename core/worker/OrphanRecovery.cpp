@@ -24,7 +24,7 @@ constexpr int kLockSeconds = 30;
 // ARGV[1] identity, ARGV[2] 'expired' | 'pid', ARGV[3] key prefix, ARGV[4] now, ARGV[5] oldest dead
 // score kept, ARGV[6] dead max jobs. Returns {requeued, to dead, misfits}, or {-1, 0, ''} if the
 // process is alive. Key types are checked before the first write (LuaTypeGuard.h).
-const redis::Script kRecover(std::string(kLuaTypeGuard) + R"lua(
+const redis::Script kRecover(kLuaRequeue + R"lua(
 if ARGV[2] == 'expired' and redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then
   return {-1, 0, ''}
 end
@@ -32,39 +32,19 @@ local deadFits = fits(KEYS[4], 'zset')
 local lists = {}
 for i = 7, #KEYS do
   local jobs = redis.call('LRANGE', KEYS[i], 0, -1)
-  local dest = {}
-  for j = 1, #jobs do
-    local ok, job = pcall(cjson.decode, jobs[j])
-    if ok and type(job) == 'table' then
-      local queue = job['queue']
-      if type(queue) ~= 'string' or queue == '' then queue = 'default' end
-      local key = ARGV[3] .. 'queue:' .. queue
-      if fits(key, 'list') then dest[j] = key end
-    end
-    if not dest[j] and not deadFits then
-      return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job of ' .. ARGV[1] .. ' was recovered')
-    end
+  local dest = route(jobs, ARGV[3], deadFits)
+  if not dest then
+    return redis.error_reply('WRONGTYPE ' .. table.concat(misfits, '; ') .. '; no job of ' .. ARGV[1] .. ' was recovered')
   end
   lists[#lists + 1] = {jobs, dest}
 end
 local requeued, dead = 0, 0
 for _, list in ipairs(lists) do
-  local jobs, dest = list[1], list[2]
-  for j = 1, #jobs do
-    if dest[j] then
-      redis.call('RPUSH', dest[j], jobs[j])
-      requeued = requeued + 1
-    else
-      redis.call('ZADD', KEYS[4], ARGV[4], jobs[j])
-      dead = dead + 1
-    end
-  end
+  local pushed, died = deliver(list[1], list[2], KEYS[4], ARGV[4])
+  requeued, dead = requeued + pushed, dead + died
 end
 for i = 7, #KEYS do redis.call('DEL', KEYS[i]) end
-if dead > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5])
-  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -tonumber(ARGV[6]))
-end
+if dead > 0 then trim_dead(KEYS[4], ARGV[5], ARGV[6]) end
 redis.call('HDEL', KEYS[1], ARGV[1])
 if ARGV[2] == 'pid' then
   redis.call('SREM', KEYS[3], ARGV[1])
@@ -167,6 +147,7 @@ RecoveryReport OrphanRecovery::run()
             }
             const auto replies = m_client.pipeline(probes);
             const double now = sidekiq::Timestamp::now().seconds();
+            const auto trim = sidekiq::deadTrimArgs(now, m_options.dead);
             for (std::size_t i = 0; i < entries.size(); ++i) {
                 const Entry& e = entries[i];
                 const bool heartbeat = replies[2 * i].throwIfError().asInteger() == 1;
@@ -181,9 +162,7 @@ RecoveryReport OrphanRecovery::run()
                 for (long long n = 0; n < std::min<long long>(e.lists, 100000); ++n)
                     keyList.push_back(keys::inProgress(e.identity, int(n)));
                 const std::vector<std::string> args {e.identity, pidGone ? "pid" : "expired", m_client.keyPrefix(),
-                    sidekiq::formatRubyFloat(now),
-                    sidekiq::formatRubyFloat(now - double(m_options.deadTimeout.count())),
-                    std::to_string(m_options.deadMaxJobs)};
+                    sidekiq::formatRubyFloat(now), trim[0], trim[1]};
                 const redis::Reply reply = kRecover.run(m_client, keyList, args);
                 if (reply.isError() && redis::classifyReplyError(reply.str) == redis::ErrorKind::WrongType) {
                     // Its jobs stay where they are (and its registry entry, so the next pass tries

@@ -39,10 +39,7 @@ struct PoolContext {
     std::atomic<bool> quiet {false}; // no more fetching (TSTP or stop)
     UnhandledClasses unhandled;
 
-    RetrySettings retrySettings() const
-    {
-        return {options.maxRetries, options.deadMaxJobs, double(options.deadTimeout.count())};
-    }
+    RetrySettings retrySettings() const { return {options.maxRetries, options.dead}; }
 };
 
 } // namespace kiq::worker

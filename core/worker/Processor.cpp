@@ -5,6 +5,7 @@
 #include "sidekiq/JobRecord.h"
 #include "sidekiq/JsonText.h"
 #include "sidekiq/Timestamp.h"
+#include "util/StopSleep.h"
 #include "worker/WorkerKeys.h"
 
 #include <algorithm>
@@ -28,19 +29,6 @@ std::string base36(std::uint64_t v)
         v /= 36;
     } while (v);
     return out;
-}
-
-void pause(std::stop_token stop, std::chrono::milliseconds duration)
-{
-    std::mutex mutex;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mutex);
-    cv.wait_for(lock, stop, duration, [] { return false; });
-}
-
-double nowSeconds()
-{
-    return sidekiq::Timestamp::now().seconds();
 }
 
 // A failed job's outcome (RetryHandler) and its acknowledgement, as one atomic step that writes
@@ -169,7 +157,7 @@ bool Processor::writeWithRetry(const char* what, const std::function<void()>& wr
             logged = true;
         }
         if (hard.stop_requested() || m_abandoned) return false;
-        pause(hard, kErrorPause);
+        util::sleepUnlessStopped(hard, kErrorPause);
     }
 }
 
@@ -219,7 +207,7 @@ void Processor::run(std::stop_token stop)
                 downSince = Clock::now();
                 log.error(std::string("Error fetching job: ") + e.what());
             }
-            pause(stop, kErrorPause);
+            util::sleepUnlessStopped(stop, kErrorPause);
         }
     }
 
@@ -310,7 +298,7 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
 
     if (isUnloadable(job)) {
         // processor.rb: "Invalid JSON for job": to the morgue unchanged, not counted.
-        FailureOutcome outcome = m_retry.unparseable(work.job, nowSeconds());
+        FailureOutcome outcome = m_retry.unparseable(work.job, sidekiq::Timestamp::now().seconds());
         if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
         log.error("Invalid JSON for job from queue " + work.queue + " (" + job.parseError + "): sent to the morgue");
         const std::string what = "send an invalid job of " + work.queue + " to the morgue"
@@ -368,7 +356,8 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
             log.debug("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed) + " done");
         return true;
     }
-    FailureOutcome outcome = m_retry.onFailure(job, work.queue, *failure, handler != nullptr, nowSeconds());
+    FailureOutcome outcome
+        = m_retry.onFailure(job, work.queue, *failure, handler != nullptr, sidekiq::Timestamp::now().seconds());
     if (const auto ack = fetcher.ackCommand(work); !ack.empty()) outcome.commands.push_back(ack);
     log.warn("class=" + job.className + " jid=" + job.jid + " elapsed=" + std::to_string(elapsed)
         + " fail: " + failure->errorClass + ": " + std::string(sidekiq::json::prefixChars(failure->message, 300)) + " ("

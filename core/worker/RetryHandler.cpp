@@ -74,12 +74,7 @@ double RetryHandler::delayFor(std::int64_t count)
 
 std::vector<Command> RetryHandler::deadCommands(const std::string& payload, double nowSeconds) const
 {
-    return {Command("ZADD").key(sidekiq::keys::kDead).arg(nowSeconds).arg(payload),
-        Command("ZREMRANGEBYSCORE")
-            .key(sidekiq::keys::kDead)
-            .arg("-inf")
-            .arg(nowSeconds - m_settings.deadTimeoutSeconds),
-        Command("ZREMRANGEBYRANK").key(sidekiq::keys::kDead).arg(0).arg(-m_settings.deadMaxJobs)};
+    return sidekiq::deadCommands(payload, nowSeconds, m_settings.dead);
 }
 
 FailureOutcome RetryHandler::unparseable(const std::string& raw, double nowSeconds) const

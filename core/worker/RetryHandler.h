@@ -23,6 +23,7 @@
 // Other fields keep their exact bytes (PayloadEditor).
 
 #include "redis/Command.h"
+#include "sidekiq/DeadSet.h"
 #include "sidekiq/JobRecord.h"
 #include "worker/Handler.h"
 
@@ -36,8 +37,7 @@ namespace kiq::worker {
 
 struct RetrySettings {
     int maxRetries = 25;
-    long long deadMaxJobs = 10000;
-    double deadTimeoutSeconds = 180.0 * 24 * 3600;
+    sidekiq::DeadSetLimits dead;
 };
 
 struct FailureOutcome {

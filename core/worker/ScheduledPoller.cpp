@@ -7,6 +7,7 @@
 #include "sidekiq/Keys.h"
 #include "sidekiq/PayloadEditor.h"
 #include "sidekiq/Timestamp.h"
+#include "util/StopSleep.h"
 #include "worker/LuaTypeGuard.h"
 
 #include <condition_variable>
@@ -27,7 +28,7 @@ constexpr auto kInitialWait = std::chrono::seconds(10); // scheduled.rb INITIAL_
 // payload, KEYS position of its queue (0 = dead), queue name. A job whose queue (or `queues`) has the
 // wrong type goes to `dead` as it was; one that `dead` cannot take either stays where it is.
 // Returns {enqueued, to dead, kept, misfits}.
-const redis::Script kEnqueueDue(std::string(kLuaTypeGuard) + R"lua(
+const redis::Script kEnqueueDue(std::string(kLuaTypeGuard) + std::string(sidekiq::kLuaDeadSet) + R"lua(
 local deadFits, queuesFit = fits(KEYS[3], 'zset'), fits(KEYS[2], 'set')
 local enqueued, dead, kept = 0, 0, 0
 for i = 4, #ARGV, 4 do
@@ -41,25 +42,15 @@ for i = 4, #ARGV, 4 do
       redis.call('LPUSH', KEYS[dest], ARGV[i + 1])
       enqueued = enqueued + 1
     else
-      redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i])
+      to_dead(KEYS[3], ARGV[1], ARGV[i])
       dead = dead + 1
     end
   end
 end
-if dead > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[2])
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[3]))
-end
+if dead > 0 then trim_dead(KEYS[3], ARGV[2], ARGV[3]) end
 return {enqueued, dead, kept, table.concat(misfits, '; ')}
 )lua");
 
-void sleepFor(std::stop_token stop, std::chrono::milliseconds duration)
-{
-    std::mutex mutex;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mutex);
-    cv.wait_for(lock, stop, duration, [] { return false; });
-}
 } // namespace
 
 ScheduledPoller::ScheduledPoller(std::shared_ptr<PoolContext> context)
@@ -111,9 +102,8 @@ PollResult ScheduledPoller::enqueueDue(redis::Client& client, const PoolContext&
             std::vector<std::string> keyList {
                 std::string(set), std::string(sidekiq::keys::kQueues), std::string(sidekiq::keys::kDead)};
             std::map<std::string, std::size_t> position;
-            std::vector<std::string> args {now,
-                sidekiq::formatRubyFloat(nowSeconds - double(context.options.deadTimeout.count())),
-                std::to_string(context.options.deadMaxJobs)};
+            const auto trim = sidekiq::deadTrimArgs(nowSeconds, context.options.dead);
+            std::vector<std::string> args {now, trim[0], trim[1]};
             sidekiq::JobParseOptions parseOptions;
             parseOptions.decodeBacktrace = false;
             parseOptions.argsDisplayChars = 0;
@@ -183,7 +173,7 @@ void ScheduledPoller::run(std::stop_token stop)
         initial += kInitialWait;
     else
         initial = std::min(initial, *m_ctx->options.pollIntervalAverage); // tests and demos poll soon
-    sleepFor(stop, initial);
+    util::sleepUnlessStopped(stop, initial);
 
     std::unique_ptr<redis::Client> client;
     while (!stop.stop_requested()) {
@@ -199,7 +189,7 @@ void ScheduledPoller::run(std::stop_token stop)
             m_ctx->log.error(std::string("scheduler: ") + e.what());
             client.reset();
         }
-        sleepFor(stop, wait);
+        util::sleepUnlessStopped(stop, wait);
     }
 }
 

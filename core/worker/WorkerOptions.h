@@ -6,6 +6,7 @@
 //     options.queues = QueueList::parse({"critical,3", "default"});
 //     options.concurrency = 25;
 
+#include "sidekiq/DeadSet.h"
 #include <chrono>
 #include <optional>
 #include <random>
@@ -66,8 +67,7 @@ struct WorkerOptions {
     int fetchBatchMax = 100;
 
     int maxRetries = 25; // Sidekiq's max_retries
-    long long deadMaxJobs = 10000; // dead_max_jobs
-    std::chrono::seconds deadTimeout {180LL * 24 * 3600}; // dead_timeout_in_seconds
+    sidekiq::DeadSetLimits dead; // dead_max_jobs, dead_timeout_in_seconds
 
     LogLevel logLevel = LogLevel::Info;
 
