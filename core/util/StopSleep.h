@@ -16,8 +16,8 @@ bool sleepUnlessStopped(std::stop_token stop, std::chrono::duration<Rep, Period>
     std::mutex mutex;
     std::condition_variable_any cv;
     std::unique_lock lock(mutex);
-    const bool stopped = cv.wait_for(
-        lock, stop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration), [] { return false; });
+    const bool stopped
+        = cv.wait_for(lock, stop, std::chrono::duration_cast<std::chrono::nanoseconds>(duration), [] { return false; });
     return !stopped && !stop.stop_requested();
 }
 
