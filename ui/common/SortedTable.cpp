@@ -1,5 +1,7 @@
 #include "SortedTable.h"
 
+#include "Keyboard.h"
+
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -18,6 +20,7 @@ QTableView* makeSortedTable(QAbstractItemModel* model, const QString& objectName
     table->setAlternatingRowColors(true);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setWordWrap(false);
+    tabLeavesView(table);
     table->verticalHeader()->hide();
     // Compact rows: these are logs to scan, and the default row height halves what fits on screen.
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);

@@ -5,11 +5,13 @@
 #include "deployment/EnvironmentTag.h"
 #include "deployment/PageRegistry.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTabBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace kiq::ui {
@@ -94,6 +96,24 @@ void DeploymentView::setCurrentPage(int index)
 void DeploymentView::refreshCurrentPage()
 {
     if (DeploymentPage* page = currentPage()) page->refresh();
+}
+
+void DeploymentView::switchPage(int step)
+{
+    const int n = m_tabs->count();
+    if (n > 1) m_tabs->setCurrentIndex((m_tabs->currentIndex() + step + n) % n);
+}
+
+void DeploymentView::switchTab(int step)
+{
+    QWidget* focus = QApplication::focusWidget();
+    for (QWidget* w = focus; w && w != this && isAncestorOf(w); w = w->parentWidget()) {
+        if (auto* tabs = qobject_cast<QTabWidget*>(w); tabs && tabs->count() > 1) {
+            tabs->setCurrentIndex((tabs->currentIndex() + step + tabs->count()) % tabs->count());
+            return;
+        }
+    }
+    switchPage(step);
 }
 
 void DeploymentView::updateHeader()

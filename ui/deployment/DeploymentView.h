@@ -26,6 +26,11 @@ public:
     DeploymentPage* currentPage() const;
     void setCurrentPage(int index);
     void refreshCurrentPage();
+    // The next (step 1) or previous (-1) page, wrapping around.
+    void switchPage(int step);
+    // The next or previous tab of the innermost tab widget around the focus (a page's own tabs), or
+    // the next or previous page when the focus is in none.
+    void switchTab(int step);
 
 signals:
     // The user pressed Connect: the window asks for a password if needed, then connects.

@@ -254,13 +254,38 @@ void MainWindow::buildMenus()
         connect(go, &QAction::triggered, this, [this, i] { selectDeployment(i); });
         addAction(go);
     }
+    // As in browsers: Ctrl+Tab walks the deployment's pages; Ctrl+PgDn the tabs inside a page (the
+    // pages where it has none), so both stay reachable from a page that has tabs of its own.
+    struct Switch {
+        QString text;
+        QKeySequence key;
+        bool inPage;
+        int step;
+    };
+    QList<QAction*> switches;
+    for (const Switch& s : {Switch {tr("Next page"), QKeySequence(Qt::CTRL | Qt::Key_Tab), false, 1},
+             Switch {tr("Previous page"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), false, -1},
+             Switch {tr("Next tab in the page"), QKeySequence(Qt::CTRL | Qt::Key_PageDown), true, 1},
+             Switch {tr("Previous tab in the page"), QKeySequence(Qt::CTRL | Qt::Key_PageUp), true, -1}}) {
+        auto* a = new QAction(s.text, this);
+        a->setShortcut(s.key);
+        connect(a, &QAction::triggered, this, [this, inPage = s.inPage, step = s.step] {
+            DeploymentView* view = isFleetShown() ? nullptr : currentView();
+            if (view && inPage)
+                view->switchTab(step);
+            else if (view)
+                view->switchPage(step);
+        });
+        addAction(a);
+        switches << a;
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
     shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
     help->addAction(tr("&About Kiqdesk"), this, &MainWindow::showAbout);
 
-    m_shortcutActions = {newConnection, refresh, fleet, shortcuts, quit};
+    m_shortcutActions = QList<QAction*> {newConnection, refresh, fleet} + switches + QList<QAction*> {shortcuts, quit};
 }
 
 Deployment* MainWindow::addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
@@ -457,9 +482,15 @@ void MainWindow::showShortcuts()
 {
     ShortcutsDialog dialog(m_shortcutActions,
         {{tr("Ctrl+1 … Ctrl+9"), tr("Switch to deployment 1 to 9")},
-            // Job pages (Queues, Retries, Dead, Scheduled): R and Del act while the job table has focus.
+            {tr("Tab, Shift+Tab"), tr("Next or previous control (a table is one stop: arrows move inside it)")},
+            // Job pages (Queues, Retries, Dead, Scheduled): these act while the job table has focus.
             {tr("R"), tr("Retry the selected jobs (Scheduled: enqueue now)")},
-            {tr("Del"), tr("Delete the selected jobs")}, {tr("Ctrl+F"), tr("Focus the job filter")}},
+            {tr("M"), tr("Move the selected jobs to a queue")},
+            {tr("K"), tr("Kill the selected jobs (Retries, Scheduled)")}, {tr("Del"), tr("Delete the selected jobs")},
+            {tr("Ctrl+F"), tr("Focus the job filter")},
+            // Retries and Dead, while the failure-group list has focus.
+            {tr("Shift+R"), tr("Retry all in the selected failure group")},
+            {tr("Shift+Del"), tr("Delete all in the selected failure group")}},
         this);
     dialog.exec();
 }

@@ -1,8 +1,15 @@
 #include "Theme.h"
 
 #include <QApplication>
+#include <QIconEngine>
+#include <QImage>
+#include <QPainter>
+#include <QPixmapCache>
+#include <QProxyStyle>
 #include <QStyle>
 #include <QStyleFactory>
+
+#include <cmath>
 
 namespace kiq::ui {
 
@@ -24,6 +31,98 @@ Theme& current()
     static Theme theme = Theme::System;
     return theme;
 }
+
+// The least difference in luminance (0..1) between a standard icon, on average, and the window
+// colour; an icon closer to it is drawn with its lightness inverted.
+constexpr double kIconMinContrast = 0.3;
+
+double luminance(QRgb c)
+{
+    return qGray(c) / 255.0;
+}
+
+// Draws its icon as it is, unless the icon would nearly vanish on the palette's window colour (a
+// dark glyph on the dark theme, issue 14): then with its lightness inverted, which keeps the hue of
+// coloured icons. Decided at paint time, so icons made before a theme switch follow it too.
+class PaletteIconEngine final : public QIconEngine {
+public:
+    explicit PaletteIconEngine(QIcon base)
+        : m_base(std::move(base))
+    {
+    }
+
+    QIconEngine* clone() const override { return new PaletteIconEngine(m_base); }
+    QString key() const override { return QStringLiteral("kiq-palette"); }
+    bool isNull() override { return m_base.isNull(); }
+    QSize actualSize(const QSize& size, QIcon::Mode mode, QIcon::State state) override
+    {
+        return m_base.actualSize(size, mode, state);
+    }
+    QList<QSize> availableSizes(QIcon::Mode mode, QIcon::State state) override
+    {
+        return m_base.availableSizes(mode, state);
+    }
+    void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        painter->drawPixmap(rect, pixmap((QSizeF(rect.size()) * dpr).toSize(), mode, state));
+    }
+    // `size` is in device pixels (QIcon::pixmap scales it before asking).
+    QPixmap pixmap(const QSize& size, QIcon::Mode mode, QIcon::State state) override
+    {
+        const QPixmap base = m_base.pixmap(size, 1.0, mode, state);
+        const QRgb window = QGuiApplication::palette().color(QPalette::Window).rgb();
+        if (base.isNull()) return base;
+        const QString cacheKey = QStringLiteral("kiq-palette-icon-%1-%2").arg(base.cacheKey()).arg(window);
+        QPixmap adapted;
+        if (QPixmapCache::find(cacheKey, &adapted)) return adapted;
+        adapted = adapt(base, luminance(window));
+        QPixmapCache::insert(cacheKey, adapted);
+        return adapted;
+    }
+
+private:
+    static QPixmap adapt(const QPixmap& pixmap, double background)
+    {
+        QImage image = pixmap.toImage().convertToFormat(QImage::Format_ARGB32);
+        double sum = 0, weight = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
+            for (int x = 0; x < image.width(); ++x) {
+                const double alpha = qAlpha(line[x]) / 255.0;
+                sum += alpha * luminance(line[x]);
+                weight += alpha;
+            }
+        }
+        if (weight == 0 || std::abs(sum / weight - background) >= kIconMinContrast) return pixmap;
+        for (int y = 0; y < image.height(); ++y) {
+            auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
+            for (int x = 0; x < image.width(); ++x) {
+                QColor c = QColor::fromRgba(line[x]);
+                float h = 0, s = 0, l = 0, a = 0;
+                c.getHslF(&h, &s, &l, &a);
+                c.setHslF(h, s, 1 - l, a);
+                line[x] = c.rgba();
+            }
+        }
+        return QPixmap::fromImage(image);
+    }
+
+    QIcon m_base;
+};
+
+// The chosen style, with its standard icons (page tabs, buttons, message boxes) drawn by
+// PaletteIconEngine.
+class IconStyle final : public QProxyStyle {
+public:
+    using QProxyStyle::QProxyStyle;
+
+    QIcon standardIcon(StandardPixmap icon, const QStyleOption* option, const QWidget* widget) const override
+    {
+        QIcon base = QProxyStyle::standardIcon(icon, option, widget);
+        return base.isNull() ? base : QIcon(new PaletteIconEngine(std::move(base)));
+    }
+};
 } // namespace
 
 QPalette darkPalette()
@@ -71,15 +170,15 @@ void applyTheme(Theme theme)
     current() = theme;
     switch (theme) {
     case Theme::System:
-        QApplication::setStyle(QStyleFactory::create(look.styleName));
+        QApplication::setStyle(new IconStyle(QStyleFactory::create(look.styleName)));
         QApplication::setPalette(look.palette);
         break;
     case Theme::Light:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(new IconStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
         QApplication::setPalette(QApplication::style()->standardPalette());
         break;
     case Theme::Dark:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(new IconStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
         QApplication::setPalette(darkPalette());
         break;
     }

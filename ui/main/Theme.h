@@ -1,7 +1,8 @@
 #pragma once
 // Light, dark or the system's look. System (the default) leaves the platform's style and palette
 // alone, so Kiqdesk follows the desktop; Light and Dark use Fusion with a fixed palette, because
-// only Fusion honours a custom palette on every platform.
+// only Fusion honours a custom palette on every platform. In every theme the style's standard icons
+// (page tabs, buttons) that would nearly vanish on the window colour are drawn lightness-inverted.
 
 #include <QPalette>
 #include <QString>

@@ -5,6 +5,7 @@
 #include "AclUsersModel.h"
 #include "ApplyRoleDialog.h"
 #include "acl/AclService.h"
+#include "common/Keyboard.h"
 #include "redis/AsyncClient.h"
 #include "services/WriteGate.h"
 
@@ -39,6 +40,7 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     view->horizontalHeader()->setStretchLastSection(true);
     view->setAlternatingRowColors(true);
+    tabLeavesView(view);
     return view;
 }
 

@@ -5,6 +5,7 @@
 #include "BusyJobModel.h"
 #include "ProcessListModel.h"
 #include "common/Formatting.h"
+#include "common/Keyboard.h"
 #include "redis/AsyncClient.h"
 #include "services/WriteGate.h"
 
@@ -74,6 +75,7 @@ BusyPage::BusyPage(QWidget* parent)
     layout->addWidget(new QLabel(tr("Processes"), this));
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
+    chainTabOrder(tabReachesToolBar(bar) << m_processTable << m_busyTable); // top to bottom
 
     m_timer.setInterval(kRefreshIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {

@@ -60,12 +60,12 @@ void BulkActionFlow::start()
 void BulkActionFlow::showPreview(const kiq::sidekiq::BulkPreview& preview)
 {
     const QString action = actionLabel(m_spec.action);
-    BulkPreviewDialog dialog(preview, action, m_page);
+    BulkPreviewDialog dialog(preview, action, m_scope, m_page);
     if (dialog.exec() != QDialog::Accepted) return finish(tr("Nothing done."), false);
     m_spec.ratePerSecond = dialog.ratePerSecond();
-    if (!confirmDamage(
-            m_page, action, tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action), preview.matched))
-        return finish(tr("Nothing done."), false);
+    QString question = tr("%1 %n matching job(s)?", nullptr, int(preview.matched)).arg(action);
+    if (!m_scope.isEmpty()) question += QStringLiteral("\n\n") + m_scope;
+    if (!confirmDamage(m_page, action, question, preview.matched)) return finish(tr("Nothing done."), false);
     execute(preview.matched);
 }
 

@@ -34,6 +34,8 @@ class BulkActionFlow final : public QObject {
 public:
     BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::services::WriteGate> gate,
         kiq::sidekiq::BulkSpec spec, QWidget* page);
+    // What the action is on, in words (the failure group, the filter), for the preview and the confirmation.
+    void setScope(const QString& scope) { m_scope = scope; }
     void start();
 
 signals:
@@ -49,6 +51,7 @@ private:
     QPointer<kiq::redis::AsyncClient> m_client;
     std::shared_ptr<kiq::services::WriteGate> m_gate; // shared with the executor's work item
     kiq::sidekiq::BulkSpec m_spec;
+    QString m_scope;
     QPointer<QWidget> m_page;
     QPointer<QProgressDialog> m_progress;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);

@@ -36,7 +36,7 @@ void addGroup(QTreeWidget* tree, const QString& title, const std::map<std::strin
 } // namespace
 
 BulkPreviewDialog::BulkPreviewDialog(
-    const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent)
+    const kiq::sidekiq::BulkPreview& preview, const QString& actionText, const QString& scope, QWidget* parent)
     : QDialog(parent)
     , m_rate(new QSpinBox(this))
 {
@@ -47,6 +47,11 @@ BulkPreviewDialog::BulkPreviewDialog(
                          .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
             this);
     summary->setWordWrap(true);
+    auto* scopeText = new QLabel(scope, this);
+    scopeText->setObjectName(QStringLiteral("bulkScope"));
+    scopeText->setTextFormat(Qt::PlainText); // error messages and filters are the operator's text, not markup
+    scopeText->setWordWrap(true);
+    scopeText->setVisible(!scope.isEmpty());
     auto* tree = new QTreeWidget(this);
     tree->setColumnCount(2);
     tree->setHeaderLabels({tr("Group"), tr("Jobs")});
@@ -71,6 +76,7 @@ BulkPreviewDialog::BulkPreviewDialog(
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary);
+    layout->addWidget(scopeText);
     layout->addWidget(tree, 1);
     layout->addLayout(options);
     layout->addWidget(buttons);

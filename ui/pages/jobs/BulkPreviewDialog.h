@@ -14,7 +14,9 @@ namespace kiq::ui {
 class BulkPreviewDialog final : public QDialog {
     Q_OBJECT
 public:
-    BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, const QString& actionText, QWidget* parent = nullptr);
+    // scope: what the action is on, in words (plain text; may be empty).
+    BulkPreviewDialog(const kiq::sidekiq::BulkPreview& preview, const QString& actionText, const QString& scope = {},
+        QWidget* parent = nullptr);
     // Jobs per second chosen in the dialog; 0 for no cap.
     double ratePerSecond() const;
 

@@ -3,6 +3,7 @@
 #include "FailureGroupModel.h"
 #include "JobInspector.h"
 #include "JobTableLook.h"
+#include "common/Keyboard.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -118,6 +119,7 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
         m_groupTable->setSelectionBehavior(QAbstractItemView::SelectRows);
         m_groupTable->setSelectionMode(QAbstractItemView::SingleSelection);
         m_groupTable->setWordWrap(false);
+        tabLeavesView(m_groupTable);
         m_groupTable->setAlternatingRowColors(true);
         m_groupTable->verticalHeader()->hide();
         m_groupTable->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);

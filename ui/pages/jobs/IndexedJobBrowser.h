@@ -55,6 +55,8 @@ public:
     // The current filter expression when it parses (empty when none), for "all matching" actions.
     QString validFilterText() const;
     bool filterIsValid() const { return m_filterValid; }
+    // The group= term of the applied filter, 0 for none.
+    std::uint64_t filterGroup() const { return m_filterGroup; }
     // Narrows the filter to one failure group (replacing any group= term); 0 removes the term.
     void filterToGroup(std::uint64_t fingerprint);
 

@@ -7,6 +7,7 @@
 #include "JobIndexFeed.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
+#include "common/Keyboard.h"
 #include "redis/AsyncClient.h"
 #include "services/WriteGate.h"
 #include "sidekiq/JobIndex.h"
@@ -23,6 +24,8 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace kiq::ui {
 
@@ -60,6 +63,7 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     QAction* reload = bar->addAction(tr("Reload"));
     reload->setObjectName(QStringLiteral("reloadAction"));
+    reload->setToolTip(tr("Reload (F5)")); // F5 is the window's, for whichever page is shown
     connect(reload, &QAction::triggered, this, &JobSetPage::refresh);
     bar->addSeparator();
 
@@ -71,10 +75,10 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
         addAction(bar, tr("Retry now"), JobAction::Retry, QKeySequence(Qt::Key_R));
         bulk << JobAction::Retry;
     }
-    addAction(bar, tr("Move to queue…"), JobAction::Move);
+    addAction(bar, tr("Move to queue…"), JobAction::Move, QKeySequence(Qt::Key_M));
     bulk << JobAction::Move;
     if (kind != JobSetKind::Dead) {
-        addAction(bar, tr("Kill"), JobAction::Kill);
+        addAction(bar, tr("Kill"), JobAction::Kill, QKeySequence(Qt::Key_K));
         bulk << JobAction::Kill;
     }
     addAction(bar, tr("Delete"), JobAction::Delete, QKeySequence(QKeySequence::Delete));
@@ -97,11 +101,17 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     bar->addWidget(m_allButton);
 
     // A failure group is a filter (group=…), so its actions are "all matching" on that filter.
-    if (QToolBar* groupBar = m_browser->groupBar()) {
-        for (JobAction a : {JobAction::Retry, JobAction::Delete}) {
+    QToolBar* groupBar = m_browser->groupBar();
+    if (groupBar) {
+        for (const auto& [action, key] : {std::pair {JobAction::Retry, QKeySequence(Qt::SHIFT | Qt::Key_R)},
+                 std::pair {JobAction::Delete, QKeySequence(Qt::SHIFT | Qt::Key_Delete)}}) {
+            const JobAction a = action; // a copy for the lambda below
             QAction* item = groupBar->addAction(tr("%1 all in group…").arg(actionLabel(a)));
             item->setObjectName(QStringLiteral("group%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
-            connect(item, &QAction::triggered, this, [this, a] { actOnAllMatching(a); });
+            item->setShortcut(key);
+            item->setShortcutContext(Qt::WidgetShortcut); // while the group list has focus
+            m_browser->groupTable()->addAction(item);
+            connect(item, &QAction::triggered, this, [this, a] { actOnGroup(a); });
             m_groupActions << item;
         }
         connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -118,6 +128,14 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(m_browser, 1);
     layout->addWidget(m_status);
+
+    // Top to bottom: the actions, the filter, the groups and their actions, the jobs (the inspector
+    // follows the job table, as it was made after it).
+    QList<QWidget*> tabOrder = tabReachesToolBar(bar);
+    tabOrder << m_browser->filterEdit() << m_browser->groupTable();
+    if (groupBar) tabOrder += tabReachesToolBar(groupBar);
+    tabOrder << m_browser->table();
+    chainTabOrder(tabOrder);
 
     connect(m_feed, &JobIndexFeed::snapshotChanged, this, [this] { m_browser->setSnapshot(m_feed->snapshot()); });
     connect(m_feed, &JobIndexFeed::stepFinished, this, [this] {
@@ -318,7 +336,29 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
         });
 }
 
-void JobSetPage::actOnAllMatching(JobAction action)
+void JobSetPage::actOnGroup(JobAction action)
+{
+    // Only the group the operator chose in the list, shown to them here and named in the preview and
+    // the confirmation. The list and the filter's group= term follow each other; should they differ
+    // (the filter was just edited), nothing is done rather than guessing which one was meant.
+    QTableView* list = m_browser->groupTable();
+    const auto rows = list ? list->selectionModel()->selectedRows() : QModelIndexList();
+    if (rows.isEmpty()) return;
+    const auto& group = m_browser->groupModel()->group(rows.front().row());
+    list->scrollTo(rows.front());
+    if (m_browser->filterGroup() != group.fingerprint) {
+        showNotice(tr("The filter no longer names the selected failure group: select the group again."), true);
+        return;
+    }
+    const QString error
+        = group.errorClass.empty() ? FailureGroupModel::tr("(no error)") : QString::fromStdString(group.errorClass);
+    actOnAllMatching(action,
+        tr("%1: %2 (%3)")
+            .arg(error, QString::fromStdString(group.normalizedMessage).left(160),
+                QString::fromStdString(group.displayClass)));
+}
+
+void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
 {
     auto gate = writeGate();
     if (!m_client) return;
@@ -342,7 +382,13 @@ void JobSetPage::actOnAllMatching(JobAction action)
     spec.filter = m_browser->validFilterText().toStdString();
     spec.action = action;
     spec.targetQueue = queue.toStdString();
+    // What the preview and the confirmation say the action is on, so a changed filter cannot go unseen.
+    QStringList scope;
+    if (!group.isEmpty()) scope << tr("Failure group: %1").arg(group);
+    scope << (spec.filter.empty() ? tr("No filter: every job in %1.").arg(title())
+                                  : tr("Filter: %1").arg(QString::fromStdString(spec.filter)));
     auto* flow = new BulkActionFlow(m_client, gate, spec, this);
+    flow->setScope(scope.join(u'\n'));
     const unsigned generation = m_generation;
     connect(flow, &BulkActionFlow::finished, this, [this, generation](const QString& summary, bool problem) {
         if (generation != m_generation) return;

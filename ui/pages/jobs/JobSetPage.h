@@ -46,7 +46,10 @@ public:
     // The toolbar's path for an action on the selected rows; `confirmed` skips the dialog (tests,
     // and actions that cannot lose a job). Move asks for the queue unless `targetQueue` is given.
     void actOnSelection(kiq::sidekiq::JobAction action, bool confirmed = false, const QString& targetQueue = {});
-    void actOnAllMatching(kiq::sidekiq::JobAction action);
+    // `group` names the failure group acted on, for the preview and the confirmation.
+    void actOnAllMatching(kiq::sidekiq::JobAction action, const QString& group = {});
+    // A failure group's action: "all matching" on the group selected in the list.
+    void actOnGroup(kiq::sidekiq::JobAction action);
 
 signals:
     // An action on the selection or on all matching jobs has finished (its summary is in the status).

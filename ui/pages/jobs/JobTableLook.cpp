@@ -1,6 +1,7 @@
 #include "JobTableLook.h"
 
 #include "JobColumns.h"
+#include "common/Keyboard.h"
 #include "sidekiq/JobFilter.h"
 
 #include <QCoreApplication>
@@ -38,6 +39,7 @@ void setUpJobTable(QTableView* table)
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     table->setWordWrap(false);
+    tabLeavesView(table);
     table->verticalHeader()->hide();
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
     table->horizontalHeader()->setHighlightSections(false);

@@ -3,6 +3,7 @@
 #include "QueueListModel.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
+#include "common/Keyboard.h"
 #include "pages/jobs/JobBrowser.h"
 #include "pages/jobs/JobTableModel.h"
 #include "redis/AsyncClient.h"
@@ -15,6 +16,7 @@
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -64,6 +66,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_queueTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_queueTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_queueTable->verticalHeader()->hide();
+    tabLeavesView(m_queueTable);
     m_queueTable->setMinimumWidth(300); // queue names must stay readable next to the wide job table
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::NameColumn, QHeaderView::Stretch);
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::SizeColumn, QHeaderView::ResizeToContents);
@@ -112,6 +115,8 @@ QueuesPage::QueuesPage(QWidget* parent)
     layout->addWidget(bar);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
+    // The actions, then the queues, then the chosen queue's jobs.
+    chainTabOrder(tabReachesToolBar(bar) << m_queueTable << m_browser->filterEdit() << m_browser->table());
 
     connect(m_queueTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex& current) {
