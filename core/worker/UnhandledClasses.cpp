@@ -57,6 +57,13 @@ std::vector<std::string> UnhandledClasses::backedOff(Clock::time_point now) cons
     return out;
 }
 
+std::vector<std::pair<std::string, long long>> UnhandledClasses::counts() const
+{
+    if (!m_any.load(std::memory_order_relaxed)) return {};
+    std::lock_guard lock(m_mutex);
+    return {m_classes.begin(), m_classes.end()};
+}
+
 std::vector<UnhandledSample> sampleUnhandledClasses(redis::Client& client, const PoolSetup& setup, long long perQueue)
 {
     HandlerRegistry handlers = setup.handlers;

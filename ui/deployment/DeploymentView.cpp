@@ -78,6 +78,7 @@ void DeploymentView::addPage(DeploymentPage* page)
     m_stack->addWidget(page);
     m_tabs->addTab(page->icon(), page->title());
     page->setWriteGate(m_deployment->writeGate());
+    page->setDeploymentLabel(m_deployment->profile().name, m_deployment->profile().environment);
     page->setClient(m_deployment->client());
 }
 
@@ -99,6 +100,7 @@ void DeploymentView::refreshCurrentPage()
 void DeploymentView::updateHeader()
 {
     const auto& profile = m_deployment->profile();
+    for (DeploymentPage* page : std::as_const(m_pages)) page->setDeploymentLabel(profile.name, profile.environment);
     m_name->setText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));
