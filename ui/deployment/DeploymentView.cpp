@@ -115,6 +115,7 @@ void DeploymentView::updateHeader()
     m_status->setToolTip(statusLabel(status));
     m_connect->setVisible(status == Deployment::Status::Disconnected
         || (status == Deployment::Status::Unreachable && m_deployment->client() == nullptr));
+    m_connect->setText(status == Deployment::Status::Unreachable ? tr("Try again…") : tr("Connect…"));
 
     // Risky choices are shown on the deployment itself, not only in the dialog where they were made.
     QStringList warnings;

@@ -523,7 +523,9 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
             + (o.failUnknownClasses ? " fail-unknown-classes" : "")};
     try {
         gate->perform(intent, [&] {
-            if (!m_pool->start(std::move(setup))) throw kiq::redis::UsageError("the pool is already running");
+            // The client's options, not the pool's: the password may have been corrected since the pool was made.
+            if (!m_pool->start(std::move(setup), {}, m_client->options()))
+                throw kiq::redis::UsageError("the pool is already running");
             return kiq::services::WriteOutcome {1, {}};
         });
     } catch (const std::exception& e) {
