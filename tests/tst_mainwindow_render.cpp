@@ -262,6 +262,7 @@ private slots:
     void refusedPasswordIsForgottenAndAskedAgain()
     {
         auto server = passwordServer();
+        kiq::redis::Client admin(optionsFor(*server, "right"));
         QStringList answers {QStringLiteral("wrong"), QStringLiteral("wrong"), QStringLiteral("right")};
         QStringList asked;
         QString editPassword = QStringLiteral("(not opened)");
@@ -300,6 +301,7 @@ private slots:
         window.findChild<QAction*>(QStringLiteral("editConnectionAction"))->trigger();
         QCOMPARE(editPassword, QString());
         QVERIFY(editAsks);
+        QCOMPARE(failedAuths(admin), 1LL); // one AUTH for the whole view, and no probing with it since
 
         // F5 asks again; a second wrong one is refused the same way.
         window.activateWindow(); // back from the Edit dialog
@@ -307,6 +309,7 @@ private slots:
         QTest::keyClick(&window, Qt::Key_F5);
         QCOMPARE(asked.size(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(d->status() == Deployment::Status::Unreachable && !d->client(), 10000);
+        QCOMPARE(failedAuths(admin), 2LL);
 
         // Try again asks once more; the right one connects.
         QTRY_VERIFY_WITH_TIMEOUT(tryAgain->isVisible(), 2000);
