@@ -25,6 +25,8 @@ UnhandledClasses::Note UnhandledClasses::handedBack(
     Note note;
     note.firstOfClass = ++m_classes[className] == 1;
     QueueState& q = m_queues[queue];
+    // Threads that fetched before the back-off began hand their jobs back too: not a new round.
+    if (q.until > now) return note;
     const bool again = !q.seen.insert(std::hash<std::string> {}(raw)).second;
     if (again || q.seen.size() >= kMaxSeen) {
         note.backOff = std::min<std::chrono::milliseconds>(kFirstBackOff * (1LL << std::min(q.level, 4)), kMaxBackOff);
