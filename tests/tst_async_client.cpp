@@ -76,6 +76,30 @@ private slots:
         QCOMPARE(got->error->kind, ErrorKind::Timeout);
     }
 
+    void refusedPasswordIsNotTriedAgain()
+    {
+        RedisServer locked(RedisServer::Options {{QStringLiteral("--requirepass"), QStringLiteral("right")}});
+        ConnectionOptions o = options(locked.port());
+        o.password = "s3cret-typo";
+        AsyncClient async(o);
+        std::vector<Result<Reply>> got;
+        for (int i = 0; i < 5; ++i) async.command(Command("PING"), this, [&](Result<Reply> r) { got.push_back(r); });
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), std::size_t(5), 5000);
+        for (const auto& r : got) {
+            QVERIFY(!r.ok());
+            QCOMPARE(r.error->kind, ErrorKind::WrongPass);
+            QVERIFY(r.error->message.find("s3cret") == std::string::npos); // never the password itself
+        }
+        // One failed AUTH in the server's log, not five (ACL LOG folds repeats into one entry's count).
+        const QString log = locked.cli({QStringLiteral("-a"), QStringLiteral("right"),
+            QStringLiteral("--no-auth-warning"), QStringLiteral("ACL"), QStringLiteral("LOG")});
+        const QStringList lines = log.split(QLatin1Char('\n'));
+        const int at = int(lines.indexOf(QStringLiteral("count")));
+        QVERIFY2(at >= 0 && at + 1 < lines.size(), qPrintable(log));
+        QCOMPARE(lines[at + 1], QStringLiteral("1"));
+        QCOMPARE(log.count(QStringLiteral("reason")), 1);
+    }
+
     void destroyedContextGetsNoCallback()
     {
         AsyncClient async(options(m_server->port()));

@@ -1,25 +1,36 @@
 // The main window against a real server (a LocalSandbox): the Redis page fills in (cards, clients
 // table), the sidebar shows reachable and unreachable deployments, shortcuts switch between them,
-// and the window renders offscreen in both themes. Screenshots go to $KIQ_TEST_OUTPUT for review.
+// and the window renders offscreen in both themes. Passwords (issue 14): one typed and tested in the
+// connection dialog is not asked again; a refused one is forgotten (not probed again, not prefilled in
+// Edit) and Try again or F5 asks afresh; an edited one reaches the Local workers pool. Screenshots go
+// to $KIQ_TEST_OUTPUT for review.
+#include "connection/ConnectionDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
+#include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/FirstRunDialog.h"
 #include "main/MainWindow.h"
 #include "main/ShortcutsDialog.h"
 #include "main/Theme.h"
 #include "pages/redis/RedisPage.h"
+#include "pages/workers/WorkersPage.h"
 #include "redis/Client.h"
 #include "sandbox/LocalSandbox.h"
+#include "worker/LocalPool.h"
 
 #include <QAbstractItemModel>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPainter>
+#include <QPushButton>
 #include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
@@ -27,6 +38,7 @@
 #include <QTimer>
 
 #include <cmath>
+#include <functional>
 
 using namespace kiq::ui;
 
@@ -57,6 +69,59 @@ kiq::services::ConnectionProfile profileFor(
     p.options = options;
     p.environment = environment;
     return p;
+}
+
+// Answers the app's modal dialogs as a user would: each one that opens is handed to `answer` once.
+class ModalAnswerer : public QObject {
+public:
+    explicit ModalAnswerer(std::function<void(QWidget*)> answer)
+        : m_answer(std::move(answer))
+    {
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            QWidget* w = QApplication::activeModalWidget();
+            if (!w || w->property("kiqAnswered").toBool()) return;
+            w->setProperty("kiqAnswered", true);
+            m_answer(w);
+        });
+        m_timer.start(20);
+    }
+
+private:
+    std::function<void(QWidget*)> m_answer;
+    QTimer m_timer;
+};
+
+// Failed AUTHs the server has logged (ACL LOG folds repeats into one entry's count).
+long long failedAuths(kiq::redis::Client& admin)
+{
+    long long n = 0;
+    const kiq::redis::Reply log = admin.command(kiq::redis::Command("ACL").arg("LOG"));
+    for (const auto& entry : log.throwIfError().asArray()) {
+        const auto& f = entry.asArray();
+        std::string reason;
+        long long count = 0;
+        for (std::size_t i = 0; i + 1 < f.size(); i += 2) {
+            if (f[i].asString() == "reason") reason = f[i + 1].asString();
+            if (f[i].asString() == "count") count = f[i + 1].asInteger();
+        }
+        if (reason == "auth") n += count;
+    }
+    return n;
+}
+
+std::unique_ptr<kiq::test::RedisServer> passwordServer()
+{
+    kiq::test::RedisServer::Options o;
+    o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("right")};
+    return std::make_unique<kiq::test::RedisServer>(o);
+}
+
+kiq::redis::ConnectionOptions optionsFor(const kiq::test::RedisServer& server, const std::string& password)
+{
+    kiq::redis::ConnectionOptions o;
+    o.endpoint = {"127.0.0.1", server.port()};
+    o.password = password;
+    return o;
 }
 } // namespace
 
@@ -156,6 +221,7 @@ private slots:
         }
         auto profile = profileFor(QStringLiteral("Locked"), locked.options(), kiq::services::Environment::Staging);
         profile.passwordRequired = true; // as loaded from the store: the flag, never the password
+        profile.options.password.clear(); // (the sandbox's own)
         Deployment* d = m_window->addDeployment(profile, false);
         QVERIFY(d->needsPassword());
         QTest::qWait(200);
@@ -173,6 +239,135 @@ private slots:
         d->disconnectNow();
         QCOMPARE(d->status(), Deployment::Status::Disconnected);
         QVERIFY(!d->client());
+    }
+
+    void passwordTestedInTheDialogIsNotAskedAgain()
+    {
+        auto server = passwordServer();
+        ConnectionDialog dialog;
+        QVERIFY(dialog.applyUrl(QStringLiteral("redis://:right@127.0.0.1:%1").arg(server->port())));
+        dialog.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), 10000);
+        QVERIFY2(dialog.testResultText().contains(QStringLiteral("Connected")), qPrintable(dialog.testResultText()));
+
+        int prompts = 0;
+        ModalAnswerer answerer([&](QWidget* w) {
+            ++prompts;
+            if (auto* input = qobject_cast<QInputDialog*>(w)) input->reject();
+        });
+        MainWindow window(nullptr);
+        window.show();
+        Deployment* d = window.addDeployment(dialog.profile(), false); // as New connection does
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Reachable, 10000);
+        QCOMPARE(prompts, 0);
+    }
+
+    void refusedPasswordIsForgottenAndAskedAgain()
+    {
+        auto server = passwordServer();
+        kiq::redis::Client admin(optionsFor(*server, "right"));
+        QStringList answers {QStringLiteral("wrong"), QStringLiteral("wrong"), QStringLiteral("right")};
+        QStringList asked;
+        QString editPassword = QStringLiteral("(not opened)");
+        bool editAsks = false;
+        ModalAnswerer answerer([&](QWidget* w) {
+            if (auto* input = qobject_cast<QInputDialog*>(w)) {
+                asked << input->labelText();
+                input->setTextValue(answers.isEmpty() ? QString() : answers.takeFirst());
+                input->accept();
+            } else if (auto* edit = qobject_cast<ConnectionDialog*>(w)) {
+                editPassword = edit->findChild<QLineEdit*>(QStringLiteral("password"))->text();
+                editAsks = edit->findChild<QCheckBox*>(QStringLiteral("passwordRequired"))->isChecked();
+                edit->reject();
+            }
+        });
+        MainWindow window(nullptr);
+        window.resize(1000, 700);
+        window.show();
+        window.activateWindow(); // F5 is a window shortcut
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto profile
+            = profileFor(QStringLiteral("Locked"), optionsFor(*server, ""), kiq::services::Environment::Staging);
+        profile.passwordRequired = true; // as loaded from the store
+        Deployment* d = window.addDeployment(profile, false); // the first one: selected, so it asks
+        QCOMPARE(asked.size(), 1);
+
+        // Refused: no client left probing with it, a visible Try again, nothing prefilled in Edit.
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 10000);
+        QVERIFY(!d->client());
+        QVERIFY(d->needsPassword());
+        QVERIFY2(d->statusText().contains(QStringLiteral("wrong username or password")), qPrintable(d->statusText()));
+        auto* tryAgain = window.viewOf(d)->findChild<QPushButton*>(QStringLiteral("connectButton"));
+        QVERIFY(tryAgain);
+        QTRY_VERIFY_WITH_TIMEOUT(tryAgain->isVisible(), 2000);
+        QCOMPARE(tryAgain->text(), QStringLiteral("Try again…"));
+        window.findChild<QAction*>(QStringLiteral("editConnectionAction"))->trigger();
+        QCOMPARE(editPassword, QString());
+        QVERIFY(editAsks);
+        QCOMPARE(failedAuths(admin), 1LL); // one AUTH for the whole view, and no probing with it since
+
+        // F5 asks again; a second wrong one is refused the same way.
+        window.activateWindow(); // back from the Edit dialog
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_F5);
+        QCOMPARE(asked.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(d->status() == Deployment::Status::Unreachable && !d->client(), 10000);
+        QCOMPARE(failedAuths(admin), 2LL);
+
+        // Try again asks once more; the right one connects.
+        QTRY_VERIFY_WITH_TIMEOUT(tryAgain->isVisible(), 2000);
+        tryAgain->click();
+        QCOMPARE(asked.size(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Reachable, 10000);
+        QVERIFY(!tryAgain->isVisible());
+    }
+
+    void editedPasswordReachesTheWorkersPool()
+    {
+        auto server = passwordServer();
+        kiq::redis::Client admin(optionsFor(*server, "right"));
+        int prompts = 0;
+        ModalAnswerer answerer([&](QWidget* w) {
+            if (auto* input = qobject_cast<QInputDialog*>(w)) {
+                ++prompts;
+                input->setTextValue(QStringLiteral("wrong"));
+                input->accept();
+            } else if (auto* edit = qobject_cast<ConnectionDialog*>(w)) {
+                auto* password = edit->findChild<QLineEdit*>(QStringLiteral("password"));
+                password->setText(QStringLiteral("right"));
+                static_cast<QDialog*>(edit)->accept(); // Save: the dialog checks the input first
+            }
+        });
+        MainWindow window(nullptr);
+        window.show();
+        // Made with a wrong password (typed in the New connection dialog).
+        auto profile
+            = profileFor(QStringLiteral("Typo"), optionsFor(*server, "wrong"), kiq::services::Environment::Development);
+        profile.passwordRequired = true;
+        Deployment* d = window.addDeployment(profile, false);
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 10000);
+        WorkersPage* page = nullptr;
+        for (DeploymentPage* p : window.viewOf(d)->pages())
+            if (auto* w = qobject_cast<WorkersPage*>(p)) page = w;
+        QVERIFY(page);
+        window.viewOf(d)->setCurrentPage(int(window.viewOf(d)->pages().indexOf(page)));
+
+        window.findChild<QAction*>(QStringLiteral("editConnectionAction"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Reachable, 10000);
+        const long long failedBefore = failedAuths(admin);
+
+        page->queuesField()->setText(QStringLiteral("default"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->startButton()->isEnabled(), 5000);
+        page->startPool();
+        QTRY_VERIFY_WITH_TIMEOUT(page->pool()->status().state != kiq::worker::LocalPoolStatus::State::Starting
+                && page->pool()->status().state != kiq::worker::LocalPoolStatus::State::Stopped,
+            10000);
+        QCOMPARE(page->pool()->status().error, std::string());
+        QCOMPARE(page->pool()->status().state, kiq::worker::LocalPoolStatus::State::Running);
+        QCOMPARE(failedAuths(admin), failedBefore); // the start did not try the old password
+        QVERIFY(prompts <= 1);
+        page->stopPool();
+        QVERIFY(kiq::worker::LocalPool::stopAll(std::chrono::seconds(2)));
     }
 
     // Edit and Remove act on the sidebar's current connection: off, saying why, without one (issue 14).

@@ -265,6 +265,31 @@ private slots:
         QCOMPARE(warnings, 1);
     }
 
+    void manyThreadsBackOffOnce()
+    {
+        // Ten threads fetch the three HardJobs at once: those that fetched before the back-off began
+        // hand theirs back too, which is not a new round (it was escalating to 40 s within milliseconds).
+        std::vector<std::string> hard;
+        for (int i = 0; i < 3; ++i)
+            hard.push_back(
+                push("HardJob", "[" + std::to_string(i) + "]", "default", {}, sidekiq::RetryPolicy::times(20)));
+        LogCapture logs;
+        Launcher pool(connection(), options({"default"}, 10), HandlerRegistry {}, logs.sink());
+        pool.start();
+        QVERIFY(waitUntil([&] { return logs.contains("holds only jobs without a handler"); }, 5000));
+        QTest::qWait(1000);
+        pool.stop();
+        std::vector<std::string> backOffs;
+        for (const auto& l : logs.lines)
+            if (l.find("holds only jobs without a handler") != std::string::npos) backOffs.push_back(l);
+        QCOMPARE(backOffs.size(), std::size_t(1));
+        QVERIFY2(backOffs[0].find("for 5 s") != std::string::npos, backOffs[0].c_str());
+        auto list = m_client->command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList();
+        std::sort(list.begin(), list.end());
+        std::sort(hard.begin(), hard.end());
+        QCOMPARE(list, hard);
+    }
+
     void sampleListsWaitingClassesWithoutAHandler()
     {
         push("HardJob", "[1]");

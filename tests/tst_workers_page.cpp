@@ -3,8 +3,10 @@
 // flight and the log follow; the start is audited by the WriteGate and refused while read-only; Stop
 // and closing the page return at once (measured), and a job still running at the shutdown timeout
 // goes back to its queue. A pool made elsewhere for the same Redis (the sandbox's) is the one the page
-// shows and controls, and Sidekiq's API can stop it. Screenshots: workers_page.png,
-// workers_page_shared.png.
+// shows and controls, and Sidekiq's API can stop it. Before a start the page lists the waiting classes
+// it has no handler for and asks: handed back (the default) they stay byte for byte in their queue,
+// failed they go to retry; a staging or production deployment asks before starting at all.
+// Screenshots: workers_page.png, workers_page_shared.png, workers_page_unhandled.png.
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
@@ -14,6 +16,7 @@
 #include "redis/Client.h"
 #include "services/WriteGate.h"
 #include "sidekiq/JobBuilder.h"
+#include "sidekiq/JobRecord.h"
 #include "worker/LocalPool.h"
 
 #include <QCheckBox>
@@ -21,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -66,15 +70,49 @@ class TestWorkersPage : public QObject {
         return o;
     }
 
-    std::string push(const std::string& className, const std::string& args, const std::string& queue = "default")
+    std::string push(const std::string& className, const std::string& args, const std::string& queue = "default",
+        std::optional<kiq::sidekiq::RetryPolicy> retry = {})
     {
         kiq::sidekiq::JobBuilder b(className, args);
         b.setQueue(queue);
+        if (retry) b.setRetry(*retry);
         const auto built = b.build();
         if (!built.ok()) qFatal("%s", built.error.c_str());
         m_direct->pipeline(
             {Command("SADD").key("queues").arg(queue), Command("LPUSH").key("queue:" + queue).arg(built.json)});
         return built.jid;
+    }
+    std::vector<std::string> sortedList(const std::string& key)
+    {
+        auto all = m_direct->command(Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
+        std::sort(all.begin(), all.end());
+        return all;
+    }
+    // The page's question, once it is open (it opens after the look at the queues, off the GUI thread).
+    static QMessageBox* openQuestion(WorkersPage& page, const char* name)
+    {
+        QMessageBox* box = nullptr;
+        kiq::test::waitUntil(
+            [&] {
+                box = page.findChild<QMessageBox*>(QLatin1String(name));
+                return box && box->isVisible();
+            },
+            10000);
+        return box && box->isVisible() ? box : nullptr;
+    }
+    // A page on the test server, started with HardJob (no handler here) and a handled job waiting.
+    struct UnhandledSetup {
+        std::vector<std::string> hard; // the HardJob payloads, sorted
+    };
+    UnhandledSetup pushHardJobs()
+    {
+        UnhandledSetup out;
+        for (int i = 0; i < 3; ++i)
+            push("HardJob", "[" + std::to_string(i) + "]", "default", kiq::sidekiq::RetryPolicy::times(20));
+        push("Kiqdesk::Echo", R"(["handled"])");
+        for (const auto& raw : sortedList("queue:default"))
+            if (raw.find("HardJob") != std::string::npos) out.hard.push_back(raw);
+        return out;
     }
     long long integer(const Command& c) { return m_direct->command(c).throwIfError().asInteger(); }
     std::vector<std::string> processes()
@@ -133,10 +171,12 @@ private slots:
         for (int i = 0; i < 3; ++i) push("Kiqdesk::Sleep", "[5]", "critical");
 
         page.startPool();
-        QCOMPARE(audit.size(), std::size_t(1));
+        QVERIFY(!page.startButton()->isEnabled()); // looking at the queues: no second start
+        QTRY_COMPARE_WITH_TIMEOUT(audit.size(), std::size_t(1), 5000);
         QCOMPARE(audit[0].intent.action, std::string("start-workers"));
         QVERIFY(audit[0].ok);
         QVERIFY(!page.startButton()->isEnabled()); // Starting: no second start
+        QVERIFY(!page.findChild<QMessageBox*>()); // every waiting class has a handler: nothing to ask
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(page.quietButton()->isEnabled() && page.stopButton()->isEnabled(), 2000);
         QVERIFY(page.statusText().contains(QStringLiteral("critical,2 default,1")));
@@ -196,6 +236,131 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.startButton()->isEnabled() && !page.stopButton()->isEnabled(), 2000);
         QVERIFY(page.logView()->toPlainText().contains(QStringLiteral("Bye!")));
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("10 job")), 2000);
+    }
+
+    void unknownClassesAreHandedBackByDefault()
+    {
+        const auto before = pushHardJobs();
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        kiq::redis::AsyncClient client(options());
+        WorkersPage page;
+        page.setWriteGate(gate);
+        page.resize(1280, 800);
+        page.show();
+        page.setClient(&client);
+        page.shutdownTimeoutField()->setValue(1);
+        page.startPool();
+        QMessageBox* box = openQuestion(page, "unhandledClassesDialog");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("<td>default</td><td>HardJob</td><td align='right'>3</td>")),
+            qPrintable(box->text()));
+        QVERIFY2(!box->text().contains(QStringLiteral("Kiqdesk::Echo")), qPrintable(box->text()));
+        QCOMPARE(box->defaultButton()->objectName(), QStringLiteral("handBackButton"));
+        QCOMPARE(page.pool()->status().state, State::Stopped); // nothing starts while the question is open
+        QVERIFY(!page.startButton()->isEnabled());
+        QTest::keyClick(box, Qt::Key_Return); // the default
+
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().pool.processed, 1LL, 10000); // the handled job ran
+        // The pool has handed HardJob back and says so on the page, not only in the log.
+        QTRY_VERIFY_WITH_TIMEOUT(page.unhandledWarning()->isVisible(), 10000);
+        QVERIFY2(page.unhandledWarning()->text().contains(QStringLiteral("HardJob (")),
+            qPrintable(page.unhandledWarning()->text()));
+        QTest::qWait(1500); // a while of running: no loop, no retry
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("workers_page_unhandled.png"));
+        QVERIFY(page.grab().save(path));
+        page.stopPool();
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Stopped, 10000);
+        QCOMPARE(sortedList("queue:default"), before.hard); // byte for byte
+        QCOMPARE(integer(Command("ZCARD").key("retry")), 0LL);
+        QCOMPARE(integer(Command("ZCARD").key("dead")), 0LL);
+        QCOMPARE(page.pool()->status().pool.failed, 0LL);
+    }
+
+    void unknownClassesFailLikeSidekiqWhenChosen()
+    {
+        pushHardJobs();
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        std::vector<kiq::services::AuditEntry> audit;
+        gate->addAuditSink([&](const kiq::services::AuditEntry& e) { audit.push_back(e); });
+        kiq::redis::AsyncClient client(options());
+        WorkersPage page;
+        page.setWriteGate(gate);
+        page.show();
+        page.setClient(&client);
+        page.startPool();
+        QMessageBox* box = openQuestion(page, "unhandledClassesDialog");
+        QVERIFY(box);
+        auto* fail = box->findChild<QPushButton*>(QStringLiteral("failButton"));
+        QVERIFY(fail);
+        QVERIFY(fail->text().contains(QStringLiteral("Sidekiq")));
+        fail->click();
+        QTRY_COMPARE_WITH_TIMEOUT(integer(Command("ZCARD").key("retry")), 3LL, 10000);
+        QCOMPARE(integer(Command("LLEN").key("queue:default")), 0LL);
+        const auto retried = m_direct->command(Command("ZRANGE").key("retry").arg(0).arg(0)).asStringList();
+        const auto job = kiq::sidekiq::JobRecord::parse(retried.at(0));
+        QCOMPARE(*job.errorClass, std::string("NameError"));
+        QCOMPARE(audit.size(), std::size_t(1));
+        QVERIFY2(
+            audit[0].intent.detail.find("fail-unknown-classes") != std::string::npos, audit[0].intent.detail.c_str());
+        QVERIFY(!page.unhandledWarning()->isVisible()); // failed, not handed back
+    }
+
+    void cancellingTheQuestionStartsNothing()
+    {
+        pushHardJobs();
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        kiq::redis::AsyncClient client(options());
+        WorkersPage page;
+        page.setWriteGate(gate);
+        page.show();
+        page.setClient(&client);
+        page.startPool();
+        QMessageBox* box = openQuestion(page, "unhandledClassesDialog");
+        QVERIFY(box);
+        QTest::keyClick(box, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(page.startButton()->isEnabled(), 2000);
+        QTest::qWait(300);
+        QCOMPARE(page.pool()->status().state, State::Stopped);
+        QVERIFY(processes().empty());
+        QCOMPARE(integer(Command("LLEN").key("queue:default")), 4LL);
+    }
+
+    void productionAsksBeforeStarting()
+    {
+        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        kiq::redis::AsyncClient client(options());
+        WorkersPage page;
+        page.setWriteGate(gate);
+        page.setDeploymentLabel(QStringLiteral("Billing"), kiq::services::Environment::Production);
+        page.show();
+        page.setClient(&client);
+
+        page.startPool();
+        QMessageBox* box = openQuestion(page, "startConfirmation");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("Billing")) && box->text().contains(QStringLiteral("Production")),
+            qPrintable(box->text()));
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        QTest::keyClick(box, Qt::Key_Return); // a stray Enter does not start it
+        QTRY_VERIFY_WITH_TIMEOUT(page.startButton()->isEnabled(), 2000);
+        QTest::qWait(300);
+        QCOMPARE(page.pool()->status().state, State::Stopped);
+        QVERIFY(processes().empty());
+
+        page.startPool();
+        box = openQuestion(page, "startConfirmation");
+        QVERIFY(box);
+        box->findChild<QPushButton*>(QStringLiteral("confirmStartButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
+
+        // Development (and the sandbox, which is one) starts without asking.
+        page.stopPool();
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Stopped, 10000);
+        page.setDeploymentLabel(QStringLiteral("Laptop"), kiq::services::Environment::Development);
+        page.startPool();
+        QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
+        QVERIFY(!page.findChild<QMessageBox*>(QStringLiteral("startConfirmation")));
     }
 
     void refusesBadInputAndReadOnly()

@@ -6,6 +6,10 @@
 // trips, say) runs off-thread, and its result or Error comes back to `context`'s thread. If `context`
 // is destroyed first, the result is dropped, so a closed view never receives a late callback.
 // Work runs in submission order, one item at a time.
+//
+// Credentials the server refused (WRONGPASS, NOAUTH) are not tried again: later items fail with the same
+// error without connecting, so a wrong password costs one failed AUTH in the server's ACL LOG rather than
+// one per page that loads (the app drops such a client and asks for the password again).
 
 #include "Client.h"
 #include "Errors.h"
@@ -64,13 +68,20 @@ public:
             QObject::connect(
                 courier.get(), &Courier::arrived, context,
                 [done = std::move(done), result] { done(std::move(*result)); }, Qt::QueuedConnection);
-        enqueue([work = std::move(work), courier, result](Client& c) {
-            try {
-                result->value.emplace(work(c));
-            } catch (const Error& e) {
-                result->error = ErrorInfo {e.kind(), e.what()};
-            } catch (const std::exception& e) {
-                result->error = ErrorInfo {ErrorKind::OtherReply, e.what()};
+        // `this` is safe in the item: items run only on m_thread, which the destructor joins.
+        enqueue([this, work = std::move(work), courier, result](Client& c) {
+            if (m_credentialsRefused) {
+                result->error = *m_credentialsRefused;
+            } else {
+                try {
+                    result->value.emplace(work(c));
+                } catch (const Error& e) {
+                    result->error = ErrorInfo {e.kind(), e.what()};
+                    if (e.kind() == ErrorKind::WrongPass || e.kind() == ErrorKind::NoAuth)
+                        m_credentialsRefused = result->error;
+                } catch (const std::exception& e) {
+                    result->error = ErrorInfo {ErrorKind::OtherReply, e.what()};
+                }
             }
             emit courier->arrived();
         });
@@ -96,6 +107,7 @@ private:
 
     ConnectionOptions m_options;
     std::unique_ptr<Client> m_client; // used only on m_thread after construction
+    std::optional<ErrorInfo> m_credentialsRefused; // used only on m_thread
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Item> m_queue;

@@ -267,6 +267,7 @@ PoolSnapshot Launcher::snapshot() const
     s.busy = m_ctx->state.busy();
     s.concurrency = m_ctx->options.concurrency;
     s.inFlight = m_ctx->state.inFlight();
+    s.handedBack = m_ctx->unhandled.counts();
     return s;
 }
 

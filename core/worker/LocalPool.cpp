@@ -48,7 +48,7 @@ struct LocalPool::Engine : std::enable_shared_from_this<Engine> {
     {
     }
 
-    const redis::ConnectionOptions connection;
+    redis::ConnectionOptions connection; // under mutex: a start may bring new credentials
     const std::string target;
     // Shared with the Launcher's log sink, which may be called from a detached thread after the
     // engine is gone.
@@ -174,7 +174,11 @@ void LocalPool::Engine::doStart(PoolSetup setup, std::string runNote)
     auto sink = [log = log](LogLevel level, std::string_view text) { log->append(level, text); };
     std::unique_ptr<Launcher> previous;
     try {
-        auto fresh = std::make_unique<Launcher>(connection, setup.options, std::move(setup.handlers), sink);
+        const redis::ConnectionOptions runConnection = [&] {
+            std::lock_guard lock(mutex);
+            return connection;
+        }();
+        auto fresh = std::make_unique<Launcher>(runConnection, setup.options, std::move(setup.handlers), sink);
         // A TERM from Sidekiq's API: stop like the panel's Stop button (weak: the Launcher is ours).
         fresh->setOnStopRequested([weak = weak_from_this()] {
             if (auto engine = weak.lock()) engine->requestStop(std::nullopt);
@@ -274,12 +278,13 @@ LocalPool::~LocalPool()
     if (threadStarted) m_engine->post({Request::Kind::Exit, std::nullopt, {}, std::nullopt});
 }
 
-bool LocalPool::start(PoolSetup setup, std::string note)
+bool LocalPool::start(PoolSetup setup, std::string note, std::optional<redis::ConnectionOptions> connection)
 {
     bool launch = false;
     {
         std::lock_guard lock(m_engine->mutex);
         if (m_engine->state != State::Stopped && m_engine->state != State::Failed) return false;
+        if (connection && connection->describe() == m_engine->target) m_engine->connection = std::move(*connection);
         m_engine->state = State::Starting;
         m_engine->error.clear();
         launch = !std::exchange(m_engine->threadStarted, true);
@@ -330,8 +335,9 @@ const PoolLog& LocalPool::log() const
     return *m_engine->log;
 }
 
-const redis::ConnectionOptions& LocalPool::connection() const
+redis::ConnectionOptions LocalPool::connection() const
 {
+    std::lock_guard lock(m_engine->mutex);
     return m_engine->connection;
 }
 

@@ -62,13 +62,15 @@ public:
     LocalPool& operator=(const LocalPool&) = delete;
 
     // False (and nothing happens) unless idle(). `note` is shown with the status ("started by …").
-    bool start(PoolSetup setup, std::string note = {});
+    // `connection`, for this target (same describe()), replaces the one the pool was made with from this
+    // run on: its password or client key may have been corrected since (an edited connection).
+    bool start(PoolSetup setup, std::string note = {}, std::optional<redis::ConnectionOptions> connection = {});
     void quiet();
     void stop();
 
     LocalPoolStatus status() const;
     const PoolLog& log() const;
-    const redis::ConnectionOptions& connection() const;
+    redis::ConnectionOptions connection() const; // the current or next run's
 
     struct Engine; // the control thread's state; outlives this object while a stop is under way
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kiq::worker {
@@ -36,6 +37,8 @@ struct PoolSnapshot {
     int busy = 0;
     int concurrency = 0;
     std::vector<InFlightJob> inFlight; // ordered by processor
+    // Classes without a handler whose jobs went back to their queue, with how many hand-backs so far.
+    std::vector<std::pair<std::string, long long>> handedBack;
 };
 
 class PoolState {

@@ -25,6 +25,8 @@ UnhandledClasses::Note UnhandledClasses::handedBack(
     Note note;
     note.firstOfClass = ++m_classes[className] == 1;
     QueueState& q = m_queues[queue];
+    // Threads that fetched before the back-off began hand their jobs back too: not a new round.
+    if (q.until > now) return note;
     const bool again = !q.seen.insert(std::hash<std::string> {}(raw)).second;
     if (again || q.seen.size() >= kMaxSeen) {
         note.backOff = std::min<std::chrono::milliseconds>(kFirstBackOff * (1LL << std::min(q.level, 4)), kMaxBackOff);
@@ -55,6 +57,13 @@ std::vector<std::string> UnhandledClasses::backedOff(Clock::time_point now) cons
     for (const auto& [name, q] : m_queues)
         if (q.until > now) out.push_back(name);
     return out;
+}
+
+std::vector<std::pair<std::string, long long>> UnhandledClasses::counts() const
+{
+    if (!m_any.load(std::memory_order_relaxed)) return {};
+    std::lock_guard lock(m_mutex);
+    return {m_classes.begin(), m_classes.end()};
 }
 
 std::vector<UnhandledSample> sampleUnhandledClasses(redis::Client& client, const PoolSetup& setup, long long perQueue)

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kiq::redis {
@@ -53,6 +54,8 @@ public:
     void handled(const std::string& queue);
     // Queues backed off at `now`.
     std::vector<std::string> backedOff(Clock::time_point now) const;
+    // Each class handed back so far, with its number of hand-backs, by class name.
+    std::vector<std::pair<std::string, long long>> counts() const;
 
 private:
     struct QueueState {

@@ -17,8 +17,8 @@ Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent
     // Writable for now; production profiles that open read-only until armed will start it disarmed.
     , m_writeGate(std::make_shared<kiq::services::WriteGate>(m_profile.name.toStdString()))
 {
-    m_passwordsGiven
-        = !m_profile.passwordRequired && !m_profile.sentinelPasswordRequired && !m_profile.keyPassphraseRequired;
+    // A new connection's password, typed (and perhaps tested) in the dialog, is not asked for again.
+    m_passwordsGiven = secretsCarried();
     m_statusText = tr("Not connected");
     m_probeTimer.setInterval(kProbeIntervalMs);
     connect(&m_probeTimer, &QTimer::timeout, this, &Deployment::probe);
@@ -38,11 +38,16 @@ void Deployment::setProfile(const kiq::services::ConnectionProfile& profile)
     disconnectNow();
     // Keep the typed passwords only if the profile still wants them and the options carry them.
     m_profile = profile;
-    m_passwordsGiven = (!m_profile.passwordRequired || !m_profile.options.password.empty())
-        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty())
-        && (!m_profile.keyPassphraseRequired || !m_profile.options.tls.keyPassphrase.empty());
+    m_passwordsGiven = secretsCarried();
     emit profileChanged();
     if (wasConnected && !needsPassword()) connectNow();
+}
+
+bool Deployment::secretsCarried() const
+{
+    return (!m_profile.passwordRequired || !m_profile.options.password.empty())
+        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty())
+        && (!m_profile.keyPassphraseRequired || !m_profile.options.tls.keyPassphrase.empty());
 }
 
 bool Deployment::needsPassword() const
@@ -77,13 +82,32 @@ void Deployment::connectNow()
 
 void Deployment::disconnectNow()
 {
+    if (dropClient()) setStatus(Status::Disconnected, tr("Not connected"));
+}
+
+bool Deployment::dropClient()
+{
     m_probeTimer.stop();
     m_probing = false;
-    if (!m_client) return;
+    if (!m_client) return false;
     ++m_generation;
     emit clientChanged(nullptr); // pages let go of the pointer before it dies
     retireClient(std::move(m_client));
-    setStatus(Status::Disconnected, tr("Not connected"));
+    return true;
+}
+
+void Deployment::passwordRefused(const QString& why)
+{
+    // Probing on with a refused password would add a failed AUTH to the server's ACL LOG every 10 s (and
+    // may lock the account); the Edit dialog must not offer it again either. The client goes, so the
+    // view offers Connect, which asks for the password afresh.
+    dropClient();
+    m_profile.options.password.clear();
+    m_profile.options.sentinelPassword.clear();
+    m_profile.passwordRequired = true; // the server wants one, whatever the profile said
+    m_passwordsGiven = secretsCarried();
+    setStatus(Status::Unreachable, tr("%1. Try again (or press F5) to enter the password again.").arg(why));
+    emit profileChanged();
 }
 
 void Deployment::probe()
@@ -96,7 +120,11 @@ void Deployment::probe()
             if (generation != m_generation) return;
             m_probing = false;
             if (!r.ok()) {
-                setStatus(Status::Unreachable, QString::fromStdString(r.error->message));
+                const auto kind = r.error->kind;
+                if (kind == kiq::redis::ErrorKind::WrongPass || kind == kiq::redis::ErrorKind::NoAuth)
+                    passwordRefused(QString::fromStdString(r.error->message));
+                else
+                    setStatus(Status::Unreachable, QString::fromStdString(r.error->message));
                 return;
             }
             const auto& p = *r.value;

@@ -5,7 +5,9 @@
 // Lifecycle: created Disconnected. connectNow() builds the client (with the password the user typed,
 // if the profile needs one) and probes at once: Connecting, then Reachable or Unreachable. It keeps
 // probing every 10 s so the dot follows a server that goes away or comes back. disconnectNow() drops the
-// client; setProfile() (an edit) disconnects too, since the old client has the old options.
+// client; setProfile() (an edit) disconnects too, since the old client has the old options. A password
+// the server refuses (WRONGPASS, NOAUTH) is forgotten and the client dropped: Unreachable, without a
+// client, so the view offers Connect, which asks again.
 
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
 #include "services/ConnectionProfile.h"
@@ -57,6 +59,9 @@ signals:
 
 private:
     void setStatus(Status status, const QString& text);
+    bool secretsCarried() const; // the options hold every secret the profile asks for
+    bool dropClient(); // false if there was none
+    void passwordRefused(const QString& why);
 
     kiq::services::ConnectionProfile m_profile;
     bool m_persistent = true;

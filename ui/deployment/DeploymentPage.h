@@ -10,6 +10,8 @@
 //   (disconnected): drop what belongs to the old client and ignore its late results.
 // - refresh() must return at once; F5 calls it on the visible page.
 
+#include "services/ConnectionProfile.h"
+
 #include <QIcon>
 #include <QString>
 #include <QWidget>
@@ -38,13 +40,23 @@ public:
     // Set once by the view before the first setClient(): every write a page makes goes through it.
     // Shared: work queued on the client holds it too, and may run after the deployment is gone.
     void setWriteGate(std::shared_ptr<kiq::services::WriteGate> gate) { m_writeGate = std::move(gate); }
+    // Set by the view, again after an edit: what a confirmation names ("Billing (Production)").
+    void setDeploymentLabel(const QString& name, kiq::services::Environment environment)
+    {
+        m_deploymentName = name;
+        m_environment = environment;
+    }
 
 protected:
     // Capture the pointer itself (not the gate by reference) in work handed to the client.
     const std::shared_ptr<kiq::services::WriteGate>& writeGate() const { return m_writeGate; }
+    const QString& deploymentName() const { return m_deploymentName; }
+    kiq::services::Environment environment() const { return m_environment; }
 
 private:
     std::shared_ptr<kiq::services::WriteGate> m_writeGate;
+    QString m_deploymentName;
+    kiq::services::Environment m_environment = kiq::services::Environment::Development;
 };
 
 } // namespace kiq::ui

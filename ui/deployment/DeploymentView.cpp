@@ -80,6 +80,7 @@ void DeploymentView::addPage(DeploymentPage* page)
     m_stack->addWidget(page);
     m_tabs->addTab(page->icon(), page->title());
     page->setWriteGate(m_deployment->writeGate());
+    page->setDeploymentLabel(m_deployment->profile().name, m_deployment->profile().environment);
     page->setClient(m_deployment->client());
 }
 
@@ -119,6 +120,7 @@ void DeploymentView::switchTab(int step)
 void DeploymentView::updateHeader()
 {
     const auto& profile = m_deployment->profile();
+    for (DeploymentPage* page : std::as_const(m_pages)) page->setDeploymentLabel(profile.name, profile.environment);
     m_name->setText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));
@@ -133,6 +135,7 @@ void DeploymentView::updateHeader()
     m_status->setToolTip(statusLabel(status));
     m_connect->setVisible(status == Deployment::Status::Disconnected
         || (status == Deployment::Status::Unreachable && m_deployment->client() == nullptr));
+    m_connect->setText(status == Deployment::Status::Unreachable ? tr("Try again…") : tr("Connect…"));
 
     // Risky choices are shown on the deployment itself, not only in the dialog where they were made.
     QStringList warnings;

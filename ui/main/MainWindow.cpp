@@ -466,9 +466,17 @@ void MainWindow::removeCurrentConnection()
 
 void MainWindow::refreshCurrentPage()
 {
-    if (isFleetShown())
+    if (isFleetShown()) {
         m_fleet->refresh();
-    else if (DeploymentView* view = currentView())
+        return;
+    }
+    Deployment* d = currentDeployment();
+    if (!d) return;
+    // Without a client (never connected, or the password was refused) there is nothing to refresh:
+    // F5 does what the view's Connect button does, asking for the password if one is needed.
+    if (!d->client())
+        connectDeployment(d);
+    else if (DeploymentView* view = viewOf(d))
         view->refreshCurrentPage();
 }
 

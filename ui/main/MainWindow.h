@@ -3,7 +3,8 @@
 // deployment's view (DeploymentView: header, page tabs, pages). Owns the deployments.
 //
 // Connecting: a deployment without a password connects when added; one that needs a password
-// connects when first selected, after asking for it (PasswordPrompt). Nothing here talks to Redis
+// connects when first selected, after asking for it (PasswordPrompt). A password the server refused is
+// forgotten by the deployment; its Try again button or F5 asks for it again. Nothing here talks to Redis
 // itself: deployments and pages go through their AsyncClient.
 
 #include "main/Theme.h"

@@ -4,6 +4,7 @@
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/SortedTable.h"
+#include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "redis/Errors.h"
 #include "services/WriteGate.h"
@@ -18,6 +19,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -32,9 +34,14 @@ namespace kiq::ui {
 
 using kiq::worker::LocalPoolStatus;
 using kiq::worker::LogLevel;
+using kiq::worker::PoolSetup;
+using kiq::worker::UnhandledSample;
 using State = LocalPoolStatus::State;
 
 namespace {
+// How many of the newest jobs of each queue the look before a start reads (one LRANGE per queue).
+constexpr long long kSamplePerQueue = 1000;
+
 QString fieldName(kiq::worker::PoolSpecError::Field field)
 {
     using Field = kiq::worker::PoolSpecError::Field;
@@ -78,6 +85,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     , m_inFlightTable(makeSortedTable(m_inFlight, QStringLiteral("inFlightTable"), this))
     , m_logFilter(new QComboBox(this))
     , m_log(new QPlainTextEdit(this))
+    , m_unhandled(new QLabel(this))
     , m_message(new QLabel(this))
 {
     setObjectName(QStringLiteral("workersPage"));
@@ -128,6 +136,10 @@ WorkersPage::WorkersPage(QWidget* parent)
     m_state->setObjectName(QStringLiteral("poolState"));
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_unhandled->setObjectName(QStringLiteral("unhandledWarning"));
+    m_unhandled->setWordWrap(true);
+    m_unhandled->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_unhandled->hide();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
@@ -141,6 +153,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     auto* top = new QHBoxLayout;
     auto* controls = new QVBoxLayout;
     controls->addLayout(buttons);
+    controls->addWidget(m_unhandled);
     controls->addLayout(cards);
     controls->addStretch(1);
     top->addWidget(m_form, 1);
@@ -204,6 +217,8 @@ QIcon WorkersPage::icon() const
 void WorkersPage::setClient(kiq::redis::AsyncClient* client)
 {
     m_client = client;
+    ++m_generation; // a start being prepared on the old client is dropped
+    m_preparing = false;
     // A running pool keeps its target (it has its own connections); an idle one follows the deployment.
     if (client
         && (!m_pool || (m_pool->status().idle() && m_pool->connection().describe() != client->options().describe())))
@@ -257,10 +272,10 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
         for (const auto& q : s.queues) out += (out.empty() ? "" : " ") + q;
         return out;
     }());
-    m_start->setEnabled(connected && s.idle());
+    m_start->setEnabled(connected && s.idle() && !m_preparing);
     m_quiet->setEnabled(s.state == State::Running);
     m_stop->setEnabled(s.state == State::Starting || s.state == State::Running || s.state == State::Quiet);
-    m_form->setEnabled(s.idle());
+    m_form->setEnabled(s.idle() && !m_preparing);
     // The form shows what a running pool was started with, also when it was started elsewhere (the
     // sandbox's); after a stop those settings stay, ready for the next start.
     if ((s.state == State::Running || s.state == State::Quiet || s.state == State::Stopping) && s.options) {
@@ -317,6 +332,17 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
             m_uptime->clear();
     }
     m_inFlight->applySnapshot(s.pool.inFlight);
+
+    // Jobs handed back are not failures, so no count above shows them; this line does.
+    QStringList handedBack;
+    for (const auto& [className, n] : s.pool.handedBack)
+        handedBack << tr("%1 (%2)", "class (hand-backs)").arg(QString::fromStdString(className).toHtmlEscaped()).arg(n);
+    m_unhandled->setVisible(!handedBack.isEmpty());
+    m_unhandled->setText(handedBack.isEmpty() ? QString()
+                                              : QStringLiteral("<span style='color:#d9930d'>\u26a0</span> ")
+                + tr("No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error "
+                     "written), for the workers that run them.")
+                      .arg(handedBack.join(QStringLiteral(", "))));
 }
 
 QString WorkersPage::statusText() const
@@ -353,7 +379,7 @@ void WorkersPage::rebuildLogView()
 
 void WorkersPage::startPool()
 {
-    if (!m_pool || !m_client) return;
+    if (!m_pool || !m_client || m_preparing) return;
     kiq::worker::PoolSpec spec;
     spec.queues.clear();
     for (const QString& q : m_queues->text().split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
@@ -363,7 +389,7 @@ void WorkersPage::startPool()
     spec.builtins = m_builtins->isChecked();
     spec.logLevel = LogLevel(m_logLevel->currentData().toInt());
     spec.shutdownTimeout = std::chrono::seconds(m_timeout->value());
-    kiq::worker::PoolSetup setup;
+    PoolSetup setup;
     try {
         setup = spec.build(); // reads the handler file: a small local file, not the network
     } catch (const kiq::worker::PoolSpecError& e) {
@@ -376,14 +402,130 @@ void WorkersPage::startPool()
         showMessage(tr("This deployment is read-only: arm writes first."), true);
         return;
     }
+    auto shared = std::make_shared<const PoolSetup>(std::move(setup));
+    const QString queues = m_queues->text().simplified();
+    using kiq::services::Environment;
+    if (environment() != Environment::Staging && environment() != Environment::Production) {
+        sampleThenStart(std::move(shared), queues);
+        return;
+    }
+    // A pool takes real jobs off shared queues: on staging or production that is never one stray click.
+    const QString where = deploymentName().toHtmlEscaped();
+    const QString env = environmentLabel(environment());
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Start workers on %1").arg(deploymentName()),
+        tr("Start a worker pool on <b>%1</b>, a <b>%2</b> deployment?<br><br>It takes jobs from %3 and runs them on "
+           "this computer.")
+            .arg(where, env.toHtmlEscaped(), queues.toHtmlEscaped()),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("startConfirmation"));
+    box->setTextFormat(Qt::RichText);
+    QPushButton* yes = box->addButton(tr("Start on %1").arg(env), QMessageBox::AcceptRole);
+    yes->setObjectName(QStringLiteral("confirmStartButton"));
+    box->setDefaultButton(box->addButton(QMessageBox::Cancel));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    setPreparing(true);
+    connect(box, &QMessageBox::finished, this, [this, box, yes, shared, queues, generation = m_generation] {
+        if (generation != m_generation) return;
+        setPreparing(false);
+        if (box->clickedButton() != yes) {
+            showMessage(tr("Not started."), false);
+            return;
+        }
+        sampleThenStart(shared, queues);
+    });
+    box->open();
+}
+
+void WorkersPage::sampleThenStart(std::shared_ptr<const PoolSetup> setup, const QString& queues)
+{
+    if (!m_client) return;
+    setPreparing(true);
+    showMessage(tr("Looking at the jobs waiting in %1…").arg(queues.toHtmlEscaped()), false);
+    m_client->run<std::vector<UnhandledSample>>(
+        [setup](kiq::redis::Client& c) { return kiq::worker::sampleUnhandledClasses(c, *setup, kSamplePerQueue); },
+        this,
+        [this, setup, queues, generation = m_generation](kiq::redis::Result<std::vector<UnhandledSample>> r) {
+            if (generation != m_generation) return;
+            setPreparing(false);
+            if (!r.ok()) {
+                showMessage(tr("<b>Not started:</b> could not look at the queues: %1")
+                                .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
+                return;
+            }
+            if (r.value->empty())
+                launch(*setup, queues);
+            else
+                askAboutUnhandled(setup, queues, *r.value);
+        });
+}
+
+void WorkersPage::askAboutUnhandled(
+    std::shared_ptr<const PoolSetup> setup, const QString& queues, const std::vector<UnhandledSample>& samples)
+{
+    QString rows;
+    for (const auto& u : samples)
+        rows += QStringLiteral("<tr><td>%1</td><td>%2</td><td align='right'>%3</td></tr>")
+                    .arg(QString::fromStdString(u.queue).toHtmlEscaped(),
+                        QString::fromStdString(u.className).toHtmlEscaped(), formatCount(u.count));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Jobs without a handler"),
+        tr("These jobs wait in the chosen queues, and this pool has no handler for their class "
+           "(counted among the newest %1 jobs of each queue):")
+                .arg(formatCount(kSamplePerQueue))
+            + QStringLiteral("<table cellspacing='6'><tr><th align='left'>%1</th><th align='left'>%2</th>"
+                             "<th align='right'>%3</th></tr>%4</table>")
+                  .arg(tr("Queue"), tr("Class"), tr("Jobs"), rows)
+            + tr("What should the pool do with them?"),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("unhandledClassesDialog"));
+    box->setTextFormat(Qt::RichText);
+    box->setInformativeText(tr("Handed back, a job goes back to its queue unchanged (no retry used, no error "
+                               "written) for the workers that have its class. Failed, it uses a retry and gets "
+                               "NameError as its error, as a Sidekiq without that class would do."));
+    QPushButton* handBack
+        = box->addButton(tr("Hand them back (leave them for their own workers)"), QMessageBox::AcceptRole);
+    handBack->setObjectName(QStringLiteral("handBackButton"));
+    QPushButton* fail = box->addButton(tr("Fail them like Sidekiq does"), QMessageBox::DestructiveRole);
+    fail->setObjectName(QStringLiteral("failButton"));
+    box->setEscapeButton(box->addButton(QMessageBox::Cancel));
+    box->setDefaultButton(handBack);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    setPreparing(true);
+    connect(box, &QMessageBox::finished, this,
+        [this, box, handBack, fail, setup = std::move(setup), queues, generation = m_generation] {
+            if (generation != m_generation) return;
+            setPreparing(false);
+            if (box->clickedButton() != handBack && box->clickedButton() != fail) {
+                showMessage(tr("Not started."), false);
+                return;
+            }
+            PoolSetup chosen = *setup;
+            chosen.options.failUnknownClasses = box->clickedButton() == fail;
+            launch(std::move(chosen), queues);
+        });
+    box->open();
+}
+
+void WorkersPage::launch(PoolSetup setup, const QString& queues)
+{
+    // Asked again: writes may have been disarmed, or the pool started elsewhere, while a question was open.
+    auto gate = writeGate();
+    if (!m_pool || !m_client || !gate || !gate->writable()) {
+        showMessage(tr("This deployment is read-only: arm writes first."), true);
+        return;
+    }
+    const auto& o = setup.options;
+    const std::string handlerFile = m_handlerFile->text().trimmed().toStdString();
     // The gate admits and audits the start; the pool starts on its own thread, and a failure to
     // connect shows up in the state line and the log.
-    const kiq::services::WriteIntent intent {"start-workers", "local pool", spec.concurrency,
-        "queues=" + m_queues->text().simplified().toStdString()
-            + (spec.handlerFile.empty() ? "" : " handlers=" + spec.handlerFile)};
+    const kiq::services::WriteIntent intent {"start-workers", "local pool", o.concurrency,
+        "queues=" + queues.toStdString() + (handlerFile.empty() ? "" : " handlers=" + handlerFile)
+            + (o.failUnknownClasses ? " fail-unknown-classes" : "")};
     try {
         gate->perform(intent, [&] {
-            if (!m_pool->start(std::move(setup))) throw kiq::redis::UsageError("the pool is already running");
+            // The client's options, not the pool's: the password may have been corrected since the pool was made.
+            if (!m_pool->start(std::move(setup), {}, m_client->options()))
+                throw kiq::redis::UsageError("the pool is already running");
             return kiq::services::WriteOutcome {1, {}};
         });
     } catch (const std::exception& e) {
@@ -391,6 +533,12 @@ void WorkersPage::startPool()
         return;
     }
     showMessage({}, false);
+    poll();
+}
+
+void WorkersPage::setPreparing(bool preparing)
+{
+    m_preparing = preparing;
     poll();
 }
 

@@ -7,12 +7,19 @@
 // The page never waits for the pool: Start, Quiet and Stop post to the pool's control thread, and a
 // timer polls its status and new log lines. Starting is a write and passes the deployment's WriteGate
 // (refused while read-only, audited otherwise); Quiet and Stop always work, so a pool can be stopped
-// after writes were disarmed (disarming does not stop it by itself; the page points that out). The pool belongs to the
+// after writes were disarmed (disarming does not stop it by itself; the page points that out).
+//
+// Before a start the page looks (on the client's thread) at the jobs waiting in the chosen queues: classes it has no
+// handler for are listed, and the user picks whether they are handed back untouched (the default, so Sidekiq or
+// another process still runs them) or failed like Sidekiq does. On a staging or production deployment Start asks
+// first. These questions are window-modal boxes opened with open(), children of the page (object names
+// "startConfirmation", "unhandledClassesDialog"; buttons "handBackButton", "failButton"). The pool belongs to the
 // Redis target (LocalPool::forTarget): the sandbox deployment shows and controls the sandbox's own pool. Closing the
 // page lets go of the pool, which then stops in the background.
 
 #include "deployment/DeploymentPage.h"
 #include "worker/LocalPool.h"
+#include "worker/UnhandledClasses.h"
 
 #include <QTimer>
 
@@ -63,6 +70,7 @@ public:
     QPushButton* quietButton() const { return m_quiet; }
     QPushButton* stopButton() const { return m_stop; }
     QString statusText() const;
+    QLabel* unhandledWarning() const { return m_unhandled; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -75,12 +83,19 @@ private:
     void adoptPool(std::shared_ptr<kiq::worker::LocalPool> pool);
     void showMessage(const QString& text, bool problem);
     void browseHandlerFile();
+    void sampleThenStart(std::shared_ptr<const kiq::worker::PoolSetup> setup, const QString& queues);
+    void askAboutUnhandled(std::shared_ptr<const kiq::worker::PoolSetup> setup, const QString& queues,
+        const std::vector<kiq::worker::UnhandledSample>& samples);
+    void launch(kiq::worker::PoolSetup setup, const QString& queues);
+    void setPreparing(bool preparing);
 
     kiq::redis::AsyncClient* m_client = nullptr;
     std::shared_ptr<kiq::worker::LocalPool> m_pool;
     std::uint64_t m_logSeq = 0;
     std::deque<kiq::worker::PoolLogLine> m_logLines; // what the filter chooses from, bounded like the pool's log
     bool m_disarmedNoticeShown = false;
+    bool m_preparing = false; // between Start and the pool's start: confirmations, the look at the queues
+    unsigned m_generation = 0; // bumped per client, so a late look at the old client's queues is ignored
     QTimer m_timer;
 
     QSpinBox* m_concurrency;
@@ -102,6 +117,7 @@ private:
     QTableView* m_inFlightTable;
     QComboBox* m_logFilter;
     QPlainTextEdit* m_log;
+    QLabel* m_unhandled;
     QLabel* m_message;
 };
 
