@@ -27,6 +27,7 @@
 #include <QTime>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
 
 namespace kiq::ui {
@@ -304,7 +305,11 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     showCount(m_dead, s.deadSize);
     showCount(m_processes, s.processesSize);
     showCount(m_busy, s.workersSize);
-    m_latency->setValue(latencyText(s.defaultQueueLatency));
+    const auto defaultQueue = std::find_if(
+        s.queues.begin(), s.queues.end(), [](const kiq::sidekiq::QueueSummary& q) { return q.name == "default"; });
+    // No job waiting has no latency: "0 µs" would read as a measured, very fast queue.
+    m_latency->setValue(
+        defaultQueue == s.queues.end() || defaultQueue->size == 0 ? tr("empty") : latencyText(s.defaultQueueLatency));
 
     plot(sample, m_last);
     commitCharts();
