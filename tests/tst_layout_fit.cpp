@@ -114,8 +114,10 @@ private slots:
         m_window = std::make_unique<MainWindow>(nullptr);
         m_window->setPasswordPromptsEnabled(false);
         m_window->resize(kWindowSize);
-        m_window->addDeployment(profileFor(QStringLiteral("Billing workers in the eu-central production cluster"),
-                                    m_sandbox->options(), kiq::services::Environment::Production),
+        m_window->addDeployment(
+            profileFor(QStringLiteral(
+                           "Billing workers in the eu-central-1 production cluster (primary, read-write, since 2019)"),
+                m_sandbox->options(), kiq::services::Environment::Production),
             false);
         m_window->addDeployment(
             profileFor(QStringLiteral("Staging"), m_sandbox->options(), kiq::services::Environment::Staging), false);
