@@ -40,12 +40,15 @@ namespace {
 
 void installTranslators(QApplication& app)
 {
-    // Qt's own strings (standard buttons, file dialogs), then ours, for the system locale. A missing
-    // translation simply leaves English.
+    // Qt's own strings (standard buttons, file dialogs), then ours, for the system locale. Ours on top of
+    // the English one: the sources are English, but their plurals ("%n process(es)") come from kiqdesk_en,
+    // and a translator that lacks a string passes it on to the one installed before it.
     auto* qt = new QTranslator(&app);
     if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
             QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
+    auto* english = new QTranslator(&app);
+    if (english->load(QStringLiteral("kiqdesk_en"), QStringLiteral(":/i18n"))) QApplication::installTranslator(english);
     auto* own = new QTranslator(&app);
     if (own->load(QLocale(), QStringLiteral("kiqdesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(own);

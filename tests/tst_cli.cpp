@@ -115,6 +115,18 @@ private slots:
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("30"));
     }
 
+    // One job is "1 job", not "1 jobs" (issue 14).
+    void countsOfOne()
+    {
+        seedDead(1, "HardJob");
+        const auto dry = cli({"jobs", "retry", "--set", "dead", "--filter", "class=HardJob", "--dry-run"});
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.err.contains("1 of 1 job in ") && dry.err.contains(" matches"), qPrintable(dry.err));
+        const auto refused = cli({"jobs", "retry", "--set", "dead", "--filter", "class=HardJob"});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(" 1 job in ") && !refused.err.contains("jobs in"), qPrintable(refused.err));
+    }
+
     void interruptThenResume()
     {
         seedDead(400, "HardJob");

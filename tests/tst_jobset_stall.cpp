@@ -5,6 +5,7 @@
 // which is printed and must stay under 50 ms.
 //
 // CI seeds 200,000 dead jobs (~10 s); KIQ_STALL_JOBS=1000000 runs the million (~25 s).
+#include "EnglishTranslation.h"
 #include "common/TimeSeriesChart.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -149,6 +150,7 @@ bool runUntil(const std::function<bool()>& done, int timeoutMs)
 
 class TestJobSetStall : public QObject {
     Q_OBJECT
+    QTranslator m_translator;
     std::unique_ptr<RedisServer> m_server;
     int m_jobs = 200000;
 
@@ -162,6 +164,7 @@ class TestJobSetStall : public QObject {
 private slots:
     void initTestCase()
     {
+        QVERIFY(kiq::test::installEnglishTranslation(m_translator)); // "200,000 jobs read", not "job(s)"
         QStandardPaths::setTestModeEnabled(true); // Overview's sample history stays out of the real one
         QFile::remove(SampleHistory::defaultFile());
         applyTheme(Theme::Light);

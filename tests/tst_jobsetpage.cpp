@@ -7,6 +7,7 @@
 // payloads the same way. The "All matching…" flow is driven through its dialogs as an operator
 // would: preview content, typed confirmation, progress, and Cancel partway under a rate cap.
 // Screenshots: retries_page.png, dead_page.png, dead_page_group.png, scheduled_page.png.
+#include "EnglishTranslation.h"
 #include "deployment/Deployment.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
@@ -79,6 +80,7 @@ struct DialogLog {
 
 class TestJobSetPage : public QObject {
     Q_OBJECT
+    QTranslator m_translator;
     std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
     std::unique_ptr<kiq::redis::Client> m_direct;
 
@@ -159,6 +161,7 @@ class TestJobSetPage : public QObject {
 private slots:
     void initTestCase()
     {
+        QVERIFY(kiq::test::installEnglishTranslation(m_translator)); // "3 match the filter", not "match(es)"
         applyTheme(Theme::Light);
         m_sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
         m_sandbox->start();

@@ -1,6 +1,7 @@
 // The Overview page against a seeded LocalSandbox: cards fill in, every chart gets points (live
 // series, the top-latency queues, Sidekiq's daily history), samples survive a "restart" through
 // SampleHistory (SQLite), and rates are differences of counters. Screenshot: overview_page.png.
+#include "EnglishTranslation.h"
 #include "common/ChartLook.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
@@ -54,11 +55,13 @@ int points(QWidget* root, const char* chart)
 
 class TestOverviewPage : public QObject {
     Q_OBJECT
+    QTranslator m_translator;
     std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
 
 private slots:
     void initTestCase()
     {
+        QVERIFY(kiq::test::installEnglishTranslation(m_translator)); // counts read "1 year", "5 seconds"
         // AppLocalDataLocation moves under ~/.qttest: the test never touches a real history file.
         QStandardPaths::setTestModeEnabled(true);
         QFile::remove(SampleHistory::defaultFile());

@@ -37,6 +37,11 @@ std::string formatAge(double seconds)
     return std::to_string(s / 86400) + "d " + std::to_string(s % 86400 / 3600) + "h";
 }
 
+std::string countOf(long long n, const char* one, const char* many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::string formatTime(double epochSeconds)
 {
     const std::time_t t = static_cast<std::time_t>(epochSeconds);

@@ -211,9 +211,13 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
                 if (page.size() < 1000) break;
             }
             if (a.dryRun
-                || !confirm("Delete " + std::to_string(payloads.size()) + " jobs from queue " + src.queue + "?",
+                || !confirm("Delete " + countOf(static_cast<long long>(payloads.size()), "job", "jobs") + " from queue "
+                        + src.queue + "?",
                     static_cast<long long>(payloads.size()), a.yes))
-                return a.dryRun ? (std::cerr << payloads.size() << " jobs would be deleted\n", Ok) : Usage;
+                return a.dryRun ? (std::cerr << countOf(static_cast<long long>(payloads.size()), "job", "jobs")
+                                             << " would be deleted\n",
+                           Ok)
+                                : Usage;
             const long long removed = deleteFromQueue(ctx.client(), ctx.gate, src.queue, payloads);
             std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed
                       << " already gone\n";
@@ -239,8 +243,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
                     {"by_class", byClass}, {"by_error", byError}});
             }
             if (!ctx.json || !a.dryRun) {
-                std::cerr << preview.matched << " of " << preview.scanned << " jobs in " << setName(spec.set)
-                          << " match\n";
+                std::cerr << preview.matched << " of " << countOf(preview.scanned, "job", "jobs") << " in "
+                          << setName(spec.set) << (preview.matched == 1 ? " matches\n" : " match\n");
                 for (const auto& [k, v] : preview.byClass) std::cerr << "  " << v << "  " << k << "\n";
             }
             if (a.dryRun) return Ok;
@@ -249,8 +253,8 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
             std::cerr << "nothing matches\n";
             return Ok;
         }
-        const std::string question = std::string(actionName(action)) + " " + std::to_string(preview.matched)
-            + " jobs in " + setName(spec.set) + "?";
+        const std::string question = std::string(actionName(action)) + " " + countOf(preview.matched, "job", "jobs")
+            + " in " + setName(spec.set) + "?";
         if (!confirm(question, preview.matched, a.yes)) return Usage;
         op = BulkExecutor::create(ctx.client().options().describe(), spec);
     }

@@ -24,8 +24,7 @@ QString formatUptime(std::chrono::seconds duration)
 {
     const long long s = duration.count();
     const long long days = s / 86400, hours = s % 86400 / 3600, minutes = s % 3600 / 60, seconds = s % 60;
-    if (days >= 365 * 2) return Formatting::tr("%n years", nullptr, int(std::min<long long>(days / 365, INT_MAX)));
-    if (days >= 365) return Formatting::tr("1 year");
+    if (days >= 365) return Formatting::tr("%n year(s)", nullptr, pluralCount(days / 365));
     if (days > 0) return Formatting::tr("%1 d %2 h").arg(days).arg(hours);
     if (hours > 0) return Formatting::tr("%1 h %2 min").arg(hours).arg(minutes);
     if (minutes > 0) return Formatting::tr("%1 min %2 s").arg(minutes).arg(seconds);
@@ -49,6 +48,11 @@ QString formatLatency(std::chrono::microseconds duration)
 QString formatCount(long long count)
 {
     return QLocale().toString(count);
+}
+
+int pluralCount(long long count)
+{
+    return int(std::clamp<long long>(count, INT_MIN, INT_MAX));
 }
 
 QString formatCompact(double value)

@@ -15,5 +15,8 @@ QString formatUptime(std::chrono::seconds duration); // "3 d 4 h", "5 min 3 s": 
 QString formatLatency(std::chrono::microseconds duration);
 QString formatCount(long long count); // with the locale's digit grouping
 QString formatCompact(double value); // a dashboard figure: "950", "38.5k", "1.2M"
+// The n of tr("%1 job(s)", nullptr, n) for a count of any size (tr's n is an int): the count picks the
+// plural form, %1 shows it digit-grouped (formatCount).
+int pluralCount(long long count);
 
 } // namespace kiq::ui

@@ -1,16 +1,18 @@
 #include "InfoCard.h"
 
-#include <QLabel>
+#include "common/ElidedLabel.h"
+
 #include <QVBoxLayout>
 
 namespace kiq::ui {
 
 InfoCard::InfoCard(const QString& caption, const QString& name, QWidget* parent)
     : QFrame(parent)
-    , m_caption(new QLabel(caption, this))
-    , m_value(new QLabel(this))
-    , m_detail(new QLabel(this))
+    , m_caption(new ElidedLabel(this))
+    , m_value(new ElidedLabel(this))
+    , m_detail(new ElidedLabel(this))
 {
+    m_caption->setFullText(caption);
     setObjectName(name + QStringLiteral("Card"));
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -41,19 +43,19 @@ InfoCard::InfoCard(const QString& caption, const QString& name, QWidget* parent)
 
 void InfoCard::setValue(const QString& value, const QString& detail)
 {
-    m_value->setText(value);
-    m_detail->setText(detail);
+    m_value->setFullText(value);
+    m_detail->setFullText(detail);
 }
 
 void InfoCard::clear()
 {
-    m_value->clear();
-    m_detail->clear();
+    m_value->setFullText({});
+    m_detail->setFullText({});
 }
 
 QString InfoCard::value() const
 {
-    return m_value->text();
+    return m_value->fullText();
 }
 
 } // namespace kiq::ui

@@ -1,12 +1,13 @@
 #pragma once
 // A summary card: a small caption, one large value and an optional detail line ("Memory / 1.02M /
 // of 256 MiB"). Used for the Redis page's INFO summary; other pages may reuse it for their totals.
+// Its texts end in "…" when the card is narrower than they are: a row of cards never widens the window.
 
 #include <QFrame>
 
-class QLabel;
-
 namespace kiq::ui {
+
+class ElidedLabel;
 
 class InfoCard final : public QFrame {
     Q_OBJECT
@@ -19,9 +20,9 @@ public:
     QString value() const;
 
 private:
-    QLabel* m_caption;
-    QLabel* m_value;
-    QLabel* m_detail;
+    ElidedLabel* m_caption;
+    ElidedLabel* m_value;
+    ElidedLabel* m_detail;
 };
 
 } // namespace kiq::ui

@@ -93,10 +93,15 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     painter->restore();
 }
 
-QSize DeploymentDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
+QSize DeploymentDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
+    // Wide enough for the dot, the whole chip and the start of the name (the rest elides); no wider, so
+    // a narrow sidebar never scrolls sideways.
     const QFontMetrics small(smallerFont(option.font));
-    return {200, option.fontMetrics.height() + small.height() + 2 * kMargin};
+    const int chipWidth = small.horizontalAdvance(index.data(DeploymentListModel::EnvironmentRole).toString()) + 12;
+    const int nameWidth = option.fontMetrics.horizontalAdvance(QStringLiteral("Abc…"));
+    return {kMargin + kDot + kMargin + nameWidth + kMargin + chipWidth + kMargin,
+        option.fontMetrics.height() + small.height() + 2 * kMargin};
 }
 
 } // namespace kiq::ui

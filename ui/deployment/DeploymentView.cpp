@@ -1,5 +1,6 @@
 #include "DeploymentView.h"
 
+#include "common/ElidedLabel.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/EnvironmentTag.h"
@@ -19,9 +20,9 @@ namespace kiq::ui {
 DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     : QWidget(parent)
     , m_deployment(deployment)
-    , m_name(new QLabel(this))
+    , m_name(new ElidedLabel(this))
     , m_tag(new QLabel(this))
-    , m_target(new QLabel(this))
+    , m_target(new ElidedLabel(this))
     , m_status(new QLabel(this))
     , m_warnings(new QLabel(this))
     , m_connect(new QPushButton(tr("Connect…"), this))
@@ -121,13 +122,13 @@ void DeploymentView::updateHeader()
 {
     const auto& profile = m_deployment->profile();
     for (DeploymentPage* page : std::as_const(m_pages)) page->setDeploymentLabel(profile.name, profile.environment);
-    m_name->setText(profile.name);
+    m_name->setFullText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));
     m_tag->setStyleSheet(
         QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 2px 8px; }")
             .arg(color.name(), color.lightnessF() > 0.6 ? QStringLiteral("black") : QStringLiteral("white")));
-    m_target->setText(QString::fromStdString(profile.options.describe()));
+    m_target->setFullText(QString::fromStdString(profile.options.describe()));
 
     const auto status = m_deployment->status();
     m_status->setText(QStringLiteral("<span style='color:%1'>●</span> %2")

@@ -15,6 +15,7 @@ namespace kiq::ui {
 
 class Deployment;
 class DeploymentPage;
+class ElidedLabel;
 
 class DeploymentView final : public QWidget {
     Q_OBJECT
@@ -42,9 +43,9 @@ private:
 
     Deployment* m_deployment;
     QList<DeploymentPage*> m_pages;
-    QLabel* m_name;
+    ElidedLabel* m_name; // a long name or target ends in "…" rather than widen the window
     QLabel* m_tag;
-    QLabel* m_target;
+    ElidedLabel* m_target;
     QLabel* m_status;
     QLabel* m_warnings;
     QPushButton* m_connect;

@@ -174,6 +174,7 @@ QWidget* MainWindow::buildSidebar()
     m_sidebar->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_sidebar->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_sidebar->setUniformItemSizes(true);
+    m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // names elide instead
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex& current) { currentRowChanged(current.row()); });
     // Clicking the selected deployment while the fleet is shown goes back to it.

@@ -174,8 +174,8 @@ void BusyPage::refresh()
             }
             m_processes->applySnapshot(std::move(r.value->processes));
             m_busy->applySnapshot(std::move(r.value->busy));
-            showStatus(tr("%1 processes, %2 jobs running")
-                           .arg(formatCount(m_processes->rowCount()), formatCount(m_busy->rowCount())));
+            showStatus(tr("%1, %2").arg(tr("%Ln process(es)", nullptr, m_processes->rowCount()),
+                tr("%Ln job(s) running", nullptr, m_busy->rowCount())));
         });
 }
 

@@ -42,10 +42,10 @@ BulkPreviewDialog::BulkPreviewDialog(
 {
     setObjectName(QStringLiteral("bulkPreview"));
     setWindowTitle(tr("%1 all matching jobs").arg(actionText));
-    auto* summary
-        = new QLabel(tr("<b>%1</b> of %2 jobs match and would be affected by <b>%3</b>.")
-                         .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
-            this);
+    auto* summary = new QLabel(
+        tr("<b>%1</b> of %2 job(s) match and would be affected by <b>%3</b>.", nullptr, pluralCount(preview.scanned))
+            .arg(formatCount(preview.matched), formatCount(preview.scanned), actionText.toHtmlEscaped()),
+        this);
     summary->setWordWrap(true);
     auto* scopeText = new QLabel(scope, this);
     scopeText->setObjectName(QStringLiteral("bulkScope"));

@@ -448,15 +448,18 @@ void JobSetPage::updateStatus()
         const auto snap = m_feed->snapshot();
         const auto* model = m_browser->model();
         if (!snap->complete() && m_expected > 0)
-            parts << tr("Indexing the set… %1 of %2 jobs read (%3%)")
+            parts << tr("Indexing the set… %1 of %2 job(s) read (%3%)", nullptr, pluralCount(m_expected))
                          .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
                          .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected));
         else if (!snap->complete())
-            parts << tr("Indexing the set… %1 jobs read so far").arg(formatCount(qsizetype(snap->size())));
+            parts << tr("Indexing the set… %1 job(s) read so far", nullptr, pluralCount(qsizetype(snap->size())))
+                         .arg(formatCount(qsizetype(snap->size())));
         else
-            parts << tr("%1 jobs in the set").arg(formatCount(qsizetype(snap->size())));
+            parts << tr("%1 job(s) in the set", nullptr, pluralCount(qsizetype(snap->size())))
+                         .arg(formatCount(qsizetype(snap->size())));
         if (model->snapshot() && !m_browser->validFilterText().isEmpty()) {
-            QString matched = tr("%1 match the filter").arg(formatCount(model->rowCount()));
+            QString matched
+                = tr("%1 match(es) the filter", nullptr, model->rowCount()).arg(formatCount(model->rowCount()));
             // Undecided: their args or message run past what the index keeps. "All matching…" reads whole payloads.
             if (model->maybeCount() > 0)
                 matched

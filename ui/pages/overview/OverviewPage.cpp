@@ -19,12 +19,15 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QResizeEvent>
+#include <QScrollArea>
 #include <QShowEvent>
 #include <QSpinBox>
 #include <QStyle>
 #include <QTime>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
 
 namespace kiq::ui {
@@ -41,6 +44,7 @@ namespace {
 constexpr int kDailyHistoryDays = 30;
 constexpr qint64 kDailyHistoryEveryMs = 5 * 60 * 1000;
 constexpr std::size_t kMaxPlottedSamples = 1500; // per series; more only slows the chart down
+constexpr int kComfortableCardWidth = 130; // room for "37.50 s" in large type; narrower, the cards take two rows
 
 double nowSeconds()
 {
@@ -51,6 +55,15 @@ QString latencyText(double seconds)
 {
     return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
 }
+
+// Nine cards share a row: a large counter in compact form ("808M") fits a narrow card; the exact
+// figure is the card's tooltip.
+void showCount(InfoCard* card, long long count, const QString& detail = {})
+{
+    constexpr long long kExactBelow = 10000;
+    card->setValue(count < kExactBelow ? formatCount(count) : formatCompact(double(count)), detail);
+    card->setToolTip(formatCount(count));
+}
 } // namespace
 
 OverviewPage::OverviewPage(QWidget* parent)
@@ -59,6 +72,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     , m_pause(new QCheckBox(tr("Pause"), this))
     , m_window(new QComboBox(this))
     , m_status(new QLabel(this))
+    , m_cards(new QGridLayout)
     , m_processed(new InfoCard(tr("Processed"), QStringLiteral("processed"), this))
     , m_failed(new InfoCard(tr("Failed"), QStringLiteral("failed"), this))
     , m_enqueued(new InfoCard(tr("Enqueued"), QStringLiteral("enqueued"), this))
@@ -109,12 +123,8 @@ OverviewPage::OverviewPage(QWidget* parent)
     controls->addWidget(m_window);
     controls->addWidget(m_status, 1);
 
-    auto* cards = new QGridLayout;
-    cards->setSpacing(8);
-    const QList<InfoCard*> all {
-        m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency};
-    for (int i = 0; i < all.size(); ++i) cards->addWidget(all[i], 0, i);
-    for (int c = 0; c < all.size(); ++c) cards->setColumnStretch(c, 1);
+    m_cards->setSpacing(8);
+    arrangeCards();
 
     auto* charts = new QGridLayout;
     charts->addWidget(m_throughput, 0, 0);
@@ -126,10 +136,22 @@ OverviewPage::OverviewPage(QWidget* parent)
     charts->setRowStretch(1, 1);
     charts->setRowStretch(2, 1);
 
+    // Five charts need more height than a small screen has: they scroll, under the cards, rather than
+    // make the window taller than the screen.
+    auto* chartsBox = new QWidget;
+    chartsBox->setLayout(charts);
+    charts->setContentsMargins(0, 0, 0, 0);
+    auto* chartsScroll = new QScrollArea(this);
+    chartsScroll->setObjectName(QStringLiteral("chartsScroll"));
+    chartsScroll->setFrameShape(QFrame::NoFrame);
+    chartsScroll->setWidgetResizable(true);
+    chartsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    chartsScroll->setWidget(chartsBox);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addLayout(cards);
-    layout->addLayout(charts, 1);
+    layout->addLayout(m_cards);
+    layout->addWidget(chartsScroll, 1);
 
     m_timer.setInterval(kDefaultIntervalSeconds * 1000);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -238,6 +260,27 @@ void OverviewPage::showEvent(QShowEvent* event)
     if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_timer.interval()) refresh();
 }
 
+void OverviewPage::resizeEvent(QResizeEvent* event)
+{
+    DeploymentPage::resizeEvent(event);
+    arrangeCards();
+}
+
+void OverviewPage::arrangeCards()
+{
+    const QList<InfoCard*> all {
+        m_processed, m_failed, m_enqueued, m_scheduled, m_retries, m_dead, m_processes, m_busy, m_latency};
+    // One row when each card gets room for a large figure ("808M", "5 min 2 s"), else two.
+    const int oneRow = int(all.size()) * (kComfortableCardWidth + m_cards->spacing());
+    const int columns = width() >= oneRow ? int(all.size()) : (int(all.size()) + 1) / 2;
+    if (columns == m_cardColumns) return;
+    m_cardColumns = columns;
+    for (InfoCard* card : all) m_cards->removeWidget(card);
+    for (int c = 0; c < m_cards->columnCount(); ++c) m_cards->setColumnStretch(c, 0);
+    for (int i = 0; i < all.size(); ++i) m_cards->addWidget(all[i], i / columns, i % columns);
+    for (int c = 0; c < columns; ++c) m_cards->setColumnStretch(c, 1);
+}
+
 void OverviewPage::showLoad(const OverviewLoad& load)
 {
     m_sinceLoad.start();
@@ -252,17 +295,21 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     sample.opsPerSec = load.opsPerSec.value_or(0);
 
     const OverviewRates rates = m_last ? ratesBetween(*m_last, sample) : OverviewRates {};
-    m_processed->setValue(formatCount(s.processed),
+    showCount(m_processed, s.processed,
         rates.valid ? tr("%1/s").arg(QLocale().toString(rates.processedPerSec, 'f', 1)) : QString());
-    m_failed->setValue(formatCount(s.failed),
-        rates.valid ? tr("%1/s").arg(QLocale().toString(rates.failedPerSec, 'f', 1)) : QString());
-    m_enqueued->setValue(formatCount(s.enqueued), tr("%n queue(s)", nullptr, int(s.queues.size())));
-    m_scheduled->setValue(formatCount(s.scheduledSize));
-    m_retries->setValue(formatCount(s.retrySize));
-    m_dead->setValue(formatCount(s.deadSize));
-    m_processes->setValue(formatCount(s.processesSize));
-    m_busy->setValue(formatCount(s.workersSize));
-    m_latency->setValue(latencyText(s.defaultQueueLatency));
+    showCount(
+        m_failed, s.failed, rates.valid ? tr("%1/s").arg(QLocale().toString(rates.failedPerSec, 'f', 1)) : QString());
+    showCount(m_enqueued, s.enqueued, tr("%n queue(s)", nullptr, int(s.queues.size())));
+    showCount(m_scheduled, s.scheduledSize);
+    showCount(m_retries, s.retrySize);
+    showCount(m_dead, s.deadSize);
+    showCount(m_processes, s.processesSize);
+    showCount(m_busy, s.workersSize);
+    const auto defaultQueue = std::find_if(
+        s.queues.begin(), s.queues.end(), [](const kiq::sidekiq::QueueSummary& q) { return q.name == "default"; });
+    // No job waiting has no latency: "0 µs" would read as a measured, very fast queue.
+    m_latency->setValue(
+        defaultQueue == s.queues.end() || defaultQueue->size == 0 ? tr("empty") : latencyText(s.defaultQueueLatency));
 
     plot(sample, m_last);
     commitCharts();

@@ -19,6 +19,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QGridLayout;
 class QLabel;
 class QSpinBox;
 
@@ -52,6 +53,7 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void showLoad(const OverviewLoad& load);
@@ -60,6 +62,7 @@ private:
     void replotFromHistory();
     void commitCharts();
     void clearData();
+    void arrangeCards();
     double windowSeconds() const;
 
     kiq::redis::AsyncClient* m_client = nullptr;
@@ -80,6 +83,8 @@ private:
     QCheckBox* m_pause;
     QComboBox* m_window;
     QLabel* m_status;
+    QGridLayout* m_cards;
+    int m_cardColumns = 0;
     InfoCard* m_processed;
     InfoCard* m_failed;
     InfoCard* m_enqueued;

@@ -52,10 +52,13 @@ void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>
     double highest = 0;
     for (auto it = top.rbegin(); it != top.rend(); ++it) {
         // The latency is in the name, readable ("5 min 3 s"), rather than a bar label of raw seconds.
-        names << tr("%1: %2 · %3 waiting")
-                     .arg(QString::fromStdString(it->name),
-                         formatLatency(std::chrono::microseconds(static_cast<long long>(it->latencySeconds * 1e6))),
-                         formatCount(it->size));
+        if (it->size == 0)
+            names << tr("%1: empty").arg(QString::fromStdString(it->name));
+        else
+            names << tr("%1: %2 · %3 waiting")
+                         .arg(QString::fromStdString(it->name),
+                             formatLatency(std::chrono::microseconds(static_cast<long long>(it->latencySeconds * 1e6))),
+                             formatCount(it->size));
         values << qRound(it->latencySeconds * 10) / 10.0; // a tenth of a second is precise enough for a label
         highest = std::max(highest, it->latencySeconds);
     }

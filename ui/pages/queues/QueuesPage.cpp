@@ -233,7 +233,8 @@ void QueuesPage::openQueue(const std::string& name)
                 return;
             }
             m_browser->model()->resetListing(r.value->total, std::move(r.value->rows));
-            showStatus(tr("%1: %2 jobs").arg(QString::fromStdString(name), formatCount(r.value->total)));
+            showStatus(tr("%1: %2 job(s)", nullptr, pluralCount(r.value->total))
+                           .arg(QString::fromStdString(name), formatCount(r.value->total)));
         });
 }
 
@@ -285,8 +286,9 @@ void QueuesPage::deleteSelection(bool confirmed)
                 return;
             }
             refresh();
-            showStatus(tr("Deleted %1 of %2 jobs (the others were already taken by a worker).")
-                           .arg(formatCount(*r.value), formatCount(n)));
+            showStatus(
+                tr("Deleted %1 of %2 job(s) (the others were already taken by a worker).", nullptr, pluralCount(n))
+                    .arg(formatCount(*r.value), formatCount(n)));
         });
 }
 
@@ -338,7 +340,7 @@ void QueuesPage::moveSelection(const QString& to)
     runWrite(
         [from, dest, payloads, n](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
             const auto r = kiq::sidekiq::moveQueueJobs(c, gate, from, payloads, dest);
-            QString text = tr("Moved %1 of %2 jobs to %3.")
+            QString text = tr("Moved %1 of %2 job(s) to %3.", nullptr, pluralCount(n))
                                .arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
             if (r.missing > 0)
                 text += QLatin1Char(' ') + tr("%n had already been taken by a worker.", nullptr, int(r.missing));
@@ -399,7 +401,7 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
         if (q.name == m_queue) size = q.size;
     if (!confirmed
         && !confirmDamage(this, tr("Clear queue"),
-            tr("Delete all %1 job(s) in %2? This cannot be undone.")
+            tr("Delete all %1 job(s) in %2? This cannot be undone.", nullptr, pluralCount(size))
                 .arg(formatCount(size), QString::fromStdString(m_queue)),
             size))
         return;

@@ -202,8 +202,8 @@ void RedisPage::showInfo(const kiq::services::ServerInfo& info)
     const auto evicted = info.integerField("evicted_keys");
     m_eviction->setValue(policy,
         !policy.isEmpty() && policy != QLatin1String("noeviction") ? tr("Sidekiq needs noeviction")
-            : evicted                                              ? tr("%1 keys evicted").arg(formatCount(*evicted))
-                                                                   : QString());
+            : evicted ? tr("%1 key(s) evicted", nullptr, pluralCount(*evicted)).arg(formatCount(*evicted))
+                      : QString());
 
     QStringList perDb;
     for (const auto& k : info.keyspace()) perDb << tr("db%1: %2").arg(k.db).arg(formatCount(k.keys));

@@ -1,0 +1,199 @@
+// Every page fits a 1024×700 window (issue 14): against a real server with demo data and large
+// counters, the main window visits each page of two deployments and the fleet view, and stays
+// 1024×700; no page asks for more room than it has, no visible label cuts its text, the Overview's
+// large counters fit their cards whole, and the sidebar, even at its narrowest, never scrolls
+// sideways. Screenshots of each page: layout_<deployment>_<page>_<class>.png.
+#include "common/InfoCard.h"
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentPage.h"
+#include "deployment/DeploymentView.h"
+#include "harness/TestEnv.h"
+#include "main/MainWindow.h"
+#include "main/Theme.h"
+#include "redis/Client.h"
+#include "sandbox/DemoData.h"
+#include "sandbox/LocalSandbox.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QListView>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QStyleOptionViewItem>
+#include <QTest>
+
+using namespace kiq::ui;
+
+namespace {
+const QSize kWindowSize(1024, 700);
+
+kiq::services::ConnectionProfile profileFor(
+    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::services::Environment environment)
+{
+    auto p = kiq::services::ConnectionProfile::create(name);
+    p.options = options;
+    p.environment = environment;
+    return p;
+}
+
+bool fits(QSize inner, QSize outer)
+{
+    return inner.width() <= outer.width() && inner.height() <= outer.height();
+}
+
+// Labels shown in `root` whose text needs more room than the label has: cut, not elided or wrapped.
+QStringList clippedLabels(QWidget* root)
+{
+    QStringList clipped;
+    for (QLabel* label : root->findChildren<QLabel*>()) {
+        if (!label->isVisible() || label->text().isEmpty()) continue;
+        const QRect room = label->contentsRect();
+        bool cut = false;
+        if (label->wordWrap())
+            cut = label->heightForWidth(label->width()) > label->height();
+        else if (Qt::mightBeRichText(label->text()))
+            cut = label->sizeHint().width() > label->width();
+        else
+            cut = label->fontMetrics().horizontalAdvance(label->text()) > room.width();
+        if (cut)
+            clipped << QStringLiteral("%1 '%2' (%3×%4)")
+                           .arg(label->objectName(), label->text())
+                           .arg(label->width())
+                           .arg(label->height());
+    }
+    return clipped;
+}
+} // namespace
+
+class TestLayoutFit : public QObject {
+    Q_OBJECT
+    std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
+    std::unique_ptr<MainWindow> m_window;
+
+    void checkFits(const QString& where)
+    {
+        QApplication::processEvents();
+        QTest::qWait(50); // layouts settle over a few posted events
+        QCOMPARE(m_window->size(), kWindowSize);
+        QVERIFY2(fits(m_window->minimumSizeHint(), kWindowSize),
+            qPrintable(QStringLiteral("%1: window wants %2×%3")
+                           .arg(where)
+                           .arg(m_window->minimumSizeHint().width())
+                           .arg(m_window->minimumSizeHint().height())));
+        const QStringList clipped = clippedLabels(m_window.get());
+        QVERIFY2(clipped.isEmpty(), qPrintable(where + QStringLiteral(": ") + clipped.join(QStringLiteral("; "))));
+        auto* sidebar = m_window->findChild<QListView*>(QStringLiteral("deploymentList"));
+        QVERIFY(sidebar);
+        QVERIFY2(!sidebar->horizontalScrollBar()->isVisible(), qPrintable(where));
+        for (int row = 0; row < sidebar->model()->rowCount(); ++row) {
+            const QRect item = sidebar->visualRect(sidebar->model()->index(row, 0));
+            QVERIFY2(item.width() <= sidebar->viewport()->width(), qPrintable(where));
+        }
+    }
+
+    void save(const QString& file)
+    {
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(file);
+        QVERIFY2(m_window->grab().save(path), qPrintable(path));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        applyTheme(Theme::Light);
+        m_sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
+        m_sandbox->start();
+        {
+            kiq::redis::Client setup(m_sandbox->options());
+            kiq::sandbox::seedDemoData(setup);
+            // Counters of a busy deployment: the figures the issue saw cut ("807,6", "16,76").
+            setup.command(kiq::redis::Command("SET").key("stat:processed").arg("807654321"));
+            setup.command(kiq::redis::Command("SET").key("stat:failed").arg("16765432"));
+        }
+        m_window = std::make_unique<MainWindow>(nullptr);
+        m_window->setPasswordPromptsEnabled(false);
+        m_window->resize(kWindowSize);
+        m_window->addDeployment(
+            profileFor(QStringLiteral(
+                           "Billing workers in the eu-central-1 production cluster (primary, read-write, since 2019)"),
+                m_sandbox->options(), kiq::services::Environment::Production),
+            false);
+        m_window->addDeployment(
+            profileFor(QStringLiteral("Staging"), m_sandbox->options(), kiq::services::Environment::Staging), false);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->deployment(0)->status(), Deployment::Status::Reachable, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->deployment(1)->status(), Deployment::Status::Reachable, 15000);
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_sandbox.reset();
+    }
+
+    void everyPageFits()
+    {
+        for (int d = 0; d < m_window->deploymentCount(); ++d) {
+            m_window->selectDeployment(d);
+            DeploymentView* view = m_window->currentView();
+            QVERIFY(view);
+            for (int i = 0; i < view->pages().size(); ++i) {
+                view->setCurrentPage(i);
+                DeploymentPage* page = view->currentPage();
+                QCOMPARE(page, view->pages()[i]);
+                if (i == 0) { // the Overview: its figures fit their cards whole, large as they are
+                    auto* processed = page->findChild<InfoCard*>(QStringLiteral("processedCard"));
+                    QVERIFY(processed);
+                    QTRY_VERIFY_WITH_TIMEOUT(!processed->value().isEmpty(), 15000);
+                    for (InfoCard* card : page->findChildren<InfoCard*>()) {
+                        const QString name = card->objectName().chopped(4) + QStringLiteral("Value"); // "…Card"
+                        auto* value = card->findChild<QLabel*>(name);
+                        QVERIFY2(value && value->text() == card->value(), qPrintable(name));
+                    }
+                } else {
+                    QTest::qWait(300); // the page's first load
+                }
+                const QString where = QStringLiteral("deployment %1, page %2").arg(d).arg(page->title());
+                checkFits(where);
+                if (QTest::currentTestFailed()) return;
+                QVERIFY2(fits(page->minimumSizeHint(), page->size()),
+                    qPrintable(QStringLiteral("%1 wants %2×%3, has %4×%5")
+                                   .arg(where)
+                                   .arg(page->minimumSizeHint().width())
+                                   .arg(page->minimumSizeHint().height())
+                                   .arg(page->width())
+                                   .arg(page->height())));
+                save(QStringLiteral("layout_%1_%2_%3.png")
+                         .arg(d)
+                         .arg(i)
+                         .arg(QString::fromLatin1(page->metaObject()->className()).section(QStringLiteral("::"), -1)));
+            }
+        }
+        // The sidebar at its narrowest: names elide, chips stay whole, nothing scrolls sideways.
+        auto* splitter = qobject_cast<QSplitter*>(m_window->centralWidget());
+        QVERIFY(splitter);
+        splitter->setSizes({0, kWindowSize.width()});
+        auto* sidebar = m_window->findChild<QListView*>(QStringLiteral("deploymentList"));
+        QTRY_VERIFY(sidebar->width() < 220);
+        checkFits(QStringLiteral("narrow sidebar"));
+        if (QTest::currentTestFailed()) return;
+        for (int row = 0; row < sidebar->model()->rowCount(); ++row) {
+            const QModelIndex index = sidebar->model()->index(row, 0);
+            QStyleOptionViewItem option;
+            option.initFrom(sidebar);
+            QVERIFY(sidebar->itemDelegate()->sizeHint(option, index).width() <= sidebar->viewport()->width());
+        }
+        save(QStringLiteral("layout_narrow_sidebar.png"));
+
+        m_window->showFleet();
+        QTest::qWait(300);
+        checkFits(QStringLiteral("fleet"));
+        if (QTest::currentTestFailed()) return;
+        save(QStringLiteral("layout_fleet.png"));
+    }
+};
+
+QTEST_MAIN(TestLayoutFit)
+#include "tst_layout_fit.moc"

@@ -1,0 +1,302 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>kiq::ui::AclPage</name>
+    <message numerus="yes">
+        <source>%n user(s) with risky rights (in red; hover for why).</source>
+        <translation>
+            <numerusform>%n user with risky rights (in red; hover for why).</numerusform>
+            <numerusform>%n users with risky rights (in red; hover for why).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s), none with risky rights.</source>
+        <translation>
+            <numerusform>%n user, none with risky rights.</numerusform>
+            <numerusform>%n users, none with risky rights.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::BulkActionFlow</name>
+    <message numerus="yes">
+        <source>%1 %n matching job(s)?</source>
+        <translation>
+            <numerusform>%1 %n matching job?</numerusform>
+            <numerusform>%1 %n matching jobs?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::BulkPreviewDialog</name>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; of %2 job match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; of %2 jobs match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::BusyPage</name>
+    <message numerus="yes">
+        <source>%Ln process(es)</source>
+        <translation>
+            <numerusform>%Ln process</numerusform>
+            <numerusform>%Ln processes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) running</source>
+        <translation>
+            <numerusform>%Ln job running</numerusform>
+            <numerusform>%Ln jobs running</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
+        <translation>
+            <numerusform>Quiet %n process? They finish their current jobs and fetch no new ones.</numerusform>
+            <numerusform>Quiet %n processes? They finish their current jobs and fetch no new ones.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
+        <translation>
+            <numerusform>Stop %n process? They shut down; unfinished jobs go back to their queues.</numerusform>
+            <numerusform>Stop %n processes? They shut down; unfinished jobs go back to their queues.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
+        <translation>
+            <numerusform>%1 sent to %n process; they act at their next heartbeat.</numerusform>
+            <numerusform>%1 sent to %n processes; they act at their next heartbeat.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetView</name>
+    <message numerus="yes">
+        <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
+        <translation>
+            <numerusform>Every deployment, refreshed every %n second. Double-click a row to open it.</numerusform>
+            <numerusform>Every deployment, refreshed every %n seconds. Double-click a row to open it.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::Formatting</name>
+    <message numerus="yes">
+        <source>%n year(s)</source>
+        <translation>
+            <numerusform>%n year</numerusform>
+            <numerusform>%n years</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::JobInspector</name>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n d</source>
+        <translation>
+            <numerusform>%n d</numerusform>
+            <numerusform>%n d</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::JobSetPage</name>
+    <message numerus="yes">
+        <source>%1 %n selected job(s) in %2?</source>
+        <translation>
+            <numerusform>%1 %n selected job in %2?</numerusform>
+            <numerusform>%1 %n selected jobs in %2?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
+        <translation>
+            <numerusform>Indexing the set… %1 of %2 job read (%3%)</numerusform>
+            <numerusform>Indexing the set… %1 of %2 jobs read (%3%)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing the set… %1 job(s) read so far</source>
+        <translation>
+            <numerusform>Indexing the set… %1 job read so far</numerusform>
+            <numerusform>Indexing the set… %1 jobs read so far</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) in the set</source>
+        <translation>
+            <numerusform>%1 job in the set</numerusform>
+            <numerusform>%1 jobs in the set</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 match(es) the filter</source>
+        <translation>
+            <numerusform>%1 matches the filter</numerusform>
+            <numerusform>%1 match the filter</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::OverviewPage</name>
+    <message numerus="yes">
+        <source>%n queue(s)</source>
+        <translation>
+            <numerusform>%n queue</numerusform>
+            <numerusform>%n queues</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProcessListModel</name>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation>
+            <numerusform>%n s ago</numerusform>
+            <numerusform>%n s ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::QueuesPage</name>
+    <message numerus="yes">
+        <source>%n queue(s). Select one to see its jobs.</source>
+        <translation>
+            <numerusform>%n queue. Select one to see its jobs.</numerusform>
+            <numerusform>%n queues. Select one to see its jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 job</numerusform>
+            <numerusform>%1: %2 jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n selected job(s) from %1?</source>
+        <translation>
+            <numerusform>Delete %n selected job from %1?</numerusform>
+            <numerusform>Delete %n selected jobs from %1?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
+        <translation>
+            <numerusform>Deleted %1 of %2 job (the others were already taken by a worker).</numerusform>
+            <numerusform>Deleted %1 of %2 jobs (the others were already taken by a worker).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n selected job(s) from %1 to:</source>
+        <translation>
+            <numerusform>Move %n selected job from %1 to:</numerusform>
+            <numerusform>Move %n selected jobs from %1 to:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %1 of %2 job(s) to %3.</source>
+        <translation>
+            <numerusform>Moved %1 of %2 job to %3.</numerusform>
+            <numerusform>Moved %1 of %2 jobs to %3.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already been taken by a worker.</source>
+        <translation>
+            <numerusform>%n had already been taken by a worker.</numerusform>
+            <numerusform>%n had already been taken by a worker.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be parsed and stayed.</source>
+        <translation>
+            <numerusform>%n could not be parsed and stayed.</numerusform>
+            <numerusform>%n could not be parsed and stayed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete all %1 job in %2? This cannot be undone.</numerusform>
+            <numerusform>Delete all %1 jobs in %2? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::RedisPage</name>
+    <message numerus="yes">
+        <source>%1 key(s) evicted</source>
+        <translation>
+            <numerusform>%1 key evicted</numerusform>
+            <numerusform>%1 keys evicted</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::WorkersPage</name>
+    <message numerus="yes">
+        <source>Stopped. The last run processed %n job(s).</source>
+        <translation>
+            <numerusform>Stopped. The last run processed %n job.</numerusform>
+            <numerusform>Stopped. The last run processed %n jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Running %n thread(s) on %1 (strict order).</source>
+        <translation>
+            <numerusform>Running %n thread on %1 (strict order).</numerusform>
+            <numerusform>Running %n threads on %1 (strict order).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Running %n thread(s) on %1 (weighted).</source>
+        <translation>
+            <numerusform>Running %n thread on %1 (weighted).</numerusform>
+            <numerusform>Running %n threads on %1 (weighted).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>of %n thread(s)</source>
+        <translation>
+            <numerusform>of %n thread</numerusform>
+            <numerusform>of %n threads</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,58 @@
+#include "ElidedLabel.h"
+
+#include <QEvent>
+
+#include <algorithm>
+
+namespace kiq::ui {
+
+ElidedLabel::ElidedLabel(QWidget* parent)
+    : QLabel(parent)
+{
+    setTextFormat(Qt::PlainText);
+}
+
+void ElidedLabel::setFullText(const QString& text)
+{
+    m_fullText = text;
+    updateGeometry();
+    elide();
+}
+
+QSize ElidedLabel::sizeHint() const
+{
+    const QMargins m = contentsMargins();
+    return {fontMetrics().horizontalAdvance(m_fullText) + m.left() + m.right() + 2 * margin(),
+        QLabel::minimumSizeHint().height()};
+}
+
+QSize ElidedLabel::minimumSizeHint() const
+{
+    // Room for the ellipsis and a character or two before it.
+    const QSize hint = sizeHint();
+    return {std::min(hint.width(), fontMetrics().horizontalAdvance(QStringLiteral("00…"))), hint.height()};
+}
+
+void ElidedLabel::resizeEvent(QResizeEvent* event)
+{
+    QLabel::resizeEvent(event);
+    elide();
+}
+
+void ElidedLabel::changeEvent(QEvent* event)
+{
+    QLabel::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        updateGeometry();
+        elide();
+    }
+}
+
+void ElidedLabel::elide()
+{
+    const QString shown = fontMetrics().elidedText(m_fullText, Qt::ElideRight, contentsRect().width());
+    setToolTip(shown == m_fullText ? QString() : m_fullText);
+    if (shown != text()) QLabel::setText(shown);
+}
+
+} // namespace kiq::ui
