@@ -3,10 +3,12 @@
 //
 //   kiqdesk                      saved connections (first run: offers a sandbox or a new connection)
 //   kiqdesk --sandbox            also starts a private redis-server and shows it as "Local sandbox"
-//   kiqdesk --screenshot x.png [--screenshot-delay ms] [--theme dark]
+//   kiqdesk --screenshot x.png [--screenshot-delay ms] [--theme dark] [--size 1024x700] [--page 3]
 //                                renders the window after the delay, saves it and quits (tests,
-//                                README); saved connections are not loaded and nothing prompts
+//                                README, scripts/screenshots.sh); saved connections are not loaded
+//                                and nothing prompts
 
+#include "deployment/DeploymentView.h"
 #include "main/FirstRunDialog.h"
 #include "main/MainWindow.h"
 #include "main/Theme.h"
@@ -87,7 +89,11 @@ int main(int argc, char* argv[])
         Main::tr("Wait <ms> before taking the screenshot (default 3000)."), Main::tr("ms"), QStringLiteral("3000"));
     const QCommandLineOption themeOption(
         QStringLiteral("theme"), Main::tr("Use <theme> (system, light, dark) for this run."), Main::tr("theme"));
-    parser.addOptions({sandboxOption, screenshotOption, delayOption, themeOption});
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"), Main::tr("Open the window at <width>x<height> pixels."), Main::tr("size"));
+    const QCommandLineOption pageOption(
+        QStringLiteral("page"), Main::tr("Show the deployment's page <n> (0 is the first tab)."), Main::tr("n"));
+    parser.addOptions({sandboxOption, screenshotOption, delayOption, themeOption, sizeOption, pageOption});
     parser.process(app);
 
     const QString screenshot = parser.value(screenshotOption);
@@ -163,7 +169,18 @@ int main(int argc, char* argv[])
         addConnectionNow = firstRun.choice() == kiq::ui::FirstRunDialog::Choice::AddConnection;
     }
 
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split(QLatin1Char('x'));
+        const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+        if (wh.size() != 2 || w <= 0 || h <= 0) {
+            fail(Main::tr("--size takes <width>x<height>, e.g. 1024x700"));
+            return 2;
+        }
+        window.resize(w, h);
+    }
     window.show();
+    if (parser.isSet(pageOption) && window.currentView())
+        window.currentView()->setCurrentPage(parser.value(pageOption).toInt());
     if (addConnectionNow) QTimer::singleShot(0, &window, &kiq::ui::MainWindow::newConnection);
 
     if (screenshotMode) {

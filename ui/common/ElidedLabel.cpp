@@ -1,8 +1,10 @@
 #include "ElidedLabel.h"
 
 #include <QEvent>
+#include <QFontMetricsF>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kiq::ui {
 
@@ -22,8 +24,10 @@ void ElidedLabel::setFullText(const QString& text)
 QSize ElidedLabel::sizeHint() const
 {
     const QMargins m = contentsMargins();
-    return {fontMetrics().horizontalAdvance(m_fullText) + m.left() + m.right() + 2 * margin(),
-        QLabel::minimumSizeHint().height()};
+    // Fractional advance, rounded up: the rounded integer one can be a fraction short of what
+    // elidedText() needs, and the whole text would then always be elided.
+    const int text = int(std::ceil(QFontMetricsF(font()).horizontalAdvance(m_fullText))) + 1;
+    return {text + m.left() + m.right() + 2 * margin(), QLabel::minimumSizeHint().height()};
 }
 
 QSize ElidedLabel::minimumSizeHint() const

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Renders the README's screenshots from the built app on the local sandbox (offscreen): the Overview
+# at a laptop size (1024×700) and a desktop size (1600×1000), light and dark, and the main pages at
+# the desktop size. Writes docs/screenshots/*.png. Usage: scripts/screenshots.sh [BUILD_DIR]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+app=${1:-${KIQ_BUILD_DIR:-$root/build}}/app/kiqdesk
+out=$root/docs/screenshots
+mkdir -p "$out"
+export QT_QPA_PLATFORM=offscreen
+# A private settings home, so the user's saved window state and theme do not leak in.
+XDG_CONFIG_HOME=$(mktemp -d)
+XDG_DATA_HOME=$(mktemp -d)
+export XDG_CONFIG_HOME XDG_DATA_HOME
+trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"' EXIT
+shot() { # name theme size page
+  "$app" --sandbox --theme "$2" --size "$3" --page "$4" --screenshot-delay 6000 --screenshot "$out/$1.png"
+  echo "docs/screenshots/$1.png"
+}
+# Page numbers follow ui/deployment/PageRegistry.cpp: 0 Overview, 1 Queues, 2 Retries, 3 Dead,
+# 4 Scheduled, 5 Busy, 6 Redis, 7 ACL, 8 Local workers.
+shot overview-1600-light light 1600x1000 0 &
+shot overview-1600-dark dark 1600x1000 0 &
+wait
+shot overview-1024-light light 1024x700 0 &
+shot overview-1024-dark dark 1024x700 0 &
+wait
+shot dead light 1600x1000 3 &
+shot queues-1024-dark dark 1024x700 1 &
+wait
+shot workers light 1600x1000 8 &
+shot acl-1024 light 1024x700 7 &
+wait
+shot redis-dark dark 1600x1000 6
