@@ -16,7 +16,7 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/ConnectionProfileStore.h"
+#include "storage/ConnectionProfileStore.h"
 #include "util/EnvSecrets.h"
 #include "worker/LocalPool.h"
 
@@ -56,10 +56,10 @@ void installTranslators(QApplication& app)
         QApplication::installTranslator(own);
 }
 
-kiq::services::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox& sandbox)
+kiq::deployment::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox& sandbox)
 {
-    auto profile = kiq::services::ConnectionProfile::create(Main::tr("Local sandbox"));
-    profile.environment = kiq::services::Environment::Development;
+    auto profile = kiq::deployment::ConnectionProfile::create(Main::tr("Local sandbox"));
+    profile.environment = kiq::deployment::Environment::Development;
     profile.options = sandbox.options();
     return profile;
 }
@@ -106,7 +106,7 @@ int main(int argc, char* argv[])
     };
 
     QSettings settings;
-    kiq::services::ProfileStore store(settings);
+    kiq::storage::ProfileStore store(settings);
     const QString themeKey = parser.isSet(themeOption) ? parser.value(themeOption)
                                                        : settings.value(QStringLiteral("view/theme")).toString();
     kiq::ui::applyTheme(kiq::ui::themeFromKey(themeKey));

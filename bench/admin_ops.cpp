@@ -9,11 +9,11 @@
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "redis/Client.h"
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobIndex.h"
-#include "sidekiq/JsonText.h"
-#include "sidekiq/Stats.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/api/Stats.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/search/JobIndex.h"
 
 #include <QCoreApplication>
 #include <QStringList>
@@ -227,7 +227,7 @@ int main(int argc, char** argv)
 
     // --- retry all -------------------------------------------------------------------------------
     flushAndSeed();
-    services::WriteGate gate("bench");
+    write::WriteGate gate("bench");
     double cpu = redisCpuSeconds(server);
     auto start = Clock::now();
     BulkExecutor executor(

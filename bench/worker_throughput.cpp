@@ -14,9 +14,9 @@
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "redis/Client.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JsonScanner.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/JsonScanner.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/Timestamp.h"
 #include "worker/Launcher.h"
 #include "worker/ProcessInfo.h"
 

@@ -7,12 +7,12 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Errors.h"
-#include "services/ServerInfo.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobSets.h"
-#include "sidekiq/Processes.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Stats.h"
+#include "server/ServerInfo.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/JobSets.h"
+#include "sidekiq/api/Processes.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/api/Stats.h"
 #include "worker/Launcher.h"
 
 #include <QFile>
@@ -43,7 +43,7 @@ class TestAcl : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_admin;
-    services::WriteGate m_gate {"test"};
+    write::WriteGate m_gate {"test"};
 
 private slots:
     void initTestCase()
@@ -214,7 +214,7 @@ private slots:
         QCOMPARE(sidekiq::pageByRank(monitor, sidekiq::JobSetKind::Dead, 0, 10, true).size(), std::size_t(1));
         sidekiq::pageQueue(monitor, "default", 0, 10);
         sidekiq::readHistory(monitor, 7, 1700000000.0);
-        const auto info = services::loadServerInfo(monitor);
+        const auto info = server::loadServerInfo(monitor);
         QVERIFY(!info.redisVersion().empty());
         QVERIFY2(info.slowlogError.empty() && info.clientsError.empty() && info.dbSizeError.empty(),
             info.slowlogError.c_str());

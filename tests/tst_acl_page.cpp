@@ -7,7 +7,7 @@
 #include "pages/acl/AclUserEditor.h"
 #include "pages/acl/AclUsersModel.h"
 #include "redis/AsyncClient.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -40,7 +40,7 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         redis::AsyncClient client(o);
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         ui::AclPage page;
         QAbstractItemModelTester usersTester(page.usersModel());
         QAbstractItemModelTester logTester(page.logModel());
@@ -101,7 +101,7 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         redis::AsyncClient client(o);
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         ui::AclPage page;
         page.setWriteGate(gate);
         page.setClient(&client);
@@ -182,7 +182,7 @@ private slots:
         redis::ConnectionOptions o;
         o.endpoint = {"127.0.0.1", m_server->port()};
         redis::AsyncClient client(o);
-        auto gate = std::make_shared<kiq::services::WriteGate>("prod", true);
+        auto gate = std::make_shared<kiq::write::WriteGate>("prod", true);
         ui::AclPage page;
         page.setWriteGate(gate);
         page.setClient(&client);

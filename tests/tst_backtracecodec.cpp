@@ -1,6 +1,6 @@
 // BacktraceCodec: zlib + base64 error_backtrace, checked against Ruby-generated data.
 
-#include "sidekiq/BacktraceCodec.h"
+#include "sidekiq/model/BacktraceCodec.h"
 
 #include <QTest>
 

@@ -6,13 +6,13 @@
 // never costs a job (the action fails before anything is moved).
 #include "harness/RedisServer.h"
 #include "redis/Errors.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/PayloadEditor.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Stats.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/api/Stats.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <QTest>
 
@@ -99,7 +99,7 @@ class TestBadInput : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate {"test"};
+    write::WriteGate m_gate {"test"};
     std::vector<BadPayload> m_corpus = corpus();
     std::set<std::string> m_tolerated;
 

@@ -1,11 +1,12 @@
 // Bulk actions on real Redis: cancel halfway, resume from the saved cursor as after a restart, and
 // every job ends up exactly once in its queue; malformed entries are reported and never lost.
 #include "harness/RedisServer.h"
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/PayloadEditor.h"
-#include "sidekiq/Queues.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "storage/BulkCursorStore.h"
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -35,7 +36,7 @@ class TestBulkExecutor : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate {"test"};
+    write::WriteGate m_gate {"test"};
 
     void seed(JobSetKind set, const std::vector<std::pair<double, std::string>>& members)
     {
@@ -68,7 +69,7 @@ private slots:
         seed(JobSetKind::Dead, members);
 
         QTemporaryDir dir;
-        BulkCursorStore store(dir.path().toStdString());
+        kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkSpec spec;
         spec.set = JobSetKind::Dead;
         spec.filter = "class=Target";
@@ -177,8 +178,8 @@ private slots:
         const BulkPreview broken = previewBulk(*m_client, JobSetKind::Scheduled, JobFilter::parse("malformed"));
         QCOMPARE(broken.matched, 3LL);
         std::vector<std::string> removed;
-        services::WriteGate audited("test");
-        audited.addAuditSink([&](const services::AuditEntry& e) {
+        write::WriteGate audited("test");
+        audited.addAuditSink([&](const write::AuditEntry& e) {
             removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end());
         });
         BulkExecutor del(*m_client, audited,
@@ -288,7 +289,7 @@ private slots:
         QCOMPARE(all.back().score, inf);
 
         QTemporaryDir dir;
-        BulkCursorStore store(dir.path().toStdString());
+        kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkSpec spec;
         spec.filter = "class=Keep"; // sorts after Edge: the first page ends on +inf entries it keeps
         BulkOperation op = BulkExecutor::create("test", spec);
@@ -315,7 +316,7 @@ private slots:
     void infiniteCursorIsSavedAsSuch()
     {
         QTemporaryDir dir;
-        BulkCursorStore store(dir.path().toStdString());
+        kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkOperation op = BulkExecutor::create("test", BulkSpec {});
         op.progress.cursorScore = std::numeric_limits<double>::infinity();
         op.progress.keptAtCursor = 4;

@@ -10,7 +10,7 @@
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -63,7 +63,7 @@ private slots:
             = "{\"queue\":\"default\",\"payload\":\"" + escaped + "\",\"run_at\":" + std::to_string(now - 42) + "}";
         direct.command(Command("HSET").key(id + ":workers").arg("tid1").arg(workJson));
 
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(sandbox.options());
         BusyPage page;
         QAbstractItemModelTester pt(page.processModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -4,9 +4,9 @@
 #include "redis/Client.h"
 #include "redis/Errors.h"
 #include "redis/KeySlot.h"
-#include "services/ServerInfoProbe.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/Stats.h"
+#include "server/ServerInfoProbe.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QSet>
 #include <QTest>
@@ -44,7 +44,7 @@ private slots:
             auto o = options();
             o.keyPrefix = ns;
             Client c(o);
-            const auto probe = kiq::services::probeServer(c);
+            const auto probe = kiq::server::probeServer(c);
             const auto warning = std::find_if(probe.notes.begin(), probe.notes.end(),
                 [](const std::string& n) { return n.find("CROSSSLOT") != std::string::npos; });
             if (tagged) {
@@ -62,7 +62,7 @@ private slots:
             QCOMPARE(c.command(Command("SADD").key("queues").arg("default")).asInteger(), 1LL);
             kiq::sidekiq::StatsReader stats;
             QCOMPARE(stats.read(c).deadSize, 1LL); // a view
-            kiq::services::WriteGate gate("cluster test");
+            kiq::write::WriteGate gate("cluster test");
             try {
                 const auto retried = kiq::sidekiq::retryNow(c, gate, kiq::sidekiq::JobSetKind::Dead, {job});
                 QVERIFY2(tagged, "retry worked without a hash tag: the warning would be wrong");

@@ -57,8 +57,8 @@ private slots:
 
     void profileRoundTripsThroughTheForm()
     {
-        auto in = kiq::services::ConnectionProfile::create(QStringLiteral("Payments"));
-        in.environment = kiq::services::Environment::Staging;
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));
+        in.environment = kiq::deployment::Environment::Staging;
         in.tagColor = QStringLiteral("#123456");
         auto& o = in.options;
         o.topology = Topology::Sentinel;
@@ -206,8 +206,8 @@ private slots:
 
     void rendersEveryTab()
     {
-        auto p = kiq::services::ConnectionProfile::create(QStringLiteral("Payments"));
-        p.environment = kiq::services::Environment::Production;
+        auto p = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));
+        p.environment = kiq::deployment::Environment::Production;
         p.options.topology = Topology::Sentinel;
         p.options.seeds = {{"10.0.0.1", 26379}, {"10.0.0.2", 26379}};
         p.options.sentinelMaster = "pay";

@@ -1,7 +1,7 @@
 // FailureFingerprint: grouping failures by normalised cause.
 
-#include "sidekiq/FailureFingerprint.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/FailureFingerprint.h"
+#include "sidekiq/model/JobRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QTest>

@@ -11,9 +11,10 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Errors.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/PayloadEditor.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "storage/BulkCursorStore.h"
 
 #include <QSet>
 #include <QTemporaryDir>
@@ -62,7 +63,7 @@ class TestFaultBulkRestart : public QObject {
     // Runs (or resumes) the operation on a thread of its own, as the app's bulk runner does. With
     // killAtAffected > 0 the server is killed (SIGKILL) from this thread once that many jobs were
     // retried, while the executor keeps going.
-    Outcome runOnce(const BulkOperation& op, BulkCursorStore& store, long long killAtAffected)
+    Outcome runOnce(const BulkOperation& op, kiq::storage::BulkCursorStore& store, long long killAtAffected)
     {
         std::atomic<long long> affected {0};
         std::atomic<bool> done {false};
@@ -70,7 +71,7 @@ class TestFaultBulkRestart : public QObject {
         std::thread worker([&] {
             try {
                 redis::Client client(options());
-                services::WriteGate gate("test");
+                write::WriteGate gate("test");
                 BulkExecutor executor(client, gate, op, &store);
                 const auto& final = executor.run([&](const BulkProgress& p) {
                     affected = p.affected;
@@ -122,7 +123,7 @@ private slots:
             setup.command(redis::Command("ZCARD").key("dead")).asInteger(), static_cast<long long>(kTargets + kOthers));
 
         QTemporaryDir dir;
-        BulkCursorStore store(dir.path().toStdString());
+        kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkSpec spec;
         spec.set = JobSetKind::Dead;
         spec.filter = "class=Target";

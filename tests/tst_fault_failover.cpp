@@ -13,8 +13,8 @@
 #include "harness/TlsFiles.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JsonScanner.h"
+#include "sidekiq/json/JsonScanner.h"
+#include "sidekiq/model/JobBuilder.h"
 #include "worker/Launcher.h"
 
 #include <QElapsedTimer>

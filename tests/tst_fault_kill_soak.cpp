@@ -7,7 +7,7 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
-#include "sidekiq/JobBuilder.h"
+#include "sidekiq/model/JobBuilder.h"
 
 #include <QDir>
 #include <QTest>

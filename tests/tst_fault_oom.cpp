@@ -6,12 +6,12 @@
 // is how an operator frees memory.
 #include "harness/RedisServer.h"
 #include "redis/Errors.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/PayloadEditor.h"
-#include "sidekiq/Processes.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/Processes.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <QTest>
 
@@ -42,8 +42,8 @@ class TestFaultOom : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate {"test"};
-    std::vector<services::AuditEntry> m_audit;
+    write::WriteGate m_gate {"test"};
+    std::vector<write::AuditEntry> m_audit;
     std::map<std::string, int> m_jidsBefore; // every jid seeded, with 1
     QStringList m_problems;
 
@@ -91,7 +91,7 @@ private slots:
         redis::ConnectionOptions c;
         c.endpoint = {"127.0.0.1", m_server->port()};
         m_client = std::make_unique<redis::Client>(c);
-        m_gate.addAuditSink([this](const services::AuditEntry& e) { m_audit.push_back(e); });
+        m_gate.addAuditSink([this](const write::AuditEntry& e) { m_audit.push_back(e); });
 
         std::vector<redis::Command> seed;
         // Recent scores: a kill trims dead jobs older than Sidekiq's 180 days, as Sidekiq does.

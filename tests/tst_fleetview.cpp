@@ -13,9 +13,9 @@
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
-#include "sidekiq/DeadSet.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobBuilder.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/model/DeadSet.h"
+#include "sidekiq/model/JobBuilder.h"
 
 #include <QDir>
 #include <QSortFilterProxyModel>
@@ -26,9 +26,9 @@ using namespace kiq;
 using namespace kiq::ui;
 
 namespace {
-services::ConnectionProfile profileFor(const QString& name, int port)
+deployment::ConnectionProfile profileFor(const QString& name, int port)
 {
-    auto p = services::ConnectionProfile::create(name);
+    auto p = deployment::ConnectionProfile::create(name);
     p.options.endpoint = {"127.0.0.1", port};
     p.options.connectTimeout = std::chrono::milliseconds(500);
     return p;

@@ -1,7 +1,7 @@
 // JobBuilder: new payloads as Sidekiq's client writes them.
 
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QTest>

@@ -1,9 +1,9 @@
-// The filter language on its own (core/sidekiq/JobFilter.h): what parse() reads, where it points at a
+// The filter language on its own (core/sidekiq/search/JobFilter.h): what parse() reads, where it points at a
 // mistake, what matches() accepts, and the raw-text prefilter. The index evaluates the same terms
 // (tst_jobindex checks that it agrees with matches() on real sets).
-#include "sidekiq/FailureFingerprint.h"
-#include "sidekiq/JobFilter.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/FailureFingerprint.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/search/JobFilter.h"
 
 #include <QTest>
 

@@ -4,10 +4,10 @@
 // members, handle tie groups larger than a page, and stay queryable while another thread refreshes.
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
-#include "sidekiq/FailureFingerprint.h"
-#include "sidekiq/JobIndex.h"
-#include "sidekiq/JobIndexFilter.h"
-#include "sidekiq/JsonText.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/model/FailureFingerprint.h"
+#include "sidekiq/search/JobIndex.h"
+#include "sidekiq/search/JobIndexFilter.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -1,6 +1,6 @@
 // JobRecord: parsing real Sidekiq 6.4.1 payloads, hand-built 7.x/8.x payloads, and malformed input.
 
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QElapsedTimer>

@@ -16,9 +16,9 @@
 #include "pages/jobs/JobIndexFeed.h"
 #include "pages/jobs/JobSetPage.h"
 #include "pages/overview/OverviewPage.h"
-#include "pages/overview/SampleHistory.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
+#include "storage/SampleHistory.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -166,7 +166,7 @@ private slots:
     {
         QVERIFY(kiq::test::installEnglishTranslation(m_translator)); // "200,000 jobs read", not "job(s)"
         QStandardPaths::setTestModeEnabled(true); // Overview's sample history stays out of the real one
-        QFile::remove(SampleHistory::defaultFile());
+        QFile::remove(kiq::storage::SampleHistory::defaultFile());
         applyTheme(Theme::Light);
         if (const int n = qEnvironmentVariableIntValue("KIQ_STALL_JOBS"); n > 0) m_jobs = n;
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});

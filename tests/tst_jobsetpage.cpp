@@ -23,14 +23,14 @@
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/WriteGate.h"
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/BulkCursorStore.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobFilter.h"
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/PayloadEditor.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/search/JobFilter.h"
+#include "storage/BulkCursorStore.h"
+#include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -222,7 +222,7 @@ private slots:
         QFETCH(int, kind);
         QFETCH(int, total);
         QFETCH(QString, file);
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page {JobSetKind(kind)};
         QAbstractItemModelTester tester(
@@ -242,7 +242,7 @@ private slots:
 
     void deadPageFiltersSortsGroupsAndRetries()
     {
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
         IndexedJobModel* model = page.browser()->model();
@@ -397,7 +397,7 @@ private slots:
     // The other sets act through the same index keys: kill from Retries, move from Scheduled.
     void selectionActionsOnRetriesAndScheduled()
     {
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         {
             JobSetPage page(JobSetKind::Retry);
@@ -445,7 +445,7 @@ private slots:
         addDead("BulkTarget", 40);
         const long long queuedBefore = llen("queue:bulk");
         const long long deadBefore = zcard("dead");
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
         page.setWriteGate(gate);
@@ -485,7 +485,7 @@ private slots:
         addDead("SlowTarget", kJobs);
         const long long queuedBefore = llen("queue:bulk");
         const long long deadBefore = zcard("dead");
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(m_sandbox->options());
         JobSetPage page(JobSetKind::Dead);
         page.setWriteGate(gate);
@@ -521,7 +521,7 @@ private slots:
         addDead("RemovedTarget", kJobs);
         const long long queuedBefore = llen("queue:bulk");
         const long long deadBefore = zcard("dead");
-        kiq::services::ConnectionProfile profile = kiq::services::ConnectionProfile::create(
+        kiq::deployment::ConnectionProfile profile = kiq::deployment::ConnectionProfile::create(
             QStringLiteral("removed-%1").arg(QDateTime::currentMSecsSinceEpoch()));
         profile.options = m_sandbox->options();
         auto* deployment = new Deployment(profile, false);
@@ -552,11 +552,11 @@ private slots:
         QCOMPARE(zcard("dead"), deadBefore - moved);
 
         // Resumable from its saved cursor: the rest is retried, each job exactly once.
-        kiq::sidekiq::BulkCursorStore store;
+        kiq::storage::BulkCursorStore store;
         const auto pending = store.unfinished(profile.name.toStdString());
         QCOMPARE(pending.size(), std::size_t(1));
         QVERIFY(pending[0].progress.cancelled);
-        kiq::services::WriteGate gate("test");
+        kiq::write::WriteGate gate("test");
         kiq::sidekiq::BulkExecutor resumed(*m_direct, gate, pending[0], &store);
         QVERIFY(resumed.run().progress.finished);
         QCOMPARE(llen("queue:bulk") - queuedBefore, kJobs);

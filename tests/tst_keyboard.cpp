@@ -26,7 +26,7 @@
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>
@@ -115,7 +115,7 @@ class TestKeyboard : public QObject {
     // A shown, connected page, its window active (keys reach the focus widget only then).
     void openPage(JobSetPage& page, kiq::redis::AsyncClient& client, int rows)
     {
-        page.setWriteGate(std::make_shared<kiq::services::WriteGate>("test"));
+        page.setWriteGate(std::make_shared<kiq::write::WriteGate>("test"));
         page.resize(1200, 800);
         page.show();
         page.activateWindow();
@@ -187,7 +187,7 @@ private slots:
     {
         MainWindow window(nullptr);
         window.setPasswordPromptsEnabled(false);
-        auto profile = kiq::services::ConnectionProfile::create(QStringLiteral("Keys"));
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Keys"));
         profile.options = m_sandbox->options();
         window.addDeployment(profile, false);
         window.resize(1280, 820);
@@ -356,7 +356,7 @@ private slots:
     {
         MainWindow window(nullptr);
         window.setPasswordPromptsEnabled(false);
-        auto profile = kiq::services::ConnectionProfile::create(QStringLiteral("Keys"));
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Keys"));
         profile.options = m_sandbox->options();
         window.addDeployment(profile, false);
         window.show();

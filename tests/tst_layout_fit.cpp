@@ -28,10 +28,10 @@ using namespace kiq::ui;
 namespace {
 const QSize kWindowSize(1024, 700);
 
-kiq::services::ConnectionProfile profileFor(
-    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::services::Environment environment)
+kiq::deployment::ConnectionProfile profileFor(
+    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::deployment::Environment environment)
 {
-    auto p = kiq::services::ConnectionProfile::create(name);
+    auto p = kiq::deployment::ConnectionProfile::create(name);
     p.options = options;
     p.environment = environment;
     return p;
@@ -117,10 +117,10 @@ private slots:
         m_window->addDeployment(
             profileFor(QStringLiteral(
                            "Billing workers in the eu-central-1 production cluster (primary, read-write, since 2019)"),
-                m_sandbox->options(), kiq::services::Environment::Production),
+                m_sandbox->options(), kiq::deployment::Environment::Production),
             false);
         m_window->addDeployment(
-            profileFor(QStringLiteral("Staging"), m_sandbox->options(), kiq::services::Environment::Staging), false);
+            profileFor(QStringLiteral("Staging"), m_sandbox->options(), kiq::deployment::Environment::Staging), false);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QTRY_COMPARE_WITH_TIMEOUT(m_window->deployment(0)->status(), Deployment::Status::Reachable, 15000);

@@ -6,8 +6,8 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/DemoTraffic.h"
 #include "sandbox/LocalSandbox.h"
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/model/Timestamp.h"
 #include "worker/Launcher.h"
 
 #include <QDir>

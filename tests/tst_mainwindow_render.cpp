@@ -62,10 +62,10 @@ void showRedisPage(DeploymentView* view)
         if (qobject_cast<RedisPage*>(view->pages()[i])) view->setCurrentPage(i);
 }
 
-kiq::services::ConnectionProfile profileFor(
-    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::services::Environment environment)
+kiq::deployment::ConnectionProfile profileFor(
+    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::deployment::Environment environment)
 {
-    auto p = kiq::services::ConnectionProfile::create(name);
+    auto p = kiq::deployment::ConnectionProfile::create(name);
     p.options = options;
     p.environment = environment;
     return p;
@@ -153,8 +153,8 @@ private slots:
         m_window = std::make_unique<MainWindow>(nullptr);
         m_window->setPasswordPromptsEnabled(false);
         m_window->resize(1280, 820);
-        m_window->addDeployment(
-            profileFor(QStringLiteral("Local sandbox"), m_sandbox->options(), kiq::services::Environment::Development),
+        m_window->addDeployment(profileFor(QStringLiteral("Local sandbox"), m_sandbox->options(),
+                                    kiq::deployment::Environment::Development),
             false);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -198,7 +198,7 @@ private slots:
         gone.stop();
         options.reconnectAttempts = 1;
         Deployment* d = m_window->addDeployment(
-            profileFor(QStringLiteral("Billing production"), options, kiq::services::Environment::Production), false);
+            profileFor(QStringLiteral("Billing production"), options, kiq::deployment::Environment::Production), false);
         QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 15000);
         QVERIFY(!d->statusText().isEmpty());
 
@@ -219,7 +219,7 @@ private slots:
             kiq::redis::Client admin(locked.options());
             admin.command(kiq::redis::Command("CONFIG").arg("SET").arg("requirepass").arg("letmein"));
         }
-        auto profile = profileFor(QStringLiteral("Locked"), locked.options(), kiq::services::Environment::Staging);
+        auto profile = profileFor(QStringLiteral("Locked"), locked.options(), kiq::deployment::Environment::Staging);
         profile.passwordRequired = true; // as loaded from the store: the flag, never the password
         profile.options.password.clear(); // (the sandbox's own)
         Deployment* d = m_window->addDeployment(profile, false);
@@ -287,7 +287,7 @@ private slots:
         window.activateWindow(); // F5 is a window shortcut
         QVERIFY(QTest::qWaitForWindowActive(&window));
         auto profile
-            = profileFor(QStringLiteral("Locked"), optionsFor(*server, ""), kiq::services::Environment::Staging);
+            = profileFor(QStringLiteral("Locked"), optionsFor(*server, ""), kiq::deployment::Environment::Staging);
         profile.passwordRequired = true; // as loaded from the store
         Deployment* d = window.addDeployment(profile, false); // the first one: selected, so it asks
         QCOMPARE(asked.size(), 1);
@@ -341,8 +341,8 @@ private slots:
         MainWindow window(nullptr);
         window.show();
         // Made with a wrong password (typed in the New connection dialog).
-        auto profile
-            = profileFor(QStringLiteral("Typo"), optionsFor(*server, "wrong"), kiq::services::Environment::Development);
+        auto profile = profileFor(
+            QStringLiteral("Typo"), optionsFor(*server, "wrong"), kiq::deployment::Environment::Development);
         profile.passwordRequired = true;
         Deployment* d = window.addDeployment(profile, false);
         QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 10000);
@@ -383,7 +383,7 @@ private slots:
             QCOMPARE(a->toolTip(), QObject::tr("There is no connection yet"));
         }
         window.addDeployment(
-            profileFor(QStringLiteral("One"), m_sandbox->options(), kiq::services::Environment::Development), false);
+            profileFor(QStringLiteral("One"), m_sandbox->options(), kiq::deployment::Environment::Development), false);
         QVERIFY(window.currentDeployment());
         QVERIFY(edit->isEnabled() && remove->isEnabled());
         window.findChild<QListView*>(QStringLiteral("deploymentList"))->setCurrentIndex({});

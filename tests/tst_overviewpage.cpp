@@ -11,11 +11,11 @@
 #include "pages/overview/DailyHistoryChart.h"
 #include "pages/overview/OverviewPage.h"
 #include "pages/overview/QueueLatencyChart.h"
-#include "pages/overview/SampleHistory.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
+#include "storage/SampleHistory.h"
 
 #include <QApplication>
 #include <QCategoryAxis>
@@ -64,7 +64,7 @@ private slots:
         QVERIFY(kiq::test::installEnglishTranslation(m_translator)); // counts read "1 year", "5 seconds"
         // AppLocalDataLocation moves under ~/.qttest: the test never touches a real history file.
         QStandardPaths::setTestModeEnabled(true);
-        QFile::remove(SampleHistory::defaultFile());
+        QFile::remove(kiq::storage::SampleHistory::defaultFile());
         applyTheme(Theme::Light);
         m_sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
         m_sandbox->start();
@@ -76,28 +76,29 @@ private slots:
 
     void ratesAreCounterDifferences()
     {
-        OverviewSample a {1000, 100, 10, 0, 0, 0, 0};
-        OverviewSample b {1002, 120, 14, 0, 0, 0, 0};
-        const auto r = ratesBetween(a, b);
+        kiq::health::OverviewSample a {1000, 100, 10, 0, 0, 0, 0};
+        kiq::health::OverviewSample b {1002, 120, 14, 0, 0, 0, 0};
+        const auto r = kiq::health::ratesBetween(a, b);
         QVERIFY(r.valid);
         QCOMPARE(r.processedPerSec, 10.0);
         QCOMPARE(r.failedPerSec, 2.0);
-        OverviewSample reset {1004, 5, 0, 0, 0, 0, 0};
-        QVERIFY(!ratesBetween(b, reset).valid); // stats were reset: no negative rate
-        OverviewSample late {5000, 200, 20, 0, 0, 0, 0};
-        QVERIFY(!ratesBetween(b, late).valid); // a gap is not a rate
+        kiq::health::OverviewSample reset {1004, 5, 0, 0, 0, 0, 0};
+        QVERIFY(!kiq::health::ratesBetween(b, reset).valid); // stats were reset: no negative rate
+        kiq::health::OverviewSample late {5000, 200, 20, 0, 0, 0, 0};
+        QVERIFY(!kiq::health::ratesBetween(b, late).valid); // a gap is not a rate
     }
 
     void historyStoresAndPrunes()
     {
         QTemporaryDir dir;
-        SampleHistory h(dir.filePath(QStringLiteral("h.sqlite")));
+        kiq::storage::SampleHistory h(dir.filePath(QStringLiteral("h.sqlite")));
         QVERIFY2(h.isOpen(), qPrintable(h.error()));
         const double now = 2'000'000'000;
-        h.append(QStringLiteral("a"), OverviewSample {now - 2 * SampleHistory::kKeepSeconds, 1, 0, 0, 0, 0, 0});
-        h.append(QStringLiteral("a"), OverviewSample {now - 10, 5, 1, 3, 2, 1024, 7});
-        h.append(QStringLiteral("a"), OverviewSample {now, 6, 1, 3, 2, 1024, 7});
-        h.append(QStringLiteral("b"), OverviewSample {now, 99, 0, 0, 0, 0, 0});
+        h.append(QStringLiteral("a"),
+            kiq::health::OverviewSample {now - 2 * kiq::storage::SampleHistory::kKeepSeconds, 1, 0, 0, 0, 0, 0});
+        h.append(QStringLiteral("a"), kiq::health::OverviewSample {now - 10, 5, 1, 3, 2, 1024, 7});
+        h.append(QStringLiteral("a"), kiq::health::OverviewSample {now, 6, 1, 3, 2, 1024, 7});
+        h.append(QStringLiteral("b"), kiq::health::OverviewSample {now, 99, 0, 0, 0, 0, 0});
         const auto a = h.load(QStringLiteral("a"), 0);
         QCOMPARE(a.size(), std::size_t(2)); // the 48 h old sample was pruned
         QCOMPARE(a.front().processed, 5LL);

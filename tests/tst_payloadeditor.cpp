@@ -1,7 +1,7 @@
 // PayloadEditor: edits keep every untouched byte, and the result re-parses.
 
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/PayloadEditor.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QTest>

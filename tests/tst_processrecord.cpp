@@ -1,6 +1,6 @@
 // ProcessRecord: heartbeat hashes from 6.4.1 (captured) and 7.x/8.x (built from docs/sidekiq-data-model.md §6).
 
-#include "sidekiq/ProcessRecord.h"
+#include "sidekiq/model/ProcessRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QTest>

@@ -1,14 +1,15 @@
 // ProfileStore: every connection option survives a save/load round trip, and no password (nor the
 // sentinel password, nor the client key's passphrase) ever reaches the settings file; only the "ask
 // for it" flags do.
-#include "services/ConnectionProfileStore.h"
+#include "storage/ConnectionProfileStore.h"
 
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
-using namespace kiq::services;
+using namespace kiq::storage;
+using namespace kiq::deployment;
 using kiq::redis::Endpoint;
 using kiq::redis::Topology;
 

@@ -3,9 +3,9 @@
 // left in place, a wrong-typed destination refused before anything moves), pausing and resuming a
 // queue as Stats and our pool's fetch see it, and clearing a queue.
 #include "harness/RedisServer.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/api/Stats.h"
+#include "sidekiq/model/JobBuilder.h"
 
 #include <QTest>
 
@@ -16,7 +16,7 @@ class TestQueueActions : public QObject {
     Q_OBJECT
     std::unique_ptr<test::RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate {"test"};
+    write::WriteGate m_gate {"test"};
 
     std::vector<std::string> push(const std::string& queue, int count)
     {
@@ -96,8 +96,8 @@ private slots:
         setQueuePaused(*m_client, m_gate, "mail", false);
         QVERIFY(!reader.read(*m_client).queues[0].paused);
 
-        std::vector<services::AuditEntry> audit;
-        m_gate.addAuditSink([&](const services::AuditEntry& e) { audit.push_back(e); });
+        std::vector<write::AuditEntry> audit;
+        m_gate.addAuditSink([&](const write::AuditEntry& e) { audit.push_back(e); });
         clearQueue(*m_client, m_gate, "mail");
         QCOMPARE(llen("mail"), 0LL);
         QCOMPARE(audit.size(), std::size_t(1));

@@ -16,8 +16,8 @@
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/WriteGate.h"
-#include "sidekiq/JobBuilder.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -117,7 +117,7 @@ private slots:
         kiq::redis::Client direct(sandbox.options());
         kiq::sandbox::seedDemoData(direct);
 
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(sandbox.options());
         QueuesPage page;
         QAbstractItemModelTester queueTester(page.queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);

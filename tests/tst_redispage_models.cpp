@@ -11,8 +11,8 @@
 #include <QTest>
 
 using namespace kiq::ui;
-using kiq::services::ClientEntry;
-using kiq::services::SlowlogEntry;
+using kiq::server::ClientEntry;
+using kiq::server::SlowlogEntry;
 
 namespace {
 SlowlogEntry slow(long long id, long long micros)

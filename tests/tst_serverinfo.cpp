@@ -3,12 +3,12 @@
 #include "harness/RedisServer.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
-#include "services/ServerInfo.h"
-#include "services/ServerInfoProbe.h"
+#include "server/ServerInfo.h"
+#include "server/ServerInfoProbe.h"
 
 #include <QTest>
 
-using namespace kiq::services;
+using namespace kiq::server;
 using kiq::redis::Client;
 using kiq::redis::Command;
 using kiq::redis::ConnectionOptions;

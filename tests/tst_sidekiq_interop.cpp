@@ -4,11 +4,11 @@
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobSets.h"
-#include "sidekiq/Processes.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Stats.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/JobSets.h"
+#include "sidekiq/api/Processes.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,7 +25,7 @@ class TestSidekiqInterop : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-    services::WriteGate m_gate {"test"};
+    write::WriteGate m_gate {"test"};
     int port() const { return m_server->port(); }
 
     bool waitForSize(JobSetKind kind, long long size, int ms = 20000)
@@ -184,11 +184,11 @@ private slots:
 
     void readOnlyGateRefusesWrites()
     {
-        services::WriteGate readOnly("prod", true);
-        std::vector<services::AuditEntry> audit;
-        readOnly.addAuditSink([&](const services::AuditEntry& e) { audit.push_back(e); });
+        write::WriteGate readOnly("prod", true);
+        std::vector<write::AuditEntry> audit;
+        readOnly.addAuditSink([&](const write::AuditEntry& e) { audit.push_back(e); });
         m_server->cli({"ZADD", "dead", "1", "{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"});
-        QVERIFY_THROWS_EXCEPTION(services::WriteRefused,
+        QVERIFY_THROWS_EXCEPTION(write::WriteRefused,
             deleteJobs(*m_client, readOnly, JobSetKind::Dead,
                 {"{\"class\":\"X\",\"jid\":\"abc\",\"args\":[],\"queue\":\"default\"}"}));
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 1LL); // nothing deleted

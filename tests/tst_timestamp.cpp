@@ -1,6 +1,6 @@
 // Timestamp: unit detection from JSON number tokens and Ruby Float#to_s formatting.
 
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <QTest>
 

@@ -7,7 +7,7 @@
 #include "deployment/DeploymentView.h"
 #include "main/MainWindow.h"
 #include "sandbox/LocalSandbox.h"
-#include "services/ConnectionProfileStore.h"
+#include "storage/ConnectionProfileStore.h"
 
 #include <QApplication>
 #include <QFile>
@@ -40,7 +40,7 @@ class TestWindowSession : public QObject {
     QTemporaryDir m_dir;
     std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
 
-    std::unique_ptr<MainWindow> openWindow(kiq::services::ProfileStore& store)
+    std::unique_ptr<MainWindow> openWindow(kiq::storage::ProfileStore& store)
     {
         auto w = std::make_unique<MainWindow>(&store);
         w->setPasswordPromptsEnabled(false);
@@ -69,7 +69,7 @@ private slots:
     {
         QSettings settings;
         QVERIFY(settings.fileName().startsWith(m_dir.path()));
-        kiq::services::ProfileStore store(settings);
+        kiq::storage::ProfileStore store(settings);
         const QSize screen = QGuiApplication::primaryScreen()->availableGeometry().size();
 
         QSize size;
@@ -79,7 +79,7 @@ private slots:
             auto w = openWindow(store);
             QVERIFY(w);
             for (const char* name : {"First", "Second"}) {
-                auto p = kiq::services::ConnectionProfile::create(QString::fromLatin1(name));
+                auto p = kiq::deployment::ConnectionProfile::create(QString::fromLatin1(name));
                 p.options = m_sandbox->options();
                 w->addDeployment(p, true);
             }
@@ -117,7 +117,7 @@ private slots:
     void geometryFromABiggerScreenFits()
     {
         QSettings settings;
-        kiq::services::ProfileStore store(settings);
+        kiq::storage::ProfileStore store(settings);
         const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
         {
             auto w = openWindow(store);

@@ -4,12 +4,12 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
 #include "worker/ExternalCommand.h"
 #include "worker/Launcher.h"
 
-#include "sidekiq/BacktraceCodec.h"
+#include "sidekiq/model/BacktraceCodec.h"
 
 #include <QFile>
 #include <QTemporaryDir>

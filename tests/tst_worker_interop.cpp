@@ -6,10 +6,10 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/JsonScanner.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/JsonScanner.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/model/Timestamp.h"
 #include "worker/Launcher.h"
 
 #include <QJsonArray>

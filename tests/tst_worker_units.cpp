@@ -1,9 +1,9 @@
 // The worker pool's pure parts, without Redis: queue lists (Sidekiq 6.4 -q semantics), the retry
 // decision (job_retry.rb), handler lookup, exception mapping, the TOML handler config and the
 // external command runner.
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
 #include "worker/ExternalCommand.h"
 #include "worker/HandlerRegistry.h"
 #include "worker/Processor.h"

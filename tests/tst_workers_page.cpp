@@ -14,10 +14,10 @@
 #include "pages/workers/WorkersPage.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
-#include "services/WriteGate.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/JobRecord.h"
 #include "worker/LocalPool.h"
+#include "write/WriteGate.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -149,9 +149,9 @@ private slots:
             "[[handler]]\nclass = \"Shell::*\"\ncommand = [\"/bin/sh\", \"-c\", \"cat > /dev/null; sleep 0.3\"]\n");
         toml.close();
 
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
-        std::vector<kiq::services::AuditEntry> audit;
-        gate->addAuditSink([&](const kiq::services::AuditEntry& e) { audit.push_back(e); });
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        std::vector<kiq::write::AuditEntry> audit;
+        gate->addAuditSink([&](const kiq::write::AuditEntry& e) { audit.push_back(e); });
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -241,7 +241,7 @@ private slots:
     void unknownClassesAreHandedBackByDefault()
     {
         const auto before = pushHardJobs();
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -280,9 +280,9 @@ private slots:
     void unknownClassesFailLikeSidekiqWhenChosen()
     {
         pushHardJobs();
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
-        std::vector<kiq::services::AuditEntry> audit;
-        gate->addAuditSink([&](const kiq::services::AuditEntry& e) { audit.push_back(e); });
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        std::vector<kiq::write::AuditEntry> audit;
+        gate->addAuditSink([&](const kiq::write::AuditEntry& e) { audit.push_back(e); });
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -309,7 +309,7 @@ private slots:
     void cancellingTheQuestionStartsNothing()
     {
         pushHardJobs();
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -328,11 +328,11 @@ private slots:
 
     void productionAsksBeforeStarting()
     {
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
-        page.setDeploymentLabel(QStringLiteral("Billing"), kiq::services::Environment::Production);
+        page.setDeploymentLabel(QStringLiteral("Billing"), kiq::deployment::Environment::Production);
         page.show();
         page.setClient(&client);
 
@@ -357,7 +357,7 @@ private slots:
         // Development (and the sandbox, which is one) starts without asking.
         page.stopPool();
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Stopped, 10000);
-        page.setDeploymentLabel(QStringLiteral("Laptop"), kiq::services::Environment::Development);
+        page.setDeploymentLabel(QStringLiteral("Laptop"), kiq::deployment::Environment::Development);
         page.startPool();
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
         QVERIFY(!page.findChild<QMessageBox*>(QStringLiteral("startConfirmation")));
@@ -365,7 +365,7 @@ private slots:
 
     void refusesBadInputAndReadOnly()
     {
-        auto gate = std::make_shared<kiq::services::WriteGate>("test", /*readOnly=*/true);
+        auto gate = std::make_shared<kiq::write::WriteGate>("test", /*readOnly=*/true);
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -400,7 +400,7 @@ private slots:
         QVERIFY(sandboxPool->start(std::move(setup), "the sandbox"));
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Running, 10000);
 
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         WorkersPage page;
         page.setWriteGate(gate);
@@ -437,7 +437,7 @@ private slots:
 
     void closingThePageStopsItsPoolInTheBackground()
     {
-        auto gate = std::make_shared<kiq::services::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
         kiq::redis::AsyncClient client(options());
         auto page = std::make_unique<WorkersPage>();
         page->setWriteGate(gate);

@@ -1,6 +1,6 @@
 // WorkRecord: in-progress entries (`<identity>:workers` ≤ 6.4.1, `<identity>:work` 6.4.2+).
 
-#include "sidekiq/WorkRecord.h"
+#include "sidekiq/model/WorkRecord.h"
 #include "sidekiq_fixtures_641.h"
 
 #include <QTest>

@@ -7,7 +7,7 @@
 // --work-us microseconds (default 100) so a kill lands mid-run. SIGTERM/SIGINT stop the pool cleanly.
 #include "redis/Client.h"
 #include "redis/ConnectionOptions.h"
-#include "sidekiq/JsonScanner.h"
+#include "sidekiq/json/JsonScanner.h"
 #include "worker/Launcher.h"
 
 #include <chrono>

@@ -4,7 +4,7 @@
 
 #include "ConnectionFlags.h"
 #include "redis/Client.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QJsonValue>
 
@@ -17,7 +17,7 @@ struct CliContext {
     util::EnvSecrets secrets; // taken from the environment first thing in main()
     ConnectionFlags flags;
     bool json = false;
-    services::WriteGate gate {"kiqdesk-cli"};
+    write::WriteGate gate {"kiqdesk-cli"};
 
     redis::Client& client();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).

@@ -2,9 +2,9 @@
 #include "Commands.h"
 
 #include "ExitCode.h"
-#include "sidekiq/Processes.h"
-#include "sidekiq/Stats.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/api/Processes.h"
+#include "sidekiq/api/Stats.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -3,10 +3,11 @@
 
 #include "ExitCode.h"
 #include "redis/Errors.h"
-#include "services/ServerInfoProbe.h"
-#include "sidekiq/BulkExecutor.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Timestamp.h"
+#include "server/ServerInfoProbe.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/model/Timestamp.h"
+#include "storage/BulkCursorStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -184,12 +185,12 @@ int finish(const BulkOperation& op, const std::string& verb)
     return p.skipped || p.missing ? Partial : Ok;
 }
 
-int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStore& store,
+int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::BulkCursorStore& store,
     std::optional<BulkOperation> resume = {})
 {
     // Said before acting rather than failing job by job with CROSSSLOT.
     const auto& options = ctx.client().options();
-    if (auto warning = services::clusterNamespaceWarning(options, options.topology == redis::Topology::Cluster))
+    if (auto warning = server::clusterNamespaceWarning(options, options.topology == redis::Topology::Cluster))
         std::cerr << "warning: " << *warning << "\n";
     BulkOperation op;
     if (resume) {
@@ -270,7 +271,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, BulkCursorStor
     return finish(result, actionName(op.spec.action));
 }
 
-int runPending(CliContext& ctx, const BulkCursorStore& store)
+int runPending(CliContext& ctx, const kiq::storage::BulkCursorStore& store)
 {
     const auto ops = store.unfinished();
     QJsonArray out;
@@ -299,7 +300,7 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     auto* jobs = app.add_subcommand("jobs", "List, inspect and act on jobs in queues and sets");
     jobs->require_subcommand(1);
     auto args = std::make_shared<JobsArgs>();
-    auto store = std::make_shared<BulkCursorStore>();
+    auto store = std::make_shared<kiq::storage::BulkCursorStore>();
     auto jid = std::make_shared<std::string>();
 
     auto addSet = [&](CLI::App* cmd) {

@@ -1,4 +1,4 @@
-#include "AclRules.h"
+#include "acl/AclRules.h"
 
 #include "redis/Errors.h"
 

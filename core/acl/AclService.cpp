@@ -1,4 +1,4 @@
-#include "AclService.h"
+#include "acl/AclService.h"
 
 #include "redis/Errors.h"
 
@@ -89,7 +89,7 @@ std::string setUserLine(const std::string& name, const AclRules& rules)
 }
 
 std::vector<NodeOutcome> applyUser(
-    redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules)
+    redis::Client& client, write::WriteGate& gate, const std::string& name, const AclRules& rules)
 {
     if (name.empty() || name.find_first_of(" \t\r\n") != std::string::npos)
         throw redis::UsageError("an ACL user name cannot be empty or contain spaces");
@@ -101,12 +101,12 @@ std::vector<NodeOutcome> applyUser(
         for (const auto& t : hashed.tokens()) cmd.arg(t);
         out = onEveryNode(client, cmd, "applied");
         persist(client, out);
-        return services::WriteOutcome {countOk(out), {}};
+        return write::WriteOutcome {countOk(out), {}};
     });
     return out;
 }
 
-std::vector<NodeOutcome> deleteUser(redis::Client& client, services::WriteGate& gate, const std::string& name)
+std::vector<NodeOutcome> deleteUser(redis::Client& client, write::WriteGate& gate, const std::string& name)
 {
     if (name == "default")
         throw redis::UsageError("the default user cannot be deleted (disable it with 'off' instead)");
@@ -114,7 +114,7 @@ std::vector<NodeOutcome> deleteUser(redis::Client& client, services::WriteGate& 
     gate.perform({"acl-deluser", name, 1, {}}, [&] {
         out = onEveryNode(client, Command("ACL").arg(std::string_view("DELUSER")).arg(name), "deleted");
         persist(client, out);
-        return services::WriteOutcome {countOk(out), {}};
+        return write::WriteOutcome {countOk(out), {}};
     });
     return out;
 }
@@ -171,13 +171,13 @@ std::vector<AclLogEntry> readAclLog(redis::Client& client, int count)
     return out;
 }
 
-std::vector<NodeOutcome> resetAclLog(redis::Client& client, services::WriteGate& gate)
+std::vector<NodeOutcome> resetAclLog(redis::Client& client, write::WriteGate& gate)
 {
     std::vector<NodeOutcome> out;
     gate.perform({"acl-log-reset", "ACL LOG", 1, {}}, [&] {
         out = onEveryNode(
             client, Command("ACL").arg(std::string_view("LOG")).arg(std::string_view("RESET")), "log cleared");
-        return services::WriteOutcome {countOk(out), {}};
+        return write::WriteOutcome {countOk(out), {}};
     });
     return out;
 }

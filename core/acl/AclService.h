@@ -5,11 +5,11 @@
 // an ACL file the change is saved with ACL SAVE; where none is configured the result says the rules
 // live only in memory until the next restart.
 
-#include "AclRules.h"
-#include "AclUser.h"
-#include "SidekiqRoles.h"
+#include "acl/AclRules.h"
+#include "acl/AclUser.h"
+#include "acl/SidekiqRoles.h"
 #include "redis/Client.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <optional>
 #include <string>
@@ -46,13 +46,13 @@ std::optional<AclUser> getUser(redis::Client& client, const std::string& name);
 std::string setUserLine(const std::string& name, const AclRules& rules);
 
 std::vector<NodeOutcome> applyUser(
-    redis::Client& client, services::WriteGate& gate, const std::string& name, const AclRules& rules);
-std::vector<NodeOutcome> deleteUser(redis::Client& client, services::WriteGate& gate, const std::string& name);
+    redis::Client& client, write::WriteGate& gate, const std::string& name, const AclRules& rules);
+std::vector<NodeOutcome> deleteUser(redis::Client& client, write::WriteGate& gate, const std::string& name);
 
 // ACL DRYRUN of every check of the role as `user` (Redis 7.0+).
 std::vector<CheckOutcome> verifyRole(redis::Client& client, const std::string& user, const RoleTemplate& role);
 
 std::vector<AclLogEntry> readAclLog(redis::Client& client, int count = 100);
-std::vector<NodeOutcome> resetAclLog(redis::Client& client, services::WriteGate& gate);
+std::vector<NodeOutcome> resetAclLog(redis::Client& client, write::WriteGate& gate);
 
 } // namespace kiq::acl

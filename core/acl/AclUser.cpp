@@ -1,4 +1,4 @@
-#include "AclUser.h"
+#include "acl/AclUser.h"
 
 #include "redis/Errors.h"
 

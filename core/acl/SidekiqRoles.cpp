@@ -1,4 +1,4 @@
-#include "SidekiqRoles.h"
+#include "acl/SidekiqRoles.h"
 
 namespace kiq::acl {
 

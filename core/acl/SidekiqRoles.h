@@ -4,7 +4,7 @@
 // worker pool and services. Each template carries the commands to verify with ACL DRYRUN: those the
 // role must be allowed, and a few it must be refused.
 
-#include "AclRules.h"
+#include "acl/AclRules.h"
 
 #include <optional>
 #include <string>

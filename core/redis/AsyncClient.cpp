@@ -1,4 +1,4 @@
-#include "AsyncClient.h"
+#include "redis/AsyncClient.h"
 
 namespace kiq::redis {
 

@@ -11,8 +11,8 @@
 // error without connecting, so a wrong password costs one failed AUTH in the server's ACL LOG rather than
 // one per page that loads (the app drops such a client and asks for the password again).
 
-#include "Client.h"
-#include "Errors.h"
+#include "redis/Client.h"
+#include "redis/Errors.h"
 
 #include <QObject>
 

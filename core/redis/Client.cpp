@@ -1,9 +1,9 @@
-#include "Client.h"
+#include "redis/Client.h"
 
-#include "Connection.h"
-#include "Errors.h"
-#include "KeySlot.h"
-#include "SlotMap.h"
+#include "redis/Connection.h"
+#include "redis/Errors.h"
+#include "redis/KeySlot.h"
+#include "redis/SlotMap.h"
 
 #include <algorithm>
 #include <map>

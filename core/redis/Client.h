@@ -9,10 +9,10 @@
 //
 // Not thread-safe: give each thread its own Client (they are cheap).
 
-#include "Command.h"
-#include "ConnectionOptions.h"
-#include "Errors.h"
-#include "Reply.h"
+#include "redis/Command.h"
+#include "redis/ConnectionOptions.h"
+#include "redis/Errors.h"
+#include "redis/Reply.h"
 
 #include <functional>
 #include <map>

@@ -1,4 +1,4 @@
-#include "Command.h"
+#include "redis/Command.h"
 
 #include "util/FloatFormat.h"
 

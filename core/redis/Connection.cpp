@@ -1,6 +1,6 @@
-#include "Connection.h"
+#include "redis/Connection.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 namespace kiq::redis {
 

@@ -2,11 +2,11 @@
 // One authenticated connection to one server node: transport + RESP parser + handshake
 // (AUTH, SELECT, CLIENT SETNAME). Blocking, with deadlines. Not thread-safe: one owner at a time.
 
-#include "Command.h"
-#include "ConnectionOptions.h"
-#include "Reply.h"
-#include "RespParser.h"
-#include "Transport.h"
+#include "redis/Command.h"
+#include "redis/ConnectionOptions.h"
+#include "redis/Reply.h"
+#include "redis/RespParser.h"
+#include "redis/Transport.h"
 
 #include <memory>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "ConnectionOptions.h"
+#include "redis/ConnectionOptions.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <charconv>
 

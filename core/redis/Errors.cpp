@@ -1,4 +1,4 @@
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <array>
 #include <utility>

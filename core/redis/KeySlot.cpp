@@ -1,4 +1,4 @@
-#include "KeySlot.h"
+#include "redis/KeySlot.h"
 
 namespace kiq::redis {
 

@@ -1,6 +1,6 @@
-#include "PipelineStream.h"
+#include "redis/PipelineStream.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 namespace kiq::redis {
 

@@ -6,8 +6,8 @@
 //
 // After any error the stream is unusable (the replies still owed are unknown): make a new one.
 
-#include "Client.h"
-#include "Connection.h"
+#include "redis/Client.h"
+#include "redis/Connection.h"
 
 #include <memory>
 #include <string_view>

@@ -1,6 +1,6 @@
-#include "Reply.h"
+#include "redis/Reply.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 namespace kiq::redis {
 

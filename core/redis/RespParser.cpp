@@ -1,6 +1,6 @@
-#include "RespParser.h"
+#include "redis/RespParser.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <hiredis.h>
 

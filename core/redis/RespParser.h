@@ -2,7 +2,7 @@
 // Bytes in, replies out: a thin owner of hiredis' reader. No sockets here, so it can be tested and
 // fuzzed with split byte fragments.
 
-#include "Reply.h"
+#include "redis/Reply.h"
 
 #include <cstddef>
 #include <memory>

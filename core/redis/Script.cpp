@@ -1,6 +1,6 @@
-#include "Script.h"
+#include "redis/Script.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <openssl/sha.h>
 

@@ -2,7 +2,7 @@
 // A Lua script run with EVALSHA, falling back to EVAL when the server does not have it cached
 // (NOSCRIPT after a restart or SCRIPT FLUSH), as Sidekiq's scheduled.rb does.
 
-#include "Client.h"
+#include "redis/Client.h"
 
 #include <string>
 #include <vector>

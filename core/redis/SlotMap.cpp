@@ -1,6 +1,6 @@
-#include "SlotMap.h"
+#include "redis/SlotMap.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 #pragma once
 // Which node serves which Cluster slot, from CLUSTER SLOTS.
 
-#include "ConnectionOptions.h"
-#include "Reply.h"
+#include "redis/ConnectionOptions.h"
+#include "redis/Reply.h"
 
 #include <array>
 #include <optional>

@@ -1,6 +1,6 @@
-#include "Socket.h"
+#include "redis/Socket.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <cerrno>
 #include <condition_variable>

@@ -2,8 +2,8 @@
 // A connected, non-blocking TCP socket with deadline-bounded waits. Shared by the plain and TLS
 // transports so both report refused/DNS/timeout failures the same way.
 
-#include "ConnectionOptions.h"
-#include "Transport.h"
+#include "redis/ConnectionOptions.h"
+#include "redis/Transport.h"
 
 namespace kiq::redis {
 

@@ -1,6 +1,6 @@
-#include "TcpTransport.h"
+#include "redis/TcpTransport.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,8 +1,8 @@
 #pragma once
 // Plain TCP transport.
 
-#include "Socket.h"
-#include "Transport.h"
+#include "redis/Socket.h"
+#include "redis/Transport.h"
 
 namespace kiq::redis {
 

@@ -1,6 +1,6 @@
-#include "TlsTransport.h"
+#include "redis/TlsTransport.h"
 
-#include "Errors.h"
+#include "redis/Errors.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>

@@ -4,8 +4,8 @@
 // Failures are explained in plain words (unknown CA, hostname mismatch, expired, client certificate
 // required) because "handshake failed" tells an operator nothing.
 
-#include "Socket.h"
-#include "Transport.h"
+#include "redis/Socket.h"
+#include "redis/Transport.h"
 
 #include <memory>
 

@@ -1,7 +1,7 @@
-#include "Transport.h"
+#include "redis/Transport.h"
 
-#include "TcpTransport.h"
-#include "TlsTransport.h"
+#include "redis/TcpTransport.h"
+#include "redis/TlsTransport.h"
 
 namespace kiq::redis {
 

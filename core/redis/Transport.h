@@ -2,7 +2,7 @@
 // A byte stream to one server: plain TCP or TLS. The connection above never sees a socket or an SSL*.
 // All calls take an absolute deadline and throw TimeoutError when it passes, so no call can hang.
 
-#include "ConnectionOptions.h"
+#include "redis/ConnectionOptions.h"
 
 #include <chrono>
 #include <cstddef>

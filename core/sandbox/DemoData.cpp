@@ -1,10 +1,10 @@
-#include "DemoData.h"
+#include "sandbox/DemoData.h"
 
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/Keys.h"
-#include "sidekiq/PayloadEditor.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/Keys.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <cmath>
 #include <ctime>

@@ -1,8 +1,8 @@
-#include "DemoTraffic.h"
+#include "sandbox/DemoTraffic.h"
 
-#include "DemoData.h"
-#include "sidekiq/JobBuilder.h"
-#include "sidekiq/Keys.h"
+#include "sandbox/DemoData.h"
+#include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/model/Keys.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "LocalSandbox.h"
+#include "sandbox/LocalSandbox.h"
 
 #include "redis/Client.h"
 #include "redis/Errors.h"

@@ -1,4 +1,4 @@
-#include "FloatFormat.h"
+#include "util/FloatFormat.h"
 
 #include <charconv>
 #include <cmath>

@@ -2,8 +2,8 @@
 
 #include "redis/Errors.h"
 #include "redis/Script.h"
-#include "sidekiq/Keys.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/model/Keys.h"
+#include "sidekiq/model/Timestamp.h"
 #include "util/StopSleep.h"
 #include "worker/LuaTypeGuard.h"
 

@@ -9,7 +9,7 @@
 //   - JobInterrupted: the pool is shutting down and the handler gave up (it watched hardStop): the job
 //     is not acknowledged and goes back to its queue, as Sidekiq does for Sidekiq::Shutdown.
 
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobRecord.h"
 #include "worker/Log.h"
 
 #include <functional>

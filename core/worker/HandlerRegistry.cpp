@@ -1,7 +1,7 @@
 #include "worker/HandlerRegistry.h"
 
-#include "sidekiq/JsonScanner.h"
-#include "sidekiq/JsonText.h"
+#include "sidekiq/json/JsonScanner.h"
+#include "sidekiq/json/JsonText.h"
 #include "util/StopSleep.h"
 
 #include <cerrno>

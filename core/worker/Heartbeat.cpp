@@ -2,9 +2,9 @@
 
 #include "redis/Client.h"
 #include "redis/Errors.h"
-#include "sidekiq/JsonText.h"
-#include "sidekiq/Keys.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/model/Keys.h"
+#include "sidekiq/model/Timestamp.h"
 #include "util/StopSleep.h"
 #include "worker/OrphanRecovery.h"
 #include "worker/ProcessInfo.h"

@@ -17,7 +17,7 @@
 // deliver(jobs, dest, dead, now): RPUSH each job to its list (next to be popped) or add it to dead;
 //   returns the counts pushed and sent to dead (the caller trims dead when that is not 0).
 
-#include "sidekiq/DeadSet.h"
+#include "sidekiq/model/DeadSet.h"
 
 #include <string>
 #include <string_view>

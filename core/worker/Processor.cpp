@@ -2,9 +2,9 @@
 
 #include "redis/Errors.h"
 #include "redis/Script.h"
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/JsonText.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/model/Timestamp.h"
 #include "util/StopSleep.h"
 #include "worker/WorkerKeys.h"
 

@@ -1,10 +1,10 @@
 #include "worker/RetryHandler.h"
 
-#include "sidekiq/BacktraceCodec.h"
-#include "sidekiq/JsonText.h"
-#include "sidekiq/Keys.h"
-#include "sidekiq/PayloadEditor.h"
-#include "sidekiq/Timestamp.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/BacktraceCodec.h"
+#include "sidekiq/model/Keys.h"
+#include "sidekiq/model/Timestamp.h"
 
 #include <algorithm>
 #include <cmath>

@@ -23,8 +23,8 @@
 // Other fields keep their exact bytes (PayloadEditor).
 
 #include "redis/Command.h"
-#include "sidekiq/DeadSet.h"
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/DeadSet.h"
+#include "sidekiq/model/JobRecord.h"
 #include "worker/Handler.h"
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 #include "worker/UnhandledClasses.h"
 
 #include "redis/Client.h"
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/Keys.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/model/Keys.h"
 #include "worker/Processor.h"
 
 #include <algorithm>

@@ -6,7 +6,7 @@
 //     options.queues = QueueList::parse({"critical,3", "default"});
 //     options.concurrency = 25;
 
-#include "sidekiq/DeadSet.h"
+#include "sidekiq/model/DeadSet.h"
 #include <chrono>
 #include <optional>
 #include <random>

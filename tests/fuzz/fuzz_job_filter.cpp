@@ -1,7 +1,7 @@
 // Filter expressions: any input parses or throws UsageError; a parsed filter evaluates on good and
 // malformed jobs without crashing.
 #include "redis/Errors.h"
-#include "sidekiq/JobFilter.h"
+#include "sidekiq/search/JobFilter.h"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 // The job payload path: parse any bytes as a job (never throws), edit it, and the edited payload must
 // still parse with the same JID and class when the original parsed cleanly.
-#include "sidekiq/JobRecord.h"
-#include "sidekiq/PayloadEditor.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobRecord.h"
 
 #include <cstdint>
 #include <cstdlib>

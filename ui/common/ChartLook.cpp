@@ -1,6 +1,6 @@
-#include "ChartLook.h"
+#include "common/ChartLook.h"
 
-#include "Formatting.h"
+#include "common/Formatting.h"
 
 #include <QAbstractAxis>
 #include <QCategoryAxis>

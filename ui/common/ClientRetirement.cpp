@@ -1,4 +1,4 @@
-#include "ClientRetirement.h"
+#include "common/ClientRetirement.h"
 
 #include "redis/AsyncClient.h"
 

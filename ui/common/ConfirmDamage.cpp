@@ -1,4 +1,4 @@
-#include "ConfirmDamage.h"
+#include "common/ConfirmDamage.h"
 
 #include <QCoreApplication>
 #include <QInputDialog>

@@ -1,4 +1,4 @@
-#include "ElidedLabel.h"
+#include "common/ElidedLabel.h"
 
 #include <QEvent>
 #include <QFontMetricsF>

@@ -1,4 +1,4 @@
-#include "InfoCard.h"
+#include "common/InfoCard.h"
 
 #include "common/ElidedLabel.h"
 

@@ -1,4 +1,4 @@
-#include "Keyboard.h"
+#include "common/Keyboard.h"
 
 #include <QAbstractItemView>
 #include <QAction>

@@ -1,6 +1,6 @@
-#include "SortedTable.h"
+#include "common/SortedTable.h"
 
-#include "Keyboard.h"
+#include "common/Keyboard.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>

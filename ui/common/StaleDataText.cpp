@@ -1,4 +1,4 @@
-#include "StaleDataText.h"
+#include "common/StaleDataText.h"
 
 #include <QCoreApplication>
 

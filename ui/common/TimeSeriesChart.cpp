@@ -1,4 +1,4 @@
-#include "TimeSeriesChart.h"
+#include "common/TimeSeriesChart.h"
 
 #include <QCategoryAxis>
 #include <QDateTime>

@@ -3,7 +3,7 @@
 // points older than the window are dropped as new ones arrive, and the axes follow the data. Up to
 // two value axes (left and right) so, e.g., memory and ops/s share one plot with their own scales.
 
-#include "ChartLook.h"
+#include "common/ChartLook.h"
 
 #include <QChartView>
 

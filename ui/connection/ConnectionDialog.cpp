@@ -1,4 +1,4 @@
-#include "ConnectionDialog.h"
+#include "connection/ConnectionDialog.h"
 
 #include "common/ClientRetirement.h"
 #include "common/Formatting.h"
@@ -7,7 +7,7 @@
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "redis/Client.h"
-#include "services/ServerInfoProbe.h"
+#include "server/ServerInfoProbe.h"
 
 #include <QCheckBox>
 #include <QColorDialog>
@@ -30,8 +30,8 @@
 namespace kiq::ui {
 
 namespace {
-using kiq::services::ConnectionProfile;
-using kiq::services::Environment;
+using kiq::deployment::ConnectionProfile;
+using kiq::deployment::Environment;
 
 QSpinBox* spin(const QString& name, int min, int max, const QString& suffix, QWidget* parent)
 {
@@ -375,8 +375,8 @@ void ConnectionDialog::testConnection()
     }
     m_testButton->setEnabled(false);
     m_testResult->setText(tr("Testing %1…").arg(QString::fromStdString(p.options.describe()).toHtmlEscaped()));
-    m_testClient->run<kiq::services::ServerProbe>(
-        &kiq::services::probeServer, this, [this](kiq::redis::Result<kiq::services::ServerProbe> r) {
+    m_testClient->run<kiq::server::ServerProbe>(
+        &kiq::server::probeServer, this, [this](kiq::redis::Result<kiq::server::ServerProbe> r) {
             retireClient(std::move(m_testClient));
             m_testButton->setEnabled(true);
             if (!r.ok()) {

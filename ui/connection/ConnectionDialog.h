@@ -7,7 +7,7 @@
 // stays responsive however long the connect timeout is. The password typed here is used for this
 // session only; the profile store never saves it.
 
-#include "services/ConnectionProfile.h"
+#include "deployment/ConnectionProfile.h"
 
 #include <QDialog>
 
@@ -37,9 +37,9 @@ public:
     explicit ConnectionDialog(QWidget* parent = nullptr);
     ~ConnectionDialog() override;
 
-    void setProfile(const kiq::services::ConnectionProfile& profile); // for editing
+    void setProfile(const kiq::deployment::ConnectionProfile& profile); // for editing
     // The profile as entered; options carry the typed passwords (in memory only).
-    kiq::services::ConnectionProfile profile() const;
+    kiq::deployment::ConnectionProfile profile() const;
 
     // Fills the fields from a redis:// or rediss:// URL. Returns false (and shows why) on bad input.
     bool applyUrl(const QString& url);

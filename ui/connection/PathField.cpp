@@ -1,4 +1,4 @@
-#include "PathField.h"
+#include "connection/PathField.h"
 
 #include <QFileDialog>
 #include <QFileInfo>

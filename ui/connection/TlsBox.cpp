@@ -1,4 +1,4 @@
-#include "TlsBox.h"
+#include "connection/TlsBox.h"
 
 #include "connection/PathField.h"
 

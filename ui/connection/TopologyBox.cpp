@@ -1,4 +1,4 @@
-#include "TopologyBox.h"
+#include "connection/TopologyBox.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,8 +1,8 @@
-#include "Deployment.h"
+#include "deployment/Deployment.h"
 
 #include "common/ClientRetirement.h"
 #include "redis/AsyncClient.h"
-#include "services/ServerInfoProbe.h"
+#include "server/ServerInfoProbe.h"
 
 namespace kiq::ui {
 
@@ -10,12 +10,12 @@ namespace {
 constexpr int kProbeIntervalMs = 10000;
 }
 
-Deployment::Deployment(kiq::services::ConnectionProfile profile, bool persistent, QObject* parent)
+Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persistent, QObject* parent)
     : QObject(parent)
     , m_profile(std::move(profile))
     , m_persistent(persistent)
     // Writable for now; production profiles that open read-only until armed will start it disarmed.
-    , m_writeGate(std::make_shared<kiq::services::WriteGate>(m_profile.name.toStdString()))
+    , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString()))
 {
     // A new connection's password, typed (and perhaps tested) in the dialog, is not asked for again.
     m_passwordsGiven = secretsCarried();
@@ -32,7 +32,7 @@ Deployment::~Deployment()
     retireClient(std::move(m_client));
 }
 
-void Deployment::setProfile(const kiq::services::ConnectionProfile& profile)
+void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)
 {
     const bool wasConnected = m_client != nullptr;
     disconnectNow();
@@ -115,8 +115,8 @@ void Deployment::probe()
     if (!m_client || m_probing) return; // one probe at a time: a slow server must not pile them up
     m_probing = true;
     const unsigned generation = m_generation;
-    m_client->run<kiq::services::ServerProbe>(
-        &kiq::services::probeServer, this, [this, generation](kiq::redis::Result<kiq::services::ServerProbe> r) {
+    m_client->run<kiq::server::ServerProbe>(
+        &kiq::server::probeServer, this, [this, generation](kiq::redis::Result<kiq::server::ServerProbe> r) {
             if (generation != m_generation) return;
             m_probing = false;
             if (!r.ok()) {

@@ -9,9 +9,9 @@
 // the server refuses (WRONGPASS, NOAUTH) is forgotten and the client dropped: Unreachable, without a
 // client, so the view offers Connect, which asks again.
 
+#include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
-#include "services/ConnectionProfile.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QObject>
 #include <QString>
@@ -27,11 +27,11 @@ public:
     enum class Status { Disconnected, Connecting, Reachable, Unreachable };
 
     // persistent: saved in the profile store (the local sandbox is not: its port changes every run).
-    Deployment(kiq::services::ConnectionProfile profile, bool persistent, QObject* parent = nullptr);
+    Deployment(kiq::deployment::ConnectionProfile profile, bool persistent, QObject* parent = nullptr);
     ~Deployment() override;
 
-    const kiq::services::ConnectionProfile& profile() const { return m_profile; }
-    void setProfile(const kiq::services::ConnectionProfile& profile);
+    const kiq::deployment::ConnectionProfile& profile() const { return m_profile; }
+    void setProfile(const kiq::deployment::ConnectionProfile& profile);
     bool isPersistent() const { return m_persistent; }
 
     Status status() const { return m_status; }
@@ -39,7 +39,7 @@ public:
     kiq::redis::AsyncClient* client() const { return m_client.get(); }
     // The one gate every write to this deployment passes through (pages get it from the view). Shared
     // with the work queued on the client, which can outlive the deployment (see ~Deployment).
-    const std::shared_ptr<kiq::services::WriteGate>& writeGate() const { return m_writeGate; }
+    const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
 
     // True when connecting needs a password the user has not typed in this session.
     bool needsPassword() const;
@@ -63,10 +63,10 @@ private:
     bool dropClient(); // false if there was none
     void passwordRefused(const QString& why);
 
-    kiq::services::ConnectionProfile m_profile;
+    kiq::deployment::ConnectionProfile m_profile;
     bool m_persistent = true;
     bool m_passwordsGiven = false;
-    std::shared_ptr<kiq::services::WriteGate> m_writeGate;
+    std::shared_ptr<kiq::write::WriteGate> m_writeGate;
     std::unique_ptr<kiq::redis::AsyncClient> m_client;
     Status m_status = Status::Disconnected;
     QString m_statusText;

@@ -1,4 +1,4 @@
-#include "DeploymentDelegate.h"
+#include "deployment/DeploymentDelegate.h"
 
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"

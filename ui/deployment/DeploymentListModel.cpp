@@ -1,4 +1,4 @@
-#include "DeploymentListModel.h"
+#include "deployment/DeploymentListModel.h"
 
 #include "deployment/Deployment.h"
 #include "deployment/EnvironmentTag.h"

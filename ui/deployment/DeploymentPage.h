@@ -10,7 +10,7 @@
 //   (disconnected): drop what belongs to the old client and ignore its late results.
 // - refresh() must return at once; F5 calls it on the visible page.
 
-#include "services/ConnectionProfile.h"
+#include "deployment/ConnectionProfile.h"
 
 #include <QIcon>
 #include <QString>
@@ -21,7 +21,7 @@
 namespace kiq::redis {
 class AsyncClient;
 }
-namespace kiq::services {
+namespace kiq::write {
 class WriteGate;
 }
 
@@ -39,9 +39,9 @@ public:
 
     // Set once by the view before the first setClient(): every write a page makes goes through it.
     // Shared: work queued on the client holds it too, and may run after the deployment is gone.
-    void setWriteGate(std::shared_ptr<kiq::services::WriteGate> gate) { m_writeGate = std::move(gate); }
+    void setWriteGate(std::shared_ptr<kiq::write::WriteGate> gate) { m_writeGate = std::move(gate); }
     // Set by the view, again after an edit: what a confirmation names ("Billing (Production)").
-    void setDeploymentLabel(const QString& name, kiq::services::Environment environment)
+    void setDeploymentLabel(const QString& name, kiq::deployment::Environment environment)
     {
         m_deploymentName = name;
         m_environment = environment;
@@ -49,14 +49,14 @@ public:
 
 protected:
     // Capture the pointer itself (not the gate by reference) in work handed to the client.
-    const std::shared_ptr<kiq::services::WriteGate>& writeGate() const { return m_writeGate; }
+    const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
     const QString& deploymentName() const { return m_deploymentName; }
-    kiq::services::Environment environment() const { return m_environment; }
+    kiq::deployment::Environment environment() const { return m_environment; }
 
 private:
-    std::shared_ptr<kiq::services::WriteGate> m_writeGate;
+    std::shared_ptr<kiq::write::WriteGate> m_writeGate;
     QString m_deploymentName;
-    kiq::services::Environment m_environment = kiq::services::Environment::Development;
+    kiq::deployment::Environment m_environment = kiq::deployment::Environment::Development;
 };
 
 } // namespace kiq::ui

@@ -1,4 +1,4 @@
-#include "DeploymentView.h"
+#include "deployment/DeploymentView.h"
 
 #include "common/ElidedLabel.h"
 #include "deployment/Deployment.h"

@@ -1,12 +1,12 @@
-#include "EnvironmentTag.h"
+#include "deployment/EnvironmentTag.h"
 
 #include <QCoreApplication>
 
 namespace kiq::ui {
 
-QString environmentLabel(kiq::services::Environment environment)
+QString environmentLabel(kiq::deployment::Environment environment)
 {
-    using kiq::services::Environment;
+    using kiq::deployment::Environment;
     switch (environment) {
     case Environment::Development:
         return QCoreApplication::translate("kiq::ui::Environment", "Development");
@@ -20,10 +20,10 @@ QString environmentLabel(kiq::services::Environment environment)
     return {};
 }
 
-QColor tagColor(const kiq::services::ConnectionProfile& profile)
+QColor tagColor(const kiq::deployment::ConnectionProfile& profile)
 {
     QColor c(profile.effectiveTagColor());
-    return c.isValid() ? c : QColor(QString(kiq::services::defaultTagColor(profile.environment)));
+    return c.isValid() ? c : QColor(QString(kiq::deployment::defaultTagColor(profile.environment)));
 }
 
 QColor statusColor(Deployment::Status status)

@@ -1,4 +1,4 @@
-#include "PageRegistry.h"
+#include "deployment/PageRegistry.h"
 
 #include "pages/acl/AclPage.h"
 #include "pages/busy/BusyPage.h"

@@ -1,4 +1,4 @@
-#include "FleetModel.h"
+#include "fleet/FleetModel.h"
 
 #include "common/Formatting.h"
 #include "deployment/Deployment.h"
@@ -168,7 +168,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
-void FleetModel::setSample(Deployment* deployment, const kiq::services::FleetRow& row)
+void FleetModel::setSample(Deployment* deployment, const kiq::health::FleetRow& row)
 {
     State& state = m_state[deployment];
     state.last = row;

@@ -2,7 +2,7 @@
 // The fleet overview's table: one row per deployment of the sidebar, in the sidebar's order, with its
 // reachability and the latest FleetRow read from it.
 
-#include "services/FleetRow.h"
+#include "health/FleetRow.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -39,14 +39,14 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     Deployment* deploymentAt(int row) const;
-    void setSample(Deployment* deployment, const kiq::services::FleetRow& row);
+    void setSample(Deployment* deployment, const kiq::health::FleetRow& row);
     void setError(Deployment* deployment, const QString& error);
     // Forget a deployment's samples (its client changed: another server, maybe).
     void clearSamples(Deployment* deployment);
 
 private:
     struct State {
-        std::optional<kiq::services::FleetRow> last;
+        std::optional<kiq::health::FleetRow> last;
         QString error; // the last refresh's failure
     };
     void rowChanged(Deployment* deployment);

@@ -1,10 +1,10 @@
-#include "FleetView.h"
+#include "fleet/FleetView.h"
 
-#include "FleetModel.h"
 #include "common/SortedTable.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"
-#include "services/FleetRow.h"
+#include "fleet/FleetModel.h"
+#include "health/FleetRow.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -103,9 +103,9 @@ void FleetView::refreshOne(Deployment* deployment)
     reading.inFlight = true;
     auto reader = reading.reader;
     QPointer<Deployment> guard(deployment);
-    client->run<kiq::services::FleetRow>(
-        [reader](kiq::redis::Client& c) { return kiq::services::readFleetRow(c, *reader); }, this,
-        [this, guard, client](kiq::redis::Result<kiq::services::FleetRow> r) {
+    client->run<kiq::health::FleetRow>(
+        [reader](kiq::redis::Client& c) { return kiq::health::readFleetRow(c, *reader); }, this,
+        [this, guard, client](kiq::redis::Result<kiq::health::FleetRow> r) {
             if (!guard) return;
             auto it = m_readings.find(guard.data());
             if (it == m_readings.end() || it->client != client) return; // a late answer from an old client

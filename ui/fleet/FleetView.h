@@ -4,7 +4,7 @@
 // in flight per deployment, so a slow server delays only its own row and never the GUI thread.
 // Activating a row (double-click, Enter) opens that deployment.
 
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QHash>
 #include <QTimer>

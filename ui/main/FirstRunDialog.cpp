@@ -1,4 +1,4 @@
-#include "FirstRunDialog.h"
+#include "main/FirstRunDialog.h"
 
 #include <QCommandLinkButton>
 #include <QLabel>

@@ -1,4 +1,4 @@
-#include "MainWindow.h"
+#include "main/MainWindow.h"
 
 #include "connection/ConnectionDialog.h"
 #include "deployment/Deployment.h"
@@ -9,7 +9,7 @@
 #include "fleet/FleetView.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
-#include "services/ConnectionProfileStore.h"
+#include "storage/ConnectionProfileStore.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -44,7 +44,7 @@ QString splitterKey(const DeploymentPage* page, int index)
 }
 } // namespace
 
-MainWindow::MainWindow(kiq::services::ProfileStore* store, QWidget* parent)
+MainWindow::MainWindow(kiq::storage::ProfileStore* store, QWidget* parent)
     : QMainWindow(parent)
     , m_store(store)
     , m_model(new DeploymentListModel(this))
@@ -289,7 +289,7 @@ void MainWindow::buildMenus()
     m_shortcutActions = QList<QAction*> {newConnection, refresh, fleet} + switches + QList<QAction*> {shortcuts, quit};
 }
 
-Deployment* MainWindow::addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
+Deployment* MainWindow::addDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent)
 {
     if (persistent && m_store) m_store->put(profile); // the store drops the passwords
     Deployment* d = insertDeployment(profile, persistent);
@@ -304,7 +304,7 @@ void MainWindow::loadSavedProfiles()
     if (!currentDeployment() && m_model->rowCount() > 0) selectDeployment(0);
 }
 
-Deployment* MainWindow::insertDeployment(const kiq::services::ConnectionProfile& profile, bool persistent)
+Deployment* MainWindow::insertDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent)
 {
     auto* d = new Deployment(profile, persistent, this);
     auto* view = new DeploymentView(d, m_views);

@@ -7,8 +7,8 @@
 // forgotten by the deployment; its Try again button or F5 asks for it again. Nothing here talks to Redis
 // itself: deployments and pages go through their AsyncClient.
 
+#include "deployment/ConnectionProfile.h"
 #include "main/Theme.h"
-#include "services/ConnectionProfile.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -19,7 +19,7 @@ class QSplitter;
 class QStackedWidget;
 class QToolButton;
 
-namespace kiq::services {
+namespace kiq::storage {
 class ProfileStore;
 }
 
@@ -37,11 +37,11 @@ public:
     // (tests, screenshots). Not owned.
     // With a store, the window also restores its size, splitters, deployment and page from the last
     // run (QSettings) and saves them when it closes.
-    explicit MainWindow(kiq::services::ProfileStore* store, QWidget* parent = nullptr);
+    explicit MainWindow(kiq::storage::ProfileStore* store, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // persistent: save it in the store (the local sandbox is not saved: its port changes every run).
-    Deployment* addDeployment(const kiq::services::ConnectionProfile& profile, bool persistent);
+    Deployment* addDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent);
     void loadSavedProfiles();
 
     int deploymentCount() const;
@@ -80,13 +80,13 @@ private:
     void buildMenus();
     QWidget* buildSidebar();
     QWidget* buildEmptyState();
-    Deployment* insertDeployment(const kiq::services::ConnectionProfile& profile, bool persistent);
+    Deployment* insertDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent);
     void connectDeployment(Deployment* deployment);
     void currentRowChanged(int row);
     void updateConnectionActions(); // Edit and Remove act on the sidebar's current connection
     void updateTitle();
 
-    kiq::services::ProfileStore* m_store;
+    kiq::storage::ProfileStore* m_store;
     bool m_passwordPrompts = true;
     DeploymentListModel* m_model;
     QListView* m_sidebar = nullptr;

@@ -1,4 +1,4 @@
-#include "PasswordPrompt.h"
+#include "main/PasswordPrompt.h"
 
 #include <QCoreApplication>
 #include <QInputDialog>

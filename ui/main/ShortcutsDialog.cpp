@@ -1,4 +1,4 @@
-#include "ShortcutsDialog.h"
+#include "main/ShortcutsDialog.h"
 
 #include <QAction>
 #include <QDialogButtonBox>

@@ -1,4 +1,4 @@
-#include "Theme.h"
+#include "main/Theme.h"
 
 #include <QApplication>
 #include <QIconEngine>

@@ -1,4 +1,4 @@
-#include "AclLogModel.h"
+#include "pages/acl/AclLogModel.h"
 
 #include "common/Formatting.h"
 

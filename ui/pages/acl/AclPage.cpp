@@ -1,13 +1,13 @@
-#include "AclPage.h"
+#include "pages/acl/AclPage.h"
 
-#include "AclLogModel.h"
-#include "AclUserEditor.h"
-#include "AclUsersModel.h"
-#include "ApplyRoleDialog.h"
 #include "acl/AclService.h"
 #include "common/Keyboard.h"
+#include "pages/acl/AclLogModel.h"
+#include "pages/acl/AclUserEditor.h"
+#include "pages/acl/AclUsersModel.h"
+#include "pages/acl/ApplyRoleDialog.h"
 #include "redis/AsyncClient.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

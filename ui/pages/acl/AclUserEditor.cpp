@@ -1,4 +1,4 @@
-#include "AclUserEditor.h"
+#include "pages/acl/AclUserEditor.h"
 
 #include "acl/AclService.h"
 

@@ -1,4 +1,4 @@
-#include "AclUsersModel.h"
+#include "pages/acl/AclUsersModel.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,4 +1,4 @@
-#include "ApplyRoleDialog.h"
+#include "pages/acl/ApplyRoleDialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

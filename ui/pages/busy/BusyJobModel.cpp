@@ -1,4 +1,4 @@
-#include "BusyJobModel.h"
+#include "pages/busy/BusyJobModel.h"
 
 #include "common/Formatting.h"
 

@@ -2,7 +2,7 @@
 // The jobs running right now (every process's in-progress hash), with how long each has run.
 
 #include "common/SnapshotTableModel.h"
-#include "sidekiq/Processes.h"
+#include "sidekiq/api/Processes.h"
 
 #include <string>
 

@@ -1,13 +1,13 @@
-#include "BusyPage.h"
+#include "pages/busy/BusyPage.h"
 
 #include "common/SortedTable.h"
 
-#include "BusyJobModel.h"
-#include "ProcessListModel.h"
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
+#include "pages/busy/BusyJobModel.h"
+#include "pages/busy/ProcessListModel.h"
 #include "redis/AsyncClient.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QAction>
 #include <QHeaderView>

@@ -5,7 +5,7 @@
 // same signal list Sidekiq's Web UI uses; a process obeys at its next heartbeat).
 
 #include "deployment/DeploymentPage.h"
-#include "sidekiq/Processes.h"
+#include "sidekiq/api/Processes.h"
 
 #include <QTimer>
 

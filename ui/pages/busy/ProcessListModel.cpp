@@ -1,4 +1,4 @@
-#include "ProcessListModel.h"
+#include "pages/busy/ProcessListModel.h"
 
 #include "common/Formatting.h"
 

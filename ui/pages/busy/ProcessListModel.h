@@ -4,7 +4,7 @@
 // kept and drawn in red: a crashed process is exactly what the operator is looking for.
 
 #include "common/SnapshotTableModel.h"
-#include "sidekiq/ProcessRecord.h"
+#include "sidekiq/model/ProcessRecord.h"
 
 #include <string>
 

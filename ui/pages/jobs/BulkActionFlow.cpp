@@ -1,10 +1,11 @@
-#include "BulkActionFlow.h"
+#include "pages/jobs/BulkActionFlow.h"
 
-#include "BulkPreviewDialog.h"
-#include "JobActionLabel.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
+#include "pages/jobs/BulkPreviewDialog.h"
+#include "pages/jobs/JobActionLabel.h"
 #include "redis/AsyncClient.h"
+#include "storage/BulkCursorStore.h"
 
 #include <QProgressDialog>
 #include <QTimer>
@@ -17,7 +18,7 @@ namespace kiq::ui {
 
 using kiq::sidekiq::BulkProgress;
 
-BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::services::WriteGate> gate,
+BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::write::WriteGate> gate,
     kiq::sidekiq::BulkSpec spec, QWidget* page)
     : m_client(client)
     , m_gate(std::move(gate))
@@ -87,7 +88,7 @@ void BulkActionFlow::execute(long long expected)
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<BulkProgress>(
         [gate, spec, cancel, self, client](kiq::redis::Client& c) {
-            kiq::sidekiq::BulkCursorStore store;
+            kiq::storage::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(gate->deployment(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
             // Stops after the current page when the operator cancels or the client is shut down (the

@@ -9,7 +9,7 @@
 // Lifetime: the flow owns itself and is deleted after the client's last callback for it has run, so
 // the executor's thread never posts to a dead object. Dialogs are parented to the page.
 
-#include "sidekiq/BulkExecutor.h"
+#include "sidekiq/actions/BulkExecutor.h"
 
 #include <QObject>
 #include <QPointer>
@@ -23,7 +23,7 @@ class QWidget;
 namespace kiq::redis {
 class AsyncClient;
 }
-namespace kiq::services {
+namespace kiq::write {
 class WriteGate;
 }
 
@@ -32,7 +32,7 @@ namespace kiq::ui {
 class BulkActionFlow final : public QObject {
     Q_OBJECT
 public:
-    BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::services::WriteGate> gate,
+    BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::write::WriteGate> gate,
         kiq::sidekiq::BulkSpec spec, QWidget* page);
     // What the action is on, in words (the failure group, the filter), for the preview and the confirmation.
     void setScope(const QString& scope) { m_scope = scope; }
@@ -49,7 +49,7 @@ private:
     void finish(const QString& summary, bool problem);
 
     QPointer<kiq::redis::AsyncClient> m_client;
-    std::shared_ptr<kiq::services::WriteGate> m_gate; // shared with the executor's work item
+    std::shared_ptr<kiq::write::WriteGate> m_gate; // shared with the executor's work item
     kiq::sidekiq::BulkSpec m_spec;
     QString m_scope;
     QPointer<QWidget> m_page;

@@ -1,4 +1,4 @@
-#include "BulkPreviewDialog.h"
+#include "pages/jobs/BulkPreviewDialog.h"
 
 #include "common/Formatting.h"
 

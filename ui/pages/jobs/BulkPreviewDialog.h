@@ -3,7 +3,7 @@
 // of how many scanned, and the counts by class, queue and error, so a too-broad filter shows itself.
 // The operator may cap the rate (jobs per second), so a big retry does not flood the workers at once.
 
-#include "sidekiq/BulkExecutor.h"
+#include "sidekiq/actions/BulkExecutor.h"
 
 #include <QDialog>
 

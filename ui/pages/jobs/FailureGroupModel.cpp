@@ -1,4 +1,4 @@
-#include "FailureGroupModel.h"
+#include "pages/jobs/FailureGroupModel.h"
 
 #include "common/Formatting.h"
 

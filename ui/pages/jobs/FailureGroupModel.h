@@ -3,7 +3,7 @@
 // class + normalised message + job class) with its count and when it was first and last seen, as
 // the job index computes them (JobIndexSnapshot::groups). Largest first.
 
-#include "sidekiq/JobIndexSnapshot.h"
+#include "sidekiq/search/JobIndexSnapshot.h"
 
 #include <QAbstractTableModel>
 

@@ -1,9 +1,9 @@
-#include "IndexedJobBrowser.h"
+#include "pages/jobs/IndexedJobBrowser.h"
 
-#include "FailureGroupModel.h"
-#include "JobInspector.h"
-#include "JobTableLook.h"
 #include "common/Keyboard.h"
+#include "pages/jobs/FailureGroupModel.h"
+#include "pages/jobs/JobInspector.h"
+#include "pages/jobs/JobTableLook.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>

@@ -10,8 +10,8 @@
 // selected wherever it moves, and a job that left the set leaves the selection rather than letting
 // its neighbour slip in. Selections larger than kMaxKeptSelection rows are dropped instead.
 
-#include "IndexedJobModel.h"
-#include "JobRow.h"
+#include "pages/jobs/IndexedJobModel.h"
+#include "pages/jobs/JobRow.h"
 
 #include <QWidget>
 

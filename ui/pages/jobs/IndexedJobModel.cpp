@@ -1,4 +1,4 @@
-#include "IndexedJobModel.h"
+#include "pages/jobs/IndexedJobModel.h"
 
 #include <QBrush>
 #include <QCoreApplication>

@@ -10,9 +10,9 @@
 // Rows are named across snapshots by Key (score, payload hash); the page fetches the full payload
 // of a key with fetchIndexedJob when it is opened or acted on.
 
-#include "JobColumns.h"
-#include "sidekiq/JobFilter.h"
-#include "sidekiq/JobIndexSnapshot.h"
+#include "pages/jobs/JobColumns.h"
+#include "sidekiq/search/JobFilter.h"
+#include "sidekiq/search/JobIndexSnapshot.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "JobActionLabel.h"
+#include "pages/jobs/JobActionLabel.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The words the UI uses for each job action (toolbar, confirmations, status lines).
 
-#include "sidekiq/JobActions.h"
+#include "sidekiq/actions/JobActions.h"
 
 #include <QString>
 

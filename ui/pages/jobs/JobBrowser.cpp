@@ -1,9 +1,9 @@
-#include "JobBrowser.h"
+#include "pages/jobs/JobBrowser.h"
 
-#include "JobFilterProxy.h"
-#include "JobInspector.h"
-#include "JobTableLook.h"
-#include "JobTableModel.h"
+#include "pages/jobs/JobFilterProxy.h"
+#include "pages/jobs/JobInspector.h"
+#include "pages/jobs/JobTableLook.h"
+#include "pages/jobs/JobTableModel.h"
 #include "redis/Errors.h"
 
 #include <QHBoxLayout>

@@ -1,4 +1,4 @@
-#include "JobColumns.h"
+#include "pages/jobs/JobColumns.h"
 
 #include <QCoreApplication>
 

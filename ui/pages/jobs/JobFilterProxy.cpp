@@ -1,6 +1,6 @@
-#include "JobFilterProxy.h"
+#include "pages/jobs/JobFilterProxy.h"
 
-#include "JobTableModel.h"
+#include "pages/jobs/JobTableModel.h"
 
 #include <QDateTime>
 

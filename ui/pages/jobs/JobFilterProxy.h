@@ -3,7 +3,7 @@
 // same language as the CLI and bulk operations) matches their job. Filters what is loaded; "all
 // matching" actions scan the whole set on the server side instead (previewBulk/BulkExecutor).
 
-#include "sidekiq/JobFilter.h"
+#include "sidekiq/search/JobFilter.h"
 
 #include <QSortFilterProxyModel>
 

@@ -1,4 +1,4 @@
-#include "JobIndexFeed.h"
+#include "pages/jobs/JobIndexFeed.h"
 
 #include "common/ClientRetirement.h"
 #include "redis/AsyncClient.h"

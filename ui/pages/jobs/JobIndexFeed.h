@@ -1,5 +1,5 @@
 #pragma once
-// Keeps one page's JobIndex (core/sidekiq/JobIndex.h) in step with Redis, off the GUI thread: each
+// Keeps one page's JobIndex (core/sidekiq/search/JobIndex.h) in step with Redis, off the GUI thread: each
 // step is one JobIndex::refresh on a connection of the index's own (an AsyncClient opened with the
 // deployment client's options), so a long first build never queues in front of Overview's charts
 // or the pages' reads, and its thread runs at a lower CPU priority than the GUI on a busy machine.
@@ -8,8 +8,8 @@
 // that a step every few seconds checks counts and re-reads what changed. The GUI thread only takes
 // the published snapshot (an O(1) shared_ptr copy) and says so with snapshotChanged().
 
-#include "sidekiq/JobIndex.h"
-#include "sidekiq/JobSets.h"
+#include "sidekiq/api/JobSets.h"
+#include "sidekiq/search/JobIndex.h"
 
 #include <QObject>
 #include <QTimer>

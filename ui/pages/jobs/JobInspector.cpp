@@ -1,6 +1,6 @@
-#include "JobInspector.h"
+#include "pages/jobs/JobInspector.h"
 
-#include "JobRow.h"
+#include "pages/jobs/JobRow.h"
 
 #include <QClipboard>
 #include <QCoreApplication>

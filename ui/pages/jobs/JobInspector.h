@@ -4,7 +4,7 @@
 // exact payload (what a bug report or `kiqdesk-cli` needs). A backtrace not decoded yet is decoded on
 // a pool thread and shown when done ("Decoding…" meanwhile): it can be megabytes of zlib.
 
-#include "sidekiq/BacktraceCodec.h"
+#include "sidekiq/model/BacktraceCodec.h"
 
 #include <QString>
 #include <QWidget>

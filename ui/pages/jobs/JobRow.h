@@ -2,7 +2,7 @@
 // One row of a job table: a job as read from a sorted set (with its score) or from a queue (with its
 // list index). The record keeps the raw payload byte-exact, which is what every action names.
 
-#include "sidekiq/JobRecord.h"
+#include "sidekiq/model/JobRecord.h"
 
 namespace kiq::ui {
 

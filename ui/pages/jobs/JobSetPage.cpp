@@ -1,16 +1,16 @@
-#include "JobSetPage.h"
+#include "pages/jobs/JobSetPage.h"
 
-#include "BulkActionFlow.h"
-#include "FailureGroupModel.h"
-#include "IndexedJobBrowser.h"
-#include "JobActionLabel.h"
-#include "JobIndexFeed.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
+#include "pages/jobs/BulkActionFlow.h"
+#include "pages/jobs/FailureGroupModel.h"
+#include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/JobActionLabel.h"
+#include "pages/jobs/JobIndexFeed.h"
 #include "redis/AsyncClient.h"
-#include "services/WriteGate.h"
-#include "sidekiq/JobIndex.h"
+#include "sidekiq/search/JobIndex.h"
+#include "write/WriteGate.h"
 
 #include <QAction>
 #include <QInputDialog>

@@ -12,10 +12,10 @@
 //
 // Retry and Scheduled show the soonest first (what runs next); Dead shows the newest death first.
 
-#include "IndexedJobModel.h"
 #include "deployment/DeploymentPage.h"
-#include "sidekiq/JobActions.h"
-#include "sidekiq/JobSets.h"
+#include "pages/jobs/IndexedJobModel.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/JobSets.h"
 
 class QAction;
 class QLabel;

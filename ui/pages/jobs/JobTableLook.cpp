@@ -1,8 +1,8 @@
-#include "JobTableLook.h"
+#include "pages/jobs/JobTableLook.h"
 
-#include "JobColumns.h"
 #include "common/Keyboard.h"
-#include "sidekiq/JobFilter.h"
+#include "pages/jobs/JobColumns.h"
+#include "sidekiq/search/JobFilter.h"
 
 #include <QCoreApplication>
 #include <QHeaderView>

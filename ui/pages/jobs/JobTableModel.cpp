@@ -1,4 +1,4 @@
-#include "JobTableModel.h"
+#include "pages/jobs/JobTableModel.h"
 
 #include <algorithm>
 

@@ -7,8 +7,8 @@
 // Malformed payloads are rows like any other: the class column says so and the error column shows
 // the parse error (an operator must see what is broken, and can still delete or kill it).
 
-#include "JobColumns.h"
-#include "JobRow.h"
+#include "pages/jobs/JobColumns.h"
+#include "pages/jobs/JobRow.h"
 
 #include <QAbstractTableModel>
 

@@ -1,4 +1,4 @@
-#include "DailyHistoryChart.h"
+#include "pages/overview/DailyHistoryChart.h"
 
 #include "common/ChartLook.h"
 

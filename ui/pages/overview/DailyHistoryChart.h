@@ -2,7 +2,7 @@
 // Sidekiq's own daily history (stat:processed:<date>, stat:failed:<date>) as grouped bars: the long
 // view that the live charts, limited to what Kiqdesk has sampled, cannot give.
 
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QChartView>
 

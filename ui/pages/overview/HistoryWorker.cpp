@@ -1,6 +1,6 @@
-#include "HistoryWorker.h"
+#include "pages/overview/HistoryWorker.h"
 
-#include "SampleHistory.h"
+#include "storage/SampleHistory.h"
 
 #include <QCoreApplication>
 #include <QMetaObject>
@@ -26,7 +26,7 @@ HistoryWorker::HistoryWorker(const QString& file)
     m_thread.setObjectName(QStringLiteral("kiq-history"));
     m_receiver->moveToThread(&m_thread);
     m_thread.start(QThread::LowPriority);
-    post([this, file] { m_history = std::make_unique<SampleHistory>(file); });
+    post([this, file] { m_history = std::make_unique<kiq::storage::SampleHistory>(file); });
 }
 
 HistoryWorker::~HistoryWorker()
@@ -46,7 +46,7 @@ void HistoryWorker::post(std::function<void()> work)
     QMetaObject::invokeMethod(m_receiver, std::move(work), Qt::QueuedConnection);
 }
 
-void HistoryWorker::append(const QString& deployment, const OverviewSample& sample)
+void HistoryWorker::append(const QString& deployment, const kiq::health::OverviewSample& sample)
 {
     post([this, deployment, sample] {
         if (m_history) m_history->append(deployment, sample);
@@ -54,11 +54,12 @@ void HistoryWorker::append(const QString& deployment, const OverviewSample& samp
 }
 
 void HistoryWorker::load(const QString& deployment, double sinceEpochSeconds, QObject* context,
-    std::function<void(std::vector<OverviewSample>)> done)
+    std::function<void(std::vector<kiq::health::OverviewSample>)> done)
 {
     QPointer<QObject> guard(context);
     post([this, deployment, sinceEpochSeconds, guard, done = std::move(done)] {
-        auto samples = m_history ? m_history->load(deployment, sinceEpochSeconds) : std::vector<OverviewSample> {};
+        auto samples
+            = m_history ? m_history->load(deployment, sinceEpochSeconds) : std::vector<kiq::health::OverviewSample> {};
         // Posted to the application object and checked there, on the GUI thread where pages die: a
         // check here followed by a post to the page would race with its deletion.
         QMetaObject::invokeMethod(

@@ -1,16 +1,16 @@
-#include "OverviewPage.h"
+#include "pages/overview/OverviewPage.h"
 
 #include "common/StaleDataText.h"
 
-#include "DailyHistoryChart.h"
-#include "HistoryWorker.h"
-#include "QueueLatencyChart.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/TimeSeriesChart.h"
+#include "pages/overview/DailyHistoryChart.h"
+#include "pages/overview/HistoryWorker.h"
+#include "pages/overview/QueueLatencyChart.h"
 #include "redis/AsyncClient.h"
-#include "services/ServerInfo.h"
-#include "sidekiq/Stats.h"
+#include "server/ServerInfo.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -237,7 +237,7 @@ void OverviewPage::refresh()
         [reader, withDaily](kiq::redis::Client& c) {
             OverviewLoad load;
             load.stats = reader->read(c);
-            const auto info = kiq::services::loadServerInfo(c);
+            const auto info = kiq::server::loadServerInfo(c);
             load.usedMemory = info.usedMemory();
             load.opsPerSec = info.instantaneousOpsPerSec();
             if (withDaily) load.daily = kiq::sidekiq::readHistory(c, kDailyHistoryDays, load.stats.takenAt);
@@ -285,7 +285,7 @@ void OverviewPage::showLoad(const OverviewLoad& load)
 {
     m_sinceLoad.start();
     const auto& s = load.stats;
-    OverviewSample sample;
+    kiq::health::OverviewSample sample;
     sample.takenAt = s.takenAt > 0 ? s.takenAt : nowSeconds();
     sample.processed = s.processed;
     sample.failed = s.failed;
@@ -294,7 +294,8 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     sample.usedMemory = load.usedMemory.value_or(0);
     sample.opsPerSec = load.opsPerSec.value_or(0);
 
-    const OverviewRates rates = m_last ? ratesBetween(*m_last, sample) : OverviewRates {};
+    const kiq::health::OverviewRates rates
+        = m_last ? kiq::health::ratesBetween(*m_last, sample) : kiq::health::OverviewRates {};
     showCount(m_processed, s.processed,
         rates.valid ? tr("%1/s").arg(QLocale().toString(rates.processedPerSec, 'f', 1)) : QString());
     showCount(
@@ -326,10 +327,11 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
 }
 
-void OverviewPage::plot(const OverviewSample& sample, const std::optional<OverviewSample>& previous)
+void OverviewPage::plot(
+    const kiq::health::OverviewSample& sample, const std::optional<kiq::health::OverviewSample>& previous)
 {
     if (previous) {
-        const OverviewRates rates = ratesBetween(*previous, sample);
+        const kiq::health::OverviewRates rates = kiq::health::ratesBetween(*previous, sample);
         if (rates.valid) {
             m_throughput->append(0, sample.takenAt, rates.processedPerSec);
             m_throughput->append(1, sample.takenAt, rates.failedPerSec);
@@ -353,27 +355,28 @@ void OverviewPage::replotFromHistory()
     m_replotPending = m_history && !m_historyKey.isEmpty();
     if (!m_replotPending) return;
     const unsigned request = ++m_replotGeneration;
-    m_history->load(m_historyKey, nowSeconds() - window, this, [this, request](std::vector<OverviewSample> samples) {
-        if (request != m_replotGeneration) return; // the window or the deployment changed meanwhile
-        m_replotPending = false;
-        for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->clearPoints();
-        // Thin long histories out: 24 h at 2 s is 43,200 points per series, far more than pixels.
-        const std::size_t step = std::max<std::size_t>(1, samples.size() / kMaxPlottedSamples);
-        std::optional<OverviewSample> previous;
-        for (std::size_t i = 0; i < samples.size(); i += step) {
-            plot(samples[i], previous);
-            previous = samples[i];
-        }
-        // What arrived from the server while the history was read comes after it.
-        for (const auto& live : m_liveSinceReplot) {
-            if (previous && live.takenAt <= previous->takenAt) continue;
-            plot(live, previous);
-            previous = live;
-        }
-        m_liveSinceReplot.clear();
-        if (!m_last && !samples.empty()) m_last = samples.back();
-        commitCharts();
-    });
+    m_history->load(
+        m_historyKey, nowSeconds() - window, this, [this, request](std::vector<kiq::health::OverviewSample> samples) {
+            if (request != m_replotGeneration) return; // the window or the deployment changed meanwhile
+            m_replotPending = false;
+            for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->clearPoints();
+            // Thin long histories out: 24 h at 2 s is 43,200 points per series, far more than pixels.
+            const std::size_t step = std::max<std::size_t>(1, samples.size() / kMaxPlottedSamples);
+            std::optional<kiq::health::OverviewSample> previous;
+            for (std::size_t i = 0; i < samples.size(); i += step) {
+                plot(samples[i], previous);
+                previous = samples[i];
+            }
+            // What arrived from the server while the history was read comes after it.
+            for (const auto& live : m_liveSinceReplot) {
+                if (previous && live.takenAt <= previous->takenAt) continue;
+                plot(live, previous);
+                previous = live;
+            }
+            m_liveSinceReplot.clear();
+            if (!m_last && !samples.empty()) m_last = samples.back();
+            commitCharts();
+        });
 }
 
 void OverviewPage::commitCharts()

@@ -8,8 +8,8 @@
 // only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite, on
 // the HistoryWorker's thread), so the charts show the last hours again after a restart.
 
-#include "OverviewSample.h"
 #include "deployment/DeploymentPage.h"
+#include "health/OverviewSample.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -58,7 +58,7 @@ protected:
 private:
     void showLoad(const OverviewLoad& load);
     void showError(const QString& message);
-    void plot(const OverviewSample& sample, const std::optional<OverviewSample>& previous);
+    void plot(const kiq::health::OverviewSample& sample, const std::optional<kiq::health::OverviewSample>& previous);
     void replotFromHistory();
     void commitCharts();
     void clearData();
@@ -73,8 +73,8 @@ private:
     std::shared_ptr<HistoryWorker> m_history;
     unsigned m_replotGeneration = 0; // bumped per history read: only the latest one is plotted
     bool m_replotPending = false;
-    std::vector<OverviewSample> m_liveSinceReplot; // shown while the history was read: replotted after it
-    std::optional<OverviewSample> m_last;
+    std::vector<kiq::health::OverviewSample> m_liveSinceReplot; // shown while the history was read: replotted after it
+    std::optional<kiq::health::OverviewSample> m_last;
     QElapsedTimer m_sinceDailyHistory; // Sidekiq's day counters change slowly: reread every few minutes
     QElapsedTimer m_sinceLoad;
     QTimer m_timer;

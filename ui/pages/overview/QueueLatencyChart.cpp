@@ -1,4 +1,4 @@
-#include "QueueLatencyChart.h"
+#include "pages/overview/QueueLatencyChart.h"
 
 #include "common/ChartLook.h"
 #include "common/Formatting.h"

@@ -2,7 +2,7 @@
 // The five queues whose oldest job has waited longest, as horizontal bars of latency, each labelled
 // with its depth: the queues an operator should look at first.
 
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Stats.h"
 
 #include <QChartView>
 

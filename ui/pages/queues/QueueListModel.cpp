@@ -1,4 +1,4 @@
-#include "QueueListModel.h"
+#include "pages/queues/QueueListModel.h"
 
 #include "common/Formatting.h"
 

@@ -3,7 +3,7 @@
 // (SnapshotTableModel), so the selected queue stays selected while sizes change.
 
 #include "common/SnapshotTableModel.h"
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Stats.h"
 
 #include <string>
 

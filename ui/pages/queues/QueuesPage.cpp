@@ -1,15 +1,15 @@
-#include "QueuesPage.h"
+#include "pages/queues/QueuesPage.h"
 
-#include "QueueListModel.h"
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
 #include "pages/jobs/JobBrowser.h"
 #include "pages/jobs/JobTableModel.h"
+#include "pages/queues/QueueListModel.h"
 #include "redis/AsyncClient.h"
-#include "services/WriteGate.h"
-#include "sidekiq/Queues.h"
-#include "sidekiq/Stats.h"
+#include "sidekiq/api/Queues.h"
+#include "sidekiq/api/Stats.h"
+#include "write/WriteGate.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -301,7 +301,7 @@ bool QueuesPage::writesArmed()
 }
 
 void QueuesPage::runWrite(
-    std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle)
+    std::function<QString(kiq::redis::Client&, kiq::write::WriteGate&)> write, const QString& failedTitle)
 {
     auto gate = writeGate();
     m_client->run<QString>([gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
@@ -338,7 +338,7 @@ void QueuesPage::moveSelection(const QString& to)
     const std::string from = m_queue, dest = target.toStdString();
     const long long n = static_cast<long long>(payloads.size());
     runWrite(
-        [from, dest, payloads, n](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+        [from, dest, payloads, n](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
             const auto r = kiq::sidekiq::moveQueueJobs(c, gate, from, payloads, dest);
             QString text = tr("Moved %1 of %2 job(s) to %3.", nullptr, pluralCount(n))
                                .arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
@@ -384,7 +384,7 @@ void QueuesPage::togglePause()
     const bool pause = !currentQueuePaused();
     const std::string queue = m_queue;
     runWrite(
-        [queue, pause](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+        [queue, pause](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
             kiq::sidekiq::setQueuePaused(c, gate, queue, pause);
             return pause
                 ? tr("%1 is paused: Kiqdesk's pool no longer fetches from it.").arg(QString::fromStdString(queue))
@@ -407,7 +407,7 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
         return;
     const std::string queue = m_queue;
     runWrite(
-        [queue](kiq::redis::Client& c, kiq::services::WriteGate& gate) {
+        [queue](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
             kiq::sidekiq::clearQueue(c, gate, queue);
             return tr("%1 is cleared.").arg(QString::fromStdString(queue));
         },

@@ -62,7 +62,7 @@ private:
     void showStatus(const QString& text, bool problem = false);
     // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
     void runWrite(
-        std::function<QString(kiq::redis::Client&, kiq::services::WriteGate&)> write, const QString& failedTitle);
+        std::function<QString(kiq::redis::Client&, kiq::write::WriteGate&)> write, const QString& failedTitle);
     bool writesArmed();
     bool currentQueuePaused() const;
     void updateActions();

@@ -1,4 +1,4 @@
-#include "ClientListModel.h"
+#include "pages/redis/ClientListModel.h"
 
 #include "common/Formatting.h"
 

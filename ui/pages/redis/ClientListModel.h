@@ -2,11 +2,11 @@
 // The Redis page's clients table: CLIENT LIST, one row per connection, keyed by client id.
 
 #include "common/SnapshotTableModel.h"
-#include "services/ServerInfoClients.h"
+#include "server/ServerInfoClients.h"
 
 namespace kiq::ui {
 
-class ClientListModel final : public SnapshotTableModel<kiq::services::ClientEntry, long long> {
+class ClientListModel final : public SnapshotTableModel<kiq::server::ClientEntry, long long> {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ClientListModel)
 public:
@@ -31,7 +31,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
-    long long keyOf(const kiq::services::ClientEntry& entry) const override { return entry.id(); }
+    long long keyOf(const kiq::server::ClientEntry& entry) const override { return entry.id(); }
 };
 
 } // namespace kiq::ui

@@ -1,14 +1,14 @@
-#include "RedisPage.h"
+#include "pages/redis/RedisPage.h"
 
 #include "common/SortedTable.h"
 #include "common/StaleDataText.h"
 
-#include "ClientListModel.h"
-#include "SlowlogModel.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
+#include "pages/redis/ClientListModel.h"
+#include "pages/redis/SlowlogModel.h"
 #include "redis/AsyncClient.h"
-#include "services/ServerInfo.h"
+#include "server/ServerInfo.h"
 
 #include <QDateTime>
 #include <QGridLayout>
@@ -148,8 +148,8 @@ void RedisPage::refresh()
     if (!m_client || m_loading) return; // one load at a time: a slow server must not pile them up
     m_loading = true;
     const unsigned generation = m_generation;
-    m_client->run<kiq::services::ServerInfo>(
-        &kiq::services::loadServerInfo, this, [this, generation](kiq::redis::Result<kiq::services::ServerInfo> r) {
+    m_client->run<kiq::server::ServerInfo>(
+        &kiq::server::loadServerInfo, this, [this, generation](kiq::redis::Result<kiq::server::ServerInfo> r) {
             if (generation != m_generation) return;
             m_loading = false;
             if (r.ok())
@@ -170,7 +170,7 @@ void RedisPage::showEvent(QShowEvent* event)
     if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_timer.interval()) refresh();
 }
 
-void RedisPage::showInfo(const kiq::services::ServerInfo& info)
+void RedisPage::showInfo(const kiq::server::ServerInfo& info)
 {
     m_sinceLoad.start();
     const auto q = [](const std::string& s) { return QString::fromStdString(s); };

@@ -1,7 +1,7 @@
 #pragma once
 // The Redis page: what the server itself says. INFO summary cards (version, role, uptime, memory,
 // clients, ops/s, keys), the slow log and the client list. Data comes from
-// kiq::services::loadServerInfo, run through the deployment's AsyncClient every 5 s while the page is
+// kiq::server::loadServerInfo, run through the deployment's AsyncClient every 5 s while the page is
 // visible (and once when the client arrives or the page is shown with stale data).
 
 #include "deployment/DeploymentPage.h"
@@ -14,7 +14,7 @@ class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
-namespace kiq::services {
+namespace kiq::server {
 struct ServerInfo;
 }
 
@@ -41,7 +41,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void showInfo(const kiq::services::ServerInfo& info);
+    void showInfo(const kiq::server::ServerInfo& info);
     void showError(const QString& message);
     void clearData();
 

@@ -1,4 +1,4 @@
-#include "SlowlogModel.h"
+#include "pages/redis/SlowlogModel.h"
 
 #include "common/Formatting.h"
 
@@ -9,14 +9,14 @@
 namespace kiq::ui {
 
 namespace {
-QString commandText(const kiq::services::SlowlogEntry& e)
+QString commandText(const kiq::server::SlowlogEntry& e)
 {
     QStringList parts;
     for (const auto& a : e.args) parts << QString::fromStdString(a);
     return parts.join(u' ');
 }
 
-QString clientText(const kiq::services::SlowlogEntry& e)
+QString clientText(const kiq::server::SlowlogEntry& e)
 {
     const QString address = QString::fromStdString(e.clientAddress);
     if (e.clientName.empty()) return address;

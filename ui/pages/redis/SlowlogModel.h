@@ -3,11 +3,11 @@
 // raw values (UnderlyingDataRole, for the sort proxy) are kept apart, as in qBittorrent's models.
 
 #include "common/SnapshotTableModel.h"
-#include "services/ServerInfoSlowlog.h"
+#include "server/ServerInfoSlowlog.h"
 
 namespace kiq::ui {
 
-class SlowlogModel final : public SnapshotTableModel<kiq::services::SlowlogEntry, long long> {
+class SlowlogModel final : public SnapshotTableModel<kiq::server::SlowlogEntry, long long> {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SlowlogModel)
 public:
@@ -21,7 +21,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
-    long long keyOf(const kiq::services::SlowlogEntry& entry) const override { return entry.id; }
+    long long keyOf(const kiq::server::SlowlogEntry& entry) const override { return entry.id; }
 };
 
 } // namespace kiq::ui

@@ -1,4 +1,4 @@
-#include "InFlightJobModel.h"
+#include "pages/workers/InFlightJobModel.h"
 
 #include "common/Formatting.h"
 

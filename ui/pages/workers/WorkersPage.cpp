@@ -1,13 +1,13 @@
-#include "WorkersPage.h"
+#include "pages/workers/WorkersPage.h"
 
-#include "InFlightJobModel.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/SortedTable.h"
 #include "deployment/EnvironmentTag.h"
+#include "pages/workers/InFlightJobModel.h"
 #include "redis/AsyncClient.h"
 #include "redis/Errors.h"
-#include "services/WriteGate.h"
+#include "write/WriteGate.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -405,7 +405,7 @@ void WorkersPage::startPool()
     }
     auto shared = std::make_shared<const PoolSetup>(std::move(setup));
     const QString queues = m_queues->text().simplified();
-    using kiq::services::Environment;
+    using kiq::deployment::Environment;
     if (environment() != Environment::Staging && environment() != Environment::Production) {
         sampleThenStart(std::move(shared), queues);
         return;
@@ -519,7 +519,7 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
     const std::string handlerFile = m_handlerFile->text().trimmed().toStdString();
     // The gate admits and audits the start; the pool starts on its own thread, and a failure to
     // connect shows up in the state line and the log.
-    const kiq::services::WriteIntent intent {"start-workers", "local pool", o.concurrency,
+    const kiq::write::WriteIntent intent {"start-workers", "local pool", o.concurrency,
         "queues=" + queues.toStdString() + (handlerFile.empty() ? "" : " handlers=" + handlerFile)
             + (o.failUnknownClasses ? " fail-unknown-classes" : "")};
     try {
@@ -527,7 +527,7 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
             // The client's options, not the pool's: the password may have been corrected since the pool was made.
             if (!m_pool->start(std::move(setup), {}, m_client->options()))
                 throw kiq::redis::UsageError("the pool is already running");
-            return kiq::services::WriteOutcome {1, {}};
+            return kiq::write::WriteOutcome {1, {}};
         });
     } catch (const std::exception& e) {
         showMessage(tr("<b>Not started:</b> %1").arg(QString::fromStdString(e.what()).toHtmlEscaped()), true);

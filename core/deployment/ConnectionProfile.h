@@ -1,0 +1,38 @@
+#pragma once
+// A saved deployment: how to reach it and how to label it. The GUI's sidebar and the CLI's
+// --profile both read these. Passwords are never part of what is saved (see ConnectionProfileStore):
+// the profile only remembers that one is needed, so the app can ask at connect time.
+
+#include "redis/ConnectionOptions.h"
+
+#include <QString>
+
+namespace kiq::deployment {
+
+// The environment tag shown beside a deployment's name, so production is never mistaken for a
+// laptop: each has a default colour (production red, staging amber, development green).
+enum class Environment { Development, Staging, Production, Other };
+
+QString environmentKey(Environment environment); // "development", ... (stable, for files and the CLI)
+Environment environmentFromKey(const QString& key); // unknown keys become Other
+QString defaultTagColor(Environment environment); // "#rrggbb"
+
+struct ConnectionProfile {
+    QString id; // stable identity (a UUID), so renaming keeps the settings that refer to it
+    QString name; // shown in the sidebar
+    Environment environment = Environment::Development;
+    QString tagColor; // "#rrggbb"; empty means defaultTagColor(environment)
+
+    // Everything needed to connect. options.password and options.sentinelPassword are held in memory
+    // only, after the user typed them; the store drops them.
+    kiq::redis::ConnectionOptions options;
+    bool passwordRequired = false; // ask for options.password before connecting
+    bool sentinelPasswordRequired = false; // ask for options.sentinelPassword before connecting
+    bool keyPassphraseRequired = false; // ask for options.tls.keyPassphrase (encrypted client key)
+
+    QString effectiveTagColor() const { return tagColor.isEmpty() ? defaultTagColor(environment) : tagColor; }
+    // A fresh profile with a new id.
+    static ConnectionProfile create(const QString& name = {});
+};
+
+} // namespace kiq::deployment

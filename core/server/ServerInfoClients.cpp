@@ -1,0 +1,48 @@
+#include "server/ServerInfoClients.h"
+
+#include <charconv>
+
+namespace kiq::server {
+
+std::string ClientEntry::field(const std::string& name) const
+{
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+}
+
+std::optional<long long> ClientEntry::integerField(const std::string& name) const
+{
+    auto it = fields.find(name);
+    if (it == fields.end()) return std::nullopt;
+    long long value = 0;
+    const auto& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return value;
+}
+
+std::vector<ClientEntry> parseClientList(std::string_view text)
+{
+    std::vector<ClientEntry> out;
+    while (!text.empty()) {
+        const auto eol = text.find('\n');
+        std::string_view line = text.substr(0, eol);
+        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+
+        ClientEntry entry;
+        while (!line.empty()) {
+            const auto space = line.find(' ');
+            const std::string_view pair = line.substr(0, space);
+            line = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+            const auto eq = pair.find('=');
+            if (eq == std::string_view::npos || eq == 0) continue;
+            entry.fields.emplace(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
+        }
+        if (!entry.fields.empty()) out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+} // namespace kiq::server

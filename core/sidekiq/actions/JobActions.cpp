@@ -1,0 +1,326 @@
+#include "sidekiq/actions/JobActions.h"
+
+#include "sidekiq/model/DeadSet.h"
+
+#include "redis/Errors.h"
+#include "redis/Script.h"
+#include "sidekiq/json/JsonText.h"
+#include "sidekiq/json/PayloadEditor.h"
+#include "sidekiq/model/JobRecord.h"
+#include "sidekiq/model/Keys.h"
+#include "sidekiq/model/Timestamp.h"
+
+#include <iterator>
+#include <map>
+
+namespace kiq::sidekiq {
+
+using redis::Command;
+
+namespace {
+// Members per script call: bounds the size of one EVAL and how long it holds the server.
+constexpr std::size_t kChunk = 200;
+
+// KEYS[1] source set, KEYS[2] `queues`, KEYS[3..] destination lists.
+// ARGV[1] the number of destinations d, ARGV[2..d+1] their queue names (KEYS[3..] in the same
+// order), then n destination indexes (1-based into KEYS), the n members and the n new payloads.
+// One ZMSCORE, one ZREM, one LPUSH per destination and one SADD per chunk instead of three calls per
+// job: Redis time per job is then mostly the data structures' own work. ZMSCORE needs Redis 6.2;
+// older servers answer with an error and get one ZSCORE per member.
+// Key types are checked before the first write: Lua does not roll back, so an LPUSH refused with
+// WRONGTYPE after the ZREM would lose the jobs. The first write is the SADD (as in Sidekiq's push):
+// at maxmemory Redis refuses a script's first memory-growing write, and only that one, so the whole
+// chunk fails with OOM instead of running past the limit.
+const redis::Script kMoveToQueues(R"lua(
+for i = 2, #KEYS do
+  local want = i == 2 and 'set' or 'list'
+  local t = redis.call('TYPE', KEYS[i]).ok
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. t .. ', not a ' .. want .. '; no job was moved')
+  end
+end
+local d = tonumber(ARGV[1])
+local n = (#ARGV - 1 - d) / 3
+local first = d + 2
+local scores = redis.pcall('ZMSCORE', KEYS[1], unpack(ARGV, first + n, first + 2 * n - 1))
+if type(scores) == 'table' and scores.err then
+  scores = {}
+  for i = 1, n do scores[i] = redis.call('ZSCORE', KEYS[1], ARGV[first + n + i - 1]) end
+end
+local members, pushes, seen = {}, {}, {}
+for i = 1, n do
+  local member = ARGV[first + n + i - 1]
+  if scores[i] and not seen[member] then
+    seen[member] = true
+    members[#members + 1] = member
+    local dest = tonumber(ARGV[first + i - 1])
+    local list = pushes[dest]
+    if not list then list = {}; pushes[dest] = list end
+    list[#list + 1] = ARGV[first + 2 * n + i - 1]
+  end
+end
+if #members == 0 then return 0 end
+redis.call('SADD', KEYS[2], unpack(ARGV, 2, d + 1))
+redis.call('ZREM', KEYS[1], unpack(members))
+for dest = 3, #KEYS do
+  if pushes[dest] then redis.call('LPUSH', KEYS[dest], unpack(pushes[dest])) end
+end
+return #members
+)lua");
+
+// KEYS[1] source set, KEYS[2] `dead`. ARGV[1] now, ARGV[2] oldest score kept, ARGV[3] max jobs,
+// then the members. Trims exactly as Sidekiq's send_to_morgue, which keeps max - 1
+// (docs/sidekiq-data-model.md §3). The dead set's type is checked first, and the ZADD comes before
+// the ZREM, for the same reasons as above.
+const redis::Script kKill(std::string(kLuaDeadSet) + R"lua(
+local t = redis.call('TYPE', KEYS[2]).ok
+if t ~= 'none' and t ~= 'zset' then
+  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' is a ' .. t .. ', not a sorted set; no job was killed')
+end
+local killed = 0
+for i = 4, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    to_dead(KEYS[2], ARGV[1], ARGV[i])
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    killed = killed + 1
+  end
+end
+trim_dead(KEYS[2], ARGV[2], ARGV[3])
+return killed
+)lua");
+
+enum class Rewrite { Retry, Enqueue, Move };
+
+struct Prepared {
+    std::string member;
+    std::string payload;
+    std::string queue;
+};
+
+// A top-level string field of a payload the editor has scanned, unescaped; nullopt if absent or not a string.
+std::optional<std::string> stringField(const PayloadEditor& editor, std::string_view key)
+{
+    const auto raw = editor.rawValue(key);
+    if (!raw || raw->size() < 2 || raw->front() != '"' || raw->back() != '"') return std::nullopt;
+    return json::unescape(std::string_view(*raw).substr(1, raw->size() - 2));
+}
+
+// Builds the payload that goes back into a queue. Timestamps keep the unit the job was written in,
+// so a Sidekiq 8 job stays in milliseconds and a 6/7 job in float seconds. The editor's scan is the
+// only parse per job: it validates the JSON (UTF-8 included) and finds the fields we read.
+std::optional<Prepared> prepare(
+    const std::string& raw, Rewrite how, const std::string& targetQueue, ActionResult& result)
+{
+    PayloadEditor editor(raw);
+    if (!editor.ok()) {
+        result.skipped.push_back({raw, "cannot be re-enqueued: " + editor.error()});
+        return std::nullopt;
+    }
+    if (!stringField(editor, "class") || !stringField(editor, "jid")) {
+        result.skipped.push_back({raw, "cannot be re-enqueued: the payload has no class or jid"});
+        return std::nullopt;
+    }
+    if (how == Rewrite::Retry && !editor.decrementRetryCount()) {
+        result.skipped.push_back({raw, "retry_count is not a number"});
+        return std::nullopt;
+    }
+    std::string queue = how == Rewrite::Move ? targetQueue : stringField(editor, "queue").value_or("");
+    if (queue.empty()) queue = "default";
+    if (how == Rewrite::Move) editor.setString("queue", queue);
+    const auto created = editor.rawValue("created_at");
+    const auto createdAt = created ? Timestamp::parse(*created) : std::nullopt;
+    editor.setTimestamp("enqueued_at", Timestamp::now(createdAt ? createdAt->unit() : Timestamp::Unit::Seconds));
+    return Prepared {raw, editor.result(), queue};
+}
+
+// The move script's calls, kChunk jobs each.
+std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
+    const std::string& targetQueue, ActionResult& result, std::vector<long long>& sizes)
+{
+    std::vector<Prepared> prepared;
+    for (const auto& raw : payloads)
+        if (auto p = prepare(raw, how, targetQueue, result)) prepared.push_back(std::move(*p));
+
+    std::vector<redis::Script::Call> calls;
+    for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
+        const std::size_t end = std::min(prepared.size(), start + kChunk);
+        std::vector<std::string> keyList {std::string(setKey(from)), std::string(keys::kQueues)};
+        std::vector<std::string> names;
+        std::map<std::string, std::size_t> destination; // queue -> KEYS index (1-based)
+        std::vector<std::string> args;
+        args.reserve(1 + 3 * (end - start) + 4);
+        args.emplace_back(); // the number of destinations, known at the end
+        std::vector<std::string> indexes, members, newPayloads;
+        for (std::size_t i = start; i < end; ++i) {
+            auto [it, added] = destination.try_emplace(prepared[i].queue, keyList.size() + 1);
+            if (added) {
+                keyList.push_back(keys::queue(prepared[i].queue));
+                names.push_back(prepared[i].queue);
+            }
+            indexes.push_back(std::to_string(it->second));
+            members.push_back(std::move(prepared[i].member));
+            newPayloads.push_back(std::move(prepared[i].payload));
+        }
+        args.front() = std::to_string(names.size());
+        for (auto* part : {&names, &indexes, &members, &newPayloads})
+            std::move(part->begin(), part->end(), std::back_inserter(args));
+        calls.push_back({std::move(keyList), std::move(args)});
+        sizes.push_back(static_cast<long long>(end - start));
+    }
+    return calls;
+}
+
+std::vector<redis::Script::Call> killCalls(
+    JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
+{
+    std::vector<redis::Script::Call> calls;
+    const double now = Timestamp::now().seconds();
+    for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
+        const std::size_t end = std::min(payloads.size(), start + kChunk);
+        const auto trim = deadTrimArgs(now);
+        std::vector<std::string> args {formatRubyFloat(now), trim[0], trim[1]};
+        args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
+        calls.push_back({{std::string(setKey(from)), std::string(keys::kDead)}, std::move(args)});
+        sizes.push_back(static_cast<long long>(end - start));
+    }
+    return calls;
+}
+} // namespace
+
+ActionResult& ActionResult::operator+=(const ActionResult& other)
+{
+    affected += other.affected;
+    missing += other.missing;
+    skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
+    return *this;
+}
+
+const char* actionName(JobAction action)
+{
+    switch (action) {
+    case JobAction::Retry:
+        return "retry";
+    case JobAction::Enqueue:
+        return "enqueue";
+    case JobAction::Move:
+        return "move";
+    case JobAction::Kill:
+        return "kill";
+    case JobAction::Delete:
+        return "delete";
+    }
+    return "retry";
+}
+
+std::optional<JobAction> parseActionName(std::string_view name)
+{
+    for (JobAction a : {JobAction::Retry, JobAction::Enqueue, JobAction::Move, JobAction::Kill, JobAction::Delete})
+        if (name == actionName(a)) return a;
+    return std::nullopt;
+}
+
+PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
+    const std::string& targetQueue, const std::string& detail)
+{
+    if (action == JobAction::Move && targetQueue.empty())
+        throw redis::UsageError("the destination queue name is empty");
+    if (action == JobAction::Kill && from == JobSetKind::Dead)
+        throw redis::UsageError("jobs in the dead set are already dead");
+    if (action == JobAction::Enqueue && from != JobSetKind::Scheduled)
+        throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
+    PreparedAction p;
+    p.intent = {actionName(action), setName(from), static_cast<long long>(payloads.size()),
+        detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
+    switch (action) {
+    case JobAction::Retry:
+    case JobAction::Enqueue:
+    case JobAction::Move: {
+        const Rewrite how = action == JobAction::Retry ? Rewrite::Retry
+            : action == JobAction::Move                ? Rewrite::Move
+                                                       : Rewrite::Enqueue;
+        p.script = &kMoveToQueues;
+        p.calls = moveCalls(from, payloads, how, targetQueue, p.result, p.sizes);
+        break;
+    }
+    case JobAction::Kill:
+        p.script = &kKill;
+        p.calls = killCalls(from, payloads, p.sizes);
+        break;
+    case JobAction::Delete:
+        for (const auto& payload : payloads) {
+            p.calls.push_back({{std::string(setKey(from))}, {payload}});
+            p.sizes.push_back(1);
+        }
+        break;
+    }
+    return p;
+}
+
+std::vector<Command> PreparedAction::commands() const
+{
+    std::vector<Command> cmds;
+    cmds.reserve(calls.size());
+    for (const auto& c : calls)
+        cmds.push_back(script ? script->evalSha(c) : Command("ZREM").key(c.keys.front()).arg(c.args.front()));
+    return cmds;
+}
+
+write::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& replies)
+{
+    if (replies.size() != calls.size())
+        throw redis::ProtocolError("a job action got " + std::to_string(replies.size()) + " replies for "
+            + std::to_string(calls.size()) + " commands");
+    write::WriteOutcome out;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        const long long done = replies[i].throwIfError().asInteger();
+        result.affected += done;
+        result.missing += sizes[i] - done;
+        if (!script && done == 1) out.removedPayloads.push_back(calls[i].args.front());
+    }
+    out.affected = result.affected;
+    return out;
+}
+
+ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
+    const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
+{
+    PreparedAction prepared = prepareJobAction(action, from, payloads, targetQueue, detail);
+    gate.perform(prepared.intent, [&] {
+        // All chunks in one pipeline: each is still atomic on the server, and they no longer wait
+        // for each other's round trip.
+        return prepared.finish(
+            prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
+    });
+    return prepared.result;
+}
+
+ActionResult retryNow(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    return applyJobAction(client, gate, JobAction::Retry, from, payloads);
+}
+
+ActionResult enqueueNow(redis::Client& client, write::WriteGate& gate, const std::vector<std::string>& payloads)
+{
+    return applyJobAction(client, gate, JobAction::Enqueue, JobSetKind::Scheduled, payloads);
+}
+
+ActionResult moveToQueue(redis::Client& client, write::WriteGate& gate, JobSetKind from,
+    const std::vector<std::string>& payloads, const std::string& queue)
+{
+    return applyJobAction(client, gate, JobAction::Move, from, payloads, queue);
+}
+
+ActionResult killJobs(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    return applyJobAction(client, gate, JobAction::Kill, from, payloads);
+}
+
+ActionResult deleteJobs(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads)
+{
+    return applyJobAction(client, gate, JobAction::Delete, from, payloads);
+}
+
+} // namespace kiq::sidekiq

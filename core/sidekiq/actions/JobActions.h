@@ -1,0 +1,78 @@
+#pragma once
+// Writes on jobs in the sorted sets, with Sidekiq's Web UI semantics, each through the WriteGate
+// (docs/sidekiq-data-model.md §12). Jobs are named by their exact raw payload, because ZREM matches bytes.
+//
+// Every action runs as Lua chunks: one chunk is atomic, removes each member from its set first and
+// acts only if that removal happened. A job that is already gone (Sidekiq's poller took it, another
+// operator deleted it) is counted as missing, never acted on twice.
+//
+// A payload that cannot be parsed cannot be retried or moved (its queue is unknown): it is skipped
+// and reported. Delete and kill work on any payload, since they move bytes unchanged.
+
+#include "redis/Client.h"
+#include "redis/Script.h"
+#include "sidekiq/api/JobSets.h"
+#include "write/WriteGate.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiq::sidekiq {
+
+enum class JobAction { Retry, Enqueue, Move, Kill, Delete };
+const char* actionName(JobAction action);
+std::optional<JobAction> parseActionName(std::string_view name);
+
+struct ActionResult {
+    long long affected = 0; // acted on
+    long long missing = 0; // no longer in the set
+    struct Skipped {
+        std::string payload;
+        std::string reason;
+    };
+    std::vector<Skipped> skipped;
+
+    ActionResult& operator+=(const ActionResult& other);
+};
+
+// An action turned into the commands that carry it out, before anything is sent: for callers that
+// send them along with other work and count the outcome later (the bulk executor overlaps preparing
+// its next page with the server running these). applyJobAction is prepare, send, finish.
+struct PreparedAction {
+    write::WriteIntent intent;
+    const redis::Script* script = nullptr; // null for delete, which is plain ZREMs
+    std::vector<redis::Script::Call> calls; // one per chunk (per payload for delete)
+    std::vector<long long> sizes; // jobs in each call
+    ActionResult result; // the skipped ones so far; finish() adds the rest
+
+    std::vector<redis::Command> commands() const; // EVALSHA (after the script's load()) or ZREM
+    // Counts the replies (one per call, in order) into `result`; throws on an error reply.
+    write::WriteOutcome finish(const std::vector<redis::Reply>& replies);
+};
+// Throws redis::UsageError for an action that makes no sense (kill from dead, move to no queue…).
+PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
+    const std::string& targetQueue = {}, const std::string& detail = {});
+
+// Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
+ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
+    const std::vector<std::string>& payloads, const std::string& targetQueue = {}, const std::string& detail = {});
+
+// Back to the job's queue now, as SortedEntry#retry: retry_count - 1 (so the next failure counts the
+// same), enqueued_at = now. From retry or dead.
+ActionResult retryNow(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+// Scheduled job to its queue now ("Add to queue"), payload unchanged but enqueued_at.
+ActionResult enqueueNow(redis::Client& client, write::WriteGate& gate, const std::vector<std::string>& payloads);
+// To another queue: `queue` field replaced, enqueued_at = now.
+ActionResult moveToQueue(redis::Client& client, write::WriteGate& gate, JobSetKind from,
+    const std::vector<std::string>& payloads, const std::string& queue);
+// To the dead set, score now, then trimmed as Sidekiq trims it (180 days, 10,000 jobs).
+ActionResult killJobs(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+// ZREM. The removed payloads go to the audit sinks (the undo journal).
+ActionResult deleteJobs(
+    redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
+
+} // namespace kiq::sidekiq
