@@ -71,10 +71,10 @@ private slots:
 
     void badQueueSpecsAreRefused()
     {
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, QueueList::parse({"a", "a"}));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, QueueList::parse({",3"}));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, QueueList::parse({"a,x"}));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, QueueList::parse({"a,-1"}));
+        QVERIFY_THROWS_EXCEPTION(kiq::ConfigError, QueueList::parse({"a", "a"}));
+        QVERIFY_THROWS_EXCEPTION(kiq::ConfigError, QueueList::parse({",3"}));
+        QVERIFY_THROWS_EXCEPTION(kiq::ConfigError, QueueList::parse({"a,x"}));
+        QVERIFY_THROWS_EXCEPTION(kiq::ConfigError, QueueList::parse({"a,-1"}));
     }
 
     void firstFailureSchedulesARetryWithSidekiqFields()

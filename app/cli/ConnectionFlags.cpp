@@ -1,6 +1,7 @@
 #include "ConnectionFlags.h"
 
 #include "redis/Errors.h"
+#include "util/ParseNumber.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -18,11 +19,9 @@ redis::Endpoint parseEndpoint(const std::string& text)
     e.host = text.substr(0, colon);
     if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']')
         e.host = e.host.substr(1, e.host.size() - 2);
-    try {
-        e.port = std::stoi(text.substr(colon + 1));
-    } catch (const std::exception&) {
-        throw redis::UsageError("invalid port in '" + text + "'");
-    }
+    const auto port = util::parsePort(std::string_view(text).substr(colon + 1));
+    if (!port) throw redis::UsageError("invalid port in '" + text + "'");
+    e.port = *port;
     return e;
 }
 } // namespace

@@ -1,6 +1,7 @@
 #include "acl/AclService.h"
 
 #include "redis/Errors.h"
+#include "util/ParseNumber.h"
 
 #include <algorithm>
 
@@ -163,7 +164,7 @@ std::vector<AclLogEntry> readAclLog(redis::Client& client, int count)
                 else if (f == "client-info")
                     e.clientInfo = v.asString();
                 else if (f == "age-seconds")
-                    e.ageSeconds = std::stod(v.asString());
+                    e.ageSeconds = util::parseDouble(v.asString()).value_or(0);
             }
             out.push_back(std::move(e));
         }

@@ -4,6 +4,7 @@
 #include "redis/Errors.h"
 #include "redis/KeySlot.h"
 #include "redis/SlotMap.h"
+#include "util/ParseNumber.h"
 
 #include <algorithm>
 #include <map>
@@ -28,12 +29,16 @@ Redirect parseRedirect(const std::string& text, const Endpoint& askedNode)
     const auto first = text.find(' ');
     const auto second = text.find(' ', first + 1);
     if (first == std::string::npos || second == std::string::npos) throw ProtocolError("malformed redirect: " + text);
-    r.slot = std::stoi(text.substr(first + 1, second - first - 1));
+    const auto slot = util::parseInteger(std::string_view(text).substr(first + 1, second - first - 1));
+    if (!slot || *slot < 0 || *slot > 16383) throw ProtocolError("malformed redirect slot: " + text);
+    r.slot = static_cast<int>(*slot);
     const std::string address = text.substr(second + 1);
     const auto colon = address.rfind(':');
-    if (colon == std::string::npos) throw ProtocolError("malformed redirect address: " + text);
+    const auto port
+        = colon == std::string::npos ? std::nullopt : util::parsePort(std::string_view(address).substr(colon + 1));
+    if (!port) throw ProtocolError("malformed redirect address: " + text);
     r.target.host = colon == 0 ? askedNode.host : address.substr(0, colon);
-    r.target.port = std::stoi(address.substr(colon + 1));
+    r.target.port = *port;
     return r;
 }
 
@@ -55,7 +60,10 @@ std::vector<Endpoint> replicasFromInfo(const std::string& info)
         if (ip == std::string::npos || port == std::string::npos) continue;
         Endpoint e;
         e.host = line.substr(ip + 3, line.find(',', ip) - ip - 3);
-        e.port = std::stoi(line.substr(port + 6, line.find(',', port + 6) - port - 6));
+        const auto number
+            = util::parsePort(std::string_view(line).substr(port + 6, line.find(',', port + 6) - port - 6));
+        if (!number) continue; // not an address we could connect to
+        e.port = *number;
         out.push_back(e);
     }
     return out;
@@ -131,7 +139,9 @@ Endpoint Client::resolvePrimary()
             }
             const auto parts = r.asStringList();
             if (parts.size() != 2) throw ProtocolError("unexpected SENTINEL GET-MASTER-ADDR-BY-NAME reply");
-            return Endpoint {parts[0], std::stoi(parts[1])};
+            const auto port = util::parsePort(parts[1]);
+            if (!port) throw ProtocolError("SENTINEL GET-MASTER-ADDR-BY-NAME named an invalid port '" + parts[1] + "'");
+            return Endpoint {parts[0], *port};
         } catch (const Error& e) {
             failures += "; sentinel " + sentinel.toString() + ": " + e.what();
         }

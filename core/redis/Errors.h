@@ -1,59 +1,18 @@
 #pragma once
-// One error tree for the whole client, mapped in one place (Errors.cpp). Transport failures
-// (IoError and below) are kept apart from what the server said (ReplyError), because the first may be
-// retried on a new connection and the second never is.
+// The Redis client's errors, under kiq::Error (util/Error.h), mapped from replies in one place
+// (Errors.cpp). Transport failures (IoError and below) are kept apart from what the server said
+// (ReplyError), because the first may be retried on a new connection and the second never is.
 
-#include <stdexcept>
+#include "util/Error.h"
+
 #include <string>
 
 namespace kiq::redis {
 
-enum class ErrorKind {
-    // transport
-    Refused,
-    Dns,
-    Timeout,
-    ConnectionLost,
-    Tls,
-    ClientCertRequired,
-    // protocol and usage
-    Protocol,
-    Usage,
-    // server replies
-    WrongPass,
-    NoAuth,
-    NoPerm,
-    CrossSlot,
-    Loading,
-    ReadOnly,
-    Moved,
-    Ask,
-    WrongType,
-    Oom,
-    TryAgain,
-    ClusterDown,
-    MasterDown,
-    NoScript,
-    Busy,
-    OtherReply,
-};
-
-const char* errorKindName(ErrorKind kind);
-
-class Error : public std::runtime_error {
-public:
-    Error(ErrorKind kind, const std::string& message)
-        : std::runtime_error(message)
-        , m_kind(kind)
-    {
-    }
-    ErrorKind kind() const { return m_kind; }
-    // True for failures where a fresh connection may succeed (transport, LOADING, TRYAGAIN, failover).
-    bool isTransient() const;
-
-private:
-    ErrorKind m_kind;
-};
+// The root and its kinds live in util/Error.h; the client names them as its own.
+using kiq::Error;
+using kiq::ErrorKind;
+using kiq::errorKindName;
 
 class IoError : public Error {
     using Error::Error;

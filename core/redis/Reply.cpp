@@ -1,6 +1,7 @@
 #include "redis/Reply.h"
 
 #include "redis/Errors.h"
+#include "util/ParseNumber.h"
 
 namespace kiq::redis {
 
@@ -35,12 +36,7 @@ long long Reply::asInteger() const
 {
     if (type == Type::Integer) return integer;
     if (type == Type::String) { // some commands (e.g. INCRBYFLOAT's friends, CONFIG) answer numbers as strings
-        try {
-            std::size_t used = 0;
-            long long v = std::stoll(str, &used);
-            if (used == str.size()) return v;
-        } catch (const std::exception&) {
-        }
+        if (const auto v = util::parseInteger(str)) return *v;
     }
     mismatch(*this, "integer");
 }

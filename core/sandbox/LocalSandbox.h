@@ -18,6 +18,7 @@
 // Settings::startTimeout): it is a local process, never the network.
 
 #include "redis/ConnectionOptions.h"
+#include "util/Error.h"
 
 #include <QObject>
 #include <QString>
@@ -33,9 +34,12 @@ class QTemporaryDir;
 namespace kiq::sandbox {
 
 // Why the sandbox could not start; the message is meant for the user as it stands.
-class SandboxError : public std::runtime_error {
+class SandboxError : public Error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit SandboxError(const std::string& message)
+        : Error(ErrorKind::Sandbox, message)
+    {
+    }
 };
 
 class LocalSandbox : public QObject {

@@ -31,6 +31,7 @@
 // message naming it ("killed by SIGXCPU: CPU limit 30 s"); for open files and processes the program
 // sees EMFILE / EAGAIN and its own complaint becomes the message, the limits are in the backtrace.
 
+#include "util/Error.h"
 #include "worker/Handler.h"
 
 #include <chrono>
@@ -90,9 +91,7 @@ ExternalCommandResult runExternalCommand(const ExternalCommandSpec& spec, std::s
 // failure and JobInterrupted at shutdown.
 JobHandler makeExternalHandler(ExternalCommandSpec spec);
 
-class ConfigError : public std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+using kiq::ConfigError;
 
 // Reads [[handler]] tables; throws ConfigError naming the source, line and problem.
 std::vector<ExternalCommandSpec> parseHandlerConfig(std::string_view tomlText, std::string_view sourceName);

@@ -11,7 +11,7 @@ PoolSetup PoolSpec::build() const
     WorkerOptions& o = setup.options;
     try {
         o.queues = QueueList::parse(queues);
-    } catch (const std::invalid_argument& e) {
+    } catch (const ConfigError& e) {
         throw PoolSpecError(Field::Queues, e.what());
     }
     if (o.queues.empty()) throw PoolSpecError(Field::Queues, "at least one queue is needed");

@@ -25,11 +25,11 @@ struct PoolSetup {
 };
 
 // A refused spec: which field, and why (the front end puts its own name for the field in front).
-class PoolSpecError : public std::invalid_argument {
+class PoolSpecError : public ConfigError {
 public:
     enum class Field { Queues, Concurrency, HandlerFile, ShutdownTimeout };
     PoolSpecError(Field field, const std::string& message)
-        : std::invalid_argument(message)
+        : ConfigError(message)
         , m_field(field)
     {
     }

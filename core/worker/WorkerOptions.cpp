@@ -43,15 +43,15 @@ void QueueList::add(std::string_view spec)
         name = spec.substr(0, comma);
         weightText = spec.substr(comma + 1);
     }
-    if (name.empty()) throw std::invalid_argument("empty queue name in '" + std::string(spec) + "'");
+    if (name.empty()) throw ConfigError("empty queue name in '" + std::string(spec) + "'");
     int weight = 0;
     if (!weightText.empty()) {
         const auto [end, ec] = std::from_chars(weightText.data(), weightText.data() + weightText.size(), weight);
         if (ec != std::errc() || end != weightText.data() + weightText.size() || weight < 0)
-            throw std::invalid_argument("queue weight must be a non-negative integer: '" + std::string(spec) + "'");
+            throw ConfigError("queue weight must be a non-negative integer: '" + std::string(spec) + "'");
     }
     if (std::find(m_expanded.begin(), m_expanded.end(), name) != m_expanded.end())
-        throw std::invalid_argument("queues: " + std::string(name) + " cannot be defined twice");
+        throw ConfigError("queues: " + std::string(name) + " cannot be defined twice");
     for (int i = 0; i < std::max(weight, 1); ++i) m_expanded.emplace_back(name);
     if (weight > 0) m_strict = false;
 }

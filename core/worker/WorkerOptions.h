@@ -7,6 +7,8 @@
 //     options.concurrency = 25;
 
 #include "sidekiq/model/DeadSet.h"
+#include "util/Error.h"
+
 #include <chrono>
 #include <optional>
 #include <random>
@@ -28,7 +30,7 @@ std::optional<LogLevel> parseLogLevel(std::string_view name); // case-insensitiv
 class QueueList {
 public:
     QueueList() = default;
-    // Parses "name" or "name,weight". Throws std::invalid_argument for an empty name, a weight that is
+    // Parses "name" or "name,weight". Throws ConfigError for an empty name, a weight that is
     // not an integer, or a queue given twice (as Sidekiq does).
     void add(std::string_view spec);
     static QueueList parse(const std::vector<std::string>& specs);
