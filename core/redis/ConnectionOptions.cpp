@@ -1,6 +1,7 @@
 #include "redis/ConnectionOptions.h"
 
 #include "redis/Errors.h"
+#include "util/ParseNumber.h"
 
 #include <charconv>
 
@@ -29,11 +30,9 @@ std::string maskedUrl(std::string_view url)
 
 int parsePort(std::string_view text, std::string_view url)
 {
-    int port = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-    if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535)
-        throw UsageError("invalid port '" + std::string(text) + "' in " + maskedUrl(url));
-    return port;
+    const auto port = util::parsePort(text);
+    if (!port) throw UsageError("invalid port '" + std::string(text) + "' in " + maskedUrl(url));
+    return *port;
 }
 
 int hexValue(char c)

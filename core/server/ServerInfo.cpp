@@ -2,23 +2,15 @@
 
 #include "redis/Client.h"
 #include "redis/Errors.h"
+#include "util/ParseNumber.h"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace kiq::server {
 
 namespace {
 constexpr int kSlowlogEntries = 50;
-
-std::optional<long long> toInteger(std::string_view s)
-{
-    long long value = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return value;
-}
 
 std::string lower(std::string_view s)
 {
@@ -39,7 +31,7 @@ KeyspaceEntry parseKeyspaceValue(int db, std::string_view value)
         const auto eq = pair.find('=');
         if (eq == std::string_view::npos) continue;
         const auto name = pair.substr(0, eq);
-        const long long number = toInteger(pair.substr(eq + 1)).value_or(0);
+        const long long number = util::parseInteger(pair.substr(eq + 1)).value_or(0);
         if (name == "keys")
             e.keys = number;
         else if (name == "expires")
@@ -69,7 +61,7 @@ std::optional<std::string> ServerInfo::field(std::string_view name) const
 std::optional<long long> ServerInfo::integerField(std::string_view name) const
 {
     auto value = field(name);
-    return value ? toInteger(*value) : std::nullopt;
+    return value ? util::parseInteger(*value) : std::nullopt;
 }
 
 std::string ServerInfo::redisVersion() const
@@ -114,7 +106,8 @@ std::vector<KeyspaceEntry> ServerInfo::keyspace() const
     if (it == sections.end()) return out;
     for (const auto& [name, value] : it->second) {
         if (name.rfind("db", 0) != 0) continue;
-        if (auto db = toInteger(std::string_view(name).substr(2))) out.push_back(parseKeyspaceValue(int(*db), value));
+        if (auto db = util::parseInteger(std::string_view(name).substr(2)))
+            out.push_back(parseKeyspaceValue(int(*db), value));
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.db < b.db; });
     return out;

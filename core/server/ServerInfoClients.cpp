@@ -1,6 +1,6 @@
 #include "server/ServerInfoClients.h"
 
-#include <charconv>
+#include "util/ParseNumber.h"
 
 namespace kiq::server {
 
@@ -14,11 +14,7 @@ std::optional<long long> ClientEntry::integerField(const std::string& name) cons
 {
     auto it = fields.find(name);
     if (it == fields.end()) return std::nullopt;
-    long long value = 0;
-    const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return value;
+    return util::parseInteger(it->second);
 }
 
 std::vector<ClientEntry> parseClientList(std::string_view text)
