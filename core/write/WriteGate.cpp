@@ -38,6 +38,12 @@ void WriteGate::setRefusalText(std::string label, std::string howToArm)
     m_howToArm = std::move(howToArm);
 }
 
+std::string WriteGate::refusalMessage() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_label + " is read-only: " + m_howToArm;
+}
+
 std::chrono::steady_clock::time_point WriteGate::now() const
 {
     return m_clock ? m_clock() : std::chrono::steady_clock::now();
@@ -130,11 +136,7 @@ void WriteGate::audit(AuditEntry entry)
 WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op)
 {
     if (!writable()) {
-        std::string message;
-        {
-            std::lock_guard lock(m_mutex);
-            message = m_label + " is read-only: " + m_howToArm;
-        }
+        const std::string message = refusalMessage();
         AuditEntry refused;
         refused.intent = intent;
         refused.error = "refused: " + message;

@@ -80,6 +80,7 @@ public:
     // How refusals name the deployment ("Billing (Production)") and how they say to arm ("arm writes
     // with a reason first", or the CLI's "pass --arm \"reason\""). Default: the deployment's name.
     void setRefusalText(std::string label, std::string howToArm);
+    std::string refusalMessage() const; // "Billing (Production) is read-only: arm writes with a reason first"
 
     bool readOnly() const; // the profile's rule, armed or not
     // Changes the rule (a profile edit). Any arming ends: it was given for the old rule.
