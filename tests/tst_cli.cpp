@@ -6,6 +6,7 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
+#include "storage/ConnectionProfileStore.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QScopeGuard>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +37,24 @@ class TestCli : public QObject {
         args.prepend("-p");
         return runProcess(qEnvironmentVariable("KIQDESK_CLI"), args, timeoutMs);
     }
+    // Without -p: the connection comes from --profile alone.
+    static ProcessResult cliBare(const QStringList& args)
+    {
+        return runProcess(qEnvironmentVariable("KIQDESK_CLI"), args, 60000);
+    }
+    // Saves profiles where the desktop app keeps them (XDG_CONFIG_HOME is ours, inherited by the CLI).
+    void saveProfiles(const QList<kiq::deployment::ConnectionProfile>& profiles)
+    {
+        QSettings settings(m_home.filePath("Kiqdesk/kiqdesk.conf"), QSettings::IniFormat);
+        kiq::storage::ProfileStore(settings).save(profiles);
+    }
+    kiq::deployment::ConnectionProfile profileHere(const QString& name, kiq::deployment::Environment environment)
+    {
+        auto p = kiq::deployment::ConnectionProfile::create(name);
+        p.environment = environment;
+        p.options.endpoint = {"127.0.0.1", m_server->port()};
+        return p;
+    }
     static QJsonDocument json(const ProcessResult& r) { return QJsonDocument::fromJson(r.out.toUtf8()); }
 
     void seedDead(int n, const QString& cls)
@@ -56,6 +76,7 @@ private slots:
     {
         QVERIFY2(QFile::exists(qEnvironmentVariable("KIQDESK_CLI")), "KIQDESK_CLI must point at the built kiqdesk-cli");
         qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // bulk cursors go here, inherited by the child
+        qputenv("XDG_CONFIG_HOME", m_home.path().toUtf8()); // and the saved profiles here
         qputenv("REDISCLI_AUTH", "");
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});
     }
@@ -113,6 +134,75 @@ private slots:
         QCOMPARE(done.exitCode, 0);
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("30"));
+    }
+
+    // A production profile is read-only: every write is refused, with the way out, until --arm "reason".
+    void productionProfileNeedsArm()
+    {
+        using kiq::deployment::Environment;
+        auto shared = profileHere("Shared", Environment::Staging);
+        shared.readOnly = true;
+        saveProfiles(
+            {profileHere("Billing", Environment::Production), shared, profileHere("Dev", Environment::Development)});
+        seedDead(3, "HardJob");
+        m_server->cli({"SADD", "processes", "host:1:abc"});
+        m_server->cli(
+            {"HSET", "host:1:abc", "beat", QString::number(QDateTime::currentSecsSinceEpoch()), "info", "{}"});
+        const QString refusal = QStringLiteral("Billing (Production) is read-only: pass --arm \"reason\" to write");
+        const QList<QStringList> writes {
+            {"jobs", "delete", "--set", "dead", "--all", "--yes"},
+            {"jobs", "retry", "--set", "dead", "--filter", "class=HardJob", "--yes"},
+            {"quiet", "--all"},
+            {"acl", "log", "--reset"},
+            {"work", "-c", "1"},
+        };
+        m_server->cli({"AUTH", "nobody", "wrong"}); // an ACL LOG entry that a reset would clear
+        const QString keys = m_server->cli({"KEYS", "*"});
+        for (const QStringList& write : writes) {
+            const auto refused = cliBare(QStringList {"--profile", "Billing"} + write);
+            QCOMPARE(refused.exitCode, 1);
+            QVERIFY2(refused.err.contains(refusal), qPrintable(write.join(' ') + ": " + refused.err));
+        }
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("3"));
+        QCOMPARE(m_server->cli({"LLEN", "host:1:abc-signals"}), QString("0"));
+        QCOMPARE(m_server->cli({"KEYS", "*"}), keys);
+        QVERIFY(!m_server->cli({"ACL", "LOG"}).trimmed().isEmpty());
+
+        // Reads need no arming; a dry run is a read.
+        QCOMPARE(cliBare({"--profile", "Billing", "stats"}).exitCode, 0);
+        QCOMPARE(
+            cliBare({"--profile", "Billing", "jobs", "delete", "--set", "dead", "--all", "--dry-run"}).exitCode, 0);
+
+        // Marked read-only: the same. Development: no ceremony.
+        const auto sharedRefused = cliBare({"--profile", "Shared", "jobs", "delete", "--set", "dead", "--jid",
+            QString("%1").arg(0, 24, 16, QChar('0')), "--yes"});
+        QCOMPARE(sharedRefused.exitCode, 1);
+        QVERIFY2(sharedRefused.err.contains("Shared (Staging) is read-only"), qPrintable(sharedRefused.err));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("3"));
+        const auto dev = cliBare({"--profile", "Dev", "jobs", "delete", "--set", "dead", "--jid",
+            QString("%1").arg(0, 24, 16, QChar('0')), "--yes"});
+        QCOMPARE(dev.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("2"));
+
+        // Armed for this invocation only.
+        const auto armed = cliBare(
+            {"--profile", "Billing", "--arm", "INC-42 purge", "jobs", "delete", "--set", "dead", "--all", "--yes"});
+        QCOMPARE(armed.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        seedDead(1, "HardJob");
+        QCOMPARE(cliBare({"--profile", "Billing", "jobs", "delete", "--set", "dead", "--all", "--yes"}).exitCode, 1);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("1"));
+
+        // A reason is required; the profile says where to connect; an unknown name lists the saved ones.
+        const auto noReason = cliBare({"--profile", "Billing", "--arm", " ", "stats"});
+        QCOMPARE(noReason.exitCode, 1);
+        QVERIFY2(noReason.err.contains("--arm needs a reason"), qPrintable(noReason.err));
+        const auto both = cliBare({"--profile", "Billing", "-p", "1", "stats"});
+        QCOMPARE(both.exitCode, 1);
+        QVERIFY2(both.err.contains("cannot be combined with --profile"), qPrintable(both.err));
+        const auto unknown = cliBare({"--profile", "Nope", "stats"});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("saved: Billing, Shared, Dev"), qPrintable(unknown.err));
     }
 
     // One job is "1 job", not "1 jobs" (issue 14).

@@ -204,6 +204,43 @@ private slots:
             qPrintable(dialog.testResultText()));
     }
 
+    // Production is read-only whatever the box said; any other profile can be marked, and the mark
+    // survives a detour through Production.
+    void readOnlyMarkAndArmMinutes()
+    {
+        using kiq::deployment::Environment;
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Shared"));
+        in.environment = Environment::Staging;
+        in.armMinutes = 25;
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        auto* box = dialog.findChild<QCheckBox*>(QStringLiteral("readOnly"));
+        auto* minutes = dialog.findChild<QSpinBox*>(QStringLiteral("armMinutes"));
+        auto* environment = dialog.findChild<QComboBox*>(QStringLiteral("environment"));
+        QVERIFY(box->isEnabled());
+        QVERIFY(!box->isChecked());
+        QCOMPARE(minutes->value(), 25);
+        QVERIFY(!dialog.profile().opensReadOnly());
+
+        environment->setCurrentIndex(environment->findData(int(Environment::Production)));
+        QVERIFY(box->isChecked());
+        QVERIFY(!box->isEnabled());
+        QVERIFY(dialog.profile().opensReadOnly());
+        QVERIFY(!dialog.profile().readOnly); // the tag decides, not a saved mark
+        environment->setCurrentIndex(environment->findData(int(Environment::Staging)));
+        QVERIFY(!box->isChecked());
+
+        box->setChecked(true);
+        minutes->setValue(5);
+        environment->setCurrentIndex(environment->findData(int(Environment::Production)));
+        environment->setCurrentIndex(environment->findData(int(Environment::Development)));
+        QVERIFY(box->isChecked());
+        const auto out = dialog.profile();
+        QVERIFY(out.readOnly);
+        QVERIFY(out.opensReadOnly());
+        QCOMPARE(out.armMinutes, 5);
+    }
+
     void rendersEveryTab()
     {
         auto p = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));

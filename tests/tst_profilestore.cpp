@@ -169,6 +169,41 @@ private slots:
         QCOMPARE(store.load().size(), 0);
     }
 
+    // Files saved before profiles had a read-only mark: production opens read-only, the rest as before.
+    void oldFilesLoadWithReadOnlyDefaults()
+    {
+        const QString path = settingsPath("old.ini");
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("[profiles]\n"
+                       "1\\id=1111\n1\\name=Billing\n1\\environment=production\n1\\host=10.0.0.5\n1\\port=6379\n"
+                       "2\\id=2222\n2\\name=Shared\n2\\environment=staging\n"
+                       "3\\id=3333\n3\\name=Laptop\n3\\environment=development\n"
+                       "size=3\n");
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        auto loaded = store.load();
+        QCOMPARE(loaded.size(), 3);
+        QCOMPARE(loaded[0].options.endpoint.host, std::string("10.0.0.5"));
+        QVERIFY(loaded[0].opensReadOnly());
+        QVERIFY(!loaded[1].opensReadOnly());
+        QVERIFY(!loaded[2].opensReadOnly());
+        for (const auto& p : loaded) QCOMPARE(p.armMinutes, 15);
+
+        // The mark and the arming minutes are saved; a zero read back would make arming impossible.
+        loaded[1].readOnly = true;
+        loaded[1].armMinutes = 5;
+        store.save(loaded);
+        const auto again = store.load();
+        QVERIFY(again[1].opensReadOnly());
+        QCOMPARE(again[1].armMinutes, 5);
+        QVERIFY(!again[2].opensReadOnly());
+        settings.setValue(QStringLiteral("profiles/2/armMinutes"), 0);
+        QCOMPARE(store.load()[1].armMinutes, 1);
+    }
+
     void unknownEnvironmentBecomesOther()
     {
         QCOMPARE(environmentFromKey(QStringLiteral("qa")), Environment::Other);

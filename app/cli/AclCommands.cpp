@@ -69,6 +69,7 @@ int runShow(CliContext& ctx, const std::string& name)
 
 int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string& name, bool dryRun, bool yes)
 {
+    if (!dryRun) ctx.requireWritable();
     const auto role = parseRole(roleText);
     if (!role) throw redis::UsageError("unknown role '" + roleText + "' (worker, operator, monitor, admin)");
     const RoleTemplate tpl = roleTemplate(*role, ctx.client().options().keyPrefix);
@@ -94,7 +95,7 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
         return Usage;
     }
     int code = Ok;
-    for (const auto& o : applyUser(ctx.client(), ctx.gate, name, rules)) {
+    for (const auto& o : applyUser(ctx.client(), ctx.gate(), name, rules)) {
         std::cerr << (o.ok ? "ok    " : "FAILED") << " " << o.node.toString()
                   << (o.isPrimary ? " (primary) " : " (replica) ") << o.message << "\n";
         if (!o.ok) code = Partial;
@@ -112,7 +113,8 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
 int runLog(CliContext& ctx, int count, bool reset)
 {
     if (reset) {
-        for (const auto& o : resetAclLog(ctx.client(), ctx.gate))
+        ctx.requireWritable();
+        for (const auto& o : resetAclLog(ctx.client(), ctx.gate()))
             std::cerr << o.node.toString() << ": " << o.message << "\n";
         return Ok;
     }

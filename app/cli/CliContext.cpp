@@ -1,8 +1,12 @@
 #include "CliContext.h"
 
+#include "storage/ConnectionProfileStore.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
+#include <QStringList>
 
 #include <cmath>
 #include <ctime>
@@ -10,10 +14,61 @@
 
 namespace kiq::cli {
 
+namespace {
+// By name (what the sidebar shows), or by id when names repeat.
+deployment::ConnectionProfile findProfile(const std::string& wanted)
+{
+    QSettings settings; // the desktop app's: same organisation and application name
+    const auto profiles = storage::ProfileStore(settings).load();
+    const QString key = QString::fromStdString(wanted);
+    QList<deployment::ConnectionProfile> named;
+    QStringList names;
+    for (const auto& p : profiles) {
+        if (p.id == key) return p;
+        if (p.name == key) named << p;
+        names << p.name;
+    }
+    if (named.size() == 1) return named.front();
+    if (named.size() > 1)
+        throw redis::UsageError("several saved profiles are named '" + wanted + "': pass the id of one ("
+            + named.front().id.toStdString() + ", …)");
+    throw redis::UsageError("no saved profile named '" + wanted + "'"
+        + (names.isEmpty() ? std::string(" (none saved)")
+                           : " (saved: " + names.join(QStringLiteral(", ")).toStdString() + ")"));
+}
+} // namespace
+
+void CliContext::resolve()
+{
+    if (m_resolved) return;
+    if (!profileName.empty()) {
+        m_profile = findProfile(profileName);
+        m_gate = std::make_unique<write::WriteGate>(m_profile->name.toStdString(), m_profile->opensReadOnly());
+        m_gate->setRefusalText(m_profile->label().toStdString(), "pass --arm \"reason\" to write");
+    } else {
+        m_gate = std::make_unique<write::WriteGate>("kiqdesk-cli");
+    }
+    // For this one invocation: a bulk run longer than a GUI arming must not stop halfway.
+    if (!armReason.empty()) m_gate->arm(armReason, write::WriteGate::kUntilDisarmed);
+    m_resolved = true;
+}
+
+write::WriteGate& CliContext::gate()
+{
+    resolve();
+    return *m_gate;
+}
+
+void CliContext::requireWritable()
+{
+    if (!gate().writable()) throw write::WriteRefused(gate().refusalMessage());
+}
+
 redis::Client& CliContext::client()
 {
     if (!m_client) {
-        auto options = flags.build(secrets);
+        resolve();
+        auto options = flags.build(secrets, m_profile ? &*m_profile : nullptr);
         for (const auto& w : options.warnings()) std::cerr << "warning: " << w << "\n";
         m_client = std::make_unique<redis::Client>(std::move(options));
         m_client->connect();

@@ -1,14 +1,18 @@
 #pragma once
-// What every subcommand shares: the connection flags, the output mode, one lazily opened client and
-// the write gate every write of the CLI passes through (armed: a CLI write is a deliberate command).
+// What every subcommand shares: the connection flags (or a saved profile), the output mode, one lazily
+// opened client and the write gate every write of the CLI passes through. A URL or host given on the
+// command line is writable (the command is the deliberate act); a profile that opens read-only (a
+// production one, or one marked so) refuses writes unless --arm "reason" arms this invocation.
 
 #include "ConnectionFlags.h"
+#include "deployment/ConnectionProfile.h"
 #include "redis/Client.h"
 #include "write/WriteGate.h"
 
 #include <QJsonValue>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kiq::cli {
@@ -17,13 +21,22 @@ struct CliContext {
     util::EnvSecrets secrets; // taken from the environment first thing in main()
     ConnectionFlags flags;
     bool json = false;
-    write::WriteGate gate {"kiqdesk-cli"};
+    std::string profileName; // --profile: a connection saved by the desktop app
+    std::string armReason; // --arm: writes allowed on a read-only profile, for this invocation
 
     redis::Client& client();
+    write::WriteGate& gate();
+    // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
+    void requireWritable();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
     void printJson(const QJsonValue& value) const;
 
 private:
+    void resolve(); // the profile (if any) and the gate, once
+
+    bool m_resolved = false;
+    std::optional<deployment::ConnectionProfile> m_profile;
+    std::unique_ptr<write::WriteGate> m_gate;
     std::unique_ptr<redis::Client> m_client;
 };
 

@@ -46,34 +46,68 @@ std::string readPasswordFromTerminal(const std::string& prompt)
 void ConnectionFlags::addTo(CLI::App& app)
 {
     auto* g = app.add_option_group("Connection");
-    g->add_option(
-        "-u,--url", m_url, "redis:// or rediss:// URL (a password in it is accepted but REDISCLI_AUTH is safer)");
-    g->add_option("-h,--host", m_host, "Server host (default 127.0.0.1)");
-    g->add_option("-p,--port", m_port, "Server port (default 6379)");
-    g->add_option("-n,--db", m_db, "Database number");
-    g->add_option("--user", m_user, "ACL username");
+    auto target = [this](CLI::Option* option) {
+        m_targetOptions.push_back(option);
+        return option;
+    };
+    target(g->add_option(
+        "-u,--url", m_url, "redis:// or rediss:// URL (a password in it is accepted but REDISCLI_AUTH is safer)"));
+    target(g->add_option("-h,--host", m_host, "Server host (default 127.0.0.1)"));
+    target(g->add_option("-p,--port", m_port, "Server port (default 6379)"));
+    target(g->add_option("-n,--db", m_db, "Database number"));
+    target(g->add_option("--user", m_user, "ACL username"));
     g->add_flag("--askpass", m_askpass, "Prompt for the password (otherwise REDISCLI_AUTH is used if set)");
-    g->add_flag("--tls", m_tls, "Use TLS");
-    g->add_option("--cacert", m_cacert, "CA certificate file (default: the system store)");
-    g->add_option("--cacertdir", m_cacertDir, "Directory of trusted CA certificates");
-    g->add_option("--cert", m_cert, "Client certificate (mTLS)");
-    g->add_option("--key", m_key, "Client private key (mTLS)");
+    target(g->add_flag("--tls", m_tls, "Use TLS"));
+    target(g->add_option("--cacert", m_cacert, "CA certificate file (default: the system store)"));
+    target(g->add_option("--cacertdir", m_cacertDir, "Directory of trusted CA certificates"));
+    target(g->add_option("--cert", m_cert, "Client certificate (mTLS)"));
+    target(g->add_option("--key", m_key, "Client private key (mTLS)"));
     g->add_flag("--askpass-key", m_askpassKey,
         "Prompt for the client key's passphrase (otherwise KIQDESK_KEY_PASSPHRASE is used if set)");
-    g->add_option("--sni", m_sni, "Server name for SNI and certificate verification");
-    g->add_flag("--no-verify-hostname", m_noVerifyHostname, "Accept a certificate for another name (warned about)");
-    g->add_flag("--insecure", m_insecure, "Do not verify the server certificate at all (warned about)");
-    g->add_option("--sentinel", m_sentinels, "Sentinel host:port (repeatable); needs --master");
-    g->add_option("--master", m_master, "Sentinel master name");
-    g->add_option("--cluster", m_cluster, "Cluster seed host:port (repeatable)");
-    g->add_option("--namespace", m_namespace, "Key namespace prefix (redis-namespace style, e.g. myapp:)");
-    g->add_option("--timeout", m_timeoutMs, "Command timeout in milliseconds");
+    target(g->add_option("--sni", m_sni, "Server name for SNI and certificate verification"));
+    target(g->add_flag(
+        "--no-verify-hostname", m_noVerifyHostname, "Accept a certificate for another name (warned about)"));
+    target(g->add_flag("--insecure", m_insecure, "Do not verify the server certificate at all (warned about)"));
+    target(g->add_option("--sentinel", m_sentinels, "Sentinel host:port (repeatable); needs --master"));
+    target(g->add_option("--master", m_master, "Sentinel master name"));
+    target(g->add_option("--cluster", m_cluster, "Cluster seed host:port (repeatable)"));
+    target(g->add_option("--namespace", m_namespace, "Key namespace prefix (redis-namespace style, e.g. myapp:)"));
+    m_timeoutOption = g->add_option("--timeout", m_timeoutMs, "Command timeout in milliseconds");
     g->add_option("--connect-timeout", m_connectTimeoutMs,
          "Connect timeout in milliseconds, name lookup included (default 3000)")
         ->check(CLI::PositiveNumber);
 }
 
-redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets) const
+redis::ConnectionOptions ConnectionFlags::build(
+    const util::EnvSecrets& secrets, const deployment::ConnectionProfile* profile) const
+{
+    redis::ConnectionOptions o;
+    if (profile) {
+        for (const CLI::Option* option : m_targetOptions)
+            if (option->count() > 0)
+                throw redis::UsageError(option->get_name()
+                    + " cannot be combined with --profile (the profile says "
+                      "where and how to connect)");
+        o = profile->options;
+        if (m_timeoutOption->count() > 0) o.commandTimeout = std::chrono::milliseconds(m_timeoutMs);
+    } else {
+        o = fromFlags();
+    }
+    if (m_connectTimeoutMs > 0) o.connectTimeout = std::chrono::milliseconds(m_connectTimeoutMs);
+    o.clientName = "kiqdesk-cli";
+    if (m_askpass)
+        o.password = readPasswordFromTerminal("Password: ");
+    else if (o.password.empty())
+        o.password = secrets.redisPassword.value_or("");
+    if (m_askpassKey)
+        o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
+    else
+        o.tls.keyPassphrase = secrets.keyPassphrase.value_or("");
+    if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = secrets.sentinelPassword.value_or("");
+    return o;
+}
+
+redis::ConnectionOptions ConnectionFlags::fromFlags() const
 {
     redis::ConnectionOptions o = m_url.empty() ? redis::ConnectionOptions {} : redis::parseRedisUrl(m_url);
     // Our argv is readable by every local user (ps, /proc); the environment is not.
@@ -108,17 +142,6 @@ redis::ConnectionOptions ConnectionFlags::build(const util::EnvSecrets& secrets)
     }
     o.keyPrefix = m_namespace;
     o.commandTimeout = std::chrono::milliseconds(m_timeoutMs);
-    if (m_connectTimeoutMs > 0) o.connectTimeout = std::chrono::milliseconds(m_connectTimeoutMs);
-    o.clientName = "kiqdesk-cli";
-    if (m_askpass)
-        o.password = readPasswordFromTerminal("Password: ");
-    else if (o.password.empty())
-        o.password = secrets.redisPassword.value_or("");
-    if (m_askpassKey)
-        o.tls.keyPassphrase = readPasswordFromTerminal("Passphrase for the client key: ");
-    else
-        o.tls.keyPassphrase = secrets.keyPassphrase.value_or("");
-    if (o.topology == redis::Topology::Sentinel) o.sentinelPassword = secrets.sentinelPassword.value_or("");
     return o;
 }
 

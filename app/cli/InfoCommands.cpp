@@ -99,6 +99,7 @@ int runProcesses(CliContext& ctx)
 
 int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool all, ProcessSignal signal)
 {
+    ctx.requireWritable();
     std::vector<std::string> targets = identities;
     const ProcessList list = listProcesses(ctx.client());
     if (all)
@@ -116,7 +117,7 @@ int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool 
             code = NotFound;
             continue;
         }
-        signalProcess(ctx.client(), ctx.gate, id, signal);
+        signalProcess(ctx.client(), ctx.gate(), id, signal);
         std::cerr << (signal == ProcessSignal::Quiet ? "quiet" : "stop") << " sent to " << id
                   << " (it acts at its next heartbeat)\n";
     }

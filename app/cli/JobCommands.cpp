@@ -188,6 +188,7 @@ int finish(const BulkOperation& op, const std::string& verb)
 int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::BulkCursorStore& store,
     std::optional<BulkOperation> resume = {})
 {
+    if (!a.dryRun) ctx.requireWritable();
     // Said before acting rather than failing job by job with CROSSSLOT.
     const auto& options = ctx.client().options();
     if (auto warning = server::clusterNamespaceWarning(options, options.topology == redis::Topology::Cluster))
@@ -219,7 +220,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
                                              << " would be deleted\n",
                            Ok)
                                 : Usage;
-            const long long removed = deleteFromQueue(ctx.client(), ctx.gate, src.queue, payloads);
+            const long long removed = deleteFromQueue(ctx.client(), ctx.gate(), src.queue, payloads);
             std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed
                       << " already gone\n";
             return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
@@ -262,7 +263,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
-    BulkExecutor executor(ctx.client(), ctx.gate, op, &store);
+    BulkExecutor executor(ctx.client(), ctx.gate(), op, &store);
     const auto& result = executor.run([&](const BulkProgress& p) {
         std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected
                   << " done, " << p.scanned << "/" << p.total << " examined" << std::flush;

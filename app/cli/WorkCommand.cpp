@@ -49,6 +49,7 @@ const char* flagOf(worker::PoolSpecError::Field field)
 
 int runWork(CliContext& ctx, const WorkArgs& a)
 {
+    ctx.requireWritable(); // a pool moves, runs and retries jobs: a write like any other
     worker::PoolSpec spec;
     spec.queues = a.queues;
     spec.concurrency = a.concurrency;
@@ -71,7 +72,14 @@ int runWork(CliContext& ctx, const WorkArgs& a)
     worker::Launcher pool(ctx.client().options(), std::move(setup.options), std::move(setup.handlers));
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
-    pool.start();
+    std::string queues;
+    for (const auto& q : a.queues) queues += (queues.empty() ? "" : " ") + q;
+    ctx.gate().perform({"start-workers", "local pool", spec.concurrency,
+                           "queues=" + queues + (a.handlers.empty() ? "" : " handlers=" + a.handlers)},
+        [&] {
+            pool.start();
+            return write::WriteOutcome {1, {}};
+        });
     std::cerr << "kiqdesk worker " << pool.identity() << ": " << spec.concurrency << " threads, "
               << (!spec.basicFetch ? "crash-safe fetch" : "basic fetch") << "; Ctrl-C stops gracefully\n";
     while (!g_stop && !pool.stopRequested()) pool.waitForStopRequest(std::chrono::milliseconds(200));

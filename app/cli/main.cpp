@@ -47,13 +47,28 @@ int main(int argc, char** argv)
     ctx.secrets = std::move(secrets);
     ctx.flags.addTo(app);
     app.add_flag("--json", ctx.json, "Machine-readable output on stdout");
+    app.add_option("--profile", ctx.profileName,
+        "Connect with a profile saved by the desktop app (its name or id) instead of the connection flags; "
+        "passwords still come from REDISCLI_AUTH or --askpass");
+    app.add_option("--arm", ctx.armReason,
+           "Allow writes on a read-only profile (Production, or marked read-only) for this invocation, "
+           "with the reason (free text or a ticket id)")
+        ->check(CLI::Validator(
+            [](const std::string& reason) {
+                return reason.find_first_not_of(" \t\r\n") == std::string::npos
+                    ? std::string("--arm needs a reason (free text or a ticket id)")
+                    : std::string();
+            },
+            "REASON"));
+    app.footer("Writes (job actions, queue deletes, quiet/stop, ACL changes, work) on a --profile that is "
+               "tagged Production or marked read-only are refused unless --arm \"reason\" is given. A server "
+               "named by -u/-h/-p/--sentinel/--cluster is writable as before.");
     int exitCode = kiq::cli::Ok;
     kiq::cli::addInfoCommands(app, ctx, exitCode);
     kiq::cli::addJobCommands(app, ctx, exitCode);
     kiq::cli::addAclCommands(app, ctx, exitCode);
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     try {
-        ctx.gate.arm("kiqdesk-cli command line");
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? kiq::cli::Ok : kiq::cli::Usage;

@@ -41,6 +41,12 @@ QString defaultTagColor(Environment environment)
     return QStringLiteral("#6c7a89");
 }
 
+QString ConnectionProfile::label() const
+{
+    static const char* const names[] = {"Development", "Staging", "Production", "Other"};
+    return QStringLiteral("%1 (%2)").arg(name, QLatin1String(names[int(environment)]));
+}
+
 ConnectionProfile ConnectionProfile::create(const QString& name)
 {
     ConnectionProfile p;

@@ -30,6 +30,16 @@ struct ConnectionProfile {
     bool sentinelPasswordRequired = false; // ask for options.sentinelPassword before connecting
     bool keyPassphraseRequired = false; // ask for options.tls.keyPassphrase (encrypted client key)
 
+    // Writes need arming (a reason, for armMinutes) when the profile opens read-only. Production always
+    // does; readOnly marks any other profile so (a shared staging, say). Saved files without it load as
+    // false, so they keep their old behaviour and production becomes read-only.
+    bool readOnly = false;
+    int armMinutes = 15; // how long an arming lasts by default
+
+    bool opensReadOnly() const { return readOnly || environment == Environment::Production; }
+    // "Billing (Production)": how refusals and the arm dialog name the deployment.
+    QString label() const;
+
     QString effectiveTagColor() const { return tagColor.isEmpty() ? defaultTagColor(environment) : tagColor; }
     // A fresh profile with a new id.
     static ConnectionProfile create(const QString& name = {});

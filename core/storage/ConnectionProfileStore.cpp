@@ -75,6 +75,8 @@ void writeProfile(QSettings& st, const ConnectionProfile& p)
     st.setValue(QStringLiteral("name"), p.name);
     st.setValue(QStringLiteral("environment"), environmentKey(p.environment));
     st.setValue(QStringLiteral("tagColor"), p.tagColor);
+    st.setValue(QStringLiteral("readOnly"), p.readOnly);
+    st.setValue(QStringLiteral("armMinutes"), p.armMinutes);
     st.setValue(QStringLiteral("topology"), topologyKey(o.topology));
     st.setValue(QStringLiteral("host"), toQ(o.endpoint.host));
     st.setValue(QStringLiteral("port"), o.endpoint.port);
@@ -112,6 +114,9 @@ ConnectionProfile readProfile(const QSettings& st)
     p.name = st.value(QStringLiteral("name")).toString();
     p.environment = environmentFromKey(st.value(QStringLiteral("environment")).toString());
     p.tagColor = st.value(QStringLiteral("tagColor")).toString();
+    p.readOnly = st.value(QStringLiteral("readOnly"), false).toBool();
+    // A hand-edited 0 or garbage must not make arming impossible.
+    p.armMinutes = std::max(1, st.value(QStringLiteral("armMinutes"), ConnectionProfile {}.armMinutes).toInt());
     o.topology = topologyFromKey(st.value(QStringLiteral("topology")).toString());
     o.endpoint.host = toStd(st.value(QStringLiteral("host"), toQ(defaults.endpoint.host)));
     o.endpoint.port = st.value(QStringLiteral("port"), defaults.endpoint.port).toInt();

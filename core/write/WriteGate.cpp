@@ -1,34 +1,114 @@
 #include "write/WriteGate.h"
 
-#include <chrono>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace kiq::write {
 
-WriteGate::WriteGate(std::string deployment, bool readOnly)
-    : m_deployment(std::move(deployment))
-    , m_readOnly(readOnly)
+namespace {
+double epochNow()
 {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The account, not $USER: the environment is whatever the caller set.
+std::string osUser()
+{
+    passwd entry {};
+    passwd* found = nullptr;
+    char buf[1024];
+    if (getpwuid_r(geteuid(), &entry, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
+    return "uid " + std::to_string(geteuid());
+}
+} // namespace
+
+WriteGate::WriteGate(std::string deployment, bool readOnly, Clock clock)
+    : m_deployment(std::move(deployment))
+    , m_label(m_deployment)
+    , m_howToArm("arm writes with a reason first")
+    , m_readOnly(readOnly)
+    , m_clock(std::move(clock))
+{
+}
+
+void WriteGate::setRefusalText(std::string label, std::string howToArm)
+{
+    std::lock_guard lock(m_mutex);
+    m_label = std::move(label);
+    m_howToArm = std::move(howToArm);
+}
+
+std::string WriteGate::refusalMessage() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_label + " is read-only: " + m_howToArm;
+}
+
+std::chrono::steady_clock::time_point WriteGate::now() const
+{
+    return m_clock ? m_clock() : std::chrono::steady_clock::now();
+}
+
+void WriteGate::expireLocked() const
+{
+    if (m_arming && now() >= m_armedUntil) m_arming.reset();
+}
+
+bool WriteGate::readOnly() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_readOnly;
+}
+
+void WriteGate::setReadOnly(bool readOnly)
+{
+    std::lock_guard lock(m_mutex);
+    if (readOnly == m_readOnly) return;
+    m_readOnly = readOnly;
+    m_arming.reset();
 }
 
 bool WriteGate::writable() const
 {
     std::lock_guard lock(m_mutex);
-    return !m_readOnly;
+    expireLocked();
+    return !m_readOnly || m_arming.has_value();
 }
 
-void WriteGate::arm(const std::string& reason)
+void WriteGate::arm(const std::string& reason, std::chrono::milliseconds duration)
 {
-    if (reason.empty()) throw WriteRefused("writes can only be armed with a reason");
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw WriteRefused("writes can only be armed with a reason");
+    if (duration <= std::chrono::milliseconds::zero()) throw WriteRefused("writes can only be armed for a while");
     std::lock_guard lock(m_mutex);
-    m_readOnly = false;
-    m_reason = reason;
+    const auto start = now();
+    // Saturated, and compared in milliseconds: kUntilDisarmed overflows the clock's nanoseconds.
+    const auto headroom
+        = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::time_point::max() - start);
+    m_armedUntil = duration >= headroom ? std::chrono::steady_clock::time_point::max() : start + duration;
+    m_arming = Arming {reason, osUser(), epochNow(), duration};
 }
 
 void WriteGate::disarm()
 {
     std::lock_guard lock(m_mutex);
     m_readOnly = true;
-    m_reason.clear();
+    m_arming.reset();
+}
+
+std::optional<Arming> WriteGate::arming() const
+{
+    std::lock_guard lock(m_mutex);
+    expireLocked();
+    return m_arming;
+}
+
+std::optional<std::chrono::milliseconds> WriteGate::remaining() const
+{
+    std::lock_guard lock(m_mutex);
+    expireLocked();
+    if (!m_arming || m_armedUntil == std::chrono::steady_clock::time_point::max()) return std::nullopt;
+    return std::chrono::ceil<std::chrono::milliseconds>(m_armedUntil - now());
 }
 
 void WriteGate::addAuditSink(AuditSink sink)
@@ -43,26 +123,40 @@ void WriteGate::audit(AuditEntry entry)
     {
         std::lock_guard lock(m_mutex);
         entry.deployment = m_deployment;
-        entry.reason = m_reason;
+        if (m_arming) {
+            entry.reason = m_arming->reason;
+            entry.armedBy = m_arming->who;
+        }
         sinks = m_sinks;
     }
-    entry.time = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    entry.time = epochNow();
     for (const auto& sink : sinks) sink(entry);
 }
 
 WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op)
 {
     if (!writable()) {
-        AuditEntry refused {{}, 0, intent, {}, false, 0, "refused: deployment is read-only", {}};
-        audit(refused);
-        throw WriteRefused("'" + m_deployment + "' is read-only: arm writes with a reason before " + intent.action);
+        const std::string message = refusalMessage();
+        AuditEntry refused;
+        refused.intent = intent;
+        refused.error = "refused: " + message;
+        audit(std::move(refused));
+        throw WriteRefused(message);
     }
     try {
         WriteOutcome out = op();
-        audit({{}, 0, intent, {}, true, out.affected, {}, out.removedPayloads});
+        AuditEntry done;
+        done.intent = intent;
+        done.ok = true;
+        done.affected = out.affected;
+        done.removedPayloads = out.removedPayloads;
+        audit(std::move(done));
         return out;
     } catch (const std::exception& e) {
-        audit({{}, 0, intent, {}, false, 0, e.what(), {}});
+        AuditEntry failed;
+        failed.intent = intent;
+        failed.error = e.what();
+        audit(std::move(failed));
         throw;
     }
 }

@@ -78,6 +78,8 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_user(line(QStringLiteral("user"), this))
     , m_password(line(QStringLiteral("password"), this))
     , m_passwordRequired(new QCheckBox(tr("Ask for the password when connecting"), this))
+    , m_readOnly(new QCheckBox(tr("Read-only: writes need arming with a reason"), this))
+    , m_armMinutes(spin(QStringLiteral("armMinutes"), 1, 480, tr(" min"), this))
     , m_tls(new TlsBox(this))
     , m_connectTimeout(spin(QStringLiteral("connectTimeout"), 100, 120000, tr(" ms"), this))
     , m_commandTimeout(spin(QStringLiteral("commandTimeout"), 100, 600000, tr(" ms"), this))
@@ -141,6 +143,11 @@ QWidget* ConnectionDialog::buildConnectionTab()
     connect(m_environment, &QComboBox::currentIndexChanged, this, [this] {
         m_tagColor.clear(); // a new environment brings its own colour
         updateTagButton();
+        updateReadOnlyBox();
+    });
+    m_readOnly->setObjectName(QStringLiteral("readOnly"));
+    connect(m_readOnly, &QCheckBox::toggled, this, [this](bool on) {
+        if (m_readOnly->isEnabled()) m_readOnlyMark = on;
     });
     connect(m_tagButton, &QToolButton::clicked, this, [this] {
         const QColor chosen = QColorDialog::getColor(tagColor(profile()), this, tr("Tag colour"));
@@ -174,6 +181,11 @@ QWidget* ConnectionDialog::buildConnectionTab()
     auto* top = new QFormLayout;
     top->addRow(tr("Name:"), m_name);
     top->addRow(tr("Environment:"), tagRow);
+    auto* writesRow = new QHBoxLayout;
+    writesRow->addWidget(m_readOnly, 1);
+    writesRow->addWidget(new QLabel(tr("Arm for:"), page));
+    writesRow->addWidget(m_armMinutes);
+    top->addRow(tr("Writes:"), writesRow);
     top->addRow(tr("URL:"), urlRow);
     top->addRow(QString(), m_urlError);
     auto* bottom = new QFormLayout;
@@ -248,6 +260,9 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_name->setText(p.name);
     m_environment->setCurrentIndex(m_environment->findData(int(p.environment)));
     m_tagColor = p.tagColor; // after the environment: changing it clears the custom colour
+    m_readOnlyMark = p.readOnly;
+    updateReadOnlyBox();
+    m_armMinutes->setValue(p.armMinutes);
     m_topology->setOptions(o, p.sentinelPasswordRequired);
     m_db->setValue(o.db);
     m_prefix->setText(QString::fromStdString(o.keyPrefix));
@@ -271,6 +286,8 @@ ConnectionProfile ConnectionDialog::profile() const
     p.name = m_name->text().trimmed();
     p.environment = Environment(m_environment->currentData().toInt());
     p.tagColor = m_tagColor;
+    p.readOnly = m_readOnlyMark;
+    p.armMinutes = m_armMinutes->value();
     auto& o = p.options;
     m_topology->applyTo(o);
     o.db = m_db->value();
@@ -288,6 +305,15 @@ ConnectionProfile ConnectionDialog::profile() const
     p.keyPassphraseRequired = o.tls.enabled && m_tls->keyPassphraseRequired();
     if (p.name.isEmpty()) p.name = QString::fromStdString(o.describe());
     return p;
+}
+
+void ConnectionDialog::updateReadOnlyBox()
+{
+    const bool production = Environment(m_environment->currentData().toInt()) == Environment::Production;
+    m_readOnly->setEnabled(!production);
+    m_readOnly->setChecked(production || m_readOnlyMark);
+    m_readOnly->setToolTip(production ? tr("Production deployments always open read-only.")
+                                      : tr("Open this deployment read-only, as production is."));
 }
 
 bool ConnectionDialog::applyUrl(const QString& url)

@@ -1,7 +1,7 @@
 #pragma once
 // Add or edit a connection: every field of kiq::redis::ConnectionOptions, a URL box that fills them
 // (parseRedisUrl, as redis-cli -u reads it), a name and an environment tag, live warnings for risky
-// choices (ConnectionOptions::warnings) and a Test button.
+// choices (ConnectionOptions::warnings), whether writes need arming (and for how long), and a Test button.
 //
 // Test runs probeServer (connect, PING, INFO server) through a short-lived AsyncClient, so the dialog
 // stays responsive however long the connect timeout is. The password typed here is used for this
@@ -58,11 +58,13 @@ private:
     void watchForChanges();
     void updateWarnings();
     void updateTagButton();
+    void updateReadOnlyBox(); // production is read-only whatever the mark says
     void showTestResult(const QString& html, bool ok);
     void accept() override;
 
     QString m_id;
     QString m_tagColor; // empty: the environment's default
+    bool m_readOnlyMark = false; // the profile's own mark, kept while production overrides the box
     std::unique_ptr<kiq::redis::AsyncClient> m_testClient;
 
     QLineEdit* m_name;
@@ -76,6 +78,8 @@ private:
     QLineEdit* m_user;
     QLineEdit* m_password;
     QCheckBox* m_passwordRequired;
+    QCheckBox* m_readOnly;
+    QSpinBox* m_armMinutes;
     TlsBox* m_tls;
     QSpinBox* m_connectTimeout;
     QSpinBox* m_commandTimeout;

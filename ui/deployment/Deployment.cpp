@@ -1,8 +1,11 @@
 #include "deployment/Deployment.h"
 
 #include "common/ClientRetirement.h"
+#include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "server/ServerInfoProbe.h"
+
+#include <limits>
 
 namespace kiq::ui {
 
@@ -14,9 +17,12 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     : QObject(parent)
     , m_profile(std::move(profile))
     , m_persistent(persistent)
-    // Writable for now; production profiles that open read-only until armed will start it disarmed.
-    , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString()))
+    , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString(), m_profile.opensReadOnly()))
 {
+    applyWriteRule();
+    m_armExpiry.setSingleShot(true);
+    m_armExpiry.setTimerType(Qt::PreciseTimer); // a coarse timer may fire before the gate's box ends
+    connect(&m_armExpiry, &QTimer::timeout, this, &Deployment::scheduleExpiry);
     // A new connection's password, typed (and perhaps tested) in the dialog, is not asked for again.
     m_passwordsGiven = secretsCarried();
     m_statusText = tr("Not connected");
@@ -39,8 +45,39 @@ void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)
     // Keep the typed passwords only if the profile still wants them and the options carry them.
     m_profile = profile;
     m_passwordsGiven = secretsCarried();
+    applyWriteRule(); // a rule that changes ends an arming
     emit profileChanged();
+    scheduleExpiry();
     if (wasConnected && !needsPassword()) connectNow();
+}
+
+void Deployment::applyWriteRule()
+{
+    m_writeGate->setReadOnly(m_profile.opensReadOnly());
+    m_writeGate->setRefusalText(
+        tr("%1 (%2)").arg(m_profile.name, environmentLabel(m_profile.environment)).toStdString(),
+        tr("arm writes with a reason first").toStdString());
+}
+
+void Deployment::armWrites(const QString& reason, std::chrono::milliseconds duration)
+{
+    m_writeGate->arm(reason.trimmed().toStdString(), duration);
+    scheduleExpiry();
+}
+
+void Deployment::disarmWrites()
+{
+    m_writeGate->disarm();
+    scheduleExpiry();
+}
+
+void Deployment::scheduleExpiry()
+{
+    m_armExpiry.stop();
+    // A timer that wakes a little early finds time left and waits again; the gate refuses late writes anyway.
+    if (const auto left = m_writeGate->remaining())
+        m_armExpiry.start(int(std::min<long long>(left->count() + 1, std::numeric_limits<int>::max())));
+    emit writesChanged();
 }
 
 bool Deployment::secretsCarried() const

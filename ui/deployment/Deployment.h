@@ -8,6 +8,10 @@
 // client; setProfile() (an edit) disconnects too, since the old client has the old options. A password
 // the server refuses (WRONGPASS, NOAUTH) is forgotten and the client dropped: Unreachable, without a
 // client, so the view offers Connect, which asks again.
+//
+// Writes: the gate opens read-only when the profile says so (production, or marked read-only) and
+// follows profile edits. armWrites() allows them for some minutes; writesChanged() fires on arming,
+// disarming, an edit that changes the rule and when the time box runs out.
 
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
@@ -40,6 +44,9 @@ public:
     // The one gate every write to this deployment passes through (pages get it from the view). Shared
     // with the work queued on the client, which can outlive the deployment (see ~Deployment).
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
+    // Throws write::WriteRefused for an empty reason.
+    void armWrites(const QString& reason, std::chrono::milliseconds duration);
+    void disarmWrites();
 
     // True when connecting needs a password the user has not typed in this session.
     bool needsPassword() const;
@@ -54,6 +61,7 @@ public:
 signals:
     void statusChanged();
     void profileChanged();
+    void writesChanged();
     // The client was created or dropped (nullptr); pages must switch to it.
     void clientChanged(kiq::redis::AsyncClient* client);
 
@@ -62,6 +70,8 @@ private:
     bool secretsCarried() const; // the options hold every secret the profile asks for
     bool dropClient(); // false if there was none
     void passwordRefused(const QString& why);
+    void applyWriteRule(); // the profile's read-only rule and names to the gate
+    void scheduleExpiry();
 
     kiq::deployment::ConnectionProfile m_profile;
     bool m_persistent = true;
@@ -71,6 +81,7 @@ private:
     Status m_status = Status::Disconnected;
     QString m_statusText;
     QTimer m_probeTimer;
+    QTimer m_armExpiry; // fires when the arming's time box runs out, so the view follows even when hidden
     bool m_probing = false;
     unsigned m_generation = 0; // bumped per client, so a late probe result of an old client is ignored
 };

@@ -1,12 +1,14 @@
 #include "deployment/DeploymentView.h"
 
 #include "common/ElidedLabel.h"
+#include "deployment/ArmDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/EnvironmentTag.h"
 #include "deployment/PageRegistry.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -26,6 +28,8 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     , m_status(new QLabel(this))
     , m_warnings(new QLabel(this))
     , m_connect(new QPushButton(tr("Connect…"), this))
+    , m_writes(new QLabel(this))
+    , m_armButton(new QPushButton(this))
     , m_tabs(new QTabBar(this))
     , m_stack(new QStackedWidget(this))
 {
@@ -43,6 +47,9 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     m_warnings->setObjectName(QStringLiteral("deploymentWarnings"));
     m_warnings->setWordWrap(true);
     m_connect->setObjectName(QStringLiteral("connectButton"));
+    m_writes->setObjectName(QStringLiteral("writesState"));
+    m_armButton->setObjectName(QStringLiteral("armWritesButton"));
+    m_countdown.setInterval(1000);
 
     auto* titleRow = new QHBoxLayout;
     titleRow->addWidget(m_name);
@@ -50,6 +57,8 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     titleRow->addSpacing(12);
     titleRow->addWidget(m_target);
     titleRow->addStretch(1);
+    titleRow->addWidget(m_writes);
+    titleRow->addWidget(m_armButton);
     titleRow->addWidget(m_connect);
 
     m_tabs->setDocumentMode(true);
@@ -69,6 +78,14 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
     connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
     connect(m_deployment, &Deployment::profileChanged, this, &DeploymentView::updateHeader);
+    connect(m_deployment, &Deployment::writesChanged, this, &DeploymentView::updateWrites);
+    connect(&m_countdown, &QTimer::timeout, this, &DeploymentView::updateWrites);
+    connect(m_armButton, &QPushButton::clicked, this, [this] {
+        if (m_deployment->writeGate()->arming())
+            m_deployment->disarmWrites();
+        else
+            askToArm();
+    });
     connect(m_deployment, &Deployment::clientChanged, this, [this](kiq::redis::AsyncClient* client) {
         for (DeploymentPage* page : std::as_const(m_pages)) page->setClient(client);
     });
@@ -143,6 +160,71 @@ void DeploymentView::updateHeader()
     for (const auto& w : profile.options.warnings()) warnings << QString::fromStdString(w).toHtmlEscaped();
     m_warnings->setVisible(!warnings.isEmpty());
     m_warnings->setText(tr("<b>Warning:</b> %1").arg(warnings.join(QStringLiteral("; "))));
+    updateWrites();
+}
+
+void DeploymentView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    updateWrites(); // the countdown may have moved on (or run out) while hidden
+}
+
+void DeploymentView::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    m_countdown.stop(); // no repaints for a view nobody sees; the deployment still notices the expiry
+}
+
+void DeploymentView::updateWrites()
+{
+    const auto& gate = *m_deployment->writeGate();
+    // A writable deployment (development, by default) shows nothing: no ceremony there.
+    const bool readOnly = gate.readOnly();
+    m_writes->setVisible(readOnly);
+    m_armButton->setVisible(readOnly);
+    const auto arming = gate.arming();
+    const auto left = gate.remaining();
+    if (readOnly && arming && isVisible())
+        m_countdown.start();
+    else
+        m_countdown.stop();
+    if (!readOnly) return;
+    if (!arming) {
+        m_writes->setText(tr("Read-only"));
+        m_writes->setToolTip(tr("Writes to this deployment are refused until you arm them with a reason."));
+        // A pill like the environment tag, not a bordered box that would read as one more button.
+        // Slate with white text reads the same in the light and the dark theme.
+        m_writes->setStyleSheet(QStringLiteral("QLabel { background: #4a5561; color: white; border-radius: 4px; "
+                                               "padding: 2px 8px; font-weight: bold; }"));
+        m_armButton->setText(tr("Arm writes…"));
+        m_armButton->setToolTip(tr("Allow writes for a while, with a reason"));
+        return;
+    }
+    QString time = tr("until disarmed");
+    if (left) {
+        const long long seconds = (left->count() + 999) / 1000;
+        time = tr("%1:%2 left").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    }
+    m_writes->setText(tr("Writes armed: %1").arg(time));
+    m_writes->setToolTip(tr("Armed by %1 at %2: %3")
+                             .arg(QString::fromStdString(arming->who),
+                                 QDateTime::fromMSecsSinceEpoch(qint64(arming->armedAt * 1000)).toString(u"HH:mm"),
+                                 QString::fromStdString(arming->reason)));
+    // Amber with black text: as readable in both themes, and louder than read-only.
+    m_writes->setStyleSheet(QStringLiteral(
+        "QLabel { background: #f0a020; color: black; border-radius: 4px; padding: 2px 8px; font-weight: bold; }"));
+    m_armButton->setText(tr("Disarm"));
+    m_armButton->setToolTip(tr("Back to read-only now"));
+}
+
+void DeploymentView::askToArm()
+{
+    auto* dialog = new ArmDialog(m_deployment->profile(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The dialog's Arm button needs a reason, so arming cannot be refused here.
+    connect(dialog, &QDialog::accepted, this,
+        [this, dialog] { m_deployment->armWrites(dialog->reason(), std::chrono::minutes(dialog->minutes())); });
+    dialog->open();
 }
 
 } // namespace kiq::ui

@@ -1,9 +1,11 @@
 #pragma once
 // Everything shown for one deployment: a header (name, environment tag, where it points, status,
-// risky-setting warnings, a Connect button while disconnected) above a tab bar and a QStackedWidget
-// with one instance of every registered page (PageRegistry). Pages follow the deployment's client.
+// risky-setting warnings, a Connect button while disconnected, and for a read-only deployment whether
+// writes are armed, with a countdown) above a tab bar and a QStackedWidget with one instance of every
+// registered page (PageRegistry). Pages follow the deployment's client.
 
 #include <QList>
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -33,6 +35,10 @@ public:
     // the next or previous page when the focus is in none.
     void switchTab(int step);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
 signals:
     // The user pressed Connect: the window asks for a password if needed, then connects.
     void connectRequested(Deployment* deployment);
@@ -40,6 +46,8 @@ signals:
 private:
     void addPage(DeploymentPage* page);
     void updateHeader();
+    void updateWrites(); // the read-only / armed badge, its button and the countdown
+    void askToArm();
 
     Deployment* m_deployment;
     QList<DeploymentPage*> m_pages;
@@ -49,6 +57,9 @@ private:
     QLabel* m_status;
     QLabel* m_warnings;
     QPushButton* m_connect;
+    QLabel* m_writes;
+    QPushButton* m_armButton; // "Arm writes…" or "Disarm"
+    QTimer m_countdown; // 1 s, while visible and armed
     QTabBar* m_tabs;
     QStackedWidget* m_stack;
 };
