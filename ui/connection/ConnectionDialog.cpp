@@ -1,5 +1,7 @@
 #include "connection/ConnectionDialog.h"
 
+#include "common/Colors.h"
+
 #include "common/ClientRetirement.h"
 #include "common/Formatting.h"
 #include "connection/TlsBox.h"
@@ -322,9 +324,8 @@ void ConnectionDialog::updateWarnings()
     QStringList items;
     for (const auto& w : p.options.warnings()) items << QString::fromStdString(w).toHtmlEscaped();
     m_warnings->setVisible(!items.isEmpty());
-    m_warnings->setText(items.isEmpty() ? QString()
-                                        : QStringLiteral("<span style='color:#d9930d'>⚠</span> ")
-                + items.join(QStringLiteral("<br><span style='color:#d9930d'>⚠</span> ")));
+    const QString sign = QStringLiteral("<span style='color:%1'>⚠</span> ").arg(warningColor(palette()).name());
+    m_warnings->setText(items.isEmpty() ? QString() : sign + items.join(QStringLiteral("<br>") + sign));
     QString topologyError;
     kiq::redis::ConnectionOptions o;
     topologyError = m_topology->applyTo(o);
@@ -408,7 +409,7 @@ void ConnectionDialog::testConnection()
 void ConnectionDialog::showTestResult(const QString& html, bool ok)
 {
     m_testResult->setText(QStringLiteral("<span style='color:%1'>%2</span> %3")
-                              .arg(ok ? QStringLiteral("#2eb85c") : QStringLiteral("#e0403a"),
+                              .arg(ok ? goodColor(palette()).name() : problemColor(palette()).name(),
                                   ok ? QStringLiteral("✔") : QStringLiteral("✖"), html));
 }
 

@@ -9,6 +9,7 @@
 // the server refuses (WRONGPASS, NOAUTH) is forgotten and the client dropped: Unreachable, without a
 // client, so the view offers Connect, which asks again.
 
+#include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
 #include "write/WriteGate.h"
@@ -72,7 +73,7 @@ private:
     QString m_statusText;
     QTimer m_probeTimer;
     bool m_probing = false;
-    unsigned m_generation = 0; // bumped per client, so a late probe result of an old client is ignored
+    LatestOnly m_clientTicket; // per client, so a late probe result of an old client is ignored
 };
 
 } // namespace kiq::ui

@@ -4,9 +4,9 @@
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/EnvironmentTag.h"
-#include "deployment/PageRegistry.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -17,7 +17,7 @@
 
 namespace kiq::ui {
 
-DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
+DeploymentView::DeploymentView(Deployment* deployment, const std::vector<PageFactory>& pages, QWidget* parent)
     : QWidget(parent)
     , m_deployment(deployment)
     , m_name(new ElidedLabel(this))
@@ -64,7 +64,7 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     layout->addWidget(m_tabs);
     layout->addWidget(m_stack, 1);
 
-    for (const PageFactory& make : deploymentPages()) addPage(make(m_stack));
+    for (const PageFactory& make : pages) addPage(make(m_stack));
     connect(m_tabs, &QTabBar::currentChanged, m_stack, &QStackedWidget::setCurrentIndex);
     connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
     connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
@@ -83,6 +83,13 @@ void DeploymentView::addPage(DeploymentPage* page)
     page->setWriteGate(m_deployment->writeGate());
     page->setDeploymentLabel(m_deployment->profile().name, m_deployment->profile().environment);
     page->setClient(m_deployment->client());
+}
+
+void DeploymentView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The status dot's colour is picked for the palette (common/Colors.h): a theme switch repicks it.
+    if (event->type() == QEvent::PaletteChange) updateHeader();
 }
 
 DeploymentPage* DeploymentView::currentPage() const
