@@ -17,7 +17,7 @@ shot() { # name theme size page
   "$app" --sandbox --theme "$2" --size "$3" --page "$4" --screenshot-delay 6000 --screenshot "$out/$1.png"
   echo "docs/screenshots/$1.png"
 }
-# Page numbers follow ui/deployment/PageRegistry.cpp: 0 Overview, 1 Queues, 2 Retries, 3 Dead,
+# Page numbers follow ui/main/PageRegistry.cpp: 0 Overview, 1 Queues, 2 Retries, 3 Dead,
 # 4 Scheduled, 5 Busy, 6 Redis, 7 ACL, 8 Local workers.
 shot overview-1600-light light 1600x1000 0 &
 shot overview-1600-dark dark 1600x1000 0 &

@@ -5,6 +5,7 @@
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentView.h"
 #include "harness/RedisServer.h"
+#include "main/PageRegistry.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
@@ -78,7 +79,7 @@ private slots:
         auto p = profile(QStringLiteral("Billing"), Environment::Production);
         p.armMinutes = 7;
         ui::Deployment d(p, false);
-        ui::DeploymentView view(&d);
+        ui::DeploymentView view(&d, ui::deploymentPages());
         view.resize(1024, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -126,7 +127,7 @@ private slots:
     void expiryWhileHidden()
     {
         ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
-        ui::DeploymentView view(&d);
+        ui::DeploymentView view(&d, ui::deploymentPages());
         int changes = 0;
         connect(&d, &ui::Deployment::writesChanged, this, [&] { ++changes; });
         d.armWrites(QStringLiteral("INC-44"), 300ms);
@@ -140,7 +141,7 @@ private slots:
     void profileDecidesAndEditsFollow()
     {
         ui::Deployment d(profile(QStringLiteral("Laptop"), Environment::Development), false);
-        ui::DeploymentView view(&d);
+        ui::DeploymentView view(&d, ui::deploymentPages());
         view.show();
         QVERIFY(d.writeGate()->writable()); // no ceremony
         QVERIFY(!armButton(view)->isVisible());
@@ -211,7 +212,7 @@ private slots:
     void renderHeader()
     {
         ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
-        ui::DeploymentView view(&d);
+        ui::DeploymentView view(&d, ui::deploymentPages());
         view.resize(1024, 160);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));

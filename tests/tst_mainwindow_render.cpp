@@ -4,6 +4,7 @@
 // connection dialog is not asked again; a refused one is forgotten (not probed again, not prefilled in
 // Edit) and Try again or F5 asks afresh; an edited one reaches the Local workers pool. Screenshots go
 // to $KIQ_TEST_OUTPUT for review.
+#include "common/Colors.h"
 #include "connection/ConnectionDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
@@ -208,7 +209,18 @@ private slots:
         QWidget* page = m_window->currentView()->currentPage();
         QTRY_VERIFY_WITH_TIMEOUT(label(page, "redisStatus").contains(QStringLiteral("Could not load")), 15000);
         QVERIFY(label(page, "versionValue").isEmpty());
+        // Issue 15: a problem is drawn in the theme's problem red, not in the ordinary text colour.
+        auto* status = page->findChild<QLabel*>(QStringLiteral("redisStatus"));
+        QCOMPARE(status->palette().color(status->foregroundRole()), problemColor(status->palette()));
         save(QStringLiteral("unreachable_deployment.png"));
+        // And on the dark theme, a lighter red that still reads on the dark window.
+        applyTheme(Theme::Dark);
+        QCoreApplication::processEvents();
+        QCOMPARE(status->palette().color(status->foregroundRole()), problemColor(status->palette()));
+        QVERIFY(isDarkPalette(status->palette()));
+        save(QStringLiteral("unreachable_deployment_dark.png"));
+        applyTheme(Theme::Light);
+        QCoreApplication::processEvents();
     }
 
     void passwordDeploymentWaitsForThePassword()

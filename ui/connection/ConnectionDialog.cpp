@@ -1,5 +1,7 @@
 #include "connection/ConnectionDialog.h"
 
+#include "common/Colors.h"
+
 #include "common/ClientRetirement.h"
 #include "common/Formatting.h"
 #include "connection/TlsBox.h"
@@ -348,9 +350,8 @@ void ConnectionDialog::updateWarnings()
     QStringList items;
     for (const auto& w : p.options.warnings()) items << QString::fromStdString(w).toHtmlEscaped();
     m_warnings->setVisible(!items.isEmpty());
-    m_warnings->setText(items.isEmpty() ? QString()
-                                        : QStringLiteral("<span style='color:#d9930d'>⚠</span> ")
-                + items.join(QStringLiteral("<br><span style='color:#d9930d'>⚠</span> ")));
+    const QString sign = QStringLiteral("<span style='color:%1'>⚠</span> ").arg(warningColor(palette()).name());
+    m_warnings->setText(items.isEmpty() ? QString() : sign + items.join(QStringLiteral("<br>") + sign));
     QString topologyError;
     kiq::redis::ConnectionOptions o;
     topologyError = m_topology->applyTo(o);
@@ -434,7 +435,7 @@ void ConnectionDialog::testConnection()
 void ConnectionDialog::showTestResult(const QString& html, bool ok)
 {
     m_testResult->setText(QStringLiteral("<span style='color:%1'>%2</span> %3")
-                              .arg(ok ? QStringLiteral("#2eb85c") : QStringLiteral("#e0403a"),
+                              .arg(ok ? goodColor(palette()).name() : problemColor(palette()).name(),
                                   ok ? QStringLiteral("✔") : QStringLiteral("✖"), html));
 }
 

@@ -110,7 +110,7 @@ void Deployment::connectNow()
         setStatus(Status::Unreachable, QString::fromStdString(e.what()));
         return;
     }
-    ++m_generation;
+    m_clientTicket.next();
     setStatus(Status::Connecting, tr("Connecting…"));
     emit clientChanged(m_client.get());
     probe();
@@ -127,7 +127,7 @@ bool Deployment::dropClient()
     m_probeTimer.stop();
     m_probing = false;
     if (!m_client) return false;
-    ++m_generation;
+    m_clientTicket.next();
     emit clientChanged(nullptr); // pages let go of the pointer before it dies
     retireClient(std::move(m_client));
     return true;
@@ -151,10 +151,10 @@ void Deployment::probe()
 {
     if (!m_client || m_probing) return; // one probe at a time: a slow server must not pile them up
     m_probing = true;
-    const unsigned generation = m_generation;
+    const auto ticket = m_clientTicket.current();
     m_client->run<kiq::server::ServerProbe>(
-        &kiq::server::probeServer, this, [this, generation](kiq::redis::Result<kiq::server::ServerProbe> r) {
-            if (generation != m_generation) return;
+        &kiq::server::probeServer, this, [this, ticket](kiq::redis::Result<kiq::server::ServerProbe> r) {
+            if (!m_clientTicket.isCurrent(ticket)) return;
             m_probing = false;
             if (!r.ok()) {
                 const auto kind = r.error->kind;

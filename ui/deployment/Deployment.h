@@ -13,6 +13,7 @@
 // follows profile edits. armWrites() allows them for some minutes; writesChanged() fires on arming,
 // disarming, an edit that changes the rule and when the time box runs out.
 
+#include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
 #include "write/WriteGate.h"
@@ -83,7 +84,7 @@ private:
     QTimer m_probeTimer;
     QTimer m_armExpiry; // fires when the arming's time box runs out, so the view follows even when hidden
     bool m_probing = false;
-    unsigned m_generation = 0; // bumped per client, so a late probe result of an old client is ignored
+    LatestOnly m_clientTicket; // per client, so a late probe result of an old client is ignored
 };
 
 } // namespace kiq::ui

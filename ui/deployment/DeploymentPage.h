@@ -1,26 +1,28 @@
 #pragma once
-// One page of a deployment's view (Redis, and later Overview, Queues, Retries, Dead, Scheduled,
-// Busy, Local workers). The view creates every registered page (PageRegistry), hands it the
+// One page of a deployment's view (Overview, Queues, Retries, Dead, Scheduled, Busy, Redis, ACL,
+// Local workers). The view creates every page it is given (main/PageRegistry), hands it the
 // deployment's client and asks it to refresh; the page does its own layout, polling and error display.
 //
 // Contract for implementers:
-// - Never build or send a Redis command here: call a core service through client->run(...), with
-//   `this` as the context, so a closed page never receives a late result.
+// - Never build or send a Redis command here: call a core service through runFresh(...) (or
+//   client()->run(...) with `this` as the context), so a closed page never receives a late result.
 // - setClient() may be called again (reconnect with a new password, edited profile) or with nullptr
-//   (disconnected): drop what belongs to the old client and ignore its late results.
+//   (disconnected). The base keeps the client and drops late results of the old one (runFresh);
+//   clientChanged() drops what the page holds of the old one and loads from the new one.
 // - refresh() must return at once; F5 calls it on the visible page.
 
+#include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
+#include "redis/AsyncClient.h"
 
 #include <QIcon>
+#include <QPointer>
 #include <QString>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
-namespace kiq::redis {
-class AsyncClient;
-}
 namespace kiq::write {
 class WriteGate;
 }
@@ -34,8 +36,15 @@ public:
 
     virtual QString title() const = 0; // translated, for the page tab
     virtual QIcon icon() const = 0;
-    virtual void setClient(kiq::redis::AsyncClient* client) = 0; // not owned; nullptr when disconnected
     virtual void refresh() = 0;
+
+    // Not owned; nullptr when disconnected. Late results of the previous client are dropped from now on.
+    void setClient(kiq::redis::AsyncClient* client)
+    {
+        m_clientTicket.next();
+        m_client = client;
+        clientChanged();
+    }
 
     // Set once by the view before the first setClient(): every write a page makes goes through it.
     // Shared: work queued on the client holds it too, and may run after the deployment is gone.
@@ -48,15 +57,39 @@ public:
     }
 
 protected:
+    // The client is new (or gone): drop what belongs to the old one, start loading from the new one.
+    virtual void clientChanged() = 0;
+    kiq::redis::AsyncClient* client() const { return m_client; }
+
+    // Runs `work` on the client's thread; `done` runs on the GUI thread, unless the page was deleted or
+    // got another client meanwhile. Does nothing without a client.
+    template <typename T>
+    void runFresh(std::function<T(kiq::redis::Client&)> work, std::function<void(kiq::redis::Result<T>)> done)
+    {
+        if (!m_client) return;
+        m_client->run<T>(std::move(work), this,
+            [this, ticket = m_clientTicket.current(), done = std::move(done)](kiq::redis::Result<T> r) {
+                if (m_clientTicket.isCurrent(ticket)) done(std::move(r));
+            });
+    }
+    // For what runFresh does not cover (a dialog answered later, a bulk flow): take a ticket now, and
+    // drop the outcome if isCurrentClient(ticket) is false by then.
+    LatestOnly::Ticket clientTicket() const { return m_clientTicket.current(); }
+    bool isCurrentClient(LatestOnly::Ticket ticket) const { return m_clientTicket.isCurrent(ticket); }
+
     // Capture the pointer itself (not the gate by reference) in work handed to the client.
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
     const QString& deploymentName() const { return m_deploymentName; }
     kiq::deployment::Environment environment() const { return m_environment; }
 
 private:
+    QPointer<kiq::redis::AsyncClient> m_client;
+    LatestOnly m_clientTicket; // a new ticket per client
     std::shared_ptr<kiq::write::WriteGate> m_writeGate;
     QString m_deploymentName;
     kiq::deployment::Environment m_environment = kiq::deployment::Environment::Development;
 };
+
+using PageFactory = std::function<DeploymentPage*(QWidget* parent)>;
 
 } // namespace kiq::ui

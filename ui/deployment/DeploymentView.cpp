@@ -1,14 +1,15 @@
 #include "deployment/DeploymentView.h"
 
+#include "common/Colors.h"
 #include "common/ElidedLabel.h"
 #include "deployment/ArmDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/EnvironmentTag.h"
-#include "deployment/PageRegistry.h"
 
 #include <QApplication>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -19,7 +20,7 @@
 
 namespace kiq::ui {
 
-DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
+DeploymentView::DeploymentView(Deployment* deployment, const std::vector<PageFactory>& pages, QWidget* parent)
     : QWidget(parent)
     , m_deployment(deployment)
     , m_name(new ElidedLabel(this))
@@ -73,7 +74,7 @@ DeploymentView::DeploymentView(Deployment* deployment, QWidget* parent)
     layout->addWidget(m_tabs);
     layout->addWidget(m_stack, 1);
 
-    for (const PageFactory& make : deploymentPages()) addPage(make(m_stack));
+    for (const PageFactory& make : pages) addPage(make(m_stack));
     connect(m_tabs, &QTabBar::currentChanged, m_stack, &QStackedWidget::setCurrentIndex);
     connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
     connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
@@ -100,6 +101,17 @@ void DeploymentView::addPage(DeploymentPage* page)
     page->setWriteGate(m_deployment->writeGate());
     page->setDeploymentLabel(m_deployment->profile().name, m_deployment->profile().environment);
     page->setClient(m_deployment->client());
+}
+
+void DeploymentView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The status dot's and the pills' colours are picked for the palette (common/Colors.h): a theme
+    // switch repicks them.
+    if (event->type() == QEvent::PaletteChange) {
+        updateHeader();
+        updateWrites();
+    }
 }
 
 DeploymentPage* DeploymentView::currentPage() const
@@ -142,9 +154,7 @@ void DeploymentView::updateHeader()
     m_name->setFullText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));
-    m_tag->setStyleSheet(
-        QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 2px 8px; }")
-            .arg(color.name(), color.lightnessF() > 0.6 ? QStringLiteral("black") : QStringLiteral("white")));
+    m_tag->setStyleSheet(pillStyleSheet(color));
     m_target->setFullText(QString::fromStdString(profile.options.describe()));
 
     const auto status = m_deployment->status();
@@ -193,9 +203,7 @@ void DeploymentView::updateWrites()
         m_writes->setText(tr("Read-only"));
         m_writes->setToolTip(tr("Writes to this deployment are refused until you arm them with a reason."));
         // A pill like the environment tag, not a bordered box that would read as one more button.
-        // Slate with white text reads the same in the light and the dark theme.
-        m_writes->setStyleSheet(QStringLiteral("QLabel { background: #4a5561; color: white; border-radius: 4px; "
-                                               "padding: 2px 8px; font-weight: bold; }"));
+        m_writes->setStyleSheet(pillStyleSheet(mutedColor(palette()), true));
         m_armButton->setText(tr("Arm writes…"));
         m_armButton->setToolTip(tr("Allow writes for a while, with a reason"));
         return;
@@ -210,9 +218,8 @@ void DeploymentView::updateWrites()
                              .arg(QString::fromStdString(arming->who),
                                  QDateTime::fromMSecsSinceEpoch(qint64(arming->armedAt * 1000)).toString(u"HH:mm"),
                                  QString::fromStdString(arming->reason)));
-    // Amber with black text: as readable in both themes, and louder than read-only.
-    m_writes->setStyleSheet(QStringLiteral(
-        "QLabel { background: #f0a020; color: black; border-radius: 4px; padding: 2px 8px; font-weight: bold; }"));
+    // The warning colour: louder than read-only.
+    m_writes->setStyleSheet(pillStyleSheet(warningColor(palette()), true));
     m_armButton->setText(tr("Disarm"));
     m_armButton->setToolTip(tr("Back to read-only now"));
 }

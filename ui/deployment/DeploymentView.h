@@ -2,11 +2,15 @@
 // Everything shown for one deployment: a header (name, environment tag, where it points, status,
 // risky-setting warnings, a Connect button while disconnected, and for a read-only deployment whether
 // writes are armed, with a countdown) above a tab bar and a QStackedWidget with one instance of every
-// registered page (PageRegistry). Pages follow the deployment's client.
+// page it is given (main/PageRegistry). Pages follow the deployment's client.
+
+#include "deployment/DeploymentPage.h"
 
 #include <QList>
 #include <QTimer>
 #include <QWidget>
+
+#include <vector>
 
 class QLabel;
 class QPushButton;
@@ -16,13 +20,12 @@ class QTabBar;
 namespace kiq::ui {
 
 class Deployment;
-class DeploymentPage;
 class ElidedLabel;
 
 class DeploymentView final : public QWidget {
     Q_OBJECT
 public:
-    explicit DeploymentView(Deployment* deployment, QWidget* parent = nullptr);
+    DeploymentView(Deployment* deployment, const std::vector<PageFactory>& pages, QWidget* parent = nullptr);
 
     Deployment* deployment() const { return m_deployment; }
     const QList<DeploymentPage*>& pages() const { return m_pages; }
@@ -42,6 +45,9 @@ protected:
 signals:
     // The user pressed Connect: the window asks for a password if needed, then connects.
     void connectRequested(Deployment* deployment);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     void addPage(DeploymentPage* page);

@@ -1,5 +1,7 @@
 #include "deployment/EnvironmentTag.h"
 
+#include "common/Colors.h"
+
 #include <QCoreApplication>
 
 namespace kiq::ui {
@@ -28,16 +30,15 @@ QColor tagColor(const kiq::deployment::ConnectionProfile& profile)
 
 QColor statusColor(Deployment::Status status)
 {
-    // Chosen to read on both light and dark palettes.
     switch (status) {
     case Deployment::Status::Reachable:
-        return QColor(0x2e, 0xb8, 0x5c);
+        return goodColor();
     case Deployment::Status::Unreachable:
-        return QColor(0xe0, 0x40, 0x3a);
+        return problemColor();
     case Deployment::Status::Connecting:
-        return QColor(0xe8, 0xa3, 0x17);
+        return warningColor();
     case Deployment::Status::Disconnected:
-        return QColor(0x8a, 0x93, 0x9e);
+        return mutedColor();
     }
     return Qt::gray;
 }

@@ -1,5 +1,6 @@
 #include "fleet/FleetModel.h"
 
+#include "common/Colors.h"
 #include "common/Formatting.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"
@@ -111,7 +112,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
 
     if (role == Qt::DecorationRole && column == Name) return statusDot(d->status());
     if (role == Qt::ForegroundRole && column == Status && !reachable && d->status() != Deployment::Status::Connecting)
-        return QColor(0xc0, 0x39, 0x2b);
+        return problemColor();
     if (role == Qt::ToolTipRole) {
         if (column == Status) return state.error.isEmpty() ? d->statusText() : state.error;
         if (column == MaxLatency && row && !row->maxLatencyQueue.empty())

@@ -7,6 +7,7 @@
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
 #include "fleet/FleetView.h"
+#include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
 #include "storage/ConnectionProfileStore.h"
@@ -307,7 +308,7 @@ void MainWindow::loadSavedProfiles()
 Deployment* MainWindow::insertDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent)
 {
     auto* d = new Deployment(profile, persistent, this);
-    auto* view = new DeploymentView(d, m_views);
+    auto* view = new DeploymentView(d, deploymentPages(), m_views);
     m_viewOf.insert(d, view);
     m_views->addWidget(view);
     connect(view, &DeploymentView::connectRequested, this, &MainWindow::connectDeployment);

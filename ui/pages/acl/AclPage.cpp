@@ -2,6 +2,7 @@
 
 #include "acl/AclService.h"
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/acl/AclLogModel.h"
 #include "pages/acl/AclUserEditor.h"
 #include "pages/acl/AclUsersModel.h"
@@ -68,7 +69,7 @@ AclPage::AclPage(QWidget* parent)
     , m_log(new AclLogModel(this))
     , m_userView(makeTable(m_users, this))
     , m_logView(makeTable(m_log, this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("aclStatus"), this))
     , m_result(new QPlainTextEdit(this))
 {
     auto* create = new QPushButton(tr("New user…"), this);
@@ -140,9 +141,8 @@ QIcon AclPage::icon() const
     return style()->standardIcon(QStyle::SP_VistaShield);
 }
 
-void AclPage::setClient(kiq::redis::AsyncClient* client)
+void AclPage::clientChanged()
 {
-    m_client = client;
     m_users->clearRows();
     m_log->clearRows();
     refresh();
@@ -150,28 +150,25 @@ void AclPage::setClient(kiq::redis::AsyncClient* client)
 
 void AclPage::refresh()
 {
-    if (!m_client) {
-        m_status->setText(tr("Not connected."));
+    if (!client()) {
+        m_status->showInfo(tr("Not connected."));
         return;
     }
-    kiq::redis::AsyncClient* client = m_client;
-    client->run<AclSnapshot>(
+    runFresh<AclSnapshot>(
         [](kiq::redis::Client& c) {
             return AclSnapshot {kiq::acl::listUsers(c), kiq::acl::readAclLog(c, 100)};
         },
-        this,
-        [this, client](kiq::redis::Result<AclSnapshot> r) {
-            if (client != m_client) return; // a late answer from a previous connection
+        [this](kiq::redis::Result<AclSnapshot> r) {
             if (!r.ok()) {
-                m_status->setText(tr("Cannot read ACL users: %1").arg(QString::fromStdString(r.error->message)));
+                m_status->showError(tr("Cannot read ACL users:"), QString::fromStdString(r.error->message));
                 return;
             }
             int risky = 0;
             for (const auto& u : r.value->users) risky += !u.risks().empty();
             m_users->applySnapshot(std::move(r.value->users));
             m_log->applySnapshot(std::move(r.value->log));
-            m_status->setText(risky ? tr("%n user(s) with risky rights (in red; hover for why).", nullptr, risky)
-                                    : tr("%n user(s), none with risky rights.", nullptr, m_users->rowCount()));
+            m_status->showInfo(risky ? tr("%n user(s) with risky rights (in red; hover for why).", nullptr, risky)
+                                     : tr("%n user(s), none with risky rights.", nullptr, m_users->rowCount()));
         });
 }
 
@@ -196,9 +193,9 @@ void AclPage::showResult(const QString& text, bool ok)
 
 void AclPage::applyRules(const QString& user, const kiq::acl::AclRules& rules)
 {
-    if (!m_client || !writeGate()) return;
+    if (!client() || !writeGate()) return;
     auto gate = writeGate();
-    m_client->run<std::vector<NodeOutcome>>(
+    client()->run<std::vector<NodeOutcome>>(
         [gate, name = user.toStdString(), rules](
             kiq::redis::Client& c) { return kiq::acl::applyUser(c, *gate, name, rules); },
         this,
@@ -220,13 +217,13 @@ void AclPage::setEnabled(const QString& user, bool enabled)
 
 void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString& password)
 {
-    if (!m_client || !writeGate()) return;
+    if (!client() || !writeGate()) return;
     auto gate = writeGate();
     struct Outcome {
         std::vector<NodeOutcome> nodes;
         std::vector<kiq::acl::CheckOutcome> checks;
     };
-    m_client->run<Outcome>(
+    client()->run<Outcome>(
         [gate, role, name = user.toStdString(), password = password.toStdString()](kiq::redis::Client& c) {
             auto tpl = kiq::acl::roleTemplate(role, c.keyPrefix());
             tpl.rules.state = kiq::acl::AclRules::State::On;
@@ -259,9 +256,9 @@ void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString&
 
 void AclPage::deleteUser(const QString& user)
 {
-    if (!m_client || !writeGate()) return;
+    if (!client() || !writeGate()) return;
     auto gate = writeGate();
-    m_client->run<std::vector<NodeOutcome>>(
+    client()->run<std::vector<NodeOutcome>>(
         [gate, name = user.toStdString()](kiq::redis::Client& c) { return kiq::acl::deleteUser(c, *gate, name); }, this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
             if (!r.ok())
@@ -273,9 +270,9 @@ void AclPage::deleteUser(const QString& user)
 
 void AclPage::resetLog()
 {
-    if (!m_client || !writeGate()) return;
+    if (!client() || !writeGate()) return;
     auto gate = writeGate();
-    m_client->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); },
+    client()->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); },
         this,
         [this](kiq::redis::Result<std::vector<NodeOutcome>> r) {
             if (!r.ok()) return showResult(QString::fromStdString(r.error->message), false);
@@ -299,8 +296,8 @@ void AclPage::editSelected(bool createNew)
 
 void AclPage::chooseRole()
 {
-    if (!m_client) return;
-    ApplyRoleDialog dialog(QString::fromStdString(m_client->options().keyPrefix), this);
+    if (!client()) return;
+    ApplyRoleDialog dialog(QString::fromStdString(client()->options().keyPrefix), this);
     if (dialog.exec() == QDialog::Accepted) applyRole(dialog.role(), dialog.userName(), dialog.password());
 }
 

@@ -8,9 +8,6 @@
 #include "acl/SidekiqRoles.h"
 #include "deployment/DeploymentPage.h"
 
-#include <QPointer>
-
-class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
@@ -19,6 +16,7 @@ namespace kiq::ui {
 
 class AclLogModel;
 class AclUsersModel;
+class StatusLine;
 
 class AclPage final : public DeploymentPage {
     Q_OBJECT
@@ -27,7 +25,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     // The actions behind the buttons, callable without a dialog (tests, future shortcuts).
@@ -44,18 +41,20 @@ public:
 signals:
     void changeFinished(bool ok);
 
+protected:
+    void clientChanged() override;
+
 private:
     void editSelected(bool createNew);
     void chooseRole();
     QString selectedUser() const;
     void showResult(const QString& text, bool ok);
 
-    QPointer<kiq::redis::AsyncClient> m_client;
     AclUsersModel* m_users;
     AclLogModel* m_log;
     QTableView* m_userView;
     QTableView* m_logView;
-    QLabel* m_status;
+    StatusLine* m_status;
     QPlainTextEdit* m_result;
 };
 

@@ -1,5 +1,7 @@
 #include "pages/acl/AclUserEditor.h"
 
+#include "common/StatusLine.h"
+
 #include "acl/AclService.h"
 
 #include <QCheckBox>
@@ -44,14 +46,13 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
     , m_extra(new QLineEdit(this))
     , m_preview(new QLabel(this))
     , m_diff(new QLabel(this))
-    , m_error(new QLabel(this))
+    , m_error(new StatusLine(QStringLiteral("aclError"), this))
 {
     setWindowTitle(
         m_current ? tr("Edit ACL user %1").arg(QString::fromStdString(m_current->name)) : tr("New ACL user"));
     m_name->setObjectName(QStringLiteral("aclName"));
     m_password->setObjectName(QStringLiteral("aclPassword"));
     m_extra->setObjectName(QStringLiteral("aclExtraRules"));
-    m_error->setObjectName(QStringLiteral("aclError"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("Leave empty to keep the current passwords"));
     m_keys->setPlaceholderText(tr("One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*"));
@@ -73,8 +74,6 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
         l->setStyleSheet(QStringLiteral("font-family: monospace;"));
     }
-    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    m_error->setWordWrap(true);
 
     m_enabled->setChecked(true);
     if (m_current) {
@@ -192,7 +191,7 @@ void AclUserEditor::updatePreview()
     }
     if (!m_current && m_password->text().isEmpty() && !m_noPass->isChecked() && error.isEmpty())
         error = tr("A new user needs a password (or nopass, which is not recommended).");
-    m_error->setText(error);
+    m_error->showProblemText(error);
     m_preview->setText(QString::fromStdString(kiq::acl::setUserLine(userName().toStdString(), parsed)));
     if (m_current) {
         // Compare like with like: the reset tokens are how the editor restates the whole definition,

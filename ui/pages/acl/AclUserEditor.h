@@ -19,6 +19,7 @@ class QPushButton;
 
 namespace kiq::ui {
 
+class StatusLine;
 class AclUserEditor final : public QDialog {
     Q_OBJECT
 public:
@@ -46,7 +47,7 @@ private:
     QLineEdit* m_extra;
     QLabel* m_preview;
     QLabel* m_diff;
-    QLabel* m_error;
+    StatusLine* m_error;
     QPushButton* m_applyButton = nullptr;
 };
 

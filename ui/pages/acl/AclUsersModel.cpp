@@ -1,5 +1,7 @@
 #include "pages/acl/AclUsersModel.h"
 
+#include "common/Colors.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -29,7 +31,7 @@ QVariant AclUsersModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= int(m_rows.size())) return {};
     const auto& u = m_rows[std::size_t(index.row())];
     const auto risks = u.risks();
-    if (role == Qt::ForegroundRole && !risks.empty()) return QBrush(QColor(0xc0, 0x39, 0x2b));
+    if (role == Qt::ForegroundRole && !risks.empty()) return QBrush(problemColor());
     if (role == Qt::ToolTipRole && !risks.empty()) return joined(risks);
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {

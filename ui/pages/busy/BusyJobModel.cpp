@@ -1,5 +1,6 @@
 #include "pages/busy/BusyJobModel.h"
 
+#include "common/Colors.h"
 #include "common/Formatting.h"
 
 #include <QBrush>
@@ -58,7 +59,7 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
         if (!job.ok()) return QString::fromStdString(job.parseError);
         break;
     case Qt::ForegroundRole:
-        if (!b.work.ok() || !job.ok()) return QBrush(QColor(0xc0, 0x30, 0x30));
+        if (!b.work.ok() || !job.ok()) return QBrush(problemColor());
         break;
     default:
         break;

@@ -4,6 +4,7 @@
 
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/busy/BusyJobModel.h"
 #include "pages/busy/ProcessListModel.h"
 #include "redis/AsyncClient.h"
@@ -40,12 +41,10 @@ BusyPage::BusyPage(QWidget* parent)
     , m_busy(new BusyJobModel(this))
     , m_processTable(makeSortedTable(m_processes, QStringLiteral("processTable"), this))
     , m_busyTable(makeSortedTable(m_busy, QStringLiteral("busyTable"), this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("busyStatus"), this))
 {
     setObjectName(QStringLiteral("busyPage"));
     m_processTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_status->setObjectName(QStringLiteral("busyStatus"));
-    m_status->setWordWrap(true);
 
     auto* bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -85,16 +84,16 @@ BusyPage::BusyPage(QWidget* parent)
     connect(m_processes, &QAbstractItemModel::rowsInserted, this, &BusyPage::updateActions);
     connect(m_processes, &QAbstractItemModel::rowsRemoved, this, &BusyPage::updateActions);
     connect(m_processes, &QAbstractItemModel::modelReset, this, &BusyPage::updateActions);
-    showStatus(tr("Not connected."));
+    m_status->showInfo(tr("Not connected."));
     updateActions();
 }
 
 void BusyPage::updateActions()
 {
     // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
-    const bool any = m_client && m_processes->rowCount() > 0;
+    const bool any = client() && m_processes->rowCount() > 0;
     const bool selected = any && m_processTable->selectionModel()->hasSelection();
-    const QString none = !m_client ? tr("Not connected") : tr("No Sidekiq process is running");
+    const QString none = !client() ? tr("Not connected") : tr("No Sidekiq process is running");
     const QString noSelection = any ? tr("Select processes in the table first") : none;
     m_quietSelected->setEnabled(selected);
     m_quietSelected->setToolTip(selected ? tr("Stop fetching new jobs; running jobs finish") : noSelection);
@@ -124,17 +123,15 @@ void BusyPage::showEvent(QShowEvent* event)
     refresh();
 }
 
-void BusyPage::setClient(kiq::redis::AsyncClient* client)
+void BusyPage::clientChanged()
 {
-    ++m_generation;
     m_loading = false;
-    m_client = client;
     m_processes->clearRows();
     m_busy->clearRows();
     updateActions();
-    if (!m_client) {
+    if (!client()) {
         m_timer.stop();
-        showStatus(tr("Not connected."));
+        m_status->showInfo(tr("Not connected."));
         return;
     }
     m_timer.start();
@@ -143,10 +140,9 @@ void BusyPage::setClient(kiq::redis::AsyncClient* client)
 
 void BusyPage::refresh()
 {
-    if (!m_client || m_loading) return;
+    if (!client() || m_loading) return;
     m_loading = true;
-    const unsigned generation = m_generation;
-    m_client->run<BusyLoad>(
+    runFresh<BusyLoad>(
         [](kiq::redis::Client& c) {
             BusyLoad load;
             auto list = kiq::sidekiq::listProcesses(c);
@@ -162,19 +158,15 @@ void BusyPage::refresh()
             }
             return load;
         },
-        this,
-        [this, generation](kiq::redis::Result<BusyLoad> r) {
-            if (generation != m_generation) return;
+        [this](kiq::redis::Result<BusyLoad> r) {
             m_loading = false;
             if (!r.ok()) {
-                showStatus(
-                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_status->showLoadError(QString::fromStdString(r.error->message));
                 return;
             }
             m_processes->applySnapshot(std::move(r.value->processes));
             m_busy->applySnapshot(std::move(r.value->busy));
-            showStatus(tr("%1, %2").arg(tr("%Ln process(es)", nullptr, m_processes->rowCount()),
+            m_status->showInfo(tr("%1, %2").arg(tr("%Ln process(es)", nullptr, m_processes->rowCount()),
                 tr("%Ln job(s) running", nullptr, m_busy->rowCount())));
         });
 }
@@ -190,7 +182,7 @@ std::vector<std::string> BusyPage::selectedIdentities() const
 
 void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
 {
-    if (!m_client) return;
+    if (!client()) return;
     std::vector<std::string> ids;
     if (all)
         for (const auto& p : m_processes->rows()) ids.push_back(p.identity);
@@ -199,7 +191,7 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
     if (ids.empty()) return;
     auto gate = writeGate();
     if (!gate || !gate->writable()) {
-        showStatus(tr("This deployment is read-only: arm writes first."), true);
+        m_status->showProblem(tr("This deployment is read-only: arm writes first."));
         return;
     }
     const QString verb = signal == ProcessSignal::Quiet ? tr("Quiet") : tr("Stop");
@@ -210,27 +202,19 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
         && QMessageBox::question(this, verb, what, QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
             != QMessageBox::Yes)
         return;
-    m_client->run<int>(
+    runFresh<int>(
         [gate, ids, signal](kiq::redis::Client& c) {
             for (const auto& id : ids) kiq::sidekiq::signalProcess(c, *gate, id, signal);
             return int(ids.size());
         },
-        this,
         [this, verb](kiq::redis::Result<int> r) {
             if (!r.ok()) {
-                showStatus(
-                    tr("<b>%1 failed:</b> %2").arg(verb, QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_status->showError(tr("%1 failed:").arg(verb), QString::fromStdString(r.error->message));
                 return;
             }
-            showStatus(tr("%1 sent to %n process(es); they act at their next heartbeat.", nullptr, *r.value).arg(verb));
+            m_status->showInfo(
+                tr("%1 sent to %n process(es); they act at their next heartbeat.", nullptr, *r.value).arg(verb));
         });
-}
-
-void BusyPage::showStatus(const QString& text, bool problem)
-{
-    m_status->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
-    m_status->setText(text);
 }
 
 } // namespace kiq::ui

@@ -10,13 +10,13 @@
 #include <QTimer>
 
 class QAction;
-class QLabel;
 class QTableView;
 
 namespace kiq::ui {
 
 class BusyJobModel;
 class ProcessListModel;
+class StatusLine;
 
 class BusyPage final : public DeploymentPage {
     Q_OBJECT
@@ -25,7 +25,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     static constexpr int kRefreshIntervalMs = 5000;
@@ -36,22 +35,20 @@ public:
     void signalProcesses(kiq::sidekiq::ProcessSignal signal, bool all, bool confirmed = false);
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
 
 private:
     std::vector<std::string> selectedIdentities() const;
-    void showStatus(const QString& text, bool problem = false);
     void updateActions();
 
-    kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0;
     bool m_loading = false;
     QTimer m_timer;
     ProcessListModel* m_processes;
     BusyJobModel* m_busy;
     QTableView* m_processTable;
     QTableView* m_busyTable;
-    QLabel* m_status;
+    StatusLine* m_status;
     QAction* m_quietSelected;
     QAction* m_stopSelected;
     QAction* m_quietAll;

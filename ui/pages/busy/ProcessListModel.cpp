@@ -1,5 +1,6 @@
 #include "pages/busy/ProcessListModel.h"
 
+#include "common/Colors.h"
 #include "common/Formatting.h"
 
 #include <QBrush>
@@ -78,7 +79,7 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
     case StaleRole:
         return stale;
     case Qt::ForegroundRole:
-        if (stale) return QBrush(QColor(0xc0, 0x30, 0x30));
+        if (stale) return QBrush(problemColor());
         break;
     case Qt::ToolTipRole:
         if (stale) return tr("No heartbeat for a minute: the process may have crashed.");

@@ -1,6 +1,7 @@
 #include "pages/jobs/IndexedJobBrowser.h"
 
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/jobs/FailureGroupModel.h"
 #include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobTableLook.h"
@@ -72,7 +73,7 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
     : QWidget(parent)
     , m_model(new IndexedJobModel(whenCaption, descending, this))
     , m_filter(new QLineEdit(this))
-    , m_filterError(new QLabel(this))
+    , m_filterError(new StatusLine(QStringLiteral("jobFilterError"), this))
     , m_table(new QTableView(this))
     , m_inspector(new JobInspector(this))
 {
@@ -201,7 +202,7 @@ void IndexedJobBrowser::applyFilterText()
     } catch (const kiq::sidekiq::JobFilterError& e) {
         // No rows rather than the last good filter's: they would pass for this filter's results.
         m_filterValid = false;
-        m_filterError->setText(jobFilterErrorText(e));
+        m_filterError->showProblemText(jobFilterErrorText(e));
         m_filterError->show();
         m_model->setFilterInvalid();
         emit filterRejected();

@@ -25,6 +25,7 @@ class QToolBar;
 
 namespace kiq::ui {
 
+class StatusLine;
 class FailureGroupModel;
 class JobInspector;
 
@@ -76,7 +77,7 @@ private:
     IndexedJobModel* m_model;
     FailureGroupModel* m_groupModel = nullptr;
     QLineEdit* m_filter;
-    QLabel* m_filterError;
+    StatusLine* m_filterError;
     QTableView* m_table;
     QTableView* m_groupTable = nullptr;
     QToolBar* m_groupBar = nullptr;

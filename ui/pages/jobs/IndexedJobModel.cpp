@@ -1,5 +1,7 @@
 #include "pages/jobs/IndexedJobModel.h"
 
+#include "common/Colors.h"
+
 #include <QBrush>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -121,7 +123,7 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
         return malformed;
     case Qt::ForegroundRole:
         // Unreadable rows stand out: they are the ones most likely to need a hand.
-        if (malformed) return QBrush(QColor(0xc0, 0x30, 0x30));
+        if (malformed) return QBrush(problemColor());
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == RetryCountColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

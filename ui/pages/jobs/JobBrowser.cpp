@@ -1,5 +1,7 @@
 #include "pages/jobs/JobBrowser.h"
 
+#include "common/StatusLine.h"
+
 #include "pages/jobs/JobFilterProxy.h"
 #include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobTableLook.h"
@@ -24,7 +26,7 @@ JobBrowser::JobBrowser(const QString& whenCaption, QWidget* parent)
     , m_model(new JobTableModel(whenCaption, this))
     , m_proxy(new JobFilterProxy(this))
     , m_filter(new QLineEdit(this))
-    , m_filterError(new QLabel(this))
+    , m_filterError(new StatusLine(QStringLiteral("jobFilterError"), this))
     , m_table(new QTableView(this))
     , m_inspector(new JobInspector(this))
 {
@@ -68,7 +70,7 @@ void JobBrowser::applyFilterText()
     } catch (const kiq::sidekiq::JobFilterError& e) {
         // No rows rather than the last good filter's: they would pass for this filter's results.
         m_filterValid = false;
-        m_filterError->setText(jobFilterErrorText(e));
+        m_filterError->showProblemText(jobFilterErrorText(e));
         m_filterError->show();
         m_proxy->setRejectAll();
     }

@@ -7,12 +7,12 @@
 
 #include <vector>
 
-class QLabel;
 class QLineEdit;
 class QTableView;
 
 namespace kiq::ui {
 
+class StatusLine;
 class JobFilterProxy;
 class JobInspector;
 class JobTableModel;
@@ -47,7 +47,7 @@ private:
     JobTableModel* m_model;
     JobFilterProxy* m_proxy;
     QLineEdit* m_filter;
-    QLabel* m_filterError;
+    StatusLine* m_filterError;
     QTableView* m_table;
     JobInspector* m_inspector;
     bool m_filterValid = true;

@@ -29,7 +29,7 @@ JobIndexFeed::~JobIndexFeed()
 
 void JobIndexFeed::setClient(kiq::redis::AsyncClient* client)
 {
-    ++m_generation;
+    m_clientTicket.next();
     m_timer.stop();
     if (m_client) retireClient(std::move(m_client)); // a step still running must not hold up the GUI thread
     if (client) {
@@ -80,13 +80,13 @@ void JobIndexFeed::step()
 {
     if (!m_client || m_stepping) return;
     m_stepping = true;
-    const unsigned generation = m_generation;
+    const auto ticket = m_clientTicket.current();
     auto index = m_index;
     const std::size_t budget = m_snapshot->complete() ? 0 : kBuildBudget;
     m_client->run<JobIndexRefreshStats>(
         [index, budget](kiq::redis::Client& c) { return budget ? index->refresh(c, budget) : index->refresh(c); }, this,
-        [this, generation](kiq::redis::Result<JobIndexRefreshStats> r) {
-            if (generation != m_generation) return;
+        [this, ticket](kiq::redis::Result<JobIndexRefreshStats> r) {
+            if (!m_clientTicket.isCurrent(ticket)) return;
             m_stepping = false;
             const bool again = std::exchange(m_again, false);
             if (!r.ok()) {

@@ -8,6 +8,7 @@
 // that a step every few seconds checks counts and re-reads what changed. The GUI thread only takes
 // the published snapshot (an O(1) shared_ptr copy) and says so with snapshotChanged().
 
+#include "common/LatestOnly.h"
 #include "sidekiq/api/JobSets.h"
 #include "sidekiq/search/JobIndex.h"
 
@@ -58,7 +59,7 @@ private:
     std::shared_ptr<kiq::sidekiq::JobIndex> m_index; // shared with the step running on the worker thread
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_snapshot;
     QTimer m_timer;
-    unsigned m_generation = 0; // bumped per client: a late step of an old index is ignored
+    LatestOnly m_clientTicket; // per client: a late step of an old index is ignored
     bool m_started = false;
     bool m_stepping = false;
     bool m_again = false; // refreshSoon() while a step was running

@@ -1,5 +1,6 @@
 #include "pages/jobs/JobInspector.h"
 
+#include "common/Colors.h"
 #include "pages/jobs/JobRow.h"
 
 #include <QClipboard>
@@ -71,7 +72,7 @@ void JobInspector::showJob(const JobRow* row)
 {
     m_copyJid->setEnabled(row && !row->job.jid.empty());
     m_copyPayload->setEnabled(row != nullptr);
-    ++m_generation; // a backtrace still decoding belongs to the job shown before
+    m_shown.next(); // a backtrace still decoding belongs to the job shown before
     if (!row) {
         m_jid.clear();
         m_payload.clear();
@@ -100,8 +101,9 @@ void JobInspector::showJob(const JobRow* row)
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name.toHtmlEscaped(), valueHtml);
     };
     if (!j.ok())
-        html += QStringLiteral("<p style='color:#c03030'><b>%1</b> %2</p>")
-                    .arg(tr("This payload could not be read:").toHtmlEscaped(), esc(j.parseError));
+        html += QStringLiteral("<p style='color:%1'><b>%2</b> %3</p>")
+                    .arg(problemColor(palette()).name(), tr("This payload could not be read:").toHtmlEscaped(),
+                        esc(j.parseError));
     html += QStringLiteral("<h3>%1</h3><table cellspacing='4'>").arg(esc(j.displayClass));
     if (j.displayClass != j.className) field(tr("Class"), esc(j.className));
     field(tr("JID"), QStringLiteral("<tt>%1</tt>").arg(esc(j.jid)));
@@ -129,7 +131,7 @@ void JobInspector::showJob(const JobRow* row)
     html += QStringLiteral("<pre>%1</pre>").arg(pretty.toHtmlEscaped());
     m_tail = html;
 
-    const unsigned generation = m_generation;
+    const auto ticket = m_shown.current();
     if (!j.errorBacktraceEncoded) return render(QString());
     if (j.errorBacktrace) return render(backtraceHtml({*j.errorBacktrace, {}, false}));
     // Decoding can take long (a backtrace is up to megabytes of zlib): off the GUI thread, shown
@@ -137,15 +139,15 @@ void JobInspector::showJob(const JobRow* row)
     render(QStringLiteral("<h4>%1</h4><p><i>%2</i></p>")
                .arg(tr("Backtrace").toHtmlEscaped(), tr("Decoding…").toHtmlEscaped()));
     QPointer<JobInspector> self(this);
-    QThreadPool::globalInstance()->start([self, generation, job = j] {
+    QThreadPool::globalInstance()->start([self, ticket, job = j] {
         auto decoded = std::make_shared<kiq::sidekiq::BacktraceCodec::Decoded>(job.decodeBacktrace());
         // Checked on the GUI thread, where the inspector may be deleted.
         QCoreApplication* app = QCoreApplication::instance();
         if (!app) return; // the program is ending
         QMetaObject::invokeMethod(
             app,
-            [self, generation, decoded] {
-                if (self && self->m_generation == generation) self->render(self->backtraceHtml(*decoded));
+            [self, ticket, decoded] {
+                if (self && self->m_shown.isCurrent(ticket)) self->render(self->backtraceHtml(*decoded));
             },
             Qt::QueuedConnection);
     });

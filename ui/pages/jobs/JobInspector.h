@@ -4,6 +4,7 @@
 // exact payload (what a bug report or `kiqdesk-cli` needs). A backtrace not decoded yet is decoded on
 // a pool thread and shown when done ("Decoding…" meanwhile): it can be megabytes of zlib.
 
+#include "common/LatestOnly.h"
 #include "sidekiq/model/BacktraceCodec.h"
 
 #include <QString>
@@ -36,7 +37,7 @@ private:
     std::string m_jid;
     std::string m_payload;
     QString m_head, m_tail; // the job's HTML before and after the backtrace
-    unsigned m_generation = 0; // bumped per job shown: a late decode of another job is dropped
+    LatestOnly m_shown; // per job shown: a late decode of another job is dropped
 };
 
 } // namespace kiq::ui

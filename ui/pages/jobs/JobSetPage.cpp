@@ -3,6 +3,7 @@
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/jobs/BulkActionFlow.h"
 #include "pages/jobs/FailureGroupModel.h"
 #include "pages/jobs/IndexedJobBrowser.h"
@@ -52,12 +53,9 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     , m_kind(kind)
     , m_feed(new JobIndexFeed(kind, this))
     , m_browser(new IndexedJobBrowser(whenCaption(kind), kind == JobSetKind::Dead, kind != JobSetKind::Scheduled, this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("jobSetStatus"), this))
 {
     setObjectName(QStringLiteral("%1Page").arg(QString::fromLatin1(kiq::sidekiq::setName(kind))));
-    m_status->setObjectName(QStringLiteral("jobSetStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -200,25 +198,20 @@ QIcon JobSetPage::icon() const
     return {};
 }
 
-void JobSetPage::setClient(kiq::redis::AsyncClient* client)
+void JobSetPage::clientChanged()
 {
-    ++m_generation;
-    m_client = client;
     m_problem.clear();
     m_notice.clear();
     m_expected = -1;
-    m_feed->setClient(client);
-    if (m_client) {
-        // ZCARD once, so the first build can say how far it has got.
-        const unsigned generation = m_generation;
-        const JobSetKind kind = m_kind;
-        m_client->run<long long>([kind](kiq::redis::Client& c) { return kiq::sidekiq::setSize(c, kind); }, this,
-            [this, generation](kiq::redis::Result<long long> r) {
-                if (generation != m_generation || !r.ok()) return;
-                m_expected = *r.value;
-                updateStatus();
-            });
-    }
+    m_feed->setClient(client());
+    // ZCARD once, so the first build can say how far it has got.
+    const JobSetKind kind = m_kind;
+    runFresh<long long>([kind](kiq::redis::Client& c) { return kiq::sidekiq::setSize(c, kind); },
+        [this](kiq::redis::Result<long long> r) {
+            if (!r.ok()) return;
+            m_expected = *r.value;
+            updateStatus();
+        });
     updateActions();
     updateStatus();
 }
@@ -243,18 +236,14 @@ void JobSetPage::refresh()
 
 void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
 {
-    if (!m_client) return;
-    const unsigned generation = m_generation;
     const JobSetKind kind = m_kind;
-    m_client->run<std::optional<JobRow>>(
+    runFresh<std::optional<JobRow>>(
         [kind, key](kiq::redis::Client& c) -> std::optional<JobRow> {
             auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, key.score, key.payloadHash);
             if (!entry) return std::nullopt;
             return JobRow {entry->score, -1, std::move(entry->job)};
         },
-        this,
-        [this, generation, key](kiq::redis::Result<std::optional<JobRow>> r) {
-            if (generation != m_generation) return;
+        [this, key](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!r.ok()) {
                 showNotice(tr("<b>Could not read the job:</b> %1")
                                .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
@@ -268,7 +257,7 @@ void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
 void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString& targetQueue)
 {
     const long long n = m_browser->selectedCount();
-    if (!m_client || n == 0) return;
+    if (!client() || n == 0) return;
     auto gate = writeGate();
     if (!gate || !gate->writable()) {
         showNotice(tr("This deployment is read-only: arm writes first."), true);
@@ -297,9 +286,8 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     const auto keys = m_browser->selectedKeys();
     const JobSetKind kind = m_kind;
     const std::string target = queue.toStdString();
-    const unsigned generation = m_generation;
     showNotice(tr("Working…"), false);
-    m_client->run<kiq::sidekiq::ActionResult>(
+    runFresh<kiq::sidekiq::ActionResult>(
         [gate, action, kind, keys, target](kiq::redis::Client& c) {
             // The exact members are what the actions name: read each one now, by its index key.
             std::vector<std::string> payloads;
@@ -314,9 +302,7 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
             result.missing += gone;
             return result;
         },
-        this,
-        [this, action, generation](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
-            if (generation != m_generation) return;
+        [this, action](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
             if (!r.ok()) {
                 showNotice(tr("<b>%1 failed:</b> %2")
                                .arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
@@ -361,7 +347,7 @@ void JobSetPage::actOnGroup(JobAction action)
 void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
 {
     auto gate = writeGate();
-    if (!m_client) return;
+    if (!client()) return;
     if (!gate || !gate->writable()) {
         showNotice(tr("This deployment is read-only: arm writes first."), true);
         return;
@@ -387,15 +373,15 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
     if (!group.isEmpty()) scope << tr("Failure group: %1").arg(group);
     scope << (spec.filter.empty() ? tr("No filter: every job in %1.").arg(title())
                                   : tr("Filter: %1").arg(QString::fromStdString(spec.filter)));
-    auto* flow = new BulkActionFlow(m_client, gate, spec, this);
+    auto* flow = new BulkActionFlow(client(), gate, spec, this);
     flow->setScope(scope.join(u'\n'));
-    const unsigned generation = m_generation;
-    connect(flow, &BulkActionFlow::finished, this, [this, generation](const QString& summary, bool problem) {
-        if (generation != m_generation) return;
-        showNotice(summary, problem);
-        m_feed->refreshSoon();
-        emit actionFinished();
-    });
+    connect(
+        flow, &BulkActionFlow::finished, this, [this, ticket = clientTicket()](const QString& summary, bool problem) {
+            if (!isCurrentClient(ticket)) return;
+            showNotice(summary, problem);
+            m_feed->refreshSoon();
+            emit actionFinished();
+        });
     flow->start();
 }
 
@@ -406,20 +392,20 @@ QString JobSetPage::fixFilterNotice() const
 
 void JobSetPage::updateActions()
 {
-    const bool any = m_client && m_browser->selectedCount() > 0;
-    const QString selectionTip = !m_client ? tr("Not connected") : tr("Select jobs in the table first");
+    const bool any = client() && m_browser->selectedCount() > 0;
+    const QString selectionTip = !client() ? tr("Not connected") : tr("Select jobs in the table first");
     for (QAction* a : m_selectionActions) {
         a->setEnabled(any);
         a->setToolTip(any ? a->text() : selectionTip);
     }
-    const bool group = m_client && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
+    const bool group = client() && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
     for (QAction* a : m_groupActions) {
         a->setEnabled(group);
-        a->setToolTip(!m_client ? tr("Not connected") : group ? a->text() : tr("Select a failure group first"));
+        a->setToolTip(!client() ? tr("Not connected") : group ? a->text() : tr("Select a failure group first"));
     }
     const bool filterOk = m_browser->filterIsValid();
-    m_allButton->setEnabled(m_client && filterOk);
-    if (!m_client)
+    m_allButton->setEnabled(client() && filterOk);
+    if (!client())
         m_allButton->setToolTip(tr("Not connected"));
     else if (!filterOk)
         m_allButton->setToolTip(tr("Fix the filter first: “all matching” uses it"));
@@ -436,27 +422,38 @@ void JobSetPage::showNotice(const QString& text, bool problem)
 
 void JobSetPage::updateStatus()
 {
-    QStringList parts;
-    bool problem = m_noticeIsProblem && !m_notice.isEmpty();
-    if (!m_notice.isEmpty()) parts << m_notice;
-    if (!m_client) {
-        parts << tr("Not connected.");
+    // The same parts as plain text and as HTML: only problems carry markup (escaped server messages).
+    QStringList parts, html;
+    const auto add = [&](const QString& text) {
+        parts << text;
+        html << text.toHtmlEscaped();
+    };
+    bool problem = false;
+    if (!m_notice.isEmpty()) {
+        problem = m_noticeIsProblem;
+        if (problem)
+            html << m_notice;
+        else
+            add(m_notice);
+    }
+    if (!client()) {
+        add(tr("Not connected."));
     } else if (!m_problem.isEmpty()) {
-        parts << tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_problem.toHtmlEscaped());
+        html << tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_problem.toHtmlEscaped());
         problem = true;
     } else {
         const auto snap = m_feed->snapshot();
         const auto* model = m_browser->model();
         if (!snap->complete() && m_expected > 0)
-            parts << tr("Indexing the set… %1 of %2 job(s) read (%3%)", nullptr, pluralCount(m_expected))
-                         .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
-                         .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected));
+            add(tr("Indexing the set… %1 of %2 job(s) read (%3%)", nullptr, pluralCount(m_expected))
+                    .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
+                    .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected)));
         else if (!snap->complete())
-            parts << tr("Indexing the set… %1 job(s) read so far", nullptr, pluralCount(qsizetype(snap->size())))
-                         .arg(formatCount(qsizetype(snap->size())));
+            add(tr("Indexing the set… %1 job(s) read so far", nullptr, pluralCount(qsizetype(snap->size())))
+                    .arg(formatCount(qsizetype(snap->size()))));
         else
-            parts << tr("%1 job(s) in the set", nullptr, pluralCount(qsizetype(snap->size())))
-                         .arg(formatCount(qsizetype(snap->size())));
+            add(tr("%1 job(s) in the set", nullptr, pluralCount(qsizetype(snap->size())))
+                    .arg(formatCount(qsizetype(snap->size()))));
         if (model->snapshot() && !m_browser->validFilterText().isEmpty()) {
             QString matched
                 = tr("%1 match(es) the filter", nullptr, model->rowCount()).arg(formatCount(model->rowCount()));
@@ -468,11 +465,13 @@ void JobSetPage::updateStatus()
                            .arg(formatCount(model->maybeCount()))
                            .arg(kiq::sidekiq::kJobIndexArgsPrefix)
                            .arg(kiq::sidekiq::kJobIndexMessagePrefix);
-            parts << matched;
+            add(matched);
         }
     }
-    m_status->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
-    m_status->setText(parts.join(QStringLiteral(" · ")));
+    if (problem)
+        m_status->showProblem(html.join(QStringLiteral(" · ")));
+    else
+        m_status->showInfo(parts.join(QStringLiteral(" · ")));
 }
 
 } // namespace kiq::ui

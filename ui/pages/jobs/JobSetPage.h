@@ -26,6 +26,7 @@ namespace kiq::ui {
 
 class IndexedJobBrowser;
 class JobIndexFeed;
+class StatusLine;
 
 class JobSetPage final : public DeploymentPage {
     Q_OBJECT
@@ -37,7 +38,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     kiq::sidekiq::JobSetKind kind() const { return m_kind; }
@@ -56,6 +56,7 @@ signals:
     void actionFinished();
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 
@@ -70,14 +71,12 @@ private:
         QToolBar* bar, const QString& text, kiq::sidekiq::JobAction action, const QKeySequence& key = {});
 
     kiq::sidekiq::JobSetKind m_kind;
-    kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0; // bumped per client: late answers about the old one are ignored
     JobIndexFeed* m_feed;
     IndexedJobBrowser* m_browser;
-    QLabel* m_status;
+    StatusLine* m_status;
     QString m_problem; // the last failure to read the set, until a step succeeds
     long long m_expected = -1; // the set's size when the first build began, for its progress
-    QString m_notice; // the outcome of the last action
+    QString m_notice; // the outcome of the last action: HTML if a problem, else plain text
     bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;

@@ -1,6 +1,7 @@
 #include "pages/jobs/JobTableLook.h"
 
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/jobs/JobColumns.h"
 #include "sidekiq/search/JobFilter.h"
 
@@ -12,15 +13,13 @@
 
 namespace kiq::ui {
 
-void setUpJobFilter(QLineEdit* filter, QLabel* error)
+void setUpJobFilter(QLineEdit* filter, StatusLine* error)
 {
     filter->setObjectName(QStringLiteral("jobFilter"));
     filter->setClearButtonEnabled(true);
     filter->setPlaceholderText(QCoreApplication::translate(
         "JobTableLook", "Filter: class=HardJob error~timeout age>2h queue=default malformed"));
     error->setObjectName(QStringLiteral("jobFilterError"));
-    error->setStyleSheet(QStringLiteral("color: #c03030"));
-    error->setWordWrap(true);
     error->hide();
 }
 

@@ -1,5 +1,7 @@
 #include "pages/jobs/JobTableModel.h"
 
+#include "common/Colors.h"
+
 #include <algorithm>
 
 #include <QBrush>
@@ -97,7 +99,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ForegroundRole:
         // Unreadable rows stand out: they are the ones most likely to need a hand.
-        if (!j.ok()) return QBrush(QColor(0xc0, 0x30, 0x30));
+        if (!j.ok()) return QBrush(problemColor());
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == RetryCountColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

@@ -1,9 +1,8 @@
 #include "pages/overview/OverviewPage.h"
 
-#include "common/StaleDataText.h"
-
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
+#include "common/StatusLine.h"
 #include "common/TimeSeriesChart.h"
 #include "pages/overview/DailyHistoryChart.h"
 #include "pages/overview/HistoryWorker.h"
@@ -71,7 +70,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     , m_interval(new QSpinBox(this))
     , m_pause(new QCheckBox(tr("Pause"), this))
     , m_window(new QComboBox(this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("overviewStatus"), this))
     , m_cards(new QGridLayout)
     , m_processed(new InfoCard(tr("Processed"), QStringLiteral("processed"), this))
     , m_failed(new InfoCard(tr("Failed"), QStringLiteral("failed"), this))
@@ -101,9 +100,6 @@ OverviewPage::OverviewPage(QWidget* parent)
     m_window->addItem(tr("Last 6 hours"), 6 * 3600);
     m_window->addItem(tr("Last 24 hours"), 24 * 3600);
     m_window->setCurrentIndex(1);
-    m_status->setObjectName(QStringLiteral("overviewStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_throughput->addSeries(tr("Processed/s"));
     m_throughput->addSeries(tr("Failed/s"));
@@ -162,7 +158,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
         if (paused)
             m_timer.stop();
-        else if (m_client) {
+        else if (client()) {
             m_timer.start();
             refresh();
         }
@@ -198,42 +194,39 @@ double OverviewPage::windowSeconds() const
     return m_window->currentData().toDouble();
 }
 
-void OverviewPage::setClient(kiq::redis::AsyncClient* client)
+void OverviewPage::clientChanged()
 {
-    ++m_generation;
-    ++m_replotGeneration; // a history read for the old client is not plotted
+    m_replot.next(); // a history read for the old client is not plotted
     m_replotPending = false;
     m_loading = false;
-    m_client = client;
     m_last.reset();
     m_sinceLoad.invalidate();
     m_sinceDailyHistory.invalidate();
     clearData();
-    if (!m_client) {
+    if (!client()) {
         m_timer.stop();
         m_reader.reset();
-        m_status->setText(tr("Not connected."));
+        m_status->showInfo(tr("Not connected."));
         return;
     }
     // A fresh reader: its name cache belongs to the old server, and the old client's thread may
     // still be inside read() on the previous one (it keeps its own reference).
     m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
-    m_historyKey = QString::fromStdString(m_client->options().describe());
+    m_historyKey = QString::fromStdString(client()->options().describe());
     if (!m_history) m_history = HistoryWorker::shared();
     replotFromHistory();
-    m_status->setText(tr("Loading…"));
+    m_status->showInfo(tr("Loading…"));
     if (!m_pause->isChecked()) m_timer.start();
     refresh();
 }
 
 void OverviewPage::refresh()
 {
-    if (!m_client || m_loading) return; // one load at a time: a slow server must not pile them up
+    if (!client() || m_loading) return; // one load at a time: a slow server must not pile them up
     m_loading = true;
-    const unsigned generation = m_generation;
     const bool withDaily = !m_sinceDailyHistory.isValid() || m_sinceDailyHistory.elapsed() >= kDailyHistoryEveryMs;
     auto reader = m_reader;
-    m_client->run<OverviewLoad>(
+    runFresh<OverviewLoad>(
         [reader, withDaily](kiq::redis::Client& c) {
             OverviewLoad load;
             load.stats = reader->read(c);
@@ -243,14 +236,12 @@ void OverviewPage::refresh()
             if (withDaily) load.daily = kiq::sidekiq::readHistory(c, kDailyHistoryDays, load.stats.takenAt);
             return load;
         },
-        this,
-        [this, generation](kiq::redis::Result<OverviewLoad> r) {
-            if (generation != m_generation) return;
+        [this](kiq::redis::Result<OverviewLoad> r) {
             m_loading = false;
             if (r.ok())
                 showLoad(*r.value);
             else
-                showError(QString::fromStdString(r.error->message));
+                m_status->showLoadError(QString::fromStdString(r.error->message), m_sinceLoad);
         });
 }
 
@@ -323,8 +314,7 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     if (m_history) m_history->append(m_historyKey, sample);
     m_last = sample;
 
-    m_status->setForegroundRole(QPalette::PlaceholderText);
-    m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
+    m_status->showInfo(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
 }
 
 void OverviewPage::plot(
@@ -354,10 +344,10 @@ void OverviewPage::replotFromHistory()
     m_liveSinceReplot.clear();
     m_replotPending = m_history && !m_historyKey.isEmpty();
     if (!m_replotPending) return;
-    const unsigned request = ++m_replotGeneration;
+    const auto request = m_replot.next();
     m_history->load(
         m_historyKey, nowSeconds() - window, this, [this, request](std::vector<kiq::health::OverviewSample> samples) {
-            if (request != m_replotGeneration) return; // the window or the deployment changed meanwhile
+            if (!m_replot.isCurrent(request)) return; // the window or the deployment changed meanwhile
             m_replotPending = false;
             for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->clearPoints();
             // Thin long histories out: 24 h at 2 s is 43,200 points per series, far more than pixels.
@@ -383,12 +373,6 @@ void OverviewPage::commitCharts()
 {
     const double now = nowSeconds();
     for (TimeSeriesChart* c : {m_throughput, m_load, m_redis}) c->commit(now);
-}
-
-void OverviewPage::showError(const QString& message)
-{
-    m_status->setForegroundRole(QPalette::Text);
-    m_status->setText(staleDataText(message, m_sinceLoad));
 }
 
 void OverviewPage::clearData()

@@ -30,6 +30,7 @@ class StatsReader;
 namespace kiq::ui {
 
 class DailyHistoryChart;
+class StatusLine;
 class InfoCard;
 class QueueLatencyChart;
 class HistoryWorker;
@@ -44,7 +45,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     static constexpr int kDefaultIntervalSeconds = 2;
@@ -52,12 +52,12 @@ public:
     void setPaused(bool paused);
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
     void showLoad(const OverviewLoad& load);
-    void showError(const QString& message);
     void plot(const kiq::health::OverviewSample& sample, const std::optional<kiq::health::OverviewSample>& previous);
     void replotFromHistory();
     void commitCharts();
@@ -65,13 +65,11 @@ private:
     void arrangeCards();
     double windowSeconds() const;
 
-    kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0; // bumped per client: results of an old client are ignored
     bool m_loading = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // one per client; touched only on its thread
     QString m_historyKey; // which deployment the stored samples belong to
     std::shared_ptr<HistoryWorker> m_history;
-    unsigned m_replotGeneration = 0; // bumped per history read: only the latest one is plotted
+    LatestOnly m_replot; // per history read: only the latest one is plotted
     bool m_replotPending = false;
     std::vector<kiq::health::OverviewSample> m_liveSinceReplot; // shown while the history was read: replotted after it
     std::optional<kiq::health::OverviewSample> m_last;
@@ -82,7 +80,7 @@ private:
     QSpinBox* m_interval;
     QCheckBox* m_pause;
     QComboBox* m_window;
-    QLabel* m_status;
+    StatusLine* m_status;
     QGridLayout* m_cards;
     int m_cardColumns = 0;
     InfoCard* m_processed;

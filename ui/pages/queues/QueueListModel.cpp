@@ -1,5 +1,6 @@
 #include "pages/queues/QueueListModel.h"
 
+#include "common/Colors.h"
 #include "common/Formatting.h"
 
 #include <QColor>
@@ -50,7 +51,7 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
         if (!q.error.empty()) return QString::fromStdString(q.error);
         break;
     case Qt::ForegroundRole:
-        if (!q.error.empty()) return QColor(0xc0, 0x39, 0x2b);
+        if (!q.error.empty()) return problemColor();
         break;
     case Qt::TextAlignmentRole:
         if (index.column() != NameColumn) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

@@ -3,6 +3,7 @@
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
+#include "common/StatusLine.h"
 #include "pages/jobs/JobBrowser.h"
 #include "pages/jobs/JobTableModel.h"
 #include "pages/queues/QueueListModel.h"
@@ -50,7 +51,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     , m_queueProxy(new QSortFilterProxyModel(this))
     , m_queueTable(new QTableView(this))
     , m_browser(new JobBrowser(tr("Enqueued"), this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("queuesStatus"), this))
     , m_delete(new QAction(tr("Delete"), this))
     , m_move(new QAction(tr("Move to queue…"), this))
     , m_pause(new QAction(tr("Pause queue"), this))
@@ -72,8 +73,6 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::SizeColumn, QHeaderView::ResizeToContents);
     m_queueTable->horizontalHeader()->setSectionResizeMode(
         QueueListModel::LatencyColumn, QHeaderView::ResizeToContents);
-    m_status->setObjectName(QStringLiteral("queuesStatus"));
-    m_status->setWordWrap(true);
 
     auto* bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -134,7 +133,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     connect(m_browser->table()->model(), &QAbstractItemModel::modelReset, this, &QueuesPage::updateActions);
     connect(m_browser->table()->model(), &QAbstractItemModel::rowsRemoved, this, &QueuesPage::updateActions);
     connect(m_browser->table()->model(), &QAbstractItemModel::layoutChanged, this, &QueuesPage::updateActions);
-    showStatus(tr("Not connected."));
+    m_status->showInfo(tr("Not connected."));
     updateActions();
 }
 
@@ -158,20 +157,18 @@ void QueuesPage::showEvent(QShowEvent* event)
     refreshQueues();
 }
 
-void QueuesPage::setClient(kiq::redis::AsyncClient* client)
+void QueuesPage::clientChanged()
 {
-    ++m_generation;
-    ++m_jobGeneration;
+    m_jobs.next();
     m_loadingQueues = false;
-    m_client = client;
     m_queue.clear();
     m_queues->clearRows();
     m_browser->model()->clearRows();
     updateActions();
-    if (!m_client) {
+    if (!client()) {
         m_timer.stop();
         m_reader.reset();
-        showStatus(tr("Not connected."));
+        m_status->showInfo(tr("Not connected."));
         return;
     }
     m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
@@ -187,71 +184,63 @@ void QueuesPage::refresh()
 
 void QueuesPage::refreshQueues()
 {
-    if (!m_client || m_loadingQueues) return;
+    if (!client() || m_loadingQueues) return;
     m_loadingQueues = true;
-    const unsigned generation = m_generation;
     auto reader = m_reader;
-    m_client->run<std::vector<kiq::sidekiq::QueueSummary>>(
-        [reader](kiq::redis::Client& c) { return reader->read(c).queues; }, this,
-        [this, generation](kiq::redis::Result<std::vector<kiq::sidekiq::QueueSummary>> r) {
-            if (generation != m_generation) return;
+    runFresh<std::vector<kiq::sidekiq::QueueSummary>>(
+        [reader](kiq::redis::Client& c) { return reader->read(c).queues; },
+        [this](kiq::redis::Result<std::vector<kiq::sidekiq::QueueSummary>> r) {
             m_loadingQueues = false;
             if (!r.ok()) {
-                showStatus(
-                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_status->showLoadError(QString::fromStdString(r.error->message));
                 return;
             }
             m_queues->applySnapshot(std::move(*r.value));
             updateActions();
             if (m_queue.empty())
-                showStatus(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
+                m_status->showInfo(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
         });
 }
 
 void QueuesPage::openQueue(const std::string& name)
 {
-    if (!m_client) return;
+    if (!client()) return;
     m_queue = name;
     updateActions();
-    const unsigned generation = ++m_jobGeneration;
-    showStatus(tr("Loading %1…").arg(QString::fromStdString(name)));
-    m_client->run<QueueFirstPage>(
+    const auto ticket = m_jobs.next();
+    m_status->showInfo(tr("Loading %1…").arg(QString::fromStdString(name)));
+    runFresh<QueueFirstPage>(
         [name](kiq::redis::Client& c) {
             QueueFirstPage p;
             p.total = kiq::sidekiq::queueSize(c, name);
             p.rows = toRows(kiq::sidekiq::pageQueue(c, name, 0, JobTableModel::kPageSize));
             return p;
         },
-        this,
-        [this, generation, name](kiq::redis::Result<QueueFirstPage> r) {
-            if (generation != m_jobGeneration) return;
+        [this, ticket, name](kiq::redis::Result<QueueFirstPage> r) {
+            if (!m_jobs.isCurrent(ticket)) return;
             if (!r.ok()) {
-                showStatus(
-                    tr("<b>Could not load:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_status->showLoadError(QString::fromStdString(r.error->message));
                 return;
             }
             m_browser->model()->resetListing(r.value->total, std::move(r.value->rows));
-            showStatus(tr("%1: %2 job(s)", nullptr, pluralCount(r.value->total))
-                           .arg(QString::fromStdString(name), formatCount(r.value->total)));
+            m_status->showInfo(tr("%1: %2 job(s)", nullptr, pluralCount(r.value->total))
+                                   .arg(QString::fromStdString(name), formatCount(r.value->total)));
         });
 }
 
 void QueuesPage::loadPage(long long offset, long long count)
 {
-    if (!m_client || m_queue.empty()) {
+    if (!client() || m_queue.empty()) {
         m_browser->model()->pageFailed();
         return;
     }
-    const unsigned generation = m_jobGeneration;
+    const auto ticket = m_jobs.current(); // a page of the queue open now
     const std::string name = m_queue;
-    m_client->run<std::vector<JobRow>>(
+    runFresh<std::vector<JobRow>>(
         [name, offset, count](
             kiq::redis::Client& c) { return toRows(kiq::sidekiq::pageQueue(c, name, offset, count)); },
-        this,
-        [this, generation, offset](kiq::redis::Result<std::vector<JobRow>> r) {
-            if (generation != m_jobGeneration) return;
+        [this, ticket, offset](kiq::redis::Result<std::vector<JobRow>> r) {
+            if (!m_jobs.isCurrent(ticket)) return;
             if (!r.ok()) {
                 m_browser->model()->pageFailed();
                 return;
@@ -263,10 +252,10 @@ void QueuesPage::loadPage(long long offset, long long count)
 void QueuesPage::deleteSelection(bool confirmed)
 {
     const auto payloads = m_browser->selectedPayloads();
-    if (!m_client || m_queue.empty() || payloads.empty()) return;
+    if (!client() || m_queue.empty() || payloads.empty()) return;
     auto gate = writeGate();
     if (!gate || !gate->writable()) {
-        showStatus(tr("This deployment is read-only: arm writes first."), true);
+        m_status->showProblem(tr("This deployment is read-only: arm writes first."));
         return;
     }
     const long long n = qsizetype(payloads.size());
@@ -275,18 +264,15 @@ void QueuesPage::deleteSelection(bool confirmed)
             tr("Delete %n selected job(s) from %1?", nullptr, int(n)).arg(QString::fromStdString(m_queue)), n))
         return;
     const std::string queue = m_queue;
-    m_client->run<long long>(
-        [gate, queue, payloads](
-            kiq::redis::Client& c) { return kiq::sidekiq::deleteFromQueue(c, *gate, queue, payloads); },
-        this,
+    runFresh<long long>([gate, queue, payloads](
+                            kiq::redis::Client& c) { return kiq::sidekiq::deleteFromQueue(c, *gate, queue, payloads); },
         [this, n](kiq::redis::Result<long long> r) {
             if (!r.ok()) {
-                showStatus(
-                    tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                m_status->showError(tr("Delete failed:"), QString::fromStdString(r.error->message));
                 return;
             }
             refresh();
-            showStatus(
+            m_status->showInfo(
                 tr("Deleted %1 of %2 job(s) (the others were already taken by a worker).", nullptr, pluralCount(n))
                     .arg(formatCount(*r.value), formatCount(n)));
         });
@@ -296,7 +282,7 @@ bool QueuesPage::writesArmed()
 {
     auto gate = writeGate();
     if (gate && gate->writable()) return true;
-    showStatus(tr("This deployment is read-only: arm writes first."), true);
+    m_status->showProblem(tr("This deployment is read-only: arm writes first."));
     return false;
 }
 
@@ -304,22 +290,20 @@ void QueuesPage::runWrite(
     std::function<QString(kiq::redis::Client&, kiq::write::WriteGate&)> write, const QString& failedTitle)
 {
     auto gate = writeGate();
-    m_client->run<QString>([gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); }, this,
+    runFresh<QString>([gate, write = std::move(write)](kiq::redis::Client& c) { return write(c, *gate); },
         [this, failedTitle](kiq::redis::Result<QString> r) {
             refresh();
             if (!r.ok())
-                showStatus(QStringLiteral("<b>%1</b> %2")
-                               .arg(failedTitle, QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_status->showError(failedTitle, QString::fromStdString(r.error->message));
             else
-                showStatus(*r.value);
+                m_status->showInfo(*r.value);
         });
 }
 
 void QueuesPage::moveSelection(const QString& to)
 {
     auto payloads = m_browser->selectedPayloads();
-    if (!m_client || m_queue.empty() || payloads.empty() || !writesArmed()) return;
+    if (!client() || m_queue.empty() || payloads.empty() || !writesArmed()) return;
     QString target = to;
     if (target.isEmpty()) {
         QStringList names;
@@ -361,9 +345,9 @@ bool QueuesPage::currentQueuePaused() const
 void QueuesPage::updateActions()
 {
     // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
-    const bool queue = m_client && !m_queue.empty();
+    const bool queue = client() && !m_queue.empty();
     const bool jobs = queue && m_browser->table()->selectionModel()->hasSelection();
-    const QString noQueue = !m_client ? tr("Not connected") : tr("Select a queue first");
+    const QString noQueue = !client() ? tr("Not connected") : tr("Select a queue first");
     const QString noJobs = queue ? tr("Select jobs in the table first") : noQueue;
     m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
     m_pause->setEnabled(queue);
@@ -380,7 +364,7 @@ void QueuesPage::updateActions()
 
 void QueuesPage::togglePause()
 {
-    if (!m_client || m_queue.empty() || !writesArmed()) return;
+    if (!client() || m_queue.empty() || !writesArmed()) return;
     const bool pause = !currentQueuePaused();
     const std::string queue = m_queue;
     runWrite(
@@ -395,7 +379,7 @@ void QueuesPage::togglePause()
 
 void QueuesPage::clearCurrentQueue(bool confirmed)
 {
-    if (!m_client || m_queue.empty() || !writesArmed()) return;
+    if (!client() || m_queue.empty() || !writesArmed()) return;
     long long size = 0;
     for (const auto& q : m_queues->rows())
         if (q.name == m_queue) size = q.size;
@@ -412,12 +396,6 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
             return tr("%1 is cleared.").arg(QString::fromStdString(queue));
         },
         tr("Clear failed:"));
-}
-
-void QueuesPage::showStatus(const QString& text, bool problem)
-{
-    m_status->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
-    m_status->setText(text);
 }
 
 } // namespace kiq::ui

@@ -14,7 +14,6 @@
 #include <string>
 
 class QAction;
-class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -29,6 +28,7 @@ namespace kiq::ui {
 
 class JobBrowser;
 class QueueListModel;
+class StatusLine;
 
 class QueuesPage final : public DeploymentPage {
     Q_OBJECT
@@ -38,7 +38,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     static constexpr int kRefreshIntervalMs = 5000;
@@ -53,13 +52,13 @@ public:
     void clearCurrentQueue(bool confirmed = false);
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
 
 private:
     void refreshQueues();
     void openQueue(const std::string& name);
     void loadPage(long long offset, long long count);
-    void showStatus(const QString& text, bool problem = false);
     // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
     void runWrite(
         std::function<QString(kiq::redis::Client&, kiq::write::WriteGate&)> write, const QString& failedTitle);
@@ -67,9 +66,7 @@ private:
     bool currentQueuePaused() const;
     void updateActions();
 
-    kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0; // per client
-    unsigned m_jobGeneration = 0; // per opened queue: late pages of another queue are ignored
+    LatestOnly m_jobs; // per opened queue: late pages of another queue are ignored
     bool m_loadingQueues = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // used only on the client's thread
     std::string m_queue;
@@ -79,7 +76,7 @@ private:
     QSortFilterProxyModel* m_queueProxy;
     QTableView* m_queueTable;
     JobBrowser* m_browser;
-    QLabel* m_status;
+    StatusLine* m_status;
     QAction* m_delete;
     QAction* m_move;
     QAction* m_pause;

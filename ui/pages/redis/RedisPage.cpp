@@ -1,10 +1,10 @@
 #include "pages/redis/RedisPage.h"
 
 #include "common/SortedTable.h"
-#include "common/StaleDataText.h"
 
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
+#include "common/StatusLine.h"
 #include "pages/redis/ClientListModel.h"
 #include "pages/redis/SlowlogModel.h"
 #include "redis/AsyncClient.h"
@@ -40,12 +40,9 @@ QLabel* sectionTitle(const QString& text, QWidget* parent)
     return label;
 }
 
-QLabel* noteLabel(const QString& name, QWidget* parent)
+StatusLine* noteLabel(const QString& name, QWidget* parent)
 {
-    auto* label = new QLabel(parent);
-    label->setObjectName(name);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* label = new StatusLine(name, parent);
     label->hide();
     return label;
 }
@@ -61,16 +58,13 @@ RedisPage::RedisPage(QWidget* parent)
     , m_ops(new InfoCard(tr("Operations per second"), QStringLiteral("ops"), this))
     , m_keys(new InfoCard(tr("Keys"), QStringLiteral("keys"), this))
     , m_eviction(new InfoCard(tr("Eviction policy"), QStringLiteral("eviction"), this))
-    , m_status(new QLabel(this))
+    , m_status(new StatusLine(QStringLiteral("redisStatus"), this))
     , m_slowlogNote(noteLabel(QStringLiteral("slowlogNote"), this))
     , m_clientsNote(noteLabel(QStringLiteral("clientsNote"), this))
     , m_slowlogModel(new SlowlogModel(this))
     , m_clientModel(new ClientListModel(this))
 {
     setObjectName(QStringLiteral("redisPage"));
-    m_status->setObjectName(QStringLiteral("redisStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* cards = new QGridLayout;
     cards->setSpacing(8);
@@ -126,36 +120,32 @@ QIcon RedisPage::icon() const
     return style()->standardIcon(QStyle::SP_DriveNetIcon);
 }
 
-void RedisPage::setClient(kiq::redis::AsyncClient* client)
+void RedisPage::clientChanged()
 {
-    ++m_generation;
     m_loading = false;
-    m_client = client;
     m_sinceLoad.invalidate();
     clearData();
-    if (!m_client) {
+    if (!client()) {
         m_timer.stop();
-        m_status->setText(tr("Not connected."));
+        m_status->showInfo(tr("Not connected."));
         return;
     }
-    m_status->setText(tr("Loading…"));
+    m_status->showInfo(tr("Loading…"));
     m_timer.start();
     refresh();
 }
 
 void RedisPage::refresh()
 {
-    if (!m_client || m_loading) return; // one load at a time: a slow server must not pile them up
+    if (!client() || m_loading) return; // one load at a time: a slow server must not pile them up
     m_loading = true;
-    const unsigned generation = m_generation;
-    m_client->run<kiq::server::ServerInfo>(
-        &kiq::server::loadServerInfo, this, [this, generation](kiq::redis::Result<kiq::server::ServerInfo> r) {
-            if (generation != m_generation) return;
+    runFresh<kiq::server::ServerInfo>(
+        &kiq::server::loadServerInfo, [this](kiq::redis::Result<kiq::server::ServerInfo> r) {
             m_loading = false;
             if (r.ok())
                 showInfo(*r.value);
             else
-                showError(QString::fromStdString(r.error->message));
+                m_status->showLoadError(QString::fromStdString(r.error->message), m_sinceLoad);
         });
 }
 
@@ -214,11 +204,11 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
 
     if (info.slowlogError.empty()) {
         // An empty table looks like a failed load; say that there is simply nothing slow.
-        m_slowlogNote->setText(tr("No slow commands logged."));
+        m_slowlogNote->showInfo(tr("No slow commands logged."));
         m_slowlogNote->setVisible(info.slowlog.empty());
         m_slowlogModel->applySnapshot(info.slowlog);
     } else {
-        m_slowlogNote->setText(tr("The slow log is not available: %1").arg(q(info.slowlogError)));
+        m_slowlogNote->showError(tr("The slow log is not available:"), q(info.slowlogError));
         m_slowlogNote->show();
         m_slowlogModel->clearRows();
     }
@@ -226,21 +216,14 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
         m_clientsNote->hide();
         m_clientModel->applySnapshot(info.clients);
     } else {
-        m_clientsNote->setText(tr("The client list is not available: %1").arg(q(info.clientsError)));
+        m_clientsNote->showError(tr("The client list is not available:"), q(info.clientsError));
         m_clientsNote->show();
         m_clientModel->clearRows();
     }
 
-    m_status->setForegroundRole(QPalette::PlaceholderText);
-    m_status->setText(
+    m_status->showInfo(
         tr("Updated at %1 · round trip %2")
             .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip)));
-}
-
-void RedisPage::showError(const QString& message)
-{
-    m_status->setForegroundRole(QPalette::Text);
-    m_status->setText(staleDataText(message, m_sinceLoad));
 }
 
 void RedisPage::clearData()

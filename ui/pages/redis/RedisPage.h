@@ -10,7 +10,6 @@
 #include <QTimer>
 
 class QAbstractItemModel;
-class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -23,6 +22,7 @@ namespace kiq::ui {
 class ClientListModel;
 class InfoCard;
 class SlowlogModel;
+class StatusLine;
 
 class RedisPage final : public DeploymentPage {
     Q_OBJECT
@@ -31,22 +31,19 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     static constexpr int kRefreshIntervalMs = 5000;
     void setRefreshInterval(int ms); // how often a visible page reloads; default kRefreshIntervalMs
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
 
 private:
     void showInfo(const kiq::server::ServerInfo& info);
-    void showError(const QString& message);
     void clearData();
 
-    kiq::redis::AsyncClient* m_client = nullptr;
-    unsigned m_generation = 0; // bumped per client: results of an old client are ignored
     bool m_loading = false;
     QElapsedTimer m_sinceLoad; // invalid until the first successful load
     QTimer m_timer;
@@ -59,9 +56,9 @@ private:
     InfoCard* m_ops;
     InfoCard* m_keys;
     InfoCard* m_eviction;
-    QLabel* m_status;
-    QLabel* m_slowlogNote;
-    QLabel* m_clientsNote;
+    StatusLine* m_status;
+    StatusLine* m_slowlogNote;
+    StatusLine* m_clientsNote;
     SlowlogModel* m_slowlogModel;
     ClientListModel* m_clientModel;
 };

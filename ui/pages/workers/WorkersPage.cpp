@@ -1,8 +1,10 @@
 #include "pages/workers/WorkersPage.h"
 
+#include "common/Colors.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/SortedTable.h"
+#include "common/StatusLine.h"
 #include "deployment/EnvironmentTag.h"
 #include "pages/workers/InFlightJobModel.h"
 #include "redis/AsyncClient.h"
@@ -86,7 +88,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     , m_logFilter(new QComboBox(this))
     , m_log(new QPlainTextEdit(this))
     , m_unhandled(new QLabel(this))
-    , m_message(new QLabel(this))
+    , m_message(new StatusLine(QStringLiteral("workersMessage"), this))
 {
     setObjectName(QStringLiteral("workersPage"));
 
@@ -191,8 +193,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     splitter->addWidget(logBox);
     splitter->setChildrenCollapsible(false);
 
-    m_message->setObjectName(QStringLiteral("workersMessage"));
-    m_message->setWordWrap(true);
+    m_message->setHiddenWhenEmpty(true);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -215,11 +216,11 @@ QIcon WorkersPage::icon() const
     return style()->standardIcon(QStyle::SP_ComputerIcon);
 }
 
-void WorkersPage::setClient(kiq::redis::AsyncClient* client)
+void WorkersPage::clientChanged()
 {
-    m_client = client;
-    ++m_generation; // a start being prepared on the old client is dropped
+    // A start being prepared on the old client is dropped (isCurrentClient in its steps).
     m_preparing = false;
+    auto* client = this->client();
     // A running pool keeps its target (it has its own connections); an idle one follows the deployment.
     if (client
         && (!m_pool || (m_pool->status().idle() && m_pool->connection().describe() != client->options().describe())))
@@ -258,16 +259,17 @@ void WorkersPage::poll()
     const bool disarmed = !s.idle() && writeGate() && !writeGate()->writable();
     if (disarmed != m_disarmedNoticeShown) {
         m_disarmedNoticeShown = disarmed;
-        showMessage(disarmed
-                ? tr("Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.")
-                : QString(),
-            disarmed);
+        if (disarmed)
+            m_message->showProblem(
+                tr("Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it."));
+        else
+            m_message->showInfo({});
     }
 }
 
 void WorkersPage::showStatus(const LocalPoolStatus& s)
 {
-    const bool connected = m_client != nullptr && m_pool != nullptr;
+    const bool connected = client() != nullptr && m_pool != nullptr;
     const QString queues = QString::fromStdString([&] {
         std::string out;
         for (const auto& q : s.queues) out += (out.empty() ? "" : " ") + q;
@@ -339,8 +341,9 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
     for (const auto& [className, n] : s.pool.handedBack)
         handedBack << tr("%1 (%2)", "class (hand-backs)").arg(QString::fromStdString(className).toHtmlEscaped()).arg(n);
     m_unhandled->setVisible(!handedBack.isEmpty());
-    m_unhandled->setText(handedBack.isEmpty() ? QString()
-                                              : QStringLiteral("<span style='color:#d9930d'>\u26a0</span> ")
+    m_unhandled->setText(handedBack.isEmpty()
+            ? QString()
+            : QStringLiteral("<span style='color:%1'>\u26a0</span> ").arg(warningColor(palette()).name())
                 + tr("No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error "
                      "written), for the workers that run them.")
                       .arg(handedBack.join(QStringLiteral(", "))));
@@ -380,7 +383,7 @@ void WorkersPage::rebuildLogView()
 
 void WorkersPage::startPool()
 {
-    if (!m_pool || !m_client || m_preparing) return;
+    if (!m_pool || !client() || m_preparing) return;
     kiq::worker::PoolSpec spec;
     spec.queues.clear();
     for (const QString& q : m_queues->text().split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
@@ -394,13 +397,12 @@ void WorkersPage::startPool()
     try {
         setup = spec.build(); // reads the handler file: a small local file, not the network
     } catch (const kiq::worker::PoolSpecError& e) {
-        showMessage(
-            tr("<b>%1:</b> %2").arg(fieldName(e.field()), QString::fromStdString(e.what()).toHtmlEscaped()), true);
+        m_message->showError(tr("%1:").arg(fieldName(e.field())), QString::fromStdString(e.what()));
         return;
     }
     auto gate = writeGate();
     if (!gate || !gate->writable()) {
-        showMessage(tr("This deployment is read-only: arm writes first."), true);
+        m_message->showProblem(tr("This deployment is read-only: arm writes first."));
         return;
     }
     auto shared = std::make_shared<const PoolSetup>(std::move(setup));
@@ -425,11 +427,11 @@ void WorkersPage::startPool()
     box->setDefaultButton(box->addButton(QMessageBox::Cancel));
     box->setAttribute(Qt::WA_DeleteOnClose);
     setPreparing(true);
-    connect(box, &QMessageBox::finished, this, [this, box, yes, shared, queues, generation = m_generation] {
-        if (generation != m_generation) return;
+    connect(box, &QMessageBox::finished, this, [this, box, yes, shared, queues, ticket = clientTicket()] {
+        if (!isCurrentClient(ticket)) return;
         setPreparing(false);
         if (box->clickedButton() != yes) {
-            showMessage(tr("Not started."), false);
+            m_message->showInfo(tr("Not started."));
             return;
         }
         sampleThenStart(shared, queues);
@@ -439,19 +441,16 @@ void WorkersPage::startPool()
 
 void WorkersPage::sampleThenStart(std::shared_ptr<const PoolSetup> setup, const QString& queues)
 {
-    if (!m_client) return;
+    if (!client()) return;
     setPreparing(true);
-    showMessage(tr("Looking at the jobs waiting in %1…").arg(queues.toHtmlEscaped()), false);
-    m_client->run<std::vector<UnhandledSample>>(
+    m_message->showInfo(tr("Looking at the jobs waiting in %1…").arg(queues));
+    runFresh<std::vector<UnhandledSample>>(
         [setup](kiq::redis::Client& c) { return kiq::worker::sampleUnhandledClasses(c, *setup, kSamplePerQueue); },
-        this,
-        [this, setup, queues, generation = m_generation](kiq::redis::Result<std::vector<UnhandledSample>> r) {
-            if (generation != m_generation) return;
+        [this, setup, queues](kiq::redis::Result<std::vector<UnhandledSample>> r) {
             setPreparing(false);
             if (!r.ok()) {
-                showMessage(tr("<b>Not started:</b> could not look at the queues: %1")
-                                .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                m_message->showError(
+                    tr("Not started: could not look at the queues:"), QString::fromStdString(r.error->message));
                 return;
             }
             if (r.value->empty())
@@ -493,11 +492,11 @@ void WorkersPage::askAboutUnhandled(
     box->setAttribute(Qt::WA_DeleteOnClose);
     setPreparing(true);
     connect(box, &QMessageBox::finished, this,
-        [this, box, handBack, fail, setup = std::move(setup), queues, generation = m_generation] {
-            if (generation != m_generation) return;
+        [this, box, handBack, fail, setup = std::move(setup), queues, ticket = clientTicket()] {
+            if (!isCurrentClient(ticket)) return;
             setPreparing(false);
             if (box->clickedButton() != handBack && box->clickedButton() != fail) {
-                showMessage(tr("Not started."), false);
+                m_message->showInfo(tr("Not started."));
                 return;
             }
             PoolSetup chosen = *setup;
@@ -511,8 +510,8 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
 {
     // Asked again: writes may have been disarmed, or the pool started elsewhere, while a question was open.
     auto gate = writeGate();
-    if (!m_pool || !m_client || !gate || !gate->writable()) {
-        showMessage(tr("This deployment is read-only: arm writes first."), true);
+    if (!m_pool || !client() || !gate || !gate->writable()) {
+        m_message->showProblem(tr("This deployment is read-only: arm writes first."));
         return;
     }
     const auto& o = setup.options;
@@ -525,15 +524,15 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
     try {
         gate->perform(intent, [&] {
             // The client's options, not the pool's: the password may have been corrected since the pool was made.
-            if (!m_pool->start(std::move(setup), {}, m_client->options()))
+            if (!m_pool->start(std::move(setup), {}, client()->options()))
                 throw kiq::redis::UsageError("the pool is already running");
             return kiq::write::WriteOutcome {1, {}};
         });
     } catch (const std::exception& e) {
-        showMessage(tr("<b>Not started:</b> %1").arg(QString::fromStdString(e.what()).toHtmlEscaped()), true);
+        m_message->showError(tr("Not started:"), QString::fromStdString(e.what()));
         return;
     }
-    showMessage({}, false);
+    m_message->showInfo({});
     poll();
 }
 
@@ -562,13 +561,6 @@ void WorkersPage::browseHandlerFile()
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Handler file"), m_handlerFile->text(), tr("TOML files (*.toml);;All files (*)"));
     if (!path.isEmpty()) m_handlerFile->setText(path);
-}
-
-void WorkersPage::showMessage(const QString& text, bool problem)
-{
-    m_message->setForegroundRole(problem ? QPalette::Text : QPalette::PlaceholderText);
-    m_message->setText(text);
-    m_message->setVisible(!text.isEmpty());
 }
 
 } // namespace kiq::ui

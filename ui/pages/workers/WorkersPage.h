@@ -40,6 +40,7 @@ namespace kiq::ui {
 
 class InFlightJobModel;
 class InfoCard;
+class StatusLine;
 
 class WorkersPage final : public DeploymentPage {
     Q_OBJECT
@@ -48,7 +49,6 @@ public:
 
     QString title() const override;
     QIcon icon() const override;
-    void setClient(kiq::redis::AsyncClient* client) override;
     void refresh() override;
 
     static constexpr int kPollIntervalMs = 250;
@@ -73,6 +73,7 @@ public:
     QLabel* unhandledWarning() const { return m_unhandled; }
 
 protected:
+    void clientChanged() override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -81,7 +82,6 @@ private:
     void appendLog(const std::vector<kiq::worker::PoolLogLine>& lines);
     void rebuildLogView();
     void adoptPool(std::shared_ptr<kiq::worker::LocalPool> pool);
-    void showMessage(const QString& text, bool problem);
     void browseHandlerFile();
     void sampleThenStart(std::shared_ptr<const kiq::worker::PoolSetup> setup, const QString& queues);
     void askAboutUnhandled(std::shared_ptr<const kiq::worker::PoolSetup> setup, const QString& queues,
@@ -89,13 +89,11 @@ private:
     void launch(kiq::worker::PoolSetup setup, const QString& queues);
     void setPreparing(bool preparing);
 
-    kiq::redis::AsyncClient* m_client = nullptr;
     std::shared_ptr<kiq::worker::LocalPool> m_pool;
     std::uint64_t m_logSeq = 0;
     std::deque<kiq::worker::PoolLogLine> m_logLines; // what the filter chooses from, bounded like the pool's log
     bool m_disarmedNoticeShown = false;
     bool m_preparing = false; // between Start and the pool's start: confirmations, the look at the queues
-    unsigned m_generation = 0; // bumped per client, so a late look at the old client's queues is ignored
     QTimer m_timer;
 
     QSpinBox* m_concurrency;
@@ -118,7 +116,7 @@ private:
     QComboBox* m_logFilter;
     QPlainTextEdit* m_log;
     QLabel* m_unhandled;
-    QLabel* m_message;
+    StatusLine* m_message;
 };
 
 } // namespace kiq::ui

@@ -1,4 +1,4 @@
-#include "deployment/PageRegistry.h"
+#include "main/PageRegistry.h"
 
 #include "pages/acl/AclPage.h"
 #include "pages/busy/BusyPage.h"
