@@ -6,6 +6,7 @@
 #include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/BacktraceCodec.h"
 #include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/search/JobIndex.h"
 #include "storage/BulkCursorStore.h"
 
 #include <QElapsedTimer>
@@ -270,6 +271,32 @@ private slots:
             405LL);
         QCOMPARE(setSize(client, JobSetKind::Dead), 0LL);
         QCOMPARE(client.command(redis::Command("SCARD").key("queues")).asInteger(), 2LL);
+    }
+
+    // The page's selection names jobs by index key: each is read now and acted on, and a key whose
+    // member has left the set (deleted, or replaced by another job at the same score) is missing.
+    void indexedKeysActOnWhatIsStillThere()
+    {
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 6; ++i) members.emplace_back(1700000000.0 + i / 2, deadJob("Picked", i));
+        seed(JobSetKind::Dead, members);
+        JobIndex index(JobSetKind::Dead);
+        QVERIFY(index.refresh(*m_client).complete);
+        const auto snap = index.snapshot();
+        QCOMPARE(snap->size(), members.size());
+        std::vector<IndexedJobKey> keys;
+        for (std::uint32_t r = 0; r < snap->size(); ++r)
+            keys.push_back({snap->entry(r).score, snap->entry(r).payloadHash});
+
+        m_client->command(redis::Command("ZREM").key("dead").arg(members[1].second).arg(members[4].second));
+        seed(JobSetKind::Dead, {{members[4].first, deadJob("Replacement", 4)}}); // the score of the one gone
+        const ActionResult r
+            = applyJobActionToIndexed(*m_client, m_gate, JobAction::Retry, JobSetKind::Dead, keys, {}, "selection");
+        QCOMPARE(r.affected, 4LL);
+        QCOMPARE(r.missing, 2LL);
+        QVERIFY(r.skipped.empty());
+        QCOMPARE(m_client->command(redis::Command("LLEN").key("queue:default")).asInteger(), 4LL);
+        QCOMPARE(setSize(*m_client, JobSetKind::Dead), 1LL); // the replacement, never named
     }
 
     // Sidekiq never writes infinite scores, but another tool may: -inf and +inf entries are read with
