@@ -216,7 +216,8 @@ private slots:
             BulkSpec spec;
             spec.set = set;
             spec.action = set == JobSetKind::Scheduled ? JobAction::Enqueue : JobAction::Retry;
-            const auto op = BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run();
+            const auto op
+                = BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run();
             QVERIFY(op.progress.finished);
             QVERIFY(op.progress.skipped > 0);
 
@@ -289,8 +290,8 @@ private slots:
         // A bulk action over a wrong-typed set stops before writing anything.
         BulkSpec spec;
         spec.set = JobSetKind::Dead;
-        const auto be
-            = failureOf([&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run(); });
+        const auto be = failureOf(
+            [&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run(); });
         QVERIFY(be && be->kind() == redis::ErrorKind::WrongType);
         QCOMPARE(m_server->cli({"HGET", "dead", "field"}), QString("value"));
 

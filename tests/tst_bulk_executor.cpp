@@ -83,7 +83,7 @@ private slots:
         QCOMPARE(preview.byClass.at("Target"), 10000LL);
         QCOMPARE(preview.sample.size(), std::size_t(5));
 
-        BulkOperation op = BulkExecutor::create("test", spec);
+        BulkOperation op = BulkExecutor::create(m_client->options(), spec);
         const std::string id = op.id;
         {
             BulkExecutor executor(*m_client, m_gate, op, &store);
@@ -92,7 +92,7 @@ private slots:
             QVERIFY(result.progress.affected >= 5000 && result.progress.affected < 10000);
         }
         // "Restart": a new executor from what the store saved.
-        const auto pending = store.unfinished("test");
+        const auto pending = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(pending.size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(pending[0].id), QString::fromStdString(id));
         BulkExecutor resumed(*m_client, m_gate, pending[0], &store);
@@ -168,8 +168,8 @@ private slots:
 
         // Retrying everything: the malformed ones are skipped and stay where they were.
         for (JobSetKind set : {JobSetKind::Retry, JobSetKind::Dead}) {
-            BulkExecutor ex(
-                *m_client, m_gate, BulkExecutor::create("test", {set, "", JobAction::Retry, {}, 0}), nullptr);
+            BulkExecutor ex(*m_client, m_gate,
+                BulkExecutor::create(m_client->options(), {set, "", JobAction::Retry, {}, 0}), nullptr);
             const auto& r = ex.run();
             QCOMPARE(r.progress.affected, 1LL);
             QCOMPARE(r.progress.skipped, 3LL);
@@ -184,7 +184,8 @@ private slots:
             removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end());
         });
         BulkExecutor del(*m_client, audited,
-            BulkExecutor::create("test", {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}),
+            nullptr);
         QCOMPARE(del.run().progress.affected, 3LL);
         QCOMPARE(setSize(*m_client, JobSetKind::Scheduled), 1LL);
         QCOMPARE(removed.size(), std::size_t(3));
@@ -210,7 +211,7 @@ private slots:
         QElapsedTimer t;
         t.start();
         BulkExecutor ex(*m_client, m_gate,
-            BulkExecutor::create("test", {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
         int callbacks = 0;
         QCOMPARE(ex.run([&](const BulkProgress&) {
                        ++callbacks;
@@ -228,7 +229,8 @@ private slots:
         seed(JobSetKind::Retry, members);
         seed(JobSetKind::Dead, {{1.0, deadJob("Ancient", 0)}}); // older than 180 days: trimmed
         BulkExecutor ex(*m_client, m_gate,
-            BulkExecutor::create("test", {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}),
+            nullptr);
         const auto& r = ex.run();
         QCOMPARE(r.progress.affected, 200LL); // i % 3 != 0
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 200LL);
@@ -319,7 +321,7 @@ private slots:
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkSpec spec;
         spec.filter = "class=Keep"; // sorts after Edge: the first page ends on +inf entries it keeps
-        BulkOperation op = BulkExecutor::create("test", spec);
+        BulkOperation op = BulkExecutor::create(m_client->options(), spec);
         // Pages of 25 (a rate cap of 25/s): the first page ends inside the +inf run, where the first
         // run stops; the resumed one finishes.
         op.spec.ratePerSecond = 25;
@@ -329,7 +331,7 @@ private slots:
         QVERIFY(stopped.progress.cancelled);
         QCOMPARE(stopped.progress.cursorScore, inf);
         QVERIFY(stopped.progress.affected < 15);
-        const auto saved = store.unfinished("test");
+        const auto saved = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(saved.size(), std::size_t(1));
         QCOMPARE(saved[0].progress.cursorScore, stopped.progress.cursorScore);
         BulkExecutor resumed(*m_client, m_gate, saved[0], &store);
@@ -344,11 +346,11 @@ private slots:
     {
         QTemporaryDir dir;
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
-        BulkOperation op = BulkExecutor::create("test", BulkSpec {});
+        BulkOperation op = BulkExecutor::create(m_client->options(), BulkSpec {});
         op.progress.cursorScore = std::numeric_limits<double>::infinity();
         op.progress.keptAtCursor = 4;
         store.save(op);
-        const auto back = store.unfinished("test");
+        const auto back = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(back.size(), std::size_t(1));
         QCOMPARE(back[0].progress.cursorScore, std::numeric_limits<double>::infinity());
         QCOMPARE(back[0].progress.keptAtCursor, 4LL);

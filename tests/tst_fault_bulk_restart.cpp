@@ -128,7 +128,7 @@ private slots:
         spec.set = JobSetKind::Dead;
         spec.filter = "class=Target";
         spec.action = JobAction::Retry;
-        BulkOperation op = BulkExecutor::create("test", spec);
+        BulkOperation op = BulkExecutor::create(options(), spec);
 
         std::vector<long long> doneAtCrash;
         for (long long killAt : {4000LL, 11000LL}) {
@@ -144,7 +144,7 @@ private slots:
             qInfo("killed at >= %lld retried: \"%s\"", killAt, crashed.error.c_str());
 
             // Its cursor survived the crash; the resumed operation starts from there.
-            const auto saved = store.unfinished("test");
+            const auto saved = store.unfinished(BulkExecutor::deploymentOf(options()));
             QCOMPARE(saved.size(), std::size_t(1));
             QCOMPARE(saved.front().id, op.id);
             QVERIFY(saved.front().progress.affected >= op.progress.affected);

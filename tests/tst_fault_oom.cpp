@@ -154,7 +154,7 @@ private slots:
             BulkSpec spec;
             spec.set = JobSetKind::Dead;
             spec.action = JobAction::Retry;
-            BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run();
+            BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run();
         });
         QVERIFY2(m_problems.isEmpty(), qPrintable(m_problems.join("; ")));
         QCOMPARE(m_client->command(redis::Command("EXISTS").key("queue:default")).asInteger(), 0LL);
