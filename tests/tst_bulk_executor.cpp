@@ -1,5 +1,6 @@
 // Bulk actions on real Redis: cancel halfway, resume from the saved cursor as after a restart, and
 // every job ends up exactly once in its queue; malformed entries are reported and never lost.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "sidekiq/api/Queues.h"
@@ -33,10 +34,8 @@ std::string deadJob(const std::string& cls, int i, const std::string& queue = "d
 }
 } // namespace
 
-class TestBulkExecutor : public QObject {
+class TestBulkExecutor : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
 
     void seed(JobSetKind set, const std::vector<std::pair<double, std::string>>& members)
@@ -48,14 +47,8 @@ class TestBulkExecutor : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     void cancelHalfwayThenResume()
     {
@@ -71,10 +64,7 @@ private slots:
 
         QTemporaryDir dir;
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
-        BulkSpec spec;
-        spec.set = JobSetKind::Dead;
-        spec.filter = "class=Target";
-        spec.action = JobAction::Retry;
+        const BulkSpec spec {JobSetKind::Dead, "class=Target", JobAction::Retry};
 
         // Preview first: what would be touched.
         const BulkPreview preview = previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse(spec.filter), 5);
@@ -251,9 +241,7 @@ private slots:
         RedisServer::Options options;
         if (!zmscore) options.extraArgs = {"--rename-command", "ZMSCORE", ""};
         RedisServer server(options);
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", server.port()};
-        redis::Client client(o);
+        redis::Client client(kiq::test::optionsFor(server));
         QCOMPARE(QString::fromStdString(client.command(redis::Command::raw({"ZMSCORE", "x", "y"})).str)
                      .contains("unknown command"),
             !zmscore);

@@ -1,5 +1,6 @@
 // kiqdesk-cli as a script sees it: real binary, real servers, exit codes and JSON.
 #include "harness/ClusterGroup.h"
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/Process.h"
 #include "harness/RealSidekiq.h"
@@ -166,10 +167,7 @@ private slots:
         RedisServer other(RedisServer::Options {});
         QCOMPARE(other.cli({"ZADD", "dead", "1700000000", R"({"class":"HardJob","queue":"default","jid":"b1"})"}),
             QString("1"));
-        kiq::redis::ConnectionOptions gui;
-        gui.endpoint = {"127.0.0.1", m_server->port()};
-        gui.user = "ops";
-        gui.password = "gui-secret";
+        const auto gui = optionsFor(m_server->port(), "ops", "gui-secret");
         const auto op = kiq::sidekiq::BulkExecutor::create(
             gui, {kiq::sidekiq::JobSetKind::Dead, "class=HardJob", kiq::sidekiq::JobAction::Retry, {}, 0});
         kiq::storage::BulkCursorStore(m_home.filePath("Kiqdesk/kiqdesk/bulk").toStdString()).save(op);
