@@ -231,7 +231,7 @@ int main(int argc, char** argv)
     double cpu = redisCpuSeconds(server);
     auto start = Clock::now();
     BulkExecutor executor(
-        client, gate, BulkExecutor::create("bench", {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
+        client, gate, BulkExecutor::create(client.options(), {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
     const auto& op = executor.run();
     const double oursRetry = secondsSince(start);
     const double oursRetryCpu = redisCpuSeconds(server) - cpu;

@@ -3,6 +3,7 @@
 // monitor reads every page and is refused every write), persistence, the log, and a 3-primary Cluster.
 #include "acl/AclService.h"
 #include "harness/ClusterGroup.h"
+#include "harness/Fixture.h"
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -24,15 +25,6 @@ using namespace kiq::acl;
 using kiq::test::RedisServer;
 
 namespace {
-redis::ConnectionOptions asUser(int port, const std::string& user, const std::string& password)
-{
-    redis::ConnectionOptions o;
-    o.endpoint = {"127.0.0.1", port};
-    o.user = user;
-    o.password = password;
-    return o;
-}
-
 bool anyContains(const std::vector<std::string>& v, const std::string& needle)
 {
     return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return s.find(needle) != std::string::npos; });
@@ -49,7 +41,7 @@ private slots:
     void initTestCase()
     {
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_admin = std::make_unique<redis::Client>(asUser(m_server->port(), "", ""));
+        m_admin = std::make_unique<redis::Client>(kiq::test::optionsFor(m_server->port(), "", ""));
     }
 
     void rulesRoundTrip()
@@ -104,7 +96,7 @@ private slots:
         QVERIFY(user->keys.empty());
         QVERIFY(!anyContains(user->flags, "allkeys"));
         QVERIFY(m_server->cli({"ACL", "GETUSER", "spacey"}).contains(QString::fromStdString(sha256Hex(password))));
-        redis::Client login(asUser(m_server->port(), "spacey", password));
+        redis::Client login(kiq::test::optionsFor(m_server->port(), "spacey", password));
         QCOMPARE(login.command(redis::Command("PING")).asString(), std::string("PONG"));
         QVERIFY(deleteUser(*m_admin, m_gate, "spacey")[0].ok);
     }
@@ -177,7 +169,8 @@ private slots:
             ctx.redis.command(redis::Command("SET").key("done:" + std::string(ctx.job.argsJson())).arg(ctx.job.jid))
                 .throwIfError();
         });
-        worker::Launcher pool(asUser(m_server->port(), "kiq-worker", "p00l"), options, std::move(handlers));
+        worker::Launcher pool(
+            kiq::test::optionsFor(m_server->port(), "kiq-worker", "p00l"), options, std::move(handlers));
         pool.start();
         kiq::test::runSidekiqRuby(m_server->port(), "EchoJob.perform_async('pool'); EchoJob.perform_in(1, 'later')");
         QVERIFY(kiq::test::waitUntil([&] { return !m_server->cli({"GET", R"(done:["pool"])"}).isEmpty(); }, 10000, 50));
@@ -204,7 +197,7 @@ private slots:
         for (const auto& c : verifyRole(*m_admin, "sk-monitor", role))
             QVERIFY2(c.passed(), (c.check.command[0] + ": " + (c.allowed ? "allowed" : c.denial)).c_str());
 
-        redis::Client monitor(asUser(m_server->port(), "sk-monitor", "m0n"));
+        redis::Client monitor(kiq::test::optionsFor(m_server->port(), "sk-monitor", "m0n"));
         sidekiq::StatsReader stats;
         QCOMPARE(stats.read(monitor).deadSize, 1LL);
         const auto processes = sidekiq::listProcesses(monitor);
@@ -247,7 +240,7 @@ private slots:
         RedisServer::Options o;
         o.extraArgs = {"--aclfile", file};
         RedisServer server(o);
-        redis::Client admin(asUser(server.port(), "", ""));
+        redis::Client admin(kiq::test::optionsFor(server.port(), "", ""));
         AclRules rules = AclRules::parse("on >pw ~app:* +@read");
         const auto out = applyUser(admin, m_gate, "saved-user", rules);
         QVERIFY2(out[0].persisted, out[0].message.c_str());
@@ -262,10 +255,7 @@ private slots:
     void appliedToEveryClusterNode()
     {
         kiq::test::ClusterGroup cluster;
-        redis::ConnectionOptions o;
-        o.topology = redis::Topology::Cluster;
-        o.seeds = {{"127.0.0.1", cluster.seedPort()}};
-        redis::Client admin(o);
+        redis::Client admin(kiq::test::clusterOptionsFor(cluster));
         AclRules rules = roleTemplate(Role::Operator, "{app}:").rules;
         rules.state = AclRules::State::On;
         rules.addPasswords = {"op"};

@@ -1,5 +1,6 @@
 // The ACL page against a real server: users listed with risks, a Sidekiq role applied and verified,
 // disable and delete, the log and its reset; screenshots of the page and the rule editor.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "pages/acl/AclLogModel.h"
@@ -37,9 +38,7 @@ private slots:
 
     void pageDrivesAcl()
     {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        redis::AsyncClient client(o);
+        redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
         ui::AclPage page;
         QAbstractItemModelTester usersTester(page.usersModel());
@@ -98,9 +97,7 @@ private slots:
     // password plus ~*; and no message shown in the dialog carries it.
     void editorPasswordWithSpacesIsOnePassword()
     {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        redis::AsyncClient client(o);
+        redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
         ui::AclPage page;
         page.setWriteGate(gate);
@@ -179,9 +176,7 @@ private slots:
 
     void readOnlyGateRefuses()
     {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        redis::AsyncClient client(o);
+        redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         auto gate = std::make_shared<kiq::write::WriteGate>("prod", true);
         ui::AclPage page;
         page.setWriteGate(gate);

@@ -1,5 +1,6 @@
 // The GUI face: results arrive on the caller's thread through the event loop, the caller never
 // blocks, and a destroyed context never gets a late callback.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/SilentServer.h"
 #include "redis/AsyncClient.h"
@@ -18,19 +19,12 @@ class TestAsyncClient : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
 
-    ConnectionOptions options(int port)
-    {
-        ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port};
-        return o;
-    }
-
 private slots:
     void initTestCase() { m_server = std::make_unique<RedisServer>(RedisServer::Options {}); }
 
     void resultsOnCallerThread()
     {
-        AsyncClient async(options(m_server->port()));
+        AsyncClient async(kiq::test::optionsFor(*m_server));
         QThread* callbackThread = nullptr;
         std::optional<Result<std::vector<Reply>>> got;
         std::vector<Command> cmds {Command("SET").key("a").arg(1), Command("INCR").key("a")};
@@ -46,7 +40,7 @@ private slots:
 
     void runComposesRoundTrips()
     {
-        AsyncClient async(options(m_server->port()));
+        AsyncClient async(kiq::test::optionsFor(*m_server));
         std::optional<Result<long long>> got;
         async.run<long long>(
             [](Client& c) {
@@ -62,7 +56,7 @@ private slots:
     void errorsAreDelivered()
     {
         kiq::test::SilentServer silent;
-        ConnectionOptions o = options(silent.port());
+        ConnectionOptions o = kiq::test::optionsFor(silent.port());
         o.commandTimeout = std::chrono::milliseconds(200);
         o.reconnectAttempts = 1;
         AsyncClient async(o);
@@ -79,7 +73,7 @@ private slots:
     void refusedPasswordIsNotTriedAgain()
     {
         RedisServer locked(RedisServer::Options {{QStringLiteral("--requirepass"), QStringLiteral("right")}});
-        ConnectionOptions o = options(locked.port());
+        ConnectionOptions o = kiq::test::optionsFor(locked);
         o.password = "s3cret-typo";
         AsyncClient async(o);
         std::vector<Result<Reply>> got;
@@ -102,7 +96,7 @@ private slots:
 
     void destroyedContextGetsNoCallback()
     {
-        AsyncClient async(options(m_server->port()));
+        AsyncClient async(kiq::test::optionsFor(*m_server));
         bool called = false;
         auto* context = new QObject;
         async.run<int>(
@@ -126,7 +120,8 @@ private slots:
     {
         constexpr int kClients = 4, kRounds = 40, kReceivers = 50, kCallsEach = 4;
         std::vector<std::unique_ptr<AsyncClient>> clients;
-        for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<AsyncClient>(options(m_server->port())));
+        for (int i = 0; i < kClients; ++i)
+            clients.push_back(std::make_unique<AsyncClient>(kiq::test::optionsFor(*m_server)));
         std::atomic<int> ran {0};
         int late = 0, delivered = 0;
         for (int round = 0; round < kRounds; ++round) {

@@ -4,6 +4,7 @@
 // row with a parse error, or a clear error, never a crash; the bytes of every bad entry are kept;
 // operations on other rows and bulk actions over the whole set lose nothing, and a wrong-typed key
 // never costs a job (the action fails before anything is moved).
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "redis/Errors.h"
 #include "sidekiq/actions/BulkExecutor.h"
@@ -26,12 +27,7 @@ using kiq::test::RedisServer;
 namespace {
 std::string goodJob(int i)
 {
-    std::string json = JobBuilder("GoodJob", "[" + std::to_string(i) + "]").build().json;
-    PayloadEditor e(json);
-    e.setString("error_class", "RuntimeError");
-    e.setString("error_message", "boom");
-    e.setInt("retry_count", 2);
-    return e.result();
+    return kiq::test::failedJob("GoodJob", i, "boom", 2);
 }
 
 // A valid job with one field replaced by raw JSON text of the wrong type.
@@ -95,10 +91,8 @@ std::vector<BadPayload> corpus()
 }
 } // namespace
 
-class TestBadInput : public QObject {
+class TestBadInput : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
     std::vector<BadPayload> m_corpus = corpus();
     std::set<std::string> m_tolerated;
@@ -152,12 +146,9 @@ private slots:
     {
         RedisServer::Options o;
         o.extraArgs = {"--proto-max-bulk-len", "64mb"};
-        m_server = std::make_unique<RedisServer>(o);
-        redis::ConnectionOptions c;
-        c.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(c);
+        startServer(o);
     }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void init() { flushAll(); }
 
     void everyBadPayloadReadsAsAnErrorRow()
     {
@@ -216,7 +207,8 @@ private slots:
             BulkSpec spec;
             spec.set = set;
             spec.action = set == JobSetKind::Scheduled ? JobAction::Enqueue : JobAction::Retry;
-            const auto op = BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run();
+            const auto op
+                = BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run();
             QVERIFY(op.progress.finished);
             QVERIFY(op.progress.skipped > 0);
 
@@ -289,8 +281,8 @@ private slots:
         // A bulk action over a wrong-typed set stops before writing anything.
         BulkSpec spec;
         spec.set = JobSetKind::Dead;
-        const auto be
-            = failureOf([&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run(); });
+        const auto be = failureOf(
+            [&] { BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run(); });
         QVERIFY(be && be->kind() == redis::ErrorKind::WrongType);
         QCOMPARE(m_server->cli({"HGET", "dead", "field"}), QString("value"));
 

@@ -1,11 +1,13 @@
 // Bulk actions on real Redis: cancel halfway, resume from the saved cursor as after a restart, and
 // every job ends up exactly once in its queue; malformed entries are reported and never lost.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/BacktraceCodec.h"
 #include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/search/JobIndex.h"
 #include "storage/BulkCursorStore.h"
 
 #include <QElapsedTimer>
@@ -32,10 +34,8 @@ std::string deadJob(const std::string& cls, int i, const std::string& queue = "d
 }
 } // namespace
 
-class TestBulkExecutor : public QObject {
+class TestBulkExecutor : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
 
     void seed(JobSetKind set, const std::vector<std::pair<double, std::string>>& members)
@@ -47,14 +47,8 @@ class TestBulkExecutor : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     void cancelHalfwayThenResume()
     {
@@ -70,10 +64,7 @@ private slots:
 
         QTemporaryDir dir;
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
-        BulkSpec spec;
-        spec.set = JobSetKind::Dead;
-        spec.filter = "class=Target";
-        spec.action = JobAction::Retry;
+        const BulkSpec spec {JobSetKind::Dead, "class=Target", JobAction::Retry};
 
         // Preview first: what would be touched.
         const BulkPreview preview = previewBulk(*m_client, JobSetKind::Dead, JobFilter::parse(spec.filter), 5);
@@ -82,7 +73,7 @@ private slots:
         QCOMPARE(preview.byClass.at("Target"), 10000LL);
         QCOMPARE(preview.sample.size(), std::size_t(5));
 
-        BulkOperation op = BulkExecutor::create("test", spec);
+        BulkOperation op = BulkExecutor::create(m_client->options(), spec);
         const std::string id = op.id;
         {
             BulkExecutor executor(*m_client, m_gate, op, &store);
@@ -91,7 +82,7 @@ private slots:
             QVERIFY(result.progress.affected >= 5000 && result.progress.affected < 10000);
         }
         // "Restart": a new executor from what the store saved.
-        const auto pending = store.unfinished("test");
+        const auto pending = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(pending.size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(pending[0].id), QString::fromStdString(id));
         BulkExecutor resumed(*m_client, m_gate, pending[0], &store);
@@ -167,8 +158,8 @@ private slots:
 
         // Retrying everything: the malformed ones are skipped and stay where they were.
         for (JobSetKind set : {JobSetKind::Retry, JobSetKind::Dead}) {
-            BulkExecutor ex(
-                *m_client, m_gate, BulkExecutor::create("test", {set, "", JobAction::Retry, {}, 0}), nullptr);
+            BulkExecutor ex(*m_client, m_gate,
+                BulkExecutor::create(m_client->options(), {set, "", JobAction::Retry, {}, 0}), nullptr);
             const auto& r = ex.run();
             QCOMPARE(r.progress.affected, 1LL);
             QCOMPARE(r.progress.skipped, 3LL);
@@ -183,7 +174,8 @@ private slots:
             removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end());
         });
         BulkExecutor del(*m_client, audited,
-            BulkExecutor::create("test", {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}),
+            nullptr);
         QCOMPARE(del.run().progress.affected, 3LL);
         QCOMPARE(setSize(*m_client, JobSetKind::Scheduled), 1LL);
         QCOMPARE(removed.size(), std::size_t(3));
@@ -209,7 +201,7 @@ private slots:
         QElapsedTimer t;
         t.start();
         BulkExecutor ex(*m_client, m_gate,
-            BulkExecutor::create("test", {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Dead, "", JobAction::Delete, {}, 1000}), nullptr);
         int callbacks = 0;
         QCOMPARE(ex.run([&](const BulkProgress&) {
                        ++callbacks;
@@ -227,7 +219,8 @@ private slots:
         seed(JobSetKind::Retry, members);
         seed(JobSetKind::Dead, {{1.0, deadJob("Ancient", 0)}}); // older than 180 days: trimmed
         BulkExecutor ex(*m_client, m_gate,
-            BulkExecutor::create("test", {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}), nullptr);
+            BulkExecutor::create(m_client->options(), {JobSetKind::Retry, "error=Net::*", JobAction::Kill, {}, 0}),
+            nullptr);
         const auto& r = ex.run();
         QCOMPARE(r.progress.affected, 200LL); // i % 3 != 0
         QCOMPARE(setSize(*m_client, JobSetKind::Dead), 200LL);
@@ -248,9 +241,7 @@ private slots:
         RedisServer::Options options;
         if (!zmscore) options.extraArgs = {"--rename-command", "ZMSCORE", ""};
         RedisServer server(options);
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", server.port()};
-        redis::Client client(o);
+        redis::Client client(kiq::test::optionsFor(server));
         QCOMPARE(QString::fromStdString(client.command(redis::Command::raw({"ZMSCORE", "x", "y"})).str)
                      .contains("unknown command"),
             !zmscore);
@@ -270,6 +261,32 @@ private slots:
             405LL);
         QCOMPARE(setSize(client, JobSetKind::Dead), 0LL);
         QCOMPARE(client.command(redis::Command("SCARD").key("queues")).asInteger(), 2LL);
+    }
+
+    // The page's selection names jobs by index key: each is read now and acted on, and a key whose
+    // member has left the set (deleted, or replaced by another job at the same score) is missing.
+    void indexedKeysActOnWhatIsStillThere()
+    {
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < 6; ++i) members.emplace_back(1700000000.0 + i / 2, deadJob("Picked", i));
+        seed(JobSetKind::Dead, members);
+        JobIndex index(JobSetKind::Dead);
+        QVERIFY(index.refresh(*m_client).complete);
+        const auto snap = index.snapshot();
+        QCOMPARE(snap->size(), members.size());
+        std::vector<IndexedJobKey> keys;
+        for (std::uint32_t r = 0; r < snap->size(); ++r)
+            keys.push_back({snap->entry(r).score, snap->entry(r).payloadHash});
+
+        m_client->command(redis::Command("ZREM").key("dead").arg(members[1].second).arg(members[4].second));
+        seed(JobSetKind::Dead, {{members[4].first, deadJob("Replacement", 4)}}); // the score of the one gone
+        const ActionResult r
+            = applyJobActionToIndexed(*m_client, m_gate, JobAction::Retry, JobSetKind::Dead, keys, {}, "selection");
+        QCOMPARE(r.affected, 4LL);
+        QCOMPARE(r.missing, 2LL);
+        QVERIFY(r.skipped.empty());
+        QCOMPARE(m_client->command(redis::Command("LLEN").key("queue:default")).asInteger(), 4LL);
+        QCOMPARE(setSize(*m_client, JobSetKind::Dead), 1LL); // the replacement, never named
     }
 
     // Sidekiq never writes infinite scores, but another tool may: -inf and +inf entries are read with
@@ -292,7 +309,7 @@ private slots:
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
         BulkSpec spec;
         spec.filter = "class=Keep"; // sorts after Edge: the first page ends on +inf entries it keeps
-        BulkOperation op = BulkExecutor::create("test", spec);
+        BulkOperation op = BulkExecutor::create(m_client->options(), spec);
         // Pages of 25 (a rate cap of 25/s): the first page ends inside the +inf run, where the first
         // run stops; the resumed one finishes.
         op.spec.ratePerSecond = 25;
@@ -302,7 +319,7 @@ private slots:
         QVERIFY(stopped.progress.cancelled);
         QCOMPARE(stopped.progress.cursorScore, inf);
         QVERIFY(stopped.progress.affected < 15);
-        const auto saved = store.unfinished("test");
+        const auto saved = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(saved.size(), std::size_t(1));
         QCOMPARE(saved[0].progress.cursorScore, stopped.progress.cursorScore);
         BulkExecutor resumed(*m_client, m_gate, saved[0], &store);
@@ -317,11 +334,11 @@ private slots:
     {
         QTemporaryDir dir;
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
-        BulkOperation op = BulkExecutor::create("test", BulkSpec {});
+        BulkOperation op = BulkExecutor::create(m_client->options(), BulkSpec {});
         op.progress.cursorScore = std::numeric_limits<double>::infinity();
         op.progress.keptAtCursor = 4;
         store.save(op);
-        const auto back = store.unfinished("test");
+        const auto back = store.unfinished(BulkExecutor::deploymentOf(m_client->options()));
         QCOMPARE(back.size(), std::size_t(1));
         QCOMPARE(back[0].progress.cursorScore, std::numeric_limits<double>::infinity());
         QCOMPARE(back[0].progress.keptAtCursor, 4LL);

@@ -1,11 +1,14 @@
 // kiqdesk-cli as a script sees it: real binary, real servers, exit codes and JSON.
 #include "harness/ClusterGroup.h"
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/Process.h"
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
+#include "sidekiq/actions/BulkExecutor.h"
+#include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
 
 #include <QElapsedTimer>
@@ -241,6 +244,43 @@ private slots:
         const auto resumed = cli({"jobs", "resume", id});
         QCOMPARE(resumed.exitCode, 0);
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        QCOMPARE(json(cli({"--json", "jobs", "pending"})).array().size(), 0);
+    }
+
+    // An operation the GUI started (its connection options: a client name, a user, a password) names
+    // the same deployment as the CLI's flags for that server, so `jobs pending` shows it as this
+    // connection's and `jobs resume` continues it here, and only here: on another server its cursor
+    // and counts would be wrong.
+    void bulkFromTheGuiResumesOnItsOwnDeployment()
+    {
+        seedDead(20, "HardJob");
+        RedisServer other(RedisServer::Options {});
+        QCOMPARE(other.cli({"ZADD", "dead", "1700000000", R"({"class":"HardJob","queue":"default","jid":"b1"})"}),
+            QString("1"));
+        const auto gui = optionsFor(m_server->port(), "ops", "gui-secret");
+        const auto op = kiq::sidekiq::BulkExecutor::create(
+            gui, {kiq::sidekiq::JobSetKind::Dead, "class=HardJob", kiq::sidekiq::JobAction::Retry, {}, 0});
+        kiq::storage::BulkCursorStore(m_home.filePath("Kiqdesk/kiqdesk/bulk").toStdString()).save(op);
+        const QString id = QString::fromStdString(op.id);
+
+        const QJsonArray pending = json(cli({"--json", "jobs", "pending"})).array();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending[0].toObject()["id"].toString(), id);
+        QCOMPARE(pending[0].toObject()["deployment"].toString(), QString("redis://127.0.0.1:%1").arg(m_server->port()));
+
+        const auto elsewhere = runProcess(
+            qEnvironmentVariable("KIQDESK_CLI"), {"-p", QString::number(other.port()), "jobs", "resume", id}, 60000);
+        QCOMPARE(elsewhere.exitCode, 1);
+        QVERIFY2(elsewhere.err.contains("was started on redis://127.0.0.1:" + QString::number(m_server->port())),
+            qPrintable(elsewhere.err));
+        QVERIFY(!elsewhere.err.contains("gui-secret"));
+        QCOMPARE(other.cli({"ZCARD", "dead"}), QString("1"));
+        QCOMPARE(other.cli({"LLEN", "queue:default"}), QString("0"));
+
+        const auto here = cli({"jobs", "resume", id});
+        QCOMPARE(here.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("20"));
         QCOMPARE(json(cli({"--json", "jobs", "pending"})).array().size(), 0);
     }
 

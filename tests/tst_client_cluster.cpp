@@ -1,6 +1,7 @@
 // Redis Cluster with three primaries: routing by slot, hash tags, MOVED after a slot moves, ASK
 // during a migration, fan-out to every primary.
 #include "harness/ClusterGroup.h"
+#include "harness/Fixture.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
 #include "redis/KeySlot.h"
@@ -22,9 +23,7 @@ class TestClientCluster : public QObject {
 
     ConnectionOptions options()
     {
-        ConnectionOptions o;
-        o.topology = Topology::Cluster;
-        o.seeds = {{"127.0.0.1", m_cluster->seedPort()}};
+        ConnectionOptions o = kiq::test::clusterOptionsFor(*m_cluster);
         o.commandTimeout = std::chrono::milliseconds(3000);
         return o;
     }

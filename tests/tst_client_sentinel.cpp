@@ -1,4 +1,5 @@
 // Sentinel: the client finds the primary through the sentinel and follows a failover.
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/SentinelGroup.h"
 #include "harness/TestEnv.h"
@@ -18,10 +19,8 @@ private slots:
     void findsPrimaryAndFollowsFailover()
     {
         SentinelGroup group;
-        ConnectionOptions o;
-        o.topology = Topology::Sentinel;
-        o.seeds = {{"127.0.0.1", kiq::test::freePort()}, {"127.0.0.1", group.sentinelPort()}}; // first sentinel is down
-        o.sentinelMaster = "mymaster";
+        ConnectionOptions o = kiq::test::sentinelOptionsFor(group);
+        o.seeds.insert(o.seeds.begin(), {"127.0.0.1", kiq::test::freePort()}); // the first sentinel is down
         o.reconnectAttempts = 2;
         o.commandTimeout = std::chrono::milliseconds(2000);
         Client c(o);
@@ -58,10 +57,7 @@ private slots:
         // The primary becomes a replica half-way through a pipeline: what it ran before must not run
         // again on the new primary; only the commands it answered READONLY are sent there.
         SentinelGroup group;
-        ConnectionOptions o;
-        o.topology = Topology::Sentinel;
-        o.seeds = {{"127.0.0.1", group.sentinelPort()}};
-        o.sentinelMaster = "mymaster";
+        ConnectionOptions o = kiq::test::sentinelOptionsFor(group);
         o.commandTimeout = std::chrono::milliseconds(8000);
         Client c(o);
         c.connect();
@@ -101,9 +97,7 @@ private slots:
     void unknownMasterIsClear()
     {
         SentinelGroup group;
-        ConnectionOptions o;
-        o.topology = Topology::Sentinel;
-        o.seeds = {{"127.0.0.1", group.sentinelPort()}};
+        ConnectionOptions o = kiq::test::sentinelOptionsFor(group);
         o.sentinelMaster = "nosuchmaster";
         o.reconnectAttempts = 1;
         try {

@@ -1,5 +1,6 @@
 // The blocking client against a real redis-server: replies, pipelines, namespaces, ACL auth and
 // its failures, restart and reconnect, and servers that refuse or never answer.
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
 #include "harness/SilentServer.h"
@@ -14,10 +15,10 @@ using kiq::test::RedisServer;
 using kiq::test::SilentServer;
 
 namespace {
-ConnectionOptions optionsFor(int port)
+// Timeouts short enough for the failure tests.
+ConnectionOptions quickOptionsFor(int port)
 {
-    ConnectionOptions o;
-    o.endpoint = {"127.0.0.1", port};
+    ConnectionOptions o = kiq::test::optionsFor(port);
     o.connectTimeout = std::chrono::milliseconds(2000);
     o.commandTimeout = std::chrono::milliseconds(2000);
     return o;
@@ -49,7 +50,7 @@ private slots:
 
     void replyTypes()
     {
-        Client c(optionsFor(m_server->port()));
+        Client c(quickOptionsFor(m_server->port()));
         QVERIFY(c.command(Command("PING")).str == "PONG");
         QVERIFY(c.command(Command("SET").key("k").arg(std::string_view("v"))).isOk());
         QCOMPARE(QString::fromStdString(c.command(Command("GET").key("k")).asString()), QString("v"));
@@ -71,7 +72,7 @@ private slots:
 
     void pipelineOfTenThousand()
     {
-        Client c(optionsFor(m_server->port()));
+        Client c(quickOptionsFor(m_server->port()));
         std::vector<Command> cmds;
         for (int i = 0; i < 10000; ++i) cmds.push_back(Command("RPUSH").key("big").arg(i));
         QElapsedTimer t;
@@ -86,7 +87,7 @@ private slots:
 
     void transaction()
     {
-        Client c(optionsFor(m_server->port()));
+        Client c(quickOptionsFor(m_server->port()));
         auto replies = c.transaction({Command("SET").key("a").arg(std::string_view("1")), Command("INCR").key("a")});
         QCOMPARE(replies.size(), std::size_t(2));
         QCOMPARE(replies[1].asInteger(), 2LL);
@@ -97,7 +98,7 @@ private slots:
     {
         // WRONGTYPE is found only when EXEC runs the command, and Redis runs the others anyway: the
         // caller must hear of it, and see what did run.
-        Client c(optionsFor(m_server->port()));
+        Client c(quickOptionsFor(m_server->port()));
         c.command(Command("SET").key("notazset").arg(std::string_view("x"))).throwIfError();
         try {
             c.transaction({Command("INCR").key("n"), Command("ZADD").key("notazset").arg(1).arg(std::string_view("m")),
@@ -115,7 +116,7 @@ private slots:
 
     void namespacePrefix()
     {
-        auto o = optionsFor(m_server->port());
+        auto o = quickOptionsFor(m_server->port());
         o.keyPrefix = "myapp:";
         Client c(o);
         c.command(Command("SADD").key("queues").arg(std::string_view("default")));
@@ -133,7 +134,7 @@ private slots:
     {
         QCOMPARE(
             m_server->cli({"ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "+@all", "-flushall"}), QString("OK"));
-        auto o = optionsFor(m_server->port());
+        auto o = quickOptionsFor(m_server->port());
         o.user = "worker";
         o.password = "w0rker-pw";
         Client good(o);
@@ -158,7 +159,7 @@ private slots:
         so.name = "auth";
         RedisServer secured(so);
         QCOMPARE(secured.cli({"CONFIG", "SET", "requirepass", "s3cret"}), QString("OK"));
-        auto o = optionsFor(secured.port());
+        auto o = quickOptionsFor(secured.port());
         Error e = expectError([&] { Client(o).connect(); });
         QCOMPARE(e.kind(), ErrorKind::NoAuth);
         o.password = "s3cret";
@@ -168,7 +169,7 @@ private slots:
 
     void refused()
     {
-        auto o = optionsFor(kiq::test::freePort());
+        auto o = quickOptionsFor(kiq::test::freePort());
         o.reconnectAttempts = 2;
         Error e = expectError([&] { Client(o).connect(); });
         QCOMPARE(e.kind(), ErrorKind::Refused);
@@ -177,7 +178,7 @@ private slots:
 
     void dnsFailure()
     {
-        auto o = optionsFor(6379);
+        auto o = quickOptionsFor(6379);
         o.endpoint.host = "no-such-host.invalid";
         Error e = expectError([&] { Client(o).connect(); });
         QCOMPARE(e.kind(), ErrorKind::Dns);
@@ -188,7 +189,7 @@ private slots:
     // through the bounded lookup; an unknown one fails within the timeout, as Dns (or Timeout).
     void hostNameLookupIsBoundedByTheConnectTimeout()
     {
-        auto o = optionsFor(m_server->port());
+        auto o = quickOptionsFor(m_server->port());
         o.endpoint.host = "localhost";
         Client c(o);
         QVERIFY(c.command(Command("PING")).str == "PONG");
@@ -207,7 +208,7 @@ private slots:
     void serverThatNeverAnswersTimesOut()
     {
         SilentServer silent(SilentServer::Mode::NeverAnswer);
-        auto o = optionsFor(silent.port());
+        auto o = quickOptionsFor(silent.port());
         o.commandTimeout = std::chrono::milliseconds(300);
         o.reconnectAttempts = 1;
         QElapsedTimer t;
@@ -221,7 +222,7 @@ private slots:
     void serverThatClosesAtOnce()
     {
         SilentServer closer(SilentServer::Mode::CloseImmediately);
-        auto o = optionsFor(closer.port());
+        auto o = quickOptionsFor(closer.port());
         o.reconnectAttempts = 1;
         Error e = expectError([&] { Client(o).connect(); });
         QCOMPARE(e.kind(), ErrorKind::ConnectionLost);
@@ -232,7 +233,7 @@ private slots:
         RedisServer::Options so;
         so.name = "restart";
         RedisServer server(so);
-        auto o = optionsFor(server.port());
+        auto o = quickOptionsFor(server.port());
         o.reconnectAttempts = 20;
         Client c(o);
         QVERIFY(c.command(Command("SET").key("before").arg(std::string_view("1"))).isOk());
@@ -254,7 +255,7 @@ private slots:
 
     void clientNameIsSet()
     {
-        auto o = optionsFor(m_server->port());
+        auto o = quickOptionsFor(m_server->port());
         o.clientName = "kiqdesk-test";
         Client c(o);
         QCOMPARE(QString::fromStdString(c.command(Command("CLIENT").arg(std::string_view("GETNAME"))).asString()),
@@ -263,7 +264,7 @@ private slots:
 
     void selectDb()
     {
-        auto o = optionsFor(m_server->port());
+        auto o = quickOptionsFor(m_server->port());
         o.db = 3;
         Client c(o);
         c.command(Command("SET").key("indb3").arg(std::string_view("y")));
@@ -273,7 +274,7 @@ private slots:
 
     void fanOutOnStandalone()
     {
-        Client c(optionsFor(m_server->port()));
+        Client c(quickOptionsFor(m_server->port()));
         auto replies = c.onAllPrimaries(Command("DBSIZE"));
         QCOMPARE(replies.size(), std::size_t(1));
         QVERIFY(replies[0].isPrimary);

@@ -1,5 +1,6 @@
 // TLS and mTLS against a real redis-server with a CA made at test time: success, and each failure
 // an operator meets, named in plain words.
+#include "harness/Fixture.h"
 #include "harness/Process.h"
 #include "harness/RedisServer.h"
 #include "harness/TcpProxy.h"
@@ -32,14 +33,7 @@ class TestClientTls : public QObject {
 
     ConnectionOptions options(int port, bool clientCert)
     {
-        ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port};
-        o.tls.enabled = true;
-        o.tls.caFile = m_tls.caCert.toStdString();
-        if (clientCert) {
-            o.tls.certFile = m_tls.clientCert.toStdString();
-            o.tls.keyFile = m_tls.clientKey.toStdString();
-        }
+        ConnectionOptions o = kiq::test::tlsOptionsFor(port, m_tls, clientCert);
         o.reconnectAttempts = 1;
         o.commandTimeout = std::chrono::milliseconds(3000);
         return o;

@@ -4,6 +4,7 @@
 #include "deployment/ArmDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentView.h"
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "main/PageRegistry.h"
 #include "main/Theme.h"
@@ -35,10 +36,7 @@ class TestDeploymentArm : public QObject {
 
     ConnectionProfile profile(const QString& name, Environment environment) const
     {
-        auto p = ConnectionProfile::create(name);
-        p.environment = environment;
-        p.options.endpoint = {"127.0.0.1", m_server->port()};
-        return p;
+        return test::profileFor(name, test::optionsFor(*m_server), environment);
     }
     static QString writesText(ui::DeploymentView& view)
     {
@@ -63,9 +61,7 @@ private slots:
     void initTestCase()
     {
         m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
+        m_client = test::clientFor(*m_server);
         ui::applyTheme(ui::Theme::Light);
     }
     void init()

@@ -8,6 +8,7 @@
 // Exactly once, not merely at least once: each script chunk removes a member from the set before it
 // pushes, atomically, so a chunk whose reply was lost in the crash is not repeated on resume (its
 // members are gone from the set), and one whose write the crash lost left the members in place.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Errors.h"
@@ -46,13 +47,6 @@ class TestFaultBulkRestart : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
 
-    redis::ConnectionOptions options() const
-    {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
-
     struct Outcome {
         bool finished = false;
         std::optional<redis::ErrorKind> errorKind;
@@ -70,7 +64,7 @@ class TestFaultBulkRestart : public QObject {
         Outcome out;
         std::thread worker([&] {
             try {
-                redis::Client client(options());
+                redis::Client client(kiq::test::optionsFor(*m_server));
                 write::WriteGate gate("test");
                 BulkExecutor executor(client, gate, op, &store);
                 const auto& final = executor.run([&](const BulkProgress& p) {
@@ -105,7 +99,7 @@ private slots:
     void killedTwiceMidRunResumesLosingNothing()
     {
         constexpr int kTargets = 20000, kOthers = 1000;
-        redis::Client setup(options());
+        redis::Client setup(kiq::test::optionsFor(*m_server));
         std::vector<redis::Command> seed;
         std::set<std::string> others;
         for (int i = 0; i < kTargets; ++i) {
@@ -124,11 +118,8 @@ private slots:
 
         QTemporaryDir dir;
         kiq::storage::BulkCursorStore store(dir.path().toStdString());
-        BulkSpec spec;
-        spec.set = JobSetKind::Dead;
-        spec.filter = "class=Target";
-        spec.action = JobAction::Retry;
-        BulkOperation op = BulkExecutor::create("test", spec);
+        const BulkSpec spec {JobSetKind::Dead, "class=Target", JobAction::Retry};
+        BulkOperation op = BulkExecutor::create(kiq::test::optionsFor(*m_server), spec);
 
         std::vector<long long> doneAtCrash;
         for (long long killAt : {4000LL, 11000LL}) {
@@ -144,7 +135,7 @@ private slots:
             qInfo("killed at >= %lld retried: \"%s\"", killAt, crashed.error.c_str());
 
             // Its cursor survived the crash; the resumed operation starts from there.
-            const auto saved = store.unfinished("test");
+            const auto saved = store.unfinished(BulkExecutor::deploymentOf(kiq::test::optionsFor(*m_server)));
             QCOMPARE(saved.size(), std::size_t(1));
             QCOMPARE(saved.front().id, op.id);
             QVERIFY(saved.front().progress.affected >= op.progress.affected);
@@ -160,7 +151,7 @@ private slots:
         QVERIFY(store.unfinished().empty()); // a finished operation leaves no cursor behind
 
         // Every Target job is in queue:default exactly once, and none is still dead.
-        redis::Client check(options());
+        redis::Client check(kiq::test::optionsFor(*m_server));
         std::map<std::string, int> seen;
         for (const auto& payload :
             check.command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList()) {

@@ -8,6 +8,7 @@
 // old primary's demotion, the old primary still accepts the pool's fetches and acknowledgements; when
 // it is demoted it resyncs from the new primary and those writes vanish, so the jobs the pool finished
 // in that window are still queued on the new primary and run again (at-least-once).
+#include "harness/Fixture.h"
 #include "harness/SentinelGroup.h"
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
@@ -45,10 +46,7 @@ private slots:
         SentinelGroup group(&tls);
         const int firstPrimary = group.primary().port();
 
-        redis::ConnectionOptions o;
-        o.topology = redis::Topology::Sentinel;
-        o.seeds = {{"127.0.0.1", group.sentinelPort()}};
-        o.sentinelMaster = group.masterName().toStdString();
+        redis::ConnectionOptions o = kiq::test::sentinelOptionsFor(group);
         o.tls.enabled = true;
         o.tls.caFile = tls.caCert.toStdString();
         o.commandTimeout = std::chrono::milliseconds(3000);
@@ -96,10 +94,7 @@ private slots:
         SentinelGroup group;
         const int firstPrimary = group.primary().port();
 
-        redis::ConnectionOptions viaSentinel;
-        viaSentinel.topology = redis::Topology::Sentinel;
-        viaSentinel.seeds = {{"127.0.0.1", group.sentinelPort()}};
-        viaSentinel.sentinelMaster = group.masterName().toStdString();
+        redis::ConnectionOptions viaSentinel = kiq::test::sentinelOptionsFor(group);
         viaSentinel.reconnectBaseDelay = std::chrono::milliseconds(50);
 
         redis::Client client(viaSentinel);

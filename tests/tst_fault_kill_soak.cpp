@@ -3,6 +3,7 @@
 // wherever it happens to be (connecting, recovering its predecessors' jobs, fetching, running).
 // Then one pool drains the rest. Every job must have run at least once, only jobs caught in progress
 // may have run twice, and no in-progress list or process entry may be left behind.
+#include "harness/Fixture.h"
 #include "harness/Process.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -17,26 +18,14 @@
 #include <thread>
 
 using namespace kiq;
-using kiq::test::RedisServer;
 using kiq::test::waitUntil;
 
-class TestFaultKillSoak : public QObject {
+class TestFaultKillSoak : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
 
     long long integer(const redis::Command& c) { return m_client->command(c).throwIfError().asInteger(); }
-    long long runs()
-    {
-        return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
-    }
-    long long heldInProgress()
-    {
-        long long held = 0;
-        for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList())
-            held += integer(redis::Command("LLEN").key(key));
-        return held;
-    }
+    long long runs() { return kiq::test::integerAt(*m_client, "runs"); }
+    long long heldInProgress() { return kiq::test::heldInProgress(*m_client); }
     pid_t spawnChild(const QString& name, int concurrency)
     {
         const QString log = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("kill_soak-%1.log").arg(name));
@@ -48,13 +37,7 @@ class TestFaultKillSoak : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
+    void initTestCase() { startServer(); }
 
     void twentyFiveKillsLoseNoJob()
     {

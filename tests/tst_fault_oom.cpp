@@ -4,13 +4,12 @@
 // whose first write grows memory (SADD `queues`, ZADD `dead`), which is the one write Redis refuses
 // at maxmemory, so a chunk is refused whole before it removes anything. Deleting still works, which
 // is how an operator frees memory.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "redis/Errors.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/Processes.h"
-#include "sidekiq/json/PayloadEditor.h"
-#include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/Timestamp.h"
 
 #include <QTest>
@@ -24,12 +23,7 @@ using kiq::test::RedisServer;
 namespace {
 std::string failedJob(int i)
 {
-    std::string json = JobBuilder("OomJob", "[" + std::to_string(i) + "]").build().json;
-    PayloadEditor e(json);
-    e.setString("error_class", "RuntimeError");
-    e.setString("error_message", "boom " + std::to_string(i));
-    e.setInt("retry_count", 3);
-    return e.result();
+    return kiq::test::failedJob("OomJob", i, "boom " + std::to_string(i), 3);
 }
 
 std::vector<std::string> membersOf(redis::Client& c, std::string_view key)
@@ -38,10 +32,8 @@ std::vector<std::string> membersOf(redis::Client& c, std::string_view key)
 }
 } // namespace
 
-class TestFaultOom : public QObject {
+class TestFaultOom : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
     std::vector<write::AuditEntry> m_audit;
     std::map<std::string, int> m_jidsBefore; // every jid seeded, with 1
@@ -87,10 +79,7 @@ private slots:
     {
         RedisServer::Options o;
         o.extraArgs = {"--maxmemory-policy", "noeviction"};
-        m_server = std::make_unique<RedisServer>(o);
-        redis::ConnectionOptions c;
-        c.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(c);
+        startServer(o);
         m_gate.addAuditSink([this](const write::AuditEntry& e) { m_audit.push_back(e); });
 
         std::vector<redis::Command> seed;
@@ -154,7 +143,7 @@ private slots:
             BulkSpec spec;
             spec.set = JobSetKind::Dead;
             spec.action = JobAction::Retry;
-            BulkExecutor(*m_client, m_gate, BulkExecutor::create("test", spec), nullptr).run();
+            BulkExecutor(*m_client, m_gate, BulkExecutor::create(m_client->options(), spec), nullptr).run();
         });
         QVERIFY2(m_problems.isEmpty(), qPrintable(m_problems.join("; ")));
         QCOMPARE(m_client->command(redis::Command("EXISTS").key("queue:default")).asInteger(), 0LL);

@@ -3,6 +3,7 @@
 // a connection error, the client reconnects afterwards, and a command that may have reached the
 // server is never sent twice. Through AsyncClient the caller's event loop keeps running while a
 // request hangs: the worst gap between timer ticks stays small.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TcpProxy.h"
 #include "harness/TestEnv.h"
@@ -24,8 +25,7 @@ class TestFaultProxy : public QObject {
 
     ConnectionOptions throughProxy(const TcpProxy& proxy, int commandTimeoutMs)
     {
-        ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", proxy.port()};
+        ConnectionOptions o = kiq::test::optionsFor(proxy.port());
         o.commandTimeout = std::chrono::milliseconds(commandTimeoutMs);
         o.reconnectBaseDelay = std::chrono::milliseconds(20);
         return o;
@@ -72,9 +72,7 @@ private slots:
     void cutMidReplyGivesConnectionErrorThenReconnects()
     {
         const std::string big(300 * 1024, 'x');
-        ConnectionOptions direct;
-        direct.endpoint = {"127.0.0.1", m_server->port()};
-        Client(direct).command(Command("SET").key("big").arg(big)).throwIfError();
+        Client(kiq::test::optionsFor(*m_server)).command(Command("SET").key("big").arg(big)).throwIfError();
 
         TcpProxy proxy(m_server->port());
         Client client(throughProxy(proxy, 2000));

@@ -7,6 +7,7 @@
 #include "deployment/Deployment.h"
 #include "fleet/FleetModel.h"
 #include "fleet/FleetView.h"
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -29,7 +30,7 @@ namespace {
 deployment::ConnectionProfile profileFor(const QString& name, int port)
 {
     auto p = deployment::ConnectionProfile::create(name);
-    p.options.endpoint = {"127.0.0.1", port};
+    p.options = test::optionsFor(port);
     p.options.connectTimeout = std::chrono::milliseconds(500);
     return p;
 }
@@ -119,9 +120,7 @@ private slots:
     {
         test::RedisServer busy(test::RedisServer::Options {});
         test::RedisServer quiet(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", busy.port()};
-        redis::Client c(o);
+        redis::Client c(kiq::test::optionsFor(busy));
         push(c, "default", 5, 90);
         push(c, "mailers", 2, 5);
         addDead(c, 0, 3);
@@ -191,9 +190,7 @@ private slots:
     void retriedDeadJobsAreNotNegativeDeaths()
     {
         test::RedisServer server(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", server.port()};
-        redis::Client c(o);
+        redis::Client c(kiq::test::optionsFor(server));
         addDead(c, 0, 137);
         killNow(c, 1000, 3);
 
@@ -225,9 +222,7 @@ private slots:
     void killsIntoAFullDeadSetCount()
     {
         test::RedisServer server(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", server.port()};
-        redis::Client c(o);
+        redis::Client c(kiq::test::optionsFor(server));
         addDead(c, 0, int(sidekiq::DeadSetLimits {}.maxJobs) - 1);
 
         MainWindow window(nullptr);

@@ -2,6 +2,7 @@
 // read of the set (entries, counts, groups, filters), converge after removals and insertions (seen
 // by bucket counts) and after count-neutral replacements (seen by verification), keep malformed
 // members, handle tie groups larger than a page, and stay queryable while another thread refreshes.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "sidekiq/json/JsonText.h"
@@ -123,13 +124,6 @@ class TestJobIndex : public QObject {
     Q_OBJECT
     std::unique_ptr<RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
-
-    redis::ConnectionOptions options() const
-    {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
 
     void zadd(const std::vector<std::pair<double, std::string>>& members)
     {
@@ -317,7 +311,7 @@ private slots:
     void initTestCase()
     {
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_client = std::make_unique<redis::Client>(options());
+        m_client = kiq::test::clientFor(*m_server);
     }
     void init() { m_server->cli({"FLUSHALL"}); }
 
@@ -550,7 +544,7 @@ private slots:
         std::atomic<bool> stop {false};
         std::atomic<long long> refreshes {0};
         std::thread worker([&] {
-            redis::Client client(options()); // one client per thread
+            redis::Client client(kiq::test::optionsFor(*m_server)); // one client per thread
             while (!stop) {
                 index.refresh(client);
                 ++refreshes;

@@ -7,6 +7,7 @@
 // CI seeds 200,000 dead jobs (~10 s); KIQ_STALL_JOBS=1000000 runs the million (~25 s).
 #include "EnglishTranslation.h"
 #include "common/TimeSeriesChart.h"
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
@@ -154,13 +155,6 @@ class TestJobSetStall : public QObject {
     std::unique_ptr<RedisServer> m_server;
     int m_jobs = 200000;
 
-    kiq::redis::ConnectionOptions options() const
-    {
-        kiq::redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
-
 private slots:
     void initTestCase()
     {
@@ -170,7 +164,7 @@ private slots:
         applyTheme(Theme::Light);
         if (const int n = qEnvironmentVariableIntValue("KIQ_STALL_JOBS"); n > 0) m_jobs = n;
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        kiq::redis::Client seed(options());
+        kiq::redis::Client seed(kiq::test::optionsFor(*m_server));
         QElapsedTimer t;
         t.start();
         std::vector<kiq::redis::Command> cmds;
@@ -192,7 +186,8 @@ private slots:
 
     void noStallWhileALargeDeadSetLoads()
     {
-        kiq::redis::AsyncClient client(options()); // one per deployment, shared by its pages, as in the app
+        kiq::redis::AsyncClient client(
+            kiq::test::optionsFor(*m_server)); // one per deployment, shared by its pages, as in the app
         QWidget window;
         auto* layout = new QHBoxLayout(&window);
         auto* overview = new OverviewPage(&window);

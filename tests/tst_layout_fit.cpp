@@ -7,6 +7,7 @@
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
+#include "harness/Fixture.h"
 #include "harness/TestEnv.h"
 #include "main/MainWindow.h"
 #include "main/Theme.h"
@@ -24,18 +25,10 @@
 #include <QTest>
 
 using namespace kiq::ui;
+using kiq::test::profileFor;
 
 namespace {
 const QSize kWindowSize(1024, 700);
-
-kiq::deployment::ConnectionProfile profileFor(
-    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::deployment::Environment environment)
-{
-    auto p = kiq::deployment::ConnectionProfile::create(name);
-    p.options = options;
-    p.environment = environment;
-    return p;
-}
 
 bool fits(QSize inner, QSize outer)
 {

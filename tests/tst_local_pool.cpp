@@ -3,6 +3,7 @@
 // start against no server fails with the reason and may be retried, a stop posted while starting
 // wins, one pool per target (no thread until started), and stopAll() stops running pools and pools whose owner has let
 // go (a job past the timeout goes back to its queue).
+#include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -22,18 +23,10 @@ using kiq::worker::PoolSpec;
 using kiq::worker::PoolSpecError;
 using State = kiq::worker::LocalPoolStatus::State;
 
-class TestLocalPool : public QObject {
+class TestLocalPool : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<kiq::test::RedisServer> m_server;
-    std::unique_ptr<kiq::redis::Client> m_direct;
 
-    kiq::redis::ConnectionOptions options(int port) const
-    {
-        kiq::redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port};
-        return o;
-    }
-    kiq::redis::ConnectionOptions options() const { return options(m_server->port()); }
+    kiq::redis::ConnectionOptions options() const { return kiq::test::optionsFor(*m_server); }
     kiq::redis::ConnectionOptions optionsForDb(int db) const
     {
         auto o = options();
@@ -45,10 +38,10 @@ class TestLocalPool : public QObject {
     {
         const auto built = kiq::sidekiq::JobBuilder(className, args).build();
         QVERIFY(built.ok());
-        m_direct->pipeline(
+        m_client->pipeline(
             {Command("SADD").key("queues").arg("default"), Command("LPUSH").key("queue:default").arg(built.json)});
     }
-    long long integer(const Command& c) { return m_direct->command(c).throwIfError().asInteger(); }
+    long long integer(const Command& c) { return m_client->command(c).throwIfError().asInteger(); }
     static bool settled(const std::shared_ptr<LocalPool>& pool, State state, int timeoutMs = 10000)
     {
         return kiq::test::waitUntil([&] { return pool->status().state == state; }, timeoutMs);
@@ -64,16 +57,11 @@ class TestLocalPool : public QObject {
     }
 
 private slots:
-    void init()
-    {
-        m_server = std::make_unique<kiq::test::RedisServer>();
-        m_direct = std::make_unique<kiq::redis::Client>(options());
-    }
+    void init() { startServer(); }
     void cleanup()
     {
         QVERIFY(LocalPool::stopAll(std::chrono::seconds(2)));
-        m_direct.reset();
-        m_server.reset();
+        stopServer();
     }
 
     void specAcceptsAndRefusesLikeTheCli()
@@ -138,7 +126,7 @@ private slots:
 
     void failedStartSaysWhyAndMayBeRetried()
     {
-        auto pool = LocalPool::forTarget(options(kiq::test::freePort()));
+        auto pool = LocalPool::forTarget(kiq::test::optionsFor(kiq::test::freePort()));
         QVERIFY(pool->start({}));
         QVERIFY(!pool->start({})); // Starting: a second start is refused
         QVERIFY(settled(pool, State::Failed));

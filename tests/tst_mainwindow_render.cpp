@@ -9,6 +9,7 @@
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/FirstRunDialog.h"
@@ -42,6 +43,7 @@
 #include <functional>
 
 using namespace kiq::ui;
+using kiq::test::profileFor;
 
 namespace {
 QString label(QWidget* root, const char* name)
@@ -61,15 +63,6 @@ void showRedisPage(DeploymentView* view)
 {
     for (int i = 0; i < view->pages().size(); ++i)
         if (qobject_cast<RedisPage*>(view->pages()[i])) view->setCurrentPage(i);
-}
-
-kiq::deployment::ConnectionProfile profileFor(
-    const QString& name, const kiq::redis::ConnectionOptions& options, kiq::deployment::Environment environment)
-{
-    auto p = kiq::deployment::ConnectionProfile::create(name);
-    p.options = options;
-    p.environment = environment;
-    return p;
 }
 
 // Answers the app's modal dialogs as a user would: each one that opens is handed to `answer` once.
@@ -117,13 +110,6 @@ std::unique_ptr<kiq::test::RedisServer> passwordServer()
     return std::make_unique<kiq::test::RedisServer>(o);
 }
 
-kiq::redis::ConnectionOptions optionsFor(const kiq::test::RedisServer& server, const std::string& password)
-{
-    kiq::redis::ConnectionOptions o;
-    o.endpoint = {"127.0.0.1", server.port()};
-    o.password = password;
-    return o;
-}
 } // namespace
 
 class TestMainWindowRender : public QObject {
@@ -277,7 +263,7 @@ private slots:
     void refusedPasswordIsForgottenAndAskedAgain()
     {
         auto server = passwordServer();
-        kiq::redis::Client admin(optionsFor(*server, "right"));
+        kiq::redis::Client admin(kiq::test::optionsFor(server->port(), {}, "right"));
         QStringList answers {QStringLiteral("wrong"), QStringLiteral("wrong"), QStringLiteral("right")};
         QStringList asked;
         QString editPassword = QStringLiteral("(not opened)");
@@ -298,8 +284,8 @@ private slots:
         window.show();
         window.activateWindow(); // F5 is a window shortcut
         QVERIFY(QTest::qWaitForWindowActive(&window));
-        auto profile
-            = profileFor(QStringLiteral("Locked"), optionsFor(*server, ""), kiq::deployment::Environment::Staging);
+        auto profile = profileFor(QStringLiteral("Locked"), kiq::test::optionsFor(server->port(), {}, ""),
+            kiq::deployment::Environment::Staging);
         profile.passwordRequired = true; // as loaded from the store
         Deployment* d = window.addDeployment(profile, false); // the first one: selected, so it asks
         QCOMPARE(asked.size(), 1);
@@ -337,7 +323,7 @@ private slots:
     void editedPasswordReachesTheWorkersPool()
     {
         auto server = passwordServer();
-        kiq::redis::Client admin(optionsFor(*server, "right"));
+        kiq::redis::Client admin(kiq::test::optionsFor(server->port(), {}, "right"));
         int prompts = 0;
         ModalAnswerer answerer([&](QWidget* w) {
             if (auto* input = qobject_cast<QInputDialog*>(w)) {
@@ -353,8 +339,8 @@ private slots:
         MainWindow window(nullptr);
         window.show();
         // Made with a wrong password (typed in the New connection dialog).
-        auto profile = profileFor(
-            QStringLiteral("Typo"), optionsFor(*server, "wrong"), kiq::deployment::Environment::Development);
+        auto profile = profileFor(QStringLiteral("Typo"), kiq::test::optionsFor(server->port(), {}, "wrong"),
+            kiq::deployment::Environment::Development);
         profile.passwordRequired = true;
         Deployment* d = window.addDeployment(profile, false);
         QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 10000);

@@ -2,6 +2,7 @@
 // chunk, `queue` field rewritten, jobs already taken counted as missing, unparsable ones skipped and
 // left in place, a wrong-typed destination refused before anything moves), pausing and resuming a
 // queue as Stats and our pool's fetch see it, and clearing a queue.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/api/Stats.h"
@@ -12,10 +13,8 @@
 using namespace kiq;
 using namespace kiq::sidekiq;
 
-class TestQueueActions : public QObject {
+class TestQueueActions : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<test::RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
 
     std::vector<std::string> push(const std::string& queue, int count)
@@ -36,14 +35,8 @@ class TestQueueActions : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     void moveSelectedJobs()
     {

@@ -3,6 +3,7 @@
 // selected job through the page removes exactly that payload from the list; moving two selected jobs,
 // pausing, resuming and clearing the queue reach Redis. A page coming into view shows the same latency
 // as the Overview for the same data. Screenshot: queues_page.png.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
@@ -63,9 +64,7 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true); // the Overview's sample history goes under ~/.qttest
         kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
-        kiq::redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", server.port()};
-        kiq::redis::Client direct(o);
+        kiq::redis::Client direct(kiq::test::optionsFor(server));
         const auto pushAged = [&](double ageSeconds) {
             kiq::sidekiq::JobBuilder b("LatencyJob", "[]");
             b.setNow(kiq::sidekiq::Timestamp::fromSeconds(kiq::sidekiq::Timestamp::now().seconds() - ageSeconds));
@@ -74,7 +73,7 @@ private slots:
         };
         pushAged(297);
 
-        kiq::redis::AsyncClient client(o);
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(server));
         QueuesPage queues;
         OverviewPage overview;
         queues.resize(1000, 600);

@@ -1,4 +1,6 @@
-// Connection URLs as redis-cli -u reads them, and the warnings shown for risky options.
+// Connection URLs as redis-cli -u reads them, the warnings shown for risky options, and the options a
+// client refuses (validate(), which the connection dialog shows before connecting).
+#include "redis/Client.h"
 #include "redis/ConnectionOptions.h"
 #include "redis/Errors.h"
 
@@ -103,6 +105,53 @@ private slots:
         } catch (const UsageError& e) {
             QVERIFY2(QString(e.what()).contains(mentions), e.what());
         }
+    }
+    void validateNamesWhatAClientRefuses_data()
+    {
+        QTest::addColumn<int>("topology");
+        QTest::addColumn<int>("db");
+        QTest::addColumn<bool>("seeded");
+        QTest::addColumn<QString>("master");
+        QTest::addColumn<QString>("problem");
+        const int standalone = int(Topology::Standalone), sentinel = int(Topology::Sentinel);
+        const int cluster = int(Topology::Cluster);
+        QTest::newRow("standalone db 3") << standalone << 3 << false << ""
+                                         << "";
+        QTest::newRow("cluster") << cluster << 0 << true << ""
+                                 << "";
+        QTest::newRow("cluster db 1") << cluster << 1 << true << ""
+                                      << "Redis Cluster has only database 0";
+        QTest::newRow("cluster no seed") << cluster << 0 << false << ""
+                                         << "a Cluster connection needs at least one seed node";
+        QTest::newRow("sentinel") << sentinel << 2 << true << "mymaster"
+                                  << "";
+        QTest::newRow("sentinel no sentinel") << sentinel << 0 << false << "mymaster"
+                                              << "a Sentinel connection needs at least one sentinel";
+        QTest::newRow("sentinel no master") << sentinel << 0 << true << ""
+                                            << "a Sentinel connection needs the master name";
+    }
+    void validateNamesWhatAClientRefuses()
+    {
+        QFETCH(int, topology);
+        QFETCH(int, db);
+        QFETCH(bool, seeded);
+        QFETCH(QString, master);
+        QFETCH(QString, problem);
+        ConnectionOptions o;
+        o.topology = Topology(topology);
+        o.db = db;
+        if (seeded) o.seeds = {{"127.0.0.1", 1}};
+        o.sentinelMaster = master.toStdString();
+        const auto found = o.validate();
+        QCOMPARE(found ? QString::fromStdString(*found) : QString(), problem);
+        // The same words as the client's refusal: nothing connects either way.
+        QString refused;
+        try {
+            Client client(o);
+        } catch (const UsageError& e) {
+            refused = e.what();
+        }
+        QCOMPARE(refused, problem);
     }
     void warnings()
     {

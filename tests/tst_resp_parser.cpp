@@ -1,5 +1,6 @@
 // The RESP path without a socket: every reply type, split feeds, protocol errors and big replies;
 // and a hostile server announcing absurd array sizes.
+#include "harness/Fixture.h"
 #include "harness/SilentServer.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
@@ -48,8 +49,7 @@ private:
     // A client of the hostile server: one attempt, a short timeout, no handshake to confuse things.
     static ConnectionOptions hostileOptions(int port)
     {
-        ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port};
+        ConnectionOptions o = kiq::test::optionsFor(port);
         o.clientName.clear();
         o.commandTimeout = std::chrono::milliseconds(500);
         o.reconnectAttempts = 1;

@@ -1,5 +1,6 @@
 // ServerInfo: INFO parsing (canned text and a real server), the one-round-trip load with DBSIZE,
 // SLOWLOG and CLIENT LIST, and tolerance of an ACL user who may not read the slow log or clients.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
@@ -20,11 +21,7 @@ class TestServerInfo : public QObject {
 
     ConnectionOptions options(const std::string& user = {}, const std::string& password = {}) const
     {
-        ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        o.user = user;
-        o.password = password;
-        return o;
+        return kiq::test::optionsFor(m_server->port(), user, password);
     }
 
 private slots:

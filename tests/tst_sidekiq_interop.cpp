@@ -1,6 +1,7 @@
 // Real Sidekiq 6.4.1 and our data model on one Redis: jobs Sidekiq fails are read and retried by us
 // and run again by Sidekiq; jobs we kill are read back; Sidekiq::Stats agrees with ours; a running
 // sidekiq obeys our quiet and stop.
+#include "harness/Fixture.h"
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -16,15 +17,12 @@
 
 using namespace kiq;
 using namespace kiq::sidekiq;
-using kiq::test::RedisServer;
 using kiq::test::runSidekiqRuby;
 using kiq::test::SidekiqProcess;
 using kiq::test::waitUntil;
 
-class TestSidekiqInterop : public QObject {
+class TestSidekiqInterop : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
     write::WriteGate m_gate {"test"};
     int port() const { return m_server->port(); }
 
@@ -34,13 +32,7 @@ class TestSidekiqInterop : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
+    void initTestCase() { startServer(); }
 
     void failedJobIsReadRetriedAndRunBySidekiq()
     {

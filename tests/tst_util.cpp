@@ -1,8 +1,9 @@
-// core/util: the error root every error of ours derives from, and the number parses that keep bad
-// input from servers and users inside that tree.
+// core/util: the error root every error of ours derives from, the number parses that keep bad input
+// from servers and users inside that tree, and the line splitting of servers' text replies.
 #include "sandbox/LocalSandbox.h"
 #include "util/Error.h"
 #include "util/ParseNumber.h"
+#include "util/TextLines.h"
 #include "worker/PoolSpec.h"
 
 #include <QTest>
@@ -24,6 +25,17 @@ private slots:
         for (const char* bad : {"", "nan", "inf", "1e999", "1.5s", ". "}) QVERIFY2(!util::parseDouble(bad), bad);
         QCOMPARE(util::parsePort("6379"), std::optional<int>(6379));
         for (const char* bad : {"0", "65536", "-1", "63 79", "http"}) QVERIFY2(!util::parsePort(bad), bad);
+    }
+
+    // INFO and CLIENT LIST come with "\r\n"; a last line without an end still counts.
+    void splitsServerTextIntoLines()
+    {
+        std::string_view text = "a:1\r\n\nb:2\nlast";
+        QCOMPARE(util::nextLine(text), std::string_view("a:1"));
+        QCOMPARE(util::nextLine(text), std::string_view());
+        QCOMPARE(util::nextLine(text), std::string_view("b:2"));
+        QCOMPARE(util::nextLine(text), std::string_view("last"));
+        QVERIFY(text.empty());
     }
 
     // Configuration and sandbox errors are kiq::Errors with their own kind, so a front end catches one

@@ -2,6 +2,7 @@
 // mid-run several times and started again; every job must still run, and nothing may be left in an
 // in-progress list. The restarted pool recovers its predecessor's jobs at once (same machine, PID
 // gone), without waiting for the 60 s heartbeat TTL.
+#include "harness/Fixture.h"
 #include "harness/Process.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -14,26 +15,14 @@
 #include <csignal>
 
 using namespace kiq;
-using kiq::test::RedisServer;
 using kiq::test::waitUntil;
 
-class TestWorkerCrash : public QObject {
+class TestWorkerCrash : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
 
     long long integer(const redis::Command& c) { return m_client->command(c).throwIfError().asInteger(); }
-    long long runs()
-    {
-        return std::stoll(m_client->command(redis::Command("GET").key("runs")).asOptionalString().value_or("0"));
-    }
-    long long heldInProgress()
-    {
-        long long held = 0;
-        for (const auto& key : m_client->command(redis::Command("KEYS").arg("*:inprogress:*")).asStringList())
-            held += integer(redis::Command("LLEN").key(key));
-        return held;
-    }
+    long long runs() { return kiq::test::integerAt(*m_client, "runs"); }
+    long long heldInProgress() { return kiq::test::heldInProgress(*m_client); }
 
     pid_t spawnChild(int round)
     {
@@ -44,13 +33,7 @@ class TestWorkerCrash : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
-    }
+    void initTestCase() { startServer(); }
 
     void killNineLosesNoJob()
     {

@@ -1,6 +1,7 @@
 // The built-in and external handlers against a real redis-server, as a hostile job or a careless
 // handler would use them: built-in arguments out of range, the environment and limits an external
 // command runs with, and what a failure writes to Redis.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
@@ -21,30 +22,15 @@
 
 using namespace kiq;
 using namespace kiq::worker;
-using kiq::test::RedisServer;
 using kiq::test::waitUntil;
 using sidekiq::JobRecord;
 
-class TestWorkerHandlers : public QObject {
+class TestWorkerHandlers : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
-
-    redis::ConnectionOptions connection() const
-    {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
 
     WorkerOptions options(int concurrency = 2) const
     {
-        WorkerOptions o;
-        o.queues = QueueList::parse({"default"});
-        o.concurrency = concurrency;
-        o.pollIntervalAverage = std::chrono::milliseconds(200);
-        o.heartbeatInterval = std::chrono::milliseconds(300);
-        o.shutdownTimeout = std::chrono::seconds(5);
+        WorkerOptions o = kiq::test::quickWorkerOptions({"default"}, concurrency);
         o.logLevel = LogLevel::Warn;
         return o;
     }
@@ -81,7 +67,7 @@ class TestWorkerHandlers : public QObject {
     {
         HandlerRegistry handlers;
         handlers.addExternal(parseHandlerConfig(toml, "handlers.toml"));
-        Launcher pool(connection(), options(1), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(1), std::move(handlers));
         pool.start();
         const std::string jid = JobRecord::parse(push(className, "[\"argv-free\"]", true)).jid;
         const bool failed = waitUntil([&] { return zcard("retry") == 1; }, timeoutMs);
@@ -102,12 +88,8 @@ class TestWorkerHandlers : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_client = std::make_unique<redis::Client>(connection());
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     // 1e300 or inf seconds used to be converted to nanoseconds (undefined behaviour, seen by UBSan);
     // negative, NaN and non-numbers slept 0 s and succeeded.
@@ -115,7 +97,7 @@ private slots:
     {
         HandlerRegistry handlers;
         handlers.addBuiltins();
-        Launcher pool(connection(), options(), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers));
         pool.start();
         std::vector<std::string> bad;
         for (const char* args :
@@ -157,7 +139,7 @@ private slots:
             handlers.addExternal(parseHandlerConfig(
                 "[[handler]]\nclass = \"" + name + "\"\ncommand = [\"sh\", \"-c\", \"env > " + out + "\"]\n" + extra,
                 "handlers.toml"));
-            Launcher pool(connection(), options(1), std::move(handlers));
+            Launcher pool(kiq::test::optionsFor(*m_server), options(1), std::move(handlers));
             pool.start();
             *jid = JobRecord::parse(push(name, "[]")).jid;
             waitUntil([&] { return pool.snapshot().processed == 1; }, 10000);

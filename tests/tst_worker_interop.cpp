@@ -2,6 +2,7 @@
 // and jobs we push run in `sidekiq`; Sidekiq's ProcessSet and Workers API list our pool with the right
 // fields, and its quiet!/stop! control it; retries written by either side are picked up by the other's
 // poller and run.
+#include "harness/Fixture.h"
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -76,12 +77,6 @@ class TestWorkerInterop : public QObject {
     std::unique_ptr<redis::Client> m_client;
     int port() const { return m_server->port(); }
 
-    redis::ConnectionOptions connection() const
-    {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", port()};
-        return o;
-    }
     WorkerOptions options() const
     {
         WorkerOptions o;
@@ -108,13 +103,13 @@ private slots:
     void initTestCase()
     {
         m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_client = std::make_unique<redis::Client>(connection());
+        m_client = kiq::test::clientFor(*m_server);
     }
     void init() { m_server->cli({"FLUSHALL"}); }
 
     void jobsFromSidekiqClientRunInOurPool()
     {
-        Launcher pool(connection(), options(), jobsRbHandlers());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), jobsRbHandlers());
         pool.start();
         const QString jid = runSidekiqRuby(port(), "puts EchoJob.perform_async('x1')");
         QVERIFY(waitUntil([&] { return get("done:x1") == jid; }, 10000));
@@ -140,7 +135,7 @@ private slots:
         o.tag = "kiqtest";
         o.labels = {"kiqdesk"};
         o.heartbeatInterval = std::chrono::milliseconds(1000);
-        Launcher pool(connection(), o, jobsRbHandlers());
+        Launcher pool(kiq::test::optionsFor(*m_server), o, jobsRbHandlers());
         pool.start();
         const QString id = QString::fromStdString(pool.identity());
         const QString jid = runSidekiqRuby(port(), "puts SlowJob.perform_async(8)");
@@ -208,7 +203,7 @@ puts JSON.generate({identity: p.identity, pid: p['pid'], queues: p.queues, concu
         }
         m_client->command(redis::Command("SET").key("allow:r1").arg("1"));
         makeRetryDue();
-        Launcher pool(connection(), options(), jobsRbHandlers());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), jobsRbHandlers());
         pool.start();
         QVERIFY(waitUntil([&] { return get("done:r1") == jid; }, 10000));
         QCOMPARE(zcard("retry"), 0LL);
@@ -218,7 +213,7 @@ puts JSON.generate({identity: p.identity, pid: p['pid'], queues: p.queues, concu
     void retriesMadeByOurPoolAreReadAndRunBySidekiq()
     {
         {
-            Launcher pool(connection(), options(), jobsRbHandlers());
+            Launcher pool(kiq::test::optionsFor(*m_server), options(), jobsRbHandlers());
             pool.start();
             runSidekiqRuby(port(), "HardJob.perform_async('r2')"); // retry: 5, backtrace: 5 (its sidekiq_options)
             QVERIFY(waitUntil([&] { return zcard("retry") == 1; }, 10000));

@@ -2,13 +2,13 @@
 // a failure whose `retry`/`dead` write is refused stays in progress; due scheduled jobs, requeues and
 // orphan recovery check their destinations before the first write and send what no queue can take to
 // `dead` (or, when `dead` cannot take it either, leave it where it is); nothing loops.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/JobRecord.h"
-#include "sidekiq/model/Timestamp.h"
 #include "worker/Fetcher.h"
 #include "worker/Heartbeat.h"
 #include "worker/Launcher.h"
@@ -19,38 +19,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 
 using namespace kiq;
 using namespace kiq::worker;
-using kiq::test::RedisServer;
-using kiq::test::waitUntil;
+using namespace kiq::test;
 using redis::Command;
 
 namespace {
-double now()
-{
-    return sidekiq::Timestamp::now().seconds();
-}
-
-struct LogCapture {
-    std::mutex mutex;
-    std::vector<std::string> lines;
-    LogSink sink()
-    {
-        return [this](LogLevel level, std::string_view m) {
-            std::lock_guard lock(mutex);
-            lines.push_back(std::string(logLevelName(level)) + " " + std::string(m));
-        };
-    }
-    bool contains(const std::string& needle)
-    {
-        std::lock_guard lock(mutex);
-        return std::any_of(
-            lines.begin(), lines.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; });
-    }
-};
-
 std::string job(const std::string& queue, const std::string& jid)
 {
     return R"({"retry":true,"queue":")" + queue + R"(","class":"EchoJob","args":[")" + jid + R"("],"jid":")" + jid
@@ -58,27 +33,10 @@ std::string job(const std::string& queue, const std::string& jid)
 }
 } // namespace
 
-class TestWorkerJobLoss : public QObject {
+class TestWorkerJobLoss : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
 
-    redis::ConnectionOptions connection() const
-    {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
-    WorkerOptions options(int concurrency = 2) const
-    {
-        WorkerOptions o;
-        o.queues = QueueList::parse({"default"});
-        o.concurrency = concurrency;
-        o.pollIntervalAverage = std::chrono::milliseconds(200);
-        o.heartbeatInterval = std::chrono::milliseconds(300);
-        o.shutdownTimeout = std::chrono::seconds(5);
-        return o;
-    }
+    WorkerOptions options(int concurrency = 2) const { return quickWorkerOptions({"default"}, concurrency); }
     HandlerRegistry echo()
     {
         HandlerRegistry handlers;
@@ -99,12 +57,8 @@ class TestWorkerJobLoss : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_client = std::make_unique<redis::Client>(connection());
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     void aFailureWhoseRetryCannotBeWrittenStaysInProgress()
     {
@@ -115,7 +69,7 @@ private slots:
             throw std::runtime_error("boom");
         });
         LogCapture log;
-        Launcher pool(connection(), options(2), std::move(handlers), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(2), std::move(handlers), log.sink());
         run({"SET", "retry", "not a sorted set"});
         run({"SET", "dead", "not a sorted set either"});
         const std::string retried = sidekiq::JobBuilder("AlwaysFails", "[1]").build().json;
@@ -152,7 +106,7 @@ private slots:
     void dueJobsWhoseQueueIsNotAListGoToDead()
     {
         LogCapture log;
-        Launcher pool(connection(), options(1), echo(), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(1), echo(), log.sink());
         const std::string broken = job("x", "broken");
         const std::string fine = job("elsewhere", "fine");
         run({"SET", "queue:x", "1"});
@@ -173,8 +127,8 @@ private slots:
     void dueJobsNoKeyCanTakeStayAndLaterPagesStillMove()
     {
         LogCapture log;
-        auto ctx = std::make_shared<PoolContext>(
-            options(), HandlerRegistry {}, connection(), "me:1:ffffffffffff", Logger(LogLevel::Info, log.sink()));
+        auto ctx = std::make_shared<PoolContext>(options(), HandlerRegistry {}, kiq::test::optionsFor(*m_server),
+            "me:1:ffffffffffff", Logger(LogLevel::Info, log.sink()));
         run({"SET", "queue:x", "1"});
         run({"SET", "dead", "1"});
         std::vector<std::string> zadd {"ZADD", "schedule"};
@@ -198,8 +152,8 @@ private slots:
     void aRetrySetOfTheWrongTypeDoesNotStopTheSchedule()
     {
         LogCapture log;
-        auto ctx = std::make_shared<PoolContext>(
-            options(), HandlerRegistry {}, connection(), "me:1:ffffffffffff", Logger(LogLevel::Info, log.sink()));
+        auto ctx = std::make_shared<PoolContext>(options(), HandlerRegistry {}, kiq::test::optionsFor(*m_server),
+            "me:1:ffffffffffff", Logger(LogLevel::Info, log.sink()));
         run({"SET", "retry", "1"});
         run({"ZADD", "schedule", std::to_string(now() - 1), job("q", "due")});
         const PollResult r = ScheduledPoller::enqueueDue(*m_client, *ctx, now());
@@ -270,7 +224,7 @@ private slots:
         run({"LPUSH", keys::inProgress(ghost, 0), x, ok});
         run({"SET", "queue:x", "1"});
         LogCapture log;
-        Launcher pool(connection(), options(1), echo(), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(1), echo(), log.sink());
         pool.start();
         QVERIFY(waitUntil(
             [&] {
@@ -292,7 +246,7 @@ private slots:
         run({"SET", "queue:x", "1"});
         run({"SET", "dead", "1"});
         LogCapture log;
-        Launcher pool(connection(), options(1), echo(), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(1), echo(), log.sink());
         pool.start();
         QVERIFY(log.contains("cannot recover the in-progress jobs of " + ghost));
         QCOMPARE(list(keys::inProgress(ghost, 0)), (std::vector<std::string> {ok, x}));
@@ -306,7 +260,7 @@ private slots:
         // and the process still registers.
         run({"SET", "stat:processed:" + utcDate(), "not a number"});
         LogCapture log;
-        Launcher pool(connection(), options(1), echo(), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(1), echo(), log.sink());
         pool.start();
         run({"LPUSH", "queue:default", job("default", "j1")});
         QVERIFY(waitUntil(

@@ -1,6 +1,7 @@
 // The worker pool against a real redis-server: handlers (C++, external commands, unknown classes),
 // Sidekiq's retry schedule and morgue, the scheduled poller, paused and ordered queues, batched
 // fetch, shutdown with running jobs, orphan recovery and the heartbeat's wire format.
+#include "harness/Fixture.h"
 #include "harness/Process.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -27,7 +28,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <mutex>
 #include <thread>
 
 #include <sys/wait.h>
@@ -35,36 +35,10 @@
 
 using namespace kiq;
 using namespace kiq::worker;
-using kiq::test::RedisServer;
-using kiq::test::waitUntil;
+using namespace kiq::test;
 using sidekiq::JobRecord;
 
 namespace {
-double now()
-{
-    return sidekiq::Timestamp::now().seconds();
-}
-
-// Collects the pool's log lines.
-struct LogCapture {
-    std::mutex mutex;
-    std::vector<std::string> lines;
-    LogSink sink()
-    {
-        return [this](LogLevel level, std::string_view m) {
-            std::lock_guard lock(mutex);
-            lines.push_back(std::string(logLevelName(level)) + " " + std::string(m));
-        };
-    }
-    bool contains(const std::string& needle)
-    {
-        std::lock_guard lock(mutex);
-        for (const auto& l : lines)
-            if (l.find(needle) != std::string::npos) return true;
-        return false;
-    }
-};
-
 // jobs.rb's EchoJob: SET done:<token> jid, INCR runs:<token>.
 void echoJob(const JobContext& ctx)
 {
@@ -77,28 +51,12 @@ void echoJob(const JobContext& ctx)
 }
 } // namespace
 
-class TestWorkerPool : public QObject {
+class TestWorkerPool : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<RedisServer> m_server;
-    std::unique_ptr<redis::Client> m_client;
 
-    redis::ConnectionOptions connection() const
+    WorkerOptions options(const std::vector<std::string>& queues = {"default"}, int concurrency = 2) const
     {
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
-
-    WorkerOptions options(std::vector<std::string> queues = {"default"}, int concurrency = 2) const
-    {
-        WorkerOptions o;
-        o.queues = QueueList::parse(queues);
-        o.concurrency = concurrency;
-        o.pollIntervalAverage = std::chrono::milliseconds(200);
-        o.heartbeatInterval = std::chrono::milliseconds(300);
-        o.shutdownTimeout = std::chrono::seconds(5);
-        o.logLevel = LogLevel::Info;
-        return o;
+        return quickWorkerOptions(queues, concurrency);
     }
 
     // Pushes like Sidekiq's client: SADD queues + LPUSH queue:<q>. Returns the raw payload.
@@ -138,18 +96,14 @@ class TestWorkerPool : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_server = std::make_unique<RedisServer>(RedisServer::Options {});
-        m_client = std::make_unique<redis::Client>(connection());
-    }
-    void init() { m_server->cli({"FLUSHALL"}); }
+    void initTestCase() { startServer(); }
+    void init() { flushAll(); }
 
     void cppHandlerRunsJobsAndStopLeavesNothingBehind()
     {
         HandlerRegistry handlers;
         handlers.add("EchoJob", echoJob);
-        Launcher pool(connection(), options(), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers));
         pool.start();
         std::vector<std::string> jids;
         for (int i = 0; i < 3; ++i)
@@ -176,7 +130,7 @@ private slots:
         HandlerRegistry handlers;
         handlers.add(
             "Boom", [](const JobContext& ctx) { throw JobError("ArgumentError", "not allowed yet: " + ctx.job.jid); });
-        Launcher pool(connection(), options(), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers));
         pool.start();
         const double before = now();
         const std::string raw = push("Boom", "[1]", "default", {{"backtrace", "true"}});
@@ -206,7 +160,7 @@ private slots:
     {
         HandlerRegistry handlers;
         handlers.add("Boom", [](const JobContext&) { throw std::runtime_error("boom"); });
-        Launcher pool(connection(), options(), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers));
         pool.start();
         push("Boom", "[]", "default", {}, sidekiq::RetryPolicy::times(1));
         QVERIFY(waitUntil([&] { return zcard("retry") == 1; }, 5000));
@@ -234,7 +188,7 @@ private slots:
         HandlerRegistry handlers;
         handlers.add("EchoJob", echoJob);
         LogCapture logs;
-        Launcher pool(connection(), options(), std::move(handlers), logs.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers), logs.sink());
         pool.start();
         QVERIFY(waitUntil([&] { return get("runs:u4") == "1" && get("runs:u0") == "1"; }, 5000));
         // The queue is backed off once the pool has seen only HardJob in it.
@@ -261,7 +215,7 @@ private slots:
         QCOMPARE(m_client->command(redis::Command("LRANGE").key("queue:default").arg(0).arg(-1)).asStringList(),
             std::vector<std::string> {hard});
         int warnings = 0;
-        for (const auto& l : logs.lines) warnings += l.find("no handler for class HardJob") != std::string::npos;
+        for (const auto& l : logs.lines()) warnings += l.find("no handler for class HardJob") != std::string::npos;
         QCOMPARE(warnings, 1);
     }
 
@@ -274,13 +228,13 @@ private slots:
             hard.push_back(
                 push("HardJob", "[" + std::to_string(i) + "]", "default", {}, sidekiq::RetryPolicy::times(20)));
         LogCapture logs;
-        Launcher pool(connection(), options({"default"}, 10), HandlerRegistry {}, logs.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options({"default"}, 10), HandlerRegistry {}, logs.sink());
         pool.start();
         QVERIFY(waitUntil([&] { return logs.contains("holds only jobs without a handler"); }, 5000));
         QTest::qWait(1000);
         pool.stop();
         std::vector<std::string> backOffs;
-        for (const auto& l : logs.lines)
+        for (const auto& l : logs.lines())
             if (l.find("holds only jobs without a handler") != std::string::npos) backOffs.push_back(l);
         QCOMPARE(backOffs.size(), std::size_t(1));
         QVERIFY2(backOffs[0].find("for 5 s") != std::string::npos, backOffs[0].c_str());
@@ -316,7 +270,7 @@ private slots:
     {
         WorkerOptions o = options();
         o.failUnknownClasses = true;
-        Launcher pool(connection(), o, HandlerRegistry {});
+        Launcher pool(kiq::test::optionsFor(*m_server), o, HandlerRegistry {});
         pool.start();
         push("NoSuchJob", "[]");
         QVERIFY(waitUntil([&] { return zcard("retry") == 1; }, 5000));
@@ -330,7 +284,7 @@ private slots:
     {
         HandlerRegistry handlers;
         handlers.add("Boom", [](const JobContext&) { throw std::runtime_error("boom"); });
-        Launcher pool(connection(), options(), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options(), std::move(handlers));
         pool.start();
         push("Boom", "[\"dropped\"]", "default", {}, sidekiq::RetryPolicy::never());
         const std::string zero = push("Boom", "[\"zero\"]", "default", {}, sidekiq::RetryPolicy::times(0));
@@ -361,7 +315,7 @@ private slots:
                   "input' >&2; exit 3\"]\n"
                   "[[handler]]\nclass = \"ExtSlow\"\ncommand = [\"/bin/sh\", \"-c\", \"sleep 30\"]\ntimeout = 0.4\n",
             "handlers.toml"));
-        Launcher pool(connection(), options({"default"}, 3), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options({"default"}, 3), std::move(handlers));
         pool.start();
         const std::string ok = push("Ext::OkJob", "[1,{\"a\":\"b\"}]");
         push("ExtFail", "[]");
@@ -388,7 +342,7 @@ private slots:
         HandlerRegistry handlers;
         handlers.add("EchoJob", echoJob);
         m_client->command(redis::Command("SADD").key("paused").arg("a"));
-        Launcher pool(connection(), options({"a", "b"}, 2), std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), options({"a", "b"}, 2), std::move(handlers));
         pool.start();
         push("EchoJob", "[\"in-a\"]", "a");
         push("EchoJob", "[\"in-b\"]", "b");
@@ -409,7 +363,7 @@ private slots:
         for (int i = 1; i <= 3; ++i) push("Order", "[\"low" + std::to_string(i) + "\"]", "low");
         for (int i = 1; i <= 3; ++i) push("Order", "[\"high" + std::to_string(i) + "\"]", "high");
         WorkerOptions o = options({"high", "low"}, 1);
-        Launcher pool(connection(), o, std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), o, std::move(handlers));
         pool.start();
         QVERIFY(waitUntil([&] { return llen("order") == 6; }, 5000));
         const auto order = m_client->command(redis::Command("LRANGE").key("order").arg(0).arg(-1)).asStringList();
@@ -438,7 +392,7 @@ private slots:
         m_client->pipeline(cmds);
         WorkerOptions o = options({"default"}, 4);
         o.fetchBatchMax = 100;
-        Launcher pool(connection(), o, std::move(handlers));
+        Launcher pool(kiq::test::optionsFor(*m_server), o, std::move(handlers));
         pool.start();
         QVERIFY(waitUntil([&] { return integer(redis::Command("SCARD").key("ran")) == 3000; }, 20000));
         QVERIFY(waitUntil([&] { return pool.snapshot().busy == 0 && llen("queue:default") == 0; }, 5000));
@@ -454,7 +408,7 @@ private slots:
         LogCapture log;
         WorkerOptions o = options({"default"}, 2);
         o.shutdownTimeout = std::chrono::milliseconds(300);
-        Launcher pool(connection(), o, HandlerRegistry {}, log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), o, HandlerRegistry {}, log.sink());
         pool.start();
         const std::string raw = push("Kiqdesk::Sleep", "[30]");
         QVERIFY(waitUntil([&] { return pool.snapshot().busy == 1; }, 5000));
@@ -481,7 +435,7 @@ private slots:
         });
         WorkerOptions o = options({"default"}, 1);
         o.shutdownTimeout = std::chrono::milliseconds(200);
-        auto pool = std::make_unique<Launcher>(connection(), o, std::move(handlers));
+        auto pool = std::make_unique<Launcher>(kiq::test::optionsFor(*m_server), o, std::move(handlers));
         pool->start();
         const std::string raw = push("Stubborn", "[]");
         QVERIFY(waitUntil([&] { return pool->snapshot().busy == 1; }, 5000));
@@ -570,7 +524,7 @@ private slots:
 
     void namespacedPoolKeepsEveryKeyUnderItsPrefix()
     {
-        redis::ConnectionOptions c = connection();
+        redis::ConnectionOptions c = kiq::test::optionsFor(*m_server);
         c.keyPrefix = "ns:";
         HandlerRegistry handlers;
         handlers.add("Boom", [](const JobContext&) { throw std::runtime_error("x"); });
@@ -602,7 +556,7 @@ private slots:
     void scheduledJobsAreEnqueuedWithAFreshEnqueuedAt()
     {
         auto ctx = std::make_shared<PoolContext>(
-            options(), HandlerRegistry {}, connection(), "me:1:ffffffffffff", Logger {});
+            options(), HandlerRegistry {}, kiq::test::optionsFor(*m_server), "me:1:ffffffffffff", Logger {});
         const std::string due
             = R"({"retry":true,"queue":"mail","class":"A","args":[],"jid":"1","created_at":1700000000000})";
         const std::string later
@@ -636,7 +590,7 @@ private slots:
         WorkerOptions o = options({"critical,2", "default"}, 3);
         o.tag = "demo";
         o.labels = {"kiqdesk", "blue"};
-        Launcher pool(connection(), o, HandlerRegistry {}, log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), o, HandlerRegistry {}, log.sink());
         pool.start();
         const std::string id = pool.identity();
         const std::string raw = push("Kiqdesk::Sleep", "[2]", "critical");
@@ -694,12 +648,12 @@ private slots:
         LogCapture log;
         HandlerRegistry handlers;
         handlers.add("EchoJob", echoJob);
-        Launcher pool(connection(), options({"default"}, 2), std::move(handlers), log.sink());
+        Launcher pool(kiq::test::optionsFor(*m_server), options({"default"}, 2), std::move(handlers), log.sink());
         pool.start();
         push("EchoJob", "[\"before\"]");
         QVERIFY(waitUntil([&] { return get("runs:before") == "1"; }, 5000));
         m_server->restart();
-        m_client = std::make_unique<redis::Client>(connection());
+        m_client = kiq::test::clientFor(*m_server);
         push("EchoJob", "[\"after\"]");
         QVERIFY(waitUntil([&] { return get("runs:after") == "1"; }, 10000));
         QVERIFY(log.contains("Error fetching job"));

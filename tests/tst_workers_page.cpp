@@ -7,6 +7,7 @@
 // it has no handler for and asks: handed back (the default) they stay byte for byte in their queue,
 // failed they go to retry; a staging or production deployment asks before starting at all.
 // Screenshots: workers_page.png, workers_page_shared.png, workers_page_unhandled.png.
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
@@ -58,17 +59,8 @@ struct StallMeter {
 };
 } // namespace
 
-class TestWorkersPage : public QObject {
+class TestWorkersPage : public QObject, kiq::test::ServerTest {
     Q_OBJECT
-    std::unique_ptr<kiq::test::RedisServer> m_server;
-    std::unique_ptr<kiq::redis::Client> m_direct;
-
-    kiq::redis::ConnectionOptions options() const
-    {
-        kiq::redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        return o;
-    }
 
     std::string push(const std::string& className, const std::string& args, const std::string& queue = "default",
         std::optional<kiq::sidekiq::RetryPolicy> retry = {})
@@ -78,13 +70,13 @@ class TestWorkersPage : public QObject {
         if (retry) b.setRetry(*retry);
         const auto built = b.build();
         if (!built.ok()) qFatal("%s", built.error.c_str());
-        m_direct->pipeline(
+        m_client->pipeline(
             {Command("SADD").key("queues").arg(queue), Command("LPUSH").key("queue:" + queue).arg(built.json)});
         return built.jid;
     }
     std::vector<std::string> sortedList(const std::string& key)
     {
-        auto all = m_direct->command(Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
+        auto all = m_client->command(Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
         std::sort(all.begin(), all.end());
         return all;
     }
@@ -114,10 +106,10 @@ class TestWorkersPage : public QObject {
             if (raw.find("HardJob") != std::string::npos) out.hard.push_back(raw);
         return out;
     }
-    long long integer(const Command& c) { return m_direct->command(c).throwIfError().asInteger(); }
+    long long integer(const Command& c) { return m_client->command(c).throwIfError().asInteger(); }
     std::vector<std::string> processes()
     {
-        return m_direct->command(Command("SMEMBERS").key("processes")).asStringList();
+        return m_client->command(Command("SMEMBERS").key("processes")).asStringList();
     }
     bool listed(const std::string& identity)
     {
@@ -126,16 +118,11 @@ class TestWorkersPage : public QObject {
     }
 
 private slots:
-    void init()
-    {
-        m_server = std::make_unique<kiq::test::RedisServer>();
-        m_direct = std::make_unique<kiq::redis::Client>(options());
-    }
+    void init() { startServer(); }
     void cleanup()
     {
         QVERIFY(LocalPool::stopAll(std::chrono::seconds(2)));
-        m_direct.reset();
-        m_server.reset();
+        stopServer();
     }
 
     void runsJobsFromThePanel()
@@ -152,7 +139,7 @@ private slots:
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
         std::vector<kiq::write::AuditEntry> audit;
         gate->addAuditSink([&](const kiq::write::AuditEntry& e) { audit.push_back(e); });
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.resize(1280, 800);
@@ -242,7 +229,7 @@ private slots:
     {
         const auto before = pushHardJobs();
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.resize(1280, 800);
@@ -283,7 +270,7 @@ private slots:
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
         std::vector<kiq::write::AuditEntry> audit;
         gate->addAuditSink([&](const kiq::write::AuditEntry& e) { audit.push_back(e); });
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.show();
@@ -297,7 +284,7 @@ private slots:
         fail->click();
         QTRY_COMPARE_WITH_TIMEOUT(integer(Command("ZCARD").key("retry")), 3LL, 10000);
         QCOMPARE(integer(Command("LLEN").key("queue:default")), 0LL);
-        const auto retried = m_direct->command(Command("ZRANGE").key("retry").arg(0).arg(0)).asStringList();
+        const auto retried = m_client->command(Command("ZRANGE").key("retry").arg(0).arg(0)).asStringList();
         const auto job = kiq::sidekiq::JobRecord::parse(retried.at(0));
         QCOMPARE(*job.errorClass, std::string("NameError"));
         QCOMPARE(audit.size(), std::size_t(1));
@@ -310,7 +297,7 @@ private slots:
     {
         pushHardJobs();
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.show();
@@ -329,7 +316,7 @@ private slots:
     void productionAsksBeforeStarting()
     {
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.setDeploymentLabel(QStringLiteral("Billing"), kiq::deployment::Environment::Production);
@@ -366,7 +353,7 @@ private slots:
     void refusesBadInputAndReadOnly()
     {
         auto gate = std::make_shared<kiq::write::WriteGate>("test", /*readOnly=*/true);
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.show();
@@ -393,7 +380,7 @@ private slots:
     void controlsThePoolOfItsTarget()
     {
         // As the app does for the sandbox: a pool made outside the page, for the same Redis.
-        auto sandboxPool = LocalPool::forTarget(options());
+        auto sandboxPool = LocalPool::forTarget(kiq::test::optionsFor(*m_server));
         kiq::worker::PoolSetup setup;
         setup.options.heartbeatInterval = std::chrono::milliseconds(300);
         setup.options.concurrency = 2;
@@ -401,7 +388,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Running, 10000);
 
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
         page.show();
@@ -430,7 +417,7 @@ private slots:
         page.quietPool();
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Quiet, 2000);
         const std::string identity = sandboxPool->status().pool.identity;
-        m_direct->command(Command("LPUSH").key(identity + "-signals").arg("TERM"));
+        m_client->command(Command("LPUSH").key(identity + "-signals").arg("TERM"));
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Stopped, 10000);
         QVERIFY(processes().empty());
     }
@@ -438,7 +425,7 @@ private slots:
     void closingThePageStopsItsPoolInTheBackground()
     {
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
-        kiq::redis::AsyncClient client(options());
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         auto page = std::make_unique<WorkersPage>();
         page->setWriteGate(gate);
         page->show();

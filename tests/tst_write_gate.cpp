@@ -3,6 +3,7 @@
 // box runs out, checked at the write itself with no timer involved. Plus the arming rules.
 #include "acl/AclService.h"
 #include "deployment/ConnectionProfile.h"
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "sidekiq/actions/JobActions.h"
@@ -82,7 +83,7 @@ class TestWriteGate : public QObject {
             {"bulk",
                 [](auto& c, auto& g) {
                     BulkExecutor(c, g,
-                        BulkExecutor::create("Billing", {JobSetKind::Dead, "", JobAction::Delete, {}, 0}), nullptr)
+                        BulkExecutor::create(c.options(), {JobSetKind::Dead, "", JobAction::Delete, {}, 0}), nullptr)
                         .run();
                 }},
             {"queue delete", [this](auto& c, auto& g) { deleteFromQueue(c, g, "low", {m_queueJob}); }},
@@ -107,9 +108,7 @@ private slots:
     void initTestCase()
     {
         m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options {});
-        redis::ConnectionOptions o;
-        o.endpoint = {"127.0.0.1", m_server->port()};
-        m_client = std::make_unique<redis::Client>(o);
+        m_client = test::clientFor(*m_server);
     }
 
     void everyWriteWaitsForArmingAndTheTimeBox()

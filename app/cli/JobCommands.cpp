@@ -258,7 +258,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
         const std::string question = std::string(actionName(action)) + " " + countOf(preview.matched, "job", "jobs")
             + " in " + setName(spec.set) + "?";
         if (!confirm(question, preview.matched, a.yes)) return Usage;
-        op = BulkExecutor::create(ctx.client().options().describe(), spec);
+        op = BulkExecutor::create(ctx.client().options(), spec);
     }
 
     std::signal(SIGINT, onInterrupt);
@@ -351,6 +351,13 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
         if (!op) {
             std::cerr << "no interrupted operation " << *id << "\n";
             exitCode = NotFound;
+            return;
+        }
+        // Its cursor and counts belong to the server it started on: elsewhere they would skip jobs.
+        if (const auto here = BulkExecutor::deploymentOf(ctx.client().options()); op->deployment != here) {
+            std::cerr << "operation " << *id << " was started on " << op->deployment << ", not on " << here
+                      << ": connect to that deployment to resume it\n";
+            exitCode = Usage;
             return;
         }
         exitCode = runBulk(ctx, *args, op->spec.action, *store, op);

@@ -73,13 +73,7 @@ std::vector<Endpoint> replicasFromInfo(const std::string& info)
 Client::Client(ConnectionOptions options)
     : m_options(std::move(options))
 {
-    if (m_options.topology == Topology::Cluster && m_options.db != 0)
-        throw UsageError("Redis Cluster has only database 0");
-    if (m_options.topology != Topology::Standalone && m_options.seeds.empty())
-        throw UsageError(m_options.topology == Topology::Cluster ? "a Cluster connection needs at least one seed node"
-                                                                 : "a Sentinel connection needs at least one sentinel");
-    if (m_options.topology == Topology::Sentinel && m_options.sentinelMaster.empty())
-        throw UsageError("a Sentinel connection needs the master name");
+    if (auto problem = m_options.validate()) throw UsageError(*problem);
 }
 
 Client::~Client() = default;

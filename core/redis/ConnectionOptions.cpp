@@ -82,6 +82,16 @@ std::vector<std::string> ConnectionOptions::warnings() const
     return out;
 }
 
+std::optional<std::string> ConnectionOptions::validate() const
+{
+    if (topology == Topology::Cluster && db != 0) return "Redis Cluster has only database 0";
+    if (topology != Topology::Standalone && seeds.empty())
+        return topology == Topology::Cluster ? "a Cluster connection needs at least one seed node"
+                                             : "a Sentinel connection needs at least one sentinel";
+    if (topology == Topology::Sentinel && sentinelMaster.empty()) return "a Sentinel connection needs the master name";
+    return std::nullopt;
+}
+
 std::string ConnectionOptions::describe() const
 {
     std::string out = tls.enabled ? "rediss://" : "redis://";

@@ -4,6 +4,7 @@
 // the password (see the app's credential handling).
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,9 @@ struct ConnectionOptions {
     // Human-readable list of risky choices (verification off, password without TLS on a non-loopback
     // host, ...), for the UI and CLI to show.
     std::vector<std::string> warnings() const;
+    // Why a Client would refuse these options (a Cluster with a database, a Sentinel without a master
+    // name…), found without connecting; nullopt when they are usable.
+    std::optional<std::string> validate() const;
     // A display string without secrets, e.g. "rediss://ops@redis.example:6380/2".
     std::string describe() const;
 };

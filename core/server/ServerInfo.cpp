@@ -3,6 +3,7 @@
 #include "redis/Client.h"
 #include "redis/Errors.h"
 #include "util/ParseNumber.h"
+#include "util/TextLines.h"
 
 #include <algorithm>
 #include <cctype>
@@ -118,10 +119,7 @@ ServerInfo ServerInfo::parseInfo(std::string_view text)
     ServerInfo info;
     Section* current = &info.sections[""]; // fields before any "# Header" (not seen from Redis itself)
     while (!text.empty()) {
-        const auto eol = text.find('\n');
-        std::string_view line = text.substr(0, eol);
-        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        std::string_view line = util::nextLine(text);
         if (line.empty()) continue;
         if (line.front() == '#') {
             line.remove_prefix(1);

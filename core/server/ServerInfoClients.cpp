@@ -1,6 +1,7 @@
 #include "server/ServerInfoClients.h"
 
 #include "util/ParseNumber.h"
+#include "util/TextLines.h"
 
 namespace kiq::server {
 
@@ -21,10 +22,7 @@ std::vector<ClientEntry> parseClientList(std::string_view text)
 {
     std::vector<ClientEntry> out;
     while (!text.empty()) {
-        const auto eol = text.find('\n');
-        std::string_view line = text.substr(0, eol);
-        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        std::string_view line = util::nextLine(text);
         if (line.empty()) continue;
 
         ClientEntry entry;

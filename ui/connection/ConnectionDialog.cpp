@@ -51,18 +51,14 @@ QLineEdit* line(const QString& name, QWidget* parent)
     return e;
 }
 
-// Problems the client would refuse before sending anything (Client's constructor checks them), plus
+// Problems the client would refuse before sending anything (ConnectionOptions::validate), plus
 // endpoint lists we could not read. Empty when the options are usable.
 QString validationError(const kiq::redis::ConnectionOptions& options, const QString& topologyError)
 {
     if (!topologyError.isEmpty()) return topologyError;
     if (options.topology == kiq::redis::Topology::Standalone && options.endpoint.host.empty())
         return QCoreApplication::translate("kiq::ui::ConnectionDialog", "Enter the server's host name or address.");
-    try {
-        kiq::redis::Client check(options); // validates only; connects on first use, which never comes
-    } catch (const std::exception& e) {
-        return QString::fromStdString(e.what());
-    }
+    if (auto problem = options.validate()) return QString::fromStdString(*problem);
     return {};
 }
 } // namespace

@@ -164,11 +164,24 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     return preview;
 }
 
-BulkOperation BulkExecutor::create(const std::string& deployment, const BulkSpec& spec)
+std::string BulkExecutor::deploymentOf(const redis::ConnectionOptions& connection)
+{
+    redis::ConnectionOptions where;
+    where.topology = connection.topology;
+    where.endpoint = connection.endpoint;
+    where.seeds = connection.seeds;
+    where.sentinelMaster = connection.sentinelMaster;
+    where.db = connection.db;
+    where.tls.enabled = connection.tls.enabled;
+    where.keyPrefix = connection.keyPrefix;
+    return where.describe();
+}
+
+BulkOperation BulkExecutor::create(const redis::ConnectionOptions& connection, const BulkSpec& spec)
 {
     BulkOperation op;
     op.id = JobBuilder::generateJid().substr(0, 16);
-    op.deployment = deployment;
+    op.deployment = deploymentOf(connection);
     op.spec = spec;
     op.startedAt = op.updatedAt = Timestamp::now().seconds();
     return op;

@@ -39,8 +39,11 @@ class BulkExecutor {
 public:
     static constexpr long long kPageSize = 1000;
 
-    // A new operation with a fresh id.
-    static BulkOperation create(const std::string& deployment, const BulkSpec& spec);
+    // Which deployment an operation belongs to, named the same by the GUI and the CLI for one server:
+    // where the jobs live (scheme, address, database, namespace), not who connects, and no secret.
+    static std::string deploymentOf(const redis::ConnectionOptions& connection);
+    // A new operation with a fresh id, on the deployment `connection` reaches.
+    static BulkOperation create(const redis::ConnectionOptions& connection, const BulkSpec& spec);
 
     // `store` may be null (nothing persisted). The operation may be a resumed one.
     BulkExecutor(

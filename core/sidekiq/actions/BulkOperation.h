@@ -37,7 +37,7 @@ struct BulkProgress {
 
 struct BulkOperation {
     std::string id; // random hex, names the cursor file
-    std::string deployment; // which deployment it runs against (a profile name)
+    std::string deployment; // which deployment it runs against (BulkExecutor::deploymentOf)
     BulkSpec spec;
     BulkProgress progress;
     double startedAt = 0;

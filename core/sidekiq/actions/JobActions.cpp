@@ -9,6 +9,7 @@
 #include "sidekiq/model/JobRecord.h"
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/model/Timestamp.h"
+#include "sidekiq/search/JobIndex.h"
 
 #include <iterator>
 #include <map>
@@ -292,6 +293,23 @@ ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAc
             prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
     });
     return prepared.result;
+}
+
+ActionResult applyJobActionToIndexed(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
+    const std::vector<IndexedJobKey>& keys, const std::string& targetQueue, const std::string& detail)
+{
+    // The actions name members by their exact bytes, which the index does not keep: read each now.
+    std::vector<std::string> payloads;
+    long long gone = 0;
+    for (const auto& key : keys) {
+        if (auto entry = fetchIndexedJob(client, from, key.score, key.payloadHash))
+            payloads.push_back(std::move(entry->job.raw));
+        else
+            ++gone;
+    }
+    ActionResult result = applyJobAction(client, gate, action, from, payloads, targetQueue, detail);
+    result.missing += gone;
+    return result;
 }
 
 ActionResult retryNow(

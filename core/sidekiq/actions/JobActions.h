@@ -12,6 +12,7 @@
 #include "redis/Client.h"
 #include "redis/Script.h"
 #include "sidekiq/api/JobSets.h"
+#include "sidekiq/search/JobIndexEntry.h"
 #include "write/WriteGate.h"
 
 #include <optional>
@@ -58,6 +59,11 @@ PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::ve
 // Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
 ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
     const std::vector<std::string>& payloads, const std::string& targetQueue = {}, const std::string& detail = {});
+
+// The same on jobs named by their index keys (the rows of a JobIndex snapshot): each exact member is
+// read now (fetchIndexedJob), then acted on; a key whose member has left the set counts as missing.
+ActionResult applyJobActionToIndexed(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
+    const std::vector<IndexedJobKey>& keys, const std::string& targetQueue = {}, const std::string& detail = {});
 
 // Back to the job's queue now, as SortedEntry#retry: retry_count - 1 (so the next failure counts the
 // same), enqueued_at = now. From retry or dead.

@@ -82,6 +82,14 @@ struct JobIndexBucket {
     }
 };
 
+// One member of the set, named as the index names it (score, payloadHash), so it stays the same member
+// across snapshots; fetchIndexedJob reads it back.
+struct IndexedJobKey {
+    double score = 0;
+    std::uint64_t payloadHash = 0;
+    bool operator==(const IndexedJobKey&) const = default;
+};
+
 // A failure fingerprint (FailureFingerprint) as the index interns it.
 struct JobIndexGroupKey {
     std::uint64_t hash = 0;

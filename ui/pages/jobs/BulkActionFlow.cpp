@@ -89,7 +89,7 @@ void BulkActionFlow::execute(long long expected)
     m_client->run<BulkProgress>(
         [gate, spec, cancel, self, client](kiq::redis::Client& c) {
             kiq::storage::BulkCursorStore store;
-            auto op = kiq::sidekiq::BulkExecutor::create(gate->deployment(), spec);
+            auto op = kiq::sidekiq::BulkExecutor::create(c.options(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
             // Stops after the current page when the operator cancels or the client is shut down (the
             // deployment removed, the app quitting): the cursor is saved, so it can be resumed.

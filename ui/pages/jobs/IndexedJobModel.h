@@ -33,11 +33,7 @@ public:
         UnderlyingDataRole = Qt::UserRole, // raw value (score, retry count) for tests and copying
         MalformedRole, // bool
     };
-    struct Key {
-        double score = 0;
-        std::uint64_t payloadHash = 0;
-        bool operator==(const Key&) const = default;
-    };
+    using Key = kiq::sidekiq::IndexedJobKey;
     static constexpr int kMinApplyIntervalMs = 400;
 
     explicit IndexedJobModel(const QString& whenCaption, bool descending, QObject* parent = nullptr);

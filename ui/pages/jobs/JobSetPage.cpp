@@ -289,18 +289,7 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     showNotice(tr("Working…"), false);
     runFresh<kiq::sidekiq::ActionResult>(
         [gate, action, kind, keys, target](kiq::redis::Client& c) {
-            // The exact members are what the actions name: read each one now, by its index key.
-            std::vector<std::string> payloads;
-            long long gone = 0;
-            for (const auto& k : keys) {
-                if (auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, k.score, k.payloadHash))
-                    payloads.push_back(std::move(entry->job.raw));
-                else
-                    ++gone;
-            }
-            auto result = kiq::sidekiq::applyJobAction(c, *gate, action, kind, payloads, target, "kiqdesk selection");
-            result.missing += gone;
-            return result;
+            return kiq::sidekiq::applyJobActionToIndexed(c, *gate, action, kind, keys, target, "kiqdesk selection");
         },
         [this, action](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
             if (!r.ok()) {

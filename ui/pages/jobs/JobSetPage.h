@@ -5,7 +5,7 @@
 // thread; IndexedJobBrowser shows, filters, sorts and groups it without touching the network), so
 // a million dead jobs scroll like a hundred. The full payload of a job is read from Redis only when
 // it is opened (inspector) or acted on: the toolbar acts on the selected rows (retry, enqueue now,
-// move to queue, kill, delete) by fetching their exact payloads and calling applyJobAction, or on
+// move to queue, kill, delete) with applyJobActionToIndexed, which reads their exact payloads, or on
 // everything matching the filter (BulkActionFlow: preview, confirmation, BulkExecutor with progress
 // and cancel). On Retries and Dead the failure groups act the same way on one group. Every write
 // goes through the deployment's WriteGate.
