@@ -1,6 +1,7 @@
 // A read-only deployment in the window: the gate opens read-only from the profile and follows its
 // edits, the header shows "Read-only" or the armed countdown, arming goes through the arm dialog (the
-// exact name and a reason) and runs out by itself, after which a real write is refused again.
+// exact name and a reason) and runs out by itself, after which a real write is refused again. Every
+// page's write actions are disabled while read-only, saying why, and follow arming and its run-out.
 #include "deployment/ArmDialog.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentView.h"
@@ -8,17 +9,24 @@
 #include "harness/RedisServer.h"
 #include "main/PageRegistry.h"
 #include "main/Theme.h"
+#include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/workers/WorkersPage.h"
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
 
+#include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTest>
+
+#include <functional>
 
 using namespace kiq;
 using kiq::deployment::ConnectionProfile;
@@ -27,7 +35,50 @@ using namespace std::chrono_literals;
 
 namespace {
 const std::string kJob = R"({"class":"X","jid":"0123456789abcdef01234567","args":[],"queue":"default"})";
+const QString kRefusal = QStringLiteral("Billing (Production) is read-only: arm writes with a reason first");
+
+// A write action of a page: a toolbar action or a button.
+struct WriteControl {
+    QString name;
+    std::function<bool()> enabled;
+    std::function<QString()> toolTip;
+};
+
+// Every write action of every page, by object name: the job actions (not Reload, not the entries of
+// the "All matching" menu, whose button is checked instead), the ACL buttons and the pool's Start.
+std::vector<WriteControl> writeControls(ui::DeploymentView& view)
+{
+    std::vector<WriteControl> out;
+    for (ui::DeploymentPage* page : view.pages()) {
+        for (QAction* a : page->findChildren<QAction*>()) {
+            const QString name = a->objectName();
+            if (!name.endsWith(QStringLiteral("Action")) || name == QStringLiteral("reloadAction")
+                || name.startsWith(QStringLiteral("all")))
+                continue;
+            out.push_back({page->objectName() + QLatin1Char('/') + name, [a] { return a->isEnabled(); },
+                [a] { return a->toolTip(); }});
+        }
+        for (QAbstractButton* b : page->findChildren<QAbstractButton*>()) {
+            const QString name = b->objectName();
+            if (name != QStringLiteral("allMatchingButton") && name != QStringLiteral("startPool")
+                && !(name.startsWith(QStringLiteral("acl")) && name.endsWith(QStringLiteral("Button"))))
+                continue;
+            out.push_back({page->objectName() + QLatin1Char('/') + name, [b] { return b->isEnabled(); },
+                [b] { return b->toolTip(); }});
+        }
+    }
+    return out;
 }
+
+// Which controls are all disabled with `tip`; empty when they all are.
+QStringList notDisabledWith(const std::vector<WriteControl>& controls, const QString& tip)
+{
+    QStringList wrong;
+    for (const auto& c : controls)
+        if (c.enabled() || c.toolTip() != tip) wrong << c.name + QStringLiteral(": ") + c.toolTip();
+    return wrong;
+}
+} // namespace
 
 class TestDeploymentArm : public QObject {
     Q_OBJECT
@@ -204,6 +255,66 @@ private slots:
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
 
+    void writeActionsSayWhyWhileReadOnly()
+    {
+        ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
+        ui::DeploymentView view(&d, ui::deploymentPages());
+        view.resize(1280, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        // The Local workers page is shown throughout: it follows the gate while visible; the others are
+        // hidden, so nothing but the gate's signal can change their actions.
+        const auto& pages = view.pages();
+        for (int i = 0; i < pages.size(); ++i)
+            if (qobject_cast<ui::WorkersPage*>(pages[i])) view.setCurrentPage(i);
+        QVERIFY(qobject_cast<ui::WorkersPage*>(view.currentPage()));
+        const auto controls = writeControls(view);
+        // Queues 4; Retries 4 + 2 group actions + All matching; Dead 3 + 2 + 1; Scheduled 4 + 1; Busy 4;
+        // ACL 7; Local workers' Start.
+        QCOMPARE(controls.size(), std::size_t(34));
+
+        // Not connected comes first: arming would not help.
+        QStringList wrong = notDisabledWith(controls, QStringLiteral("Not connected"));
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+
+        d.connectNow();
+        QTRY_COMPARE(d.status(), ui::Deployment::Status::Reachable);
+        wrong = notDisabledWith(controls, kRefusal);
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+
+        // Armed: no longer for the read-only reason; what needs no selection is enabled at once.
+        const QStringList needsSelection {QStringLiteral("Select jobs in the table first"),
+            QStringLiteral("Select a queue first"), QStringLiteral("Select a failure group first"),
+            QStringLiteral("Select processes in the table first"), QStringLiteral("No Sidekiq process is running"),
+            QStringLiteral("Select a user first")};
+        const auto checkArmed = [&] {
+            QStringList wrong;
+            for (const auto& c : controls) {
+                const bool bare = c.name.endsWith(QStringLiteral("allMatchingButton"))
+                    || c.name.endsWith(QStringLiteral("startPool"))
+                    || c.name.endsWith(QStringLiteral("aclNewUserButton"))
+                    || c.name.endsWith(QStringLiteral("aclApplyRoleButton"))
+                    || c.name.endsWith(QStringLiteral("aclResetLogButton"));
+                if (bare ? !c.enabled() : !c.enabled() && !needsSelection.contains(c.toolTip()))
+                    wrong << c.name + QStringLiteral(": ") + c.toolTip();
+            }
+            return wrong;
+        };
+        d.armWrites(QStringLiteral("INC-46"), 10min);
+        wrong = checkArmed();
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+
+        d.disarmWrites();
+        wrong = notDisabledWith(controls, kRefusal);
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+
+        // A short box: enabled, then disabled again by itself when it runs out.
+        d.armWrites(QStringLiteral("INC-47"), 800ms);
+        wrong = checkArmed();
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
+        QTRY_VERIFY_WITH_TIMEOUT(notDisabledWith(controls, kRefusal).isEmpty(), 5000);
+    }
+
     // Pictures of the header, read-only and armed, in both themes, for a person to look at.
     void renderHeader()
     {
@@ -225,6 +336,38 @@ private slots:
             QVERIFY(view.grab().save(dir + QStringLiteral("/kiq-header-armed-%1.png").arg(suffix)));
         }
         ui::applyTheme(ui::Theme::Light);
+    }
+
+    // A page of a read-only deployment, then armed (light), for a person to look at its toolbar.
+    void renderPageReadOnlyAndArmed()
+    {
+        ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
+        ui::DeploymentView view(&d, ui::deploymentPages());
+        view.resize(1100, 420);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto& pages = view.pages();
+        for (int i = 0; i < pages.size(); ++i)
+            if (pages[i]->objectName() == QStringLiteral("deadPage")) view.setCurrentPage(i);
+        d.connectNow();
+        QTRY_COMPARE(d.status(), ui::Deployment::Status::Reachable);
+        // The seeded dead job, selected: its actions are disabled for being read-only, not for want of a row.
+        auto* table = view.currentPage()->findChild<ui::IndexedJobBrowser*>()->table();
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 5000);
+        table->selectRow(0);
+        auto* retry = view.currentPage()->findChild<QAction*>(QStringLiteral("retryAction"));
+        QVERIFY(!retry->isEnabled());
+        QCOMPARE(retry->toolTip(), kRefusal);
+        auto* all = view.currentPage()->findChild<QAbstractButton*>(QStringLiteral("allMatchingButton"));
+        QVERIFY(!all->isEnabled());
+        QCOMPARE(all->toolTip(), kRefusal);
+        const QString dir = qEnvironmentVariable("KIQ_ARM_PNG_DIR", QDir::tempPath());
+        QVERIFY(view.grab().save(dir + QStringLiteral("/kiq-page-readonly-light.png")));
+        d.armWrites(QStringLiteral("INC-48"), 10min);
+        QVERIFY(all->isEnabled());
+        QVERIFY(retry->isEnabled());
+        QCoreApplication::processEvents();
+        QVERIFY(view.grab().save(dir + QStringLiteral("/kiq-page-armed-light.png")));
     }
 };
 

@@ -10,10 +10,14 @@
 //   (disconnected). The base keeps the client and drops late results of the old one (runFresh);
 //   clientChanged() drops what the page holds of the old one and loads from the new one.
 // - refresh() must return at once; F5 calls it on the visible page.
+// - Write actions are disabled with the reason as their tooltip: "Not connected" first, then
+//   writeRefusal() (read-only), then what to select. writesChanged() says when to look again. The click
+//   keeps its own check: the gate may close between the two.
 
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h"
+#include "write/WriteGate.h"
 
 #include <QIcon>
 #include <QPointer>
@@ -22,10 +26,6 @@
 
 #include <functional>
 #include <memory>
-
-namespace kiq::write {
-class WriteGate;
-}
 
 namespace kiq::ui {
 
@@ -48,7 +48,14 @@ public:
 
     // Set once by the view before the first setClient(): every write a page makes goes through it.
     // Shared: work queued on the client holds it too, and may run after the deployment is gone.
-    void setWriteGate(std::shared_ptr<kiq::write::WriteGate> gate) { m_writeGate = std::move(gate); }
+    void setWriteGate(std::shared_ptr<kiq::write::WriteGate> gate)
+    {
+        m_writeGate = std::move(gate);
+        writesChanged();
+    }
+    // Called by the view when writes may have become allowed or refused: armed, disarmed, the time box
+    // ran out, the profile's rule changed. Nothing polls the gate for that.
+    void notifyWritesChanged() { writesChanged(); }
     // Set by the view, again after an edit: what a confirmation names ("Billing (Production)").
     void setDeploymentLabel(const QString& name, kiq::deployment::Environment environment)
     {
@@ -59,6 +66,8 @@ public:
 protected:
     // The client is new (or gone): drop what belongs to the old one, start loading from the new one.
     virtual void clientChanged() = 0;
+    // Writes became allowed or refused (see notifyWritesChanged): enable or disable the write actions.
+    virtual void writesChanged() { }
     kiq::redis::AsyncClient* client() const { return m_client; }
 
     // Runs `work` on the client's thread; `done` runs on the GUI thread, unless the page was deleted or
@@ -79,6 +88,13 @@ protected:
 
     // Capture the pointer itself (not the gate by reference) in work handed to the client.
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
+    // Why a write would be refused now, in the gate's words ("Billing (Production) is read-only: arm
+    // writes with a reason first"); empty while writes are allowed.
+    QString writeRefusal() const
+    {
+        return m_writeGate && !m_writeGate->writable() ? QString::fromStdString(m_writeGate->refusalMessage())
+                                                       : QString();
+    }
     const QString& deploymentName() const { return m_deploymentName; }
     kiq::deployment::Environment environment() const { return m_environment; }
 

@@ -79,7 +79,10 @@ DeploymentView::DeploymentView(Deployment* deployment, const std::vector<PageFac
     connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
     connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
     connect(m_deployment, &Deployment::profileChanged, this, &DeploymentView::updateHeader);
-    connect(m_deployment, &Deployment::writesChanged, this, &DeploymentView::updateWrites);
+    connect(m_deployment, &Deployment::writesChanged, this, [this] {
+        updateWrites();
+        for (DeploymentPage* page : std::as_const(m_pages)) page->notifyWritesChanged();
+    });
     connect(&m_countdown, &QTimer::timeout, this, &DeploymentView::updateWrites);
     connect(m_armButton, &QPushButton::clicked, this, [this] {
         if (m_deployment->writeGate()->arming())

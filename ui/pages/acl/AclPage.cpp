@@ -12,6 +12,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -72,6 +73,7 @@ AclPage::AclPage(QWidget* parent)
     , m_status(new StatusLine(QStringLiteral("aclStatus"), this))
     , m_result(new QPlainTextEdit(this))
 {
+    setObjectName(QStringLiteral("aclPage"));
     auto* create = new QPushButton(tr("New user…"), this);
     auto* edit = new QPushButton(tr("Edit…"), this);
     auto* enable = new QPushButton(tr("Enable"), this);
@@ -79,9 +81,20 @@ AclPage::AclPage(QWidget* parent)
     auto* remove = new QPushButton(tr("Delete…"), this);
     auto* role = new QPushButton(tr("Apply Sidekiq role…"), this);
     auto* reset = new QPushButton(tr("Reset log"), this);
+    create->setObjectName(QStringLiteral("aclNewUserButton"));
+    edit->setObjectName(QStringLiteral("aclEditButton"));
+    enable->setObjectName(QStringLiteral("aclEnableButton"));
+    disable->setObjectName(QStringLiteral("aclDisableButton"));
+    remove->setObjectName(QStringLiteral("aclDeleteButton"));
+    role->setObjectName(QStringLiteral("aclApplyRoleButton"));
+    reset->setObjectName(QStringLiteral("aclResetLogButton"));
+    m_userButtons = {edit, enable, disable, remove};
+    m_otherButtons = {create, role, reset};
     connect(create, &QPushButton::clicked, this, [this] { editSelected(true); });
     connect(edit, &QPushButton::clicked, this, [this] { editSelected(false); });
-    connect(m_userView, &QTableView::doubleClicked, this, [this] { editSelected(false); });
+    connect(m_userView, &QTableView::doubleClicked, this, [this, edit] {
+        if (edit->isEnabled()) editSelected(false); // the editor only writes: not while read-only
+    });
     connect(enable, &QPushButton::clicked, this, [this] {
         if (!selectedUser().isEmpty()) setEnabled(selectedUser(), true);
     });
@@ -130,6 +143,27 @@ AclPage::AclPage(QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(tabs, 1);
     layout->addWidget(m_result);
+
+    connect(m_userView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AclPage::updateActions);
+    connect(m_users, &QAbstractItemModel::modelReset, this, &AclPage::updateActions);
+    connect(m_users, &QAbstractItemModel::rowsRemoved, this, &AclPage::updateActions);
+    updateActions();
+}
+
+void AclPage::updateActions()
+{
+    // Every button here writes. Disabled with the reason as the tooltip: not connected, then read-only,
+    // then what to select.
+    const QString blocked = !client() ? tr("Not connected") : writeRefusal();
+    for (QPushButton* b : std::as_const(m_otherButtons)) {
+        b->setEnabled(blocked.isEmpty());
+        b->setToolTip(blocked);
+    }
+    const bool user = blocked.isEmpty() && m_userView->selectionModel()->hasSelection();
+    for (QPushButton* b : std::as_const(m_userButtons)) {
+        b->setEnabled(user);
+        b->setToolTip(!blocked.isEmpty() ? blocked : user ? QString() : tr("Select a user first"));
+    }
 }
 
 QString AclPage::title() const
@@ -145,6 +179,7 @@ void AclPage::clientChanged()
 {
     m_users->clearRows();
     m_log->clearRows();
+    updateActions();
     refresh();
 }
 

@@ -8,6 +8,8 @@
 #include "acl/SidekiqRoles.h"
 #include "deployment/DeploymentPage.h"
 
+#include <QList>
+
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
@@ -43,12 +45,14 @@ signals:
 
 protected:
     void clientChanged() override;
+    void writesChanged() override { updateActions(); }
 
 private:
     void editSelected(bool createNew);
     void chooseRole();
     QString selectedUser() const;
     void showResult(const QString& text, bool ok);
+    void updateActions();
 
     AclUsersModel* m_users;
     AclLogModel* m_log;
@@ -56,6 +60,8 @@ private:
     QTableView* m_logView;
     StatusLine* m_status;
     QPlainTextEdit* m_result;
+    QList<QPushButton*> m_userButtons; // act on the selected user
+    QList<QPushButton*> m_otherButtons;
 };
 
 } // namespace kiq::ui

@@ -91,9 +91,10 @@ BusyPage::BusyPage(QWidget* parent)
 void BusyPage::updateActions()
 {
     // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
-    const bool any = client() && m_processes->rowCount() > 0;
+    const QString blocked = !client() ? tr("Not connected") : writeRefusal();
+    const bool any = blocked.isEmpty() && m_processes->rowCount() > 0;
     const bool selected = any && m_processTable->selectionModel()->hasSelection();
-    const QString none = !client() ? tr("Not connected") : tr("No Sidekiq process is running");
+    const QString none = !blocked.isEmpty() ? blocked : tr("No Sidekiq process is running");
     const QString noSelection = any ? tr("Select processes in the table first") : none;
     m_quietSelected->setEnabled(selected);
     m_quietSelected->setToolTip(selected ? tr("Stop fetching new jobs; running jobs finish") : noSelection);

@@ -36,6 +36,7 @@ public:
 
 protected:
     void clientChanged() override;
+    void writesChanged() override { updateActions(); }
     void showEvent(QShowEvent* event) override;
 
 private:

@@ -381,21 +381,24 @@ QString JobSetPage::fixFilterNotice() const
 
 void JobSetPage::updateActions()
 {
-    const bool any = client() && m_browser->selectedCount() > 0;
-    const QString selectionTip = !client() ? tr("Not connected") : tr("Select jobs in the table first");
+    // Disabled with the reason as the tooltip: not connected, then read-only, then what to select.
+    const QString blocked = !client() ? tr("Not connected") : writeRefusal();
+    const bool any = blocked.isEmpty() && m_browser->selectedCount() > 0;
+    const QString selectionTip = !blocked.isEmpty() ? blocked : tr("Select jobs in the table first");
     for (QAction* a : m_selectionActions) {
         a->setEnabled(any);
         a->setToolTip(any ? a->text() : selectionTip);
     }
-    const bool group = client() && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
+    const bool group
+        = blocked.isEmpty() && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
     for (QAction* a : m_groupActions) {
         a->setEnabled(group);
-        a->setToolTip(!client() ? tr("Not connected") : group ? a->text() : tr("Select a failure group first"));
+        a->setToolTip(!blocked.isEmpty() ? blocked : group ? a->text() : tr("Select a failure group first"));
     }
     const bool filterOk = m_browser->filterIsValid();
-    m_allButton->setEnabled(client() && filterOk);
-    if (!client())
-        m_allButton->setToolTip(tr("Not connected"));
+    m_allButton->setEnabled(blocked.isEmpty() && filterOk);
+    if (!blocked.isEmpty())
+        m_allButton->setToolTip(blocked);
     else if (!filterOk)
         m_allButton->setToolTip(tr("Fix the filter first: “all matching” uses it"));
     else

@@ -57,6 +57,7 @@ signals:
 
 protected:
     void clientChanged() override;
+    void writesChanged() override { updateActions(); }
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 

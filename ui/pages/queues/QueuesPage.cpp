@@ -345,9 +345,10 @@ bool QueuesPage::currentQueuePaused() const
 void QueuesPage::updateActions()
 {
     // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
-    const bool queue = client() && !m_queue.empty();
+    const QString blocked = !client() ? tr("Not connected") : writeRefusal();
+    const bool queue = blocked.isEmpty() && !m_queue.empty();
     const bool jobs = queue && m_browser->table()->selectionModel()->hasSelection();
-    const QString noQueue = !client() ? tr("Not connected") : tr("Select a queue first");
+    const QString noQueue = !blocked.isEmpty() ? blocked : tr("Select a queue first");
     const QString noJobs = queue ? tr("Select jobs in the table first") : noQueue;
     m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
     m_pause->setEnabled(queue);

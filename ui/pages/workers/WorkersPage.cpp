@@ -275,7 +275,10 @@ void WorkersPage::showStatus(const LocalPoolStatus& s)
         for (const auto& q : s.queues) out += (out.empty() ? "" : " ") + q;
         return out;
     }());
-    m_start->setEnabled(connected && s.idle() && !m_preparing);
+    // Starting writes to the deployment (heartbeats, fetches); Quiet and Stop stay available regardless.
+    const QString blocked = !connected ? tr("Not connected") : writeRefusal();
+    m_start->setEnabled(blocked.isEmpty() && s.idle() && !m_preparing);
+    m_start->setToolTip(blocked);
     m_quiet->setEnabled(s.state == State::Running);
     m_stop->setEnabled(s.state == State::Starting || s.state == State::Running || s.state == State::Quiet);
     m_form->setEnabled(s.idle() && !m_preparing);

@@ -74,6 +74,7 @@ public:
 
 protected:
     void clientChanged() override;
+    void writesChanged() override { poll(); }
     void showEvent(QShowEvent* event) override;
 
 private:
