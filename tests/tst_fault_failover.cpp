@@ -114,8 +114,13 @@ private slots:
 
         auto runs = std::make_shared<std::vector<std::atomic<int>>>(kJobs);
         auto done = std::make_shared<std::atomic<long long>>(0);
+        auto failedOver = std::make_shared<std::atomic<bool>>(false);
         worker::HandlerRegistry handlers;
-        handlers.add("FailoverJob", [runs, done](const worker::JobContext& ctx) {
+        handlers.add("FailoverJob", [runs, done, failedOver](const worker::JobContext& ctx) {
+            // Past half the jobs, wait for the switch: however long it takes on a loaded machine, jobs
+            // are left for the new primary (a pool that drained everything first would prove nothing).
+            for (int i = 0; i < 30000 && done->load() >= kJobs / 2 && !failedOver->load(); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
             const std::string_view args = ctx.argsJson();
             const auto spans = sidekiq::json::arrayElements(args);
             if (!spans || spans->empty()) throw worker::JobError("ArgumentError", "FailoverJob needs an index");
@@ -145,6 +150,7 @@ private slots:
         QElapsedTimer switchTime;
         switchTime.start();
         group.failover();
+        failedOver->store(true);
         const qint64 switchMs = switchTime.elapsed();
         const long long doneInSwitch = done->load() - doneAtFailover;
         QVERIFY(group.reportedMasterPort() != firstPrimary);
