@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>JobColumns</name>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobTableLook</name>
+    <message>
+        <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
@@ -55,15 +93,24 @@
         <source>The sandbox started but demo data could not be written: %1</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>StaleDataText</name>
     <message>
-        <source>&lt;b&gt;Could not load:&lt;/b&gt; %1</source>
+        <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
+        <source>size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -187,10 +234,6 @@
         <source>Not connected.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Cannot read ACL users: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
         <translation type="unfinished">
@@ -245,6 +288,18 @@
     <message>
         <source>ACL DELUSER %1
 </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a user first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read ACL users:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -403,6 +458,41 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ArmDialog</name>
+    <message>
+        <source>Arm writes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why: free text or a ticket id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deployment name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writes allowed for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
@@ -470,10 +560,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; of %2 jobs match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Group</source>
         <translation type="unfinished"></translation>
     </message>
@@ -508,6 +594,13 @@
     <message>
         <source>Continue…</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -580,14 +673,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;Could not load:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 processes, %2 jobs running</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>This deployment is read-only: arm writes first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -613,16 +698,62 @@
             <numerusform></numerusform>
         </translation>
     </message>
-    <message>
-        <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
             <numerusform></numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Sidekiq process is running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select processes in the table first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop fetching new jobs; running jobs finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shut the selected processes down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quiet every listed process</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shut every listed process down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln process(es)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) running</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 failed:</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -798,6 +929,30 @@
         <source>Connected to Redis %1 (%2); round trip %3.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Read-only: writes need arming with a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arm for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Production deployments always open read-only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this deployment read-only, as production is.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -832,6 +987,18 @@
         <source>Redis %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>arm writes with a reason first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. Try again (or press F5) to enter the password again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -841,6 +1008,50 @@
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writes to this deployment are refused until you arm them with a reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arm writes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow writes for a while, with a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>until disarmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writes armed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Armed by %1 at %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disarm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to read-only now</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -972,10 +1183,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Change since %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
@@ -993,6 +1200,10 @@
     </message>
     <message>
         <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs that died since %1 and are still in the dead set</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1040,6 +1251,17 @@
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n year(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (clock skew or bad timestamp?)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
@@ -1071,15 +1293,7 @@
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
-        <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1095,30 +1309,6 @@
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Job</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Arguments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Retries</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JID</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1142,17 +1332,6 @@
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>kiq::ui::JobBrowser</name>
-    <message>
-        <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1274,6 +1453,10 @@
         <source>Payload</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Decoding…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
@@ -1393,23 +1576,75 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Indexing the set… %1 of %2 jobs read (%3%)</source>
+        <source>Reload (F5)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Indexing the set… %1 jobs read so far</source>
+        <source>The filter no longer names the selected failure group: select the group again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 jobs in the set</source>
+        <source>%1: %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 match the filter</source>
+        <source>Failure group: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> (%1 more may: their args or message run past what the index keeps; “All matching…” checks them)</source>
+        <source>No filter: every job in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a failure group first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the filter first: “all matching” uses it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing the set… %1 job(s) read so far</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) in the set</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 match(es) the filter</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (“All matching…” checks them)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1421,30 +1656,6 @@
     </message>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Job</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Arguments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Retries</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JID</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1622,6 +1833,78 @@
         <source>Fleet overview — Kiqdesk</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Next page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next tab in the page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous tab in the page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no connection yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a connection in the sidebar first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit the selected connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected connection from Kiqdesk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tab, Shift+Tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next or previous control (a table is one stop: arrows move inside it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected jobs to a queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kill the selected jobs (Retries, Scheduled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift+R</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry all in the selected failure group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift+Del</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete all in the selected failure group</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
@@ -1768,11 +2051,19 @@
         <source>Updated at %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>empty</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase of the client key %1:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1852,7 +2143,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 (%2 jobs)</source>
+        <source>%1: empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 · %3 waiting</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1876,6 +2171,10 @@
     </message>
     <message>
         <source>Latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1921,10 +2220,6 @@
         <source>Queues</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>&lt;b&gt;Could not load:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
         <translation type="unfinished">
@@ -1934,10 +2229,6 @@
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1: %2 jobs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1952,14 +2243,6 @@
         </translation>
     </message>
     <message>
-        <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deleted %1 of %2 jobs (the others were already taken by a worker).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Move to queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1969,10 +2252,6 @@
             <numerusform></numerusform>
             <numerusform></numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Moved %1 of %2 jobs to %3.</source>
-        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
@@ -2016,9 +2295,12 @@
         <source>Clear queue</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
@@ -2026,6 +2308,55 @@
     </message>
     <message>
         <source>Clear failed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete failed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %1 of %2 job(s) to %3.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a queue first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete every job in this queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected jobs to another queue</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2116,10 +2447,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 keys evicted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>db%1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2128,15 +2455,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The slow log is not available: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The client list is not available: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Updated at %1 · round trip %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 key(s) evicted</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The slow log is not available:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client list is not available:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2194,6 +2528,17 @@
     </message>
     <message>
         <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::StatusLine</name>
+    <message>
+        <source>Could not load:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2261,6 +2606,18 @@
     </message>
     <message>
         <source>Server name (SNI):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key is encrypted: ask for its passphrase when connecting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only for an encrypted key; not saved: asked when connecting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key passphrase:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2343,10 +2700,6 @@
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Built-in demo handlers (Kiqdesk::Sleep, Kiqdesk::Fail, Kiqdesk::Echo)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2510,19 +2863,100 @@
         </translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>This deployment is read-only: arm writes first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;Not started:&lt;/b&gt; %1</source>
+        <source>TOML files (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>TOML files (*.toml);;All files (*)</source>
+        <source>Built-in demo handlers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>class (hand-backs)</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start workers on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking at the jobs waiting in %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: could not look at the queues:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs without a handler</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What should the pool do with them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hand them back (leave them for their own workers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fail them like Sidekiq does</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
