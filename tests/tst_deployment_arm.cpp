@@ -339,6 +339,37 @@ private slots:
     }
 
     // A page of a read-only deployment, then armed (light), for a person to look at its toolbar.
+    void aWriteShortcutSaysWhyWhileReadOnly()
+    {
+        // Keyboard users never see the disabled action's tooltip: the key itself must answer.
+        ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
+        ui::DeploymentView view(&d, ui::deploymentPages());
+        view.resize(1100, 420);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        const auto& pages = view.pages();
+        for (int i = 0; i < pages.size(); ++i)
+            if (pages[i]->objectName() == QStringLiteral("deadPage")) view.setCurrentPage(i);
+        d.connectNow();
+        QTRY_COMPARE(d.status(), ui::Deployment::Status::Reachable);
+        auto* table = view.currentPage()->findChild<ui::IndexedJobBrowser*>()->table();
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 5000);
+        table->selectRow(0);
+        table->setFocus();
+        auto* status = view.currentPage()->findChild<QLabel*>(QStringLiteral("jobSetStatus"));
+        QVERIFY(status);
+        QVERIFY(!status->text().contains(QStringLiteral("read-only")));
+
+        QTest::keyClick(table, Qt::Key_R); // Retry now
+        QTRY_VERIFY(status->text().contains(kRefusal.toHtmlEscaped()));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("1"));
+
+        d.armWrites(QStringLiteral("INC-48"), 10min);
+        QTest::keyClick(table, Qt::Key_R);
+        QTRY_COMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("0"));
+        QVERIFY(!status->text().contains(kRefusal.toHtmlEscaped()));
+    }
+
     void renderPageReadOnlyAndArmed()
     {
         ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);

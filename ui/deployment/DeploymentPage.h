@@ -95,6 +95,13 @@ protected:
         return m_writeGate && !m_writeGate->writable() ? QString::fromStdString(m_writeGate->refusalMessage())
                                                        : QString();
     }
+    // The click-time check (the gate may have closed since the button was enabled): why the write may
+    // not go ahead now, or empty. A page never given a gate refuses every write.
+    QString refusedWrite() const { return m_writeGate ? writeRefusal() : tr("This page has no write path."); }
+    // Keyboard users never see a disabled action's tooltip: a shortcut of one of `target`'s actions,
+    // pressed in `target` while it is disabled because writes are refused, shows the reason through
+    // `show` instead of doing nothing.
+    void explainRefusedShortcuts(QWidget* target, std::function<void(const QString&)> show);
     const QString& deploymentName() const { return m_deploymentName; }
     kiq::deployment::Environment environment() const { return m_environment; }
 

@@ -191,8 +191,8 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
         ids = selectedIdentities();
     if (ids.empty()) return;
     auto gate = writeGate();
-    if (!gate || !gate->writable()) {
-        m_status->showProblem(tr("This deployment is read-only: arm writes first."));
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        m_status->showProblemText(why);
         return;
     }
     const QString verb = signal == ProcessSignal::Quiet ? tr("Quiet") : tr("Stop");

@@ -81,6 +81,7 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     }
     addAction(bar, tr("Delete"), JobAction::Delete, QKeySequence(QKeySequence::Delete));
     bulk << JobAction::Delete;
+    explainRefusedShortcuts(m_browser->table(), [this](const QString& why) { showNotice(why.toHtmlEscaped(), true); });
 
     // "All matching": the whole set, filtered on the server side in pages, not only the index's view.
     auto* allMenu = new QMenu(this);
@@ -112,6 +113,8 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
             connect(item, &QAction::triggered, this, [this, a] { actOnGroup(a); });
             m_groupActions << item;
         }
+        explainRefusedShortcuts(
+            m_browser->groupTable(), [this](const QString& why) { showNotice(why.toHtmlEscaped(), true); });
         connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &JobSetPage::updateActions);
     }
@@ -259,8 +262,8 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     const long long n = m_browser->selectedCount();
     if (!client() || n == 0) return;
     auto gate = writeGate();
-    if (!gate || !gate->writable()) {
-        showNotice(tr("This deployment is read-only: arm writes first."), true);
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        showNotice(why.toHtmlEscaped(), true);
         return;
     }
     if (n > kMaxSelectionAction) {
@@ -337,8 +340,8 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
 {
     auto gate = writeGate();
     if (!client()) return;
-    if (!gate || !gate->writable()) {
-        showNotice(tr("This deployment is read-only: arm writes first."), true);
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        showNotice(why.toHtmlEscaped(), true);
         return;
     }
     if (!m_browser->filterIsValid()) {

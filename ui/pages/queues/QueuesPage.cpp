@@ -88,6 +88,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_move->setShortcut(QKeySequence(Qt::Key_M));
     m_move->setShortcutContext(Qt::WidgetShortcut);
     m_browser->table()->addAction(m_move);
+    explainRefusedShortcuts(m_browser->table(), [this](const QString& why) { m_status->showProblemText(why); });
     bar->addAction(m_move);
     connect(m_move, &QAction::triggered, this, [this] { moveSelection(); });
     bar->addSeparator();
@@ -254,8 +255,8 @@ void QueuesPage::deleteSelection(bool confirmed)
     const auto payloads = m_browser->selectedPayloads();
     if (!client() || m_queue.empty() || payloads.empty()) return;
     auto gate = writeGate();
-    if (!gate || !gate->writable()) {
-        m_status->showProblem(tr("This deployment is read-only: arm writes first."));
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        m_status->showProblemText(why);
         return;
     }
     const long long n = qsizetype(payloads.size());
@@ -280,9 +281,9 @@ void QueuesPage::deleteSelection(bool confirmed)
 
 bool QueuesPage::writesArmed()
 {
-    auto gate = writeGate();
-    if (gate && gate->writable()) return true;
-    m_status->showProblem(tr("This deployment is read-only: arm writes first."));
+    const QString why = refusedWrite();
+    if (why.isEmpty()) return true;
+    m_status->showProblemText(why);
     return false;
 }
 

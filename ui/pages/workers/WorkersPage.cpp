@@ -404,8 +404,8 @@ void WorkersPage::startPool()
         return;
     }
     auto gate = writeGate();
-    if (!gate || !gate->writable()) {
-        m_message->showProblem(tr("This deployment is read-only: arm writes first."));
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        m_message->showProblemText(why);
         return;
     }
     auto shared = std::make_shared<const PoolSetup>(std::move(setup));
@@ -513,8 +513,12 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
 {
     // Asked again: writes may have been disarmed, or the pool started elsewhere, while a question was open.
     auto gate = writeGate();
-    if (!m_pool || !client() || !gate || !gate->writable()) {
-        m_message->showProblem(tr("This deployment is read-only: arm writes first."));
+    if (!m_pool || !client()) {
+        m_message->showProblemText(tr("Not started: the deployment was disconnected."));
+        return;
+    }
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        m_message->showProblemText(why);
         return;
     }
     const auto& o = setup.options;
