@@ -10,7 +10,9 @@
 #include "sidekiq/actions/BulkExecutor.h"
 #include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
+#include "storage/SampleHistory.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -98,6 +100,31 @@ private slots:
         QCOMPARE(o["queues"].toArray().size(), 1);
         const auto text = cli({"queues"});
         QVERIFY(text.out.contains("default"));
+    }
+
+    void historyReadsWhatTheOverviewKept()
+    {
+        // Where the desktop app keeps it for the CLI's own name (XDG_DATA_HOME is the test's home).
+        const QString file = m_home.path() + QStringLiteral("/Kiqdesk/kiqdesk/overview-history.sqlite");
+        const QString key = QString::fromStdString(kiq::test::optionsFor(*m_server).describe());
+        const double now = QDateTime::currentMSecsSinceEpoch() / 1000.0;
+        {
+            kiq::storage::SampleHistory history(file);
+            QVERIFY2(history.isOpen(), qPrintable(history.error()));
+            history.append(key, {now - 3 * 3600, 100, 1, 5, 2, 1 << 20, 40});
+            history.append(key, {now - 60, 250, 3, 7, 4, 2 << 20, 55});
+            history.append(QStringLiteral("redis://elsewhere:6379"), {now - 30, 9, 9, 9, 9, 9, 9});
+        }
+        const auto r = cli({"--json", "history", "--hours", "1"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray rows = json(r).array();
+        QCOMPARE(rows.size(), 1); // the older one is outside the hour, the other deployment's is not ours
+        QCOMPARE(rows[0].toObject()["processed"].toInteger(), 250);
+        QCOMPARE(rows[0].toObject()["used_memory"].toInteger(), 2 << 20);
+        const auto all = cli({"history"});
+        QCOMPARE(all.exitCode, 0);
+        QCOMPARE(all.out.trimmed().split(QLatin1Char('\n')).size(), 3); // the header and our two samples
+        QVERIFY2(all.out.contains(" 100 ") && all.out.contains(" 250 "), qPrintable(all.out));
     }
 
     void listAndShowWithFilter()

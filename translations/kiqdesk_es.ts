@@ -673,10 +673,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>This deployment is read-only: arm writes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Quiet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -997,6 +993,13 @@
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DeploymentPage</name>
+    <message>
+        <source>This page has no write path.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1526,10 +1529,6 @@
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This deployment is read-only: arm writes first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2231,10 +2230,6 @@
         <source>Loading %1…</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>This deployment is read-only: arm writes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
         <translation type="unfinished">
@@ -2863,10 +2858,6 @@
         </translation>
     </message>
     <message>
-        <source>This deployment is read-only: arm writes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>TOML files (*.toml);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2957,6 +2948,10 @@
     </message>
     <message>
         <source>Not started:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: the deployment was disconnected.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

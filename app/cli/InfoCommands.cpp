@@ -1,10 +1,11 @@
-// stats, queues, processes, quiet, stop.
+// stats, queues, processes, quiet, stop, history.
 #include "Commands.h"
 
 #include "ExitCode.h"
 #include "sidekiq/api/Processes.h"
 #include "sidekiq/api/Stats.h"
 #include "sidekiq/model/Timestamp.h"
+#include "storage/SampleHistory.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -123,10 +124,48 @@ int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool 
     }
     return code;
 }
+
+// The Overview's samples kept on this machine (storage/SampleHistory), read without touching Redis:
+// the same key as the desktop app, so a deployment reached the same way shows the same history.
+int runHistory(CliContext& ctx, double hours)
+{
+    const kiq::storage::SampleHistory history;
+    if (!history.isOpen()) {
+        std::cerr << "error: cannot open the chart history " << kiq::storage::SampleHistory::defaultFile().toStdString()
+                  << ": " << history.error().toStdString() << "\n";
+        return Refused;
+    }
+    const auto key = QString::fromStdString(ctx.client().options().describe());
+    const auto samples = history.load(key, Timestamp::now().seconds() - hours * 3600);
+    if (ctx.json) {
+        QJsonArray rows;
+        for (const auto& s : samples)
+            rows.append(QJsonObject {{"time", s.takenAt}, {"processed", s.processed}, {"failed", s.failed},
+                {"enqueued", s.enqueued}, {"busy", s.busy}, {"used_memory", s.usedMemory},
+                {"ops_per_sec", s.opsPerSec}});
+        ctx.printJson(rows);
+        return Ok;
+    }
+    if (samples.empty()) {
+        std::printf("no samples of %s in the last %g h (the desktop app records them while its Overview is open)\n",
+            key.toStdString().c_str(), hours);
+        return Ok;
+    }
+    std::printf(
+        "%-19s %12s %10s %10s %6s %12s %8s\n", "time", "processed", "failed", "enqueued", "busy", "memory", "ops/s");
+    for (const auto& s : samples)
+        std::printf("%-19s %12lld %10lld %10lld %6lld %12lld %8lld\n", formatTime(s.takenAt).c_str(), s.processed,
+            s.failed, s.enqueued, s.busy, s.usedMemory, s.opsPerSec);
+    return Ok;
+}
 } // namespace
 
 void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode)
 {
+    auto* history = app.add_subcommand("history", "The Overview's samples this machine kept (no Redis command)");
+    auto hours = std::make_shared<double>(24);
+    history->add_option("--hours", *hours, "How far back, in hours (default 24)")->check(CLI::PositiveNumber);
+    history->callback([&ctx, &exitCode, hours] { exitCode = runHistory(ctx, *hours); });
     app.add_subcommand("stats", "Counters, set sizes, busy workers and default-queue latency")->callback([&] {
         exitCode = runStats(ctx);
     });
