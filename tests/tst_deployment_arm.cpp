@@ -89,6 +89,22 @@ class TestDeploymentArm : public QObject {
     {
         return test::profileFor(name, test::optionsFor(*m_server), environment);
     }
+    // Shows `view` on its Dead page, connects, and selects the seeded job; nullptr if that never happens.
+    static QTableView* openDeadJob(ui::Deployment& d, ui::DeploymentView& view)
+    {
+        view.resize(1100, 420);
+        view.show();
+        if (!QTest::qWaitForWindowActive(&view)) return nullptr;
+        const auto& pages = view.pages();
+        for (int i = 0; i < pages.size(); ++i)
+            if (pages[i]->objectName() == QStringLiteral("deadPage")) view.setCurrentPage(i);
+        d.connectNow();
+        if (!QTest::qWaitFor([&] { return d.status() == ui::Deployment::Status::Reachable; })) return nullptr;
+        QTableView* table = view.currentPage()->findChild<ui::IndexedJobBrowser*>()->table();
+        if (!QTest::qWaitFor([&] { return table->model()->rowCount() == 1; })) return nullptr;
+        table->selectRow(0);
+        return table;
+    }
     static QString writesText(ui::DeploymentView& view)
     {
         return view.findChild<QLabel*>(QStringLiteral("writesState"))->text();
@@ -338,23 +354,13 @@ private slots:
         ui::applyTheme(ui::Theme::Light);
     }
 
-    // A page of a read-only deployment, then armed (light), for a person to look at its toolbar.
     void aWriteShortcutSaysWhyWhileReadOnly()
     {
         // Keyboard users never see the disabled action's tooltip: the key itself must answer.
         ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
         ui::DeploymentView view(&d, ui::deploymentPages());
-        view.resize(1100, 420);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowActive(&view));
-        const auto& pages = view.pages();
-        for (int i = 0; i < pages.size(); ++i)
-            if (pages[i]->objectName() == QStringLiteral("deadPage")) view.setCurrentPage(i);
-        d.connectNow();
-        QTRY_COMPARE(d.status(), ui::Deployment::Status::Reachable);
-        auto* table = view.currentPage()->findChild<ui::IndexedJobBrowser*>()->table();
-        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 5000);
-        table->selectRow(0);
+        QTableView* table = openDeadJob(d, view);
+        QVERIFY2(table, "the Dead page never showed the seeded job");
         table->setFocus();
         auto* status = view.currentPage()->findChild<QLabel*>(QStringLiteral("jobSetStatus"));
         QVERIFY(status);
@@ -370,22 +376,13 @@ private slots:
         QVERIFY(!status->text().contains(kRefusal.toHtmlEscaped()));
     }
 
+    // A page of a read-only deployment, then armed (light), for a person to look at its toolbar.
     void renderPageReadOnlyAndArmed()
     {
         ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
         ui::DeploymentView view(&d, ui::deploymentPages());
-        view.resize(1100, 420);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        const auto& pages = view.pages();
-        for (int i = 0; i < pages.size(); ++i)
-            if (pages[i]->objectName() == QStringLiteral("deadPage")) view.setCurrentPage(i);
-        d.connectNow();
-        QTRY_COMPARE(d.status(), ui::Deployment::Status::Reachable);
         // The seeded dead job, selected: its actions are disabled for being read-only, not for want of a row.
-        auto* table = view.currentPage()->findChild<ui::IndexedJobBrowser*>()->table();
-        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 5000);
-        table->selectRow(0);
+        QVERIFY2(openDeadJob(d, view), "the Dead page never showed the seeded job");
         auto* retry = view.currentPage()->findChild<QAction*>(QStringLiteral("retryAction"));
         QVERIFY(!retry->isEnabled());
         QCOMPARE(retry->toolTip(), kRefusal);
