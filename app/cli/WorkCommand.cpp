@@ -75,7 +75,7 @@ int runWork(CliContext& ctx, const WorkArgs& a)
     std::string queues;
     for (const auto& q : a.queues) queues += (queues.empty() ? "" : " ") + q;
     ctx.gate().perform({"start-workers", "local pool", spec.concurrency,
-                           "queues=" + queues + (a.handlers.empty() ? "" : " handlers=" + a.handlers)},
+                           "queues=" + queues + (a.handlers.empty() ? "" : " handlers=" + a.handlers), {}},
         [&] {
             pool.start();
             return write::WriteOutcome {1, {}};

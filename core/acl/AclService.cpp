@@ -96,7 +96,7 @@ std::vector<NodeOutcome> applyUser(
         throw redis::UsageError("an ACL user name cannot be empty or contain spaces");
     const AclRules hashed = rules.hashedPasswords(); // clear-text passwords never leave this process
     std::vector<NodeOutcome> out;
-    gate.perform({"acl-setuser", name, 1, hashed.toString()}, [&] {
+    gate.perform({"acl-setuser", name, 1, hashed.toString(), {}}, [&] {
         Command cmd("ACL");
         cmd.arg(std::string_view("SETUSER")).arg(name);
         for (const auto& t : hashed.tokens()) cmd.arg(t);
@@ -112,7 +112,7 @@ std::vector<NodeOutcome> deleteUser(redis::Client& client, write::WriteGate& gat
     if (name == "default")
         throw redis::UsageError("the default user cannot be deleted (disable it with 'off' instead)");
     std::vector<NodeOutcome> out;
-    gate.perform({"acl-deluser", name, 1, {}}, [&] {
+    gate.perform({"acl-deluser", name, 1, {}, {}}, [&] {
         out = onEveryNode(client, Command("ACL").arg(std::string_view("DELUSER")).arg(name), "deleted");
         persist(client, out);
         return write::WriteOutcome {countOk(out), {}};
@@ -175,7 +175,7 @@ std::vector<AclLogEntry> readAclLog(redis::Client& client, int count)
 std::vector<NodeOutcome> resetAclLog(redis::Client& client, write::WriteGate& gate)
 {
     std::vector<NodeOutcome> out;
-    gate.perform({"acl-log-reset", "ACL LOG", 1, {}}, [&] {
+    gate.perform({"acl-log-reset", "ACL LOG", 1, {}, {}}, [&] {
         out = onEveryNode(
             client, Command("ACL").arg(std::string_view("LOG")).arg(std::string_view("RESET")), "log cleared");
         return write::WriteOutcome {countOk(out), {}};

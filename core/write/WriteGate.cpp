@@ -10,8 +10,8 @@ double epochNow()
 {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+} // namespace
 
-// The account, not $USER: the environment is whatever the caller set.
 std::string osUser()
 {
     passwd entry {};
@@ -20,7 +20,6 @@ std::string osUser()
     if (getpwuid_r(geteuid(), &entry, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
     return "uid " + std::to_string(geteuid());
 }
-} // namespace
 
 WriteGate::WriteGate(std::string deployment, bool readOnly, Clock clock)
     : m_deployment(std::move(deployment))
@@ -149,6 +148,7 @@ WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<W
         done.intent = intent;
         done.ok = true;
         done.affected = out.affected;
+        done.skipped = out.skipped;
         done.removedPayloads = out.removedPayloads;
         audit(std::move(done));
         return out;

@@ -26,7 +26,12 @@ struct WriteIntent {
     std::string target; // "dead", "queue:default", a process identity, ...
     long long requested = 0; // how many items the caller asked for
     std::string detail; // e.g. the filter of a bulk action, or the destination queue
+    // The JIDs of a few of the jobs involved (at most kSampleJids), for the audit trail; never payloads
+    // or arguments, which may hold secrets.
+    std::vector<std::string> sampleJids;
 };
+
+constexpr std::size_t kSampleJids = 10;
 
 struct AuditEntry {
     std::string deployment;
@@ -39,6 +44,7 @@ struct AuditEntry {
     // The raw payloads removed by a delete, for the undo journal. Empty for other actions.
     std::vector<std::string> removedPayloads;
     std::string armedBy; // the OS user who armed writes; empty when the deployment is writable anyway
+    long long skipped = 0; // asked for but not acted on: gone already, or not actionable
 };
 
 // Thrown when a write is attempted on a read-only deployment.
@@ -54,7 +60,11 @@ public:
 struct WriteOutcome {
     long long affected = 0;
     std::vector<std::string> removedPayloads;
+    long long skipped = 0; // asked for but not acted on: gone already, or not actionable
 };
+
+// The account running this process (not $USER: the environment is whatever the caller set).
+std::string osUser();
 
 // Who armed writes, why and when: what the header shows and what audit entries carry.
 struct Arming {

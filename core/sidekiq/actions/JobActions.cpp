@@ -231,7 +231,8 @@ PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::ve
         throw redis::UsageError("enqueue-now applies to scheduled jobs; use retry");
     PreparedAction p;
     p.intent = {actionName(action), setName(from), static_cast<long long>(payloads.size()),
-        detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail};
+        detail.empty() && action == JobAction::Move ? "to queue " + targetQueue : detail,
+        sampleJids(payloads, write::kSampleJids)};
     switch (action) {
     case JobAction::Retry:
     case JobAction::Enqueue:
@@ -279,6 +280,7 @@ write::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& repl
         if (!script && done == 1) out.removedPayloads.push_back(calls[i].args.front());
     }
     out.affected = result.affected;
+    out.skipped = result.missing + static_cast<long long>(result.skipped.size());
     return out;
 }
 

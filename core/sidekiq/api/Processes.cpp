@@ -79,7 +79,7 @@ std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::
 void signalProcess(redis::Client& client, write::WriteGate& gate, const std::string& identity, ProcessSignal signal)
 {
     const char* name = signal == ProcessSignal::Quiet ? "TSTP" : "TERM";
-    gate.perform({signal == ProcessSignal::Quiet ? "quiet" : "stop", identity, 1, {}}, [&] {
+    gate.perform({signal == ProcessSignal::Quiet ? "quiet" : "stop", identity, 1, {}, {}}, [&] {
         client.transaction({Command("LPUSH").key(keys::signalList(identity)).arg(std::string_view(name)),
             Command("EXPIRE").key(keys::signalList(identity)).arg(60)});
         return write::WriteOutcome {1, {}};

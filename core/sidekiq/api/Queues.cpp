@@ -77,7 +77,9 @@ std::optional<QueueEntry> findInQueue(redis::Client& client, const std::string& 
 long long deleteFromQueue(
     redis::Client& client, write::WriteGate& gate, const std::string& queue, const std::vector<std::string>& payloads)
 {
-    const auto outcome = gate.perform({"delete", keys::queue(queue), static_cast<long long>(payloads.size()), {}}, [&] {
+    const write::WriteIntent intent {"delete", keys::queue(queue), static_cast<long long>(payloads.size()), {},
+        sampleJids(payloads, write::kSampleJids)};
+    const auto outcome = gate.perform(intent, [&] {
         std::vector<Command> cmds;
         for (const auto& p : payloads) cmds.push_back(Command("LREM").key(keys::queue(queue)).arg(1).arg(p));
         const auto replies = client.pipeline(cmds);
@@ -88,6 +90,7 @@ long long deleteFromQueue(
                 out.removedPayloads.push_back(payloads[i]);
             }
         }
+        out.skipped = static_cast<long long>(payloads.size()) - out.affected;
         return out;
     });
     return outcome.affected;
@@ -95,7 +98,7 @@ long long deleteFromQueue(
 
 void clearQueue(redis::Client& client, write::WriteGate& gate, const std::string& queue)
 {
-    gate.perform({"clear-queue", keys::queue(queue), 0, {}}, [&] {
+    gate.perform({"clear-queue", keys::queue(queue), 0, {}, {}}, [&] {
         const auto size = queueSize(client, queue);
         client.transaction({Command("UNLINK").key(keys::queue(queue)), Command("SREM").key(keys::kQueues).arg(queue)});
         return write::WriteOutcome {size, {}};
@@ -125,21 +128,24 @@ ActionResult moveQueueJobs(redis::Client& client, write::WriteGate& gate, const 
         calls.back().args.push_back(editor.result());
         ++sizes.back();
     }
-    gate.perform({"move", keys::queue(from), static_cast<long long>(payloads.size()), "to queue " + to}, [&] {
+    const write::WriteIntent intent {"move", keys::queue(from), static_cast<long long>(payloads.size()),
+        "to queue " + to, sampleJids(payloads, write::kSampleJids)};
+    gate.perform(intent, [&] {
         const auto replies = kMoveBetweenQueues.runMany(client, calls);
         for (std::size_t i = 0; i < replies.size(); ++i) {
             const long long moved = replies[i].throwIfError().asInteger();
             result.affected += moved;
             result.missing += sizes[i] - moved;
         }
-        return write::WriteOutcome {result.affected, {}};
+        return write::WriteOutcome {
+            result.affected, {}, result.missing + static_cast<long long>(result.skipped.size())};
     });
     return result;
 }
 
 void setQueuePaused(redis::Client& client, write::WriteGate& gate, const std::string& queue, bool paused)
 {
-    gate.perform({paused ? "pause" : "resume", keys::queue(queue), 1, {}}, [&] {
+    gate.perform({paused ? "pause" : "resume", keys::queue(queue), 1, {}, {}}, [&] {
         const auto r = client.command(Command(paused ? "SADD" : "SREM").key(keys::kPaused).arg(queue)).throwIfError();
         return write::WriteOutcome {r.asInteger(), {}};
     });

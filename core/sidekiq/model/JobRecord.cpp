@@ -383,4 +383,14 @@ JobRecord JobRecord::parse(std::string raw, const JobParseOptions& options)
     joinErrors(r, state.errors);
     return r;
 }
+
+std::vector<std::string> sampleJids(const std::vector<std::string>& payloads, std::size_t max)
+{
+    std::vector<std::string> jids;
+    for (std::size_t i = 0; i < payloads.size() && jids.size() < max; ++i) {
+        JobRecord job = JobRecord::parse(payloads[i], {false, 0});
+        if (!job.jid.empty()) jids.push_back(std::move(job.jid));
+    }
+    return jids;
+}
 } // namespace kiq::sidekiq

@@ -103,4 +103,8 @@ struct JobRecord {
 // The ActiveJob wrapper classes whose real class is in `wrapped` / args[0]
 // (docs/sidekiq-data-model.md §1).
 bool isActiveJobWrapper(std::string_view className);
+
+// The JIDs of the first `max` payloads that have one: what an audit entry names, instead of payloads
+// (their arguments may hold secrets).
+std::vector<std::string> sampleJids(const std::vector<std::string>& payloads, std::size_t max);
 } // namespace kiq::sidekiq

@@ -527,7 +527,8 @@ void WorkersPage::launch(PoolSetup setup, const QString& queues)
     // connect shows up in the state line and the log.
     const kiq::write::WriteIntent intent {"start-workers", "local pool", o.concurrency,
         "queues=" + queues.toStdString() + (handlerFile.empty() ? "" : " handlers=" + handlerFile)
-            + (o.failUnknownClasses ? " fail-unknown-classes" : "")};
+            + (o.failUnknownClasses ? " fail-unknown-classes" : ""),
+        {}};
     try {
         gate->perform(intent, [&] {
             // The client's options, not the pool's: the password may have been corrected since the pool was made.
