@@ -11,10 +11,12 @@
 #include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
 #include "storage/SampleHistory.h"
+#include "write/AuditTrail.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -586,6 +588,93 @@ private slots:
         qunsetenv("KIQDESK_KEY_PASSPHRASE");
         QVERIFY2(right.exitCode == 0, qPrintable(right.err));
         QVERIFY(json(right).isObject());
+    }
+
+    // The desktop app's gate and the CLI append to one chain; list, verify and export read it, and
+    // verify names a deleted entry with a non-zero exit.
+    void trailChainsAppAndCliWrites()
+    {
+        seedDead(2, "HardJob");
+        const auto options = optionsFor(*m_server);
+        {
+            kiq::redis::Client client(options);
+            kiq::write::WriteGate gate("Billing");
+            kiq::write::AuditTrail trail(options, m_home.filePath("app-audit.jsonl").toStdString());
+            gate.addAuditSink([&](const kiq::write::AuditEntry& e) { trail.append(e); });
+            gate.perform({"pause", "queue:default", 1, {}, {}}, [] { return kiq::write::WriteOutcome {1, {}, 0}; });
+        }
+        const QString jid = QString("%1").arg(1, 24, 16, QChar('0'));
+        const auto retried = cli({"jobs", "retry", "--set", "dead", "--jid", jid, "--yes"});
+        QVERIFY2(retried.exitCode == 0, qPrintable(retried.err));
+        QVERIFY2(!retried.err.contains("audit"), qPrintable(retried.err));
+
+        const auto listed = cli({"--json", "trail", "list"});
+        QCOMPARE(listed.exitCode, 0);
+        const QJsonArray rows = json(listed).array();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0]["action"].toString(), QString("retry"));
+        QCOMPARE(rows[0]["jids"].toString(), jid);
+        QCOMPARE(rows[0]["done"].toString(), QString("1"));
+        QCOMPARE(rows[1]["action"].toString(), QString("pause"));
+        QCOMPARE(rows[0]["prev"].toString(), rows[1]["hash"].toString());
+        QCOMPARE(cli({"--json", "trail", "list", "--action", "pause"}).out.count("\"pause\""), 1);
+        QVERIFY(cli({"trail", "list", "--since", "1h"}).out.contains("retry"));
+
+        const auto verified = cli({"trail", "verify"});
+        QVERIFY2(verified.exitCode == 0, qPrintable(verified.out + verified.err));
+        QVERIFY2(verified.out.contains("2 entries, chain intact"), qPrintable(verified.out));
+
+        const QString file = m_home.filePath("export.jsonl");
+        QCOMPARE(cli({"trail", "export", "--output", file}).exitCode, 0);
+        QFile exported(file);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const auto lines = exported.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(QJsonDocument::fromJson(lines[1]).object()["id"].toString(), rows[0]["id"].toString());
+
+        // The pause entry, deleted: the retry entry after it no longer chains.
+        m_server->cli({"XDEL", "kiqdesk:audit", rows[1]["id"].toString()});
+        const auto broken = cli({"trail", "verify"});
+        QCOMPARE(broken.exitCode, 6);
+        QVERIFY2(broken.out.contains(rows[0]["id"].toString()) && broken.out.contains("XDEL"), qPrintable(broken.out));
+    }
+
+    // A user who may not write the stream still writes; the entry goes to a 0600 local file, the CLI
+    // says so, and the password is nowhere in it.
+    void trailFallsBackToALocalFile()
+    {
+        seedDead(1, "HardJob");
+        m_server->cli({"ACL", "SETUSER", "ops", "reset", "on", ">ops-Secret-881", "~*", "&*", "+@all", "-xadd"});
+        qputenv("REDISCLI_AUTH", "ops-Secret-881");
+        auto reset = qScopeGuard([] { qputenv("REDISCLI_AUTH", ""); });
+        const QString jid = QString("%1").arg(0, 24, 16, QChar('0'));
+        const auto retried = cli({"--user", "ops", "jobs", "retry", "--set", "dead", "--jid", jid, "--yes"});
+        QVERIFY2(retried.exitCode == 0, qPrintable(retried.err));
+        QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("1"));
+        QCOMPARE(m_server->cli({"EXISTS", "kiqdesk:audit"}), QString("0"));
+        QVERIFY2(
+            retried.err.contains("warning: audit stream not writable (") && retried.err.contains("entries kept in "),
+            qPrintable(retried.err));
+
+        // Where the desktop app keeps its data (XDG_DATA_HOME is the test's home), named after the server.
+        const QString path = retried.err.section("entries kept in ", 1).section(QChar('\n'), 0, 0).trimmed();
+        QVERIFY2(path.startsWith(m_home.filePath("Kiqdesk/kiqdesk/audit/")), qPrintable(path));
+        const QFileInfo info(path);
+        QCOMPARE(
+            int(info.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther)), 0);
+        QVERIFY(info.permissions() & QFile::WriteOwner);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(!text.contains("ops-Secret-881"));
+        QCOMPARE(QJsonDocument::fromJson(text.trimmed()).object()["acl_user"].toString(), QString("ops"));
+        QVERIFY(!retried.err.contains("ops-Secret-881"));
+
+        const auto local = cli({"--user", "ops", "--json", "trail", "list", "--local"});
+        QCOMPARE(local.exitCode, 0);
+        QCOMPARE(json(local).array().size(), 1);
+        QCOMPARE(cli({"--user", "ops", "trail", "verify", "--local"}).exitCode, 0);
+        m_server->cli({"ACL", "DELUSER", "ops"});
     }
 };
 

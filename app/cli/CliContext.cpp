@@ -50,7 +50,23 @@ void CliContext::resolve()
     }
     // For this one invocation: a bulk run longer than a GUI arming must not stop halfway.
     if (!armReason.empty()) m_gate->arm(armReason, write::WriteGate::kUntilDisarmed);
+    m_gate->addAuditSink([this](const write::AuditEntry& entry) {
+        if (!m_trail) {
+            m_trail = std::make_unique<write::AuditTrail>(options(), auditLocalFile());
+            // The write went through either way: say where its entry went, once, and exit as the write says.
+            m_trail->setProblemListener([](const std::string& problem) {
+                if (!problem.empty()) std::cerr << "warning: " << problem << "\n";
+            });
+        }
+        m_trail->append(entry);
+    });
     m_resolved = true;
+}
+
+std::string CliContext::auditLocalFile()
+{
+    resolve();
+    return write::AuditTrail::defaultLocalFile(m_profile ? m_profile->name.toStdString() : options().describe());
 }
 
 write::WriteGate& CliContext::gate()
@@ -64,13 +80,20 @@ void CliContext::requireWritable()
     if (!gate().writable()) throw write::WriteRefused(gate().refusalMessage());
 }
 
+const redis::ConnectionOptions& CliContext::options()
+{
+    if (!m_options) {
+        resolve();
+        m_options = flags.build(secrets, m_profile ? &*m_profile : nullptr);
+        for (const auto& w : m_options->warnings()) std::cerr << "warning: " << w << "\n";
+    }
+    return *m_options;
+}
+
 redis::Client& CliContext::client()
 {
     if (!m_client) {
-        resolve();
-        auto options = flags.build(secrets, m_profile ? &*m_profile : nullptr);
-        for (const auto& w : options.warnings()) std::cerr << "warning: " << w << "\n";
-        m_client = std::make_unique<redis::Client>(std::move(options));
+        m_client = std::make_unique<redis::Client>(options());
         m_client->connect();
     }
     return *m_client;

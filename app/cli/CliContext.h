@@ -7,6 +7,7 @@
 #include "ConnectionFlags.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/Client.h"
+#include "write/AuditTrail.h"
 #include "write/WriteGate.h"
 
 #include <QJsonValue>
@@ -24,8 +25,12 @@ struct CliContext {
     std::string profileName; // --profile: a connection saved by the desktop app
     std::string armReason; // --arm: writes allowed on a read-only profile, for this invocation
 
+    const redis::ConnectionOptions& options(); // built once from the flags or the profile
     redis::Client& client();
+    // Every write of the gate is appended to the deployment's audit trail (see write/AuditTrail.h).
     write::WriteGate& gate();
+    // Where this deployment's audit entries go when its stream refuses them.
+    std::string auditLocalFile();
     // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
     void requireWritable();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
@@ -37,7 +42,9 @@ private:
     bool m_resolved = false;
     std::optional<deployment::ConnectionProfile> m_profile;
     std::unique_ptr<write::WriteGate> m_gate;
+    std::optional<redis::ConnectionOptions> m_options;
     std::unique_ptr<redis::Client> m_client;
+    std::unique_ptr<write::AuditTrail> m_trail;
 };
 
 // Shared formatting for tables and times.

@@ -10,6 +10,7 @@ enum ExitCode : int {
     Refused = 3, // the server refused (NOPERM, WRONGTYPE, OOM, read-only replica, …)
     Partial = 4, // done, but some jobs were skipped or already gone
     NotFound = 5, // the job or process named does not exist
+    Broken = 6, // trail verify: the audit chain is broken (an entry deleted, edited or forged)
     Cancelled = 130, // interrupted (Ctrl-C); a bulk operation can be resumed
 };
 

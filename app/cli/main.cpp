@@ -68,6 +68,7 @@ int main(int argc, char** argv)
     kiq::cli::addJobCommands(app, ctx, exitCode);
     kiq::cli::addAclCommands(app, ctx, exitCode);
     kiq::cli::addWorkCommand(app, ctx, exitCode);
+    kiq::cli::addTrailCommands(app, ctx, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
