@@ -24,9 +24,11 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
+#include <thread>
 
 using namespace kiq;
 using kiq::deployment::ConnectionProfile;
@@ -184,6 +186,51 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(writesText(view), QStringLiteral("Read-only"), 5000);
         QVERIFY(!deleteThroughGate(d));
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("1"));
+    }
+
+    // The deployment's writes land in its shared audit trail: from the GUI thread (appended on a pool
+    // thread) and from a worker thread. A user who may not write the stream gets the local file, and
+    // the header says so.
+    void writesGoToTheAuditTrail()
+    {
+        QTemporaryDir data;
+        qputenv("XDG_DATA_HOME", data.path().toUtf8());
+        auto p = profile(QStringLiteral("Billing"), Environment::Production);
+        ui::Deployment d(p, false);
+        ui::DeploymentView view(&d, ui::deploymentPages());
+        d.armWrites(QStringLiteral("INC-45 audit"), 5min);
+        QVERIFY(deleteThroughGate(d)); // on this (the GUI) thread
+        QTRY_COMPARE(m_server->cli({"XLEN", "kiqdesk:audit"}), QStringLiteral("1"));
+        const QString entry = m_server->cli({"XRANGE", "kiqdesk:audit", "-", "+"});
+        QVERIFY2(entry.contains(QStringLiteral("INC-45 audit")) && entry.contains(QStringLiteral("delete")),
+            qPrintable(entry));
+
+        m_server->cli({"ACL", "SETUSER", "ops", "reset", "on", ">ops-Pw-3344", "~*", "&*", "+@all", "-xadd"});
+        p.options.user = "ops";
+        p.passwordRequired = true;
+        ui::Deployment limited(p, false);
+        ui::DeploymentView limitedView(&limited, ui::deploymentPages());
+        limited.setPasswords(QStringLiteral("ops-Pw-3344"), {});
+        limited.connectNow();
+        limited.armWrites(QStringLiteral("INC-46"), 5min);
+        m_server->cli({"ZADD", "dead", "1", QString::fromStdString(kJob)});
+        bool deleted = false;
+        std::thread worker([&] { deleted = deleteThroughGate(limited); });
+        worker.join();
+        QVERIFY(deleted);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("0")); // the write stands
+        auto* warnings = limitedView.findChild<QLabel*>(QStringLiteral("deploymentWarnings"));
+        QTRY_VERIFY(!limited.auditProblem().isEmpty());
+        const QString file = data.filePath(QStringLiteral("tst_deployment_arm/audit/Billing.jsonl"));
+        QVERIFY2(limited.auditProblem().startsWith(QStringLiteral("audit stream not writable (")),
+            qPrintable(limited.auditProblem()));
+        QVERIFY2(limited.auditProblem().endsWith(QStringLiteral("entries kept in ") + file),
+            qPrintable(limited.auditProblem()));
+        QVERIFY(warnings->text().contains(QStringLiteral("audit stream not writable")));
+        QVERIFY(QFile::exists(file));
+        QCOMPARE(m_server->cli({"XLEN", "kiqdesk:audit"}), QStringLiteral("1"));
+        m_server->cli({"ACL", "DELUSER", "ops"});
+        qunsetenv("XDG_DATA_HOME");
     }
 
     // Also while the view is hidden (another deployment selected): the deployment notices the expiry.

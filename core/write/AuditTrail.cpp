@@ -94,7 +94,7 @@ void AuditTrail::setOptions(redis::ConnectionOptions options)
 
 void AuditTrail::setProblemListener(ProblemListener listener)
 {
-    std::lock_guard lock(m_stateMutex);
+    std::lock_guard lock(m_listenerMutex);
     m_listener = std::move(listener);
 }
 
@@ -158,14 +158,13 @@ std::string AuditTrail::append(const AuditEntry& entry)
             }
         }
     }
-    ProblemListener listener;
     {
         std::lock_guard state(m_stateMutex);
         if (problem == m_problem) return id;
         m_problem = problem;
-        listener = m_listener;
     }
-    if (listener) listener(problem);
+    std::lock_guard lock(m_listenerMutex);
+    if (m_listener) m_listener(problem);
     return id;
 }
 

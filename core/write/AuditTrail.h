@@ -45,7 +45,9 @@ public:
 
     // New connection options (a profile edit, a password typed): the next entry connects with them.
     void setOptions(redis::ConnectionOptions options);
-    // Called with the new problem() whenever it changes, on the appending thread.
+    // Called with the new problem() whenever it changes, on the appending thread. Once this returns
+    // (with an empty listener, say, before its receiver goes), the old listener is not running and
+    // will not be called again.
     void setProblemListener(ProblemListener listener);
 
     // Appends the entry for one write; never throws (the write happened, auditing it must not undo that).
@@ -77,6 +79,8 @@ private:
     mutable std::mutex m_stateMutex;
     std::optional<redis::ConnectionOptions> m_newOptions; // taken by the next append
     std::string m_problem;
+
+    std::mutex m_listenerMutex; // held while the listener runs
     ProblemListener m_listener;
 
     const std::string m_localFile;

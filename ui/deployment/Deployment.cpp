@@ -5,6 +5,10 @@
 #include "redis/AsyncClient.h"
 #include "server/ServerInfoProbe.h"
 
+#include <QCoreApplication>
+#include <QThread>
+#include <QThreadPool>
+
 #include <limits>
 
 namespace kiq::ui {
@@ -18,8 +22,28 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     , m_profile(std::move(profile))
     , m_persistent(persistent)
     , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString(), m_profile.opensReadOnly()))
+    , m_auditTrail(std::make_shared<kiq::write::AuditTrail>(
+          m_profile.options, kiq::write::AuditTrail::defaultLocalFile(m_profile.name.toStdString())))
 {
     applyWriteRule();
+    m_writeGate->addAuditSink([trail = m_auditTrail](const kiq::write::AuditEntry& entry) {
+        const auto* app = QCoreApplication::instance();
+        if (app && QThread::currentThread() == app->thread())
+            QThreadPool::globalInstance()->start([trail, entry] { trail->append(entry); });
+        else
+            trail->append(entry);
+    });
+    m_auditTrail->setProblemListener([this](const std::string&) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                const QString problem = QString::fromStdString(m_auditTrail->problem());
+                if (problem == m_auditProblem) return;
+                m_auditProblem = problem;
+                emit auditProblemChanged();
+            },
+            Qt::QueuedConnection);
+    });
     m_armExpiry.setSingleShot(true);
     m_armExpiry.setTimerType(Qt::PreciseTimer); // a coarse timer may fire before the gate's box ends
     connect(&m_armExpiry, &QTimer::timeout, this, &Deployment::scheduleExpiry);
@@ -32,6 +56,7 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
 
 Deployment::~Deployment()
 {
+    m_auditTrail->setProblemListener({}); // no late call into this object from a writing thread
     // Not disconnectNow(): emitting signals from a destructor reaches half-destroyed listeners. The
     // client is destroyed on a background thread; the item it is running (a bulk action, say) stops
     // at its next safe point, and still holds the write gate it uses (shared).
@@ -110,6 +135,7 @@ void Deployment::connectNow()
         setStatus(Status::Unreachable, QString::fromStdString(e.what()));
         return;
     }
+    m_auditTrail->setOptions(m_profile.options); // with the passwords typed for this connection
     m_clientTicket.next();
     setStatus(Status::Connecting, tr("Connecting…"));
     emit clientChanged(m_client.get());

@@ -11,11 +11,14 @@
 //
 // Writes: the gate opens read-only when the profile says so (production, or marked read-only) and
 // follows profile edits. armWrites() allows them for some minutes; writesChanged() fires on arming,
-// disarming, an edit that changes the rule and when the time box runs out.
+// disarming, an edit that changes the rule and when the time box runs out. Every write is appended to
+// the deployment's audit trail (write/AuditTrail.h) on the thread that ran it; one run on the GUI
+// thread is appended on a pool thread instead, so the GUI never waits for the network.
 
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
+#include "write/AuditTrail.h"
 #include "write/WriteGate.h"
 
 #include <QObject>
@@ -45,6 +48,10 @@ public:
     // The one gate every write to this deployment passes through (pages get it from the view). Shared
     // with the work queued on the client, which can outlive the deployment (see ~Deployment).
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
+    // Every write through the gate is appended to the deployment's shared audit trail. Empty while
+    // the entries reach its stream; else why not and which local file keeps them (translated as is:
+    // it names the server's error).
+    QString auditProblem() const { return m_auditProblem; }
     // Throws write::WriteRefused for an empty reason.
     void armWrites(const QString& reason, std::chrono::milliseconds duration);
     void disarmWrites();
@@ -63,6 +70,7 @@ signals:
     void statusChanged();
     void profileChanged();
     void writesChanged();
+    void auditProblemChanged();
     // The client was created or dropped (nullptr); pages must switch to it.
     void clientChanged(kiq::redis::AsyncClient* client);
 
@@ -78,6 +86,9 @@ private:
     bool m_persistent = true;
     bool m_passwordsGiven = false;
     std::shared_ptr<kiq::write::WriteGate> m_writeGate;
+    // Shared with the gate's sink, which may run after the deployment is gone (a retiring client's work).
+    std::shared_ptr<kiq::write::AuditTrail> m_auditTrail;
+    QString m_auditProblem;
     std::unique_ptr<kiq::redis::AsyncClient> m_client;
     Status m_status = Status::Disconnected;
     QString m_statusText;

@@ -79,6 +79,7 @@ DeploymentView::DeploymentView(Deployment* deployment, const std::vector<PageFac
     connect(m_connect, &QPushButton::clicked, this, [this] { emit connectRequested(m_deployment); });
     connect(m_deployment, &Deployment::statusChanged, this, &DeploymentView::updateHeader);
     connect(m_deployment, &Deployment::profileChanged, this, &DeploymentView::updateHeader);
+    connect(m_deployment, &Deployment::auditProblemChanged, this, &DeploymentView::updateHeader);
     connect(m_deployment, &Deployment::writesChanged, this, [this] {
         updateWrites();
         for (DeploymentPage* page : std::as_const(m_pages)) page->notifyWritesChanged();
@@ -171,6 +172,7 @@ void DeploymentView::updateHeader()
     // Risky choices are shown on the deployment itself, not only in the dialog where they were made.
     QStringList warnings;
     for (const auto& w : profile.options.warnings()) warnings << QString::fromStdString(w).toHtmlEscaped();
+    if (const QString audit = m_deployment->auditProblem(); !audit.isEmpty()) warnings << audit.toHtmlEscaped();
     m_warnings->setVisible(!warnings.isEmpty());
     m_warnings->setText(tr("<b>Warning:</b> %1").arg(warnings.join(QStringLiteral("; "))));
     updateWrites();
