@@ -1,6 +1,7 @@
 #include "main/PageRegistry.h"
 
 #include "pages/acl/AclPage.h"
+#include "pages/audit/AuditPage.h"
 #include "pages/busy/BusyPage.h"
 #include "pages/jobs/JobSetPage.h"
 #include "pages/overview/OverviewPage.h"
@@ -35,6 +36,7 @@ const std::vector<PageFactory>& deploymentPages()
         make<RedisPage>,
         make<AclPage>,
         make<WorkersPage>,
+        make<AuditPage>,
     };
     return pages;
 }
