@@ -15,6 +15,7 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -114,6 +115,10 @@ private slots:
         QCOMPARE(retry.get("deployment"), std::string("Billing"));
         QCOMPARE(retry.get("outcome"), std::string("ok"));
         QCOMPARE(retry.get("prev"), std::string());
+        // Milliseconds with a dot whatever the locale, and read back as the time of the write.
+        QVERIFY2(QRegularExpression("^[0-9]+\\.[0-9]{3}$").match(QString::fromStdString(retry.get("time"))).hasMatch(),
+            retry.get("time").c_str());
+        QVERIFY(std::abs(retry.time() - double(QDateTime::currentMSecsSinceEpoch()) / 1000) < 60);
         QCOMPARE(records[1].get("action"), std::string("delete"));
         QCOMPARE(records[1].get("done"), std::string("1"));
         QCOMPARE(records[1].get("skipped"), std::string("1"));

@@ -121,12 +121,9 @@ std::optional<double> parseAuditTime(const std::string& text, double now)
         const char unit = text.back();
         const double scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
         if (scale > 0) {
-            try {
-                std::size_t used = 0;
-                const double n = std::stod(text.substr(0, text.size() - 1), &used);
-                if (used == text.size() - 1 && n >= 0 && std::isfinite(n)) return now - n * scale;
-            } catch (const std::exception&) {
-            }
+            bool ok = false; // not std::stod, which follows the process locale
+            const double n = QByteArray::fromStdString(text.substr(0, text.size() - 1)).toDouble(&ok);
+            if (ok && n >= 0 && std::isfinite(n)) return now - n * scale;
         }
     }
     for (const auto format : {Qt::ISODateWithMs, Qt::ISODate}) {

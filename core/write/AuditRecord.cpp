@@ -6,7 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
+#include <cmath>
+#include <cstdlib>
 
 namespace kiq::write {
 
@@ -54,11 +55,10 @@ void AuditRecord::set(std::string_view name, std::string value)
 
 double AuditRecord::time() const
 {
-    try {
-        return std::stod(get("time"));
-    } catch (const std::exception&) {
-        return 0;
-    }
+    // Not std::stod: the process locale (which Qt sets from the environment) may use a decimal comma.
+    bool ok = false;
+    const double t = QByteArray::fromStdString(get("time")).toDouble(&ok);
+    return ok ? t : 0;
 }
 
 std::string AuditRecord::canonicalBytes() const
@@ -120,8 +120,11 @@ AuditIdentity AuditIdentity::of(const redis::ConnectionOptions& options)
 
 AuditRecord makeAuditRecord(const AuditEntry& entry, const AuditIdentity& who)
 {
-    char time[32];
-    std::snprintf(time, sizeof time, "%.3f", entry.time);
+    // Milliseconds, written without printf: a locale with a decimal comma must not change the bytes.
+    const long long ms = std::llround(entry.time * 1000);
+    std::string millis = std::to_string(std::llabs(ms % 1000));
+    millis.insert(0, 3 - millis.size(), '0');
+    const std::string time = std::to_string(ms / 1000) + "." + millis;
     std::string jids;
     for (std::size_t i = 0; i < entry.intent.sampleJids.size() && i < kSampleJids; ++i)
         jids += (i ? "," : "") + entry.intent.sampleJids[i];
