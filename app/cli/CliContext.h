@@ -6,6 +6,7 @@
 
 #include "ConnectionFlags.h"
 #include "deployment/ConnectionProfile.h"
+#include "redaction/Redaction.h"
 #include "redis/Client.h"
 #include "write/WriteGate.h"
 
@@ -23,11 +24,15 @@ struct CliContext {
     bool json = false;
     std::string profileName; // --profile: a connection saved by the desktop app
     std::string armReason; // --arm: writes allowed on a read-only profile, for this invocation
+    bool noRedact = false; // --no-redact: job arguments shown as they are (audited)
 
     redis::Client& client();
     write::WriteGate& gate();
     // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
     void requireWritable();
+    // How job arguments are shown: the profile's rules (the defaults without a profile), or nothing
+    // hidden with --no-redact, which the first call records in the audit trail.
+    const redaction::Redactor& redactor();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
     void printJson(const QJsonValue& value) const;
 
@@ -38,6 +43,7 @@ private:
     std::optional<deployment::ConnectionProfile> m_profile;
     std::unique_ptr<write::WriteGate> m_gate;
     std::unique_ptr<redis::Client> m_client;
+    std::unique_ptr<redaction::Redactor> m_redactor;
 };
 
 // Shared formatting for tables and times.

@@ -395,6 +395,7 @@ void WorkersPage::startPool()
     spec.handlerFile = m_handlerFile->text().trimmed().toStdString();
     spec.builtins = m_builtins->isChecked();
     spec.logLevel = LogLevel(m_logLevel->currentData().toInt());
+    spec.redaction = redactor()->rules();
     spec.shutdownTimeout = std::chrono::seconds(m_timeout->value());
     PoolSetup setup;
     try {
