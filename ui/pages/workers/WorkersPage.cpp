@@ -384,6 +384,12 @@ void WorkersPage::rebuildLogView()
     appendLog(all);
 }
 
+void WorkersPage::redactionChanged()
+{
+    // A running pool keeps the rules it started with; the next start takes these.
+    m_inFlight->setRedactor(redactor());
+}
+
 void WorkersPage::startPool()
 {
     if (!m_pool || !client() || m_preparing) return;
