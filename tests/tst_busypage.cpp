@@ -49,8 +49,8 @@ private slots:
                            .arg("false")
                            .arg("rss")
                            .arg("123456"));
-        const std::string job
-            = "{\"class\":\"HardJob\",\"args\":[1],\"jid\":\"0123456789abcdef01234567\",\"queue\":\"default\"}";
+        const std::string job = "{\"class\":\"HardJob\",\"args\":[1,{\"api_token\":\"tok-secret\"}],\"jid\":"
+                                "\"0123456789abcdef01234567\",\"queue\":\"default\"}";
         // Sidekiq stores the payload as a JSON string inside the work JSON.
         std::string escaped;
         for (char c : job) {
@@ -90,6 +90,10 @@ private slots:
         QCOMPARE(
             page.processModel()->index(live, ProcessListModel::TagColumn).data().toString(), QStringLiteral("billing"));
         QCOMPARE(page.busyModel()->index(0, BusyJobModel::ClassColumn).data().toString(), QStringLiteral("HardJob"));
+        // Arguments as the profile's rules show them (the defaults hide any *token*).
+        const QString args = page.busyModel()->index(0, BusyJobModel::ArgsColumn).data().toString();
+        QVERIFY2(!args.contains(QStringLiteral("tok-secret")) && args.contains(QStringLiteral("[REDACTED]")),
+            qPrintable(args));
 
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("busy_page.png"));
         QVERIFY(page.grab().save(path));

@@ -148,6 +148,44 @@ private slots:
         QVERIFY(bad.err.contains("unknown field 'colour'"));
     }
 
+    // Job arguments leave the CLI as the profile's rules show them; --no-redact shows them as they are.
+    void outputIsRedactedByTheProfile()
+    {
+        auto p = profileHere("Payments", kiq::deployment::Environment::Development);
+        p.redaction.paths = {"args[0]"};
+        saveProfiles({p});
+        const QString payload = QStringLiteral(
+            R"({"retry":true,"queue":"default","class":"Charge","args":["pos-secret",{"card_number":"4111111111111111","note":"hi"}],"jid":"0123456789abcdef01234567","created_at":1700000000.5,"error_class":"Declined","error_message":"token=tok-secret refused","failed_at":1700000001.5})");
+        QCOMPARE(m_server->cli({"ZADD", "dead", "1700000001", payload}), QString("1"));
+        const QList<QStringList> reads {
+            {"jobs", "list", "--set", "dead"},
+            {"--json", "jobs", "list", "--set", "dead"},
+            {"jobs", "show", "--set", "dead", "0123456789abcdef01234567"},
+            {"--json", "jobs", "show", "--set", "dead", "0123456789abcdef01234567"},
+        };
+        for (const QStringList& read : reads) {
+            const auto r = cliBare(QStringList {"--profile", "Payments"} + read);
+            QCOMPARE(r.exitCode, 0);
+            for (const char* secret : {"pos-secret", "4111111111111111", "tok-secret"})
+                QVERIFY2(!r.out.contains(QLatin1String(secret)), qPrintable(read.join(' ') + ": " + r.out));
+            QVERIFY2(r.out.contains(QLatin1String("REDACTED")), qPrintable(r.out));
+        }
+        const auto shown = cliBare(
+            {"--profile", "Payments", "--no-redact", "jobs", "show", "--set", "dead", "0123456789abcdef01234567"});
+        QCOMPARE(shown.exitCode, 0);
+        for (const char* secret : {"pos-secret", "4111111111111111", "tok-secret"})
+            QVERIFY2(shown.out.contains(QLatin1String(secret)), secret);
+        // Showing them is recorded in the deployment's audit trail.
+        const QJsonArray trail = json(cliBare({"--profile", "Payments", "--json", "trail", "list"})).array();
+        QCOMPARE(trail.size(), 1);
+        QCOMPARE(trail[0]["action"].toString(), QString("reveal"));
+        QCOMPARE(trail[0]["detail"].toString(), QString("--no-redact"));
+        // Without a profile the default rules apply: the card is hidden, the positional argument is not.
+        const auto plain = cli({"jobs", "show", "--set", "dead", "0123456789abcdef01234567"});
+        QVERIFY(!plain.out.contains(QLatin1String("4111111111111111")));
+        QVERIFY(plain.out.contains(QLatin1String("pos-secret")));
+    }
+
     void bulkNeedsConsentThenActs()
     {
         seedDead(30, "HardJob");

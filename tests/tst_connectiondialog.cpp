@@ -241,6 +241,36 @@ private slots:
         QCOMPARE(out.armMinutes, 5);
     }
 
+    // The profile's redaction rules round-trip through the Security tab; a path that cannot be used keeps
+    // the dialog open with the reason.
+    void redactionRulesInTheForm()
+    {
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));
+        in.redaction.keys = {"password", "iban"};
+        in.redaction.paths = {"args[1]"};
+        in.redaction.emails = true;
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        QCOMPARE(child<QLineEdit>(&dialog, "redactionKeys")->text(), QStringLiteral("password, iban"));
+        QVERIFY(dialog.profile().redaction == in.redaction);
+
+        child<QLineEdit>(&dialog, "redactionPaths")->setText(QStringLiteral("args[1], args[x]"));
+        dialog.show();
+        QDialog* asDialog = &dialog; // Save, as the button box calls it
+        asDialog->accept();
+        QVERIFY(dialog.isVisible()); // refused
+        auto* validation = child<QLabel>(&dialog, "validation");
+        QVERIFY2(validation->text().contains(QStringLiteral("args[x]: an index must be a number or *")),
+            qPrintable(validation->text()));
+        child<QLineEdit>(&dialog, "redactionPaths")->setText(QStringLiteral("args[1], args[*].iban"));
+        child<QGroupBox>(&dialog, "redaction")->setChecked(false);
+        const auto out = dialog.profile();
+        QVERIFY(!out.redaction.enabled);
+        QCOMPARE(out.redaction.paths, (std::vector<std::string> {"args[1]", "args[*].iban"}));
+        asDialog->accept();
+        QVERIFY(!dialog.isVisible());
+    }
+
     void rendersEveryTab()
     {
         auto p = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));

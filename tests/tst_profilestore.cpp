@@ -202,6 +202,26 @@ private slots:
         QVERIFY(!again[2].opensReadOnly());
         settings.setValue(QStringLiteral("profiles/2/armMinutes"), 0);
         QCOMPARE(store.load()[1].armMinutes, 1);
+        // Redaction was added later too: old files get the defaults, on.
+        for (const auto& p : loaded) QVERIFY(p.redaction == kiq::redaction::RedactionRules {});
+    }
+
+    void redactionRulesRoundTrip()
+    {
+        const QString path = settingsPath("redaction.ini");
+        ConnectionProfile p = ConnectionProfile::create(QStringLiteral("Payments"));
+        p.redaction.keys = {"password", "iban"};
+        p.redaction.paths = {"args[1]", "args[*].card"};
+        p.redaction.emails = true;
+        p.redaction.valuePatterns = false;
+        ConnectionProfile off = ConnectionProfile::create(QStringLiteral("Laptop"));
+        off.redaction = kiq::redaction::RedactionRules::none();
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        store.save({p, off});
+        const auto loaded = store.load();
+        QVERIFY(loaded[0].redaction == p.redaction);
+        QVERIFY(!loaded[1].redaction.enabled);
     }
 
     void unknownEnvironmentBecomesOther()

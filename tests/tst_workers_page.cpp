@@ -142,6 +142,10 @@ private slots:
         kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
+        // The pool's log shows arguments as the profile's rules do: the second one is hidden.
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Laptop"));
+        profile.redaction.paths = {"args[1]"};
+        page.setProfile(profile);
         page.resize(1280, 800);
         page.show();
         page.setClient(&client);
@@ -178,7 +182,7 @@ private slots:
         QCOMPARE(sleepers, 3);
         for (int i = 0; i < 4; ++i) push("Shell::Job", "[" + std::to_string(i) + "]");
         push("Kiqdesk::Fail", R"(["ArgumentError","bad input"])");
-        push("Kiqdesk::Echo", R"(["hello from the panel"])");
+        push("Kiqdesk::Echo", R"(["hello from the panel","pos-secret"])");
         const std::string identity = page.pool()->status().pool.identity;
         QVERIFY(!identity.empty());
         QVERIFY(listed(identity)); // Sidekiq's API sees it
@@ -200,6 +204,8 @@ private slots:
         const QString log = page.logView()->toPlainText();
         QVERIFY2(log.contains(QStringLiteral("Booted kiqdesk worker pool")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("hello from the panel")), qPrintable(log));
+        QVERIFY2(
+            !log.contains(QStringLiteral("pos-secret")) && log.contains(QStringLiteral("[REDACTED]")), qPrintable(log));
         QVERIFY2(log.contains(QStringLiteral("ArgumentError")), qPrintable(log)); // the failure, at WARN
 
         // Stop while a job outlives the shutdown timeout: Stop returns at once, the GUI keeps running,
@@ -319,7 +325,8 @@ private slots:
         kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);
-        page.setDeploymentLabel(QStringLiteral("Billing"), kiq::deployment::Environment::Production);
+        page.setProfile(kiq::test::profileFor(
+            QStringLiteral("Billing"), kiq::test::optionsFor(*m_server), kiq::deployment::Environment::Production));
         page.show();
         page.setClient(&client);
 
@@ -344,7 +351,7 @@ private slots:
         // Development (and the sandbox, which is one) starts without asking.
         page.stopPool();
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Stopped, 10000);
-        page.setDeploymentLabel(QStringLiteral("Laptop"), kiq::deployment::Environment::Development);
+        page.setProfile(kiq::test::profileFor(QStringLiteral("Laptop"), kiq::test::optionsFor(*m_server)));
         page.startPool();
         QTRY_COMPARE_WITH_TIMEOUT(page.pool()->status().state, State::Running, 10000);
         QVERIFY(!page.findChild<QMessageBox*>(QStringLiteral("startConfirmation")));

@@ -6,6 +6,7 @@
 
 #include "ConnectionFlags.h"
 #include "deployment/ConnectionProfile.h"
+#include "redaction/Redaction.h"
 #include "redis/Client.h"
 #include "write/AuditTrail.h"
 #include "write/WriteGate.h"
@@ -24,6 +25,7 @@ struct CliContext {
     bool json = false;
     std::string profileName; // --profile: a connection saved by the desktop app
     std::string armReason; // --arm: writes allowed on a read-only profile, for this invocation
+    bool noRedact = false; // --no-redact: job arguments shown as they are (audited)
 
     const redis::ConnectionOptions& options(); // built once from the flags or the profile
     redis::Client& client();
@@ -33,6 +35,9 @@ struct CliContext {
     std::string auditLocalFile();
     // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
     void requireWritable();
+    // How job arguments are shown: the profile's rules (the defaults without a profile), or nothing
+    // hidden with --no-redact, which the first call records in the audit trail.
+    const redaction::Redactor& redactor();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
     void printJson(const QJsonValue& value) const;
 
@@ -45,6 +50,7 @@ private:
     std::optional<redis::ConnectionOptions> m_options;
     std::unique_ptr<redis::Client> m_client;
     std::unique_ptr<write::AuditTrail> m_trail;
+    std::unique_ptr<redaction::Redactor> m_redactor;
 };
 
 // Shared formatting for tables and times.

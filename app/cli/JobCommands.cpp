@@ -99,10 +99,11 @@ int runList(CliContext& ctx, const JobsArgs& a)
             for (auto& e : pageQueue(ctx.client(), src.queue, offset, page))
                 rows.emplace_back(std::nullopt, std::move(e.job));
         }
-        for (auto& [score, job] : rows) {
-            if (!filter.matches(job, now)) continue;
+        for (auto& [score, found] : rows) {
+            if (!filter.matches(found, now)) continue;
             if (skippedMatches++ < a.offset) continue;
             if (shown++ >= a.limit) break;
+            const JobRecord job = JobRecord::parse(ctx.redactor().payload(found.raw));
             if (ctx.json)
                 out.append(jobJson(job, score));
             else
@@ -129,7 +130,11 @@ int runShow(CliContext& ctx, const JobsArgs& a, const std::string& jid)
         std::cerr << "no job " << jid << " in " << a.set << "\n";
         return NotFound;
     }
-    JobRecord full = JobRecord::parse(job->raw); // with the backtrace decoded
+    // With the backtrace decoded; arguments and the error message as the profile's rules show them.
+    const redaction::Redactor& redactor = ctx.redactor();
+    JobRecord full = JobRecord::parse(redactor.payload(job->raw));
+    if (full.errorBacktrace)
+        for (auto& line : *full.errorBacktrace) line = redactor.text(line);
     if (ctx.json) {
         QJsonObject o = jobJson(full, score);
         QJsonParseError err {};

@@ -60,6 +60,8 @@ int main(int argc, char** argv)
                     : std::string();
             },
             "REASON"));
+    app.add_flag("--no-redact", ctx.noRedact,
+        "Show job arguments as they are, without the profile's redaction rules (recorded in the audit trail)");
     app.footer("Writes (job actions, queue deletes, quiet/stop, ACL changes, work) on a --profile that is "
                "tagged Production or marked read-only are refused unless --arm \"reason\" is given. A server "
                "named by -u/-h/-p/--sentinel/--cluster is writable as before.");

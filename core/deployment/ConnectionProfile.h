@@ -3,6 +3,7 @@
 // --profile both read these. Passwords are never part of what is saved (see ConnectionProfileStore):
 // the profile only remembers that one is needed, so the app can ask at connect time.
 
+#include "redaction/Redaction.h"
 #include "redis/ConnectionOptions.h"
 
 #include <QString>
@@ -35,6 +36,10 @@ struct ConnectionProfile {
     // false, so they keep their old behaviour and production becomes read-only.
     bool readOnly = false;
     int armMinutes = 15; // how long an arming lasts by default
+
+    // What job arguments hide wherever they are shown or leave the app (on by default, with the default
+    // key names; saved files without it load with the defaults).
+    kiq::redaction::RedactionRules redaction;
 
     bool opensReadOnly() const { return readOnly || environment == Environment::Production; }
     // "Billing (Production)": how refusals and the arm dialog name the deployment.

@@ -77,6 +77,11 @@ void writeProfile(QSettings& st, const ConnectionProfile& p)
     st.setValue(QStringLiteral("tagColor"), p.tagColor);
     st.setValue(QStringLiteral("readOnly"), p.readOnly);
     st.setValue(QStringLiteral("armMinutes"), p.armMinutes);
+    st.setValue(QStringLiteral("redaction/enabled"), p.redaction.enabled);
+    st.setValue(QStringLiteral("redaction/keys"), toQ(kiq::redaction::joinList(p.redaction.keys)));
+    st.setValue(QStringLiteral("redaction/paths"), toQ(kiq::redaction::joinList(p.redaction.paths)));
+    st.setValue(QStringLiteral("redaction/valuePatterns"), p.redaction.valuePatterns);
+    st.setValue(QStringLiteral("redaction/emails"), p.redaction.emails);
     st.setValue(QStringLiteral("topology"), topologyKey(o.topology));
     st.setValue(QStringLiteral("host"), toQ(o.endpoint.host));
     st.setValue(QStringLiteral("port"), o.endpoint.port);
@@ -117,6 +122,12 @@ ConnectionProfile readProfile(const QSettings& st)
     p.readOnly = st.value(QStringLiteral("readOnly"), false).toBool();
     // A hand-edited 0 or garbage must not make arming impossible.
     p.armMinutes = std::max(1, st.value(QStringLiteral("armMinutes"), ConnectionProfile {}.armMinutes).toInt());
+    p.redaction.enabled = st.value(QStringLiteral("redaction/enabled"), true).toBool();
+    if (st.contains(QStringLiteral("redaction/keys")))
+        p.redaction.keys = kiq::redaction::splitList(toStd(st.value(QStringLiteral("redaction/keys"))));
+    p.redaction.paths = kiq::redaction::splitList(toStd(st.value(QStringLiteral("redaction/paths"))));
+    p.redaction.valuePatterns = st.value(QStringLiteral("redaction/valuePatterns"), true).toBool();
+    p.redaction.emails = st.value(QStringLiteral("redaction/emails"), false).toBool();
     o.topology = topologyFromKey(st.value(QStringLiteral("topology")).toString());
     o.endpoint.host = toStd(st.value(QStringLiteral("host"), toQ(defaults.endpoint.host)));
     o.endpoint.port = st.value(QStringLiteral("port"), defaults.endpoint.port).toInt();

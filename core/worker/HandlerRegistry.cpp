@@ -122,14 +122,14 @@ void HandlerRegistry::addBuiltins()
             throw JobError("ArgumentError",
                 "Kiqdesk::Fail takes an error class name (a string of at most 200 bytes) and a "
                 "message (a string), got "
-                    + preview(std::string(ctx.argsJson())));
+                    + ctx.log.args(ctx.argsJson(), 60));
         std::string errorClass = args.size() > 0 ? textOf(args[0]) : "RuntimeError";
         std::string message = args.size() > 1 ? textOf(args[1]) : "Kiqdesk::Fail";
         throw JobError(errorClass.empty() ? "RuntimeError" : errorClass, message);
     });
     add("Kiqdesk::Echo", [](const JobContext& ctx) {
         // Any args are fine; a 10 MB payload must not become a 10 MB log line.
-        ctx.log.info("Kiqdesk::Echo jid=" + ctx.job.jid + " args=" + preview(std::string(ctx.argsJson()), 1000));
+        ctx.log.info("Kiqdesk::Echo jid=" + ctx.job.jid + " args=" + ctx.log.args(ctx.argsJson(), 1000));
     });
 }
 

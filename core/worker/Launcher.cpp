@@ -43,9 +43,10 @@ Launcher::Launcher(redis::ConnectionOptions connection, WorkerOptions options, H
     if (options.builtinHandlers) handlers.addBuiltins();
     handlers.setUnknownClassFallback(options.unknownClassSucceedsAfter);
     const LogLevel level = options.logLevel;
+    const redaction::RedactionRules redaction = options.redaction;
     if (connection.clientName == "kiqdesk") connection.clientName = "kiqdesk-worker";
     m_ctx = std::make_shared<PoolContext>(std::move(options), std::move(handlers), std::move(connection),
-        makeIdentity(), Logger(level, sink ? std::move(sink) : stderrLogSink()));
+        makeIdentity(), Logger(level, sink ? std::move(sink) : stderrLogSink(), redaction));
 }
 
 Launcher::~Launcher()
@@ -207,7 +208,7 @@ void Launcher::stop(std::chrono::milliseconds timeout)
             std::vector<UnitOfWork> held = p->heldJobs();
             p->abandon();
             for (const auto& w : held)
-                log.warn("Work still in progress: queue=" + w.queue + " " + w.job.substr(0, 200));
+                log.warn("Work still in progress: queue=" + w.queue + " " + log.payload(w.job, 200));
             try {
                 Fetcher f(*m_client, m_ctx->options, p->inProgressKey(), p->index());
                 const Requeued r = f.requeue(held);

@@ -1,5 +1,7 @@
 #include "worker/Log.h"
 
+#include "sidekiq/json/JsonText.h"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -39,6 +41,19 @@ LogSink stderrLogSink()
             t_threadName.empty() ? "main" : t_threadName.c_str(), logLevelName(level), int(message.size()),
             message.data());
     };
+}
+
+std::string Logger::args(std::string_view json, std::size_t maxChars) const
+{
+    const std::string shown = m_redactor ? m_redactor->args(json) : std::string(json);
+    return sidekiq::json::truncateChars(shown, maxChars);
+}
+
+std::string Logger::payload(std::string_view json, std::size_t maxChars) const
+{
+    // Redacted whole, then cut: a cut payload is no longer JSON, and the path rules need JSON.
+    const std::string shown = m_redactor ? m_redactor->payload(json) : std::string(json);
+    return sidekiq::json::truncateChars(shown, maxChars);
 }
 
 } // namespace kiq::worker

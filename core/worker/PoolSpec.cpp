@@ -23,6 +23,7 @@ PoolSetup PoolSpec::build() const
     o.crashSafe = !basicFetch;
     o.failUnknownClasses = failUnknownClasses;
     o.logLevel = logLevel;
+    o.redaction = redaction;
     // The Launcher adds the built-ins itself when this is set.
     o.builtinHandlers = builtins;
     if (!handlerFile.empty()) {

@@ -44,6 +44,7 @@ struct PoolSpec {
     int concurrency = 10;
     std::string handlerFile; // TOML of external commands; empty: none
     bool builtins = true; // Kiqdesk::Sleep/Fail/Echo
+    redaction::RedactionRules redaction; // what the log hides of job arguments (the profile's rules)
     std::chrono::milliseconds shutdownTimeout {25000};
     std::string tag;
     bool basicFetch = false;

@@ -6,6 +6,7 @@
 //     options.queues = QueueList::parse({"critical,3", "default"});
 //     options.concurrency = 25;
 
+#include "redaction/Redaction.h"
 #include "sidekiq/model/DeadSet.h"
 #include "util/Error.h"
 
@@ -72,6 +73,8 @@ struct WorkerOptions {
     sidekiq::DeadSetLimits dead; // dead_max_jobs, dead_timeout_in_seconds
 
     LogLevel logLevel = LogLevel::Info;
+    // What the log hides of job arguments (the deployment profile's rules; on by default).
+    redaction::RedactionRules redaction;
 
     std::chrono::milliseconds heartbeatInterval {5000}; // 6.x BEAT_PAUSE
     std::chrono::milliseconds orphanCheckInterval {60000}; // periodic orphan recovery (jittered ±25%)

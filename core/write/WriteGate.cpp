@@ -132,6 +132,15 @@ void WriteGate::audit(AuditEntry entry)
     for (const auto& sink : sinks) sink(entry);
 }
 
+void WriteGate::record(const WriteIntent& intent)
+{
+    AuditEntry entry;
+    entry.intent = intent;
+    entry.ok = true;
+    entry.affected = intent.requested;
+    audit(std::move(entry));
+}
+
 WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op)
 {
     if (!writable()) {

@@ -107,6 +107,10 @@ public:
 
     void addAuditSink(AuditSink sink);
 
+    // Audits an act that changes nothing but must leave a trace (showing a job's arguments unredacted).
+    // Never refused: reading is allowed on a read-only deployment.
+    void record(const WriteIntent& intent);
+
     // Runs `op` if writes are allowed, and audits the outcome. Throws WriteRefused when read-only;
     // rethrows whatever `op` throws after auditing the failure.
     WriteOutcome perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op);

@@ -4,6 +4,7 @@
 
 #include "common/ClientRetirement.h"
 #include "common/Formatting.h"
+#include "connection/RedactionBox.h"
 #include "connection/TlsBox.h"
 #include "connection/TopologyBox.h"
 #include "deployment/EnvironmentTag.h"
@@ -79,6 +80,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_readOnly(new QCheckBox(tr("Read-only: writes need arming with a reason"), this))
     , m_armMinutes(spin(QStringLiteral("armMinutes"), 1, 480, tr(" min"), this))
     , m_tls(new TlsBox(this))
+    , m_redaction(new RedactionBox(this))
     , m_connectTimeout(spin(QStringLiteral("connectTimeout"), 100, 120000, tr(" ms"), this))
     , m_commandTimeout(spin(QStringLiteral("commandTimeout"), 100, 600000, tr(" ms"), this))
     , m_reconnectAttempts(spin(QStringLiteral("reconnectAttempts"), 1, 20, QString(), this))
@@ -216,6 +218,7 @@ QWidget* ConnectionDialog::buildSecurityTab()
     auto* layout = new QVBoxLayout(page);
     layout->addWidget(auth);
     layout->addWidget(m_tls);
+    layout->addWidget(m_redaction);
     layout->addStretch(1);
     return page;
 }
@@ -268,6 +271,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_password->setText(QString::fromStdString(o.password));
     m_passwordRequired->setChecked(p.passwordRequired || !o.password.empty());
     m_tls->setTlsOptions(o.tls, p.keyPassphraseRequired);
+    m_redaction->setRules(p.redaction);
     m_connectTimeout->setValue(int(o.connectTimeout.count()));
     m_commandTimeout->setValue(int(o.commandTimeout.count()));
     m_reconnectAttempts->setValue(o.reconnectAttempts);
@@ -286,6 +290,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.tagColor = m_tagColor;
     p.readOnly = m_readOnlyMark;
     p.armMinutes = m_armMinutes->value();
+    p.redaction = m_redaction->rules();
     auto& o = p.options;
     m_topology->applyTo(o);
     o.db = m_db->value();
@@ -351,6 +356,7 @@ void ConnectionDialog::updateWarnings()
     QString topologyError;
     kiq::redis::ConnectionOptions o;
     topologyError = m_topology->applyTo(o);
+    if (topologyError.isEmpty()) topologyError = m_redaction->problem();
     m_validation->setText(topologyError.toHtmlEscaped());
     m_validation->setVisible(!topologyError.isEmpty());
 }
@@ -439,7 +445,8 @@ void ConnectionDialog::accept()
 {
     const ConnectionProfile p = profile();
     kiq::redis::ConnectionOptions scratch;
-    const QString error = validationError(p.options, m_topology->applyTo(scratch));
+    QString error = validationError(p.options, m_topology->applyTo(scratch));
+    if (error.isEmpty()) error = m_redaction->problem();
     if (!error.isEmpty()) {
         m_validation->setText(error.toHtmlEscaped());
         m_validation->show();

@@ -28,6 +28,7 @@ class AsyncClient;
 
 namespace kiq::ui {
 
+class RedactionBox;
 class TlsBox;
 class TopologyBox;
 
@@ -81,6 +82,7 @@ private:
     QCheckBox* m_readOnly;
     QSpinBox* m_armMinutes;
     TlsBox* m_tls;
+    RedactionBox* m_redaction;
     QSpinBox* m_connectTimeout;
     QSpinBox* m_commandTimeout;
     QSpinBox* m_reconnectAttempts;

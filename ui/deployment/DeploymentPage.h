@@ -56,11 +56,15 @@ public:
     // Called by the view when writes may have become allowed or refused: armed, disarmed, the time box
     // ran out, the profile's rule changed. Nothing polls the gate for that.
     void notifyWritesChanged() { writesChanged(); }
-    // Set by the view, again after an edit: what a confirmation names ("Billing (Production)").
-    void setDeploymentLabel(const QString& name, kiq::deployment::Environment environment)
+    // Set by the view, again after an edit: what a confirmation names ("Billing (Production)") and how
+    // job arguments are shown (the profile's redaction rules).
+    void setProfile(const kiq::deployment::ConnectionProfile& profile)
     {
-        m_deploymentName = name;
-        m_environment = environment;
+        m_deploymentName = profile.name;
+        m_environment = profile.environment;
+        if (profile.redaction == m_redactor->rules()) return;
+        m_redactor = std::make_shared<const kiq::redaction::Redactor>(profile.redaction);
+        redactionChanged();
     }
 
 protected:
@@ -68,6 +72,8 @@ protected:
     virtual void clientChanged() = 0;
     // Writes became allowed or refused (see notifyWritesChanged): enable or disable the write actions.
     virtual void writesChanged() { }
+    // The redaction rules changed (a profile edit): show what is on screen again through redactor().
+    virtual void redactionChanged() { }
     kiq::redis::AsyncClient* client() const { return m_client; }
 
     // Runs `work` on the client's thread; `done` runs on the GUI thread, unless the page was deleted or
@@ -104,6 +110,9 @@ protected:
     void explainRefusedShortcuts(QWidget* target, std::function<void(const QString&)> show);
     const QString& deploymentName() const { return m_deploymentName; }
     kiq::deployment::Environment environment() const { return m_environment; }
+    // Everything a page shows of job arguments, copies or exports passes this. Shared, so a model or a
+    // worker-thread task can keep it.
+    const std::shared_ptr<const kiq::redaction::Redactor>& redactor() const { return m_redactor; }
 
 private:
     QPointer<kiq::redis::AsyncClient> m_client;
@@ -111,6 +120,7 @@ private:
     std::shared_ptr<kiq::write::WriteGate> m_writeGate;
     QString m_deploymentName;
     kiq::deployment::Environment m_environment = kiq::deployment::Environment::Development;
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
 };
 
 using PageFactory = std::function<DeploymentPage*(QWidget* parent)>;

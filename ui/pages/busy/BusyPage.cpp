@@ -144,12 +144,16 @@ void BusyPage::refresh()
     if (!client() || m_loading) return;
     m_loading = true;
     runFresh<BusyLoad>(
-        [](kiq::redis::Client& c) {
+        [redactor = redactor()](kiq::redis::Client& c) {
             BusyLoad load;
             auto list = kiq::sidekiq::listProcesses(c);
             std::vector<std::string> identities;
             for (const auto& p : list.live) identities.push_back(p.identity);
             load.busy = kiq::sidekiq::listBusyJobs(c, identities);
+            // The page shows arguments only as the deployment's rules do.
+            for (auto& b : load.busy)
+                if (!b.work.payload.raw.empty())
+                    b.work.payload = kiq::sidekiq::JobRecord::parse(redactor->payload(b.work.payload.raw));
             load.processes = std::move(list.live);
             // An expired heartbeat is still a row: with no beat it shows as stale.
             for (auto& id : list.expired) {

@@ -1,6 +1,7 @@
 #include "pages/workers/InFlightJobModel.h"
 
 #include "common/Formatting.h"
+#include "sidekiq/json/JsonText.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -52,7 +53,7 @@ QVariant InFlightJobModel::data(const QModelIndex& index, int role) const
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
         if (index.column() == ClassColumn || index.column() == JidColumn)
-            return QString::fromStdString(job.payload.substr(0, 2000));
+            return QString::fromStdString(kiq::sidekiq::json::truncateChars(m_redactor->payload(job.payload), 2000));
         break;
     default:
         break;

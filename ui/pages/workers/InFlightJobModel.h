@@ -3,8 +3,10 @@
 // each has run.
 
 #include "common/SnapshotTableModel.h"
+#include "redaction/Redaction.h"
 #include "worker/PoolState.h"
 
+#include <memory>
 #include <string>
 
 namespace kiq::ui {
@@ -20,8 +22,11 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    // How the payload tooltip shows arguments (the deployment's rules).
+    void setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor) { m_redactor = std::move(redactor); }
 
 private:
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
     std::string keyOf(const kiq::worker::InFlightJob& j) const override { return j.threadId + '\n' + j.jid; }
 };
 

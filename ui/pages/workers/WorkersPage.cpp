@@ -384,6 +384,12 @@ void WorkersPage::rebuildLogView()
     appendLog(all);
 }
 
+void WorkersPage::redactionChanged()
+{
+    // A running pool keeps the rules it started with; the next start takes these.
+    m_inFlight->setRedactor(redactor());
+}
+
 void WorkersPage::startPool()
 {
     if (!m_pool || !client() || m_preparing) return;
@@ -395,6 +401,7 @@ void WorkersPage::startPool()
     spec.handlerFile = m_handlerFile->text().trimmed().toStdString();
     spec.builtins = m_builtins->isChecked();
     spec.logLevel = LogLevel(m_logLevel->currentData().toInt());
+    spec.redaction = redactor()->rules();
     spec.shutdownTimeout = std::chrono::seconds(m_timeout->value());
     PoolSetup setup;
     try {

@@ -75,6 +75,7 @@ public:
 protected:
     void clientChanged() override;
     void writesChanged() override { poll(); }
+    void redactionChanged() override;
     void showEvent(QShowEvent* event) override;
 
 private:
