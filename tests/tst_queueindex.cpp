@@ -242,6 +242,12 @@ void TestQueueIndex::removedMiddleMemberIsRepaired()
     const auto snap = index.snapshot();
     QCOMPARE(indexJids(*snap), listJids(*m_client));
     QCOMPARE(snap->size(), std::size_t(3003));
+
+    // The newest member taken from the head (LPOP, or a delete of the newest job).
+    m_client->command(redis::Command("LPOP").key(kKey));
+    settle(index, *m_client);
+    QCOMPARE(indexJids(*index.snapshot()), listJids(*m_client));
+    QCOMPARE(index.snapshot()->size(), std::size_t(3002));
 }
 
 void TestQueueIndex::fetchByKeyAfterTheListShifted()

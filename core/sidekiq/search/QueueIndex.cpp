@@ -355,24 +355,30 @@ struct QueueIndex::State {
         bool same = from <= n;
         for (std::size_t i = 0; same && i < overlap; ++i)
             same = jobIndexPayloadHash(window[i]) == at(from + i).payloadHash;
-        if (same) {
-            if (from + window.size() > n) append(window, n - from, stats);
-        } else if (from <= n) {
+        // A short window ended at the head: entries beyond it are no longer in the list.
+        const bool reachedHead = window.size() < want;
+        if (same && from + window.size() > n) {
+            append(window, n - from, stats);
+        } else if (same && reachedHead && from + window.size() < n) {
+            replace(from + window.size(), n, {});
+            ++stats.repaired;
+        } else if (!same && from <= n) {
             // The window's last member, if indexed nearby, ends the stretch it replaces (which is
             // longer when members were removed inside it, shorter when some were inserted).
             std::size_t to = std::min(n, from + window.size());
-            if (!window.empty())
-                if (const auto e = findHash(jobIndexPayloadHash(window.back()), from, from + window.size() + want))
-                    to = *e + 1;
+            if (reachedHead)
+                to = n;
+            else if (const auto e = findHash(jobIndexPayloadHash(window.back()), from, from + window.size() + want))
+                to = *e + 1;
             rewrite(from, to, window, stats);
             ++stats.repaired;
         }
         verifyFrom = from + window.size();
         // A repair ends only with a window that saw the head; a routine cycle at the last entry.
-        if (window.size() < want || (!repairing && verifyFrom >= size())) {
+        if (reachedHead || (!repairing && verifyFrom >= size())) {
             verifyFrom = 0;
             stats.verifyCycleCompleted = true;
-            if (window.size() < want) {
+            if (reachedHead) {
                 repairing = false;
                 complete = true;
             }
