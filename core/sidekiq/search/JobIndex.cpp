@@ -76,7 +76,6 @@ struct JobIndex::State {
     std::size_t countFrom = 0;
     bool complete = false;
     bool changed = true;
-    std::uint64_t generation = 0;
 
     State(JobSetKind k, JobIndexLimits l)
         : kind(k)
@@ -529,18 +528,13 @@ void JobIndex::publish(State& s)
     s.pools.publishInto(parts);
     parts.complete = s.complete;
     parts.synced = s.complete && !dirty;
-    parts.generation = ++s.generation;
-    parts.refreshedAt = Timestamp::now().seconds();
-    auto snapshot = std::make_shared<const JobIndexSnapshot>(std::move(parts));
     s.changed = false;
-    const std::lock_guard lock(m_snapshotMutex);
-    m_snapshot = std::move(snapshot);
+    m_published.publish(std::move(parts));
 }
 
 std::shared_ptr<const JobIndexSnapshot> JobIndex::snapshot() const
 {
-    const std::lock_guard lock(m_snapshotMutex);
-    return m_snapshot;
+    return m_published.current();
 }
 
 void JobIndex::reset()

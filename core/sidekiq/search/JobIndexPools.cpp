@@ -1,6 +1,7 @@
 #include "sidekiq/search/JobIndexPools.h"
 
 #include "sidekiq/model/FailureFingerprint.h"
+#include "sidekiq/model/Timestamp.h"
 #include "sidekiq/search/JobFilter.h"
 
 #include <algorithm>
@@ -114,6 +115,20 @@ void JobIndexPools::publishInto(JobIndexSnapshot::Parts& parts)
     parts.groups = m_groups.publish();
     parts.poolBytes = m_classes.memoryBytes() + m_queues.memoryBytes() + m_errors.memoryBytes()
         + m_messages.memoryBytes() + m_groups.size() * (sizeof(JobIndexGroupKey) + 48);
+}
+
+void JobIndexPublisher::publish(JobIndexSnapshot::Parts parts)
+{
+    parts.refreshedAt = Timestamp::now().seconds();
+    const std::lock_guard lock(m_mutex);
+    parts.generation = ++m_generation;
+    m_current = std::make_shared<const JobIndexSnapshot>(std::move(parts));
+}
+
+std::shared_ptr<const JobIndexSnapshot> JobIndexPublisher::current() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_current;
 }
 
 } // namespace kiq::sidekiq

@@ -3,14 +3,16 @@
 // failure groups, and the step from a member's bytes to a JobIndexEntry. JobIndex (sorted sets) and
 // QueueIndex (lists) each own one, so the entries of both read, filter, sort and group the same way.
 //
-// Writer side only: the refresh thread that owns the index calls it; publish() hands immutable views
-// to a snapshot.
+// Writer side only: the refresh thread that owns the index calls it; publishInto() hands immutable
+// views to a snapshot, which JobIndexPublisher makes current.
 
 #include "sidekiq/search/JobIndexEntry.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 #include "sidekiq/search/JobIndexStrings.h"
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,6 +50,19 @@ private:
     JobIndexStrings m_classes, m_queues, m_errors, m_messages;
     JobIndexTable<JobIndexGroupKey> m_groups;
     std::unordered_map<std::uint64_t, std::uint32_t> m_groupIds;
+};
+
+// The snapshot an index published last: the refresh thread publishes, any thread takes it in O(1).
+class JobIndexPublisher {
+public:
+    // Numbers and stamps `parts` (generation, refreshedAt) and makes them the current snapshot.
+    void publish(JobIndexSnapshot::Parts parts);
+    std::shared_ptr<const JobIndexSnapshot> current() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::shared_ptr<const JobIndexSnapshot> m_current;
+    std::uint64_t m_generation = 0;
 };
 
 } // namespace kiq::sidekiq

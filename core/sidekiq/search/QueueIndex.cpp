@@ -2,7 +2,6 @@
 
 #include "redis/Errors.h"
 #include "sidekiq/model/Keys.h"
-#include "sidekiq/model/Timestamp.h"
 #include "sidekiq/search/JobIndexPools.h"
 
 #include <algorithm>
@@ -57,7 +56,6 @@ struct QueueIndex::State {
     bool complete = false;
     bool repairing = false;
     bool changed = true;
-    std::uint64_t generation = 0;
 
     State(std::string k, QueueIndexLimits l)
         : key(std::move(k))
@@ -472,18 +470,13 @@ void QueueIndex::publish(State& s)
     s.pools.publishInto(parts);
     parts.complete = s.complete;
     parts.synced = s.complete && !s.repairing;
-    parts.generation = ++s.generation;
-    parts.refreshedAt = Timestamp::now().seconds();
-    auto snapshot = std::make_shared<const JobIndexSnapshot>(std::move(parts));
     s.changed = false;
-    const std::lock_guard lock(m_snapshotMutex);
-    m_snapshot = std::move(snapshot);
+    m_published.publish(std::move(parts));
 }
 
 std::shared_ptr<const JobIndexSnapshot> QueueIndex::snapshot() const
 {
-    const std::lock_guard lock(m_snapshotMutex);
-    return m_snapshot;
+    return m_published.current();
 }
 
 void QueueIndex::reset()

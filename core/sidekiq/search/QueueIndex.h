@@ -36,6 +36,7 @@
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/Queues.h"
+#include "sidekiq/search/JobIndexPools.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
 #include <atomic>
@@ -101,8 +102,7 @@ private:
     const QueueIndexLimits m_limits;
     std::mutex m_refreshMutex;
     std::unique_ptr<State> m_state;
-    mutable std::mutex m_snapshotMutex;
-    std::shared_ptr<const JobIndexSnapshot> m_snapshot;
+    JobIndexPublisher m_published;
     std::atomic<std::uint64_t> m_verifyCycles {0};
 };
 

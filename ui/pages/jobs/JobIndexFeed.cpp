@@ -93,6 +93,7 @@ void JobIndexFeed::newIndex()
     m_stepping = false;
     m_again = false;
     m_setSize = -1;
+    m_problem.clear();
     if (m_kind)
         m_index = std::make_shared<SetSource>(*m_kind);
     else if (!m_queue.empty())
@@ -166,10 +167,12 @@ void JobIndexFeed::step()
             m_stepping = false;
             const bool again = std::exchange(m_again, false);
             if (!r.ok()) {
-                emit failed(QString::fromStdString(r.error->message));
+                m_problem = QString::fromStdString(r.error->message);
+                emit stepFinished();
                 if (m_started) schedule(kFollowIntervalMs);
                 return;
             }
+            m_problem.clear();
             if (r.value->size >= 0) m_setSize = r.value->size;
             auto snap = m_index->snapshot();
             if (snap != m_snapshot) {

@@ -54,6 +54,8 @@ public:
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot() const { return m_snapshot; }
     // ZCARD or LLEN at the last step that read it; -1 before the first one.
     long long setSize() const { return m_setSize; }
+    // Why the last step failed; empty once a step succeeds (the feed retries by itself).
+    const QString& problem() const { return m_problem; }
 
     // One index behind the feed (a set's or a queue's), as the worker thread drives it.
     class Source;
@@ -64,8 +66,8 @@ public:
 
 signals:
     void snapshotChanged();
+    // After each step, whether it succeeded or not (problem() says).
     void stepFinished();
-    void failed(const QString& message);
 
 private:
     void step();
@@ -83,6 +85,7 @@ private:
     bool m_stepping = false;
     bool m_again = false; // refreshSoon() while a step was running
     long long m_setSize = -1;
+    QString m_problem;
 };
 
 } // namespace kiq::ui

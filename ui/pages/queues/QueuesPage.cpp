@@ -6,6 +6,7 @@
 #include "common/StatusLine.h"
 #include "pages/jobs/IndexedJobBrowser.h"
 #include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobPageStatus.h"
 #include "pages/queues/QueueListModel.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/api/Queues.h"
@@ -116,14 +117,7 @@ QueuesPage::QueuesPage(QWidget* parent)
         if (isVisible()) refreshQueues();
     });
     connect(m_feed, &JobIndexFeed::snapshotChanged, this, [this] { m_browser->setSnapshot(m_feed->snapshot()); });
-    connect(m_feed, &JobIndexFeed::stepFinished, this, [this] {
-        m_problem.clear();
-        updateStatus();
-    });
-    connect(m_feed, &JobIndexFeed::failed, this, [this](const QString& message) {
-        m_problem = message;
-        updateStatus();
-    });
+    connect(m_feed, &JobIndexFeed::stepFinished, this, &QueuesPage::updateStatus);
     connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &QueuesPage::updateStatus);
     connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &QueuesPage::fetchCurrent);
     // A reset or a filter drops rows without a selectionChanged: recheck what the actions act on.
@@ -169,7 +163,6 @@ void QueuesPage::clientChanged()
     m_jobs.next();
     m_loadingQueues = false;
     m_queue.clear();
-    m_problem.clear();
     m_listProblem.clear();
     m_notice.clear();
     m_queues->clearRows();
@@ -219,7 +212,6 @@ void QueuesPage::openQueue(const std::string& name)
     if (!client() || name == m_queue) return;
     m_queue = name;
     m_jobs.next();
-    m_problem.clear();
     m_notice.clear();
     m_feed->setQueue(name);
     updateActions();
@@ -426,52 +418,35 @@ void QueuesPage::showNotice(const QString& text, bool problem)
 
 void QueuesPage::updateStatus()
 {
-    // The same parts as plain text and as HTML: only problems carry markup (escaped server messages).
-    QStringList parts, html;
-    const auto add = [&](const QString& text) {
-        parts << text;
-        html << text.toHtmlEscaped();
-    };
     if (client() && !m_listProblem.isEmpty()) {
         m_status->showLoadError(m_listProblem);
         return;
     }
-    bool problem = false;
-    if (!m_notice.isEmpty()) {
-        problem = m_noticeIsProblem;
-        if (problem)
-            html << m_notice;
-        else
-            add(m_notice);
-    }
+    JobPageStatus status;
+    status.addNotice(m_notice, m_noticeIsProblem);
     const QString name = QString::fromStdString(m_queue);
     if (!client()) {
-        add(tr("Not connected."));
+        status.add(tr("Not connected."));
     } else if (m_queue.empty()) {
-        add(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
-    } else if (!m_problem.isEmpty()) {
-        html << tr("<b>Could not read %1:</b> %2 (retrying)").arg(name.toHtmlEscaped(), m_problem.toHtmlEscaped());
-        problem = true;
+        status.add(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
+    } else if (!m_feed->problem().isEmpty()) {
+        status.addProblem(
+            tr("<b>Could not read %1:</b> %2 (retrying)").arg(name.toHtmlEscaped(), m_feed->problem().toHtmlEscaped()));
     } else {
         const auto snap = m_feed->snapshot();
         const long long indexed = qsizetype(snap->size());
         const long long size = m_feed->setSize();
         if (!snap->complete() && size > 0)
-            add(tr("Indexing %1… %2 of %3 job(s) read (%4%)", nullptr, pluralCount(size))
-                    .arg(name, formatCount(indexed), formatCount(size))
-                    .arg(std::min<long long>(99, indexed * 100 / size)));
+            status.add(tr("Indexing %1… %2 of %3 job(s) read (%4%)", nullptr, pluralCount(size))
+                           .arg(name, formatCount(indexed), formatCount(size))
+                           .arg(std::min<long long>(99, indexed * 100 / size)));
         else if (!snap->complete())
-            add(tr("Loading %1…").arg(name));
+            status.add(tr("Loading %1…").arg(name));
         else
-            add(tr("%1: %2 job(s)", nullptr, pluralCount(indexed)).arg(name, formatCount(indexed)));
-        const auto* model = m_browser->model();
-        if (model->snapshot() && !m_browser->validFilterText().isEmpty())
-            add(tr("%1 match(es) the filter", nullptr, model->rowCount()).arg(formatCount(model->rowCount())));
+            status.add(tr("%1: %2 job(s)", nullptr, pluralCount(indexed)).arg(name, formatCount(indexed)));
+        status.addMatches(*m_browser, tr("they are not listed"));
     }
-    if (problem)
-        m_status->showProblem(html.join(QStringLiteral(" · ")));
-    else
-        m_status->showInfo(parts.join(QStringLiteral(" · ")));
+    status.showOn(m_status);
 }
 
 } // namespace kiq::ui

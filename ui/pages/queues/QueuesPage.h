@@ -92,7 +92,6 @@ private:
     JobIndexFeed* m_feed;
     IndexedJobBrowser* m_browser;
     StatusLine* m_status;
-    QString m_problem; // the last failure to read the queue, until a step succeeds
     QString m_listProblem; // the last failure to read the queue list, until a read succeeds
     QString m_notice; // the outcome of the last action or load: HTML if a problem, else plain text
     bool m_noticeIsProblem = false;
