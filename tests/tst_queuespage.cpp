@@ -1,15 +1,17 @@
 // The Queues page against a seeded LocalSandbox: the queue list (under QAbstractItemModelTester)
-// fills in with sizes, selecting a queue pages in its jobs (also under the tester), and deleting a
-// selected job through the page removes exactly that payload from the list; moving two selected jobs,
-// pausing, resuming and clearing the queue reach Redis. A page coming into view shows the same latency
-// as the Overview for the same data. Screenshot: queues_page.png.
+// fills in with sizes, selecting a queue indexes its jobs into the job browser the set pages use
+// (also under the tester), newest first; the filter narrows them, a selected job opens in the
+// inspector, and deleting it through the page removes exactly that payload from the list and the row
+// from the table; moving two selected jobs, pausing, resuming and clearing the queue reach Redis. A
+// page coming into view shows the same latency as the Overview for the same data. Screenshot of a
+// filtered queue: queues_page.png.
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
-#include "pages/jobs/JobBrowser.h"
-#include "pages/jobs/JobFilterProxy.h"
-#include "pages/jobs/JobTableModel.h"
+#include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobInspector.h"
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueueListModel.h"
 #include "pages/queues/QueuesPage.h"
@@ -18,6 +20,7 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "sidekiq/model/JobBuilder.h"
+#include "sidekiq/search/JobFilter.h"
 #include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
@@ -160,64 +163,94 @@ private slots:
                 queues->selectionModel()->setCurrentIndex(
                     queues->model()->index(r, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QCOMPARE(page.currentQueue(), QString::fromStdString(q.name));
-        JobTableModel* jobs = page.browser()->model();
-        QTRY_VERIFY_WITH_TIMEOUT(jobs->rowCount() > 0, 10000);
-        QCOMPARE(jobs->total(), q.size);
+        IndexedJobModel* jobs = page.browser()->model();
+        const auto settled = [&](int rows) {
+            return page.feed()->snapshot()->complete() && jobs->rowCount() == rows && !jobs->busy();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(int(q.size)), 10000);
         QVERIFY(pauseAction->isEnabled() && clearAction->isEnabled());
         for (QAction* a : {deleteAction, moveAction}) {
             QVERIFY2(!a->isEnabled(), qPrintable(a->objectName()));
             QCOMPARE(a->toolTip(), QObject::tr("Select jobs in the table first"));
         }
-        QVERIFY(
-            jobs->rowCount() >= int(std::min<long long>(q.size, JobTableModel::kPageSize))); // the view may fetch more
+        const std::string key = "queue:" + q.name;
+        const auto cell = [&](int row, int column) { return jobs->index(row, column).data().toString(); };
+        // Newest first, as Sidekiq's UI lists a queue: row 0 is the head of the list.
+        const auto list = direct.command(kiq::redis::Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
+        QCOMPARE(cell(0, IndexedJobModel::JidColumn),
+            QString::fromStdString(kiq::sidekiq::JobRecord::parse(list.front()).jid));
+        QCOMPARE(cell(int(q.size) - 1, IndexedJobModel::JidColumn),
+            QString::fromStdString(kiq::sidekiq::JobRecord::parse(list.back()).jid));
+
+        // The set pages' filter language: this queue's class, and arguments with a 7 in them (as
+        // the CLI's scan would match them).
+        const QString cls = cell(0, IndexedJobModel::ClassColumn);
+        const QString filter = QStringLiteral("class=") + cls + QStringLiteral(" args~7");
+        const auto truth = kiq::sidekiq::JobFilter::parse(filter.toStdString());
+        int ofClass = 0;
+        for (const auto& raw : list)
+            ofClass += truth.matches(kiq::sidekiq::JobRecord::parse(raw), kiq::sidekiq::Timestamp::now().seconds());
+        QVERIFY2(ofClass > 1 && ofClass < int(q.size), qPrintable(QString::number(ofClass))); // the filter narrows
+        page.browser()->filterEdit()->setText(filter);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(ofClass), 10000);
+        for (int r = 0; r < jobs->rowCount(); ++r) {
+            QCOMPARE(cell(r, IndexedJobModel::ClassColumn), cls);
+            QVERIFY(cell(r, IndexedJobModel::ArgsColumn).contains(u'7'));
+        }
 
         // A filter that does not parse shows no rows, not the last good filter's (issue 14); and
         // the selection it drops takes the actions with it.
         page.browser()->table()->selectRow(0);
-        page.browser()->filterEdit()->setText(QStringLiteral("queue=nomatch"));
-        QCOMPARE(page.browser()->proxy()->rowCount(), 0);
+        QVERIFY(deleteAction->isEnabled());
+        page.browser()->filterEdit()->setText(filter + QStringLiteral(" age>>"));
+        QCOMPARE(jobs->rowCount(), 0);
         QVERIFY(!deleteAction->isEnabled());
-        page.browser()->filterEdit()->setText(QStringLiteral("queue=") + QString::fromStdString(q.name));
-        QVERIFY(page.browser()->proxy()->rowCount() > 0);
-        page.browser()->filterEdit()->setText(
-            QStringLiteral("queue=") + QString::fromStdString(q.name) + QStringLiteral(" age>>"));
-        QCOMPARE(page.browser()->proxy()->rowCount(), 0);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobFilterError"))
                     ->text()
-                    .contains(QStringLiteral("at character %1").arg(q.name.size() + 12)));
-        page.browser()->filterEdit()->clear();
-        QVERIFY(page.browser()->proxy()->rowCount() > 0);
+                    .contains(QStringLiteral("at character %1").arg(filter.size() + 6)));
+        page.browser()->filterEdit()->setText(filter);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(ofClass), 10000);
 
+        // Open the newest job matching: the inspector reads it from Redis by its index key.
         page.browser()->table()->selectRow(0);
+        const QString jid = cell(0, IndexedJobModel::JidColumn);
+        QTRY_VERIFY_WITH_TIMEOUT(page.browser()->inspector()->text().contains(jid), 10000);
         QVERIFY(deleteAction->isEnabled() && moveAction->isEnabled());
         const QString path = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("queues_page.png"));
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
 
-        const auto payloads = page.browser()->selectedPayloads();
-        QCOMPARE(payloads.size(), std::size_t(1));
+        // Delete it: exactly that payload leaves the list, and its row the table.
+        std::string payload;
+        for (const auto& raw : list)
+            if (kiq::sidekiq::JobRecord::parse(raw).jid == jid.toStdString()) payload = raw;
+        QVERIFY(!payload.empty());
+        QCOMPARE(page.browser()->selectedCount(), 1LL);
         page.deleteSelection(true);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 1, 10000);
-        QCOMPARE(
-            direct.command(kiq::redis::Command("LPOS").key("queue:" + q.name).arg(payloads.front())).isNil(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key(key)).integer, q.size - 1, 10000);
+        QCOMPARE(direct.command(kiq::redis::Command("LPOS").key(key).arg(payload)).isNil(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(ofClass - 1), 10000);
+        for (int r = 0; r < jobs->rowCount(); ++r) QVERIFY(cell(r, IndexedJobModel::JidColumn) != jid);
 
         // Move two selected jobs to a new queue: gone from here, there with their queue field rewritten.
-        QTRY_COMPARE_WITH_TIMEOUT(jobs->total(), q.size - 1, 10000);
+        page.browser()->filterEdit()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(int(q.size) - 1), 10000);
         page.browser()->table()->selectRow(0);
         page.browser()->table()->selectionModel()->select(
-            page.browser()->table()->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        const auto moving = page.browser()->selectedPayloads();
-        QCOMPARE(moving.size(), std::size_t(2));
+            jobs->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(page.browser()->selectedCount(), 2LL);
+        const QString newer = cell(0, IndexedJobModel::JidColumn), older = cell(1, IndexedJobModel::JidColumn);
         page.moveSelection(QStringLiteral("moved-here"));
         QTRY_COMPARE_WITH_TIMEOUT(
             direct.command(kiq::redis::Command("LLEN").key("queue:moved-here")).integer, 2LL, 10000);
-        QCOMPARE(direct.command(kiq::redis::Command("LLEN").key("queue:" + q.name)).integer, q.size - 3);
+        QCOMPARE(direct.command(kiq::redis::Command("LLEN").key(key)).integer, q.size - 3);
         const auto moved
             = direct.command(kiq::redis::Command("LRANGE").key("queue:moved-here").arg(0).arg(-1)).asStringList();
         QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[0]).queue, std::string("moved-here"));
         // The running order is kept: the older of the two (the lower row) is still the next to run.
-        QCOMPARE(kiq::sidekiq::JobRecord::parse(moved[1]).jid, kiq::sidekiq::JobRecord::parse(moving[1]).jid);
+        QCOMPARE(QString::fromStdString(kiq::sidekiq::JobRecord::parse(moved[1]).jid), older);
+        QCOMPARE(QString::fromStdString(kiq::sidekiq::JobRecord::parse(moved[0]).jid), newer);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(int(q.size) - 3), 10000);
 
         // Pause for our pool, resume, then clear the queue.
         page.togglePause();
@@ -231,7 +264,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(
             direct.command(kiq::redis::Command("EXISTS").key("queue:" + q.name)).integer, 0LL, 10000);
         // The cleared queue leaves the list; the page shows it empty or has moved on to another queue.
-        QTRY_VERIFY_WITH_TIMEOUT(page.currentQueue() != QString::fromStdString(q.name) || jobs->total() == 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.currentQueue() != QString::fromStdString(q.name) || jobs->rowCount() == 0, 10000);
     }
 };
 

@@ -135,6 +135,16 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::JobPageStatus</name>
+    <message numerus="yes">
+        <source>%1 match(es) the filter</source>
+        <translation>
+            <numerusform>%1 matches the filter</numerusform>
+            <numerusform>%1 match the filter</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::JobSetPage</name>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
@@ -162,13 +172,6 @@
         <translation>
             <numerusform>%1 job in the set</numerusform>
             <numerusform>%1 jobs in the set</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 match(es) the filter</source>
-        <translation>
-            <numerusform>%1 matches the filter</numerusform>
-            <numerusform>%1 match the filter</numerusform>
         </translation>
     </message>
 </context>
@@ -255,6 +258,13 @@
         <translation>
             <numerusform>Delete all %1 job in %2? This cannot be undone.</numerusform>
             <numerusform>Delete all %1 jobs in %2? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
+        <translation>
+            <numerusform>Indexing %1… %2 of %3 job read (%4%)</numerusform>
+            <numerusform>Indexing %1… %2 of %3 jobs read (%4%)</numerusform>
         </translation>
     </message>
 </context>

@@ -1,9 +1,8 @@
 #include "sidekiq/search/JobIndex.h"
 
 #include "redis/Errors.h"
-#include "sidekiq/model/FailureFingerprint.h"
 #include "sidekiq/model/Timestamp.h"
-#include "sidekiq/search/JobFilter.h"
+#include "sidekiq/search/JobIndexPools.h"
 
 #include <algorithm>
 #include <charconv>
@@ -35,15 +34,6 @@ std::string belowBound(double hi)
     return "(" + formatRubyFloat(hi);
 }
 
-// At most maxBytes of `text`, never ending inside a UTF-8 sequence.
-std::string_view cutUtf8(std::string_view text, std::size_t maxBytes)
-{
-    if (text.size() <= maxBytes) return text;
-    std::size_t cut = maxBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return text.substr(0, cut);
-}
-
 // (member, score) pairs of a WITHSCORES reply; the member strings are moved out of the reply.
 std::vector<std::pair<std::string, double>> takeMembers(redis::Reply reply)
 {
@@ -56,31 +46,6 @@ std::vector<std::pair<std::string, double>> takeMembers(redis::Reply reply)
     return out;
 }
 
-// Entries with their texts, being collected (a walk's pending entries, a bucket under construction).
-struct EntryList {
-    std::vector<JobIndexEntry> entries;
-    std::string text;
-
-    void add(JobIndexEntry e, std::string_view jid, std::string_view args, std::string_view message)
-    {
-        e.textOffset = static_cast<std::uint32_t>(text.size());
-        e.jidLength = static_cast<std::uint8_t>(jid.size());
-        e.argsPrefixLength = static_cast<std::uint8_t>(args.size());
-        e.messagePrefixLength = static_cast<std::uint16_t>(message.size());
-        text.append(jid).append(args).append(message);
-        entries.push_back(e);
-    }
-    void addFrom(const JobIndexEntry& e, const std::string& sourceText)
-    {
-        const std::string_view all(
-            sourceText.data() + e.textOffset, std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength);
-        JobIndexEntry copy = e;
-        copy.textOffset = static_cast<std::uint32_t>(text.size());
-        text.append(all);
-        entries.push_back(copy);
-    }
-};
-
 struct Slot {
     std::shared_ptr<const JobIndexBucket> bucket;
     bool dirty = true; // known (or assumed) to differ from Redis
@@ -92,9 +57,7 @@ struct JobIndex::State {
     JobSetKind kind;
     JobIndexLimits limits;
     std::vector<Slot> slots;
-    JobIndexStrings classes, queues, errors, messages;
-    JobIndexTable<JobIndexGroupKey> groups;
-    std::unordered_map<std::uint64_t, std::uint32_t> groupIds;
+    JobIndexPools pools;
 
     // The re-read in progress: slot `walkSlot`, from `cursor` (inclusive), past `skip` members at
     // exactly that score. Members read and not yet placed in buckets wait in `pending`.
@@ -104,7 +67,7 @@ struct JobIndex::State {
     double cursor = -kInf;
     long long skip = 0;
     std::uint64_t lastReadHash = 0; // the member at position skip - 1 of the tie group at `cursor`
-    EntryList pending;
+    JobIndexEntryList pending;
     std::unordered_set<std::uint64_t> atCursor; // payload hashes read at exactly `cursor`
     std::shared_ptr<const JobIndexBucket> old; // the bucket as it was, for reuse
     std::unordered_map<std::uint64_t, std::uint32_t> reuse; // payload hash → index in old->entries
@@ -113,7 +76,6 @@ struct JobIndex::State {
     std::size_t countFrom = 0;
     bool complete = false;
     bool changed = true;
-    std::uint64_t generation = 0;
 
     State(JobSetKind k, JobIndexLimits l)
         : kind(k)
@@ -122,52 +84,6 @@ struct JobIndex::State {
         limits.pageSize = std::max<std::size_t>(limits.pageSize, 1);
         limits.bucketSize = std::max<std::size_t>(limits.bucketSize, 1);
         slots.push_back({std::make_shared<JobIndexBucket>(), true, false});
-    }
-
-    std::uint32_t groupFor(const FailureFingerprint& f)
-    {
-        const auto [it, inserted] = groupIds.try_emplace(f.hash, 0);
-        if (inserted)
-            it->second = groups.append({f.hash, errors.intern(f.errorClass), messages.intern(f.normalizedMessage),
-                classes.intern(f.displayClass)});
-        return it->second;
-    }
-
-    void parseInto(EntryList& out, double score, std::string raw, std::uint64_t hash)
-    {
-        JobParseOptions options;
-        options.decodeBacktrace = false; // decoded when a job is opened, never for the index
-        options.argsDisplayChars = 0;
-        const JobRecord job = JobRecord::parse(std::move(raw), options);
-        JobIndexEntry e;
-        e.score = score;
-        e.payloadHash = hash;
-        e.payloadBytes = static_cast<std::uint32_t>(std::min<std::size_t>(job.raw.size(), UINT32_MAX));
-        e.classId = classes.intern(job.className);
-        e.displayClassId = job.displayClass == job.className ? e.classId : classes.intern(job.displayClass);
-        e.queueId = queues.intern(job.queue);
-        if (job.errorClass) e.errorClassId = errors.intern(*job.errorClass);
-        e.groupId = groupFor(FailureFingerprint::of(job));
-        if (const auto t = jobTime(job)) e.time = *t;
-        if (job.retryCount)
-            e.retryCount = static_cast<std::int32_t>(std::clamp<std::int64_t>(*job.retryCount, 0, INT32_MAX));
-        if (!job.ok()) e.flags |= JobIndexEntry::ParseError;
-
-        std::string_view args, message;
-        if (job.hasArgs) {
-            e.flags |= JobIndexEntry::HasArgs;
-            const std::string_view all = job.argsJson();
-            args = cutUtf8(all, kJobIndexArgsPrefix);
-            if (args.size() < all.size()) e.flags |= JobIndexEntry::ArgsCut;
-        }
-        if (job.errorMessage) {
-            e.flags |= JobIndexEntry::HasMessage;
-            message = cutUtf8(*job.errorMessage, kJobIndexMessagePrefix);
-            if (message.size() < job.errorMessage->size()) e.flags |= JobIndexEntry::MessageCut;
-        }
-        const std::string_view jid = cutUtf8(job.jid, kJobIndexJidMax);
-        if (jid.size() < job.jid.size()) e.flags |= JobIndexEntry::JidCut;
-        out.add(e, jid, args, message);
     }
 
     // Adds one member read from Redis to `pending`: reused from the old bucket when the same bytes
@@ -183,7 +99,7 @@ struct JobIndex::State {
                 return hash;
             }
         }
-        parseInto(pending, score, std::move(raw), hash);
+        pools.parseInto(pending, score, std::move(raw), hash);
         ++stats.entriesParsed;
         return hash;
     }
@@ -191,22 +107,12 @@ struct JobIndex::State {
     // Buckets of about bucketSize for entries [from, to) of `list`, covering [lo, hi); cuts only
     // between different scores. Always at least one bucket (an empty range is a verified fact too).
     std::vector<std::shared_ptr<const JobIndexBucket>> split(
-        const EntryList& list, std::size_t from, std::size_t to, double lo, double hi) const
+        const JobIndexEntryList& list, std::size_t from, std::size_t to, double lo, double hi) const
     {
         std::vector<std::shared_ptr<const JobIndexBucket>> out;
-        EntryList current;
+        JobIndexEntryList current;
         double currentLo = lo;
-        const auto close = [&](double end) {
-            auto bucket = std::make_shared<JobIndexBucket>();
-            bucket->lo = currentLo;
-            bucket->hi = end;
-            bucket->entries = std::move(current.entries);
-            bucket->text = std::move(current.text);
-            bucket->entries.shrink_to_fit(); // buckets live long; growth slack would be ~30% of the index
-            bucket->text.shrink_to_fit();
-            out.push_back(std::move(bucket));
-            current = {};
-        };
+        const auto close = [&](double end) { out.push_back(std::move(current).toBucket(currentLo, end)); };
         for (std::size_t i = from; i < to; ++i) {
             const JobIndexEntry& e = list.entries[i];
             if (current.entries.size() >= limits.bucketSize && e.score != current.entries.back().score) {
@@ -255,7 +161,7 @@ struct JobIndex::State {
         auto rest = std::make_shared<JobIndexBucket>();
         rest->lo = boundary;
         rest->hi = walked.hi;
-        EntryList restList;
+        JobIndexEntryList restList;
         for (const JobIndexEntry& e : walked.entries)
             if (e.score >= boundary) restList.addFrom(e, walked.text);
         rest->entries = std::move(restList.entries);
@@ -265,7 +171,7 @@ struct JobIndex::State {
         insertBefore(walkSlot, buckets);
         walkSlot += buckets.size();
 
-        EntryList kept;
+        JobIndexEntryList kept;
         for (std::size_t i = settled; i < pending.entries.size(); ++i) kept.addFrom(pending.entries[i], pending.text);
         pending = std::move(kept);
         changed = true;
@@ -317,7 +223,7 @@ struct JobIndex::State {
             if (j == i) {
                 out.push_back(std::move(slots[i]));
             } else {
-                EntryList merged;
+                JobIndexEntryList merged;
                 merged.entries.reserve(total);
                 for (std::size_t k = i; k <= j; ++k)
                     for (const auto& e : slots[k].bucket->entries) merged.addFrom(e, slots[k].bucket->text);
@@ -379,7 +285,7 @@ struct JobIndex::State {
             for (std::size_t p = 0; p < plan.cuts.size(); ++p) {
                 const std::size_t from = plan.cuts[p];
                 const std::size_t to = p + 1 < plan.cuts.size() ? plan.cuts[p + 1] : whole.entries.size();
-                EntryList list;
+                JobIndexEntryList list;
                 list.entries.reserve(to - from);
                 for (std::size_t k = from; k < to; ++k) list.addFrom(whole.entries[k], whole.text);
                 auto bucket = std::make_shared<JobIndexBucket>();
@@ -469,7 +375,7 @@ struct JobIndex::State {
     {
         const auto firstAtCursor = std::partition_point(
             pending.entries.begin(), pending.entries.end(), [&](const JobIndexEntry& e) { return e.score < cursor; });
-        EntryList kept;
+        JobIndexEntryList kept;
         for (auto it = pending.entries.begin(); it != firstAtCursor; ++it) kept.addFrom(*it, pending.text);
         pending = std::move(kept);
         atCursor.clear();
@@ -619,27 +525,16 @@ void JobIndex::publish(State& s)
         parts.buckets.push_back(slot.bucket);
         dirty = dirty || slot.dirty;
     }
-    parts.classes = s.classes.publish();
-    parts.queues = s.queues.publish();
-    parts.errors = s.errors.publish();
-    parts.messages = s.messages.publish();
-    parts.groups = s.groups.publish();
+    s.pools.publishInto(parts);
     parts.complete = s.complete;
     parts.synced = s.complete && !dirty;
-    parts.generation = ++s.generation;
-    parts.refreshedAt = Timestamp::now().seconds();
-    parts.poolBytes = s.classes.memoryBytes() + s.queues.memoryBytes() + s.errors.memoryBytes()
-        + s.messages.memoryBytes() + s.groups.size() * (sizeof(JobIndexGroupKey) + 48);
-    auto snapshot = std::make_shared<const JobIndexSnapshot>(std::move(parts));
     s.changed = false;
-    const std::lock_guard lock(m_snapshotMutex);
-    m_snapshot = std::move(snapshot);
+    m_published.publish(std::move(parts));
 }
 
 std::shared_ptr<const JobIndexSnapshot> JobIndex::snapshot() const
 {
-    const std::lock_guard lock(m_snapshotMutex);
-    return m_snapshot;
+    return m_published.current();
 }
 
 void JobIndex::reset()

@@ -48,6 +48,7 @@
 
 #include "redis/Client.h"
 #include "sidekiq/api/JobSets.h"
+#include "sidekiq/search/JobIndexPools.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
 #include <atomic>
@@ -120,8 +121,7 @@ private:
     const JobIndexLimits m_limits;
     std::mutex m_refreshMutex; // serialises refresh() and reset()
     std::unique_ptr<State> m_state;
-    mutable std::mutex m_snapshotMutex;
-    std::shared_ptr<const JobIndexSnapshot> m_snapshot;
+    JobIndexPublisher m_published;
     std::atomic<std::uint64_t> m_verifyCycles {0};
 };
 

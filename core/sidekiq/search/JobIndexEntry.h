@@ -83,7 +83,8 @@ struct JobIndexBucket {
 };
 
 // One member of the set, named as the index names it (score, payloadHash), so it stays the same member
-// across snapshots; fetchIndexedJob reads it back.
+// across snapshots; fetchIndexedJob reads it back. In a queue's index the score is the member's
+// ticket (QueueIndex.h) and fetchQueueJob reads it back.
 struct IndexedJobKey {
     double score = 0;
     std::uint64_t payloadHash = 0;

@@ -62,6 +62,9 @@ public:
         std::vector<std::shared_ptr<const JobIndexBucket>> buckets; // ordered, covering -inf..+inf
         JobIndexStringView classes, queues, errors, messages;
         JobIndexTableView<JobIndexGroupKey> groups;
+        // A queue's index (QueueIndex): the score is a ticket in list order, not a time; the entry's
+        // time is when the job was enqueued.
+        bool listOrder = false;
         bool complete = false;
         bool synced = false;
         std::uint64_t generation = 0;
@@ -71,6 +74,7 @@ public:
     explicit JobIndexSnapshot(Parts parts);
 
     JobSetKind kind() const { return m_parts.kind; }
+    bool listOrder() const { return m_parts.listOrder; }
     std::size_t size() const { return m_starts.back(); }
     // Every part of the set has been read at least once (until then the index is a prefix of it).
     bool complete() const { return m_parts.complete; }

@@ -1,6 +1,7 @@
 #pragma once
-// The Retries, Dead and Scheduled browser over the local job index: the filter bar (a JobFilter
-// expression applied to the index; parse errors inline), the failure groups (Retries and Dead),
+// The job browser of every job page (Queues, Scheduled, Retries, Dead) over the local job index: the
+// filter bar (a JobFilter expression applied to the index; parse errors inline), the failure groups
+// (Retries and Dead),
 // the virtual job table with multi-select and sortable columns, and the inspector of the current
 // job. It never talks to Redis: the page feeds it snapshots, and fetches the full payload of the
 // current job when asked (currentJobWanted) to hand it back with showJob().

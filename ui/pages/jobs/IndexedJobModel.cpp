@@ -81,13 +81,15 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
     const auto& snap = *m_shown;
     const JobIndexEntry& e = snap.entry(r);
     const bool malformed = e.has(JobIndexEntry::ParseError);
+    // A set's score is its time; a queue's is a place in the list, and its time is enqueued_at.
+    const double when = snap.listOrder() ? (e.hasTime() ? e.time : 0) : e.score;
     switch (role) {
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
         switch (index.column()) {
         case WhenColumn:
-            return e.score > 0
-                ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(e.score * 1000)), QLocale::ShortFormat)
+            return when > 0
+                ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(when * 1000)), QLocale::ShortFormat)
                 : QString();
         case QueueColumn:
             return q(snap.queue(r));
@@ -113,7 +115,7 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
     case UnderlyingDataRole:
         switch (index.column()) {
         case WhenColumn:
-            return e.score;
+            return when;
         case RetryCountColumn:
             return e.retryCount;
         default:

@@ -1,14 +1,14 @@
 #pragma once
-// A virtual job table over a JobIndex snapshot: rowCount() is the number of matching entries (a
-// million if need be) and data() reads the index's metadata for the rows on screen, never Redis.
-// Filtering, sorting and the failure groups are computed by the snapshot on a thread of the model's
-// own (a one-thread pool at a lower CPU priority than the GUI); the result (a vector of row numbers)
-// replaces the old one in one model reset on the GUI thread, and a newer request supersedes one
-// still running. While snapshots arrive quickly (the first build of a
-// large set) they are applied at most every kMinApplyIntervalMs, so the view is not reset for each.
+// A virtual job table over a job index snapshot (a sorted set's JobIndex or a queue's QueueIndex): rowCount() is the
+// number of matching entries (a million if need be) and data() reads the index's metadata for the rows on screen, never
+// Redis. Filtering, sorting and the failure groups are computed by the snapshot on a thread of the model's own (a
+// one-thread pool at a lower CPU priority than the GUI); the result (a vector of row numbers) replaces the old one in
+// one model reset on the GUI thread, and a newer request supersedes one still running. While snapshots arrive quickly
+// (the first build of a large set) they are applied at most every kMinApplyIntervalMs, so the view is not reset for
+// each.
 //
 // Rows are named across snapshots by Key (score, payload hash); the page fetches the full payload
-// of a key with fetchIndexedJob when it is opened or acted on.
+// of a key (fetchIndexedJob, fetchQueueJob) when it is opened or acted on.
 
 #include "pages/jobs/JobColumns.h"
 #include "sidekiq/search/JobFilter.h"
@@ -30,7 +30,7 @@ class IndexedJobModel final : public QAbstractTableModel, public JobColumns {
     Q_DISABLE_COPY_MOVE(IndexedJobModel)
 public:
     enum Role {
-        UnderlyingDataRole = Qt::UserRole, // raw value (score, retry count) for tests and copying
+        UnderlyingDataRole = Qt::UserRole, // raw value (time, retry count) for tests and copying
         MalformedRole, // bool
     };
     using Key = kiq::sidekiq::IndexedJobKey;

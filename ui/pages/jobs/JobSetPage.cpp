@@ -9,6 +9,7 @@
 #include "pages/jobs/IndexedJobBrowser.h"
 #include "pages/jobs/JobActionLabel.h"
 #include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobPageStatus.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/search/JobIndex.h"
 #include "write/WriteGate.h"
@@ -139,14 +140,7 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     chainTabOrder(tabOrder);
 
     connect(m_feed, &JobIndexFeed::snapshotChanged, this, [this] { m_browser->setSnapshot(m_feed->snapshot()); });
-    connect(m_feed, &JobIndexFeed::stepFinished, this, [this] {
-        m_problem.clear();
-        updateStatus();
-    });
-    connect(m_feed, &JobIndexFeed::failed, this, [this](const QString& message) {
-        m_problem = message;
-        updateStatus();
-    });
+    connect(m_feed, &JobIndexFeed::stepFinished, this, &JobSetPage::updateStatus);
     connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &JobSetPage::updateStatus);
     connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &JobSetPage::fetchCurrent);
     connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &JobSetPage::updateActions);
@@ -203,7 +197,6 @@ QIcon JobSetPage::icon() const
 
 void JobSetPage::clientChanged()
 {
-    m_problem.clear();
     m_notice.clear();
     m_expected = -1;
     m_feed->setClient(client());
@@ -417,56 +410,27 @@ void JobSetPage::showNotice(const QString& text, bool problem)
 
 void JobSetPage::updateStatus()
 {
-    // The same parts as plain text and as HTML: only problems carry markup (escaped server messages).
-    QStringList parts, html;
-    const auto add = [&](const QString& text) {
-        parts << text;
-        html << text.toHtmlEscaped();
-    };
-    bool problem = false;
-    if (!m_notice.isEmpty()) {
-        problem = m_noticeIsProblem;
-        if (problem)
-            html << m_notice;
-        else
-            add(m_notice);
-    }
+    JobPageStatus status;
+    status.addNotice(m_notice, m_noticeIsProblem);
     if (!client()) {
-        add(tr("Not connected."));
-    } else if (!m_problem.isEmpty()) {
-        html << tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_problem.toHtmlEscaped());
-        problem = true;
+        status.add(tr("Not connected."));
+    } else if (!m_feed->problem().isEmpty()) {
+        status.addProblem(tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_feed->problem().toHtmlEscaped()));
     } else {
         const auto snap = m_feed->snapshot();
-        const auto* model = m_browser->model();
         if (!snap->complete() && m_expected > 0)
-            add(tr("Indexing the set… %1 of %2 job(s) read (%3%)", nullptr, pluralCount(m_expected))
-                    .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
-                    .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected)));
+            status.add(tr("Indexing the set… %1 of %2 job(s) read (%3%)", nullptr, pluralCount(m_expected))
+                           .arg(formatCount(qsizetype(snap->size())), formatCount(m_expected))
+                           .arg(std::min<long long>(99, qsizetype(snap->size()) * 100 / m_expected)));
         else if (!snap->complete())
-            add(tr("Indexing the set… %1 job(s) read so far", nullptr, pluralCount(qsizetype(snap->size())))
-                    .arg(formatCount(qsizetype(snap->size()))));
+            status.add(tr("Indexing the set… %1 job(s) read so far", nullptr, pluralCount(qsizetype(snap->size())))
+                           .arg(formatCount(qsizetype(snap->size()))));
         else
-            add(tr("%1 job(s) in the set", nullptr, pluralCount(qsizetype(snap->size())))
-                    .arg(formatCount(qsizetype(snap->size()))));
-        if (model->snapshot() && !m_browser->validFilterText().isEmpty()) {
-            QString matched
-                = tr("%1 match(es) the filter", nullptr, model->rowCount()).arg(formatCount(model->rowCount()));
-            // Undecided: their args or message run past what the index keeps. "All matching…" reads whole payloads.
-            if (model->maybeCount() > 0)
-                matched
-                    += tr(" · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, "
-                          "longer than the index keeps (“All matching…” checks them)")
-                           .arg(formatCount(model->maybeCount()))
-                           .arg(kiq::sidekiq::kJobIndexArgsPrefix)
-                           .arg(kiq::sidekiq::kJobIndexMessagePrefix);
-            add(matched);
-        }
+            status.add(tr("%1 job(s) in the set", nullptr, pluralCount(qsizetype(snap->size())))
+                           .arg(formatCount(qsizetype(snap->size()))));
+        status.addMatches(*m_browser, tr("“All matching…” checks them"));
     }
-    if (problem)
-        m_status->showProblem(html.join(QStringLiteral(" · ")));
-    else
-        m_status->showInfo(parts.join(QStringLiteral(" · ")));
+    status.showOn(m_status);
 }
 
 } // namespace kiq::ui

@@ -75,7 +75,6 @@ private:
     JobIndexFeed* m_feed;
     IndexedJobBrowser* m_browser;
     StatusLine* m_status;
-    QString m_problem; // the last failure to read the set, until a step succeeds
     long long m_expected = -1; // the set's size when the first build began, for its progress
     QString m_notice; // the outcome of the last action: HTML if a problem, else plain text
     bool m_noticeIsProblem = false;

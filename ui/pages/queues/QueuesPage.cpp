@@ -4,8 +4,9 @@
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
 #include "common/StatusLine.h"
-#include "pages/jobs/JobBrowser.h"
-#include "pages/jobs/JobTableModel.h"
+#include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobPageStatus.h"
 #include "pages/queues/QueueListModel.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/api/Queues.h"
@@ -14,6 +15,7 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <QHideEvent>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -30,27 +32,13 @@
 
 namespace kiq::ui {
 
-namespace {
-struct QueueFirstPage {
-    long long total = 0;
-    std::vector<JobRow> rows;
-};
-
-std::vector<JobRow> toRows(std::vector<kiq::sidekiq::QueueEntry> entries)
-{
-    std::vector<JobRow> rows;
-    rows.reserve(entries.size());
-    for (auto& e : entries) rows.push_back(JobRow {0, e.index, std::move(e.job)});
-    return rows;
-}
-} // namespace
-
 QueuesPage::QueuesPage(QWidget* parent)
     : DeploymentPage(parent)
     , m_queues(new QueueListModel(this))
     , m_queueProxy(new QSortFilterProxyModel(this))
     , m_queueTable(new QTableView(this))
-    , m_browser(new JobBrowser(tr("Enqueued"), this))
+    , m_feed(new JobIndexFeed(this))
+    , m_browser(new IndexedJobBrowser(tr("Enqueued"), true, false, this))
     , m_status(new StatusLine(QStringLiteral("queuesStatus"), this))
     , m_delete(new QAction(tr("Delete"), this))
     , m_move(new QAction(tr("Move to queue…"), this))
@@ -88,7 +76,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_move->setShortcut(QKeySequence(Qt::Key_M));
     m_move->setShortcutContext(Qt::WidgetShortcut);
     m_browser->table()->addAction(m_move);
-    explainRefusedShortcuts(m_browser->table(), [this](const QString& why) { m_status->showProblemText(why); });
+    explainRefusedShortcuts(m_browser->table(), [this](const QString& why) { showNotice(why.toHtmlEscaped(), true); });
     bar->addAction(m_move);
     connect(m_move, &QAction::triggered, this, [this] { moveSelection(); });
     bar->addSeparator();
@@ -101,7 +89,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     auto* find = new QAction(tr("Focus the filter"), this);
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(find, &QAction::triggered, m_browser, &JobBrowser::focusFilter);
+    connect(find, &QAction::triggered, m_browser, &IndexedJobBrowser::focusFilter);
     QWidget::addAction(find);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -124,18 +112,23 @@ QueuesPage::QueuesPage(QWidget* parent)
             const QModelIndex source = m_queueProxy->mapToSource(current);
             openQueue(m_queues->rows().at(std::size_t(source.row())).name);
         });
-    connect(m_browser->model(), &JobTableModel::fetchRequested, this, &QueuesPage::loadPage);
     m_timer.setInterval(kRefreshIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (isVisible()) refreshQueues();
     });
+    connect(m_feed, &JobIndexFeed::snapshotChanged, this, [this] { m_browser->setSnapshot(m_feed->snapshot()); });
+    connect(m_feed, &JobIndexFeed::stepFinished, this, &QueuesPage::updateStatus);
+    connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &QueuesPage::updateStatus);
+    connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &QueuesPage::fetchCurrent);
     // A reset or a filter drops rows without a selectionChanged: recheck what the actions act on.
-    connect(m_browser, &JobBrowser::selectionChanged, this, &QueuesPage::updateActions);
-    connect(m_browser->table()->model(), &QAbstractItemModel::modelReset, this, &QueuesPage::updateActions);
-    connect(m_browser->table()->model(), &QAbstractItemModel::rowsRemoved, this, &QueuesPage::updateActions);
-    connect(m_browser->table()->model(), &QAbstractItemModel::layoutChanged, this, &QueuesPage::updateActions);
-    m_status->showInfo(tr("Not connected."));
+    connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &QueuesPage::updateActions);
+    connect(m_browser, &IndexedJobBrowser::filterRejected, this, &QueuesPage::updateActions);
+    connect(m_browser, &IndexedJobBrowser::filterApplied, this, [this] {
+        updateActions();
+        updateStatus();
+    });
     updateActions();
+    updateStatus();
 }
 
 QueuesPage::~QueuesPage() = default;
@@ -156,6 +149,13 @@ void QueuesPage::showEvent(QShowEvent* event)
     // Hidden, the page does not poll: what it holds may be minutes old (a queue's latency from
     // when it connected, issue 14), so a page coming into view reads again at once.
     refreshQueues();
+    m_feed->start(); // the open queue's index follows the list while the page is shown
+}
+
+void QueuesPage::hideEvent(QHideEvent* event)
+{
+    DeploymentPage::hideEvent(event);
+    m_feed->stop();
 }
 
 void QueuesPage::clientChanged()
@@ -163,13 +163,16 @@ void QueuesPage::clientChanged()
     m_jobs.next();
     m_loadingQueues = false;
     m_queue.clear();
+    m_listProblem.clear();
+    m_notice.clear();
     m_queues->clearRows();
-    m_browser->model()->clearRows();
+    m_feed->setQueue({});
+    m_feed->setClient(client());
     updateActions();
+    updateStatus();
     if (!client()) {
         m_timer.stop();
         m_reader.reset();
-        m_status->showInfo(tr("Not connected."));
         return;
     }
     m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
@@ -180,7 +183,7 @@ void QueuesPage::clientChanged()
 void QueuesPage::refresh()
 {
     refreshQueues();
-    if (!m_queue.empty()) openQueue(m_queue);
+    m_feed->refreshSoon();
 }
 
 void QueuesPage::refreshQueues()
@@ -193,89 +196,94 @@ void QueuesPage::refreshQueues()
         [this](kiq::redis::Result<std::vector<kiq::sidekiq::QueueSummary>> r) {
             m_loadingQueues = false;
             if (!r.ok()) {
-                m_status->showLoadError(QString::fromStdString(r.error->message));
+                m_listProblem = QString::fromStdString(r.error->message);
+                updateStatus();
                 return;
             }
+            m_listProblem.clear();
             m_queues->applySnapshot(std::move(*r.value));
             updateActions();
-            if (m_queue.empty())
-                m_status->showInfo(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
+            updateStatus();
         });
 }
 
 void QueuesPage::openQueue(const std::string& name)
 {
-    if (!client()) return;
+    if (!client() || name == m_queue) return;
     m_queue = name;
+    m_jobs.next();
+    m_notice.clear();
+    m_feed->setQueue(name);
     updateActions();
-    const auto ticket = m_jobs.next();
-    m_status->showInfo(tr("Loading %1…").arg(QString::fromStdString(name)));
-    runFresh<QueueFirstPage>(
-        [name](kiq::redis::Client& c) {
-            QueueFirstPage p;
-            p.total = kiq::sidekiq::queueSize(c, name);
-            p.rows = toRows(kiq::sidekiq::pageQueue(c, name, 0, JobTableModel::kPageSize));
-            return p;
+    updateStatus();
+}
+
+void QueuesPage::fetchCurrent(const kiq::sidekiq::IndexedJobKey& key)
+{
+    const auto snap = m_browser->model()->snapshot();
+    if (!snap || m_queue.empty()) return;
+    const auto ref = kiq::sidekiq::queueJobRefs(*snap, {key}).front();
+    const auto ticket = m_jobs.current();
+    const std::string queue = m_queue;
+    runFresh<std::optional<JobRow>>(
+        [queue, ref](kiq::redis::Client& c) -> std::optional<JobRow> {
+            auto entry = kiq::sidekiq::fetchQueueJob(c, queue, ref);
+            if (!entry) return std::nullopt;
+            return JobRow {0, entry->index, std::move(entry->job)};
         },
-        [this, ticket, name](kiq::redis::Result<QueueFirstPage> r) {
+        [this, key, ticket](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!m_jobs.isCurrent(ticket)) return;
             if (!r.ok()) {
-                m_status->showLoadError(QString::fromStdString(r.error->message));
+                showNotice(tr("<b>Could not read the job:</b> %1")
+                               .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
                 return;
             }
-            m_browser->model()->resetListing(r.value->total, std::move(r.value->rows));
-            m_status->showInfo(tr("%1: %2 job(s)", nullptr, pluralCount(r.value->total))
-                                   .arg(QString::fromStdString(name), formatCount(r.value->total)));
+            m_browser->showJob(key, *r.value);
         });
 }
 
-void QueuesPage::loadPage(long long offset, long long count)
+std::vector<kiq::sidekiq::QueueJobRef> QueuesPage::selectedRefs()
 {
-    if (!client() || m_queue.empty()) {
-        m_browser->model()->pageFailed();
-        return;
+    const long long n = m_browser->selectedCount();
+    const auto snap = m_browser->model()->snapshot();
+    if (!client() || m_queue.empty() || n == 0 || !snap) return {};
+    if (n > kMaxSelectionAction) {
+        showNotice(tr("%1 jobs are selected; at most %2 can be acted on at once.")
+                       .arg(formatCount(n), formatCount(kMaxSelectionAction))
+                       .toHtmlEscaped(),
+            true);
+        return {};
     }
-    const auto ticket = m_jobs.current(); // a page of the queue open now
-    const std::string name = m_queue;
-    runFresh<std::vector<JobRow>>(
-        [name, offset, count](
-            kiq::redis::Client& c) { return toRows(kiq::sidekiq::pageQueue(c, name, offset, count)); },
-        [this, ticket, offset](kiq::redis::Result<std::vector<JobRow>> r) {
-            if (!m_jobs.isCurrent(ticket)) return;
-            if (!r.ok()) {
-                m_browser->model()->pageFailed();
-                return;
-            }
-            m_browser->model()->appendPage(offset, std::move(*r.value));
-        });
+    return kiq::sidekiq::queueJobRefs(*snap, m_browser->selectedKeys());
 }
 
 void QueuesPage::deleteSelection(bool confirmed)
 {
-    const auto payloads = m_browser->selectedPayloads();
-    if (!client() || m_queue.empty() || payloads.empty()) return;
+    if (!writesArmed()) return;
+    const auto refs = selectedRefs();
+    if (refs.empty()) return;
     auto gate = writeGate();
-    if (const QString why = refusedWrite(); !why.isEmpty()) {
-        m_status->showProblemText(why);
-        return;
-    }
-    const long long n = qsizetype(payloads.size());
+    const long long n = qsizetype(refs.size());
     if (!confirmed
         && !confirmDamage(this, tr("Delete"),
             tr("Delete %n selected job(s) from %1?", nullptr, int(n)).arg(QString::fromStdString(m_queue)), n))
         return;
     const std::string queue = m_queue;
-    runFresh<long long>([gate, queue, payloads](
-                            kiq::redis::Client& c) { return kiq::sidekiq::deleteFromQueue(c, *gate, queue, payloads); },
-        [this, n](kiq::redis::Result<long long> r) {
+    runFresh<kiq::sidekiq::ActionResult>(
+        [gate, queue, refs](
+            kiq::redis::Client& c) { return kiq::sidekiq::deleteIndexedQueueJobs(c, *gate, queue, refs); },
+        [this, n](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
+            refresh();
             if (!r.ok()) {
-                m_status->showError(tr("Delete failed:"), QString::fromStdString(r.error->message));
+                showNotice(
+                    tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
                 return;
             }
-            refresh();
-            m_status->showInfo(
+            showNotice(
                 tr("Deleted %1 of %2 job(s) (the others were already taken by a worker).", nullptr, pluralCount(n))
-                    .arg(formatCount(*r.value), formatCount(n)));
+                    .arg(formatCount(r.value->affected), formatCount(n)),
+                false);
         });
 }
 
@@ -283,7 +291,7 @@ bool QueuesPage::writesArmed()
 {
     const QString why = refusedWrite();
     if (why.isEmpty()) return true;
-    m_status->showProblemText(why);
+    showNotice(why.toHtmlEscaped(), true);
     return false;
 }
 
@@ -295,16 +303,20 @@ void QueuesPage::runWrite(
         [this, failedTitle](kiq::redis::Result<QString> r) {
             refresh();
             if (!r.ok())
-                m_status->showError(failedTitle, QString::fromStdString(r.error->message));
+                showNotice(
+                    QStringLiteral("<b>%1</b> %2")
+                        .arg(failedTitle.toHtmlEscaped(), QString::fromStdString(r.error->message).toHtmlEscaped()),
+                    true);
             else
-                m_status->showInfo(*r.value);
+                showNotice(*r.value, false);
         });
 }
 
 void QueuesPage::moveSelection(const QString& to)
 {
-    auto payloads = m_browser->selectedPayloads();
-    if (!client() || m_queue.empty() || payloads.empty() || !writesArmed()) return;
+    if (!writesArmed()) return;
+    const auto refs = selectedRefs(); // oldest first: moved jobs keep their running order
+    if (refs.empty()) return;
     QString target = to;
     if (target.isEmpty()) {
         QStringList names;
@@ -312,19 +324,16 @@ void QueuesPage::moveSelection(const QString& to)
             if (q.name != m_queue) names << QString::fromStdString(q.name);
         bool ok = false;
         target = QInputDialog::getItem(this, tr("Move to queue"),
-            tr("Move %n selected job(s) from %1 to:", nullptr, int(payloads.size()))
-                .arg(QString::fromStdString(m_queue)),
+            tr("Move %n selected job(s) from %1 to:", nullptr, int(refs.size())).arg(QString::fromStdString(m_queue)),
             names, 0, true, &ok)
                      .trimmed();
         if (!ok || target.isEmpty()) return;
     }
-    // The table lists newest first; moved jobs keep their running order, oldest first.
-    std::reverse(payloads.begin(), payloads.end());
     const std::string from = m_queue, dest = target.toStdString();
-    const long long n = static_cast<long long>(payloads.size());
+    const long long n = static_cast<long long>(refs.size());
     runWrite(
-        [from, dest, payloads, n](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
-            const auto r = kiq::sidekiq::moveQueueJobs(c, gate, from, payloads, dest);
+        [from, dest, refs, n](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
+            const auto r = kiq::sidekiq::moveIndexedQueueJobs(c, gate, from, refs, dest);
             QString text = tr("Moved %1 of %2 job(s) to %3.", nullptr, pluralCount(n))
                                .arg(formatCount(r.affected), formatCount(n), QString::fromStdString(dest));
             if (r.missing > 0)
@@ -348,7 +357,7 @@ void QueuesPage::updateActions()
     // Disabled with the reason as the tooltip: an enabled button that does nothing says nothing.
     const QString blocked = !client() ? tr("Not connected") : writeRefusal();
     const bool queue = blocked.isEmpty() && !m_queue.empty();
-    const bool jobs = queue && m_browser->table()->selectionModel()->hasSelection();
+    const bool jobs = queue && m_browser->selectedCount() > 0;
     const QString noQueue = !blocked.isEmpty() ? blocked : tr("Select a queue first");
     const QString noJobs = queue ? tr("Select jobs in the table first") : noQueue;
     m_pause->setText(currentQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
@@ -398,6 +407,46 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
             return tr("%1 is cleared.").arg(QString::fromStdString(queue));
         },
         tr("Clear failed:"));
+}
+
+void QueuesPage::showNotice(const QString& text, bool problem)
+{
+    m_notice = text;
+    m_noticeIsProblem = problem;
+    updateStatus();
+}
+
+void QueuesPage::updateStatus()
+{
+    if (client() && !m_listProblem.isEmpty()) {
+        m_status->showLoadError(m_listProblem);
+        return;
+    }
+    JobPageStatus status;
+    status.addNotice(m_notice, m_noticeIsProblem);
+    const QString name = QString::fromStdString(m_queue);
+    if (!client()) {
+        status.add(tr("Not connected."));
+    } else if (m_queue.empty()) {
+        status.add(tr("%n queue(s). Select one to see its jobs.", nullptr, m_queues->rowCount()));
+    } else if (!m_feed->problem().isEmpty()) {
+        status.addProblem(
+            tr("<b>Could not read %1:</b> %2 (retrying)").arg(name.toHtmlEscaped(), m_feed->problem().toHtmlEscaped()));
+    } else {
+        const auto snap = m_feed->snapshot();
+        const long long indexed = qsizetype(snap->size());
+        const long long size = m_feed->setSize();
+        if (!snap->complete() && size > 0)
+            status.add(tr("Indexing %1… %2 of %3 job(s) read (%4%)", nullptr, pluralCount(size))
+                           .arg(name, formatCount(indexed), formatCount(size))
+                           .arg(std::min<long long>(99, indexed * 100 / size)));
+        else if (!snap->complete())
+            status.add(tr("Loading %1…").arg(name));
+        else
+            status.add(tr("%1: %2 job(s)", nullptr, pluralCount(indexed)).arg(name, formatCount(indexed)));
+        status.addMatches(*m_browser, tr("they are not listed"));
+    }
+    status.showOn(m_status);
 }
 
 } // namespace kiq::ui

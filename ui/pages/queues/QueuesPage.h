@@ -1,17 +1,21 @@
 #pragma once
 // The Queues page: every queue with its size and latency (refreshed every few seconds while visible,
-// one StatsReader round trip), and the jobs of the selected queue, paged 200 at a time through
-// pageQueue (newest first, as Sidekiq's UI lists them). Selected jobs can be deleted (LREM of their
-// exact payloads) or moved to another queue; the open queue can be paused for our pool, resumed, or
-// cleared. Every write goes through the WriteGate.
+// one StatsReader round trip), and the jobs of the selected queue in the same browser as the
+// Scheduled, Retry and Dead pages (IndexedJobBrowser): the queue's local index (QueueIndex, kept in
+// step by a JobIndexFeed off the GUI thread) is filtered, sorted and opened without touching the
+// network, newest first as Sidekiq's UI lists them. Selected jobs can be deleted (LREM of their exact
+// payloads, read by key when acted on) or moved to another queue; the open queue can be paused for
+// our pool, resumed, or cleared. Every write goes through the WriteGate.
 
 #include "deployment/DeploymentPage.h"
+#include "sidekiq/search/QueueIndex.h"
 
 #include <QTimer>
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 class QAction;
 class QSortFilterProxyModel;
@@ -26,7 +30,8 @@ class StatsReader;
 
 namespace kiq::ui {
 
-class JobBrowser;
+class IndexedJobBrowser;
+class JobIndexFeed;
 class QueueListModel;
 class StatusLine;
 
@@ -41,9 +46,12 @@ public:
     void refresh() override;
 
     static constexpr int kRefreshIntervalMs = 5000;
+    // Selected rows are acted on by reading each one's payload; more at once is refused.
+    static constexpr long long kMaxSelectionAction = 10000;
     QueueListModel* queueModel() const { return m_queues; }
     QTableView* queueTable() const { return m_queueTable; }
-    JobBrowser* browser() const { return m_browser; }
+    IndexedJobBrowser* browser() const { return m_browser; }
+    JobIndexFeed* feed() const { return m_feed; }
     QString currentQueue() const { return QString::fromStdString(m_queue); }
     void deleteSelection(bool confirmed = false);
     // `to` empty: asks which queue (existing names offered, a new one may be typed).
@@ -55,11 +63,16 @@ protected:
     void clientChanged() override;
     void writesChanged() override { updateActions(); }
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void refreshQueues();
     void openQueue(const std::string& name);
-    void loadPage(long long offset, long long count);
+    void fetchCurrent(const kiq::sidekiq::IndexedJobKey& key);
+    // The selection as the core names queue jobs; empty (and says why) when there is nothing to do.
+    std::vector<kiq::sidekiq::QueueJobRef> selectedRefs();
+    void showNotice(const QString& text, bool problem);
+    void updateStatus();
     // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
     void runWrite(
         std::function<QString(kiq::redis::Client&, kiq::write::WriteGate&)> write, const QString& failedTitle);
@@ -67,7 +80,7 @@ private:
     bool currentQueuePaused() const;
     void updateActions();
 
-    LatestOnly m_jobs; // per opened queue: late pages of another queue are ignored
+    LatestOnly m_jobs; // per opened queue: a late job of another queue is ignored
     bool m_loadingQueues = false;
     std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // used only on the client's thread
     std::string m_queue;
@@ -76,8 +89,12 @@ private:
     QueueListModel* m_queues;
     QSortFilterProxyModel* m_queueProxy;
     QTableView* m_queueTable;
-    JobBrowser* m_browser;
+    JobIndexFeed* m_feed;
+    IndexedJobBrowser* m_browser;
     StatusLine* m_status;
+    QString m_listProblem; // the last failure to read the queue list, until a read succeeds
+    QString m_notice; // the outcome of the last action or load: HTML if a problem, else plain text
+    bool m_noticeIsProblem = false;
     QAction* m_delete;
     QAction* m_move;
     QAction* m_pause;
