@@ -572,6 +572,52 @@ private slots:
         QCOMPARE(zcard("dead"), deadBefore - kJobs);
         QVERIFY(ours().empty());
     }
+
+    // The table, the inspector and its copy show arguments through the profile's rules; Reveal shows one
+    // job as it is and is recorded in the audit trail.
+    void argumentsAreRedactedUntilRevealed()
+    {
+        const std::string payload
+            = kiq::sidekiq::JobBuilder("SecretJob", R"(["pos-secret",{"password":"hunter2","note":"visible"}])")
+                  .build()
+                  .json;
+        m_direct->command(kiq::redis::Command("ZADD").key("dead").arg(1.7e9).arg(payload)).throwIfError();
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        std::vector<kiq::write::AuditEntry> audit;
+        gate->addAuditSink([&](const kiq::write::AuditEntry& e) { audit.push_back(e); });
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        JobSetPage page {JobSetKind::Dead};
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));
+        profile.redaction.paths = {"args[0]"};
+        page.setProfile(profile);
+        page.setWriteGate(gate);
+        page.resize(1280, 800);
+        page.show();
+        page.setClient(&client);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=SecretJob"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 1, 10000);
+        const QString args = page.browser()->model()->index(0, IndexedJobModel::ArgsColumn).data().toString();
+        QVERIFY2(
+            !args.contains("pos-secret") && !args.contains("hunter2") && args.contains("visible"), qPrintable(args));
+
+        page.browser()->table()->selectRow(0);
+        JobInspector* inspector = page.browser()->inspector();
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->text().contains("SecretJob"), 10000);
+        for (const QString& shown : {inspector->text(), inspector->copiedPayload()}) {
+            QVERIFY2(!shown.contains("pos-secret") && !shown.contains("hunter2"), qPrintable(shown));
+            QVERIFY(shown.contains("[REDACTED]"));
+        }
+        auto* reveal = inspector->findChild<QPushButton*>(QStringLiteral("revealButton"));
+        QVERIFY(reveal->isEnabled());
+        reveal->click();
+        QVERIFY(inspector->text().contains("pos-secret") && inspector->text().contains("hunter2"));
+        QCOMPARE(inspector->copiedPayload().toStdString(), payload);
+        QCOMPARE(audit.size(), std::size_t(1));
+        QCOMPARE(audit[0].intent.action, std::string("reveal"));
+        QCOMPARE(audit[0].intent.target, kiq::sidekiq::JobRecord::parse(payload).jid);
+        QVERIFY(!reveal->isEnabled());
+        m_direct->command(kiq::redis::Command("ZREM").key("dead").arg(payload)).throwIfError();
+    }
 };
 
 QTEST_MAIN(TestJobSetPage)

@@ -95,6 +95,22 @@ private slots:
         QCOMPARE(mailed, std::string(R"({"args":["write to [REDACTED]"],"email":"[REDACTED]"})"));
     }
 
+    // A job table keeps the first bytes of long arguments: the whole ones are redacted with the path
+    // rules, the cut one is dropped.
+    void cutArgumentsKeepOnlyWholeOnesRedacted()
+    {
+        // Plain literals: moc loses its way in raw strings with unbalanced brackets.
+        RedactionRules rules;
+        rules.paths = {"args[1]"};
+        const Redactor r(rules);
+        QCOMPARE(r.argsPrefix("[\"ann\",\"pos-secret\",{\"password\":\"p\",\"x\":\"long"),
+            std::string("[\"ann\",\"[REDACTED]\", …"));
+        QCOMPARE(r.argsPrefix("[\"only one long argu"), std::string("[…"));
+        // Commas and an escaped quote inside a string.
+        QCOMPARE(r.argsPrefix("[\"a,b\\\",c\", \"d"), std::string("[\"a,b\\\",c\", …"));
+        QCOMPARE(Redactor(RedactionRules::none()).argsPrefix("[\"a\", \"b"), std::string("[\"a\", \"b…"));
+    }
+
     void freeTextHidesPairsAndPatterns()
     {
         const Redactor r;
@@ -104,6 +120,8 @@ private slots:
         QCOMPARE(r.text("Authorization: Bearer abc.def"), std::string("Authorization: [REDACTED]"));
         QCOMPARE(r.text("paid with 4111-1111-1111-1111"), std::string("paid with [REDACTED]"));
         QCOMPARE(r.text("nothing here"), std::string("nothing here"));
+        QCOMPARE(r.payload(R"({"args":[],"error_message":"token=abc rejected"})"),
+            std::string(R"({"args":[],"error_message":"token=[REDACTED] rejected"})"));
         // Not JSON: a payload falls back to the free-text rules instead of showing everything.
         QCOMPARE(
             r.payload(R"({"args":["x"], "password":"p" )"), std::string(R"({"args":["x"], "password":"[REDACTED]" )"));

@@ -484,4 +484,39 @@ std::string Redactor::args(std::string_view json) const
     return walk(json, {{"args", -1}});
 }
 
+std::string Redactor::argsPrefix(std::string_view prefix) const
+{
+    if (!m_rules.enabled) return std::string(prefix) + "…";
+    // The last comma between top-level arguments: everything before it is whole arguments.
+    std::size_t lastComma = std::string_view::npos;
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        const char c = prefix[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c == '[' || c == '{')
+            ++depth;
+        else if (c == ']' || c == '}')
+            --depth;
+        else if (c == ',' && depth == 1)
+            lastComma = i;
+    }
+    const auto trimmed = prefix.find_first_not_of(" \t\r\n");
+    if (lastComma == std::string_view::npos || trimmed == std::string_view::npos || prefix[trimmed] != '[') return "[…";
+    std::string whole(prefix.substr(0, lastComma));
+    whole += ']';
+    if (json::validate(whole)) return "[…";
+    std::string shown = args(whole);
+    shown.pop_back(); // the ']' added above
+    return shown + ", …";
+}
+
 } // namespace kiq::redaction

@@ -63,6 +63,10 @@ public:
     std::string payload(std::string_view json) const;
     // A job's "args" array on its own: path rules apply as if it were the payload's "args".
     std::string args(std::string_view json) const;
+    // The first bytes of a longer "args" array (what a job table keeps): the complete top-level
+    // arguments redacted as args() does, the cut one dropped; "…" marks the cut. A cut first argument
+    // shows as "[…".
+    std::string argsPrefix(std::string_view prefix) const;
     // Free text (a log line, an error message): `"key": value` and `key=value` pairs whose key matches,
     // and the value patterns.
     std::string text(std::string_view text) const;

@@ -113,6 +113,12 @@ protected:
     // Everything a page shows of job arguments, copies or exports passes this. Shared, so a model or a
     // worker-thread task can keep it.
     const std::shared_ptr<const kiq::redaction::Redactor>& redactor() const { return m_redactor; }
+    // Records in the audit trail that a job (`jid`) was shown without redaction: not a write, so it is
+    // allowed on a read-only deployment, but it leaves a trace.
+    void recordReveal(const QString& jid)
+    {
+        if (m_writeGate) m_writeGate->record({"reveal", jid.toStdString(), 1, "inspector", {}});
+    }
 
 private:
     QPointer<kiq::redis::AsyncClient> m_client;

@@ -30,6 +30,12 @@ int FailureGroupModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void FailureGroupModel::setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor)
+{
+    m_redactor = std::move(redactor);
+    if (!m_groups.empty()) emit dataChanged(index(0, MessageColumn), index(rowCount() - 1, MessageColumn));
+}
+
 QVariant FailureGroupModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -44,7 +50,7 @@ QVariant FailureGroupModel::data(const QModelIndex& index, int role) const
     case ErrorColumn:
         return g.errorClass.empty() ? tr("(no error)") : q(g.errorClass);
     case MessageColumn:
-        return q(g.normalizedMessage);
+        return q(m_redactor->text(g.normalizedMessage));
     case ClassColumn:
         return q(g.displayClass);
     case FirstSeenColumn:

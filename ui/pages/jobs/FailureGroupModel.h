@@ -3,10 +3,12 @@
 // class + normalised message + job class) with its count and when it was first and last seen, as
 // the job index computes them (JobIndexSnapshot::groups). Largest first.
 
+#include "redaction/Redaction.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
 #include <QAbstractTableModel>
 
+#include <memory>
 #include <vector>
 
 namespace kiq::ui {
@@ -29,10 +31,14 @@ public:
     // The row of the group with this fingerprint, or -1.
     int rowOf(std::uint64_t fingerprint) const;
 
+    // Messages are shown through the deployment's rules ("token=…" in an error message).
+    void setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor);
+
     static QString fingerprintText(std::uint64_t fingerprint) { return QString::number(fingerprint, 16); }
 
 private:
     std::vector<kiq::sidekiq::JobIndexGroup> m_groups;
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
 };
 
 } // namespace kiq::ui

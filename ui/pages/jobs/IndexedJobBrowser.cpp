@@ -182,6 +182,13 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
     applyFilterText();
 }
 
+void IndexedJobBrowser::setRedactor(const std::shared_ptr<const kiq::redaction::Redactor>& redactor)
+{
+    m_model->setRedactor(redactor);
+    if (m_groupModel) m_groupModel->setRedactor(redactor);
+    m_inspector->setRedactor(redactor);
+}
+
 void IndexedJobBrowser::setSnapshot(std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot)
 {
     m_model->setSnapshot(std::move(snapshot));

@@ -46,6 +46,8 @@ public:
     JobInspector* inspector() const { return m_inspector; }
 
     void setSnapshot(std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot);
+    // How the table and the inspector show job arguments (the deployment's rules).
+    void setRedactor(const std::shared_ptr<const kiq::redaction::Redactor>& redactor);
 
     // Selected rows without listing them (Ctrl+A on a million rows is one range).
     long long selectedCount() const;

@@ -34,7 +34,7 @@ struct IndexedJobModel::Result {
 
 namespace {
 // The index keeps byte prefixes; a cut can fall inside a UTF-8 sequence, which must not show as �.
-QString prefixText(std::string_view bytes, bool cut)
+std::string_view wholeChars(std::string_view bytes, bool cut)
 {
     if (cut) {
         std::size_t end = bytes.size();
@@ -42,9 +42,7 @@ QString prefixText(std::string_view bytes, bool cut)
         while (end > 0 && back < 4 && (static_cast<unsigned char>(bytes[end - 1]) & 0xC0) == 0x80) --end, ++back;
         if (end > 0 && static_cast<unsigned char>(bytes[end - 1]) >= 0xC0) bytes = bytes.substr(0, end - 1);
     }
-    QString s = QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
-    if (cut) s += QChar(0x2026);
-    return s;
+    return bytes;
 }
 
 QString q(const std::string& s)
@@ -74,6 +72,12 @@ int IndexedJobModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+void IndexedJobModel::setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor)
+{
+    m_redactor = std::move(redactor);
+    if (rowCount() > 0) emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
 QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -96,20 +100,23 @@ QVariant IndexedJobModel::data(const QModelIndex& index, int role) const
         case ClassColumn:
             return snap.displayClass(r).empty() && malformed ? tr("(unreadable job)") : q(snap.displayClass(r));
         case ArgsColumn:
-            return e.has(JobIndexEntry::HasArgs) ? prefixText(snap.argsPrefix(r), e.has(JobIndexEntry::ArgsCut))
-                                                 : QString();
+            if (!e.has(JobIndexEntry::HasArgs)) return QString();
+            return q(e.has(JobIndexEntry::ArgsCut) ? m_redactor->argsPrefix(snap.argsPrefix(r))
+                                                   : m_redactor->args(snap.argsPrefix(r)));
         case ErrorColumn: {
             if (malformed) return tr("Unreadable payload (open it to see why)");
             const auto errorClass = snap.errorClass(r);
             if (!errorClass && !e.has(JobIndexEntry::HasMessage)) return {};
             return tr("%1: %2").arg(
                 errorClass ? QString::fromUtf8(errorClass->data(), qsizetype(errorClass->size())) : QString(),
-                prefixText(snap.messagePrefix(r), e.has(JobIndexEntry::MessageCut)));
+                q(m_redactor->text(wholeChars(snap.messagePrefix(r), e.has(JobIndexEntry::MessageCut))))
+                    + (e.has(JobIndexEntry::MessageCut) ? QString(QChar(0x2026)) : QString()));
         }
         case RetryCountColumn:
             return e.retryCount >= 0 ? QString::number(e.retryCount) : QString();
         case JidColumn:
-            return prefixText(snap.jid(r), e.has(JobIndexEntry::JidCut));
+            return q(std::string(wholeChars(snap.jid(r), e.has(JobIndexEntry::JidCut))))
+                + (e.has(JobIndexEntry::JidCut) ? QString(QChar(0x2026)) : QString());
         }
         break;
     case UnderlyingDataRole:

@@ -11,6 +11,7 @@
 // of a key (fetchIndexedJob, fetchQueueJob) when it is opened or acted on.
 
 #include "pages/jobs/JobColumns.h"
+#include "redaction/Redaction.h"
 #include "sidekiq/search/JobFilter.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
@@ -56,6 +57,8 @@ public:
     bool filterInvalid() const { return m_filterInvalid; }
     // Failure groups are computed only when wanted (Scheduled has none).
     void setGroupsWanted(bool wanted) { m_groupsWanted = wanted; }
+    // How the arguments and error columns show what jobs carry (the deployment's rules).
+    void setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor);
 
     const std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot>& snapshot() const { return m_shown; }
     Key key(int row) const;
@@ -88,6 +91,7 @@ private:
     kiq::sidekiq::JobIndexSort m_sort = kiq::sidekiq::JobIndexSort::Score;
     bool m_descending;
     bool m_groupsWanted = true;
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
     bool m_filterInvalid = false;
     bool m_running = false; // a query is on the pool
     bool m_pending = false; // and another is wanted after it

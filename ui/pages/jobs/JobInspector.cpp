@@ -38,6 +38,7 @@ JobInspector::JobInspector(QWidget* parent)
     , m_view(new QTextBrowser(this))
     , m_copyJid(new QPushButton(tr("Copy JID"), this))
     , m_copyPayload(new QPushButton(tr("Copy payload"), this))
+    , m_reveal(new QPushButton(tr("Reveal"), this))
 {
     setObjectName(QStringLiteral("jobInspector"));
     m_view->setObjectName(QStringLiteral("jobInspectorText"));
@@ -45,16 +46,41 @@ JobInspector::JobInspector(QWidget* parent)
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_copyJid);
     buttons->addWidget(m_copyPayload);
+    buttons->addWidget(m_reveal);
     buttons->addStretch(1);
+    m_copyPayload->setObjectName(QStringLiteral("copyPayloadButton"));
+    m_reveal->setObjectName(QStringLiteral("revealButton"));
+    m_reveal->setToolTip(tr("Show this job's arguments as they are, without the profile's redaction rules. "
+                            "Recorded in the audit trail."));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(buttons);
     layout->addWidget(m_view, 1);
     connect(m_copyJid, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(q(m_jid)); });
-    connect(m_copyPayload, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(QString::fromUtf8(m_payload.data(), qsizetype(m_payload.size())));
+    connect(
+        m_copyPayload, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(copiedPayload()); });
+    connect(m_reveal, &QPushButton::clicked, this, [this] {
+        if (m_row) emit revealRequested(q(m_row->job.jid));
     });
     showJob(nullptr);
+}
+
+QString JobInspector::copiedPayload() const
+{
+    return QString::fromUtf8(m_payload.data(), qsizetype(m_payload.size()));
+}
+
+void JobInspector::setRedactor(std::shared_ptr<const kiq::redaction::Redactor> redactor)
+{
+    m_redactor = std::move(redactor);
+    present();
+}
+
+void JobInspector::reveal()
+{
+    if (!m_row) return;
+    m_revealed = true;
+    present();
 }
 
 void JobInspector::showMissing()
@@ -70,8 +96,22 @@ QString JobInspector::text() const
 
 void JobInspector::showJob(const JobRow* row)
 {
+    m_revealed = false; // a reveal is for one job
+    m_row = row ? std::optional<JobRow>(*row) : std::nullopt;
+    present();
+}
+
+bool JobInspector::redacting() const
+{
+    return !m_revealed && m_redactor->active();
+}
+
+void JobInspector::present()
+{
+    const JobRow* row = m_row ? &*m_row : nullptr;
     m_copyJid->setEnabled(row && !row->job.jid.empty());
     m_copyPayload->setEnabled(row != nullptr);
+    m_reveal->setEnabled(row && redacting());
     m_shown.next(); // a backtrace still decoding belongs to the job shown before
     if (!row) {
         m_jid.clear();
@@ -79,7 +119,9 @@ void JobInspector::showJob(const JobRow* row)
         m_view->setHtml(tr("<i>Select a job to see it in full.</i>"));
         return;
     }
-    const auto& j = row->job;
+    // Everything below reads the redacted record: the arguments, the error and the payload.
+    const kiq::sidekiq::JobRecord j
+        = redacting() ? kiq::sidekiq::JobRecord::parse(m_redactor->payload(row->job.raw)) : row->job;
     m_jid = j.jid;
     m_payload = j.raw;
 
@@ -159,7 +201,7 @@ QString JobInspector::backtraceHtml(const kiq::sidekiq::BacktraceCodec::Decoded&
     if (!decoded.ok())
         html += QStringLiteral("<p>%1</p>").arg(tr("Could not decode: %1").arg(q(decoded.error)).toHtmlEscaped());
     QStringList lines;
-    for (const auto& l : decoded.lines) lines << q(l).toHtmlEscaped();
+    for (const auto& l : decoded.lines) lines << q(redacting() ? m_redactor->text(l) : l).toHtmlEscaped();
     html += QStringLiteral("<pre>%1</pre>").arg(lines.join(u'\n'));
     return html;
 }

@@ -9,6 +9,7 @@
 #include "pages/jobs/IndexedJobBrowser.h"
 #include "pages/jobs/JobActionLabel.h"
 #include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobPageStatus.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/search/JobIndex.h"
@@ -143,6 +144,10 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     connect(m_feed, &JobIndexFeed::stepFinished, this, &JobSetPage::updateStatus);
     connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &JobSetPage::updateStatus);
     connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &JobSetPage::fetchCurrent);
+    connect(m_browser->inspector(), &JobInspector::revealRequested, this, [this](const QString& jid) {
+        recordReveal(jid);
+        m_browser->inspector()->reveal();
+    });
     connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &JobSetPage::updateActions);
     connect(m_browser, &IndexedJobBrowser::filterRejected, this, &JobSetPage::updateActions);
     connect(m_browser, &IndexedJobBrowser::filterApplied, this, [this] {
@@ -223,6 +228,11 @@ void JobSetPage::hideEvent(QHideEvent* event)
 {
     DeploymentPage::hideEvent(event);
     m_feed->stop();
+}
+
+void JobSetPage::redactionChanged()
+{
+    m_browser->setRedactor(redactor());
 }
 
 void JobSetPage::refresh()

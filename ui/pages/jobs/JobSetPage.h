@@ -58,6 +58,7 @@ signals:
 protected:
     void clientChanged() override;
     void writesChanged() override { updateActions(); }
+    void redactionChanged() override;
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 

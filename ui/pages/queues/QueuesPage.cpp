@@ -6,6 +6,7 @@
 #include "common/StatusLine.h"
 #include "pages/jobs/IndexedJobBrowser.h"
 #include "pages/jobs/JobIndexFeed.h"
+#include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobPageStatus.h"
 #include "pages/queues/QueueListModel.h"
 #include "redis/AsyncClient.h"
@@ -120,6 +121,10 @@ QueuesPage::QueuesPage(QWidget* parent)
     connect(m_feed, &JobIndexFeed::stepFinished, this, &QueuesPage::updateStatus);
     connect(m_browser->model(), &IndexedJobModel::queryApplied, this, &QueuesPage::updateStatus);
     connect(m_browser, &IndexedJobBrowser::currentJobWanted, this, &QueuesPage::fetchCurrent);
+    connect(m_browser->inspector(), &JobInspector::revealRequested, this, [this](const QString& jid) {
+        recordReveal(jid);
+        m_browser->inspector()->reveal();
+    });
     // A reset or a filter drops rows without a selectionChanged: recheck what the actions act on.
     connect(m_browser, &IndexedJobBrowser::selectionChanged, this, &QueuesPage::updateActions);
     connect(m_browser, &IndexedJobBrowser::filterRejected, this, &QueuesPage::updateActions);
@@ -178,6 +183,11 @@ void QueuesPage::clientChanged()
     m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
     m_timer.start();
     refreshQueues();
+}
+
+void QueuesPage::redactionChanged()
+{
+    m_browser->setRedactor(redactor());
 }
 
 void QueuesPage::refresh()

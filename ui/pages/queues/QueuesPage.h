@@ -62,6 +62,7 @@ public:
 protected:
     void clientChanged() override;
     void writesChanged() override { updateActions(); }
+    void redactionChanged() override;
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 
