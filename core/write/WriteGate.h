@@ -13,7 +13,9 @@
 #include "redis/Errors.h"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,11 +23,23 @@
 
 namespace kiq::write {
 
+std::string osUser(); // the account this process runs as (what audit entries and the undo journal name)
+
 struct WriteIntent {
     std::string action; // "retry", "delete", "kill", "enqueue", "move", "clear-queue", "quiet", ...
     std::string target; // "dead", "queue:default", a process identity, ...
     long long requested = 0; // how many items the caller asked for
     std::string detail; // e.g. the filter of a bulk action, or the destination queue
+};
+
+// A job a write removed, and where from: enough to put it back byte-exact (the undo journal).
+struct RemovedItem {
+    enum class From { SortedSet, ListLeft, ListRight }; // a list's end, where it goes back
+    std::string key; // as the write names it (Command::key, without the namespace prefix)
+    From from = From::SortedSet;
+    double score = 0; // SortedSet: its score there
+    std::string payload; // the exact bytes
+    std::string movedTo; // a kill: the dead set it went to, where an undo removes the copy
 };
 
 struct AuditEntry {
@@ -36,8 +50,9 @@ struct AuditEntry {
     bool ok = false;
     long long affected = 0;
     std::string error;
-    // The raw payloads removed by a delete, for the undo journal. Empty for other actions.
-    std::vector<std::string> removedPayloads;
+    // The jobs a delete or kill removed, with where from. A queue clear reports only its count (a million
+    // payloads do not pass through memory twice); its jobs are in the removal journals.
+    std::vector<RemovedItem> removed;
     std::string armedBy; // the OS user who armed writes; empty when the deployment is writable anyway
 };
 
@@ -53,7 +68,52 @@ public:
 // What a write reports back through the gate.
 struct WriteOutcome {
     long long affected = 0;
-    std::vector<std::string> removedPayloads;
+    std::vector<RemovedItem> removed;
+};
+
+// Where jobs go before a write removes them: the undo journal (write/UndoJournal.h). Called on the
+// thread of the write.
+class RemovalJournal {
+public:
+    virtual ~RemovalJournal() = default;
+    // `items` are about to be removed from `server` by the write `action` describes (its outcome not known
+    // yet); the kept items of one `group` form one record. Returns an id per item, for settle(). Throws when
+    // it cannot keep them: the write then removes nothing.
+    virtual std::vector<std::int64_t> keep(const AuditEntry& action, const std::string& server,
+        const std::string& group, const std::vector<RemovedItem>& items)
+        = 0;
+    // After the removal: the kept items it did remove, and those it did not (someone else took them
+    // meanwhile), which must never come back on undo.
+    virtual void settle(const std::vector<std::int64_t>& removed, const std::vector<std::int64_t>& notRemoved) = 0;
+};
+
+class WriteGate;
+
+// Handed to a write that removes jobs (the second perform() below). It keeps the jobs in every removal
+// journal before removing them, so a crash in between loses none, then settles which it removed.
+class WriteScope {
+public:
+    // Before removing `items` from `server` (where the jobs live, e.g. BulkExecutor::deploymentOf).
+    // Returns a ticket for settle(); throws if a journal cannot keep them.
+    std::size_t keep(const std::string& server, std::vector<RemovedItem> items);
+    // After: removed[i] says whether the ticket's item i was removed. Returns the removed ones.
+    std::vector<RemovedItem> settle(std::size_t ticket, const std::vector<bool>& removed);
+    // The writes of one long operation (a bulk run, by its id) form one journal record.
+    void setOperation(const std::string& id) { m_group = "operation " + id; }
+
+private:
+    friend class WriteGate;
+    WriteScope(WriteGate& gate, const WriteIntent& intent);
+
+    struct Batch {
+        std::vector<RemovedItem> items;
+        std::vector<std::shared_ptr<RemovalJournal>> journals; // those that kept it
+        std::vector<std::vector<std::int64_t>> ids; // per journal
+    };
+    WriteGate& m_gate;
+    const WriteIntent& m_intent;
+    std::string m_group;
+    std::vector<Batch> m_batches;
 };
 
 // Who armed writes, why and when: what the header shows and what audit entries carry.
@@ -96,13 +156,18 @@ public:
     std::optional<std::chrono::milliseconds> remaining() const;
 
     void addAuditSink(AuditSink sink);
+    void addRemovalJournal(std::shared_ptr<RemovalJournal> journal);
 
     // Runs `op` if writes are allowed, and audits the outcome. Throws WriteRefused when read-only;
     // rethrows whatever `op` throws after auditing the failure.
     WriteOutcome perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op);
+    // The same for a write that removes jobs: it keeps them through the scope before removing them.
+    WriteOutcome perform(const WriteIntent& intent, const std::function<WriteOutcome(WriteScope&)>& op);
 
 private:
+    friend class WriteScope;
     std::chrono::steady_clock::time_point now() const;
+    AuditEntry stamped(AuditEntry entry) const; // the deployment, reason and time filled in
     void expireLocked() const; // ends an arming whose box ran out; m_mutex held
     void audit(AuditEntry entry);
 
@@ -115,6 +180,7 @@ private:
     mutable std::optional<Arming> m_arming;
     mutable std::chrono::steady_clock::time_point m_armedUntil;
     std::vector<AuditSink> m_sinks;
+    std::vector<std::shared_ptr<RemovalJournal>> m_journals;
 };
 
 } // namespace kiq::write
