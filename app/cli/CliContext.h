@@ -7,6 +7,7 @@
 #include "ConnectionFlags.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/Client.h"
+#include "write/UndoJournal.h"
 #include "write/WriteGate.h"
 
 #include <QJsonValue>
@@ -25,7 +26,11 @@ struct CliContext {
     std::string armReason; // --arm: writes allowed on a read-only profile, for this invocation
 
     redis::Client& client();
+    // Every write of this invocation passes it; its removals are kept in the undo journal first.
     write::WriteGate& gate();
+    write::UndoJournal& undoJournal(); // the desktop app's file, opened on first use
+    // After the command: how to undo what it removed, and the journal's size-cap warning (stderr).
+    void reportUndo() const;
     // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
     void requireWritable();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
@@ -37,6 +42,8 @@ private:
     bool m_resolved = false;
     std::optional<deployment::ConnectionProfile> m_profile;
     std::unique_ptr<write::WriteGate> m_gate;
+    std::shared_ptr<write::UndoJournal> m_journal;
+    bool m_journalRegistered = false;
     std::unique_ptr<redis::Client> m_client;
 };
 

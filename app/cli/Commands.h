@@ -11,5 +11,6 @@ void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+void addUndoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
 } // namespace kiq::cli

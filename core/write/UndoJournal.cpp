@@ -274,10 +274,9 @@ struct UndoJournal::Impl {
     }
 
     std::vector<std::int64_t> keep(const AuditEntry& action, const std::string& server, const std::string& group,
-        const std::vector<RemovedItem>& items)
+        const std::vector<RemovedItem>& items, std::int64_t& actionId)
     {
         requireOpen();
-        std::int64_t actionId = 0;
         auto ids = transaction([&] {
             actionId = actionFor(action, server, group);
             std::vector<std::int64_t> out;
@@ -450,8 +449,9 @@ UndoJournal::UndoJournal(Options options)
     d->options = std::move(options);
     d->path = d->options.file.isEmpty() ? defaultFile() : d->options.file;
     d->connection = QStringLiteral("kiq-undo-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // Opened on its thread without waiting: the app makes the journal on the GUI thread. Calls queue behind it.
+    d->tasks.push_back([impl = d.get()] { impl->openDatabase(); });
     d->thread = std::thread([impl = d.get()] { impl->loop(); });
-    d->run([impl = d.get()] { impl->openDatabase(); });
 }
 
 UndoJournal::~UndoJournal()
@@ -489,7 +489,21 @@ std::string UndoJournal::error() const
 std::vector<std::int64_t> UndoJournal::keep(const AuditEntry& action, const std::string& server,
     const std::string& group, const std::vector<RemovedItem>& items)
 {
-    return d->run([&] { return d->keep(action, server, group, items); });
+    std::int64_t record = 0;
+    auto ids = d->run([&] { return d->keep(action, server, group, items, record); });
+    std::lock_guard lock(m_lastMutex);
+    m_last[std::this_thread::get_id()] = record;
+    return ids;
+}
+
+std::optional<std::int64_t> UndoJournal::takeLastAction()
+{
+    std::lock_guard lock(m_lastMutex);
+    const auto found = m_last.find(std::this_thread::get_id());
+    if (found == m_last.end()) return std::nullopt;
+    const std::int64_t id = found->second;
+    m_last.erase(found);
+    return id;
 }
 
 void UndoJournal::settle(const std::vector<std::int64_t>& removed, const std::vector<std::int64_t>& notRemoved)

@@ -12,7 +12,7 @@
 // Threads: QSqlDatabase connections belong to the thread that opened them, while writes run on many
 // threads (each deployment's client thread, bulk runs, the CLI's main thread). The journal therefore
 // owns one thread with the one connection; every call hands its work to that thread and waits for it.
-// Calls block on the disk: never make them on the GUI thread.
+// Calls block on the disk (all but the constructor): never make them on the GUI thread.
 
 #include "redis/Client.h"
 #include "write/WriteGate.h"
@@ -21,9 +21,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kiq::write {
@@ -65,8 +68,8 @@ public:
         std::function<double()> clock; // epoch seconds, for tests; empty: the system clock
     };
 
-    // A file that cannot be opened leaves the journal closed: keep() then throws, so no write removes a
-    // job it could not keep.
+    // Returns at once; the file is opened on the journal's thread. A file that cannot be opened leaves
+    // the journal closed: keep() then throws, so no write removes a job it could not keep.
     UndoJournal(); // the default file and limits
     explicit UndoJournal(Options options);
     ~UndoJournal() override;
@@ -94,10 +97,15 @@ public:
 
     // Said once when the size cap forced older records out; empty otherwise.
     std::string takeWarning();
+    // The record the last write on the calling thread kept jobs in, once: what an "Undo" right after a
+    // delete restores. Take it before the write too, so an older write's record is not mistaken for it.
+    std::optional<std::int64_t> takeLastAction();
 
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
+    std::mutex m_lastMutex;
+    std::map<std::thread::id, std::int64_t> m_last;
 };
 
 struct RestoreResult {
