@@ -4,8 +4,10 @@
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "server/ServerInfoProbe.h"
+#include "write/UndoJournal.h"
 
 #include <limits>
+#include <mutex>
 
 namespace kiq::ui {
 
@@ -19,6 +21,7 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     , m_persistent(persistent)
     , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString(), m_profile.opensReadOnly()))
 {
+    m_writeGate->addRemovalJournal(undoJournal());
     applyWriteRule();
     m_armExpiry.setSingleShot(true);
     m_armExpiry.setTimerType(Qt::PreciseTimer); // a coarse timer may fire before the gate's box ends
@@ -36,6 +39,19 @@ Deployment::~Deployment()
     // client is destroyed on a background thread; the item it is running (a bulk action, say) stops
     // at its next safe point, and still holds the write gate it uses (shared).
     retireClient(std::move(m_client));
+}
+
+std::shared_ptr<kiq::write::UndoJournal> Deployment::undoJournal()
+{
+    static std::mutex mutex;
+    static std::weak_ptr<kiq::write::UndoJournal> shared;
+    std::lock_guard lock(mutex);
+    auto journal = shared.lock();
+    if (!journal) {
+        journal = std::make_shared<kiq::write::UndoJournal>();
+        shared = journal;
+    }
+    return journal;
 }
 
 void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)

@@ -11,7 +11,8 @@
 //
 // Writes: the gate opens read-only when the profile says so (production, or marked read-only) and
 // follows profile edits. armWrites() allows them for some minutes; writesChanged() fires on arming,
-// disarming, an edit that changes the rule and when the time box runs out.
+// disarming, an edit that changes the rule and when the time box runs out. Jobs a write removes go to
+// the app's undo journal first (undoJournal(), one for every deployment).
 
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
@@ -23,6 +24,10 @@
 #include <QTimer>
 
 #include <memory>
+
+namespace kiq::write {
+class UndoJournal;
+}
 
 namespace kiq::ui {
 
@@ -45,6 +50,10 @@ public:
     // The one gate every write to this deployment passes through (pages get it from the view). Shared
     // with the work queued on the client, which can outlive the deployment (see ~Deployment).
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
+    // The undo journal every deployment's gate keeps removed jobs in (AppLocalDataLocation/undo.sqlite),
+    // made on first use without waiting for the disk, closed when the last holder lets go (before Qt
+    // shuts down). Its calls block: make them on a client thread.
+    static std::shared_ptr<kiq::write::UndoJournal> undoJournal();
     // Throws write::WriteRefused for an empty reason.
     void armWrites(const QString& reason, std::chrono::milliseconds duration);
     void disarmWrites();

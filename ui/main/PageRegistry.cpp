@@ -6,6 +6,7 @@
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
+#include "pages/undo/UndoPage.h"
 #include "pages/workers/WorkersPage.h"
 
 namespace kiq::ui {
@@ -35,6 +36,7 @@ const std::vector<PageFactory>& deploymentPages()
         make<RedisPage>,
         make<AclPage>,
         make<WorkersPage>,
+        make<UndoPage>,
     };
     return pages;
 }
