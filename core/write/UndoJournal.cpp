@@ -276,7 +276,7 @@ struct UndoJournal::Impl {
     std::vector<std::int64_t> keep(const AuditEntry& action, const std::string& server, const std::string& group,
         const std::vector<RemovedItem>& items, std::int64_t& actionId)
     {
-        requireOpen();
+        if (!open) throw journalError("is not available (" + error + "): no job was removed");
         auto ids = transaction([&] {
             actionId = actionFor(action, server, group);
             std::vector<std::int64_t> out;

@@ -1,9 +1,8 @@
 #pragma once
 // The one place every write to a deployment passes through. It refuses writes while the deployment
 // is read-only (production profiles, and profiles marked read-only, open that way until writes are
-// armed with a reason for a while), and it hands every write, done or failed, to the audit sinks. Later
-// features (the audit stream, the undo journal for deletes) hang off the same sinks, so no write path
-// needs to change for them.
+// armed with a reason for a while), and it hands every write, done or failed, to the audit sinks. A write
+// that removes jobs first hands them to the removal journals (the undo journal) through its WriteScope.
 //
 // Arming has a time box: the gate disarms itself when it runs out. It checks the clock at every
 // writable() and perform(), so a write after the box is refused even if no timer fired.
