@@ -171,7 +171,7 @@ private slots:
         std::vector<std::string> removed;
         write::WriteGate audited("test");
         audited.addAuditSink([&](const write::AuditEntry& e) {
-            removed.insert(removed.end(), e.removedPayloads.begin(), e.removedPayloads.end());
+            for (const auto& item : e.removed) removed.push_back(item.payload);
         });
         BulkExecutor del(*m_client, audited,
             BulkExecutor::create(m_client->options(), {JobSetKind::Scheduled, "malformed", JobAction::Delete, {}, 0}),

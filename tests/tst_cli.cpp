@@ -20,6 +20,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -273,6 +274,52 @@ private slots:
         const auto unknown = cliBare({"--profile", "Nope", "stats"});
         QCOMPARE(unknown.exitCode, 1);
         QVERIFY2(unknown.err.contains("saved: Billing, Shared, Dev"), qPrintable(unknown.err));
+    }
+
+    // A delete says how to undo it; undo list shows it; undo restore puts the jobs back with their scores,
+    // once; on a production profile only with --arm. The journal is the desktop app's file, 0600.
+    void undoListAndRestore()
+    {
+        saveProfiles({profileHere("Billing", kiq::deployment::Environment::Production)});
+        seedDead(25, "Gone");
+        const QString before = m_server->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"});
+        const auto deleted = cli({"jobs", "delete", "--set", "dead", "--filter", "class=Gone", "--yes"});
+        QCOMPARE(deleted.exitCode, 0);
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        const QRegularExpression undoLine(QStringLiteral("undo restore (\\d+)"));
+        const auto match = undoLine.match(deleted.err);
+        QVERIFY2(match.hasMatch(), qPrintable(deleted.err));
+        const QString id = match.captured(1);
+        const QString file = m_home.path() + QStringLiteral("/Kiqdesk/kiqdesk/undo.sqlite");
+        QCOMPARE(QFile::permissions(file) & 0x7777,
+            QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
+
+        const auto listed = cli({"--json", "undo", "list"});
+        QCOMPARE(listed.exitCode, 0);
+        QJsonObject record;
+        for (const auto& v : json(listed).array())
+            if (QString::number(v.toObject()["id"].toInteger()) == id) record = v.toObject();
+        QCOMPARE(record["action"].toString(), QStringLiteral("delete"));
+        QCOMPARE(record["target"].toString(), QStringLiteral("dead"));
+        QCOMPARE(record["count"].toInteger(), 25);
+        QCOMPARE(record["restorable"].toInteger(), 25);
+        QVERIFY(cli({"undo", "list"}).out.contains(QStringLiteral("delete")));
+
+        // Production: refused without --arm, and nothing comes back.
+        const auto refused = cliBare({"--profile", "Billing", "undo", "restore", id});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("pass --arm"), qPrintable(refused.err));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
+        const auto restored = cliBare({"--profile", "Billing", "--arm", "INC-5 undo", "--json", "undo", "restore", id});
+        QCOMPARE(restored.exitCode, 0);
+        QCOMPARE(json(restored).object()["restored"].toInteger(), 25);
+        QCOMPARE(m_server->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"}), before);
+
+        const auto again = cli({"undo", "restore", id});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.err.contains("restored 0 jobs"), qPrintable(again.err));
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("25"));
+        QCOMPARE(cli({"undo", "restore", "999999"}).exitCode, 5);
     }
 
     // One job is "1 job", not "1 jobs" (issue 14).

@@ -10,15 +10,19 @@
 #include "main/PageRegistry.h"
 #include "main/Theme.h"
 #include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/JobSetPage.h"
+#include "pages/undo/UndoPage.h"
 #include "pages/workers/WorkersPage.h"
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
+#include "write/UndoJournal.h"
 
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -26,6 +30,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <functional>
 #include <thread>
@@ -86,6 +91,7 @@ class TestDeploymentArm : public QObject {
     Q_OBJECT
     std::unique_ptr<test::RedisServer> m_server;
     std::unique_ptr<redis::Client> m_client;
+    QTemporaryDir m_home; // the undo journal's folder
 
     ConnectionProfile profile(const QString& name, Environment environment) const
     {
@@ -129,6 +135,7 @@ class TestDeploymentArm : public QObject {
 private slots:
     void initTestCase()
     {
+        qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // before the first deployment opens the journal
         m_server = std::make_unique<test::RedisServer>(test::RedisServer::Options {});
         m_client = test::clientFor(*m_server);
         ui::applyTheme(ui::Theme::Light);
@@ -333,8 +340,8 @@ private slots:
         QVERIFY(qobject_cast<ui::WorkersPage*>(view.currentPage()));
         const auto controls = writeControls(view);
         // Queues 4; Retries 4 + 2 group actions + All matching; Dead 3 + 2 + 1; Scheduled 4 + 1; Busy 4;
-        // ACL 7; Local workers' Start.
-        QCOMPARE(controls.size(), std::size_t(34));
+        // ACL 7; Local workers' Start; Undo history's Restore.
+        QCOMPARE(controls.size(), std::size_t(35));
 
         // Not connected comes first: arming would not help.
         QStringList wrong = notDisabledWith(controls, QStringLiteral("Not connected"));
@@ -349,7 +356,7 @@ private slots:
         const QStringList needsSelection {QStringLiteral("Select jobs in the table first"),
             QStringLiteral("Select a queue first"), QStringLiteral("Select a failure group first"),
             QStringLiteral("Select processes in the table first"), QStringLiteral("No Sidekiq process is running"),
-            QStringLiteral("Select a user first")};
+            QStringLiteral("Select a user first"), QStringLiteral("Select an action in the list first")};
         const auto checkArmed = [&] {
             QStringList wrong;
             for (const auto& c : controls) {
@@ -421,6 +428,62 @@ private slots:
         QTest::keyClick(table, Qt::Key_R);
         QTRY_COMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("0"));
         QVERIFY(!status->text().contains(kRefusal.toHtmlEscaped()));
+    }
+
+    // A delete on the Dead page offers Undo, which puts the job back with its score; the Undo history page
+    // lists the action, and its Restore is disabled with the gate's reason while read-only.
+    void undoAfterDeleteAndUndoHistory()
+    {
+        // Without the deletes of the tests before (no deployment holds the journal open now).
+        for (const char* suffix : {"", "-wal", "-shm"})
+            QFile::remove(write::UndoJournal::defaultFile() + QLatin1String(suffix));
+        ui::Deployment d(profile(QStringLiteral("Billing"), Environment::Production), false);
+        ui::DeploymentView view(&d, ui::deploymentPages());
+        QVERIFY2(openDeadJob(d, view), "the Dead page never showed the seeded job");
+        auto* dead = qobject_cast<ui::JobSetPage*>(view.currentPage());
+        QVERIFY(dead);
+        d.armWrites(QStringLiteral("INC-49 cleanup"), 10min);
+        dead->actOnSelection(sidekiq::JobAction::Delete, true);
+        QTRY_VERIFY(dead->undoButton()->isVisible());
+        QCOMPARE(m_server->cli({"ZCARD", "dead"}), QStringLiteral("0"));
+        QVERIFY(view.grab().save(QDir::tempPath() + QStringLiteral("/kiq-undo-offer.png")));
+        QVERIFY(dead->undoButton()->isEnabled());
+        d.disarmWrites();
+        QVERIFY(!dead->undoButton()->isEnabled());
+        QCOMPARE(dead->undoButton()->toolTip(), kRefusal);
+
+        ui::UndoPage* undo = nullptr;
+        const auto& pages = view.pages();
+        for (int i = 0; i < pages.size(); ++i) {
+            if (auto* page = qobject_cast<ui::UndoPage*>(pages[i])) {
+                undo = page;
+                view.setCurrentPage(i);
+            }
+        }
+        QVERIFY(undo);
+        QTRY_COMPARE(undo->table()->model()->rowCount(), 1);
+        QVERIFY(undo->table()->model()->index(0, 1).data().toString().contains(QStringLiteral("deleted from dead at")));
+        undo->table()->selectRow(0);
+        auto* restore = undo->findChild<QAction*>(QStringLiteral("restoreAction"));
+        QVERIFY(!restore->isEnabled());
+        QCOMPARE(restore->toolTip(), kRefusal);
+        d.armWrites(QStringLiteral("INC-49 undo"), 10min);
+        QVERIFY(restore->isEnabled());
+        QCoreApplication::processEvents();
+        QVERIFY(
+            view.grab().save(QDir::tempPath() + QStringLiteral("/kiq-undo-history.png"))); // for a person to look at
+
+        for (int i = 0; i < pages.size(); ++i)
+            if (pages[i] == dead) view.setCurrentPage(i);
+        dead->undoButton()->click();
+        QTRY_COMPARE(m_server->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"}),
+            QString::fromStdString(kJob) + QStringLiteral("\n1"));
+        QVERIFY(!dead->undoButton()->isVisible());
+        undo->refresh();
+        QTRY_COMPARE(undo->table()->model()->index(0, 3).data().toString(), QStringLiteral("0"));
+        undo->table()->selectRow(0);
+        QVERIFY(!restore->isEnabled());
+        QCOMPARE(restore->toolTip(), QStringLiteral("Its jobs were restored already"));
     }
 
     // A page of a read-only deployment, then armed (light), for a person to look at its toolbar.

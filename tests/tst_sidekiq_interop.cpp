@@ -192,7 +192,9 @@ private slots:
         QCOMPARE(r.affected, 1LL);
         QCOMPARE(audit.size(), std::size_t(2));
         QCOMPARE(QString::fromStdString(audit[1].reason), QString("INC-42 cleanup"));
-        QCOMPARE(audit[1].removedPayloads.size(), std::size_t(1)); // for the undo journal
+        QCOMPARE(audit[1].removed.size(), std::size_t(1)); // with where it was, as the undo journal keeps it
+        QCOMPARE(QString::fromStdString(audit[1].removed[0].key), QString("dead"));
+        QCOMPARE(audit[1].removed[0].score, 1.0);
     }
 };
 

@@ -19,6 +19,30 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::AuditPage</name>
+    <message numerus="yes">
+        <source>The newest %n matching entries.</source>
+        <translation>
+            <numerusform>The newest %n matching entry.</numerusform>
+            <numerusform>The newest %n matching entries.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n matching entries.</source>
+        <translation>
+            <numerusform>%n matching entry.</numerusform>
+            <numerusform>%n matching entries.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n entries to %1.</source>
+        <translation>
+            <numerusform>Exported %n entry to %1.</numerusform>
+            <numerusform>Exported %n entries to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::BulkActionFlow</name>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
@@ -174,6 +198,20 @@
             <numerusform>%1 jobs in the set</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Undo: put the %1 job back</numerusform>
+            <numerusform>Undo: put the %1 jobs back</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>Put back %1 job, %2 already there</numerusform>
+            <numerusform>Put back %1 jobs, %2 already there</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
@@ -275,6 +313,44 @@
         <translation>
             <numerusform>%1 key evicted</numerusform>
             <numerusform>%1 keys evicted</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::UndoPage</name>
+    <message numerus="yes">
+        <source>%1 job(s) killed from %2 at %3</source>
+        <translation>
+            <numerusform>%1 job killed from %2 at %3</numerusform>
+            <numerusform>%1 jobs killed from %2 at %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) cleared from %2 at %3</source>
+        <translation>
+            <numerusform>%1 job cleared from %2 at %3</numerusform>
+            <numerusform>%1 jobs cleared from %2 at %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) deleted from %2 at %3</source>
+        <translation>
+            <numerusform>%1 job deleted from %2 at %3</numerusform>
+            <numerusform>%1 jobs deleted from %2 at %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 action(s) kept for 7 days</source>
+        <translation>
+            <numerusform>%1 action kept for 7 days</numerusform>
+            <numerusform>%1 actions kept for 7 days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %1 job(s), %2 already there (%3)</source>
+        <translation>
+            <numerusform>Restored %1 job, %2 already there (%3)</numerusform>
+            <numerusform>Restored %1 jobs, %2 already there (%3)</numerusform>
         </translation>
     </message>
 </context>

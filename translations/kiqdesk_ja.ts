@@ -491,6 +491,170 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::AuditPage</name>
+    <message>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export JSONL…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any user (OS or ACL user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every entry of the trail, oldest first, as JSON lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No entries match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The newest %n matching entries.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n matching entries.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Verifying the chain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not verify:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not export:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n entries to %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::AuditTrailModel</name>
+    <message>
+        <source>%1 / %2 / %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (armed by %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entry %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chain broken here: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ACL user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked / done / skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
@@ -1444,6 +1608,27 @@
         <source>Decoding…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Reveal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::JobPageStatus</name>
+    <message numerus="yes">
+        <source>%1 match(es) the filter</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
@@ -1615,25 +1800,36 @@
             <numerusform></numerusform>
         </translation>
     </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <source>%1 match(es) the filter</source>
+        <source>Undo: put the %1 job(s) back</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
     </message>
     <message>
-        <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (“All matching…” checks them)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>kiq::ui::JobTableModel</name>
-    <message>
-        <source>Unreadable payload: %1</source>
+        <source>Restoring…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>(unreadable job)</source>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“All matching…” checks them</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2282,10 +2478,6 @@
             <numerusform></numerusform>
         </translation>
     </message>
-    <message>
-        <source>Delete failed:</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
         <translation type="unfinished">
@@ -2320,6 +2512,71 @@
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>they are not listed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::RedactionBox</name>
+    <message>
+        <source>Hide secrets in job arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. args[1], args[*].iban</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key names:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paths:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paths: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2644,6 +2901,107 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::UndoPage</name>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) killed from %2 at %3</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) cleared from %2 at %3</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 job(s) deleted from %2 at %3</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 action(s) kept for 7 days</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an action in the list first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its jobs were restored already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back the %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore failed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %1 job(s), %2 already there (%3)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>

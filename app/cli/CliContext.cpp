@@ -72,7 +72,27 @@ std::string CliContext::auditLocalFile()
 write::WriteGate& CliContext::gate()
 {
     resolve();
+    if (!m_journalRegistered) {
+        undoJournal();
+        m_gate->addRemovalJournal(m_journal);
+        m_journalRegistered = true;
+    }
     return *m_gate;
+}
+
+write::UndoJournal& CliContext::undoJournal()
+{
+    if (!m_journal) m_journal = std::make_shared<write::UndoJournal>();
+    return *m_journal;
+}
+
+void CliContext::reportUndo() const
+{
+    if (!m_journal) return;
+    if (const auto id = m_journal->takeLastAction()) {
+        std::cerr << "undo with: kiqdesk-cli (the same connection) undo restore " << *id << "\n";
+    }
+    if (const auto warning = m_journal->takeWarning(); !warning.empty()) std::cerr << "warning: " << warning << "\n";
 }
 
 void CliContext::requireWritable()

@@ -9,6 +9,7 @@
 #include "redaction/Redaction.h"
 #include "redis/Client.h"
 #include "write/AuditTrail.h"
+#include "write/UndoJournal.h"
 #include "write/WriteGate.h"
 
 #include <QJsonValue>
@@ -29,10 +30,14 @@ struct CliContext {
 
     const redis::ConnectionOptions& options(); // built once from the flags or the profile
     redis::Client& client();
-    // Every write of the gate is appended to the deployment's audit trail (see write/AuditTrail.h).
+    // Every write of this invocation passes it: it is appended to the deployment's audit trail (see
+    // write/AuditTrail.h), and its removals are kept in the undo journal first.
     write::WriteGate& gate();
     // Where this deployment's audit entries go when its stream refuses them.
     std::string auditLocalFile();
+    write::UndoJournal& undoJournal(); // the desktop app's file, opened on first use
+    // After the command: how to undo what it removed, and the journal's size-cap warning (stderr).
+    void reportUndo() const;
     // Throws write::WriteRefused before a write command asks, previews or connects for nothing.
     void requireWritable();
     // How job arguments are shown: the profile's rules (the defaults without a profile), or nothing
@@ -48,6 +53,8 @@ private:
     std::optional<deployment::ConnectionProfile> m_profile;
     std::unique_ptr<write::WriteGate> m_gate;
     std::optional<redis::ConnectionOptions> m_options;
+    std::shared_ptr<write::UndoJournal> m_journal;
+    bool m_journalRegistered = false;
     std::unique_ptr<redis::Client> m_client;
     std::unique_ptr<write::AuditTrail> m_trail;
     std::unique_ptr<redaction::Redactor> m_redactor;

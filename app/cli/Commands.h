@@ -12,5 +12,6 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addTrailCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addUndoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 
 } // namespace kiq::cli

@@ -71,16 +71,18 @@ int main(int argc, char** argv)
     kiq::cli::addAclCommands(app, ctx, exitCode);
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     kiq::cli::addTrailCommands(app, ctx, exitCode);
+    kiq::cli::addUndoCommands(app, ctx, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? kiq::cli::Ok : kiq::cli::Usage;
     } catch (const kiq::redis::Error& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return exitCodeFor(e);
+        exitCode = exitCodeFor(e);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return kiq::cli::Refused;
+        exitCode = kiq::cli::Refused;
     }
+    ctx.reportUndo(); // a write that failed halfway may have removed some jobs too
     return exitCode;
 }

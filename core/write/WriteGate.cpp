@@ -1,5 +1,8 @@
 #include "write/WriteGate.h"
 
+#include <atomic>
+#include <random>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -116,19 +119,32 @@ void WriteGate::addAuditSink(AuditSink sink)
     m_sinks.push_back(std::move(sink));
 }
 
+void WriteGate::addRemovalJournal(std::shared_ptr<RemovalJournal> journal)
+{
+    std::lock_guard lock(m_mutex);
+    m_journals.push_back(std::move(journal));
+}
+
+AuditEntry WriteGate::stamped(AuditEntry entry) const
+{
+    std::lock_guard lock(m_mutex);
+    entry.deployment = m_deployment;
+    if (m_arming) {
+        entry.reason = m_arming->reason;
+        entry.armedBy = m_arming->who;
+    }
+    entry.time = epochNow();
+    return entry;
+}
+
 void WriteGate::audit(AuditEntry entry)
 {
     std::vector<AuditSink> sinks;
     {
         std::lock_guard lock(m_mutex);
-        entry.deployment = m_deployment;
-        if (m_arming) {
-            entry.reason = m_arming->reason;
-            entry.armedBy = m_arming->who;
-        }
         sinks = m_sinks;
     }
-    entry.time = epochNow();
+    entry = stamped(std::move(entry));
     for (const auto& sink : sinks) sink(entry);
 }
 
@@ -143,6 +159,11 @@ void WriteGate::record(const WriteIntent& intent)
 
 WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome()>& op)
 {
+    return perform(intent, [&](WriteScope&) { return op(); });
+}
+
+WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<WriteOutcome(WriteScope&)>& op)
+{
     if (!writable()) {
         const std::string message = refusalMessage();
         AuditEntry refused;
@@ -152,13 +173,14 @@ WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<W
         throw WriteRefused(message);
     }
     try {
-        WriteOutcome out = op();
+        WriteScope scope(*this, intent);
+        WriteOutcome out = op(scope);
         AuditEntry done;
         done.intent = intent;
         done.ok = true;
         done.affected = out.affected;
         done.skipped = out.skipped;
-        done.removedPayloads = out.removedPayloads;
+        done.removed = out.removed;
         audit(std::move(done));
         return out;
     } catch (const std::exception& e) {
@@ -168,6 +190,51 @@ WriteOutcome WriteGate::perform(const WriteIntent& intent, const std::function<W
         audit(std::move(failed));
         throw;
     }
+}
+
+WriteScope::WriteScope(WriteGate& gate, const WriteIntent& intent)
+    : m_gate(gate)
+    , m_intent(intent)
+{
+    // Unique per write, across processes sharing a journal file: a counter alone repeats after a restart.
+    static std::atomic<unsigned long long> counter {0};
+    static const unsigned long long session = std::random_device {}() * 4294967296ULL + std::random_device {}();
+    m_group = "write " + std::to_string(session) + "-" + std::to_string(++counter);
+}
+
+std::size_t WriteScope::keep(const std::string& server, std::vector<RemovedItem> items)
+{
+    std::vector<std::shared_ptr<RemovalJournal>> journals;
+    {
+        std::lock_guard lock(m_gate.m_mutex);
+        journals = m_gate.m_journals;
+    }
+    Batch batch;
+    if (!journals.empty() && !items.empty()) {
+        AuditEntry action;
+        action.intent = m_intent;
+        action = m_gate.stamped(std::move(action));
+        for (const auto& journal : journals) batch.ids.push_back(journal->keep(action, server, m_group, items));
+        batch.journals = std::move(journals);
+    }
+    batch.items = std::move(items);
+    m_batches.push_back(std::move(batch));
+    return m_batches.size() - 1;
+}
+
+std::vector<RemovedItem> WriteScope::settle(std::size_t ticket, const std::vector<bool>& removed)
+{
+    Batch& batch = m_batches.at(ticket);
+    std::vector<RemovedItem> out;
+    std::vector<std::vector<std::int64_t>> done(batch.ids.size()), notDone(batch.ids.size());
+    for (std::size_t i = 0; i < batch.items.size(); ++i) {
+        const bool gone = i < removed.size() && removed[i];
+        for (std::size_t j = 0; j < batch.ids.size(); ++j) (gone ? done : notDone)[j].push_back(batch.ids[j][i]);
+        if (gone) out.push_back(std::move(batch.items[i]));
+    }
+    for (std::size_t j = 0; j < batch.journals.size(); ++j) batch.journals[j]->settle(done[j], notDone[j]);
+    batch = {};
+    return out;
 }
 
 } // namespace kiq::write

@@ -4,12 +4,14 @@
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "server/ServerInfoProbe.h"
+#include "write/UndoJournal.h"
 
 #include <QCoreApplication>
 #include <QThread>
 #include <QThreadPool>
 
 #include <limits>
+#include <mutex>
 
 namespace kiq::ui {
 
@@ -25,6 +27,7 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     , m_auditTrail(std::make_shared<kiq::write::AuditTrail>(
           m_profile.options, kiq::write::AuditTrail::defaultLocalFile(m_profile.name.toStdString())))
 {
+    m_writeGate->addRemovalJournal(undoJournal());
     applyWriteRule();
     m_writeGate->addAuditSink([trail = m_auditTrail](const kiq::write::AuditEntry& entry) {
         const auto* app = QCoreApplication::instance();
@@ -61,6 +64,19 @@ Deployment::~Deployment()
     // client is destroyed on a background thread; the item it is running (a bulk action, say) stops
     // at its next safe point, and still holds the write gate it uses (shared).
     retireClient(std::move(m_client));
+}
+
+std::shared_ptr<kiq::write::UndoJournal> Deployment::undoJournal()
+{
+    static std::mutex mutex;
+    static std::weak_ptr<kiq::write::UndoJournal> shared;
+    std::lock_guard lock(mutex);
+    auto journal = shared.lock();
+    if (!journal) {
+        journal = std::make_shared<kiq::write::UndoJournal>();
+        shared = journal;
+    }
+    return journal;
 }
 
 void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)

@@ -13,7 +13,8 @@
 // follows profile edits. armWrites() allows them for some minutes; writesChanged() fires on arming,
 // disarming, an edit that changes the rule and when the time box runs out. Every write is appended to
 // the deployment's audit trail (write/AuditTrail.h) on the thread that ran it; one run on the GUI
-// thread is appended on a pool thread instead, so the GUI never waits for the network.
+// thread is appended on a pool thread instead, so the GUI never waits for the network. Jobs a write removes go to the
+// app's undo journal first (undoJournal(), one for every deployment).
 
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
@@ -26,6 +27,10 @@
 #include <QTimer>
 
 #include <memory>
+
+namespace kiq::write {
+class UndoJournal;
+}
 
 namespace kiq::ui {
 
@@ -52,6 +57,10 @@ public:
     // the entries reach its stream; else why not and which local file keeps them (translated as is:
     // it names the server's error).
     QString auditProblem() const { return m_auditProblem; }
+    // The undo journal every deployment's gate keeps removed jobs in (AppLocalDataLocation/undo.sqlite),
+    // made on first use without waiting for the disk, closed when the last holder lets go (before Qt
+    // shuts down). Its calls block: make them on a client thread.
+    static std::shared_ptr<kiq::write::UndoJournal> undoJournal();
     // Throws write::WriteRefused for an empty reason.
     void armWrites(const QString& reason, std::chrono::milliseconds duration);
     void disarmWrites();

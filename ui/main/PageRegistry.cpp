@@ -7,6 +7,7 @@
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
+#include "pages/undo/UndoPage.h"
 #include "pages/workers/WorkersPage.h"
 
 namespace kiq::ui {
@@ -37,6 +38,7 @@ const std::vector<PageFactory>& deploymentPages()
         make<AclPage>,
         make<WorkersPage>,
         make<AuditPage>,
+        make<UndoPage>,
     };
     return pages;
 }

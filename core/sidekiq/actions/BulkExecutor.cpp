@@ -4,6 +4,7 @@
 #include "redis/PipelineStream.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/Timestamp.h"
+#include "write/UndoJournal.h"
 
 #include <algorithm>
 #include <chrono>
@@ -111,15 +112,18 @@ Step prepareStep(
     const double t = Timestamp::now().seconds();
     std::vector<bool> kept(entries.size(), true);
     std::vector<std::string> payloads;
+    std::vector<double> scores;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         ++step.scanned;
         if (!step.page.candidate[i] || !filter.matches(entries[i].job, t)) continue;
         ++step.matched;
         kept[i] = false;
         payloads.push_back(entries[i].job.raw);
+        scores.push_back(entries[i].score);
     }
     if (!payloads.empty()) {
         step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, detail);
+        if (step.action->removes()) step.action->scores = std::move(scores); // for the undo journal
         // Skipped entries stay in the set: the cursor must count them as kept.
         std::multiset<std::string> skipped;
         for (const auto& sk : step.action->result.skipped) skipped.insert(sk.payload);
@@ -166,15 +170,7 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
 
 std::string BulkExecutor::deploymentOf(const redis::ConnectionOptions& connection)
 {
-    redis::ConnectionOptions where;
-    where.topology = connection.topology;
-    where.endpoint = connection.endpoint;
-    where.seeds = connection.seeds;
-    where.sentinelMaster = connection.sentinelMaster;
-    where.db = connection.db;
-    where.tls.enabled = connection.tls.enabled;
-    where.keyPrefix = connection.keyPrefix;
-    return where.describe();
+    return write::serverOf(connection);
 }
 
 BulkOperation BulkExecutor::create(const redis::ConnectionOptions& connection, const BulkSpec& spec)
@@ -214,6 +210,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
     const std::string detail = "bulk " + m_op.id + (m_op.spec.filter.empty() ? "" : ": " + m_op.spec.filter);
     const auto started = std::chrono::steady_clock::now();
     const long long affectedBefore = p.affected;
+    const std::string server = write::serverOf(m_client.options());
 
     // Reads run one page ahead of the writes on a connection of the run's own: each page's writes go
     // out right behind the next page's read, so Redis runs them while we parse and prepare that page.
@@ -226,7 +223,10 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
         Step next;
         if (current.action) {
             PreparedAction& action = *current.action;
-            m_gate.perform(action.intent, [&] {
+            m_gate.perform(action.intent, [&](write::WriteScope& scope) {
+                // Every page of the run in one undo record; its jobs kept before their removal is sent.
+                scope.setOperation(m_op.id);
+                action.keep(scope, server);
                 const bool loading = action.script && !scriptLoaded;
                 if (loading) batch.push_back(action.script->load()); // EVALSHA on this connection needs it cached
                 const std::vector<Command> cmds = action.commands();
@@ -237,7 +237,7 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
                 scriptLoaded = scriptLoaded || loading;
                 std::vector<redis::Reply> replies;
                 for (std::size_t i = 0; i < cmds.size(); ++i) replies.push_back(stream.receive());
-                return action.finish(replies);
+                return action.finish(replies, scope);
             });
             p.affected += action.result.affected;
             p.missing += action.result.missing;

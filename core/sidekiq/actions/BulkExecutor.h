@@ -40,7 +40,8 @@ public:
     static constexpr long long kPageSize = 1000;
 
     // Which deployment an operation belongs to, named the same by the GUI and the CLI for one server:
-    // where the jobs live (scheme, address, database, namespace), not who connects, and no secret.
+    // where the jobs live (scheme, address, database, namespace), not who connects, and no secret
+    // (write::serverOf, which the undo journal uses too).
     static std::string deploymentOf(const redis::ConnectionOptions& connection);
     // A new operation with a fresh id, on the deployment `connection` reaches.
     static BulkOperation create(const redis::ConnectionOptions& connection, const BulkSpec& spec);

@@ -10,6 +10,7 @@
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/model/Timestamp.h"
 #include "sidekiq/search/JobIndex.h"
+#include "write/UndoJournal.h"
 
 #include <iterator>
 #include <map>
@@ -73,17 +74,20 @@ return #members
 // then the members. Trims exactly as Sidekiq's send_to_morgue, which keeps max - 1
 // (docs/sidekiq-data-model.md §3). The dead set's type is checked first, and the ZADD comes before
 // the ZREM, for the same reasons as above.
+// Returns 1 (killed) or 0 (gone already) per member, so the undo journal knows which it moved.
 const redis::Script kKill(std::string(kLuaDeadSet) + R"lua(
 local t = redis.call('TYPE', KEYS[2]).ok
 if t ~= 'none' and t ~= 'zset' then
   return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' is a ' .. t .. ', not a sorted set; no job was killed')
 end
-local killed = 0
+local killed = {}
 for i = 4, #ARGV do
   if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
     to_dead(KEYS[2], ARGV[1], ARGV[i])
     redis.call('ZREM', KEYS[1], ARGV[i])
-    killed = killed + 1
+    killed[#killed + 1] = 1
+  else
+    killed[#killed + 1] = 0
   end
 end
 trim_dead(KEYS[2], ARGV[2], ARGV[3])
@@ -267,32 +271,110 @@ std::vector<Command> PreparedAction::commands() const
     return cmds;
 }
 
-write::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& replies)
+bool PreparedAction::removes() const
+{
+    return intent.action == actionName(JobAction::Delete) || intent.action == actionName(JobAction::Kill);
+}
+
+void PreparedAction::keep(write::WriteScope& scope, const std::string& server)
+{
+    if (!removes()) return;
+    std::vector<write::RemovedItem> items;
+    for (const auto& call : calls) {
+        // A delete names one member per call; a kill's members follow its three arguments.
+        const std::size_t first = script ? 3 : 0;
+        for (std::size_t i = first; i < call.args.size(); ++i) {
+            const std::size_t n = items.size();
+            items.push_back({call.keys.front(), write::RemovedItem::From::SortedSet, n < scores.size() ? scores[n] : 0,
+                call.args[i], script ? call.keys[1] : std::string()});
+        }
+    }
+    if (items.size() != scores.size())
+        throw redis::UsageError("a job action was given " + std::to_string(scores.size()) + " scores for "
+            + std::to_string(items.size()) + " jobs");
+    m_ticket = scope.keep(server, std::move(items));
+}
+
+write::WriteOutcome PreparedAction::finish(const std::vector<redis::Reply>& replies, write::WriteScope& scope)
 {
     if (replies.size() != calls.size())
         throw redis::ProtocolError("a job action got " + std::to_string(replies.size()) + " replies for "
             + std::to_string(calls.size()) + " commands");
     write::WriteOutcome out;
+    std::vector<bool> removed; // per member kept
+    std::exception_ptr failed;
     for (std::size_t i = 0; i < replies.size(); ++i) {
-        const long long done = replies[i].throwIfError().asInteger();
+        if (replies[i].isError()) {
+            // The other chunks may have run: settle them before failing. A failed chunk removed nothing.
+            try {
+                replies[i].throwIfError();
+            } catch (...) {
+                if (!failed) failed = std::current_exception();
+            }
+            removed.resize(removed.size() + std::size_t(sizes[i]), false);
+            continue;
+        }
+        long long done = 0;
+        if (replies[i].type == redis::Reply::Type::Array) {
+            for (const auto& flag : replies[i].elements) {
+                removed.push_back(flag.asInteger() == 1);
+                done += removed.back() ? 1 : 0;
+            }
+        } else {
+            done = replies[i].asInteger();
+            if (!script) removed.push_back(done == 1);
+        }
         result.affected += done;
         result.missing += sizes[i] - done;
-        if (!script && done == 1) out.removedPayloads.push_back(calls[i].args.front());
     }
+    if (m_ticket) out.removed = scope.settle(*m_ticket, removed);
+    m_ticket.reset();
+    if (failed) std::rethrow_exception(failed);
     out.affected = result.affected;
     out.skipped = result.missing + static_cast<long long>(result.skipped.size());
     return out;
 }
 
+namespace {
+// The scores `payloads` have in `from` now, for the undo journal; those gone already are left out of
+// `present` (nothing to remove, nothing to keep).
+std::vector<double> readScores(
+    redis::Client& client, JobSetKind from, const std::vector<std::string>& payloads, std::vector<std::string>& present)
+{
+    std::vector<Command> cmds;
+    cmds.reserve(payloads.size());
+    for (const auto& p : payloads) cmds.push_back(Command("ZSCORE").key(setKey(from)).arg(p));
+    const auto replies = client.pipeline(cmds);
+    std::vector<double> scores;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        if (replies[i].throwIfError().isNil()) continue;
+        present.push_back(payloads[i]);
+        scores.push_back(parseScore(replies[i].asString()));
+    }
+    return scores;
+}
+} // namespace
+
 ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,
     const std::vector<std::string>& payloads, const std::string& targetQueue, const std::string& detail)
 {
     PreparedAction prepared = prepareJobAction(action, from, payloads, targetQueue, detail);
-    gate.perform(prepared.intent, [&] {
+    const write::WriteIntent intent = prepared.intent;
+    gate.perform(intent, [&](write::WriteScope& scope) {
+        if (prepared.removes()) {
+            // Journaled with the scores they have now; one gone already is neither kept nor sent.
+            std::vector<std::string> present;
+            auto scores = readScores(client, from, payloads, present);
+            prepared = prepareJobAction(action, from, present, targetQueue, detail);
+            prepared.result.missing = static_cast<long long>(payloads.size() - present.size());
+            prepared.scores = std::move(scores);
+            prepared.keep(scope, write::serverOf(client.options()));
+        }
         // All chunks in one pipeline: each is still atomic on the server, and they no longer wait
         // for each other's round trip.
         return prepared.finish(
-            prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()));
+            prepared.script ? prepared.script->runMany(client, prepared.calls) : client.pipeline(prepared.commands()),
+            scope);
     });
     return prepared.result;
 }

@@ -47,10 +47,22 @@ struct PreparedAction {
     std::vector<redis::Script::Call> calls; // one per chunk (per payload for delete)
     std::vector<long long> sizes; // jobs in each call
     ActionResult result; // the skipped ones so far; finish() adds the rest
+    // Delete and kill remove jobs: the caller sets their scores (one per payload given to
+    // prepareJobAction, all still in the set when read), and keep() journals them with these scores
+    // before the commands are sent.
+    std::vector<double> scores;
 
+    bool removes() const; // delete or kill
     std::vector<redis::Command> commands() const; // EVALSHA (after the script's load()) or ZREM
-    // Counts the replies (one per call, in order) into `result`; throws on an error reply.
-    write::WriteOutcome finish(const std::vector<redis::Reply>& replies);
+    // Hands the jobs a delete or kill removes to the removal journals (the undo journal), before any
+    // command is sent. `server` is where they live (write::serverOf).
+    void keep(write::WriteScope& scope, const std::string& server);
+    // Counts the replies (one per call, in order) into `result` and settles what keep() kept; throws on
+    // an error reply.
+    write::WriteOutcome finish(const std::vector<redis::Reply>& replies, write::WriteScope& scope);
+
+private:
+    std::optional<std::size_t> m_ticket; // keep()'s
 };
 // Throws redis::UsageError for an action that makes no sense (kill from dead, move to no queue…).
 PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
@@ -74,10 +86,11 @@ ActionResult enqueueNow(redis::Client& client, write::WriteGate& gate, const std
 // To another queue: `queue` field replaced, enqueued_at = now.
 ActionResult moveToQueue(redis::Client& client, write::WriteGate& gate, JobSetKind from,
     const std::vector<std::string>& payloads, const std::string& queue);
-// To the dead set, score now, then trimmed as Sidekiq trims it (180 days, 10,000 jobs).
+// To the dead set, score now, then trimmed as Sidekiq trims it (180 days, 10,000 jobs). Journaled first
+// like a delete: the trim may drop them, and an undo puts them back with their old score.
 ActionResult killJobs(
     redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
-// ZREM. The removed payloads go to the audit sinks (the undo journal).
+// ZREM. The jobs are kept in the removal journals (the undo journal) with their scores first.
 ActionResult deleteJobs(
     redis::Client& client, write::WriteGate& gate, JobSetKind from, const std::vector<std::string>& payloads);
 

@@ -4,6 +4,9 @@
 #include "redis/Script.h"
 #include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/Keys.h"
+#include "write/UndoJournal.h"
+
+#include <algorithm>
 
 namespace kiq::sidekiq {
 
@@ -32,6 +35,42 @@ for i = 2, #ARGV, 2 do
   end
 end
 return moved
+)lua");
+
+// Clearing takes the queue from its tail (the next to run) in chunks, each kept in the undo journal
+// before it is removed. KEYS[1] the queue. ARGV: the tail as kept, the next to run first. Workers may
+// have popped some of it since it was read, from the right; the rest is removed only if it is still
+// exactly the list's tail. Returns how many the workers took, or -1 when the tail is something else
+// (nothing is removed then).
+constexpr long long kClearChunk = 1000;
+constexpr int kClearRetries = 100;
+const redis::Script kClearTail(R"lua(
+local n = #ARGV
+local tail = redis.call('LRANGE', KEYS[1], -n, -1)
+local m = #tail
+for k = 0, n - 1 do
+  local left = n - k
+  if left <= m and tail[m] == ARGV[k + 1] then
+    local same = true
+    for i = 2, left do
+      if tail[m - i + 1] ~= ARGV[k + i] then
+        same = false
+        break
+      end
+    end
+    if same then
+      redis.call('LTRIM', KEYS[1], 0, -left - 1)
+      return k
+    end
+  end
+end
+return -1
+)lua");
+
+// KEYS[1] the queue, KEYS[2] `queues`, ARGV[1] the queue's name.
+const redis::Script kForgetEmptyQueue(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+return 0
 )lua");
 
 JobRecord parseForList(std::string raw)
@@ -77,32 +116,78 @@ std::optional<QueueEntry> findInQueue(redis::Client& client, const std::string& 
 long long deleteFromQueue(
     redis::Client& client, write::WriteGate& gate, const std::string& queue, const std::vector<std::string>& payloads)
 {
-    const write::WriteIntent intent {"delete", keys::queue(queue), static_cast<long long>(payloads.size()), {},
-        sampleJids(payloads, write::kSampleJids)};
-    const auto outcome = gate.perform(intent, [&] {
-        std::vector<Command> cmds;
-        for (const auto& p : payloads) cmds.push_back(Command("LREM").key(keys::queue(queue)).arg(1).arg(p));
-        const auto replies = client.pipeline(cmds);
-        write::WriteOutcome out;
-        for (std::size_t i = 0; i < replies.size(); ++i) {
-            if (replies[i].throwIfError().asInteger() > 0) {
-                ++out.affected;
-                out.removedPayloads.push_back(payloads[i]);
+    const std::string key = keys::queue(queue);
+    const auto outcome = gate.perform(
+        {"delete", key, static_cast<long long>(payloads.size()), {}, sampleJids(payloads, write::kSampleJids)},
+        [&](write::WriteScope& scope) {
+            // Kept oldest first, the reverse of the order pages list them in: an undo puts them back at the
+            // fetch end in their order.
+            std::vector<write::RemovedItem> items;
+            std::vector<Command> cmds;
+            for (auto it = payloads.rbegin(); it != payloads.rend(); ++it) {
+                items.push_back({key, write::RemovedItem::From::ListRight, 0, *it, {}});
+                cmds.push_back(Command("LREM").key(key).arg(1).arg(*it));
             }
-        }
-        out.skipped = static_cast<long long>(payloads.size()) - out.affected;
-        return out;
-    });
+            const auto ticket = scope.keep(write::serverOf(client.options()), std::move(items));
+            const auto replies = client.pipeline(cmds);
+            std::vector<bool> removed;
+            std::exception_ptr failed;
+            for (const auto& reply : replies) {
+                try {
+                    removed.push_back(reply.throwIfError().asInteger() > 0);
+                } catch (...) {
+                    if (!failed) failed = std::current_exception();
+                    removed.push_back(false);
+                }
+            }
+            write::WriteOutcome out;
+            out.removed = scope.settle(ticket, removed);
+            if (failed) std::rethrow_exception(failed);
+            out.affected = static_cast<long long>(out.removed.size());
+            out.skipped = static_cast<long long>(payloads.size()) - out.affected;
+            return out;
+        });
     return outcome.affected;
 }
 
-void clearQueue(redis::Client& client, write::WriteGate& gate, const std::string& queue)
+long long clearQueue(redis::Client& client, write::WriteGate& gate, const std::string& queue)
 {
-    gate.perform({"clear-queue", keys::queue(queue), 0, {}, {}}, [&] {
-        const auto size = queueSize(client, queue);
-        client.transaction({Command("UNLINK").key(keys::queue(queue)), Command("SREM").key(keys::kQueues).arg(queue)});
-        return write::WriteOutcome {size, {}};
+    const std::string key = keys::queue(queue);
+    const auto outcome = gate.perform({"clear-queue", key, 0, {}, {}}, [&](write::WriteScope& scope) {
+        const std::string server = write::serverOf(client.options());
+        write::WriteOutcome out;
+        // Only the jobs there now: a queue fed faster than it is cleared would never end.
+        long long left = queueSize(client, queue);
+        int changed = 0;
+        while (left > 0) {
+            auto tail = client.command(Command("LRANGE").key(key).arg(-std::min(left, kClearChunk)).arg(-1))
+                            .throwIfError()
+                            .asStringList();
+            if (tail.empty()) break;
+            std::reverse(tail.begin(), tail.end()); // the next to run first
+            std::vector<write::RemovedItem> items;
+            items.reserve(tail.size());
+            for (const auto& job : tail) items.push_back({key, write::RemovedItem::From::ListRight, 0, job, {}});
+            const auto ticket = scope.keep(server, std::move(items));
+            const long long popped = kClearTail.run(client, {key}, tail).throwIfError().asInteger();
+            std::vector<bool> removed(tail.size(), popped >= 0);
+            for (long long i = 0; i < popped; ++i) removed[std::size_t(i)] = false; // a worker has them
+            out.affected += static_cast<long long>(scope.settle(ticket, removed).size());
+            if (popped < 0) {
+                // Not a pop: the tail changed some other way (a job handed back, a delete). Read it again.
+                if (++changed == kClearRetries)
+                    throw redis::UsageError("queue " + queue + " changed under the clear " + std::to_string(changed)
+                        + " times in a row; " + std::to_string(out.affected) + " jobs were cleared");
+                continue;
+            }
+            changed = 0;
+            left -= static_cast<long long>(tail.size());
+        }
+        // As Queue#clear, the queue leaves `queues`, unless a job was pushed meanwhile.
+        kForgetEmptyQueue.run(client, {key, std::string(keys::kQueues)}, {queue}).throwIfError();
+        return out;
     });
+    return outcome.affected;
 }
 
 ActionResult moveQueueJobs(redis::Client& client, write::WriteGate& gate, const std::string& from,

@@ -26,10 +26,15 @@ std::vector<QueueEntry> pageQueue(redis::Client& client, const std::string& queu
 std::optional<QueueEntry> findInQueue(redis::Client& client, const std::string& queue, const std::string& jid);
 
 // LREM each exact payload once. Returns how many were removed (a job already fetched is not there).
+// The jobs are kept in the undo journal first; give them newest first (as pageQueue lists them) and an
+// undo puts them back at the fetch end in that order.
 long long deleteFromQueue(
     redis::Client& client, write::WriteGate& gate, const std::string& queue, const std::vector<std::string>& payloads);
-// UNLINK the list and SREM it from `queues`, in one MULTI (as Queue#clear).
-void clearQueue(redis::Client& client, write::WriteGate& gate, const std::string& queue);
+// Removes the jobs the queue holds now and takes it out of `queues` (as Queue#clear), in chunks from
+// the fetch end: each chunk is kept in the undo journal, then removed only if it is still the queue's
+// tail, so a worker popping meanwhile neither loses a job nor gets one cleared twice. Returns how many
+// it removed.
+long long clearQueue(redis::Client& client, write::WriteGate& gate, const std::string& queue);
 // Jobs to another queue, atomically per chunk: each exact payload is removed from `from` (LREM 1)
 // and only then pushed to `to` with its `queue` field rewritten. A job a worker took meanwhile is
 // missing; a payload that cannot be parsed is skipped (its queue field cannot be rewritten).

@@ -2,10 +2,12 @@
 
 #include "common/ConfirmDamage.h"
 #include "common/Formatting.h"
+#include "deployment/Deployment.h"
 #include "pages/jobs/BulkPreviewDialog.h"
 #include "pages/jobs/JobActionLabel.h"
 #include "redis/AsyncClient.h"
 #include "storage/BulkCursorStore.h"
+#include "write/UndoJournal.h"
 
 #include <QProgressDialog>
 #include <QTimer>
@@ -17,6 +19,13 @@
 namespace kiq::ui {
 
 using kiq::sidekiq::BulkProgress;
+
+namespace {
+struct BulkRun {
+    BulkProgress progress;
+    std::optional<std::int64_t> undoRecord; // what a delete or kill removed, in the undo journal
+};
+} // namespace
 
 BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::write::WriteGate> gate,
     kiq::sidekiq::BulkSpec spec, QWidget* page)
@@ -86,28 +95,34 @@ void BulkActionFlow::execute(long long expected)
     const auto spec = m_spec;
     BulkActionFlow* self = this; // alive until the done callback below: see the header
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
-    m_client->run<BulkProgress>(
-        [gate, spec, cancel, self, client](kiq::redis::Client& c) {
+    m_client->run<BulkRun>(
+        [gate, journal = Deployment::undoJournal(), spec, cancel, self, client](kiq::redis::Client& c) {
             kiq::storage::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(c.options(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
+            BulkRun run;
+            journal->takeLastAction(); // an earlier write's record on this thread is not this one's
             // Stops after the current page when the operator cancels or the client is shut down (the
             // deployment removed, the app quitting): the cursor is saved, so it can be resumed.
-            return executor
-                .run([cancel, self, client](const BulkProgress& p) {
-                    QMetaObject::invokeMethod(
-                        self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
-                    return !cancel->load() && !client->stopRequested();
-                })
-                .progress;
+            run.progress = executor
+                               .run([cancel, self, client](const BulkProgress& p) {
+                                   QMetaObject::invokeMethod(
+                                       self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
+                                   return !cancel->load() && !client->stopRequested();
+                               })
+                               .progress;
+            run.undoRecord = journal->takeLastAction();
+            return run;
         },
         this,
-        [this](kiq::redis::Result<BulkProgress> r) {
+        [this](kiq::redis::Result<BulkRun> r) {
             closeProgress();
             if (!r.ok())
                 return finish(
                     tr("<b>Failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
-            const BulkProgress& p = *r.value;
+            const BulkProgress& p = r.value->progress;
+            m_undoRecord = r.value->undoRecord;
+            m_removed = p.affected;
             finish(tr("%1: %2 done, %3 already gone, %4 skipped%5")
                        .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing),
                            formatCount(p.skipped), p.cancelled ? tr(" (cancelled; can be resumed)") : QString()),

@@ -15,7 +15,9 @@
 #include <QPointer>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 class QProgressDialog;
 class QWidget;
@@ -37,6 +39,9 @@ public:
     // What the action is on, in words (the failure group, the filter), for the preview and the confirmation.
     void setScope(const QString& scope) { m_scope = scope; }
     void start();
+    // Once finished: the undo journal record of the jobs a delete or kill removed, and how many.
+    std::optional<std::int64_t> undoRecord() const { return m_undoRecord; }
+    long long removed() const { return m_removed; }
 
 signals:
     void finished(const QString& summary, bool problem);
@@ -55,6 +60,8 @@ private:
     QPointer<QWidget> m_page;
     QPointer<QProgressDialog> m_progress;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+    std::optional<std::int64_t> m_undoRecord;
+    long long m_removed = 0;
 };
 
 } // namespace kiq::ui

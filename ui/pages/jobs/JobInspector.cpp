@@ -120,8 +120,11 @@ void JobInspector::present()
         return;
     }
     // Everything below reads the redacted record: the arguments, the error and the payload.
+    // The backtrace is decoded below, off the GUI thread (it can be megabytes of zlib).
+    kiq::sidekiq::JobParseOptions options;
+    options.decodeBacktrace = false;
     const kiq::sidekiq::JobRecord j
-        = redacting() ? kiq::sidekiq::JobRecord::parse(m_redactor->payload(row->job.raw)) : row->job;
+        = redacting() ? kiq::sidekiq::JobRecord::parse(m_redactor->payload(row->job.raw), options) : row->job;
     m_jid = j.jid;
     m_payload = j.raw;
 

@@ -4,6 +4,7 @@
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
 #include "common/StatusLine.h"
+#include "deployment/Deployment.h"
 #include "pages/jobs/BulkActionFlow.h"
 #include "pages/jobs/FailureGroupModel.h"
 #include "pages/jobs/IndexedJobBrowser.h"
@@ -13,9 +14,11 @@
 #include "pages/jobs/JobPageStatus.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/search/JobIndex.h"
+#include "write/UndoJournal.h"
 #include "write/WriteGate.h"
 
 #include <QAction>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -36,6 +39,13 @@ using kiq::sidekiq::JobAction;
 using kiq::sidekiq::JobSetKind;
 
 namespace {
+// An action on the selection, and the undo journal record of what it removed (delete, kill).
+struct SelectionOutcome {
+    kiq::sidekiq::ActionResult result;
+    std::optional<std::int64_t> undoId;
+    std::string journalWarning; // the journal's size cap dropped older actions
+};
+
 QString whenCaption(JobSetKind kind)
 {
     switch (kind) {
@@ -127,10 +137,21 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     connect(find, &QAction::triggered, m_browser, &IndexedJobBrowser::focusFilter);
     QWidget::addAction(find);
 
+    m_undoButton = new QToolButton(this);
+    m_undoButton->setObjectName(QStringLiteral("undoLastButton"));
+    m_undoButton->setText(tr("Undo"));
+    m_undoButton->setAutoRaise(true);
+    m_undoButton->hide();
+    connect(m_undoButton, &QToolButton::clicked, this, &JobSetPage::undoLast);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->setContentsMargins(0, 0, 0, 0);
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_undoButton);
+
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(bar);
     layout->addWidget(m_browser, 1);
-    layout->addWidget(m_status);
+    layout->addLayout(statusRow);
 
     // Top to bottom: the actions, the filter, the groups and their actions, the jobs (the inspector
     // follows the job table, as it was made after it).
@@ -293,24 +314,67 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     const JobSetKind kind = m_kind;
     const std::string target = queue.toStdString();
     showNotice(tr("Working…"), false);
-    runFresh<kiq::sidekiq::ActionResult>(
-        [gate, action, kind, keys, target](kiq::redis::Client& c) {
-            return kiq::sidekiq::applyJobActionToIndexed(c, *gate, action, kind, keys, target, "kiqdesk selection");
+    runFresh<SelectionOutcome>(
+        [gate, journal = Deployment::undoJournal(), action, kind, keys, target](kiq::redis::Client& c) {
+            SelectionOutcome out;
+            journal->takeLastAction(); // an earlier write's record on this thread is not this one's
+            out.result
+                = kiq::sidekiq::applyJobActionToIndexed(c, *gate, action, kind, keys, target, "kiqdesk selection");
+            out.undoId = journal->takeLastAction();
+            out.journalWarning = journal->takeWarning();
+            return out;
         },
-        [this, action](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
+        [this, action](kiq::redis::Result<SelectionOutcome> r) {
             if (!r.ok()) {
                 showNotice(tr("<b>%1 failed:</b> %2")
                                .arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
                     true);
             } else {
-                const auto& res = *r.value;
+                const auto& res = r.value->result;
                 QString text = tr("%1: %2 done, %3 already gone, %4 skipped")
                                    .arg(actionLabel(action), formatCount(res.affected), formatCount(res.missing),
                                        formatCount(qsizetype(res.skipped.size())));
                 if (!res.skipped.empty())
                     text += QStringLiteral(" (%1)").arg(
                         QString::fromStdString(res.skipped.front().reason).toHtmlEscaped());
+                if (!r.value->journalWarning.empty())
+                    text += QStringLiteral(" · %1").arg(QString::fromStdString(r.value->journalWarning));
                 showNotice(text, !res.skipped.empty());
+                if (r.value->undoId && res.affected > 0) offerUndo(*r.value->undoId, res.affected);
+            }
+            m_feed->refreshSoon();
+            emit actionFinished();
+        });
+}
+
+void JobSetPage::offerUndo(std::int64_t record, long long removed)
+{
+    m_undoId = record;
+    m_undoButton->setText(tr("Undo: put the %1 job(s) back", nullptr, pluralCount(removed)).arg(formatCount(removed)));
+    m_undoButton->show();
+    updateActions();
+}
+
+void JobSetPage::undoLast()
+{
+    if (!client() || !m_undoId) return;
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        showNotice(why.toHtmlEscaped(), true);
+        return;
+    }
+    const std::int64_t id = *m_undoId;
+    showNotice(tr("Restoring…"), false);
+    runFresh<kiq::write::RestoreResult>(
+        [gate = writeGate(), journal = Deployment::undoJournal(), id](
+            kiq::redis::Client& c) { return kiq::write::restoreAction(c, *gate, *journal, id); },
+        [this](kiq::redis::Result<kiq::write::RestoreResult> r) {
+            if (!r.ok()) {
+                showNotice(
+                    tr("<b>Undo failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+            } else {
+                showNotice(tr("Put back %1 job(s), %2 already there", nullptr, pluralCount(r.value->restored))
+                               .arg(formatCount(r.value->restored), formatCount(r.value->skipped)),
+                    false);
             }
             m_feed->refreshSoon();
             emit actionFinished();
@@ -370,10 +434,12 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
                                   : tr("Filter: %1").arg(QString::fromStdString(spec.filter)));
     auto* flow = new BulkActionFlow(client(), gate, spec, this);
     flow->setScope(scope.join(u'\n'));
-    connect(
-        flow, &BulkActionFlow::finished, this, [this, ticket = clientTicket()](const QString& summary, bool problem) {
+    connect(flow, &BulkActionFlow::finished, this,
+        [this, flow, ticket = clientTicket()](const QString& summary, bool problem) {
             if (!isCurrentClient(ticket)) return;
             showNotice(summary, problem);
+            if (const auto record = flow->undoRecord(); record && flow->removed() > 0)
+                offerUndo(*record, flow->removed());
             m_feed->refreshSoon();
             emit actionFinished();
         });
@@ -401,6 +467,10 @@ void JobSetPage::updateActions()
         a->setEnabled(group);
         a->setToolTip(!blocked.isEmpty() ? blocked : group ? a->text() : tr("Select a failure group first"));
     }
+    m_undoButton->setEnabled(blocked.isEmpty());
+    m_undoButton->setToolTip(blocked.isEmpty()
+            ? tr("Put the jobs back where they were, with their scores (Undo history has every action)")
+            : blocked);
     const bool filterOk = m_browser->filterIsValid();
     m_allButton->setEnabled(blocked.isEmpty() && filterOk);
     if (!blocked.isEmpty())
@@ -413,6 +483,9 @@ void JobSetPage::updateActions()
 
 void JobSetPage::showNotice(const QString& text, bool problem)
 {
+    // The Undo offer belongs to the notice of the action it undoes.
+    m_undoButton->hide();
+    m_undoId.reset();
     m_notice = text;
     m_noticeIsProblem = problem;
     updateStatus();

@@ -17,6 +17,9 @@
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
 
+#include <cstdint>
+#include <optional>
+
 class QAction;
 class QLabel;
 class QToolBar;
@@ -50,6 +53,9 @@ public:
     void actOnAllMatching(kiq::sidekiq::JobAction action, const QString& group = {});
     // A failure group's action: "all matching" on the group selected in the list.
     void actOnGroup(kiq::sidekiq::JobAction action);
+    // Puts back what the last delete or kill of the selection removed (the status line's Undo button).
+    void undoLast();
+    QToolButton* undoButton() const { return m_undoButton; }
 
 signals:
     // An action on the selection or on all matching jobs has finished (its summary is in the status).
@@ -67,6 +73,7 @@ private:
     void updateActions();
     void updateStatus();
     void showNotice(const QString& text, bool problem);
+    void offerUndo(std::int64_t record, long long removed); // after the notice of the action it undoes
     QString fixFilterNotice() const;
     bool descending() const { return m_kind == kiq::sidekiq::JobSetKind::Dead; }
     QAction* addAction(
@@ -82,6 +89,8 @@ private:
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;
     QToolButton* m_allButton = nullptr;
+    QToolButton* m_undoButton = nullptr; // shown after a delete or kill of the selection
+    std::optional<std::int64_t> m_undoId; // its undo journal record
 };
 
 } // namespace kiq::ui
