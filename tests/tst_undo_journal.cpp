@@ -130,7 +130,7 @@ private slots:
         std::vector<std::pair<double, std::string>> members;
         for (int i = 0; i < 5000; ++i)
             members.emplace_back(1700000000.123456 + i * 0.25 + (i % 7) * 1e-6, job("Dead", i));
-        members.emplace_back(1700000001.5, std::string("{\"class\":\"Bytes\",\"args\":[\"\xff\xfe\x00\x01\"]}", 36));
+        members.emplace_back(1700000001.5, std::string("{\"class\":\"Bytes\",\"args\":[\"\xff\xfe\x00\x01\"]}", 33));
         members.emplace_back(1700000002.5, "not json at all \"\\u00e9\" \xc3\xa9");
         seedSet("dead", members);
         const auto before = withScores("dead");
