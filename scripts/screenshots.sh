@@ -32,3 +32,7 @@ shot workers light 1600x1000 8 &
 shot acl-1024 light 1024x700 7 &
 wait
 shot redis-dark dark 1600x1000 6
+# The Safety section's pictures need a Production deployment, armed writes and an audit trail: a test
+# makes them for real against its own redis-server (tests/tst_safety_screens.cpp).
+KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_safety_screens" >/dev/null
+echo docs/screenshots/armed.png docs/screenshots/audit-trail.png

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <fstream>
+#include <utility>
 
 namespace kiq::ui {
 
@@ -59,6 +60,13 @@ AuditPage::AuditPage(QWidget* parent)
     m_export->setToolTip(tr("Every entry of the trail, oldest first, as JSON lines"));
     m_table = makeSortedTable(m_model, QStringLiteral("auditTable"), this);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Filters and reasons are free text of any length: fixed widths (elided, whole in the tooltip) keep
+    // the outcome in view.
+    for (const auto& [column, width] :
+        {std::pair {AuditTrailModel::DetailColumn, 220}, std::pair {AuditTrailModel::ReasonColumn, 300}}) {
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::Interactive);
+        m_table->horizontalHeader()->resizeSection(column, width);
+    }
     m_table->sortByColumn(AuditTrailModel::TimeColumn, Qt::DescendingOrder); // a timeline: newest on top
 
     auto* filters = new QHBoxLayout;

@@ -65,6 +65,8 @@ QVariant AuditTrailModel::data(const QModelIndex& index, int role) const
             return qs(r.get("action"));
         case TargetColumn:
             return qs(r.get("target"));
+        case DetailColumn:
+            return qs(r.get("detail"));
         case CountsColumn:
             return tr("%1 / %2 / %3").arg(qs(r.get("requested")), qs(r.get("done")), qs(r.get("skipped")));
         case ReasonColumn:
@@ -81,7 +83,9 @@ QVariant AuditTrailModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole: {
         QString tip = tr("Entry %1").arg(qs(r.id));
         if (!r.get("detail").empty()) tip += u'\n' + tr("Detail: %1").arg(qs(r.get("detail")));
+        if (!r.get("reason").empty()) tip += u'\n' + tr("Reason: %1").arg(qs(r.get("reason")));
         if (!r.get("jids").empty()) tip += u'\n' + tr("Jobs: %1").arg(qs(r.get("jids")));
+        if (!r.ok()) tip += u'\n' + tr("Outcome: %1").arg(qs(r.get("error")));
         if (broken != m_breaks.end()) tip += u'\n' + tr("Chain broken here: %1").arg(qs(broken->second));
         return tip;
     }
@@ -115,6 +119,8 @@ QVariant AuditTrailModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Action");
     case TargetColumn:
         return tr("Target");
+    case DetailColumn:
+        return tr("Filter / detail");
     case CountsColumn:
         return tr("Asked / done / skipped");
     case ReasonColumn:

@@ -21,6 +21,7 @@ public:
         AclUserColumn,
         ActionColumn,
         TargetColumn,
+        DetailColumn,
         CountsColumn,
         ReasonColumn,
         OutcomeColumn,
