@@ -5,6 +5,7 @@
 // from the table; moving two selected jobs, pausing, resuming and clearing the queue reach Redis. A
 // page coming into view shows the same latency as the Overview for the same data. Screenshot of a
 // filtered queue: queues_page.png.
+#include "deployment/Deployment.h"
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -21,6 +22,7 @@
 #include "sandbox/LocalSandbox.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/search/JobFilter.h"
+#include "write/UndoJournal.h"
 #include "write/WriteGate.h"
 
 #include <QAbstractItemModelTester>
@@ -33,13 +35,22 @@
 #include <QLocale>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace kiq::ui;
 
 class TestQueuesPage : public QObject {
     Q_OBJECT
+    QTemporaryDir m_home; // the undo journal's folder
+
 private slots:
+    void initTestCase()
+    {
+        qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // before the first write opens the journal
+    }
+
     // A queue whose key is not a list is a row that says so, not an empty queue.
     void unreadableQueueIsShownAsSuch()
     {
@@ -120,6 +131,7 @@ private slots:
         kiq::sandbox::seedDemoData(direct);
 
         auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        gate->addRemovalJournal(Deployment::undoJournal());
         kiq::redis::AsyncClient client(sandbox.options());
         QueuesPage page;
         QAbstractItemModelTester queueTester(page.queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -229,6 +241,7 @@ private slots:
         page.deleteSelection(true);
         QTRY_COMPARE_WITH_TIMEOUT(direct.command(kiq::redis::Command("LLEN").key(key)).integer, q.size - 1, 10000);
         QCOMPARE(direct.command(kiq::redis::Command("LPOS").key(key).arg(payload)).isNil(), true);
+        QTRY_VERIFY(page.undoButton()->isVisible()); // offered with the notice of the delete
         QTRY_VERIFY_WITH_TIMEOUT(settled(ofClass - 1), 10000);
         for (int r = 0; r < jobs->rowCount(); ++r) QVERIFY(cell(r, IndexedJobModel::JidColumn) != jid);
 
@@ -260,11 +273,20 @@ private slots:
         page.togglePause();
         QTRY_VERIFY_WITH_TIMEOUT(
             direct.command(kiq::redis::Command("SISMEMBER").key("paused").arg(q.name)).integer == 0, 10000);
+        const auto beforeClear = direct.command(kiq::redis::Command("LRANGE").key(key).arg(0).arg(-1)).asStringList();
+        QCOMPARE(qsizetype(beforeClear.size()), qsizetype(q.size - 3));
         page.clearCurrentQueue(true);
         QTRY_COMPARE_WITH_TIMEOUT(
             direct.command(kiq::redis::Command("EXISTS").key("queue:" + q.name)).integer, 0LL, 10000);
         // The cleared queue leaves the list; the page shows it empty or has moved on to another queue.
         QTRY_VERIFY_WITH_TIMEOUT(page.currentQueue() != QString::fromStdString(q.name) || jobs->rowCount() == 0, 10000);
+        // Undo: the queue is back byte-exact, in its order, and the offer is gone.
+        QVERIFY(page.undoButton()->isVisible());
+        QVERIFY(page.undoButton()->isEnabled());
+        static_cast<QToolButton*>(page.undoButton())->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            direct.command(kiq::redis::Command("LRANGE").key(key).arg(0).arg(-1)).asStringList() == beforeClear, 10000);
+        QTRY_VERIFY(!page.undoButton()->isVisible());
     }
 };
 

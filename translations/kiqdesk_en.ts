@@ -108,6 +108,16 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::DeploymentPage</name>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>Put back %1 job, %2 already there</numerusform>
+            <numerusform>Put back %1 jobs, %2 already there</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
@@ -198,20 +208,6 @@
             <numerusform>%1 jobs in the set</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>Undo: put the %1 job back</numerusform>
-            <numerusform>Undo: put the %1 jobs back</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>Put back %1 job, %2 already there</numerusform>
-            <numerusform>Put back %1 jobs, %2 already there</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
@@ -292,17 +288,24 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>Delete all %1 job in %2? This cannot be undone.</numerusform>
-            <numerusform>Delete all %1 jobs in %2? This cannot be undone.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
         <translation>
             <numerusform>Indexing %1… %2 of %3 job read (%4%)</numerusform>
             <numerusform>Indexing %1… %2 of %3 jobs read (%4%)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>Delete all %1 job in %2? Undo history can put it back.</numerusform>
+            <numerusform>Delete all %1 jobs in %2? Undo history can put them back.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 is cleared: %n job deleted.</numerusform>
+            <numerusform>%1 is cleared: %n jobs deleted.</numerusform>
         </translation>
     </message>
 </context>
@@ -313,6 +316,16 @@
         <translation>
             <numerusform>%1 key evicted</numerusform>
             <numerusform>%1 keys evicted</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::UndoOffer</name>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Undo: put the %1 job back</numerusform>
+            <numerusform>Undo: put the %1 jobs back</numerusform>
         </translation>
     </message>
 </context>

@@ -1,5 +1,9 @@
 #include "deployment/DeploymentPage.h"
 
+#include "common/Formatting.h"
+#include "deployment/Deployment.h"
+#include "write/UndoJournal.h"
+
 #include <QAction>
 #include <QKeyEvent>
 
@@ -43,6 +47,26 @@ void DeploymentPage::explainRefusedShortcuts(QWidget* target, std::function<void
 {
     target->installEventFilter(new RefusedShortcutFilter(
         target, [this] { return writeRefusal(); }, std::move(show)));
+}
+
+void DeploymentPage::restoreRemoved(std::int64_t record, std::function<void(const QString&, bool)> report)
+{
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        report(why.toHtmlEscaped(), true);
+        return;
+    }
+    runFresh<kiq::write::RestoreResult>(
+        [gate = writeGate(), journal = Deployment::undoJournal(), record](
+            kiq::redis::Client& c) { return kiq::write::restoreAction(c, *gate, *journal, record); },
+        [report = std::move(report)](kiq::redis::Result<kiq::write::RestoreResult> r) {
+            if (!r.ok())
+                report(
+                    tr("<b>Undo failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+            else
+                report(tr("Put back %1 job(s), %2 already there", nullptr, pluralCount(r.value->restored))
+                           .arg(formatCount(r.value->restored), formatCount(r.value->skipped)),
+                    false);
+        });
 }
 
 } // namespace kiq::ui

@@ -104,6 +104,9 @@ protected:
     // The click-time check (the gate may have closed since the button was enabled): why the write may
     // not go ahead now, or empty. A page never given a gate refuses every write.
     QString refusedWrite() const { return m_writeGate ? writeRefusal() : tr("This page has no write path."); }
+    // Puts back what undo journal `record` removed (the page's UndoOffer), through the gate and off the
+    // GUI thread; `report` gets the outcome as a notice (HTML), and whether it is a problem.
+    void restoreRemoved(std::int64_t record, std::function<void(const QString& notice, bool problem)> report);
     // Keyboard users never see a disabled action's tooltip: a shortcut of one of `target`'s actions,
     // pressed in `target` while it is disabled because writes are refused, shows the reason through
     // `show` instead of doing nothing.

@@ -5,6 +5,7 @@
 #include "deployment/Deployment.h"
 #include "pages/jobs/BulkPreviewDialog.h"
 #include "pages/jobs/JobActionLabel.h"
+#include "pages/undo/UndoOffer.h"
 #include "redis/AsyncClient.h"
 #include "storage/BulkCursorStore.h"
 #include "write/UndoJournal.h"
@@ -20,12 +21,7 @@ namespace kiq::ui {
 
 using kiq::sidekiq::BulkProgress;
 
-namespace {
-struct BulkRun {
-    BulkProgress progress;
-    std::optional<std::int64_t> undoRecord; // what a delete or kill removed, in the undo journal
-};
-} // namespace
+using BulkRun = Undoable<BulkProgress>; // with what a delete or kill removed, in the undo journal
 
 BulkActionFlow::BulkActionFlow(kiq::redis::AsyncClient* client, std::shared_ptr<kiq::write::WriteGate> gate,
     kiq::sidekiq::BulkSpec spec, QWidget* page)
@@ -100,19 +96,17 @@ void BulkActionFlow::execute(long long expected)
             kiq::storage::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(c.options(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
-            BulkRun run;
-            journal->takeLastAction(); // an earlier write's record on this thread is not this one's
             // Stops after the current page when the operator cancels or the client is shut down (the
             // deployment removed, the app quitting): the cursor is saved, so it can be resumed.
-            run.progress = executor
-                               .run([cancel, self, client](const BulkProgress& p) {
-                                   QMetaObject::invokeMethod(
-                                       self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
-                                   return !cancel->load() && !client->stopRequested();
-                               })
-                               .progress;
-            run.undoRecord = journal->takeLastAction();
-            return run;
+            return recordingUndo<BulkProgress>(*journal, [&] {
+                return executor
+                    .run([cancel, self, client](const BulkProgress& p) {
+                        QMetaObject::invokeMethod(
+                            self, [self, p] { self->showProgress(p); }, Qt::QueuedConnection);
+                        return !cancel->load() && !client->stopRequested();
+                    })
+                    .progress;
+            });
         },
         this,
         [this](kiq::redis::Result<BulkRun> r) {
@@ -120,13 +114,16 @@ void BulkActionFlow::execute(long long expected)
             if (!r.ok())
                 return finish(
                     tr("<b>Failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
-            const BulkProgress& p = r.value->progress;
-            m_undoRecord = r.value->undoRecord;
+            const BulkProgress& p = r.value->result;
+            m_undoRecord = r.value->record;
             m_removed = p.affected;
-            finish(tr("%1: %2 done, %3 already gone, %4 skipped%5")
-                       .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing),
-                           formatCount(p.skipped), p.cancelled ? tr(" (cancelled; can be resumed)") : QString()),
-                p.skipped > 0);
+            QString summary
+                = tr("%1: %2 done, %3 already gone, %4 skipped%5")
+                      .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.missing),
+                          formatCount(p.skipped), p.cancelled ? tr(" (cancelled; can be resumed)") : QString());
+            if (!r.value->journalWarning.empty()) // the undo journal's size cap dropped older actions
+                summary += QStringLiteral(" · %1").arg(QString::fromStdString(r.value->journalWarning));
+            finish(summary, p.skipped > 0);
         });
 }
 

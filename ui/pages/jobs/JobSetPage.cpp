@@ -12,6 +12,7 @@
 #include "pages/jobs/JobIndexFeed.h"
 #include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobPageStatus.h"
+#include "pages/undo/UndoOffer.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/search/JobIndex.h"
 #include "write/UndoJournal.h"
@@ -39,13 +40,6 @@ using kiq::sidekiq::JobAction;
 using kiq::sidekiq::JobSetKind;
 
 namespace {
-// An action on the selection, and the undo journal record of what it removed (delete, kill).
-struct SelectionOutcome {
-    kiq::sidekiq::ActionResult result;
-    std::optional<std::int64_t> undoId;
-    std::string journalWarning; // the journal's size cap dropped older actions
-};
-
 QString whenCaption(JobSetKind kind)
 {
     switch (kind) {
@@ -137,16 +131,12 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     connect(find, &QAction::triggered, m_browser, &IndexedJobBrowser::focusFilter);
     QWidget::addAction(find);
 
-    m_undoButton = new QToolButton(this);
-    m_undoButton->setObjectName(QStringLiteral("undoLastButton"));
-    m_undoButton->setText(tr("Undo"));
-    m_undoButton->setAutoRaise(true);
-    m_undoButton->hide();
-    connect(m_undoButton, &QToolButton::clicked, this, &JobSetPage::undoLast);
+    m_undo = new UndoOffer(this);
+    connect(m_undo, &QToolButton::clicked, this, &JobSetPage::undoLast);
     auto* statusRow = new QHBoxLayout;
     statusRow->setContentsMargins(0, 0, 0, 0);
     statusRow->addWidget(m_status, 1);
-    statusRow->addWidget(m_undoButton);
+    statusRow->addWidget(m_undo);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(bar);
@@ -314,17 +304,14 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
     const JobSetKind kind = m_kind;
     const std::string target = queue.toStdString();
     showNotice(tr("Working…"), false);
-    runFresh<SelectionOutcome>(
+    using Outcome = Undoable<kiq::sidekiq::ActionResult>;
+    runFresh<Outcome>(
         [gate, journal = Deployment::undoJournal(), action, kind, keys, target](kiq::redis::Client& c) {
-            SelectionOutcome out;
-            journal->takeLastAction(); // an earlier write's record on this thread is not this one's
-            out.result
-                = kiq::sidekiq::applyJobActionToIndexed(c, *gate, action, kind, keys, target, "kiqdesk selection");
-            out.undoId = journal->takeLastAction();
-            out.journalWarning = journal->takeWarning();
-            return out;
+            return recordingUndo<kiq::sidekiq::ActionResult>(*journal, [&] {
+                return kiq::sidekiq::applyJobActionToIndexed(c, *gate, action, kind, keys, target, "kiqdesk selection");
+            });
         },
-        [this, action](kiq::redis::Result<SelectionOutcome> r) {
+        [this, action](kiq::redis::Result<Outcome> r) {
             if (!r.ok()) {
                 showNotice(tr("<b>%1 failed:</b> %2")
                                .arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
@@ -340,45 +327,28 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
                 if (!r.value->journalWarning.empty())
                     text += QStringLiteral(" · %1").arg(QString::fromStdString(r.value->journalWarning));
                 showNotice(text, !res.skipped.empty());
-                if (r.value->undoId && res.affected > 0) offerUndo(*r.value->undoId, res.affected);
+                if (r.value->record && res.affected > 0) m_undo->offer(*r.value->record, res.affected);
             }
             m_feed->refreshSoon();
             emit actionFinished();
         });
 }
 
-void JobSetPage::offerUndo(std::int64_t record, long long removed)
+QToolButton* JobSetPage::undoButton() const
 {
-    m_undoId = record;
-    m_undoButton->setText(tr("Undo: put the %1 job(s) back", nullptr, pluralCount(removed)).arg(formatCount(removed)));
-    m_undoButton->show();
-    updateActions();
+    return m_undo;
 }
 
 void JobSetPage::undoLast()
 {
-    if (!client() || !m_undoId) return;
-    if (const QString why = refusedWrite(); !why.isEmpty()) {
-        showNotice(why.toHtmlEscaped(), true);
-        return;
-    }
-    const std::int64_t id = *m_undoId;
+    const auto record = m_undo->record();
+    if (!client() || !record) return;
     showNotice(tr("Restoring…"), false);
-    runFresh<kiq::write::RestoreResult>(
-        [gate = writeGate(), journal = Deployment::undoJournal(), id](
-            kiq::redis::Client& c) { return kiq::write::restoreAction(c, *gate, *journal, id); },
-        [this](kiq::redis::Result<kiq::write::RestoreResult> r) {
-            if (!r.ok()) {
-                showNotice(
-                    tr("<b>Undo failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
-            } else {
-                showNotice(tr("Put back %1 job(s), %2 already there", nullptr, pluralCount(r.value->restored))
-                               .arg(formatCount(r.value->restored), formatCount(r.value->skipped)),
-                    false);
-            }
-            m_feed->refreshSoon();
-            emit actionFinished();
-        });
+    restoreRemoved(*record, [this](const QString& notice, bool problem) {
+        showNotice(notice, problem);
+        m_feed->refreshSoon();
+        emit actionFinished();
+    });
 }
 
 void JobSetPage::actOnGroup(JobAction action)
@@ -439,7 +409,7 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
             if (!isCurrentClient(ticket)) return;
             showNotice(summary, problem);
             if (const auto record = flow->undoRecord(); record && flow->removed() > 0)
-                offerUndo(*record, flow->removed());
+                m_undo->offer(*record, flow->removed());
             m_feed->refreshSoon();
             emit actionFinished();
         });
@@ -467,10 +437,7 @@ void JobSetPage::updateActions()
         a->setEnabled(group);
         a->setToolTip(!blocked.isEmpty() ? blocked : group ? a->text() : tr("Select a failure group first"));
     }
-    m_undoButton->setEnabled(blocked.isEmpty());
-    m_undoButton->setToolTip(blocked.isEmpty()
-            ? tr("Put the jobs back where they were, with their scores (Undo history has every action)")
-            : blocked);
+    m_undo->setRefusal(blocked);
     const bool filterOk = m_browser->filterIsValid();
     m_allButton->setEnabled(blocked.isEmpty() && filterOk);
     if (!blocked.isEmpty())
@@ -484,8 +451,7 @@ void JobSetPage::updateActions()
 void JobSetPage::showNotice(const QString& text, bool problem)
 {
     // The Undo offer belongs to the notice of the action it undoes.
-    m_undoButton->hide();
-    m_undoId.reset();
+    m_undo->withdraw();
     m_notice = text;
     m_noticeIsProblem = problem;
     updateStatus();

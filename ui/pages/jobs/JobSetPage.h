@@ -17,9 +17,6 @@
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
 
-#include <cstdint>
-#include <optional>
-
 class QAction;
 class QLabel;
 class QToolBar;
@@ -30,6 +27,7 @@ namespace kiq::ui {
 class IndexedJobBrowser;
 class JobIndexFeed;
 class StatusLine;
+class UndoOffer;
 
 class JobSetPage final : public DeploymentPage {
     Q_OBJECT
@@ -55,7 +53,7 @@ public:
     void actOnGroup(kiq::sidekiq::JobAction action);
     // Puts back what the last delete or kill of the selection removed (the status line's Undo button).
     void undoLast();
-    QToolButton* undoButton() const { return m_undoButton; }
+    QToolButton* undoButton() const;
 
 signals:
     // An action on the selection or on all matching jobs has finished (its summary is in the status).
@@ -73,7 +71,6 @@ private:
     void updateActions();
     void updateStatus();
     void showNotice(const QString& text, bool problem);
-    void offerUndo(std::int64_t record, long long removed); // after the notice of the action it undoes
     QString fixFilterNotice() const;
     bool descending() const { return m_kind == kiq::sidekiq::JobSetKind::Dead; }
     QAction* addAction(
@@ -89,8 +86,7 @@ private:
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;
     QToolButton* m_allButton = nullptr;
-    QToolButton* m_undoButton = nullptr; // shown after a delete or kill of the selection
-    std::optional<std::int64_t> m_undoId; // its undo journal record
+    UndoOffer* m_undo = nullptr; // shown after a delete or kill
 };
 
 } // namespace kiq::ui

@@ -4,17 +4,20 @@
 #include "common/Formatting.h"
 #include "common/Keyboard.h"
 #include "common/StatusLine.h"
+#include "deployment/Deployment.h"
 #include "pages/jobs/IndexedJobBrowser.h"
 #include "pages/jobs/JobIndexFeed.h"
 #include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobPageStatus.h"
 #include "pages/queues/QueueListModel.h"
+#include "pages/undo/UndoOffer.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/api/Stats.h"
 #include "write/WriteGate.h"
 
 #include <QAction>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QHideEvent>
 #include <QInputDialog>
@@ -30,6 +33,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <climits>
 
 namespace kiq::ui {
 
@@ -103,7 +107,13 @@ QueuesPage::QueuesPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(bar);
     layout->addWidget(splitter, 1);
-    layout->addWidget(m_status);
+    m_undo = new UndoOffer(this);
+    connect(m_undo, &QToolButton::clicked, this, &QueuesPage::undoLast);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->setContentsMargins(0, 0, 0, 0);
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_undo);
+    layout->addLayout(statusRow);
     // The actions, then the queues, then the chosen queue's jobs.
     chainTabOrder(tabReachesToolBar(bar) << m_queueTable << m_browser->filterEdit() << m_browser->table());
 
@@ -280,20 +290,24 @@ void QueuesPage::deleteSelection(bool confirmed)
             tr("Delete %n selected job(s) from %1?", nullptr, int(n)).arg(QString::fromStdString(m_queue)), n))
         return;
     const std::string queue = m_queue;
-    runFresh<kiq::sidekiq::ActionResult>(
-        [gate, queue, refs](
-            kiq::redis::Client& c) { return kiq::sidekiq::deleteIndexedQueueJobs(c, *gate, queue, refs); },
-        [this, n](kiq::redis::Result<kiq::sidekiq::ActionResult> r) {
+    using Outcome = Undoable<kiq::sidekiq::ActionResult>;
+    runFresh<Outcome>(
+        [gate, journal = Deployment::undoJournal(), queue, refs](kiq::redis::Client& c) {
+            return recordingUndo<kiq::sidekiq::ActionResult>(
+                *journal, [&] { return kiq::sidekiq::deleteIndexedQueueJobs(c, *gate, queue, refs); });
+        },
+        [this, n](kiq::redis::Result<Outcome> r) {
             refresh();
             if (!r.ok()) {
                 showNotice(
                     tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
                 return;
             }
-            showNotice(
+            const long long deleted = r.value->result.affected;
+            showUndoable(
                 tr("Deleted %1 of %2 job(s) (the others were already taken by a worker).", nullptr, pluralCount(n))
-                    .arg(formatCount(r.value->affected), formatCount(n)),
-                false);
+                    .arg(formatCount(deleted), formatCount(n)),
+                deleted, r.value->record, r.value->journalWarning);
         });
 }
 
@@ -381,6 +395,7 @@ void QueuesPage::updateActions()
     m_delete->setToolTip(jobs ? tr("Delete the selected jobs") : noJobs);
     m_move->setEnabled(jobs);
     m_move->setToolTip(jobs ? tr("Move the selected jobs to another queue") : noJobs);
+    m_undo->setRefusal(blocked);
 }
 
 void QueuesPage::togglePause()
@@ -406,21 +421,58 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
         if (q.name == m_queue) size = q.size;
     if (!confirmed
         && !confirmDamage(this, tr("Clear queue"),
-            tr("Delete all %1 job(s) in %2? This cannot be undone.", nullptr, pluralCount(size))
+            tr("Delete all %1 job(s) in %2? Undo history can put them back.", nullptr, pluralCount(size))
                 .arg(formatCount(size), QString::fromStdString(m_queue)),
             size))
         return;
     const std::string queue = m_queue;
-    runWrite(
-        [queue](kiq::redis::Client& c, kiq::write::WriteGate& gate) {
-            kiq::sidekiq::clearQueue(c, gate, queue);
-            return tr("%1 is cleared.").arg(QString::fromStdString(queue));
+    using Outcome = Undoable<long long>;
+    runFresh<Outcome>(
+        [gate = writeGate(), journal = Deployment::undoJournal(), queue](kiq::redis::Client& c) {
+            return recordingUndo<long long>(*journal, [&] { return kiq::sidekiq::clearQueue(c, *gate, queue); });
         },
-        tr("Clear failed:"));
+        [this, queue](kiq::redis::Result<Outcome> r) {
+            refresh();
+            if (!r.ok()) {
+                showNotice(
+                    tr("<b>Clear failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                return;
+            }
+            showUndoable(
+                tr("%1 is cleared: %n job(s) deleted.", nullptr, int(std::min<long long>(r.value->result, INT_MAX)))
+                    .arg(QString::fromStdString(queue)),
+                r.value->result, r.value->record, r.value->journalWarning);
+        });
+}
+
+void QueuesPage::showUndoable(
+    QString text, long long removed, std::optional<std::int64_t> record, const std::string& journalWarning)
+{
+    if (!journalWarning.empty()) // the undo journal's size cap dropped older actions
+        text += QStringLiteral(" · %1").arg(QString::fromStdString(journalWarning));
+    showNotice(text, false);
+    if (record && removed > 0) m_undo->offer(*record, removed);
+}
+
+QToolButton* QueuesPage::undoButton() const
+{
+    return m_undo;
+}
+
+void QueuesPage::undoLast()
+{
+    const auto record = m_undo->record();
+    if (!client() || !record) return;
+    showNotice(tr("Restoring…"), false);
+    restoreRemoved(*record, [this](const QString& notice, bool problem) {
+        showNotice(notice, problem);
+        refresh();
+    });
 }
 
 void QueuesPage::showNotice(const QString& text, bool problem)
 {
+    m_undo->withdraw(); // the offer belongs to the notice of the write it undoes
     m_notice = text;
     m_noticeIsProblem = problem;
     updateStatus();

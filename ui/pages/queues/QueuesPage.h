@@ -12,14 +12,17 @@
 
 #include <QTimer>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 class QAction;
 class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 namespace kiq::redis {
 class Client;
@@ -34,6 +37,7 @@ class IndexedJobBrowser;
 class JobIndexFeed;
 class QueueListModel;
 class StatusLine;
+class UndoOffer;
 
 class QueuesPage final : public DeploymentPage {
     Q_OBJECT
@@ -58,6 +62,9 @@ public:
     void moveSelection(const QString& to = {});
     void togglePause();
     void clearCurrentQueue(bool confirmed = false);
+    // Puts back what the last delete or clear removed (the status line's Undo button).
+    void undoLast();
+    QToolButton* undoButton() const;
 
 protected:
     void clientChanged() override;
@@ -73,6 +80,9 @@ private:
     // The selection as the core names queue jobs; empty (and says why) when there is nothing to do.
     std::vector<kiq::sidekiq::QueueJobRef> selectedRefs();
     void showNotice(const QString& text, bool problem);
+    // The notice of a write that removed jobs, with the Undo offer for them.
+    void showUndoable(
+        QString text, long long removed, std::optional<std::int64_t> record, const std::string& journalWarning);
     void updateStatus();
     // Runs a write off the GUI thread, then reloads and says `done` (or why it failed).
     void runWrite(
@@ -100,6 +110,7 @@ private:
     QAction* m_move;
     QAction* m_pause;
     QAction* m_clear;
+    UndoOffer* m_undo = nullptr; // shown after a delete or clear
 };
 
 } // namespace kiq::ui
