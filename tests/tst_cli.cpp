@@ -181,6 +181,21 @@ private slots:
         QCOMPARE(trail.size(), 1);
         QCOMPARE(trail[0]["action"].toString(), QString("reveal"));
         QCOMPARE(trail[0]["detail"].toString(), QString("--no-redact"));
+        // Filters see what is shown: a hidden value is not found by filtering for it, the mask is.
+        const auto filtered = [&](const QStringList& flags, const QString& filter) {
+            return json(cliBare(QStringList {"--profile", "Payments"} + flags
+                            + QStringList {"--json", "jobs", "list", "--set", "dead", "--filter", filter}))
+                .array()
+                .size();
+        };
+        QCOMPARE(filtered({}, "args~pos-secret"), 0);
+        QCOMPARE(filtered({}, "error~tok-secret"), 0);
+        QCOMPARE(filtered({}, "args~REDACTED"), 1);
+        QCOMPARE(filtered({}, "error~refused"), 1);
+        const auto bulk
+            = cliBare({"--profile", "Payments", "--json", "jobs", "delete", "--set", "dead", "--filter", "args~pos-secret"});
+        QCOMPARE(json(bulk).object()["matched"].toInteger(), 0); // a bulk action chooses the same way
+        QCOMPARE(filtered({"--no-redact"}, "args~pos-secret"), 1); // recorded as a reveal, like the show above
         // Without a profile the default rules apply: the card is hidden, the positional argument is not.
         const auto plain = cli({"jobs", "show", "--set", "dead", "0123456789abcdef01234567"});
         QVERIFY(!plain.out.contains(QLatin1String("4111111111111111")));

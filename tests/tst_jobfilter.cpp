@@ -1,6 +1,7 @@
 // The filter language on its own (core/sidekiq/search/JobFilter.h): what parse() reads, where it points at a
 // mistake, what matches() accepts, and the raw-text prefilter. The index evaluates the same terms
 // (tst_jobindex checks that it agrees with matches() on real sets).
+#include "redaction/Redaction.h"
 #include "sidekiq/model/FailureFingerprint.h"
 #include "sidekiq/model/JobRecord.h"
 #include "sidekiq/search/JobFilter.h"
@@ -8,6 +9,7 @@
 #include <QTest>
 
 #include <cstdio>
+#include <memory>
 
 using namespace kiq::sidekiq;
 using Field = JobFilterTerm::Field;
@@ -174,6 +176,44 @@ private slots:
         QCOMPARE(JobFilter::parse("args~\"path/to/file\"").requiredText(), std::string("path"));
         QVERIFY(JobFilter::parse("age>1h group=ff").requiredText().empty());
         QVERIFY(JobFilter::parse("jid=ab").mayMatchRaw("anything")); // too short to be worth a search
+    }
+
+    // With the profile's redaction rules, error~, args~ and text~ see what the operator is shown: a
+    // hidden value cannot be found out by filtering for it, and the mask itself can be filtered for.
+    void textTermsMatchWhatIsShown()
+    {
+        const JobRecord r = JobRecord::parse("{\"class\":\"Billing::Charge\",\"args\":[{\"password\":\"hunter2\","
+                                             "\"user\":\"ann\"}],\"jid\":\"0123456789abcdef01234567\",\"queue\":"
+                                             "\"critical\",\"error_class\":\"AuthError\",\"error_message\":\"login "
+                                             "token=tok-77 refused\",\"failed_at\":1700000000.0}");
+        QVERIFY(r.ok());
+        const auto shown = std::make_shared<const kiq::redaction::Redactor>(); // the default rules
+        const auto redacted = [&](const std::string& expression) {
+            JobFilter f = JobFilter::parse(expression);
+            f.redactWith(shown);
+            return f;
+        };
+        for (const char* hidden : {"args~hunter2", "error~tok-77", "text~hunter2", "text~tok-77"}) {
+            QVERIFY2(matches(hidden, r), hidden); // raw: found
+            QVERIFY2(!redacted(hidden).matches(r, kFailedAt), hidden);
+        }
+        for (const char* visible : {"args~ann", "error~refused", "error~autherror", "text~ann", "args~redacted",
+                 "args~[REDACTED]", "error~token=[redacted]", "text~REDACTED"})
+            QVERIFY2(redacted(visible).matches(r, kFailedAt), visible);
+        QVERIFY(!matches("args~REDACTED", r)); // raw text has no mask
+
+        // The raw prefilter never rules out what only the mask supplies.
+        QVERIFY(redacted("args~[REDACTED]").requiredText().empty());
+        QVERIFY(redacted("args~[REDACTED]").mayMatchRaw(r.raw));
+        QCOMPARE(redacted("args~hunter2").requiredText(), std::string("hunter2")); // still a sound prefilter
+
+        // Rules switched off (--no-redact, or a profile that opts out): the raw text again.
+        JobFilter off = JobFilter::parse("args~hunter2");
+        off.redactWith(std::make_shared<const kiq::redaction::Redactor>(kiq::redaction::RedactionRules::none()));
+        QVERIFY(off.redactor() == nullptr);
+        QVERIFY(off.matches(r, kFailedAt));
+        QVERIFY(JobFilter::parse("class=X args~a").readsText());
+        QVERIFY(!JobFilter::parse("class=X jid=abc age>1h").readsText());
     }
 
     void globs()

@@ -5,6 +5,7 @@
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
+#include "redaction/Redaction.h"
 #include "sidekiq/json/JsonText.h"
 #include "sidekiq/model/FailureFingerprint.h"
 #include "sidekiq/search/JobIndex.h"
@@ -473,6 +474,53 @@ private slots:
             = index.snapshot()->query(JobFilter::parse("error~timeouterror"), JobIndexSort::Score, false);
         QCOMPARE(byClass.rows.size(), members.size());
         QVERIFY(byClass.maybe.empty());
+    }
+
+    // With the profile's redaction rules the index's ~ terms read its kept args and message prefixes as
+    // they are shown: a hidden password or token is never a match, the arguments around it are, and
+    // an entry whose secret straddles the cut of the kept prefix is at most "maybe" (the scan says no).
+    void textTermsReadTheRedactedPrefixes()
+    {
+        std::vector<std::pair<double, std::string>> members;
+        std::map<std::string, JobRecord> byJid;
+        for (int i = 0; i < 14; ++i) {
+            std::string j = "{\"class\":\"LoginJob\",\"queue\":\"default\",\"jid\":\"" + jidOf(std::uint64_t(i))
+                + "\",\"args\":";
+            // 0-9 fit in the kept args prefix; 10-13 have their password cut by it.
+            j += i < 10 ? "[{\"password\":\"pw-" + std::to_string(i) + "\",\"user\":\"ann\"}]"
+                        : "[\"" + std::string(40, 'f') + "\",{\"password\":\"pw-" + std::string(40, 'x') + "\"}]";
+            j += ",\"error_class\":\"AuthError\",\"error_message\":\"login token=tok-" + std::to_string(i)
+                + " refused\"}";
+            members.emplace_back(i, j);
+            byJid.emplace(jidOf(std::uint64_t(i)), JobRecord::parse(j));
+        }
+        zadd(members);
+        JobIndex index(JobSetKind::Dead);
+        QVERIFY(index.refresh(*m_client).complete);
+        const auto snap = index.snapshot();
+        const auto shown = std::make_shared<const redaction::Redactor>();
+        std::vector<std::string> wrong; // rows the index says yes to where the scan says no
+        const auto query = [&](const std::string& expression, bool redacted) {
+            JobFilter f = JobFilter::parse(expression);
+            if (redacted) f.redactWith(shown);
+            const auto got = snap->query(f, JobIndexSort::Score, false);
+            for (std::uint32_t row : got.rows)
+                if (!f.matches(byJid.at(std::string(snap->jid(row))), 0)) wrong.push_back(expression);
+            return got;
+        };
+        QCOMPARE(query("args~pw-", false).rows.size(), std::size_t(14));
+        QVERIFY(query("args~pw-", true).rows.empty());
+        QCOMPARE(query("args~pw-", true).maybe.size(), std::size_t(4)); // the cut ones: the scan decides
+        QCOMPARE(query("args~ann", true).rows.size(), std::size_t(10));
+        QCOMPARE(query("args~redacted", true).rows.size(), std::size_t(10));
+        QCOMPARE(query("error~tok-", false).rows.size(), std::size_t(14));
+        const auto tokens = query("error~tok-", true);
+        QVERIFY(tokens.rows.empty() && tokens.maybe.empty()); // whole messages: decided
+        QCOMPARE(query("error~refused", true).rows.size(), std::size_t(14));
+        QVERIFY(query("text~tok-", true).rows.empty());
+        QVERIFY(query("text~pw-", true).rows.empty());
+        QCOMPARE(query("text~ann", true).rows.size(), std::size_t(10));
+        QVERIFY2(wrong.empty(), wrong.empty() ? "" : wrong.front().c_str());
     }
 
     void tieGroupsLargerThanAPage()

@@ -616,6 +616,17 @@ private slots:
         QCOMPARE(audit[0].intent.action, std::string("reveal"));
         QCOMPARE(audit[0].intent.target, kiq::sidekiq::JobRecord::parse(payload).jid);
         QVERIFY(!reveal->isEnabled());
+
+        // The filter bar sees what the table shows: filtering for a hidden value finds nothing.
+        page.browser()->filterEdit()->setText(QStringLiteral("class=SecretJob args~hunter2"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 0, 10000);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=SecretJob args~visible"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 1, 10000);
+        // Rules switched off in the profile: the same filter finds it.
+        profile.redaction.enabled = false;
+        page.setProfile(profile);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=SecretJob args~hunter2"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 1, 10000);
         m_direct->command(kiq::redis::Command("ZREM").key("dead").arg(payload)).throwIfError();
     }
 };

@@ -110,19 +110,19 @@ const redis::ConnectionOptions& CliContext::options()
     return *m_options;
 }
 
-const redaction::Redactor& CliContext::redactor()
+std::shared_ptr<const redaction::Redactor> CliContext::redactor()
 {
     if (!m_redactor) {
         resolve();
         if (noRedact) {
-            m_redactor = std::make_unique<redaction::Redactor>(redaction::RedactionRules::none());
+            m_redactor = std::make_shared<const redaction::Redactor>(redaction::RedactionRules::none());
             m_gate->record({"reveal", "job arguments", 0, "--no-redact", {}});
         } else {
-            m_redactor = std::make_unique<redaction::Redactor>(
+            m_redactor = std::make_shared<const redaction::Redactor>(
                 m_profile ? m_profile->redaction : redaction::RedactionRules {});
         }
     }
-    return *m_redactor;
+    return m_redactor;
 }
 
 redis::Client& CliContext::client()

@@ -42,7 +42,8 @@ struct CliContext {
     void requireWritable();
     // How job arguments are shown: the profile's rules (the defaults without a profile), or nothing
     // hidden with --no-redact, which the first call records in the audit trail.
-    const redaction::Redactor& redactor();
+    // Filters (--filter) match the text as it is shown, so they take it too.
+    std::shared_ptr<const redaction::Redactor> redactor();
     // Prints a JSON document on stdout (compact when piped would be nice; indented is easier to read).
     void printJson(const QJsonValue& value) const;
 
@@ -57,7 +58,7 @@ private:
     bool m_journalRegistered = false;
     std::unique_ptr<redis::Client> m_client;
     std::unique_ptr<write::AuditTrail> m_trail;
-    std::unique_ptr<redaction::Redactor> m_redactor;
+    std::shared_ptr<const redaction::Redactor> m_redactor;
 };
 
 // Shared formatting for tables and times.

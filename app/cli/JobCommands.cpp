@@ -80,11 +80,20 @@ void printRow(const JobRecord& job, const std::string& when)
         truncate(job.argsDisplay, 60).c_str());
 }
 
+// A --filter expression whose text terms match the arguments and messages as this invocation shows them
+// (the profile's redaction rules; --no-redact: as they are).
+JobFilter parseFilter(CliContext& ctx, const std::string& expression)
+{
+    JobFilter filter = JobFilter::parse(expression);
+    if (filter.readsText()) filter.redactWith(ctx.redactor());
+    return filter;
+}
+
 // Scans pages until `limit` matches are found, so a filtered first page comes back quickly.
 int runList(CliContext& ctx, const JobsArgs& a)
 {
     const Source src = parseSource(a.set);
-    const JobFilter filter = JobFilter::parse(a.filter);
+    const JobFilter filter = parseFilter(ctx, a.filter);
     const double now = Timestamp::now().seconds();
     QJsonArray out;
     long long shown = 0, skippedMatches = 0;
@@ -103,7 +112,7 @@ int runList(CliContext& ctx, const JobsArgs& a)
             if (!filter.matches(found, now)) continue;
             if (skippedMatches++ < a.offset) continue;
             if (shown++ >= a.limit) break;
-            const JobRecord job = JobRecord::parse(ctx.redactor().payload(found.raw));
+            const JobRecord job = JobRecord::parse(ctx.redactor()->payload(found.raw));
             if (ctx.json)
                 out.append(jobJson(job, score));
             else
@@ -131,7 +140,7 @@ int runShow(CliContext& ctx, const JobsArgs& a, const std::string& jid)
         return NotFound;
     }
     // With the backtrace decoded; arguments and the error message as the profile's rules show them.
-    const redaction::Redactor& redactor = ctx.redactor();
+    const redaction::Redactor& redactor = *ctx.redactor();
     JobRecord full = JobRecord::parse(redactor.payload(job->raw));
     if (full.errorBacktrace)
         for (auto& line : *full.errorBacktrace) line = redactor.text(line);
@@ -207,7 +216,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
             // Queues: only deletion, of the jobs matching the filter.
             if (action != JobAction::Delete)
                 throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
-            const JobFilter filter = JobFilter::parse(a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
+            const JobFilter filter = parseFilter(ctx, a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
             if (filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
             std::vector<std::string> payloads;
             const double now = Timestamp::now().seconds();
@@ -238,7 +247,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
         spec.ratePerSecond = a.rate;
         if (spec.filter.empty() && !a.all)
             throw redis::UsageError("pass --filter, --jid or --all (acting on a whole set is never implied)");
-        const JobFilter filter = JobFilter::parse(spec.filter);
+        const JobFilter filter = parseFilter(ctx, spec.filter);
 
         const BulkPreview preview = previewBulk(ctx.client(), spec.set, filter, 5);
         if (a.dryRun || ctx.json) {
@@ -269,6 +278,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     BulkExecutor executor(ctx.client(), ctx.gate(), op, &store);
+    if (JobFilter::parse(op.spec.filter).readsText()) executor.redactWith(ctx.redactor()); // as its preview chose
     const auto& result = executor.run([&](const BulkProgress& p) {
         std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected
                   << " done, " << p.scanned << "/" << p.total << " examined" << std::flush;

@@ -62,7 +62,7 @@ int runWork(CliContext& ctx, const WorkArgs& a)
     const auto level = worker::parseLogLevel(a.logLevel);
     if (!level) throw redis::UsageError("--log-level takes debug, info, warn or error");
     spec.logLevel = *level;
-    spec.redaction = ctx.redactor().rules();
+    spec.redaction = ctx.redactor()->rules();
     worker::PoolSetup setup;
     try {
         setup = spec.build();

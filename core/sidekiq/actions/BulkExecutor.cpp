@@ -202,7 +202,8 @@ long long BulkExecutor::pageSize() const
 
 const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
 {
-    const JobFilter filter = JobFilter::parse(m_op.spec.filter); // a bad filter fails before any write
+    JobFilter filter = JobFilter::parse(m_op.spec.filter); // a bad filter fails before any write
+    filter.redactWith(m_redactor);
     BulkProgress& p = m_op.progress;
     if (p.finished) return m_op;
     p.cancelled = false;

@@ -50,6 +50,10 @@ public:
     BulkExecutor(
         redis::Client& client, write::WriteGate& gate, BulkOperation operation, const BulkProgressStore* store);
 
+    // Text terms of the filter match what `redactor` shows (JobFilter::redactWith), as the filter bar or
+    // the CLI's listing that chose the jobs did. Not set: the raw text.
+    void redactWith(std::shared_ptr<const redaction::Redactor> redactor) { m_redactor = std::move(redactor); }
+
     // Runs until the set is exhausted or the callback cancels. Returns the final state; a cancelled
     // operation stays in the store, ready to resume.
     const BulkOperation& run(const BulkProgressFn& onProgress = {});
@@ -61,6 +65,7 @@ private:
     write::WriteGate& m_gate;
     BulkOperation m_op;
     const BulkProgressStore* m_store;
+    std::shared_ptr<const redaction::Redactor> m_redactor;
 };
 
 } // namespace kiq::sidekiq

@@ -1,5 +1,6 @@
 #include "sidekiq/search/JobFilter.h"
 
+#include "redaction/Redaction.h"
 #include "redis/Errors.h"
 #include "sidekiq/model/FailureFingerprint.h"
 
@@ -253,8 +254,30 @@ JobFilter JobFilter::parse(const std::string& expression)
     return filter;
 }
 
+bool mayMeetMask(std::string_view loweredNeedle)
+{
+    if (loweredNeedle.find_first_of("[]") != std::string_view::npos) return true;
+    const std::string mask = lower(std::string(redaction::kMask));
+    return mask.find(loweredNeedle) != std::string::npos;
+}
+
+void JobFilter::redactWith(std::shared_ptr<const redaction::Redactor> redactor)
+{
+    m_redactor = redactor && redactor->active() ? std::move(redactor) : nullptr;
+    chooseRequiredText(); // a needle the mask may supply is no longer required of the raw payload
+}
+
+bool JobFilter::readsText() const
+{
+    return std::any_of(m_terms.begin(), m_terms.end(), [](const Term& t) {
+        return t.field == Field::ErrorText || t.field == Field::ArgsText || t.field == Field::Text;
+    });
+}
+
 bool JobFilter::matches(const JobRecord& job, double now) const
 {
+    const redaction::Redactor* r = m_redactor.get();
+    std::optional<std::string> args, message, payload; // as shown: redacted once, if a term reads them
     for (const Term& t : m_terms) {
         switch (t.field) {
         case Field::Class:
@@ -267,18 +290,20 @@ bool JobFilter::matches(const JobRecord& job, double now) const
             if (!job.errorClass || !globMatch(t.value, *job.errorClass)) return false;
             break;
         case Field::ErrorText:
-            if (!(job.errorMessage && containsFolded(*job.errorMessage, t.value))
+            if (!(job.errorMessage
+                    && shownContains(r, *job.errorMessage, t.value, message, [r](auto m) { return r->text(m); }))
                 && !(job.errorClass && containsFolded(*job.errorClass, t.value)))
                 return false;
             break;
         case Field::ArgsText:
-            if (!job.hasArgs || !containsFolded(job.argsJson(), t.value)) return false;
+            if (!job.hasArgs || !shownContains(r, job.argsJson(), t.value, args, [r](auto a) { return r->args(a); }))
+                return false;
             break;
         case Field::Jid:
             if (job.jid != t.value) return false;
             break;
         case Field::Text:
-            if (!containsFolded(job.raw, t.value)) return false;
+            if (!shownContains(r, job.raw, t.value, payload, [r](auto p) { return r->payload(p); })) return false;
             break;
         case Field::AgeAbove:
         case Field::AgeBelow: {
@@ -316,6 +341,7 @@ void JobFilter::chooseRequiredText()
         case Field::ErrorText:
         case Field::ArgsText:
         case Field::Text:
+            if (m_redactor && mayMeetMask(t.value)) continue; // the mask may supply it, not the raw payload
             caseless = true;
             break;
         case Field::Jid:
@@ -329,6 +355,8 @@ void JobFilter::chooseRequiredText()
             folded = caseless;
         }
     }
+    m_required.clear();
+    m_requiredFolded = false;
     if (best.size() < kMinimumLength) return;
     m_required = std::string(best);
     m_requiredFolded = folded;

@@ -14,14 +14,24 @@
 //   group=<hex>      failure fingerprint (FailureFingerprint hash, as shown in the group view)
 //   malformed        only entries that failed to parse
 // All terms must match.
+//
+// Text terms (error~, args~, text~) match what the operator is shown: with redactWith(), messages,
+// arguments and payloads as the profile's redaction rules hide them, so a filter cannot find out a
+// hidden value ("args~hunter2" finds nothing where passwords are hidden; "args~REDACTED" finds the jobs
+// that hide something).
 
 #include "redis/Errors.h"
 #include "sidekiq/model/JobRecord.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace kiq::redaction {
+class Redactor;
+}
 
 namespace kiq::sidekiq {
 
@@ -53,6 +63,12 @@ public:
     // Throws JobFilterError for a bad expression.
     static JobFilter parse(const std::string& expression);
 
+    // Text terms match the text `redactor` shows (null, or inactive rules: the raw text, as the CLI's
+    // --no-redact shows it). Shared, so copies of the filter and worker threads can keep it.
+    void redactWith(std::shared_ptr<const redaction::Redactor> redactor);
+    const redaction::Redactor* redactor() const { return m_redactor.get(); } // null when matching raw text
+    bool readsText() const; // has an error~, args~ or text~ term: what redactWith() changes
+
     bool matches(const JobRecord& job, double nowSeconds) const;
     // False only when the raw payload cannot match: a text every match contains (the longest
     // literal of the terms) is missing. A search through the raw bytes, so scans can skip parsing
@@ -72,6 +88,7 @@ private:
     std::string m_expression;
     std::string m_required; // lower-cased when m_requiredFolded
     bool m_requiredFolded = false;
+    std::shared_ptr<const redaction::Redactor> m_redactor; // null: raw text
 };
 
 // Glob match with * and ? (no character classes), as the filter's = terms use it.
@@ -82,6 +99,23 @@ std::size_t findFolded(std::string_view haystack, std::string_view loweredNeedle
 inline bool containsFolded(std::string_view haystack, std::string_view loweredNeedle)
 {
     return findFolded(haystack, loweredNeedle) != std::string_view::npos;
+}
+// Whether redacted text can hold the lowered needle where the raw text does not: only where it meets the
+// mask ("[REDACTED]"), so when it has a bracket or is part of the mask's word.
+bool mayMeetMask(std::string_view loweredNeedle);
+// Whether `raw` as it is shown contains the lowered needle: `redact(raw)` when `redactor` is given, else
+// `raw` itself. Redacts only when that can change the answer (the raw text holds the needle, or the
+// needle may meet the mask), into `shown`, once, for the next term that reads the same text.
+template <typename Redact>
+bool shownContains(const redaction::Redactor* redactor, std::string_view raw, std::string_view loweredNeedle,
+    std::optional<std::string>& shown, Redact&& redact)
+{
+    if (!redactor) return containsFolded(raw, loweredNeedle);
+    if (!shown) {
+        if (!mayMeetMask(loweredNeedle) && !containsFolded(raw, loweredNeedle)) return false;
+        shown = redact(raw);
+    }
+    return containsFolded(*shown, loweredNeedle);
 }
 // The time a job's age is measured from: failed_at (retried_at when newer), else enqueued_at, else created_at.
 std::optional<double> jobTime(const JobRecord& job);

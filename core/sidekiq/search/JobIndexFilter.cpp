@@ -1,5 +1,6 @@
 #include "sidekiq/search/JobIndexFilter.h"
 
+#include "redaction/Redaction.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
 namespace kiq::sidekiq {
@@ -20,6 +21,7 @@ bool lookup(const std::vector<std::uint8_t>& table, std::uint32_t id)
 
 JobIndexFilter::JobIndexFilter(const JobFilter& filter, const JobIndexSnapshot& snapshot, double now)
     : m_now(now)
+    , m_redactor(filter.redactor())
 {
     using Field = JobFilterTerm::Field;
     for (const JobFilterTerm& term : filter.terms()) {
@@ -87,12 +89,12 @@ JobIndexFilter::Match JobIndexFilter::testTerm(
     case Field::ErrorClass:
         return yesNo(e.errorClassId != kJobIndexNone && lookup(t.errorHit, e.errorClassId));
     case Field::ErrorText:
-        if (e.has(JobIndexEntry::HasMessage) && containsFolded(bucket.messagePrefix(e), needle)) return Match::Yes;
+        if (messageShows(bucket, e, needle)) return Match::Yes;
         if (e.errorClassId != kJobIndexNone && lookup(t.errorHit, e.errorClassId)) return Match::Yes;
         return e.has(JobIndexEntry::MessageCut) ? Match::Maybe : Match::No;
     case Field::ArgsText:
         if (!e.has(JobIndexEntry::HasArgs)) return Match::No;
-        if (containsFolded(bucket.argsPrefix(e), needle)) return Match::Yes;
+        if (argsShow(bucket, e, needle)) return Match::Yes;
         return e.has(JobIndexEntry::ArgsCut) ? Match::Maybe : Match::No;
     case Field::Jid: {
         const std::string_view jid = bucket.jid(e);
@@ -104,16 +106,8 @@ JobIndexFilter::Match JobIndexFilter::testTerm(
         if (lookup(t.classHit, e.classId) || lookup(t.classHit, e.displayClassId) || lookup(t.queueHit, e.queueId)
             || (e.errorClassId != kJobIndexNone && lookup(t.errorHit, e.errorClassId)))
             return Match::Yes;
-        // jid, args prefix and message prefix lie back to back: one search, then make sure the hit
-        // does not straddle two of them.
-        const std::size_t ends[] = {e.jidLength, std::size_t(e.jidLength) + e.argsPrefixLength,
-            std::size_t(e.jidLength) + e.argsPrefixLength + e.messagePrefixLength};
-        const std::string_view block(bucket.text.data() + e.textOffset, ends[2]);
-        for (std::size_t at = findFolded(block, needle, 0); at != std::string_view::npos;
-             at = findFolded(block, needle, at + 1)) {
-            const std::size_t field = at < ends[0] ? 0 : at < ends[1] ? 1 : 2;
-            if (at + needle.size() <= ends[field]) return Match::Yes;
-        }
+        if (containsFolded(bucket.jid(e), needle) || argsShow(bucket, e, needle) || messageShows(bucket, e, needle))
+            return Match::Yes;
         return e.has(JobIndexEntry::ArgsCut) || e.has(JobIndexEntry::MessageCut) ? Match::Maybe : Match::No;
     }
     case Field::AgeAbove:
@@ -128,6 +122,24 @@ JobIndexFilter::Match JobIndexFilter::testTerm(
         return yesNo(e.has(JobIndexEntry::ParseError));
     }
     return Match::No;
+}
+
+bool JobIndexFilter::argsShow(const JobIndexBucket& bucket, const JobIndexEntry& e, std::string_view needle) const
+{
+    if (!e.has(JobIndexEntry::HasArgs)) return false;
+    std::optional<std::string> shown;
+    const bool cut = e.has(JobIndexEntry::ArgsCut);
+    return shownContains(m_redactor, bucket.argsPrefix(e), needle, shown, [this, cut](std::string_view prefix) {
+        return cut ? m_redactor->argsPrefix(prefix) : m_redactor->args(prefix);
+    });
+}
+
+bool JobIndexFilter::messageShows(const JobIndexBucket& bucket, const JobIndexEntry& e, std::string_view needle) const
+{
+    if (!e.has(JobIndexEntry::HasMessage)) return false;
+    std::optional<std::string> shown;
+    return shownContains(m_redactor, bucket.messagePrefix(e), needle, shown,
+        [this](std::string_view message) { return m_redactor->text(message); });
 }
 
 } // namespace kiq::sidekiq

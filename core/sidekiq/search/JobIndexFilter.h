@@ -13,6 +13,7 @@
 //            timestamps, backtraces or other fields of the raw payload; a miss is "maybe" only when
 //            args or the message were cut. (For a byte search of whole payloads scan Redis.)
 // "maybe" entries can be confirmed by fetching the payload (fetchIndexedJob) and JobFilter::matches.
+// Like JobFilter, ~ terms read the kept text as the filter's redactor shows it (JobFilter::redactWith).
 
 #include "sidekiq/search/JobFilter.h"
 #include "sidekiq/search/JobIndexEntry.h"
@@ -43,9 +44,13 @@ private:
         std::vector<std::uint8_t> classHit, queueHit, errorHit, groupHit; // per pool id
     };
     Match testTerm(const Term& term, const JobIndexBucket& bucket, const JobIndexEntry& entry) const;
+    // Whether the entry's kept args or message, as the filter's redactor shows them, hold the needle.
+    bool argsShow(const JobIndexBucket& bucket, const JobIndexEntry& entry, std::string_view needle) const;
+    bool messageShows(const JobIndexBucket& bucket, const JobIndexEntry& entry, std::string_view needle) const;
 
     std::vector<Term> m_terms;
     double m_now = 0;
+    const redaction::Redactor* m_redactor; // the JobFilter's; null: raw text
 };
 
 } // namespace kiq::sidekiq

@@ -46,8 +46,9 @@ void BulkActionFlow::start()
     const auto spec = m_spec;
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<kiq::sidekiq::BulkPreview>(
-        [spec, cancel, client](kiq::redis::Client& c) {
-            const auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
+        [spec, cancel, client, redactor = m_redactor](kiq::redis::Client& c) {
+            auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
+            filter.redactWith(redactor);
             return kiq::sidekiq::previewBulk(c, spec.set, filter, 20,
                 [cancel, client](const BulkProgress&) { return !cancel->load() && !client->stopRequested(); });
         },
@@ -92,10 +93,12 @@ void BulkActionFlow::execute(long long expected)
     BulkActionFlow* self = this; // alive until the done callback below: see the header
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<BulkRun>(
-        [gate, journal = Deployment::undoJournal(), spec, cancel, self, client](kiq::redis::Client& c) {
+        [gate, journal = Deployment::undoJournal(), spec, cancel, self, client, redactor = m_redactor](
+            kiq::redis::Client& c) {
             kiq::storage::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(c.options(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
+            executor.redactWith(redactor);
             // Stops after the current page when the operator cancels or the client is shut down (the
             // deployment removed, the app quitting): the cursor is saved, so it can be resumed.
             return recordingUndo<BulkProgress>(*journal, [&] {

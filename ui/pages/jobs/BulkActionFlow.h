@@ -38,6 +38,9 @@ public:
         kiq::sidekiq::BulkSpec spec, QWidget* page);
     // What the action is on, in words (the failure group, the filter), for the preview and the confirmation.
     void setScope(const QString& scope) { m_scope = scope; }
+    // The filter's text terms match what the page shows (JobFilter::redactWith): the preview and the run
+    // act on the jobs the operator saw match.
+    void redactWith(std::shared_ptr<const kiq::redaction::Redactor> redactor) { m_redactor = std::move(redactor); }
     void start();
     // Once finished: the undo journal record of the jobs a delete or kill removed, and how many.
     std::optional<std::int64_t> undoRecord() const { return m_undoRecord; }
@@ -57,6 +60,7 @@ private:
     std::shared_ptr<kiq::write::WriteGate> m_gate; // shared with the executor's work item
     kiq::sidekiq::BulkSpec m_spec;
     QString m_scope;
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor;
     QPointer<QWidget> m_page;
     QPointer<QProgressDialog> m_progress;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);

@@ -184,9 +184,11 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
 
 void IndexedJobBrowser::setRedactor(const std::shared_ptr<const kiq::redaction::Redactor>& redactor)
 {
+    m_redactor = redactor;
     m_model->setRedactor(redactor);
     if (m_groupModel) m_groupModel->setRedactor(redactor);
     m_inspector->setRedactor(redactor);
+    applyFilterText(); // text terms match what is shown
 }
 
 void IndexedJobBrowser::setSnapshot(std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot)
@@ -200,6 +202,8 @@ void IndexedJobBrowser::applyFilterText()
     try {
         auto rows = JobFilter::parse(text.toStdString());
         auto groups = JobFilter::parse(withoutGroupTerms(text).toStdString());
+        rows.redactWith(m_redactor);
+        groups.redactWith(m_redactor);
         m_filterValid = true;
         m_filterError->hide();
         m_filterGroup = groupOf(text);

@@ -13,9 +13,11 @@
 
 #include "pages/jobs/IndexedJobModel.h"
 #include "pages/jobs/JobRow.h"
+#include "redaction/Redaction.h"
 
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -87,6 +89,8 @@ private:
     JobInspector* m_inspector;
     bool m_filterValid = true;
     std::uint64_t m_filterGroup = 0; // the group= term of the applied filter, 0 for none
+    // What the page shows arguments through; the filter's text terms match that too.
+    std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
     bool m_markingGroup = false; // the group table's selection follows the filter, not the reverse
     bool m_restoring = false; // putting the selection back after a reset
     int m_sortColumn = 0; // the last order the index could apply

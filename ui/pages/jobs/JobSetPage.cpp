@@ -404,6 +404,7 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
                                   : tr("Filter: %1").arg(QString::fromStdString(spec.filter)));
     auto* flow = new BulkActionFlow(client(), gate, spec, this);
     flow->setScope(scope.join(u'\n'));
+    flow->redactWith(redactor());
     connect(flow, &BulkActionFlow::finished, this,
         [this, flow, ticket = clientTicket()](const QString& summary, bool problem) {
             if (!isCurrentClient(ticket)) return;
