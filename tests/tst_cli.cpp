@@ -192,8 +192,8 @@ private slots:
         QCOMPARE(filtered({}, "error~tok-secret"), 0);
         QCOMPARE(filtered({}, "args~REDACTED"), 1);
         QCOMPARE(filtered({}, "error~refused"), 1);
-        const auto bulk
-            = cliBare({"--profile", "Payments", "--json", "jobs", "delete", "--set", "dead", "--filter", "args~pos-secret"});
+        const auto bulk = cliBare(
+            {"--profile", "Payments", "--json", "jobs", "delete", "--set", "dead", "--filter", "args~pos-secret"});
         QCOMPARE(json(bulk).object()["matched"].toInteger(), 0); // a bulk action chooses the same way
         QCOMPARE(filtered({"--no-redact"}, "args~pos-secret"), 1); // recorded as a reveal, like the show above
         // Without a profile the default rules apply: the card is hidden, the positional argument is not.

@@ -484,8 +484,8 @@ private slots:
         std::vector<std::pair<double, std::string>> members;
         std::map<std::string, JobRecord> byJid;
         for (int i = 0; i < 14; ++i) {
-            std::string j = "{\"class\":\"LoginJob\",\"queue\":\"default\",\"jid\":\"" + jidOf(std::uint64_t(i))
-                + "\",\"args\":";
+            std::string j
+                = "{\"class\":\"LoginJob\",\"queue\":\"default\",\"jid\":\"" + jidOf(std::uint64_t(i)) + "\",\"args\":";
             // 0-9 fit in the kept args prefix; 10-13 have their password cut by it.
             j += i < 10 ? "[{\"password\":\"pw-" + std::to_string(i) + "\",\"user\":\"ann\"}]"
                         : "[\"" + std::string(40, 'f') + "\",{\"password\":\"pw-" + std::string(40, 'x') + "\"}]";
