@@ -29,19 +29,6 @@ using namespace kiq::sidekiq;
 using kiq::test::RedisServer;
 
 namespace {
-// Under sanitizers (the CI hardening pass) the large data set shrinks: same paths, less time.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 constexpr double kBase = 1700000000.0;
 constexpr double kNow = kBase + 200000.0; // "now" for age terms: fixed, so truth and index agree
 
@@ -318,7 +305,7 @@ private slots:
 
     void agreesWithAFullReadAndConverges()
     {
-        constexpr int kJobs = kSanitized ? 40000 : 200000;
+        constexpr int kJobs = test::kSanitized ? 40000 : 200000;
         QElapsedTimer t;
         t.start();
         std::vector<std::pair<double, std::string>> members;

@@ -5,6 +5,7 @@
 // after the list shifted, and a job no longer there is reported gone by the fetch and the actions.
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
+#include "harness/TestEnv.h"
 #include "sidekiq/search/QueueIndex.h"
 
 #include <QTest>
@@ -17,18 +18,6 @@ using namespace kiq;
 using namespace kiq::sidekiq;
 
 namespace {
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 constexpr double kBase = 1700000000.0;
 const std::string kKey = "queue:default";
 
@@ -126,7 +115,7 @@ private slots:
 
 void TestQueueIndex::largeQueueIsReadInBoundedCalls()
 {
-    const int n = kSanitized ? 20000 : 100000;
+    const int n = test::kSanitized ? 20000 : 100000;
     push(*m_client, 0, n);
     QueueIndexLimits limits;
     QueueIndex index("default", limits);

@@ -4,6 +4,7 @@
 // journal file itself (0600, kept before the removal, pruned after the keep time, size-capped).
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
+#include "harness/TestEnv.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/model/JobBuilder.h"
@@ -22,6 +23,9 @@ using namespace kiq;
 using namespace kiq::sidekiq;
 
 namespace {
+// Several clear chunks (kClearChunk, 1,000) either way; fewer under sanitizers, where each journaled chunk is slow.
+constexpr long long kQueueJobs = test::kSanitized ? 5000 : 20000;
+
 std::string job(const std::string& cls, int i)
 {
     JobBuilder b(cls, "[" + std::to_string(i) + ",\"user-" + std::to_string(i) + "\"]");
@@ -171,39 +175,39 @@ private slots:
 
     void queueClearRestoredInOrder()
     {
-        pushQueue("default", 20000);
+        pushQueue("default", int(kQueueJobs));
         const auto before = list("queue:default");
         std::vector<write::AuditEntry> audit;
         m_gate->addAuditSink([&](const write::AuditEntry& e) { audit.push_back(e); });
-        QCOMPARE(clearQueue(*m_client, *m_gate, "default"), 20000LL);
+        QCOMPARE(clearQueue(*m_client, *m_gate, "default"), kQueueJobs);
         QCOMPARE(m_client->command(redis::Command("EXISTS").key("queue:default")).asInteger(), 0LL);
         QCOMPARE(m_client->command(redis::Command("SISMEMBER").key("queues").arg("default")).asInteger(), 0LL);
         QCOMPARE(audit.size(), std::size_t(1));
-        QCOMPARE(audit[0].affected, 20000LL);
+        QCOMPARE(audit[0].affected, kQueueJobs);
         QVERIFY(audit[0].removed.empty()); // the journal has them; the audit entry only counts them
 
         const auto id = onlyAction();
         QVERIFY(id > 0);
-        QCOMPARE(m_journal->action(id)->count, 20000LL);
+        QCOMPARE(m_journal->action(id)->count, kQueueJobs);
         // A job pushed since waits behind the restored ones, which were older.
         const std::string newer = job("Newer", 1);
         m_client->command(redis::Command("LPUSH").key("queue:default").arg(newer)).throwIfError();
         const auto restored = write::restoreAction(*m_client, *m_gate, *m_journal, id);
-        QCOMPARE(restored.restored, 20000LL);
+        QCOMPARE(restored.restored, kQueueJobs);
         auto after = list("queue:default");
         QCOMPARE(after.front(), newer);
         after.erase(after.begin());
         QVERIFY(after == before);
         QCOMPARE(m_client->command(redis::Command("SISMEMBER").key("queues").arg("default")).asInteger(), 1LL);
         QCOMPARE(audit.back().intent.action, std::string("restore"));
-        QCOMPARE(audit.back().affected, 20000LL);
+        QCOMPARE(audit.back().affected, kQueueJobs);
     }
 
     // Another client pops the tail while the queue is cleared: each job is either popped by it or kept in
     // the journal as cleared, never both, never neither.
     void clearWhilePoppingLosesNothing()
     {
-        const auto jobs = pushQueue("busy", 20000);
+        const auto jobs = pushQueue("busy", int(kQueueJobs));
         std::atomic<bool> stop {false};
         std::atomic<long long> poppedCount {0};
         std::vector<std::string> popped;
@@ -238,7 +242,7 @@ private slots:
             qPrintable(QStringLiteral("%1 cleared, %2 popped").arg(cleared).arg(popped.size())));
         QCOMPARE(static_cast<long long>(popped.size()) + cleared
                 + m_client->command(redis::Command("LLEN").key("queue:busy")).asInteger(),
-            20000LL);
+            kQueueJobs);
         for (const auto& j : jobs) QVERIFY2(seen[j] <= 1, "a job was both popped and cleared");
         QCOMPARE(seen.size(), std::size_t(popped.size() + kept.size()));
 
