@@ -394,7 +394,8 @@ private slots:
         QVERIFY(sandboxPool->start(std::move(setup), "the sandbox"));
         QTRY_COMPARE_WITH_TIMEOUT(sandboxPool->status().state, State::Running, 10000);
 
-        auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        auto gate = std::make_shared<kiq::write::WriteGate>("test", true); // read-only, armed: disarmed below
+        gate->arm("the shared pool checks", kiq::write::WriteGate::kUntilDisarmed);
         kiq::redis::AsyncClient client(kiq::test::optionsFor(*m_server));
         WorkersPage page;
         page.setWriteGate(gate);

@@ -203,6 +203,15 @@ private slots:
         QVERIFY(!gate.arming());
         gate.setReadOnly(true);
         QVERIFY(!gate.writable());
+
+        // On a writable deployment arming only records a reason; disarming leaves it writable.
+        write::WriteGate laptop("Laptop", false);
+        laptop.arm("trying the bulk retry");
+        QCOMPARE(QString::fromStdString(laptop.arming()->reason), QStringLiteral("trying the bulk retry"));
+        laptop.disarm();
+        QVERIFY(!laptop.arming());
+        QVERIFY(laptop.writable());
+        QVERIFY(!laptop.readOnly());
     }
 
     void profilesDecide()

@@ -94,8 +94,7 @@ void WriteGate::arm(const std::string& reason, std::chrono::milliseconds duratio
 void WriteGate::disarm()
 {
     std::lock_guard lock(m_mutex);
-    m_readOnly = true;
-    m_arming.reset();
+    m_arming.reset(); // the profile's rule stands: a writable deployment stays writable
 }
 
 std::optional<Arming> WriteGate::arming() const

@@ -156,7 +156,7 @@ public:
     // Allows writes for `duration`, recording why and who. An empty reason or a non-positive duration
     // is refused: arming is a deliberate act. Arming a writable deployment only records the reason.
     void arm(const std::string& reason, std::chrono::milliseconds duration = kDefaultArmDuration);
-    void disarm(); // back to read-only, at any time
+    void disarm(); // ends an arming at any time: a read-only deployment is read-only again
     std::optional<Arming> arming() const; // nullopt when not armed (or the box ran out)
     // Time left in the box; nullopt when not armed or armed until disarmed.
     std::optional<std::chrono::milliseconds> remaining() const;
