@@ -87,7 +87,7 @@
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation>die lokale Sandbox (Demo-Handler)</translation>
+        <translation>der lokalen Sandbox (Demo-Handler)</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
@@ -805,7 +805,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Läuft seit</translation>
+        <translation>Laufzeit</translation>
     </message>
 </context>
 <context>
@@ -1460,7 +1460,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Läuft seit</translation>
+        <translation>Laufzeit</translation>
     </message>
 </context>
 <context>
@@ -1701,7 +1701,7 @@
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation>%1: alle der Gruppe…</translation>
+        <translation>%1: ganze Gruppe…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
@@ -2098,7 +2098,7 @@
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation>Alle der ausgewählten Fehlergruppe erneut versuchen</translation>
+        <translation>Alle Jobs der ausgewählten Fehlergruppe erneut versuchen</translation>
     </message>
     <message>
         <source>Shift+Del</source>
@@ -2106,7 +2106,7 @@
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation>Alle der ausgewählten Fehlergruppe löschen</translation>
+        <translation>Alle Jobs der ausgewählten Fehlergruppe löschen</translation>
     </message>
 </context>
 <context>
@@ -2149,7 +2149,7 @@
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation>Latenz der Warteschlange default</translation>
+        <translation>Latenz (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
@@ -3099,7 +3099,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Läuft seit</translation>
+        <translation>Laufzeit</translation>
     </message>
     <message>
         <source>critical,2 default</source>

@@ -805,7 +805,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>En ejecución desde hace</translation>
+        <translation>Duración</translation>
     </message>
 </context>
 <context>
@@ -1460,7 +1460,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>En ejecución desde hace</translation>
+        <translation>Duración</translation>
     </message>
 </context>
 <context>
@@ -2149,7 +2149,7 @@
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation>Latencia de la cola default</translation>
+        <translation>Latencia (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
@@ -3067,7 +3067,7 @@
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation>Tiempo de espera al detener</translation>
+        <translation>Espera al detener</translation>
     </message>
     <message>
         <source>Pool settings</source>
@@ -3099,7 +3099,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>En ejecución desde hace</translation>
+        <translation>Duración</translation>
     </message>
     <message>
         <source>critical,2 default</source>
@@ -3235,7 +3235,7 @@
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation>Manejadores de demostración integrados</translation>
+        <translation>Manejadores de demo integrados</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>

@@ -2149,7 +2149,7 @@
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation>Latence de la file default</translation>
+        <translation>Latence (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
@@ -3063,7 +3063,7 @@
     </message>
     <message>
         <source>Handler file</source>
-        <translation>Fichier de gestionnaires</translation>
+        <translation>Gestionnaires</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
@@ -3235,7 +3235,7 @@
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation>Gestionnaires de démonstration intégrés</translation>
+        <translation>Gestionnaires de démo intégrés</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
