@@ -1478,7 +1478,7 @@
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation>Payload illisible (ouvrez-la pour savoir pourquoi)</translation>
+        <translation>Payload illisible (ouvrez-le pour savoir pourquoi)</translation>
     </message>
     <message>
         <source>%1: %2</source>
