@@ -1657,7 +1657,7 @@
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation>Nächster Versuch</translation>
+        <translation>Nächste Wiederholung</translation>
     </message>
     <message>
         <source>Died</source>
@@ -1665,7 +1665,7 @@
     </message>
     <message>
         <source>Runs at</source>
-        <translation>Läuft um</translation>
+        <translation>Ausführung</translation>
     </message>
     <message>
         <source>Reload</source>

@@ -1665,7 +1665,7 @@
     </message>
     <message>
         <source>Runs at</source>
-        <translation>Se ejecuta a las</translation>
+        <translation>Ejecución</translation>
     </message>
     <message>
         <source>Reload</source>

@@ -1665,7 +1665,7 @@
     </message>
     <message>
         <source>Runs at</source>
-        <translation>Exécution à</translation>
+        <translation>Exécution</translation>
     </message>
     <message>
         <source>Reload</source>
