@@ -2123,7 +2123,7 @@
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation>default キューのレイテンシ</translation>
+        <translation>default レイテンシ</translation>
     </message>
     <message>
         <source>Throughput</source>
@@ -3023,7 +3023,7 @@
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation>シャットダウンのタイムアウト</translation>
+        <translation>停止タイムアウト</translation>
     </message>
     <message>
         <source>Pool settings</source>

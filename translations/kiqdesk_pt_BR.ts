@@ -805,7 +805,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Em execução há</translation>
+        <translation>Duração</translation>
     </message>
 </context>
 <context>
@@ -1460,7 +1460,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Em execução há</translation>
+        <translation>Duração</translation>
     </message>
 </context>
 <context>
@@ -2149,7 +2149,7 @@
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation>Latência da fila padrão</translation>
+        <translation>Latência (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
@@ -2201,7 +2201,7 @@
     </message>
     <message>
         <source>enqueued</source>
-        <translation>enfileirados</translation>
+        <translation>na fila</translation>
     </message>
     <message>
         <source>busy</source>
@@ -3067,7 +3067,7 @@
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation>Tempo limite de desligamento</translation>
+        <translation>Espera ao parar</translation>
     </message>
     <message>
         <source>Pool settings</source>
@@ -3099,7 +3099,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>Em execução há</translation>
+        <translation>Duração</translation>
     </message>
     <message>
         <source>critical,2 default</source>
@@ -3235,7 +3235,7 @@
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation>Handlers de demonstração embutidos</translation>
+        <translation>Handlers de demonstração</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>

@@ -32,11 +32,11 @@
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation>过滤：class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
+        <translation>过滤器：class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation>过滤条件第 %1 个字符处：%2。修正之前不显示任何任务。</translation>
+        <translation>过滤器第 %1 个字符处：%2。修正之前不显示任何任务。</translation>
     </message>
 </context>
 <context>
@@ -797,7 +797,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>已运行</translation>
+        <translation>运行时长</translation>
     </message>
 </context>
 <context>
@@ -1445,7 +1445,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>已运行</translation>
+        <translation>运行时长</translation>
     </message>
 </context>
 <context>
@@ -1685,7 +1685,7 @@
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation>聚焦过滤框</translation>
+        <translation>聚焦过滤器</translation>
     </message>
     <message>
         <source>Retries</source>
@@ -1767,7 +1767,7 @@
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation>过滤：%1</translation>
+        <translation>过滤器：%1</translation>
     </message>
     <message>
         <source>Not connected</source>
@@ -2004,7 +2004,7 @@
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation>聚焦任务过滤框</translation>
+        <translation>聚焦任务过滤器</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
@@ -2385,7 +2385,7 @@
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation>聚焦过滤框</translation>
+        <translation>聚焦过滤器</translation>
     </message>
     <message>
         <source>Not connected.</source>
@@ -3055,7 +3055,7 @@
     </message>
     <message>
         <source>Running for</source>
-        <translation>已运行</translation>
+        <translation>运行时长</translation>
     </message>
     <message>
         <source>critical,2 default</source>
