@@ -5,594 +5,597 @@
     <name>JobColumns</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumente</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
 </context>
 <context>
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter, bei Zeichen %1: %2. Bis zur Korrektur werden keine Jobs angezeigt.</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokale Sandbox</translation>
     </message>
     <message>
         <source>Desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Desktop-Konsole für Sidekiq-Jobsysteme auf Redis.</translation>
     </message>
     <message>
         <source>Start a local sandbox Redis and show it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine lokale Sandbox-Redis starten und anzeigen.</translation>
     </message>
     <message>
         <source>Save a picture of the window to &lt;file&gt; and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Bild des Fensters in &lt;Datei&gt; speichern und beenden.</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Wait &lt;ms&gt; before taking the screenshot (default 3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;ms&gt; vor dem Bildschirmfoto warten (Standard 3000).</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
         <source>Use &lt;theme&gt; (system, light, dark) for this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;Design&gt; (system, light, dark) für diesen Lauf verwenden.</translation>
     </message>
     <message>
         <source>theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Design</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>cannot write the screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Bildschirmfoto kann nicht nach %1 geschrieben werden</translation>
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation type="unfinished"></translation>
+        <translation>der lokalen Sandbox (Demo-Handler)</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sandbox wurde gestartet, aber die Demodaten konnten nicht geschrieben werden: %1</translation>
     </message>
     <message>
         <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Fenster mit &lt;Breite&gt;x&lt;Höhe&gt; Pixeln öffnen.</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>Seite &lt;n&gt; des Deployments anzeigen (0 ist der erste Tab).</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
-        <translation type="unfinished"></translation>
+        <translation>--size erwartet &lt;Breite&gt;x&lt;Höhe&gt;, z. B. 1024x700</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Bestätigen %1 eingeben.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclLogModel</name>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Verweigert</translation>
     </message>
     <message>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontext</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt gesehen</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>Knoten</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclPage</name>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>primär</translation>
     </message>
     <message>
         <source>replica</source>
-        <translation type="unfinished"></translation>
+        <translation>Replikat</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Benutzer…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearbeiten…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktivieren</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Deaktivieren</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen…</translation>
     </message>
     <message>
         <source>Apply Sidekiq role…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq-Rolle anwenden…</translation>
     </message>
     <message>
         <source>Reset log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log zurücksetzen</translation>
     </message>
     <message>
         <source>Delete ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL-Benutzer löschen</translation>
     </message>
     <message>
         <source>Delete the ACL user &apos;%1&apos; on every node? Clients logged in as it are disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ACL-Benutzer „%1“ auf allen Knoten löschen? Damit angemeldete Clients werden getrennt.</translation>
     </message>
     <message>
         <source>Reset ACL log</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL-Log zurücksetzen</translation>
     </message>
     <message>
         <source>Clear the ACL log on every node?</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ACL-Log auf allen Knoten leeren?</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log</translation>
     </message>
     <message>
         <source>The result of each change appears here, per node, with the role checks.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Ergebnis jeder Änderung erscheint hier, pro Knoten, mit den Rollenprüfungen.</translation>
     </message>
     <message>
         <source>ACL</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Benutzer mit riskanten Rechten (rot; Mauszeiger darüber zeigt den Grund).</numerusform>
+            <numerusform>%n Benutzer mit riskanten Rechten (rot; Mauszeiger darüber zeigt den Grund).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s), none with risky rights.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Benutzer, keiner mit riskanten Rechten.</numerusform>
+            <numerusform>%n Benutzer, keiner mit riskanten Rechten.</numerusform>
         </translation>
     </message>
     <message>
         <source>Could not apply the rules of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Regeln für %1 konnten nicht angewendet werden: %2</translation>
     </message>
     <message>
         <source>ACL SETUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL SETUSER %1
+</translation>
     </message>
     <message>
         <source>Could not apply the role to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Rolle konnte nicht auf %1 angewendet werden: %2</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>FEHLGESCHLAGEN</translation>
     </message>
     <message>
         <source>%1 %2 %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3%4</translation>
     </message>
     <message>
         <source>allow</source>
-        <translation type="unfinished"></translation>
+        <translation>erlauben</translation>
     </message>
     <message>
         <source>deny</source>
-        <translation type="unfinished"></translation>
+        <translation>verweigern</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht gelöscht werden: %2</translation>
     </message>
     <message>
         <source>ACL DELUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL DELUSER %1
+</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>Select a user first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst einen Benutzer auswählen</translation>
     </message>
     <message>
         <source>Cannot read ACL users:</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL-Benutzer können nicht gelesen werden:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiviert</translation>
     </message>
     <message>
         <source>Remove the existing passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorhandene Passwörter entfernen</translation>
     </message>
     <message>
         <source>No password (nopass): anyone can log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Passwort (nopass): jeder kann sich als dieser Benutzer anmelden</translation>
     </message>
     <message>
         <source>Edit ACL user %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL-Benutzer %1 bearbeiten</translation>
     </message>
     <message>
         <source>New ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer ACL-Benutzer</translation>
     </message>
     <message>
         <source>Leave empty to keep the current passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Leer lassen, um die aktuellen Passwörter zu behalten</translation>
     </message>
     <message>
         <source>One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Muster pro Zeile: ~queue:*  %R~stat:*  %W~tmp:*</translation>
     </message>
     <message>
         <source>One pattern per line: &amp;events:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Muster pro Zeile: &amp;events:*</translation>
     </message>
     <message>
         <source>e.g. -flushall +client|setname</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. -flushall +client|setname</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>Neues Passwort</translation>
     </message>
     <message>
         <source>Key patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselmuster</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle</translation>
     </message>
     <message>
         <source>Command categories</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehlskategorien</translation>
     </message>
     <message>
         <source>Extra command rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Weitere Befehlsregeln</translation>
     </message>
     <message>
         <source>Apply to every node</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf alle Knoten anwenden</translation>
     </message>
     <message>
         <source>Will run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird ausgeführt:</translation>
     </message>
     <message>
         <source>The name must be one word.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name muss ein einzelnes Wort sein.</translation>
     </message>
     <message>
         <source>A new user needs a password (or nopass, which is not recommended).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neuer Benutzer braucht ein Passwort (oder nopass, was nicht empfohlen ist).</translation>
     </message>
     <message>
         <source>No change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Änderung.</translation>
     </message>
     <message>
         <source>Changes:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Änderungen:
+</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>an</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>aus</translation>
     </message>
     <message>
         <source>none (nopass)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine (nopass)</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwörter</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle</translation>
     </message>
     <message>
         <source>Commands</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehle</translation>
     </message>
     <message>
         <source>Risks</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiken</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ApplyRoleDialog</name>
     <message>
         <source>Apply a Sidekiq role</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Sidekiq-Rolle anwenden</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzername</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <source>Apply and verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Anwenden und prüfen</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ArmDialog</name>
     <message>
         <source>Arm writes</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben freischalten</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; ist schreibgeschützt. Das Freischalten erlaubt jeden Schreibvorgang (Job-Aktionen, Änderungen an Warteschlangen, Ruhigstellen und Stoppen, ACL-Änderungen, lokale Worker), bis die unten angegebene Zeit abläuft oder Sie wieder sperren.&lt;br&gt;Geben Sie zum Bestätigen den Namen des Deployments &lt;b&gt;%2&lt;/b&gt; ein.</translation>
     </message>
     <message>
         <source>Why: free text or a ticket id</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum: freier Text oder eine Ticketnummer</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Deployment name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des Deployments:</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund:</translation>
     </message>
     <message>
         <source>Writes allowed for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben erlaubt für:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AuditPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette prüfen</translation>
     </message>
     <message>
         <source>Export JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>Als JSONL exportieren…</translation>
     </message>
     <message>
         <source>Any user (OS or ACL user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Benutzer (OS- oder ACL-Benutzer)</translation>
     </message>
     <message>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Aktionen</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Stunde</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 7 Tage</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Hash jedes Eintrags neu berechnen und die Kette prüfen: gelöschte, bearbeitete oder gefälschte Einträge werden markiert</translation>
     </message>
     <message>
         <source>Every entry of the trail, oldest first, as JSON lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Einträge des Protokolls, älteste zuerst, als JSON-Zeilen</translation>
     </message>
     <message>
         <source>Export the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Audit-Protokoll exportieren</translation>
     </message>
     <message>
         <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON-Zeilen (*.jsonl);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Protokoll</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>No entries match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine passenden Einträge.</translation>
     </message>
     <message numerus="yes">
         <source>The newest %n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Neueste passende Einträge: %n.</numerusform>
+            <numerusform>Neueste passende Einträge: %n.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n passender Eintrag.</numerusform>
+            <numerusform>%n passende Einträge.</numerusform>
         </translation>
     </message>
     <message>
         <source>Verifying the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette wird geprüft…</translation>
     </message>
     <message>
         <source>Could not verify:</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung nicht möglich:</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Export läuft…</translation>
     </message>
     <message>
         <source>Could not export:</source>
-        <translation type="unfinished"></translation>
+        <translation>Export nicht möglich:</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n entries to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
+            <numerusform>%n Einträge nach %1 exportiert.</numerusform>
         </translation>
     </message>
 </context>
@@ -600,173 +603,173 @@
     <name>kiq::ui::AuditTrailModel</name>
     <message>
         <source>%1 / %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 / %3</translation>
     </message>
     <message>
         <source>%1 (armed by %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (freigeschaltet von %2)</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>Entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Details: %1</translation>
     </message>
     <message>
         <source>Jobs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs: %1</translation>
     </message>
     <message>
         <source>Chain broken here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette hier unterbrochen: %1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL-Benutzer</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Ziel</translation>
     </message>
     <message>
         <source>Asked / done / skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>Angefragt / erledigt / übersprungen</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Scanning the set…</source>
-        <translation type="unfinished"></translation>
+        <translation>Menge wird durchsucht…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Vorschau fehlgeschlagen:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen.</translation>
     </message>
     <message>
         <source>Nothing done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts getan.</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %n passender Job?</numerusform>
+            <numerusform>%1: %n passende Jobs?</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: working…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: läuft…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Fehlgeschlagen:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 erledigt, %3 bereits weg, %4 übersprungen%5</translation>
     </message>
     <message>
         <source> (cancelled; can be resumed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (abgebrochen; kann fortgesetzt werden)</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 erledigt, %3 durchsucht</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… und %n weiterer</numerusform>
+            <numerusform>… und %n weitere</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 all matching jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: alle passenden Jobs</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>Gruppe</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs</translation>
     </message>
     <message>
         <source>By class</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Klasse</translation>
     </message>
     <message>
         <source>By queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Warteschlange</translation>
     </message>
     <message>
         <source>By error</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Fehler</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>unbegrenzt</translation>
     </message>
     <message>
         <source> jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation> Jobs/s</translation>
     </message>
     <message>
         <source>Rate limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ratenlimit:</translation>
     </message>
     <message>
         <source>Continue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter…</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; von %2 Job passt und wäre von &lt;b&gt;%3&lt;/b&gt; betroffen.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; von %2 Jobs passen und wären von &lt;b&gt;%3&lt;/b&gt; betroffen.</numerusform>
         </translation>
     </message>
 </context>
@@ -774,2277 +777,2277 @@
     <name>kiq::ui::BusyJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(unlesbarer Job)</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess</translation>
     </message>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Thread</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumente</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufzeit</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Quiet selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl ruhigstellen</translation>
     </message>
     <message>
         <source>Stop selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl stoppen</translation>
     </message>
     <message>
         <source>Quiet all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle ruhigstellen</translation>
     </message>
     <message>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle stoppen</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozesse</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschäftigt</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhigstellen</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen</translation>
     </message>
     <message numerus="yes">
         <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Prozess ruhigstellen? Er beendet seine laufenden Jobs und holt keine neuen.</numerusform>
+            <numerusform>%n Prozesse ruhigstellen? Sie beenden ihre laufenden Jobs und holen keine neuen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Prozess stoppen? Er fährt herunter; nicht beendete Jobs kehren in ihre Warteschlangen zurück.</numerusform>
+            <numerusform>%n Prozesse stoppen? Sie fahren herunter; nicht beendete Jobs kehren in ihre Warteschlangen zurück.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 an %n Prozess gesendet; er reagiert beim nächsten Heartbeat.</numerusform>
+            <numerusform>%1 an %n Prozesse gesendet; sie reagieren beim nächsten Heartbeat.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>No Sidekiq process is running</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Sidekiq-Prozess läuft</translation>
     </message>
     <message>
         <source>Select processes in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst Prozesse in der Tabelle auswählen</translation>
     </message>
     <message>
         <source>Stop fetching new jobs; running jobs finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine neuen Jobs mehr holen; laufende Jobs werden beendet</translation>
     </message>
     <message>
         <source>Shut the selected processes down</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Prozesse herunterfahren</translation>
     </message>
     <message>
         <source>Quiet every listed process</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeden aufgeführten Prozess ruhigstellen</translation>
     </message>
     <message>
         <source>Shut every listed process down</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeden aufgeführten Prozess herunterfahren</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln process(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Prozess</numerusform>
+            <numerusform>%Ln Prozesse</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Job läuft</numerusform>
+            <numerusform>%Ln Jobs laufen</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagen:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzer</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden seit</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Leerlauf</translation>
     </message>
     <message>
         <source>DB</source>
-        <translation type="unfinished"></translation>
+        <translation>DB</translation>
     </message>
     <message>
         <source>Last command</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Befehl</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>Flags</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Hostnamen oder die Adresse des Servers eingeben.</translation>
     </message>
     <message>
         <source>Ask for the password when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim Verbinden nach dem Passwort fragen</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung &amp;testen</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicherheit</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>Erweitert</translation>
     </message>
     <message>
         <source>Tag colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Markierungsfarbe</translation>
     </message>
     <message>
         <source>redis://user:password@host:6379/0 or rediss://…</source>
-        <translation type="unfinished"></translation>
+        <translation>redis://user:password@host:6379/0 oder rediss://…</translation>
     </message>
     <message>
         <source>Fill in</source>
-        <translation type="unfinished"></translation>
+        <translation>Übernehmen</translation>
     </message>
     <message>
         <source>e.g. Billing production</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. Billing Produktion</translation>
     </message>
     <message>
         <source>none (e.g. myapp: for redis-namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>keines (z. B. myapp: für redis-namespace)</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
         <source>Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank:</translation>
     </message>
     <message>
         <source>Namespace prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>Namespace-Präfix:</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>default</translation>
     </message>
     <message>
         <source>not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert: wird beim Verbinden abgefragt</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentifizierung</translation>
     </message>
     <message>
         <source>Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzername:</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort:</translation>
     </message>
     <message>
         <source>none (CLIENT SETNAME is skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>keiner (CLIENT SETNAME entfällt)</translation>
     </message>
     <message>
         <source>Connect timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungs-Timeout:</translation>
     </message>
     <message>
         <source>Command timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehls-Timeout:</translation>
     </message>
     <message>
         <source>Connection attempts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungsversuche:</translation>
     </message>
     <message>
         <source>First retry after:</source>
-        <translation type="unfinished"></translation>
+        <translation>Erster Neuversuch nach:</translation>
     </message>
     <message>
         <source>Client name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Name:</translation>
     </message>
     <message>
         <source>Cannot read this URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese URL ist nicht lesbar: %1</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird getestet…</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Connected; PING answered in %1. INFO is not allowed for this user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden; PING beantwortet in %1. INFO ist für diesen Benutzer nicht erlaubt: %2</translation>
     </message>
     <message>
         <source>Connected to Redis %1 (%2); round trip %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit Redis %1 (%2); Umlaufzeit %3.</translation>
     </message>
     <message>
         <source>Read-only: writes need arming with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreibgeschützt: Schreiben muss mit einem Grund freigeschaltet werden</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Arm for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Freischalten für:</translation>
     </message>
     <message>
         <source>Writes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben:</translation>
     </message>
     <message>
         <source>Production deployments always open read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Produktions-Deployments werden immer schreibgeschützt geöffnet.</translation>
     </message>
     <message>
         <source>Open this deployment read-only, as production is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Deployment schreibgeschützt öffnen, wie Produktion.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Verarbeitet</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tagesverlauf (Sidekiq, UTC-Tage)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde…</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreichbar</translation>
     </message>
     <message>
         <source>Redis %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>arm writes with a reason first</source>
-        <translation type="unfinished"></translation>
+        <translation>zuerst Schreiben mit einem Grund freischalten</translation>
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1. Erneut versuchen (oder F5 drücken), um das Passwort erneut einzugeben.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Seite kann nicht schreiben.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
     <message>
         <source>Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinden…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Warnung:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Try again…</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut versuchen…</translation>
     </message>
     <message>
         <source>Read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreibgeschützt</translation>
     </message>
     <message>
         <source>Writes to this deployment are refused until you arm them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreibvorgänge in diesem Deployment werden abgelehnt, bis Sie sie mit einem Grund freischalten.</translation>
     </message>
     <message>
         <source>Arm writes…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben freischalten…</translation>
     </message>
     <message>
         <source>Allow writes for a while, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben für eine Weile erlauben, mit einem Grund</translation>
     </message>
     <message>
         <source>until disarmed</source>
-        <translation type="unfinished"></translation>
+        <translation>bis zum Sperren</translation>
     </message>
     <message>
         <source>%1:%2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>noch %1:%2</translation>
     </message>
     <message>
         <source>Writes armed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben freigeschaltet: %1</translation>
     </message>
     <message>
         <source>Armed by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigeschaltet von %1 um %2: %3</translation>
     </message>
     <message>
         <source>Disarm</source>
-        <translation type="unfinished"></translation>
+        <translation>Sperren</translation>
     </message>
     <message>
         <source>Back to read-only now</source>
-        <translation type="unfinished"></translation>
+        <translation>Sofort zurück zu schreibgeschützt</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Environment</name>
     <message>
         <source>Development</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwicklung</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished"></translation>
+        <translation>Staging</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>Produktion</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Fehler)</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Message (normalised)</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung (normalisiert)</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst gesehen</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt gesehen</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FirstRunDialog</name>
     <message>
         <source>Welcome to Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Willkommen bei Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk watches Sidekiq job systems on Redis. There is no connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk überwacht Sidekiq-Jobsysteme auf Redis. Es gibt noch keine Verbindung.</translation>
     </message>
     <message>
         <source>Start a local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine lokale Sandbox starten</translation>
     </message>
     <message>
         <source>A private Redis on this computer, gone when Kiqdesk quits. Nothing you do there touches a real deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein privates Redis auf diesem Computer, das beim Beenden von Kiqdesk verschwindet. Nichts, was Sie dort tun, berührt ein echtes Deployment.</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Verbindung hinzufügen</translation>
     </message>
     <message>
         <source>Connect to your own Redis: standalone, Sentinel or Cluster, with or without TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Ihrem eigenen Redis verbinden: Standalone, Sentinel oder Cluster, mit oder ohne TLS.</translation>
     </message>
     <message>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt nicht</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetModel</name>
     <message>
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Max latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Latenz</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschäftigt</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozesse</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Tot</translation>
     </message>
     <message>
         <source>Dead, last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Tot, letzte Stunde</translation>
     </message>
     <message>
         <source>Redis memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis-Speicher</translation>
     </message>
     <message>
         <source>Queue “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange „%1“</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreichbar</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>no jobs waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>keine wartenden Jobs</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
         <source>Jobs that died since %1 and are still in the dead set</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs, die seit %1 gestorben sind und noch in den toten Jobs liegen</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Flottenübersicht</translation>
     </message>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Alle Deployments, alle %n Sekunde aktualisiert. Doppelklick auf eine Zeile öffnet sie.</numerusform>
+            <numerusform>Alle Deployments, alle %n Sekunden aktualisiert. Doppelklick auf eine Zeile öffnet sie.</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisiert um %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Formatting</name>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 T %2 h</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Jahr</numerusform>
+            <numerusform>%n Jahre</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (clock skew or bad timestamp?)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Uhrzeitabweichung oder falscher Zeitstempel?)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Thread</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufzeit</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Fehler nach Ursache&lt;/b&gt; (eine auswählen, um die Jobs danach zu filtern)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(unlesbarer Job)</translation>
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unlesbare Payload (öffnen, um den Grund zu sehen)</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobActionLabel</name>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Erneut versuchen</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt einreihen</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschieben</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Töten</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobInspector</name>
     <message>
         <source>Copy JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID kopieren</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload kopieren</translation>
     </message>
     <message>
         <source>&lt;i&gt;This job is no longer in the set (retried, deleted or moved since it was listed).&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Dieser Job ist nicht mehr in der Menge (seit dem Auflisten erneut versucht, gelöscht oder verschoben).&lt;/i&gt;</translation>
     </message>
     <message>
         <source>&lt;i&gt;Select a job to see it in full.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Einen Job auswählen, um ihn vollständig zu sehen.&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n T</numerusform>
+            <numerusform>%n T</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>vor %1</translation>
     </message>
     <message>
         <source>in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1</translation>
     </message>
     <message>
         <source>This payload could not be read:</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Payload konnte nicht gelesen werden:</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Score time</source>
-        <translation type="unfinished"></translation>
+        <translation>Score-Zeit</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Retried</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholt</translation>
     </message>
     <message>
         <source>Retry count</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl Wiederholungen</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumente</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Backtrace</source>
-        <translation type="unfinished"></translation>
+        <translation>Backtrace</translation>
     </message>
     <message>
         <source>Could not decode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dekodieren nicht möglich: %1</translation>
     </message>
     <message>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload</translation>
     </message>
     <message>
         <source>Decoding…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dekodiere…</translation>
     </message>
     <message>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufdecken</translation>
     </message>
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Argumente dieses Jobs unverändert anzeigen, ohne die Schwärzungsregeln des Profils. Wird im Audit-Protokoll festgehalten.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobPageStatus</name>
     <message numerus="yes">
         <source>%1 match(es) the filter</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Treffer für den Filter</numerusform>
+            <numerusform>%1 Treffer für den Filter</numerusform>
         </translation>
     </message>
     <message>
         <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation> · %1 weitere nicht geprüft: ihre Argumente sind länger als %2 Bytes oder ihre Fehlermeldung länger als %3 Bytes, mehr als der Index speichert (%4)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Wiederholung</translation>
     </message>
     <message>
         <source>Died</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestorben</translation>
     </message>
     <message>
         <source>Runs at</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt einreihen</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt erneut versuchen</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>In Warteschlange verschieben…</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Töten</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
     <message>
         <source>All matching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle passenden…</translation>
     </message>
     <message>
         <source>Act on every job in the set that matches the filter, not only the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf jeden Job der Menge wirken, der zum Filter passt, nicht nur auf die ausgewählten Zeilen</translation>
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: ganze Gruppe…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter fokussieren</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Tot</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplant</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Der Job konnte nicht gelesen werden:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; above %2, use “All matching…” with a filter instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Jobs sind ausgewählt; über %2 stattdessen „Alle passenden…“ mit einem Filter verwenden.</translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>In Warteschlange verschieben</translation>
     </message>
     <message>
         <source>Queue name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name der Warteschlange:</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %n ausgewählter Job in %2?</numerusform>
+            <numerusform>%1: %n ausgewählte Jobs in %2?</numerusform>
         </translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 fehlgeschlagen:&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 erledigt, %3 bereits weg, %4 übersprungen</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst den Filter korrigieren: „Alle passenden“ verwendet ihn.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the set:&lt;/b&gt; %1 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Die Menge konnte nicht gelesen werden:&lt;/b&gt; %1 (neuer Versuch läuft)</translation>
     </message>
     <message>
         <source>Reload (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden (F5)</translation>
     </message>
     <message>
         <source>The filter no longer names the selected failure group: select the group again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Filter nennt die ausgewählte Fehlergruppe nicht mehr: die Gruppe erneut auswählen.</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 (%3)</translation>
     </message>
     <message>
         <source>Failure group: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlergruppe: %1</translation>
     </message>
     <message>
         <source>No filter: every job in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Filter: jeder Job in %1.</translation>
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter: %1</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst Jobs in der Tabelle auswählen</translation>
     </message>
     <message>
         <source>Select a failure group first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst eine Fehlergruppe auswählen</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst den Filter korrigieren: „Alle passenden“ verwendet ihn</translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Menge wird indiziert… %1 von %2 Job gelesen (%3%)</numerusform>
+            <numerusform>Menge wird indiziert… %1 von %2 Jobs gelesen (%3%)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 job(s) read so far</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Menge wird indiziert… bisher %1 Job gelesen</numerusform>
+            <numerusform>Menge wird indiziert… bisher %1 Jobs gelesen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) in the set</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job in der Menge</numerusform>
+            <numerusform>%1 Jobs in der Menge</numerusform>
         </translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängig</translation>
     </message>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Rückgängig: %1 Job zurücklegen</numerusform>
+            <numerusform>Rückgängig: %1 Jobs zurücklegen</numerusform>
         </translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird wiederhergestellt…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Rückgängig fehlgeschlagen:&lt;/b&gt; %1</translation>
     </message>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job zurückgelegt, %2 bereits vorhanden</numerusform>
+            <numerusform>%1 Jobs zurückgelegt, %2 bereits vorhanden</numerusform>
         </translation>
     </message>
     <message>
         <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Jobs mit ihren Scores dorthin zurücklegen, wo sie waren (der Rückgängig-Verlauf enthält jede Aktion)</translation>
     </message>
     <message>
         <source>“All matching…” checks them</source>
-        <translation type="unfinished"></translation>
+        <translation>„Alle passenden…“ prüft sie</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
     <message>
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployments</translation>
     </message>
     <message>
         <source>New connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Verbindung (%1)</translation>
     </message>
     <message>
         <source>No connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Verbindung.</translation>
     </message>
     <message>
         <source>Add a connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung hinzufügen…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;New connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neue Verbindung…</translation>
     </message>
     <message>
         <source>&amp;Edit connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung &amp;bearbeiten…</translation>
     </message>
     <message>
         <source>&amp;Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung ent&amp;fernen</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Be&amp;enden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Design</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;System</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hell</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dunkel</translation>
     </message>
     <message>
         <source>Switch to deployment %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu Deployment %1 wechseln</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
         <source>&amp;About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Kiqdesk</translation>
     </message>
     <message>
         <source>the default user</source>
-        <translation type="unfinished"></translation>
+        <translation>der Standardbenutzer</translation>
     </message>
     <message>
         <source>Connect to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit %1 verbinden</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 auf %2</translation>
     </message>
     <message>
         <source>the sentinels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Sentinels von %1</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Verbindung</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bearbeiten</translation>
     </message>
     <message>
         <source>Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung entfernen</translation>
     </message>
     <message>
         <source>Remove “%1” from Kiqdesk? The Redis server and its data are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ aus Kiqdesk entfernen? Der Redis-Server und seine Daten bleiben unberührt.</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+9</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1 … Ctrl+9</translation>
     </message>
     <message>
         <source>Switch to deployment 1 to 9</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu Deployment 1 bis 9 wechseln</translation>
     </message>
     <message>
         <source>About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Kiqdesk</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;A desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;Eine Desktop-Konsole für Sidekiq-Jobsysteme auf Redis.</translation>
     </message>
     <message>
         <source>%1 — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>Flotte</translation>
     </message>
     <message>
         <source>Fleet overview: every deployment at a glance (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Flottenübersicht: alle Deployments auf einen Blick (%1)</translation>
     </message>
     <message>
         <source>&amp;Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Flottenübersicht</translation>
     </message>
     <message>
         <source>R</source>
-        <translation type="unfinished"></translation>
+        <translation>R</translation>
     </message>
     <message>
         <source>Retry the selected jobs (Scheduled: enqueue now)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs erneut versuchen (Geplant: jetzt einreihen)</translation>
     </message>
     <message>
         <source>Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Del</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs löschen</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Job-Filter fokussieren</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Flottenübersicht — Kiqdesk</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächste Seite</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorherige Seite</translation>
     </message>
     <message>
         <source>Next tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächster Tab der Seite</translation>
     </message>
     <message>
         <source>Previous tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorheriger Tab der Seite</translation>
     </message>
     <message>
         <source>There is no connection yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt noch keine Verbindung</translation>
     </message>
     <message>
         <source>Select a connection in the sidebar first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst eine Verbindung in der Seitenleiste auswählen</translation>
     </message>
     <message>
         <source>Edit the selected connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählte Verbindung bearbeiten</translation>
     </message>
     <message>
         <source>Remove the selected connection from Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählte Verbindung aus Kiqdesk entfernen</translation>
     </message>
     <message>
         <source>Tab, Shift+Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab, Shift+Tab</translation>
     </message>
     <message>
         <source>Next or previous control (a table is one stop: arrows move inside it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächstes oder vorheriges Bedienelement (eine Tabelle ist ein Halt: die Pfeiltasten bewegen sich darin)</translation>
     </message>
     <message>
         <source>M</source>
-        <translation type="unfinished"></translation>
+        <translation>M</translation>
     </message>
     <message>
         <source>Move the selected jobs to a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs in eine Warteschlange verschieben</translation>
     </message>
     <message>
         <source>K</source>
-        <translation type="unfinished"></translation>
+        <translation>K</translation>
     </message>
     <message>
         <source>Kill the selected jobs (Retries, Scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs töten (Wiederholungen, Geplant)</translation>
     </message>
     <message>
         <source>Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+R</translation>
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Jobs der ausgewählten Fehlergruppe erneut versuchen</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Jobs der ausgewählten Fehlergruppe löschen</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Verarbeitet</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Geplant</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Tot</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozesse</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschäftigt</translation>
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsatz</translation>
     </message>
     <message>
         <source>Enqueued and busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht und beschäftigt</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How often the page reloads while it is visible</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie oft die Seite neu lädt, solange sie sichtbar ist</translation>
     </message>
     <message>
         <source>Last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 10 Minuten</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Stunde</translation>
     </message>
     <message>
         <source>Last 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 6 Stunden</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte 24 Stunden</translation>
     </message>
     <message>
         <source>Processed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Verarbeitet/s</translation>
     </message>
     <message>
         <source>Failed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen/s</translation>
     </message>
     <message>
         <source>jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs/s</translation>
     </message>
     <message>
         <source>enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>eingereiht</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>beschäftigt</translation>
     </message>
     <message>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher (MiB)</translation>
     </message>
     <message>
         <source>Ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Ops/s</translation>
     </message>
     <message>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
     <message>
         <source>ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ops/s</translation>
     </message>
     <message>
         <source>Refresh every</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren alle</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersicht</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lädt…</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Warteschlange</numerusform>
+            <numerusform>%n Warteschlangen</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisiert um %1</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort für %1:</translation>
     </message>
     <message>
         <source>Passphrase of the client key %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passphrase des Client-Schlüssels %1:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PathField</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Dateien (*.pem *.crt *.cer *.key);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ProcessListModel</name>
     <message>
         <source>%1 (quiet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (ruhig)</translation>
     </message>
     <message>
         <source>no heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Heartbeat</translation>
     </message>
     <message numerus="yes">
         <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>vor %n s</numerusform>
+            <numerusform>vor %n s</numerusform>
         </translation>
     </message>
     <message>
         <source>No heartbeat for a minute: the process may have crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seit einer Minute kein Heartbeat: der Prozess ist vielleicht abgestürzt.</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>Tag</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>Version</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschäftigt</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlangen</translation>
     </message>
     <message>
         <source>RSS</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS</translation>
     </message>
     <message>
         <source>Last beat</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Heartbeat</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz (s)</translation>
     </message>
     <message>
         <source>Top %1 queues by latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Top %1 Warteschlangen nach Latenz</translation>
     </message>
     <message>
         <source>%1: empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: leer</translation>
     </message>
     <message>
         <source>%1: %2 · %3 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 · %3 wartend</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
     <message>
         <source>%1 (unreadable)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (unlesbar)</translation>
     </message>
     <message>
         <source>%1 (paused)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (pausiert)</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingereiht</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>In Warteschlange verschieben…</translation>
     </message>
     <message>
         <source>Pause queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange pausieren</translation>
     </message>
     <message>
         <source>Clear queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange leeren…</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Paused queues are not fetched by Kiqdesk&apos;s local pool (nor by Sidekiq Pro or Sidekiq 8.1+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausierte Warteschlangen werden vom lokalen Pool von Kiqdesk nicht abgerufen (auch nicht von Sidekiq Pro oder Sidekiq 8.1+)</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter fokussieren</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlangen</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Warteschlange. Eine auswählen, um ihre Jobs zu sehen.</numerusform>
+            <numerusform>%n Warteschlangen. Eine auswählen, um ihre Jobs zu sehen.</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen…</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ausgewählten Job aus %1 löschen?</numerusform>
+            <numerusform>%n ausgewählte Jobs aus %1 löschen?</numerusform>
         </translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>In Warteschlange verschieben</translation>
     </message>
     <message numerus="yes">
         <source>Move %n selected job(s) from %1 to:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ausgewählten Job von %1 verschieben nach:</numerusform>
+            <numerusform>%n ausgewählte Jobs von %1 verschieben nach:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n war bereits von einem Worker übernommen.</numerusform>
+            <numerusform>%n waren bereits von einem Worker übernommen.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n could not be parsed and stayed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n war nicht lesbar und ist geblieben.</numerusform>
+            <numerusform>%n waren nicht lesbar und sind geblieben.</numerusform>
         </translation>
     </message>
     <message>
         <source>Move failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschieben fehlgeschlagen:</translation>
     </message>
     <message>
         <source>Resume queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange fortsetzen</translation>
     </message>
     <message>
         <source>%1 is paused: Kiqdesk&apos;s pool no longer fetches from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist pausiert: der Pool von Kiqdesk holt keine Jobs mehr daraus.</translation>
     </message>
     <message>
         <source>%1 is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird fortgesetzt.</translation>
     </message>
     <message>
         <source>Pause failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausieren fehlgeschlagen:</translation>
     </message>
     <message>
         <source>Resume failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen fehlgeschlagen:</translation>
     </message>
     <message>
         <source>Clear queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange leeren</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>Alle %1 Jobs in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist geleert.</translation>
     </message>
     <message>
         <source>Clear failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeren fehlgeschlagen:</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %2 Job</numerusform>
+            <numerusform>%1: %2 Jobs</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 von %2 Job gelöscht (die anderen waren bereits von einem Worker übernommen).</numerusform>
+            <numerusform>%1 von %2 Jobs gelöscht (die anderen waren bereits von einem Worker übernommen).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Moved %1 of %2 job(s) to %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 von %2 Job nach %3 verschoben.</numerusform>
+            <numerusform>%1 von %2 Jobs nach %3 verschoben.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>Select a queue first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst eine Warteschlange auswählen</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst Jobs in der Tabelle auswählen</translation>
     </message>
     <message>
         <source>Delete every job in this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeden Job in dieser Warteschlange löschen</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs löschen</translation>
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Die ausgewählten Jobs in eine andere Warteschlange verschieben</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Der Job konnte nicht gelesen werden:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Jobs sind ausgewählt; höchstens %2 können auf einmal bearbeitet werden.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Löschen fehlgeschlagen:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 konnte nicht gelesen werden:&lt;/b&gt; %2 (neuer Versuch läuft)</translation>
     </message>
     <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 wird indiziert… %2 von %3 Job gelesen (%4%)</numerusform>
+            <numerusform>%1 wird indiziert… %2 von %3 Jobs gelesen (%4%)</numerusform>
         </translation>
     </message>
     <message>
         <source>they are not listed</source>
-        <translation type="unfinished"></translation>
+        <translation>sie werden nicht aufgelistet</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
     <message>
         <source>Hide secrets in job arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Geheimnisse in Job-Argumenten verbergen</translation>
     </message>
     <message>
         <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Werte, die wie Geheimnisse aussehen: Tokens (JWT), private Schlüssel, Kartennummern, AWS-Schlüssel</translation>
     </message>
     <message>
         <source>E-mail addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>E-Mail-Adressen</translation>
     </message>
     <message>
         <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Wert, dessen Schlüssel einer dieser ist, wird verborgen, egal was er enthält. Schlüssel werden wortweise verglichen: „token“ verbirgt auch access_token und refreshToken.</translation>
     </message>
     <message>
         <source>e.g. args[1], args[*].iban</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. args[1], args[*].iban</translation>
     </message>
     <message>
         <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>Positionsargumente haben keinen Schlüssel: args[1] verbirgt das zweite Argument jedes Jobs.</translation>
     </message>
     <message>
         <source>Key names:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselnamen:</translation>
     </message>
     <message>
         <source>Paths:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfade:</translation>
     </message>
     <message>
         <source>Paths: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfade: %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedisPage</name>
     <message>
         <source>Redis version</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis-Version</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rolle</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufzeit</translation>
     </message>
     <message>
         <source>Memory used</source>
-        <translation type="unfinished"></translation>
+        <translation>Belegter Speicher</translation>
     </message>
     <message>
         <source>Connected clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbundene Clients</translation>
     </message>
     <message>
         <source>Operations per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Operationen pro Sekunde</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>Eviction policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Eviction-Richtlinie</translation>
     </message>
     <message>
         <source>Slow log</source>
-        <translation type="unfinished"></translation>
+        <translation>Slow-Log</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clients</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lädt…</translation>
     </message>
     <message>
         <source>%1 mode</source>
-        <translation type="unfinished"></translation>
+        <translation>%1-Modus</translation>
     </message>
     <message>
         <source>replicas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Replikate: %1</translation>
     </message>
     <message>
         <source>since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>seit %1</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>unbegrenzt</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>von %1</translation>
     </message>
     <message>
         <source>%1 blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 blockiert</translation>
     </message>
     <message>
         <source>%1 since start</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 seit dem Start</translation>
     </message>
     <message>
         <source>Sidekiq needs noeviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq braucht noeviction</translation>
     </message>
     <message>
         <source>db%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>db%1: %2</translation>
     </message>
     <message>
         <source>No slow commands logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine langsamen Befehle protokolliert.</translation>
     </message>
     <message>
         <source>Updated at %1 · round trip %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisiert um %1 · Umlaufzeit %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 key(s) evicted</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Schlüssel verdrängt</numerusform>
+            <numerusform>%1 Schlüssel verdrängt</numerusform>
         </translation>
     </message>
     <message>
         <source>The slow log is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Slow-Log ist nicht verfügbar:</translation>
     </message>
     <message>
         <source>The client list is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Client-Liste ist nicht verfügbar:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::SlowlogModel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehl</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Status</name>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreichbar</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht erreichbar</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::StatusLine</name>
     <message>
         <source>Could not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>Laden nicht möglich:</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Aktualisieren nicht möglich:&lt;/b&gt; %1 (Daten von vor %2 s werden angezeigt)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TlsBox</name>
     <message>
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS verwenden</translation>
     </message>
     <message>
         <source>System certificate store</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikatsspeicher des Systems</translation>
     </message>
     <message>
         <source>CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Datei:</translation>
     </message>
     <message>
         <source>CA directory:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Verzeichnis:</translation>
     </message>
     <message>
         <source>Choose the CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA-Zertifikatsdatei auswählen</translation>
     </message>
     <message>
         <source>Choose the CA directory</source>
-        <translation type="unfinished"></translation>
+        <translation>Das CA-Verzeichnis auswählen</translation>
     </message>
     <message>
         <source>Choose the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Client-Zertifikat auswählen</translation>
     </message>
     <message>
         <source>Choose the client key</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Client-Schlüssel auswählen</translation>
     </message>
     <message>
         <source>Verify the server&apos;s certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat des Servers prüfen</translation>
     </message>
     <message>
         <source>Verify that the certificate matches the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen, dass das Zertifikat zum Hostnamen passt</translation>
     </message>
     <message>
         <source>only for servers that require client certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>nur für Server, die Client-Zertifikate verlangen</translation>
     </message>
     <message>
         <source>default: the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard: der Hostname</translation>
     </message>
     <message>
         <source>Trust:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertrauen:</translation>
     </message>
     <message>
         <source>Client certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Zertifikat:</translation>
     </message>
     <message>
         <source>Client key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Schlüssel:</translation>
     </message>
     <message>
         <source>Server name (SNI):</source>
-        <translation type="unfinished"></translation>
+        <translation>Servername (SNI):</translation>
     </message>
     <message>
         <source>The key is encrypted: ask for its passphrase when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüssel ist verschlüsselt: beim Verbinden nach der Passphrase fragen</translation>
     </message>
     <message>
         <source>only for an encrypted key; not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>nur für einen verschlüsselten Schlüssel; nicht gespeichert: wird beim Verbinden abgefragt</translation>
     </message>
     <message>
         <source>Key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel-Passphrase:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TopologyBox</name>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Server</translation>
     </message>
     <message>
         <source>The sentinels need a password (asked when connecting)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sentinels brauchen ein Passwort (wird beim Verbinden abgefragt)</translation>
     </message>
     <message>
         <source>Standalone (or a replica)</source>
-        <translation type="unfinished"></translation>
+        <translation>Standalone (oder ein Replikat)</translation>
     </message>
     <message>
         <source>Sentinel</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster</translation>
     </message>
     <message>
         <source>not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gespeichert</translation>
     </message>
     <message>
         <source>Host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Host:</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>Port:</translation>
     </message>
     <message>
         <source>Master name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Master-Name:</translation>
     </message>
     <message>
         <source>Sentinels (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinels (host:port):</translation>
     </message>
     <message>
         <source>Sentinel user:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-Benutzer:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-Passwort:</translation>
     </message>
     <message>
         <source>Seed nodes (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed-Knoten (host:port):</translation>
     </message>
     <message>
         <source>Topology:</source>
-        <translation type="unfinished"></translation>
+        <translation>Topologie:</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine host:port-Adresse</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <source>What was removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Was entfernt wurde</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs</translation>
     </message>
     <message>
         <source>Not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht wiederhergestellt</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>Von</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederherstellen</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängig-Verlauf</translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) killed from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job aus %2 getötet um %3</numerusform>
+            <numerusform>%1 Jobs aus %2 getötet um %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) cleared from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job aus %2 geleert um %3</numerusform>
+            <numerusform>%1 Jobs aus %2 geleert um %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) deleted from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job aus %2 gelöscht um %3</numerusform>
+            <numerusform>%1 Jobs aus %2 gelöscht um %3</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts rückgängig zu machen: Löschen, Töten und Leeren von Warteschlangen auf diesem Server werden hier 7 Tage lang aufbewahrt.</translation>
     </message>
     <message numerus="yes">
         <source>%1 action(s) kept for 7 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Aktion, 7 Tage aufbewahrt</numerusform>
+            <numerusform>%1 Aktionen, 7 Tage aufbewahrt</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>Select an action in the list first</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuerst eine Aktion in der Liste auswählen</translation>
     </message>
     <message>
         <source>Its jobs were restored already</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Jobs wurden bereits wiederhergestellt</translation>
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurücklegen: %1</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird wiederhergestellt…</translation>
     </message>
     <message>
         <source>Restore failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederherstellen fehlgeschlagen:</translation>
     </message>
     <message numerus="yes">
         <source>Restored %1 job(s), %2 already there (%3)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 Job wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
+            <numerusform>%1 Jobs wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
         </translation>
     </message>
 </context>
@@ -3052,276 +3055,276 @@
     <name>kiq::ui::WorkersPage</name>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlangen</translation>
     </message>
     <message>
         <source>Concurrency</source>
-        <translation type="unfinished"></translation>
+        <translation>Nebenläufigkeit</translation>
     </message>
     <message>
         <source>Handler file</source>
-        <translation type="unfinished"></translation>
+        <translation>Handler-Datei</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Timeout beim Stoppen</translation>
     </message>
     <message>
         <source>Pool settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Pool-Einstellungen</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhigstellen</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Verarbeitet</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschäftigt</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufzeit</translation>
     </message>
     <message>
         <source>critical,2 default</source>
-        <translation type="unfinished"></translation>
+        <translation>critical,2 default</translation>
     </message>
     <message>
         <source>Queues separated by spaces, as Sidekiq&apos;s -q: &quot;name&quot; or &quot;name,weight&quot;. Without weights the order is strict; with weights a heavier queue is tried first more often.</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlangen durch Leerzeichen getrennt, wie bei Sidekiqs -q: „name“ oder „name,weight“. Ohne Gewichte gilt die Reihenfolge strikt; mit Gewichten wird eine schwerere Warteschlange öfter zuerst versucht.</translation>
     </message>
     <message>
         <source>TOML file mapping job classes to commands (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>TOML-Datei, die Job-Klassen Befehlen zuordnet (optional)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>DEBUG also logs the start and end of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>DEBUG protokolliert auch Start und Ende jedes Jobs.</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How long Stop waits for running jobs before pushing them back to their queues.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie lange Stoppen auf laufende Jobs wartet, bevor sie in ihre Warteschlangen zurückgelegt werden.</translation>
     </message>
     <message>
         <source>Log level</source>
-        <translation type="unfinished"></translation>
+        <translation>Log-Level</translation>
     </message>
     <message>
         <source>Finish the running jobs and fetch no new ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die laufenden Jobs beenden und keine neuen holen.</translation>
     </message>
     <message>
         <source>All lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Zeilen</translation>
     </message>
     <message>
         <source>Info and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Info und höher</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnungen und Fehler</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Fehler</translation>
     </message>
     <message>
         <source>Jobs in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufende Jobs</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Log</translation>
     </message>
     <message>
         <source>Local workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokale Worker</translation>
     </message>
     <message>
         <source>Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben in dieses Deployment ist gesperrt, aber dieser Pool bearbeitet weiter Jobs, bis Sie ihn stoppen.</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestoppt.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message numerus="yes">
         <source>Stopped. The last run processed %n job(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Gestoppt. Der letzte Lauf hat %n Job verarbeitet.</numerusform>
+            <numerusform>Gestoppt. Der letzte Lauf hat %n Jobs verarbeitet.</numerusform>
         </translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Startet…</translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (strict order).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Thread läuft auf %1 (strikte Reihenfolge).</numerusform>
+            <numerusform>%n Threads laufen auf %1 (strikte Reihenfolge).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (weighted).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Thread läuft auf %1 (gewichtet).</numerusform>
+            <numerusform>%n Threads laufen auf %1 (gewichtet).</numerusform>
         </translation>
     </message>
     <message>
         <source>Quiet: running jobs finish, no new jobs are fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhig: laufende Jobs werden beendet, keine neuen Jobs werden geholt.</translation>
     </message>
     <message>
         <source>Stopping: waiting for the running jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppt: wartet auf die laufenden Jobs…</translation>
     </message>
     <message>
         <source>Could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Start nicht möglich: %1</translation>
     </message>
     <message>
         <source>Started by %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestartet von %1.</translation>
     </message>
     <message>
         <source>Process %1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess %1 auf %2</translation>
     </message>
     <message numerus="yes">
         <source>of %n thread(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>von %n Thread</numerusform>
+            <numerusform>von %n Threads</numerusform>
         </translation>
     </message>
     <message>
         <source>TOML files (*.toml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>TOML-Dateien (*.toml);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingebaute Demo-Handler</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk::Sleep, Kiqdesk::Fail und Kiqdesk::Echo</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <comment>class (hand-backs)</comment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Handler hier für %1: ihre Jobs gingen unverändert in ihre Warteschlangen zurück (keine Wiederholung verbraucht, kein Fehler geschrieben), für die Worker, die sie ausführen.</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:</translation>
     </message>
     <message>
         <source>Start workers on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker auf %1 starten</translation>
     </message>
     <message>
         <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Worker-Pool auf &lt;b&gt;%1&lt;/b&gt; starten, einem &lt;b&gt;%2&lt;/b&gt;-Deployment?&lt;br&gt;&lt;br&gt;Er nimmt Jobs aus %3 und führt sie auf diesem Computer aus.</translation>
     </message>
     <message>
         <source>Start on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf %1 starten</translation>
     </message>
     <message>
         <source>Not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gestartet.</translation>
     </message>
     <message>
         <source>Looking at the jobs waiting in %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die in %1 wartenden Jobs werden angesehen…</translation>
     </message>
     <message>
         <source>Not started: could not look at the queues:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gestartet: die Warteschlangen konnten nicht angesehen werden:</translation>
     </message>
     <message>
         <source>Jobs without a handler</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs ohne Handler</translation>
     </message>
     <message>
         <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Jobs warten in den gewählten Warteschlangen, und dieser Pool hat keinen Handler für ihre Klasse (gezählt unter den neuesten %1 Jobs jeder Warteschlange):</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Klasse</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Jobs</translation>
     </message>
     <message>
         <source>What should the pool do with them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Was soll der Pool mit ihnen tun?</translation>
     </message>
     <message>
         <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückgegeben geht ein Job unverändert in seine Warteschlange zurück (keine Wiederholung verbraucht, kein Fehler geschrieben), für die Worker, die seine Klasse haben. Fehlgeschlagen verbraucht er eine Wiederholung und erhält NameError als Fehler, wie es ein Sidekiq ohne diese Klasse täte.</translation>
     </message>
     <message>
         <source>Hand them back (leave them for their own workers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückgeben (für ihre eigenen Worker lassen)</translation>
     </message>
     <message>
         <source>Fail them like Sidekiq does</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlschlagen lassen wie Sidekiq</translation>
     </message>
     <message>
         <source>Not started:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gestartet:</translation>
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gestartet: das Deployment wurde getrennt.</translation>
     </message>
 </context>
 </TS>

@@ -5,594 +5,597 @@
     <name>JobColumns</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajo</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumentos</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentos</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
 </context>
 <context>
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtro: class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtro, en el carácter %1: %2. No se muestra ningún trabajo hasta que se corrija.</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Sandbox local</translation>
     </message>
     <message>
         <source>Desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Consola de escritorio para sistemas de trabajos Sidekiq sobre Redis.</translation>
     </message>
     <message>
         <source>Start a local sandbox Redis and show it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar un Redis sandbox local y mostrarlo.</translation>
     </message>
     <message>
         <source>Save a picture of the window to &lt;file&gt; and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Guardar una imagen de la ventana en &lt;archivo&gt; y salir.</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>archivo</translation>
     </message>
     <message>
         <source>Wait &lt;ms&gt; before taking the screenshot (default 3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>Esperar &lt;ms&gt; antes de la captura de pantalla (3000 por defecto).</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
         <source>Use &lt;theme&gt; (system, light, dark) for this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar &lt;tema&gt; (system, light, dark) en esta ejecución.</translation>
     </message>
     <message>
         <source>theme</source>
-        <translation type="unfinished"></translation>
+        <translation>tema</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>cannot write the screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>no se puede escribir la captura de pantalla en %1</translation>
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation type="unfinished"></translation>
+        <translation>el sandbox local (manejadores de demostración)</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>El sandbox se inició, pero no se pudieron escribir los datos de demostración: %1</translation>
     </message>
     <message>
         <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir la ventana a &lt;ancho&gt;x&lt;alto&gt; píxeles.</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>tamaño</translation>
     </message>
     <message>
         <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar la página &lt;n&gt; del despliegue (0 es la primera pestaña).</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
-        <translation type="unfinished"></translation>
+        <translation>--size admite &lt;ancho&gt;x&lt;alto&gt;, p. ej. 1024x700</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>Escriba %1 para confirmar.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclLogModel</name>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>hace %1</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Denegado</translation>
     </message>
     <message>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>Contexto</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>Cantidad</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Visto por última vez</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>Nodo</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Cliente</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclPage</name>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>primario</translation>
     </message>
     <message>
         <source>replica</source>
-        <translation type="unfinished"></translation>
+        <translation>réplica</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuevo usuario…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Editar…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitar</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Deshabilitar</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar…</translation>
     </message>
     <message>
         <source>Apply Sidekiq role…</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar rol de Sidekiq…</translation>
     </message>
     <message>
         <source>Reset log</source>
-        <translation type="unfinished"></translation>
+        <translation>Restablecer registro</translation>
     </message>
     <message>
         <source>Delete ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar usuario ACL</translation>
     </message>
     <message>
         <source>Delete the ACL user &apos;%1&apos; on every node? Clients logged in as it are disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el usuario ACL «%1» en todos los nodos? Los clientes conectados con él se desconectan.</translation>
     </message>
     <message>
         <source>Reset ACL log</source>
-        <translation type="unfinished"></translation>
+        <translation>Restablecer registro ACL</translation>
     </message>
     <message>
         <source>Clear the ACL log on every node?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Vaciar el registro ACL en todos los nodos?</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuarios</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro</translation>
     </message>
     <message>
         <source>The result of each change appears here, per node, with the role checks.</source>
-        <translation type="unfinished"></translation>
+        <translation>El resultado de cada cambio aparece aquí, por nodo, con las comprobaciones del rol.</translation>
     </message>
     <message>
         <source>ACL</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n usuario con permisos de riesgo (en rojo; pase el ratón para ver por qué).</numerusform>
+            <numerusform>%n usuarios con permisos de riesgo (en rojo; pase el ratón para ver por qué).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s), none with risky rights.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n usuario, ninguno con permisos de riesgo.</numerusform>
+            <numerusform>%n usuarios, ninguno con permisos de riesgo.</numerusform>
         </translation>
     </message>
     <message>
         <source>Could not apply the rules of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudieron aplicar las reglas de %1: %2</translation>
     </message>
     <message>
         <source>ACL SETUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL SETUSER %1
+</translation>
     </message>
     <message>
         <source>Could not apply the role to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo aplicar el rol a %1: %2</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>FALLÓ</translation>
     </message>
     <message>
         <source>%1 %2 %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3%4</translation>
     </message>
     <message>
         <source>allow</source>
-        <translation type="unfinished"></translation>
+        <translation>permitir</translation>
     </message>
     <message>
         <source>deny</source>
-        <translation type="unfinished"></translation>
+        <translation>denegar</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo eliminar %1: %2</translation>
     </message>
     <message>
         <source>ACL DELUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL DELUSER %1
+</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>Select a user first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero un usuario</translation>
     </message>
     <message>
         <source>Cannot read ACL users:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pueden leer los usuarios ACL:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitado</translation>
     </message>
     <message>
         <source>Remove the existing passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar las contraseñas existentes</translation>
     </message>
     <message>
         <source>No password (nopass): anyone can log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin contraseña (nopass): cualquiera puede iniciar sesión como este usuario</translation>
     </message>
     <message>
         <source>Edit ACL user %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Editar usuario ACL %1</translation>
     </message>
     <message>
         <source>New ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuevo usuario ACL</translation>
     </message>
     <message>
         <source>Leave empty to keep the current passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Dejar vacío para conservar las contraseñas actuales</translation>
     </message>
     <message>
         <source>One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Un patrón por línea: ~queue:*  %R~stat:*  %W~tmp:*</translation>
     </message>
     <message>
         <source>One pattern per line: &amp;events:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Un patrón por línea: &amp;events:*</translation>
     </message>
     <message>
         <source>e.g. -flushall +client|setname</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ej. -flushall +client|setname</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva contraseña</translation>
     </message>
     <message>
         <source>Key patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>Patrones de claves</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Canales</translation>
     </message>
     <message>
         <source>Command categories</source>
-        <translation type="unfinished"></translation>
+        <translation>Categorías de comandos</translation>
     </message>
     <message>
         <source>Extra command rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Reglas de comandos adicionales</translation>
     </message>
     <message>
         <source>Apply to every node</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar a todos los nodos</translation>
     </message>
     <message>
         <source>Will run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Se ejecutará:</translation>
     </message>
     <message>
         <source>The name must be one word.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre debe ser una sola palabra.</translation>
     </message>
     <message>
         <source>A new user needs a password (or nopass, which is not recommended).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un usuario nuevo necesita una contraseña (o nopass, que no se recomienda).</translation>
     </message>
     <message>
         <source>No change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin cambios.</translation>
     </message>
     <message>
         <source>Changes:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Cambios:
+</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>activo</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>inactivo</translation>
     </message>
     <message>
         <source>none (nopass)</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguna (nopass)</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseñas</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Claves</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Canales</translation>
     </message>
     <message>
         <source>Commands</source>
-        <translation type="unfinished"></translation>
+        <translation>Comandos</translation>
     </message>
     <message>
         <source>Risks</source>
-        <translation type="unfinished"></translation>
+        <translation>Riesgos</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ApplyRoleDialog</name>
     <message>
         <source>Apply a Sidekiq role</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar un rol de Sidekiq</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rol</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de usuario</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña</translation>
     </message>
     <message>
         <source>Apply and verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicar y verificar</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ArmDialog</name>
     <message>
         <source>Arm writes</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitar escrituras</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; es de solo lectura. Habilitar las escrituras permite cualquier escritura (acciones sobre trabajos, cambios en colas, silenciar y detener, cambios de ACL, workers locales) hasta que se agote el tiempo indicado abajo o las deshabilite.&lt;br&gt;Escriba el nombre del despliegue &lt;b&gt;%2&lt;/b&gt; para confirmar.</translation>
     </message>
     <message>
         <source>Why: free text or a ticket id</source>
-        <translation type="unfinished"></translation>
+        <translation>Por qué: texto libre o un número de ticket</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Deployment name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre del despliegue:</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo:</translation>
     </message>
     <message>
         <source>Writes allowed for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Escrituras permitidas durante:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AuditPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar cadena</translation>
     </message>
     <message>
         <source>Export JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar JSONL…</translation>
     </message>
     <message>
         <source>Any user (OS or ACL user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cualquier usuario (del SO o ACL)</translation>
     </message>
     <message>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>Cualquier acción</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Última hora</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Últimas 24 horas</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>Últimos 7 días</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Todo</translation>
     </message>
     <message>
         <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
-        <translation type="unfinished"></translation>
+        <translation>Recalcular el hash de cada entrada y comprobar la cadena: se marcan las entradas eliminadas, editadas o falsificadas</translation>
     </message>
     <message>
         <source>Every entry of the trail, oldest first, as JSON lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Todas las entradas del registro, de la más antigua a la más reciente, como líneas JSON</translation>
     </message>
     <message>
         <source>Export the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportar el registro de auditoría</translation>
     </message>
     <message>
         <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Líneas JSON (*.jsonl);;Todos los archivos (*)</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de auditoría</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>No entries match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ninguna entrada coincide.</translation>
     </message>
     <message numerus="yes">
         <source>The newest %n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Entradas coincidentes más recientes: %n.</numerusform>
+            <numerusform>Entradas coincidentes más recientes: %n.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrada coincidente.</numerusform>
+            <numerusform>%n entradas coincidentes.</numerusform>
         </translation>
     </message>
     <message>
         <source>Verifying the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificando la cadena…</translation>
     </message>
     <message>
         <source>Could not verify:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo verificar:</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportando…</translation>
     </message>
     <message>
         <source>Could not export:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo exportar:</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n entries to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrada exportada a %1.</numerusform>
+            <numerusform>%n entradas exportadas a %1.</numerusform>
         </translation>
     </message>
 </context>
@@ -600,173 +603,173 @@
     <name>kiq::ui::AuditTrailModel</name>
     <message>
         <source>%1 / %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 / %3</translation>
     </message>
     <message>
         <source>%1 (armed by %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (habilitado por %2)</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>Entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrada %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalle: %1</translation>
     </message>
     <message>
         <source>Jobs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos: %1</translation>
     </message>
     <message>
         <source>Chain broken here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena rota aquí: %1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Hora</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario</translation>
     </message>
     <message>
         <source>ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario ACL</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Acción</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Destino</translation>
     </message>
     <message>
         <source>Asked / done / skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>Pedidos / hechos / omitidos</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Resultado</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Scanning the set…</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorriendo el conjunto…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Falló la vista previa:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelado.</translation>
     </message>
     <message>
         <source>Nothing done.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se hizo nada.</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: ¿%n trabajo coincidente?</numerusform>
+            <numerusform>%1: ¿%n trabajos coincidentes?</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: working…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: en curso…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Falló:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 hechos, %3 ya no estaban, %4 omitidos%5</translation>
     </message>
     <message>
         <source> (cancelled; can be resumed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (cancelado; se puede reanudar)</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 hechos, %3 recorridos</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… y %n más</numerusform>
+            <numerusform>… y %n más</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 all matching jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: todos los trabajos coincidentes</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>Grupo</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos</translation>
     </message>
     <message>
         <source>By class</source>
-        <translation type="unfinished"></translation>
+        <translation>Por clase</translation>
     </message>
     <message>
         <source>By queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Por cola</translation>
     </message>
     <message>
         <source>By error</source>
-        <translation type="unfinished"></translation>
+        <translation>Por error</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>sin límite</translation>
     </message>
     <message>
         <source> jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation> trabajos/s</translation>
     </message>
     <message>
         <source>Rate limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>Límite de ritmo:</translation>
     </message>
     <message>
         <source>Continue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuar…</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; de %2 trabajo coincide y se vería afectado por &lt;b&gt;%3&lt;/b&gt;.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; de %2 trabajos coinciden y se verían afectados por &lt;b&gt;%3&lt;/b&gt;.</numerusform>
         </translation>
     </message>
 </context>
@@ -774,2277 +777,2277 @@
     <name>kiq::ui::BusyJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(trabajo ilegible)</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Proceso</translation>
     </message>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Hilo</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajo</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumentos</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciado</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Duración</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar</translation>
     </message>
     <message>
         <source>Quiet selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciar seleccionados</translation>
     </message>
     <message>
         <source>Stop selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener seleccionados</translation>
     </message>
     <message>
         <source>Quiet all</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciar todos</translation>
     </message>
     <message>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener todos</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesos</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocupados</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciar</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
     <message numerus="yes">
         <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>¿Silenciar %n proceso? Termina sus trabajos actuales y no toma otros nuevos.</numerusform>
+            <numerusform>¿Silenciar %n procesos? Terminan sus trabajos actuales y no toman otros nuevos.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>¿Detener %n proceso? Se apaga; los trabajos sin terminar vuelven a sus colas.</numerusform>
+            <numerusform>¿Detener %n procesos? Se apagan; los trabajos sin terminar vuelven a sus colas.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 enviado a %n proceso; actúa en su próximo latido.</numerusform>
+            <numerusform>%1 enviado a %n procesos; actúan en su próximo latido.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>No Sidekiq process is running</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún proceso de Sidekiq en ejecución</translation>
     </message>
     <message>
         <source>Select processes in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero procesos en la tabla</translation>
     </message>
     <message>
         <source>Stop fetching new jobs; running jobs finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Dejar de tomar trabajos nuevos; los trabajos en ejecución terminan</translation>
     </message>
     <message>
         <source>Shut the selected processes down</source>
-        <translation type="unfinished"></translation>
+        <translation>Apagar los procesos seleccionados</translation>
     </message>
     <message>
         <source>Quiet every listed process</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciar todos los procesos listados</translation>
     </message>
     <message>
         <source>Shut every listed process down</source>
-        <translation type="unfinished"></translation>
+        <translation>Apagar todos los procesos listados</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln process(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln proceso</numerusform>
+            <numerusform>%Ln procesos</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln trabajo en ejecución</numerusform>
+            <numerusform>%Ln trabajos en ejecución</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 falló:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Dirección</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectado desde hace</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Inactivo</translation>
     </message>
     <message>
         <source>DB</source>
-        <translation type="unfinished"></translation>
+        <translation>BD</translation>
     </message>
     <message>
         <source>Last command</source>
-        <translation type="unfinished"></translation>
+        <translation>Último comando</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>Indicadores</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Introduzca el nombre de host o la dirección del servidor.</translation>
     </message>
     <message>
         <source>Ask for the password when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Pedir la contraseña al conectar</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Probar conexión</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Conexión</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished"></translation>
+        <translation>Seguridad</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>Avanzado</translation>
     </message>
     <message>
         <source>Tag colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Color de etiqueta</translation>
     </message>
     <message>
         <source>redis://user:password@host:6379/0 or rediss://…</source>
-        <translation type="unfinished"></translation>
+        <translation>redis://user:password@host:6379/0 o rediss://…</translation>
     </message>
     <message>
         <source>Fill in</source>
-        <translation type="unfinished"></translation>
+        <translation>Rellenar</translation>
     </message>
     <message>
         <source>e.g. Billing production</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ej. Facturación producción</translation>
     </message>
     <message>
         <source>none (e.g. myapp: for redis-namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguno (p. ej. myapp: para redis-namespace)</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre:</translation>
     </message>
     <message>
         <source>Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>Entorno:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de datos:</translation>
     </message>
     <message>
         <source>Namespace prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>Prefijo de espacio de nombres:</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>default</translation>
     </message>
     <message>
         <source>not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>no se guarda: se pide al conectar</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>Autenticación</translation>
     </message>
     <message>
         <source>Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de usuario:</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña:</translation>
     </message>
     <message>
         <source>none (CLIENT SETNAME is skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>ninguno (se omite CLIENT SETNAME)</translation>
     </message>
     <message>
         <source>Connect timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo de espera de conexión:</translation>
     </message>
     <message>
         <source>Command timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo de espera de comandos:</translation>
     </message>
     <message>
         <source>Connection attempts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Intentos de conexión:</translation>
     </message>
     <message>
         <source>First retry after:</source>
-        <translation type="unfinished"></translation>
+        <translation>Primer reintento tras:</translation>
     </message>
     <message>
         <source>Client name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre del cliente:</translation>
     </message>
     <message>
         <source>Cannot read this URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede leer esta URL: %1</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Probando %1…</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló la conexión: %1</translation>
     </message>
     <message>
         <source>Connected; PING answered in %1. INFO is not allowed for this user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectado; PING respondió en %1. INFO no está permitido para este usuario: %2</translation>
     </message>
     <message>
         <source>Connected to Redis %1 (%2); round trip %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectado a Redis %1 (%2); ida y vuelta %3.</translation>
     </message>
     <message>
         <source>Read-only: writes need arming with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo lectura: las escrituras deben habilitarse con un motivo</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Arm for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitar durante:</translation>
     </message>
     <message>
         <source>Writes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Escrituras:</translation>
     </message>
     <message>
         <source>Production deployments always open read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los despliegues de producción siempre se abren en solo lectura.</translation>
     </message>
     <message>
         <source>Open this deployment read-only, as production is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir este despliegue en solo lectura, como producción.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesados</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallidos</translation>
     </message>
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Historial diario (Sidekiq, días UTC)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectando…</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Accesible</translation>
     </message>
     <message>
         <source>Redis %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>arm writes with a reason first</source>
-        <translation type="unfinished"></translation>
+        <translation>habilite primero las escrituras con un motivo</translation>
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1. Vuelva a intentarlo (o pulse F5) para introducir de nuevo la contraseña.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta página no puede escribir.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
     <message>
         <source>Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectar…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Advertencia:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Try again…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentar…</translation>
     </message>
     <message>
         <source>Read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo lectura</translation>
     </message>
     <message>
         <source>Writes to this deployment are refused until you arm them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las escrituras en este despliegue se rechazan hasta que las habilite con un motivo.</translation>
     </message>
     <message>
         <source>Arm writes…</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitar escrituras…</translation>
     </message>
     <message>
         <source>Allow writes for a while, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Permitir escrituras durante un tiempo, con un motivo</translation>
     </message>
     <message>
         <source>until disarmed</source>
-        <translation type="unfinished"></translation>
+        <translation>hasta deshabilitarlas</translation>
     </message>
     <message>
         <source>%1:%2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>quedan %1:%2</translation>
     </message>
     <message>
         <source>Writes armed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Escrituras habilitadas: %1</translation>
     </message>
     <message>
         <source>Armed by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Habilitadas por %1 a las %2: %3</translation>
     </message>
     <message>
         <source>Disarm</source>
-        <translation type="unfinished"></translation>
+        <translation>Deshabilitar</translation>
     </message>
     <message>
         <source>Back to read-only now</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver ahora a solo lectura</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Environment</name>
     <message>
         <source>Development</source>
-        <translation type="unfinished"></translation>
+        <translation>Desarrollo</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished"></translation>
+        <translation>Staging</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>Producción</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Otro</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
-        <translation type="unfinished"></translation>
+        <translation>(sin error)</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <source>Message (normalised)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mensaje (normalizado)</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajo</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Visto por primera vez</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Visto por última vez</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FirstRunDialog</name>
     <message>
         <source>Welcome to Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Bienvenido a Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk watches Sidekiq job systems on Redis. There is no connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk vigila sistemas de trabajos Sidekiq sobre Redis. Todavía no hay ninguna conexión.</translation>
     </message>
     <message>
         <source>Start a local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar un sandbox local</translation>
     </message>
     <message>
         <source>A private Redis on this computer, gone when Kiqdesk quits. Nothing you do there touches a real deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Redis privado en este equipo, que desaparece al cerrar Kiqdesk. Nada de lo que haga allí afecta a un despliegue real.</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir una conexión</translation>
     </message>
     <message>
         <source>Connect to your own Redis: standalone, Sentinel or Cluster, with or without TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectarse a su propio Redis: independiente, Sentinel o Cluster, con o sin TLS.</translation>
     </message>
     <message>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>Ahora no</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetModel</name>
     <message>
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Despliegue</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Estado</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En cola</translation>
     </message>
     <message>
         <source>Max latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latencia máx.</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocupados</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesos</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentos</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Muertos</translation>
     </message>
     <message>
         <source>Dead, last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Muertos, última hora</translation>
     </message>
     <message>
         <source>Redis memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria de Redis</translation>
     </message>
     <message>
         <source>Queue “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola «%1»</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Accesible</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>no jobs waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>ningún trabajo en espera</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 de %2</translation>
     </message>
     <message>
         <source>Jobs that died since %1 and are still in the dead set</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos que murieron desde %1 y siguen en el conjunto de muertos</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vista de la flota</translation>
     </message>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Todos los despliegues, actualizados cada %n segundo. Haga doble clic en una fila para abrirla.</numerusform>
+            <numerusform>Todos los despliegues, actualizados cada %n segundos. Haga doble clic en una fila para abrirla.</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizado a las %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Formatting</name>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 d %2 h</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n año</numerusform>
+            <numerusform>%n años</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (clock skew or bad timestamp?)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (¿desfase de reloj o marca de tiempo errónea?)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Hilo</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajo</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciado</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Duración</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Fallos por causa&lt;/b&gt; (seleccione una para filtrar los trabajos por ella)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(trabajo ilegible)</translation>
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload ilegible (ábralo para ver por qué)</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobActionLabel</name>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentar</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Encolar ahora</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Matar</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobInspector</name>
     <message>
         <source>Copy JID</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar JID</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar payload</translation>
     </message>
     <message>
         <source>&lt;i&gt;This job is no longer in the set (retried, deleted or moved since it was listed).&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Este trabajo ya no está en el conjunto (reintentado, eliminado o movido desde que se listó).&lt;/i&gt;</translation>
     </message>
     <message>
         <source>&lt;i&gt;Select a job to see it in full.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Seleccione un trabajo para verlo completo.&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n d</numerusform>
+            <numerusform>%n d</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>hace %1</translation>
     </message>
     <message>
         <source>in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>dentro de %1</translation>
     </message>
     <message>
         <source>This payload could not be read:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo leer este payload:</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Clase</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Score time</source>
-        <translation type="unfinished"></translation>
+        <translation>Hora del score</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Creado</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Encolado</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallido</translation>
     </message>
     <message>
         <source>Retried</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentado</translation>
     </message>
     <message>
         <source>Retry count</source>
-        <translation type="unfinished"></translation>
+        <translation>Número de reintentos</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Argumentos</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <source>Backtrace</source>
-        <translation type="unfinished"></translation>
+        <translation>Backtrace</translation>
     </message>
     <message>
         <source>Could not decode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo decodificar: %1</translation>
     </message>
     <message>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload</translation>
     </message>
     <message>
         <source>Decoding…</source>
-        <translation type="unfinished"></translation>
+        <translation>Decodificando…</translation>
     </message>
     <message>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>Revelar</translation>
     </message>
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar los argumentos de este trabajo tal como son, sin las reglas de ocultación del perfil. Queda anotado en el registro de auditoría.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobPageStatus</name>
     <message numerus="yes">
         <source>%1 match(es) the filter</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 coincide con el filtro</numerusform>
+            <numerusform>%1 coinciden con el filtro</numerusform>
         </translation>
     </message>
     <message>
         <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation> · %1 más sin comprobar: sus argumentos superan %2 bytes o su mensaje de error %3 bytes, más de lo que guarda el índice (%4)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Próximo reintento</translation>
     </message>
     <message>
         <source>Died</source>
-        <translation type="unfinished"></translation>
+        <translation>Murió</translation>
     </message>
     <message>
         <source>Runs at</source>
-        <translation type="unfinished"></translation>
+        <translation>Ejecución</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Encolar ahora</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentar ahora</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover a la cola…</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Matar</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <source>All matching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos los coincidentes…</translation>
     </message>
     <message>
         <source>Act on every job in the set that matches the filter, not only the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Actuar sobre cada trabajo del conjunto que coincide con el filtro, no solo sobre las filas seleccionadas</translation>
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: todo el grupo…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Ir al filtro</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentos</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Muertos</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Programados</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se pudo leer el trabajo:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; above %2, use “All matching…” with a filter instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hay %1 trabajos seleccionados; por encima de %2, use «Todos los coincidentes…» con un filtro.</translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover a la cola</translation>
     </message>
     <message>
         <source>Queue name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de la cola:</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: ¿%n trabajo seleccionado en %2?</numerusform>
+            <numerusform>%1: ¿%n trabajos seleccionados en %2?</numerusform>
         </translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>En curso…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 falló:&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 hechos, %3 ya no estaban, %4 omitidos</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrija primero el filtro: «todos los coincidentes» lo usa.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the set:&lt;/b&gt; %1 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se pudo leer el conjunto:&lt;/b&gt; %1 (reintentando)</translation>
     </message>
     <message>
         <source>Reload (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar (F5)</translation>
     </message>
     <message>
         <source>The filter no longer names the selected failure group: select the group again.</source>
-        <translation type="unfinished"></translation>
+        <translation>El filtro ya no nombra el grupo de fallos seleccionado: seleccione de nuevo el grupo.</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 (%3)</translation>
     </message>
     <message>
         <source>Failure group: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Grupo de fallos: %1</translation>
     </message>
     <message>
         <source>No filter: every job in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin filtro: todos los trabajos de %1.</translation>
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtro: %1</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero trabajos en la tabla</translation>
     </message>
     <message>
         <source>Select a failure group first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero un grupo de fallos</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrija primero el filtro: «todos los coincidentes» lo usa</translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexando el conjunto… %1 de %2 trabajo leído (%3%)</numerusform>
+            <numerusform>Indexando el conjunto… %1 de %2 trabajos leídos (%3%)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 job(s) read so far</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexando el conjunto… %1 trabajo leído hasta ahora</numerusform>
+            <numerusform>Indexando el conjunto… %1 trabajos leídos hasta ahora</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) in the set</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo en el conjunto</numerusform>
+            <numerusform>%1 trabajos en el conjunto</numerusform>
         </translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Deshacer</translation>
     </message>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Deshacer: devolver %1 trabajo</numerusform>
+            <numerusform>Deshacer: devolver los %1 trabajos</numerusform>
         </translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurando…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Falló deshacer:&lt;/b&gt; %1</translation>
     </message>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo devuelto, %2 ya estaban</numerusform>
+            <numerusform>%1 trabajos devueltos, %2 ya estaban</numerusform>
         </translation>
     </message>
     <message>
         <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
+        <translation>Devolver los trabajos adonde estaban, con sus scores (el historial para deshacer tiene cada acción)</translation>
     </message>
     <message>
         <source>“All matching…” checks them</source>
-        <translation type="unfinished"></translation>
+        <translation>«Todos los coincidentes…» los comprueba</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
     <message>
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>Despliegues</translation>
     </message>
     <message>
         <source>New connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva conexión (%1)</translation>
     </message>
     <message>
         <source>No connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía no hay ninguna conexión.</translation>
     </message>
     <message>
         <source>Add a connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>Añadir una conexión…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Archivo</translation>
     </message>
     <message>
         <source>&amp;New connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nueva conexión…</translation>
     </message>
     <message>
         <source>&amp;Edit connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Editar conexión…</translation>
     </message>
     <message>
         <source>&amp;Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;liminar conexión</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Salir</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ver</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Actualizar</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tema</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sistema</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Claro</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Oscuro</translation>
     </message>
     <message>
         <source>Switch to deployment %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cambiar al despliegue %1</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;yuda</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Atajos de teclado</translation>
     </message>
     <message>
         <source>&amp;About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Acerca &amp;de Kiqdesk</translation>
     </message>
     <message>
         <source>the default user</source>
-        <translation type="unfinished"></translation>
+        <translation>el usuario predeterminado</translation>
     </message>
     <message>
         <source>Connect to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectar a %1</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 en %2</translation>
     </message>
     <message>
         <source>the sentinels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>los sentinels de %1</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Nueva conexión</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Editar %1</translation>
     </message>
     <message>
         <source>Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar conexión</translation>
     </message>
     <message>
         <source>Remove “%1” from Kiqdesk? The Redis server and its data are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Quitar «%1» de Kiqdesk? El servidor Redis y sus datos no se tocan.</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+9</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1 … Ctrl+9</translation>
     </message>
     <message>
         <source>Switch to deployment 1 to 9</source>
-        <translation type="unfinished"></translation>
+        <translation>Cambiar al despliegue 1 a 9</translation>
     </message>
     <message>
         <source>About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Acerca de Kiqdesk</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;A desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;Una consola de escritorio para sistemas de trabajos Sidekiq sobre Redis.</translation>
     </message>
     <message>
         <source>%1 — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>Flota</translation>
     </message>
     <message>
         <source>Fleet overview: every deployment at a glance (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vista de la flota: todos los despliegues de un vistazo (%1)</translation>
     </message>
     <message>
         <source>&amp;Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vista de la &amp;flota</translation>
     </message>
     <message>
         <source>R</source>
-        <translation type="unfinished"></translation>
+        <translation>R</translation>
     </message>
     <message>
         <source>Retry the selected jobs (Scheduled: enqueue now)</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentar los trabajos seleccionados (Programados: encolar ahora)</translation>
     </message>
     <message>
         <source>Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Del</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar los trabajos seleccionados</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Ir al filtro de trabajos</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Vista de la flota — Kiqdesk</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>Página siguiente</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>Página anterior</translation>
     </message>
     <message>
         <source>Next tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Pestaña siguiente de la página</translation>
     </message>
     <message>
         <source>Previous tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Pestaña anterior de la página</translation>
     </message>
     <message>
         <source>There is no connection yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía no hay ninguna conexión</translation>
     </message>
     <message>
         <source>Select a connection in the sidebar first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero una conexión en la barra lateral</translation>
     </message>
     <message>
         <source>Edit the selected connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Editar la conexión seleccionada</translation>
     </message>
     <message>
         <source>Remove the selected connection from Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitar la conexión seleccionada de Kiqdesk</translation>
     </message>
     <message>
         <source>Tab, Shift+Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab, Shift+Tab</translation>
     </message>
     <message>
         <source>Next or previous control (a table is one stop: arrows move inside it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Control siguiente o anterior (una tabla es una sola parada: las flechas se mueven dentro)</translation>
     </message>
     <message>
         <source>M</source>
-        <translation type="unfinished"></translation>
+        <translation>M</translation>
     </message>
     <message>
         <source>Move the selected jobs to a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover los trabajos seleccionados a una cola</translation>
     </message>
     <message>
         <source>K</source>
-        <translation type="unfinished"></translation>
+        <translation>K</translation>
     </message>
     <message>
         <source>Kill the selected jobs (Retries, Scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>Matar los trabajos seleccionados (Reintentos, Programados)</translation>
     </message>
     <message>
         <source>Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+R</translation>
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentar todo el grupo de fallos seleccionado</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar todo el grupo de fallos seleccionado</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausa</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesados</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallidos</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En cola</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Programados</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Reintentos</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Muertos</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesos</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocupados</translation>
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latencia (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendimiento</translation>
     </message>
     <message>
         <source>Enqueued and busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cola y ocupados</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How often the page reloads while it is visible</source>
-        <translation type="unfinished"></translation>
+        <translation>Cada cuánto se recarga la página mientras está visible</translation>
     </message>
     <message>
         <source>Last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Últimos 10 minutos</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Última hora</translation>
     </message>
     <message>
         <source>Last 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Últimas 6 horas</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Últimas 24 horas</translation>
     </message>
     <message>
         <source>Processed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesados/s</translation>
     </message>
     <message>
         <source>Failed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallidos/s</translation>
     </message>
     <message>
         <source>jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation>trabajos/s</translation>
     </message>
     <message>
         <source>enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>en cola</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>ocupados</translation>
     </message>
     <message>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria (MiB)</translation>
     </message>
     <message>
         <source>Ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Ops/s</translation>
     </message>
     <message>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
     <message>
         <source>ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ops/s</translation>
     </message>
     <message>
         <source>Refresh every</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizar cada</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Resumen</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando…</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n cola</numerusform>
+            <numerusform>%n colas</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizado a las %1</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>vacía</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña de %1:</translation>
     </message>
     <message>
         <source>Passphrase of the client key %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña de la clave de cliente %1:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PathField</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examinar…</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos PEM (*.pem *.crt *.cer *.key);;Todos los archivos (*)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ProcessListModel</name>
     <message>
         <source>%1 (quiet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (silenciado)</translation>
     </message>
     <message>
         <source>no heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>sin latido</translation>
     </message>
     <message numerus="yes">
         <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>hace %n s</numerusform>
+            <numerusform>hace %n s</numerusform>
         </translation>
     </message>
     <message>
         <source>No heartbeat for a minute: the process may have crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin latido desde hace un minuto: puede que el proceso haya fallado.</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Proceso</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>Etiqueta</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>Versión</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Hilos</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocupados</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Colas</translation>
     </message>
     <message>
         <source>RSS</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS</translation>
     </message>
     <message>
         <source>Last beat</source>
-        <translation type="unfinished"></translation>
+        <translation>Último latido</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latencia (s)</translation>
     </message>
     <message>
         <source>Top %1 queues by latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Las %1 colas con mayor latencia</translation>
     </message>
     <message>
         <source>%1: empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: vacía</translation>
     </message>
     <message>
         <source>%1: %2 · %3 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 · %3 en espera</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
     <message>
         <source>%1 (unreadable)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (ilegible)</translation>
     </message>
     <message>
         <source>%1 (paused)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (en pausa)</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Tamaño</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latencia</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>vacía</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En cola</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover a la cola…</translation>
     </message>
     <message>
         <source>Pause queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausar cola</translation>
     </message>
     <message>
         <source>Clear queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vaciar cola…</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar</translation>
     </message>
     <message>
         <source>Paused queues are not fetched by Kiqdesk&apos;s local pool (nor by Sidekiq Pro or Sidekiq 8.1+)</source>
-        <translation type="unfinished"></translation>
+        <translation>El pool local de Kiqdesk no toma trabajos de las colas en pausa (tampoco Sidekiq Pro ni Sidekiq 8.1+)</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Ir al filtro</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Colas</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n cola. Seleccione una para ver sus trabajos.</numerusform>
+            <numerusform>%n colas. Seleccione una para ver sus trabajos.</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando %1…</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>¿Eliminar %n trabajo seleccionado de %1?</numerusform>
+            <numerusform>¿Eliminar %n trabajos seleccionados de %1?</numerusform>
         </translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover a la cola</translation>
     </message>
     <message numerus="yes">
         <source>Move %n selected job(s) from %1 to:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Mover %n trabajo seleccionado de %1 a:</numerusform>
+            <numerusform>Mover %n trabajos seleccionados de %1 a:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n ya lo había tomado un worker.</numerusform>
+            <numerusform>%n ya los había tomado un worker.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n could not be parsed and stayed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n no se pudo analizar y se quedó.</numerusform>
+            <numerusform>%n no se pudieron analizar y se quedaron.</numerusform>
         </translation>
     </message>
     <message>
         <source>Move failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló el movimiento:</translation>
     </message>
     <message>
         <source>Resume queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Reanudar cola</translation>
     </message>
     <message>
         <source>%1 is paused: Kiqdesk&apos;s pool no longer fetches from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 está en pausa: el pool de Kiqdesk ya no toma trabajos de ella.</translation>
     </message>
     <message>
         <source>%1 is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 se ha reanudado.</translation>
     </message>
     <message>
         <source>Pause failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló la pausa:</translation>
     </message>
     <message>
         <source>Resume failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló la reanudación:</translation>
     </message>
     <message>
         <source>Clear queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Vaciar cola</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>¿Eliminar %1 trabajo de %2? No se puede deshacer.</numerusform>
+            <numerusform>¿Eliminar los %1 trabajos de %2? No se puede deshacer.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 se ha vaciado.</translation>
     </message>
     <message>
         <source>Clear failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló el vaciado:</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %2 trabajo</numerusform>
+            <numerusform>%1: %2 trabajos</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Eliminado %1 de %2 trabajo (los demás ya los había tomado un worker).</numerusform>
+            <numerusform>Eliminados %1 de %2 trabajos (los demás ya los había tomado un worker).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Moved %1 of %2 job(s) to %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Movido %1 de %2 trabajo a %3.</numerusform>
+            <numerusform>Movidos %1 de %2 trabajos a %3.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>Select a queue first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero una cola</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero trabajos en la tabla</translation>
     </message>
     <message>
         <source>Delete every job in this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar todos los trabajos de esta cola</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar los trabajos seleccionados</translation>
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover los trabajos seleccionados a otra cola</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se pudo leer el trabajo:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hay %1 trabajos seleccionados; como máximo se puede actuar sobre %2 a la vez.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Falló la eliminación:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se pudo leer %1:&lt;/b&gt; %2 (reintentando)</translation>
     </message>
     <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexando %1… %2 de %3 trabajo leído (%4%)</numerusform>
+            <numerusform>Indexando %1… %2 de %3 trabajos leídos (%4%)</numerusform>
         </translation>
     </message>
     <message>
         <source>they are not listed</source>
-        <translation type="unfinished"></translation>
+        <translation>no se listan</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
     <message>
         <source>Hide secrets in job arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocultar secretos en los argumentos de los trabajos</translation>
     </message>
     <message>
         <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Valores que parecen secretos: tokens (JWT), claves privadas, números de tarjeta, claves de AWS</translation>
     </message>
     <message>
         <source>E-mail addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Direcciones de correo electrónico</translation>
     </message>
     <message>
         <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se oculta un valor cuya clave sea una de estas, contenga lo que contenga. Las claves se comparan por palabras: «token» también oculta access_token y refreshToken.</translation>
     </message>
     <message>
         <source>e.g. args[1], args[*].iban</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ej. args[1], args[*].iban</translation>
     </message>
     <message>
         <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>Los argumentos posicionales no tienen clave: args[1] oculta el segundo argumento de cada trabajo.</translation>
     </message>
     <message>
         <source>Key names:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombres de claves:</translation>
     </message>
     <message>
         <source>Paths:</source>
-        <translation type="unfinished"></translation>
+        <translation>Rutas:</translation>
     </message>
     <message>
         <source>Paths: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rutas: %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedisPage</name>
     <message>
         <source>Redis version</source>
-        <translation type="unfinished"></translation>
+        <translation>Versión de Redis</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rol</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiempo activo</translation>
     </message>
     <message>
         <source>Memory used</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria usada</translation>
     </message>
     <message>
         <source>Connected clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clientes conectados</translation>
     </message>
     <message>
         <source>Operations per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Operaciones por segundo</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Claves</translation>
     </message>
     <message>
         <source>Eviction policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Política de desalojo</translation>
     </message>
     <message>
         <source>Slow log</source>
-        <translation type="unfinished"></translation>
+        <translation>Slow log</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clientes</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cargando…</translation>
     </message>
     <message>
         <source>%1 mode</source>
-        <translation type="unfinished"></translation>
+        <translation>modo %1</translation>
     </message>
     <message>
         <source>replicas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>réplicas: %1</translation>
     </message>
     <message>
         <source>since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>desde %1</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>sin límite</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>de %1</translation>
     </message>
     <message>
         <source>%1 blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bloqueados</translation>
     </message>
     <message>
         <source>%1 since start</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 desde el inicio</translation>
     </message>
     <message>
         <source>Sidekiq needs noeviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq necesita noeviction</translation>
     </message>
     <message>
         <source>db%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>db%1: %2</translation>
     </message>
     <message>
         <source>No slow commands logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay comandos lentos registrados.</translation>
     </message>
     <message>
         <source>Updated at %1 · round trip %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualizado a las %1 · ida y vuelta %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 key(s) evicted</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 clave desalojada</numerusform>
+            <numerusform>%1 claves desalojadas</numerusform>
         </translation>
     </message>
     <message>
         <source>The slow log is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>El slow log no está disponible:</translation>
     </message>
     <message>
         <source>The client list is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>La lista de clientes no está disponible:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Atajos de teclado</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Teclas</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Acción</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::SlowlogModel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Hora</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Duración</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>Comando</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Cliente</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Status</name>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Accesible</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Inaccesible</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Conectando</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::StatusLine</name>
     <message>
         <source>Could not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo cargar:</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;No se pudo actualizar:&lt;/b&gt; %1 (se muestran datos de hace %2 s)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TlsBox</name>
     <message>
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>Usar TLS</translation>
     </message>
     <message>
         <source>System certificate store</source>
-        <translation type="unfinished"></translation>
+        <translation>Almacén de certificados del sistema</translation>
     </message>
     <message>
         <source>CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo de CA:</translation>
     </message>
     <message>
         <source>CA directory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Directorio de CA:</translation>
     </message>
     <message>
         <source>Choose the CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>Elegir el archivo de certificado de CA</translation>
     </message>
     <message>
         <source>Choose the CA directory</source>
-        <translation type="unfinished"></translation>
+        <translation>Elegir el directorio de CA</translation>
     </message>
     <message>
         <source>Choose the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Elegir el certificado de cliente</translation>
     </message>
     <message>
         <source>Choose the client key</source>
-        <translation type="unfinished"></translation>
+        <translation>Elegir la clave de cliente</translation>
     </message>
     <message>
         <source>Verify the server&apos;s certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar el certificado del servidor</translation>
     </message>
     <message>
         <source>Verify that the certificate matches the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar que el certificado coincide con el nombre de host</translation>
     </message>
     <message>
         <source>only for servers that require client certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>solo para servidores que exigen certificados de cliente</translation>
     </message>
     <message>
         <source>default: the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>por defecto: el nombre de host</translation>
     </message>
     <message>
         <source>Trust:</source>
-        <translation type="unfinished"></translation>
+        <translation>Confianza:</translation>
     </message>
     <message>
         <source>Client certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificado de cliente:</translation>
     </message>
     <message>
         <source>Client key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Clave de cliente:</translation>
     </message>
     <message>
         <source>Server name (SNI):</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre del servidor (SNI):</translation>
     </message>
     <message>
         <source>The key is encrypted: ask for its passphrase when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>La clave está cifrada: pedir su frase de contraseña al conectar</translation>
     </message>
     <message>
         <source>only for an encrypted key; not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>solo para una clave cifrada; no se guarda: se pide al conectar</translation>
     </message>
     <message>
         <source>Key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña de la clave:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TopologyBox</name>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Servidor</translation>
     </message>
     <message>
         <source>The sentinels need a password (asked when connecting)</source>
-        <translation type="unfinished"></translation>
+        <translation>Los sentinels necesitan una contraseña (se pide al conectar)</translation>
     </message>
     <message>
         <source>Standalone (or a replica)</source>
-        <translation type="unfinished"></translation>
+        <translation>Independiente (o una réplica)</translation>
     </message>
     <message>
         <source>Sentinel</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster</translation>
     </message>
     <message>
         <source>not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>no se guarda</translation>
     </message>
     <message>
         <source>Host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Host:</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>Puerto:</translation>
     </message>
     <message>
         <source>Master name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre del master:</translation>
     </message>
     <message>
         <source>Sentinels (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinels (host:port):</translation>
     </message>
     <message>
         <source>Sentinel user:</source>
-        <translation type="unfinished"></translation>
+        <translation>Usuario de Sentinel:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña de Sentinel:</translation>
     </message>
     <message>
         <source>Seed nodes (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Nodos semilla (host:port):</translation>
     </message>
     <message>
         <source>Topology:</source>
-        <translation type="unfinished"></translation>
+        <translation>Topología:</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» no es una dirección host:port</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuándo</translation>
     </message>
     <message>
         <source>What was removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Qué se quitó</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos</translation>
     </message>
     <message>
         <source>Not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin restaurar</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>Por</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Motivo</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recargar</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurar</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished"></translation>
+        <translation>Historial para deshacer</translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) killed from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo matado de %2 a las %3</numerusform>
+            <numerusform>%1 trabajos matados de %2 a las %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) cleared from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo vaciado de %2 a las %3</numerusform>
+            <numerusform>%1 trabajos vaciados de %2 a las %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) deleted from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo eliminado de %2 a las %3</numerusform>
+            <numerusform>%1 trabajos eliminados de %2 a las %3</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nada que deshacer: las eliminaciones, los trabajos matados y las colas vaciadas en este servidor se guardan aquí durante 7 días.</translation>
     </message>
     <message numerus="yes">
         <source>%1 action(s) kept for 7 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 acción guardada durante 7 días</numerusform>
+            <numerusform>%1 acciones guardadas durante 7 días</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>Select an action in the list first</source>
-        <translation type="unfinished"></translation>
+        <translation>Seleccione primero una acción en la lista</translation>
     </message>
     <message>
         <source>Its jobs were restored already</source>
-        <translation type="unfinished"></translation>
+        <translation>Sus trabajos ya se restauraron</translation>
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Devolver: %1</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurando…</translation>
     </message>
     <message>
         <source>Restore failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Falló la restauración:</translation>
     </message>
     <message numerus="yes">
         <source>Restored %1 job(s), %2 already there (%3)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 trabajo restaurado, %2 ya estaban (%3)</numerusform>
+            <numerusform>%1 trabajos restaurados, %2 ya estaban (%3)</numerusform>
         </translation>
     </message>
 </context>
@@ -3052,276 +3055,276 @@
     <name>kiq::ui::WorkersPage</name>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Colas</translation>
     </message>
     <message>
         <source>Concurrency</source>
-        <translation type="unfinished"></translation>
+        <translation>Concurrencia</translation>
     </message>
     <message>
         <source>Handler file</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo de manejadores</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Espera al detener</translation>
     </message>
     <message>
         <source>Pool settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajustes del pool</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciar</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Procesados</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fallidos</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocupados</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>Duración</translation>
     </message>
     <message>
         <source>critical,2 default</source>
-        <translation type="unfinished"></translation>
+        <translation>critical,2 default</translation>
     </message>
     <message>
         <source>Queues separated by spaces, as Sidekiq&apos;s -q: &quot;name&quot; or &quot;name,weight&quot;. Without weights the order is strict; with weights a heavier queue is tried first more often.</source>
-        <translation type="unfinished"></translation>
+        <translation>Colas separadas por espacios, como el -q de Sidekiq: «name» o «name,weight». Sin pesos el orden es estricto; con pesos, una cola más pesada se prueba primero más a menudo.</translation>
     </message>
     <message>
         <source>TOML file mapping job classes to commands (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivo TOML que asocia clases de trabajo con comandos (opcional)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examinar…</translation>
     </message>
     <message>
         <source>DEBUG also logs the start and end of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>DEBUG registra también el inicio y el fin de cada trabajo.</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How long Stop waits for running jobs before pushing them back to their queues.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cuánto espera Detener a los trabajos en ejecución antes de devolverlos a sus colas.</translation>
     </message>
     <message>
         <source>Log level</source>
-        <translation type="unfinished"></translation>
+        <translation>Nivel de registro</translation>
     </message>
     <message>
         <source>Finish the running jobs and fetch no new ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminar los trabajos en ejecución y no tomar otros nuevos.</translation>
     </message>
     <message>
         <source>All lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Todas las líneas</translation>
     </message>
     <message>
         <source>Info and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Info y superior</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Advertencias y errores</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo errores</translation>
     </message>
     <message>
         <source>Jobs in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos en curso</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro</translation>
     </message>
     <message>
         <source>Local workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Workers locales</translation>
     </message>
     <message>
         <source>Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Las escrituras en este despliegue están deshabilitadas, pero este pool sigue procesando trabajos hasta que lo detenga.</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Detenido.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado.</translation>
     </message>
     <message numerus="yes">
         <source>Stopped. The last run processed %n job(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Detenido. La última ejecución procesó %n trabajo.</numerusform>
+            <numerusform>Detenido. La última ejecución procesó %n trabajos.</numerusform>
         </translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando…</translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (strict order).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Ejecutando %n hilo sobre %1 (orden estricto).</numerusform>
+            <numerusform>Ejecutando %n hilos sobre %1 (orden estricto).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (weighted).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Ejecutando %n hilo sobre %1 (ponderado).</numerusform>
+            <numerusform>Ejecutando %n hilos sobre %1 (ponderado).</numerusform>
         </translation>
     </message>
     <message>
         <source>Quiet: running jobs finish, no new jobs are fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Silenciado: los trabajos en ejecución terminan, no se toman trabajos nuevos.</translation>
     </message>
     <message>
         <source>Stopping: waiting for the running jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo: esperando a los trabajos en ejecución…</translation>
     </message>
     <message>
         <source>Could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo iniciar: %1</translation>
     </message>
     <message>
         <source>Started by %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciado por %1.</translation>
     </message>
     <message>
         <source>Process %1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Proceso %1 en %2</translation>
     </message>
     <message numerus="yes">
         <source>of %n thread(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>de %n hilo</numerusform>
+            <numerusform>de %n hilos</numerusform>
         </translation>
     </message>
     <message>
         <source>TOML files (*.toml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Archivos TOML (*.toml);;Todos los archivos (*)</translation>
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation type="unfinished"></translation>
+        <translation>Manejadores de demo integrados</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk::Sleep, Kiqdesk::Fail y Kiqdesk::Echo</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>No conectado</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <comment>class (hand-backs)</comment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay manejador aquí para %1: sus trabajos volvieron sin cambios a sus colas (sin gastar reintento ni escribir error), para los workers que los ejecutan.</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:</translation>
     </message>
     <message>
         <source>Start workers on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar workers en %1</translation>
     </message>
     <message>
         <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Iniciar un pool de workers en &lt;b&gt;%1&lt;/b&gt;, un despliegue de &lt;b&gt;%2&lt;/b&gt;?&lt;br&gt;&lt;br&gt;Toma trabajos de %3 y los ejecuta en este equipo.</translation>
     </message>
     <message>
         <source>Start on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar en %1</translation>
     </message>
     <message>
         <source>Not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>No iniciado.</translation>
     </message>
     <message>
         <source>Looking at the jobs waiting in %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examinando los trabajos en espera en %1…</translation>
     </message>
     <message>
         <source>Not started: could not look at the queues:</source>
-        <translation type="unfinished"></translation>
+        <translation>No iniciado: no se pudieron examinar las colas:</translation>
     </message>
     <message>
         <source>Jobs without a handler</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos sin manejador</translation>
     </message>
     <message>
         <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
-        <translation type="unfinished"></translation>
+        <translation>Estos trabajos esperan en las colas elegidas y este pool no tiene manejador para su clase (contados entre los %1 trabajos más recientes de cada cola):</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Cola</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Clase</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Trabajos</translation>
     </message>
     <message>
         <source>What should the pool do with them?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Qué debe hacer el pool con ellos?</translation>
     </message>
     <message>
         <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
-        <translation type="unfinished"></translation>
+        <translation>Si se devuelve, un trabajo vuelve sin cambios a su cola (sin gastar reintento ni escribir error) para los workers que tienen su clase. Si falla, gasta un reintento y recibe NameError como error, como haría un Sidekiq sin esa clase.</translation>
     </message>
     <message>
         <source>Hand them back (leave them for their own workers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Devolverlos (dejarlos para sus propios workers)</translation>
     </message>
     <message>
         <source>Fail them like Sidekiq does</source>
-        <translation type="unfinished"></translation>
+        <translation>Hacerlos fallar como Sidekiq</translation>
     </message>
     <message>
         <source>Not started:</source>
-        <translation type="unfinished"></translation>
+        <translation>No iniciado:</translation>
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>No iniciado: el despliegue se desconectó.</translation>
     </message>
 </context>
 </TS>

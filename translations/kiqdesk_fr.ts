@@ -5,594 +5,597 @@
     <name>JobColumns</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Arguments</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
 </context>
 <context>
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre&#xa0;: class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre, au caractère %1&#xa0;: %2. Aucune tâche n&apos;est affichée tant qu&apos;il n&apos;est pas corrigé.</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Bac à sable local</translation>
     </message>
     <message>
         <source>Desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Console de bureau pour les systèmes de tâches Sidekiq sur Redis.</translation>
     </message>
     <message>
         <source>Start a local sandbox Redis and show it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer un Redis bac à sable local et l&apos;afficher.</translation>
     </message>
     <message>
         <source>Save a picture of the window to &lt;file&gt; and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer une image de la fenêtre dans &lt;fichier&gt; et quitter.</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>fichier</translation>
     </message>
     <message>
         <source>Wait &lt;ms&gt; before taking the screenshot (default 3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>Attendre &lt;ms&gt; avant la capture d&apos;écran (3000 par défaut).</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
         <source>Use &lt;theme&gt; (system, light, dark) for this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Utiliser &lt;thème&gt; (system, light, dark) pour cette exécution.</translation>
     </message>
     <message>
         <source>theme</source>
-        <translation type="unfinished"></translation>
+        <translation>thème</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>cannot write the screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>impossible d&apos;écrire la capture d&apos;écran dans %1</translation>
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation type="unfinished"></translation>
+        <translation>le bac à sable local (gestionnaires de démonstration)</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Le bac à sable a démarré, mais les données de démonstration n&apos;ont pas pu être écrites&#xa0;: %1</translation>
     </message>
     <message>
         <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir la fenêtre en &lt;largeur&gt;x&lt;hauteur&gt; pixels.</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>taille</translation>
     </message>
     <message>
         <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher la page &lt;n&gt; du déploiement (0 est le premier onglet).</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
-        <translation type="unfinished"></translation>
+        <translation>--size attend &lt;largeur&gt;x&lt;hauteur&gt;, p. ex. 1024x700</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez %1 pour confirmer.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclLogModel</name>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>il y a %1</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Raison</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>Refusé</translation>
     </message>
     <message>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>Contexte</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Vu en dernier</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>Nœud</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclPage</name>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>primaire</translation>
     </message>
     <message>
         <source>replica</source>
-        <translation type="unfinished"></translation>
+        <translation>réplique</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvel utilisateur…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifier…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>Activer</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactiver</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer…</translation>
     </message>
     <message>
         <source>Apply Sidekiq role…</source>
-        <translation type="unfinished"></translation>
+        <translation>Appliquer un rôle Sidekiq…</translation>
     </message>
     <message>
         <source>Reset log</source>
-        <translation type="unfinished"></translation>
+        <translation>Réinitialiser le journal</translation>
     </message>
     <message>
         <source>Delete ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l&apos;utilisateur ACL</translation>
     </message>
     <message>
         <source>Delete the ACL user &apos;%1&apos; on every node? Clients logged in as it are disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l&apos;utilisateur ACL «&#xa0;%1&#xa0;» sur tous les nœuds&#xa0;? Les clients connectés sous ce nom sont déconnectés.</translation>
     </message>
     <message>
         <source>Reset ACL log</source>
-        <translation type="unfinished"></translation>
+        <translation>Réinitialiser le journal ACL</translation>
     </message>
     <message>
         <source>Clear the ACL log on every node?</source>
-        <translation type="unfinished"></translation>
+        <translation>Vider le journal ACL sur tous les nœuds&#xa0;?</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateurs</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal</translation>
     </message>
     <message>
         <source>The result of each change appears here, per node, with the role checks.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le résultat de chaque modification apparaît ici, par nœud, avec les vérifications du rôle.</translation>
     </message>
     <message>
         <source>ACL</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n utilisateur avec des droits risqués (en rouge&#xa0;; survolez pour savoir pourquoi).</numerusform>
+            <numerusform>%n utilisateurs avec des droits risqués (en rouge&#xa0;; survolez pour savoir pourquoi).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s), none with risky rights.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n utilisateur, aucun avec des droits risqués.</numerusform>
+            <numerusform>%n utilisateurs, aucun avec des droits risqués.</numerusform>
         </translation>
     </message>
     <message>
         <source>Could not apply the rules of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;appliquer les règles de %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>ACL SETUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL SETUSER %1
+</translation>
     </message>
     <message>
         <source>Could not apply the role to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;appliquer le rôle à %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>ÉCHEC</translation>
     </message>
     <message>
         <source>%1 %2 %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3%4</translation>
     </message>
     <message>
         <source>allow</source>
-        <translation type="unfinished"></translation>
+        <translation>autoriser</translation>
     </message>
     <message>
         <source>deny</source>
-        <translation type="unfinished"></translation>
+        <translation>refuser</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de supprimer %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>ACL DELUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL DELUSER %1
+</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>Select a user first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord un utilisateur</translation>
     </message>
     <message>
         <source>Cannot read ACL users:</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire les utilisateurs ACL&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Activé</translation>
     </message>
     <message>
         <source>Remove the existing passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les mots de passe existants</translation>
     </message>
     <message>
         <source>No password (nopass): anyone can log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun mot de passe (nopass)&#xa0;: n&apos;importe qui peut se connecter sous cet utilisateur</translation>
     </message>
     <message>
         <source>Edit ACL user %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifier l&apos;utilisateur ACL %1</translation>
     </message>
     <message>
         <source>New ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvel utilisateur ACL</translation>
     </message>
     <message>
         <source>Leave empty to keep the current passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Laisser vide pour conserver les mots de passe actuels</translation>
     </message>
     <message>
         <source>One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Un motif par ligne&#xa0;: ~queue:*  %R~stat:*  %W~tmp:*</translation>
     </message>
     <message>
         <source>One pattern per line: &amp;events:*</source>
-        <translation type="unfinished"></translation>
+        <translation>Un motif par ligne&#xa0;: &amp;events:*</translation>
     </message>
     <message>
         <source>e.g. -flushall +client|setname</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ex. -flushall +client|setname</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouveau mot de passe</translation>
     </message>
     <message>
         <source>Key patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>Motifs de clés</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Canaux</translation>
     </message>
     <message>
         <source>Command categories</source>
-        <translation type="unfinished"></translation>
+        <translation>Catégories de commandes</translation>
     </message>
     <message>
         <source>Extra command rules</source>
-        <translation type="unfinished"></translation>
+        <translation>Règles de commandes supplémentaires</translation>
     </message>
     <message>
         <source>Apply to every node</source>
-        <translation type="unfinished"></translation>
+        <translation>Appliquer à tous les nœuds</translation>
     </message>
     <message>
         <source>Will run:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sera exécuté&#xa0;:</translation>
     </message>
     <message>
         <source>The name must be one word.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom doit être un seul mot.</translation>
     </message>
     <message>
         <source>A new user needs a password (or nopass, which is not recommended).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un nouvel utilisateur a besoin d&apos;un mot de passe (ou de nopass, ce qui est déconseillé).</translation>
     </message>
     <message>
         <source>No change.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun changement.</translation>
     </message>
     <message>
         <source>Changes:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Changements&#xa0;:
+</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>actif</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>inactif</translation>
     </message>
     <message>
         <source>none (nopass)</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun (nopass)</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <source>Passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>Mots de passe</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Clés</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Canaux</translation>
     </message>
     <message>
         <source>Commands</source>
-        <translation type="unfinished"></translation>
+        <translation>Commandes</translation>
     </message>
     <message>
         <source>Risks</source>
-        <translation type="unfinished"></translation>
+        <translation>Risques</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ApplyRoleDialog</name>
     <message>
         <source>Apply a Sidekiq role</source>
-        <translation type="unfinished"></translation>
+        <translation>Appliquer un rôle Sidekiq</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rôle</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom d&apos;utilisateur</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe</translation>
     </message>
     <message>
         <source>Apply and verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Appliquer et vérifier</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ArmDialog</name>
     <message>
         <source>Arm writes</source>
-        <translation type="unfinished"></translation>
+        <translation>Activer les écritures</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; est en lecture seule. Activer les écritures autorise toute écriture (actions sur les tâches, modifications des files d&apos;attente, mise au repos et arrêt, modifications ACL, workers locaux) jusqu&apos;à la fin du délai ci-dessous ou jusqu&apos;à ce que vous les désactiviez.&lt;br&gt;Saisissez le nom du déploiement &lt;b&gt;%2&lt;/b&gt; pour confirmer.</translation>
     </message>
     <message>
         <source>Why: free text or a ticket id</source>
-        <translation type="unfinished"></translation>
+        <translation>Pourquoi&#xa0;: texte libre ou numéro de ticket</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Deployment name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du déploiement&#xa0;:</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Raison&#xa0;:</translation>
     </message>
     <message>
         <source>Writes allowed for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Écritures autorisées pendant&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AuditPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier la chaîne</translation>
     </message>
     <message>
         <source>Export JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter en JSONL…</translation>
     </message>
     <message>
         <source>Any user (OS or ACL user)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout utilisateur (OS ou ACL)</translation>
     </message>
     <message>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>Toute action</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière heure</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernières 24 heures</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>7 derniers jours</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout</translation>
     </message>
     <message>
         <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
-        <translation type="unfinished"></translation>
+        <translation>Recalculer le hachage de chaque entrée et vérifier la chaîne&#xa0;: les entrées supprimées, modifiées ou falsifiées sont signalées</translation>
     </message>
     <message>
         <source>Every entry of the trail, oldest first, as JSON lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les entrées du journal, les plus anciennes d&apos;abord, en lignes JSON</translation>
     </message>
     <message>
         <source>Export the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter le journal d&apos;audit</translation>
     </message>
     <message>
         <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lignes JSON (*.jsonl);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal d&apos;audit</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>No entries match.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune entrée ne correspond.</translation>
     </message>
     <message numerus="yes">
         <source>The newest %n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Entrées correspondantes les plus récentes&#xa0;: %n.</numerusform>
+            <numerusform>Entrées correspondantes les plus récentes&#xa0;: %n.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrée correspondante.</numerusform>
+            <numerusform>%n entrées correspondantes.</numerusform>
         </translation>
     </message>
     <message>
         <source>Verifying the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification de la chaîne…</translation>
     </message>
     <message>
         <source>Could not verify:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification impossible&#xa0;:</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportation…</translation>
     </message>
     <message>
         <source>Could not export:</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportation impossible&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n entries to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n entrée exportée vers %1.</numerusform>
+            <numerusform>%n entrées exportées vers %1.</numerusform>
         </translation>
     </message>
 </context>
@@ -600,173 +603,173 @@
     <name>kiq::ui::AuditTrailModel</name>
     <message>
         <source>%1 / %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 / %3</translation>
     </message>
     <message>
         <source>%1 (armed by %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (activé par %2)</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>Entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrée %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Détail&#xa0;: %1</translation>
     </message>
     <message>
         <source>Jobs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches&#xa0;: %1</translation>
     </message>
     <message>
         <source>Chain broken here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Chaîne rompue ici&#xa0;: %1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur</translation>
     </message>
     <message>
         <source>ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur ACL</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Cible</translation>
     </message>
     <message>
         <source>Asked / done / skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>Demandé / fait / ignoré</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Raison</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Scanning the set…</source>
-        <translation type="unfinished"></translation>
+        <translation>Parcours de l&apos;ensemble…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échec de l&apos;aperçu&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé.</translation>
     </message>
     <message>
         <source>Nothing done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n&apos;a été fait.</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1&#xa0;: %n tâche correspondante&#xa0;?</numerusform>
+            <numerusform>%1&#xa0;: %n tâches correspondantes&#xa0;?</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: working…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: en cours…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échec&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 faites, %3 déjà parties, %4 ignorées%5</translation>
     </message>
     <message>
         <source> (cancelled; can be resumed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (annulé&#xa0;; peut être repris)</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 faites, %3 parcourues</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… et %n autre</numerusform>
+            <numerusform>… et %n autres</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 all matching jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: toutes les tâches correspondantes</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>Groupe</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches</translation>
     </message>
     <message>
         <source>By class</source>
-        <translation type="unfinished"></translation>
+        <translation>Par classe</translation>
     </message>
     <message>
         <source>By queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Par file d&apos;attente</translation>
     </message>
     <message>
         <source>By error</source>
-        <translation type="unfinished"></translation>
+        <translation>Par erreur</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>sans limite</translation>
     </message>
     <message>
         <source> jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation> tâches/s</translation>
     </message>
     <message>
         <source>Rate limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>Limite de débit&#xa0;:</translation>
     </message>
     <message>
         <source>Continue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Continuer…</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; tâche sur %2 correspond et serait concernée par &lt;b&gt;%3&lt;/b&gt;.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt; tâches sur %2 correspondent et seraient concernées par &lt;b&gt;%3&lt;/b&gt;.</numerusform>
         </translation>
     </message>
 </context>
@@ -774,2277 +777,2277 @@
     <name>kiq::ui::BusyJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(tâche illisible)</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus</translation>
     </message>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Thread</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Arguments</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrée</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours depuis</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger</translation>
     </message>
     <message>
         <source>Quiet selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre au repos la sélection</translation>
     </message>
     <message>
         <source>Stop selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter la sélection</translation>
     </message>
     <message>
         <source>Quiet all</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout mettre au repos</translation>
     </message>
     <message>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>Tout arrêter</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre au repos</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter</translation>
     </message>
     <message numerus="yes">
         <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Mettre au repos %n processus&#xa0;? Il termine ses tâches en cours et n&apos;en récupère plus de nouvelles.</numerusform>
+            <numerusform>Mettre au repos %n processus&#xa0;? Ils terminent leurs tâches en cours et n&apos;en récupèrent plus de nouvelles.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Arrêter %n processus&#xa0;? Il s&apos;arrête&#xa0;; les tâches non terminées retournent dans leurs files d&apos;attente.</numerusform>
+            <numerusform>Arrêter %n processus&#xa0;? Ils s&apos;arrêtent&#xa0;; les tâches non terminées retournent dans leurs files d&apos;attente.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 envoyé à %n processus&#xa0;; il agit à son prochain heartbeat.</numerusform>
+            <numerusform>%1 envoyé à %n processus&#xa0;; ils agissent à leur prochain heartbeat.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>No Sidekiq process is running</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun processus Sidekiq n&apos;est en cours d&apos;exécution</translation>
     </message>
     <message>
         <source>Select processes in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord des processus dans le tableau</translation>
     </message>
     <message>
         <source>Stop fetching new jobs; running jobs finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Ne plus récupérer de nouvelles tâches&#xa0;; les tâches en cours se terminent</translation>
     </message>
     <message>
         <source>Shut the selected processes down</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter les processus sélectionnés</translation>
     </message>
     <message>
         <source>Quiet every listed process</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre au repos chaque processus listé</translation>
     </message>
     <message>
         <source>Shut every listed process down</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter chaque processus listé</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln process(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln processus</numerusform>
+            <numerusform>%Ln processus</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln tâche en cours</numerusform>
+            <numerusform>%Ln tâches en cours</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de %1&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Id</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté depuis</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Inactif</translation>
     </message>
     <message>
         <source>DB</source>
-        <translation type="unfinished"></translation>
+        <translation>DB</translation>
     </message>
     <message>
         <source>Last command</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière commande</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>Drapeaux</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez le nom d&apos;hôte ou l&apos;adresse du serveur.</translation>
     </message>
     <message>
         <source>Ask for the password when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Demander le mot de passe à la connexion</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tester la connexion</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Connexion</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished"></translation>
+        <translation>Sécurité</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>Avancé</translation>
     </message>
     <message>
         <source>Tag colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Couleur de l&apos;étiquette</translation>
     </message>
     <message>
         <source>redis://user:password@host:6379/0 or rediss://…</source>
-        <translation type="unfinished"></translation>
+        <translation>redis://user:password@host:6379/0 ou rediss://…</translation>
     </message>
     <message>
         <source>Fill in</source>
-        <translation type="unfinished"></translation>
+        <translation>Remplir</translation>
     </message>
     <message>
         <source>e.g. Billing production</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ex. Facturation production</translation>
     </message>
     <message>
         <source>none (e.g. myapp: for redis-namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun (p. ex. myapp: pour redis-namespace)</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom&#xa0;:</translation>
     </message>
     <message>
         <source>Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>Environnement&#xa0;:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL&#xa0;:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de données&#xa0;:</translation>
     </message>
     <message>
         <source>Namespace prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>Préfixe d&apos;espace de noms&#xa0;:</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>default</translation>
     </message>
     <message>
         <source>not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>non enregistré&#xa0;: demandé à la connexion</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>Authentification</translation>
     </message>
     <message>
         <source>Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom d&apos;utilisateur&#xa0;:</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe&#xa0;:</translation>
     </message>
     <message>
         <source>none (CLIENT SETNAME is skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun (CLIENT SETNAME n&apos;est pas envoyé)</translation>
     </message>
     <message>
         <source>Connect timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai de connexion&#xa0;:</translation>
     </message>
     <message>
         <source>Command timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai de commande&#xa0;:</translation>
     </message>
     <message>
         <source>Connection attempts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives de connexion&#xa0;:</translation>
     </message>
     <message>
         <source>First retry after:</source>
-        <translation type="unfinished"></translation>
+        <translation>Première nouvelle tentative après&#xa0;:</translation>
     </message>
     <message>
         <source>Client name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du client&#xa0;:</translation>
     </message>
     <message>
         <source>Cannot read this URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire cette URL&#xa0;: %1</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Test de %1…</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la connexion&#xa0;: %1</translation>
     </message>
     <message>
         <source>Connected; PING answered in %1. INFO is not allowed for this user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté&#xa0;; PING a répondu en %1. INFO n&apos;est pas autorisé pour cet utilisateur&#xa0;: %2</translation>
     </message>
     <message>
         <source>Connected to Redis %1 (%2); round trip %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté à Redis %1 (%2)&#xa0;; aller-retour %3.</translation>
     </message>
     <message>
         <source>Read-only: writes need arming with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture seule&#xa0;: les écritures doivent être activées avec une raison</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Arm for:</source>
-        <translation type="unfinished"></translation>
+        <translation>Activer pendant&#xa0;:</translation>
     </message>
     <message>
         <source>Writes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Écritures&#xa0;:</translation>
     </message>
     <message>
         <source>Production deployments always open read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les déploiements de production s&apos;ouvrent toujours en lecture seule.</translation>
     </message>
     <message>
         <source>Open this deployment read-only, as production is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir ce déploiement en lecture seule, comme la production.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitées</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouées</translation>
     </message>
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Historique quotidien (Sidekiq, jours UTC)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Connexion…</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Joignable</translation>
     </message>
     <message>
         <source>Redis %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>arm writes with a reason first</source>
-        <translation type="unfinished"></translation>
+        <translation>activez d&apos;abord les écritures avec une raison</translation>
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1. Réessayez (ou appuyez sur F5) pour saisir à nouveau le mot de passe.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette page ne peut pas écrire.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
     <message>
         <source>Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>Connexion…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Avertissement&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Try again…</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer…</translation>
     </message>
     <message>
         <source>Read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture seule</translation>
     </message>
     <message>
         <source>Writes to this deployment are refused until you arm them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les écritures sur ce déploiement sont refusées tant que vous ne les activez pas avec une raison.</translation>
     </message>
     <message>
         <source>Arm writes…</source>
-        <translation type="unfinished"></translation>
+        <translation>Activer les écritures…</translation>
     </message>
     <message>
         <source>Allow writes for a while, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Autoriser les écritures pendant un moment, avec une raison</translation>
     </message>
     <message>
         <source>until disarmed</source>
-        <translation type="unfinished"></translation>
+        <translation>jusqu&apos;à désactivation</translation>
     </message>
     <message>
         <source>%1:%2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>encore %1:%2</translation>
     </message>
     <message>
         <source>Writes armed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Écritures activées&#xa0;: %1</translation>
     </message>
     <message>
         <source>Armed by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Activées par %1 à %2&#xa0;: %3</translation>
     </message>
     <message>
         <source>Disarm</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactiver</translation>
     </message>
     <message>
         <source>Back to read-only now</source>
-        <translation type="unfinished"></translation>
+        <translation>Revenir en lecture seule maintenant</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Environment</name>
     <message>
         <source>Development</source>
-        <translation type="unfinished"></translation>
+        <translation>Développement</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished"></translation>
+        <translation>Préproduction</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>Production</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Autre</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
-        <translation type="unfinished"></translation>
+        <translation>(aucune erreur)</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur</translation>
     </message>
     <message>
         <source>Message (normalised)</source>
-        <translation type="unfinished"></translation>
+        <translation>Message (normalisé)</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Vu en premier</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>Vu en dernier</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FirstRunDialog</name>
     <message>
         <source>Welcome to Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Bienvenue dans Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk watches Sidekiq job systems on Redis. There is no connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk surveille les systèmes de tâches Sidekiq sur Redis. Il n&apos;y a pas encore de connexion.</translation>
     </message>
     <message>
         <source>Start a local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer un bac à sable local</translation>
     </message>
     <message>
         <source>A private Redis on this computer, gone when Kiqdesk quits. Nothing you do there touches a real deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Redis privé sur cet ordinateur, qui disparaît quand Kiqdesk se ferme. Rien de ce que vous y faites ne touche un vrai déploiement.</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter une connexion</translation>
     </message>
     <message>
         <source>Connect to your own Redis: standalone, Sentinel or Cluster, with or without TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se connecter à votre propre Redis&#xa0;: autonome, Sentinel ou Cluster, avec ou sans TLS.</translation>
     </message>
     <message>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>Plus tard</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetModel</name>
     <message>
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Déploiement</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En attente</translation>
     </message>
     <message>
         <source>Max latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence max.</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Mortes</translation>
     </message>
     <message>
         <source>Dead, last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Mortes, dernière heure</translation>
     </message>
     <message>
         <source>Redis memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Mémoire Redis</translation>
     </message>
     <message>
         <source>Queue “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente «&#xa0;%1&#xa0;»</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Joignable</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>no jobs waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune tâche en attente</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sur %2</translation>
     </message>
     <message>
         <source>Jobs that died since %1 and are still in the dead set</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches mortes depuis %1 et toujours dans l&apos;ensemble des tâches mortes</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vue du parc</translation>
     </message>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Tous les déploiements, actualisés toutes les %n seconde. Double-cliquez sur une ligne pour l&apos;ouvrir.</numerusform>
+            <numerusform>Tous les déploiements, actualisés toutes les %n secondes. Double-cliquez sur une ligne pour l&apos;ouvrir.</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mis à jour à %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Formatting</name>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 j %2 h</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n an</numerusform>
+            <numerusform>%n ans</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (clock skew or bad timestamp?)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (décalage d&apos;horloge ou horodatage erroné&#xa0;?)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>Thread</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrée</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours depuis</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échecs par cause&lt;/b&gt; (sélectionnez-en une pour y filtrer les tâches)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(tâche illisible)</translation>
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload illisible (ouvrez-le pour savoir pourquoi)</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobActionLabel</name>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre en file maintenant</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Tuer</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobInspector</name>
     <message>
         <source>Copy JID</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier le JID</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier le payload</translation>
     </message>
     <message>
         <source>&lt;i&gt;This job is no longer in the set (retried, deleted or moved since it was listed).&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Cette tâche n&apos;est plus dans l&apos;ensemble (réessayée, supprimée ou déplacée depuis son affichage).&lt;/i&gt;</translation>
     </message>
     <message>
         <source>&lt;i&gt;Select a job to see it in full.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Sélectionnez une tâche pour la voir en entier.&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n j</numerusform>
+            <numerusform>%n j</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>il y a %1</translation>
     </message>
     <message>
         <source>in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>dans %1</translation>
     </message>
     <message>
         <source>This payload could not be read:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce payload n&apos;a pas pu être lu&#xa0;:</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Score time</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure du score</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Créée</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>Mise en file</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouée</translation>
     </message>
     <message>
         <source>Retried</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayée</translation>
     </message>
     <message>
         <source>Retry count</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de tentatives</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Arguments</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur</translation>
     </message>
     <message>
         <source>Backtrace</source>
-        <translation type="unfinished"></translation>
+        <translation>Backtrace</translation>
     </message>
     <message>
         <source>Could not decode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Décodage impossible&#xa0;: %1</translation>
     </message>
     <message>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Payload</translation>
     </message>
     <message>
         <source>Decoding…</source>
-        <translation type="unfinished"></translation>
+        <translation>Décodage…</translation>
     </message>
     <message>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>Révéler</translation>
     </message>
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher les arguments de cette tâche tels quels, sans les règles de masquage du profil. Consigné dans le journal d&apos;audit.</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobPageStatus</name>
     <message numerus="yes">
         <source>%1 match(es) the filter</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 correspond au filtre</numerusform>
+            <numerusform>%1 correspondent au filtre</numerusform>
         </translation>
     </message>
     <message>
         <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation> · %1 de plus non vérifiées&#xa0;: leurs arguments dépassent %2 octets ou leur message d&apos;erreur %3 octets, plus que ce que l&apos;index conserve (%4)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Prochain essai</translation>
     </message>
     <message>
         <source>Died</source>
-        <translation type="unfinished"></translation>
+        <translation>Morte</translation>
     </message>
     <message>
         <source>Runs at</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécution</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre en file maintenant</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer maintenant</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer vers la file…</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>Tuer</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <source>All matching…</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les correspondantes…</translation>
     </message>
     <message>
         <source>Act on every job in the set that matches the filter, not only the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Agir sur chaque tâche de l&apos;ensemble qui correspond au filtre, pas seulement sur les lignes sélectionnées</translation>
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: tout le groupe…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Aller au filtre</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Mortes</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Planifiées</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Impossible de lire la tâche&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; above %2, use “All matching…” with a filter instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 tâches sont sélectionnées&#xa0;; au-delà de %2, utilisez plutôt «&#xa0;Toutes les correspondantes…&#xa0;» avec un filtre.</translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer vers la file</translation>
     </message>
     <message>
         <source>Queue name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom de la file d&apos;attente&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1&#xa0;: %n tâche sélectionnée dans %2&#xa0;?</numerusform>
+            <numerusform>%1&#xa0;: %n tâches sélectionnées dans %2&#xa0;?</numerusform>
         </translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échec de %1&#xa0;:&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 faites, %3 déjà parties, %4 ignorées</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigez d&apos;abord le filtre&#xa0;: «&#xa0;toutes les correspondantes&#xa0;» l&apos;utilise.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the set:&lt;/b&gt; %1 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Impossible de lire l&apos;ensemble&#xa0;:&lt;/b&gt; %1 (nouvel essai)</translation>
     </message>
     <message>
         <source>Reload (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger (F5)</translation>
     </message>
     <message>
         <source>The filter no longer names the selected failure group: select the group again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le filtre ne désigne plus le groupe d&apos;échecs sélectionné&#xa0;: sélectionnez à nouveau le groupe.</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 (%3)</translation>
     </message>
     <message>
         <source>Failure group: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Groupe d&apos;échecs&#xa0;: %1</translation>
     </message>
     <message>
         <source>No filter: every job in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun filtre&#xa0;: toutes les tâches de %1.</translation>
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre&#xa0;: %1</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord des tâches dans le tableau</translation>
     </message>
     <message>
         <source>Select a failure group first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord un groupe d&apos;échecs</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it</source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigez d&apos;abord le filtre&#xa0;: «&#xa0;toutes les correspondantes&#xa0;» l&apos;utilise</translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexation de l&apos;ensemble… %1 tâche lue sur %2 (%3%)</numerusform>
+            <numerusform>Indexation de l&apos;ensemble… %1 tâches lues sur %2 (%3%)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 job(s) read so far</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexation de l&apos;ensemble… %1 tâche lue jusqu&apos;ici</numerusform>
+            <numerusform>Indexation de l&apos;ensemble… %1 tâches lues jusqu&apos;ici</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) in the set</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche dans l&apos;ensemble</numerusform>
+            <numerusform>%1 tâches dans l&apos;ensemble</numerusform>
         </translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Annuler&#xa0;: remettre %1 tâche</numerusform>
+            <numerusform>Annuler&#xa0;: remettre les %1 tâches</numerusform>
         </translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échec de l&apos;annulation&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche remise, %2 déjà présentes</numerusform>
+            <numerusform>%1 tâches remises, %2 déjà présentes</numerusform>
         </translation>
     </message>
     <message>
         <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
+        <translation>Remettre les tâches là où elles étaient, avec leurs scores (l&apos;historique des annulations contient chaque action)</translation>
     </message>
     <message>
         <source>“All matching…” checks them</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;Toutes les correspondantes…&#xa0;» les vérifie</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
     <message>
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>Déploiements</translation>
     </message>
     <message>
         <source>New connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle connexion (%1)</translation>
     </message>
     <message>
         <source>No connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas encore de connexion.</translation>
     </message>
     <message>
         <source>Add a connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter une connexion…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <source>&amp;New connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nouvelle connexion…</translation>
     </message>
     <message>
         <source>&amp;Edit connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Modifier la connexion…</translation>
     </message>
     <message>
         <source>&amp;Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Supprimer la connexion</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quitter</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Affichage</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Actualiser</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Thème</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Système</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Clair</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sombre</translation>
     </message>
     <message>
         <source>Switch to deployment %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Passer au déploiement %1</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>Aid&amp;e</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
         <source>&amp;About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>À &amp;propos de Kiqdesk</translation>
     </message>
     <message>
         <source>the default user</source>
-        <translation type="unfinished"></translation>
+        <translation>l&apos;utilisateur par défaut</translation>
     </message>
     <message>
         <source>Connect to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Se connecter à %1</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sur %2</translation>
     </message>
     <message>
         <source>the sentinels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>les sentinelles de %1</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle connexion</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifier %1</translation>
     </message>
     <message>
         <source>Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer la connexion</translation>
     </message>
     <message>
         <source>Remove “%1” from Kiqdesk? The Redis server and its data are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer «&#xa0;%1&#xa0;» de Kiqdesk&#xa0;? Le serveur Redis et ses données ne sont pas touchés.</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+9</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1 … Ctrl+9</translation>
     </message>
     <message>
         <source>Switch to deployment 1 to 9</source>
-        <translation type="unfinished"></translation>
+        <translation>Passer au déploiement 1 à 9</translation>
     </message>
     <message>
         <source>About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>À propos de Kiqdesk</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;A desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;Une console de bureau pour les systèmes de tâches Sidekiq sur Redis.</translation>
     </message>
     <message>
         <source>%1 — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>Parc</translation>
     </message>
     <message>
         <source>Fleet overview: every deployment at a glance (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vue du parc&#xa0;: tous les déploiements d&apos;un coup d&apos;œil (%1)</translation>
     </message>
     <message>
         <source>&amp;Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vue du parc</translation>
     </message>
     <message>
         <source>R</source>
-        <translation type="unfinished"></translation>
+        <translation>R</translation>
     </message>
     <message>
         <source>Retry the selected jobs (Scheduled: enqueue now)</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer les tâches sélectionnées (Planifiées&#xa0;: mettre en file maintenant)</translation>
     </message>
     <message>
         <source>Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Del</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les tâches sélectionnées</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Aller au filtre des tâches</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Vue du parc — Kiqdesk</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>Page suivante</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>Page précédente</translation>
     </message>
     <message>
         <source>Next tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Onglet suivant de la page</translation>
     </message>
     <message>
         <source>Previous tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>Onglet précédent de la page</translation>
     </message>
     <message>
         <source>There is no connection yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Il n&apos;y a pas encore de connexion</translation>
     </message>
     <message>
         <source>Select a connection in the sidebar first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord une connexion dans la barre latérale</translation>
     </message>
     <message>
         <source>Edit the selected connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifier la connexion sélectionnée</translation>
     </message>
     <message>
         <source>Remove the selected connection from Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer la connexion sélectionnée de Kiqdesk</translation>
     </message>
     <message>
         <source>Tab, Shift+Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab, Shift+Tab</translation>
     </message>
     <message>
         <source>Next or previous control (a table is one stop: arrows move inside it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Contrôle suivant ou précédent (un tableau compte pour un arrêt&#xa0;: les flèches s&apos;y déplacent)</translation>
     </message>
     <message>
         <source>M</source>
-        <translation type="unfinished"></translation>
+        <translation>M</translation>
     </message>
     <message>
         <source>Move the selected jobs to a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer les tâches sélectionnées vers une file d&apos;attente</translation>
     </message>
     <message>
         <source>K</source>
-        <translation type="unfinished"></translation>
+        <translation>K</translation>
     </message>
     <message>
         <source>Kill the selected jobs (Retries, Scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tuer les tâches sélectionnées (Tentatives, Planifiées)</translation>
     </message>
     <message>
         <source>Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+R</translation>
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer tout le groupe d&apos;échecs sélectionné</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer tout le groupe d&apos;échecs sélectionné</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitées</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouées</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En attente</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Planifiées</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>Mortes</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours</translation>
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence (default)</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Débit</translation>
     </message>
     <message>
         <source>Enqueued and busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En attente et en cours</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How often the page reloads while it is visible</source>
-        <translation type="unfinished"></translation>
+        <translation>Fréquence de rechargement de la page tant qu&apos;elle est visible</translation>
     </message>
     <message>
         <source>Last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>10 dernières minutes</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière heure</translation>
     </message>
     <message>
         <source>Last 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>6 dernières heures</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernières 24 heures</translation>
     </message>
     <message>
         <source>Processed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitées/s</translation>
     </message>
     <message>
         <source>Failed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouées/s</translation>
     </message>
     <message>
         <source>jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation>tâches/s</translation>
     </message>
     <message>
         <source>enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>en attente</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>en cours</translation>
     </message>
     <message>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mémoire (MiB)</translation>
     </message>
     <message>
         <source>Ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Ops/s</translation>
     </message>
     <message>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
     <message>
         <source>ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ops/s</translation>
     </message>
     <message>
         <source>Refresh every</source>
-        <translation type="unfinished"></translation>
+        <translation>Actualiser toutes les</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Vue d&apos;ensemble</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement…</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n file d&apos;attente</numerusform>
+            <numerusform>%n files d&apos;attente</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mis à jour à %1</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>vide</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe pour %1&#xa0;:</translation>
     </message>
     <message>
         <source>Passphrase of the client key %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète de la clé client %1&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PathField</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Parcourir…</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers PEM (*.pem *.crt *.cer *.key);;Tous les fichiers (*)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ProcessListModel</name>
     <message>
         <source>%1 (quiet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (au repos)</translation>
     </message>
     <message>
         <source>no heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>pas de heartbeat</translation>
     </message>
     <message numerus="yes">
         <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>il y a %n s</numerusform>
+            <numerusform>il y a %n s</numerusform>
         </translation>
     </message>
     <message>
         <source>No heartbeat for a minute: the process may have crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas de heartbeat depuis une minute&#xa0;: le processus a peut-être planté.</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>Étiquette</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>Version</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Files d&apos;attente</translation>
     </message>
     <message>
         <source>RSS</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS</translation>
     </message>
     <message>
         <source>Last beat</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernier heartbeat</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence (s)</translation>
     </message>
     <message>
         <source>Top %1 queues by latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Les %1 files d&apos;attente à la plus forte latence</translation>
     </message>
     <message>
         <source>%1: empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: vide</translation>
     </message>
     <message>
         <source>%1: %2 · %3 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;: %2 · %3 en attente</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
     <message>
         <source>%1 (unreadable)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (illisible)</translation>
     </message>
     <message>
         <source>%1 (paused)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (en pause)</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>vide</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>En attente</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer vers la file…</translation>
     </message>
     <message>
         <source>Pause queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspendre la file</translation>
     </message>
     <message>
         <source>Clear queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vider la file…</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger</translation>
     </message>
     <message>
         <source>Paused queues are not fetched by Kiqdesk&apos;s local pool (nor by Sidekiq Pro or Sidekiq 8.1+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Les files en pause ne sont pas traitées par le pool local de Kiqdesk (ni par Sidekiq Pro ou Sidekiq 8.1+)</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Aller au filtre</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Files d&apos;attente</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n file d&apos;attente. Sélectionnez-en une pour voir ses tâches.</numerusform>
+            <numerusform>%n files d&apos;attente. Sélectionnez-en une pour voir ses tâches.</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement de %1…</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Supprimer %n tâche sélectionnée de %1&#xa0;?</numerusform>
+            <numerusform>Supprimer %n tâches sélectionnées de %1&#xa0;?</numerusform>
         </translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer vers la file</translation>
     </message>
     <message numerus="yes">
         <source>Move %n selected job(s) from %1 to:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Déplacer %n tâche sélectionnée de %1 vers&#xa0;:</numerusform>
+            <numerusform>Déplacer %n tâches sélectionnées de %1 vers&#xa0;:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n avait déjà été prise par un worker.</numerusform>
+            <numerusform>%n avaient déjà été prises par un worker.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n could not be parsed and stayed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n n&apos;a pas pu être analysée et est restée.</numerusform>
+            <numerusform>%n n&apos;ont pas pu être analysées et sont restées.</numerusform>
         </translation>
     </message>
     <message>
         <source>Move failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec du déplacement&#xa0;:</translation>
     </message>
     <message>
         <source>Resume queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprendre la file</translation>
     </message>
     <message>
         <source>%1 is paused: Kiqdesk&apos;s pool no longer fetches from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est en pause&#xa0;: le pool de Kiqdesk n&apos;y récupère plus de tâches.</translation>
     </message>
     <message>
         <source>%1 is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est reprise.</translation>
     </message>
     <message>
         <source>Pause failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la mise en pause&#xa0;:</translation>
     </message>
     <message>
         <source>Resume failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la reprise&#xa0;:</translation>
     </message>
     <message>
         <source>Clear queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Vider la file</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Supprimer %1 tâche de %2&#xa0;? Cette opération est irréversible.</numerusform>
+            <numerusform>Supprimer les %1 tâches de %2&#xa0;? Cette opération est irréversible.</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est vidée.</translation>
     </message>
     <message>
         <source>Clear failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec du vidage&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1&#xa0;: %2 tâche</numerusform>
+            <numerusform>%1&#xa0;: %2 tâches</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche supprimée sur %2 (les autres avaient déjà été prises par un worker).</numerusform>
+            <numerusform>%1 tâches supprimées sur %2 (les autres avaient déjà été prises par un worker).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Moved %1 of %2 job(s) to %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche déplacée sur %2 vers %3.</numerusform>
+            <numerusform>%1 tâches déplacées sur %2 vers %3.</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>Select a queue first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord une file d&apos;attente</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord des tâches dans le tableau</translation>
     </message>
     <message>
         <source>Delete every job in this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer toutes les tâches de cette file</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer les tâches sélectionnées</translation>
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Déplacer les tâches sélectionnées vers une autre file</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Impossible de lire la tâche&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 tâches sont sélectionnées&#xa0;; au plus %2 peuvent être traitées à la fois.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Échec de la suppression&#xa0;:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Impossible de lire %1&#xa0;:&lt;/b&gt; %2 (nouvel essai)</translation>
     </message>
     <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Indexation de %1… %2 tâche lue sur %3 (%4%)</numerusform>
+            <numerusform>Indexation de %1… %2 tâches lues sur %3 (%4%)</numerusform>
         </translation>
     </message>
     <message>
         <source>they are not listed</source>
-        <translation type="unfinished"></translation>
+        <translation>elles ne sont pas listées</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
     <message>
         <source>Hide secrets in job arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>Masquer les secrets dans les arguments des tâches</translation>
     </message>
     <message>
         <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeurs qui ressemblent à des secrets&#xa0;: jetons (JWT), clés privées, numéros de carte, clés AWS</translation>
     </message>
     <message>
         <source>E-mail addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresses e-mail</translation>
     </message>
     <message>
         <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une valeur dont la clé figure dans cette liste est masquée, quel que soit son contenu. Les clés sont comparées par mots&#xa0;: «&#xa0;token&#xa0;» masque aussi access_token et refreshToken.</translation>
     </message>
     <message>
         <source>e.g. args[1], args[*].iban</source>
-        <translation type="unfinished"></translation>
+        <translation>p. ex. args[1], args[*].iban</translation>
     </message>
     <message>
         <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les arguments positionnels n&apos;ont pas de clé&#xa0;: args[1] masque le deuxième argument de chaque tâche.</translation>
     </message>
     <message>
         <source>Key names:</source>
-        <translation type="unfinished"></translation>
+        <translation>Noms de clés&#xa0;:</translation>
     </message>
     <message>
         <source>Paths:</source>
-        <translation type="unfinished"></translation>
+        <translation>Chemins&#xa0;:</translation>
     </message>
     <message>
         <source>Paths: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Chemins&#xa0;: %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedisPage</name>
     <message>
         <source>Redis version</source>
-        <translation type="unfinished"></translation>
+        <translation>Version de Redis</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>Rôle</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée de fonctionnement</translation>
     </message>
     <message>
         <source>Memory used</source>
-        <translation type="unfinished"></translation>
+        <translation>Mémoire utilisée</translation>
     </message>
     <message>
         <source>Connected clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clients connectés</translation>
     </message>
     <message>
         <source>Operations per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Opérations par seconde</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Clés</translation>
     </message>
     <message>
         <source>Eviction policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Politique d&apos;éviction</translation>
     </message>
     <message>
         <source>Slow log</source>
-        <translation type="unfinished"></translation>
+        <translation>Slow log</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clients</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement…</translation>
     </message>
     <message>
         <source>%1 mode</source>
-        <translation type="unfinished"></translation>
+        <translation>mode %1</translation>
     </message>
     <message>
         <source>replicas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>répliques&#xa0;: %1</translation>
     </message>
     <message>
         <source>since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>depuis %1</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>sans limite</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>sur %1</translation>
     </message>
     <message>
         <source>%1 blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bloqués</translation>
     </message>
     <message>
         <source>%1 since start</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 depuis le démarrage</translation>
     </message>
     <message>
         <source>Sidekiq needs noeviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq a besoin de noeviction</translation>
     </message>
     <message>
         <source>db%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>db%1&#xa0;: %2</translation>
     </message>
     <message>
         <source>No slow commands logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune commande lente enregistrée.</translation>
     </message>
     <message>
         <source>Updated at %1 · round trip %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Mis à jour à %1 · aller-retour %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 key(s) evicted</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 clé évincée</numerusform>
+            <numerusform>%1 clés évincées</numerusform>
         </translation>
     </message>
     <message>
         <source>The slow log is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>Le slow log n&apos;est pas disponible&#xa0;:</translation>
     </message>
     <message>
         <source>The client list is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>La liste des clients n&apos;est pas disponible&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Raccourcis clavier</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Touches</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::SlowlogModel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>Commande</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>Client</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Status</name>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Joignable</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>Injoignable</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Connexion</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::StatusLine</name>
     <message>
         <source>Could not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement impossible&#xa0;:</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Actualisation impossible&#xa0;:&lt;/b&gt; %1 (données d&apos;il y a %2 s affichées)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TlsBox</name>
     <message>
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>Utiliser TLS</translation>
     </message>
     <message>
         <source>System certificate store</source>
-        <translation type="unfinished"></translation>
+        <translation>Magasin de certificats du système</translation>
     </message>
     <message>
         <source>CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichier CA&#xa0;:</translation>
     </message>
     <message>
         <source>CA directory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier CA&#xa0;:</translation>
     </message>
     <message>
         <source>Choose the CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir le fichier de certificat CA</translation>
     </message>
     <message>
         <source>Choose the CA directory</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir le dossier CA</translation>
     </message>
     <message>
         <source>Choose the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir le certificat client</translation>
     </message>
     <message>
         <source>Choose the client key</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir la clé client</translation>
     </message>
     <message>
         <source>Verify the server&apos;s certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier le certificat du serveur</translation>
     </message>
     <message>
         <source>Verify that the certificate matches the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérifier que le certificat correspond au nom d&apos;hôte</translation>
     </message>
     <message>
         <source>only for servers that require client certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>uniquement pour les serveurs qui exigent des certificats client</translation>
     </message>
     <message>
         <source>default: the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>par défaut&#xa0;: le nom d&apos;hôte</translation>
     </message>
     <message>
         <source>Trust:</source>
-        <translation type="unfinished"></translation>
+        <translation>Confiance&#xa0;:</translation>
     </message>
     <message>
         <source>Client certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificat client&#xa0;:</translation>
     </message>
     <message>
         <source>Client key:</source>
-        <translation type="unfinished"></translation>
+        <translation>Clé client&#xa0;:</translation>
     </message>
     <message>
         <source>Server name (SNI):</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du serveur (SNI)&#xa0;:</translation>
     </message>
     <message>
         <source>The key is encrypted: ask for its passphrase when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>La clé est chiffrée&#xa0;: demander sa phrase secrète à la connexion</translation>
     </message>
     <message>
         <source>only for an encrypted key; not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>uniquement pour une clé chiffrée&#xa0;; non enregistrée&#xa0;: demandée à la connexion</translation>
     </message>
     <message>
         <source>Key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète de la clé&#xa0;:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TopologyBox</name>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Serveur</translation>
     </message>
     <message>
         <source>The sentinels need a password (asked when connecting)</source>
-        <translation type="unfinished"></translation>
+        <translation>Les sentinelles exigent un mot de passe (demandé à la connexion)</translation>
     </message>
     <message>
         <source>Standalone (or a replica)</source>
-        <translation type="unfinished"></translation>
+        <translation>Autonome (ou une réplique)</translation>
     </message>
     <message>
         <source>Sentinel</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster</translation>
     </message>
     <message>
         <source>not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>non enregistré</translation>
     </message>
     <message>
         <source>Host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Hôte&#xa0;:</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>Port&#xa0;:</translation>
     </message>
     <message>
         <source>Master name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du master&#xa0;:</translation>
     </message>
     <message>
         <source>Sentinels (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinelles (host:port)&#xa0;:</translation>
     </message>
     <message>
         <source>Sentinel user:</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisateur Sentinel&#xa0;:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe Sentinel&#xa0;:</translation>
     </message>
     <message>
         <source>Seed nodes (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>Nœuds d&apos;amorçage (host:port)&#xa0;:</translation>
     </message>
     <message>
         <source>Topology:</source>
-        <translation type="unfinished"></translation>
+        <translation>Topologie&#xa0;:</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
-        <translation type="unfinished"></translation>
+        <translation>«&#xa0;%1&#xa0;» n&apos;est pas une adresse host:port</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Quand</translation>
     </message>
     <message>
         <source>What was removed</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce qui a été retiré</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches</translation>
     </message>
     <message>
         <source>Not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>Non restaurées</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>Par</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Raison</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Recharger</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>Restaurer</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished"></translation>
+        <translation>Historique des annulations</translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) killed from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche tuée dans %2 à %3</numerusform>
+            <numerusform>%1 tâches tuées dans %2 à %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) cleared from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche vidée de %2 à %3</numerusform>
+            <numerusform>%1 tâches vidées de %2 à %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) deleted from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche supprimée de %2 à %3</numerusform>
+            <numerusform>%1 tâches supprimées de %2 à %3</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien à annuler&#xa0;: les suppressions, les tâches tuées et les files vidées sur ce serveur sont conservées ici 7 jours.</translation>
     </message>
     <message numerus="yes">
         <source>%1 action(s) kept for 7 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 action conservée 7 jours</numerusform>
+            <numerusform>%1 actions conservées 7 jours</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>Select an action in the list first</source>
-        <translation type="unfinished"></translation>
+        <translation>Sélectionnez d&apos;abord une action dans la liste</translation>
     </message>
     <message>
         <source>Its jobs were restored already</source>
-        <translation type="unfinished"></translation>
+        <translation>Ses tâches ont déjà été restaurées</translation>
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Remettre&#xa0;: %1</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>Restauration…</translation>
     </message>
     <message>
         <source>Restore failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la restauration&#xa0;:</translation>
     </message>
     <message numerus="yes">
         <source>Restored %1 job(s), %2 already there (%3)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 tâche restaurée, %2 déjà présentes (%3)</numerusform>
+            <numerusform>%1 tâches restaurées, %2 déjà présentes (%3)</numerusform>
         </translation>
     </message>
 </context>
@@ -3052,276 +3055,276 @@
     <name>kiq::ui::WorkersPage</name>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Files d&apos;attente</translation>
     </message>
     <message>
         <source>Concurrency</source>
-        <translation type="unfinished"></translation>
+        <translation>Concurrence</translation>
     </message>
     <message>
         <source>Handler file</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestionnaires</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai d&apos;arrêt</translation>
     </message>
     <message>
         <source>Pool settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Réglages du pool</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>Mettre au repos</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>Traitées</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouées</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours depuis</translation>
     </message>
     <message>
         <source>critical,2 default</source>
-        <translation type="unfinished"></translation>
+        <translation>critical,2 default</translation>
     </message>
     <message>
         <source>Queues separated by spaces, as Sidekiq&apos;s -q: &quot;name&quot; or &quot;name,weight&quot;. Without weights the order is strict; with weights a heavier queue is tried first more often.</source>
-        <translation type="unfinished"></translation>
+        <translation>Files séparées par des espaces, comme le -q de Sidekiq&#xa0;: «&#xa0;name&#xa0;» ou «&#xa0;name,weight&#xa0;». Sans poids, l&apos;ordre est strict&#xa0;; avec des poids, une file plus lourde est essayée en premier plus souvent.</translation>
     </message>
     <message>
         <source>TOML file mapping job classes to commands (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichier TOML associant des classes de tâches à des commandes (facultatif)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Parcourir…</translation>
     </message>
     <message>
         <source>DEBUG also logs the start and end of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>DEBUG journalise aussi le début et la fin de chaque tâche.</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How long Stop waits for running jobs before pushing them back to their queues.</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée pendant laquelle Arrêter attend les tâches en cours avant de les remettre dans leurs files.</translation>
     </message>
     <message>
         <source>Log level</source>
-        <translation type="unfinished"></translation>
+        <translation>Niveau de journal</translation>
     </message>
     <message>
         <source>Finish the running jobs and fetch no new ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminer les tâches en cours et n&apos;en récupérer aucune nouvelle.</translation>
     </message>
     <message>
         <source>All lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Toutes les lignes</translation>
     </message>
     <message>
         <source>Info and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Info et plus</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Avertissements et erreurs</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreurs seulement</translation>
     </message>
     <message>
         <source>Jobs in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches en cours</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal</translation>
     </message>
     <message>
         <source>Local workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Workers locaux</translation>
     </message>
     <message>
         <source>Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les écritures sur ce déploiement sont désactivées, mais ce pool continue de traiter des tâches jusqu&apos;à ce que vous l&apos;arrêtiez.</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêté.</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté.</translation>
     </message>
     <message numerus="yes">
         <source>Stopped. The last run processed %n job(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Arrêté. La dernière exécution a traité %n tâche.</numerusform>
+            <numerusform>Arrêté. La dernière exécution a traité %n tâches.</numerusform>
         </translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage…</translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (strict order).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n thread en cours sur %1 (ordre strict).</numerusform>
+            <numerusform>%n threads en cours sur %1 (ordre strict).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (weighted).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n thread en cours sur %1 (pondéré).</numerusform>
+            <numerusform>%n threads en cours sur %1 (pondéré).</numerusform>
         </translation>
     </message>
     <message>
         <source>Quiet: running jobs finish, no new jobs are fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>Au repos&#xa0;: les tâches en cours se terminent, aucune nouvelle tâche n&apos;est récupérée.</translation>
     </message>
     <message>
         <source>Stopping: waiting for the running jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêt&#xa0;: attente des tâches en cours…</translation>
     </message>
     <message>
         <source>Could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage impossible&#xa0;: %1</translation>
     </message>
     <message>
         <source>Started by %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarré par %1.</translation>
     </message>
     <message>
         <source>Process %1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus %1 sur %2</translation>
     </message>
     <message numerus="yes">
         <source>of %n thread(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>sur %n thread</numerusform>
+            <numerusform>sur %n threads</numerusform>
         </translation>
     </message>
     <message>
         <source>TOML files (*.toml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers TOML (*.toml);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestionnaires de démo intégrés</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk::Sleep, Kiqdesk::Fail et Kiqdesk::Echo</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <comment>class (hand-backs)</comment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun gestionnaire ici pour %1&#xa0;: leurs tâches sont retournées inchangées dans leurs files (sans tentative consommée ni erreur écrite), pour les workers qui les exécutent.</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1&#xa0;:</translation>
     </message>
     <message>
         <source>Start workers on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer des workers sur %1</translation>
     </message>
     <message>
         <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer un pool de workers sur &lt;b&gt;%1&lt;/b&gt;, un déploiement &lt;b&gt;%2&lt;/b&gt;&#xa0;?&lt;br&gt;&lt;br&gt;Il prend des tâches dans %3 et les exécute sur cet ordinateur.</translation>
     </message>
     <message>
         <source>Start on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer sur %1</translation>
     </message>
     <message>
         <source>Not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non démarré.</translation>
     </message>
     <message>
         <source>Looking at the jobs waiting in %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Examen des tâches en attente dans %1…</translation>
     </message>
     <message>
         <source>Not started: could not look at the queues:</source>
-        <translation type="unfinished"></translation>
+        <translation>Non démarré&#xa0;: impossible d&apos;examiner les files d&apos;attente&#xa0;:</translation>
     </message>
     <message>
         <source>Jobs without a handler</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches sans gestionnaire</translation>
     </message>
     <message>
         <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
-        <translation type="unfinished"></translation>
+        <translation>Ces tâches attendent dans les files choisies, et ce pool n&apos;a pas de gestionnaire pour leur classe (comptées parmi les %1 tâches les plus récentes de chaque file)&#xa0;:</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>File d&apos;attente</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Classe</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâches</translation>
     </message>
     <message>
         <source>What should the pool do with them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Que doit faire le pool de ces tâches&#xa0;?</translation>
     </message>
     <message>
         <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendue, une tâche retourne inchangée dans sa file (sans tentative consommée ni erreur écrite) pour les workers qui ont sa classe. En échec, elle consomme une tentative et reçoit NameError comme erreur, comme le ferait un Sidekiq sans cette classe.</translation>
     </message>
     <message>
         <source>Hand them back (leave them for their own workers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Les rendre (les laisser à leurs propres workers)</translation>
     </message>
     <message>
         <source>Fail them like Sidekiq does</source>
-        <translation type="unfinished"></translation>
+        <translation>Les faire échouer comme Sidekiq</translation>
     </message>
     <message>
         <source>Not started:</source>
-        <translation type="unfinished"></translation>
+        <translation>Non démarré&#xa0;:</translation>
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non démarré&#xa0;: le déploiement a été déconnecté.</translation>
     </message>
 </context>
 </TS>
