@@ -2108,6 +2108,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>Eliminar todo el grupo de fallos seleccionado</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>

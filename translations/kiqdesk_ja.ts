@@ -2082,6 +2082,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>選択した失敗グループのすべてを削除</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>

@@ -2082,6 +2082,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>删除所选失败分组中的全部任务</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
