@@ -2110,15 +2110,15 @@
     </message>
     <message>
         <source>Takes effect after restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Wirksam nach einem Neustart</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Systemsprache</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sprache</translation>
     </message>
 </context>
 <context>

@@ -2110,15 +2110,15 @@
     </message>
     <message>
         <source>Takes effect after restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Se aplica al reiniciar</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Idioma del sistema</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Idioma</translation>
     </message>
 </context>
 <context>

@@ -2110,15 +2110,15 @@
     </message>
     <message>
         <source>Takes effect after restart</source>
-        <translation type="unfinished"></translation>
+        <translation>Prise en compte au prochain démarrage</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Langue du système</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Langue</translation>
     </message>
 </context>
 <context>

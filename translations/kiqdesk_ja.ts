@@ -2084,15 +2084,15 @@
     </message>
     <message>
         <source>Takes effect after restart</source>
-        <translation type="unfinished"></translation>
+        <translation>再起動後に有効になります</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>システムの言語</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>言語(&amp;L)</translation>
     </message>
 </context>
 <context>

@@ -2084,15 +2084,15 @@
     </message>
     <message>
         <source>Takes effect after restart</source>
-        <translation type="unfinished"></translation>
+        <translation>重启后生效</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>系统语言</translation>
     </message>
     <message>
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言(&amp;L)</translation>
     </message>
 </context>
 <context>
