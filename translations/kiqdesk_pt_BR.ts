@@ -3045,7 +3045,7 @@
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation>Devolver os %1</translation>
+        <translation>Devolver: %1</translation>
     </message>
     <message>
         <source>Restoring…</source>
