@@ -35,6 +35,10 @@ wait
 shot overview-1024-light light 1024x700 0 &
 shot overview-1024-dark dark 1024x700 0 &
 wait
+# The translations at the laptop size: German's longer words, Japanese (CJK) text.
+shot_in de queues-de 1024x700 1 &
+shot_in ja overview-ja 1024x700 0 &
+wait
 shot dead light 1600x1000 3 &
 shot queues-1024-dark dark 1024x700 1 &
 wait
@@ -42,7 +46,3 @@ shot workers light 1600x1000 8 &
 shot acl-1024 light 1024x700 7 &
 wait
 shot redis-dark dark 1600x1000 6
-# The translations at the laptop size: German's longer words, Japanese (CJK) text.
-shot_in de queues-de 1024x700 1 &
-shot_in ja overview-ja 1024x700 0 &
-wait
