@@ -7,9 +7,13 @@
 //                                renders the window after the delay, saves it and quits (tests,
 //                                README, scripts/screenshots.sh); saved connections are not loaded
 //                                and nothing prompts
+//
+// The interface language is the one chosen in View → Language (QSettings "ui/language"), else the
+// system locale's.
 
 #include "deployment/DeploymentView.h"
 #include "main/FirstRunDialog.h"
+#include "main/Language.h"
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Errors.h"
@@ -23,6 +27,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
@@ -40,20 +45,29 @@ class Main {
 
 namespace {
 
-void installTranslators(QApplication& app)
+void installTranslators(QApplication& app, const QLocale& locale)
 {
-    // Qt's own strings (standard buttons, file dialogs), then ours, for the system locale. Ours on top of
+    // Qt's own strings (standard buttons, file dialogs), then ours, for the locale. Ours on top of
     // the English one: the sources are English, but their plurals ("%n process(es)") come from kiqdesk_en,
     // and a translator that lacks a string passes it on to the one installed before it.
     auto* qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt->load(
+            locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(qt);
     auto* english = new QTranslator(&app);
     if (english->load(QStringLiteral("kiqdesk_en"), QStringLiteral(":/i18n"))) QApplication::installTranslator(english);
     auto* own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("kiqdesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (own->load(locale, QStringLiteral("kiqdesk"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(own);
+}
+
+// The languages of the translations embedded under :/i18n (app/CMakeLists.txt): "de", "en", "pt_BR", …
+QStringList embeddedLanguages()
+{
+    QStringList codes;
+    for (const QString& file : QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("kiqdesk_*.qm")}, QDir::Files))
+        codes << file.mid(8, file.size() - 8 - 3);
+    return codes;
 }
 
 kiq::deployment::ConnectionProfile sandboxProfile(const kiq::sandbox::LocalSandbox& sandbox)
@@ -75,7 +89,11 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("kiqdesk"));
     QApplication::setApplicationDisplayName(QStringLiteral("Kiqdesk"));
     QApplication::setApplicationVersion(QStringLiteral(KIQ_VERSION));
-    installTranslators(app);
+    // View → Language, else the system's; a chosen one also formats numbers and dates its way.
+    const QString language = QSettings().value(kiq::ui::languageSettingKey()).toString();
+    const QLocale locale = kiq::ui::languageLocale(language);
+    if (!language.isEmpty()) QLocale::setDefault(locale);
+    installTranslators(app, locale);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(Main::tr("Desktop console for Sidekiq job systems on Redis."));
@@ -127,6 +145,9 @@ int main(int argc, char* argv[])
     kiq::ui::MainWindow window(screenshotMode ? nullptr : &store);
     window.setPasswordPromptsEnabled(!screenshotMode);
     window.setTheme(kiq::ui::currentTheme());
+    window.setLanguages(embeddedLanguages(), language);
+    QObject::connect(&window, &kiq::ui::MainWindow::languageChosen, &window,
+        [&settings](const QString& code) { settings.setValue(kiq::ui::languageSettingKey(), code); });
     QObject::connect(&window, &kiq::ui::MainWindow::themeChosen, &window, [&settings](kiq::ui::Theme theme) {
         settings.setValue(QStringLiteral("view/theme"), kiq::ui::themeKey(theme));
     });

@@ -17,6 +17,16 @@ shot() { # name theme size page
   "$app" --sandbox --theme "$2" --size "$3" --page "$4" --screenshot-delay 6000 --screenshot "$out/$1.png"
   echo "docs/screenshots/$1.png"
 }
+shot_in() { # language name size page: as a user who chose that language in View → Language
+  local home
+  home=$(mktemp -d)
+  mkdir -p "$home/Kiqdesk"
+  printf '[ui]\nlanguage=%s\n' "$1" >"$home/Kiqdesk/kiqdesk.conf"
+  XDG_CONFIG_HOME=$home "$app" --sandbox --theme light --size "$3" --page "$4" --screenshot-delay 6000 \
+    --screenshot "$out/$2.png"
+  rm -rf "$home"
+  echo "docs/screenshots/$2.png"
+}
 # Page numbers follow ui/main/PageRegistry.cpp: 0 Overview, 1 Queues, 2 Retries, 3 Dead,
 # 4 Scheduled, 5 Busy, 6 Redis, 7 ACL, 8 Local workers.
 shot overview-1600-light light 1600x1000 0 &
@@ -24,6 +34,10 @@ shot overview-1600-dark dark 1600x1000 0 &
 wait
 shot overview-1024-light light 1024x700 0 &
 shot overview-1024-dark dark 1024x700 0 &
+wait
+# The translations at the laptop size: German's longer words, Japanese (CJK) text.
+shot_in de queues-de 1024x700 1 &
+shot_in ja overview-ja 1024x700 0 &
 wait
 shot dead light 1600x1000 3 &
 shot queues-1024-dark dark 1024x700 1 &

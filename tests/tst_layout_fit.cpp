@@ -2,7 +2,9 @@
 // counters, the main window visits each page of two deployments and the fleet view, and stays
 // 1024×700; no page asks for more room than it has, no visible label cuts its text, the Overview's
 // large counters fit their cards whole, and the sidebar, even at its narrowest, never scrolls
-// sideways. Screenshots of each page: layout_<deployment>_<page>_<class>.png.
+// sideways. Screenshots of each page: layout_<deployment>_<page>_<class>.png. With KIQ_TEST_LANGUAGE
+// ("de", "ja", …: the tst_layout_fit_<lang> tests) the same in that translation, as the app loads it
+// (issue 22: longer German labels, CJK text), into layout_<lang>_….png.
 #include "common/InfoCard.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentPage.h"
@@ -23,6 +25,7 @@
 #include <QSplitter>
 #include <QStyleOptionViewItem>
 #include <QTest>
+#include <QTranslator>
 
 using namespace kiq::ui;
 using kiq::test::profileFor;
@@ -63,6 +66,8 @@ class TestLayoutFit : public QObject {
     Q_OBJECT
     std::unique_ptr<kiq::sandbox::LocalSandbox> m_sandbox;
     std::unique_ptr<MainWindow> m_window;
+    const QString m_language = qEnvironmentVariable("KIQ_TEST_LANGUAGE");
+    QTranslator m_english, m_translation;
 
     void checkFits(const QString& where)
     {
@@ -87,7 +92,9 @@ class TestLayoutFit : public QObject {
 
     void save(const QString& file)
     {
-        const QString path = QDir(kiq::test::testOutputDir()).filePath(file);
+        const QString name
+            = m_language.isEmpty() ? file : file.section(u'_', 0, 0) + u'_' + m_language + u'_' + file.section(u'_', 1);
+        const QString path = QDir(kiq::test::testOutputDir()).filePath(name);
         QVERIFY2(m_window->grab().save(path), qPrintable(path));
     }
 
@@ -95,6 +102,15 @@ private slots:
     void initTestCase()
     {
         applyTheme(Theme::Light);
+        if (!m_language.isEmpty()) { // as main() installs them: English plural forms, then the language
+            QLocale::setDefault(QLocale(m_language));
+            const QString dir = QStringLiteral(KIQ_QM_DIR);
+            QVERIFY(
+                m_english.load(QStringLiteral("kiqdesk_en"), dir) && QCoreApplication::installTranslator(&m_english));
+            QVERIFY2(m_translation.load(QStringLiteral("kiqdesk_%1").arg(m_language), dir)
+                    && QCoreApplication::installTranslator(&m_translation),
+                qPrintable(m_language));
+        }
         m_sandbox = std::make_unique<kiq::sandbox::LocalSandbox>();
         m_sandbox->start();
         {

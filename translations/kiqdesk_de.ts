@@ -2108,6 +2108,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>Alle Jobs der ausgewählten Fehlergruppe löschen</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation>Wirksam nach einem Neustart</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>

@@ -2108,6 +2108,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>Eliminar todo el grupo de fallos seleccionado</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation>Se aplica al reiniciar</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Idioma del sistema</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>

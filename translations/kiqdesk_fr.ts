@@ -2108,6 +2108,18 @@
         <source>Delete all in the selected failure group</source>
         <translation>Supprimer tout le groupe d&apos;échecs sélectionné</translation>
     </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation>Prise en compte au prochain démarrage</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>

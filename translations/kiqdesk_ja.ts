@@ -5,589 +5,592 @@
     <name>JobColumns</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>引数</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
 </context>
 <context>
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルター: class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルターの %1 文字目: %2。修正されるまでジョブは表示されません。</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルサンドボックス</translation>
     </message>
     <message>
         <source>Desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis 上の Sidekiq ジョブシステム用デスクトップコンソール。</translation>
     </message>
     <message>
         <source>Start a local sandbox Redis and show it.</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルサンドボックスの Redis を起動して表示します。</translation>
     </message>
     <message>
         <source>Save a picture of the window to &lt;file&gt; and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィンドウの画像を &lt;file&gt; に保存して終了します。</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>file</translation>
     </message>
     <message>
         <source>Wait &lt;ms&gt; before taking the screenshot (default 3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>スクリーンショットを撮る前に &lt;ms&gt; 待ちます (既定値 3000)。</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
         <source>Use &lt;theme&gt; (system, light, dark) for this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>この実行で &lt;theme&gt; (system, light, dark) を使います。</translation>
     </message>
     <message>
         <source>theme</source>
-        <translation type="unfinished"></translation>
+        <translation>theme</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>cannot write the screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>スクリーンショットを %1 に書き込めません</translation>
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルサンドボックス (デモハンドラー)</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>サンドボックスは起動しましたが、デモデータを書き込めませんでした: %1</translation>
     </message>
     <message>
         <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィンドウを &lt;width&gt;x&lt;height&gt; ピクセルで開きます。</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>size</translation>
     </message>
     <message>
         <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメントのページ &lt;n&gt; を表示します (0 が最初のタブ)。</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
-        <translation type="unfinished"></translation>
+        <translation>--size には &lt;width&gt;x&lt;height&gt; を指定します (例: 1024x700)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>確認のため %1 と入力してください。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclLogModel</name>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 前</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>拒否</translation>
     </message>
     <message>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>コンテキスト</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>回数</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>最終確認</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>ノード</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclPage</name>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>プライマリ</translation>
     </message>
     <message>
         <source>replica</source>
-        <translation type="unfinished"></translation>
+        <translation>レプリカ</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>新規ユーザー…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>編集…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>有効化</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>無効化</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>削除…</translation>
     </message>
     <message>
         <source>Apply Sidekiq role…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq ロールを適用…</translation>
     </message>
     <message>
         <source>Reset log</source>
-        <translation type="unfinished"></translation>
+        <translation>ログをリセット</translation>
     </message>
     <message>
         <source>Delete ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL ユーザーの削除</translation>
     </message>
     <message>
         <source>Delete the ACL user &apos;%1&apos; on every node? Clients logged in as it are disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>すべてのノードで ACL ユーザー &apos;%1&apos; を削除しますか? このユーザーでログイン中のクライアントは切断されます。</translation>
     </message>
     <message>
         <source>Reset ACL log</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL ログのリセット</translation>
     </message>
     <message>
         <source>Clear the ACL log on every node?</source>
-        <translation type="unfinished"></translation>
+        <translation>すべてのノードで ACL ログを消去しますか?</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>ログ</translation>
     </message>
     <message>
         <source>The result of each change appears here, per node, with the role checks.</source>
-        <translation type="unfinished"></translation>
+        <translation>各変更の結果が、ノードごとにロールのチェックとともにここに表示されます。</translation>
     </message>
     <message>
         <source>ACL</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>危険な権限を持つユーザーが %n 人います (赤色。理由はカーソルを合わせると表示)。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s), none with risky rights.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>ユーザー %n 人、危険な権限を持つユーザーはいません。</numerusform>
         </translation>
     </message>
     <message>
         <source>Could not apply the rules of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のルールを適用できませんでした: %2</translation>
     </message>
     <message>
         <source>ACL SETUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL SETUSER %1
+</translation>
     </message>
     <message>
         <source>Could not apply the role to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 にロールを適用できませんでした: %2</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗</translation>
     </message>
     <message>
         <source>%1 %2 %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3%4</translation>
     </message>
     <message>
         <source>allow</source>
-        <translation type="unfinished"></translation>
+        <translation>許可</translation>
     </message>
     <message>
         <source>deny</source>
-        <translation type="unfinished"></translation>
+        <translation>拒否</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を削除できませんでした: %2</translation>
     </message>
     <message>
         <source>ACL DELUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL DELUSER %1
+</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>Select a user first</source>
-        <translation type="unfinished"></translation>
+        <translation>先にユーザーを選択してください</translation>
     </message>
     <message>
         <source>Cannot read ACL users:</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL ユーザーを読み取れません:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>有効</translation>
     </message>
     <message>
         <source>Remove the existing passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>既存のパスワードを削除</translation>
     </message>
     <message>
         <source>No password (nopass): anyone can log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワードなし (nopass): 誰でもこのユーザーとしてログインできます</translation>
     </message>
     <message>
         <source>Edit ACL user %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL ユーザー %1 の編集</translation>
     </message>
     <message>
         <source>New ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>新規 ACL ユーザー</translation>
     </message>
     <message>
         <source>Leave empty to keep the current passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>現在のパスワードを維持する場合は空欄のままにします</translation>
     </message>
     <message>
         <source>One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*</source>
-        <translation type="unfinished"></translation>
+        <translation>1 行に 1 パターン: ~queue:*  %R~stat:*  %W~tmp:*</translation>
     </message>
     <message>
         <source>One pattern per line: &amp;events:*</source>
-        <translation type="unfinished"></translation>
+        <translation>1 行に 1 パターン: &amp;events:*</translation>
     </message>
     <message>
         <source>e.g. -flushall +client|setname</source>
-        <translation type="unfinished"></translation>
+        <translation>例: -flushall +client|setname</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名前</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>新しいパスワード</translation>
     </message>
     <message>
         <source>Key patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>キーパターン</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>チャンネル</translation>
     </message>
     <message>
         <source>Command categories</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンドカテゴリ</translation>
     </message>
     <message>
         <source>Extra command rules</source>
-        <translation type="unfinished"></translation>
+        <translation>追加のコマンドルール</translation>
     </message>
     <message>
         <source>Apply to every node</source>
-        <translation type="unfinished"></translation>
+        <translation>すべてのノードに適用</translation>
     </message>
     <message>
         <source>Will run:</source>
-        <translation type="unfinished"></translation>
+        <translation>実行内容:</translation>
     </message>
     <message>
         <source>The name must be one word.</source>
-        <translation type="unfinished"></translation>
+        <translation>名前は 1 語にしてください。</translation>
     </message>
     <message>
         <source>A new user needs a password (or nopass, which is not recommended).</source>
-        <translation type="unfinished"></translation>
+        <translation>新規ユーザーにはパスワードが必要です (または nopass。非推奨)。</translation>
     </message>
     <message>
         <source>No change.</source>
-        <translation type="unfinished"></translation>
+        <translation>変更はありません。</translation>
     </message>
     <message>
         <source>Changes:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>変更内容:
+</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>オン</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>オフ</translation>
     </message>
     <message>
         <source>none (nopass)</source>
-        <translation type="unfinished"></translation>
+        <translation>なし (nopass)</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状態</translation>
     </message>
     <message>
         <source>Passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>キー</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>チャンネル</translation>
     </message>
     <message>
         <source>Commands</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンド</translation>
     </message>
     <message>
         <source>Risks</source>
-        <translation type="unfinished"></translation>
+        <translation>リスク</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ApplyRoleDialog</name>
     <message>
         <source>Apply a Sidekiq role</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq ロールの適用</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>ロール</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード</translation>
     </message>
     <message>
         <source>Apply and verify</source>
-        <translation type="unfinished"></translation>
+        <translation>適用して検証</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ArmDialog</name>
     <message>
         <source>Arm writes</source>
-        <translation type="unfinished"></translation>
+        <translation>書き込みを有効化</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; は読み取り専用です。有効化すると、下の時間が切れるか無効化するまで、すべての書き込み (ジョブ操作、キューの変更、静止と停止、ACL の変更、ローカルワーカー) が許可されます。&lt;br&gt;確認のため、デプロイメント名 &lt;b&gt;%2&lt;/b&gt; を入力してください。</translation>
     </message>
     <message>
         <source>Why: free text or a ticket id</source>
-        <translation type="unfinished"></translation>
+        <translation>理由: 自由記述またはチケット ID</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Deployment name:</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメント名:</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>理由:</translation>
     </message>
     <message>
         <source>Writes allowed for:</source>
-        <translation type="unfinished"></translation>
+        <translation>書き込みを許可する時間:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AuditPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを検証</translation>
     </message>
     <message>
         <source>Export JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>JSONL をエクスポート…</translation>
     </message>
     <message>
         <source>Any user (OS or ACL user)</source>
-        <translation type="unfinished"></translation>
+        <translation>すべてのユーザー (OS または ACL ユーザー)</translation>
     </message>
     <message>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>すべての操作</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 1 時間</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 24 時間</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 7 日間</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>すべて</translation>
     </message>
     <message>
         <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
-        <translation type="unfinished"></translation>
+        <translation>各エントリのハッシュを再計算してチェーンを検証します: 削除・編集・偽造されたエントリに印が付きます</translation>
     </message>
     <message>
         <source>Every entry of the trail, oldest first, as JSON lines</source>
-        <translation type="unfinished"></translation>
+        <translation>監査ログの全エントリを古い順に JSON Lines で</translation>
     </message>
     <message>
         <source>Export the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>監査ログのエクスポート</translation>
     </message>
     <message>
         <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines (*.jsonl);;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>監査ログ</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>No entries match.</source>
-        <translation type="unfinished"></translation>
+        <translation>一致するエントリはありません。</translation>
     </message>
     <message numerus="yes">
         <source>The newest %n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>一致する最新の %n 件のエントリ。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>一致するエントリ %n 件。</numerusform>
         </translation>
     </message>
     <message>
         <source>Verifying the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>チェーンを検証中…</translation>
     </message>
     <message>
         <source>Could not verify:</source>
-        <translation type="unfinished"></translation>
+        <translation>検証できませんでした:</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>エクスポート中…</translation>
     </message>
     <message>
         <source>Could not export:</source>
-        <translation type="unfinished"></translation>
+        <translation>エクスポートできませんでした:</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n entries to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 件のエントリを %1 にエクスポートしました。</numerusform>
         </translation>
     </message>
 </context>
@@ -595,170 +598,170 @@
     <name>kiq::ui::AuditTrailModel</name>
     <message>
         <source>%1 / %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 / %3</translation>
     </message>
     <message>
         <source>%1 (armed by %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 が有効化)</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <source>Entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>エントリ %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>詳細: %1</translation>
     </message>
     <message>
         <source>Jobs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ: %1</translation>
     </message>
     <message>
         <source>Chain broken here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>ここでチェーンが壊れています: %1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>時刻</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー</translation>
     </message>
     <message>
         <source>ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL ユーザー</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>対象</translation>
     </message>
     <message>
         <source>Asked / done / skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>要求 / 完了 / スキップ</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>結果</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Scanning the set…</source>
-        <translation type="unfinished"></translation>
+        <translation>セットをスキャン中…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセル</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;プレビューに失敗しました:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルしました。</translation>
     </message>
     <message>
         <source>Nothing done.</source>
-        <translation type="unfinished"></translation>
+        <translation>何も実行されませんでした。</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>一致する %n 件のジョブに「%1」を実行しますか?</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: working…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 処理中…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;失敗:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 完了 %2、既になし %3、スキップ %4%5</translation>
     </message>
     <message>
         <source> (cancelled; can be resumed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (キャンセル済み。再開できます)</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 完了 %2、スキャン済み %3</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… ほか %n 件</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 all matching jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 一致するすべてのジョブ</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>グループ</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>By class</source>
-        <translation type="unfinished"></translation>
+        <translation>クラス別</translation>
     </message>
     <message>
         <source>By queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー別</translation>
     </message>
     <message>
         <source>By error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー別</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>制限なし</translation>
     </message>
     <message>
         <source> jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation> ジョブ/s</translation>
     </message>
     <message>
         <source>Rate limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>速度制限:</translation>
     </message>
     <message>
         <source>Continue…</source>
-        <translation type="unfinished"></translation>
+        <translation>続行…</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 件中 &lt;b&gt;%1&lt;/b&gt; 件のジョブが一致し、&lt;b&gt;%3&lt;/b&gt; の対象になります。</numerusform>
         </translation>
     </message>
 </context>
@@ -766,2241 +769,2253 @@
     <name>kiq::ui::BusyJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(読み取れないジョブ)</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>プロセス</translation>
     </message>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>スレッド</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>引数</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>開始</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>実行時間</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み</translation>
     </message>
     <message>
         <source>Quiet selected</source>
-        <translation type="unfinished"></translation>
+        <translation>選択を静止</translation>
     </message>
     <message>
         <source>Stop selected</source>
-        <translation type="unfinished"></translation>
+        <translation>選択を停止</translation>
     </message>
     <message>
         <source>Quiet all</source>
-        <translation type="unfinished"></translation>
+        <translation>すべて静止</translation>
     </message>
     <message>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>すべて停止</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>プロセス</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>静止</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message numerus="yes">
         <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 個のプロセスを静止しますか? 現在のジョブを終えた後、新しいジョブを取得しなくなります。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 個のプロセスを停止しますか? プロセスは終了し、未完了のジョブはキューに戻ります。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 を %n 個のプロセスに送信しました。次のハートビートで反映されます。</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>No Sidekiq process is running</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq プロセスは実行されていません</translation>
     </message>
     <message>
         <source>Select processes in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に表でプロセスを選択してください</translation>
     </message>
     <message>
         <source>Stop fetching new jobs; running jobs finish</source>
-        <translation type="unfinished"></translation>
+        <translation>新しいジョブの取得を停止します。実行中のジョブは完了します</translation>
     </message>
     <message>
         <source>Shut the selected processes down</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したプロセスを終了します</translation>
     </message>
     <message>
         <source>Quiet every listed process</source>
-        <translation type="unfinished"></translation>
+        <translation>一覧のすべてのプロセスを静止します</translation>
     </message>
     <message>
         <source>Shut every listed process down</source>
-        <translation type="unfinished"></translation>
+        <translation>一覧のすべてのプロセスを終了します</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1、%2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln process(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln 個のプロセス</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln 件のジョブが実行中</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 が失敗しました:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名前</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>アドレス</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>接続時間</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>アイドル</translation>
     </message>
     <message>
         <source>DB</source>
-        <translation type="unfinished"></translation>
+        <translation>DB</translation>
     </message>
     <message>
         <source>Last command</source>
-        <translation type="unfinished"></translation>
+        <translation>最後のコマンド</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>フラグ</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーのホスト名またはアドレスを入力してください。</translation>
     </message>
     <message>
         <source>Ask for the password when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>接続時にパスワードを尋ねる</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>接続をテスト(&amp;T)</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>接続</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished"></translation>
+        <translation>セキュリティ</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>詳細設定</translation>
     </message>
     <message>
         <source>Tag colour</source>
-        <translation type="unfinished"></translation>
+        <translation>タグの色</translation>
     </message>
     <message>
         <source>redis://user:password@host:6379/0 or rediss://…</source>
-        <translation type="unfinished"></translation>
+        <translation>redis://user:password@host:6379/0 または rediss://…</translation>
     </message>
     <message>
         <source>Fill in</source>
-        <translation type="unfinished"></translation>
+        <translation>入力</translation>
     </message>
     <message>
         <source>e.g. Billing production</source>
-        <translation type="unfinished"></translation>
+        <translation>例: 請求システム本番</translation>
     </message>
     <message>
         <source>none (e.g. myapp: for redis-namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>なし (例: redis-namespace 用の myapp:)</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>名前:</translation>
     </message>
     <message>
         <source>Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>環境:</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>データベース:</translation>
     </message>
     <message>
         <source>Namespace prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>名前空間プレフィックス:</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>既定</translation>
     </message>
     <message>
         <source>not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>保存されません: 接続時に尋ねます</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>認証</translation>
     </message>
     <message>
         <source>Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>ユーザー名:</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード:</translation>
     </message>
     <message>
         <source>none (CLIENT SETNAME is skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>なし (CLIENT SETNAME は送信しません)</translation>
     </message>
     <message>
         <source>Connect timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>接続タイムアウト:</translation>
     </message>
     <message>
         <source>Command timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンドタイムアウト:</translation>
     </message>
     <message>
         <source>Connection attempts:</source>
-        <translation type="unfinished"></translation>
+        <translation>接続試行回数:</translation>
     </message>
     <message>
         <source>First retry after:</source>
-        <translation type="unfinished"></translation>
+        <translation>最初の再試行までの時間:</translation>
     </message>
     <message>
         <source>Client name:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント名:</translation>
     </message>
     <message>
         <source>Cannot read this URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>この URL を読み取れません: %1</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 をテスト中…</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>接続に失敗しました: %1</translation>
     </message>
     <message>
         <source>Connected; PING answered in %1. INFO is not allowed for this user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>接続しました。PING の応答時間は %1 です。このユーザーには INFO が許可されていません: %2</translation>
     </message>
     <message>
         <source>Connected to Redis %1 (%2); round trip %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1 (%2) に接続しました。往復時間 %3。</translation>
     </message>
     <message>
         <source>Read-only: writes need arming with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>読み取り専用: 書き込みには理由を添えた有効化が必要です</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Arm for:</source>
-        <translation type="unfinished"></translation>
+        <translation>有効化の時間:</translation>
     </message>
     <message>
         <source>Writes:</source>
-        <translation type="unfinished"></translation>
+        <translation>書き込み:</translation>
     </message>
     <message>
         <source>Production deployments always open read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>本番のデプロイメントは常に読み取り専用で開きます。</translation>
     </message>
     <message>
         <source>Open this deployment read-only, as production is.</source>
-        <translation type="unfinished"></translation>
+        <translation>本番と同様に、このデプロイメントを読み取り専用で開きます。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>処理済み</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗</translation>
     </message>
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
-        <translation type="unfinished"></translation>
+        <translation>日別の履歴 (Sidekiq、UTC 日)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>接続中…</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>到達可能</translation>
     </message>
     <message>
         <source>Redis %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>arm writes with a reason first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に理由を添えて書き込みを有効化してください</translation>
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1。パスワードを再入力するには、もう一度試してください (または F5 を押します)。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
-        <translation type="unfinished"></translation>
+        <translation>このページには書き込み操作がありません。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
     <message>
         <source>Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>接続…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;警告:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>Try again…</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行…</translation>
     </message>
     <message>
         <source>Read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>読み取り専用</translation>
     </message>
     <message>
         <source>Writes to this deployment are refused until you arm them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>理由を添えて有効化するまで、このデプロイメントへの書き込みは拒否されます。</translation>
     </message>
     <message>
         <source>Arm writes…</source>
-        <translation type="unfinished"></translation>
+        <translation>書き込みを有効化…</translation>
     </message>
     <message>
         <source>Allow writes for a while, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由を添えて一定時間書き込みを許可します</translation>
     </message>
     <message>
         <source>until disarmed</source>
-        <translation type="unfinished"></translation>
+        <translation>無効化するまで</translation>
     </message>
     <message>
         <source>%1:%2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>残り %1:%2</translation>
     </message>
     <message>
         <source>Writes armed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>書き込み有効: %1</translation>
     </message>
     <message>
         <source>Armed by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 が %2 に有効化: %3</translation>
     </message>
     <message>
         <source>Disarm</source>
-        <translation type="unfinished"></translation>
+        <translation>無効化</translation>
     </message>
     <message>
         <source>Back to read-only now</source>
-        <translation type="unfinished"></translation>
+        <translation>今すぐ読み取り専用に戻します</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Environment</name>
     <message>
         <source>Development</source>
-        <translation type="unfinished"></translation>
+        <translation>開発</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished"></translation>
+        <translation>ステージング</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>本番</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>その他</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
-        <translation type="unfinished"></translation>
+        <translation>(エラーなし)</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー</translation>
     </message>
     <message>
         <source>Message (normalised)</source>
-        <translation type="unfinished"></translation>
+        <translation>メッセージ (正規化済み)</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>初回確認</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>最終確認</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FirstRunDialog</name>
     <message>
         <source>Welcome to Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk へようこそ</translation>
     </message>
     <message>
         <source>Kiqdesk watches Sidekiq job systems on Redis. There is no connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk は Redis 上の Sidekiq ジョブシステムを監視します。まだ接続がありません。</translation>
     </message>
     <message>
         <source>Start a local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルサンドボックスを起動</translation>
     </message>
     <message>
         <source>A private Redis on this computer, gone when Kiqdesk quits. Nothing you do there touches a real deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>このコンピューター上の専用 Redis で、Kiqdesk の終了時に消えます。そこでの操作が実際のデプロイメントに影響することはありません。</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>接続を追加</translation>
     </message>
     <message>
         <source>Connect to your own Redis: standalone, Sentinel or Cluster, with or without TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>自分の Redis に接続します: スタンドアロン、Sentinel、Cluster、TLS の有無を問いません。</translation>
     </message>
     <message>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>後で</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetModel</name>
     <message>
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメント</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状態</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内</translation>
     </message>
     <message>
         <source>Max latency</source>
-        <translation type="unfinished"></translation>
+        <translation>最大レイテンシ</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>プロセス</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>デッド</translation>
     </message>
     <message>
         <source>Dead, last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>デッド (過去 1 時間)</translation>
     </message>
     <message>
         <source>Redis memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis メモリ</translation>
     </message>
     <message>
         <source>Queue “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー “%1”</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>到達可能</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>no jobs waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>待機中のジョブなし</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
     <message>
         <source>Jobs that died since %1 and are still in the dead set</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 以降にデッドになり、まだデッドセットにあるジョブ</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>フリート概要</translation>
     </message>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>すべてのデプロイメントを %n 秒ごとに更新します。行をダブルクリックすると開きます。</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 に更新</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Formatting</name>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 日 %2 h</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 年</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (clock skew or bad timestamp?)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (時計のずれか、不正なタイムスタンプ?)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>スレッド</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>開始</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>実行時間</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;原因別の失敗&lt;/b&gt; (選択するとそのジョブに絞り込みます)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>(読み取れないジョブ)</translation>
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation type="unfinished"></translation>
+        <translation>読み取れないペイロード (開くと理由を表示)</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobActionLabel</name>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>今すぐキューに入れる</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>移動</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>キル</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>削除</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobInspector</name>
     <message>
         <source>Copy JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID をコピー</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>ペイロードをコピー</translation>
     </message>
     <message>
         <source>&lt;i&gt;This job is no longer in the set (retried, deleted or moved since it was listed).&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;このジョブはもうセットにありません (一覧表示後に再試行、削除、または移動されました)。&lt;/i&gt;</translation>
     </message>
     <message>
         <source>&lt;i&gt;Select a job to see it in full.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;ジョブを選択すると全体が表示されます。&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n h</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 日</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 前</translation>
     </message>
     <message>
         <source>in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 後</translation>
     </message>
     <message>
         <source>This payload could not be read:</source>
-        <translation type="unfinished"></translation>
+        <translation>このペイロードは読み取れませんでした:</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>クラス</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Score time</source>
-        <translation type="unfinished"></translation>
+        <translation>スコア時刻</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>作成</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗</translation>
     </message>
     <message>
         <source>Retried</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行日時</translation>
     </message>
     <message>
         <source>Retry count</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行回数</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>引数</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>エラー</translation>
     </message>
     <message>
         <source>Backtrace</source>
-        <translation type="unfinished"></translation>
+        <translation>バックトレース</translation>
     </message>
     <message>
         <source>Could not decode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>デコードできませんでした: %1</translation>
     </message>
     <message>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>ペイロード</translation>
     </message>
     <message>
         <source>Decoding…</source>
-        <translation type="unfinished"></translation>
+        <translation>デコード中…</translation>
     </message>
     <message>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>表示</translation>
     </message>
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>このジョブの引数を、プロファイルの秘匿化ルールを適用せずにそのまま表示します。監査ログに記録されます。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobPageStatus</name>
     <message numerus="yes">
         <source>%1 match(es) the filter</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 件がフィルターに一致</numerusform>
         </translation>
     </message>
     <message>
         <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation> · ほか %1 件は未チェック: 引数が %2 バイト超、またはエラーメッセージが %3 バイト超で、インデックスの保持上限を超えています (%4)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>次回の再試行</translation>
     </message>
     <message>
         <source>Died</source>
-        <translation type="unfinished"></translation>
+        <translation>デッド日時</translation>
     </message>
     <message>
         <source>Runs at</source>
-        <translation type="unfinished"></translation>
+        <translation>実行予定</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>今すぐキューに入れる</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>今すぐ再試行</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>キューへ移動…</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>キル</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>削除</translation>
     </message>
     <message>
         <source>All matching…</source>
-        <translation type="unfinished"></translation>
+        <translation>一致するすべて…</translation>
     </message>
     <message>
         <source>Act on every job in the set that matches the filter, not only the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>選択した行だけでなく、フィルターに一致するセット内のすべてのジョブに対して操作します</translation>
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: グループ内のすべて…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルターにフォーカス</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>デッド</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>予定</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;ジョブを読み取れませんでした:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; above %2, use “All matching…” with a filter instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 件のジョブが選択されています。%2 件を超える場合は、フィルターと「一致するすべて…」を使ってください。</translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キューへ移動</translation>
     </message>
     <message>
         <source>Queue name:</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー名:</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 の選択した %n 件のジョブに「%1」を実行しますか?</numerusform>
         </translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>処理中…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 が失敗しました:&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 完了 %2、既になし %3、スキップ %4</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>先にフィルターを修正してください:「一致するすべて」はフィルターを使います。</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the set:&lt;/b&gt; %1 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;セットを読み取れませんでした:&lt;/b&gt; %1 (再試行中)</translation>
     </message>
     <message>
         <source>Reload (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み (F5)</translation>
     </message>
     <message>
         <source>The filter no longer names the selected failure group: select the group again.</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルターが選択中の失敗グループを指さなくなりました: もう一度グループを選択してください。</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 (%3)</translation>
     </message>
     <message>
         <source>Failure group: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗グループ: %1</translation>
     </message>
     <message>
         <source>No filter: every job in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルターなし: %1 のすべてのジョブ。</translation>
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルター: %1</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に表でジョブを選択してください</translation>
     </message>
     <message>
         <source>Select a failure group first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に失敗グループを選択してください</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it</source>
-        <translation type="unfinished"></translation>
+        <translation>先にフィルターを修正してください:「一致するすべて」はフィルターを使います</translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>セットをインデックス中… %2 件中 %1 件のジョブを読み取り済み (%3%)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 job(s) read so far</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>セットをインデックス中… これまでに %1 件のジョブを読み取り済み</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) in the set</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>セット内のジョブ %1 件</numerusform>
         </translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>元に戻す</translation>
     </message>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>元に戻す: %1 件のジョブを戻す</numerusform>
         </translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>復元中…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;元に戻せませんでした:&lt;/b&gt; %1</translation>
     </message>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 件のジョブを戻しました。%2 件は既に存在</numerusform>
         </translation>
     </message>
     <message>
         <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブをスコアとともに元の場所に戻します (すべての操作は元に戻す履歴にあります)</translation>
     </message>
     <message>
         <source>“All matching…” checks them</source>
-        <translation type="unfinished"></translation>
+        <translation>「一致するすべて…」でチェックされます</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
     <message>
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメント</translation>
     </message>
     <message>
         <source>New connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>新しい接続 (%1)</translation>
     </message>
     <message>
         <source>No connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>まだ接続がありません。</translation>
     </message>
     <message>
         <source>Add a connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>接続を追加…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;New connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>新しい接続(&amp;N)…</translation>
     </message>
     <message>
         <source>&amp;Edit connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>接続を編集(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>接続を削除(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>終了(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>表示(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>更新(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>テーマ(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>システム(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>ライト(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>ダーク(&amp;D)</translation>
     </message>
     <message>
         <source>Switch to deployment %1</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメント %1 に切り替え</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>キーボードショートカット(&amp;K)</translation>
     </message>
     <message>
         <source>&amp;About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk について(&amp;A)</translation>
     </message>
     <message>
         <source>the default user</source>
-        <translation type="unfinished"></translation>
+        <translation>既定のユーザー</translation>
     </message>
     <message>
         <source>Connect to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 に接続</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 上の %1</translation>
     </message>
     <message>
         <source>the sentinels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のセンチネル</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>新しい接続</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を編集</translation>
     </message>
     <message>
         <source>Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>接続の削除</translation>
     </message>
     <message>
         <source>Remove “%1” from Kiqdesk? The Redis server and its data are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1” を Kiqdesk から削除しますか? Redis サーバーとそのデータには影響しません。</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+9</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1 … Ctrl+9</translation>
     </message>
     <message>
         <source>Switch to deployment 1 to 9</source>
-        <translation type="unfinished"></translation>
+        <translation>デプロイメント 1〜9 に切り替え</translation>
     </message>
     <message>
         <source>About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk について</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;A desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;Redis 上の Sidekiq ジョブシステム用デスクトップコンソール。</translation>
     </message>
     <message>
         <source>%1 — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>フリート</translation>
     </message>
     <message>
         <source>Fleet overview: every deployment at a glance (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>フリート概要: すべてのデプロイメントを一目で (%1)</translation>
     </message>
     <message>
         <source>&amp;Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>フリート概要(&amp;F)</translation>
     </message>
     <message>
         <source>R</source>
-        <translation type="unfinished"></translation>
+        <translation>R</translation>
     </message>
     <message>
         <source>Retry the selected jobs (Scheduled: enqueue now)</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブを再試行 (予定: 今すぐキューに入れる)</translation>
     </message>
     <message>
         <source>Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Del</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブを削除</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブフィルターにフォーカス</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>フリート概要 — Kiqdesk</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>次のページ</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>前のページ</translation>
     </message>
     <message>
         <source>Next tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>ページ内の次のタブ</translation>
     </message>
     <message>
         <source>Previous tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>ページ内の前のタブ</translation>
     </message>
     <message>
         <source>There is no connection yet</source>
-        <translation type="unfinished"></translation>
+        <translation>まだ接続がありません</translation>
     </message>
     <message>
         <source>Select a connection in the sidebar first</source>
-        <translation type="unfinished"></translation>
+        <translation>先にサイドバーで接続を選択してください</translation>
     </message>
     <message>
         <source>Edit the selected connection</source>
-        <translation type="unfinished"></translation>
+        <translation>選択した接続を編集します</translation>
     </message>
     <message>
         <source>Remove the selected connection from Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>選択した接続を Kiqdesk から削除します</translation>
     </message>
     <message>
         <source>Tab, Shift+Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab, Shift+Tab</translation>
     </message>
     <message>
         <source>Next or previous control (a table is one stop: arrows move inside it)</source>
-        <translation type="unfinished"></translation>
+        <translation>次または前のコントロール (表は 1 つの停止位置: 表内は矢印キーで移動)</translation>
     </message>
     <message>
         <source>M</source>
-        <translation type="unfinished"></translation>
+        <translation>M</translation>
     </message>
     <message>
         <source>Move the selected jobs to a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブをキューへ移動</translation>
     </message>
     <message>
         <source>K</source>
-        <translation type="unfinished"></translation>
+        <translation>K</translation>
     </message>
     <message>
         <source>Kill the selected jobs (Retries, Scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブをキル (再試行、予定)</translation>
     </message>
     <message>
         <source>Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+R</translation>
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>選択した失敗グループのすべてを再試行</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>選択した失敗グループのすべてを削除</translation>
+    </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation>再起動後に有効になります</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>システムの言語</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>一時停止</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>処理済み</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>予定</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>再試行</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>デッド</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>プロセス</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation type="unfinished"></translation>
+        <translation>default レイテンシ</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>スループット</translation>
     </message>
     <message>
         <source>Enqueued and busy</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内と実行中</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How often the page reloads while it is visible</source>
-        <translation type="unfinished"></translation>
+        <translation>ページ表示中に再読み込みする間隔</translation>
     </message>
     <message>
         <source>Last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 10 分</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 1 時間</translation>
     </message>
     <message>
         <source>Last 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 6 時間</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>過去 24 時間</translation>
     </message>
     <message>
         <source>Processed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>処理済み/s</translation>
     </message>
     <message>
         <source>Failed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗/s</translation>
     </message>
     <message>
         <source>jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ/s</translation>
     </message>
     <message>
         <source>enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>メモリ (MiB)</translation>
     </message>
     <message>
         <source>Ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Ops/s</translation>
     </message>
     <message>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
     <message>
         <source>ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ops/s</translation>
     </message>
     <message>
         <source>Refresh every</source>
-        <translation type="unfinished"></translation>
+        <translation>更新間隔</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概要</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>読み込み中…</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 個のキュー</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 に更新</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>空</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のパスワード:</translation>
     </message>
     <message>
         <source>Passphrase of the client key %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント鍵 %1 のパスフレーズ:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PathField</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>参照…</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM ファイル (*.pem *.crt *.cer *.key);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ProcessListModel</name>
     <message>
         <source>%1 (quiet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (静止)</translation>
     </message>
     <message>
         <source>no heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>ハートビートなし</translation>
     </message>
     <message numerus="yes">
         <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 秒前</numerusform>
         </translation>
     </message>
     <message>
         <source>No heartbeat for a minute: the process may have crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 分間ハートビートがありません: プロセスがクラッシュした可能性があります。</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>プロセス</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>タグ</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>バージョン</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>スレッド</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>RSS</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS</translation>
     </message>
     <message>
         <source>Last beat</source>
-        <translation type="unfinished"></translation>
+        <translation>最終ハートビート</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>レイテンシ (s)</translation>
     </message>
     <message>
         <source>Top %1 queues by latency</source>
-        <translation type="unfinished"></translation>
+        <translation>レイテンシ上位 %1 キュー</translation>
     </message>
     <message>
         <source>%1: empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: 空</translation>
     </message>
     <message>
         <source>%1: %2 · %3 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 · %3 件待機中</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
     <message>
         <source>%1 (unreadable)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (読み取り不可)</translation>
     </message>
     <message>
         <source>%1 (paused)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (一時停止中)</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>サイズ</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>レイテンシ</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>空</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー内</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>削除</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>キューへ移動…</translation>
     </message>
     <message>
         <source>Pause queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キューを一時停止</translation>
     </message>
     <message>
         <source>Clear queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>キューを消去…</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み</translation>
     </message>
     <message>
         <source>Paused queues are not fetched by Kiqdesk&apos;s local pool (nor by Sidekiq Pro or Sidekiq 8.1+)</source>
-        <translation type="unfinished"></translation>
+        <translation>一時停止中のキューからは、Kiqdesk のローカルプールはジョブを取得しません (Sidekiq Pro と Sidekiq 8.1 以降も同様)</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>フィルターにフォーカス</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 個のキュー。選択するとジョブが表示されます。</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を読み込み中…</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 から選択した %n 件のジョブを削除しますか?</numerusform>
         </translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キューへ移動</translation>
     </message>
     <message numerus="yes">
         <source>Move %n selected job(s) from %1 to:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>選択した %n 件のジョブを %1 から次へ移動:</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 件は既にワーカーに取得されていました。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n could not be parsed and stayed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 件は解析できず、そのまま残りました。</numerusform>
         </translation>
     </message>
     <message>
         <source>Move failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>移動に失敗しました:</translation>
     </message>
     <message>
         <source>Resume queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キューを再開</translation>
     </message>
     <message>
         <source>%1 is paused: Kiqdesk&apos;s pool no longer fetches from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 は一時停止中です: Kiqdesk のプールはここからジョブを取得しません。</translation>
     </message>
     <message>
         <source>%1 is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を再開しました。</translation>
     </message>
     <message>
         <source>Pause failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>一時停止に失敗しました:</translation>
     </message>
     <message>
         <source>Resume failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>再開に失敗しました:</translation>
     </message>
     <message>
         <source>Clear queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キューの消去</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 の %1 件のジョブをすべて削除しますか? この操作は元に戻せません。</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を消去しました。</translation>
     </message>
     <message>
         <source>Clear failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>消去に失敗しました:</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1: %2 件のジョブ</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 件中 %1 件のジョブを削除しました (残りは既にワーカーに取得されていました)。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Moved %1 of %2 job(s) to %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 件中 %1 件のジョブを %3 に移動しました。</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>Select a queue first</source>
-        <translation type="unfinished"></translation>
+        <translation>先にキューを選択してください</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に表でジョブを選択してください</translation>
     </message>
     <message>
         <source>Delete every job in this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>このキューのすべてのジョブを削除します</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブを削除</translation>
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したジョブを別のキューへ移動します</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;ジョブを読み取れませんでした:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 件のジョブが選択されています。一度に操作できるのは最大 %2 件です。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;削除に失敗しました:&lt;/b&gt; %1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 を読み取れませんでした:&lt;/b&gt; %2 (再試行中)</translation>
     </message>
     <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 をインデックス中… %3 件中 %2 件のジョブを読み取り済み (%4%)</numerusform>
         </translation>
     </message>
     <message>
         <source>they are not listed</source>
-        <translation type="unfinished"></translation>
+        <translation>一覧には表示されません</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
     <message>
         <source>Hide secrets in job arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ引数の秘密を隠す</translation>
     </message>
     <message>
         <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
-        <translation type="unfinished"></translation>
+        <translation>秘密に見える値: トークン (JWT)、秘密鍵、カード番号、AWS キー</translation>
     </message>
     <message>
         <source>E-mail addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>メールアドレス</translation>
     </message>
     <message>
         <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
-        <translation type="unfinished"></translation>
+        <translation>キーがこれらのいずれかである値は、内容にかかわらず隠されます。キーは単語単位で比較されます: &quot;token&quot; は access_token や refreshToken も隠します。</translation>
     </message>
     <message>
         <source>e.g. args[1], args[*].iban</source>
-        <translation type="unfinished"></translation>
+        <translation>例: args[1], args[*].iban</translation>
     </message>
     <message>
         <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>位置引数にはキーがありません: args[1] はすべてのジョブの 2 番目の引数を隠します。</translation>
     </message>
     <message>
         <source>Key names:</source>
-        <translation type="unfinished"></translation>
+        <translation>キー名:</translation>
     </message>
     <message>
         <source>Paths:</source>
-        <translation type="unfinished"></translation>
+        <translation>パス:</translation>
     </message>
     <message>
         <source>Paths: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>パス: %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedisPage</name>
     <message>
         <source>Redis version</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis バージョン</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>ロール</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>稼働時間</translation>
     </message>
     <message>
         <source>Memory used</source>
-        <translation type="unfinished"></translation>
+        <translation>使用メモリ</translation>
     </message>
     <message>
         <source>Connected clients</source>
-        <translation type="unfinished"></translation>
+        <translation>接続中のクライアント</translation>
     </message>
     <message>
         <source>Operations per second</source>
-        <translation type="unfinished"></translation>
+        <translation>毎秒の操作数</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>キー</translation>
     </message>
     <message>
         <source>Eviction policy</source>
-        <translation type="unfinished"></translation>
+        <translation>エビクションポリシー</translation>
     </message>
     <message>
         <source>Slow log</source>
-        <translation type="unfinished"></translation>
+        <translation>スローログ</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>読み込み中…</translation>
     </message>
     <message>
         <source>%1 mode</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 モード</translation>
     </message>
     <message>
         <source>replicas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>レプリカ: %1</translation>
     </message>
     <message>
         <source>since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 から</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>制限なし</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>/ %1</translation>
     </message>
     <message>
         <source>%1 blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 件ブロック中</translation>
     </message>
     <message>
         <source>%1 since start</source>
-        <translation type="unfinished"></translation>
+        <translation>起動以来 %1</translation>
     </message>
     <message>
         <source>Sidekiq needs noeviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq には noeviction が必要です</translation>
     </message>
     <message>
         <source>db%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>db%1: %2</translation>
     </message>
     <message>
         <source>No slow commands logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>記録された遅いコマンドはありません。</translation>
     </message>
     <message>
         <source>Updated at %1 · round trip %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 に更新 · 往復時間 %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 key(s) evicted</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 個のキーが退避されました</numerusform>
         </translation>
     </message>
     <message>
         <source>The slow log is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>スローログを利用できません:</translation>
     </message>
     <message>
         <source>The client list is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント一覧を利用できません:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>キーボードショートカット</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>キー</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::SlowlogModel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>時刻</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>所要時間</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンド</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Status</name>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>到達可能</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>到達不能</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>接続中</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::StatusLine</name>
     <message>
         <source>Could not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>読み込めませんでした:</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;更新できませんでした:&lt;/b&gt; %1 (%2 秒前のデータを表示中)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TlsBox</name>
     <message>
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS を使用</translation>
     </message>
     <message>
         <source>System certificate store</source>
-        <translation type="unfinished"></translation>
+        <translation>システムの証明書ストア</translation>
     </message>
     <message>
         <source>CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA ファイル:</translation>
     </message>
     <message>
         <source>CA directory:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA ディレクトリ:</translation>
     </message>
     <message>
         <source>Choose the CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>CA 証明書ファイルを選択</translation>
     </message>
     <message>
         <source>Choose the CA directory</source>
-        <translation type="unfinished"></translation>
+        <translation>CA ディレクトリを選択</translation>
     </message>
     <message>
         <source>Choose the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書を選択</translation>
     </message>
     <message>
         <source>Choose the client key</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント鍵を選択</translation>
     </message>
     <message>
         <source>Verify the server&apos;s certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバーの証明書を検証する</translation>
     </message>
     <message>
         <source>Verify that the certificate matches the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>証明書がホスト名と一致することを検証する</translation>
     </message>
     <message>
         <source>only for servers that require client certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書を必要とするサーバーの場合のみ</translation>
     </message>
     <message>
         <source>default: the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>既定: ホスト名</translation>
     </message>
     <message>
         <source>Trust:</source>
-        <translation type="unfinished"></translation>
+        <translation>信頼:</translation>
     </message>
     <message>
         <source>Client certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント証明書:</translation>
     </message>
     <message>
         <source>Client key:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント鍵:</translation>
     </message>
     <message>
         <source>Server name (SNI):</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバー名 (SNI):</translation>
     </message>
     <message>
         <source>The key is encrypted: ask for its passphrase when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵は暗号化されています: 接続時にパスフレーズを尋ねる</translation>
     </message>
     <message>
         <source>only for an encrypted key; not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>暗号化された鍵の場合のみ。保存されません: 接続時に尋ねます</translation>
     </message>
     <message>
         <source>Key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>鍵のパスフレーズ:</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TopologyBox</name>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>サーバー</translation>
     </message>
     <message>
         <source>The sentinels need a password (asked when connecting)</source>
-        <translation type="unfinished"></translation>
+        <translation>センチネルにはパスワードが必要です (接続時に尋ねます)</translation>
     </message>
     <message>
         <source>Standalone (or a replica)</source>
-        <translation type="unfinished"></translation>
+        <translation>スタンドアロン (またはレプリカ)</translation>
     </message>
     <message>
         <source>Sentinel</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster</translation>
     </message>
     <message>
         <source>not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>保存されません</translation>
     </message>
     <message>
         <source>Host:</source>
-        <translation type="unfinished"></translation>
+        <translation>ホスト:</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>ポート:</translation>
     </message>
     <message>
         <source>Master name:</source>
-        <translation type="unfinished"></translation>
+        <translation>マスター名:</translation>
     </message>
     <message>
         <source>Sentinels (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>センチネル (host:port):</translation>
     </message>
     <message>
         <source>Sentinel user:</source>
-        <translation type="unfinished"></translation>
+        <translation>センチネルのユーザー:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>センチネルのパスワード:</translation>
     </message>
     <message>
         <source>Seed nodes (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>シードノード (host:port):</translation>
     </message>
     <message>
         <source>Topology:</source>
-        <translation type="unfinished"></translation>
+        <translation>トポロジー:</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; は host:port 形式のアドレスではありません</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>日時</translation>
     </message>
     <message>
         <source>What was removed</source>
-        <translation type="unfinished"></translation>
+        <translation>削除された内容</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>Not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>未復元</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>実行者</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>理由</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>再読み込み</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>復元</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished"></translation>
+        <translation>元に戻す履歴</translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) killed from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 に %2 から %1 件のジョブをキル</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) cleared from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 に %2 から %1 件のジョブを消去</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) deleted from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 に %2 から %1 件のジョブを削除</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>元に戻す対象はありません: このサーバーでの削除、キル、キューの消去は 7 日間ここに保持されます。</translation>
     </message>
     <message numerus="yes">
         <source>%1 action(s) kept for 7 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 件の操作を 7 日間保持</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>Select an action in the list first</source>
-        <translation type="unfinished"></translation>
+        <translation>先に一覧から操作を選択してください</translation>
     </message>
     <message>
         <source>Its jobs were restored already</source>
-        <translation type="unfinished"></translation>
+        <translation>そのジョブは既に復元されています</translation>
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を戻す</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>復元中…</translation>
     </message>
     <message>
         <source>Restore failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>復元に失敗しました:</translation>
     </message>
     <message numerus="yes">
         <source>Restored %1 job(s), %2 already there (%3)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 件のジョブを復元しました。%2 件は既に存在 (%3)</numerusform>
         </translation>
     </message>
 </context>
@@ -3008,272 +3023,272 @@
     <name>kiq::ui::WorkersPage</name>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Concurrency</source>
-        <translation type="unfinished"></translation>
+        <translation>並行数</translation>
     </message>
     <message>
         <source>Handler file</source>
-        <translation type="unfinished"></translation>
+        <translation>ハンドラーファイル</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>停止タイムアウト</translation>
     </message>
     <message>
         <source>Pool settings</source>
-        <translation type="unfinished"></translation>
+        <translation>プール設定</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>開始</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>静止</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>処理済み</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>実行時間</translation>
     </message>
     <message>
         <source>critical,2 default</source>
-        <translation type="unfinished"></translation>
+        <translation>critical,2 default</translation>
     </message>
     <message>
         <source>Queues separated by spaces, as Sidekiq&apos;s -q: &quot;name&quot; or &quot;name,weight&quot;. Without weights the order is strict; with weights a heavier queue is tried first more often.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq の -q と同じく、キューを空白で区切ります: &quot;name&quot; または &quot;name,weight&quot;。重みがなければ順序は厳密で、重みがあれば重いキューほど先に試される頻度が高くなります。</translation>
     </message>
     <message>
         <source>TOML file mapping job classes to commands (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブクラスをコマンドに対応付ける TOML ファイル (任意)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>参照…</translation>
     </message>
     <message>
         <source>DEBUG also logs the start and end of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>DEBUG では各ジョブの開始と終了も記録します。</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How long Stop waits for running jobs before pushing them back to their queues.</source>
-        <translation type="unfinished"></translation>
+        <translation>停止時に、実行中のジョブをキューに戻す前に待つ時間。</translation>
     </message>
     <message>
         <source>Log level</source>
-        <translation type="unfinished"></translation>
+        <translation>ログレベル</translation>
     </message>
     <message>
         <source>Finish the running jobs and fetch no new ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中のジョブを完了させ、新しいジョブを取得しません。</translation>
     </message>
     <message>
         <source>All lines</source>
-        <translation type="unfinished"></translation>
+        <translation>すべての行</translation>
     </message>
     <message>
         <source>Info and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Info 以上</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>警告とエラー</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>エラーのみ</translation>
     </message>
     <message>
         <source>Jobs in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>実行中のジョブ</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>ログ</translation>
     </message>
     <message>
         <source>Local workers</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルワーカー</translation>
     </message>
     <message>
         <source>Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>このデプロイメントへの書き込みは無効化されましたが、このプールは停止するまでジョブの処理を続けます。</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>停止しました。</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続です。</translation>
     </message>
     <message numerus="yes">
         <source>Stopped. The last run processed %n job(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>停止しました。前回の実行では %n 件のジョブを処理しました。</numerusform>
         </translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>開始中…</translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (strict order).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 で %n スレッドを実行中 (厳密な順序)。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (weighted).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 で %n スレッドを実行中 (重み付き)。</numerusform>
         </translation>
     </message>
     <message>
         <source>Quiet: running jobs finish, no new jobs are fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>静止: 実行中のジョブは完了し、新しいジョブは取得されません。</translation>
     </message>
     <message>
         <source>Stopping: waiting for the running jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>停止中: 実行中のジョブを待っています…</translation>
     </message>
     <message>
         <source>Could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>開始できませんでした: %1</translation>
     </message>
     <message>
         <source>Started by %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 が開始しました。</translation>
     </message>
     <message>
         <source>Process %1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 上のプロセス %1</translation>
     </message>
     <message numerus="yes">
         <source>of %n thread(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>/ %n スレッド</numerusform>
         </translation>
     </message>
     <message>
         <source>TOML files (*.toml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>TOML ファイル (*.toml);;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation type="unfinished"></translation>
+        <translation>組み込みのデモハンドラー</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk::Sleep、Kiqdesk::Fail、Kiqdesk::Echo</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未接続</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <comment>class (hand-backs)</comment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 のハンドラーがここにありません: これらのジョブは、実行できるワーカーのために、変更されずにキューに戻りました (再試行は消費されず、エラーも書き込まれていません)。</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:</translation>
     </message>
     <message>
         <source>Start workers on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 でワーカーを開始</translation>
     </message>
     <message>
         <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%2&lt;/b&gt; のデプロイメントである &lt;b&gt;%1&lt;/b&gt; でワーカープールを開始しますか?&lt;br&gt;&lt;br&gt;%3 からジョブを取得し、このコンピューターで実行します。</translation>
     </message>
     <message>
         <source>Start on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 で開始</translation>
     </message>
     <message>
         <source>Not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>開始されていません。</translation>
     </message>
     <message>
         <source>Looking at the jobs waiting in %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 で待機中のジョブを確認中…</translation>
     </message>
     <message>
         <source>Not started: could not look at the queues:</source>
-        <translation type="unfinished"></translation>
+        <translation>開始されていません: キューを確認できませんでした:</translation>
     </message>
     <message>
         <source>Jobs without a handler</source>
-        <translation type="unfinished"></translation>
+        <translation>ハンドラーのないジョブ</translation>
     </message>
     <message>
         <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
-        <translation type="unfinished"></translation>
+        <translation>これらのジョブは選択したキューで待機していますが、このプールにはそのクラスのハンドラーがありません (各キューの最新 %1 件のジョブで集計):</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>キュー</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>クラス</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>ジョブ</translation>
     </message>
     <message>
         <source>What should the pool do with them?</source>
-        <translation type="unfinished"></translation>
+        <translation>プールはこれらをどう扱いますか?</translation>
     </message>
     <message>
         <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
-        <translation type="unfinished"></translation>
+        <translation>返却すると、ジョブはそのクラスを持つワーカーのために、変更されずにキューに戻ります (再試行は消費されず、エラーも書き込まれません)。失敗にすると、再試行を 1 回消費し、そのクラスを持たない Sidekiq と同様に NameError がエラーとして記録されます。</translation>
     </message>
     <message>
         <source>Hand them back (leave them for their own workers)</source>
-        <translation type="unfinished"></translation>
+        <translation>返却する (本来のワーカーに任せる)</translation>
     </message>
     <message>
         <source>Fail them like Sidekiq does</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq と同様に失敗させる</translation>
     </message>
     <message>
         <source>Not started:</source>
-        <translation type="unfinished"></translation>
+        <translation>開始されていません:</translation>
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>開始されていません: デプロイメントが切断されました。</translation>
     </message>
 </context>
 </TS>

@@ -5,589 +5,592 @@
     <name>JobColumns</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
 </context>
 <context>
     <name>JobTableLook</name>
     <message>
         <source>Filter: class=HardJob error~timeout age&gt;2h queue=default malformed</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤器：class=HardJob error~timeout age&gt;2h queue=default malformed</translation>
     </message>
     <message>
         <source>Filter, at character %1: %2. No jobs are shown until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤器第 %1 个字符处：%2。修正之前不显示任何任务。</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>本地沙盒</translation>
     </message>
     <message>
         <source>Desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis 上 Sidekiq 任务系统的桌面控制台。</translation>
     </message>
     <message>
         <source>Start a local sandbox Redis and show it.</source>
-        <translation type="unfinished"></translation>
+        <translation>启动一个本地沙盒 Redis 并显示它。</translation>
     </message>
     <message>
         <source>Save a picture of the window to &lt;file&gt; and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>将窗口截图保存到 &lt;file&gt; 后退出。</translation>
     </message>
     <message>
         <source>file</source>
-        <translation type="unfinished"></translation>
+        <translation>file</translation>
     </message>
     <message>
         <source>Wait &lt;ms&gt; before taking the screenshot (default 3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>截图前等待 &lt;ms&gt; 毫秒（默认 3000）。</translation>
     </message>
     <message>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
         <source>Use &lt;theme&gt; (system, light, dark) for this run.</source>
-        <translation type="unfinished"></translation>
+        <translation>本次运行使用 &lt;theme&gt;（system、light、dark）。</translation>
     </message>
     <message>
         <source>theme</source>
-        <translation type="unfinished"></translation>
+        <translation>theme</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>cannot write the screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将截图写入 %1</translation>
     </message>
     <message>
         <source>the local sandbox (demo handlers)</source>
-        <translation type="unfinished"></translation>
+        <translation>本地沙盒（演示处理程序）</translation>
     </message>
     <message>
         <source>The sandbox started but demo data could not be written: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>沙盒已启动，但无法写入演示数据：%1</translation>
     </message>
     <message>
         <source>Open the window at &lt;width&gt;x&lt;height&gt; pixels.</source>
-        <translation type="unfinished"></translation>
+        <translation>以 &lt;width&gt;x&lt;height&gt; 像素打开窗口。</translation>
     </message>
     <message>
         <source>size</source>
-        <translation type="unfinished"></translation>
+        <translation>size</translation>
     </message>
     <message>
         <source>Show the deployment&apos;s page &lt;n&gt; (0 is the first tab).</source>
-        <translation type="unfinished"></translation>
+        <translation>显示部署的第 &lt;n&gt; 页（0 为第一个标签页）。</translation>
     </message>
     <message>
         <source>n</source>
-        <translation type="unfinished"></translation>
+        <translation>n</translation>
     </message>
     <message>
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
-        <translation type="unfinished"></translation>
+        <translation>--size 的格式为 &lt;width&gt;x&lt;height&gt;，例如 1024x700</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>输入 %1 以确认。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclLogModel</name>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 前</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Denied</source>
-        <translation type="unfinished"></translation>
+        <translation>已拒绝</translation>
     </message>
     <message>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>上下文</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>次数</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>最后出现</translation>
     </message>
     <message>
         <source>Node</source>
-        <translation type="unfinished"></translation>
+        <translation>节点</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclPage</name>
     <message>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>主节点</translation>
     </message>
     <message>
         <source>replica</source>
-        <translation type="unfinished"></translation>
+        <translation>副本</translation>
     </message>
     <message>
         <source>New user…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建用户…</translation>
     </message>
     <message>
         <source>Edit…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑…</translation>
     </message>
     <message>
         <source>Enable</source>
-        <translation type="unfinished"></translation>
+        <translation>启用</translation>
     </message>
     <message>
         <source>Disable</source>
-        <translation type="unfinished"></translation>
+        <translation>禁用</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除…</translation>
     </message>
     <message>
         <source>Apply Sidekiq role…</source>
-        <translation type="unfinished"></translation>
+        <translation>应用 Sidekiq 角色…</translation>
     </message>
     <message>
         <source>Reset log</source>
-        <translation type="unfinished"></translation>
+        <translation>重置日志</translation>
     </message>
     <message>
         <source>Delete ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>删除 ACL 用户</translation>
     </message>
     <message>
         <source>Delete the ACL user &apos;%1&apos; on every node? Clients logged in as it are disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>在所有节点上删除 ACL 用户“%1”？以该用户登录的客户端将被断开。</translation>
     </message>
     <message>
         <source>Reset ACL log</source>
-        <translation type="unfinished"></translation>
+        <translation>重置 ACL 日志</translation>
     </message>
     <message>
         <source>Clear the ACL log on every node?</source>
-        <translation type="unfinished"></translation>
+        <translation>清空所有节点上的 ACL 日志？</translation>
     </message>
     <message>
         <source>Users</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>日志</translation>
     </message>
     <message>
         <source>The result of each change appears here, per node, with the role checks.</source>
-        <translation type="unfinished"></translation>
+        <translation>每项更改的结果会按节点显示在这里，并附带角色检查。</translation>
     </message>
     <message>
         <source>ACL</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message numerus="yes">
         <source>%n user(s) with risky rights (in red; hover for why).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个用户拥有高风险权限（红色显示；悬停查看原因）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n user(s), none with risky rights.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个用户，均无高风险权限。</numerusform>
         </translation>
     </message>
     <message>
         <source>Could not apply the rules of %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法应用 %1 的规则：%2</translation>
     </message>
     <message>
         <source>ACL SETUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL SETUSER %1
+</translation>
     </message>
     <message>
         <source>Could not apply the role to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将角色应用到 %1：%2</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>成功</translation>
     </message>
     <message>
         <source>FAILED</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>%1 %2 %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 %3%4</translation>
     </message>
     <message>
         <source>allow</source>
-        <translation type="unfinished"></translation>
+        <translation>允许</translation>
     </message>
     <message>
         <source>deny</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法删除 %1：%2</translation>
     </message>
     <message>
         <source>ACL DELUSER %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>ACL DELUSER %1
+</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>Select a user first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个用户</translation>
     </message>
     <message>
         <source>Cannot read ACL users:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 ACL 用户：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
     <message>
         <source>Enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>已启用</translation>
     </message>
     <message>
         <source>Remove the existing passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>移除现有密码</translation>
     </message>
     <message>
         <source>No password (nopass): anyone can log in as this user</source>
-        <translation type="unfinished"></translation>
+        <translation>无密码（nopass）：任何人都能以该用户登录</translation>
     </message>
     <message>
         <source>Edit ACL user %1</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑 ACL 用户 %1</translation>
     </message>
     <message>
         <source>New ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>新建 ACL 用户</translation>
     </message>
     <message>
         <source>Leave empty to keep the current passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>留空则保留当前密码</translation>
     </message>
     <message>
         <source>One pattern per line: ~queue:*  %R~stat:*  %W~tmp:*</source>
-        <translation type="unfinished"></translation>
+        <translation>每行一个模式：~queue:*  %R~stat:*  %W~tmp:*</translation>
     </message>
     <message>
         <source>One pattern per line: &amp;events:*</source>
-        <translation type="unfinished"></translation>
+        <translation>每行一个模式：&amp;events:*</translation>
     </message>
     <message>
         <source>e.g. -flushall +client|setname</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 -flushall +client|setname</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished"></translation>
+        <translation>新密码</translation>
     </message>
     <message>
         <source>Key patterns</source>
-        <translation type="unfinished"></translation>
+        <translation>键模式</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>频道</translation>
     </message>
     <message>
         <source>Command categories</source>
-        <translation type="unfinished"></translation>
+        <translation>命令类别</translation>
     </message>
     <message>
         <source>Extra command rules</source>
-        <translation type="unfinished"></translation>
+        <translation>额外命令规则</translation>
     </message>
     <message>
         <source>Apply to every node</source>
-        <translation type="unfinished"></translation>
+        <translation>应用到所有节点</translation>
     </message>
     <message>
         <source>Will run:</source>
-        <translation type="unfinished"></translation>
+        <translation>将执行：</translation>
     </message>
     <message>
         <source>The name must be one word.</source>
-        <translation type="unfinished"></translation>
+        <translation>名称必须是一个单词。</translation>
     </message>
     <message>
         <source>A new user needs a password (or nopass, which is not recommended).</source>
-        <translation type="unfinished"></translation>
+        <translation>新用户需要密码（或 nopass，不推荐）。</translation>
     </message>
     <message>
         <source>No change.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有更改。</translation>
     </message>
     <message>
         <source>Changes:
 </source>
-        <translation type="unfinished"></translation>
+        <translation>更改：
+</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
     <message>
         <source>on</source>
-        <translation type="unfinished"></translation>
+        <translation>开</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>关</translation>
     </message>
     <message>
         <source>none (nopass)</source>
-        <translation type="unfinished"></translation>
+        <translation>无（nopass）</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Passwords</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>键</translation>
     </message>
     <message>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>频道</translation>
     </message>
     <message>
         <source>Commands</source>
-        <translation type="unfinished"></translation>
+        <translation>命令</translation>
     </message>
     <message>
         <source>Risks</source>
-        <translation type="unfinished"></translation>
+        <translation>风险</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ApplyRoleDialog</name>
     <message>
         <source>Apply a Sidekiq role</source>
-        <translation type="unfinished"></translation>
+        <translation>应用 Sidekiq 角色</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Apply and verify</source>
-        <translation type="unfinished"></translation>
+        <translation>应用并验证</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ArmDialog</name>
     <message>
         <source>Arm writes</source>
-        <translation type="unfinished"></translation>
+        <translation>启用写入</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; is read-only. Arming allows every write (job actions, queue changes, quiet and stop, ACL changes, local workers) until the time below runs out or you disarm.&lt;br&gt;Type the deployment&apos;s name &lt;b&gt;%2&lt;/b&gt; to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 为只读。启用写入后，在下面的时间用完或你停用之前，允许所有写操作（任务操作、队列更改、静默和停止、ACL 更改、本地工作者）。&lt;br&gt;输入部署名称 &lt;b&gt;%2&lt;/b&gt; 以确认。</translation>
     </message>
     <message>
         <source>Why: free text or a ticket id</source>
-        <translation type="unfinished"></translation>
+        <translation>原因：自由文本或工单号</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Deployment name:</source>
-        <translation type="unfinished"></translation>
+        <translation>部署名称：</translation>
     </message>
     <message>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>原因：</translation>
     </message>
     <message>
         <source>Writes allowed for:</source>
-        <translation type="unfinished"></translation>
+        <translation>允许写入时长：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::AuditPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <source>Verify chain</source>
-        <translation type="unfinished"></translation>
+        <translation>验证哈希链</translation>
     </message>
     <message>
         <source>Export JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 JSONL…</translation>
     </message>
     <message>
         <source>Any user (OS or ACL user)</source>
-        <translation type="unfinished"></translation>
+        <translation>任意用户（操作系统或 ACL 用户）</translation>
     </message>
     <message>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>任意操作</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 1 小时</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 24 小时</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>Recompute every entry&apos;s hash and check the chain: deleted, edited or forged entries are marked</source>
-        <translation type="unfinished"></translation>
+        <translation>重新计算每条记录的哈希并检查哈希链：被删除、编辑或伪造的记录会被标出</translation>
     </message>
     <message>
         <source>Every entry of the trail, oldest first, as JSON lines</source>
-        <translation type="unfinished"></translation>
+        <translation>审计日志的所有记录，从旧到新，JSON Lines 格式</translation>
     </message>
     <message>
         <source>Export the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>导出审计日志</translation>
     </message>
     <message>
         <source>JSON lines (*.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines (*.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>审计日志</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>No entries match.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有匹配的记录。</translation>
     </message>
     <message numerus="yes">
         <source>The newest %n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>最新的 %n 条匹配记录。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n matching entries.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 条匹配记录。</numerusform>
         </translation>
     </message>
     <message>
         <source>Verifying the chain…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在验证哈希链…</translation>
     </message>
     <message>
         <source>Could not verify:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法验证：</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出…</translation>
     </message>
     <message>
         <source>Could not export:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出：</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n entries to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已将 %n 条记录导出到 %1。</numerusform>
         </translation>
     </message>
 </context>
@@ -595,170 +598,170 @@
     <name>kiq::ui::AuditTrailModel</name>
     <message>
         <source>%1 / %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 / %3</translation>
     </message>
     <message>
         <source>%1 (armed by %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（由 %2 启用写入）</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>成功</translation>
     </message>
     <message>
         <source>Entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>记录 %1</translation>
     </message>
     <message>
         <source>Detail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>详情：%1</translation>
     </message>
     <message>
         <source>Jobs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>任务：%1</translation>
     </message>
     <message>
         <source>Chain broken here: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>哈希链在此断开：%1</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>ACL user</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL 用户</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>目标</translation>
     </message>
     <message>
         <source>Asked / done / skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>请求 / 完成 / 跳过</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkActionFlow</name>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Scanning the set…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在扫描集合…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>&lt;b&gt;Preview failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;预览失败：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消。</translation>
     </message>
     <message>
         <source>Nothing done.</source>
-        <translation type="unfinished"></translation>
+        <translation>未执行任何操作。</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n matching job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>对 %n 个匹配的任务执行“%1”？</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: working…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：正在执行…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;失败：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：完成 %2，已不存在 %3，跳过 %4%5</translation>
     </message>
     <message>
         <source> (cancelled; can be resumed)</source>
-        <translation type="unfinished"></translation>
+        <translation>（已取消；可以继续）</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：完成 %2，已扫描 %3</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
     <message numerus="yes">
         <source>… and %n more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>… 另有 %n 项</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 all matching jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：所有匹配的任务</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>分组</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>By class</source>
-        <translation type="unfinished"></translation>
+        <translation>按类</translation>
     </message>
     <message>
         <source>By queue</source>
-        <translation type="unfinished"></translation>
+        <translation>按队列</translation>
     </message>
     <message>
         <source>By error</source>
-        <translation type="unfinished"></translation>
+        <translation>按错误</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <source> jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation> 任务/s</translation>
     </message>
     <message>
         <source>Rate limit:</source>
-        <translation type="unfinished"></translation>
+        <translation>速率限制：</translation>
     </message>
     <message>
         <source>Continue…</source>
-        <translation type="unfinished"></translation>
+        <translation>继续…</translation>
     </message>
     <message numerus="yes">
         <source>&lt;b&gt;%1&lt;/b&gt; of %2 job(s) match and would be affected by &lt;b&gt;%3&lt;/b&gt;.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2 个任务中有 &lt;b&gt;%1&lt;/b&gt; 个匹配，将受 &lt;b&gt;%3&lt;/b&gt; 影响。</numerusform>
         </translation>
     </message>
 </context>
@@ -766,2241 +769,2253 @@
     <name>kiq::ui::BusyJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无法读取的任务）</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>线程</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>开始时间</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时长</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <source>Quiet selected</source>
-        <translation type="unfinished"></translation>
+        <translation>静默所选</translation>
     </message>
     <message>
         <source>Stop selected</source>
-        <translation type="unfinished"></translation>
+        <translation>停止所选</translation>
     </message>
     <message>
         <source>Quiet all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部静默</translation>
     </message>
     <message>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部停止</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>静默</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message numerus="yes">
         <source>Quiet %n process(es)? They finish their current jobs and fetch no new ones.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>静默 %n 个进程？它们会完成当前任务，不再获取新任务。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Stop %n process(es)? They shut down; unfinished jobs go back to their queues.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>停止 %n 个进程？它们将关闭；未完成的任务回到各自的队列。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 sent to %n process(es); they act at their next heartbeat.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已向 %n 个进程发送 %1；它们会在下一次心跳时执行。</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>No Sidekiq process is running</source>
-        <translation type="unfinished"></translation>
+        <translation>没有正在运行的 Sidekiq 进程</translation>
     </message>
     <message>
         <source>Select processes in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在表格中选择进程</translation>
     </message>
     <message>
         <source>Stop fetching new jobs; running jobs finish</source>
-        <translation type="unfinished"></translation>
+        <translation>停止获取新任务；正在运行的任务会完成</translation>
     </message>
     <message>
         <source>Shut the selected processes down</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭所选进程</translation>
     </message>
     <message>
         <source>Quiet every listed process</source>
-        <translation type="unfinished"></translation>
+        <translation>静默列出的所有进程</translation>
     </message>
     <message>
         <source>Shut every listed process down</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭列出的所有进程</translation>
     </message>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，%2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln process(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln 个进程</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln 个任务正在运行</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 失败：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>DB</source>
-        <translation type="unfinished"></translation>
+        <translation>DB</translation>
     </message>
     <message>
         <source>Last command</source>
-        <translation type="unfinished"></translation>
+        <translation>最后命令</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>标志</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
-        <translation type="unfinished"></translation>
+        <translation>输入服务器的主机名或地址。</translation>
     </message>
     <message>
         <source>Ask for the password when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>连接时询问密码</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished"></translation>
+        <translation>安全</translation>
     </message>
     <message>
         <source>Advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>高级</translation>
     </message>
     <message>
         <source>Tag colour</source>
-        <translation type="unfinished"></translation>
+        <translation>标签颜色</translation>
     </message>
     <message>
         <source>redis://user:password@host:6379/0 or rediss://…</source>
-        <translation type="unfinished"></translation>
+        <translation>redis://user:password@host:6379/0 或 rediss://…</translation>
     </message>
     <message>
         <source>Fill in</source>
-        <translation type="unfinished"></translation>
+        <translation>填入</translation>
     </message>
     <message>
         <source>e.g. Billing production</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 计费生产环境</translation>
     </message>
     <message>
         <source>none (e.g. myapp: for redis-namespace)</source>
-        <translation type="unfinished"></translation>
+        <translation>无（例如 redis-namespace 的 myapp:）</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>名称：</translation>
     </message>
     <message>
         <source>Environment:</source>
-        <translation type="unfinished"></translation>
+        <translation>环境：</translation>
     </message>
     <message>
         <source>URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL：</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库：</translation>
     </message>
     <message>
         <source>Namespace prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>命名空间前缀：</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>默认</translation>
     </message>
     <message>
         <source>not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>不保存：连接时询问</translation>
     </message>
     <message>
         <source>Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>认证</translation>
     </message>
     <message>
         <source>Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名：</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <source>none (CLIENT SETNAME is skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>无（跳过 CLIENT SETNAME）</translation>
     </message>
     <message>
         <source>Connect timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>连接超时：</translation>
     </message>
     <message>
         <source>Command timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>命令超时：</translation>
     </message>
     <message>
         <source>Connection attempts:</source>
-        <translation type="unfinished"></translation>
+        <translation>连接尝试次数：</translation>
     </message>
     <message>
         <source>First retry after:</source>
-        <translation type="unfinished"></translation>
+        <translation>首次重试间隔：</translation>
     </message>
     <message>
         <source>Client name:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端名称：</translation>
     </message>
     <message>
         <source>Cannot read this URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析此 URL：%1</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在测试 %1…</translation>
     </message>
     <message>
         <source>Connection failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>连接失败：%1</translation>
     </message>
     <message>
         <source>Connected; PING answered in %1. INFO is not allowed for this user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接；PING 响应用时 %1。该用户不允许使用 INFO：%2</translation>
     </message>
     <message>
         <source>Connected to Redis %1 (%2); round trip %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接到 Redis %1（%2）；往返 %3。</translation>
     </message>
     <message>
         <source>Read-only: writes need arming with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：写入前需要填写原因并启用写入</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> min</translation>
     </message>
     <message>
         <source>Arm for:</source>
-        <translation type="unfinished"></translation>
+        <translation>启用时长：</translation>
     </message>
     <message>
         <source>Writes:</source>
-        <translation type="unfinished"></translation>
+        <translation>写入：</translation>
     </message>
     <message>
         <source>Production deployments always open read-only.</source>
-        <translation type="unfinished"></translation>
+        <translation>生产环境部署总是以只读方式打开。</translation>
     </message>
     <message>
         <source>Open this deployment read-only, as production is.</source>
-        <translation type="unfinished"></translation>
+        <translation>像生产环境一样以只读方式打开此部署。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>已处理</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
-        <translation type="unfinished"></translation>
+        <translation>每日历史（Sidekiq，UTC 日）</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>可访问</translation>
     </message>
     <message>
         <source>Redis %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis %1</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>arm writes with a reason first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先填写原因并启用写入</translation>
     </message>
     <message>
         <source>%1. Try again (or press F5) to enter the password again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1。重试（或按 F5）以重新输入密码。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
-        <translation type="unfinished"></translation>
+        <translation>此页面没有写入操作。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
     <message>
         <source>Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>连接…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Warning:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;警告：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>Try again…</source>
-        <translation type="unfinished"></translation>
+        <translation>重试…</translation>
     </message>
     <message>
         <source>Read-only</source>
-        <translation type="unfinished"></translation>
+        <translation>只读</translation>
     </message>
     <message>
         <source>Writes to this deployment are refused until you arm them with a reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>在你填写原因并启用写入之前，对此部署的写入都会被拒绝。</translation>
     </message>
     <message>
         <source>Arm writes…</source>
-        <translation type="unfinished"></translation>
+        <translation>启用写入…</translation>
     </message>
     <message>
         <source>Allow writes for a while, with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>填写原因，在一段时间内允许写入</translation>
     </message>
     <message>
         <source>until disarmed</source>
-        <translation type="unfinished"></translation>
+        <translation>直到停用</translation>
     </message>
     <message>
         <source>%1:%2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余 %1:%2</translation>
     </message>
     <message>
         <source>Writes armed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>写入已启用：%1</translation>
     </message>
     <message>
         <source>Armed by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 于 %2 启用写入：%3</translation>
     </message>
     <message>
         <source>Disarm</source>
-        <translation type="unfinished"></translation>
+        <translation>停用</translation>
     </message>
     <message>
         <source>Back to read-only now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即恢复只读</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Environment</name>
     <message>
         <source>Development</source>
-        <translation type="unfinished"></translation>
+        <translation>开发</translation>
     </message>
     <message>
         <source>Staging</source>
-        <translation type="unfinished"></translation>
+        <translation>预发布</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>生产</translation>
     </message>
     <message>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>其他</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无错误）</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Message (normalised)</source>
-        <translation type="unfinished"></translation>
+        <translation>消息（已规范化）</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>First seen</source>
-        <translation type="unfinished"></translation>
+        <translation>首次出现</translation>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
+        <translation>最后出现</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FirstRunDialog</name>
     <message>
         <source>Welcome to Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>欢迎使用 Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk watches Sidekiq job systems on Redis. There is no connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk 用于监视 Redis 上的 Sidekiq 任务系统。目前还没有连接。</translation>
     </message>
     <message>
         <source>Start a local sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>启动本地沙盒</translation>
     </message>
     <message>
         <source>A private Redis on this computer, gone when Kiqdesk quits. Nothing you do there touches a real deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机上的私有 Redis，Kiqdesk 退出时即消失。在其中的任何操作都不会影响真实部署。</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>添加连接</translation>
     </message>
     <message>
         <source>Connect to your own Redis: standalone, Sentinel or Cluster, with or without TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation>连接到你自己的 Redis：单机、Sentinel 或 Cluster，可使用或不使用 TLS。</translation>
     </message>
     <message>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>以后再说</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetModel</name>
     <message>
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>部署</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <source>Max latency</source>
-        <translation type="unfinished"></translation>
+        <translation>最大延迟</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡</translation>
     </message>
     <message>
         <source>Dead, last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡（最近 1 小时）</translation>
     </message>
     <message>
         <source>Redis memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis 内存</translation>
     </message>
     <message>
         <source>Queue “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>队列“%1”</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>可访问</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>no jobs waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>没有等待中的任务</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
     <message>
         <source>Jobs that died since %1 and are still in the dead set</source>
-        <translation type="unfinished"></translation>
+        <translation>自 %1 以来死亡且仍在死亡集合中的任务</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>部署总览</translation>
     </message>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>所有部署，每 %n 秒刷新一次。双击一行即可打开。</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>更新于 %1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Formatting</name>
     <message>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 天 %2 h</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message numerus="yes">
         <source>%n year(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 年</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (clock skew or bad timestamp?)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（时钟偏差或时间戳有误？）</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::InFlightJobModel</name>
     <message>
         <source>Thread</source>
-        <translation type="unfinished"></translation>
+        <translation>线程</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>开始时间</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时长</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
     <message>
         <source>&lt;b&gt;Failures by cause&lt;/b&gt; (select one to filter the jobs to it)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;按原因分类的失败&lt;/b&gt;（选择一项即可筛选出对应的任务）</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobModel</name>
     <message>
         <source>(unreadable job)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无法读取的任务）</translation>
     </message>
     <message>
         <source>Unreadable payload (open it to see why)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取的负载（打开查看原因）</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobActionLabel</name>
     <message>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即入队</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>移动</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>杀死</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobInspector</name>
     <message>
         <source>Copy JID</source>
-        <translation type="unfinished"></translation>
+        <translation>复制 JID</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>复制负载</translation>
     </message>
     <message>
         <source>&lt;i&gt;This job is no longer in the set (retried, deleted or moved since it was listed).&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;此任务已不在集合中（列出后已被重试、删除或移动）。&lt;/i&gt;</translation>
     </message>
     <message>
         <source>&lt;i&gt;Select a job to see it in full.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;选择一个任务以查看完整内容。&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n h</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 天</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>%1 ago</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 前</translation>
     </message>
     <message>
         <source>in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 后</translation>
     </message>
     <message>
         <source>This payload could not be read:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取此负载：</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>类</translation>
     </message>
     <message>
         <source>JID</source>
-        <translation type="unfinished"></translation>
+        <translation>JID</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Score time</source>
-        <translation type="unfinished"></translation>
+        <translation>分数时间</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>创建时间</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Retried</source>
-        <translation type="unfinished"></translation>
+        <translation>重试时间</translation>
     </message>
     <message>
         <source>Retry count</source>
-        <translation type="unfinished"></translation>
+        <translation>重试次数</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Backtrace</source>
-        <translation type="unfinished"></translation>
+        <translation>调用栈</translation>
     </message>
     <message>
         <source>Could not decode: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解码：%1</translation>
     </message>
     <message>
         <source>Payload</source>
-        <translation type="unfinished"></translation>
+        <translation>负载</translation>
     </message>
     <message>
         <source>Decoding…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在解码…</translation>
     </message>
     <message>
         <source>Reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>显示原文</translation>
     </message>
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>不经配置的脱敏规则，按原样显示此任务的参数。此操作会记录在审计日志中。</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobPageStatus</name>
     <message numerus="yes">
         <source>%1 match(es) the filter</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 个匹配过滤条件</numerusform>
         </translation>
     </message>
     <message>
         <source> · %1 more not checked: their args are over %2 bytes or their error message over %3 bytes, longer than the index keeps (%4)</source>
-        <translation type="unfinished"></translation>
+        <translation> · 另有 %1 个未检查：其参数超过 %2 字节或错误消息超过 %3 字节，超出索引保存的长度（%4）</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::JobSetPage</name>
     <message>
         <source>Next retry</source>
-        <translation type="unfinished"></translation>
+        <translation>下次重试</translation>
     </message>
     <message>
         <source>Died</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡时间</translation>
     </message>
     <message>
         <source>Runs at</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时间</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <source>Enqueue now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即入队</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即重试</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>移动到队列…</translation>
     </message>
     <message>
         <source>Kill</source>
-        <translation type="unfinished"></translation>
+        <translation>杀死</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>All matching…</source>
-        <translation type="unfinished"></translation>
+        <translation>所有匹配项…</translation>
     </message>
     <message>
         <source>Act on every job in the set that matches the filter, not only the selected rows</source>
-        <translation type="unfinished"></translation>
+        <translation>对集合中所有匹配过滤条件的任务执行操作，而不仅是所选行</translation>
     </message>
     <message>
         <source>%1 all in group…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：分组中的全部…</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>聚焦过滤器</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>计划中</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法读取任务：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; above %2, use “All matching…” with a filter instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>已选择 %1 个任务；超过 %2 个时，请改用过滤条件配合“所有匹配项…”。</translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>移动到队列</translation>
     </message>
     <message>
         <source>Queue name:</source>
-        <translation type="unfinished"></translation>
+        <translation>队列名称：</translation>
     </message>
     <message numerus="yes">
         <source>%1 %n selected job(s) in %2?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>对 %2 中所选的 %n 个任务执行“%1”？</numerusform>
         </translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在执行…</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1 failed:&lt;/b&gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1 失败：&lt;/b&gt;%2</translation>
     </message>
     <message>
         <source>%1: %2 done, %3 already gone, %4 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：完成 %2，已不存在 %3，跳过 %4</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先修正过滤条件：“所有匹配项”会用到它。</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the set:&lt;/b&gt; %1 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法读取集合：&lt;/b&gt;%1（正在重试）</translation>
     </message>
     <message>
         <source>Reload (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载 (F5)</translation>
     </message>
     <message>
         <source>The filter no longer names the selected failure group: select the group again.</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤条件已不再对应所选的失败分组：请重新选择分组。</translation>
     </message>
     <message>
         <source>%1: %2 (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2（%3）</translation>
     </message>
     <message>
         <source>Failure group: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>失败分组：%1</translation>
     </message>
     <message>
         <source>No filter: every job in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>无过滤条件：%1 中的所有任务。</translation>
     </message>
     <message>
         <source>Filter: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤器：%1</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在表格中选择任务</translation>
     </message>
     <message>
         <source>Select a failure group first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个失败分组</translation>
     </message>
     <message>
         <source>Fix the filter first: “all matching” uses it</source>
-        <translation type="unfinished"></translation>
+        <translation>请先修正过滤条件：“所有匹配项”会用到它</translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 of %2 job(s) read (%3%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在索引集合… 已读取 %1 / %2 个任务（%3%）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Indexing the set… %1 job(s) read so far</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在索引集合… 目前已读取 %1 个任务</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) in the set</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>集合中有 %1 个任务</numerusform>
         </translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>撤销：放回这 %1 个任务</numerusform>
         </translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在恢复…</translation>
     </message>
     <message>
         <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;撤销失败：&lt;/b&gt;%1</translation>
     </message>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已放回 %1 个任务，%2 个已在原处</numerusform>
         </translation>
     </message>
     <message>
         <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
+        <translation>将任务连同分数放回原处（撤销历史中有所有操作）</translation>
     </message>
     <message>
         <source>“All matching…” checks them</source>
-        <translation type="unfinished"></translation>
+        <translation>“所有匹配项…”会检查它们</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
     <message>
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>部署</translation>
     </message>
     <message>
         <source>New connection (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>新建连接（%1）</translation>
     </message>
     <message>
         <source>No connection yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有连接。</translation>
     </message>
     <message>
         <source>Add a connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加连接…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;New connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建连接(&amp;N)…</translation>
     </message>
     <message>
         <source>&amp;Edit connection…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑连接(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>移除连接(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>系统(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色(&amp;D)</translation>
     </message>
     <message>
         <source>Switch to deployment %1</source>
-        <translation type="unfinished"></translation>
+        <translation>切换到部署 %1</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
         <source>&amp;About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Kiqdesk(&amp;A)</translation>
     </message>
     <message>
         <source>the default user</source>
-        <translation type="unfinished"></translation>
+        <translation>默认用户</translation>
     </message>
     <message>
         <source>Connect to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>连接到 %1</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 上的 %1</translation>
     </message>
     <message>
         <source>the sentinels of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的哨兵</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>新建连接</translation>
     </message>
     <message>
         <source>Edit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑 %1</translation>
     </message>
     <message>
         <source>Remove connection</source>
-        <translation type="unfinished"></translation>
+        <translation>移除连接</translation>
     </message>
     <message>
         <source>Remove “%1” from Kiqdesk? The Redis server and its data are not touched.</source>
-        <translation type="unfinished"></translation>
+        <translation>从 Kiqdesk 中移除“%1”？Redis 服务器及其数据不受影响。</translation>
     </message>
     <message>
         <source>Ctrl+1 … Ctrl+9</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1 … Ctrl+9</translation>
     </message>
     <message>
         <source>Switch to deployment 1 to 9</source>
-        <translation type="unfinished"></translation>
+        <translation>切换到部署 1 至 9</translation>
     </message>
     <message>
         <source>About Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 Kiqdesk</translation>
     </message>
     <message>
         <source>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;A desktop console for Sidekiq job systems on Redis.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Kiqdesk&lt;/b&gt; %1&lt;br&gt;Redis 上 Sidekiq 任务系统的桌面控制台。</translation>
     </message>
     <message>
         <source>%1 — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Kiqdesk</translation>
     </message>
     <message>
         <source>Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk</translation>
     </message>
     <message>
         <source>Fleet</source>
-        <translation type="unfinished"></translation>
+        <translation>全部部署</translation>
     </message>
     <message>
         <source>Fleet overview: every deployment at a glance (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>部署总览：一眼看到所有部署（%1）</translation>
     </message>
     <message>
         <source>&amp;Fleet overview</source>
-        <translation type="unfinished"></translation>
+        <translation>部署总览(&amp;F)</translation>
     </message>
     <message>
         <source>R</source>
-        <translation type="unfinished"></translation>
+        <translation>R</translation>
     </message>
     <message>
         <source>Retry the selected jobs (Scheduled: enqueue now)</source>
-        <translation type="unfinished"></translation>
+        <translation>重试所选任务（计划中：立即入队）</translation>
     </message>
     <message>
         <source>Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Del</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>删除所选任务</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>Focus the job filter</source>
-        <translation type="unfinished"></translation>
+        <translation>聚焦任务过滤器</translation>
     </message>
     <message>
         <source>Fleet overview — Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>部署总览 — Kiqdesk</translation>
     </message>
     <message>
         <source>Next page</source>
-        <translation type="unfinished"></translation>
+        <translation>下一页</translation>
     </message>
     <message>
         <source>Previous page</source>
-        <translation type="unfinished"></translation>
+        <translation>上一页</translation>
     </message>
     <message>
         <source>Next tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>页面中的下一个标签页</translation>
     </message>
     <message>
         <source>Previous tab in the page</source>
-        <translation type="unfinished"></translation>
+        <translation>页面中的上一个标签页</translation>
     </message>
     <message>
         <source>There is no connection yet</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有连接</translation>
     </message>
     <message>
         <source>Select a connection in the sidebar first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在侧边栏中选择一个连接</translation>
     </message>
     <message>
         <source>Edit the selected connection</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑所选连接</translation>
     </message>
     <message>
         <source>Remove the selected connection from Kiqdesk</source>
-        <translation type="unfinished"></translation>
+        <translation>从 Kiqdesk 中移除所选连接</translation>
     </message>
     <message>
         <source>Tab, Shift+Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab, Shift+Tab</translation>
     </message>
     <message>
         <source>Next or previous control (a table is one stop: arrows move inside it)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个或上一个控件（表格算一站：表格内用方向键移动）</translation>
     </message>
     <message>
         <source>M</source>
-        <translation type="unfinished"></translation>
+        <translation>M</translation>
     </message>
     <message>
         <source>Move the selected jobs to a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>将所选任务移动到队列</translation>
     </message>
     <message>
         <source>K</source>
-        <translation type="unfinished"></translation>
+        <translation>K</translation>
     </message>
     <message>
         <source>Kill the selected jobs (Retries, Scheduled)</source>
-        <translation type="unfinished"></translation>
+        <translation>杀死所选任务（重试、计划中）</translation>
     </message>
     <message>
         <source>Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+R</translation>
     </message>
     <message>
         <source>Retry all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>重试所选失败分组中的全部任务</translation>
     </message>
     <message>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
         <source>Delete all in the selected failure group</source>
-        <translation type="unfinished"></translation>
+        <translation>删除所选失败分组中的全部任务</translation>
+    </message>
+    <message>
+        <source>Takes effect after restart</source>
+        <translation>重启后生效</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::OverviewPage</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>已处理</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <source>Scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>计划中</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡</translation>
     </message>
     <message>
         <source>Processes</source>
-        <translation type="unfinished"></translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Default queue latency</source>
-        <translation type="unfinished"></translation>
+        <translation>默认队列延迟</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>吞吐量</translation>
     </message>
     <message>
         <source>Enqueued and busy</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中与运行中</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How often the page reloads while it is visible</source>
-        <translation type="unfinished"></translation>
+        <translation>页面可见时的重新加载间隔</translation>
     </message>
     <message>
         <source>Last 10 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 10 分钟</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 1 小时</translation>
     </message>
     <message>
         <source>Last 6 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 6 小时</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 24 小时</translation>
     </message>
     <message>
         <source>Processed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>已处理/s</translation>
     </message>
     <message>
         <source>Failed/s</source>
-        <translation type="unfinished"></translation>
+        <translation>失败/s</translation>
     </message>
     <message>
         <source>jobs/s</source>
-        <translation type="unfinished"></translation>
+        <translation>任务/s</translation>
     </message>
     <message>
         <source>enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Memory (MiB)</source>
-        <translation type="unfinished"></translation>
+        <translation>内存 (MiB)</translation>
     </message>
     <message>
         <source>Ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Ops/s</translation>
     </message>
     <message>
         <source>MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>MiB</translation>
     </message>
     <message>
         <source>ops/s</source>
-        <translation type="unfinished"></translation>
+        <translation>ops/s</translation>
     </message>
     <message>
         <source>Refresh every</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新间隔</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概览</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个队列</numerusform>
         </translation>
     </message>
     <message>
         <source>Updated at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>更新于 %1</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>空</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的密码：</translation>
     </message>
     <message>
         <source>Passphrase of the client key %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端密钥 %1 的口令：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::PathField</name>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 文件 (*.pem *.crt *.cer *.key);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ProcessListModel</name>
     <message>
         <source>%1 (quiet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（静默）</translation>
     </message>
     <message>
         <source>no heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>无心跳</translation>
     </message>
     <message numerus="yes">
         <source>%n s ago</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 秒前</numerusform>
         </translation>
     </message>
     <message>
         <source>No heartbeat for a minute: the process may have crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>一分钟没有心跳：该进程可能已崩溃。</translation>
     </message>
     <message>
         <source>Process</source>
-        <translation type="unfinished"></translation>
+        <translation>进程</translation>
     </message>
     <message>
         <source>Tag</source>
-        <translation type="unfinished"></translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>线程</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>RSS</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS</translation>
     </message>
     <message>
         <source>Last beat</source>
-        <translation type="unfinished"></translation>
+        <translation>最后心跳</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟 (s)</translation>
     </message>
     <message>
         <source>Top %1 queues by latency</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟最高的 %1 个队列</translation>
     </message>
     <message>
         <source>%1: empty</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：空</translation>
     </message>
     <message>
         <source>%1: %2 · %3 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 · %3 个等待中</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
     <message>
         <source>%1 (unreadable)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（无法读取）</translation>
     </message>
     <message>
         <source>%1 (paused)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（已暂停）</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>大小</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>空</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>
     <message>
         <source>Enqueued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Move to queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>移动到队列…</translation>
     </message>
     <message>
         <source>Pause queue</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停队列</translation>
     </message>
     <message>
         <source>Clear queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>清空队列…</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <source>Paused queues are not fetched by Kiqdesk&apos;s local pool (nor by Sidekiq Pro or Sidekiq 8.1+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk 的本地池不会从已暂停的队列获取任务（Sidekiq Pro 和 Sidekiq 8.1+ 也不会）</translation>
     </message>
     <message>
         <source>Focus the filter</source>
-        <translation type="unfinished"></translation>
+        <translation>聚焦过滤器</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个队列。选择一个以查看其任务。</numerusform>
         </translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载 %1…</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n selected job(s) from %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>从 %1 中删除所选的 %n 个任务？</numerusform>
         </translation>
     </message>
     <message>
         <source>Move to queue</source>
-        <translation type="unfinished"></translation>
+        <translation>移动到队列</translation>
     </message>
     <message numerus="yes">
         <source>Move %n selected job(s) from %1 to:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>将所选的 %n 个任务从 %1 移动到：</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n had already been taken by a worker.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个已被工作者取走。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n could not be parsed and stayed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个无法解析，留在原处。</numerusform>
         </translation>
     </message>
     <message>
         <source>Move failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>移动失败：</translation>
     </message>
     <message>
         <source>Resume queue</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复队列</translation>
     </message>
     <message>
         <source>%1 is paused: Kiqdesk&apos;s pool no longer fetches from it.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已暂停：Kiqdesk 的池不再从中获取任务。</translation>
     </message>
     <message>
         <source>%1 is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已恢复。</translation>
     </message>
     <message>
         <source>Pause failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停失败：</translation>
     </message>
     <message>
         <source>Resume failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复失败：</translation>
     </message>
     <message>
         <source>Clear queue</source>
-        <translation type="unfinished"></translation>
+        <translation>清空队列</translation>
     </message>
     <message numerus="yes">
         <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>删除 %2 中的全部 %1 个任务？此操作无法撤销。</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已清空。</translation>
     </message>
     <message>
         <source>Clear failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>清空失败：</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1：%2 个任务</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Deleted %1 of %2 job(s) (the others were already taken by a worker).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已删除 %1 / %2 个任务（其余的已被工作者取走）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Moved %1 of %2 job(s) to %3.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已将 %1 / %2 个任务移动到 %3。</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>Select a queue first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个队列</translation>
     </message>
     <message>
         <source>Select jobs in the table first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在表格中选择任务</translation>
     </message>
     <message>
         <source>Delete every job in this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>删除此队列中的所有任务</translation>
     </message>
     <message>
         <source>Delete the selected jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>删除所选任务</translation>
     </message>
     <message>
         <source>Move the selected jobs to another queue</source>
-        <translation type="unfinished"></translation>
+        <translation>将所选任务移动到另一个队列</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read the job:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法读取任务：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>%1 jobs are selected; at most %2 can be acted on at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>已选择 %1 个任务；一次最多可操作 %2 个。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Delete failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;删除失败：&lt;/b&gt;%1</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2 (retrying)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法读取 %1：&lt;/b&gt;%2（正在重试）</translation>
     </message>
     <message numerus="yes">
         <source>Indexing %1… %2 of %3 job(s) read (%4%)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在索引 %1… 已读取 %2 / %3 个任务（%4%）</numerusform>
         </translation>
     </message>
     <message>
         <source>they are not listed</source>
-        <translation type="unfinished"></translation>
+        <translation>它们不会列出</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
     <message>
         <source>Hide secrets in job arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>隐藏任务参数中的敏感信息</translation>
     </message>
     <message>
         <source>Values that look like secrets: tokens (JWT), private keys, card numbers, AWS keys</source>
-        <translation type="unfinished"></translation>
+        <translation>看起来像敏感信息的值：令牌（JWT）、私钥、卡号、AWS 密钥</translation>
     </message>
     <message>
         <source>E-mail addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>电子邮件地址</translation>
     </message>
     <message>
         <source>A value whose key is one of these is hidden, whatever it holds. Keys are compared by words: &quot;token&quot; also hides access_token and refreshToken.</source>
-        <translation type="unfinished"></translation>
+        <translation>键名为其中之一的值无论内容如何都会被隐藏。键按单词比较：&quot;token&quot; 也会隐藏 access_token 和 refreshToken。</translation>
     </message>
     <message>
         <source>e.g. args[1], args[*].iban</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 args[1], args[*].iban</translation>
     </message>
     <message>
         <source>Positional arguments have no key: args[1] hides the second argument of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>位置参数没有键：args[1] 会隐藏每个任务的第二个参数。</translation>
     </message>
     <message>
         <source>Key names:</source>
-        <translation type="unfinished"></translation>
+        <translation>键名：</translation>
     </message>
     <message>
         <source>Paths:</source>
-        <translation type="unfinished"></translation>
+        <translation>路径：</translation>
     </message>
     <message>
         <source>Paths: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>路径：%1</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::RedisPage</name>
     <message>
         <source>Redis version</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis 版本</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时间</translation>
     </message>
     <message>
         <source>Memory used</source>
-        <translation type="unfinished"></translation>
+        <translation>已用内存</translation>
     </message>
     <message>
         <source>Connected clients</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接客户端</translation>
     </message>
     <message>
         <source>Operations per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒操作数</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>键</translation>
     </message>
     <message>
         <source>Eviction policy</source>
-        <translation type="unfinished"></translation>
+        <translation>淘汰策略</translation>
     </message>
     <message>
         <source>Slow log</source>
-        <translation type="unfinished"></translation>
+        <translation>慢日志</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <source>Redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>%1 mode</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 模式</translation>
     </message>
     <message>
         <source>replicas: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>副本：%1</translation>
     </message>
     <message>
         <source>since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>自 %1 起</translation>
     </message>
     <message>
         <source>no limit</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>共 %1</translation>
     </message>
     <message>
         <source>%1 blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个阻塞</translation>
     </message>
     <message>
         <source>%1 since start</source>
-        <translation type="unfinished"></translation>
+        <translation>启动以来 %1</translation>
     </message>
     <message>
         <source>Sidekiq needs noeviction</source>
-        <translation type="unfinished"></translation>
+        <translation>Sidekiq 需要 noeviction</translation>
     </message>
     <message>
         <source>db%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>db%1: %2</translation>
     </message>
     <message>
         <source>No slow commands logged.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有记录慢命令。</translation>
     </message>
     <message>
         <source>Updated at %1 · round trip %2</source>
-        <translation type="unfinished"></translation>
+        <translation>更新于 %1 · 往返 %2</translation>
     </message>
     <message numerus="yes">
         <source>%1 key(s) evicted</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已淘汰 %1 个键</numerusform>
         </translation>
     </message>
     <message>
         <source>The slow log is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>慢日志不可用：</translation>
     </message>
     <message>
         <source>The client list is not available:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端列表不可用：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>键盘快捷键</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>键</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::SlowlogModel</name>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>耗时</translation>
     </message>
     <message>
         <source>Command</source>
-        <translation type="unfinished"></translation>
+        <translation>命令</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::Status</name>
     <message>
         <source>Reachable</source>
-        <translation type="unfinished"></translation>
+        <translation>可访问</translation>
     </message>
     <message>
         <source>Unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>不可访问</translation>
     </message>
     <message>
         <source>Connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::StatusLine</name>
     <message>
         <source>Could not load:</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载：</translation>
     </message>
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;无法刷新：&lt;/b&gt;%1（显示的是 %2 秒前的数据）</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TlsBox</name>
     <message>
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 TLS</translation>
     </message>
     <message>
         <source>System certificate store</source>
-        <translation type="unfinished"></translation>
+        <translation>系统证书存储</translation>
     </message>
     <message>
         <source>CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA 文件：</translation>
     </message>
     <message>
         <source>CA directory:</source>
-        <translation type="unfinished"></translation>
+        <translation>CA 目录：</translation>
     </message>
     <message>
         <source>Choose the CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>选择 CA 证书文件</translation>
     </message>
     <message>
         <source>Choose the CA directory</source>
-        <translation type="unfinished"></translation>
+        <translation>选择 CA 目录</translation>
     </message>
     <message>
         <source>Choose the client certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>选择客户端证书</translation>
     </message>
     <message>
         <source>Choose the client key</source>
-        <translation type="unfinished"></translation>
+        <translation>选择客户端密钥</translation>
     </message>
     <message>
         <source>Verify the server&apos;s certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>验证服务器证书</translation>
     </message>
     <message>
         <source>Verify that the certificate matches the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>验证证书与主机名匹配</translation>
     </message>
     <message>
         <source>only for servers that require client certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>仅用于要求客户端证书的服务器</translation>
     </message>
     <message>
         <source>default: the host name</source>
-        <translation type="unfinished"></translation>
+        <translation>默认：主机名</translation>
     </message>
     <message>
         <source>Trust:</source>
-        <translation type="unfinished"></translation>
+        <translation>信任：</translation>
     </message>
     <message>
         <source>Client certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端证书：</translation>
     </message>
     <message>
         <source>Client key:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端密钥：</translation>
     </message>
     <message>
         <source>Server name (SNI):</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器名称（SNI）：</translation>
     </message>
     <message>
         <source>The key is encrypted: ask for its passphrase when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥已加密：连接时询问口令</translation>
     </message>
     <message>
         <source>only for an encrypted key; not saved: asked when connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>仅用于加密的密钥；不保存：连接时询问</translation>
     </message>
     <message>
         <source>Key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥口令：</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::TopologyBox</name>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器</translation>
     </message>
     <message>
         <source>The sentinels need a password (asked when connecting)</source>
-        <translation type="unfinished"></translation>
+        <translation>哨兵需要密码（连接时询问）</translation>
     </message>
     <message>
         <source>Standalone (or a replica)</source>
-        <translation type="unfinished"></translation>
+        <translation>单机（或副本）</translation>
     </message>
     <message>
         <source>Sentinel</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster</translation>
     </message>
     <message>
         <source>not saved</source>
-        <translation type="unfinished"></translation>
+        <translation>不保存</translation>
     </message>
     <message>
         <source>Host:</source>
-        <translation type="unfinished"></translation>
+        <translation>主机：</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>端口：</translation>
     </message>
     <message>
         <source>Master name:</source>
-        <translation type="unfinished"></translation>
+        <translation>主节点名称：</translation>
     </message>
     <message>
         <source>Sentinels (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>哨兵（host:port）：</translation>
     </message>
     <message>
         <source>Sentinel user:</source>
-        <translation type="unfinished"></translation>
+        <translation>哨兵用户：</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>哨兵密码：</translation>
     </message>
     <message>
         <source>Seed nodes (host:port):</source>
-        <translation type="unfinished"></translation>
+        <translation>种子节点（host:port）：</translation>
     </message>
     <message>
         <source>Topology:</source>
-        <translation type="unfinished"></translation>
+        <translation>拓扑：</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”不是 host:port 地址</translation>
     </message>
 </context>
 <context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>What was removed</source>
-        <translation type="unfinished"></translation>
+        <translation>移除的内容</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Not restored</source>
-        <translation type="unfinished"></translation>
+        <translation>未恢复</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>操作者</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message>
         <source>Undo history</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销历史</translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) killed from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 从 %2 杀死了 %1 个任务</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) cleared from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 从 %2 清空了 %1 个任务</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1 job(s) deleted from %2 at %3</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%3 从 %2 删除了 %1 个任务</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to undo: deletes, kills and queue clears on this server are kept here for 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可撤销的操作：此服务器上的删除、杀死和清空队列操作会在这里保留 7 天。</translation>
     </message>
     <message numerus="yes">
         <source>%1 action(s) kept for 7 days</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 个操作，保留 7 天</numerusform>
         </translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>Select an action in the list first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先在列表中选择一个操作</translation>
     </message>
     <message>
         <source>Its jobs were restored already</source>
-        <translation type="unfinished"></translation>
+        <translation>其任务已经恢复过了</translation>
     </message>
     <message>
         <source>Put back the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>放回 %1</translation>
     </message>
     <message>
         <source>Restoring…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在恢复…</translation>
     </message>
     <message>
         <source>Restore failed:</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复失败：</translation>
     </message>
     <message numerus="yes">
         <source>Restored %1 job(s), %2 already there (%3)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已恢复 %1 个任务，%2 个已在原处（%3）</numerusform>
         </translation>
     </message>
 </context>
@@ -3008,272 +3023,272 @@
     <name>kiq::ui::WorkersPage</name>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Concurrency</source>
-        <translation type="unfinished"></translation>
+        <translation>并发数</translation>
     </message>
     <message>
         <source>Handler file</source>
-        <translation type="unfinished"></translation>
+        <translation>处理程序文件</translation>
     </message>
     <message>
         <source>Shutdown timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭超时</translation>
     </message>
     <message>
         <source>Pool settings</source>
-        <translation type="unfinished"></translation>
+        <translation>池设置</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>启动</translation>
     </message>
     <message>
         <source>Quiet</source>
-        <translation type="unfinished"></translation>
+        <translation>静默</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Processed</source>
-        <translation type="unfinished"></translation>
+        <translation>已处理</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Busy</source>
-        <translation type="unfinished"></translation>
+        <translation>运行中</translation>
     </message>
     <message>
         <source>Running for</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时长</translation>
     </message>
     <message>
         <source>critical,2 default</source>
-        <translation type="unfinished"></translation>
+        <translation>critical,2 default</translation>
     </message>
     <message>
         <source>Queues separated by spaces, as Sidekiq&apos;s -q: &quot;name&quot; or &quot;name,weight&quot;. Without weights the order is strict; with weights a heavier queue is tried first more often.</source>
-        <translation type="unfinished"></translation>
+        <translation>队列以空格分隔，与 Sidekiq 的 -q 相同：&quot;name&quot; 或 &quot;name,weight&quot;。不带权重时严格按顺序；带权重时，权重越大的队列越常被优先尝试。</translation>
     </message>
     <message>
         <source>TOML file mapping job classes to commands (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>将任务类映射到命令的 TOML 文件（可选）</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>DEBUG also logs the start and end of every job.</source>
-        <translation type="unfinished"></translation>
+        <translation>DEBUG 还会记录每个任务的开始和结束。</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>How long Stop waits for running jobs before pushing them back to their queues.</source>
-        <translation type="unfinished"></translation>
+        <translation>停止时等待正在运行的任务多久，然后将它们放回各自的队列。</translation>
     </message>
     <message>
         <source>Log level</source>
-        <translation type="unfinished"></translation>
+        <translation>日志级别</translation>
     </message>
     <message>
         <source>Finish the running jobs and fetch no new ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>完成正在运行的任务，不再获取新任务。</translation>
     </message>
     <message>
         <source>All lines</source>
-        <translation type="unfinished"></translation>
+        <translation>所有行</translation>
     </message>
     <message>
         <source>Info and above</source>
-        <translation type="unfinished"></translation>
+        <translation>Info 及以上</translation>
     </message>
     <message>
         <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
+        <translation>警告和错误</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅错误</translation>
     </message>
     <message>
         <source>Jobs in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>执行中的任务</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>日志</translation>
     </message>
     <message>
         <source>Local workers</source>
-        <translation type="unfinished"></translation>
+        <translation>本地工作者</translation>
     </message>
     <message>
         <source>Writes to this deployment are disarmed, but this pool keeps working jobs until you stop it.</source>
-        <translation type="unfinished"></translation>
+        <translation>此部署的写入已停用，但此池会继续处理任务，直到你停止它。</translation>
     </message>
     <message>
         <source>Stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止。</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接。</translation>
     </message>
     <message numerus="yes">
         <source>Stopped. The last run processed %n job(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已停止。上次运行处理了 %n 个任务。</numerusform>
         </translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动…</translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (strict order).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>在 %1 上运行 %n 个线程（严格顺序）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Running %n thread(s) on %1 (weighted).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>在 %1 上运行 %n 个线程（加权）。</numerusform>
         </translation>
     </message>
     <message>
         <source>Quiet: running jobs finish, no new jobs are fetched.</source>
-        <translation type="unfinished"></translation>
+        <translation>静默：正在运行的任务会完成，不再获取新任务。</translation>
     </message>
     <message>
         <source>Stopping: waiting for the running jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止：等待正在运行的任务…</translation>
     </message>
     <message>
         <source>Could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动：%1</translation>
     </message>
     <message>
         <source>Started by %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 启动。</translation>
     </message>
     <message>
         <source>Process %1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 上的进程 %1</translation>
     </message>
     <message numerus="yes">
         <source>of %n thread(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>共 %n 个线程</numerusform>
         </translation>
     </message>
     <message>
         <source>TOML files (*.toml);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>TOML 文件 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Built-in demo handlers</source>
-        <translation type="unfinished"></translation>
+        <translation>内置演示处理程序</translation>
     </message>
     <message>
         <source>Kiqdesk::Sleep, Kiqdesk::Fail and Kiqdesk::Echo</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiqdesk::Sleep、Kiqdesk::Fail 和 Kiqdesk::Echo</translation>
     </message>
     <message>
         <source>Not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <comment>class (hand-backs)</comment>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>No handler here for %1: their jobs went back to their queues unchanged (no retry used, no error written), for the workers that run them.</source>
-        <translation type="unfinished"></translation>
+        <translation>这里没有 %1 的处理程序：它们的任务已原样交还到各自的队列（未消耗重试次数，未写入错误），留给能运行它们的工作者。</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：</translation>
     </message>
     <message>
         <source>Start workers on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>在 %1 上启动工作者</translation>
     </message>
     <message>
         <source>Start a worker pool on &lt;b&gt;%1&lt;/b&gt;, a &lt;b&gt;%2&lt;/b&gt; deployment?&lt;br&gt;&lt;br&gt;It takes jobs from %3 and runs them on this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 &lt;b&gt;%1&lt;/b&gt;（一个&lt;b&gt;%2&lt;/b&gt;部署）上启动工作者池？&lt;br&gt;&lt;br&gt;它会从 %3 获取任务并在本机运行。</translation>
     </message>
     <message>
         <source>Start on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>在 %1 上启动</translation>
     </message>
     <message>
         <source>Not started.</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动。</translation>
     </message>
     <message>
         <source>Looking at the jobs waiting in %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查看 %1 中等待的任务…</translation>
     </message>
     <message>
         <source>Not started: could not look at the queues:</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：无法查看队列：</translation>
     </message>
     <message>
         <source>Jobs without a handler</source>
-        <translation type="unfinished"></translation>
+        <translation>没有处理程序的任务</translation>
     </message>
     <message>
         <source>These jobs wait in the chosen queues, and this pool has no handler for their class (counted among the newest %1 jobs of each queue):</source>
-        <translation type="unfinished"></translation>
+        <translation>这些任务在所选队列中等待，而此池没有对应类的处理程序（统计的是每个队列最新的 %1 个任务）：</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Class</source>
-        <translation type="unfinished"></translation>
+        <translation>类</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <source>What should the pool do with them?</source>
-        <translation type="unfinished"></translation>
+        <translation>池应如何处理它们？</translation>
     </message>
     <message>
         <source>Handed back, a job goes back to its queue unchanged (no retry used, no error written) for the workers that have its class. Failed, it uses a retry and gets NameError as its error, as a Sidekiq without that class would do.</source>
-        <translation type="unfinished"></translation>
+        <translation>交还时，任务会原样回到其队列（不消耗重试次数，不写入错误），留给拥有该类的工作者。设为失败时，会消耗一次重试，并以 NameError 作为错误，与缺少该类的 Sidekiq 的行为相同。</translation>
     </message>
     <message>
         <source>Hand them back (leave them for their own workers)</source>
-        <translation type="unfinished"></translation>
+        <translation>交还（留给它们自己的工作者）</translation>
     </message>
     <message>
         <source>Fail them like Sidekiq does</source>
-        <translation type="unfinished"></translation>
+        <translation>像 Sidekiq 一样使其失败</translation>
     </message>
     <message>
         <source>Not started:</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：</translation>
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：部署已断开连接。</translation>
     </message>
 </context>
 </TS>

@@ -7,6 +7,7 @@
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
 #include "fleet/FleetView.h"
+#include "main/Language.h"
 #include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
@@ -212,6 +213,24 @@ QWidget* MainWindow::buildEmptyState()
     return box;
 }
 
+void MainWindow::setLanguages(const QStringList& codes, const QString& chosen)
+{
+    m_languageMenu->clear();
+    // The widgets already built keep their texts: say so before the choice, not after it.
+    m_languageMenu->addAction(tr("Takes effect after restart"))->setEnabled(false);
+    m_languageMenu->addSeparator();
+    QList<std::pair<QString, QString>> entries {{QString(), tr("System language")}};
+    for (const QString& code : codes) entries.append({code, languageDisplayName(code)});
+    for (const auto& [code, name] : entries) {
+        QAction* a = m_languageMenu->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(code == chosen);
+        a->setData(code);
+        m_languageGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code] { emit languageChosen(code); });
+    }
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -248,6 +267,10 @@ void MainWindow::buildMenus()
             emit themeChosen(t);
         });
     }
+    m_languageMenu = view->addMenu(tr("&Language"));
+    m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
+    m_languageGroup = new QActionGroup(this);
+    setLanguages({}, QString());
 
     // Ctrl+1 … Ctrl+9: window-wide actions, not menu entries (nine numbered items would crowd a menu).
     for (int i = 0; i < kNumberedShortcuts; ++i) {

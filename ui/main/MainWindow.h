@@ -15,6 +15,7 @@
 
 class QActionGroup;
 class QListView;
+class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QToolButton;
@@ -56,6 +57,9 @@ public:
     // Off: never open a password prompt (screenshots, tests); such deployments stay disconnected.
     void setPasswordPromptsEnabled(bool enabled) { m_passwordPrompts = enabled; }
     void setTheme(Theme theme); // applies it and ticks the View → Theme menu
+    // Fills View → Language with the translations there are (codes: "de", "pt_BR") and ticks the chosen
+    // one ("" is the system's language).
+    void setLanguages(const QStringList& codes, const QString& chosen);
 
 public slots:
     void newConnection();
@@ -69,6 +73,8 @@ public slots:
 signals:
     // The user picked a theme in the View menu; main() saves the choice.
     void themeChosen(kiq::ui::Theme theme);
+    // The user picked a language ("" for the system's); main() saves it for the next start.
+    void languageChosen(const QString& code);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -100,6 +106,8 @@ private:
     bool m_fitted = false; // fitted to the screen on the first show
     QHash<const Deployment*, DeploymentView*> m_viewOf;
     QActionGroup* m_themeGroup = nullptr;
+    QMenu* m_languageMenu = nullptr;
+    QActionGroup* m_languageGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet
     QAction* m_editConnection = nullptr;
     QAction* m_removeConnection = nullptr;
