@@ -13,5 +13,6 @@ void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addTrailCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addUndoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 
 } // namespace kiq::cli

@@ -72,6 +72,7 @@ int main(int argc, char** argv)
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     kiq::cli::addTrailCommands(app, ctx, exitCode);
     kiq::cli::addUndoCommands(app, ctx, exitCode);
+    kiq::cli::addCheckCommand(app, ctx, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
