@@ -154,6 +154,15 @@ std::string num(double v)
     return buf;
 }
 
+// "75 s", "12 min", "3.5 h", "2.0 d": a latency or an age as a dashboard shows it.
+std::string duration(double seconds)
+{
+    if (seconds < 120) return num(seconds < 10 ? seconds : std::round(seconds)) + " s";
+    if (seconds < 7200) return num(std::round(seconds / 60)) + " min";
+    if (seconds < 172800) return num(seconds / 3600) + " h";
+    return num(seconds / 86400) + " d";
+}
+
 // Warn/critical against two limits (a limit <= 0 is off); the threshold reported is the one crossed.
 CheckResult graded(const char* id, std::string subject, double value, double warn, double critical)
 {
@@ -231,10 +240,10 @@ void queueChecks(const sidekiq::StatsSnapshot& stats, const sidekiq::ProcessList
         }
         const double warn = t.latencyWarnFor(q.name);
         CheckResult lat = graded(check::kQueueLatency, q.name, q.latencySeconds, warn, t.latencyCriticalFor(q.name));
-        lat.message = "queue " + q.name + ": latency " + num(q.latencySeconds) + " s"
-            + (lat.state == CheckState::Ok          ? " within the " + num(*lat.threshold) + " s SLO"
-                    : lat.state == CheckState::Warn ? " over the " + num(*lat.threshold) + " s SLO"
-                                                    : " over the " + num(*lat.threshold) + " s critical limit");
+        lat.message = "queue " + q.name + ": latency " + duration(q.latencySeconds)
+            + (lat.state == CheckState::Ok          ? " within the " + duration(*lat.threshold) + " SLO"
+                    : lat.state == CheckState::Warn ? " over the " + duration(*lat.threshold) + " SLO"
+                                                    : " over the " + duration(*lat.threshold) + " critical limit");
         out.push_back(std::move(lat));
 
         CheckResult w {check::kQueueUnwatched, q.name, CheckState::Ok, double(q.size), 0, {}};
@@ -266,7 +275,7 @@ void heartbeatCheck(
         r.message = std::to_string(processes.live.size()) + " processes beating";
     } else {
         r.message = std::to_string(stale.size()) + (stale.size() == 1 ? " process has" : " processes have")
-            + " no heartbeat for over " + num(t.heartbeatStaleSeconds) + " s: " + stale.front()
+            + " no heartbeat for over " + duration(t.heartbeatStaleSeconds) + ": " + stale.front()
             + (stale.size() > 1 ? ", …" : "");
     }
     out.push_back(std::move(r));
@@ -349,9 +358,9 @@ void infoChecks(const Reply& infoReply, const HealthThresholds& t, std::vector<C
             out.push_back({check::kReplication, {}, CheckState::Ok, {}, {}, "replica of " + master + ", link up"});
         } else {
             const auto since = info.integerField("master_link_down_since_seconds");
-            out.push_back({check::kReplication, {}, CheckState::Critical,
-                since ? std::optional<double>(*since) : std::nullopt, {},
-                "replica link to " + master + " is down" + (since ? " for " + std::to_string(*since) + " s" : "")});
+            out.push_back(
+                {check::kReplication, {}, CheckState::Critical, since ? std::optional<double>(*since) : std::nullopt,
+                    {}, "replica link to " + master + " is down" + (since ? " for " + duration(double(*since)) : "")});
         }
         return;
     }
@@ -470,7 +479,7 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
             } else {
                 const long long processed = report.counters.processed - before->processed;
                 const long long failed = report.counters.failed - before->failed;
-                const std::string window = num(now - before->takenAt) + " s";
+                const std::string window = duration(now - before->takenAt);
                 if (processed < 0 || failed < 0) {
                     out.push_back(unknown(check::kFailureRate, "counters were reset"));
                 } else if (double(processed) < std::max(1.0, t.minJobsForFailureRate)) {
@@ -503,9 +512,9 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
                 }
             CheckResult r = graded(check::kSchedulerStalled, {}, overdue, 0, t.schedulerOverdueSeconds);
             r.message = r.state == CheckState::Ok
-                ? std::string("no schedule/retry entry overdue by more than ") + num(t.schedulerOverdueSeconds) + " s"
-                : "scheduler stalled: the oldest " + set + " entry is " + num(overdue)
-                    + " s overdue (no poller is running)";
+                ? "no schedule/retry entry overdue by more than " + duration(t.schedulerOverdueSeconds)
+                : "scheduler stalled: the oldest " + set + " entry is " + duration(overdue)
+                    + " overdue (no poller is running)";
             out.push_back(std::move(r));
         }
 
