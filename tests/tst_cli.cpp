@@ -149,6 +149,8 @@ private slots:
             qEnvironmentVariable("KIQDESK_CLI"), {"-p", QString::number(freePort), "check", "--window", "0"}, 60000);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.out.contains("redis.reachable"), qPrintable(r.out));
+        // Bad usage is Nagios's "unknown", not a warning.
+        QCOMPARE(cli({"check", "--window", "-1"}).exitCode, 3);
     }
 
     void historyReadsWhatTheOverviewKept()

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -94,7 +95,7 @@ int runCheck(CliContext& ctx, double windowSeconds)
 }
 } // namespace
 
-void addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode)
+CLI::App* addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode)
 {
     auto* cmd = app.add_subcommand("check",
         "Run the health checks once; exit 0 ok, 1 warn, 2 critical, 3 unknown (Nagios). Thresholds come from "
@@ -104,6 +105,7 @@ void addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode)
            "Seconds between the two counter samples the failure rate is measured over (default 5; 0: no rate)")
         ->check(CLI::NonNegativeNumber);
     cmd->callback([&ctx, &exitCode, window] { exitCode = runCheck(ctx, *window); });
+    return cmd;
 }
 
 } // namespace kiq::cli
