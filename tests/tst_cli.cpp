@@ -105,6 +105,54 @@ private slots:
         QVERIFY(text.out.contains("default"));
     }
 
+    void checkExitsLikeNagios()
+    {
+        // A clean deployment: ok, exit 0, nothing but the summary.
+        auto r = cli({"check", "--window", "0"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith("OK: "), qPrintable(r.out));
+        // A job waiting 90 s with nobody listening: latency over the 60 s SLO and an unwatched queue, warn.
+        m_server->cli({"SADD", "queues", "default"});
+        m_server->cli({"LPUSH", "queue:default",
+            QStringLiteral(R"({"class":"X","jid":"c1","enqueued_at":%1})")
+                .arg(QDateTime::currentMSecsSinceEpoch() / 1000.0 - 90.2, 0, 'f', 3)});
+        r = cli({"check", "--window", "0"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("queue default: latency 90 s over the 60 s SLO"), qPrintable(r.out));
+        QVERIFY(r.out.contains("queue.unwatched"));
+        // A profile whose SLO for that queue is 10 minutes, and which parks it on purpose: ok again.
+        auto p = profileHere(QStringLiteral("Checked"), kiq::deployment::Environment::Production);
+        p.health.queues["default"].latencyWarnSeconds = 600;
+        p.health.queues["default"].expectUnwatched = true;
+        saveProfiles({p});
+        QCOMPARE(cliBare({"--profile", "Checked", "check", "--window", "0"}).exitCode, 0);
+        // A retry overdue by two minutes: no poller runs, critical, exit 2; --json lists every check.
+        m_server->cli({"ZADD", "retry", QString::number(QDateTime::currentSecsSinceEpoch() - 120), "{}"});
+        r = cli({"--json", "check", "--window", "1"});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject o = json(r).object();
+        QCOMPARE(o["state"].toString(), QString("critical"));
+        bool sawScheduler = false, sawRate = false;
+        for (const auto& v : o["checks"].toArray()) {
+            const QJsonObject c = v.toObject();
+            QVERIFY(c.contains("value") && c.contains("threshold") && !c["message"].toString().isEmpty());
+            if (c["id"] == "scheduler.stalled") {
+                sawScheduler = c["state"] == "critical" && c["threshold"].toDouble() == 60;
+            }
+            if (c["id"] == "failure.rate") sawRate = c["state"] != "unknown"; // two samples a second apart
+        }
+        QVERIFY(sawScheduler);
+        QVERIFY(sawRate);
+        // Unreachable: critical.
+        const int freePort = kiq::test::freePort();
+        r = runProcess(
+            qEnvironmentVariable("KIQDESK_CLI"), {"-p", QString::number(freePort), "check", "--window", "0"}, 60000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.out.contains("redis.reachable"), qPrintable(r.out));
+        // Bad usage is Nagios's "unknown", not a warning.
+        QCOMPARE(cli({"check", "--window", "-1"}).exitCode, 3);
+    }
+
     void historyReadsWhatTheOverviewKept()
     {
         // Where the desktop app keeps it for the CLI's own name (XDG_DATA_HOME is the test's home).

@@ -224,6 +224,30 @@ private slots:
         QVERIFY(!loaded[1].redaction.enabled);
     }
 
+    void healthThresholdsRoundTrip()
+    {
+        const QString path = settingsPath("health.ini");
+        ConnectionProfile p = ConnectionProfile::create(QStringLiteral("Billing"));
+        p.health.latencyWarnSeconds = 30;
+        p.health.memoryWarnPercent = 70;
+        p.health.queues["mailers"].latencyWarnSeconds = 600;
+        p.health.queues["parked"].expectUnwatched = true;
+        ConnectionProfile plain = ConnectionProfile::create(QStringLiteral("Laptop"));
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        store.save({p, plain});
+        const auto loaded = store.load();
+        QVERIFY(loaded[0].health == p.health);
+        QCOMPARE(loaded[0].health.latencyWarnFor("mailers"), 600.0);
+        QCOMPARE(loaded[0].health.latencyWarnFor("default"), 30.0);
+        QCOMPARE(loaded[0].health.latencyCriticalFor("mailers"), 300.0); // the default, not overridden
+        QVERIFY(loaded[0].health.expectsUnwatched("parked"));
+        QVERIFY(loaded[1].health == kiq::health::HealthThresholds {});
+        // Only overrides are written, so a later change of a default reaches profiles that never set it.
+        QVERIFY(!settings.value(QStringLiteral("profiles/1/health")).toString().contains("memory_critical_pct"));
+        QVERIFY(settings.value(QStringLiteral("profiles/2/health")).toString().isEmpty());
+    }
+
     void unknownEnvironmentBecomesOther()
     {
         QCOMPARE(environmentFromKey(QStringLiteral("qa")), Environment::Other);

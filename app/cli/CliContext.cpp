@@ -110,6 +110,12 @@ const redis::ConnectionOptions& CliContext::options()
     return *m_options;
 }
 
+const deployment::ConnectionProfile* CliContext::profile()
+{
+    resolve();
+    return m_profile ? &*m_profile : nullptr;
+}
+
 std::shared_ptr<const redaction::Redactor> CliContext::redactor()
 {
     if (!m_redactor) {

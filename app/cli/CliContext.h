@@ -29,6 +29,7 @@ struct CliContext {
     bool noRedact = false; // --no-redact: job arguments shown as they are (audited)
 
     const redis::ConnectionOptions& options(); // built once from the flags or the profile
+    const deployment::ConnectionProfile* profile(); // --profile's, or null
     redis::Client& client();
     // Every write of this invocation passes it: it is appended to the deployment's audit trail (see
     // write/AuditTrail.h), and its removals are kept in the undo journal first.

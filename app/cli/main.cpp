@@ -72,10 +72,12 @@ int main(int argc, char** argv)
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     kiq::cli::addTrailCommands(app, ctx, exitCode);
     kiq::cli::addUndoCommands(app, ctx, exitCode);
+    const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? kiq::cli::Ok : kiq::cli::Usage;
+        if (app.exit(e) == 0) return kiq::cli::Ok;
+        return check->parsed() > 0 ? 3 : kiq::cli::Usage; // check speaks Nagios: bad usage is "unknown"
     } catch (const kiq::redis::Error& e) {
         std::cerr << "error: " << e.what() << "\n";
         exitCode = exitCodeFor(e);

@@ -3,6 +3,7 @@
 // --profile both read these. Passwords are never part of what is saved (see ConnectionProfileStore):
 // the profile only remembers that one is needed, so the app can ask at connect time.
 
+#include "health/HealthChecks.h"
 #include "redaction/Redaction.h"
 #include "redis/ConnectionOptions.h"
 
@@ -40,6 +41,10 @@ struct ConnectionProfile {
     // What job arguments hide wherever they are shown or leave the app (on by default, with the default
     // key names; saved files without it load with the defaults).
     kiq::redaction::RedactionRules redaction;
+
+    // Health check thresholds (the defaults in health/HealthChecks.h, with this profile's overrides and
+    // per-queue SLOs); saved files without them load with the defaults.
+    kiq::health::HealthThresholds health;
 
     bool opensReadOnly() const { return readOnly || environment == Environment::Production; }
     // "Billing (Production)": how refusals and the arm dialog name the deployment.

@@ -82,6 +82,7 @@ void writeProfile(QSettings& st, const ConnectionProfile& p)
     st.setValue(QStringLiteral("redaction/paths"), toQ(kiq::redaction::joinList(p.redaction.paths)));
     st.setValue(QStringLiteral("redaction/valuePatterns"), p.redaction.valuePatterns);
     st.setValue(QStringLiteral("redaction/emails"), p.redaction.emails);
+    st.setValue(QStringLiteral("health"), p.health.toJson()); // only what differs from the defaults
     st.setValue(QStringLiteral("topology"), topologyKey(o.topology));
     st.setValue(QStringLiteral("host"), toQ(o.endpoint.host));
     st.setValue(QStringLiteral("port"), o.endpoint.port);
@@ -128,6 +129,7 @@ ConnectionProfile readProfile(const QSettings& st)
     p.redaction.paths = kiq::redaction::splitList(toStd(st.value(QStringLiteral("redaction/paths"))));
     p.redaction.valuePatterns = st.value(QStringLiteral("redaction/valuePatterns"), true).toBool();
     p.redaction.emails = st.value(QStringLiteral("redaction/emails"), false).toBool();
+    p.health = kiq::health::HealthThresholds::fromJson(st.value(QStringLiteral("health")).toString());
     o.topology = topologyFromKey(st.value(QStringLiteral("topology")).toString());
     o.endpoint.host = toStd(st.value(QStringLiteral("host"), toQ(defaults.endpoint.host)));
     o.endpoint.port = st.value(QStringLiteral("port"), defaults.endpoint.port).toInt();

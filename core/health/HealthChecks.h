@@ -1,0 +1,118 @@
+#pragma once
+// Health checks of one deployment (issue 21): what would page an ops engineer, as plain data that the
+// CLI (`kiqdesk-cli check`), the app and later alerting all read the same way.
+//
+// One evaluation is a few pipelined round trips, independent of the number of queues: Sidekiq's
+// stats (StatsReader: every queue's size and latency), the processes, then one pipeline with the
+// dead-set growth, the oldest schedule/retry entries, INFO, the counters and the in-progress
+// registry; orphaned lists and CLUSTER INFO add one each only when there is something to ask. It
+// blocks (a redis::Client is synchronous): callers run it off the GUI thread.
+//
+// The thresholds' defaults live here, in HealthThresholds; a profile overrides them (saved with it,
+// see ConnectionProfileStore) and a queue may have its own latency SLO.
+
+#include "redis/Client.h"
+#include "sidekiq/api/Stats.h"
+
+#include <QString>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiq::health {
+
+enum class CheckState { Ok, Warn, Critical, Unknown };
+const char* checkStateName(CheckState state); // "ok", "warn", "critical", "unknown"
+
+// Check ids, stable (scripts and the JSON output match on them).
+namespace check {
+inline constexpr const char* kReachable = "redis.reachable";
+inline constexpr const char* kQueueLatency = "queue.latency"; // one result per queue
+inline constexpr const char* kQueueUnwatched = "queue.unwatched"; // jobs waiting, no live process listens
+inline constexpr const char* kDeadGrowth = "dead.growth";
+inline constexpr const char* kFailureRate = "failure.rate";
+inline constexpr const char* kSchedulerStalled = "scheduler.stalled";
+inline constexpr const char* kHeartbeats = "processes.heartbeat";
+inline constexpr const char* kOrphanedJobs = "jobs.orphaned";
+inline constexpr const char* kEvictionPolicy = "redis.eviction_policy";
+inline constexpr const char* kMemory = "redis.memory";
+inline constexpr const char* kReplication = "redis.replication";
+inline constexpr const char* kClusterSlots = "cluster.slots";
+} // namespace check
+
+struct CheckResult {
+    std::string id; // one of check::k*
+    std::string subject; // the queue for queue.* checks; empty otherwise
+    CheckState state = CheckState::Unknown;
+    std::optional<double> value; // in the unit of the threshold (seconds, %, jobs/min, count)
+    std::optional<double> threshold; // the one crossed (critical when critical), else the warning one
+    std::string message; // one line, e.g. "queue default: latency 75 s over the 60 s SLO"
+};
+
+struct QueueThresholds {
+    std::optional<double> latencyWarnSeconds; // unset: the profile's
+    std::optional<double> latencyCriticalSeconds;
+    bool expectUnwatched = false; // a queue nobody works on purpose (parked, drained by hand)
+    bool operator==(const QueueThresholds&) const = default;
+};
+
+// Defaults that make sense for a new user. A value <= 0 turns that level off.
+struct HealthThresholds {
+    double latencyWarnSeconds = 60; // the queue's latency SLO
+    double latencyCriticalSeconds = 300;
+    double deadPerMinuteWarn = 10; // jobs that died in the last minute
+    double deadPerMinuteCritical = 100;
+    double failureRateWarnPercent = 5; // failed / processed over the sampled window
+    double failureRateCriticalPercent = 25;
+    double minJobsForFailureRate = 20; // fewer processed in the window: too few to judge
+    double schedulerOverdueSeconds = 60; // oldest due schedule/retry entry: no poller runs (critical)
+    double heartbeatStaleSeconds = 60; // warn
+    double memoryWarnPercent = 80; // of maxmemory
+    double memoryCriticalPercent = 95;
+    std::map<std::string, QueueThresholds> queues; // by queue name
+
+    double latencyWarnFor(const std::string& queue) const;
+    double latencyCriticalFor(const std::string& queue) const;
+    bool expectsUnwatched(const std::string& queue) const;
+
+    // Compact JSON (only what differs from the defaults), for the profile store; fromJson takes what
+    // it knows and keeps the defaults for the rest.
+    QString toJson() const;
+    static HealthThresholds fromJson(const QString& json);
+    bool operator==(const HealthThresholds&) const = default;
+};
+
+// Counters kept between evaluations: a failure rate is the difference of stat:processed and
+// stat:failed between two samples (works on every Sidekiq version).
+struct CounterSample {
+    double takenAt = 0; // epoch seconds
+    long long processed = 0;
+    long long failed = 0;
+};
+
+struct HealthReport {
+    std::vector<CheckResult> results; // in check order, every check once (queue checks once per queue)
+    CounterSample counters; // feed to the next evaluation
+    double takenAt = 0;
+
+    CheckState worst() const; // Unknown only when nothing else is known
+    std::vector<const CheckResult*> notOk() const;
+};
+
+// What one deployment's evaluations keep: the queue names (StatsReader) and the last counters.
+struct HealthEvaluator {
+    sidekiq::StatsReader stats;
+    std::optional<CounterSample> previous;
+    double minWindowSeconds = 1; // a shorter gap between samples gives no failure rate yet
+
+    // Connects `client` if needed. Never throws for an unreachable server: that is the critical
+    // redis.reachable result (the other checks are then left out).
+    HealthReport evaluate(redis::Client& client, const HealthThresholds& thresholds);
+};
+
+// Reads only the counters (the first sample of a CLI window).
+CounterSample readCounters(redis::Client& client);
+
+} // namespace kiq::health
