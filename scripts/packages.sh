@@ -18,4 +18,6 @@ KIQ_PACKAGES=(
   libhiredis-dev libssl-dev openssl zlib1g-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev qtkeychain-qt6-dev
   # the servers and tools the sandbox and the tests run
   redis-server redis-sentinel redis-tools ruby-sidekiq xvfb
+  # the keychain test: a private session bus (dbus-run-session) and a real Secret Service
+  dbus-daemon gnome-keyring
 )
