@@ -20,4 +20,6 @@ KIQ_PACKAGES=(
   redis-server redis-sentinel redis-tools ruby-sidekiq xvfb
   # Japanese and Chinese glyphs for the ja and zh_CN translations (tests, screenshots, the app)
   fonts-noto-cjk
+  # the keychain test: a private session bus (dbus-run-session) and a real Secret Service
+  dbus-daemon gnome-keyring
 )

@@ -271,6 +271,33 @@ private slots:
         QVERIFY(!dialog.isVisible());
     }
 
+    // The Security tab picks each secret's source; a helper is a command line split into argv (quotes
+    // keep spaces). This test runs without a session bus: the box says no keychain is reachable.
+    void secretSourcesInTheForm()
+    {
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Vault"));
+        in.passwordSource = {kiq::credentials::SourceKind::Helper, {"vault", "read", "secret/a b"}};
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        QCOMPARE(child<QLineEdit>(&dialog, "passwordHelper")->text(), QStringLiteral("vault read \"secret/a b\""));
+        QVERIFY(dialog.profile().passwordSource == in.passwordSource);
+        auto* kind = child<QComboBox>(&dialog, "passwordSource");
+        kind->setCurrentIndex(kind->findData(int(kiq::credentials::SourceKind::Keychain)));
+        QCOMPARE(dialog.profile().passwordSource.kind, kiq::credentials::SourceKind::Keychain);
+        QVERIFY(dialog.profile().passwordSource.helper.isEmpty());
+        kind->setCurrentIndex(kind->findData(int(kiq::credentials::SourceKind::Helper)));
+        child<QLineEdit>(&dialog, "passwordHelper")->clear();
+        dialog.show();
+        QDialog* asDialog = &dialog;
+        asDialog->accept();
+        QVERIFY(dialog.isVisible()); // a helper without a command is refused
+        QVERIFY2(child<QLabel>(&dialog, "validation")->text().contains(QStringLiteral("needs a command")),
+            qPrintable(child<QLabel>(&dialog, "validation")->text()));
+        auto* status = child<QLabel>(&dialog, "keychainStatus");
+        QVERIFY(kiq::test::waitUntil([&] { return !status->text().startsWith(QStringLiteral("Checking")); }, 10000));
+        QVERIFY2(status->text().startsWith(QStringLiteral("No OS keychain is reachable")), qPrintable(status->text()));
+    }
+
     void rendersEveryTab()
     {
         auto p = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));

@@ -248,6 +248,29 @@ private slots:
         QVERIFY(settings.value(QStringLiteral("profiles/2/health")).toString().isEmpty());
     }
 
+    // Each secret's source is kept (a helper's argv as a list, one argument with spaces intact); older
+    // files without it load as "ask".
+    void secretSourcesRoundTrip()
+    {
+        const QString path = settingsPath("sources.ini");
+        ConnectionProfile p = ConnectionProfile::create(QStringLiteral("Vault"));
+        p.passwordSource = {kiq::credentials::SourceKind::Helper, {"vault", "read", "-field=password", "secret/a b"}};
+        p.keyPassphraseSource.kind = kiq::credentials::SourceKind::Keychain;
+        ConnectionProfile plain = ConnectionProfile::create(QStringLiteral("Plain"));
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        store.save({p, plain});
+        const auto loaded = store.load();
+        QVERIFY(loaded[0].passwordSource == p.passwordSource);
+        QCOMPARE(loaded[0].keyPassphraseSource.kind, kiq::credentials::SourceKind::Keychain);
+        QCOMPARE(loaded[0].sentinelPasswordSource.kind, kiq::credentials::SourceKind::Ask);
+        QVERIFY(loaded[0].needs(kiq::credentials::Secret::Password)); // a helper source needs its secret
+        QVERIFY(!loaded[1].needs(kiq::credentials::Secret::Password));
+        QVERIFY(loaded[1].passwordSource == kiq::credentials::SecretSource {});
+        QCOMPARE(kiq::credentials::describe(loaded[0].passwordSource),
+            QStringLiteral("helper: vault read -field=password \"secret/a b\""));
+    }
+
     void unknownEnvironmentBecomesOther()
     {
         QCOMPARE(environmentFromKey(QStringLiteral("qa")), Environment::Other);

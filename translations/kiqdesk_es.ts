@@ -2748,6 +2748,61 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::SecretSourceBox</name>
+    <message>
+        <source>Where secrets come from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sentinel password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client key passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask when connecting (kept until Kiqdesk quits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OS keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential helper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>command and arguments, e.g. vault read -field=password secret/redis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the OS keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The OS keychain is reachable: a secret typed once is kept there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A credential helper needs a command.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>

@@ -1,5 +1,6 @@
 #include "CliContext.h"
 
+#include "credentials/SecretResolver.h"
 #include "storage/ConnectionProfileStore.h"
 
 #include <QJsonArray>
@@ -105,6 +106,7 @@ const redis::ConnectionOptions& CliContext::options()
     if (!m_options) {
         resolve();
         m_options = flags.build(secrets, m_profile ? &*m_profile : nullptr);
+        if (m_profile) m_options = profileSecrets(*m_options, false);
         for (const auto& w : m_options->warnings()) std::cerr << "warning: " << w << "\n";
     }
     return *m_options;
@@ -114,6 +116,24 @@ const deployment::ConnectionProfile* CliContext::profile()
 {
     resolve();
     return m_profile ? &*m_profile : nullptr;
+}
+
+redis::ConnectionOptions CliContext::profileSecrets(const redis::ConnectionOptions& built, bool onlyHelpers)
+{
+    // The profile's sources, as the app uses them: a secret the environment or --askpass gave stays;
+    // the keychain and helpers give theirs; what is left is asked for on the terminal.
+    deployment::ConnectionProfile profile = *m_profile;
+    profile.options = built;
+    auto r = credentials::resolveSecretsBlocking(profile, onlyHelpers);
+    if (r.error) throw credentials::CredentialError(*r.error);
+    for (const QString& note : std::as_const(r.notes)) std::cerr << "note: " << note.toStdString() << "\n";
+    for (const auto secret : r.toAsk) {
+        const char* prompt = secret == credentials::Secret::Password ? "Password: "
+            : secret == credentials::Secret::SentinelPassword        ? "Sentinel password: "
+                                                                     : "Passphrase for the client key: ";
+        r.profile.secretValue(secret) = readPasswordFromTerminal(prompt);
+    }
+    return r.profile.options;
 }
 
 std::shared_ptr<const redaction::Redactor> CliContext::redactor()
@@ -135,7 +155,15 @@ redis::Client& CliContext::client()
 {
     if (!m_client) {
         m_client = std::make_unique<redis::Client>(options());
-        m_client->connect();
+        try {
+            m_client->connect();
+        } catch (const redis::Error& e) {
+            // A helper's token may have been rotated since it printed it: run the helpers once more.
+            if (e.kind() != ErrorKind::WrongPass || !m_profile || !credentials::usesHelper(*m_profile)) throw;
+            m_options = profileSecrets(*m_options, true);
+            m_client = std::make_unique<redis::Client>(*m_options);
+            m_client->connect();
+        }
     }
     return *m_client;
 }

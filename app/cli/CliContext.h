@@ -50,6 +50,8 @@ struct CliContext {
 
 private:
     void resolve(); // the profile (if any) and the gate, once
+    // The profile's secrets from their sources (credentials/SecretResolver.h) over `built`.
+    redis::ConnectionOptions profileSecrets(const redis::ConnectionOptions& built, bool onlyHelpers);
 
     bool m_resolved = false;
     std::optional<deployment::ConnectionProfile> m_profile;

@@ -25,6 +25,7 @@ int exitCodeFor(const kiq::redis::Error& e)
     case ErrorKind::ClientCertRequired:
     case ErrorKind::WrongPass:
     case ErrorKind::NoAuth:
+    case ErrorKind::Credentials: // the credential helper failed
         return kiq::cli::Unreachable;
     default:
         return kiq::cli::Refused;

@@ -41,6 +41,59 @@ QString defaultTagColor(Environment environment)
     return QStringLiteral("#6c7a89");
 }
 
+const kiq::credentials::SecretSource& ConnectionProfile::source(kiq::credentials::Secret secret) const
+{
+    return const_cast<ConnectionProfile*>(this)->source(secret);
+}
+
+kiq::credentials::SecretSource& ConnectionProfile::source(kiq::credentials::Secret secret)
+{
+    using kiq::credentials::Secret;
+    switch (secret) {
+    case Secret::Password:
+        return passwordSource;
+    case Secret::SentinelPassword:
+        return sentinelPasswordSource;
+    case Secret::KeyPassphrase:
+        return keyPassphraseSource;
+    }
+    return passwordSource;
+}
+
+bool ConnectionProfile::needs(kiq::credentials::Secret secret) const
+{
+    using kiq::credentials::Secret;
+    if (source(secret).kind != kiq::credentials::SourceKind::Ask) return true;
+    switch (secret) {
+    case Secret::Password:
+        return passwordRequired;
+    case Secret::SentinelPassword:
+        return sentinelPasswordRequired;
+    case Secret::KeyPassphrase:
+        return keyPassphraseRequired;
+    }
+    return false;
+}
+
+const std::string& ConnectionProfile::secretValue(kiq::credentials::Secret secret) const
+{
+    return const_cast<ConnectionProfile*>(this)->secretValue(secret);
+}
+
+std::string& ConnectionProfile::secretValue(kiq::credentials::Secret secret)
+{
+    using kiq::credentials::Secret;
+    switch (secret) {
+    case Secret::Password:
+        return options.password;
+    case Secret::SentinelPassword:
+        return options.sentinelPassword;
+    case Secret::KeyPassphrase:
+        return options.tls.keyPassphrase;
+    }
+    return options.password;
+}
+
 QString ConnectionProfile::label() const
 {
     static const char* const names[] = {"Development", "Staging", "Production", "Other"};

@@ -3,6 +3,7 @@
 // --profile both read these. Passwords are never part of what is saved (see ConnectionProfileStore):
 // the profile only remembers that one is needed, so the app can ask at connect time.
 
+#include "credentials/SecretSource.h"
 #include "health/HealthChecks.h"
 #include "redaction/Redaction.h"
 #include "redis/ConnectionOptions.h"
@@ -31,6 +32,17 @@ struct ConnectionProfile {
     bool passwordRequired = false; // ask for options.password before connecting
     bool sentinelPasswordRequired = false; // ask for options.sentinelPassword before connecting
     bool keyPassphraseRequired = false; // ask for options.tls.keyPassphrase (encrypted client key)
+    // Where each secret comes from (credentials/SecretSource.h). A keychain or helper source needs its
+    // secret whatever the flag above says; Ask asks only when the flag is set.
+    kiq::credentials::SecretSource passwordSource;
+    kiq::credentials::SecretSource sentinelPasswordSource;
+    kiq::credentials::SecretSource keyPassphraseSource;
+    const kiq::credentials::SecretSource& source(kiq::credentials::Secret secret) const;
+    kiq::credentials::SecretSource& source(kiq::credentials::Secret secret);
+    bool needs(kiq::credentials::Secret secret) const; // connecting needs this secret
+    // The secret as held in options (memory only), for the sources to fill and the prompts to set.
+    std::string& secretValue(kiq::credentials::Secret secret);
+    const std::string& secretValue(kiq::credentials::Secret secret) const;
 
     // Writes need arming (a reason, for armMinutes) when the profile opens read-only. Production always
     // does; readOnly marks any other profile so (a shared staging, say). Saved files without it load as

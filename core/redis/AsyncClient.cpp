@@ -33,6 +33,36 @@ void AsyncClient::pipeline(
     run<std::vector<Reply>>([cmds = std::move(cmds)](Client& c) { return c.pipeline(cmds); }, context, std::move(done));
 }
 
+void AsyncClient::reauthenticate(
+    std::string user, std::string password, QObject* context, std::function<void(Result<bool>)> done)
+{
+    m_options.user = user;
+    m_options.password = password;
+    auto result = std::make_shared<Result<bool>>();
+    auto courier = std::make_shared<Courier>();
+    // The signal goes out on this object's thread, after the server said yes.
+    QObject::connect(
+        courier.get(), &Courier::arrived, this,
+        [this, result] {
+            if (result->ok()) emit credentialsRenewed();
+        },
+        Qt::QueuedConnection);
+    if (context)
+        QObject::connect(
+            courier.get(), &Courier::arrived, context, [done = std::move(done), result] { done(*result); },
+            Qt::QueuedConnection);
+    enqueue([this, user = std::move(user), password = std::move(password), courier, result](Client& c) {
+        try {
+            c.reauthenticate(user, password);
+            m_credentialsRefused.reset();
+            result->value = true;
+        } catch (const Error& e) {
+            result->error = ErrorInfo {e.kind(), e.what()};
+        }
+        emit courier->arrived();
+    });
+}
+
 std::size_t AsyncClient::pending() const
 {
     std::lock_guard lock(m_mutex);

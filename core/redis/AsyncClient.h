@@ -57,6 +57,7 @@ public:
     explicit AsyncClient(ConnectionOptions options, QObject* parent = nullptr);
     ~AsyncClient() override; // asks the running item to stop, drops the rest, joins the thread
 
+    // Read on the owner's thread only (reauthenticate() changes the credentials in it).
     const ConnectionOptions& options() const { return m_options; }
 
     template <typename T>
@@ -88,6 +89,14 @@ public:
     }
 
     void command(Command cmd, QObject* context, std::function<void(Result<Reply>)> done);
+
+    // New credentials for this client (a credential helper's refreshed token): queued like any work,
+    // AUTH on the live connection without dropping it; on success a refused-credentials state is cleared
+    // and credentialsRenewed() tells the clients made from options() (a job index feed's) to follow.
+    // Call it on the thread that owns this object (options() changes at once).
+    void reauthenticate(
+        std::string user, std::string password, QObject* context, std::function<void(Result<bool>)> done);
+
     void pipeline(std::vector<Command> cmds, QObject* context, std::function<void(Result<std::vector<Reply>>)> done);
 
     // True once the client is being destroyed. Long work (a bulk action) polls it through the client
@@ -99,6 +108,10 @@ public:
     std::size_t pending() const;
     // Drops every item not yet started. Their callbacks never run.
     void cancelPending();
+
+signals:
+    // The server accepted the credentials given to reauthenticate() (now in options()).
+    void credentialsRenewed();
 
 private:
     using Item = std::function<void(Client&)>;

@@ -108,6 +108,34 @@ Connection& Client::connectionTo(const Endpoint& endpoint)
     }
 }
 
+void Client::reauthenticate(const std::string& user, const std::string& password)
+{
+    m_options.user = user;
+    m_options.password = password;
+    // Nothing open (the old credentials were refused, say): connecting now brings the server's verdict.
+    if (m_connections.empty()) return connect();
+    for (auto it = m_connections.begin(); it != m_connections.end();) {
+        // A connection that went away reconnects with the new credentials on its next use.
+        if (it->second->unusable()) {
+            it = m_connections.erase(it);
+            continue;
+        }
+        Command auth("AUTH");
+        if (!user.empty()) auth.arg(user);
+        auth.arg(password);
+        Reply r;
+        try {
+            r = it->second->command(auth);
+        } catch (const Error&) {
+            it = m_connections.erase(it);
+            continue;
+        }
+        if (r.isError())
+            throw ReplyError(r.str, "re-authenticating on " + it->first + (user.empty() ? "" : " as '" + user + "'"));
+        ++it;
+    }
+}
+
 void Client::dropConnection(const Endpoint& endpoint)
 {
     m_connections.erase(endpoint.toString());

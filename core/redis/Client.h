@@ -84,6 +84,11 @@ public:
     // Re-reads the Cluster slot map or re-asks the sentinels.
     void refreshTopology();
 
+    // New credentials (a rotated password, a refreshed token): AUTH on every open connection, which
+    // stays open (same CLIENT ID), and the new ones for later connections; with none open, connects.
+    // Throws ReplyError (WRONGPASS) when a node refuses them; connections already switched keep them.
+    void reauthenticate(const std::string& user, const std::string& password);
+
 private:
     Connection& connectionTo(const Endpoint& endpoint);
     Connection& primaryConnection();

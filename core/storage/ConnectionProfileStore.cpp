@@ -109,6 +109,13 @@ void writeProfile(QSettings& st, const ConnectionProfile& p)
     st.setValue(QStringLiteral("passwordRequired"), p.passwordRequired || !o.password.empty());
     st.setValue(QStringLiteral("sentinelPasswordRequired"), p.sentinelPasswordRequired || !o.sentinelPassword.empty());
     st.setValue(QStringLiteral("tls/keyPassphraseRequired"), p.keyPassphraseRequired || !o.tls.keyPassphrase.empty());
+    // Where each secret comes from: the source and a helper's argv, never the secret.
+    for (const auto secret : kiq::credentials::kAllSecrets) {
+        const auto& source = p.source(secret);
+        const QString base = QStringLiteral("secrets/") + kiq::credentials::secretKey(secret);
+        st.setValue(base + QStringLiteral("/source"), kiq::credentials::sourceKindKey(source.kind));
+        st.setValue(base + QStringLiteral("/helper"), source.helper);
+    }
 }
 
 ConnectionProfile readProfile(const QSettings& st)
@@ -158,6 +165,12 @@ ConnectionProfile readProfile(const QSettings& st)
     p.passwordRequired = st.value(QStringLiteral("passwordRequired"), false).toBool();
     p.sentinelPasswordRequired = st.value(QStringLiteral("sentinelPasswordRequired"), false).toBool();
     p.keyPassphraseRequired = st.value(QStringLiteral("tls/keyPassphraseRequired"), false).toBool();
+    for (const auto secret : kiq::credentials::kAllSecrets) {
+        auto& source = p.source(secret);
+        const QString base = QStringLiteral("secrets/") + kiq::credentials::secretKey(secret);
+        source.kind = kiq::credentials::sourceKindFromKey(st.value(base + QStringLiteral("/source")).toString());
+        source.helper = st.value(base + QStringLiteral("/helper")).toStringList();
+    }
     return p;
 }
 } // namespace

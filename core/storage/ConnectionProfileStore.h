@@ -2,7 +2,8 @@
 // Saves and loads connection profiles in a QSettings (an INI file in tests, the platform's settings
 // store in the app), as the array "profiles". Secrets are never written: options.password and
 // options.sentinelPassword are dropped on save, and only the passwordRequired flags say that the user
-// must be asked. (An OS credential store is a later addition; plaintext fallbacks are not an option.)
+// must be asked, and where each secret comes from (ask, the OS keychain, a credential helper's argv:
+// credentials/SecretSource.h). Plaintext fallbacks are not an option.
 
 #include "deployment/ConnectionProfile.h"
 

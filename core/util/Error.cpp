@@ -25,6 +25,8 @@ const char* errorKindName(ErrorKind kind)
         return "config";
     case ErrorKind::Sandbox:
         return "sandbox";
+    case ErrorKind::Credentials:
+        return "credentials";
     case ErrorKind::WrongPass:
         return "wrongpass";
     case ErrorKind::NoAuth:

@@ -21,6 +21,7 @@ enum class ErrorKind {
     Usage,
     Config, // a handler configuration or pool spec that cannot be used
     Sandbox, // the local sandbox could not start
+    Credentials, // a secret could not be had: the credential helper failed, the keychain is unreachable
 
     // server replies
     WrongPass,

@@ -5,6 +5,7 @@
 #include "common/ClientRetirement.h"
 #include "common/Formatting.h"
 #include "connection/RedactionBox.h"
+#include "connection/SecretSourceBox.h"
 #include "connection/TlsBox.h"
 #include "connection/TopologyBox.h"
 #include "deployment/EnvironmentTag.h"
@@ -81,6 +82,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_armMinutes(spin(QStringLiteral("armMinutes"), 1, 480, tr(" min"), this))
     , m_tls(new TlsBox(this))
     , m_redaction(new RedactionBox(this))
+    , m_secretSources(new SecretSourceBox(this))
     , m_connectTimeout(spin(QStringLiteral("connectTimeout"), 100, 120000, tr(" ms"), this))
     , m_commandTimeout(spin(QStringLiteral("commandTimeout"), 100, 600000, tr(" ms"), this))
     , m_reconnectAttempts(spin(QStringLiteral("reconnectAttempts"), 1, 20, QString(), this))
@@ -217,6 +219,7 @@ QWidget* ConnectionDialog::buildSecurityTab()
 
     auto* layout = new QVBoxLayout(page);
     layout->addWidget(auth);
+    layout->addWidget(m_secretSources);
     layout->addWidget(m_tls);
     layout->addWidget(m_redaction);
     layout->addStretch(1);
@@ -272,6 +275,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_passwordRequired->setChecked(p.passwordRequired || !o.password.empty());
     m_tls->setTlsOptions(o.tls, p.keyPassphraseRequired);
     m_redaction->setRules(p.redaction);
+    for (const auto secret : kiq::credentials::kAllSecrets) m_secretSources->setSource(secret, p.source(secret));
     m_connectTimeout->setValue(int(o.connectTimeout.count()));
     m_commandTimeout->setValue(int(o.commandTimeout.count()));
     m_reconnectAttempts->setValue(o.reconnectAttempts);
@@ -306,6 +310,10 @@ ConnectionProfile ConnectionDialog::profile() const
     p.passwordRequired = m_passwordRequired->isChecked() || !o.password.empty();
     p.sentinelPasswordRequired = m_topology->sentinelPasswordRequired();
     p.keyPassphraseRequired = o.tls.enabled && m_tls->keyPassphraseRequired();
+    for (const auto secret : kiq::credentials::kAllSecrets) p.source(secret) = m_secretSources->source(secret);
+    // Only a secret the connection uses comes from anywhere: no Sentinel password without Sentinel.
+    if (o.topology != kiq::redis::Topology::Sentinel) p.sentinelPasswordSource = {};
+    if (!o.tls.enabled) p.keyPassphraseSource = {};
     if (p.name.isEmpty()) p.name = QString::fromStdString(o.describe());
     return p;
 }
@@ -357,6 +365,7 @@ void ConnectionDialog::updateWarnings()
     kiq::redis::ConnectionOptions o;
     topologyError = m_topology->applyTo(o);
     if (topologyError.isEmpty()) topologyError = m_redaction->problem();
+    if (topologyError.isEmpty()) topologyError = m_secretSources->problem();
     m_validation->setText(topologyError.toHtmlEscaped());
     m_validation->setVisible(!topologyError.isEmpty());
 }
@@ -447,6 +456,7 @@ void ConnectionDialog::accept()
     kiq::redis::ConnectionOptions scratch;
     QString error = validationError(p.options, m_topology->applyTo(scratch));
     if (error.isEmpty()) error = m_redaction->problem();
+    if (error.isEmpty()) error = m_secretSources->problem();
     if (!error.isEmpty()) {
         m_validation->setText(error.toHtmlEscaped());
         m_validation->show();

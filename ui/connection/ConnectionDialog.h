@@ -5,7 +5,8 @@
 //
 // Test runs probeServer (connect, PING, INFO server) through a short-lived AsyncClient, so the dialog
 // stays responsive however long the connect timeout is. The password typed here is used for this
-// session only; the profile store never saves it.
+// session only; the profile store never saves it. The Security tab chooses where each secret comes from
+// at connect (SecretSourceBox: ask, the OS keychain, a credential helper).
 
 #include "deployment/ConnectionProfile.h"
 
@@ -29,6 +30,7 @@ class AsyncClient;
 namespace kiq::ui {
 
 class RedactionBox;
+class SecretSourceBox;
 class TlsBox;
 class TopologyBox;
 
@@ -83,6 +85,7 @@ private:
     QSpinBox* m_armMinutes;
     TlsBox* m_tls;
     RedactionBox* m_redaction;
+    SecretSourceBox* m_secretSources;
     QSpinBox* m_connectTimeout;
     QSpinBox* m_commandTimeout;
     QSpinBox* m_reconnectAttempts;

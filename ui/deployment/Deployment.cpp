@@ -123,9 +123,9 @@ void Deployment::scheduleExpiry()
 
 bool Deployment::secretsCarried() const
 {
-    return (!m_profile.passwordRequired || !m_profile.options.password.empty())
-        && (!m_profile.sentinelPasswordRequired || !m_profile.options.sentinelPassword.empty())
-        && (!m_profile.keyPassphraseRequired || !m_profile.options.tls.keyPassphrase.empty());
+    for (const auto secret : kiq::credentials::kAllSecrets)
+        if (m_profile.needs(secret) && m_profile.secretValue(secret).empty()) return false;
+    return true;
 }
 
 bool Deployment::needsPassword() const
@@ -141,6 +141,19 @@ void Deployment::setPasswords(const QString& password, const QString& sentinelPa
     m_passwordsGiven = true;
 }
 
+void Deployment::applyResolution(const kiq::credentials::Resolution& resolution)
+{
+    m_profile.options = resolution.profile.options;
+    m_credentialsExpire = resolution.expiresAt;
+    m_passwordsGiven = true;
+}
+
+void Deployment::credentialsFailed(const QString& why)
+{
+    dropClient();
+    setStatus(Status::Unreachable, why);
+}
+
 void Deployment::connectNow()
 {
     disconnectNow();
@@ -152,6 +165,19 @@ void Deployment::connectNow()
         return;
     }
     m_auditTrail->setOptions(m_profile.options); // with the passwords typed for this connection
+    if (kiq::credentials::usesHelper(m_profile)) {
+        m_helperSession = std::make_unique<kiq::credentials::HelperSession>(m_profile, m_client.get());
+        connect(m_helperSession.get(), &kiq::credentials::HelperSession::renewed, this, [this] {
+            // The live connection took the new token: later connections (and the audit trail's) use it too.
+            m_profile.options.user = m_client->options().user;
+            m_profile.options.password = m_client->options().password;
+            m_auditTrail->setOptions(m_profile.options);
+            probe();
+        });
+        connect(m_helperSession.get(), &kiq::credentials::HelperSession::failed, this,
+            [this](const QString& why) { passwordRefused(why); });
+        m_helperSession->schedule(m_credentialsExpire);
+    }
     m_clientTicket.next();
     setStatus(Status::Connecting, tr("Connecting…"));
     emit clientChanged(m_client.get());
@@ -170,6 +196,7 @@ bool Deployment::dropClient()
     m_probing = false;
     if (!m_client) return false;
     m_clientTicket.next();
+    m_helperSession.reset();
     emit clientChanged(nullptr); // pages let go of the pointer before it dies
     retireClient(std::move(m_client));
     return true;
@@ -183,6 +210,7 @@ void Deployment::passwordRefused(const QString& why)
     dropClient();
     m_profile.options.password.clear();
     m_profile.options.sentinelPassword.clear();
+    m_credentialsExpire.reset();
     m_profile.passwordRequired = true; // the server wants one, whatever the profile said
     m_passwordsGiven = secretsCarried();
     setStatus(Status::Unreachable, tr("%1. Try again (or press F5) to enter the password again.").arg(why));
@@ -200,6 +228,10 @@ void Deployment::probe()
             m_probing = false;
             if (!r.ok()) {
                 const auto kind = r.error->kind;
+                // A helper's token may have been rotated under us: its helper runs once more first.
+                if (kind == kiq::redis::ErrorKind::WrongPass && m_helperSession
+                    && m_helperSession->retryAfterWrongPass())
+                    return;
                 if (kind == kiq::redis::ErrorKind::WrongPass || kind == kiq::redis::ErrorKind::NoAuth)
                     passwordRefused(QString::fromStdString(r.error->message));
                 else

@@ -17,6 +17,8 @@
 // app's undo journal first (undoJournal(), one for every deployment).
 
 #include "common/LatestOnly.h"
+#include "credentials/HelperSession.h"
+#include "credentials/SecretResolver.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
 #include "write/AuditTrail.h"
@@ -65,8 +67,14 @@ public:
     void armWrites(const QString& reason, std::chrono::milliseconds duration);
     void disarmWrites();
 
-    // True when connecting needs a password the user has not typed in this session.
+    // True when connecting needs a secret not had in this session: typed, read from the keychain or
+    // given by the credential helper (MainWindow::connectDeployment resolves them, then connects).
     bool needsPassword() const;
+    // The secrets a resolution had (credentials/SecretResolver.h), kept in memory for reconnects; a
+    // helper's username replaces the profile's user and its expires_at starts the refresh at connect.
+    void applyResolution(const kiq::credentials::Resolution& resolution);
+    // Getting the secrets failed (the helper's message): Unreachable, nothing to retry with.
+    void credentialsFailed(const QString& why);
     // The passwords (and client key passphrase) typed at the prompt (kept in memory for reconnects,
     // never saved).
     void setPasswords(const QString& password, const QString& sentinelPassword, const QString& keyPassphrase = {});
@@ -105,6 +113,9 @@ private:
     QTimer m_armExpiry; // fires when the arming's time box runs out, so the view follows even when hidden
     bool m_probing = false;
     LatestOnly m_clientTicket; // per client, so a late probe result of an old client is ignored
+    // Helper credentials: refreshed before they expire and once after WRONGPASS, on the live client.
+    std::unique_ptr<kiq::credentials::HelperSession> m_helperSession;
+    std::optional<std::chrono::system_clock::time_point> m_credentialsExpire;
 };
 
 } // namespace kiq::ui

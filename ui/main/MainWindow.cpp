@@ -1,6 +1,8 @@
 #include "main/MainWindow.h"
 
 #include "connection/ConnectionDialog.h"
+#include "credentials/Keychain.h"
+#include "credentials/SecretResolver.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentDelegate.h"
 #include "deployment/DeploymentListModel.h"
@@ -23,6 +25,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -422,32 +425,46 @@ void MainWindow::currentRowChanged(int row)
 
 void MainWindow::connectDeployment(Deployment* d)
 {
-    if (d->needsPassword()) {
-        if (!m_passwordPrompts) return;
-        const auto& p = d->profile();
-        QString password, sentinelPassword, keyPassphrase;
-        if (p.passwordRequired) {
-            const QString user
-                = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
-            auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("%1 on %2").arg(user, p.name));
-            if (!typed) return;
-            password = *typed;
+    if (!d->needsPassword()) return d->connectNow();
+    // The keychain and the helper answer asynchronously; only what they do not give is asked.
+    QPointer<Deployment> guard(d);
+    kiq::credentials::resolveSecrets(d->profile(), d, [this, guard](kiq::credentials::Resolution r) {
+        if (!guard) return;
+        Deployment* d = guard;
+        if (r.error) return d->credentialsFailed(QString::fromStdString(*r.error));
+        if (!r.toAsk.empty() && !m_passwordPrompts) return;
+        const auto& p = r.profile;
+        const QString title = tr("Connect to %1").arg(p.name);
+        // Why the keychain did not answer (not reachable, nothing stored yet), above the prompt.
+        const QString why = r.notes.join(QLatin1Char('\n'));
+        for (const auto secret : r.toAsk) {
+            std::optional<QString> typed;
+            switch (secret) {
+            case kiq::credentials::Secret::Password: {
+                const QString user
+                    = p.options.user.empty() ? tr("the default user") : QString::fromStdString(p.options.user);
+                typed = askPassword(this, title, tr("%1 on %2").arg(user, p.name), why);
+                break;
+            }
+            case kiq::credentials::Secret::SentinelPassword:
+                typed = askPassword(this, title, tr("the sentinels of %1").arg(p.name), why);
+                break;
+            case kiq::credentials::Secret::KeyPassphrase:
+                typed = askKeyPassphrase(this, title,
+                    QString::fromStdString(
+                        p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile),
+                    why);
+                break;
+            }
+            if (!typed || !guard) return;
+            r.profile.secretValue(secret) = typed->toStdString();
         }
-        if (p.sentinelPasswordRequired) {
-            auto typed = askPassword(this, tr("Connect to %1").arg(p.name), tr("the sentinels of %1").arg(p.name));
-            if (!typed) return;
-            sentinelPassword = *typed;
-        }
-        if (p.keyPassphraseRequired) {
-            const QString keyFile = QString::fromStdString(
-                p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile);
-            auto typed = askKeyPassphrase(this, tr("Connect to %1").arg(p.name), keyFile);
-            if (!typed) return;
-            keyPassphrase = *typed;
-        }
-        d->setPasswords(password, sentinelPassword, keyPassphrase);
-    }
-    d->connectNow();
+        // Typed once for a keychain source: kept there from now on (a failure only costs asking again).
+        for (const auto secret : r.keychainMisses)
+            kiq::credentials::keychain::write(r.profile.id, secret, r.profile.secretValue(secret), this, [](auto) {});
+        d->applyResolution(r);
+        d->connectNow();
+    });
 }
 
 void MainWindow::newConnection()

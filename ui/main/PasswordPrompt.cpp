@@ -6,21 +6,30 @@
 
 namespace kiq::ui {
 
-std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who)
+namespace {
+QString withNote(const QString& note, const QString& label)
+{
+    return note.isEmpty() ? label : note + QStringLiteral("\n\n") + label;
+}
+} // namespace
+
+std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who, const QString& note)
 {
     bool ok = false;
     const QString text = QInputDialog::getText(parent, title,
-        QCoreApplication::translate("kiq::ui::PasswordPrompt", "Password for %1:").arg(who), QLineEdit::Password,
-        QString(), &ok);
+        withNote(note, QCoreApplication::translate("kiq::ui::PasswordPrompt", "Password for %1:").arg(who)),
+        QLineEdit::Password, QString(), &ok);
     if (!ok) return std::nullopt;
     return text;
 }
 
-std::optional<QString> askKeyPassphrase(QWidget* parent, const QString& title, const QString& keyFile)
+std::optional<QString> askKeyPassphrase(
+    QWidget* parent, const QString& title, const QString& keyFile, const QString& note)
 {
     bool ok = false;
     const QString text = QInputDialog::getText(parent, title,
-        QCoreApplication::translate("kiq::ui::PasswordPrompt", "Passphrase of the client key %1:").arg(keyFile),
+        withNote(note,
+            QCoreApplication::translate("kiq::ui::PasswordPrompt", "Passphrase of the client key %1:").arg(keyFile)),
         QLineEdit::Password, QString(), &ok);
     if (!ok) return std::nullopt;
     return text;

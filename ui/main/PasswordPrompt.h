@@ -1,6 +1,6 @@
 #pragma once
-// Asks for a deployment's password at connect time. Profiles never store passwords, so this is the
-// only way one enters the app besides the connection dialog.
+// Asks for a deployment's password at connect time, when its source is "ask", or the keychain did not
+// have it (see credentials/SecretResolver.h). Profiles never store passwords.
 
 #include <QString>
 
@@ -11,8 +11,10 @@ class QWidget;
 namespace kiq::ui {
 
 // nullopt when the user cancels. `who` names the account, e.g. "ops on Billing production".
-std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who);
+// `note` (why the keychain did not give it, say) is shown above the question.
+std::optional<QString> askPassword(QWidget* parent, const QString& title, const QString& who, const QString& note = {});
 // The same for the passphrase of an encrypted client key (mTLS); `keyFile` is shown.
-std::optional<QString> askKeyPassphrase(QWidget* parent, const QString& title, const QString& keyFile);
+std::optional<QString> askKeyPassphrase(
+    QWidget* parent, const QString& title, const QString& keyFile, const QString& note = {});
 
 } // namespace kiq::ui

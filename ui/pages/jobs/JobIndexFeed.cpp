@@ -105,9 +105,14 @@ void JobIndexFeed::newIndex()
 
 void JobIndexFeed::setClient(kiq::redis::AsyncClient* client)
 {
+    disconnect(m_renewal);
     if (m_client) retireClient(std::move(m_client)); // a step still running must not hold up the GUI thread
     if (client) {
         m_client = std::make_unique<kiq::redis::AsyncClient>(client->options());
+        // A credential helper's refreshed token reaches this connection too, without dropping it.
+        m_renewal = connect(client, &kiq::redis::AsyncClient::credentialsRenewed, this, [this, client] {
+            if (m_client) m_client->reauthenticate(client->options().user, client->options().password, nullptr, {});
+        });
         // Parsing thousands of payloads per step is background work: on Linux a thread has its own
         // nice value, so the GUI thread wins a busy core. (Best effort; a refusal changes nothing.)
         m_client->run<bool>(

@@ -77,6 +77,7 @@ private:
     std::optional<kiq::sidekiq::JobSetKind> m_kind; // none: a queue feed
     std::string m_queue;
     std::unique_ptr<kiq::redis::AsyncClient> m_client; // the index's own connection
+    QMetaObject::Connection m_renewal; // the deployment client's renewed credentials, passed on to m_client
     std::shared_ptr<Source> m_index; // shared with the step running on the worker thread (null: no queue)
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_snapshot;
     QTimer m_timer;
