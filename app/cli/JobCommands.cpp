@@ -5,6 +5,7 @@
 #include "redis/Errors.h"
 #include "server/ServerInfoProbe.h"
 #include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/model/Timestamp.h"
 #include "storage/BulkCursorStore.h"
@@ -17,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <unistd.h>
 
 namespace kiq::cli {
@@ -33,7 +35,7 @@ extern "C" void onInterrupt(int)
 struct JobsArgs {
     std::string set = "dead";
     std::string filter;
-    std::string jid;
+    std::vector<std::string> jids; // --jid, repeatable: these jobs only (with --filter: those matching it)
     std::string to;
     long long limit = 50;
     long long offset = 0;
@@ -190,6 +192,38 @@ int finish(const BulkOperation& op, const std::string& verb)
     return p.skipped || p.missing ? Partial : Ok;
 }
 
+// The jobs named by --jid (the app's "selected jobs"), read now and acted on as the app acts on a selection.
+int runOnJids(CliContext& ctx, const JobsArgs& a, JobAction action, JobSetKind kind)
+{
+    const JobFilter filter = JobFilter::parse(a.filter);
+    const double now = Timestamp::now().seconds();
+    std::vector<std::string> payloads;
+    long long gone = 0;
+    for (const auto& jid : std::set<std::string>(a.jids.begin(), a.jids.end())) {
+        auto entry = findByJid(ctx.client(), kind, jid);
+        if (!entry || !filter.matches(entry->job, now)) {
+            std::cerr << "no job " << jid << " in " << setName(kind) << (a.filter.empty() ? "" : " matching the filter")
+                      << "\n";
+            ++gone;
+            continue;
+        }
+        payloads.push_back(std::move(entry->job.raw));
+    }
+    const auto n = static_cast<long long>(payloads.size());
+    if (a.dryRun) {
+        std::cerr << countOf(n, "job", "jobs") << " would be acted on (" << actionName(action) << ")\n";
+        return Ok;
+    }
+    if (n == 0) return NotFound;
+    if (!confirm(
+            std::string(actionName(action)) + " " + countOf(n, "job", "jobs") + " in " + setName(kind) + "?", n, a.yes))
+        return Usage;
+    const ActionResult r = applyJobAction(ctx.client(), ctx.gate(), action, kind, payloads, a.to, "kiqdesk-cli --jid");
+    std::cerr << actionName(action) << ": " << r.affected << " done, " << r.missing + gone << " already gone, "
+              << r.skipped.size() << " skipped\n";
+    return r.missing + gone > 0 || !r.skipped.empty() ? Partial : Ok;
+}
+
 int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::BulkCursorStore& store,
     std::optional<BulkOperation> resume = {})
 {
@@ -207,14 +241,16 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
             // Queues: only deletion, of the jobs matching the filter.
             if (action != JobAction::Delete)
                 throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
-            const JobFilter filter = JobFilter::parse(a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
-            if (filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
+            const JobFilter filter = JobFilter::parse(a.filter);
+            if (filter.empty() && a.jids.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
+            const std::set<std::string> jids(a.jids.begin(), a.jids.end());
             std::vector<std::string> payloads;
             const double now = Timestamp::now().seconds();
             for (long long offset = 0;; offset += 1000) {
                 auto page = pageQueue(ctx.client(), src.queue, offset, 1000);
                 for (auto& e : page)
-                    if (filter.matches(e.job, now)) payloads.push_back(e.job.raw);
+                    if ((jids.empty() || jids.count(e.job.jid)) && filter.matches(e.job, now))
+                        payloads.push_back(e.job.raw);
                 if (page.size() < 1000) break;
             }
             if (a.dryRun
@@ -230,10 +266,11 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
                       << " already gone\n";
             return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
         }
+        if (!a.jids.empty()) return runOnJids(ctx, a, action, *src.set);
         BulkSpec spec;
         spec.set = *src.set;
         spec.action = action;
-        spec.filter = !a.jid.empty() ? "jid=" + a.jid + (a.filter.empty() ? "" : " " + a.filter) : a.filter;
+        spec.filter = a.filter;
         spec.targetQueue = a.to;
         spec.ratePerSecond = a.rate;
         if (spec.filter.empty() && !a.all)
@@ -339,7 +376,7 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
         auto* cmd = jobs->add_subcommand(actionName(action), help);
         addSet(cmd);
         addFilter(cmd);
-        cmd->add_option("--jid", args->jid, "One job by JID");
+        cmd->add_option("--jid", args->jids, "Only this job, by JID (repeatable)");
         cmd->add_flag("--all", args->all, "Every job in the set");
         cmd->add_flag("--dry-run", args->dryRun, "Only count what would be touched, by class and error");
         cmd->add_option("--rate", args->rate, "At most N jobs per second (0 = unlimited)");
