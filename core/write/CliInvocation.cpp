@@ -155,11 +155,15 @@ CliAction undoRestore(long long id)
     return {{"undo", "restore"}, {}, {std::to_string(id)}, false};
 }
 
-CliAction work(const std::vector<std::string>& queues, int concurrency)
+CliAction work(const WorkSpec& spec)
 {
     CliAction a {{"work"}, {}, {}, false};
-    for (const auto& q : queues) a.options.emplace_back("-q", q);
-    a.options.emplace_back("-c", std::to_string(concurrency));
+    for (const auto& q : spec.queues) a.options.emplace_back("-q", q);
+    a.options.emplace_back("-c", std::to_string(spec.concurrency));
+    if (!spec.handlerFile.empty()) a.options.emplace_back("--handlers", spec.handlerFile);
+    if (!spec.builtins) a.options.emplace_back("--no-builtins", "");
+    if (!spec.logLevel.empty()) a.options.emplace_back("--log-level", spec.logLevel);
+    if (spec.shutdownTimeoutSeconds >= 0) a.options.emplace_back("-t", std::to_string(spec.shutdownTimeoutSeconds));
     return a;
 }
 

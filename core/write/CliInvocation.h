@@ -63,6 +63,15 @@ CliAction aclDelete(const std::string& user);
 CliAction aclApplyRole(const std::string& role, const std::string& user);
 CliAction aclLogReset();
 CliAction undoRestore(long long id);
-CliAction work(const std::vector<std::string>& queues, int concurrency);
+// `kiqdesk-cli work`: a local worker pool as the Workers page starts it.
+struct WorkSpec {
+    std::vector<std::string> queues; // "name" or "name,weight"
+    int concurrency = 5;
+    std::string handlerFile; // empty: none
+    bool builtins = true; // the Kiqdesk::Sleep/Fail/Echo demo handlers
+    std::string logLevel; // "INFO", ...; empty: the CLI's default
+    int shutdownTimeoutSeconds = -1; // < 0: the CLI's default
+};
+CliAction work(const WorkSpec& spec);
 
 } // namespace kiq::write

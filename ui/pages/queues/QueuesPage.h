@@ -58,6 +58,9 @@ public:
     void moveSelection(const QString& to = {});
     void togglePause();
     void clearCurrentQueue(bool confirmed = false);
+    // "Copy as command": the kiqdesk-cli line of one of the page's actions on the open queue.
+    enum class CopyWhat { List, DeleteSelection, Pause, Clear };
+    void copyCommand(CopyWhat what);
 
 protected:
     void clientChanged() override;
