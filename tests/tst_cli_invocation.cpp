@@ -309,6 +309,14 @@ private slots:
                      .exitCode,
             0);
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("3"));
+        // The Queues page's move of selected jobs: out of one queue, into another with its queue field set.
+        QCOMPARE(
+            run(cliInvocation(flagsTarget(), kiq::write::jobsAction("move", "queue:default", {}, {jid(101)}, "other")))
+                .exitCode,
+            0);
+        QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("2"));
+        QVERIFY(m_server->cli({"LINDEX", "queue:other", "0"}).contains("\"queue\":\"other\""));
+        QVERIFY(m_server->cli({"LINDEX", "queue:other", "0"}).contains(QString::fromStdString(jid(101))));
         QCOMPARE(run(cliInvocation(flagsTarget(), kiq::write::queueAction("clear", "default"))).exitCode, 0);
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("0"));
 

@@ -192,7 +192,7 @@ void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     auto tokens = std::make_shared<std::vector<std::string>>();
     auto* set = acl->add_subcommand("set",
         "Apply ACL rules to a user on every node, as the app's ACL editor does (created if new), e.g. "
-        "acl set ci on '#<sha256>' '~queue:*' +@read");
+        "acl set -y -- ci on '#<sha256>' '~queue:*' -@all +get (the -- lets rules start with -)");
     set->add_option("user", *name, "ACL user name")->required();
     set->add_option("rules", *tokens, "ACL SETUSER rules; passwords only as #<sha256>")->required();
     set->add_flag("--dry-run", *dryRun, "Show the ACL SETUSER line only");

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -238,9 +239,10 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
     } else {
         const Source src = parseSource(a.set);
         if (!src.set) {
-            // Queues: only deletion, of the jobs matching the filter.
-            if (action != JobAction::Delete)
-                throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
+            // Queues: delete or move (the Queues page's actions), of the jobs matching the filter or named by --jid.
+            const bool move = action == JobAction::Move;
+            if (action != JobAction::Delete && !move)
+                throw redis::UsageError("on queue:NAME only delete and move are supported; retry/kill apply to sets");
             const JobFilter filter = JobFilter::parse(a.filter);
             if (filter.empty() && a.jids.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
             const std::set<std::string> jids(a.jids.begin(), a.jids.end());
@@ -253,18 +255,25 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
                         payloads.push_back(e.job.raw);
                 if (page.size() < 1000) break;
             }
-            if (a.dryRun
-                || !confirm("Delete " + countOf(static_cast<long long>(payloads.size()), "job", "jobs") + " from queue "
-                        + src.queue + "?",
-                    static_cast<long long>(payloads.size()), a.yes))
-                return a.dryRun ? (std::cerr << countOf(static_cast<long long>(payloads.size()), "job", "jobs")
-                                             << " would be deleted\n",
-                           Ok)
-                                : Usage;
+            const auto n = static_cast<long long>(payloads.size());
+            if (a.dryRun) {
+                std::cerr << countOf(n, "job", "jobs") << (move ? " would be moved\n" : " would be deleted\n");
+                return Ok;
+            }
+            if (!confirm(std::string(move ? "Move " : "Delete ") + countOf(n, "job", "jobs") + " from queue "
+                        + src.queue + (move ? " to " + a.to : "") + "?",
+                    n, a.yes))
+                return Usage;
+            if (move) {
+                std::reverse(payloads.begin(), payloads.end()); // oldest first: they keep their running order
+                const ActionResult r = moveQueueJobs(ctx.client(), ctx.gate(), src.queue, payloads, a.to);
+                std::cerr << r.affected << " moved to " << a.to << ", " << r.missing << " already gone, "
+                          << r.skipped.size() << " skipped\n";
+                return r.missing > 0 || !r.skipped.empty() ? Partial : Ok;
+            }
             const long long removed = deleteFromQueue(ctx.client(), ctx.gate(), src.queue, payloads);
-            std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed
-                      << " already gone\n";
-            return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
+            std::cerr << removed << " deleted, " << n - removed << " already gone\n";
+            return removed == n ? Ok : Partial;
         }
         if (!a.jids.empty()) return runOnJids(ctx, a, action, *src.set);
         BulkSpec spec;

@@ -359,6 +359,7 @@ void AclPage::chooseRole()
 {
     if (!client()) return;
     ApplyRoleDialog dialog(QString::fromStdString(client()->options().keyPrefix), this);
+    dialog.setCopyCommand([this](const kiq::write::CliAction& action) { return copyAsCommand(action); });
     if (dialog.exec() == QDialog::Accepted) applyRole(dialog.role(), dialog.userName(), dialog.password());
 }
 

@@ -99,6 +99,7 @@ QueuesPage::QueuesPage(QWidget* parent)
     };
     addCopy(tr("List the matching jobs"), "copyListAction", [this] { copyCommand(CopyWhat::List); });
     addCopy(tr("Delete the selected jobs"), "copyDeleteAction", [this] { copyCommand(CopyWhat::DeleteSelection); });
+    addCopy(tr("Move the selected jobs…"), "copyMoveAction", [this] { copyCommand(CopyWhat::MoveSelection); });
     addCopy(tr("Pause or resume the queue"), "copyPauseAction", [this] { copyCommand(CopyWhat::Pause); });
     addCopy(tr("Clear the queue"), "copyClearAction", [this] { copyCommand(CopyWhat::Clear); });
     auto* copyButton = new QToolButton(this);
@@ -456,6 +457,16 @@ void QueuesPage::copyCommand(CopyWhat what)
         const auto jids = m_browser->selectedJids();
         if (jids.empty()) return showNotice(tr("Select jobs in the table first.").toHtmlEscaped(), true);
         return showNotice(copyAsCommand(kiq::write::jobsAction("delete", "queue:" + queue, {}, jids)), false);
+    }
+    case CopyWhat::MoveSelection: {
+        const auto jids = m_browser->selectedJids();
+        if (jids.empty()) return showNotice(tr("Select jobs in the table first.").toHtmlEscaped(), true);
+        bool ok = false;
+        const QString to
+            = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        if (!ok || to.isEmpty()) return;
+        return showNotice(
+            copyAsCommand(kiq::write::jobsAction("move", "queue:" + queue, {}, jids, to.toStdString())), false);
     }
     case CopyWhat::Pause:
         return showNotice(

@@ -59,7 +59,7 @@ public:
     void togglePause();
     void clearCurrentQueue(bool confirmed = false);
     // "Copy as command": the kiqdesk-cli line of one of the page's actions on the open queue.
-    enum class CopyWhat { List, DeleteSelection, Pause, Clear };
+    enum class CopyWhat { List, DeleteSelection, MoveSelection, Pause, Clear };
     void copyCommand(CopyWhat what);
 
 protected:
