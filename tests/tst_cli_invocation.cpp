@@ -117,6 +117,10 @@ private slots:
                                 << "'$HOME `id` \\'";
         QTest::newRow("glob") << "~queue:*"
                               << "'~queue:*'";
+        QTest::newRow("comment") << "#abc"
+                                 << "'#abc'";
+        QTest::newRow("equals first") << "=ls"
+                                      << "'=ls'";
     }
     void quoting()
     {

@@ -58,7 +58,9 @@ CliTarget CliTarget::of(const deployment::ConnectionProfile& profile, bool saved
 
 std::string shellQuote(const std::string& word)
 {
-    if (!word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return safeChar((unsigned char)c); }))
+    // A leading "=" is a command path in zsh (=ls): quoted like any other special character.
+    if (!word.empty() && word.front() != '='
+        && std::all_of(word.begin(), word.end(), [](char c) { return safeChar((unsigned char)c); }))
         return word;
     std::string out = "'";
     for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
