@@ -302,6 +302,30 @@
         <source>Cannot read ACL users:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -390,6 +414,10 @@
 </source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -454,6 +482,10 @@
     </message>
     <message>
         <source>Apply and verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -918,6 +950,14 @@
         <source>%1 failed:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1167,6 +1207,14 @@
     <name>kiq::ui::DeploymentPage</name>
     <message>
         <source>This page has no write path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1856,6 +1904,30 @@
     </message>
     <message>
         <source>“All matching…” checks them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2578,6 +2650,42 @@
         <source>they are not listed</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::RedactionBox</name>
@@ -3047,6 +3155,10 @@
             <numerusform></numerusform>
         </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::WorkersPage</name>
@@ -3321,6 +3433,14 @@
     </message>
     <message>
         <source>Not started: the deployment was disconnected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
