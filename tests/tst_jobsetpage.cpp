@@ -34,9 +34,11 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QClipboard>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -480,6 +482,56 @@ private slots:
         QCOMPARE(zcard("dead"), deadBefore - 40);
         QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 0, 10000);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("jobSetStatus"))->text().contains(QStringLiteral("40 done")));
+    }
+
+    // "Copy as command" on a production profile while writes are refused (preparing a change for review):
+    // the filtered list, a retry of all matching and a delete of the selected jobs, with the --arm
+    // placeholder until armed and the arming reason after.
+    void copyAsCommandWithAFilter()
+    {
+        addDead("CopyTarget", 5);
+        auto gate = std::make_shared<kiq::write::WriteGate>("Billing", true);
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        JobSetPage page(JobSetKind::Dead);
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Billing EU"));
+        profile.environment = kiq::deployment::Environment::Production;
+        profile.options = m_sandbox->options();
+        page.setProfile(profile, true);
+        page.setWriteGate(gate);
+        page.show();
+        page.setClient(&client);
+        page.browser()->filterEdit()->setText(QStringLiteral("class=CopyTarget error~timeout"));
+        QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 5, 10000);
+        QVERIFY(!page.findChild<QAction*>(QStringLiteral("retryAction"))->isEnabled()); // read-only
+        const long long deadBefore = zcard("dead");
+
+        page.findChild<QAction*>(QStringLiteral("copyListAction"))->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            QStringLiteral("kiqdesk-cli --profile 'Billing EU' jobs list --set dead --filter 'class=CopyTarget "
+                           "error~timeout'"));
+        page.findChild<QAction*>(QStringLiteral("copyAllretryAction"))->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            QStringLiteral("kiqdesk-cli --profile 'Billing EU' --arm 'REPLACE WITH THE REASON FOR THIS CHANGE' jobs "
+                           "retry --set dead --filter 'class=CopyTarget error~timeout' --yes"));
+        auto* status = page.findChild<QLabel*>(QStringLiteral("jobSetStatus"));
+        QVERIFY2(status->text().contains(QStringLiteral("replace the --arm placeholder")), qPrintable(status->text()));
+
+        gate->arm("INC-7: it's the \"timeout\" fix");
+        auto* table = page.browser()->table();
+        table->selectRow(0);
+        table->selectionModel()->select(
+            page.browser()->model()->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(page.browser()->selectedCount(), 2LL);
+        // Oldest first, as the selection's keys are ordered.
+        const QString older = page.browser()->model()->index(2, IndexedJobModel::JidColumn).data().toString();
+        const QString newer = page.browser()->model()->index(0, IndexedJobModel::JidColumn).data().toString();
+        page.findChild<QAction*>(QStringLiteral("copySelecteddeleteAction"))->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            QStringLiteral("kiqdesk-cli --profile 'Billing EU' --arm 'INC-7: it'\\''s the \"timeout\" fix' jobs delete "
+                           "--set dead --jid %1 --jid %2 --yes")
+                .arg(older, newer));
+        QVERIFY2(status->text().contains(QStringLiteral("Copied the command")), qPrintable(status->text()));
+        QCOMPARE(zcard("dead"), deadBefore); // copying wrote nothing
     }
 
     void allMatchingCancelStopsPartway()

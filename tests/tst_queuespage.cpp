@@ -27,8 +27,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QClipboard>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -209,6 +211,27 @@ private slots:
             QCOMPARE(cell(r, IndexedJobModel::ClassColumn), cls);
             QVERIFY(cell(r, IndexedJobModel::ArgsColumn).contains(u'7'));
         }
+
+        // "Copy as command": the sandbox is never saved, so the command names it by its flags.
+        auto profile = kiq::deployment::ConnectionProfile::create(QStringLiteral("Sandbox"));
+        profile.options = sandbox.options();
+        page.setProfile(profile, false);
+        const QString flags = QStringLiteral("kiqdesk-cli -h 127.0.0.1 -p %1 ").arg(sandbox.options().endpoint.port);
+        const QString name = QString::fromStdString(q.name);
+        page.findChild<QAction*>("copyListAction")->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            flags + QStringLiteral("jobs list --set queue:%1 --filter '%2'").arg(name, filter));
+        page.browser()->table()->selectRow(0);
+        page.findChild<QAction*>("copyDeleteAction")->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(),
+            flags
+                + QStringLiteral("jobs delete --set queue:%1 --jid %2 --yes")
+                      .arg(name, cell(0, IndexedJobModel::JidColumn)));
+        page.findChild<QAction*>("copyClearAction")->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), flags + QStringLiteral("queue clear --yes ") + name);
+        QVERIFY2(page.findChild<QLabel*>("queuesStatus")->text().contains(QStringLiteral("Copied the command")),
+            qPrintable(page.findChild<QLabel*>("queuesStatus")->text()));
+        page.browser()->table()->clearSelection();
 
         // A filter that does not parse shows no rows, not the last good filter's (issue 14); and
         // the selection it drops takes the actions with it.

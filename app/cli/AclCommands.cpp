@@ -1,4 +1,4 @@
-// acl list|show|apply-role|log
+// acl list|show|set|delete|apply-role|log
 #include "Commands.h"
 
 #include "ExitCode.h"
@@ -67,6 +67,18 @@ int runShow(CliContext& ctx, const std::string& name)
     return Ok;
 }
 
+// How the app prints the outcome of a write on every node; Partial when a node refused it.
+int reportNodes(const std::vector<NodeOutcome>& outcomes)
+{
+    int code = Ok;
+    for (const auto& o : outcomes) {
+        std::cerr << (o.ok ? "ok    " : "FAILED") << " " << o.node.toString()
+                  << (o.isPrimary ? " (primary) " : " (replica) ") << o.message << "\n";
+        if (!o.ok) code = Partial;
+    }
+    return code;
+}
+
 int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string& name, bool dryRun, bool yes)
 {
     if (!dryRun) ctx.requireWritable();
@@ -94,12 +106,7 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
         std::cerr << "Apply to every node? Pass --yes to confirm.\n";
         return Usage;
     }
-    int code = Ok;
-    for (const auto& o : applyUser(ctx.client(), ctx.gate(), name, rules)) {
-        std::cerr << (o.ok ? "ok    " : "FAILED") << " " << o.node.toString()
-                  << (o.isPrimary ? " (primary) " : " (replica) ") << o.message << "\n";
-        if (!o.ok) code = Partial;
-    }
+    int code = reportNodes(applyUser(ctx.client(), ctx.gate(), name, rules));
     for (const auto& c : verifyRole(ctx.client(), name, tpl)) {
         std::string cmd;
         for (const auto& w : c.check.command) cmd += (cmd.empty() ? "" : " ") + truncate(w, 24);
@@ -108,6 +115,36 @@ int runApplyRole(CliContext& ctx, const std::string& roleText, const std::string
         if (!c.passed()) code = Partial;
     }
     return code;
+}
+
+// The ACL editor's change: these rules applied to the user (created if new) on every node.
+int runSet(CliContext& ctx, const std::string& name, const std::vector<std::string>& tokens, bool dryRun, bool yes)
+{
+    if (!dryRun) ctx.requireWritable();
+    std::string text;
+    for (const auto& t : tokens) text += (text.empty() ? "" : " ") + t;
+    const AclRules rules = AclRules::parse(text);
+    // A clear-text password on the command line is seen by every local user (ps) and kept in shell history.
+    if (!rules.addPasswords.empty() || !rules.removePasswords.empty())
+        throw redis::UsageError("give passwords as #<sha256> and !<sha256>, never as >clear or <clear on the "
+                                "command line");
+    std::cerr << setUserLine(name, rules) << "\n";
+    if (dryRun) return Ok;
+    if (!yes) {
+        std::cerr << "Apply to every node? Pass --yes to confirm.\n";
+        return Usage;
+    }
+    return reportNodes(applyUser(ctx.client(), ctx.gate(), name, rules));
+}
+
+int runDelete(CliContext& ctx, const std::string& name, bool yes)
+{
+    ctx.requireWritable();
+    if (!yes) {
+        std::cerr << "Delete ACL user '" << name << "' on every node? Pass --yes to confirm.\n";
+        return Usage;
+    }
+    return reportNodes(deleteUser(ctx.client(), ctx.gate(), name));
 }
 
 int runLog(CliContext& ctx, int count, bool reset)
@@ -152,6 +189,20 @@ void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     auto* show = acl->add_subcommand("show", "One user's rules and risks");
     show->add_option("user", *name)->required();
     show->callback([&ctx, &exitCode, name] { exitCode = runShow(ctx, *name); });
+    auto tokens = std::make_shared<std::vector<std::string>>();
+    auto* set = acl->add_subcommand("set",
+        "Apply ACL rules to a user on every node, as the app's ACL editor does (created if new), e.g. "
+        "acl set -y -- ci on '#<sha256>' '~queue:*' -@all +get (the -- lets rules start with -)");
+    set->add_option("user", *name, "ACL user name")->required();
+    set->add_option("rules", *tokens, "ACL SETUSER rules; passwords only as #<sha256>")->required();
+    set->add_flag("--dry-run", *dryRun, "Show the ACL SETUSER line only");
+    set->add_flag("-y,--yes", *yes, "Apply without asking");
+    set->callback(
+        [&ctx, &exitCode, name, tokens, dryRun, yes] { exitCode = runSet(ctx, *name, *tokens, *dryRun, *yes); });
+    auto* del = acl->add_subcommand("delete", "Delete a user on every node");
+    del->add_option("user", *name, "ACL user name")->required();
+    del->add_flag("-y,--yes", *yes, "Delete without asking");
+    del->callback([&ctx, &exitCode, name, yes] { exitCode = runDelete(ctx, *name, *yes); });
     auto* apply = acl->add_subcommand(
         "apply-role", "Create or update a user from a Sidekiq role on every node, then verify it with ACL DRYRUN");
     apply->add_option("role", *role, "worker, operator, monitor or admin")->required();

@@ -9,6 +9,7 @@ namespace kiq::cli {
 
 void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addQueueCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addAclCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addTrailCommands(CLI::App& app, CliContext& ctx, int& exitCode);

@@ -5,6 +5,7 @@
 #include "redis/Errors.h"
 #include "server/ServerInfoProbe.h"
 #include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/model/Timestamp.h"
 #include "storage/BulkCursorStore.h"
@@ -13,10 +14,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <unistd.h>
 
 namespace kiq::cli {
@@ -33,7 +36,7 @@ extern "C" void onInterrupt(int)
 struct JobsArgs {
     std::string set = "dead";
     std::string filter;
-    std::string jid;
+    std::vector<std::string> jids; // --jid, repeatable: these jobs only (with --filter: those matching it)
     std::string to;
     long long limit = 50;
     long long offset = 0;
@@ -199,6 +202,38 @@ int finish(const BulkOperation& op, const std::string& verb)
     return p.skipped || p.missing ? Partial : Ok;
 }
 
+// The jobs named by --jid (the app's "selected jobs"), read now and acted on as the app acts on a selection.
+int runOnJids(CliContext& ctx, const JobsArgs& a, JobAction action, JobSetKind kind)
+{
+    const JobFilter filter = JobFilter::parse(a.filter);
+    const double now = Timestamp::now().seconds();
+    std::vector<std::string> payloads;
+    long long gone = 0;
+    for (const auto& jid : std::set<std::string>(a.jids.begin(), a.jids.end())) {
+        auto entry = findByJid(ctx.client(), kind, jid);
+        if (!entry || !filter.matches(entry->job, now)) {
+            std::cerr << "no job " << jid << " in " << setName(kind) << (a.filter.empty() ? "" : " matching the filter")
+                      << "\n";
+            ++gone;
+            continue;
+        }
+        payloads.push_back(std::move(entry->job.raw));
+    }
+    const auto n = static_cast<long long>(payloads.size());
+    if (a.dryRun) {
+        std::cerr << countOf(n, "job", "jobs") << " would be acted on (" << actionName(action) << ")\n";
+        return Ok;
+    }
+    if (n == 0) return NotFound;
+    if (!confirm(
+            std::string(actionName(action)) + " " + countOf(n, "job", "jobs") + " in " + setName(kind) + "?", n, a.yes))
+        return Usage;
+    const ActionResult r = applyJobAction(ctx.client(), ctx.gate(), action, kind, payloads, a.to, "kiqdesk-cli --jid");
+    std::cerr << actionName(action) << ": " << r.affected << " done, " << r.missing + gone << " already gone, "
+              << r.skipped.size() << " skipped\n";
+    return r.missing + gone > 0 || !r.skipped.empty() ? Partial : Ok;
+}
+
 int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::BulkCursorStore& store,
     std::optional<BulkOperation> resume = {})
 {
@@ -213,36 +248,47 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
     } else {
         const Source src = parseSource(a.set);
         if (!src.set) {
-            // Queues: only deletion, of the jobs matching the filter.
-            if (action != JobAction::Delete)
-                throw redis::UsageError("on queue:NAME only delete is supported; retry/kill apply to sets");
-            const JobFilter filter = parseFilter(ctx, a.filter.empty() && !a.jid.empty() ? "jid=" + a.jid : a.filter);
-            if (filter.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
+            // Queues: delete or move (the Queues page's actions), of the jobs matching the filter or named by --jid.
+            const bool move = action == JobAction::Move;
+            if (action != JobAction::Delete && !move)
+                throw redis::UsageError("on queue:NAME only delete and move are supported; retry/kill apply to sets");
+            const JobFilter filter = parseFilter(ctx, a.filter);
+            if (filter.empty() && a.jids.empty() && !a.all) throw redis::UsageError("pass --filter, --jid or --all");
+            const std::set<std::string> jids(a.jids.begin(), a.jids.end());
             std::vector<std::string> payloads;
             const double now = Timestamp::now().seconds();
             for (long long offset = 0;; offset += 1000) {
                 auto page = pageQueue(ctx.client(), src.queue, offset, 1000);
                 for (auto& e : page)
-                    if (filter.matches(e.job, now)) payloads.push_back(e.job.raw);
+                    if ((jids.empty() || jids.count(e.job.jid)) && filter.matches(e.job, now))
+                        payloads.push_back(e.job.raw);
                 if (page.size() < 1000) break;
             }
-            if (a.dryRun
-                || !confirm("Delete " + countOf(static_cast<long long>(payloads.size()), "job", "jobs") + " from queue "
-                        + src.queue + "?",
-                    static_cast<long long>(payloads.size()), a.yes))
-                return a.dryRun ? (std::cerr << countOf(static_cast<long long>(payloads.size()), "job", "jobs")
-                                             << " would be deleted\n",
-                           Ok)
-                                : Usage;
+            const auto n = static_cast<long long>(payloads.size());
+            if (a.dryRun) {
+                std::cerr << countOf(n, "job", "jobs") << (move ? " would be moved\n" : " would be deleted\n");
+                return Ok;
+            }
+            if (!confirm(std::string(move ? "Move " : "Delete ") + countOf(n, "job", "jobs") + " from queue "
+                        + src.queue + (move ? " to " + a.to : "") + "?",
+                    n, a.yes))
+                return Usage;
+            if (move) {
+                std::reverse(payloads.begin(), payloads.end()); // oldest first: they keep their running order
+                const ActionResult r = moveQueueJobs(ctx.client(), ctx.gate(), src.queue, payloads, a.to);
+                std::cerr << r.affected << " moved to " << a.to << ", " << r.missing << " already gone, "
+                          << r.skipped.size() << " skipped\n";
+                return r.missing > 0 || !r.skipped.empty() ? Partial : Ok;
+            }
             const long long removed = deleteFromQueue(ctx.client(), ctx.gate(), src.queue, payloads);
-            std::cerr << removed << " deleted, " << static_cast<long long>(payloads.size()) - removed
-                      << " already gone\n";
-            return removed == static_cast<long long>(payloads.size()) ? Ok : Partial;
+            std::cerr << removed << " deleted, " << n - removed << " already gone\n";
+            return removed == n ? Ok : Partial;
         }
+        if (!a.jids.empty()) return runOnJids(ctx, a, action, *src.set);
         BulkSpec spec;
         spec.set = *src.set;
         spec.action = action;
-        spec.filter = !a.jid.empty() ? "jid=" + a.jid + (a.filter.empty() ? "" : " " + a.filter) : a.filter;
+        spec.filter = a.filter;
         spec.targetQueue = a.to;
         spec.ratePerSecond = a.rate;
         if (spec.filter.empty() && !a.all)
@@ -349,7 +395,7 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
         auto* cmd = jobs->add_subcommand(actionName(action), help);
         addSet(cmd);
         addFilter(cmd);
-        cmd->add_option("--jid", args->jid, "One job by JID");
+        cmd->add_option("--jid", args->jids, "Only this job, by JID (repeatable)");
         cmd->add_flag("--all", args->all, "Every job in the set");
         cmd->add_flag("--dry-run", args->dryRun, "Only count what would be touched, by class and error");
         cmd->add_option("--rate", args->rate, "At most N jobs per second (0 = unlimited)");

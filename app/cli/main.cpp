@@ -63,12 +63,13 @@ int main(int argc, char** argv)
             "REASON"));
     app.add_flag("--no-redact", ctx.noRedact,
         "Show job arguments as they are, without the profile's redaction rules (recorded in the audit trail)");
-    app.footer("Writes (job actions, queue deletes, quiet/stop, ACL changes, work) on a --profile that is "
+    app.footer("Writes (job actions, queue clears and pauses, quiet/stop, ACL changes, work) on a --profile that is "
                "tagged Production or marked read-only are refused unless --arm \"reason\" is given. A server "
                "named by -u/-h/-p/--sentinel/--cluster is writable as before.");
     int exitCode = kiq::cli::Ok;
     kiq::cli::addInfoCommands(app, ctx, exitCode);
     kiq::cli::addJobCommands(app, ctx, exitCode);
+    kiq::cli::addQueueCommands(app, ctx, exitCode);
     kiq::cli::addAclCommands(app, ctx, exitCode);
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     kiq::cli::addTrailCommands(app, ctx, exitCode);

@@ -5,6 +5,8 @@
 #include "write/UndoJournal.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QKeyEvent>
 
 namespace kiq::ui {
@@ -67,6 +69,17 @@ void DeploymentPage::restoreRemoved(std::int64_t record, std::function<void(cons
                            .arg(formatCount(r.value->restored), formatCount(r.value->skipped)),
                     false);
         });
+}
+
+QString DeploymentPage::copyAsCommand(const kiq::write::CliAction& action) const
+{
+    const auto arming = m_writeGate ? m_writeGate->arming() : std::nullopt;
+    const auto target = kiq::write::CliTarget::of(m_profile, m_profileSaved, arming ? arming->reason : std::string());
+    const QString line = QString::fromStdString(kiq::write::cliInvocation(target, action).line);
+    QGuiApplication::clipboard()->setText(line);
+    if (action.writes && target.readOnly && !target.profileName.empty() && !arming)
+        return tr("Copied the command; replace the --arm placeholder with the reason before running it.");
+    return tr("Copied the command: %1").arg(line.left(200));
 }
 
 } // namespace kiq::ui

@@ -17,6 +17,7 @@
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h"
+#include "write/CliInvocation.h"
 #include "write/WriteGate.h"
 
 #include <QIcon>
@@ -56,10 +57,13 @@ public:
     // Called by the view when writes may have become allowed or refused: armed, disarmed, the time box
     // ran out, the profile's rule changed. Nothing polls the gate for that.
     void notifyWritesChanged() { writesChanged(); }
-    // Set by the view, again after an edit: what a confirmation names ("Billing (Production)") and how
-    // job arguments are shown (the profile's redaction rules).
-    void setProfile(const kiq::deployment::ConnectionProfile& profile)
+    // Set by the view, again after an edit: what a confirmation names ("Billing (Production)"), how
+    // job arguments are shown (the profile's redaction rules) and how "Copy as command" reaches the
+    // deployment (`saved`: by --profile; the sandbox, never saved, by its connection flags).
+    void setProfile(const kiq::deployment::ConnectionProfile& profile, bool saved = true)
     {
+        m_profile = profile;
+        m_profileSaved = saved;
         m_deploymentName = profile.name;
         m_environment = profile.environment;
         if (profile.redaction == m_redactor->rules()) return;
@@ -118,6 +122,9 @@ protected:
     const std::shared_ptr<const kiq::redaction::Redactor>& redactor() const { return m_redactor; }
     // Records in the audit trail that a job (`jid`) was shown without redaction: not a write, so it is
     // allowed on a read-only deployment, but it leaves a trace.
+    // "Copy as command": puts the kiqdesk-cli line equivalent to `action` on this deployment on the
+    // clipboard (write/CliInvocation.h builds it) and returns the short message the page shows.
+    QString copyAsCommand(const kiq::write::CliAction& action) const;
     void recordReveal(const QString& jid)
     {
         if (m_writeGate) m_writeGate->record({"reveal", jid.toStdString(), 1, "inspector", {}});
@@ -128,6 +135,8 @@ private:
     LatestOnly m_clientTicket; // a new ticket per client
     std::shared_ptr<kiq::write::WriteGate> m_writeGate;
     QString m_deploymentName;
+    kiq::deployment::ConnectionProfile m_profile;
+    bool m_profileSaved = true;
     kiq::deployment::Environment m_environment = kiq::deployment::Environment::Development;
     std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
 };

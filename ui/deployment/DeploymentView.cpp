@@ -103,7 +103,7 @@ void DeploymentView::addPage(DeploymentPage* page)
     m_stack->addWidget(page);
     m_tabs->addTab(page->icon(), page->title());
     page->setWriteGate(m_deployment->writeGate());
-    page->setProfile(m_deployment->profile());
+    page->setProfile(m_deployment->profile(), m_deployment->isPersistent());
     page->setClient(m_deployment->client());
 }
 
@@ -154,7 +154,7 @@ void DeploymentView::switchTab(int step)
 void DeploymentView::updateHeader()
 {
     const auto& profile = m_deployment->profile();
-    for (DeploymentPage* page : std::as_const(m_pages)) page->setProfile(profile);
+    for (DeploymentPage* page : std::as_const(m_pages)) page->setProfile(profile, m_deployment->isPersistent());
     m_name->setFullText(profile.name);
     const QColor color = tagColor(profile);
     m_tag->setText(environmentLabel(profile.environment));

@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -116,8 +117,32 @@ AclPage::AclPage(QWidget* parent)
             resetLog();
     });
 
+    // The same changes as kiqdesk-cli commands, for a review or a script (allowed while writes are refused).
+    auto* copyMenu = new QMenu(this);
+    auto addCopy = [&](const QString& text, const char* name,
+                       std::function<kiq::write::CliAction(const QString&)> action, bool needsUser = true) {
+        QAction* item = copyMenu->addAction(text);
+        item->setObjectName(QString::fromLatin1(name));
+        connect(item, &QAction::triggered, this, [this, action = std::move(action), needsUser] {
+            const QString user = selectedUser();
+            if (needsUser && user.isEmpty()) return m_status->showProblemText(tr("Select a user first."));
+            m_status->showInfo(copyAsCommand(action(user)));
+        });
+    };
+    addCopy(tr("Enable the selected user"), "copyAclEnableAction",
+        [](const QString& u) { return kiq::write::aclSet(u.toStdString(), {"on"}); });
+    addCopy(tr("Disable the selected user"), "copyAclDisableAction",
+        [](const QString& u) { return kiq::write::aclSet(u.toStdString(), {"off"}); });
+    addCopy(tr("Delete the selected user"), "copyAclDeleteAction",
+        [](const QString& u) { return kiq::write::aclDelete(u.toStdString()); });
+    addCopy(
+        tr("Reset the log"), "copyAclResetLogAction", [](const QString&) { return kiq::write::aclLogReset(); }, false);
+    auto* copyButton = new QPushButton(tr("Copy as command"), this);
+    copyButton->setObjectName(QStringLiteral("aclCopyCommandButton"));
+    copyButton->setMenu(copyMenu);
+
     auto* userButtons = new QHBoxLayout;
-    for (QPushButton* b : {create, edit, enable, disable, remove, role}) userButtons->addWidget(b);
+    for (QPushButton* b : {create, edit, enable, disable, remove, role, copyButton}) userButtons->addWidget(b);
     userButtons->addStretch();
     auto* usersTab = new QWidget(this);
     auto* usersLayout = new QVBoxLayout(usersTab);
@@ -325,6 +350,7 @@ void AclPage::editSelected(bool createNew)
             if (u.name == name.toStdString()) current = u;
     }
     AclUserEditor editor(current, this);
+    editor.setCopyCommand([this](const kiq::write::CliAction& action) { return copyAsCommand(action); });
     if (editor.exec() != QDialog::Accepted) return;
     if (auto rules = editor.rules()) applyRules(editor.userName(), *rules);
 }
@@ -333,6 +359,7 @@ void AclPage::chooseRole()
 {
     if (!client()) return;
     ApplyRoleDialog dialog(QString::fromStdString(client()->options().keyPrefix), this);
+    dialog.setCopyCommand([this](const kiq::write::CliAction& action) { return copyAsCommand(action); });
     if (dialog.exec() == QDialog::Accepted) applyRole(dialog.role(), dialog.userName(), dialog.password());
 }
 

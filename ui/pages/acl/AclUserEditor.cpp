@@ -113,6 +113,15 @@ AclUserEditor::AclUserEditor(std::optional<kiq::acl::AclUser> current, QWidget* 
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     QPushButton* apply = buttons->addButton(tr("Apply to every node"), QDialogButtonBox::AcceptRole);
+    m_copyButton = buttons->addButton(tr("Copy as command"), QDialogButtonBox::ActionRole);
+    m_copyButton->setObjectName(QStringLiteral("aclCopyRulesButton"));
+    m_copyButton->hide(); // until setCopyCommand
+    connect(m_copyButton, &QPushButton::clicked, this, [this] {
+        const auto r = rules();
+        if (!r || !m_copy) return;
+        // Hashed: a clear-text password never goes into a command line.
+        m_error->showInfo(m_copy(kiq::write::aclSet(userName().toStdString(), r->hashedPasswords().tokens())));
+    });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
@@ -179,6 +188,12 @@ std::optional<kiq::acl::AclRules> AclUserEditor::rules() const
     }
 }
 
+void AclUserEditor::setCopyCommand(std::function<QString(const kiq::write::CliAction&)> copy)
+{
+    m_copy = std::move(copy);
+    m_copyButton->setVisible(bool(m_copy));
+}
+
 void AclUserEditor::updatePreview()
 {
     QString error;
@@ -208,6 +223,7 @@ void AclUserEditor::updatePreview()
         m_diff->setText(diff.isEmpty() ? tr("No change.") : tr("Changes:\n") + diff.join(QLatin1Char('\n')));
     }
     if (m_applyButton) m_applyButton->setEnabled(error.isEmpty());
+    if (m_copyButton) m_copyButton->setEnabled(error.isEmpty());
 }
 
 } // namespace kiq::ui

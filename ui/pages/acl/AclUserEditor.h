@@ -5,9 +5,11 @@
 
 #include "acl/AclRules.h"
 #include "acl/AclUser.h"
+#include "write/CliInvocation.h"
 
 #include <QDialog>
 
+#include <functional>
 #include <optional>
 
 class QCheckBox;
@@ -29,6 +31,9 @@ public:
     QString userName() const;
     // The rules to apply; nullopt while the form has an error (shown in the dialog).
     std::optional<kiq::acl::AclRules> rules() const;
+    // Offers "Copy as command" for the rules in the form: `copy` puts the line on the clipboard and says
+    // what it did (DeploymentPage::copyAsCommand).
+    void setCopyCommand(std::function<QString(const kiq::write::CliAction&)> copy);
 
 private:
     void updatePreview();
@@ -49,6 +54,8 @@ private:
     QLabel* m_diff;
     StatusLine* m_error;
     QPushButton* m_applyButton = nullptr;
+    QPushButton* m_copyButton = nullptr;
+    std::function<QString(const kiq::write::CliAction&)> m_copy;
 };
 
 } // namespace kiq::ui

@@ -3,12 +3,16 @@
 // for this deployment's namespace before they are applied.
 
 #include "acl/SidekiqRoles.h"
+#include "write/CliInvocation.h"
 
 #include <QDialog>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 
 namespace kiq::ui {
 
@@ -20,6 +24,9 @@ public:
     kiq::acl::Role role() const;
     QString userName() const;
     QString password() const;
+    // Offers "Copy as command" (apply-role, the password left to KIQDESK_ACL_PASSWORD): `copy` puts the
+    // line on the clipboard and says what it did (DeploymentPage::copyAsCommand).
+    void setCopyCommand(std::function<QString(const kiq::write::CliAction&)> copy);
 
 private:
     void update();
@@ -30,6 +37,9 @@ private:
     QLineEdit* m_password;
     QLabel* m_description;
     QLabel* m_rules;
+    QLabel* m_copied;
+    QPushButton* m_copyButton = nullptr;
+    std::function<QString(const kiq::write::CliAction&)> m_copy;
 };
 
 } // namespace kiq::ui

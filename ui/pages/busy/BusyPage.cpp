@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
@@ -21,7 +22,10 @@
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <tuple>
 
 namespace kiq::ui {
 
@@ -63,6 +67,31 @@ BusyPage::BusyPage(QWidget* parent)
     m_stopAll = bar->addAction(tr("Stop all"));
     m_stopAll->setObjectName(QStringLiteral("stopAllAction"));
     connect(m_stopAll, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, true); });
+    bar->addSeparator();
+    // The same as kiqdesk-cli commands, for a review or a script (allowed while writes are refused).
+    auto* copyMenu = new QMenu(tr("Copy as command"), this);
+    for (const auto& [signal, all, name] : {std::tuple {ProcessSignal::Quiet, false, "copyQuietSelectedAction"},
+             std::tuple {ProcessSignal::Stop, false, "copyStopSelectedAction"},
+             std::tuple {ProcessSignal::Quiet, true, "copyQuietAllAction"},
+             std::tuple {ProcessSignal::Stop, true, "copyStopAllAction"}}) {
+        const bool quiet = signal == ProcessSignal::Quiet;
+        QAction* item = copyMenu->addAction(
+            all ? (quiet ? tr("Quiet all") : tr("Stop all")) : (quiet ? tr("Quiet selected") : tr("Stop selected")));
+        item->setObjectName(QString::fromLatin1(name));
+        connect(item, &QAction::triggered, this, [this, quiet, all = all] {
+            const auto ids = all ? std::vector<std::string>() : selectedIdentities();
+            if (!all && ids.empty()) return m_status->showProblemText(tr("Select processes first."));
+            m_status->showInfo(copyAsCommand(kiq::write::processSignal(quiet ? "quiet" : "stop", ids, all)));
+        });
+    }
+    auto* copyButton = new QToolButton(this);
+    copyButton->setObjectName(QStringLiteral("copyCommandButton"));
+    copyButton->setText(tr("Copy as command"));
+    copyButton->setMenu(copyMenu);
+    copyButton->setPopupMode(QToolButton::InstantPopup);
+    bar->addWidget(copyButton);
+    m_processTable->addActions({m_quietSelected, m_stopSelected, copyMenu->menuAction()});
+    m_processTable->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_processTable);

@@ -271,6 +271,16 @@ std::vector<IndexedJobModel::Key> IndexedJobBrowser::selectedKeys() const
     return keys;
 }
 
+std::vector<std::string> IndexedJobBrowser::selectedJids() const
+{
+    std::vector<std::string> jids;
+    const auto& snapshot = m_model->snapshot();
+    if (!snapshot) return jids;
+    for (const auto& key : selectedKeys())
+        if (const auto row = snapshot->find(key.score, key.payloadHash)) jids.emplace_back(snapshot->jid(*row));
+    return jids;
+}
+
 void IndexedJobBrowser::currentChanged()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();

@@ -54,6 +54,7 @@ public:
     // Selected rows without listing them (Ctrl+A on a million rows is one range).
     long long selectedCount() const;
     std::vector<IndexedJobModel::Key> selectedKeys() const;
+    std::vector<std::string> selectedJids() const; // of the selected rows the shown snapshot holds
     // The page's answer to currentJobWanted; ignored when the current job has changed since.
     void showJob(const IndexedJobModel::Key& key, const std::optional<JobRow>& job);
 

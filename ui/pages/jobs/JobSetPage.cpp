@@ -105,6 +105,41 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     bar->addSeparator();
     bar->addWidget(m_allButton);
 
+    // "Copy as command": the kiqdesk-cli line of an action, for a review or a script. Allowed while
+    // writes are refused: preparing a change for someone else to run is the point on production.
+    auto* copyMenu = new QMenu(tr("Copy as command"), this);
+    copyMenu->setObjectName(QStringLiteral("copyCommandMenu"));
+    QAction* copyList = copyMenu->addAction(tr("List the matching jobs"));
+    copyList->setObjectName(QStringLiteral("copyListAction"));
+    connect(copyList, &QAction::triggered, this, [this] { copyCommand(std::nullopt, false); });
+    copyMenu->addSection(tr("Selected jobs"));
+    for (JobAction a : bulk) {
+        QAction* item = copyMenu->addAction(actionLabel(a));
+        item->setObjectName(
+            QStringLiteral("copySelected%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
+        connect(item, &QAction::triggered, this, [this, a] { copyCommand(a, true); });
+        m_copySelectionActions << item;
+    }
+    copyMenu->addSection(tr("All matching the filter"));
+    for (JobAction a : bulk) {
+        QAction* item = copyMenu->addAction(actionLabel(a));
+        item->setObjectName(QStringLiteral("copyAll%1Action").arg(QString::fromLatin1(kiq::sidekiq::actionName(a))));
+        connect(item, &QAction::triggered, this, [this, a] { copyCommand(a, false); });
+    }
+    auto* copyButton = new QToolButton(this);
+    copyButton->setObjectName(QStringLiteral("copyCommandButton"));
+    copyButton->setText(tr("Copy as command"));
+    copyButton->setToolTip(tr("Copy the kiqdesk-cli command that does an action of this page"));
+    copyButton->setMenu(copyMenu);
+    copyButton->setPopupMode(QToolButton::InstantPopup);
+    bar->addWidget(copyButton);
+    // Right-click on the jobs: their actions, then the same commands.
+    auto* separator = new QAction(this);
+    separator->setSeparator(true);
+    m_browser->table()->addAction(separator);
+    m_browser->table()->addAction(copyMenu->menuAction());
+    m_browser->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
+
     // A failure group is a filter (group=…), so its actions are "all matching" on that filter.
     QToolBar* groupBar = m_browser->groupBar();
     if (groupBar) {
@@ -373,6 +408,44 @@ void JobSetPage::actOnGroup(JobAction action)
                 QString::fromStdString(group.displayClass)));
 }
 
+void JobSetPage::copyCommand(std::optional<JobAction> action, bool selection)
+{
+    const std::string set = kiq::sidekiq::setName(m_kind);
+    if (!selection && !m_browser->filterIsValid()) {
+        showNotice(fixFilterNotice(), true);
+        return;
+    }
+    const std::string filter = selection ? std::string() : m_browser->validFilterText().toStdString();
+    if (!action) {
+        showNotice(copyAsCommand(kiq::write::jobsList(set, filter)), false);
+        return;
+    }
+    std::vector<std::string> jids;
+    if (selection) {
+        jids = m_browser->selectedJids();
+        if (jids.empty()) {
+            showNotice(tr("Select jobs in the table first."), true);
+            return;
+        }
+        if (qsizetype(jids.size()) > kMaxSelectionAction) {
+            showNotice(tr("%1 jobs are selected; above %2, use “All matching…” with a filter instead.")
+                           .arg(formatCount(qsizetype(jids.size())), formatCount(kMaxSelectionAction)),
+                true);
+            return;
+        }
+    }
+    QString queue;
+    if (*action == JobAction::Move) {
+        bool ok = false;
+        queue
+            = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        if (!ok || queue.isEmpty()) return;
+    }
+    showNotice(copyAsCommand(kiq::write::jobsAction(
+                   kiq::sidekiq::actionName(*action), set, filter, jids, queue.toStdString(), !selection)),
+        false);
+}
+
 void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
 {
     auto gate = writeGate();
@@ -432,6 +505,7 @@ void JobSetPage::updateActions()
         a->setEnabled(any);
         a->setToolTip(any ? a->text() : selectionTip);
     }
+    for (QAction* a : m_copySelectionActions) a->setEnabled(m_browser->selectedCount() > 0);
     const bool group
         = blocked.isEmpty() && m_browser->groupTable() && m_browser->groupTable()->selectionModel()->hasSelection();
     for (QAction* a : m_groupActions) {

@@ -51,6 +51,9 @@ public:
     void actOnAllMatching(kiq::sidekiq::JobAction action, const QString& group = {});
     // A failure group's action: "all matching" on the group selected in the list.
     void actOnGroup(kiq::sidekiq::JobAction action);
+    // "Copy as command" of an action on the selected jobs or on all matching the filter; nullopt: the
+    // list of the jobs matching the filter.
+    void copyCommand(std::optional<kiq::sidekiq::JobAction> action, bool selection);
     // Puts back what the last delete or kill of the selection removed (the status line's Undo button).
     void undoLast();
     QToolButton* undoButton() const;
@@ -85,6 +88,7 @@ private:
     bool m_noticeIsProblem = false;
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;
+    QList<QAction*> m_copySelectionActions;
     QToolButton* m_allButton = nullptr;
     UndoOffer* m_undo = nullptr; // shown after a delete or kill
 };

@@ -24,12 +24,14 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -91,6 +93,29 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_clear->setObjectName(QStringLiteral("clearAction"));
     bar->addAction(m_clear);
     connect(m_clear, &QAction::triggered, this, [this] { clearCurrentQueue(); });
+    bar->addSeparator();
+    // The same as kiqdesk-cli commands, for a review or a script (allowed while writes are refused).
+    auto* copyMenu = new QMenu(tr("Copy as command"), this);
+    auto addCopy = [&](const QString& text, const char* name, std::function<void()> copy) {
+        QAction* item = copyMenu->addAction(text);
+        item->setObjectName(QString::fromLatin1(name));
+        connect(item, &QAction::triggered, this, std::move(copy));
+    };
+    addCopy(tr("List the matching jobs"), "copyListAction", [this] { copyCommand(CopyWhat::List); });
+    addCopy(tr("Delete the selected jobs"), "copyDeleteAction", [this] { copyCommand(CopyWhat::DeleteSelection); });
+    addCopy(tr("Move the selected jobs…"), "copyMoveAction", [this] { copyCommand(CopyWhat::MoveSelection); });
+    addCopy(tr("Pause or resume the queue"), "copyPauseAction", [this] { copyCommand(CopyWhat::Pause); });
+    addCopy(tr("Clear the queue"), "copyClearAction", [this] { copyCommand(CopyWhat::Clear); });
+    auto* copyButton = new QToolButton(this);
+    copyButton->setObjectName(QStringLiteral("copyCommandButton"));
+    copyButton->setText(tr("Copy as command"));
+    copyButton->setMenu(copyMenu);
+    copyButton->setPopupMode(QToolButton::InstantPopup);
+    bar->addWidget(copyButton);
+    auto* separator = new QAction(this);
+    separator->setSeparator(true);
+    m_browser->table()->addActions({separator, copyMenu->menuAction()});
+    m_browser->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* find = new QAction(tr("Focus the filter"), this);
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -468,6 +493,38 @@ void QueuesPage::undoLast()
         showNotice(notice, problem);
         refresh();
     });
+}
+
+void QueuesPage::copyCommand(CopyWhat what)
+{
+    if (m_queue.empty()) return showNotice(tr("Select a queue first.").toHtmlEscaped(), true);
+    const std::string queue = m_queue;
+    switch (what) {
+    case CopyWhat::List:
+        if (!m_browser->filterIsValid()) return showNotice(tr("Fix the filter first.").toHtmlEscaped(), true);
+        return showNotice(
+            copyAsCommand(kiq::write::jobsList("queue:" + queue, m_browser->validFilterText().toStdString())), false);
+    case CopyWhat::DeleteSelection: {
+        const auto jids = m_browser->selectedJids();
+        if (jids.empty()) return showNotice(tr("Select jobs in the table first.").toHtmlEscaped(), true);
+        return showNotice(copyAsCommand(kiq::write::jobsAction("delete", "queue:" + queue, {}, jids)), false);
+    }
+    case CopyWhat::MoveSelection: {
+        const auto jids = m_browser->selectedJids();
+        if (jids.empty()) return showNotice(tr("Select jobs in the table first.").toHtmlEscaped(), true);
+        bool ok = false;
+        const QString to
+            = QInputDialog::getText(this, tr("Move to queue"), tr("Queue name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        if (!ok || to.isEmpty()) return;
+        return showNotice(
+            copyAsCommand(kiq::write::jobsAction("move", "queue:" + queue, {}, jids, to.toStdString())), false);
+    }
+    case CopyWhat::Pause:
+        return showNotice(
+            copyAsCommand(kiq::write::queueAction(currentQueuePaused() ? "resume" : "pause", queue)), false);
+    case CopyWhat::Clear:
+        return showNotice(copyAsCommand(kiq::write::queueAction("clear", queue)), false);
+    }
 }
 
 void QueuesPage::showNotice(const QString& text, bool problem)

@@ -65,6 +65,9 @@ public:
     // Puts back what the last delete or clear removed (the status line's Undo button).
     void undoLast();
     QToolButton* undoButton() const;
+    // "Copy as command": the kiqdesk-cli line of one of the page's actions on the open queue.
+    enum class CopyWhat { List, DeleteSelection, MoveSelection, Pause, Clear };
+    void copyCommand(CopyWhat what);
 
 protected:
     void clientChanged() override;

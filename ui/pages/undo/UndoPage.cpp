@@ -79,6 +79,12 @@ UndoPage::UndoPage(QWidget* parent)
     m_restore = bar->addAction(tr("Restore"));
     m_restore->setObjectName(QStringLiteral("restoreAction"));
     connect(m_restore, &QAction::triggered, this, &UndoPage::restoreSelected);
+    // The same as a kiqdesk-cli command, for a review or a script (allowed while writes are refused).
+    m_copyRestore = bar->addAction(tr("Copy as command"));
+    m_copyRestore->setObjectName(QStringLiteral("copyRestoreAction"));
+    connect(m_copyRestore, &QAction::triggered, this, [this] {
+        if (const auto action = selected()) m_status->showInfo(copyAsCommand(kiq::write::undoRestore(action->id)));
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(bar);
@@ -201,6 +207,7 @@ void UndoPage::updateActions()
     if (why.isEmpty() && !action) why = tr("Select an action in the list first");
     if (why.isEmpty() && action->restorable == 0) why = tr("Its jobs were restored already");
     m_restore->setEnabled(why.isEmpty());
+    m_copyRestore->setEnabled(action && action->restorable > 0);
     m_restore->setToolTip(why.isEmpty() ? tr("Put back the %1").arg(describe(*action)) : why);
 }
 

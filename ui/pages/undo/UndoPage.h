@@ -53,6 +53,7 @@ private:
     QStandardItemModel* m_model;
     QTableView* m_table;
     QAction* m_restore;
+    QAction* m_copyRestore = nullptr;
     StatusLine* m_status;
 };
 

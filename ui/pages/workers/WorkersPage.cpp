@@ -78,6 +78,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     , m_start(new QPushButton(tr("Start"), this))
     , m_quiet(new QPushButton(tr("Quiet"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
+    , m_copyCommand(new QPushButton(tr("Copy as command"), this))
     , m_state(new QLabel(this))
     , m_processed(new InfoCard(tr("Processed"), QStringLiteral("poolProcessed"), this))
     , m_failed(new InfoCard(tr("Failed"), QStringLiteral("poolFailed"), this))
@@ -136,6 +137,19 @@ WorkersPage::WorkersPage(QWidget* parent)
     connect(m_start, &QPushButton::clicked, this, &WorkersPage::startPool);
     connect(m_quiet, &QPushButton::clicked, this, &WorkersPage::quietPool);
     connect(m_stop, &QPushButton::clicked, this, &WorkersPage::stopPool);
+    m_copyCommand->setObjectName(QStringLiteral("copyWorkCommand"));
+    m_copyCommand->setToolTip(tr("Copy the kiqdesk-cli command that starts this pool, for a script or a server"));
+    connect(m_copyCommand, &QPushButton::clicked, this, [this] {
+        kiq::write::WorkSpec spec;
+        for (const QString& q : m_queues->text().split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts))
+            spec.queues.push_back(q.toStdString());
+        spec.concurrency = m_concurrency->value();
+        spec.handlerFile = m_handlerFile->text().trimmed().toStdString();
+        spec.builtins = m_builtins->isChecked();
+        spec.logLevel = kiq::worker::logLevelName(LogLevel(m_logLevel->currentData().toInt()));
+        spec.shutdownTimeoutSeconds = m_timeout->value();
+        m_message->showInfo(copyAsCommand(kiq::write::work(spec)));
+    });
     m_state->setObjectName(QStringLiteral("poolState"));
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -148,6 +162,7 @@ WorkersPage::WorkersPage(QWidget* parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_quiet);
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_copyCommand);
     buttons->addWidget(m_state, 1);
 
     auto* cards = new QHBoxLayout;

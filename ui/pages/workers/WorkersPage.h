@@ -108,6 +108,7 @@ private:
     QPushButton* m_start;
     QPushButton* m_quiet;
     QPushButton* m_stop;
+    QPushButton* m_copyCommand;
     QLabel* m_state;
     InfoCard* m_processed;
     InfoCard* m_failed;
