@@ -59,8 +59,9 @@ std::vector<WriteControl> writeControls(ui::DeploymentView& view)
     for (ui::DeploymentPage* page : view.pages()) {
         for (QAction* a : page->findChildren<QAction*>()) {
             const QString name = a->objectName();
+            // Copy as command writes nothing: it stays available while read-only.
             if (!name.endsWith(QStringLiteral("Action")) || name == QStringLiteral("reloadAction")
-                || name.startsWith(QStringLiteral("all")))
+                || name.startsWith(QStringLiteral("all")) || name.startsWith(QStringLiteral("copy")))
                 continue;
             out.push_back({page->objectName() + QLatin1Char('/') + name, [a] { return a->isEnabled(); },
                 [a] { return a->toolTip(); }});
@@ -68,7 +69,8 @@ std::vector<WriteControl> writeControls(ui::DeploymentView& view)
         for (QAbstractButton* b : page->findChildren<QAbstractButton*>()) {
             const QString name = b->objectName();
             if (name != QStringLiteral("allMatchingButton") && name != QStringLiteral("startPool")
-                && !(name.startsWith(QStringLiteral("acl")) && name.endsWith(QStringLiteral("Button"))))
+                && !(name.startsWith(QStringLiteral("acl")) && name.endsWith(QStringLiteral("Button"))
+                    && !name.contains(QStringLiteral("Copy"))))
                 continue;
             out.push_back({page->objectName() + QLatin1Char('/') + name, [b] { return b->isEnabled(); },
                 [b] { return b->toolTip(); }});

@@ -142,7 +142,7 @@ AclPage::AclPage(QWidget* parent)
     copyButton->setMenu(copyMenu);
 
     auto* userButtons = new QHBoxLayout;
-    for (QPushButton* b : {create, edit, enable, disable, remove, role, copyButton}) userButtons->addWidget(b);
+    for (QPushButton* b : {create, edit, enable, disable, remove, role}) userButtons->addWidget(b);
     userButtons->addStretch();
     auto* usersTab = new QWidget(this);
     auto* usersLayout = new QVBoxLayout(usersTab);
@@ -160,6 +160,8 @@ AclPage::AclPage(QWidget* parent)
     auto* tabs = new QTabWidget(this);
     tabs->addTab(usersTab, tr("Users"));
     tabs->addTab(logTab, tr("Log"));
+    // Beside the tabs, where there is room in every language, and for the actions of both tabs.
+    tabs->setCornerWidget(copyButton, Qt::TopRightCorner);
     m_result->setReadOnly(true);
     m_result->setMaximumHeight(150);
     m_result->setPlaceholderText(tr("The result of each change appears here, per node, with the role checks."));

@@ -162,7 +162,6 @@ WorkersPage::WorkersPage(QWidget* parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_quiet);
     buttons->addWidget(m_stop);
-    buttons->addWidget(m_copyCommand);
     buttons->addWidget(m_state, 1);
 
     auto* cards = new QHBoxLayout;
@@ -174,7 +173,11 @@ WorkersPage::WorkersPage(QWidget* parent)
     controls->addWidget(m_unhandled);
     controls->addLayout(cards);
     controls->addStretch(1);
-    top->addWidget(m_form, 1);
+    // The command copies what the form says: under the form, not in the crowded button row.
+    auto* formColumn = new QVBoxLayout;
+    formColumn->addWidget(m_form);
+    formColumn->addWidget(m_copyCommand, 0, Qt::AlignLeft);
+    top->addLayout(formColumn, 1);
     top->addLayout(controls, 1);
 
     m_logFilter->setObjectName(QStringLiteral("logFilter"));
