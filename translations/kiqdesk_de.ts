@@ -304,30 +304,6 @@
         <source>Cannot read ACL users:</source>
         <translation>ACL-Benutzer können nicht gelesen werden:</translation>
     </message>
-    <message>
-        <source>Select a user first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reset the log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -417,10 +393,6 @@
         <translation>Änderungen:
 </translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -486,10 +458,6 @@
     <message>
         <source>Apply and verify</source>
         <translation>Anwenden und prüfen</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -692,18 +660,6 @@
     <message>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter / detail</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -965,14 +921,6 @@
         <source>%1 failed:</source>
         <translation>%1 fehlgeschlagen:</translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select processes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1223,25 +1171,6 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Diese Seite kann nicht schreiben.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished">&lt;b&gt;Rückgängig fehlgeschlagen:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform>%1 Job zurückgelegt, %2 bereits vorhanden</numerusform>
-            <numerusform>%1 Jobs zurückgelegt, %2 bereits vorhanden</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied the command: %1</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1899,36 +1828,38 @@
         </translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Rückgängig: %1 Job zurücklegen</numerusform>
+            <numerusform>Rückgängig: %1 Jobs zurücklegen</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Restoring…</source>
         <translation>Wird wiederhergestellt…</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Rückgängig fehlgeschlagen:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 Job zurückgelegt, %2 bereits vorhanden</numerusform>
+            <numerusform>%1 Jobs zurückgelegt, %2 bereits vorhanden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
+        <translation>Die Jobs mit ihren Scores dorthin zurücklegen, wo sie waren (der Rückgängig-Verlauf enthält jede Aktion)</translation>
+    </message>
+    <message>
         <source>“All matching…” checks them</source>
         <translation>„Alle passenden…“ prüft sie</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Selected jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All matching the filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that does an action of this page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2576,6 +2507,21 @@
         <translation>Warteschlange leeren</translation>
     </message>
     <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
+        <translation>
+            <numerusform>%1 Job in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+            <numerusform>Alle %1 Jobs in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is cleared.</source>
+        <translation>%1 ist geleert.</translation>
+    </message>
+    <message>
+        <source>Clear failed:</source>
+        <translation>Leeren fehlgeschlagen:</translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 Job</numerusform>
@@ -2646,64 +2592,6 @@
     <message>
         <source>they are not listed</source>
         <translation>sie werden nicht aufgelistet</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move the selected jobs…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pause or resume the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 is cleared: %n job(s) deleted.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restoring…</source>
-        <translation type="unfinished">Wird wiederhergestellt…</translation>
-    </message>
-    <message>
-        <source>Select a queue first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fix the filter first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue name:</source>
-        <translation type="unfinished">Name der Warteschlange:</translation>
     </message>
 </context>
 <context>
@@ -2867,11 +2755,11 @@
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished">Passwort:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished">Sentinel-Passwort:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
@@ -3125,24 +3013,6 @@
     </message>
 </context>
 <context>
-    <name>kiq::ui::UndoOffer</name>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished">Rückgängig</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform>Rückgängig: %1 Job zurücklegen</numerusform>
-            <numerusform>Rückgängig: %1 Jobs zurücklegen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3246,10 +3116,6 @@
             <numerusform>%1 Job wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
             <numerusform>%1 Jobs wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3526,14 +3392,6 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>Nicht gestartet: das Deployment wurde getrennt.</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

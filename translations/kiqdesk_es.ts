@@ -304,30 +304,6 @@
         <source>Cannot read ACL users:</source>
         <translation>No se pueden leer los usuarios ACL:</translation>
     </message>
-    <message>
-        <source>Select a user first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reset the log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -417,10 +393,6 @@
         <translation>Cambios:
 </translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -486,10 +458,6 @@
     <message>
         <source>Apply and verify</source>
         <translation>Aplicar y verificar</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -692,18 +660,6 @@
     <message>
         <source>Outcome</source>
         <translation>Resultado</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter / detail</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -965,14 +921,6 @@
         <source>%1 failed:</source>
         <translation>%1 falló:</translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select processes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1223,25 +1171,6 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Esta página no puede escribir.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished">&lt;b&gt;Falló deshacer:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform>%1 trabajo devuelto, %2 ya estaban</numerusform>
-            <numerusform>%1 trabajos devueltos, %2 ya estaban</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied the command: %1</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1899,36 +1828,38 @@
         </translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>Deshacer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Deshacer: devolver %1 trabajo</numerusform>
+            <numerusform>Deshacer: devolver los %1 trabajos</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falló deshacer:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 trabajo devuelto, %2 ya estaban</numerusform>
+            <numerusform>%1 trabajos devueltos, %2 ya estaban</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
+        <translation>Devolver los trabajos adonde estaban, con sus scores (el historial para deshacer tiene cada acción)</translation>
+    </message>
+    <message>
         <source>“All matching…” checks them</source>
         <translation>«Todos los coincidentes…» los comprueba</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Selected jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All matching the filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that does an action of this page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2576,6 +2507,21 @@
         <translation>Vaciar cola</translation>
     </message>
     <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
+        <translation>
+            <numerusform>¿Eliminar %1 trabajo de %2? No se puede deshacer.</numerusform>
+            <numerusform>¿Eliminar los %1 trabajos de %2? No se puede deshacer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is cleared.</source>
+        <translation>%1 se ha vaciado.</translation>
+    </message>
+    <message>
+        <source>Clear failed:</source>
+        <translation>Falló el vaciado:</translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 trabajo</numerusform>
@@ -2646,64 +2592,6 @@
     <message>
         <source>they are not listed</source>
         <translation>no se listan</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move the selected jobs…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pause or resume the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 is cleared: %n job(s) deleted.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restoring…</source>
-        <translation type="unfinished">Restaurando…</translation>
-    </message>
-    <message>
-        <source>Select a queue first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fix the filter first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue name:</source>
-        <translation type="unfinished">Nombre de la cola:</translation>
     </message>
 </context>
 <context>
@@ -2867,11 +2755,11 @@
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished">Contraseña:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished">Contraseña de Sentinel:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
@@ -3125,24 +3013,6 @@
     </message>
 </context>
 <context>
-    <name>kiq::ui::UndoOffer</name>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished">Deshacer</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform>Deshacer: devolver %1 trabajo</numerusform>
-            <numerusform>Deshacer: devolver los %1 trabajos</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3246,10 +3116,6 @@
             <numerusform>%1 trabajo restaurado, %2 ya estaban (%3)</numerusform>
             <numerusform>%1 trabajos restaurados, %2 ya estaban (%3)</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3526,14 +3392,6 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>No iniciado: el despliegue se desconectó.</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

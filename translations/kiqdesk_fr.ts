@@ -304,30 +304,6 @@
         <source>Cannot read ACL users:</source>
         <translation>Impossible de lire les utilisateurs ACL&#xa0;:</translation>
     </message>
-    <message>
-        <source>Select a user first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reset the log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -417,10 +393,6 @@
         <translation>Changements&#xa0;:
 </translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -486,10 +458,6 @@
     <message>
         <source>Apply and verify</source>
         <translation>Appliquer et vérifier</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -692,18 +660,6 @@
     <message>
         <source>Outcome</source>
         <translation>Résultat</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter / detail</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -965,14 +921,6 @@
         <source>%1 failed:</source>
         <translation>Échec de %1&#xa0;:</translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select processes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1223,25 +1171,6 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Cette page ne peut pas écrire.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished">&lt;b&gt;Échec de l&apos;annulation&#xa0;:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform>%1 tâche remise, %2 déjà présentes</numerusform>
-            <numerusform>%1 tâches remises, %2 déjà présentes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied the command: %1</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1899,36 +1828,38 @@
         </translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Annuler&#xa0;: remettre %1 tâche</numerusform>
+            <numerusform>Annuler&#xa0;: remettre les %1 tâches</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Restoring…</source>
         <translation>Restauration…</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Échec de l&apos;annulation&#xa0;:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 tâche remise, %2 déjà présentes</numerusform>
+            <numerusform>%1 tâches remises, %2 déjà présentes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
+        <translation>Remettre les tâches là où elles étaient, avec leurs scores (l&apos;historique des annulations contient chaque action)</translation>
+    </message>
+    <message>
         <source>“All matching…” checks them</source>
         <translation>«&#xa0;Toutes les correspondantes…&#xa0;» les vérifie</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Selected jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All matching the filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that does an action of this page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2576,6 +2507,21 @@
         <translation>Vider la file</translation>
     </message>
     <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
+        <translation>
+            <numerusform>Supprimer %1 tâche de %2&#xa0;? Cette opération est irréversible.</numerusform>
+            <numerusform>Supprimer les %1 tâches de %2&#xa0;? Cette opération est irréversible.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is cleared.</source>
+        <translation>%1 est vidée.</translation>
+    </message>
+    <message>
+        <source>Clear failed:</source>
+        <translation>Échec du vidage&#xa0;:</translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1&#xa0;: %2 tâche</numerusform>
@@ -2646,64 +2592,6 @@
     <message>
         <source>they are not listed</source>
         <translation>elles ne sont pas listées</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move the selected jobs…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pause or resume the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 is cleared: %n job(s) deleted.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restoring…</source>
-        <translation type="unfinished">Restauration…</translation>
-    </message>
-    <message>
-        <source>Select a queue first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fix the filter first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue name:</source>
-        <translation type="unfinished">Nom de la file d&apos;attente&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -2867,11 +2755,11 @@
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished">Mot de passe&#xa0;:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished">Mot de passe Sentinel&#xa0;:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
@@ -3125,24 +3013,6 @@
     </message>
 </context>
 <context>
-    <name>kiq::ui::UndoOffer</name>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished">Annuler</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform>Annuler&#xa0;: remettre %1 tâche</numerusform>
-            <numerusform>Annuler&#xa0;: remettre les %1 tâches</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3246,10 +3116,6 @@
             <numerusform>%1 tâche restaurée, %2 déjà présentes (%3)</numerusform>
             <numerusform>%1 tâches restaurées, %2 déjà présentes (%3)</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3526,14 +3392,6 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>Non démarré&#xa0;: le déploiement a été déconnecté.</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

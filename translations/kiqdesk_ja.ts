@@ -302,30 +302,6 @@
         <source>Cannot read ACL users:</source>
         <translation>ACL ユーザーを読み取れません:</translation>
     </message>
-    <message>
-        <source>Select a user first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disable the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete the selected user</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reset the log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -415,10 +391,6 @@
         <translation>変更内容:
 </translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -484,10 +456,6 @@
     <message>
         <source>Apply and verify</source>
         <translation>適用して検証</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -687,18 +655,6 @@
     <message>
         <source>Outcome</source>
         <translation>結果</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter / detail</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -952,14 +908,6 @@
         <source>%1 failed:</source>
         <translation>%1 が失敗しました:</translation>
     </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select processes first.</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1210,24 +1158,6 @@
     <message>
         <source>This page has no write path.</source>
         <translation>このページには書き込み操作がありません。</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished">&lt;b&gt;元に戻せませんでした:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation type="unfinished">
-            <numerusform>%1 件のジョブを戻しました。%2 件は既に存在</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied the command: %1</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1874,36 +1804,36 @@
         </translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>元に戻す: %1 件のジョブを戻す</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Restoring…</source>
         <translation>復元中…</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;元に戻せませんでした:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 件のジョブを戻しました。%2 件は既に存在</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
+        <translation>ジョブをスコアとともに元の場所に戻します (すべての操作は元に戻す履歴にあります)</translation>
+    </message>
+    <message>
         <source>“All matching…” checks them</source>
         <translation>「一致するすべて…」でチェックされます</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Selected jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All matching the filter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that does an action of this page</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2544,6 +2474,20 @@
         <translation>キューの消去</translation>
     </message>
     <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
+        <translation>
+            <numerusform>%2 の %1 件のジョブをすべて削除しますか? この操作は元に戻せません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is cleared.</source>
+        <translation>%1 を消去しました。</translation>
+    </message>
+    <message>
+        <source>Clear failed:</source>
+        <translation>消去に失敗しました:</translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 件のジョブ</numerusform>
@@ -2610,62 +2554,6 @@
     <message>
         <source>they are not listed</source>
         <translation>一覧には表示されません</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>List the matching jobs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Move the selected jobs…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pause or resume the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear the queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 is cleared: %n job(s) deleted.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restoring…</source>
-        <translation type="unfinished">復元中…</translation>
-    </message>
-    <message>
-        <source>Select a queue first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fix the filter first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select jobs in the table first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Queue name:</source>
-        <translation type="unfinished">キュー名:</translation>
     </message>
 </context>
 <context>
@@ -2828,11 +2716,11 @@
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished">パスワード:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished">センチネルのパスワード:</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
@@ -3086,23 +2974,6 @@
     </message>
 </context>
 <context>
-    <name>kiq::ui::UndoOffer</name>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished">元に戻す</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation type="unfinished">
-            <numerusform>元に戻す: %1 件のジョブを戻す</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were (Undo history has every action)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3201,10 +3072,6 @@
         <translation>
             <numerusform>%1 件のジョブを復元しました。%2 件は既に存在 (%3)</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3477,14 +3344,6 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>開始されていません: デプロイメントが切断されました。</translation>
-    </message>
-    <message>
-        <source>Copy as command</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
