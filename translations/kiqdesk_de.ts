@@ -2751,55 +2751,55 @@
     <name>kiq::ui::SecretSourceBox</name>
     <message>
         <source>Where secrets come from</source>
-        <translation type="unfinished"></translation>
+        <translation>Woher Geheimnisse kommen</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel-Passwort:</translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passphrase des Client-Schlüssels:</translation>
     </message>
     <message>
         <source>Ask when connecting (kept until Kiqdesk quits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Beim Verbinden fragen (gemerkt, bis Kiqdesk beendet wird)</translation>
     </message>
     <message>
         <source>OS keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund des Systems</translation>
     </message>
     <message>
         <source>Credential helper</source>
-        <translation type="unfinished"></translation>
+        <translation>Credential-Helper</translation>
     </message>
     <message>
         <source>command and arguments, e.g. vault read -field=password secret/redis</source>
-        <translation type="unfinished"></translation>
+        <translation>Befehl und Argumente, z. B. vault read -field=password secret/redis</translation>
     </message>
     <message>
         <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft ohne Shell beim Verbinden und bevor sein Token abläuft. Gibt das Geheimnis aus oder JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</translation>
     </message>
     <message>
         <source>Checking the OS keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund des Systems wird geprüft…</translation>
     </message>
     <message>
         <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund des Systems erreichbar (%1). Ein Geheimnis, das von dort kommen soll, wird stattdessen beim Verbinden abgefragt; es wird nie in einer Datei gespeichert.</translation>
     </message>
     <message>
         <source>The OS keychain is reachable: a secret typed once is kept there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselbund des Systems ist erreichbar: ein einmal eingegebenes Geheimnis wird dort aufbewahrt.</translation>
     </message>
     <message>
         <source>A credential helper needs a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Credential-Helper braucht einen Befehl.</translation>
     </message>
 </context>
 <context>

@@ -2751,55 +2751,55 @@
     <name>kiq::ui::SecretSourceBox</name>
     <message>
         <source>Where secrets come from</source>
-        <translation type="unfinished"></translation>
+        <translation>De dónde vienen los secretos</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Contraseña de Sentinel:</translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Frase de contraseña de la clave de cliente:</translation>
     </message>
     <message>
         <source>Ask when connecting (kept until Kiqdesk quits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Preguntar al conectar (se guarda hasta cerrar Kiqdesk)</translation>
     </message>
     <message>
         <source>OS keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Llavero del sistema</translation>
     </message>
     <message>
         <source>Credential helper</source>
-        <translation type="unfinished"></translation>
+        <translation>Asistente de credenciales</translation>
     </message>
     <message>
         <source>command and arguments, e.g. vault read -field=password secret/redis</source>
-        <translation type="unfinished"></translation>
+        <translation>comando y argumentos, p. ej. vault read -field=password secret/redis</translation>
     </message>
     <message>
         <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se ejecuta sin shell al conectar y antes de que caduque su token. Imprime el secreto, o JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</translation>
     </message>
     <message>
         <source>Checking the OS keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprobando el llavero del sistema…</translation>
     </message>
     <message>
         <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se puede acceder a ningún llavero del sistema (%1). Un secreto que debía venir de él se pide al conectar; nunca se guarda en un archivo.</translation>
     </message>
     <message>
         <source>The OS keychain is reachable: a secret typed once is kept there.</source>
-        <translation type="unfinished"></translation>
+        <translation>El llavero del sistema está accesible: un secreto escrito una vez se guarda allí.</translation>
     </message>
     <message>
         <source>A credential helper needs a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un asistente de credenciales necesita un comando.</translation>
     </message>
 </context>
 <context>

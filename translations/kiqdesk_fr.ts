@@ -2751,55 +2751,55 @@
     <name>kiq::ui::SecretSourceBox</name>
     <message>
         <source>Where secrets come from</source>
-        <translation type="unfinished"></translation>
+        <translation>D&apos;où viennent les secrets</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe&#xa0;:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mot de passe Sentinel&#xa0;:</translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>Phrase secrète de la clé client&#xa0;:</translation>
     </message>
     <message>
         <source>Ask when connecting (kept until Kiqdesk quits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Demander à la connexion (conservé jusqu&apos;à la fermeture de Kiqdesk)</translation>
     </message>
     <message>
         <source>OS keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Trousseau du système</translation>
     </message>
     <message>
         <source>Credential helper</source>
-        <translation type="unfinished"></translation>
+        <translation>Assistant d&apos;identification</translation>
     </message>
     <message>
         <source>command and arguments, e.g. vault read -field=password secret/redis</source>
-        <translation type="unfinished"></translation>
+        <translation>commande et arguments, p. ex. vault read -field=password secret/redis</translation>
     </message>
     <message>
         <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécuté sans shell à la connexion et avant l&apos;expiration de son jeton. Il affiche le secret, ou du JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</translation>
     </message>
     <message>
         <source>Checking the OS keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification du trousseau du système…</translation>
     </message>
     <message>
         <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun trousseau du système n&apos;est joignable (%1). Un secret censé en venir est demandé à la connexion à la place&#xa0;; il n&apos;est jamais enregistré dans un fichier.</translation>
     </message>
     <message>
         <source>The OS keychain is reachable: a secret typed once is kept there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le trousseau du système est joignable&#xa0;: un secret saisi une fois y est conservé.</translation>
     </message>
     <message>
         <source>A credential helper needs a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un assistant d&apos;identification a besoin d&apos;une commande.</translation>
     </message>
 </context>
 <context>

@@ -2712,55 +2712,55 @@
     <name>kiq::ui::SecretSourceBox</name>
     <message>
         <source>Where secrets come from</source>
-        <translation type="unfinished"></translation>
+        <translation>シークレットの取得元</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>パスワード:</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel のパスワード:</translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>クライアント鍵のパスフレーズ:</translation>
     </message>
     <message>
         <source>Ask when connecting (kept until Kiqdesk quits)</source>
-        <translation type="unfinished"></translation>
+        <translation>接続時に尋ねる（Kiqdesk の終了まで保持）</translation>
     </message>
     <message>
         <source>OS keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>OS のキーチェーン</translation>
     </message>
     <message>
         <source>Credential helper</source>
-        <translation type="unfinished"></translation>
+        <translation>認証情報ヘルパー</translation>
     </message>
     <message>
         <source>command and arguments, e.g. vault read -field=password secret/redis</source>
-        <translation type="unfinished"></translation>
+        <translation>コマンドと引数（例: vault read -field=password secret/redis）</translation>
     </message>
     <message>
         <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
-        <translation type="unfinished"></translation>
+        <translation>接続時とトークンの期限切れ前に、シェルを介さずに実行します。シークレット、または JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;} を出力します。</translation>
     </message>
     <message>
         <source>Checking the OS keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>OS のキーチェーンを確認しています…</translation>
     </message>
     <message>
         <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>OS のキーチェーンに接続できません（%1）。そこから取得する設定のシークレットは、代わりに接続時に尋ねます。ファイルに保存されることはありません。</translation>
     </message>
     <message>
         <source>The OS keychain is reachable: a secret typed once is kept there.</source>
-        <translation type="unfinished"></translation>
+        <translation>OS のキーチェーンに接続できます。一度入力したシークレットはそこに保存されます。</translation>
     </message>
     <message>
         <source>A credential helper needs a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>認証情報ヘルパーにはコマンドが必要です。</translation>
     </message>
 </context>
 <context>

@@ -2712,55 +2712,55 @@
     <name>kiq::ui::SecretSourceBox</name>
     <message>
         <source>Where secrets come from</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥来源</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <source>Sentinel password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sentinel 密码：</translation>
     </message>
     <message>
         <source>Client key passphrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端密钥口令：</translation>
     </message>
     <message>
         <source>Ask when connecting (kept until Kiqdesk quits)</source>
-        <translation type="unfinished"></translation>
+        <translation>连接时询问（保留到 Kiqdesk 退出）</translation>
     </message>
     <message>
         <source>OS keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>系统钥匙串</translation>
     </message>
     <message>
         <source>Credential helper</source>
-        <translation type="unfinished"></translation>
+        <translation>凭据助手</translation>
     </message>
     <message>
         <source>command and arguments, e.g. vault read -field=password secret/redis</source>
-        <translation type="unfinished"></translation>
+        <translation>命令和参数，例如 vault read -field=password secret/redis</translation>
     </message>
     <message>
         <source>Run without a shell when connecting and before its token expires. It prints the secret, or JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}.</source>
-        <translation type="unfinished"></translation>
+        <translation>在连接时及其令牌过期前运行（不经过 shell）。它输出密钥，或 JSON {&quot;password&quot;, &quot;username&quot;, &quot;expires_at&quot;}。</translation>
     </message>
     <message>
         <source>Checking the OS keychain…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查系统钥匙串…</translation>
     </message>
     <message>
         <source>No OS keychain is reachable (%1). A secret set to come from it is asked for when connecting instead; it is never stored in a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法访问系统钥匙串（%1）。设置为从中获取的密钥将改为在连接时询问；它绝不会存储到文件中。</translation>
     </message>
     <message>
         <source>The OS keychain is reachable: a secret typed once is kept there.</source>
-        <translation type="unfinished"></translation>
+        <translation>系统钥匙串可访问：输入一次的密钥会保存在其中。</translation>
     </message>
     <message>
         <source>A credential helper needs a command.</source>
-        <translation type="unfinished"></translation>
+        <translation>凭据助手需要一个命令。</translation>
     </message>
 </context>
 <context>
