@@ -8,10 +8,14 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -124,6 +128,12 @@ std::string AuditTrail::appendToStream(AuditRecord& record)
             return parts[1].asString();
         }
         m_head = parts[1].asString(); // another writer was first: chain to its entry
+        // Two writers in lockstep would have the slower one lose every round (its head is always one entry
+        // old): a random pause, growing with the losses, lets it in.
+        thread_local std::minstd_rand jitter {std::random_device {}()};
+        const int ceilingUs = 100 * std::min(attempt + 1, 20);
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(std::uniform_int_distribution<int>(0, ceilingUs)(jitter)));
     }
     throw redis::ProtocolError("the audit stream kept changing under " + std::to_string(kMaxAttempts) + " attempts");
 }
