@@ -13,23 +13,8 @@
 namespace {
 int exitCodeFor(const kiq::redis::Error& e)
 {
-    using kiq::redis::ErrorKind;
-    switch (e.kind()) {
-    case ErrorKind::Usage:
-        return kiq::cli::Usage;
-    case ErrorKind::Refused:
-    case ErrorKind::Dns:
-    case ErrorKind::Timeout:
-    case ErrorKind::ConnectionLost:
-    case ErrorKind::Tls:
-    case ErrorKind::ClientCertRequired:
-    case ErrorKind::WrongPass:
-    case ErrorKind::NoAuth:
-    case ErrorKind::Credentials: // the credential helper failed
-        return kiq::cli::Unreachable;
-    default:
-        return kiq::cli::Refused;
-    }
+    if (e.kind() == kiq::redis::ErrorKind::Usage) return kiq::cli::Usage;
+    return e.isUnreachable() ? kiq::cli::Unreachable : kiq::cli::Refused;
 }
 } // namespace
 
@@ -74,6 +59,7 @@ int main(int argc, char** argv)
     kiq::cli::addWorkCommand(app, ctx, exitCode);
     kiq::cli::addTrailCommands(app, ctx, exitCode);
     kiq::cli::addUndoCommands(app, ctx, exitCode);
+    kiq::cli::addProfileCommands(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     try {
         app.parse(argc, argv);

@@ -210,24 +210,6 @@ long long toCount(const Reply& reply)
     }
 }
 
-bool isUnreachable(const redis::Error& e)
-{
-    using kiq::ErrorKind;
-    switch (e.kind()) {
-    case ErrorKind::Refused:
-    case ErrorKind::Dns:
-    case ErrorKind::Timeout:
-    case ErrorKind::ConnectionLost:
-    case ErrorKind::Tls:
-    case ErrorKind::ClientCertRequired:
-    case ErrorKind::WrongPass:
-    case ErrorKind::NoAuth:
-        return true;
-    default:
-        return false;
-    }
-}
-
 void queueChecks(const sidekiq::StatsSnapshot& stats, const sidekiq::ProcessList& processes, double now,
     const HealthThresholds& t, std::vector<CheckResult>& out)
 {
@@ -529,7 +511,7 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
 
         infoChecks(replies[3], t, out);
     } catch (const redis::Error& e) {
-        if (!isUnreachable(e)) throw;
+        if (!e.isUnreachable()) throw;
         out.clear();
         out.push_back(
             {check::kReachable, {}, CheckState::Critical, {}, {}, std::string("Redis unreachable: ") + e.what()});

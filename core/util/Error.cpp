@@ -80,4 +80,22 @@ bool Error::isTransient() const
     }
 }
 
+bool Error::isUnreachable() const
+{
+    switch (m_kind) {
+    case ErrorKind::Refused:
+    case ErrorKind::Dns:
+    case ErrorKind::Timeout:
+    case ErrorKind::ConnectionLost:
+    case ErrorKind::Tls:
+    case ErrorKind::ClientCertRequired:
+    case ErrorKind::WrongPass:
+    case ErrorKind::NoAuth:
+    case ErrorKind::Credentials:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace kiq

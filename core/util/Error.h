@@ -54,6 +54,9 @@ public:
     ErrorKind kind() const { return m_kind; }
     // True for failures where a fresh connection may succeed (transport, LOADING, TRYAGAIN, failover).
     bool isTransient() const;
+    // True when the deployment could not be reached or logged into at all (transport, TLS, AUTH, the
+    // secret's source): what the CLI's exit code and the health check's "unreachable" both mean.
+    bool isUnreachable() const;
 
 private:
     ErrorKind m_kind;
