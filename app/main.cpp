@@ -181,6 +181,11 @@ int main(int argc, char* argv[])
 
     if (parser.isSet(sandboxOption) && !startSandbox() && screenshotMode) return 1;
     window.loadSavedProfiles();
+    // Saved connections this version cannot read were copied aside: say where, before the first-run
+    // dialog offers to start afresh.
+    if (!screenshotMode && !store.problem().isEmpty())
+        QMessageBox::warning(nullptr, Main::tr("Kiqdesk"),
+            Main::tr("Your saved connections were not loaded.\n\n%1").arg(store.problem()));
 
     bool addConnectionNow = false;
     if (!screenshotMode && window.deploymentCount() == 0) {

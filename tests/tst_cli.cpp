@@ -10,6 +10,7 @@
 #include "sidekiq/actions/BulkExecutor.h"
 #include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
+#include "storage/ProfileFile.h"
 #include "storage/SampleHistory.h"
 #include "write/AuditTrail.h"
 
@@ -785,6 +786,94 @@ private slots:
         const auto broken = cli({"trail", "verify"});
         QCOMPARE(broken.exitCode, 6);
         QVERIFY2(broken.out.contains(rows[0]["id"].toString()) && broken.out.contains("XDEL"), qPrintable(broken.out));
+    }
+
+    // The profile's cap is the one the CLI trims the shared stream to (about: MAXLEN ~ drops whole
+    // stream nodes of 100 entries), and the chain still verifies after the trim.
+    void trailKeepsAboutTheProfilesCap()
+    {
+        seedDead(1, "HardJob");
+        auto p = profileHere("Capped", kiq::deployment::Environment::Development);
+        p.auditMaxLen = 100;
+        saveProfiles({p});
+        {
+            kiq::write::AuditTrail trail(optionsFor(*m_server), m_home.filePath("app-audit.jsonl").toStdString());
+            kiq::write::AuditEntry entry;
+            entry.deployment = "Capped";
+            entry.intent = {"pause", "queue:default", 1, {}, {}};
+            entry.ok = true;
+            for (int i = 0; i < 300; ++i) {
+                entry.time = 1764680000 + i;
+                trail.append(entry);
+            }
+        }
+        QCOMPARE(m_server->cli({"XLEN", "kiqdesk:audit"}), QString("300"));
+        const auto retried = cliBare({"--profile", "Capped", "jobs", "retry", "--set", "dead", "--jid",
+            QString("%1").arg(0, 24, 16, QChar('0')), "--yes"});
+        QVERIFY2(retried.exitCode == 0, qPrintable(retried.err));
+        const int length = m_server->cli({"XLEN", "kiqdesk:audit"}).toInt();
+        QVERIFY2(length >= 100 && length <= 201, qPrintable(QString::number(length)));
+        const auto verified = cliBare({"--profile", "Capped", "trail", "verify"});
+        QVERIFY2(verified.exitCode == 0, qPrintable(verified.out + verified.err));
+        QVERIFY2(verified.out.contains("chain intact"), qPrintable(verified.out));
+    }
+
+    // profiles list|export|import over the app's saved profiles: no secret in the file, an import shows
+    // what it changes and saves only with --yes, a second import has nothing to do, a bad file is refused.
+    void profilesListExportImport()
+    {
+        auto billing = profileHere("Billing", kiq::deployment::Environment::Production);
+        billing.source(kiq::credentials::Secret::Password)
+            = {kiq::credentials::SourceKind::Helper, {"pass", "show", "redis/billing"}};
+        billing.options.password = "never-Exported-9";
+        saveProfiles({billing, profileHere("Dev", kiq::deployment::Environment::Development)});
+        const auto listed = cliBare({"profiles", "list"});
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY2(listed.out.contains("Billing") && listed.out.contains("production") && listed.out.contains("read-only")
+                && listed.out.contains("helper: pass show redis/billing"),
+            qPrintable(listed.out));
+        QCOMPARE(json(cliBare({"--json", "profiles", "list"})).array().size(), 2);
+
+        const QString file = m_home.filePath("team.json");
+        QCOMPARE(cliBare({"profiles", "export", "-o", file, "Billing"}).exitCode, 0);
+        QFile exported(file);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const QByteArray bytes = exported.readAll();
+        exported.close();
+        QVERIFY(!bytes.contains("never-Exported-9"));
+        auto incoming = kiq::storage::readProfilesFile(bytes).profiles;
+        QCOMPARE(incoming.size(), 1);
+        QCOMPARE(cliBare({"profiles", "export", "Nope"}).exitCode, 5);
+
+        incoming[0].options.endpoint.port = 6390;
+        incoming << profileHere("Staging", kiq::deployment::Environment::Staging);
+        QVERIFY(exported.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        exported.write(kiq::storage::writeProfilesFile(incoming));
+        exported.close();
+        const auto asked = cliBare({"profiles", "import", file});
+        QCOMPARE(asked.exitCode, 1);
+        QVERIFY2(asked.err.contains("~ Billing (changed: port)") && asked.err.contains("+ Staging (new)")
+                && asked.err.contains("Pass --yes"),
+            qPrintable(asked.err));
+        QCOMPARE(json(cliBare({"--json", "profiles", "list"})).array().size(), 2);
+        const auto imported = cliBare({"profiles", "import", file, "--yes"});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        QSettings settings(m_home.filePath("Kiqdesk/kiqdesk.conf"), QSettings::IniFormat);
+        const auto saved = kiq::storage::ProfileStore(settings).load();
+        QCOMPARE(saved.size(), 3);
+        QCOMPARE(saved[0].options.endpoint.port, 6390);
+        QCOMPARE(
+            saved[0].source(kiq::credentials::Secret::Password).helper.join(' '), QString("pass show redis/billing"));
+        const auto again = cliBare({"profiles", "import", file});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.err.contains("nothing to import"), qPrintable(again.err));
+
+        QVERIFY(exported.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        exported.write("{\"kiqdesk_profiles\": 3}");
+        exported.close();
+        const auto newer = cliBare({"profiles", "import", file, "--yes"});
+        QCOMPARE(newer.exitCode, 1);
+        QVERIFY2(newer.err.contains("newer Kiqdesk"), qPrintable(newer.err));
     }
 
     // A user who may not write the stream still writes; the entry goes to a 0600 local file, the CLI

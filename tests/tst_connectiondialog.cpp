@@ -241,6 +241,26 @@ private slots:
         QCOMPARE(out.armMinutes, 5);
     }
 
+    // The audit stream's cap is on the Advanced tab: shown, edited, given back; a new profile has the
+    // trail's default.
+    void auditCapInTheForm()
+    {
+        ConnectionDialog fresh;
+        auto* cap = fresh.findChild<QSpinBox*>(QStringLiteral("auditMaxLen"));
+        QVERIFY(cap);
+        QCOMPARE(fresh.profile().auditMaxLen, kiq::deployment::ConnectionProfile::kDefaultAuditMaxLen);
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Busy"));
+        in.auditMaxLen = 750'000;
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        cap = dialog.findChild<QSpinBox*>(QStringLiteral("auditMaxLen"));
+        QCOMPARE(cap->value(), 750'000);
+        cap->setValue(20'000);
+        QCOMPARE(dialog.profile().auditMaxLen, 20'000LL);
+        cap->setValue(1); // below the minimum: the box holds it at the minimum
+        QCOMPARE(dialog.profile().auditMaxLen, kiq::deployment::ConnectionProfile::kMinAuditMaxLen);
+    }
+
     // The profile's redaction rules round-trip through the Security tab; a path that cannot be used keeps
     // the dialog open with the reason.
     void redactionRulesInTheForm()

@@ -16,6 +16,8 @@
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
+#include "write/AuditChain.h"
+#include "write/AuditTrail.h"
 #include "write/UndoJournal.h"
 
 #include <QAbstractButton>
@@ -240,6 +242,29 @@ private slots:
         QCOMPARE(m_server->cli({"XLEN", "kiqdesk:audit"}), QStringLiteral("1"));
         m_server->cli({"ACL", "DELUSER", "ops"});
         qunsetenv("XDG_DATA_HOME");
+    }
+
+    // The deployment trims the shared stream to its profile's cap (about: whole nodes of 100 entries).
+    void auditStreamKeepsAboutTheProfilesCap()
+    {
+        {
+            write::AuditTrail filler(test::optionsFor(*m_server), m_home.filePath("filler.jsonl").toStdString());
+            write::AuditEntry entry;
+            entry.deployment = "Laptop";
+            entry.intent = {"pause", "queue:default", 1, {}, {}};
+            entry.ok = true;
+            for (int i = 0; i < 300; ++i) {
+                entry.time = 1764680000 + i;
+                filler.append(entry);
+            }
+        }
+        auto p = profile(QStringLiteral("Laptop"), Environment::Development);
+        p.auditMaxLen = 100;
+        ui::Deployment d(p, false);
+        QVERIFY(deleteThroughGate(d));
+        QTRY_VERIFY(m_server->cli({"XLEN", "kiqdesk:audit"}).toInt() <= 201);
+        QVERIFY(m_server->cli({"XLEN", "kiqdesk:audit"}).toInt() >= 100);
+        QVERIFY(write::verifyAuditStream(*m_client).intact());
     }
 
     // Also while the view is hidden (another deployment selected): the deployment notices the expiry.

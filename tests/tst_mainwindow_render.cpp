@@ -20,22 +20,30 @@
 #include "pages/workers/WorkersPage.h"
 #include "redis/Client.h"
 #include "sandbox/LocalSandbox.h"
+#include "storage/ConnectionProfileStore.h"
+#include "storage/ProfileFile.h"
 #include "worker/LocalPool.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModel>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -392,6 +400,91 @@ private slots:
         }
         window.selectDeployment(0);
         QVERIFY(edit->isEnabled() && remove->isEnabled());
+    }
+
+    // File → Export profiles… then Import…: the file holds the saved profiles and no typed password; an
+    // import previews what it adds and replaces, and only "Import" saves it, updating the open deployment;
+    // a file from a newer Kiqdesk is refused with the reason and changes nothing.
+    void profilesExportAndImport()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("kiqdesk.conf")), QSettings::IniFormat);
+        kiq::storage::ProfileStore store(settings);
+        auto billing
+            = profileFor(QStringLiteral("Billing"), m_sandbox->options(), kiq::deployment::Environment::Production);
+        billing.passwordRequired = true;
+        store.save({billing});
+        MainWindow window(&store);
+        window.setPasswordPromptsEnabled(false);
+        window.loadSavedProfiles();
+        QCOMPARE(window.deploymentCount(), 1);
+        window.deployment(0)->setPasswords(QStringLiteral("typed-Secret-77"), {}); // as the prompt would
+
+        const QString exported = dir.filePath(QStringLiteral("out.json"));
+        QSignalSpy done(&window, &MainWindow::profilesExported);
+        window.exportProfilesTo(exported);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done[0][1].toInt(), 1);
+        QCOMPARE(done[0][2].toString(), QString());
+        QFile out(exported);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QByteArray bytes = out.readAll();
+        QVERIFY(!bytes.contains("typed-Secret-77"));
+
+        // The file, edited elsewhere: Billing moved to another port, and a new deployment.
+        auto edited = kiq::storage::readProfilesFile(bytes).profiles;
+        QCOMPARE(edited.size(), 1);
+        edited[0].options.endpoint.port = 6390;
+        edited << kiq::deployment::ConnectionProfile::create(QStringLiteral("Staging"));
+        const QString incoming = dir.filePath(QStringLiteral("in.json"));
+        QFile in(incoming);
+        QVERIFY(in.open(QIODevice::WriteOnly));
+        in.write(kiq::storage::writeProfilesFile(edited));
+        in.close();
+
+        QString shown;
+        bool cancel = true;
+        ModalAnswerer answerer([&](QWidget* w) {
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (!box) return;
+            shown = box->text() + u'\n' + box->informativeText();
+            QAbstractButton* import = nullptr;
+            for (QAbstractButton* b : box->buttons())
+                if (b->text() == QStringLiteral("Import")) import = b;
+            if (import && !cancel)
+                import->click();
+            else
+                box->reject(); // Cancel, or the OK of a warning
+        });
+        window.importProfilesFrom(incoming);
+        QTRY_VERIFY(!shown.isEmpty());
+        QVERIFY2(shown.contains(QStringLiteral("New: Staging"))
+                && shown.contains(QStringLiteral("Replaced: Billing (port)")),
+            qPrintable(shown));
+        QTest::qWait(100);
+        QCOMPARE(store.load().size(), 1); // cancelled: nothing saved
+        QCOMPARE(window.deploymentCount(), 1);
+
+        shown.clear();
+        cancel = false;
+        window.importProfilesFrom(incoming);
+        QTRY_COMPARE(window.deploymentCount(), 2);
+        QCOMPARE(store.load().size(), 2);
+        QCOMPARE(store.load()[0].options.endpoint.port, 6390);
+        QCOMPARE(window.deployment(0)->profile().options.endpoint.port, 6390);
+        // The password typed this session stays with the deployment it belongs to.
+        QCOMPARE(window.deployment(0)->profile().options.password, std::string("typed-Secret-77"));
+        QCOMPARE(window.deployment(1)->profile().name, QStringLiteral("Staging"));
+
+        QFile newer(dir.filePath(QStringLiteral("newer.json")));
+        QVERIFY(newer.open(QIODevice::WriteOnly));
+        newer.write(R"({"kiqdesk_profiles": 9, "profiles": []})");
+        newer.close();
+        shown.clear();
+        window.importProfilesFrom(newer.fileName());
+        QTRY_VERIFY(!shown.isEmpty());
+        QVERIFY2(shown.contains(QStringLiteral("newer Kiqdesk")), qPrintable(shown));
+        QCOMPARE(store.load().size(), 2);
     }
 
     void ctrlNumberSwitchesDeployments()

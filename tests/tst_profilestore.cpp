@@ -2,7 +2,10 @@
 // sentinel password, nor the client key's passphrase) ever reaches the settings file; only the "ask
 // for it" flags do.
 #include "storage/ConnectionProfileStore.h"
+#include "storage/ProfileFile.h"
+#include "write/AuditTrail.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -204,6 +207,180 @@ private slots:
         QCOMPARE(store.load()[1].armMinutes, 1);
         // Redaction was added later too: old files get the defaults, on.
         for (const auto& p : loaded) QVERIFY(p.redaction == kiq::redaction::RedactionRules {});
+    }
+
+    // The profiles file: every field travels, secrets never (nor their base64/hex forms), the sources do.
+    void profilesFileRoundTripWithoutSecrets()
+    {
+        auto full = fullProfile();
+        full.source(kiq::credentials::Secret::Password)
+            = {kiq::credentials::SourceKind::Helper, {"vault", "read", "-field=password", "secret/redis"}};
+        full.source(kiq::credentials::Secret::KeyPassphrase) = {kiq::credentials::SourceKind::Keychain, {}};
+        full.health = kiq::health::HealthThresholds::fromJson(QStringLiteral(R"({"dead_per_min_warn":9})"));
+        full.auditMaxLen = 5000;
+        auto laptop = ConnectionProfile::create(QStringLiteral("Laptop"));
+        const QByteArray bytes = kiq::storage::writeProfilesFile({full, laptop});
+        for (const std::string& secret : {kPassword, kSentinelPassword, kKeyPassphrase}) {
+            const QByteArray raw = QByteArray::fromStdString(secret);
+            QVERIFY2(!bytes.contains(raw), secret.c_str());
+            QVERIFY(!bytes.contains(raw.toBase64()));
+            QVERIFY(!bytes.contains(raw.toHex()));
+        }
+        QVERIFY2(bytes.contains("\"kiqdesk_profiles\": 1"), bytes.constData());
+        QVERIFY2(bytes.contains("secret/redis"), bytes.constData()); // the helper's argv is the source
+        QVERIFY2(bytes.contains("\"dead_per_min_warn\": 9"), bytes.constData()); // an object, not a string
+
+        const auto read = kiq::storage::readProfilesFile(bytes);
+        QVERIFY2(read.error.isEmpty(), qPrintable(read.error));
+        QCOMPARE(read.profiles.size(), 2);
+        QCOMPARE(profileToMap(read.profiles[0]), profileToMap(full));
+        QCOMPARE(profileToMap(read.profiles[1]), profileToMap(laptop));
+        QVERIFY(read.profiles[0].options.password.empty());
+        QCOMPARE(read.profiles[0].auditMaxLen, 5000LL);
+    }
+
+    void profilesFileRefusesWhatItCannotRead()
+    {
+        auto error = [](const QByteArray& bytes) { return kiq::storage::readProfilesFile(bytes).error; };
+        QVERIFY2(error("{not json").startsWith(QStringLiteral("not a JSON file")), qPrintable(error("{not json")));
+        QVERIFY(error(R"({"profiles": []})").startsWith(QStringLiteral("not a Kiqdesk profiles file")));
+        const QString newer = error(R"({"kiqdesk_profiles": 2, "profiles": [{"id": "a", "name": "A"}]})");
+        QVERIFY2(newer.contains(QStringLiteral("newer Kiqdesk")) && newer.contains(QStringLiteral("version 2")),
+            qPrintable(newer));
+        QVERIFY(kiq::storage::readProfilesFile(R"({"kiqdesk_profiles": 2, "profiles": [{"id": "a", "name": "A"}]})")
+                    .profiles.isEmpty());
+        QCOMPARE(error(R"({"kiqdesk_profiles": 1, "profiles": [{"id": "a", "name": "A"}, {"name": "B"}]})"),
+            QStringLiteral("profile 2 in the file has no id or no name"));
+        QVERIFY(error(R"({"kiqdesk_profiles": 1, "profiles": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]})")
+                    .contains(QStringLiteral("appears twice")));
+        // Fields a file leaves out take the defaults; unknown ones are ignored.
+        const auto sparse = kiq::storage::readProfilesFile(
+            R"({"kiqdesk_profiles": 1, "profiles": [{"id": "a", "name": "A", "future": {"x": 1}, "password": "p"}]})");
+        QVERIFY(sparse.error.isEmpty());
+        QCOMPARE(sparse.profiles[0].options.endpoint.port, 6379);
+        QVERIFY(sparse.profiles[0].options.password.empty());
+    }
+
+    // Import matches by id: what it adds, what it replaces (with the fields), what it leaves; merging keeps
+    // the saved order and appends the new ones.
+    void importChangesAndMergeById()
+    {
+        auto a = ConnectionProfile::create(QStringLiteral("A"));
+        auto b = ConnectionProfile::create(QStringLiteral("B"));
+        auto c = ConnectionProfile::create(QStringLiteral("C"));
+        auto a2 = a;
+        a2.options.endpoint = {"10.9.9.9", 6390};
+        const auto changes = kiq::storage::importChanges({a, b}, {a2, c, b});
+        QCOMPARE(changes.size(), 3);
+        QVERIFY(changes[0].kind == kiq::storage::ProfileChange::Kind::Changed);
+        QCOMPARE(changes[0].fields, QStringList({"host", "port"}));
+        QVERIFY(changes[1].kind == kiq::storage::ProfileChange::Kind::Added);
+        QVERIFY(changes[2].kind == kiq::storage::ProfileChange::Kind::Unchanged);
+        const auto merged = kiq::storage::mergeById({a, b}, {a2, c, b});
+        QCOMPARE(merged.size(), 3);
+        QCOMPARE(merged[0].options.endpoint.host, std::string("10.9.9.9"));
+        QCOMPARE(merged[1].name, QStringLiteral("B"));
+        QCOMPARE(merged[2].name, QStringLiteral("C"));
+    }
+
+    // A store written by a newer Kiqdesk is copied aside byte for byte, never overwritten or emptied in
+    // place; this version starts without it, says where it is, and saves afresh.
+    void newerStoreIsKeptAside()
+    {
+        const QString path = settingsPath("newer.ini");
+        const QByteArray original = "[General]\nprofilesVersion=7\nview\\theme=dark\n\n[profiles]\n1\\id=1111\n"
+                                    "1\\name=Billing\n1\\futureField=xyz\nsize=1\n";
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(original);
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        QVERIFY(store.load().isEmpty());
+        QVERIFY2(store.problem().contains(QStringLiteral("newer Kiqdesk (format 7")), qPrintable(store.problem()));
+        const QStringList kept = QDir(m_dir.path()).entryList({QStringLiteral("newer.ini.kept-*")});
+        QCOMPARE(kept.size(), 1);
+        QVERIFY2(store.problem().contains(kept.front()), qPrintable(store.problem()));
+        QFile keptFile(m_dir.filePath(kept.front()));
+        QVERIFY(keptFile.open(QIODevice::ReadOnly));
+        QCOMPARE(keptFile.readAll(), original);
+        QCOMPARE(settings.value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark")); // the rest stays
+
+        store.put(ConnectionProfile::create(QStringLiteral("Fresh")));
+        QCOMPARE(store.load().size(), 1);
+        QCOMPARE(settings.value(QStringLiteral("profilesVersion")).toInt(), ProfileStore::kFormatVersion);
+        // A second start reads the fresh store as it is.
+        QSettings again(path, QSettings::IniFormat);
+        ProfileStore reopened(again);
+        QVERIFY(reopened.problem().isEmpty());
+        QCOMPARE(reopened.load().front().name, QStringLiteral("Fresh"));
+    }
+
+    // A file that does not parse is kept aside the same way, with a message that says so.
+    void unreadableStoreIsKeptAside()
+    {
+        const QString path = settingsPath("broken.ini");
+        const QByteArray original = "[profiles\n1\\id=1111\n1\\name=Billing\nsize=1\n";
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(original);
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        QVERIFY(store.load().isEmpty());
+        QVERIFY2(store.problem().contains(QStringLiteral("could not be read")), qPrintable(store.problem()));
+        const QStringList kept = QDir(m_dir.path()).entryList({QStringLiteral("broken.ini.kept-*")});
+        QCOMPARE(kept.size(), 1);
+        QFile keptFile(m_dir.filePath(kept.front()));
+        QVERIFY(keptFile.open(QIODevice::ReadOnly));
+        QCOMPARE(keptFile.readAll(), original);
+    }
+
+    // Files from before the version existed (no profilesVersion) read as they are and gain it on save.
+    void unversionedStoreMigratesForward()
+    {
+        const QString path = settingsPath("v0.ini");
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("[profiles]\n1\\id=1111\n1\\name=Billing\n1\\host=10.0.0.5\nsize=1\n");
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        QVERIFY(store.problem().isEmpty());
+        auto loaded = store.load();
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(loaded[0].options.endpoint.host, std::string("10.0.0.5"));
+        store.save(loaded);
+        QCOMPARE(settings.value(QStringLiteral("profilesVersion")).toInt(), ProfileStore::kFormatVersion);
+        QCOMPARE(store.load()[0].options.endpoint.host, std::string("10.0.0.5"));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("v0.ini.kept-*")}).size(), 0);
+    }
+
+    // The audit stream's cap: old files keep the trail's default; a saved cap comes back; a hand-edited
+    // tiny or garbage one is raised to the minimum, so the trail never forgets what was just written.
+    void auditCapRoundTrips()
+    {
+        const QString path = settingsPath("cap.ini");
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("[profiles]\n1\\id=1111\n1\\name=Billing\n1\\environment=production\nsize=1\n");
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        auto loaded = store.load();
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(loaded[0].auditMaxLen, kiq::write::AuditTrail::kDefaultMaxLen);
+        loaded[0].auditMaxLen = 2'500'000;
+        store.save(loaded);
+        QCOMPARE(store.load()[0].auditMaxLen, 2'500'000LL);
+        settings.setValue(QStringLiteral("profiles/1/auditMaxLen"), 3);
+        QCOMPARE(store.load()[0].auditMaxLen, ConnectionProfile::kMinAuditMaxLen);
+        settings.setValue(QStringLiteral("profiles/1/auditMaxLen"), QStringLiteral("lots"));
+        QCOMPARE(store.load()[0].auditMaxLen, ConnectionProfile::kMinAuditMaxLen);
     }
 
     void redactionRulesRoundTrip()

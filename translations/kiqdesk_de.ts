@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size erwartet &lt;Breite&gt;x&lt;Höhe&gt;, z. B. 1024x700</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>Ihre gespeicherten Verbindungen wurden nicht geladen.
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -304,6 +312,30 @@
         <source>Cannot read ACL users:</source>
         <translation>ACL-Benutzer können nicht gelesen werden:</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>Zuerst einen Benutzer auswählen.</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>Den ausgewählten Benutzer aktivieren</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>Den ausgewählten Benutzer deaktivieren</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>Den ausgewählten Benutzer löschen</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>Das Log zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -393,6 +425,10 @@
         <translation>Änderungen:
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -458,6 +494,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>Anwenden und prüfen</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
     </message>
 </context>
 <context>
@@ -660,6 +700,18 @@
     <message>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>Filter / Detail</translation>
     </message>
 </context>
 <context>
@@ -921,6 +973,14 @@
         <source>%1 failed:</source>
         <translation>%1 fehlgeschlagen:</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>Zuerst Prozesse auswählen.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1119,6 +1179,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>Dieses Deployment schreibgeschützt öffnen, wie Produktion.</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> Einträge</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>Das gemeinsame Audit-Protokoll (der Stream kiqdesk:audit im Redis dieses Deployments) behält etwa so viele Einträge; ältere werden gekürzt. Etwa 1 KB pro Eintrag.</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>Audit-Protokoll behält etwa:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1171,6 +1243,25 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Diese Seite kann nicht schreiben.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Rückgängig fehlgeschlagen:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 Job zurückgelegt, %2 bereits vorhanden</numerusform>
+            <numerusform>%1 Jobs zurückgelegt, %2 bereits vorhanden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>Befehl kopiert; ersetzen Sie den --arm-Platzhalter vor dem Ausführen durch den Grund.</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>Befehl kopiert: %1</translation>
     </message>
 </context>
 <context>
@@ -1828,38 +1919,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>Rückgängig</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>Rückgängig: %1 Job zurücklegen</numerusform>
-            <numerusform>Rückgängig: %1 Jobs zurücklegen</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>Wird wiederhergestellt…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;Rückgängig fehlgeschlagen:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>%1 Job zurückgelegt, %2 bereits vorhanden</numerusform>
-            <numerusform>%1 Jobs zurückgelegt, %2 bereits vorhanden</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>Die Jobs mit ihren Scores dorthin zurücklegen, wo sie waren (der Rückgängig-Verlauf enthält jede Aktion)</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>„Alle passenden…“ prüft sie</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Die passenden Jobs auflisten</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>Ausgewählte Jobs</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>Alle zum Filter passenden</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>Den kiqdesk-cli-Befehl kopieren, der eine Aktion dieser Seite ausführt</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Zuerst Jobs in der Tabelle auswählen.</translation>
     </message>
 </context>
 <context>
@@ -2119,6 +2208,76 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>Profile e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>Profile &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>Profile reisen ohne ihre Geheimnisse: nur mit der Angabe, woher jedes kommt</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>Profile exportieren</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Kiqdesk-Profile (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>%n Profil nach %1 exportiert</numerusform>
+            <numerusform>%n Profile nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>Profile importieren</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Kiqdesk-Profile (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>%1 konnte nicht importiert werden: %2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Neu: %1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>Ersetzt: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>Unverändert: %1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>Jedes Profil aus %1 ist bereits gespeichert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>%n Profil aus %1 importieren?</numerusform>
+            <numerusform>%n Profile aus %1 importieren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
     </message>
 </context>
 <context>
@@ -2507,21 +2666,6 @@
         <translation>Warteschlange leeren</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>%1 Job in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
-            <numerusform>Alle %1 Jobs in %2 löschen? Das kann nicht rückgängig gemacht werden.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 ist geleert.</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>Leeren fehlgeschlagen:</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 Job</numerusform>
@@ -2592,6 +2736,64 @@
     <message>
         <source>they are not listed</source>
         <translation>sie werden nicht aufgelistet</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Die passenden Jobs auflisten</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>Die ausgewählten Jobs verschieben…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>Die Warteschlange pausieren oder fortsetzen</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>Die Warteschlange leeren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>Den %1 Job in %2 löschen? Der Rückgängig-Verlauf kann ihn zurücklegen.</numerusform>
+            <numerusform>Alle %1 Jobs in %2 löschen? Der Rückgängig-Verlauf kann sie zurücklegen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Leeren fehlgeschlagen:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 ist geleert: %n Job gelöscht.</numerusform>
+            <numerusform>%1 ist geleert: %n Jobs gelöscht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Wird wiederhergestellt…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>Zuerst eine Warteschlange auswählen.</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>Zuerst den Filter korrigieren.</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Zuerst Jobs in der Tabelle auswählen.</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>Name der Warteschlange:</translation>
     </message>
 </context>
 <context>
@@ -3013,6 +3215,24 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Rückgängig: %1 Job zurücklegen</numerusform>
+            <numerusform>Rückgängig: %1 Jobs zurücklegen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>Die Jobs dorthin zurücklegen, wo sie waren (der Rückgängig-Verlauf enthält jede Aktion)</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3116,6 +3336,10 @@
             <numerusform>%1 Job wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
             <numerusform>%1 Jobs wiederhergestellt, %2 bereits vorhanden (%3)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
     </message>
 </context>
 <context>
@@ -3392,6 +3616,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>Nicht gestartet: das Deployment wurde getrennt.</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Als Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>Den kiqdesk-cli-Befehl kopieren, der diesen Pool startet, für ein Skript oder einen Server</translation>
     </message>
 </context>
 </TS>

@@ -210,6 +210,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::MainWindow</name>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n profile to %1</numerusform>
+            <numerusform>Exported %n profiles to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>Import %n profile from %1?</numerusform>
+            <numerusform>Import %n profiles from %1?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::OverviewPage</name>
     <message numerus="yes">
         <source>%n queue(s)</source>

@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size admite &lt;ancho&gt;x&lt;alto&gt;, p. ej. 1024x700</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>Sus conexiones guardadas no se cargaron.
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -304,6 +312,30 @@
         <source>Cannot read ACL users:</source>
         <translation>No se pueden leer los usuarios ACL:</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>Seleccione primero un usuario.</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>Habilitar el usuario seleccionado</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>Deshabilitar el usuario seleccionado</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>Eliminar el usuario seleccionado</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>Restablecer el registro</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -393,6 +425,10 @@
         <translation>Cambios:
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -458,6 +494,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>Aplicar y verificar</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
     </message>
 </context>
 <context>
@@ -660,6 +700,18 @@
     <message>
         <source>Outcome</source>
         <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Motivo: %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Resultado: %1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>Filtro / detalle</translation>
     </message>
 </context>
 <context>
@@ -921,6 +973,14 @@
         <source>%1 failed:</source>
         <translation>%1 falló:</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>Seleccione primero procesos.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1119,6 +1179,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>Abrir este despliegue en solo lectura, como producción.</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> entradas</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>El registro de auditoría compartido (el stream kiqdesk:audit en el Redis de este despliegue) conserva aproximadamente esta cantidad de entradas; las más antiguas se recortan. Alrededor de 1 KB cada una.</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>El registro de auditoría conserva unas:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1171,6 +1243,25 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Esta página no puede escribir.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falló deshacer:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 trabajo devuelto, %2 ya estaban</numerusform>
+            <numerusform>%1 trabajos devueltos, %2 ya estaban</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>Comando copiado; sustituya el marcador de --arm por el motivo antes de ejecutarlo.</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>Comando copiado: %1</translation>
     </message>
 </context>
 <context>
@@ -1828,38 +1919,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>Deshacer</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>Deshacer: devolver %1 trabajo</numerusform>
-            <numerusform>Deshacer: devolver los %1 trabajos</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;Falló deshacer:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>%1 trabajo devuelto, %2 ya estaban</numerusform>
-            <numerusform>%1 trabajos devueltos, %2 ya estaban</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>Devolver los trabajos adonde estaban, con sus scores (el historial para deshacer tiene cada acción)</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>«Todos los coincidentes…» los comprueba</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Listar los trabajos coincidentes</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>Trabajos seleccionados</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>Todos los que coinciden con el filtro</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>Copiar el comando de kiqdesk-cli que hace una acción de esta página</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Seleccione primero trabajos en la tabla.</translation>
     </message>
 </context>
 <context>
@@ -2119,6 +2208,76 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>E&amp;xportar perfiles…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>&amp;Importar perfiles…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>Los perfiles viajan sin sus secretos: solo con el origen de cada uno</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>Exportar perfiles</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Perfiles de Kiqdesk (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>%n perfil exportado a %1</numerusform>
+            <numerusform>%n perfiles exportados a %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>No se pudo escribir %1: %2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>Importar perfiles</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Perfiles de Kiqdesk (*.json);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>No se pudo importar %1: %2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Nuevo: %1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>Reemplazado: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>Sin cambios: %1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>Todos los perfiles de %1 ya están guardados.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>¿Importar %n perfil desde %1?</numerusform>
+            <numerusform>¿Importar %n perfiles desde %1?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importar</translation>
     </message>
 </context>
 <context>
@@ -2507,21 +2666,6 @@
         <translation>Vaciar cola</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>¿Eliminar %1 trabajo de %2? No se puede deshacer.</numerusform>
-            <numerusform>¿Eliminar los %1 trabajos de %2? No se puede deshacer.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 se ha vaciado.</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>Falló el vaciado:</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 trabajo</numerusform>
@@ -2592,6 +2736,64 @@
     <message>
         <source>they are not listed</source>
         <translation>no se listan</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Listar los trabajos coincidentes</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>Mover los trabajos seleccionados…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>Pausar o reanudar la cola</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>Vaciar la cola</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>¿Eliminar el %1 trabajo de %2? El historial para deshacer puede devolverlo.</numerusform>
+            <numerusform>¿Eliminar los %1 trabajos de %2? El historial para deshacer puede devolverlos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falló el vaciado:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 está vacía: %n trabajo eliminado.</numerusform>
+            <numerusform>%1 está vacía: %n trabajos eliminados.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Restaurando…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>Seleccione primero una cola.</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>Corrija primero el filtro.</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Seleccione primero trabajos en la tabla.</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>Nombre de la cola:</translation>
     </message>
 </context>
 <context>
@@ -3013,6 +3215,24 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>Deshacer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Deshacer: devolver %1 trabajo</numerusform>
+            <numerusform>Deshacer: devolver los %1 trabajos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>Devolver los trabajos a donde estaban (el historial para deshacer tiene cada acción)</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3116,6 +3336,10 @@
             <numerusform>%1 trabajo restaurado, %2 ya estaban (%3)</numerusform>
             <numerusform>%1 trabajos restaurados, %2 ya estaban (%3)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
     </message>
 </context>
 <context>
@@ -3392,6 +3616,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>No iniciado: el despliegue se desconectó.</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>Copiar el comando de kiqdesk-cli que inicia este pool, para un script o un servidor</translation>
     </message>
 </context>
 </TS>

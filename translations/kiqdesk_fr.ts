@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size attend &lt;largeur&gt;x&lt;hauteur&gt;, p. ex. 1024x700</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>Vos connexions enregistrées n&apos;ont pas été chargées.
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -304,6 +312,30 @@
         <source>Cannot read ACL users:</source>
         <translation>Impossible de lire les utilisateurs ACL&#xa0;:</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>Sélectionnez d&apos;abord un utilisateur.</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>Activer l&apos;utilisateur sélectionné</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>Désactiver l&apos;utilisateur sélectionné</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>Supprimer l&apos;utilisateur sélectionné</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>Réinitialiser le journal</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -393,6 +425,10 @@
         <translation>Changements&#xa0;:
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -458,6 +494,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>Appliquer et vérifier</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
     </message>
 </context>
 <context>
@@ -660,6 +700,18 @@
     <message>
         <source>Outcome</source>
         <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Raison&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Résultat&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>Filtre / détail</translation>
     </message>
 </context>
 <context>
@@ -921,6 +973,14 @@
         <source>%1 failed:</source>
         <translation>Échec de %1&#xa0;:</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>Sélectionnez d&apos;abord des processus.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1119,6 +1179,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>Ouvrir ce déploiement en lecture seule, comme la production.</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> entrées</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>Le journal d&apos;audit partagé (le flux kiqdesk:audit dans le Redis de ce déploiement) garde environ ce nombre d&apos;entrées&#xa0;; les plus anciennes sont supprimées. Environ 1 Ko chacune.</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>Le journal d&apos;audit garde environ&#xa0;:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1171,6 +1243,25 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Cette page ne peut pas écrire.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Échec de l&apos;annulation&#xa0;:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 tâche remise, %2 déjà présente(s)</numerusform>
+            <numerusform>%1 tâches remises, %2 déjà présente(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>Commande copiée&#xa0;; remplacez l&apos;espace réservé de --arm par la raison avant de l&apos;exécuter.</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>Commande copiée&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1828,38 +1919,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>Annuler</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>Annuler&#xa0;: remettre %1 tâche</numerusform>
-            <numerusform>Annuler&#xa0;: remettre les %1 tâches</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>Restauration…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;Échec de l&apos;annulation&#xa0;:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>%1 tâche remise, %2 déjà présentes</numerusform>
-            <numerusform>%1 tâches remises, %2 déjà présentes</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>Remettre les tâches là où elles étaient, avec leurs scores (l&apos;historique des annulations contient chaque action)</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>«&#xa0;Toutes les correspondantes…&#xa0;» les vérifie</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Lister les tâches correspondantes</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>Tâches sélectionnées</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>Toutes celles du filtre</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>Copier la commande kiqdesk-cli qui effectue une action de cette page</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Sélectionnez d&apos;abord des tâches dans le tableau.</translation>
     </message>
 </context>
 <context>
@@ -2119,6 +2208,76 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>E&amp;xporter les profils…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>&amp;Importer des profils…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>Les profils voyagent sans leurs secrets&#xa0;: seule l&apos;origine de chacun est gardée</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>Exporter les profils</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Profils Kiqdesk (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>%n profil exporté vers %1</numerusform>
+            <numerusform>%n profils exportés vers %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Impossible d&apos;écrire %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>Importer des profils</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Profils Kiqdesk (*.json);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>Impossible d&apos;importer %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Nouveau&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>Remplacé&#xa0;: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>Inchangé&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>Tous les profils de %1 sont déjà enregistrés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>Importer %n profil depuis %1&#xa0;?</numerusform>
+            <numerusform>Importer %n profils depuis %1&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
     </message>
 </context>
 <context>
@@ -2507,21 +2666,6 @@
         <translation>Vider la file</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>Supprimer %1 tâche de %2&#xa0;? Cette opération est irréversible.</numerusform>
-            <numerusform>Supprimer les %1 tâches de %2&#xa0;? Cette opération est irréversible.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 est vidée.</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>Échec du vidage&#xa0;:</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1&#xa0;: %2 tâche</numerusform>
@@ -2592,6 +2736,64 @@
     <message>
         <source>they are not listed</source>
         <translation>elles ne sont pas listées</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Lister les tâches correspondantes</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>Déplacer les tâches sélectionnées…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>Suspendre ou reprendre la file d&apos;attente</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>Vider la file d&apos;attente</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>Supprimer la tâche %1 de %2&#xa0;? L&apos;historique des annulations peut la remettre.</numerusform>
+            <numerusform>Supprimer les %1 tâches de %2&#xa0;? L&apos;historique des annulations peut les remettre.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Échec du vidage&#xa0;:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 est vidée&#xa0;: %n tâche supprimée.</numerusform>
+            <numerusform>%1 est vidée&#xa0;: %n tâches supprimées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Restauration…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>Sélectionnez d&apos;abord une file d&apos;attente.</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>Corrigez d&apos;abord le filtre.</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Sélectionnez d&apos;abord des tâches dans le tableau.</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>Nom de la file d&apos;attente&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -3013,6 +3215,24 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Annuler&#xa0;: remettre la tâche (%1)</numerusform>
+            <numerusform>Annuler&#xa0;: remettre les %1 tâches</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>Remettre les tâches où elles étaient (l&apos;historique des annulations contient chaque action)</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3116,6 +3336,10 @@
             <numerusform>%1 tâche restaurée, %2 déjà présentes (%3)</numerusform>
             <numerusform>%1 tâches restaurées, %2 déjà présentes (%3)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
     </message>
 </context>
 <context>
@@ -3392,6 +3616,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>Non démarré&#xa0;: le déploiement a été déconnecté.</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copier comme commande</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>Copier la commande kiqdesk-cli qui démarre ce pool, pour un script ou un serveur</translation>
     </message>
 </context>
 </TS>

@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size には &lt;width&gt;x&lt;height&gt; を指定します (例: 1024x700)</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>保存済みの接続は読み込まれませんでした。
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -302,6 +310,30 @@
         <source>Cannot read ACL users:</source>
         <translation>ACL ユーザーを読み取れません:</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>先にユーザーを選択してください。</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>選択したユーザーを有効化</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>選択したユーザーを無効化</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>選択したユーザーを削除</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>ログをリセット</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -391,6 +423,10 @@
         <translation>変更内容:
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -456,6 +492,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>適用して検証</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
     </message>
 </context>
 <context>
@@ -655,6 +695,18 @@
     <message>
         <source>Outcome</source>
         <translation>結果</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>理由: %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>結果: %1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>フィルター / 詳細</translation>
     </message>
 </context>
 <context>
@@ -908,6 +960,14 @@
         <source>%1 failed:</source>
         <translation>%1 が失敗しました:</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>先にプロセスを選択してください。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1106,6 +1166,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>本番と同様に、このデプロイメントを読み取り専用で開きます。</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> 件</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>共有の監査ログ（このデプロイメントの Redis にある kiqdesk:audit ストリーム）は、およそこの件数のエントリを保持し、古いものは削除されます。1 件あたり約 1 KB です。</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>監査ログの保持件数（目安）:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1158,6 +1230,24 @@
     <message>
         <source>This page has no write path.</source>
         <translation>このページには書き込み操作がありません。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;元に戻せませんでした:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 件のジョブを戻しました（%2 件は既に存在）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>コマンドをコピーしました。実行する前に --arm のプレースホルダーを理由に置き換えてください。</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>コマンドをコピーしました: %1</translation>
     </message>
 </context>
 <context>
@@ -1804,36 +1894,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>元に戻す</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>元に戻す: %1 件のジョブを戻す</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>復元中…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;元に戻せませんでした:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>%1 件のジョブを戻しました。%2 件は既に存在</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>ジョブをスコアとともに元の場所に戻します (すべての操作は元に戻す履歴にあります)</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>「一致するすべて…」でチェックされます</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>一致するジョブを一覧表示</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>選択したジョブ</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>フィルターに一致するすべて</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>このページの操作を行う kiqdesk-cli コマンドをコピー</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>先に表でジョブを選択してください。</translation>
     </message>
 </context>
 <context>
@@ -2093,6 +2183,74 @@
     <message>
         <source>&amp;Language</source>
         <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>プロファイルをエクスポート(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>プロファイルをインポート(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>プロファイルはシークレットを含まずに移動します。各シークレットの取得元だけが含まれます</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>プロファイルのエクスポート</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Kiqdesk プロファイル (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>%n 件のプロファイルを %1 にエクスポートしました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 に書き込めませんでした: %2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>プロファイルのインポート</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Kiqdesk プロファイル (*.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>%1 をインポートできませんでした: %2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>新規: %1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>置き換え: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>変更なし: %1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>%1 のプロファイルはすべて保存済みです。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>%1 から %n 件のプロファイルをインポートしますか？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>インポート</translation>
     </message>
 </context>
 <context>
@@ -2474,20 +2632,6 @@
         <translation>キューの消去</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>%2 の %1 件のジョブをすべて削除しますか? この操作は元に戻せません。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 を消去しました。</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>消去に失敗しました:</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 件のジョブ</numerusform>
@@ -2554,6 +2698,62 @@
     <message>
         <source>they are not listed</source>
         <translation>一覧には表示されません</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>一致するジョブを一覧表示</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>選択したジョブを移動…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>キューを一時停止または再開</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>キューを消去</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>%2 の %1 件のジョブをすべて削除しますか? 元に戻す履歴から戻せます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;消去に失敗しました:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 を消去しました: %n 件のジョブを削除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>復元中…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>先にキューを選択してください。</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>先にフィルターを修正してください。</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>先に表でジョブを選択してください。</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>キュー名:</translation>
     </message>
 </context>
 <context>
@@ -2974,6 +3174,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>元に戻す: %1 件のジョブを戻す</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>ジョブを元の場所に戻す（元に戻す履歴にすべての操作があります）</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3072,6 +3289,10 @@
         <translation>
             <numerusform>%1 件のジョブを復元しました。%2 件は既に存在 (%3)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
     </message>
 </context>
 <context>
@@ -3344,6 +3565,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>開始されていません: デプロイメントが切断されました。</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>コマンドとしてコピー</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>このプールを起動する kiqdesk-cli コマンドをコピー（スクリプトやサーバー用）</translation>
     </message>
 </context>
 </TS>

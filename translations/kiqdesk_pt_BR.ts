@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size recebe &lt;width&gt;x&lt;height&gt;, por exemplo 1024x700</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>Suas conexões salvas não foram carregadas.
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -304,6 +312,30 @@
         <source>Cannot read ACL users:</source>
         <translation>Não foi possível ler os usuários ACL:</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>Selecione um usuário primeiro.</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>Ativar o usuário selecionado</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>Desativar o usuário selecionado</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>Excluir o usuário selecionado</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>Limpar o log</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -393,6 +425,10 @@
         <translation>Alterações:
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -458,6 +494,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>Aplicar e verificar</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
     </message>
 </context>
 <context>
@@ -660,6 +700,18 @@
     <message>
         <source>Outcome</source>
         <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Motivo: %1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Resultado: %1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>Filtro / detalhe</translation>
     </message>
 </context>
 <context>
@@ -921,6 +973,14 @@
         <source>%1 failed:</source>
         <translation>%1 falhou:</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>Selecione processos primeiro.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1119,6 +1179,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>Abrir esta implantação em somente leitura, como a produção.</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> entradas</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>A trilha de auditoria compartilhada (o stream kiqdesk:audit no Redis desta implantação) mantém cerca desta quantidade de entradas; as mais antigas são removidas. Cerca de 1 KB cada.</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>A trilha de auditoria mantém cerca de:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1171,6 +1243,25 @@
     <message>
         <source>This page has no write path.</source>
         <translation>Esta página não faz gravações.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falha ao desfazer:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>%1 job devolvido, %2 já estavam lá</numerusform>
+            <numerusform>%1 jobs devolvidos, %2 já estavam lá</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>Comando copiado; substitua o marcador de --arm pelo motivo antes de executá-lo.</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>Comando copiado: %1</translation>
     </message>
 </context>
 <context>
@@ -1828,38 +1919,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>Desfazer</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>Desfazer: devolver o %1 job</numerusform>
-            <numerusform>Desfazer: devolver os %1 jobs</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;Falha ao desfazer:&lt;/b&gt; %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>%1 job devolvido, %2 já estava lá</numerusform>
-            <numerusform>%1 jobs devolvidos, %2 já estavam lá</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>Devolve os jobs para onde estavam, com suas pontuações (o Histórico para desfazer tem todas as ações)</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>“Todos os correspondentes…” os verifica</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Listar os jobs correspondentes</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>Jobs selecionados</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>Todos os que correspondem ao filtro</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>Copiar o comando kiqdesk-cli que faz uma ação desta página</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Selecione jobs na tabela primeiro.</translation>
     </message>
 </context>
 <context>
@@ -2119,6 +2208,76 @@
     <message>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>E&amp;xportar perfis…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>&amp;Importar perfis…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>Os perfis viajam sem seus segredos: apenas com a origem de cada um</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>Exportar perfis</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Perfis do Kiqdesk (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>%n perfil exportado para %1</numerusform>
+            <numerusform>%n perfis exportados para %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Não foi possível gravar %1: %2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>Importar perfis</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Perfis do Kiqdesk (*.json);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>Não foi possível importar %1: %2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Novo: %1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>Substituído: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>Sem alterações: %1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>Todos os perfis de %1 já estão salvos.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>Importar %n perfil de %1?</numerusform>
+            <numerusform>Importar %n perfis de %1?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importar</translation>
     </message>
 </context>
 <context>
@@ -2507,21 +2666,6 @@
         <translation>Limpar fila</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>Excluir o %1 job de %2? Isso não pode ser desfeito.</numerusform>
-            <numerusform>Excluir todos os %1 jobs de %2? Isso não pode ser desfeito.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 foi limpa.</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>Falha ao limpar:</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1: %2 job</numerusform>
@@ -2592,6 +2736,64 @@
     <message>
         <source>they are not listed</source>
         <translation>eles não são listados</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>Listar os jobs correspondentes</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>Mover os jobs selecionados…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>Pausar ou retomar a fila</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>Limpar a fila</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>Excluir o %1 job em %2? O histórico para desfazer pode devolvê-lo.</numerusform>
+            <numerusform>Excluir todos os %1 jobs em %2? O histórico para desfazer pode devolvê-los.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falha ao limpar:&lt;/b&gt; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 foi limpa: %n job excluído.</numerusform>
+            <numerusform>%1 foi limpa: %n jobs excluídos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>Restaurando…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>Selecione uma fila primeiro.</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>Corrija o filtro primeiro.</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>Selecione jobs na tabela primeiro.</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>Nome da fila:</translation>
     </message>
 </context>
 <context>
@@ -3013,6 +3215,24 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>Desfazer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>Desfazer: devolver %1 job</numerusform>
+            <numerusform>Desfazer: devolver os %1 jobs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>Devolver os jobs para onde estavam (o histórico para desfazer tem cada ação)</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3116,6 +3336,10 @@
             <numerusform>%1 job restaurado, %2 já estava lá (%3)</numerusform>
             <numerusform>%1 jobs restaurados, %2 já estavam lá (%3)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
     </message>
 </context>
 <context>
@@ -3392,6 +3616,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>Não iniciado: a implantação foi desconectada.</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>Copiar como comando</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>Copiar o comando kiqdesk-cli que inicia este pool, para um script ou um servidor</translation>
     </message>
 </context>
 </TS>

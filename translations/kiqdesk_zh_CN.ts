@@ -113,6 +113,14 @@
         <source>--size takes &lt;width&gt;x&lt;height&gt;, e.g. 1024x700</source>
         <translation>--size 的格式为 &lt;width&gt;x&lt;height&gt;，例如 1024x700</translation>
     </message>
+    <message>
+        <source>Your saved connections were not loaded.
+
+%1</source>
+        <translation>未加载已保存的连接。
+
+%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui</name>
@@ -302,6 +310,30 @@
         <source>Cannot read ACL users:</source>
         <translation>无法读取 ACL 用户：</translation>
     </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>请先选择一个用户。</translation>
+    </message>
+    <message>
+        <source>Enable the selected user</source>
+        <translation>启用所选用户</translation>
+    </message>
+    <message>
+        <source>Disable the selected user</source>
+        <translation>禁用所选用户</translation>
+    </message>
+    <message>
+        <source>Delete the selected user</source>
+        <translation>删除所选用户</translation>
+    </message>
+    <message>
+        <source>Reset the log</source>
+        <translation>重置日志</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUserEditor</name>
@@ -391,6 +423,10 @@
         <translation>更改：
 </translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::AclUsersModel</name>
@@ -456,6 +492,10 @@
     <message>
         <source>Apply and verify</source>
         <translation>应用并验证</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
     </message>
 </context>
 <context>
@@ -655,6 +695,18 @@
     <message>
         <source>Outcome</source>
         <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>结果：%1</translation>
+    </message>
+    <message>
+        <source>Filter / detail</source>
+        <translation>过滤器 / 详情</translation>
     </message>
 </context>
 <context>
@@ -908,6 +960,14 @@
         <source>%1 failed:</source>
         <translation>%1 失败：</translation>
     </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
+    <message>
+        <source>Select processes first.</source>
+        <translation>请先选择进程。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ClientListModel</name>
@@ -1106,6 +1166,18 @@
         <source>Open this deployment read-only, as production is.</source>
         <translation>像生产环境一样以只读方式打开此部署。</translation>
     </message>
+    <message>
+        <source> entries</source>
+        <translation> 条</translation>
+    </message>
+    <message>
+        <source>The shared audit trail (the kiqdesk:audit stream in this deployment&apos;s Redis) keeps about this many entries; older ones are trimmed. About 1 KB each.</source>
+        <translation>共享审计日志（此部署 Redis 中的 kiqdesk:audit 流）大约保留这么多条目，较旧的条目会被裁剪。每条约 1 KB。</translation>
+    </message>
+    <message>
+        <source>Audit trail keeps about:</source>
+        <translation>审计日志大约保留：</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1158,6 +1230,24 @@
     <message>
         <source>This page has no write path.</source>
         <translation>此页面没有写入操作。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;撤销失败：&lt;/b&gt;%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %1 job(s), %2 already there</source>
+        <translation>
+            <numerusform>已放回 %1 个任务，%2 个已存在</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied the command; replace the --arm placeholder with the reason before running it.</source>
+        <translation>已复制命令；运行前请将 --arm 的占位符替换为原因。</translation>
+    </message>
+    <message>
+        <source>Copied the command: %1</source>
+        <translation>已复制命令：%1</translation>
     </message>
 </context>
 <context>
@@ -1804,36 +1894,36 @@
         </translation>
     </message>
     <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message numerus="yes">
-        <source>Undo: put the %1 job(s) back</source>
-        <translation>
-            <numerusform>撤销：放回这 %1 个任务</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Undo failed:&lt;/b&gt; %1</source>
-        <translation>&lt;b&gt;撤销失败：&lt;/b&gt;%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Put back %1 job(s), %2 already there</source>
-        <translation>
-            <numerusform>已放回 %1 个任务，%2 个已在原处</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Put the jobs back where they were, with their scores (Undo history has every action)</source>
-        <translation>将任务连同分数放回原处（撤销历史中有所有操作）</translation>
-    </message>
-    <message>
         <source>“All matching…” checks them</source>
         <translation>“所有匹配项…”会检查它们</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>列出匹配的任务</translation>
+    </message>
+    <message>
+        <source>Selected jobs</source>
+        <translation>所选任务</translation>
+    </message>
+    <message>
+        <source>All matching the filter</source>
+        <translation>所有匹配过滤器的任务</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that does an action of this page</source>
+        <translation>复制执行本页某个操作的 kiqdesk-cli 命令</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>请先在表格中选择任务。</translation>
     </message>
 </context>
 <context>
@@ -2093,6 +2183,74 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport profiles…</source>
+        <translation>导出配置(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import profiles…</source>
+        <translation>导入配置(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Profiles travel without their secrets: only where each comes from</source>
+        <translation>配置在传递时不含密钥：只保留每个密钥的来源</translation>
+    </message>
+    <message>
+        <source>Export profiles</source>
+        <translation>导出配置</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json)</source>
+        <translation>Kiqdesk 配置 (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n profile(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个配置导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Import profiles</source>
+        <translation>导入配置</translation>
+    </message>
+    <message>
+        <source>Kiqdesk profiles (*.json);;All files (*)</source>
+        <translation>Kiqdesk 配置 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>无法导入 %1：%2</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>新增：%1</translation>
+    </message>
+    <message>
+        <source>Replaced: %1 (%2)</source>
+        <translation>替换：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Unchanged: %1</source>
+        <translation>未更改：%1</translation>
+    </message>
+    <message>
+        <source>Every profile in %1 is saved already.</source>
+        <translation>%1 中的所有配置均已保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %n profile(s) from %1?</source>
+        <translation>
+            <numerusform>要从 %1 导入 %n 个配置吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
 </context>
 <context>
@@ -2474,20 +2632,6 @@
         <translation>清空队列</translation>
     </message>
     <message numerus="yes">
-        <source>Delete all %1 job(s) in %2? This cannot be undone.</source>
-        <translation>
-            <numerusform>删除 %2 中的全部 %1 个任务？此操作无法撤销。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is cleared.</source>
-        <translation>%1 已清空。</translation>
-    </message>
-    <message>
-        <source>Clear failed:</source>
-        <translation>清空失败：</translation>
-    </message>
-    <message numerus="yes">
         <source>%1: %2 job(s)</source>
         <translation>
             <numerusform>%1：%2 个任务</numerusform>
@@ -2554,6 +2698,62 @@
     <message>
         <source>they are not listed</source>
         <translation>它们不会列出</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
+    <message>
+        <source>List the matching jobs</source>
+        <translation>列出匹配的任务</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs…</source>
+        <translation>移动所选任务…</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>暂停或恢复队列</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>清空队列</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %1 job(s) in %2? Undo history can put them back.</source>
+        <translation>
+            <numerusform>删除 %2 中的全部 %1 个任务？撤销历史可以将它们放回。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Clear failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;清空失败：&lt;/b&gt;%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is cleared: %n job(s) deleted.</source>
+        <translation>
+            <numerusform>%1 已清空：删除了 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>Select a queue first.</source>
+        <translation>请先选择一个队列。</translation>
+    </message>
+    <message>
+        <source>Fix the filter first.</source>
+        <translation>请先修正过滤条件。</translation>
+    </message>
+    <message>
+        <source>Select jobs in the table first.</source>
+        <translation>请先在表格中选择任务。</translation>
+    </message>
+    <message>
+        <source>Queue name:</source>
+        <translation>队列名称：</translation>
     </message>
 </context>
 <context>
@@ -2974,6 +3174,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::UndoOffer</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo: put the %1 job(s) back</source>
+        <translation>
+            <numerusform>撤销：放回 %1 个任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Put the jobs back where they were (Undo history has every action)</source>
+        <translation>将任务放回原处（撤销历史包含每个操作）</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoPage</name>
     <message>
         <source>When</source>
@@ -3072,6 +3289,10 @@
         <translation>
             <numerusform>已恢复 %1 个任务，%2 个已在原处（%3）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
     </message>
 </context>
 <context>
@@ -3344,6 +3565,14 @@
     <message>
         <source>Not started: the deployment was disconnected.</source>
         <translation>未启动：部署已断开连接。</translation>
+    </message>
+    <message>
+        <source>Copy as command</source>
+        <translation>复制为命令</translation>
+    </message>
+    <message>
+        <source>Copy the kiqdesk-cli command that starts this pool, for a script or a server</source>
+        <translation>复制启动此池的 kiqdesk-cli 命令，用于脚本或服务器</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,9 @@ namespace {
 deployment::ConnectionProfile findProfile(const std::string& wanted)
 {
     QSettings settings; // the desktop app's: same organisation and application name
-    const auto profiles = storage::ProfileStore(settings).load();
+    const storage::ProfileStore store(settings);
+    if (!store.problem().isEmpty()) std::cerr << "warning: " << store.problem().toStdString() << "\n";
+    const auto profiles = store.load();
     const QString key = QString::fromStdString(wanted);
     QList<deployment::ConnectionProfile> named;
     QStringList names;
@@ -53,7 +55,8 @@ void CliContext::resolve()
     if (!armReason.empty()) m_gate->arm(armReason, write::WriteGate::kUntilDisarmed);
     m_gate->addAuditSink([this](const write::AuditEntry& entry) {
         if (!m_trail) {
-            m_trail = std::make_unique<write::AuditTrail>(options(), auditLocalFile());
+            m_trail = std::make_unique<write::AuditTrail>(
+                options(), auditLocalFile(), m_profile ? m_profile->auditMaxLen : write::AuditTrail::kDefaultMaxLen);
             // The write went through either way: say where its entry went, once, and exit as the write says.
             m_trail->setProblemListener([](const std::string& problem) {
                 if (!problem.empty()) std::cerr << "warning: " << problem << "\n";

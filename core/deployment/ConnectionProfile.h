@@ -49,6 +49,11 @@ struct ConnectionProfile {
     // false, so they keep their old behaviour and production becomes read-only.
     bool readOnly = false;
     int armMinutes = 15; // how long an arming lasts by default
+    // The shared audit stream keeps about this many entries (XADD MAXLEN ~): a busy deployment's
+    // operators may want months of history, a small Redis less memory. Matches AuditTrail's default.
+    long long auditMaxLen = kDefaultAuditMaxLen;
+    static constexpr long long kDefaultAuditMaxLen = 100000;
+    static constexpr long long kMinAuditMaxLen = 100; // fewer would lose a bulk run's own entries
 
     // What job arguments hide wherever they are shown or leave the app (on by default, with the default
     // key names; saved files without it load with the defaults).

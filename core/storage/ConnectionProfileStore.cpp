@@ -1,5 +1,7 @@
 #include "storage/ConnectionProfileStore.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QSettings>
 #include <QStringList>
 
@@ -15,6 +17,7 @@ using kiq::redis::Endpoint;
 using kiq::redis::Topology;
 
 const QString kArray = QStringLiteral("profiles");
+const QString kVersionKey = QStringLiteral("profilesVersion");
 
 QString topologyKey(Topology t)
 {
@@ -68,57 +71,62 @@ std::string toStd(const QVariant& v)
     return v.toString().toStdString();
 }
 
-void writeProfile(QSettings& st, const ConnectionProfile& p)
+} // namespace
+
+QVariantMap profileToMap(const ConnectionProfile& p)
 {
+    QVariantMap st;
     const auto& o = p.options;
-    st.setValue(QStringLiteral("id"), p.id);
-    st.setValue(QStringLiteral("name"), p.name);
-    st.setValue(QStringLiteral("environment"), environmentKey(p.environment));
-    st.setValue(QStringLiteral("tagColor"), p.tagColor);
-    st.setValue(QStringLiteral("readOnly"), p.readOnly);
-    st.setValue(QStringLiteral("armMinutes"), p.armMinutes);
-    st.setValue(QStringLiteral("redaction/enabled"), p.redaction.enabled);
-    st.setValue(QStringLiteral("redaction/keys"), toQ(kiq::redaction::joinList(p.redaction.keys)));
-    st.setValue(QStringLiteral("redaction/paths"), toQ(kiq::redaction::joinList(p.redaction.paths)));
-    st.setValue(QStringLiteral("redaction/valuePatterns"), p.redaction.valuePatterns);
-    st.setValue(QStringLiteral("redaction/emails"), p.redaction.emails);
-    st.setValue(QStringLiteral("health"), p.health.toJson()); // only what differs from the defaults
-    st.setValue(QStringLiteral("topology"), topologyKey(o.topology));
-    st.setValue(QStringLiteral("host"), toQ(o.endpoint.host));
-    st.setValue(QStringLiteral("port"), o.endpoint.port);
-    st.setValue(QStringLiteral("seeds"), endpointsToStrings(o.seeds));
-    st.setValue(QStringLiteral("sentinelMaster"), toQ(o.sentinelMaster));
-    st.setValue(QStringLiteral("sentinelUser"), toQ(o.sentinelUser));
-    st.setValue(QStringLiteral("user"), toQ(o.user));
-    st.setValue(QStringLiteral("db"), o.db);
-    st.setValue(QStringLiteral("keyPrefix"), toQ(o.keyPrefix));
-    st.setValue(QStringLiteral("clientName"), toQ(o.clientName));
-    st.setValue(QStringLiteral("connectTimeoutMs"), qint64(o.connectTimeout.count()));
-    st.setValue(QStringLiteral("commandTimeoutMs"), qint64(o.commandTimeout.count()));
-    st.setValue(QStringLiteral("reconnectAttempts"), o.reconnectAttempts);
-    st.setValue(QStringLiteral("reconnectBaseDelayMs"), qint64(o.reconnectBaseDelay.count()));
-    st.setValue(QStringLiteral("tls/enabled"), o.tls.enabled);
-    st.setValue(QStringLiteral("tls/caFile"), toQ(o.tls.caFile));
-    st.setValue(QStringLiteral("tls/caDir"), toQ(o.tls.caDir));
-    st.setValue(QStringLiteral("tls/certFile"), toQ(o.tls.certFile));
-    st.setValue(QStringLiteral("tls/keyFile"), toQ(o.tls.keyFile));
-    st.setValue(QStringLiteral("tls/sni"), toQ(o.tls.sni));
-    st.setValue(QStringLiteral("tls/verifyPeer"), o.tls.verifyPeer);
-    st.setValue(QStringLiteral("tls/verifyHostname"), o.tls.verifyHostname);
+    st.insert(QStringLiteral("id"), p.id);
+    st.insert(QStringLiteral("name"), p.name);
+    st.insert(QStringLiteral("environment"), environmentKey(p.environment));
+    st.insert(QStringLiteral("tagColor"), p.tagColor);
+    st.insert(QStringLiteral("readOnly"), p.readOnly);
+    st.insert(QStringLiteral("armMinutes"), p.armMinutes);
+    st.insert(QStringLiteral("auditMaxLen"), p.auditMaxLen);
+    st.insert(QStringLiteral("redaction/enabled"), p.redaction.enabled);
+    st.insert(QStringLiteral("redaction/keys"), toQ(kiq::redaction::joinList(p.redaction.keys)));
+    st.insert(QStringLiteral("redaction/paths"), toQ(kiq::redaction::joinList(p.redaction.paths)));
+    st.insert(QStringLiteral("redaction/valuePatterns"), p.redaction.valuePatterns);
+    st.insert(QStringLiteral("redaction/emails"), p.redaction.emails);
+    st.insert(QStringLiteral("health"), p.health.toJson()); // only what differs from the defaults
+    st.insert(QStringLiteral("topology"), topologyKey(o.topology));
+    st.insert(QStringLiteral("host"), toQ(o.endpoint.host));
+    st.insert(QStringLiteral("port"), o.endpoint.port);
+    st.insert(QStringLiteral("seeds"), endpointsToStrings(o.seeds));
+    st.insert(QStringLiteral("sentinelMaster"), toQ(o.sentinelMaster));
+    st.insert(QStringLiteral("sentinelUser"), toQ(o.sentinelUser));
+    st.insert(QStringLiteral("user"), toQ(o.user));
+    st.insert(QStringLiteral("db"), o.db);
+    st.insert(QStringLiteral("keyPrefix"), toQ(o.keyPrefix));
+    st.insert(QStringLiteral("clientName"), toQ(o.clientName));
+    st.insert(QStringLiteral("connectTimeoutMs"), qint64(o.connectTimeout.count()));
+    st.insert(QStringLiteral("commandTimeoutMs"), qint64(o.commandTimeout.count()));
+    st.insert(QStringLiteral("reconnectAttempts"), o.reconnectAttempts);
+    st.insert(QStringLiteral("reconnectBaseDelayMs"), qint64(o.reconnectBaseDelay.count()));
+    st.insert(QStringLiteral("tls/enabled"), o.tls.enabled);
+    st.insert(QStringLiteral("tls/caFile"), toQ(o.tls.caFile));
+    st.insert(QStringLiteral("tls/caDir"), toQ(o.tls.caDir));
+    st.insert(QStringLiteral("tls/certFile"), toQ(o.tls.certFile));
+    st.insert(QStringLiteral("tls/keyFile"), toQ(o.tls.keyFile));
+    st.insert(QStringLiteral("tls/sni"), toQ(o.tls.sni));
+    st.insert(QStringLiteral("tls/verifyPeer"), o.tls.verifyPeer);
+    st.insert(QStringLiteral("tls/verifyHostname"), o.tls.verifyHostname);
     // The secrets themselves are deliberately not written; only whether to ask for them.
-    st.setValue(QStringLiteral("passwordRequired"), p.passwordRequired || !o.password.empty());
-    st.setValue(QStringLiteral("sentinelPasswordRequired"), p.sentinelPasswordRequired || !o.sentinelPassword.empty());
-    st.setValue(QStringLiteral("tls/keyPassphraseRequired"), p.keyPassphraseRequired || !o.tls.keyPassphrase.empty());
+    st.insert(QStringLiteral("passwordRequired"), p.passwordRequired || !o.password.empty());
+    st.insert(QStringLiteral("sentinelPasswordRequired"), p.sentinelPasswordRequired || !o.sentinelPassword.empty());
+    st.insert(QStringLiteral("tls/keyPassphraseRequired"), p.keyPassphraseRequired || !o.tls.keyPassphrase.empty());
     // Where each secret comes from: the source and a helper's argv, never the secret.
     for (const auto secret : kiq::credentials::kAllSecrets) {
         const auto& source = p.source(secret);
         const QString base = QStringLiteral("secrets/") + kiq::credentials::secretKey(secret);
-        st.setValue(base + QStringLiteral("/source"), kiq::credentials::sourceKindKey(source.kind));
-        st.setValue(base + QStringLiteral("/helper"), source.helper);
+        st.insert(base + QStringLiteral("/source"), kiq::credentials::sourceKindKey(source.kind));
+        st.insert(base + QStringLiteral("/helper"), source.helper);
     }
+    return st;
 }
 
-ConnectionProfile readProfile(const QSettings& st)
+ConnectionProfile profileFromMap(const QVariantMap& st)
 {
     ConnectionProfile p;
     kiq::redis::ConnectionOptions defaults;
@@ -130,6 +138,9 @@ ConnectionProfile readProfile(const QSettings& st)
     p.readOnly = st.value(QStringLiteral("readOnly"), false).toBool();
     // A hand-edited 0 or garbage must not make arming impossible.
     p.armMinutes = std::max(1, st.value(QStringLiteral("armMinutes"), ConnectionProfile {}.armMinutes).toInt());
+    // Likewise a cap so small that the trail forgets what was just written.
+    p.auditMaxLen = std::max(ConnectionProfile::kMinAuditMaxLen,
+        st.value(QStringLiteral("auditMaxLen"), ConnectionProfile::kDefaultAuditMaxLen).toLongLong());
     p.redaction.enabled = st.value(QStringLiteral("redaction/enabled"), true).toBool();
     if (st.contains(QStringLiteral("redaction/keys")))
         p.redaction.keys = kiq::redaction::splitList(toStd(st.value(QStringLiteral("redaction/keys"))));
@@ -173,20 +184,64 @@ ConnectionProfile readProfile(const QSettings& st)
     }
     return p;
 }
-} // namespace
+
+QList<ConnectionProfile> mergeById(QList<ConnectionProfile> saved, const QList<ConnectionProfile>& incoming)
+{
+    for (const auto& p : incoming) {
+        const auto it = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.id == p.id; });
+        if (it != saved.end())
+            *it = p;
+        else
+            saved << p;
+    }
+    return saved;
+}
 
 ProfileStore::ProfileStore(QSettings& settings)
     : m_settings(settings)
 {
+    keepAsideIfUnreadable();
+}
+
+void ProfileStore::keepAsideIfUnreadable()
+{
+    const int version = m_settings.value(kVersionKey, 0).toInt();
+    const bool corrupt = m_settings.status() == QSettings::FormatError;
+    if (!corrupt && version <= kFormatVersion) return; // older files read as they are: see profileFromMap
+    const QString file = m_settings.fileName();
+    const QString kept = file + QStringLiteral(".kept-")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"));
+    const QString why = corrupt
+        ? QStringLiteral("the saved connections in %1 could not be read").arg(file)
+        : QStringLiteral("the saved connections in %1 were written by a newer Kiqdesk (format %2; this one reads up "
+                         "to %3)")
+              .arg(file)
+              .arg(version)
+              .arg(kFormatVersion);
+    if (!QFile::copy(file, kept)) {
+        // Nowhere to keep them: leave the file alone and save nothing over it this run.
+        m_frozen = true;
+        m_problem = why
+            + QStringLiteral("; they could not be copied aside, so none are shown and nothing is saved "
+                             "until the file is moved away");
+        return;
+    }
+    m_problem = why + QStringLiteral(". They are kept unchanged in %1; starting without them.").arg(kept);
+    m_settings.remove(kArray);
+    m_settings.remove(kVersionKey);
+    m_settings.sync();
 }
 
 QList<ConnectionProfile> ProfileStore::load() const
 {
     QList<ConnectionProfile> out;
+    if (m_frozen) return out;
     const int n = m_settings.beginReadArray(kArray);
     for (int i = 0; i < n; ++i) {
         m_settings.setArrayIndex(i);
-        ConnectionProfile p = readProfile(m_settings);
+        QVariantMap map;
+        for (const QString& key : m_settings.allKeys()) map.insert(key, m_settings.value(key));
+        ConnectionProfile p = profileFromMap(map);
         if (!p.id.isEmpty()) out << p;
     }
     m_settings.endArray();
@@ -195,12 +250,15 @@ QList<ConnectionProfile> ProfileStore::load() const
 
 void ProfileStore::save(const QList<ConnectionProfile>& profiles)
 {
+    if (m_frozen) return;
     // remove() first: a shorter list must not leave the tail of the old array behind.
     m_settings.remove(kArray);
+    m_settings.setValue(kVersionKey, kFormatVersion);
     m_settings.beginWriteArray(kArray, int(profiles.size()));
     for (int i = 0; i < profiles.size(); ++i) {
         m_settings.setArrayIndex(i);
-        writeProfile(m_settings, profiles[i]);
+        const QVariantMap map = profileToMap(profiles[i]);
+        for (auto it = map.begin(); it != map.end(); ++it) m_settings.setValue(it.key(), it.value());
     }
     m_settings.endArray();
     m_settings.sync();
@@ -208,13 +266,7 @@ void ProfileStore::save(const QList<ConnectionProfile>& profiles)
 
 void ProfileStore::put(const ConnectionProfile& profile)
 {
-    QList<ConnectionProfile> all = load();
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.id == profile.id; });
-    if (it != all.end())
-        *it = profile;
-    else
-        all << profile;
-    save(all);
+    save(mergeById(load(), {profile}));
 }
 
 void ProfileStore::remove(const QString& id)

@@ -1,5 +1,6 @@
 #include "write/AuditTrail.h"
 
+#include "deployment/ConnectionProfile.h"
 #include "redis/Client.h"
 #include "redis/Script.h"
 
@@ -21,6 +22,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static_assert(kiq::write::AuditTrail::kDefaultMaxLen == kiq::deployment::ConnectionProfile::kDefaultAuditMaxLen,
+    "a profile without its own cap keeps what the trail keeps by default");
 
 namespace kiq::write {
 
@@ -114,7 +118,7 @@ std::string AuditTrail::appendToStream(AuditRecord& record)
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
         record.set("prev", m_head);
         record.set("hash", record.computeHash());
-        std::vector<std::string> args {std::to_string(m_maxLen), m_head};
+        std::vector<std::string> args {std::to_string(m_maxLen.load()), m_head};
         for (const auto& [key, value] : record.fields) {
             args.push_back(key);
             args.push_back(value);

@@ -19,6 +19,7 @@
 #include "write/AuditRecord.h"
 #include "write/WriteGate.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,7 +35,8 @@ namespace kiq::write {
 class AuditTrail {
 public:
     static constexpr const char* kStreamKey = "kiqdesk:audit";
-    static constexpr long long kDefaultMaxLen = 100000; // XADD MAXLEN ~ this
+    // XADD MAXLEN ~ this, unless the profile says otherwise (ConnectionProfile::auditMaxLen).
+    static constexpr long long kDefaultMaxLen = 100000;
     using ProblemListener = std::function<void(const std::string& problem)>;
 
     // `localFile`: where entries go when the stream refuses them (defaultLocalFile(deployment) for the app).
@@ -45,6 +47,8 @@ public:
 
     // New connection options (a profile edit, a password typed): the next entry connects with them.
     void setOptions(redis::ConnectionOptions options);
+    // A new cap (the profile's auditMaxLen edited): the next entry trims to it.
+    void setMaxLen(long long maxLen) { m_maxLen = maxLen; }
     // Called with the new problem() whenever it changes, on the appending thread. Once this returns
     // (with an empty listener, say, before its receiver goes), the old listener is not running and
     // will not be called again.
@@ -84,7 +88,7 @@ private:
     ProblemListener m_listener;
 
     const std::string m_localFile;
-    const long long m_maxLen;
+    std::atomic<long long> m_maxLen;
 };
 
 } // namespace kiq::write

@@ -31,6 +31,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace kiq::ui {
 
 namespace {
@@ -88,6 +90,8 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_reconnectAttempts(spin(QStringLiteral("reconnectAttempts"), 1, 20, QString(), this))
     , m_reconnectDelay(spin(QStringLiteral("reconnectDelay"), 0, 10000, tr(" ms"), this))
     , m_clientName(line(QStringLiteral("clientName"), this))
+    , m_auditMaxLen(spin(
+          QStringLiteral("auditMaxLen"), int(ConnectionProfile::kMinAuditMaxLen), 10'000'000, tr(" entries"), this))
     , m_warnings(new QLabel(this))
     , m_validation(new QLabel(this))
     , m_testButton(new QPushButton(tr("&Test connection"), this))
@@ -236,6 +240,11 @@ QWidget* ConnectionDialog::buildAdvancedTab()
     form->addRow(tr("Connection attempts:"), m_reconnectAttempts);
     form->addRow(tr("First retry after:"), m_reconnectDelay);
     form->addRow(tr("Client name:"), m_clientName);
+    m_auditMaxLen->setSingleStep(10'000);
+    m_auditMaxLen->setGroupSeparatorShown(true);
+    m_auditMaxLen->setToolTip(tr("The shared audit trail (the kiqdesk:audit stream in this deployment's Redis) "
+                                 "keeps about this many entries; older ones are trimmed. About 1 KB each."));
+    form->addRow(tr("Audit trail keeps about:"), m_auditMaxLen);
     return page;
 }
 
@@ -281,6 +290,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_reconnectAttempts->setValue(o.reconnectAttempts);
     m_reconnectDelay->setValue(int(o.reconnectBaseDelay.count()));
     m_clientName->setText(QString::fromStdString(o.clientName));
+    m_auditMaxLen->setValue(int(std::min<long long>(p.auditMaxLen, m_auditMaxLen->maximum())));
     updateTagButton();
     updateWarnings();
 }
@@ -294,6 +304,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.tagColor = m_tagColor;
     p.readOnly = m_readOnlyMark;
     p.armMinutes = m_armMinutes->value();
+    p.auditMaxLen = m_auditMaxLen->value();
     p.redaction = m_redaction->rules();
     auto& o = p.options;
     m_topology->applyTo(o);

@@ -91,6 +91,7 @@ private:
     QSpinBox* m_reconnectAttempts;
     QSpinBox* m_reconnectDelay;
     QLineEdit* m_clientName;
+    QSpinBox* m_auditMaxLen;
     QLabel* m_warnings;
     QLabel* m_validation;
     QPushButton* m_testButton;

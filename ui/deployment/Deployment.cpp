@@ -24,8 +24,8 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     , m_profile(std::move(profile))
     , m_persistent(persistent)
     , m_writeGate(std::make_shared<kiq::write::WriteGate>(m_profile.name.toStdString(), m_profile.opensReadOnly()))
-    , m_auditTrail(std::make_shared<kiq::write::AuditTrail>(
-          m_profile.options, kiq::write::AuditTrail::defaultLocalFile(m_profile.name.toStdString())))
+    , m_auditTrail(std::make_shared<kiq::write::AuditTrail>(m_profile.options,
+          kiq::write::AuditTrail::defaultLocalFile(m_profile.name.toStdString()), m_profile.auditMaxLen))
 {
     m_writeGate->addRemovalJournal(undoJournal());
     applyWriteRule();
@@ -85,6 +85,7 @@ void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)
     disconnectNow();
     // Keep the typed passwords only if the profile still wants them and the options carry them.
     m_profile = profile;
+    m_auditTrail->setMaxLen(m_profile.auditMaxLen);
     m_passwordsGiven = secretsCarried();
     applyWriteRule(); // a rule that changes ends an arming
     emit profileChanged();

@@ -14,11 +14,16 @@
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
 #include "storage/ConnectionProfileStore.h"
+#include "storage/ProfileFile.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -27,11 +32,14 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QShowEvent>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStatusBar>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -243,6 +251,13 @@ void MainWindow::buildMenus()
     m_editConnection->setObjectName(QStringLiteral("editConnectionAction"));
     m_removeConnection = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
     m_removeConnection->setObjectName(QStringLiteral("removeConnectionAction"));
+    file->addSeparator();
+    QAction* exportAction = file->addAction(tr("E&xport profiles…"), this, &MainWindow::exportProfiles);
+    QAction* importAction = file->addAction(tr("&Import profiles…"), this, &MainWindow::importProfiles);
+    for (QAction* a : {exportAction, importAction}) {
+        a->setEnabled(m_store != nullptr); // screenshots and tests without a store save nothing
+        a->setToolTip(tr("Profiles travel without their secrets: only where each comes from"));
+    }
     file->setToolTipsVisible(true); // a disabled entry says why
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
@@ -504,6 +519,121 @@ void MainWindow::removeCurrentConnection()
     delete m_viewOf.take(d); // before the deployment: its pages hold the client pointer
     d->deleteLater();
     currentRowChanged(m_sidebar->currentIndex().row());
+}
+
+void MainWindow::exportProfiles()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export profiles"),
+        QDir::home().filePath(QStringLiteral("kiqdesk-profiles.json")), tr("Kiqdesk profiles (*.json)"));
+    if (!path.isEmpty()) exportProfilesTo(path);
+}
+
+void MainWindow::exportProfilesTo(const QString& path)
+{
+    if (!m_store) return;
+    const auto profiles = m_store->load();
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, path, bytes = kiq::storage::writeProfilesFile(profiles),
+                                             count = int(profiles.size())] {
+        QSaveFile file(path); // all or nothing: an old export is not left half overwritten
+        QString error;
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+            error = file.errorString();
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app) return;
+        QMetaObject::invokeMethod(
+            app,
+            [self, path, count, error] {
+                if (!self) return;
+                if (error.isEmpty())
+                    self->statusBar()->showMessage(tr("Exported %n profile(s) to %1", "", count).arg(path), 10000);
+                else
+                    QMessageBox::warning(self, tr("Export profiles"), tr("Could not write %1: %2").arg(path, error));
+                emit self->profilesExported(path, count, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::importProfiles()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import profiles"), QDir::homePath(), tr("Kiqdesk profiles (*.json);;All files (*)"));
+    if (!path.isEmpty()) importProfilesFrom(path);
+}
+
+void MainWindow::importProfilesFrom(const QString& path)
+{
+    if (!m_store) return;
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, path] {
+        QFile file(path);
+        kiq::storage::ProfilesFileRead read;
+        if (file.open(QIODevice::ReadOnly))
+            read = kiq::storage::readProfilesFile(file.readAll());
+        else
+            read.error = file.errorString();
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app) return;
+        QMetaObject::invokeMethod(
+            app,
+            [self, path, read] {
+                if (!self) return;
+                if (!read.error.isEmpty()) {
+                    QMessageBox::warning(
+                        self, tr("Import profiles"), tr("Could not import %1: %2").arg(path, read.error));
+                    return;
+                }
+                self->applyImport(path, read.profiles);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::applyImport(const QString& path, const QList<kiq::deployment::ConnectionProfile>& incoming)
+{
+    using Kind = kiq::storage::ProfileChange::Kind;
+    const auto saved = m_store->load();
+    const auto changes = kiq::storage::importChanges(saved, incoming);
+    QStringList lines;
+    int toApply = 0;
+    for (const auto& c : changes) {
+        if (c.kind == Kind::Added) lines << tr("New: %1").arg(c.name);
+        if (c.kind == Kind::Changed) lines << tr("Replaced: %1 (%2)").arg(c.name, c.fields.join(QStringLiteral(", ")));
+        if (c.kind == Kind::Unchanged) lines << tr("Unchanged: %1").arg(c.name);
+        toApply += c.kind != Kind::Unchanged;
+    }
+    if (toApply == 0) {
+        QMessageBox::information(this, tr("Import profiles"), tr("Every profile in %1 is saved already.").arg(path));
+        return;
+    }
+    QMessageBox preview(QMessageBox::Question, tr("Import profiles"),
+        tr("Import %n profile(s) from %1?", "", toApply).arg(QFileInfo(path).fileName()), QMessageBox::Cancel, this);
+    preview.setObjectName(QStringLiteral("importPreview"));
+    preview.setInformativeText(lines.join(u'\n'));
+    QPushButton* apply = preview.addButton(tr("Import"), QMessageBox::AcceptRole);
+    preview.setDefaultButton(QMessageBox::Cancel);
+    preview.exec();
+    if (preview.clickedButton() != apply) return;
+
+    m_store->save(kiq::storage::mergeById(saved, incoming));
+    for (int i = 0; i < changes.size(); ++i) {
+        if (changes[i].kind == Kind::Unchanged) continue;
+        auto profile = incoming[i];
+        Deployment* open = nullptr;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (m_model->at(row)->profile().id == profile.id) open = m_model->at(row);
+        if (!open) {
+            insertDeployment(profile, true);
+            continue;
+        }
+        // The same deployment: secrets typed this session stay (the file has none); a server that
+        // refuses them asks again.
+        for (const auto secret : kiq::credentials::kAllSecrets)
+            profile.secretValue(secret) = open->profile().secretValue(secret);
+        open->setProfile(profile);
+    }
+    if (!currentDeployment() && m_model->rowCount() > 0) selectDeployment(0);
 }
 
 void MainWindow::refreshCurrentPage()

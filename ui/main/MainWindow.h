@@ -60,11 +60,19 @@ public:
     // Fills View → Language with the translations there are (codes: "de", "pt_BR") and ticks the chosen
     // one ("" is the system's language).
     void setLanguages(const QStringList& codes, const QString& chosen);
+    // What the two menu entries do after their file dialog (also for tests). Both read and write the file
+    // off the GUI thread; exporting ends with profilesExported, importing with the preview.
+    void exportProfilesTo(const QString& path);
+    void importProfilesFrom(const QString& path);
 
 public slots:
     void newConnection();
     void editCurrentConnection();
     void removeCurrentConnection();
+    // File → Export profiles… / Import profiles…: the versioned file of storage/ProfileFile.h (no
+    // secrets). Import shows what it adds and replaces before it saves anything.
+    void exportProfiles();
+    void importProfiles();
     void refreshCurrentPage();
     void showFleet(); // the fleet overview in place of a deployment's view
     void showShortcuts();
@@ -75,6 +83,8 @@ signals:
     void themeChosen(kiq::ui::Theme theme);
     // The user picked a language ("" for the system's); main() saves it for the next start.
     void languageChosen(const QString& code);
+    // An export finished: `error` is empty when `count` profiles were written to `path`.
+    void profilesExported(const QString& path, int count, const QString& error);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -91,6 +101,7 @@ private:
     void currentRowChanged(int row);
     void updateConnectionActions(); // Edit and Remove act on the sidebar's current connection
     void updateTitle();
+    void applyImport(const QString& path, const QList<kiq::deployment::ConnectionProfile>& incoming);
 
     kiq::storage::ProfileStore* m_store;
     bool m_passwordPrompts = true;
