@@ -6,14 +6,17 @@
 #include "harness/TcpProxy.h"
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
+#include "redis/Certificates.h"
 #include "redis/Client.h"
 #include "redis/Connection.h"
 #include "redis/Errors.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -303,6 +306,82 @@ private slots:
         o.tls.keyPassphrase = "s3cret phrase";
         Client c(o);
         QCOMPARE(QString::fromStdString(c.command(Command("PING")).str), QString("PONG"));
+    }
+
+    // The certificates a connection relies on, with their expiry: the server's (from the handshake, with
+    // the chain it verified against), the CA file's and the client certificate. Only the ones expiring
+    // within two weeks are warned about; an unreachable server leaves out only its own.
+    void certificatesAndTheirExpiry()
+    {
+        RedisServer::Options o;
+        o.tls = true;
+        o.tlsFiles = &m_tls;
+        o.requireClientCert = true;
+        o.name = "soon";
+        o.tlsCertFile = m_tls.soonServerCert;
+        o.tlsKeyFile = m_tls.soonServerKey;
+        RedisServer soon(o);
+        auto opts = options(soon.port(), true);
+        const auto now = std::chrono::system_clock::now();
+        const auto deadline = kiq::redis::Clock::now() + std::chrono::seconds(5);
+        const auto all = kiq::redis::connectionCertificates(opts.endpoint, opts.tls, deadline);
+        using Role = kiq::redis::CertificateInfo::Role;
+        auto find = [&](Role role) {
+            return std::find_if(all.begin(), all.end(), [&](const auto& c) { return c.role == role; });
+        };
+        QVERIFY(find(Role::Server) != all.end());
+        QCOMPARE(find(Role::Server)->subject, std::string("localhost"));
+        QCOMPARE(find(Role::Server)->source, opts.endpoint.toString());
+        const auto serverLeft = find(Role::Server)->notAfter - now;
+        QVERIFY(serverLeft > std::chrono::hours(4 * 24) && serverLeft < std::chrono::hours(6 * 24));
+        QVERIFY(find(Role::Ca) != all.end());
+        QCOMPARE(find(Role::Ca)->subject, std::string("Kiqdesk Test CA"));
+        QVERIFY(find(Role::Client) != all.end());
+        QCOMPARE(find(Role::Client)->source, m_tls.clientCert.toStdString());
+        const auto soonOnes = kiq::redis::expiringWithin(all, now);
+        QCOMPARE(soonOnes.size(), std::size_t(1));
+        QVERIFY(soonOnes.front().role == Role::Server);
+        QCOMPARE(kiq::redis::expiringWithin(all, now + std::chrono::hours(24 * 365 * 20)).size(), all.size());
+
+        // Files are read at each connect: a client certificate rotated in place is used and reported at
+        // once, with no change to the options.
+        QTemporaryDir rotated;
+        const QString cert = rotated.filePath("client.crt"), key = rotated.filePath("client.key");
+        QVERIFY(QFile::copy(m_tls.soonClientCert, cert) && QFile::copy(m_tls.soonClientKey, key));
+        opts.tls.certFile = cert.toStdString();
+        opts.tls.keyFile = key.toStdString();
+        {
+            Client c(opts);
+            QCOMPARE(c.command(Command("PING")).asString(), std::string("PONG"));
+        }
+        auto clientLeft = [&] {
+            for (const auto& c : kiq::redis::connectionCertificates(opts.endpoint, opts.tls, deadline))
+                if (c.role == Role::Client) return c.notAfter - now;
+            return std::chrono::system_clock::duration::zero();
+        };
+        QVERIFY(clientLeft() < std::chrono::hours(6 * 24));
+        QVERIFY(QFile::remove(cert) && QFile::remove(key));
+        QVERIFY(QFile::copy(m_tls.clientCert, cert) && QFile::copy(m_tls.clientKey, key));
+        QVERIFY(clientLeft() > std::chrono::hours(365 * 24));
+        {
+            Client c(opts);
+            QCOMPARE(c.command(Command("PING")).asString(), std::string("PONG"));
+        }
+
+        // The server gone: the files are still read.
+        const auto endpoint = opts.endpoint;
+        soon.stop();
+        const auto offline = kiq::redis::connectionCertificates(endpoint, opts.tls, deadline);
+        QVERIFY(std::none_of(offline.begin(), offline.end(), [](const auto& c) { return c.role == Role::Server; }));
+        QVERIFY(std::any_of(offline.begin(), offline.end(), [](const auto& c) { return c.role == Role::Client; }));
+
+        // A file without a certificate is named.
+        try {
+            kiq::redis::certificatesInFile(m_tls.clientKey.toStdString(), Role::Client);
+            QFAIL("a key file is not a certificate");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("no PEM certificate") != std::string::npos, e.what());
+        }
     }
 
     void plainClientOnTlsPort()

@@ -3,14 +3,17 @@
 // unreachable deployment shown as such with no stale numbers, and a row that opens its deployment.
 // Deaths in the last hour come from the dead set's scores: retrying dead jobs never makes them
 // negative, and kills into a dead set at Sidekiq's cap still count. Screenshot to $KIQ_TEST_OUTPUT.
+#include "common/Colors.h"
 #include "common/Formatting.h"
 #include "deployment/Deployment.h"
+#include "deployment/DeploymentListModel.h"
 #include "fleet/FleetModel.h"
 #include "fleet/FleetView.h"
 #include "harness/Fixture.h"
 #include "harness/Ports.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
+#include "harness/TlsFiles.h"
 #include "main/MainWindow.h"
 #include "main/Theme.h"
 #include "redis/Client.h"
@@ -19,8 +22,10 @@
 #include "sidekiq/model/JobBuilder.h"
 
 #include <QDir>
+#include <QListView>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace kiq;
@@ -114,6 +119,58 @@ private slots:
             qPrintable(window.deployment(0)->statusText()));
         QVERIFY2(!window.deployment(1)->statusText().contains("no password"),
             qPrintable(window.deployment(1)->statusText()));
+    }
+
+    // A TLS deployment whose server certificate expires in 5 days: the sidebar entry and the fleet row
+    // warn, with the certificate named; a long-valid one next to it does not. Screenshot to
+    // $KIQ_TEST_OUTPUT/certificate-warning.png.
+    void certificateAboutToExpireIsWarnedAbout()
+    {
+        QTemporaryDir dir;
+        const auto files = test::TlsFiles::generate(dir.path());
+        test::RedisServer::Options o;
+        o.tls = true;
+        o.tlsFiles = &files;
+        o.name = "soon";
+        o.tlsCertFile = files.soonServerCert;
+        o.tlsKeyFile = files.soonServerKey;
+        test::RedisServer soon(o);
+        o.name = "fine";
+        o.tlsCertFile.clear();
+        o.tlsKeyFile.clear();
+        test::RedisServer fine(o);
+
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        window.resize(1200, 500);
+        for (const auto& [name, port] : {std::pair {"Payments", soon.port()}, std::pair {"Search", fine.port()}}) {
+            auto p = deployment::ConnectionProfile::create(name);
+            p.options = test::tlsOptionsFor(port, files);
+            window.addDeployment(p, false);
+        }
+        window.showFleet();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.deployment(0)->certificateWarnings().isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.deployment(1)->status() == Deployment::Status::Reachable, 10000);
+        const QString warning = window.deployment(0)->certificateWarnings().front();
+        QVERIFY2(warning.startsWith("Server certificate “localhost” expires in ") && warning.contains("day"),
+            qPrintable(warning));
+        QCOMPARE(window.deployment(0)->certificateWarnings().size(), 1); // the CA and no client cert: fine
+        QTest::qWait(300); // the other deployment's check, had it anything to say
+        QVERIFY(window.deployment(1)->certificateWarnings().isEmpty());
+
+        auto* sidebar = window.findChild<QListView*>(QStringLiteral("deploymentList"));
+        QCOMPARE(sidebar->model()->index(0, 0).data(DeploymentListModel::CertificateWarningRole).toString(), warning);
+        QVERIFY(sidebar->model()->index(0, 0).data(Qt::ToolTipRole).toString().contains(warning));
+        QVERIFY(sidebar->model()->index(1, 0).data(DeploymentListModel::CertificateWarningRole).toString().isEmpty());
+        FleetModel* model = window.fleetView()->model();
+        QTRY_COMPARE(model->index(0, FleetModel::Status).data().toString(), warning);
+        QCOMPARE(model->index(0, FleetModel::Status).data(Qt::ForegroundRole).value<QColor>(), warningColor());
+        QCOMPARE(model->index(1, FleetModel::Status).data().toString(), QStringLiteral("Reachable"));
+        const QString path = QDir(test::testOutputDir()).filePath("certificate-warning.png");
+        QVERIFY(window.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
     }
 
     void rowsComeFromEachDeployment()

@@ -1237,6 +1237,36 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1. Erneut versuchen (oder F5 drücken), um das Passwort erneut einzugeben.</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Serverzertifikat</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 „%2“ ist vor %n Tag abgelaufen (%3)</numerusform>
+            <numerusform>%1 „%2“ ist vor %n Tagen abgelaufen (%3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1 „%2“ läuft heute ab (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 „%2“ läuft in %n Tag ab (%3)</numerusform>
+            <numerusform>%1 „%2“ läuft in %n Tagen ab (%3)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

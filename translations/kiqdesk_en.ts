@@ -108,6 +108,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::Deployment</name>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” expired %n day ago (%3)</numerusform>
+            <numerusform>%1 “%2” expired %n days ago (%3)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” expires in %n day (%3)</numerusform>
+            <numerusform>%1 “%2” expires in %n days (%3)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::DeploymentPage</name>
     <message numerus="yes">
         <source>Put back %1 job(s), %2 already there</source>

@@ -1237,6 +1237,36 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1. Vuelva a intentarlo (o pulse F5) para introducir de nuevo la contraseña.</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificado del servidor</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>Certificado de la CA</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificado de cliente</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 «%2» caducó hace %n día (%3)</numerusform>
+            <numerusform>%1 «%2» caducó hace %n días (%3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1 «%2» caduca hoy (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 «%2» caduca en %n día (%3)</numerusform>
+            <numerusform>%1 «%2» caduca en %n días (%3)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

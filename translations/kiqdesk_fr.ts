@@ -1237,6 +1237,36 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1. Réessayez (ou appuyez sur F5) pour saisir à nouveau le mot de passe.</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificat du serveur</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>Certificat de l&apos;AC</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificat client</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 «&#xa0;%2&#xa0;» a expiré il y a %n jour (%3)</numerusform>
+            <numerusform>%1 «&#xa0;%2&#xa0;» a expiré il y a %n jours (%3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1 «&#xa0;%2&#xa0;» expire aujourd&apos;hui (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 «&#xa0;%2&#xa0;» expire dans %n jour (%3)</numerusform>
+            <numerusform>%1 «&#xa0;%2&#xa0;» expire dans %n jours (%3)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

@@ -1224,6 +1224,34 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1。パスワードを再入力するには、もう一度試してください (または F5 を押します)。</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>サーバー証明書</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA 証明書</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>クライアント証明書</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” は %n 日前に期限切れになりました (%3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1 “%2” は本日期限切れになります (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” はあと %n 日で期限切れになります (%3)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

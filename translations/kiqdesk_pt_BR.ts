@@ -1237,6 +1237,36 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1. Tente novamente (ou pressione F5) para digitar a senha de novo.</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificado do servidor</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>Certificado da CA</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificado do cliente</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” expirou há %n dia (%3)</numerusform>
+            <numerusform>%1 “%2” expirou há %n dias (%3)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1 “%2” expira hoje (%3)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1 “%2” expira em %n dia (%3)</numerusform>
+            <numerusform>%1 “%2” expira em %n dias (%3)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

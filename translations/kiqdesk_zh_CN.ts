@@ -1224,6 +1224,34 @@
         <source>%1. Try again (or press F5) to enter the password again.</source>
         <translation>%1。重试（或按 F5）以重新输入密码。</translation>
     </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>服务器证书</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expired %n day(s) ago (%3)</source>
+        <translation>
+            <numerusform>%1“%2”已于 %n 天前过期（%3）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 “%2” expires today (%3)</source>
+        <translation>%1“%2”今天过期（%3）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 “%2” expires in %n day(s) (%3)</source>
+        <translation>
+            <numerusform>%1“%2”将在 %n 天后过期（%3）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentPage</name>

@@ -192,6 +192,20 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
 
 TlsTransport::~TlsTransport() = default;
 
+std::vector<CertificateInfo> TlsTransport::peerCertificates() const
+{
+    std::vector<CertificateInfo> out;
+    const std::string source = peerDescription();
+    STACK_OF(X509)* chain = SSL_get0_verified_chain(m_ssl.get());
+    if (!chain) chain = SSL_get_peer_cert_chain(m_ssl.get());
+    if (chain) {
+        for (int i = 0; i < sk_X509_num(chain); ++i)
+            out.push_back(certificateInfo(
+                sk_X509_value(chain, i), i == 0 ? CertificateInfo::Role::Server : CertificateInfo::Role::Ca, source));
+    }
+    return out;
+}
+
 void TlsTransport::CtxDeleter::operator()(SSL_CTX* c) const
 {
     SSL_CTX_free(c);

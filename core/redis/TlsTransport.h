@@ -4,10 +4,12 @@
 // Failures are explained in plain words (unknown CA, hostname mismatch, expired, client certificate
 // required) because "handshake failed" tells an operator nothing.
 
+#include "redis/Certificates.h"
 #include "redis/Socket.h"
 #include "redis/Transport.h"
 
 #include <memory>
+#include <vector>
 
 typedef struct ssl_st SSL;
 typedef struct ssl_ctx_st SSL_CTX;
@@ -24,6 +26,9 @@ public:
     bool hasBufferedData() const override;
     bool peerClosed() const override { return m_socket.idleReadable(); }
     std::string peerDescription() const override { return m_socket.endpoint().toString(); }
+    // What the server sent: its certificate first (Role::Server), then the chain it was verified with
+    // (or, without verification, the rest of what it sent) as Role::Ca.
+    std::vector<CertificateInfo> peerCertificates() const;
 
 private:
     // Waits as OpenSSL asks after `ret` from an SSL_* call; throws a classified error otherwise.

@@ -93,6 +93,8 @@ TlsFiles TlsFiles::generate(const QString& path)
         {"expired-server", "localhost", "ca", "server",
             {"-startdate", "20200101000000Z", "-enddate", "20200201000000Z"}},
         {"wrong-host-server", "other.example", "ca", "wronghost", longValid},
+        {"soon-server", "localhost", "ca", "server", {"-days", "5"}},
+        {"soon-client", "kiqdesk-client", "ca", "client", {"-days", "5"}},
     };
 
     QString config;
@@ -146,6 +148,10 @@ TlsFiles TlsFiles::generate(const QString& path)
     t.expiredServerKey = f("expired-server.key");
     t.wrongHostServerCert = f("wrong-host-server.crt");
     t.wrongHostServerKey = f("wrong-host-server.key");
+    t.soonServerCert = f("soon-server.crt");
+    t.soonServerKey = f("soon-server.key");
+    t.soonClientCert = f("soon-client.crt");
+    t.soonClientKey = f("soon-client.key");
     return t;
 }
 

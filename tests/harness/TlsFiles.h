@@ -15,6 +15,8 @@ struct TlsFiles {
     QString otherCaClientCert, otherCaClientKey; // a client cert signed by the other CA (server must refuse it)
     QString expiredServerCert, expiredServerKey; // like serverCert but valid only in Jan 2020
     QString wrongHostServerCert, wrongHostServerKey; // signed by the CA, SAN DNS:other.example only
+    QString soonServerCert, soonServerKey; // like serverCert but expiring in 5 days (expiry warnings)
+    QString soonClientCert, soonClientKey; // like clientCert but expiring in 5 days
 
     // Generates everything into `dir` (created if missing). Throws std::runtime_error with openssl's
     // output if a step fails.

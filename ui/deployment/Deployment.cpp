@@ -3,13 +3,18 @@
 #include "common/ClientRetirement.h"
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
+#include "redis/Certificates.h"
 #include "server/ServerInfoProbe.h"
 #include "write/UndoJournal.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+#include <QPointer>
 #include <QThread>
 #include <QThreadPool>
 
+#include <cstdlib>
 #include <limits>
 #include <mutex>
 
@@ -17,7 +22,24 @@ namespace kiq::ui {
 
 namespace {
 constexpr int kProbeIntervalMs = 10000;
+constexpr auto kCertificateRecheck = std::chrono::hours(12);
+
+QString certificateWarning(const kiq::redis::CertificateInfo& c, std::chrono::system_clock::time_point now)
+{
+    using Role = kiq::redis::CertificateInfo::Role;
+    const QString role = c.role == Role::Server ? Deployment::tr("Server certificate")
+        : c.role == Role::Ca                    ? Deployment::tr("CA certificate")
+                                                : Deployment::tr("Client certificate");
+    const QString subject = QString::fromStdString(c.subject);
+    const QString date = QLocale().toString(
+        QDateTime::fromSecsSinceEpoch(std::chrono::system_clock::to_time_t(c.notAfter)).date(), QLocale::ShortFormat);
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(c.notAfter - now).count();
+    const int days = int(std::abs(left) / 86400);
+    if (left <= 0) return Deployment::tr("%1 “%2” expired %n day(s) ago (%3)", "", days).arg(role, subject, date);
+    if (days == 0) return Deployment::tr("%1 “%2” expires today (%3)").arg(role, subject, date);
+    return Deployment::tr("%1 “%2” expires in %n day(s) (%3)", "", days).arg(role, subject, date);
 }
+} // namespace
 
 Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persistent, QObject* parent)
     : QObject(parent)
@@ -86,6 +108,8 @@ void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)
     // Keep the typed passwords only if the profile still wants them and the options carry them.
     m_profile = profile;
     m_auditTrail->setMaxLen(m_profile.auditMaxLen);
+    m_certificatesChecked.reset(); // other files or another server, maybe: checked at the next connect
+    setCertificateWarnings({});
     m_passwordsGiven = secretsCarried();
     applyWriteRule(); // a rule that changes ends an arming
     emit profileChanged();
@@ -244,7 +268,43 @@ void Deployment::probe()
                 = p.redisVersion.empty() ? tr("Reachable") : tr("Redis %1").arg(QString::fromStdString(p.redisVersion));
             for (const auto& note : p.notes) text += QStringLiteral(" · ") + QString::fromStdString(note);
             setStatus(Status::Reachable, text);
+            if (m_profile.options.tls.enabled
+                && (!m_certificatesChecked
+                    || std::chrono::steady_clock::now() - *m_certificatesChecked > kCertificateRecheck))
+                checkCertificates();
         });
+}
+
+void Deployment::checkCertificates()
+{
+    m_certificatesChecked = std::chrono::steady_clock::now();
+    const auto& o = m_profile.options;
+    // The server this profile names first: a Sentinel's or a Cluster seed's certificate for those.
+    const kiq::redis::Endpoint server
+        = o.topology == kiq::redis::Topology::Standalone || o.seeds.empty() ? o.endpoint : o.seeds.front();
+    const auto deadline = kiq::redis::Clock::now() + o.connectTimeout;
+    QPointer<Deployment> self(this);
+    QThreadPool::globalInstance()->start([self, ticket = m_clientTicket.current(), server, tls = o.tls, deadline] {
+        const auto now = std::chrono::system_clock::now();
+        QStringList warnings;
+        for (const auto& c : kiq::redis::expiringWithin(kiq::redis::connectionCertificates(server, tls, deadline), now))
+            warnings << certificateWarning(c, now);
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app) return; // the program is ending
+        QMetaObject::invokeMethod(
+            app,
+            [self, ticket, warnings] {
+                if (self && self->m_clientTicket.isCurrent(ticket)) self->setCertificateWarnings(warnings);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Deployment::setCertificateWarnings(const QStringList& warnings)
+{
+    if (warnings == m_certificateWarnings) return;
+    m_certificateWarnings = warnings;
+    emit certificatesChanged();
 }
 
 void Deployment::setStatus(Status status, const QString& text)

@@ -59,6 +59,11 @@ public:
     // the entries reach its stream; else why not and which local file keeps them (translated as is:
     // it names the server's error).
     QString auditProblem() const { return m_auditProblem; }
+    // The TLS certificates of this connection that expire within two weeks (or have expired), soonest
+    // first, as sentences: "Server certificate “redis.internal” expires in 5 days (12/8/26)". Checked
+    // off the GUI thread when the deployment becomes reachable and twice a day while it stays so; the
+    // files are read afresh each time (redis/Certificates.h).
+    QStringList certificateWarnings() const { return m_certificateWarnings; }
     // The undo journal every deployment's gate keeps removed jobs in (AppLocalDataLocation/undo.sqlite),
     // made on first use without waiting for the disk, closed when the last holder lets go (before Qt
     // shuts down). Its calls block: make them on a client thread.
@@ -88,6 +93,7 @@ signals:
     void profileChanged();
     void writesChanged();
     void auditProblemChanged();
+    void certificatesChanged();
     // The client was created or dropped (nullptr); pages must switch to it.
     void clientChanged(kiq::redis::AsyncClient* client);
 
@@ -98,6 +104,8 @@ private:
     void passwordRefused(const QString& why);
     void applyWriteRule(); // the profile's read-only rule and names to the gate
     void scheduleExpiry();
+    void checkCertificates();
+    void setCertificateWarnings(const QStringList& warnings);
 
     kiq::deployment::ConnectionProfile m_profile;
     bool m_persistent = true;
@@ -116,6 +124,8 @@ private:
     // Helper credentials: refreshed before they expire and once after WRONGPASS, on the live client.
     std::unique_ptr<kiq::credentials::HelperSession> m_helperSession;
     std::optional<std::chrono::system_clock::time_point> m_credentialsExpire;
+    QStringList m_certificateWarnings;
+    std::optional<std::chrono::steady_clock::time_point> m_certificatesChecked;
 };
 
 } // namespace kiq::ui

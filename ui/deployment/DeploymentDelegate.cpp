@@ -1,5 +1,6 @@
 #include "deployment/DeploymentDelegate.h"
 
+#include "common/Colors.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"
 #include "deployment/EnvironmentTag.h"
@@ -83,11 +84,14 @@ void DeploymentDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         nameMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight, nameRect.width()));
 
     const QRect detailRect(textLeft, nameRect.bottom() + 1, r.right() - textLeft, smallMetrics.height());
-    const QString detail = status == Deployment::Status::Reachable
-        ? index.data(DeploymentListModel::DescriptionRole).toString()
-        : index.data(DeploymentListModel::StatusTextRole).toString();
+    // A certificate about to expire outranks the address: it is what will take the deployment down.
+    const QString certificate = index.data(DeploymentListModel::CertificateWarningRole).toString();
+    const bool warn = status == Deployment::Status::Reachable && !certificate.isEmpty();
+    const QString detail = warn                   ? QStringLiteral("⚠ ") + certificate
+        : status == Deployment::Status::Reachable ? index.data(DeploymentListModel::DescriptionRole).toString()
+                                                  : index.data(DeploymentListModel::StatusTextRole).toString();
     painter->setFont(smallFont);
-    painter->setPen(mutedColor);
+    painter->setPen(warn && !selected ? warningColor(option.palette) : mutedColor);
     painter->drawText(detailRect, Qt::AlignLeft | Qt::AlignVCenter,
         smallMetrics.elidedText(detail, Qt::ElideRight, detailRect.width()));
     painter->restore();

@@ -23,9 +23,10 @@ QVariant DeploymentListModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return profile.name;
-    case Qt::ToolTipRole:
-        return QStringLiteral("%1\n%2\n%3")
-            .arg(profile.name, QString::fromStdString(profile.options.describe()), d->statusText());
+    case Qt::ToolTipRole: {
+        QStringList lines {profile.name, QString::fromStdString(profile.options.describe()), d->statusText()};
+        return (lines + d->certificateWarnings()).join(u'\n');
+    }
     case DeploymentRole:
         return QVariant::fromValue(static_cast<QObject*>(const_cast<Deployment*>(d)));
     case StatusRole:
@@ -38,6 +39,8 @@ QVariant DeploymentListModel::data(const QModelIndex& index, int role) const
         return environmentLabel(profile.environment);
     case DescriptionRole:
         return QString::fromStdString(profile.options.describe());
+    case CertificateWarningRole:
+        return d->certificateWarnings().value(0);
     default:
         return {};
     }
@@ -51,6 +54,7 @@ void DeploymentListModel::append(Deployment* deployment)
     endInsertRows();
     connect(deployment, &Deployment::statusChanged, this, [this, deployment] { rowChanged(deployment); });
     connect(deployment, &Deployment::profileChanged, this, [this, deployment] { rowChanged(deployment); });
+    connect(deployment, &Deployment::certificatesChanged, this, [this, deployment] { rowChanged(deployment); });
 }
 
 void DeploymentListModel::remove(Deployment* deployment)

@@ -20,6 +20,7 @@ public:
         TagColorRole, // QColor
         EnvironmentRole, // QString, translated label
         DescriptionRole, // QString, ConnectionOptions::describe()
+        CertificateWarningRole, // QString: the soonest certificate expiry to warn about, or empty
     };
 
     explicit DeploymentListModel(QObject* parent = nullptr);

@@ -111,10 +111,16 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     const int column = index.column();
 
     if (role == Qt::DecorationRole && column == Name) return statusDot(d->status());
+    const QStringList certificates = d->certificateWarnings();
     if (role == Qt::ForegroundRole && column == Status && !reachable && d->status() != Deployment::Status::Connecting)
         return problemColor();
+    if (role == Qt::ForegroundRole && column == Status && d->status() == Deployment::Status::Reachable
+        && !certificates.isEmpty())
+        return warningColor();
     if (role == Qt::ToolTipRole) {
-        if (column == Status) return state.error.isEmpty() ? d->statusText() : state.error;
+        if (column == Status)
+            return QStringList(QStringList {state.error.isEmpty() ? d->statusText() : state.error} + certificates)
+                .join(u'\n');
         if (column == MaxLatency && row && !row->maxLatencyQueue.empty())
             return tr("Queue “%1”").arg(QString::fromStdString(row->maxLatencyQueue));
         if (column == DeadLastHour && row) {
@@ -135,6 +141,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
         return d->profile().name;
     case Status:
         if (!state.error.isEmpty() && d->status() == Deployment::Status::Reachable) return tr("Error");
+        if (d->status() == Deployment::Status::Reachable && !certificates.isEmpty()) return certificates.front();
         return d->status() == Deployment::Status::Reachable ? tr("Reachable")
             : d->statusText().isEmpty()                     ? tr("Not connected")
                                                             : d->statusText();
