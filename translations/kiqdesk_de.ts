@@ -1293,6 +1293,10 @@
         <source>Copied the command: %1</source>
         <translation>Befehl kopiert: %1</translation>
     </message>
+    <message>
+        <source>Not permitted for user %1: needs %2</source>
+        <translation>Für Benutzer %1 nicht erlaubt: benötigt %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2459,6 +2463,10 @@
         <source>empty</source>
         <translation>leer</translation>
     </message>
+    <message>
+        <source>%1 · Redis memory and commands/s: %2</source>
+        <translation>%1 · Redis-Speicher und Befehle/s: %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
@@ -2977,6 +2985,10 @@
     <message>
         <source>The client list is not available:</source>
         <translation>Die Client-Liste ist nicht verfügbar:</translation>
+    </message>
+    <message>
+        <source>Server details are not available:</source>
+        <translation>Serverdetails sind nicht verfügbar:</translation>
     </message>
 </context>
 <context>

@@ -1293,6 +1293,10 @@
         <source>Copied the command: %1</source>
         <translation>Commande copiée&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Not permitted for user %1: needs %2</source>
+        <translation>Non autorisé pour l&apos;utilisateur %1&#xa0;: nécessite %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2459,6 +2463,10 @@
         <source>empty</source>
         <translation>vide</translation>
     </message>
+    <message>
+        <source>%1 · Redis memory and commands/s: %2</source>
+        <translation>%1 · Mémoire Redis et commandes/s&#xa0;: %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
@@ -2977,6 +2985,10 @@
     <message>
         <source>The client list is not available:</source>
         <translation>La liste des clients n&apos;est pas disponible&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Server details are not available:</source>
+        <translation>Les détails du serveur ne sont pas disponibles&#xa0;:</translation>
     </message>
 </context>
 <context>

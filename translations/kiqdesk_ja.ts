@@ -1277,6 +1277,10 @@
         <source>Copied the command: %1</source>
         <translation>コマンドをコピーしました: %1</translation>
     </message>
+    <message>
+        <source>Not permitted for user %1: needs %2</source>
+        <translation>ユーザー %1 には許可されていません: %2 が必要です</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2429,6 +2433,10 @@
         <source>empty</source>
         <translation>空</translation>
     </message>
+    <message>
+        <source>%1 · Redis memory and commands/s: %2</source>
+        <translation>%1 · Redis のメモリとコマンド/秒: %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
@@ -2934,6 +2942,10 @@
     <message>
         <source>The client list is not available:</source>
         <translation>クライアント一覧を利用できません:</translation>
+    </message>
+    <message>
+        <source>Server details are not available:</source>
+        <translation>サーバーの詳細は利用できません:</translation>
     </message>
 </context>
 <context>

@@ -1293,6 +1293,10 @@
         <source>Copied the command: %1</source>
         <translation>Comando copiado: %1</translation>
     </message>
+    <message>
+        <source>Not permitted for user %1: needs %2</source>
+        <translation>Não permitido para o usuário %1: precisa de %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2459,6 +2463,10 @@
         <source>empty</source>
         <translation>vazia</translation>
     </message>
+    <message>
+        <source>%1 · Redis memory and commands/s: %2</source>
+        <translation>%1 · Memória do Redis e comandos/s: %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
@@ -2977,6 +2985,10 @@
     <message>
         <source>The client list is not available:</source>
         <translation>A lista de clientes não está disponível:</translation>
+    </message>
+    <message>
+        <source>Server details are not available:</source>
+        <translation>Os detalhes do servidor não estão disponíveis:</translation>
     </message>
 </context>
 <context>

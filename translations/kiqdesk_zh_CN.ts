@@ -1277,6 +1277,10 @@
         <source>Copied the command: %1</source>
         <translation>已复制命令：%1</translation>
     </message>
+    <message>
+        <source>Not permitted for user %1: needs %2</source>
+        <translation>用户 %1 无权限：需要 %2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2429,6 +2433,10 @@
         <source>empty</source>
         <translation>空</translation>
     </message>
+    <message>
+        <source>%1 · Redis memory and commands/s: %2</source>
+        <translation>%1 · Redis 内存和命令/秒：%2</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::PasswordPrompt</name>
@@ -2934,6 +2942,10 @@
     <message>
         <source>The client list is not available:</source>
         <translation>客户端列表不可用：</translation>
+    </message>
+    <message>
+        <source>Server details are not available:</source>
+        <translation>服务器详情不可用：</translation>
     </message>
 </context>
 <context>

@@ -34,6 +34,22 @@ ErrorKind classifyReplyError(const std::string& text)
     return ErrorKind::OtherReply;
 }
 
+std::string missingPermission(const std::string& text)
+{
+    if (text.find("NOPERM") == std::string::npos) return {};
+    // Redis 6/7: "... no permissions to run the 'info' command"; Redis 7.2+: "User x has no permissions to
+    // run the 'acl|users' command".
+    const std::string run = "to run the '";
+    if (const auto at = text.find(run); at != std::string::npos) {
+        const auto from = at + run.size();
+        const auto to = text.find('\'', from);
+        if (to != std::string::npos && to > from) return "+" + text.substr(from, to - from);
+    }
+    if (text.find("key") != std::string::npos) return "~<the keys>";
+    if (text.find("channel") != std::string::npos) return "&<the channels>";
+    return "more rights";
+}
+
 namespace {
 std::string describeReplyError(const std::string& text, const std::string& context)
 {

@@ -56,5 +56,9 @@ private:
 
 // Classifies an error reply's text ("-NOPERM this user has no permissions ...").
 ErrorKind classifyReplyError(const std::string& serverText);
+// What a NOPERM refusal (anywhere in `text`) says the ACL user lacks, as the rule that grants it: "+info",
+// "+acl|users", "+client|list", or "~<the keys>" / "&<the channels>" when it is about keys or channels.
+// Empty when `text` is no NOPERM. For "not permitted for user X: needs +info" instead of a raw error.
+std::string missingPermission(const std::string& text);
 
 } // namespace kiq::redis

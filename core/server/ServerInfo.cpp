@@ -149,8 +149,11 @@ ServerInfo loadServerInfo(kiq::redis::Client& client)
     });
     const auto elapsed = std::chrono::steady_clock::now() - started;
 
-    replies[0].throwIfError();
-    ServerInfo info = ServerInfo::parseInfo(replies[0].asString());
+    ServerInfo info;
+    if (replies[0].isError())
+        info.infoError = partError(replies[0], "INFO");
+    else
+        info = ServerInfo::parseInfo(replies[0].asString());
     info.roundTrip = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
 
     if (replies[1].isError())

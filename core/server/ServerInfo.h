@@ -51,7 +51,9 @@ struct ServerInfo {
     std::optional<std::chrono::seconds> uptime() const;
     std::vector<KeyspaceEntry> keyspace() const; // by database number
 
-    // The other parts of the round trip. An empty *Error means the part loaded.
+    // The parts of the round trip. An empty *Error means the part loaded; a refused INFO leaves the
+    // fields above empty (a least-privilege user may read Sidekiq's keys and nothing of the server).
+    std::string infoError;
     std::optional<long long> dbSize; // keys in the selected database
     std::string dbSizeError;
     std::vector<SlowlogEntry> slowlog; // newest first, as SLOWLOG GET returns them
@@ -66,7 +68,7 @@ struct ServerInfo {
 };
 
 // INFO, DBSIZE, SLOWLOG GET 50, CLIENT LIST as one pipeline. Throws kiq::redis::Error when the server
-// cannot be reached or refuses INFO; every other part fails alone (see the *Error fields).
+// cannot be reached; each part the server refuses fails alone (see the *Error fields).
 ServerInfo loadServerInfo(kiq::redis::Client& client);
 
 } // namespace kiq::server

@@ -2,6 +2,7 @@
 
 #include "common/Formatting.h"
 #include "deployment/Deployment.h"
+#include "redis/Errors.h"
 #include "write/UndoJournal.h"
 
 #include <QAction>
@@ -44,6 +45,15 @@ private:
     std::function<void(const QString&)> m_show;
 };
 } // namespace
+
+QString DeploymentPage::explainError(const std::string& message) const
+{
+    const std::string needed = kiq::redis::missingPermission(message);
+    if (needed.empty()) return QString::fromStdString(message);
+    const std::string& user = m_profile.options.user;
+    return tr("Not permitted for user %1: needs %2")
+        .arg(user.empty() ? QStringLiteral("default") : QString::fromStdString(user), QString::fromStdString(needed));
+}
 
 void DeploymentPage::explainRefusedShortcuts(QWidget* target, std::function<void(const QString&)> show)
 {

@@ -108,6 +108,10 @@ protected:
     // The click-time check (the gate may have closed since the button was enabled): why the write may
     // not go ahead now, or empty. A page never given a gate refuses every write.
     QString refusedWrite() const { return m_writeGate ? writeRefusal() : tr("This page has no write path."); }
+    // A server's refusal as a page shows it: a NOPERM becomes "Not permitted for user viewer: needs
+    // +info" (what to grant, for a page that shows what it can under a least-privilege user); any other
+    // message as it is.
+    QString explainError(const std::string& message) const;
     // Puts back what undo journal `record` removed (the page's UndoOffer), through the gate and off the
     // GUI thread; `report` gets the outcome as a notice (HTML), and whether it is a problem.
     void restoreRemoved(std::int64_t record, std::function<void(const QString& notice, bool problem)> report);

@@ -222,7 +222,7 @@ void AclPage::refresh()
         },
         [this](kiq::redis::Result<AclSnapshot> r) {
             if (!r.ok()) {
-                m_status->showError(tr("Cannot read ACL users:"), QString::fromStdString(r.error->message));
+                m_status->showError(tr("Cannot read ACL users:"), explainError(r.error->message));
                 return;
             }
             int risky = 0;
@@ -264,8 +264,7 @@ void AclPage::applyRules(const QString& user, const kiq::acl::AclRules& rules)
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
             if (!r.ok())
                 return showResult(
-                    tr("Could not apply the rules of %1: %2").arg(user, QString::fromStdString(r.error->message)),
-                    false);
+                    tr("Could not apply the rules of %1: %2").arg(user, explainError(r.error->message)), false);
             showResult(tr("ACL SETUSER %1\n").arg(user) + describe(*r.value), allOk(*r.value));
         });
 }
@@ -298,8 +297,7 @@ void AclPage::applyRole(kiq::acl::Role role, const QString& user, const QString&
         [this, user](kiq::redis::Result<Outcome> r) {
             if (!r.ok())
                 return showResult(
-                    tr("Could not apply the role to %1: %2").arg(user, QString::fromStdString(r.error->message)),
-                    false);
+                    tr("Could not apply the role to %1: %2").arg(user, explainError(r.error->message)), false);
             QStringList lines {describe(r.value->nodes)};
             bool ok = allOk(r.value->nodes);
             for (const auto& c : r.value->checks) {
@@ -324,8 +322,7 @@ void AclPage::deleteUser(const QString& user)
         [gate, name = user.toStdString()](kiq::redis::Client& c) { return kiq::acl::deleteUser(c, *gate, name); }, this,
         [this, user](kiq::redis::Result<std::vector<NodeOutcome>> r) {
             if (!r.ok())
-                return showResult(
-                    tr("Could not delete %1: %2").arg(user, QString::fromStdString(r.error->message)), false);
+                return showResult(tr("Could not delete %1: %2").arg(user, explainError(r.error->message)), false);
             showResult(tr("ACL DELUSER %1\n").arg(user) + describe(*r.value), allOk(*r.value));
         });
 }
@@ -337,7 +334,7 @@ void AclPage::resetLog()
     client()->run<std::vector<NodeOutcome>>([gate](kiq::redis::Client& c) { return kiq::acl::resetAclLog(c, *gate); },
         this,
         [this](kiq::redis::Result<std::vector<NodeOutcome>> r) {
-            if (!r.ok()) return showResult(QString::fromStdString(r.error->message), false);
+            if (!r.ok()) return showResult(explainError(r.error->message), false);
             showResult(describe(*r.value), allOk(*r.value));
         });
 }

@@ -140,7 +140,7 @@ void AuditPage::refresh()
         [filter](kiq::redis::Client& c) { return kiq::write::listAuditStream(c, filter); },
         [this](kiq::redis::Result<std::vector<kiq::write::AuditRecord>> r) {
             if (!r.ok()) {
-                m_status->showLoadError(QString::fromStdString(r.error->message));
+                m_status->showLoadError(explainError(r.error->message));
                 return;
             }
             const int n = int(r.value->size());
@@ -157,7 +157,7 @@ void AuditPage::verify()
     runFresh<kiq::write::ChainReport>([](kiq::redis::Client& c) { return kiq::write::verifyAuditStream(c); },
         [this](kiq::redis::Result<kiq::write::ChainReport> r) {
             if (!r.ok()) {
-                m_status->showError(tr("Could not verify:"), QString::fromStdString(r.error->message));
+                m_status->showError(tr("Could not verify:"), explainError(r.error->message));
                 return;
             }
             std::map<std::string, std::string> breaks;
@@ -185,7 +185,7 @@ void AuditPage::exportTo(const QString& file)
         },
         [this, file](kiq::redis::Result<long long> r) {
             if (!r.ok()) {
-                m_status->showError(tr("Could not export:"), QString::fromStdString(r.error->message));
+                m_status->showError(tr("Could not export:"), explainError(r.error->message));
                 return;
             }
             m_status->showInfo(tr("Exported %n entries to %1.", nullptr, int(*r.value)).arg(file));

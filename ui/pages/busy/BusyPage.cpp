@@ -195,7 +195,7 @@ void BusyPage::refresh()
         [this](kiq::redis::Result<BusyLoad> r) {
             m_loading = false;
             if (!r.ok()) {
-                m_status->showLoadError(QString::fromStdString(r.error->message));
+                m_status->showLoadError(explainError(r.error->message));
                 return;
             }
             m_processes->applySnapshot(std::move(r.value->processes));
@@ -243,7 +243,7 @@ void BusyPage::signalProcesses(ProcessSignal signal, bool all, bool confirmed)
         },
         [this, verb](kiq::redis::Result<int> r) {
             if (!r.ok()) {
-                m_status->showError(tr("%1 failed:").arg(verb), QString::fromStdString(r.error->message));
+                m_status->showError(tr("%1 failed:").arg(verb), explainError(r.error->message));
                 return;
             }
             m_status->showInfo(

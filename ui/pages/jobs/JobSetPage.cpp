@@ -297,9 +297,8 @@ void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
         },
         [this, key](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!r.ok()) {
-                showNotice(tr("<b>Could not read the job:</b> %1")
-                               .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                showNotice(
+                    tr("<b>Could not read the job:</b> %1").arg(explainError(r.error->message).toHtmlEscaped()), true);
                 return;
             }
             m_browser->showJob(key, *r.value);
@@ -348,8 +347,8 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
         },
         [this, action](kiq::redis::Result<Outcome> r) {
             if (!r.ok()) {
-                showNotice(tr("<b>%1 failed:</b> %2")
-                               .arg(actionLabel(action), QString::fromStdString(r.error->message).toHtmlEscaped()),
+                showNotice(
+                    tr("<b>%1 failed:</b> %2").arg(actionLabel(action), explainError(r.error->message).toHtmlEscaped()),
                     true);
             } else {
                 const auto& res = r.value->result;
@@ -539,7 +538,8 @@ void JobSetPage::updateStatus()
     if (!client()) {
         status.add(tr("Not connected."));
     } else if (!m_feed->problem().isEmpty()) {
-        status.addProblem(tr("<b>Could not read the set:</b> %1 (retrying)").arg(m_feed->problem().toHtmlEscaped()));
+        status.addProblem(tr("<b>Could not read the set:</b> %1 (retrying)")
+                              .arg(explainError(m_feed->problem().toStdString()).toHtmlEscaped()));
     } else {
         const auto snap = m_feed->snapshot();
         if (!snap->complete() && m_expected > 0)

@@ -241,7 +241,7 @@ void QueuesPage::refreshQueues()
         [this](kiq::redis::Result<std::vector<kiq::sidekiq::QueueSummary>> r) {
             m_loadingQueues = false;
             if (!r.ok()) {
-                m_listProblem = QString::fromStdString(r.error->message);
+                m_listProblem = explainError(r.error->message);
                 updateStatus();
                 return;
             }
@@ -279,9 +279,8 @@ void QueuesPage::fetchCurrent(const kiq::sidekiq::IndexedJobKey& key)
         [this, key, ticket](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!m_jobs.isCurrent(ticket)) return;
             if (!r.ok()) {
-                showNotice(tr("<b>Could not read the job:</b> %1")
-                               .arg(QString::fromStdString(r.error->message).toHtmlEscaped()),
-                    true);
+                showNotice(
+                    tr("<b>Could not read the job:</b> %1").arg(explainError(r.error->message).toHtmlEscaped()), true);
                 return;
             }
             m_browser->showJob(key, *r.value);
@@ -324,8 +323,7 @@ void QueuesPage::deleteSelection(bool confirmed)
         [this, n](kiq::redis::Result<Outcome> r) {
             refresh();
             if (!r.ok()) {
-                showNotice(
-                    tr("<b>Delete failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showNotice(tr("<b>Delete failed:</b> %1").arg(explainError(r.error->message).toHtmlEscaped()), true);
                 return;
             }
             const long long deleted = r.value->result.affected;
@@ -352,9 +350,8 @@ void QueuesPage::runWrite(
         [this, failedTitle](kiq::redis::Result<QString> r) {
             refresh();
             if (!r.ok())
-                showNotice(
-                    QStringLiteral("<b>%1</b> %2")
-                        .arg(failedTitle.toHtmlEscaped(), QString::fromStdString(r.error->message).toHtmlEscaped()),
+                showNotice(QStringLiteral("<b>%1</b> %2")
+                               .arg(failedTitle.toHtmlEscaped(), explainError(r.error->message).toHtmlEscaped()),
                     true);
             else
                 showNotice(*r.value, false);
@@ -459,8 +456,7 @@ void QueuesPage::clearCurrentQueue(bool confirmed)
         [this, queue](kiq::redis::Result<Outcome> r) {
             refresh();
             if (!r.ok()) {
-                showNotice(
-                    tr("<b>Clear failed:</b> %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), true);
+                showNotice(tr("<b>Clear failed:</b> %1").arg(explainError(r.error->message).toHtmlEscaped()), true);
                 return;
             }
             showUndoable(

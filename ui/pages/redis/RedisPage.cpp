@@ -200,7 +200,7 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
     if (info.dbSizeError.empty())
         m_keys->setValue(orDash(info.dbSize), perDb.join(QStringLiteral(" · ")));
     else
-        m_keys->setValue(QString(), q(info.dbSizeError));
+        m_keys->setValue(QString(), explainError(info.dbSizeError));
 
     if (info.slowlogError.empty()) {
         // An empty table looks like a failed load; say that there is simply nothing slow.
@@ -208,7 +208,7 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
         m_slowlogNote->setVisible(info.slowlog.empty());
         m_slowlogModel->applySnapshot(info.slowlog);
     } else {
-        m_slowlogNote->showError(tr("The slow log is not available:"), q(info.slowlogError));
+        m_slowlogNote->showError(tr("The slow log is not available:"), explainError(info.slowlogError));
         m_slowlogNote->show();
         m_slowlogModel->clearRows();
     }
@@ -216,14 +216,20 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
         m_clientsNote->hide();
         m_clientModel->applySnapshot(info.clients);
     } else {
-        m_clientsNote->showError(tr("The client list is not available:"), q(info.clientsError));
+        m_clientsNote->showError(tr("The client list is not available:"), explainError(info.clientsError));
         m_clientsNote->show();
         m_clientModel->clearRows();
     }
 
-    m_status->showInfo(
-        tr("Updated at %1 · round trip %2")
-            .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip)));
+    const QString updated
+        = tr("Updated at %1 · round trip %2")
+              .arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat), formatLatency(info.roundTrip));
+    // Without INFO the cards stay empty; what the user may read (keys, clients, the slow log) is shown.
+    if (info.infoError.empty())
+        m_status->showInfo(updated);
+    else
+        m_status->showError(
+            tr("Server details are not available:"), explainError(info.infoError) + QStringLiteral(" · ") + updated);
 }
 
 void RedisPage::clearData()

@@ -152,7 +152,7 @@ void UndoPage::refresh()
         [this](kiq::redis::Result<Load> r) {
             m_loading = false;
             if (!r.ok()) {
-                m_status->showLoadError(q(r.error->message));
+                m_status->showLoadError(explainError(r.error->message));
                 return;
             }
             show(std::move(r.value->actions));
@@ -230,7 +230,7 @@ void UndoPage::restoreSelected()
         },
         [this, what = describe(*action)](kiq::redis::Result<Restored> r) {
             if (!r.ok()) {
-                m_status->showError(tr("Restore failed:"), q(r.error->message));
+                m_status->showError(tr("Restore failed:"), explainError(r.error->message));
                 updateActions();
             } else {
                 show(std::move(r.value->actions));
