@@ -796,17 +796,7 @@ private slots:
         auto p = profileHere("Capped", kiq::deployment::Environment::Development);
         p.auditMaxLen = 100;
         saveProfiles({p});
-        {
-            kiq::write::AuditTrail trail(optionsFor(*m_server), m_home.filePath("app-audit.jsonl").toStdString());
-            kiq::write::AuditEntry entry;
-            entry.deployment = "Capped";
-            entry.intent = {"pause", "queue:default", 1, {}, {}};
-            entry.ok = true;
-            for (int i = 0; i < 300; ++i) {
-                entry.time = 1764680000 + i;
-                trail.append(entry);
-            }
-        }
+        fillAuditStream(optionsFor(*m_server), m_home.filePath("app-audit.jsonl"), 300);
         QCOMPARE(m_server->cli({"XLEN", "kiqdesk:audit"}), QString("300"));
         const auto retried = cliBare({"--profile", "Capped", "jobs", "retry", "--set", "dead", "--jid",
             QString("%1").arg(0, 24, 16, QChar('0')), "--yes"});

@@ -17,7 +17,6 @@
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
 #include "write/AuditChain.h"
-#include "write/AuditTrail.h"
 #include "write/UndoJournal.h"
 
 #include <QAbstractButton>
@@ -247,17 +246,7 @@ private slots:
     // The deployment trims the shared stream to its profile's cap (about: whole nodes of 100 entries).
     void auditStreamKeepsAboutTheProfilesCap()
     {
-        {
-            write::AuditTrail filler(test::optionsFor(*m_server), m_home.filePath("filler.jsonl").toStdString());
-            write::AuditEntry entry;
-            entry.deployment = "Laptop";
-            entry.intent = {"pause", "queue:default", 1, {}, {}};
-            entry.ok = true;
-            for (int i = 0; i < 300; ++i) {
-                entry.time = 1764680000 + i;
-                filler.append(entry);
-            }
-        }
+        test::fillAuditStream(test::optionsFor(*m_server), m_home.filePath("filler.jsonl"), 300);
         auto p = profile(QStringLiteral("Laptop"), Environment::Development);
         p.auditMaxLen = 100;
         ui::Deployment d(p, false);

@@ -60,6 +60,18 @@ class TestProfileStore : public QObject {
     QTemporaryDir m_dir;
 
     QString settingsPath(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+    // A settings file as an older or newer Kiqdesk, or a hand edit, left it; returns its path.
+    QString writeSettings(const char* name, const QByteArray& bytes) const
+    {
+        QFile file(settingsPath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) qFatal("cannot write %s", name);
+        return file.fileName();
+    }
+    // The store's copies of `name` kept aside (name.kept-<time>).
+    QStringList keptCopies(const char* name) const
+    {
+        return QDir(m_dir.path()).entryList({QString::fromLatin1(name) + QStringLiteral(".kept-*")});
+    }
 
 private slots:
     void roundTripKeepsEverythingButPasswords()
@@ -175,16 +187,12 @@ private slots:
     // Files saved before profiles had a read-only mark: production opens read-only, the rest as before.
     void oldFilesLoadWithReadOnlyDefaults()
     {
-        const QString path = settingsPath("old.ini");
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("[profiles]\n"
-                       "1\\id=1111\n1\\name=Billing\n1\\environment=production\n1\\host=10.0.0.5\n1\\port=6379\n"
-                       "2\\id=2222\n2\\name=Shared\n2\\environment=staging\n"
-                       "3\\id=3333\n3\\name=Laptop\n3\\environment=development\n"
-                       "size=3\n");
-        }
+        const QString path = writeSettings("old.ini",
+            "[profiles]\n"
+            "1\\id=1111\n1\\name=Billing\n1\\environment=production\n1\\host=10.0.0.5\n1\\port=6379\n"
+            "2\\id=2222\n2\\name=Shared\n2\\environment=staging\n"
+            "3\\id=3333\n3\\name=Laptop\n3\\environment=development\n"
+            "size=3\n");
         QSettings settings(path, QSettings::IniFormat);
         ProfileStore store(settings);
         auto loaded = store.load();
@@ -287,19 +295,14 @@ private slots:
     // place; this version starts without it, says where it is, and saves afresh.
     void newerStoreIsKeptAside()
     {
-        const QString path = settingsPath("newer.ini");
         const QByteArray original = "[General]\nprofilesVersion=7\nview\\theme=dark\n\n[profiles]\n1\\id=1111\n"
                                     "1\\name=Billing\n1\\futureField=xyz\nsize=1\n";
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(original);
-        }
+        const QString path = writeSettings("newer.ini", original);
         QSettings settings(path, QSettings::IniFormat);
         ProfileStore store(settings);
         QVERIFY(store.load().isEmpty());
         QVERIFY2(store.problem().contains(QStringLiteral("newer Kiqdesk (format 7")), qPrintable(store.problem()));
-        const QStringList kept = QDir(m_dir.path()).entryList({QStringLiteral("newer.ini.kept-*")});
+        const QStringList kept = keptCopies("newer.ini");
         QCOMPARE(kept.size(), 1);
         QVERIFY2(store.problem().contains(kept.front()), qPrintable(store.problem()));
         QFile keptFile(m_dir.filePath(kept.front()));
@@ -320,18 +323,13 @@ private slots:
     // A file that does not parse is kept aside the same way, with a message that says so.
     void unreadableStoreIsKeptAside()
     {
-        const QString path = settingsPath("broken.ini");
         const QByteArray original = "[profiles\n1\\id=1111\n1\\name=Billing\nsize=1\n";
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(original);
-        }
+        const QString path = writeSettings("broken.ini", original);
         QSettings settings(path, QSettings::IniFormat);
         ProfileStore store(settings);
         QVERIFY(store.load().isEmpty());
         QVERIFY2(store.problem().contains(QStringLiteral("could not be read")), qPrintable(store.problem()));
-        const QStringList kept = QDir(m_dir.path()).entryList({QStringLiteral("broken.ini.kept-*")});
+        const QStringList kept = keptCopies("broken.ini");
         QCOMPARE(kept.size(), 1);
         QFile keptFile(m_dir.filePath(kept.front()));
         QVERIFY(keptFile.open(QIODevice::ReadOnly));
@@ -341,12 +339,8 @@ private slots:
     // Files from before the version existed (no profilesVersion) read as they are and gain it on save.
     void unversionedStoreMigratesForward()
     {
-        const QString path = settingsPath("v0.ini");
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("[profiles]\n1\\id=1111\n1\\name=Billing\n1\\host=10.0.0.5\nsize=1\n");
-        }
+        const QString path
+            = writeSettings("v0.ini", "[profiles]\n1\\id=1111\n1\\name=Billing\n1\\host=10.0.0.5\nsize=1\n");
         QSettings settings(path, QSettings::IniFormat);
         ProfileStore store(settings);
         QVERIFY(store.problem().isEmpty());
@@ -356,19 +350,15 @@ private slots:
         store.save(loaded);
         QCOMPARE(settings.value(QStringLiteral("profilesVersion")).toInt(), ProfileStore::kFormatVersion);
         QCOMPARE(store.load()[0].options.endpoint.host, std::string("10.0.0.5"));
-        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("v0.ini.kept-*")}).size(), 0);
+        QVERIFY(keptCopies("v0.ini").isEmpty());
     }
 
     // The audit stream's cap: old files keep the trail's default; a saved cap comes back; a hand-edited
     // tiny or garbage one is raised to the minimum, so the trail never forgets what was just written.
     void auditCapRoundTrips()
     {
-        const QString path = settingsPath("cap.ini");
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("[profiles]\n1\\id=1111\n1\\name=Billing\n1\\environment=production\nsize=1\n");
-        }
+        const QString path
+            = writeSettings("cap.ini", "[profiles]\n1\\id=1111\n1\\name=Billing\n1\\environment=production\nsize=1\n");
         QSettings settings(path, QSettings::IniFormat);
         ProfileStore store(settings);
         auto loaded = store.load();

@@ -7,6 +7,7 @@
 #include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/Timestamp.h"
+#include "write/AuditTrail.h"
 
 #include <algorithm>
 
@@ -73,6 +74,19 @@ deployment::ConnectionProfile profileFor(
 std::unique_ptr<redis::Client> clientFor(const RedisServer& server)
 {
     return std::make_unique<redis::Client>(optionsFor(server));
+}
+
+void fillAuditStream(const redis::ConnectionOptions& options, const QString& localFile, int count)
+{
+    write::AuditTrail trail(options, localFile.toStdString());
+    write::AuditEntry entry;
+    entry.deployment = "filler";
+    entry.intent = {"pause", "queue:default", 1, {}, {}};
+    entry.ok = true;
+    for (int i = 0; i < count; ++i) {
+        entry.time = 1764680000 + i;
+        trail.append(entry);
+    }
 }
 
 void ServerTest::startServer(RedisServer::Options options)

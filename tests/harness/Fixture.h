@@ -35,6 +35,9 @@ deployment::ConnectionProfile profileFor(const QString& name, const redis::Conne
     deployment::Environment environment = deployment::Environment::Development);
 // A client of `server`; it connects on its first command.
 std::unique_ptr<redis::Client> clientFor(const RedisServer& server);
+// `count` chained "pause" entries appended to the shared audit stream, as earlier writes would leave it
+// (`localFile`: where they would go if the stream refused them).
+void fillAuditStream(const redis::ConnectionOptions& options, const QString& localFile, int count);
 
 // The shape most integration tests share: one redis-server for the whole test class and a client of
 // it. A test class derives from QObject and this, calls startServer() in initTestCase() and, to give
