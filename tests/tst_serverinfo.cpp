@@ -7,6 +7,7 @@
 #include "server/ServerInfo.h"
 #include "server/ServerInfoProbe.h"
 
+#include <QMap>
 #include <QTest>
 
 using namespace kiq::server;
@@ -136,6 +137,42 @@ private slots:
         QVERIFY(QString::fromStdString(info.slowlogError).contains(QStringLiteral("permission denied")));
         QCOMPARE(kiq::redis::missingPermission(info.slowlogError), std::string("+slowlog|get"));
         QCOMPARE(kiq::redis::missingPermission(info.clientsError), std::string("+client|list"));
+    }
+
+    // The Overview's every-2-seconds read: two INFO sections, and nothing that costs a line per client or
+    // per slow command on the server.
+    void countersAreTheLightRead()
+    {
+        // Calls per command, from one INFO commandstats (which counts itself in the next one).
+        auto calls = [this] {
+            const QString stats = m_server->cli({"INFO", "commandstats"});
+            QMap<QString, int> out;
+            for (const char* command : {"client|list", "slowlog|get", "info"}) {
+                const QString key = QStringLiteral("cmdstat_%1:calls=").arg(QLatin1String(command));
+                const auto at = stats.indexOf(key);
+                out[QLatin1String(command)] = at < 0 ? 0 : stats.mid(at + key.size()).section(u',', 0, 0).toInt();
+            }
+            return out;
+        };
+        Client client(options());
+        client.connect(); // connecting has its own checks
+        const auto before = calls();
+        const ServerInfo counters = loadServerCounters(client);
+        QVERIFY(counters.infoError.empty());
+        QVERIFY(counters.usedMemory().value_or(0) > 0);
+        QVERIFY(counters.instantaneousOpsPerSec().has_value());
+        QVERIFY(counters.maxmemory().has_value());
+        QCOMPARE(counters.sections.size(), std::size_t(2));
+        const auto after = calls();
+        QCOMPARE(after["client|list"], before["client|list"]);
+        QCOMPARE(after["slowlog|get"], before["slowlog|get"]);
+        QCOMPARE(after["info"], before["info"] + 1 + 2); // the first INFO commandstats, and our two sections
+
+        m_server->cli({"ACL", "SETUSER", "blind2", "on", ">blindpw", "~*", "+@all", "-info"});
+        Client blind(options("blind2", "blindpw"));
+        const ServerInfo refused = loadServerCounters(blind);
+        QCOMPARE(kiq::redis::missingPermission(refused.infoError), std::string("+info"));
+        QVERIFY(!refused.usedMemory().has_value());
     }
 
     // A user without INFO still gets the other parts, and INFO's refusal says what to grant.

@@ -173,4 +173,21 @@ ServerInfo loadServerInfo(kiq::redis::Client& client)
     return info;
 }
 
+ServerInfo loadServerCounters(kiq::redis::Client& client)
+{
+    using kiq::redis::Command;
+    // Two sections by name: Redis before 7 takes one section per INFO.
+    const auto replies = client.pipeline({Command("INFO").arg("memory"), Command("INFO").arg("stats")});
+    ServerInfo info;
+    for (const auto& reply : replies) {
+        if (reply.isError()) {
+            info.infoError = partError(reply, "INFO");
+            continue;
+        }
+        for (auto& [name, section] : ServerInfo::parseInfo(reply.asString()).sections)
+            info.sections[name] = std::move(section);
+    }
+    return info;
+}
+
 } // namespace kiq::server

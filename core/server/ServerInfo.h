@@ -2,9 +2,10 @@
 // What the Redis page shows about one server: INFO (every section it returned, plus typed accessors
 // for the fields the UI and CLI use), DBSIZE, the slow log and the connected clients.
 //
-// loadServerInfo() gets all of it in one pipelined round trip. INFO is required; DBSIZE, SLOWLOG and
-// CLIENT LIST are not: a restricted ACL user (no +slowlog, no +client|list) is common on managed
-// Redis, so their failures are kept as text per part and the rest is still shown.
+// loadServerInfo() gets all of it in one pipelined round trip. Each part may be refused alone: a
+// restricted ACL user (no +info, +slowlog or +client|list) is common on managed Redis, so failures are
+// kept as text per part and the rest is still shown. loadServerCounters() is the light read for views
+// that refresh every few seconds and need two numbers (CLIENT LIST alone is a line per connection).
 //
 // On Cluster the round trip goes to one primary (the client picks it); per-node views are a later
 // feature built on Client::onAllPrimaries.
@@ -70,5 +71,8 @@ struct ServerInfo {
 // INFO, DBSIZE, SLOWLOG GET 50, CLIENT LIST as one pipeline. Throws kiq::redis::Error when the server
 // cannot be reached; each part the server refuses fails alone (see the *Error fields).
 ServerInfo loadServerInfo(kiq::redis::Client& client);
+// INFO memory and INFO stats only (used memory, commands per second, maxmemory, evictions), for views
+// that refresh every few seconds. A refused INFO is infoError, as above.
+ServerInfo loadServerCounters(kiq::redis::Client& client);
 
 } // namespace kiq::server

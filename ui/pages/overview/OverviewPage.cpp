@@ -231,7 +231,7 @@ void OverviewPage::refresh()
         [reader, withDaily](kiq::redis::Client& c) {
             OverviewLoad load;
             load.stats = reader->read(c);
-            const auto info = kiq::server::loadServerInfo(c);
+            const auto info = kiq::server::loadServerCounters(c);
             load.usedMemory = info.usedMemory();
             load.opsPerSec = info.instantaneousOpsPerSec();
             load.infoError = info.infoError;

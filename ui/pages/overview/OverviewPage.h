@@ -3,7 +3,7 @@
 // itself, the queues with the worst latency, and Sidekiq's daily history.
 //
 // Each refresh is one AsyncClient::run: StatsReader::read (one round trip once the queue and process
-// names are known) plus loadServerInfo, and, every few minutes, readHistory. The StatsReader lives
+// names are known) plus loadServerCounters, and, every few minutes, readHistory. The StatsReader lives
 // in a shared_ptr captured by the closure so its name cache survives between refreshes; it is used
 // only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite, on
 // the HistoryWorker's thread), so the charts show the last hours again after a restart.
