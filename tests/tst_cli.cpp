@@ -511,8 +511,10 @@ private slots:
         QCOMPARE(ok.exitCode, 0);
         const auto denied = cli({"--user", "monitor", "jobs", "delete", "--set", "dead", "--all", "--yes"});
         QCOMPARE(denied.exitCode, 3);
-        QVERIFY2(denied.err.contains("permission", Qt::CaseInsensitive) || denied.err.contains("NOPERM"),
-            qPrintable(denied.err));
+        QVERIFY2(denied.err.contains("not permitted for user monitor: needs +"), qPrintable(denied.err));
+        const auto acl = cli({"--user", "monitor", "acl", "list"});
+        QCOMPARE(acl.exitCode, 3);
+        QVERIFY2(acl.err.contains("not permitted for user monitor: needs +acl|users"), qPrintable(acl.err));
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("2"));
         qputenv("REDISCLI_AUTH", "wrong");
         const auto wrong = cli({"--user", "monitor", "stats"});

@@ -227,7 +227,7 @@ private slots:
         HealthEvaluator evaluator;
         const HealthReport report = evaluator.evaluate(restricted, {});
         QCOMPARE(stateOf(report, check::kMemory), CheckState::Unknown);
-        QVERIFY2(find(report, check::kMemory)->message.find("not permitted") != std::string::npos,
+        QVERIFY2(find(report, check::kMemory)->message.find("not permitted: needs +info") != std::string::npos,
             find(report, check::kMemory)->message.c_str());
         QCOMPARE(stateOf(report, check::kReachable), CheckState::Ok);
         QCOMPARE(report.worst(), CheckState::Ok);

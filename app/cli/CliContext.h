@@ -30,6 +30,8 @@ struct CliContext {
 
     const redis::ConnectionOptions& options(); // built once from the flags or the profile
     const deployment::ConnectionProfile* profile(); // --profile's, or null
+    // The ACL user this invocation connected as ("default" when none), for "not permitted" errors.
+    std::string userName() const { return m_options && !m_options->user.empty() ? m_options->user : "default"; }
     redis::Client& client();
     // Every write of this invocation passes it: it is appended to the deployment's audit trail (see
     // write/AuditTrail.h), and its removals are kept in the undo journal first.

@@ -67,7 +67,12 @@ int main(int argc, char** argv)
         if (app.exit(e) == 0) return kiq::cli::Ok;
         return check->parsed() > 0 ? 3 : kiq::cli::Usage; // check speaks Nagios: bad usage is "unknown"
     } catch (const kiq::redis::Error& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        // A refusal says what to grant, as the desktop app does.
+        if (const std::string needed = kiq::redis::missingPermission(e.what()); !needed.empty())
+            std::cerr << "error: not permitted for user " << ctx.userName() << ": needs " << needed << " (" << e.what()
+                      << ")\n";
+        else
+            std::cerr << "error: " << e.what() << "\n";
         exitCode = exitCodeFor(e);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";

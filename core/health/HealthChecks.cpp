@@ -182,10 +182,11 @@ CheckResult unknown(const char* id, std::string message, std::string subject = {
     return {id, std::move(subject), CheckState::Unknown, {}, {}, std::move(message)};
 }
 
-// "not permitted" for ACL refusals (a monitor user without +info), the server's text otherwise.
+// "not permitted: needs +info" for ACL refusals (a monitor user without +info), the server's text otherwise.
 std::string refusal(const std::string& error)
 {
-    if (error.rfind("NOPERM", 0) == 0) return "not permitted (" + error + ")";
+    if (const std::string needed = kiq::redis::missingPermission(error); !needed.empty())
+        return "not permitted: needs " + needed + " (" + error + ")";
     return error;
 }
 
