@@ -50,3 +50,7 @@ shot redis-dark dark 1600x1000 6
 # makes them for real against its own redis-server (tests/tst_safety_screens.cpp).
 KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_safety_screens" >/dev/null
 echo docs/screenshots/armed.png docs/screenshots/audit-trail.png
+# The connection doctor on a hostname mismatch and on a passing mTLS connection, against servers with a
+# PKI made at test time (tests/tst_doctor_dialog.cpp).
+KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_doctor_dialog" >/dev/null
+echo docs/screenshots/doctor-failing.png docs/screenshots/doctor-passing.png

@@ -186,6 +186,10 @@ private slots:
         const QString text = dialog.testResultText();
         QVERIFY2(text.contains(QStringLiteral("Connection failed:")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("refused")), qPrintable(text));
+        // The doctor ran after the failure and names the failing step with its fix.
+        QVERIFY2(text.contains(QStringLiteral("<b>TCP connection</b>: Check that Redis listens on port %1").arg(port)),
+            qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Diagnose… shows every step.")), qPrintable(text));
     }
 
     void wrongPasswordIsNamed()

@@ -111,6 +111,8 @@ private slots:
         QVERIFY(
             waitUntil([&] { return get("runs:t2") == "1" && get("runs:t0") == "1" && get("runs:t1") == "1"; }, 5000));
         QCOMPARE(get("done:t1"), jids[1]);
+        // The handler's own writes land before the pool counts the job done (after the handler returns).
+        QVERIFY(waitUntil([&] { return pool.snapshot().processed == 3; }, 5000));
         QCOMPARE(pool.snapshot().processed, 3LL);
         const auto stopStarted = std::chrono::steady_clock::now();
         pool.stop();

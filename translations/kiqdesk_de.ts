@@ -1191,6 +1191,22 @@
         <source>Audit trail keeps about:</source>
         <translation>Audit-Protokoll behält etwa:</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>&amp;Diagnose…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>Die Verbindung Schritt für Schritt prüfen und sagen, was zu beheben ist</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>Suche den Schritt, der fehlschlägt…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>Diagnose… zeigt jeden Schritt.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1351,6 +1367,130 @@
     <message>
         <source>Back to read-only now</source>
         <translation>Sofort zurück zu schreibgeschützt</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>&amp;Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>Bericht &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>Verbindungsdiagnose — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>Namensauflösung</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>TCP-Verbindung</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>Zertifikatsdateien</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>TLS-Handshake</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Serverzertifikat</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentifizierung</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>Sidekiq-Daten lesen</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>Schreiben (scharf geschaltet)</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>Untersuche %1…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>Das Credential-Hilfsprogramm ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>Kein Passwort zur Hand: die Diagnose verbindet ohne.</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>Kein Sentinel-Passwort zur Hand: die Diagnose verbindet ohne.</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>Keine Passphrase für den Client-Schlüssel zur Hand: die Diagnose lädt den Schlüssel ohne.</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Abhilfe:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n Schritt fehlgeschlagen</numerusform>
+            <numerusform>%n Schritte fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>, %n Warnung</numerusform>
+            <numerusform>, %n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>Die Verbindung funktioniert, mit %n Warnung</numerusform>
+            <numerusform>Die Verbindung funktioniert, mit %n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>Alle Schritte bestanden</translation>
     </message>
 </context>
 <context>
@@ -2312,6 +2452,14 @@
     <message>
         <source>Import</source>
         <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>Verbindung &amp;diagnostizieren…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>Die gewählte Verbindung Schritt für Schritt prüfen: DNS, TCP, TLS, Zertifikate, AUTH, Berechtigungen</translation>
     </message>
 </context>
 <context>

@@ -135,6 +135,30 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n step failed</numerusform>
+            <numerusform>%n steps failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>, %n warning</numerusform>
+            <numerusform>, %n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>The connection works, with %n warning</numerusform>
+            <numerusform>The connection works, with %n warnings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>

@@ -1191,6 +1191,22 @@
         <source>Audit trail keeps about:</source>
         <translation>El registro de auditoría conserva unas:</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>&amp;Diagnosticar…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>Examinar la conexión paso a paso y decir qué corregir</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>Buscando el paso que falla…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>Diagnosticar… muestra cada paso.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1351,6 +1367,130 @@
     <message>
         <source>Back to read-only now</source>
         <translation>Volver ahora a solo lectura</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>&amp;Repetir</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>&amp;Copiar informe</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>Diagnóstico de conexión — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>Resolución de nombre</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>Conexión TCP</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>Archivos de certificado</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>Negociación TLS</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificado del servidor</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificado de cliente</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Autenticación</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>Lectura de los datos de Sidekiq</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>Escritura (armada)</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>Examinando %1…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>El asistente de credenciales falló: %1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>No hay contraseña disponible: el diagnóstico se conecta sin ella.</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>No hay contraseña de Sentinel disponible: el diagnóstico se conecta sin ella.</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>No hay frase de contraseña para la clave de cliente: el diagnóstico carga la clave sin ella.</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>fallo</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>omitido</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Solución:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n paso falló</numerusform>
+            <numerusform>%n pasos fallaron</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>, %n aviso</numerusform>
+            <numerusform>, %n avisos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>La conexión funciona, con %n aviso</numerusform>
+            <numerusform>La conexión funciona, con %n avisos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>Todos los pasos se superaron</translation>
     </message>
 </context>
 <context>
@@ -2312,6 +2452,14 @@
     <message>
         <source>Import</source>
         <translation>Importar</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>&amp;Diagnosticar conexión…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>Examinar la conexión seleccionada paso a paso: DNS, TCP, TLS, certificados, AUTH, permisos</translation>
     </message>
 </context>
 <context>

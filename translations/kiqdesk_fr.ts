@@ -1191,6 +1191,22 @@
         <source>Audit trail keeps about:</source>
         <translation>Le journal d&apos;audit garde environ&#xa0;:</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>&amp;Diagnostiquer…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>Examiner la connexion étape par étape et dire quoi corriger</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>Recherche de l&apos;étape qui échoue…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>Diagnostiquer… montre chaque étape.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1351,6 +1367,130 @@
     <message>
         <source>Back to read-only now</source>
         <translation>Revenir en lecture seule maintenant</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>&amp;Relancer</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>&amp;Copier le rapport</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>Diagnostic de connexion — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>Résolution du nom</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>Connexion TCP</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>Fichiers de certificat</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>Négociation TLS</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificat du serveur</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificat client</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentification</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>Lecture des données Sidekiq</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>Écriture (armée)</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>Examen de %1…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>L&apos;assistant d&apos;identifiants a échoué&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>Aucun mot de passe disponible&#xa0;: le diagnostic se connecte sans.</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>Aucun mot de passe Sentinel disponible&#xa0;: le diagnostic se connecte sans.</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>Aucune phrase secrète pour la clé client&#xa0;: le diagnostic charge la clé sans.</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>ignoré</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Correction&#xa0;:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n étape a échoué</numerusform>
+            <numerusform>%n étapes ont échoué</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>, %n avertissement</numerusform>
+            <numerusform>, %n avertissements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>La connexion fonctionne, avec %n avertissement</numerusform>
+            <numerusform>La connexion fonctionne, avec %n avertissements</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>Toutes les étapes ont réussi</translation>
     </message>
 </context>
 <context>
@@ -2312,6 +2452,14 @@
     <message>
         <source>Import</source>
         <translation>Importer</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>&amp;Diagnostiquer la connexion…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>Examiner la connexion sélectionnée étape par étape&#xa0;: DNS, TCP, TLS, certificats, AUTH, permissions</translation>
     </message>
 </context>
 <context>

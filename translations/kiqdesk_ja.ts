@@ -1178,6 +1178,22 @@
         <source>Audit trail keeps about:</source>
         <translation>監査ログの保持件数（目安）:</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>診断(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>接続を段階ごとに調べ、何を直すべきかを示します</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>失敗しているステップを調べています…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>「診断…」ですべてのステップを表示します。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1335,6 +1351,127 @@
     <message>
         <source>Back to read-only now</source>
         <translation>今すぐ読み取り専用に戻します</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>再実行(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>レポートをコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>接続診断 — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>名前解決</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>TCP 接続</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>証明書ファイル</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>TLS ハンドシェイク</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>サーバー証明書</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>クライアント証明書</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>認証</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>サーバー</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>Sidekiq データの読み取り</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>書き込み(アーム時)</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>%1 を調べています…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>認証情報ヘルパーが失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>パスワードがありません: 診断はパスワードなしで接続します。</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>Sentinel のパスワードがありません: 診断はパスワードなしで接続します。</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>クライアント鍵のパスフレーズがありません: 診断はパスフレーズなしで鍵を読み込みます。</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>スキップ</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>対処:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n 個のステップが失敗しました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>、警告 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>接続は動作しています(警告 %n 件)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>すべてのステップに合格しました</translation>
     </message>
 </context>
 <context>
@@ -2283,6 +2420,14 @@
     <message>
         <source>Import</source>
         <translation>インポート</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>接続を診断(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>選択した接続を段階ごとに調べます: DNS、TCP、TLS、証明書、AUTH、権限</translation>
     </message>
 </context>
 <context>

@@ -1191,6 +1191,22 @@
         <source>Audit trail keeps about:</source>
         <translation>A trilha de auditoria mantém cerca de:</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>&amp;Diagnosticar…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>Examinar a conexão passo a passo e dizer o que corrigir</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>Procurando a etapa que falha…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>Diagnosticar… mostra cada etapa.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1351,6 +1367,130 @@
     <message>
         <source>Back to read-only now</source>
         <translation>Voltar a somente leitura agora</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>&amp;Executar de novo</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>&amp;Copiar relatório</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>Diagnóstico de conexão — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>Resolução de nome</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>Conexão TCP</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>Arquivos de certificado</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>Handshake TLS</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>Certificado do servidor</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificado de cliente</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Autenticação</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>Leitura dos dados do Sidekiq</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>Escrita (armada)</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>Examinando %1…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>O auxiliar de credenciais falhou: %1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>Nenhuma senha disponível: o diagnóstico conecta sem ela.</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>Nenhuma senha do Sentinel disponível: o diagnóstico conecta sem ela.</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>Nenhuma frase secreta para a chave de cliente: o diagnóstico carrega a chave sem ela.</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>falha</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>ignorado</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Correção:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n etapa falhou</numerusform>
+            <numerusform>%n etapas falharam</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>, %n aviso</numerusform>
+            <numerusform>, %n avisos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>A conexão funciona, com %n aviso</numerusform>
+            <numerusform>A conexão funciona, com %n avisos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>Todas as etapas passaram</translation>
     </message>
 </context>
 <context>
@@ -2312,6 +2452,14 @@
     <message>
         <source>Import</source>
         <translation>Importar</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>&amp;Diagnosticar conexão…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>Examinar a conexão selecionada passo a passo: DNS, TCP, TLS, certificados, AUTH, permissões</translation>
     </message>
 </context>
 <context>

@@ -1178,6 +1178,22 @@
         <source>Audit trail keeps about:</source>
         <translation>审计日志大约保留：</translation>
     </message>
+    <message>
+        <source>&amp;Diagnose…</source>
+        <translation>诊断(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Take the connection apart step by step and say what to fix</source>
+        <translation>逐步检查连接并说明需要修复什么</translation>
+    </message>
+    <message>
+        <source>Finding the step that fails…</source>
+        <translation>正在查找失败的步骤…</translation>
+    </message>
+    <message>
+        <source>Diagnose… shows every step.</source>
+        <translation>“诊断…”会显示每个步骤。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -1335,6 +1351,127 @@
     <message>
         <source>Back to read-only now</source>
         <translation>立即恢复只读</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::DoctorDialog</name>
+    <message>
+        <source>Run &amp;again</source>
+        <translation>重新运行(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>复制报告(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Connection doctor — %1</source>
+        <translation>连接诊断 — %1</translation>
+    </message>
+    <message>
+        <source>Sentinel</source>
+        <translation>Sentinel</translation>
+    </message>
+    <message>
+        <source>Name lookup</source>
+        <translation>名称解析</translation>
+    </message>
+    <message>
+        <source>TCP connection</source>
+        <translation>TCP 连接</translation>
+    </message>
+    <message>
+        <source>Certificate files</source>
+        <translation>证书文件</translation>
+    </message>
+    <message>
+        <source>TLS handshake</source>
+        <translation>TLS 握手</translation>
+    </message>
+    <message>
+        <source>Server certificate</source>
+        <translation>服务器证书</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>认证</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Reading Sidekiq&apos;s data</source>
+        <translation>读取 Sidekiq 数据</translation>
+    </message>
+    <message>
+        <source>Writing (armed)</source>
+        <translation>写入（已解锁）</translation>
+    </message>
+    <message>
+        <source>Examining %1…</source>
+        <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+        <source>The credential helper failed: %1</source>
+        <translation>凭据助手失败：%1</translation>
+    </message>
+    <message>
+        <source>No password is at hand: the doctor connects without it.</source>
+        <translation>没有可用的密码：诊断将不带密码连接。</translation>
+    </message>
+    <message>
+        <source>No Sentinel password is at hand: the doctor connects without it.</source>
+        <translation>没有可用的 Sentinel 密码：诊断将不带密码连接。</translation>
+    </message>
+    <message>
+        <source>No passphrase for the client key is at hand: the doctor loads the key without it.</source>
+        <translation>没有客户端密钥的口令：诊断将不带口令加载密钥。</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>修复：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) failed</source>
+        <translation>
+            <numerusform>%n 个步骤失败</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n warning(s)</source>
+        <translation>
+            <numerusform>，%n 个警告</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The connection works, with %n warning(s)</source>
+        <translation>
+            <numerusform>连接可用，有 %n 个警告</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every step passed</source>
+        <translation>所有步骤均通过</translation>
     </message>
 </context>
 <context>
@@ -2283,6 +2420,14 @@
     <message>
         <source>Import</source>
         <translation>导入</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose connection…</source>
+        <translation>诊断连接(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
+        <translation>逐步检查所选连接：DNS、TCP、TLS、证书、AUTH、权限</translation>
     </message>
 </context>
 <context>

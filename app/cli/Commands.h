@@ -15,6 +15,7 @@ void addWorkCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addTrailCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addUndoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addProfileCommands(CLI::App& app, CliContext& ctx, int& exitCode);
+void addDoctorCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // Returns the subcommand: its usage errors exit 3 (Nagios "unknown"), not Usage.
 CLI::App* addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 

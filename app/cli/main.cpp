@@ -60,6 +60,7 @@ int main(int argc, char** argv)
     kiq::cli::addTrailCommands(app, ctx, exitCode);
     kiq::cli::addUndoCommands(app, ctx, exitCode);
     kiq::cli::addProfileCommands(app, ctx, exitCode);
+    kiq::cli::addDoctorCommand(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     try {
         app.parse(argc, argv);

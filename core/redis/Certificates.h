@@ -19,13 +19,23 @@ struct CertificateInfo {
     enum class Role { Server, Ca, Client };
     Role role = Role::Server;
     std::string subject; // the common name, else the one-line subject
+    std::string issuer; // the issuer's common name, else its one-line name
+    // The names a client may connect with: subjectAltName DNS and IP entries, else the common name (as
+    // OpenSSL's host check falls back to it).
+    std::vector<std::string> names;
     std::string source; // the file it came from, or "host:port" for what the server sent
+    std::chrono::system_clock::time_point notBefore;
     std::chrono::system_clock::time_point notAfter;
 };
 
 inline constexpr std::chrono::hours kCertificateWarningWindow {14 * 24};
 
 CertificateInfo certificateInfo(X509* certificate, CertificateInfo::Role role, const std::string& source);
+// Whether `host` (a DNS name or an IP literal) is one of `names`, a "*." wildcard covering exactly one
+// leftmost label, as TLS verification matches it. For explaining a mismatch, not for verifying.
+bool certificateNameMatches(const std::vector<std::string>& names, const std::string& host);
+// "2027-01-31" (UTC), for messages.
+std::string certificateDate(std::chrono::system_clock::time_point when);
 // Every certificate in a PEM file, in order (a CA bundle holds several). Throws TlsError when the file
 // cannot be read or holds none.
 std::vector<CertificateInfo> certificatesInFile(const std::string& path, CertificateInfo::Role role);

@@ -2,6 +2,7 @@
 
 #include "redis/Errors.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -83,6 +84,18 @@ AddrInfoList resolve(const Endpoint& endpoint, Deadline deadline)
     return AddrInfoList(std::exchange(lookup->result, nullptr));
 }
 } // namespace
+
+std::vector<std::string> resolveAddresses(const Endpoint& endpoint, Deadline deadline)
+{
+    std::vector<std::string> out;
+    const AddrInfoList list = resolve(endpoint, deadline);
+    for (addrinfo* a = list.get(); a; a = a->ai_next) {
+        char host[NI_MAXHOST];
+        if (getnameinfo(a->ai_addr, a->ai_addrlen, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) continue;
+        if (std::find(out.begin(), out.end(), host) == out.end()) out.emplace_back(host);
+    }
+    return out;
+}
 
 Socket::Socket(const Endpoint& endpoint, Deadline deadline)
     : m_endpoint(endpoint)

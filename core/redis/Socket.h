@@ -5,7 +5,14 @@
 #include "redis/ConnectionOptions.h"
 #include "redis/Transport.h"
 
+#include <string>
+#include <vector>
+
 namespace kiq::redis {
+
+// The addresses `endpoint.host` resolves to, numeric ("127.0.0.1", "::1"), as a connect would try them.
+// Throws IoError (Dns) or TimeoutError like Socket; the connection doctor shows the lookup as its own step.
+std::vector<std::string> resolveAddresses(const Endpoint& endpoint, Deadline deadline);
 
 class Socket {
 public:

@@ -100,6 +100,41 @@ int keyPassphraseCallback(char* buffer, int size, int /*rwflag*/, void* userdata
     return int(length);
 }
 
+// Loads the client certificate (with its chain) and key into `ctx`, explaining each way it fails.
+void useClientIdentity(SSL_CTX* ctx, const TlsOptions& options)
+{
+    if (options.certFile.empty()) return;
+    KeyPassphrase passphrase {options.keyPassphrase};
+    SSL_CTX_set_default_passwd_cb(ctx, keyPassphraseCallback);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, &passphrase);
+    if (SSL_CTX_use_certificate_chain_file(ctx, options.certFile.c_str()) != 1)
+        throw TlsError(ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
+    const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
+    const bool loaded = SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) == 1;
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr); // `passphrase` dies with this scope
+    if (!loaded && passphrase.asked) {
+        ERR_clear_error();
+        if (options.keyPassphrase.empty())
+            throw TlsError(ErrorKind::Tls, "the client key '" + key + "' is encrypted: give its passphrase");
+        throw TlsError(ErrorKind::Tls, "wrong passphrase for the client key '" + key + "'");
+    }
+    if (!loaded) {
+        if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
+            throw TlsError(ErrorKind::Tls,
+                "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
+        throw TlsError(ErrorKind::Tls, "cannot load client key '" + key + "': " + opensslErrors());
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1)
+        throw TlsError(ErrorKind::Tls, "the client key does not match the client certificate");
+}
+
+// Called by OpenSSL when the server asks for a client certificate and none is set: note it, send none.
+int clientCertRequested(SSL* ssl, X509** /*certificate*/, EVP_PKEY** /*key*/)
+{
+    if (auto* self = static_cast<bool*>(SSL_get_app_data(ssl))) *self = true;
+    return 0;
+}
+
 const BIO_METHOD* noSignalSocketMethod()
 {
     static const BIO_METHOD* method = [] {
@@ -137,31 +172,8 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
     } else if (SSL_CTX_set_default_verify_paths(m_ctx.get()) != 1) {
         throw TlsError(ErrorKind::Tls, "cannot load the system CA store: " + opensslErrors());
     }
-    if (!options.certFile.empty()) {
-        KeyPassphrase passphrase {options.keyPassphrase};
-        SSL_CTX_set_default_passwd_cb(m_ctx.get(), keyPassphraseCallback);
-        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), &passphrase);
-        if (SSL_CTX_use_certificate_chain_file(m_ctx.get(), options.certFile.c_str()) != 1)
-            throw TlsError(
-                ErrorKind::Tls, "cannot load client certificate '" + options.certFile + "': " + opensslErrors());
-        const std::string& key = options.keyFile.empty() ? options.certFile : options.keyFile;
-        const bool loaded = SSL_CTX_use_PrivateKey_file(m_ctx.get(), key.c_str(), SSL_FILETYPE_PEM) == 1;
-        SSL_CTX_set_default_passwd_cb_userdata(m_ctx.get(), nullptr); // `passphrase` dies with this scope
-        if (!loaded && passphrase.asked) {
-            ERR_clear_error();
-            if (options.keyPassphrase.empty())
-                throw TlsError(ErrorKind::Tls, "the client key '" + key + "' is encrypted: give its passphrase");
-            throw TlsError(ErrorKind::Tls, "wrong passphrase for the client key '" + key + "'");
-        }
-        if (!loaded) {
-            if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
-                throw TlsError(ErrorKind::Tls,
-                    "the client key '" + key + "' does not match the client certificate '" + options.certFile + "'");
-            throw TlsError(ErrorKind::Tls, "cannot load client key '" + key + "': " + opensslErrors());
-        }
-        if (SSL_CTX_check_private_key(m_ctx.get()) != 1)
-            throw TlsError(ErrorKind::Tls, "the client key does not match the client certificate");
-    }
+    useClientIdentity(m_ctx.get(), options);
+    if (!m_clientCertGiven) SSL_CTX_set_client_cert_cb(m_ctx.get(), clientCertRequested);
     SSL_CTX_set_verify(m_ctx.get(), options.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
 
     m_ssl.reset(SSL_new(m_ctx.get()));
@@ -170,6 +182,7 @@ TlsTransport::TlsTransport(const Endpoint& endpoint, const TlsOptions& options, 
     if (!bio) throw TlsError(ErrorKind::Tls, "cannot create the TLS socket layer: " + opensslErrors());
     BIO_set_fd(bio, m_socket.fd(), BIO_NOCLOSE); // the Socket owns the descriptor
     SSL_set_bio(m_ssl.get(), bio, bio); // the SSL owns the BIO (one reference for both directions)
+    SSL_set_app_data(m_ssl.get(), &m_clientCertRequested);
 
     const std::string& name = options.sni.empty() ? endpoint.host : options.sni;
     if (!isIpLiteral(name)) SSL_set_tlsext_host_name(m_ssl.get(), name.c_str()); // SNI is for DNS names only
@@ -204,6 +217,25 @@ std::vector<CertificateInfo> TlsTransport::peerCertificates() const
                 sk_X509_value(chain, i), i == 0 ? CertificateInfo::Role::Server : CertificateInfo::Role::Ca, source));
     }
     return out;
+}
+
+std::string TlsTransport::protocolVersion() const
+{
+    return SSL_get_version(m_ssl.get());
+}
+
+std::string TlsTransport::cipher() const
+{
+    const char* name = SSL_get_cipher_name(m_ssl.get());
+    return name ? name : "";
+}
+
+void TlsTransport::checkClientIdentity(const TlsOptions& options)
+{
+    ERR_clear_error();
+    std::unique_ptr<SSL_CTX, CtxDeleter> ctx(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) throw TlsError(ErrorKind::Tls, "cannot create TLS context: " + opensslErrors());
+    useClientIdentity(ctx.get(), options);
 }
 
 void TlsTransport::CtxDeleter::operator()(SSL_CTX* c) const

@@ -29,6 +29,16 @@ public:
     // What the server sent: its certificate first (Role::Server), then the chain it was verified with
     // (or, without verification, the rest of what it sent) as Role::Ca.
     std::vector<CertificateInfo> peerCertificates() const;
+    std::string protocolVersion() const; // "TLSv1.3"
+    std::string cipher() const; // "TLS_AES_256_GCM_SHA384"
+    // The server asked for a client certificate and none was configured (a server that only asks
+    // still lets the connection through; one that requires it refuses at the first read on TLS 1.3).
+    bool clientCertificateRequested() const { return m_clientCertRequested; }
+
+    // Loads the client certificate and key of `options` as a connect would, without connecting: throws
+    // TlsError with the same explanation (unreadable file, encrypted key without passphrase, wrong
+    // passphrase, key and certificate that do not match). Does nothing without a certificate.
+    static void checkClientIdentity(const TlsOptions& options);
 
 private:
     // Waits as OpenSSL asks after `ret` from an SSL_* call; throws a classified error otherwise.
@@ -45,6 +55,7 @@ private:
     bool m_clientCertGiven;
     // Once the server has answered, a lost connection is not its refusal of a missing client certificate.
     bool m_replyRead = false;
+    bool m_clientCertRequested = false;
     std::unique_ptr<SSL_CTX, CtxDeleter> m_ctx;
     std::unique_ptr<SSL, SslDeleter> m_ssl;
 };

@@ -1,9 +1,9 @@
 #include "connection/ConnectionDialog.h"
 
-#include "common/Colors.h"
-
 #include "common/ClientRetirement.h"
+#include "common/Colors.h"
 #include "common/Formatting.h"
+#include "connection/DoctorDialog.h"
 #include "connection/RedactionBox.h"
 #include "connection/SecretSourceBox.h"
 #include "connection/TlsBox.h"
@@ -25,9 +25,11 @@
 #include <QLineEdit>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -96,6 +98,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_validation(new QLabel(this))
     , m_testButton(new QPushButton(tr("&Test connection"), this))
     , m_testResult(new QLabel(this))
+    , m_doctorButton(new QPushButton(tr("&Diagnose…"), this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Connection"));
@@ -107,6 +110,8 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_testButton->setObjectName(QStringLiteral("testButton"));
+    m_doctorButton->setObjectName(QStringLiteral("doctorButton"));
+    m_doctorButton->setToolTip(tr("Take the connection apart step by step and say what to fix"));
     m_passwordRequired->setObjectName(QStringLiteral("passwordRequired"));
 
     auto* tabs = new QTabWidget(this);
@@ -117,6 +122,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     auto* testRow = new QHBoxLayout;
     testRow->addWidget(m_testButton, 0, Qt::AlignTop);
     testRow->addWidget(m_testResult, 1);
+    testRow->addWidget(m_doctorButton, 0, Qt::AlignTop);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
@@ -126,6 +132,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     layout->addWidget(m_buttons);
 
     connect(m_testButton, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
+    connect(m_doctorButton, &QPushButton::clicked, this, &ConnectionDialog::diagnose);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ConnectionDialog::reject);
     setProfile(ConnectionProfile::create());
@@ -425,16 +432,16 @@ void ConnectionDialog::testConnection()
     m_testButton->setEnabled(false);
     m_testResult->setText(tr("Testing %1…").arg(QString::fromStdString(p.options.describe()).toHtmlEscaped()));
     m_testClient->run<kiq::server::ServerProbe>(
-        &kiq::server::probeServer, this, [this](kiq::redis::Result<kiq::server::ServerProbe> r) {
+        &kiq::server::probeServer, this, [this, options = p.options](kiq::redis::Result<kiq::server::ServerProbe> r) {
             retireClient(std::move(m_testClient));
-            m_testButton->setEnabled(true);
             if (!r.ok()) {
                 // kiq::redis::Error messages are written for people ("connection refused by
                 // 10.0.0.5:6379", "the server requires a client certificate"): show them as they are.
-                showTestResult(
-                    tr("Connection failed: %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()), false);
+                explainFailure(
+                    options, tr("Connection failed: %1").arg(QString::fromStdString(r.error->message).toHtmlEscaped()));
                 return;
             }
+            m_testButton->setEnabled(true);
             const auto& probe = *r.value;
             const QString rtt = formatLatency(probe.roundTrip);
             QString notes; // "connected as default, no password", a Cluster namespace without a hash tag
@@ -452,6 +459,50 @@ void ConnectionDialog::testConnection()
                     + notes,
                 true);
         });
+}
+
+void ConnectionDialog::explainFailure(const kiq::redis::ConnectionOptions& options, const QString& failure)
+{
+    m_explaining = true;
+    showTestResult(failure + QStringLiteral("<br>") + tr("Finding the step that fails…").toHtmlEscaped(), false);
+    QPointer<ConnectionDialog> self(this);
+    QThreadPool::globalInstance()->start([self, options, failure] {
+        auto report = std::make_shared<kiq::server::DoctorReport>(kiq::server::diagnoseConnection(options));
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app) return; // the program is ending
+        QMetaObject::invokeMethod(
+            app,
+            [self, report, failure] {
+                if (!self) return;
+                self->m_explaining = false;
+                self->m_testButton->setEnabled(true);
+                QString html = failure;
+                for (const auto& step : report->steps) {
+                    if (step.state != kiq::server::DoctorStep::State::Fail) continue;
+                    html += QStringLiteral("<br><b>%1</b>: %2")
+                                .arg(DoctorDialog::stepTitle(step.id).toHtmlEscaped(),
+                                    QString::fromStdString(step.fix.empty() ? step.detail : step.fix).toHtmlEscaped());
+                    break;
+                }
+                html += QStringLiteral("<br>") + tr("Diagnose… shows every step.").toHtmlEscaped();
+                self->showTestResult(html, false);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+DoctorDialog* ConnectionDialog::diagnose()
+{
+    const ConnectionProfile p = profile();
+    kiq::redis::ConnectionOptions scratch;
+    if (const QString error = validationError(p.options, m_topology->applyTo(scratch)); !error.isEmpty()) {
+        showTestResult(error.toHtmlEscaped(), false);
+        return nullptr;
+    }
+    auto* doctor = new DoctorDialog(p, this);
+    doctor->setAttribute(Qt::WA_DeleteOnClose);
+    doctor->show();
+    return doctor;
 }
 
 void ConnectionDialog::showTestResult(const QString& html, bool ok)

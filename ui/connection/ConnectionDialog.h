@@ -31,6 +31,7 @@ namespace kiq::ui {
 
 class RedactionBox;
 class SecretSourceBox;
+class DoctorDialog;
 class TlsBox;
 class TopologyBox;
 
@@ -49,10 +50,14 @@ public:
 
     QString warningText() const; // what the warnings label shows; for tests
     QString testResultText() const; // what the Test result label shows; for tests
-    bool isTesting() const { return m_testClient != nullptr; }
+    // The quick test, and after a failure the doctor naming the step that fails.
+    bool isTesting() const { return m_testClient != nullptr || m_explaining; }
 
 public slots:
     void testConnection();
+    // Opens the connection doctor on the profile as entered (its window, shown; null when the form is
+    // not valid yet, which the validation line then says).
+    DoctorDialog* diagnose();
 
 private:
     QWidget* buildConnectionTab();
@@ -63,12 +68,15 @@ private:
     void updateTagButton();
     void updateReadOnlyBox(); // production is read-only whatever the mark says
     void showTestResult(const QString& html, bool ok);
+    // After a failed Test: runs the doctor off the GUI thread and adds its first failing step and fix.
+    void explainFailure(const kiq::redis::ConnectionOptions& options, const QString& failure);
     void accept() override;
 
     QString m_id;
     QString m_tagColor; // empty: the environment's default
     bool m_readOnlyMark = false; // the profile's own mark, kept while production overrides the box
     std::unique_ptr<kiq::redis::AsyncClient> m_testClient;
+    bool m_explaining = false;
 
     QLineEdit* m_name;
     QComboBox* m_environment;
@@ -96,6 +104,7 @@ private:
     QLabel* m_validation;
     QPushButton* m_testButton;
     QLabel* m_testResult;
+    QPushButton* m_doctorButton;
     QDialogButtonBox* m_buttons;
 };
 

@@ -1,6 +1,7 @@
 #include "main/MainWindow.h"
 
 #include "connection/ConnectionDialog.h"
+#include "connection/DoctorDialog.h"
 #include "credentials/Keychain.h"
 #include "credentials/SecretResolver.h"
 #include "deployment/Deployment.h"
@@ -249,6 +250,8 @@ void MainWindow::buildMenus()
     newConnection->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     m_editConnection = file->addAction(tr("&Edit connection…"), this, &MainWindow::editCurrentConnection);
     m_editConnection->setObjectName(QStringLiteral("editConnectionAction"));
+    m_diagnoseConnection = file->addAction(tr("&Diagnose connection…"), this, &MainWindow::diagnoseCurrentConnection);
+    m_diagnoseConnection->setObjectName(QStringLiteral("diagnoseConnectionAction"));
     m_removeConnection = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
     m_removeConnection->setObjectName(QStringLiteral("removeConnectionAction"));
     file->addSeparator();
@@ -262,7 +265,7 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // explicit: some platform themes map Quit to nothing
-    m_sidebar->addActions({m_editConnection, m_removeConnection});
+    m_sidebar->addActions({m_editConnection, m_diagnoseConnection, m_removeConnection});
     updateConnectionActions();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -424,6 +427,10 @@ void MainWindow::updateConnectionActions()
         = m_model->rowCount() == 0 ? tr("There is no connection yet") : tr("Select a connection in the sidebar first");
     m_editConnection->setEnabled(any);
     m_editConnection->setToolTip(any ? tr("Edit the selected connection") : why);
+    m_diagnoseConnection->setEnabled(any);
+    m_diagnoseConnection->setToolTip(any
+            ? tr("Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions")
+            : why);
     m_removeConnection->setEnabled(any);
     m_removeConnection->setToolTip(any ? tr("Remove the selected connection from Kiqdesk") : why);
 }
@@ -505,6 +512,15 @@ void MainWindow::editCurrentConnection()
     d->setProfile(edited);
     if (d->isPersistent() && m_store) m_store->put(edited);
     if (!d->client() && !d->needsPassword()) d->connectNow();
+}
+
+void MainWindow::diagnoseCurrentConnection()
+{
+    Deployment* d = currentDeployment();
+    if (!d) return;
+    auto* doctor = new DoctorDialog(d->profile(), this);
+    doctor->setAttribute(Qt::WA_DeleteOnClose);
+    doctor->show();
 }
 
 void MainWindow::removeCurrentConnection()

@@ -68,6 +68,7 @@ public:
 public slots:
     void newConnection();
     void editCurrentConnection();
+    void diagnoseCurrentConnection();
     void removeCurrentConnection();
     // File → Export profiles… / Import profiles…: the versioned file of storage/ProfileFile.h (no
     // secrets). Import shows what it adds and replaces before it saves anything.
@@ -121,6 +122,7 @@ private:
     QActionGroup* m_languageGroup = nullptr;
     QList<QAction*> m_shortcutActions; // shown in the shortcuts sheet
     QAction* m_editConnection = nullptr;
+    QAction* m_diagnoseConnection = nullptr;
     QAction* m_removeConnection = nullptr;
 };
 
