@@ -11,6 +11,7 @@ enum ExitCode : int {
     Partial = 4, // done, but some jobs were skipped or already gone
     NotFound = 5, // the job or process named does not exist
     Broken = 6, // trail verify: the audit chain is broken (an entry deleted, edited or forged)
+    ControlFailed = 7, // audit: a security control failed
     Cancelled = 130, // interrupted (Ctrl-C); a bulk operation can be resumed
 };
 
