@@ -111,13 +111,14 @@ private slots:
         o.tls = true;
         o.tlsFiles = &m_tls;
         o.requireClientCert = true;
-        o.extraArgs = {"--appendonly", "yes", "--maxmemory", "256mb", "--aclfile", aclFile};
+        o.extraArgs
+            = {"--appendonly", "yes", "--maxmemory", "256mb", "--aclfile", aclFile, "--rename-command", "FLUSHALL", ""};
         m_hardened = std::make_unique<RedisServer>(o);
         QCOMPARE(m_hardened->cli(QStringList {"ACL", "SETUSER", "auditor"} + kAuditorRules), QStringLiteral("OK"));
         for (const auto role : {acl::Role::Worker, acl::Role::Monitor}) {
             const auto t = acl::roleTemplate(role, "");
             QStringList rules {
-                "ACL", "SETUSER", QString::fromStdString(t.name), ">" + QString::fromStdString(t.name) + "-Pw-1"};
+                "ACL", "SETUSER", QString::fromStdString(t.name), "on", ">" + QString::fromStdString(t.name) + "-Pw-1"};
             for (const auto& token : t.rules.tokens()) rules << QString::fromStdString(token);
             QCOMPARE(m_hardened->cli(rules), QStringLiteral("OK"));
         }
@@ -129,6 +130,10 @@ private slots:
         p.extraArgs = {"--appendonly", "yes", "--maxmemory", "256mb", "--requirepass", "admin-Pw-1"};
         m_plain = std::make_unique<RedisServer>(p);
         QCOMPARE(admin(QStringList {"ACL", "SETUSER", "auditor"} + kAuditorRules), QStringLiteral("OK"));
+        const auto monitor = acl::roleTemplate(acl::Role::Monitor, "");
+        QStringList rules {"ACL", "SETUSER", "sidekiq-monitor", "on", ">monitor-Pw-1"};
+        for (const auto& token : monitor.rules.tokens()) rules << QString::fromStdString(token);
+        QCOMPARE(admin(rules), QStringLiteral("OK"));
     }
 
     void hardenedServerPasses()
@@ -148,6 +153,13 @@ private slots:
             QVERIFY2(r.find(id), (std::string("missing ") + id + "\n" + dump(r).toStdString()).c_str());
         QVERIFY2(evidence(r, "auth.default-user").startsWith("off"), dump(r).constData());
         QVERIFY2(evidence(r, "transport.client-certificates").contains("tls-auth-clients yes"), dump(r).constData());
+        QVERIFY2(evidence(r, "transport.version").startsWith("TLSv1.3"), dump(r).constData());
+        QVERIFY2(
+            evidence(r, "config.renamed-commands").startsWith("FLUSHALL renamed or disabled"), dump(r).constData());
+        QVERIFY2(
+            evidence(r, "authz.roles").contains("sidekiq-worker (sidekiq-worker): as the role"), dump(r).constData());
+        QVERIFY2(
+            evidence(r, "authz.roles").contains("sidekiq-monitor (sidekiq-monitor): as the role"), dump(r).constData());
     }
 
     void eachBadSettingTurnsExactlyItsCheck_data()
@@ -179,6 +191,9 @@ private slots:
         QTest::newRow("shared password") << QStringList {"ACL", "SETUSER", "twin", "on", ">audit-Pw-1", "~*", "+get"}
                                          << QStringList {"ACL", "DELUSER", "twin"} << "auth.shared-passwords"
                                          << int(Status::Warn);
+        QTest::newRow("monitor may write")
+            << QStringList {"ACL", "SETUSER", "sidekiq-monitor", "+lpush", "%W~*"}
+            << QStringList {"ACL", "SETUSER", "sidekiq-monitor", "-lpush"} << "authz.roles" << int(Status::Warn);
         QTest::newRow("default user open") << QStringList {"ACL", "SETUSER", "default", "nopass"}
                                            << QStringList {"ACL", "SETUSER", "default", "resetpass", ">admin-Pw-1"}
                                            << "auth.default-user" << int(Status::Fail);

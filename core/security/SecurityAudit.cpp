@@ -1,9 +1,11 @@
 #include "security/SecurityAudit.h"
 
+#include "acl/SidekiqRoles.h"
 #include "health/HealthChecks.h"
 #include "redaction/Redaction.h"
 #include "redis/Certificates.h"
 #include "redis/Errors.h"
+#include "redis/TlsTransport.h"
 #include "server/ServerInfo.h"
 #include "sidekiq/model/Keys.h"
 
@@ -67,6 +69,12 @@ private:
             {control, std::move(id), status, std::move(title), std::move(evidence), std::move(why), std::move(fix)});
     }
     // "could not check: needs +config|get" from a refusal.
+    // The server a standalone profile names, else the first seed (a sentinel or Cluster node).
+    const redis::Endpoint& firstEndpoint() const
+    {
+        return m_options.topology == redis::Topology::Standalone || m_options.seeds.empty() ? m_options.endpoint
+                                                                                            : m_options.seeds.front();
+    }
     static std::string couldNotCheck(const std::string& error)
     {
         const std::string needs = redis::missingPermission(error);
@@ -77,6 +85,7 @@ private:
     void transport();
     void authentication();
     void authorization();
+    void roles();
     void configuration();
     void jobData();
     void operations();
@@ -128,9 +137,7 @@ void Auditor::identity()
             "A supported release gets security fixes.");
 
     // Managed services restrict CONFIG and ACL; the host name or INFO says which one this is.
-    const std::string host = m_options.topology == redis::Topology::Standalone ? m_options.endpoint.host
-        : m_options.seeds.empty()                                              ? std::string()
-                                                                               : m_options.seeds.front().host;
+    const std::string host = firstEndpoint().host;
     const std::string os = m_info.field("os").value_or("");
     std::string managed;
     if (host.ends_with(".cache.amazonaws.com") || os.find("ElastiCache") != std::string::npos)
@@ -149,9 +156,7 @@ void Auditor::identity()
 void Auditor::transport()
 {
     const redis::TlsOptions& tls = m_options.tls;
-    const std::string host = m_options.topology == redis::Topology::Standalone ? m_options.endpoint.host
-        : m_options.seeds.empty()                                              ? std::string()
-                                                                               : m_options.seeds.front().host;
+    const std::string host = firstEndpoint().host;
     const char* why = "Without TLS, job arguments and the password cross the network in clear text.";
     if (!tls.enabled && isLoopback(host))
         add("transport", "transport.tls", Status::Warn, "TLS on this connection", "off, on the loopback interface", why,
@@ -175,9 +180,18 @@ void Auditor::transport()
             add("transport", "transport.verify", Status::Pass, "Certificate verification", "chain and host name",
                 verifyWhy);
 
-        const redis::Endpoint server = host.empty()             ? m_options.endpoint
-            : m_options.topology == redis::Topology::Standalone ? m_options.endpoint
-                                                                : m_options.seeds.front();
+        const redis::Endpoint server = firstEndpoint();
+        const char* versionWhy = "TLS before 1.2 has known breaks; 1.3 also hides the server's certificate.";
+        try {
+            redis::TlsTransport handshake(server, tls, redis::Clock::now() + m_options.connectTimeout);
+            const std::string version = handshake.protocolVersion();
+            const bool modern = version == "TLSv1.3" || version == "TLSv1.2";
+            add("transport", "transport.version", modern ? Status::Pass : Status::Fail, "TLS version",
+                version + ", " + handshake.cipher(), versionWhy,
+                modern ? "" : "Set tls-protocols \"TLSv1.2 TLSv1.3\" on the server.");
+        } catch (const redis::Error& e) {
+            add("transport", "transport.version", Status::Unknown, "TLS version", e.what(), versionWhy);
+        }
         const auto certificates
             = redis::connectionCertificates(server, tls, redis::Clock::now() + m_options.connectTimeout);
         const auto now = std::chrono::system_clock::now();
@@ -327,6 +341,8 @@ void Auditor::authorization()
         std::vector<std::string> may;
         for (std::size_t k = 0; k < kDangerous.size(); ++k) {
             const Reply& r = replies[i * kDangerous.size() + k];
+            // A command renamed away (rename-command) is one nobody may run under its name.
+            if (r.isError() && r.str.find("not found") != std::string::npos) continue;
             if (r.isError())
                 refused = r.str;
             else if (r.isOk())
@@ -344,6 +360,79 @@ void Auditor::authorization()
             "none of them.");
     else
         add("authorization", "authz.dangerous", Status::Pass, "Dangerous rights", "no enabled user has them", why);
+}
+
+// Users named after a Kiqdesk role (sidekiq-worker, operator, …) or carrying "sidekiq" in their name are
+// held to that role: ACL DRYRUN of the role's own checks shows rights it lacks and rights beyond it.
+void Auditor::roles()
+{
+    const char* why = "A Sidekiq-side user with more rights than its role turns a leaked password into more damage.";
+    if (!m_aclError.empty()) {
+        add("authorization", "authz.roles", Status::Unknown, "Sidekiq users against their roles",
+            couldNotCheck(m_aclError), why);
+        return;
+    }
+    struct Subject {
+        std::string user;
+        acl::RoleTemplate role;
+    };
+    std::vector<Subject> subjects;
+    for (const auto& u : m_users) {
+        if (!u.enabled) continue;
+        std::optional<acl::Role> role = acl::parseRole(u.name);
+        for (const auto& [word, r] : std::vector<std::pair<std::string, acl::Role>> {
+                 {"worker", acl::Role::Worker}, {"operator", acl::Role::Operator}, {"monitor", acl::Role::Monitor}})
+            if (!role && u.name.find(word) != std::string::npos) role = r;
+        if (!role && u.name.find("sidekiq") != std::string::npos) role = acl::Role::Worker;
+        if (role && *role != acl::Role::Admin)
+            subjects.push_back({u.name, acl::roleTemplate(*role, m_options.keyPrefix)});
+    }
+    if (subjects.empty()) {
+        add("authorization", "authz.roles", Status::Info, "Sidekiq users against their roles",
+            "no user is named after a Sidekiq role (worker, operator, monitor)", why,
+            "Kiqdesk's ACL editor makes one user per role, with only the rights it needs.");
+        return;
+    }
+    std::vector<Command> probes;
+    for (const auto& s : subjects)
+        for (const auto& check : s.role.checks) {
+            Command c("ACL");
+            c.arg("DRYRUN").arg(s.user);
+            for (const auto& a : check.command) c.arg(a);
+            probes.push_back(std::move(c));
+        }
+    const auto replies = m_client.pipeline(probes);
+    std::vector<std::string> lines;
+    bool off = false;
+    std::size_t i = 0;
+    for (const auto& s : subjects) {
+        std::vector<std::string> extra, missing;
+        for (const auto& check : s.role.checks) {
+            const Reply& r = replies[i++];
+            // A command renamed away counts as refused; any other error means DRYRUN itself was.
+            if (r.isError() && r.str.find("not found") == std::string::npos) {
+                add("authorization", "authz.roles", Status::Unknown, "Sidekiq users against their roles",
+                    couldNotCheck(r.str), why, "Grant +acl|dryrun to the audit's user (Redis 7).");
+                return;
+            }
+            const bool pair = check.command.size() > 1
+                && (check.command.front() == "CONFIG" || check.command.front() == "ACL"
+                    || check.command.front() == "SCRIPT" || check.command.front() == "SLOWLOG");
+            const std::string name = pair ? check.command[0] + " " + check.command[1] : check.command.front();
+            if (r.isOk() && !check.mustBeAllowed) extra.push_back(name);
+            if (!r.isOk() && check.mustBeAllowed) missing.push_back(name);
+        }
+        std::string line = s.user + " (" + std::string(acl::roleName(s.role.role)) + "): ";
+        if (extra.empty() && missing.empty()) line += "as the role";
+        if (!extra.empty()) line += "may also " + joined(extra, " ");
+        if (!missing.empty()) line += std::string(extra.empty() ? "" : "; ") + "lacks " + joined(missing, " ");
+        off = off || !extra.empty() || !missing.empty();
+        lines.push_back(line);
+    }
+    add("authorization", "authz.roles", off ? Status::Warn : Status::Pass, "Sidekiq users against their roles",
+        joined(lines, "; "), why,
+        off ? "Apply the role's rules with Kiqdesk's ACL editor (or kiqdesk-cli acl apply-role), which verifies them."
+            : "");
 }
 
 void Auditor::configuration()
@@ -369,6 +458,9 @@ void Auditor::configuration()
             add("configuration", id, Status::Unknown, title, couldNotCheck(error),
                 "The server's settings decide whether jobs survive a restart and who can reach them.",
                 "Grant +config|get to the audit's user (managed services may not allow it).");
+        if (m_options.tls.enabled)
+            add("transport", "transport.client-certificates", Status::Unknown, "Client certificates required",
+                couldNotCheck(error), "Client certificates keep out whoever only has a stolen password.");
     };
     if (r.isError()) return unknownAll(r.str);
     for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) m_config[r.elements[i].str] = r.elements[i + 1].str;
@@ -446,6 +538,26 @@ void Auditor::configuration()
         add("configuration", "config.aclfile", Status::Pass, "Where ACL users are kept",
             get("aclfile").empty() ? std::string("only the default user") : "aclfile " + get("aclfile"),
             "Users made with ACL SETUSER and never saved vanish at the next restart, and clients fail to log in.");
+
+    // rename-command cannot be read back; a renamed or disabled command is missing from COMMAND INFO.
+    static const std::vector<std::string> kRisky {"FLUSHALL", "FLUSHDB", "CONFIG", "DEBUG", "KEYS", "MODULE"};
+    Command info("COMMAND");
+    info.arg("INFO");
+    for (const auto& c : kRisky) info.arg(c);
+    const Reply commands = m_client.command(info);
+    const char* renamedWhy = "With ACL users, rights decide who may run them; renaming is the older defence.";
+    if (commands.isError()) {
+        add("configuration", "config.renamed-commands", Status::Unknown, "Renamed or disabled commands",
+            couldNotCheck(commands.str), renamedWhy);
+    } else {
+        std::vector<std::string> gone;
+        for (std::size_t k = 0; k < commands.elements.size() && k < kRisky.size(); ++k)
+            if (commands.elements[k].isNil()) gone.push_back(kRisky[k]);
+        add("configuration", "config.renamed-commands", Status::Info, "Renamed or disabled commands",
+            gone.empty() ? joined(kRisky) + ": none renamed; rights decide who runs them"
+                         : joined(gone) + " renamed or disabled",
+            renamedWhy);
+    }
 
     if (m_options.tls.enabled) {
         const std::string clients = get("tls-auth-clients");
@@ -609,6 +721,7 @@ AuditReport Auditor::run()
     transport();
     authentication();
     authorization();
+    roles();
     configuration();
     jobData();
     operations();
