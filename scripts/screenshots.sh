@@ -54,3 +54,6 @@ echo docs/screenshots/armed.png docs/screenshots/audit-trail.png
 # PKI made at test time (tests/tst_doctor_dialog.cpp).
 KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_doctor_dialog" >/dev/null
 echo docs/screenshots/doctor-failing.png docs/screenshots/doctor-passing.png
+# The Security tab of a deployment with weak settings and a secret in a job (tests/tst_security_page.cpp).
+KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_security_page" >/dev/null
+echo docs/screenshots/security.png

@@ -461,9 +461,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 40, 10000);
 
         DialogLog log;
-        // A 400 jobs/s cap: the run pauses 0.1 s after its one page, long enough to see the bar full.
-        // The preview stays open past the scanning dialog's show delay (Qt starts it at 4 s).
-        const auto operatorTimer = operate(page, log, 400, 0, 4500);
+        // A 40 jobs/s cap: the run pauses 1 s after its one page, so the operator's 20 ms look sees the
+        // bar full even on a loaded machine (0.1 s was missed under ctest -j2). The preview stays open
+        // past the scanning dialog's show delay (Qt starts it at 4 s).
+        const auto operatorTimer = operate(page, log, 40, 0, 4500);
         QSignalSpy done(&page, &JobSetPage::actionFinished);
         page.actOnAllMatching(kiq::sidekiq::JobAction::Retry);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);

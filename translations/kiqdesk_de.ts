@@ -1644,6 +1644,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>Jobs, die seit %1 gestorben sind und noch in den toten Jobs liegen</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>Sicherheit</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>%1 Fehler · %2 Warnungen</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>%1 Fehler</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>%1 Warnungen</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>Noch nicht geprüft: „Alle prüfen“ oder die Seite „Sicherheit“ der Deployment</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>Geprüft %1: %2 Fehler, %3 Warnungen, %4 nicht prüfbar, %5 ok</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1661,6 +1693,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>Aktualisiert um %1</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>Alle prüfen</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>Die Sicherheitsprüfung jeder verbundenen Deployment ausführen (nur lesend)</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3232,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>Ein Credential-Helper braucht einen Befehl.</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>Prüfung starten</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Markdown exportieren…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>JSON exportieren…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Abhilfe</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>Liest die Einstellungen, Benutzer, Rechte und eine Stichprobe der Jobs des Servers; ändert nichts</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>Sicherheitsprüfung exportieren</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Sicherheit</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>nicht prüfbar</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>Server-Identität</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentifizierung</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorisierung</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>Serverkonfiguration</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>Job-Daten</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Betrieb</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>Prüfung läuft… (nur lesend)</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>Die Prüfung ist fehlgeschlagen:</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>%1 Fehler, %2 Warnungen, %3 nicht prüfbar, %4 ok · geprüft %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>Warum es zählt:</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Abhilfe:</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>%1 konnte nicht geschrieben werden:</translation>
     </message>
 </context>
 <context>

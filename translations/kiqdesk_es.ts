@@ -1644,6 +1644,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>Trabajos que murieron desde %1 y siguen en el conjunto de muertos</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>Seguridad</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>auditando…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>%1 fallos · %2 avisos</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>%1 fallos</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>%1 avisos</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>Aún sin auditar: «Auditar todo» o la página Seguridad del despliegue</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>Auditado %1: %2 fallos, %3 avisos, %4 sin comprobar, %5 ok</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1661,6 +1693,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>Actualizado a las %1</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>Auditar todo</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>Ejecutar la auditoría de seguridad de cada despliegue conectado (solo lectura)</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3232,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>Un asistente de credenciales necesita un comando.</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>Ejecutar auditoría</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Exportar Markdown…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Exportar JSON…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Comprobación</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Evidencia</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Solución</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>Lee la configuración, los usuarios, los permisos y una muestra de los jobs del servidor; no cambia nada</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>Exportar la auditoría de seguridad</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Seguridad</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>fallo</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>sin comprobar</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>info</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>Identidad del servidor</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transporte</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Autenticación</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorización</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>Configuración del servidor</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>Datos de los jobs</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Operaciones</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>No conectado</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>Auditando… (solo lectura)</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>La auditoría falló:</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>%1 fallos, %2 avisos, %3 sin comprobar, %4 ok · auditado %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>Por qué importa:</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Solución:</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportado a %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>No se pudo escribir %1:</translation>
     </message>
 </context>
 <context>

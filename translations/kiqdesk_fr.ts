@@ -1644,6 +1644,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>Tâches mortes depuis %1 et toujours dans l&apos;ensemble des tâches mortes</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>audit en cours…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>échecs&#xa0;: %1 · avert.&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>échecs&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>avert.&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>Pas encore audité&#xa0;: «&#xa0;Tout auditer&#xa0;» ou la page Sécurité du déploiement</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>Audité %1&#xa0;: échecs %2, avertissements %3, non vérifiables %4, ok %5</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1661,6 +1693,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>Mis à jour à %1</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>Tout auditer</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>Lancer l&apos;audit de sécurité de chaque déploiement connecté (lecture seule)</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3232,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>Un assistant d&apos;identification a besoin d&apos;une commande.</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>Lancer l&apos;audit</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Exporter en Markdown…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Exporter en JSON…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Contrôle</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Constat</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>Lit les réglages, utilisateurs, droits et un échantillon des jobs du serveur&#xa0;; ne change rien</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>Exporter l&apos;audit de sécurité</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>non vérifiable</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>info</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>Identité du serveur</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Authentification</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorisation</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>Configuration du serveur</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>Données des jobs</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Exploitation</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>Audit en cours… (lecture seule)</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>L&apos;audit a échoué&#xa0;:</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>échecs %1, avertissements %2, non vérifiables %3, ok %4 · audité %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>Pourquoi c&apos;est important&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Correction&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exporté vers %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>Impossible d&apos;écrire %1&#xa0;:</translation>
     </message>
 </context>
 <context>

@@ -1625,6 +1625,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>%1 以降にデッドになり、まだデッドセットにあるジョブ</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>セキュリティ</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>監査中…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>失敗 %1 · 警告 %2</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>失敗 %1</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>警告 %1</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>まだ監査されていません: 「すべて監査」またはデプロイメントのセキュリティページから</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>監査 %1: 失敗 %2、警告 %3、確認不可 %4、合格 %5</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1641,6 +1673,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>%1 に更新</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>すべて監査</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>接続中のすべてのデプロイメントでセキュリティ監査を実行します(読み取りのみ)</translation>
     </message>
 </context>
 <context>
@@ -3146,6 +3186,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>認証情報ヘルパーにはコマンドが必要です。</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>監査を実行</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Markdown をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>JSON をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>チェック</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>根拠</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>対処</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>サーバーの設定、ユーザー、権限、ジョブの一部を読み取ります。何も変更しません</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>セキュリティ監査をエクスポート</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>セキュリティ</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>確認不可</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>情報</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>サーバーの識別</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>通信経路</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>認証</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>認可</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>サーバー設定</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>ジョブデータ</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>運用</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>監査中…(読み取りのみ)</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>監査に失敗しました:</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>失敗 %1、警告 %2、確認不可 %3、合格 %4 · 監査 %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>重要な理由:</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>対処:</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>%1 にエクスポートしました</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>%1 に書き込めませんでした:</translation>
     </message>
 </context>
 <context>

@@ -1644,6 +1644,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>Jobs que morreram desde %1 e ainda estão no conjunto de mortos</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>Segurança</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>auditando…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>%1 falhas · %2 avisos</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>%1 falhas</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>%1 avisos</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>Ainda não auditado: «Auditar tudo» ou a página Segurança da implantação</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>Auditado %1: %2 falhas, %3 avisos, %4 não verificáveis, %5 ok</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1661,6 +1693,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>Atualizado às %1</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>Auditar tudo</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>Executar a auditoria de segurança de cada implantação conectada (somente leitura)</translation>
     </message>
 </context>
 <context>
@@ -3192,6 +3232,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>Um auxiliar de credenciais precisa de um comando.</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>Executar auditoria</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Exportar Markdown…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Exportar JSON…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Verificação</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Evidência</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Correção</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>Lê as configurações, usuários, permissões e uma amostra dos jobs do servidor; não altera nada</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>Exportar a auditoria de segurança</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Segurança</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>falha</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>não verificável</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>info</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>Identidade do servidor</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transporte</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Autenticação</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>Autorização</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>Configuração do servidor</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>Dados dos jobs</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Operações</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>Auditando… (somente leitura)</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>A auditoria falhou:</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>%1 falhas, %2 avisos, %3 não verificáveis, %4 ok · auditado %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>Por que importa:</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>Correção:</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exportado para %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>Não foi possível gravar %1:</translation>
     </message>
 </context>
 <context>

@@ -1625,6 +1625,38 @@
         <source>Jobs that died since %1 and are still in the dead set</source>
         <translation>自 %1 以来死亡且仍在死亡集合中的任务</translation>
     </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>auditing…</source>
+        <translation>审计中…</translation>
+    </message>
+    <message>
+        <source>%1 fail · %2 warn</source>
+        <translation>%1 失败 · %2 警告</translation>
+    </message>
+    <message>
+        <source>%1 fail</source>
+        <translation>%1 失败</translation>
+    </message>
+    <message>
+        <source>%1 warn</source>
+        <translation>%1 警告</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
+        <translation>尚未审计：使用“全部审计”或部署的安全页面</translation>
+    </message>
+    <message>
+        <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
+        <translation>审计于 %1：%2 失败，%3 警告，%4 无法检查，%5 通过</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1641,6 +1673,14 @@
     <message>
         <source>Updated at %1</source>
         <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <source>Audit all</source>
+        <translation>全部审计</translation>
+    </message>
+    <message>
+        <source>Run the security audit of every connected deployment (reads only)</source>
+        <translation>对每个已连接的部署运行安全审计（只读）</translation>
     </message>
 </context>
 <context>
@@ -3146,6 +3186,137 @@
     <message>
         <source>A credential helper needs a command.</source>
         <translation>凭据助手需要一个命令。</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::SecurityPage</name>
+    <message>
+        <source>Run audit</source>
+        <translation>运行审计</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>导出 Markdown…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>导出 JSON…</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Reads the server&apos;s settings, users, rights and a sample of the jobs; changes nothing</source>
+        <translation>读取服务器的设置、用户、权限和部分作业样本；不做任何更改</translation>
+    </message>
+    <message>
+        <source>Export the security audit</source>
+        <translation>导出安全审计</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>could not check</source>
+        <translation>无法检查</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Server identity</source>
+        <translation>服务器身份</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>传输</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>认证</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <source>Server configuration</source>
+        <translation>服务器配置</translation>
+    </message>
+    <message>
+        <source>Job data</source>
+        <translation>作业数据</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>运维</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Auditing… (reads only)</source>
+        <translation>审计中…（只读）</translation>
+    </message>
+    <message>
+        <source>The audit failed:</source>
+        <translation>审计失败：</translation>
+    </message>
+    <message>
+        <source>%1 fail, %2 warn, %3 could not check, %4 pass · audited %5</source>
+        <translation>%1 失败，%2 警告，%3 无法检查，%4 通过 · 审计于 %5</translation>
+    </message>
+    <message>
+        <source>Why it matters:</source>
+        <translation>为何重要：</translation>
+    </message>
+    <message>
+        <source>Fix:</source>
+        <translation>修复：</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1:</source>
+        <translation>无法写入 %1：</translation>
     </message>
 </context>
 <context>

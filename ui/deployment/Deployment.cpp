@@ -110,6 +110,11 @@ void Deployment::setProfile(const kiq::deployment::ConnectionProfile& profile)
     m_auditTrail->setMaxLen(m_profile.auditMaxLen);
     m_certificatesChecked.reset(); // other files or another server, maybe: checked at the next connect
     setCertificateWarnings({});
+    if (m_securityAudit || !m_securityAuditError.isEmpty()) {
+        m_securityAudit.reset(); // of the server the old profile named
+        m_securityAuditError.clear();
+        emit securityAuditChanged();
+    }
     m_passwordsGiven = secretsCarried();
     applyWriteRule(); // a rule that changes ends an arming
     emit profileChanged();
@@ -298,6 +303,28 @@ void Deployment::checkCertificates()
             },
             Qt::QueuedConnection);
     });
+}
+
+void Deployment::runSecurityAudit()
+{
+    if (!m_client || m_auditing) return;
+    m_auditing = true;
+    emit securityAuditChanged();
+    m_client->run<kiq::security::AuditReport>(
+        [options = m_profile.options](kiq::redis::Client& c) { return kiq::security::auditDeployment(c, options); },
+        this,
+        [this, ticket = m_clientTicket.current()](kiq::redis::Result<kiq::security::AuditReport> r) {
+            m_auditing = false;
+            if (m_clientTicket.isCurrent(ticket)) {
+                if (r.ok()) {
+                    m_securityAudit = std::move(*r.value);
+                    m_securityAuditError.clear();
+                } else {
+                    m_securityAuditError = QString::fromStdString(r.error->message);
+                }
+            }
+            emit securityAuditChanged();
+        });
 }
 
 void Deployment::setCertificateWarnings(const QStringList& warnings)

@@ -21,6 +21,7 @@
 #include "credentials/SecretResolver.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
+#include "security/SecurityAudit.h"
 #include "write/AuditTrail.h"
 #include "write/WriteGate.h"
 
@@ -64,6 +65,12 @@ public:
     // off the GUI thread when the deployment becomes reachable and twice a day while it stays so; the
     // files are read afresh each time (redis/Certificates.h).
     QStringList certificateWarnings() const { return m_certificateWarnings; }
+    // The last security audit of this deployment (security/SecurityAudit.h), run on its client when the
+    // Security page or the Fleet view's "Audit all" asks; forgotten when the profile changes.
+    const std::optional<kiq::security::AuditReport>& securityAudit() const { return m_securityAudit; }
+    bool isAuditing() const { return m_auditing; }
+    QString securityAuditError() const { return m_securityAuditError; } // the last run's failure, or empty
+    void runSecurityAudit(); // does nothing without a client or while one runs
     // The undo journal every deployment's gate keeps removed jobs in (AppLocalDataLocation/undo.sqlite),
     // made on first use without waiting for the disk, closed when the last holder lets go (before Qt
     // shuts down). Its calls block: make them on a client thread.
@@ -94,6 +101,7 @@ signals:
     void writesChanged();
     void auditProblemChanged();
     void certificatesChanged();
+    void securityAuditChanged(); // started, finished or forgotten
     // The client was created or dropped (nullptr); pages must switch to it.
     void clientChanged(kiq::redis::AsyncClient* client);
 
@@ -125,6 +133,9 @@ private:
     std::unique_ptr<kiq::credentials::HelperSession> m_helperSession;
     std::optional<std::chrono::system_clock::time_point> m_credentialsExpire;
     QStringList m_certificateWarnings;
+    std::optional<kiq::security::AuditReport> m_securityAudit;
+    QString m_securityAuditError;
+    bool m_auditing = false;
     std::optional<std::chrono::steady_clock::time_point> m_certificatesChecked;
 };
 

@@ -55,6 +55,7 @@ void DeploymentListModel::append(Deployment* deployment)
     connect(deployment, &Deployment::statusChanged, this, [this, deployment] { rowChanged(deployment); });
     connect(deployment, &Deployment::profileChanged, this, [this, deployment] { rowChanged(deployment); });
     connect(deployment, &Deployment::certificatesChanged, this, [this, deployment] { rowChanged(deployment); });
+    connect(deployment, &Deployment::securityAuditChanged, this, [this, deployment] { rowChanged(deployment); });
 }
 
 void DeploymentListModel::remove(Deployment* deployment)

@@ -30,6 +30,8 @@
 
 namespace kiq::ui {
 
+class Deployment;
+
 class DeploymentPage : public QWidget {
     Q_OBJECT
 public:
@@ -46,6 +48,10 @@ public:
         m_client = client;
         clientChanged();
     }
+
+    // Set once by the view: the deployment the page belongs to (it outlives the page), for the state a
+    // deployment keeps across pages and views (its last security audit).
+    void setDeployment(Deployment* deployment) { m_deployment = deployment; }
 
     // Set once by the view before the first setClient(): every write a page makes goes through it.
     // Shared: work queued on the client holds it too, and may run after the deployment is gone.
@@ -79,6 +85,7 @@ protected:
     // The redaction rules changed (a profile edit): show what is on screen again through redactor().
     virtual void redactionChanged() { }
     kiq::redis::AsyncClient* client() const { return m_client; }
+    Deployment* deployment() const { return m_deployment; } // null until the view sets it (tests may not)
 
     // Runs `work` on the client's thread; `done` runs on the GUI thread, unless the page was deleted or
     // got another client meanwhile. Does nothing without a client.
@@ -135,6 +142,7 @@ protected:
     }
 
 private:
+    Deployment* m_deployment = nullptr;
     QPointer<kiq::redis::AsyncClient> m_client;
     LatestOnly m_clientTicket; // a new ticket per client
     std::shared_ptr<kiq::write::WriteGate> m_writeGate;

@@ -102,6 +102,7 @@ void DeploymentView::addPage(DeploymentPage* page)
     m_pages << page;
     m_stack->addWidget(page);
     m_tabs->addTab(page->icon(), page->title());
+    page->setDeployment(m_deployment);
     page->setWriteGate(m_deployment->writeGate());
     page->setProfile(m_deployment->profile(), m_deployment->isPersistent());
     page->setClient(m_deployment->client());

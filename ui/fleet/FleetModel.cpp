@@ -97,8 +97,48 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Dead, last hour");
     case Memory:
         return tr("Redis memory");
+    case Security:
+        return tr("Security");
     }
     return {};
+}
+
+// The last audit is the deployment's (run from its Security page or Audit all), shown whether or not
+// the deployment is reachable now: it says when it was taken.
+QVariant FleetModel::securityData(const Deployment* d, int role) const
+{
+    using kiq::security::Status;
+    const auto& audit = d->securityAudit();
+    const int fails = audit ? audit->count(Status::Fail) : 0;
+    const int warns = audit ? audit->count(Status::Warn) : 0;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (d->isAuditing()) return tr("auditing…");
+        if (!audit) return QStringLiteral("—");
+        if (fails > 0) return warns > 0 ? tr("%1 fail · %2 warn").arg(fails).arg(warns) : tr("%1 fail").arg(fails);
+        return warns > 0 ? tr("%1 warn").arg(warns) : tr("pass");
+    case Qt::UserRole:
+        return audit ? fails * 1000 + warns : -1;
+    case Qt::ForegroundRole:
+        if (fails > 0) return problemColor();
+        if (warns > 0) return warningColor();
+        return {};
+    case Qt::ToolTipRole:
+        if (!audit)
+            return d->securityAuditError().isEmpty()
+                ? tr("Not audited yet: Audit all, or the deployment's Security page")
+                : d->securityAuditError();
+        return tr("Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass")
+            .arg(QLocale().toString(QDateTime::fromSecsSinceEpoch(qint64(audit->takenAt)), QLocale::ShortFormat))
+            .arg(fails)
+            .arg(warns)
+            .arg(audit->count(Status::Unknown))
+            .arg(audit->count(Status::Pass));
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    default:
+        return {};
+    }
 }
 
 QVariant FleetModel::data(const QModelIndex& index, int role) const
@@ -117,6 +157,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ForegroundRole && column == Status && d->status() == Deployment::Status::Reachable
         && !certificates.isEmpty())
         return warningColor();
+    if (column == Security) return securityData(d, role);
     if (role == Qt::ToolTipRole) {
         if (column == Status)
             return QStringList(QStringList {state.error.isEmpty() ? d->statusText() : state.error} + certificates)

@@ -27,6 +27,7 @@ public:
         Dead,
         DeadLastHour,
         Memory,
+        Security, // the last security audit's fails and warnings
         Status,
         ColumnCount
     };
@@ -45,6 +46,7 @@ public:
     void clearSamples(Deployment* deployment);
 
 private:
+    QVariant securityData(const Deployment* d, int role) const;
     struct State {
         std::optional<kiq::health::FleetRow> last;
         QString error; // the last refresh's failure

@@ -6,10 +6,12 @@
 #include "fleet/FleetModel.h"
 #include "health/FleetRow.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QPointer>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTime>
@@ -49,8 +51,17 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     m_status = new QLabel(this);
     m_status->setForegroundRole(QPalette::PlaceholderText);
 
+    auto* auditAll = new QPushButton(tr("Audit all"), this);
+    auditAll->setObjectName(QStringLiteral("auditAll"));
+    auditAll->setToolTip(tr("Run the security audit of every connected deployment (reads only)"));
+    connect(auditAll, &QPushButton::clicked, this, &FleetView::auditAll);
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(title);
+    titleRow->addStretch(1);
+    titleRow->addWidget(auditAll);
+
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(title);
+    layout->addLayout(titleRow);
     layout->addWidget(hint);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
@@ -88,6 +99,12 @@ void FleetView::refresh()
 {
     for (Deployment* d : m_deployments->deployments()) refreshOne(d);
     m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
+}
+
+void FleetView::auditAll()
+{
+    for (int row = 0; row < m_deployments->rowCount(); ++row)
+        if (Deployment* d = m_deployments->at(row); d->client()) d->runSecurityAudit();
 }
 
 void FleetView::refreshOne(Deployment* deployment)

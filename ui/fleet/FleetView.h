@@ -33,6 +33,9 @@ public:
     FleetModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
     void refresh();
+    // Runs the security audit of every connected deployment (each on its own client); the Security
+    // column fills in as they finish.
+    void auditAll();
 
 signals:
     void deploymentActivated(kiq::ui::Deployment* deployment);

@@ -7,6 +7,7 @@
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
+#include "pages/security/SecurityPage.h"
 #include "pages/undo/UndoPage.h"
 #include "pages/workers/WorkersPage.h"
 
@@ -39,6 +40,7 @@ const std::vector<PageFactory>& deploymentPages()
         make<WorkersPage>,
         make<AuditPage>,
         make<UndoPage>,
+        make<SecurityPage>,
     };
     return pages;
 }
