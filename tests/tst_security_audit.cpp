@@ -217,6 +217,61 @@ private slots:
         QVERIFY(!fixOf(after, check).isEmpty());
     }
 
+    // The transport's own bad settings, each on a server made for it: a certificate about to expire
+    // (warn), no client certificates required (warn), and verification turned off on our side (fail).
+    void transportWeaknesses()
+    {
+        RedisServer::Options o;
+        o.name = "soon";
+        o.tls = true;
+        o.tlsFiles = &m_tls;
+        o.tlsCertFile = m_tls.soonServerCert;
+        o.tlsKeyFile = m_tls.soonServerKey;
+        RedisServer soon(o);
+        auto options = test::tlsOptionsFor(soon.port(), m_tls);
+        AuditReport r = audit(options);
+        EXPECT_FINDING(r, "transport.certificates", Status::Warn);
+        QVERIFY2(evidence(r, "transport.certificates").contains("'localhost'"), dump(r).constData());
+        EXPECT_FINDING(r, "transport.client-certificates", Status::Warn);
+        QVERIFY2(evidence(r, "transport.client-certificates").contains("tls-auth-clients no"), dump(r).constData());
+        EXPECT_FINDING(r, "transport.verify", Status::Pass);
+
+        options.tls.verifyPeer = false;
+        r = audit(options);
+        EXPECT_FINDING(r, "transport.verify", Status::Fail);
+        options.tls.verifyPeer = true;
+        options.tls.verifyHostname = false;
+        r = audit(options);
+        EXPECT_FINDING(r, "transport.verify", Status::Warn);
+    }
+
+    void debugCommandEnabled()
+    {
+        RedisServer::Options o;
+        o.name = "debug";
+        o.extraArgs = {"--enable-debug-command", "yes"};
+        RedisServer debug(o);
+        const AuditReport r = audit(test::optionsFor(debug.port()));
+        EXPECT_FINDING(r, "config.debug-module", Status::Fail);
+        QVERIFY2(evidence(r, "config.debug-module").contains("enable-debug-command yes"), dump(r).constData());
+    }
+
+    // Past Sidekiq's 10,000 dead jobs the oldest are dropped silently.
+    void deadSetAtTheCap()
+    {
+        const QString filled = admin({"EVAL",
+            "for i = 1, 10000 do redis.call('ZADD', KEYS[1], i, 'dead-' .. i) end return redis.call('ZCARD', KEYS[1])",
+            "1", "dead"});
+        QCOMPARE(filled, QStringLiteral("10000"));
+        AuditReport r = audit(auditor());
+        EXPECT_FINDING(r, "ops.dead-cap", Status::Fail);
+        QCOMPARE(admin({"ZREMRANGEBYRANK", "dead", "0", "499"}), QStringLiteral("500"));
+        r = audit(auditor());
+        EXPECT_FINDING(r, "ops.dead-cap", Status::Warn); // 9,500: near it
+        admin({"DEL", "dead"});
+        EXPECT_FINDING(audit(auditor()), "ops.dead-cap", Status::Pass);
+    }
+
     void dangerousRightsAreNamed()
     {
         QCOMPARE(admin({"ACL", "SETUSER", "ops", "on", ">ops-Pw-1", "~*", "&*", "+@all"}), QStringLiteral("OK"));
