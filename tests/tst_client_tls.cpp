@@ -29,10 +29,7 @@ class TestClientTls : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     TlsFiles m_tls;
-    std::unique_ptr<RedisServer> m_mtls; // requires client certificates
-    std::unique_ptr<RedisServer> m_tlsOnly; // server auth only
-    std::unique_ptr<RedisServer> m_expired; // presents an expired certificate
-    std::unique_ptr<RedisServer> m_wrongHost; // certificate for other.example
+    kiq::test::TlsServers m_servers; // mtls, tlsOnly, expired, wrongHost
 
     ConnectionOptions options(int port, bool clientCert)
     {
@@ -57,28 +54,12 @@ private slots:
     void initTestCase()
     {
         m_tls = TlsFiles::generate(m_dir.path());
-        RedisServer::Options o;
-        o.tls = true;
-        o.tlsFiles = &m_tls;
-        o.requireClientCert = true;
-        o.name = "mtls";
-        m_mtls = std::make_unique<RedisServer>(o);
-        o.requireClientCert = false;
-        o.name = "tls";
-        m_tlsOnly = std::make_unique<RedisServer>(o);
-        o.name = "expired";
-        o.tlsCertFile = m_tls.expiredServerCert;
-        o.tlsKeyFile = m_tls.expiredServerKey;
-        m_expired = std::make_unique<RedisServer>(o);
-        o.name = "wronghost";
-        o.tlsCertFile = m_tls.wrongHostServerCert;
-        o.tlsKeyFile = m_tls.wrongHostServerKey;
-        m_wrongHost = std::make_unique<RedisServer>(o);
+        m_servers = kiq::test::TlsServers::start(m_tls);
     }
 
     void mutualTlsWorks()
     {
-        Client c(options(m_mtls->port(), true));
+        Client c(options(m_servers.mtls->port(), true));
         QVERIFY(c.command(Command("SET").key("tls").arg(std::string_view("yes"))).isOk());
         QCOMPARE(QString::fromStdString(c.command(Command("GET").key("tls")).asString()), QString("yes"));
         std::vector<Command> cmds;
@@ -88,12 +69,12 @@ private slots:
 
     void localhostNameAndSni()
     {
-        auto o = options(m_tlsOnly->port(), false);
+        auto o = options(m_servers.tlsOnly->port(), false);
         o.endpoint.host = "localhost";
         Client c(o);
         QVERIFY(c.command(Command("PING")).str == "PONG");
         // Connecting by IP but verifying the name given as SNI.
-        auto s = options(m_tlsOnly->port(), false);
+        auto s = options(m_servers.tlsOnly->port(), false);
         s.tls.sni = "localhost";
         Client cs(s);
         QVERIFY(cs.command(Command("PING")).str == "PONG");
@@ -101,7 +82,7 @@ private slots:
 
     void wrongCa()
     {
-        auto o = options(m_tlsOnly->port(), false);
+        auto o = options(m_servers.tlsOnly->port(), false);
         o.tls.caFile = m_tls.otherCaCert.toStdString();
         Error e = failure(o);
         QCOMPARE(e.kind(), ErrorKind::Tls);
@@ -110,7 +91,7 @@ private slots:
 
     void systemStoreDoesNotTrustTestCa()
     {
-        auto o = options(m_tlsOnly->port(), false);
+        auto o = options(m_servers.tlsOnly->port(), false);
         o.tls.caFile.clear(); // system store
         Error e = failure(o);
         QVERIFY2(QString(e.what()).contains("trusted CA"), e.what());
@@ -118,11 +99,11 @@ private slots:
 
     void hostnameMismatch()
     {
-        Error e = failure(options(m_wrongHost->port(), false));
+        Error e = failure(options(m_servers.wrongHost->port(), false));
         QCOMPARE(e.kind(), ErrorKind::Tls);
         QVERIFY2(QString(e.what()).contains("does not match '127.0.0.1'"), e.what());
         // Explicitly turning hostname verification off accepts it, and is reported as a warning.
-        auto o = options(m_wrongHost->port(), false);
+        auto o = options(m_servers.wrongHost->port(), false);
         o.tls.verifyHostname = false;
         QCOMPARE(o.warnings().size(), std::size_t(1));
         Client c(o);
@@ -131,21 +112,21 @@ private slots:
 
     void expiredCertificate()
     {
-        Error e = failure(options(m_expired->port(), false));
+        Error e = failure(options(m_servers.expired->port(), false));
         QCOMPARE(e.kind(), ErrorKind::Tls);
         QVERIFY2(QString(e.what()).contains("expired"), e.what());
     }
 
     void missingClientCertificate()
     {
-        Error e = failure(options(m_mtls->port(), false));
+        Error e = failure(options(m_servers.mtls->port(), false));
         QVERIFY2(
             e.kind() == ErrorKind::ClientCertRequired || QString(e.what()).contains("client certificate"), e.what());
     }
 
     void clientCertFromOtherCaRefused()
     {
-        auto o = options(m_mtls->port(), true);
+        auto o = options(m_servers.mtls->port(), true);
         o.tls.certFile = m_tls.otherCaClientCert.toStdString();
         o.tls.keyFile = m_tls.otherCaClientKey.toStdString();
         Error e = failure(o);
@@ -156,11 +137,11 @@ private slots:
 
     void badFilesAreNamed()
     {
-        auto o = options(m_mtls->port(), true);
+        auto o = options(m_servers.mtls->port(), true);
         o.tls.certFile = "/nonexistent/client.pem";
         Error e = failure(o);
         QVERIFY2(QString(e.what()).contains("/nonexistent/client.pem"), e.what());
-        auto k = options(m_mtls->port(), true);
+        auto k = options(m_servers.mtls->port(), true);
         k.tls.keyFile = m_tls.serverKey.toStdString(); // not the certificate's key
         Error mismatch = failure(k);
         QVERIFY2(QString(mismatch.what()).contains("does not match"), mismatch.what());
@@ -180,10 +161,10 @@ private slots:
     // process with 141 before the TLS writes used MSG_NOSIGNAL).
     void writeAfterPeerClosedIsConnectionLost()
     {
-        auto o = options(m_tlsOnly->port(), false);
+        auto o = options(m_servers.tlsOnly->port(), false);
         Connection conn(o.endpoint, o, {}, 0);
         QCOMPARE(QString::fromStdString(conn.command(Command("PING")).str), QString("PONG"));
-        QVERIFY(m_tlsOnly->cli({"CLIENT", "KILL", "TYPE", "normal"}).toInt() >= 1);
+        QVERIFY(m_servers.tlsOnly->cli({"CLIENT", "KILL", "TYPE", "normal"}).toInt() >= 1);
         QVERIFY(kiq::test::waitUntil([&] { return conn.unusable(); }, 5000));
         try {
             conn.pipeline(largePipeline());
@@ -227,7 +208,7 @@ private slots:
     // ConnectionLost, as on plain TCP, so reconnect loops retry it; no raw OpenSSL text.
     void cutConnectionIsTransientAndReconnects()
     {
-        TcpProxy proxy(m_tlsOnly->port());
+        TcpProxy proxy(m_servers.tlsOnly->port());
         auto o = options(proxy.port(), false);
         o.reconnectAttempts = 3;
         o.reconnectBaseDelay = std::chrono::milliseconds(20);
@@ -288,7 +269,7 @@ private slots:
         const auto made = kiq::test::runProcess("openssl",
             {"pkey", "-in", m_tls.clientKey, "-aes256", "-passout", "pass:s3cret phrase", "-out", encrypted});
         QVERIFY2(made.exitCode == 0, qPrintable(made.err));
-        auto o = options(m_mtls->port(), true);
+        auto o = options(m_servers.mtls->port(), true);
         o.tls.keyFile = encrypted.toStdString();
 
         QElapsedTimer t;
@@ -386,7 +367,7 @@ private slots:
 
     void plainClientOnTlsPort()
     {
-        auto o = options(m_tlsOnly->port(), false);
+        auto o = options(m_servers.tlsOnly->port(), false);
         o.tls.enabled = false;
         o.commandTimeout = std::chrono::milliseconds(1000);
         Error e = failure(o);

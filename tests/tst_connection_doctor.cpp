@@ -53,10 +53,7 @@ class TestConnectionDoctor : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     TlsFiles m_tls;
-    std::unique_ptr<RedisServer> m_mtls; // requires client certificates
-    std::unique_ptr<RedisServer> m_tlsOnly; // server authentication only
-    std::unique_ptr<RedisServer> m_expired; // presents an expired certificate
-    std::unique_ptr<RedisServer> m_wrongHost; // certificate for other.example only
+    kiq::test::TlsServers m_servers; // mtls, tlsOnly, expired, wrongHost
     std::unique_ptr<RedisServer> m_plain; // password and a read-only user without INFO
 
     redis::ConnectionOptions tls(int port, bool clientCert)
@@ -71,23 +68,7 @@ private slots:
     void initTestCase()
     {
         m_tls = TlsFiles::generate(m_dir.path());
-        RedisServer::Options o;
-        o.tls = true;
-        o.tlsFiles = &m_tls;
-        o.requireClientCert = true;
-        o.name = "mtls";
-        m_mtls = std::make_unique<RedisServer>(o);
-        o.requireClientCert = false;
-        o.name = "tls";
-        m_tlsOnly = std::make_unique<RedisServer>(o);
-        o.name = "expired";
-        o.tlsCertFile = m_tls.expiredServerCert;
-        o.tlsKeyFile = m_tls.expiredServerKey;
-        m_expired = std::make_unique<RedisServer>(o);
-        o.name = "wronghost";
-        o.tlsCertFile = m_tls.wrongHostServerCert;
-        o.tlsKeyFile = m_tls.wrongHostServerKey;
-        m_wrongHost = std::make_unique<RedisServer>(o);
+        m_servers = kiq::test::TlsServers::start(m_tls);
 
         RedisServer::Options plain;
         plain.name = "plain";
@@ -102,7 +83,7 @@ private slots:
 
     void passingMutualTls()
     {
-        const DoctorReport r = server::diagnoseConnection(tls(m_mtls->port(), true));
+        const DoctorReport r = server::diagnoseConnection(tls(m_servers.mtls->port(), true));
         QVERIFY2(r.worst() != State::Fail, dump(r).constData());
         for (const char* id : {"dns", "tcp", "tls-files", "tls", "server-certificate", "client-certificate", "server"})
             EXPECT_STEP(r, id, State::Pass);
@@ -116,7 +97,7 @@ private slots:
 
     void wrongCaNamesTheIssuer()
     {
-        auto o = tls(m_tlsOnly->port(), false);
+        auto o = tls(m_servers.tlsOnly->port(), false);
         o.tls.caFile = m_tls.otherCaCert.toStdString();
         const DoctorReport r = server::diagnoseConnection(o);
         EXPECT_STEP(r, "tls", State::Fail);
@@ -128,7 +109,7 @@ private slots:
 
     void hostnameMismatchSuggestsTheServerName()
     {
-        auto o = tls(m_wrongHost->port(), false);
+        auto o = tls(m_servers.wrongHost->port(), false);
         DoctorReport r = server::diagnoseConnection(o);
         EXPECT_STEP(r, "tls", State::Fail);
         QVERIFY2(text(r, "tls").contains("The certificate is for other.example; you connected to '127.0.0.1'"),
@@ -143,7 +124,7 @@ private slots:
 
     void expiredServerCertificate()
     {
-        const DoctorReport r = server::diagnoseConnection(tls(m_expired->port(), false));
+        const DoctorReport r = server::diagnoseConnection(tls(m_servers.expired->port(), false));
         EXPECT_STEP(r, "tls", State::Fail);
         EXPECT_STEP(r, "server-certificate", State::Fail);
         QVERIFY2(text(r, "server-certificate").contains("valid until 2020-"), dump(r).constData());
@@ -153,13 +134,13 @@ private slots:
 
     void clientCertificateMissingOrUntrusted()
     {
-        DoctorReport r = server::diagnoseConnection(tls(m_mtls->port(), false));
+        DoctorReport r = server::diagnoseConnection(tls(m_servers.mtls->port(), false));
         EXPECT_STEP(r, "tls", State::Pass); // TLS 1.3: the handshake completes, the first read is refused
         EXPECT_STEP(r, "client-certificate", State::Fail);
         EXPECT_STEP(r, "auth", State::Skipped);
         QVERIFY2(text(r, "client-certificate").contains("tls-auth-clients yes"), dump(r).constData());
 
-        auto o = tls(m_mtls->port(), true);
+        auto o = tls(m_servers.mtls->port(), true);
         o.tls.certFile = m_tls.otherCaClientCert.toStdString();
         o.tls.keyFile = m_tls.otherCaClientKey.toStdString();
         r = server::diagnoseConnection(o);
@@ -173,7 +154,7 @@ private slots:
         const auto made = test::runProcess("openssl",
             {"pkey", "-in", m_tls.clientKey, "-aes256", "-passout", "pass:doctor phrase", "-out", encrypted});
         QVERIFY2(made.exitCode == 0, qPrintable(made.err));
-        auto o = tls(m_mtls->port(), true);
+        auto o = tls(m_servers.mtls->port(), true);
         o.tls.keyFile = encrypted.toStdString();
         DoctorReport r = server::diagnoseConnection(o);
         EXPECT_STEP(r, "tls-files", State::Fail);
@@ -194,7 +175,7 @@ private slots:
 
     void clientCertificateExpiringSoonIsAWarning()
     {
-        auto o = tls(m_mtls->port(), true);
+        auto o = tls(m_servers.mtls->port(), true);
         o.tls.certFile = m_tls.soonClientCert.toStdString();
         o.tls.keyFile = m_tls.soonClientKey.toStdString();
         const DoctorReport r = server::diagnoseConnection(o);
@@ -211,7 +192,7 @@ private slots:
         EXPECT_STEP(r, "tls", State::Fail);
         QVERIFY2(text(r, "tls").contains("turn TLS off"), dump(r).constData());
 
-        o = test::optionsFor(m_tlsOnly->port());
+        o = test::optionsFor(m_servers.tlsOnly->port());
         o.commandTimeout = std::chrono::milliseconds(3000);
         r = server::diagnoseConnection(o);
         EXPECT_STEP(r, "tcp", State::Pass);
@@ -307,16 +288,17 @@ private slots:
     {
         const QString cli = qEnvironmentVariable("KIQDESK_CLI");
         QVERIFY2(QFile::exists(cli), "KIQDESK_CLI must point at the built kiqdesk-cli");
-        const QStringList tlsFlags {"-p", QString::number(m_mtls->port()), "--tls", "--cacert", m_tls.caCert, "--cert",
-            m_tls.clientCert, "--key", m_tls.clientKey};
+        const QStringList tlsFlags {"-p", QString::number(m_servers.mtls->port()), "--tls", "--cacert", m_tls.caCert,
+            "--cert", m_tls.clientCert, "--key", m_tls.clientKey};
         auto ok = test::runProcess(cli, tlsFlags + QStringList {"--json", "doctor"}, 60000);
         QVERIFY2(ok.exitCode == 0, qPrintable(ok.out + ok.err));
         const QJsonObject report = QJsonDocument::fromJson(ok.out.toUtf8()).object();
         QCOMPARE(report["steps"].toArray().first().toObject()["id"].toString(), QStringLiteral("dns"));
         QVERIFY2(report["state"].toString() != QStringLiteral("fail"), qPrintable(ok.out));
 
-        auto wrongCa = test::runProcess(
-            cli, {"-p", QString::number(m_tlsOnly->port()), "--tls", "--cacert", m_tls.otherCaCert, "doctor"}, 60000);
+        auto wrongCa = test::runProcess(cli,
+            {"-p", QString::number(m_servers.tlsOnly->port()), "--tls", "--cacert", m_tls.otherCaCert, "doctor"},
+            60000);
         QCOMPARE(wrongCa.exitCode, 2);
         QVERIFY2(wrongCa.out.contains("fail    TLS handshake"), qPrintable(wrongCa.out));
         QVERIFY2(wrongCa.out.contains("fix: The server's certificate is issued by"), qPrintable(wrongCa.out));

@@ -45,6 +45,29 @@ redis::ConnectionOptions tlsOptionsFor(int port, const TlsFiles& files, bool cli
     return o;
 }
 
+TlsServers TlsServers::start(const TlsFiles& files)
+{
+    TlsServers out;
+    RedisServer::Options o;
+    o.tls = true;
+    o.tlsFiles = &files;
+    o.requireClientCert = true;
+    o.name = "mtls";
+    out.mtls = std::make_unique<RedisServer>(o);
+    o.requireClientCert = false;
+    o.name = "tls";
+    out.tlsOnly = std::make_unique<RedisServer>(o);
+    o.name = "expired";
+    o.tlsCertFile = files.expiredServerCert;
+    o.tlsKeyFile = files.expiredServerKey;
+    out.expired = std::make_unique<RedisServer>(o);
+    o.name = "wronghost";
+    o.tlsCertFile = files.wrongHostServerCert;
+    o.tlsKeyFile = files.wrongHostServerKey;
+    out.wrongHost = std::make_unique<RedisServer>(o);
+    return out;
+}
+
 redis::ConnectionOptions sentinelOptionsFor(const SentinelGroup& group)
 {
     redis::ConnectionOptions o;

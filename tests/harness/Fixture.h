@@ -26,6 +26,13 @@ redis::ConnectionOptions optionsFor(const RedisServer& server);
 redis::ConnectionOptions optionsFor(int port, const std::string& user, const std::string& password);
 // TLS to `port`, trusting the test CA; with the client certificate (mTLS) when `clientCert`.
 redis::ConnectionOptions tlsOptionsFor(int port, const TlsFiles& files, bool clientCert = false);
+// The TLS servers the TLS tests meet, on the PKI of `files` (which must outlive them): one that requires
+// client certificates, one that does not, one presenting an expired certificate, one a certificate for
+// other.example only.
+struct TlsServers {
+    std::unique_ptr<RedisServer> mtls, tlsOnly, expired, wrongHost;
+    static TlsServers start(const TlsFiles& files);
+};
 // Through the group's sentinel, to its master.
 redis::ConnectionOptions sentinelOptionsFor(const SentinelGroup& group);
 // Cluster, seeded with the group's first node.
