@@ -17,6 +17,7 @@ void addUndoCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addProfileCommands(CLI::App& app, CliContext& ctx, int& exitCode);
 void addDoctorCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addAuditCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+void addExporterCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // Returns the subcommand: its usage errors exit 3 (Nagios "unknown"), not Usage.
 CLI::App* addCheckCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 

@@ -62,6 +62,7 @@ int main(int argc, char** argv)
     kiq::cli::addProfileCommands(app, ctx, exitCode);
     kiq::cli::addDoctorCommand(app, ctx, exitCode);
     kiq::cli::addAuditCommand(app, ctx, exitCode);
+    kiq::cli::addExporterCommand(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     try {
         app.parse(argc, argv);

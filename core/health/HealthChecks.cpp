@@ -434,6 +434,12 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
         } catch (const redis::ReplyError& e) {
             sidekiqError = refusal(e.what());
         }
+        report.stats = stats;
+        if (!replies[3].isError()) {
+            const ServerInfo info = ServerInfo::parseInfo(replies[3].str);
+            report.usedMemory = info.usedMemory();
+            report.maxmemory = info.maxmemory();
+        }
         if (stats && processes) {
             queueChecks(*stats, *processes, now, t, out);
         } else {

@@ -96,6 +96,10 @@ struct HealthReport {
     std::vector<CheckResult> results; // in check order, every check once (queue checks once per queue)
     CounterSample counters; // feed to the next evaluation
     double takenAt = 0;
+    // What the checks read, for the exporter's gauges (so a scrape is one evaluation, not two reads):
+    // unset when it could not be read.
+    std::optional<sidekiq::StatsSnapshot> stats;
+    std::optional<long long> usedMemory, maxmemory; // bytes, from INFO
 
     CheckState worst() const; // Unknown only when nothing else is known
     std::vector<const CheckResult*> notOk() const;
