@@ -1022,6 +1022,17 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>Befehlspalette</translation>
+    </message>
+    <message>
+        <source>Type an action, a deployment or a page…</source>
+        <translation>Eine Aktion, ein Deployment oder eine Seite eingeben…</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -1670,7 +1681,7 @@
     </message>
     <message>
         <source>Not audited yet: Audit all, or the deployment&apos;s Security page</source>
-        <translation>Noch nicht geprüft: „Alle prüfen“ oder die Seite „Sicherheit“ der Deployment</translation>
+        <translation>Noch nicht geprüft: „Alle prüfen“ oder die Seite „Sicherheit“ des Deployments</translation>
     </message>
     <message>
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
@@ -1700,7 +1711,7 @@
     </message>
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
-        <translation>Die Sicherheitsprüfung jeder verbundenen Deployment ausführen (nur lesend)</translation>
+        <translation>Die Sicherheitsprüfung jedes verbundenen Deployments ausführen (nur lesend)</translation>
     </message>
 </context>
 <context>
@@ -2500,6 +2511,18 @@
     <message>
         <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
         <translation>Die gewählte Verbindung Schritt für Schritt prüfen: DNS, TCP, TLS, Zertifikate, AUTH, Berechtigungen</translation>
+    </message>
+    <message>
+        <source>&amp;Command palette…</source>
+        <translation>&amp;Befehlspalette…</translation>
+    </message>
+    <message>
+        <source>Deployment: %1</source>
+        <translation>Deployment: %1</translation>
+    </message>
+    <message>
+        <source>Page: %1</source>
+        <translation>Seite: %1</translation>
     </message>
 </context>
 <context>

@@ -1022,6 +1022,17 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>Paleta de comandos</translation>
+    </message>
+    <message>
+        <source>Type an action, a deployment or a page…</source>
+        <translation>Escriba una acción, un despliegue o una página…</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -2500,6 +2511,18 @@
     <message>
         <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
         <translation>Examinar la conexión seleccionada paso a paso: DNS, TCP, TLS, certificados, AUTH, permisos</translation>
+    </message>
+    <message>
+        <source>&amp;Command palette…</source>
+        <translation>Paleta de &amp;comandos…</translation>
+    </message>
+    <message>
+        <source>Deployment: %1</source>
+        <translation>Despliegue: %1</translation>
+    </message>
+    <message>
+        <source>Page: %1</source>
+        <translation>Página: %1</translation>
     </message>
 </context>
 <context>

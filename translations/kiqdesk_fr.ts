@@ -1022,6 +1022,17 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>Palette de commandes</translation>
+    </message>
+    <message>
+        <source>Type an action, a deployment or a page…</source>
+        <translation>Tapez une action, un déploiement ou une page…</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -2500,6 +2511,18 @@
     <message>
         <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
         <translation>Examiner la connexion sélectionnée étape par étape&#xa0;: DNS, TCP, TLS, certificats, AUTH, permissions</translation>
+    </message>
+    <message>
+        <source>&amp;Command palette…</source>
+        <translation>Palette de &amp;commandes…</translation>
+    </message>
+    <message>
+        <source>Deployment: %1</source>
+        <translation>Déploiement&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Page: %1</source>
+        <translation>Page&#xa0;: %1</translation>
     </message>
 </context>
 <context>

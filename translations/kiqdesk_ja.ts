@@ -1009,6 +1009,17 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>コマンドパレット</translation>
+    </message>
+    <message>
+        <source>Type an action, a deployment or a page…</source>
+        <translation>操作、デプロイメント、ページの名前を入力…</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -2468,6 +2479,18 @@
     <message>
         <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
         <translation>選択した接続を段階ごとに調べます: DNS、TCP、TLS、証明書、AUTH、権限</translation>
+    </message>
+    <message>
+        <source>&amp;Command palette…</source>
+        <translation>コマンドパレット(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Deployment: %1</source>
+        <translation>デプロイメント: %1</translation>
+    </message>
+    <message>
+        <source>Page: %1</source>
+        <translation>ページ: %1</translation>
     </message>
 </context>
 <context>

@@ -1009,6 +1009,17 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::CommandPalette</name>
+    <message>
+        <source>Command palette</source>
+        <translation>命令面板</translation>
+    </message>
+    <message>
+        <source>Type an action, a deployment or a page…</source>
+        <translation>输入操作、部署或页面…</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ConnectionDialog</name>
     <message>
         <source>Enter the server&apos;s host name or address.</source>
@@ -2468,6 +2479,18 @@
     <message>
         <source>Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions</source>
         <translation>逐步检查所选连接：DNS、TCP、TLS、证书、AUTH、权限</translation>
+    </message>
+    <message>
+        <source>&amp;Command palette…</source>
+        <translation>命令面板(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Deployment: %1</source>
+        <translation>部署：%1</translation>
+    </message>
+    <message>
+        <source>Page: %1</source>
+        <translation>页面：%1</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
 #include "fleet/FleetView.h"
+#include "main/CommandPalette.h"
 #include "main/Language.h"
 #include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
@@ -273,6 +274,9 @@ void MainWindow::buildMenus()
     refresh->setShortcut(Qt::Key_F5);
     QAction* fleet = view->addAction(tr("&Fleet overview"), this, &MainWindow::showFleet);
     fleet->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* palette = view->addAction(tr("&Command palette…"), this, &MainWindow::showCommandPalette);
+    palette->setObjectName(QStringLiteral("commandPaletteAction"));
+    palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
@@ -331,7 +335,8 @@ void MainWindow::buildMenus()
     shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
     help->addAction(tr("&About Kiqdesk"), this, &MainWindow::showAbout);
 
-    m_shortcutActions = QList<QAction*> {newConnection, refresh, fleet} + switches + QList<QAction*> {shortcuts, quit};
+    m_shortcutActions
+        = QList<QAction*> {newConnection, refresh, fleet, palette} + switches + QList<QAction*> {shortcuts, quit};
 }
 
 Deployment* MainWindow::addDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent)
@@ -672,6 +677,46 @@ void MainWindow::setTheme(Theme theme)
 {
     applyTheme(theme);
     for (QAction* a : m_themeGroup->actions()) a->setChecked(Theme(a->data().toInt()) == theme);
+}
+
+void MainWindow::showCommandPalette()
+{
+    std::vector<PaletteEntry> entries;
+    // Every menu entry that can be chosen now, named with its menu ("File › Export profiles…").
+    std::function<void(QMenu*, const QString&)> addMenu = [&](QMenu* menu, const QString& path) {
+        for (QAction* a : menu->actions()) {
+            const QString text = QString(a->text()).remove(QLatin1Char('&'));
+            if (a->isSeparator() || !a->isEnabled() || text.isEmpty()) continue;
+            if (a->menu()) {
+                addMenu(a->menu(), path + text + QStringLiteral(" › "));
+                continue;
+            }
+            entries.push_back(
+                {path + text, a->shortcut().toString(QKeySequence::NativeText), [a = QPointer<QAction>(a)] {
+                     if (a) a->trigger();
+                 }});
+        }
+    };
+    for (QAction* top : menuBar()->actions())
+        if (top->menu()) addMenu(top->menu(), QString(top->text()).remove(QLatin1Char('&')) + QStringLiteral(" › "));
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const Deployment* d = m_model->at(row);
+        entries.push_back({tr("Deployment: %1").arg(d->profile().name),
+            QString::fromStdString(d->profile().options.describe()), [this, row] { selectDeployment(row); }});
+    }
+    if (Deployment* d = currentDeployment()) {
+        const QList<DeploymentPage*>& pages = m_viewOf.value(d)->pages();
+        for (int i = 0; i < pages.size(); ++i)
+            entries.push_back(
+                {tr("Page: %1").arg(pages[i]->title()), d->profile().name, [this, d = QPointer<Deployment>(d), i] {
+                     if (!d) return;
+                     selectDeployment(m_model->rowOf(d));
+                     if (DeploymentView* view = m_viewOf.value(d)) view->setCurrentPage(i);
+                 }});
+    }
+    auto* dialog = new CommandPalette(std::move(entries), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showShortcuts()

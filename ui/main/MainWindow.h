@@ -77,6 +77,7 @@ public slots:
     void refreshCurrentPage();
     void showFleet(); // the fleet overview in place of a deployment's view
     void showShortcuts();
+    void showCommandPalette(); // Ctrl+K
     void showAbout();
 
 signals:
