@@ -675,7 +675,9 @@ void Auditor::operations()
         {health::check::kSchedulerStalled, "Scheduler running"}, {health::check::kOrphanedJobs, "Orphaned jobs"},
         {health::check::kEvictionPolicy, "Eviction policy"}, {health::check::kMemory, "Memory"},
         {health::check::kReplication, "Replicas"}, {health::check::kClusterSlots, "Cluster slots"}};
-    for (const auto& [id, title] : wanted) {
+    for (const auto& entry : wanted) {
+        const std::string& id = entry.first;
+        const std::string& title = entry.second;
         const auto it = std::find_if(
             report.results.begin(), report.results.end(), [&](const health::CheckResult& r) { return r.id == id; });
         if (it == report.results.end()) continue; // not asked on this topology
