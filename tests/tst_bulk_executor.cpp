@@ -310,10 +310,11 @@ private slots:
         BulkSpec spec;
         spec.filter = "class=Keep"; // sorts after Edge: the first page ends on +inf entries it keeps
         BulkOperation op = BulkExecutor::create(m_client->options(), spec);
-        // Pages of 25 (a rate cap of 25/s): the first page ends inside the +inf run, where the first
-        // run stops; the resumed one finishes.
+        // Pages of 25 (a rate cap of 25/s, no load budget sizing them by time): the first page ends
+        // inside the +inf run, where the first run stops; the resumed one finishes.
         op.spec.ratePerSecond = 25;
         BulkExecutor first(*m_client, m_gate, op, &store);
+        first.setBudget(kiq::redis::LoadBudget::none());
         int pages = 0;
         const auto& stopped = first.run([&](const BulkProgress&) { return ++pages < 1; });
         QVERIFY(stopped.progress.cancelled);

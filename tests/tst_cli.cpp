@@ -271,6 +271,35 @@ private slots:
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("30"));
     }
 
+    // A bulk run takes the profile's load budget (staging: 50% of Redis time), --budget overrides it,
+    // and the progress on stderr says what the run costs Redis.
+    void bulkRunsWithinTheLoadBudget()
+    {
+        using kiq::deployment::Environment;
+        saveProfiles({profileHere("Stage", Environment::Staging)});
+        seedDead(300, "HardJob");
+        const auto staged = cliBare({"--profile", "Stage", "jobs", "retry", "--set", "dead", "--all", "--yes"});
+        QCOMPARE(staged.exitCode, 0);
+        QVERIFY2(staged.err.contains("load on Redis: 50% of Redis time, calls of 1 ms"), qPrintable(staged.err));
+        QVERIFY2(staged.err.contains(" jobs/s · Redis busy "), qPrintable(staged.err));
+        QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("300"));
+
+        m_server->cli({"DEL", "queue:default"});
+        seedDead(300, "HardJob");
+        const auto unlimited
+            = cliBare({"--profile", "Stage", "jobs", "retry", "--set", "dead", "--all", "--yes", "--budget", "off"});
+        QCOMPARE(unlimited.exitCode, 0);
+        QVERIFY2(unlimited.err.contains("load on Redis: unlimited"), qPrintable(unlimited.err));
+        const auto bad = cli({"jobs", "retry", "--set", "dead", "--all", "--yes", "--budget", "0"});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("--budget takes a percentage of Redis time"), qPrintable(bad.err));
+        seedDead(300, "HardJob");
+        const auto tight
+            = cli({"jobs", "retry", "--set", "dead", "--all", "--yes", "--budget", "10%", "--call-ms", "2"});
+        QCOMPARE(tight.exitCode, 0);
+        QVERIFY2(tight.err.contains("load on Redis: 10% of Redis time, calls of 2 ms"), qPrintable(tight.err));
+    }
+
     // A production profile is read-only: every write is refused, with the way out, until --arm "reason".
     void productionProfileNeedsArm()
     {

@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QLabel>
@@ -263,6 +264,29 @@ private slots:
         QCOMPARE(dialog.profile().auditMaxLen, 20'000LL);
         cap->setValue(1); // below the minimum: the box holds it at the minimum
         QCOMPARE(dialog.profile().auditMaxLen, kiq::deployment::ConnectionProfile::kMinAuditMaxLen);
+    }
+
+    // The load budget is on the Advanced tab: the environment's default for a new profile, a chosen
+    // share and call length given back.
+    void loadBudgetInTheForm()
+    {
+        ConnectionDialog fresh;
+        auto* share = fresh.findChild<QComboBox*>(QStringLiteral("loadShare"));
+        QVERIFY(share);
+        QCOMPARE(fresh.profile().loadSharePercent, 0);
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Shared"));
+        in.loadSharePercent = 10;
+        in.loadCallMs = 3;
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        share = dialog.findChild<QComboBox*>(QStringLiteral("loadShare"));
+        QCOMPARE(share->currentData().toInt(), 10);
+        QCOMPARE(dialog.findChild<QDoubleSpinBox*>(QStringLiteral("loadCallMs"))->value(), 3.0);
+        share->setCurrentIndex(share->findData(kiq::deployment::ConnectionProfile::kUnlimitedLoad));
+        QVERIFY(dialog.profile().loadBudget().unlimited);
+        in.loadSharePercent = 33; // hand-edited, not in the list: kept
+        dialog.setProfile(in);
+        QCOMPARE(dialog.profile().loadSharePercent, 33);
     }
 
     // The profile's redaction rules round-trip through the Security tab; a path that cannot be used keeps

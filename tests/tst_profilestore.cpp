@@ -373,6 +373,31 @@ private slots:
         QCOMPARE(store.load()[0].auditMaxLen, ConnectionProfile::kMinAuditMaxLen);
     }
 
+    // The load budget: old files load with the environment's default; a saved share and call length
+    // come back; hand-edited nonsense falls back to the default rather than to something surprising.
+    void loadBudgetRoundTrips()
+    {
+        const QString path
+            = writeSettings("load.ini", "[profiles]\n1\\id=1111\n1\\name=Billing\n1\\environment=production\nsize=1\n");
+        QSettings settings(path, QSettings::IniFormat);
+        ProfileStore store(settings);
+        auto loaded = store.load();
+        QCOMPARE(loaded[0].loadSharePercent, 0);
+        QCOMPARE(loaded[0].loadBudget().share, 0.25);
+        loaded[0].loadSharePercent = 10;
+        loaded[0].loadCallMs = 2.5;
+        store.save(loaded);
+        QCOMPARE(store.load()[0].loadBudget().share, 0.1);
+        QCOMPARE(store.load()[0].loadBudget().callMs, 2.5);
+        loaded[0].loadSharePercent = ConnectionProfile::kUnlimitedLoad;
+        store.save(loaded);
+        QVERIFY(store.load()[0].loadBudget().unlimited);
+        settings.setValue(QStringLiteral("profiles/1/load/sharePercent"), 400);
+        settings.setValue(QStringLiteral("profiles/1/load/callMs"), 0);
+        QCOMPARE(store.load()[0].loadBudget().share, 0.25);
+        QCOMPARE(store.load()[0].loadBudget().callMs, kiq::redis::LoadBudget::kMinCallMs);
+    }
+
     void redactionRulesRoundTrip()
     {
         const QString path = settingsPath("redaction.ini");

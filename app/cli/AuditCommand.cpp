@@ -19,6 +19,7 @@ int runAudit(CliContext& ctx, const std::string& markdownFile, int sample, bool 
     security::AuditOptions options;
     options.samplePerSet = sample;
     options.emails = emails;
+    if (const auto* profile = ctx.profile()) options.budget = profile->loadBudget();
     const security::AuditReport report = security::auditDeployment(client, ctx.options(), options);
     if (!markdownFile.empty()) {
         std::ofstream out(markdownFile, std::ios::trunc);

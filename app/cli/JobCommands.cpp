@@ -9,6 +9,7 @@
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/model/Timestamp.h"
 #include "storage/BulkCursorStore.h"
+#include "util/ParseNumber.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -41,6 +43,8 @@ struct JobsArgs {
     long long limit = 50;
     long long offset = 0;
     double rate = 0;
+    std::string budget; // --budget: a percentage of Redis time, or "off"; empty: the profile's
+    double callMs = 0; // --call-ms; 0: the profile's
     bool oldestFirst = false;
     bool dryRun = false;
     bool yes = false;
@@ -190,11 +194,51 @@ bool confirm(const std::string& question, long long count, bool yes)
     return answer == std::to_string(count);
 }
 
+// How much of Redis a bulk run may take: --budget and --call-ms over the profile's (100% without one,
+// since nothing says the server is shared).
+redis::LoadBudget loadBudget(CliContext& ctx, const JobsArgs& a)
+{
+    const auto* profile = ctx.profile();
+    redis::LoadBudget budget = profile ? profile->loadBudget() : redis::LoadBudget {};
+    if (a.budget == "off" || a.budget == "unlimited") return redis::LoadBudget::none();
+    double share = budget.unlimited ? 1.0 : budget.share;
+    if (!a.budget.empty()) {
+        std::string text = a.budget;
+        if (text.back() == '%') text.pop_back();
+        const auto percent = util::parseDouble(text);
+        if (!percent || *percent <= 0 || *percent > 100)
+            throw redis::UsageError(
+                "--budget takes a percentage of Redis time (1 to 100) or 'off', not '" + a.budget + "'");
+        share = *percent / 100;
+    } else if (budget.unlimited && a.callMs <= 0) {
+        return budget;
+    }
+    return redis::LoadBudget::ofShare(share, a.callMs > 0 ? a.callMs : budget.callMs);
+}
+
+// "19.2k jobs/s · Redis busy 24% (1.27 s) · about 3 s left · slowed: server latency 4.2 ms"
+std::string costLine(const BulkProgress& p)
+{
+    std::string line = compactNumber(p.jobsPerSecond) + " jobs/s";
+    char text[64];
+    if (p.load.calls > 0) {
+        std::snprintf(
+            text, sizeof text, " · Redis busy %.0f%% (%.2f s)", 100 * p.load.shareUsed(), p.load.redisSeconds);
+        line += text;
+    }
+    if (p.secondsLeft >= 0 && !p.finished) {
+        std::snprintf(text, sizeof text, " · about %.0f s left", std::ceil(p.secondsLeft));
+        line += text;
+    }
+    if (p.load.slowed) line += " · " + p.load.slowedNote();
+    return line;
+}
+
 int finish(const BulkOperation& op, const std::string& verb)
 {
     const auto& p = op.progress;
     std::cerr << "\r" << verb << ": " << p.affected << " done, " << p.missing << " already gone, " << p.skipped
-              << " skipped, " << p.scanned << " examined" << std::string(10, ' ') << "\n";
+              << " skipped, " << p.scanned << " examined; " << costLine(p) << std::string(10, ' ') << "\n";
     if (p.cancelled) {
         std::cerr << "cancelled; resume with: kiqdesk-cli jobs resume " << op.id << "\n";
         return Cancelled;
@@ -295,7 +339,7 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
             throw redis::UsageError("pass --filter, --jid or --all (acting on a whole set is never implied)");
         const JobFilter filter = parseFilter(ctx, spec.filter);
 
-        const BulkPreview preview = previewBulk(ctx.client(), spec.set, filter, 5);
+        const BulkPreview preview = previewBulk(ctx.client(), spec.set, filter, 5, {}, loadBudget(ctx, a));
         if (a.dryRun || ctx.json) {
             if (ctx.json) {
                 QJsonObject byClass, byError;
@@ -325,9 +369,12 @@ int runBulk(CliContext& ctx, const JobsArgs& a, JobAction action, kiq::storage::
     std::signal(SIGTERM, onInterrupt);
     BulkExecutor executor(ctx.client(), ctx.gate(), op, &store);
     if (JobFilter::parse(op.spec.filter).readsText()) executor.redactWith(ctx.redactor()); // as its preview chose
+    const redis::LoadBudget budget = loadBudget(ctx, a);
+    executor.setBudget(budget);
+    std::cerr << "load on Redis: " << budget.describe() << "\n";
     const auto& result = executor.run([&](const BulkProgress& p) {
         std::cerr << "\r" << actionName(op.spec.action) << " " << setName(op.spec.set) << ": " << p.affected
-                  << " done, " << p.scanned << "/" << p.total << " examined" << std::flush;
+                  << " done, " << p.scanned << "/" << p.total << " examined; " << costLine(p) << "    " << std::flush;
         return !g_interrupted.load();
     });
     return finish(result, actionName(op.spec.action));
@@ -399,6 +446,9 @@ void addJobCommands(CLI::App& app, CliContext& ctx, int& exitCode)
         cmd->add_flag("--all", args->all, "Every job in the set");
         cmd->add_flag("--dry-run", args->dryRun, "Only count what would be touched, by class and error");
         cmd->add_option("--rate", args->rate, "At most N jobs per second (0 = unlimited)");
+        cmd->add_option("--budget", args->budget,
+            "Share of Redis time to take, e.g. 25% (default: the profile's; production 25%), or 'off'");
+        cmd->add_option("--call-ms", args->callMs, "One call holds Redis about this long (default 1 ms)");
         cmd->add_flag("-y,--yes", args->yes, "Do not ask for confirmation");
         if (action == JobAction::Move) cmd->add_option("--to", args->to, "Destination queue")->required();
         cmd->callback([&ctx, &exitCode, args, store, action] { exitCode = runBulk(ctx, *args, action, *store); });

@@ -26,6 +26,27 @@ Environment environmentFromKey(const QString& key)
     return Environment::Other;
 }
 
+int defaultLoadShare(Environment environment)
+{
+    switch (environment) {
+    case Environment::Production:
+        return 25;
+    case Environment::Staging:
+        return 50;
+    case Environment::Development:
+    case Environment::Other:
+        break;
+    }
+    return 100;
+}
+
+kiq::redis::LoadBudget ConnectionProfile::loadBudget() const
+{
+    if (loadSharePercent == kUnlimitedLoad) return kiq::redis::LoadBudget::none();
+    const int percent = loadSharePercent > 0 ? loadSharePercent : defaultLoadShare(environment);
+    return kiq::redis::LoadBudget::ofShare(percent / 100.0, loadCallMs);
+}
+
 QString defaultTagColor(Environment environment)
 {
     switch (environment) {

@@ -7,6 +7,7 @@
 #include "health/HealthChecks.h"
 #include "redaction/Redaction.h"
 #include "redis/ConnectionOptions.h"
+#include "redis/LoadBudget.h"
 
 #include <QString>
 
@@ -19,6 +20,9 @@ enum class Environment { Development, Staging, Production, Other };
 QString environmentKey(Environment environment); // "development", ... (stable, for files and the CLI)
 Environment environmentFromKey(const QString& key); // unknown keys become Other
 QString defaultTagColor(Environment environment); // "#rrggbb"
+// Percent of Redis time long operations take by default: production is shared with the apps (25),
+// staging often is (50), a developer's own Redis is not (100).
+int defaultLoadShare(Environment environment);
 
 struct ConnectionProfile {
     QString id; // stable identity (a UUID), so renaming keeps the settings that refer to it
@@ -62,6 +66,14 @@ struct ConnectionProfile {
     // Health check thresholds (the defaults in health/HealthChecks.h, with this profile's overrides and
     // per-queue SLOs); saved files without them load with the defaults.
     kiq::health::HealthThresholds health;
+
+    // How much of this Redis long operations may take (bulk actions, index builds, the audit's sample):
+    // a share of Redis time in percent, 0 meaning the environment's default (defaultLoadShare), or
+    // kUnlimitedLoad; and how long one call may hold the server.
+    int loadSharePercent = 0;
+    double loadCallMs = kiq::redis::LoadBudget::kDefaultCallMs;
+    static constexpr int kUnlimitedLoad = -1;
+    kiq::redis::LoadBudget loadBudget() const;
 
     bool opensReadOnly() const { return readOnly || environment == Environment::Production; }
     // "Billing (Production)": how refusals and the arm dialog name the deployment.

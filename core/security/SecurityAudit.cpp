@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -584,19 +585,43 @@ void Auditor::jobData()
     std::vector<std::string> names = queues.asStringList();
     std::sort(names.begin(), names.end());
     if (int(names.size()) > m_audit.maxQueues) names.resize(std::size_t(m_audit.maxQueues));
-    std::vector<Command> reads;
+    // What to read: LRANGE or ZRANGE of a key, by rank.
+    std::vector<std::pair<const char*, std::string>> sources;
     std::vector<std::string> where;
-    const int n = std::max(1, m_audit.samplePerSet);
     for (const auto& q : names) {
-        reads.push_back(Command("LRANGE").key(keys::queue(q)).arg(0).arg(n - 1));
+        sources.emplace_back("LRANGE", keys::queue(q));
         where.push_back("queue " + q);
     }
     for (const auto& [key, label] : std::vector<std::pair<std::string_view, const char*>> {
              {keys::kRetry, "retry"}, {keys::kSchedule, "scheduled"}, {keys::kDead, "dead"}}) {
-        reads.push_back(Command("ZRANGE").key(key).arg(0).arg(n - 1));
+        sources.emplace_back("ZRANGE", std::string(key));
         where.push_back(label);
     }
-    const auto replies = m_client.pipeline(reads);
+    // Read in calls the load budget sizes and spaces out: a whole sample at once (megabytes of jobs)
+    // would hold a production Redis for milliseconds.
+    const long long n = std::max(1, m_audit.samplePerSet);
+    redis::LoadPacer pacer(m_audit.budget);
+    const auto ping = redis::LoadPacer::pingOf(m_client);
+    std::vector<Reply> replies;
+    for (const auto& [verb, key] : sources) {
+        Reply sample = Reply::array({});
+        for (long long from = 0; from < n;) {
+            pacer.pace(ping);
+            const auto count = static_cast<long long>(pacer.size(redis::LoadPacer::Read, std::size_t(n - from)));
+            const auto sent = std::chrono::steady_clock::now();
+            Reply page = m_client.command(Command(verb).key(key).arg(from).arg(from + count - 1));
+            pacer.charge(redis::LoadPacer::Read, page.elements.size(), std::chrono::steady_clock::now() - sent);
+            if (page.isError()) {
+                sample = std::move(page);
+                break;
+            }
+            const auto got = static_cast<long long>(page.elements.size());
+            std::move(page.elements.begin(), page.elements.end(), std::back_inserter(sample.elements));
+            if (got < count) break;
+            from += count;
+        }
+        replies.push_back(std::move(sample));
+    }
 
     // One redactor per kind, so the report says what was found; the values themselves never leave.
     redaction::RedactionRules keysOnly;

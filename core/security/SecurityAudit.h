@@ -10,6 +10,7 @@
 
 #include "redis/Client.h"
 #include "redis/ConnectionOptions.h"
+#include "redis/LoadBudget.h"
 
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct AuditOptions {
     int samplePerSet = 100; // entries read from each queue and from retry, scheduled and dead
     int maxQueues = 25; // queues sampled (the largest first)
     bool emails = false; // count e-mail addresses in arguments as personal data
+    redis::LoadBudget budget; // how the sample is read (the profile's)
 };
 
 struct AuditReport {

@@ -84,6 +84,8 @@ QVariantMap profileToMap(const ConnectionProfile& p)
     st.insert(QStringLiteral("readOnly"), p.readOnly);
     st.insert(QStringLiteral("armMinutes"), p.armMinutes);
     st.insert(QStringLiteral("auditMaxLen"), p.auditMaxLen);
+    st.insert(QStringLiteral("load/sharePercent"), p.loadSharePercent);
+    st.insert(QStringLiteral("load/callMs"), p.loadCallMs);
     st.insert(QStringLiteral("redaction/enabled"), p.redaction.enabled);
     st.insert(QStringLiteral("redaction/keys"), toQ(kiq::redaction::joinList(p.redaction.keys)));
     st.insert(QStringLiteral("redaction/paths"), toQ(kiq::redaction::joinList(p.redaction.paths)));
@@ -141,6 +143,13 @@ ConnectionProfile profileFromMap(const QVariantMap& st)
     // Likewise a cap so small that the trail forgets what was just written.
     p.auditMaxLen = std::max(ConnectionProfile::kMinAuditMaxLen,
         st.value(QStringLiteral("auditMaxLen"), ConnectionProfile::kDefaultAuditMaxLen).toLongLong());
+    // Out of range (hand-edited): the environment's default rather than something surprising.
+    p.loadSharePercent = st.value(QStringLiteral("load/sharePercent"), 0).toInt();
+    if (p.loadSharePercent != ConnectionProfile::kUnlimitedLoad && (p.loadSharePercent < 0 || p.loadSharePercent > 100))
+        p.loadSharePercent = 0;
+    p.loadCallMs
+        = std::clamp(st.value(QStringLiteral("load/callMs"), kiq::redis::LoadBudget::kDefaultCallMs).toDouble(),
+            kiq::redis::LoadBudget::kMinCallMs, kiq::redis::LoadBudget::kMaxCallMs);
     p.redaction.enabled = st.value(QStringLiteral("redaction/enabled"), true).toBool();
     if (st.contains(QStringLiteral("redaction/keys")))
         p.redaction.keys = kiq::redaction::splitList(toStd(st.value(QStringLiteral("redaction/keys"))));

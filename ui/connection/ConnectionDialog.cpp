@@ -18,6 +18,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -94,6 +95,8 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_clientName(line(QStringLiteral("clientName"), this))
     , m_auditMaxLen(spin(
           QStringLiteral("auditMaxLen"), int(ConnectionProfile::kMinAuditMaxLen), 10'000'000, tr(" entries"), this))
+    , m_loadShare(new QComboBox(this))
+    , m_loadCallMs(new QDoubleSpinBox(this))
     , m_warnings(new QLabel(this))
     , m_validation(new QLabel(this))
     , m_testButton(new QPushButton(tr("&Test connection"), this))
@@ -252,6 +255,23 @@ QWidget* ConnectionDialog::buildAdvancedTab()
     m_auditMaxLen->setToolTip(tr("The shared audit trail (the kiqdesk:audit stream in this deployment's Redis) "
                                  "keeps about this many entries; older ones are trimmed. About 1 KB each."));
     form->addRow(tr("Audit trail keeps about:"), m_auditMaxLen);
+
+    m_loadShare->setObjectName(QStringLiteral("loadShare"));
+    m_loadShare->addItem(tr("As the environment: production 25%, staging 50%, else 100%"), 0);
+    for (int percent : {10, 25, 50, 75, 100}) m_loadShare->addItem(tr("%1% of Redis time").arg(percent), percent);
+    m_loadShare->addItem(tr("Unlimited (fastest, heaviest on other clients)"), ConnectionProfile::kUnlimitedLoad);
+    m_loadShare->setToolTip(tr("Bulk actions, job index builds and the security audit's sample keep Redis busy at "
+                               "most this share of each second, so the apps sharing it keep their latency. They "
+                               "slow down further while the server answers late."));
+    form->addRow(tr("Long operations may take:"), m_loadShare);
+    m_loadCallMs->setObjectName(QStringLiteral("loadCallMs"));
+    m_loadCallMs->setRange(kiq::redis::LoadBudget::kMinCallMs, kiq::redis::LoadBudget::kMaxCallMs);
+    m_loadCallMs->setDecimals(1);
+    m_loadCallMs->setSingleStep(0.5);
+    m_loadCallMs->setSuffix(tr(" ms"));
+    m_loadCallMs->setToolTip(tr("Redis runs one command at a time: every other client waits while one of ours runs. "
+                                "Calls are sized by measured time to hold it about this long."));
+    form->addRow(tr("One call holds Redis about:"), m_loadCallMs);
     return page;
 }
 
@@ -298,6 +318,11 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_reconnectDelay->setValue(int(o.reconnectBaseDelay.count()));
     m_clientName->setText(QString::fromStdString(o.clientName));
     m_auditMaxLen->setValue(int(std::min<long long>(p.auditMaxLen, m_auditMaxLen->maximum())));
+    const int share = m_loadShare->findData(p.loadSharePercent);
+    if (share < 0) // a hand-edited percentage not in the list keeps its value
+        m_loadShare->addItem(tr("%1% of Redis time").arg(p.loadSharePercent), p.loadSharePercent);
+    m_loadShare->setCurrentIndex(m_loadShare->findData(p.loadSharePercent));
+    m_loadCallMs->setValue(p.loadCallMs);
     updateTagButton();
     updateWarnings();
 }
@@ -312,6 +337,8 @@ ConnectionProfile ConnectionDialog::profile() const
     p.readOnly = m_readOnlyMark;
     p.armMinutes = m_armMinutes->value();
     p.auditMaxLen = m_auditMaxLen->value();
+    p.loadSharePercent = m_loadShare->currentData().toInt();
+    p.loadCallMs = m_loadCallMs->value();
     p.redaction = m_redaction->rules();
     auto& o = p.options;
     m_topology->applyTo(o);

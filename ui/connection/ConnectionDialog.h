@@ -17,6 +17,7 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -100,6 +101,8 @@ private:
     QSpinBox* m_reconnectDelay;
     QLineEdit* m_clientName;
     QSpinBox* m_auditMaxLen;
+    QComboBox* m_loadShare;
+    QDoubleSpinBox* m_loadCallMs;
     QLabel* m_warnings;
     QLabel* m_validation;
     QPushButton* m_testButton;

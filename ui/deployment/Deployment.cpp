@@ -311,7 +311,11 @@ void Deployment::runSecurityAudit()
     m_auditing = true;
     emit securityAuditChanged();
     m_client->run<kiq::security::AuditReport>(
-        [options = m_profile.options](kiq::redis::Client& c) { return kiq::security::auditDeployment(c, options); },
+        [options = m_profile.options, budget = m_profile.loadBudget()](kiq::redis::Client& c) {
+            kiq::security::AuditOptions audit;
+            audit.budget = budget;
+            return kiq::security::auditDeployment(c, options, audit);
+        },
         this,
         [this, ticket = m_clientTicket.current()](kiq::redis::Result<kiq::security::AuditReport> r) {
             m_auditing = false;

@@ -68,14 +68,18 @@ public:
     // deployment (`saved`: by --profile; the sandbox, never saved, by its connection flags).
     void setProfile(const kiq::deployment::ConnectionProfile& profile, bool saved = true)
     {
+        const bool budgetChanged = !(profile.loadBudget() == m_profile.loadBudget());
         m_profile = profile;
         m_profileSaved = saved;
         m_deploymentName = profile.name;
         m_environment = profile.environment;
+        if (budgetChanged) loadBudgetChanged();
         if (profile.redaction == m_redactor->rules()) return;
         m_redactor = std::make_shared<const kiq::redaction::Redactor>(profile.redaction);
         redactionChanged();
     }
+    // How much of Redis the page's long reads and bulk actions may take (the profile's).
+    kiq::redis::LoadBudget loadBudget() const { return m_profile.loadBudget(); }
 
 protected:
     // The client is new (or gone): drop what belongs to the old one, start loading from the new one.
@@ -84,6 +88,8 @@ protected:
     virtual void writesChanged() { }
     // The redaction rules changed (a profile edit): show what is on screen again through redactor().
     virtual void redactionChanged() { }
+    // The profile's load budget changed: hand it to what reads or writes in bulk.
+    virtual void loadBudgetChanged() { }
     kiq::redis::AsyncClient* client() const { return m_client; }
     Deployment* deployment() const { return m_deployment; } // null until the view sets it (tests may not)
 

@@ -89,9 +89,11 @@ void count(BulkPreview& preview, const SortedEntry& e)
     ++preview.byError[e.job.ok() ? e.job.errorClass.value_or("(no error)") : "(malformed)"];
 }
 
+} // namespace
+
 // A page read and made ready to act on: its matches, the action's commands, and the cursor as it
 // will stand once those commands have run.
-struct Step {
+struct BulkExecutor::Step {
     Page page;
     long long scanned = 0;
     long long matched = 0;
@@ -102,8 +104,21 @@ struct Step {
     BulkProgress nextRead;
 };
 
-Step prepareStep(
-    Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec, const std::string& detail)
+// What one run() keeps for its pages.
+struct BulkExecutor::Run {
+    JobFilter filter;
+    std::string detail; // for the audit entries
+    std::string server; // where the jobs live (write::serverOf)
+    std::chrono::steady_clock::time_point started;
+    long long affectedBefore = 0; // a resumed operation's counts when this run started
+    long long scannedBefore = 0;
+};
+
+namespace {
+using Step = BulkExecutor::Step;
+
+Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec,
+    const std::string& detail, std::size_t chunk = kJobActionChunk)
 {
     Step step;
     step.page = std::move(page);
@@ -122,7 +137,7 @@ Step prepareStep(
         scores.push_back(entries[i].score);
     }
     if (!payloads.empty()) {
-        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, detail);
+        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, detail, chunk);
         if (step.action->removes()) step.action->scores = std::move(scores); // for the undo journal
         // Skipped entries stay in the set: the cursor must count them as kept.
         std::multiset<std::string> skipped;
@@ -145,13 +160,20 @@ Step prepareStep(
 } // namespace
 
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize,
-    const BulkProgressFn& onProgress)
+    const BulkProgressFn& onProgress, const redis::LoadBudget& budget)
 {
     BulkPreview preview;
     BulkProgress cursor;
     const double t = Timestamp::now().seconds();
+    redis::LoadPacer pacer(budget);
+    const auto ping = redis::LoadPacer::pingOf(client);
     for (;;) {
-        const Page page = parsePage(client.command(pageCommand(set, cursor, BulkExecutor::kPageSize)), filter);
+        pacer.pace(ping);
+        const auto want = static_cast<long long>(pacer.size(redis::LoadPacer::Read, BulkExecutor::kPageSize));
+        const auto sent = std::chrono::steady_clock::now();
+        redis::Reply reply = client.command(pageCommand(set, cursor, want));
+        pacer.charge(redis::LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
+        const Page page = parsePage(std::move(reply), filter);
         if (page.entries.empty()) break;
         for (std::size_t i = 0; i < page.entries.size(); ++i) {
             const SortedEntry& e = page.entries[i];
@@ -163,6 +185,7 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
         advance(cursor, page.entries, std::vector<bool>(page.entries.size(), true));
         cursor.scanned = preview.scanned;
         cursor.matched = preview.matched;
+        cursor.load = pacer.report();
         if (onProgress && !onProgress(cursor)) break;
     }
     return preview;
@@ -202,69 +225,23 @@ long long BulkExecutor::pageSize() const
 
 const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
 {
-    JobFilter filter = JobFilter::parse(m_op.spec.filter); // a bad filter fails before any write
-    filter.redactWith(m_redactor);
     BulkProgress& p = m_op.progress;
+    Run run {JobFilter::parse(m_op.spec.filter), {}, {}, {}, p.affected, p.scanned}; // a bad filter fails first
     if (p.finished) return m_op;
+    run.filter.redactWith(m_redactor);
     p.cancelled = false;
     if (p.scanned == 0) p.total = setSize(m_client, m_op.spec.set);
-    const std::string detail = "bulk " + m_op.id + (m_op.spec.filter.empty() ? "" : ": " + m_op.spec.filter);
-    const auto started = std::chrono::steady_clock::now();
-    const long long affectedBefore = p.affected;
-    const std::string server = write::serverOf(m_client.options());
+    run.detail = "bulk " + m_op.id + (m_op.spec.filter.empty() ? "" : ": " + m_op.spec.filter);
+    run.server = write::serverOf(m_client.options());
+    run.started = std::chrono::steady_clock::now();
 
-    // Reads run one page ahead of the writes on a connection of the run's own: each page's writes go
-    // out right behind the next page's read, so Redis runs them while we parse and prepare that page.
+    // A connection of the run's own, to the node that holds the set.
     redis::PipelineStream stream(m_client, setKey(m_op.spec.set));
-    bool scriptLoaded = false;
-    stream.send({pageCommand(m_op.spec.set, p, pageSize())});
-    Step current = prepareStep(parsePage(stream.receive(), filter), p, filter, m_op.spec, detail);
-    while (!current.page.entries.empty()) {
-        std::vector<Command> batch {pageCommand(m_op.spec.set, current.nextRead, pageSize())};
-        Step next;
-        if (current.action) {
-            PreparedAction& action = *current.action;
-            m_gate.perform(action.intent, [&](write::WriteScope& scope) {
-                // Every page of the run in one undo record; its jobs kept before their removal is sent.
-                scope.setOperation(m_op.id);
-                action.keep(scope, server);
-                const bool loading = action.script && !scriptLoaded;
-                if (loading) batch.push_back(action.script->load()); // EVALSHA on this connection needs it cached
-                const std::vector<Command> cmds = action.commands();
-                batch.insert(batch.end(), cmds.begin(), cmds.end());
-                stream.send(batch);
-                next = prepareStep(parsePage(stream.receive(), filter), current.after, filter, m_op.spec, detail);
-                if (loading) stream.receive().throwIfError();
-                scriptLoaded = scriptLoaded || loading;
-                std::vector<redis::Reply> replies;
-                for (std::size_t i = 0; i < cmds.size(); ++i) replies.push_back(stream.receive());
-                return action.finish(replies, scope);
-            });
-            p.affected += action.result.affected;
-            p.missing += action.result.missing;
-            p.skipped += static_cast<long long>(action.result.skipped.size());
-        } else {
-            stream.send(batch);
-            next = prepareStep(parsePage(stream.receive(), filter), current.after, filter, m_op.spec, detail);
-        }
-        p.scanned += current.scanned;
-        p.matched += current.matched;
-        p.cursorScore = current.after.cursorScore;
-        p.keptAtCursor = current.after.keptAtCursor;
-        m_op.updatedAt = Timestamp::now().seconds();
-        if (m_store) m_store->save(m_op);
-        if (onProgress && !onProgress(p)) {
-            p.cancelled = true;
-            break;
-        }
-        if (m_op.spec.ratePerSecond > 0) {
-            // Sleep until the average since this run started is back under the cap.
-            const double due = double(p.affected - affectedBefore) / m_op.spec.ratePerSecond;
-            const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            if (due > spent) std::this_thread::sleep_for(std::chrono::duration<double>(due - spent));
-        }
-        current = std::move(next);
-    }
+    if (m_budget.unlimited)
+        runPipelined(stream, run, onProgress);
+    else
+        runPaced(stream, run, onProgress);
+
     p.finished = !p.cancelled;
     m_op.updatedAt = Timestamp::now().seconds();
     if (m_store) {
@@ -274,6 +251,136 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
             m_store->save(m_op);
     }
     return m_op;
+}
+
+void BulkExecutor::runPipelined(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress)
+{
+    // Reads run one page ahead of the writes: each page's writes go out right behind the next page's
+    // read, so Redis runs them while we parse and prepare that page.
+    const redis::LoadPacer pacer(m_budget); // keeps the time only
+    const BulkSpec& spec = m_op.spec;
+    bool scriptLoaded = false;
+    stream.send({pageCommand(spec.set, m_op.progress, pageSize())});
+    Step current = prepareStep(parsePage(stream.receive(), run.filter), m_op.progress, run.filter, spec, run.detail);
+    while (!current.page.entries.empty()) {
+        std::vector<Command> batch {pageCommand(spec.set, current.nextRead, pageSize())};
+        Step next;
+        if (current.action) {
+            PreparedAction& action = *current.action;
+            m_gate.perform(action.intent, [&](write::WriteScope& scope) {
+                // Every page of the run in one undo record; its jobs kept before their removal is sent.
+                scope.setOperation(m_op.id);
+                action.keep(scope, run.server);
+                const bool loading = action.script && !scriptLoaded;
+                if (loading) batch.push_back(action.script->load()); // EVALSHA on this connection needs it cached
+                const std::vector<Command> cmds = action.commands();
+                batch.insert(batch.end(), cmds.begin(), cmds.end());
+                stream.send(batch);
+                next
+                    = prepareStep(parsePage(stream.receive(), run.filter), current.after, run.filter, spec, run.detail);
+                if (loading) stream.receive().throwIfError();
+                scriptLoaded = scriptLoaded || loading;
+                std::vector<redis::Reply> replies;
+                for (std::size_t i = 0; i < cmds.size(); ++i) replies.push_back(stream.receive());
+                return action.finish(replies, scope);
+            });
+        } else {
+            stream.send(batch);
+            next = prepareStep(parsePage(stream.receive(), run.filter), current.after, run.filter, spec, run.detail);
+        }
+        if (!settle(current, run, pacer.report(), onProgress)) return;
+        current = std::move(next);
+    }
+}
+
+void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress)
+{
+    // One call at a time, each sized to hold Redis about callMs, with pauses that keep the share:
+    // pipelined calls would run back to back on the server, one long hold for everyone else.
+    using redis::LoadPacer;
+    LoadPacer pacer(m_budget);
+    const LoadPacer::Ping ping = [&stream] {
+        stream.send({Command("PING")});
+        stream.receive().throwIfError();
+    };
+    const BulkSpec& spec = m_op.spec;
+    BulkProgress& p = m_op.progress;
+    bool scriptLoaded = false;
+    for (;;) {
+        pacer.pace(ping);
+        const long long want = static_cast<long long>(pacer.size(LoadPacer::Read, std::size_t(pageSize())));
+        const auto sent = std::chrono::steady_clock::now();
+        stream.send({pageCommand(spec.set, p, want)});
+        redis::Reply reply = stream.receive();
+        pacer.charge(LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
+        Step step = prepareStep(parsePage(std::move(reply), run.filter), p, run.filter, spec, run.detail,
+            pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
+        if (step.page.entries.empty()) return;
+        if (step.action) {
+            PreparedAction& action = *step.action;
+            m_gate.perform(action.intent, [&](write::WriteScope& scope) {
+                scope.setOperation(m_op.id);
+                action.keep(scope, run.server);
+                if (action.script && !scriptLoaded) {
+                    stream.send({action.script->load()});
+                    stream.receive().throwIfError();
+                    scriptLoaded = true;
+                }
+                const std::vector<Command> cmds = action.commands();
+                std::vector<redis::Reply> replies;
+                // Calls in round trips of about the size the pacer allows: one script chunk each, or
+                // that many of a delete's one-job ZREMs.
+                for (std::size_t i = 0; i < cmds.size();) {
+                    pacer.pace(ping);
+                    const auto limit = static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
+                    std::size_t n = 0;
+                    long long jobs = 0;
+                    while (i + n < cmds.size() && (n == 0 || jobs + action.sizes[i + n] <= limit))
+                        jobs += action.sizes[i + n++];
+                    const auto start = std::chrono::steady_clock::now();
+                    stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
+                    for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());
+                    pacer.charge(LoadPacer::Write, std::size_t(jobs), std::chrono::steady_clock::now() - start);
+                    i += n;
+                }
+                return action.finish(replies, scope);
+            });
+        }
+        if (!settle(step, run, pacer.report(), onProgress)) return;
+    }
+}
+
+bool BulkExecutor::settle(
+    const Step& step, const Run& run, const redis::LoadReport& load, const BulkProgressFn& onProgress)
+{
+    BulkProgress& p = m_op.progress;
+    if (step.action) {
+        p.affected += step.action->result.affected;
+        p.missing += step.action->result.missing;
+        p.skipped += static_cast<long long>(step.action->result.skipped.size());
+    }
+    p.scanned += step.scanned;
+    p.matched += step.matched;
+    p.cursorScore = step.after.cursorScore;
+    p.keptAtCursor = step.after.keptAtCursor;
+    m_op.updatedAt = Timestamp::now().seconds();
+    if (m_store) m_store->save(m_op);
+
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
+    const long long scannedNow = p.scanned - run.scannedBefore;
+    p.load = load;
+    p.jobsPerSecond = spent > 0 ? double(p.affected - run.affectedBefore) / spent : 0;
+    p.secondsLeft = scannedNow > 0 ? double(std::max(0LL, p.total - p.scanned)) * spent / double(scannedNow) : -1;
+    if (onProgress && !onProgress(p)) {
+        p.cancelled = true;
+        return false;
+    }
+    if (m_op.spec.ratePerSecond > 0) {
+        // Sleep until the average since this run started is back under the cap.
+        const double due = double(p.affected - run.affectedBefore) / m_op.spec.ratePerSecond;
+        if (due > spent) std::this_thread::sleep_for(std::chrono::duration<double>(due - spent));
+    }
+    return true;
 }
 
 } // namespace kiq::sidekiq

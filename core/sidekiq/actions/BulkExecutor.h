@@ -5,14 +5,19 @@
 // page's writes. After every page it saves the cursor, reports progress (the callback can
 // cancel) and, with a rate cap, waits so the average stays under it.
 //
-// Redis work per page is bounded: one ZRANGE BYSCORE … LIMIT of at most kPageSize entries, then at
-// most ceil(matches / 200) script calls.
+// Redis work is bounded by the load budget (redis/LoadBudget.h): page reads and script chunks sized by
+// measured time to hold the server about callMs each, one call at a time, paced to the budget's share
+// and slowing down while other clients keep the server busy. Without a budget (LoadBudget::none()):
+// ZRANGE pages of kPageSize entries, each page's kJobActionChunk-job script calls pipelined behind the
+// next page's read: the fastest run, and the heaviest on everyone else.
 //
 // A retry-all of the *retry* set can meet a job again if it fails anew during the run (its new
 // score lies ahead of the cursor); Sidekiq's retry_all has the same property. Dead and scheduled
 // jobs never come back into their set by our action.
 
 #include "redis/Client.h"
+#include "redis/LoadBudget.h"
+#include "redis/PipelineStream.h"
 #include "sidekiq/actions/BulkOperation.h"
 #include "sidekiq/search/JobFilter.h"
 #include "write/WriteGate.h"
@@ -31,9 +36,10 @@ struct BulkPreview {
 
 using BulkProgressFn = std::function<bool(const BulkProgress&)>; // return false to cancel
 
-// Dry run: what an operation with this filter would touch. Reads the whole set in pages.
+// Dry run: what an operation with this filter would touch. Reads the whole set in pages, paced by
+// `budget` as the run would be.
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize = 20,
-    const BulkProgressFn& onProgress = {});
+    const BulkProgressFn& onProgress = {}, const redis::LoadBudget& budget = {});
 
 class BulkExecutor {
 public:
@@ -53,19 +59,30 @@ public:
     // Text terms of the filter match what `redactor` shows (JobFilter::redactWith), as the filter bar or
     // the CLI's listing that chose the jobs did. Not set: the raw text.
     void redactWith(std::shared_ptr<const redaction::Redactor> redactor) { m_redactor = std::move(redactor); }
+    // How much of Redis the run may take (the profile's, ConnectionProfile::loadBudget). The default
+    // sizes calls to 1 ms and takes the whole share when nobody else is busy.
+    void setBudget(redis::LoadBudget budget) { m_budget = budget; }
 
     // Runs until the set is exhausted or the callback cancels. Returns the final state; a cancelled
     // operation stays in the store, ready to resume.
     const BulkOperation& run(const BulkProgressFn& onProgress = {});
 
+    struct Step;
+    struct Run;
+
 private:
     long long pageSize() const;
+    void runPipelined(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
+    void runPaced(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
+    // Counts a page that was acted on, saves the cursor, reports; false when the callback cancelled.
+    bool settle(const Step& step, const Run& run, const redis::LoadReport& load, const BulkProgressFn& onProgress);
 
     redis::Client& m_client;
     write::WriteGate& m_gate;
     BulkOperation m_op;
     const BulkProgressStore* m_store;
     std::shared_ptr<const redaction::Redactor> m_redactor;
+    redis::LoadBudget m_budget;
 };
 
 } // namespace kiq::sidekiq

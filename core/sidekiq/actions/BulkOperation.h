@@ -3,6 +3,7 @@
 // every chunk (to a BulkProgressStore: storage::BulkCursorStore on disk), so an interrupted operation
 // resumes where it stopped.
 
+#include "redis/LoadBudget.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
 
@@ -33,6 +34,11 @@ struct BulkProgress {
     long long keptAtCursor = 0;
     bool finished = false;
     bool cancelled = false;
+
+    // This run's pace and cost (not saved: a resumed run measures its own).
+    redis::LoadReport load;
+    double jobsPerSecond = 0; // acted on per second, this run
+    double secondsLeft = -1; // at this run's scan rate; -1 until there is one
 };
 
 struct BulkOperation {

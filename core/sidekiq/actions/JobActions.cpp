@@ -20,9 +20,6 @@ namespace kiq::sidekiq {
 using redis::Command;
 
 namespace {
-// Members per script call: bounds the size of one EVAL and how long it holds the server.
-constexpr std::size_t kChunk = 200;
-
 // KEYS[1] source set, KEYS[2] `queues`, KEYS[3..] destination lists.
 // ARGV[1] the number of destinations d, ARGV[2..d+1] their queue names (KEYS[3..] in the same
 // order), then n destination indexes (1-based into KEYS), the n members and the n new payloads.
@@ -138,17 +135,17 @@ std::optional<Prepared> prepare(
     return Prepared {raw, editor.result(), queue};
 }
 
-// The move script's calls, kChunk jobs each.
+// The move script's calls, `chunk` jobs each.
 std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<std::string>& payloads, Rewrite how,
-    const std::string& targetQueue, ActionResult& result, std::vector<long long>& sizes)
+    const std::string& targetQueue, std::size_t chunk, ActionResult& result, std::vector<long long>& sizes)
 {
     std::vector<Prepared> prepared;
     for (const auto& raw : payloads)
         if (auto p = prepare(raw, how, targetQueue, result)) prepared.push_back(std::move(*p));
 
     std::vector<redis::Script::Call> calls;
-    for (std::size_t start = 0; start < prepared.size(); start += kChunk) {
-        const std::size_t end = std::min(prepared.size(), start + kChunk);
+    for (std::size_t start = 0; start < prepared.size(); start += chunk) {
+        const std::size_t end = std::min(prepared.size(), start + chunk);
         std::vector<std::string> keyList {std::string(setKey(from)), std::string(keys::kQueues)};
         std::vector<std::string> names;
         std::map<std::string, std::size_t> destination; // queue -> KEYS index (1-based)
@@ -176,12 +173,12 @@ std::vector<redis::Script::Call> moveCalls(JobSetKind from, const std::vector<st
 }
 
 std::vector<redis::Script::Call> killCalls(
-    JobSetKind from, const std::vector<std::string>& payloads, std::vector<long long>& sizes)
+    JobSetKind from, const std::vector<std::string>& payloads, std::size_t chunk, std::vector<long long>& sizes)
 {
     std::vector<redis::Script::Call> calls;
     const double now = Timestamp::now().seconds();
-    for (std::size_t start = 0; start < payloads.size(); start += kChunk) {
-        const std::size_t end = std::min(payloads.size(), start + kChunk);
+    for (std::size_t start = 0; start < payloads.size(); start += chunk) {
+        const std::size_t end = std::min(payloads.size(), start + chunk);
         const auto trim = deadTrimArgs(now);
         std::vector<std::string> args {formatRubyFloat(now), trim[0], trim[1]};
         args.insert(args.end(), payloads.begin() + std::ptrdiff_t(start), payloads.begin() + std::ptrdiff_t(end));
@@ -225,8 +222,9 @@ std::optional<JobAction> parseActionName(std::string_view name)
 }
 
 PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
-    const std::string& targetQueue, const std::string& detail)
+    const std::string& targetQueue, const std::string& detail, std::size_t chunk)
 {
+    chunk = std::max<std::size_t>(chunk, 1);
     if (action == JobAction::Move && targetQueue.empty())
         throw redis::UsageError("the destination queue name is empty");
     if (action == JobAction::Kill && from == JobSetKind::Dead)
@@ -245,12 +243,12 @@ PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::ve
             : action == JobAction::Move                ? Rewrite::Move
                                                        : Rewrite::Enqueue;
         p.script = &kMoveToQueues;
-        p.calls = moveCalls(from, payloads, how, targetQueue, p.result, p.sizes);
+        p.calls = moveCalls(from, payloads, how, targetQueue, chunk, p.result, p.sizes);
         break;
     }
     case JobAction::Kill:
         p.script = &kKill;
-        p.calls = killCalls(from, payloads, p.sizes);
+        p.calls = killCalls(from, payloads, chunk, p.sizes);
         break;
     case JobAction::Delete:
         for (const auto& payload : payloads) {

@@ -64,9 +64,14 @@ struct PreparedAction {
 private:
     std::optional<std::size_t> m_ticket; // keep()'s
 };
+// Members per script call by default: bounds the size of one EVAL and how long it holds the server.
+// The bulk executor under a load budget sizes its chunks by measured time instead.
+constexpr std::size_t kJobActionChunk = 200;
+
+// `chunk`: jobs per script call (a delete is one ZREM per job whatever it says).
 // Throws redis::UsageError for an action that makes no sense (kill from dead, move to no queue…).
 PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::vector<std::string>& payloads,
-    const std::string& targetQueue = {}, const std::string& detail = {});
+    const std::string& targetQueue = {}, const std::string& detail = {}, std::size_t chunk = kJobActionChunk);
 
 // Any of the actions below; `detail` goes to the audit entry (e.g. "bulk 3f2a: class=HardJob").
 ActionResult applyJobAction(redis::Client& client, write::WriteGate& gate, JobAction action, JobSetKind from,

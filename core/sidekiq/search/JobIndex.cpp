@@ -58,6 +58,7 @@ struct JobIndex::State {
     JobIndexLimits limits;
     std::vector<Slot> slots;
     JobIndexPools pools;
+    redis::LoadPacer* pacer = nullptr; // JobIndex's, during refresh(); null: pages back to back
 
     // The re-read in progress: slot `walkSlot`, from `cursor` (inclusive), past `skip` members at
     // exactly that score. Members read and not yet placed in buckets wait in `pending`.
@@ -327,7 +328,12 @@ struct JobIndex::State {
             .arg(overlap ? skip - 1 : 0LL)
             .arg(static_cast<long long>(count + (overlap ? 1 : 0)))
             .arg(std::string_view("WITHSCORES"));
-        auto members = takeMembers(client.command(c));
+        if (pacer) pacer->pace(redis::LoadPacer::pingOf(client));
+        const auto sent = std::chrono::steady_clock::now();
+        redis::Reply reply = client.command(c);
+        if (pacer)
+            pacer->charge(redis::LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
+        auto members = takeMembers(std::move(reply));
         ++stats.roundTrips;
         stats.entriesRead += members.size();
         if (verifying) stats.entriesVerified += members.size();
@@ -460,6 +466,7 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
     const std::lock_guard lock(m_refreshMutex);
     const auto started = std::chrono::steady_clock::now();
     State& s = *m_state;
+    s.pacer = m_pacer.get();
     JobIndexRefreshStats stats;
     try {
         if (s.complete) {
@@ -486,8 +493,10 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
             const std::size_t cap = s.verifying ? std::min(remaining, verifyLeft) : remaining;
             if (cap == 0) break;
             // Members requested: the page, plus the overlap member inside a tie group (see readPage).
-            const std::size_t want = std::min(cap, s.limits.pageSize);
             const std::size_t overlap = s.skip > 0 ? 1 : 0;
+            std::size_t want = std::min(cap, s.limits.pageSize);
+            if (s.pacer && want > overlap)
+                want = std::min(want, s.pacer->size(redis::LoadPacer::Read, want - overlap) + overlap);
             if (want <= overlap) break;
             const bool verifying = s.verifying;
             const std::size_t got = s.readPage(client, want - overlap, stats);
@@ -513,6 +522,13 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
     stats.indexed = snap->size();
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return stats;
+}
+
+void JobIndex::setBudget(redis::LoadBudget budget)
+{
+    const std::lock_guard lock(m_refreshMutex);
+    if (m_pacer ? m_pacer->budget() == budget : budget.unlimited) return; // keeps what it has learnt
+    m_pacer = budget.unlimited ? nullptr : std::make_unique<redis::LoadPacer>(budget);
 }
 
 void JobIndex::publish(State& s)

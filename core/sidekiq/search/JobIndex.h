@@ -47,6 +47,7 @@
 //     fetchIndexedJob(client, JobSetKind::Dead, snap->entry(row).score, snap->entry(row).payloadHash);
 
 #include "redis/Client.h"
+#include "redis/LoadBudget.h"
 #include "sidekiq/api/JobSets.h"
 #include "sidekiq/search/JobIndexPools.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
@@ -109,6 +110,11 @@ public:
     // re-read since some moment).
     std::uint64_t verifyCycles() const { return m_verifyCycles.load(); }
 
+    // Reads paced by a load budget (redis/LoadBudget.h): pages sized by measured time and spread out
+    // to the budget's share. Without one (the default), pages of limits.pageSize back to back. Waits
+    // for a refresh() in progress: call it where refresh() runs.
+    void setBudget(redis::LoadBudget budget);
+
     // Forgets everything (e.g. the connection now points at another deployment).
     void reset();
 
@@ -121,6 +127,7 @@ private:
     const JobIndexLimits m_limits;
     std::mutex m_refreshMutex; // serialises refresh() and reset()
     std::unique_ptr<State> m_state;
+    std::unique_ptr<redis::LoadPacer> m_pacer; // null without a budget
     JobIndexPublisher m_published;
     std::atomic<std::uint64_t> m_verifyCycles {0};
 };

@@ -56,6 +56,7 @@ struct QueueIndex::State {
     bool complete = false;
     bool repairing = false;
     bool changed = true;
+    redis::LoadPacer* pacer = nullptr; // QueueIndex's, during refresh(); null: pages back to back
 
     State(std::string k, QueueIndexLimits l)
         : key(std::move(k))
@@ -266,13 +267,26 @@ struct QueueIndex::State {
         repairing = false;
     }
 
+    // Members the next window reads: the budget's and the page size's bound, and the pacer's.
+    std::size_t pageWant(std::size_t budget) const
+    {
+        const std::size_t want = std::min(budget, limits.pageSize);
+        // Never below 2: a head page overlaps the newest entry and must reach past it.
+        return pacer ? std::max<std::size_t>(2, pacer->size(redis::LoadPacer::Read, want)) : want;
+    }
+
     // One MULTI: the tail members, then LRANGE of positions [from, from + count) from the tail. The
     // index is aligned with the tail first, so the members returned sit at indexes from, from + 1, …
     std::vector<std::string> readWindow(
         redis::Client& client, std::size_t from, std::size_t count, QueueIndexRefreshStats& stats)
     {
+        if (pacer) pacer->pace(redis::LoadPacer::pingOf(client));
+        const auto sent = std::chrono::steady_clock::now();
         auto replies = client.transaction({rangeFromTail(key, 0, static_cast<long long>(limits.probeSize) - 1),
             rangeFromTail(key, static_cast<long long>(from), static_cast<long long>(from + count) - 1)});
+        if (pacer)
+            pacer->charge(redis::LoadPacer::Read, replies[0].elements.size() + replies[1].elements.size(),
+                std::chrono::steady_clock::now() - sent);
         ++stats.roundTrips;
         auto tail = tailFirst(replies[0]);
         auto window = tailFirst(replies[1]);
@@ -308,7 +322,7 @@ struct QueueIndex::State {
         // that it is still in the page after the tail moved.
         const std::size_t below = n == 0 ? 0 : std::min(n - 1, slack);
         const std::size_t from = n == 0 ? 0 : n - 1 - below;
-        const std::size_t want = std::min(budget, limits.pageSize);
+        const std::size_t want = pageWant(budget);
         auto window = readWindow(client, from, want, stats);
         const std::size_t charge = std::max<std::size_t>(window.size(), 1);
         reachedHead = window.size() < want;
@@ -343,7 +357,7 @@ struct QueueIndex::State {
     // Verifies one window. Returns the members charged.
     std::size_t verify(redis::Client& client, std::size_t budget, QueueIndexRefreshStats& stats)
     {
-        const std::size_t want = std::min(budget, limits.pageSize);
+        const std::size_t want = pageWant(budget);
         const std::size_t from = verifyFrom;
         auto window = readWindow(client, from, want, stats);
         stats.entriesVerified += window.size();
@@ -405,6 +419,7 @@ QueueIndexRefreshStats QueueIndex::refresh(redis::Client& client, std::size_t ma
     const std::lock_guard lock(m_refreshMutex);
     const auto started = std::chrono::steady_clock::now();
     State& s = *m_state;
+    s.pacer = m_pacer.get();
     QueueIndexRefreshStats stats;
     bool headDone = false;
     try {
@@ -477,6 +492,13 @@ void QueueIndex::publish(State& s)
 std::shared_ptr<const JobIndexSnapshot> QueueIndex::snapshot() const
 {
     return m_published.current();
+}
+
+void QueueIndex::setBudget(redis::LoadBudget budget)
+{
+    const std::lock_guard lock(m_refreshMutex);
+    if (m_pacer ? m_pacer->budget() == budget : budget.unlimited) return; // keeps what it has learnt
+    m_pacer = budget.unlimited ? nullptr : std::make_unique<redis::LoadPacer>(budget);
 }
 
 void QueueIndex::reset()

@@ -34,6 +34,7 @@
 // on any thread in O(1); a snapshot is never modified and shares unchanged buckets with the next.
 
 #include "redis/Client.h"
+#include "redis/LoadBudget.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/search/JobIndexPools.h"
@@ -92,6 +93,8 @@ public:
 
     std::shared_ptr<const JobIndexSnapshot> snapshot() const;
     std::uint64_t verifyCycles() const { return m_verifyCycles.load(); }
+    // Reads paced by a load budget, as JobIndex::setBudget (each window's MULTI is one call).
+    void setBudget(redis::LoadBudget budget);
     void reset();
 
 private:
@@ -102,6 +105,7 @@ private:
     const QueueIndexLimits m_limits;
     std::mutex m_refreshMutex;
     std::unique_ptr<State> m_state;
+    std::unique_ptr<redis::LoadPacer> m_pacer; // null without a budget
     JobIndexPublisher m_published;
     std::atomic<std::uint64_t> m_verifyCycles {0};
 };

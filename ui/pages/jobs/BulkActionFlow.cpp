@@ -46,11 +46,12 @@ void BulkActionFlow::start()
     const auto spec = m_spec;
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<kiq::sidekiq::BulkPreview>(
-        [spec, cancel, client, redactor = m_redactor](kiq::redis::Client& c) {
+        [spec, cancel, client, redactor = m_redactor, load = m_loadBudget](kiq::redis::Client& c) {
             auto filter = kiq::sidekiq::JobFilter::parse(spec.filter);
             filter.redactWith(redactor);
-            return kiq::sidekiq::previewBulk(c, spec.set, filter, 20,
-                [cancel, client](const BulkProgress&) { return !cancel->load() && !client->stopRequested(); });
+            return kiq::sidekiq::previewBulk(
+                c, spec.set, filter, 20,
+                [cancel, client](const BulkProgress&) { return !cancel->load() && !client->stopRequested(); }, load);
         },
         this,
         [this](kiq::redis::Result<kiq::sidekiq::BulkPreview> r) {
@@ -93,12 +94,13 @@ void BulkActionFlow::execute(long long expected)
     BulkActionFlow* self = this; // alive until the done callback below: see the header
     kiq::redis::AsyncClient* client = m_client; // alive while its thread runs the item
     m_client->run<BulkRun>(
-        [gate, journal = Deployment::undoJournal(), spec, cancel, self, client, redactor = m_redactor](
-            kiq::redis::Client& c) {
+        [gate, journal = Deployment::undoJournal(), spec, cancel, self, client, redactor = m_redactor,
+            load = m_loadBudget](kiq::redis::Client& c) {
             kiq::storage::BulkCursorStore store;
             auto op = kiq::sidekiq::BulkExecutor::create(c.options(), spec);
             kiq::sidekiq::BulkExecutor executor(c, *gate, std::move(op), &store);
             executor.redactWith(redactor);
+            executor.setBudget(load);
             // Stops after the current page when the operator cancels or the client is shut down (the
             // deployment removed, the app quitting): the cursor is saved, so it can be resumed.
             return recordingUndo<BulkProgress>(*journal, [&] {
@@ -136,8 +138,17 @@ void BulkActionFlow::showProgress(const BulkProgress& p)
     if (p.affected + p.missing + p.skipped > m_progress->maximum())
         m_progress->setMaximum(int(p.affected + p.missing + p.skipped));
     m_progress->setValue(int(p.affected + p.missing + p.skipped));
-    m_progress->setLabelText(
-        tr("%1: %2 done, %3 scanned").arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.scanned)));
+    QString text = tr("%1: %2 done, %3 scanned")
+                       .arg(actionLabel(m_spec.action), formatCount(p.affected), formatCount(p.scanned));
+    // The pace and what it costs Redis, so an operator can see it is being gentle (and why it is slow).
+    QStringList cost {tr("%1 jobs/s").arg(formatCompact(p.jobsPerSecond))};
+    if (p.load.calls > 0) cost << tr("Redis busy %1% of the time").arg(qRound(100 * p.load.shareUsed()));
+    if (p.secondsLeft >= 0)
+        cost << tr("about %1 left").arg(formatUptime(std::chrono::seconds(qRound64(p.secondsLeft))));
+    if (p.load.slowed)
+        cost << tr("slowed down: the server answers in %1")
+                    .arg(formatLatency(std::chrono::microseconds(qRound64(p.load.latencyMs * 1000))));
+    m_progress->setLabelText(text + u'\n' + cost.join(QStringLiteral(" · ")));
 }
 
 void BulkActionFlow::closeProgress()

@@ -41,6 +41,8 @@ public:
     // The filter's text terms match what the page shows (JobFilter::redactWith): the preview and the run
     // act on the jobs the operator saw match.
     void redactWith(std::shared_ptr<const kiq::redaction::Redactor> redactor) { m_redactor = std::move(redactor); }
+    // How much of Redis the scan and the run may take (the profile's load budget).
+    void setLoadBudget(const kiq::redis::LoadBudget& budget) { m_loadBudget = budget; }
     void start();
     // Once finished: the undo journal record of the jobs a delete or kill removed, and how many.
     std::optional<std::int64_t> undoRecord() const { return m_undoRecord; }
@@ -61,6 +63,7 @@ private:
     kiq::sidekiq::BulkSpec m_spec;
     QString m_scope;
     std::shared_ptr<const kiq::redaction::Redactor> m_redactor;
+    kiq::redis::LoadBudget m_loadBudget;
     QPointer<QWidget> m_page;
     QPointer<QProgressDialog> m_progress;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);

@@ -16,6 +16,7 @@ public:
     virtual ~Source() = default;
     // budget 0: the index's own per-call limits.
     virtual Step refresh(kiq::redis::Client& client, std::size_t budget) = 0;
+    virtual void setBudget(const kiq::redis::LoadBudget& budget) = 0; // on the worker thread, before refresh
     virtual std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot() const = 0;
 };
 
@@ -31,6 +32,7 @@ public:
         const auto st = budget ? m_index.refresh(client, budget) : m_index.refresh(client);
         return {st.complete, st.setSize};
     }
+    void setBudget(const kiq::redis::LoadBudget& budget) override { m_index.setBudget(budget); }
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot() const override { return m_index.snapshot(); }
 
 private:
@@ -48,6 +50,7 @@ public:
         const auto st = budget ? m_index.refresh(client, budget) : m_index.refresh(client);
         return {st.complete, st.listSize};
     }
+    void setBudget(const kiq::redis::LoadBudget& budget) override { m_index.setBudget(budget); }
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot() const override { return m_index.snapshot(); }
 
 private:
@@ -166,7 +169,12 @@ void JobIndexFeed::step()
     const auto ticket = m_indexTicket.current();
     auto index = m_index;
     const std::size_t budget = m_snapshot->complete() ? 0 : kBuildBudget;
-    m_client->run<Step>([index, budget](kiq::redis::Client& c) { return index->refresh(c, budget); }, this,
+    m_client->run<Step>(
+        [index, budget, load = m_loadBudget](kiq::redis::Client& c) {
+            index->setBudget(load);
+            return index->refresh(c, budget);
+        },
+        this,
         [this, ticket](kiq::redis::Result<Step> r) {
             if (!m_indexTicket.isCurrent(ticket)) return;
             m_stepping = false;

@@ -11,6 +11,7 @@
 // the published snapshot (an O(1) shared_ptr copy) and says so with snapshotChanged().
 
 #include "common/LatestOnly.h"
+#include "redis/LoadBudget.h"
 #include "sidekiq/api/JobSets.h"
 #include "sidekiq/search/JobIndexSnapshot.h"
 
@@ -50,6 +51,8 @@ public:
     void stop();
     // One step as soon as possible (after an action changed the set).
     void refreshSoon();
+    // How much of Redis the index's reads may take (the profile's); from the next step on.
+    void setLoadBudget(const kiq::redis::LoadBudget& budget) { m_loadBudget = budget; }
 
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> snapshot() const { return m_snapshot; }
     // ZCARD or LLEN at the last step that read it; -1 before the first one.
@@ -78,6 +81,7 @@ private:
     std::string m_queue;
     std::unique_ptr<kiq::redis::AsyncClient> m_client; // the index's own connection
     QMetaObject::Connection m_renewal; // the deployment client's renewed credentials, passed on to m_client
+    kiq::redis::LoadBudget m_loadBudget;
     std::shared_ptr<Source> m_index; // shared with the step running on the worker thread (null: no queue)
     std::shared_ptr<const kiq::sidekiq::JobIndexSnapshot> m_snapshot;
     QTimer m_timer;

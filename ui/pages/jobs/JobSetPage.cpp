@@ -276,6 +276,11 @@ void JobSetPage::hideEvent(QHideEvent* event)
     m_feed->stop();
 }
 
+void JobSetPage::loadBudgetChanged()
+{
+    m_feed->setLoadBudget(loadBudget());
+}
+
 void JobSetPage::redactionChanged()
 {
     m_browser->setRedactor(redactor());
@@ -477,6 +482,7 @@ void JobSetPage::actOnAllMatching(JobAction action, const QString& group)
     auto* flow = new BulkActionFlow(client(), gate, spec, this);
     flow->setScope(scope.join(u'\n'));
     flow->redactWith(redactor());
+    flow->setLoadBudget(loadBudget());
     connect(flow, &BulkActionFlow::finished, this,
         [this, flow, ticket = clientTicket()](const QString& summary, bool problem) {
             if (!isCurrentClient(ticket)) return;

@@ -220,6 +220,11 @@ void QueuesPage::clientChanged()
     refreshQueues();
 }
 
+void QueuesPage::loadBudgetChanged()
+{
+    m_feed->setLoadBudget(loadBudget());
+}
+
 void QueuesPage::redactionChanged()
 {
     m_browser->setRedactor(redactor());

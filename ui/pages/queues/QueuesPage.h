@@ -73,6 +73,7 @@ protected:
     void clientChanged() override;
     void writesChanged() override { updateActions(); }
     void redactionChanged() override;
+    void loadBudgetChanged() override;
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 

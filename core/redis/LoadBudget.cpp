@@ -1,0 +1,157 @@
+#include "redis/LoadBudget.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+namespace kiq::redis {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kFirstSize = 16; // before anything is measured
+constexpr auto kProbeEvery = std::chrono::milliseconds(250);
+constexpr double kBusyMs = 1.0; // a probe this much above the idle round trip: someone else is busy
+constexpr double kMaxBackoff = 16;
+
+double msOf(Clock::duration d)
+{
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+} // namespace
+
+LoadBudget LoadBudget::none()
+{
+    LoadBudget b;
+    b.unlimited = true;
+    return b;
+}
+
+LoadBudget LoadBudget::ofShare(double share, double callMs)
+{
+    LoadBudget b;
+    b.share = std::clamp(share, 0.01, 1.0);
+    b.callMs = std::clamp(callMs, kMinCallMs, kMaxCallMs);
+    return b;
+}
+
+std::string LoadBudget::describe() const
+{
+    if (unlimited) return "unlimited";
+    char text[96];
+    std::snprintf(text, sizeof text, "%.0f%% of Redis time, calls of %g ms", share * 100, callMs);
+    return text;
+}
+
+std::string LoadReport::slowedNote() const
+{
+    if (!slowed) return {};
+    char text[64];
+    std::snprintf(text, sizeof text, "slowed: server latency %.1f ms", latencyMs);
+    return text;
+}
+
+LoadPacer::LoadPacer(LoadBudget budget)
+    : m_budget(budget)
+    , m_started(Clock::now())
+    , m_lastEnd(m_started)
+    , m_lastProbe(m_started)
+    , m_random(static_cast<std::uint32_t>(m_started.time_since_epoch().count()))
+{
+}
+
+LoadPacer::Ping LoadPacer::pingOf(Client& client)
+{
+    return [&client] { client.command(Command("PING")).throwIfError(); };
+}
+
+void LoadPacer::calibrate(const Ping& ping)
+{
+    double best = -1;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = Clock::now();
+        ping();
+        const double ms = msOf(Clock::now() - start);
+        best = best < 0 ? ms : std::min(best, ms);
+    }
+    m_baselineMs = m_baselineMs < 0 ? best : std::min(m_baselineMs, best);
+    m_latencyMs = best;
+    m_lastProbe = m_lastEnd = Clock::now();
+}
+
+std::size_t LoadPacer::size(Kind kind, std::size_t most) const
+{
+    most = std::max<std::size_t>(most, 1);
+    if (m_budget.unlimited) return most;
+    if (m_msPerItem[kind] <= 0) return std::min(most, kFirstSize);
+    const double fits = std::max(1.0, std::floor(m_budget.callMs / m_msPerItem[kind]));
+    const std::size_t grown = std::max<std::size_t>(2 * m_lastSize[kind], kFirstSize);
+    return std::min({most, grown, static_cast<std::size_t>(std::min(fits, 1e9))});
+}
+
+void LoadPacer::charge(Kind kind, std::size_t items, Clock::duration roundTrip)
+{
+    // Never below a few microseconds: even an empty reply cost the server something.
+    const double cost = std::max(msOf(roundTrip) - std::max(m_baselineMs, 0.0), 0.005);
+    m_lastCostMs = cost;
+    m_redisMs += cost;
+    ++m_calls;
+    m_lastEnd = Clock::now();
+    const double perItem = cost / double(std::max<std::size_t>(items, 1));
+    double& estimate = m_msPerItem[kind];
+    // A dearer call counts at once (gentle first), a cheaper one only gradually (a lucky call is no
+    // reason to send twice as much).
+    estimate = estimate <= 0 || perItem > estimate ? perItem : 0.7 * estimate + 0.3 * perItem;
+    m_lastSize[kind] = items;
+}
+
+double LoadPacer::effectiveShare() const
+{
+    return m_budget.share / m_backoff;
+}
+
+void LoadPacer::pace(const Ping& ping)
+{
+    if (m_budget.unlimited) return;
+    if (m_baselineMs < 0) calibrate(ping);
+    if (Clock::now() - m_lastProbe >= kProbeEvery) probe(ping);
+    // The server was ours for m_lastCostMs; leave it to others for the rest of the share's period.
+    const double share = effectiveShare();
+    if (share >= 1) return;
+    const auto due = m_lastEnd
+        + std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double, std::milli>(m_lastCostMs * (1 / share - 1)));
+    std::this_thread::sleep_until(due);
+}
+
+void LoadPacer::probe(const Ping& ping)
+{
+    // At a random moment, as an app's command arrives: right after our own call the probe would
+    // keep meeting the server in the same phase of someone else's rhythm (free, say, every time).
+    std::this_thread::sleep_for(std::chrono::microseconds(m_random() % 2000));
+    const auto start = Clock::now();
+    ping();
+    m_lastProbe = Clock::now();
+    m_latencyMs = msOf(m_lastProbe - start);
+    m_baselineMs = std::min(m_baselineMs, m_latencyMs);
+    const double excess = m_latencyMs - m_baselineMs;
+    if (excess > kBusyMs)
+        m_backoff = std::min(kMaxBackoff, m_backoff * 2);
+    else if (excess < kBusyMs / 2)
+        m_backoff = std::max(1.0, m_backoff / 2);
+}
+
+LoadReport LoadPacer::report() const
+{
+    LoadReport r;
+    r.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_started).count();
+    r.redisSeconds = m_redisMs / 1000;
+    r.baselineMs = std::max(m_baselineMs, 0.0);
+    r.latencyMs = m_latencyMs;
+    r.slowed = m_backoff > 1;
+    r.calls = m_calls;
+    return r;
+}
+
+} // namespace kiq::redis
