@@ -767,6 +767,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1: %2 erledigt, %3 durchsucht</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 Jobs/s</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis zu %1 % der Zeit ausgelastet</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>noch etwa %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>verlangsamt: der Server antwortet in %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1217,6 +1233,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>Diagnose… zeigt jeden Schritt.</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>Je nach Umgebung: Produktion 25 %, Staging 50 %, sonst 100 %</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>%1 % der Redis-Zeit</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>Unbegrenzt (am schnellsten, am schwersten für andere Clients)</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>Massenaktionen, der Aufbau des Job-Index und die Stichprobe des Sicherheitsaudits beschäftigen Redis höchstens diesen Anteil jeder Sekunde, damit die Apps, die es mitnutzen, ihre Latenz behalten. Antwortet der Server spät, werden sie noch langsamer.</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>Lange Vorgänge dürfen nutzen:</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>Redis führt einen Befehl nach dem anderen aus: Jeder andere Client wartet, während einer unserer Befehle läuft. Aufrufe werden nach gemessener Zeit so bemessen, dass sie Redis etwa so lange belegen.</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>Ein Aufruf belegt Redis etwa:</translation>
     </message>
 </context>
 <context>

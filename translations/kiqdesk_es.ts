@@ -767,6 +767,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1: %2 hechos, %3 recorridos</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 trabajos/s</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis ocupado el %1 % del tiempo</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>quedan unos %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>ralentizado: el servidor responde en %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1217,6 +1233,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>Diagnosticar… muestra cada paso.</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>Según el entorno: producción 25 %, staging 50 %, si no 100 %</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>%1 % del tiempo de Redis</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>Sin límite (lo más rápido, lo más pesado para otros clientes)</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>Las acciones masivas, la construcción del índice de trabajos y la muestra de la auditoría de seguridad ocupan Redis como mucho esta parte de cada segundo, para que las aplicaciones que lo comparten mantengan su latencia. Van aún más despacio cuando el servidor responde tarde.</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>Las operaciones largas pueden usar:</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>Redis ejecuta un comando a la vez: todos los demás clientes esperan mientras se ejecuta uno de los nuestros. Las llamadas se dimensionan según el tiempo medido para ocuparlo más o menos este tiempo.</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>Una llamada ocupa Redis unos:</translation>
     </message>
 </context>
 <context>

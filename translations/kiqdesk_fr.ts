@@ -767,6 +767,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1&#xa0;: %2 faites, %3 parcourues</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 jobs/s</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis occupé %1&#xa0;% du temps</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>encore environ %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>ralenti&#xa0;: le serveur répond en %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1217,6 +1233,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>Diagnostiquer… montre chaque étape.</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>Selon l’environnement&#xa0;: production 25&#xa0;%, préproduction 50&#xa0;%, sinon 100&#xa0;%</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>%1&#xa0;% du temps de Redis</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>Illimité (le plus rapide, le plus lourd pour les autres clients)</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>Les actions groupées, la construction de l’index des jobs et l’échantillon de l’audit de sécurité occupent Redis au plus cette part de chaque seconde, pour que les applications qui le partagent gardent leur latence. Elles ralentissent encore quand le serveur répond tard.</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>Les opérations longues peuvent prendre&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>Redis exécute une commande à la fois&#xa0;: tous les autres clients attendent pendant qu’une des nôtres s’exécute. Les appels sont dimensionnés d’après le temps mesuré pour l’occuper à peu près aussi longtemps.</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>Un appel occupe Redis environ&#xa0;:</translation>
     </message>
 </context>
 <context>

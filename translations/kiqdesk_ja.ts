@@ -761,6 +761,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1: 完了 %2、スキャン済み %3</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 ジョブ/秒</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis の使用率 %1%</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>残り約 %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>減速中: サーバーの応答に %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1204,6 +1220,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>「診断…」ですべてのステップを表示します。</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>環境に従う: 本番 25%、ステージング 50%、その他 100%</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>Redis 時間の %1%</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>無制限 (最速、他のクライアントへの負荷が最大)</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>一括操作、ジョブインデックスの構築、セキュリティ監査のサンプル読み取りは、毎秒この割合までしか Redis を占有しません。Redis を共有するアプリのレイテンシを守るためです。サーバーの応答が遅いときはさらに減速します。</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>長い処理が使える時間:</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>Redis はコマンドを 1 つずつ実行します。こちらのコマンドの実行中は他のクライアントがすべて待ちます。各呼び出しは、測定した時間をもとにおよそこの長さだけ Redis を占有するよう分割されます。</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>1 回の呼び出しで Redis を占有する時間:</translation>
     </message>
 </context>
 <context>

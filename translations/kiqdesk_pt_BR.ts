@@ -767,6 +767,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1: %2 feitos, %3 varridos</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 jobs/s</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis ocupado %1% do tempo</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>faltam cerca de %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>desacelerado: o servidor responde em %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1217,6 +1233,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>Diagnosticar… mostra cada etapa.</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>Conforme o ambiente: produção 25%, staging 50%, senão 100%</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>%1% do tempo do Redis</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>Ilimitado (mais rápido, mais pesado para outros clientes)</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>Ações em massa, a construção do índice de jobs e a amostra da auditoria de segurança ocupam o Redis no máximo esta fração de cada segundo, para que os apps que o compartilham mantenham sua latência. Eles desaceleram ainda mais quando o servidor responde com atraso.</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>Operações longas podem usar:</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>O Redis executa um comando por vez: todos os outros clientes esperam enquanto um dos nossos roda. As chamadas são dimensionadas pelo tempo medido para ocupá-lo mais ou menos esse tempo.</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>Uma chamada ocupa o Redis cerca de:</translation>
     </message>
 </context>
 <context>

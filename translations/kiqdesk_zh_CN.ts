@@ -761,6 +761,22 @@
         <source>%1: %2 done, %3 scanned</source>
         <translation>%1：完成 %2，已扫描 %3</translation>
     </message>
+    <message>
+        <source>%1 jobs/s</source>
+        <translation>%1 个作业/秒</translation>
+    </message>
+    <message>
+        <source>Redis busy %1% of the time</source>
+        <translation>Redis 忙碌时间占 %1%</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>剩余约 %1</translation>
+    </message>
+    <message>
+        <source>slowed down: the server answers in %1</source>
+        <translation>已减速：服务器响应需 %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BulkPreviewDialog</name>
@@ -1204,6 +1220,34 @@
     <message>
         <source>Diagnose… shows every step.</source>
         <translation>“诊断…”会显示每个步骤。</translation>
+    </message>
+    <message>
+        <source>As the environment: production 25%, staging 50%, else 100%</source>
+        <translation>按环境：生产 25%，预发布 50%，其他 100%</translation>
+    </message>
+    <message>
+        <source>%1% of Redis time</source>
+        <translation>Redis 时间的 %1%</translation>
+    </message>
+    <message>
+        <source>Unlimited (fastest, heaviest on other clients)</source>
+        <translation>不限制（最快，对其他客户端影响最大）</translation>
+    </message>
+    <message>
+        <source>Bulk actions, job index builds and the security audit&apos;s sample keep Redis busy at most this share of each second, so the apps sharing it keep their latency. They slow down further while the server answers late.</source>
+        <translation>批量操作、作业索引构建和安全审计的抽样每秒最多占用 Redis 这一比例的时间，使共享它的应用保持其延迟。服务器响应变慢时会进一步减速。</translation>
+    </message>
+    <message>
+        <source>Long operations may take:</source>
+        <translation>长时间操作可占用：</translation>
+    </message>
+    <message>
+        <source>Redis runs one command at a time: every other client waits while one of ours runs. Calls are sized by measured time to hold it about this long.</source>
+        <translation>Redis 一次只执行一条命令：我们的命令运行时其他客户端都要等待。调用按实测时间划分，使每次大约占用这么长时间。</translation>
+    </message>
+    <message>
+        <source>One call holds Redis about:</source>
+        <translation>单次调用占用 Redis 约：</translation>
     </message>
 </context>
 <context>
