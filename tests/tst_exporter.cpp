@@ -151,6 +151,21 @@ private slots:
         QCOMPARE(afterWait - afterFive, 1LL + 1);
     }
 
+    // A request line that never ends is refused once it passes 8 KiB, and the exporter serves on.
+    void endlessRequestLineIsRefused()
+    {
+        const auto [pid, port] = start({"-p", QString::number(m_server->port())}, QStringLiteral("30"));
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write(QByteArray(9000, 'A'));
+        QByteArray reply;
+        while (!reply.contains("\r\n") && socket.waitForReadyRead(5000)) reply += socket.readAll();
+        QVERIFY2(reply.startsWith("HTTP/1.1 431 "), reply.constData());
+        QCOMPARE(get(port, "/metrics").first, 200);
+        test::stopProcess(pid, 2000);
+    }
+
     void unreachableDeploymentIsDown()
     {
         const auto [pid, port] = start({"-p", QString::number(test::freePort(7))}, QStringLiteral("30"));

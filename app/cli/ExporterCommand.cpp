@@ -11,6 +11,7 @@
 #include <QHostAddress>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <chrono>
 #include <iostream>
@@ -19,6 +20,9 @@
 namespace kiq::cli {
 
 namespace {
+
+constexpr qint64 kMaxRequestLine = 8192; // bytes without a line end before the request is refused
+constexpr int kRequestTimeoutMs = 10000; // from connecting to the response
 
 struct Exporter {
     Exporter(const redis::ConnectionOptions& options, std::string name, health::HealthThresholds t, double seconds)
@@ -87,8 +91,17 @@ int runExporter(CliContext& ctx, const std::string& listen, bool listenAny, doub
     QObject::connect(&server, &QTcpServer::newConnection, &server, [&server, exporter] {
         while (QTcpSocket* socket = server.nextPendingConnection()) {
             QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            // A client that never finishes its request line holds neither memory nor the socket for long.
+            QTimer::singleShot(kRequestTimeoutMs, socket, [socket] { socket->abort(); });
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, exporter] {
-                if (!socket->canReadLine()) return; // the request line is all we need
+                if (!socket->canReadLine()) { // the request line is all we need
+                    if (socket->bytesAvailable() > kMaxRequestLine) {
+                        socket->write(
+                            response(431, "Request Header Fields Too Large", "text/plain", "request line too long\n"));
+                        socket->disconnectFromHost();
+                    }
+                    return;
+                }
                 const QList<QByteArray> request = socket->readLine().trimmed().split(' ');
                 const QByteArray path = request.size() >= 2 ? request[1] : QByteArray();
                 if (request.value(0) != "GET")

@@ -8,11 +8,6 @@
 namespace kiq::redis {
 
 namespace {
-bool isLoopback(const std::string& host)
-{
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 // The URL for an error message: whatever stands before the last '@' after the scheme may hold a
 // password, so only the user name (before the first ':') is kept.
 std::string maskedUrl(std::string_view url)
@@ -62,6 +57,11 @@ std::string percentDecode(std::string_view in)
 }
 } // namespace
 
+bool Endpoint::isLoopback() const
+{
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 std::string Endpoint::toString() const
 {
     if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
@@ -75,10 +75,10 @@ std::vector<std::string> ConnectionOptions::warnings() const
         out.emplace_back("TLS certificate verification is off: the server's identity is not checked");
     else if (tls.enabled && !tls.verifyHostname)
         out.emplace_back("TLS hostname verification is off: any certificate from the trusted CA is accepted");
-    const std::string& host = topology == Topology::Standalone || seeds.empty() ? endpoint.host : seeds.front().host;
-    if (!tls.enabled && !password.empty() && !isLoopback(host))
+    const bool loopback = firstEndpoint().isLoopback();
+    if (!tls.enabled && !password.empty() && !loopback)
         out.emplace_back("the password is sent without TLS to a non-loopback host");
-    if (!tls.enabled && !isLoopback(host)) out.emplace_back("job data travels unencrypted: TLS is off");
+    if (!tls.enabled && !loopback) out.emplace_back("job data travels unencrypted: TLS is off");
     return out;
 }
 

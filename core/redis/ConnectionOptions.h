@@ -15,6 +15,7 @@ struct Endpoint {
     int port = 6379;
 
     std::string toString() const; // "host:port", IPv6 literals bracketed
+    bool isLoopback() const; // localhost, 127.x or ::1: traffic that never leaves the machine
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
@@ -56,6 +57,13 @@ struct ConnectionOptions {
     // Reconnect with backoff: attempts made before a command gives up on an unreachable server.
     int reconnectAttempts = 3;
     std::chrono::milliseconds reconnectBaseDelay {100};
+
+    // The server these options name first: the standalone endpoint, else the first seed (a sentinel or a
+    // Cluster node). What a check of "the" server (its certificate, its host) looks at.
+    const Endpoint& firstEndpoint() const
+    {
+        return topology == Topology::Standalone || seeds.empty() ? endpoint : seeds.front();
+    }
 
     // Human-readable list of risky choices (verification off, password without TLS on a non-loopback
     // host, ...), for the UI and CLI to show.

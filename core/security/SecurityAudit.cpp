@@ -8,6 +8,7 @@
 #include "redis/TlsTransport.h"
 #include "server/ServerInfo.h"
 #include "sidekiq/model/Keys.h"
+#include "util/Join.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,17 +32,7 @@ namespace {
 // dropped as new ones die.
 constexpr long long kSidekiqDeadMax = 10'000;
 
-std::string joined(const std::vector<std::string>& items, const char* separator = ", ")
-{
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
-    return out;
-}
-
-bool isLoopback(const std::string& host)
-{
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
+using util::joined;
 
 // "a.b.c" → {a, b}; a missing part is 0.
 std::pair<int, int> majorMinor(const std::string& version)
@@ -70,12 +61,6 @@ private:
             {control, std::move(id), status, std::move(title), std::move(evidence), std::move(why), std::move(fix)});
     }
     // "could not check: needs +config|get" from a refusal.
-    // The server a standalone profile names, else the first seed (a sentinel or Cluster node).
-    const redis::Endpoint& firstEndpoint() const
-    {
-        return m_options.topology == redis::Topology::Standalone || m_options.seeds.empty() ? m_options.endpoint
-                                                                                            : m_options.seeds.front();
-    }
     static std::string couldNotCheck(const std::string& error)
     {
         const std::string needs = redis::missingPermission(error);
@@ -138,7 +123,7 @@ void Auditor::identity()
             "A supported release gets security fixes.");
 
     // Managed services restrict CONFIG and ACL; the host name or INFO says which one this is.
-    const std::string host = firstEndpoint().host;
+    const std::string host = m_options.firstEndpoint().host;
     const std::string os = m_info.field("os").value_or("");
     std::string managed;
     if (host.ends_with(".cache.amazonaws.com") || os.find("ElastiCache") != std::string::npos)
@@ -157,9 +142,9 @@ void Auditor::identity()
 void Auditor::transport()
 {
     const redis::TlsOptions& tls = m_options.tls;
-    const std::string host = firstEndpoint().host;
+    const std::string host = m_options.firstEndpoint().host;
     const char* why = "Without TLS, job arguments and the password cross the network in clear text.";
-    if (!tls.enabled && isLoopback(host))
+    if (!tls.enabled && m_options.firstEndpoint().isLoopback())
         add("transport", "transport.tls", Status::Warn, "TLS on this connection", "off, on the loopback interface", why,
             "Fine on a developer machine; turn TLS on (tls-port) anywhere else.");
     else if (!tls.enabled)
@@ -181,7 +166,7 @@ void Auditor::transport()
             add("transport", "transport.verify", Status::Pass, "Certificate verification", "chain and host name",
                 verifyWhy);
 
-        const redis::Endpoint server = firstEndpoint();
+        const redis::Endpoint server = m_options.firstEndpoint();
         const char* versionWhy = "TLS before 1.2 has known breaks; 1.3 also hides the server's certificate.";
         try {
             redis::TlsTransport handshake(server, tls, redis::Clock::now() + m_options.connectTimeout);

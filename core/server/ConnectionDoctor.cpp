@@ -8,6 +8,7 @@
 #include "redis/TlsTransport.h"
 #include "server/ServerInfo.h"
 #include "sidekiq/model/Keys.h"
+#include "util/Join.h"
 
 #include <algorithm>
 #include <chrono>
@@ -24,12 +25,7 @@ using State = DoctorStep::State;
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items, const char* separator = ", ")
-{
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
-    return out;
-}
+using util::joined;
 
 std::string milliseconds(Clock::duration d)
 {
@@ -137,9 +133,7 @@ private:
 Endpoint Doctor::target()
 {
     m_auth = {m_options.user, m_options.password};
-    if (m_options.topology == redis::Topology::Cluster)
-        return m_options.seeds.empty() ? m_options.endpoint : m_options.seeds.front();
-    if (m_options.topology != redis::Topology::Sentinel) return m_options.endpoint;
+    if (m_options.topology != redis::Topology::Sentinel) return m_options.firstEndpoint();
 
     // The primary is whatever a sentinel names; when none can, the steps below take the first sentinel
     // apart with the sentinel's credentials, which is where the trouble then is.
@@ -169,7 +163,7 @@ Endpoint Doctor::target()
         "below examine the first sentinel."});
     m_auth = {m_options.sentinelUser, m_options.sentinelPassword};
     m_sentinelFailed = true;
-    return m_options.seeds.empty() ? m_options.endpoint : m_options.seeds.front();
+    return m_options.firstEndpoint();
 }
 
 void Doctor::lookup(const Endpoint& e)

@@ -284,9 +284,8 @@ void Deployment::checkCertificates()
 {
     m_certificatesChecked = std::chrono::steady_clock::now();
     const auto& o = m_profile.options;
-    // The server this profile names first: a Sentinel's or a Cluster seed's certificate for those.
-    const kiq::redis::Endpoint server
-        = o.topology == kiq::redis::Topology::Standalone || o.seeds.empty() ? o.endpoint : o.seeds.front();
+    // A Sentinel's or a Cluster seed's certificate for those.
+    const kiq::redis::Endpoint server = o.firstEndpoint();
     const auto deadline = kiq::redis::Clock::now() + o.connectTimeout;
     QPointer<Deployment> self(this);
     QThreadPool::globalInstance()->start([self, ticket = m_clientTicket.current(), server, tls = o.tls, deadline] {
