@@ -76,6 +76,7 @@ struct DialogLog {
     QString confirmation; // the typed-confirmation question
     int progressMax = 0; // the progress bar's highest value (it resets itself when full)
     QString progressText; // its last label
+    QPixmap progressShot; // the progress dialog as it last looked
     bool cancelled = false;
     QStringList strayDialogs; // progress dialogs seen over the preview or the confirmation
 };
@@ -151,6 +152,7 @@ class TestJobSetPage : public QObject {
             }
             if (auto* progress = page.findChild<QProgressDialog*>(QStringLiteral("bulkProgress"))) {
                 log.progressText = progress->labelText();
+                if (progress->isVisible()) log.progressShot = progress->grab();
                 log.progressMax = std::max(log.progressMax, progress->value());
                 if (cancelAt > 0 && progress->value() >= cancelAt && !log.cancelled) {
                     log.cancelled = true;
@@ -476,6 +478,10 @@ private slots:
         // 40 jobs is more than a yes/no: the count had to be typed.
         QVERIFY2(log.confirmation.contains(QStringLiteral("Type 40")), qPrintable(log.confirmation));
         QVERIFY2(log.progressText.contains(QStringLiteral("Retry: 40 done")), qPrintable(log.progressText));
+        // With what it costs: its pace and the share of Redis time it took.
+        QVERIFY2(log.progressText.contains(QStringLiteral(" jobs/s · Redis busy ")), qPrintable(log.progressText));
+        QVERIFY(!log.progressShot.isNull());
+        QVERIFY(log.progressShot.save(QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("bulk-progress.png"))));
         // Nothing stale came up over the preview or the confirmation (it once froze the flow).
         QVERIFY2(log.strayDialogs.isEmpty(), qPrintable(log.strayDialogs.join(u'|')));
         // In Redis: all 40 left `dead` for their queue; nothing else moved.

@@ -226,7 +226,7 @@ std::string costLine(const BulkProgress& p)
             text, sizeof text, " · Redis busy %.0f%% (%.2f s)", 100 * p.load.shareUsed(), p.load.redisSeconds);
         line += text;
     }
-    if (p.secondsLeft >= 0 && !p.finished) {
+    if (p.secondsLeft >= 1 && !p.finished) {
         std::snprintf(text, sizeof text, " · about %.0f s left", std::ceil(p.secondsLeft));
         line += text;
     }

@@ -370,6 +370,8 @@ bool BulkExecutor::settle(
     const long long scannedNow = p.scanned - run.scannedBefore;
     p.load = load;
     p.jobsPerSecond = spent > 0 ? double(p.affected - run.affectedBefore) / spent : 0;
+    if (m_op.spec.ratePerSecond > 0)
+        p.jobsPerSecond = std::min(p.jobsPerSecond, m_op.spec.ratePerSecond); // held to it below
     p.secondsLeft = scannedNow > 0 ? double(std::max(0LL, p.total - p.scanned)) * spent / double(scannedNow) : -1;
     if (onProgress && !onProgress(p)) {
         p.cancelled = true;

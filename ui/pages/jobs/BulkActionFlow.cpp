@@ -143,7 +143,7 @@ void BulkActionFlow::showProgress(const BulkProgress& p)
     // The pace and what it costs Redis, so an operator can see it is being gentle (and why it is slow).
     QStringList cost {tr("%1 jobs/s").arg(formatCompact(p.jobsPerSecond))};
     if (p.load.calls > 0) cost << tr("Redis busy %1% of the time").arg(qRound(100 * p.load.shareUsed()));
-    if (p.secondsLeft >= 0)
+    if (p.secondsLeft >= 1)
         cost << tr("about %1 left").arg(formatUptime(std::chrono::seconds(qRound64(p.secondsLeft))));
     if (p.load.slowed)
         cost << tr("slowed down: the server answers in %1")
