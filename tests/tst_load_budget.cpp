@@ -181,6 +181,11 @@ private slots:
         QVERIFY2(pacedTrips > freeTrips, qPrintable(QString("%1 vs %2").arg(pacedTrips).arg(freeTrips)));
         for (std::uint32_t row = 0; row < 4000; row += 397)
             QCOMPARE(paced.snapshot()->jid(row), free.snapshot()->jid(row));
+        // Once complete, a refresh checks counts, in paced round trips too, and finds nothing changed.
+        const JobIndexRefreshStats check = paced.refresh(*m_client, 0);
+        QVERIFY(check.countChecks >= 4);
+        QVERIFY(check.synced);
+        QCOMPARE(check.setSize, 4000LL);
 
         // A queue's index too.
         std::vector<Command> pushes;

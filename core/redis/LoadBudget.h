@@ -68,7 +68,9 @@ struct LoadReport {
 
 class LoadPacer {
 public:
-    enum Kind { Read, Write, kKinds };
+    // Kinds of call, each with its own cost per item: pages of members read, jobs written, cheap
+    // checks (ZCOUNT and the like) pipelined.
+    enum Kind { Read, Write, Check, kKinds };
 
     explicit LoadPacer(LoadBudget budget);
 
@@ -104,8 +106,8 @@ private:
     double m_backoff = 1; // share divided by this while the server is busy with others
     double m_redisMs = 0;
     long long m_calls = 0;
-    double m_msPerItem[kKinds] = {0, 0}; // 0: not measured yet
-    std::size_t m_lastSize[kKinds] = {0, 0};
+    double m_msPerItem[kKinds] = {}; // 0: not measured yet
+    std::size_t m_lastSize[kKinds] = {};
     std::minstd_rand m_random; // the probe's moment
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <iterator>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -85,6 +86,29 @@ struct JobIndex::State {
         limits.pageSize = std::max<std::size_t>(limits.pageSize, 1);
         limits.bucketSize = std::max<std::size_t>(limits.bucketSize, 1);
         slots.push_back({std::make_shared<JobIndexBucket>(), true, false});
+    }
+
+    // Count checks in one round trip, or under a load budget in round trips the pacer sizes and spaces.
+    std::vector<redis::Reply> pipelineChecks(
+        redis::Client& client, const std::vector<Command>& cmds, JobIndexRefreshStats& stats)
+    {
+        if (!pacer) {
+            ++stats.roundTrips;
+            return client.pipeline(cmds);
+        }
+        std::vector<redis::Reply> replies;
+        replies.reserve(cmds.size());
+        for (std::size_t i = 0; i < cmds.size();) {
+            pacer->pace(redis::LoadPacer::pingOf(client));
+            const std::size_t n = pacer->size(redis::LoadPacer::Check, cmds.size() - i);
+            const auto sent = std::chrono::steady_clock::now();
+            auto part = client.pipeline({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
+            pacer->charge(redis::LoadPacer::Check, n, std::chrono::steady_clock::now() - sent);
+            std::move(part.begin(), part.end(), std::back_inserter(replies));
+            ++stats.roundTrips;
+            i += n;
+        }
+        return replies;
     }
 
     // Adds one member read from Redis to `pending`: reused from the old bucket when the same bytes
@@ -275,8 +299,7 @@ struct JobIndex::State {
             plans.push_back(std::move(plan));
         }
         if (cmds.empty()) return;
-        const auto replies = client.pipeline(cmds);
-        ++stats.roundTrips;
+        const auto replies = pipelineChecks(client, cmds, stats);
         stats.countChecks += cmds.size();
         std::size_t reply = 0;
         std::vector<std::vector<Slot>> pieces(plans.size());
@@ -417,8 +440,7 @@ struct JobIndex::State {
             which.push_back(i);
         }
         countFrom = which.empty() ? 0 : (which.back() + 1) % n;
-        const auto replies = client.pipeline(cmds);
-        ++stats.roundTrips;
+        const auto replies = pipelineChecks(client, cmds, stats);
         stats.countChecks += which.size();
         stats.setSize = replies[0].asInteger();
         bool found = false;
