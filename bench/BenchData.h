@@ -24,6 +24,24 @@ namespace BacktraceCodec = sidekiq::BacktraceCodec;
 using util::formatRubyFloat;
 namespace json = sidekiq::json;
 
+// A private redis-server on a free loopback port and a client connected to it.
+struct BenchServer {
+    BenchServer()
+        : client(options())
+    {
+        client.connect();
+    }
+    redis::ConnectionOptions options() const
+    {
+        redis::ConnectionOptions o;
+        o.endpoint = {"127.0.0.1", server.port()};
+        return o;
+    }
+
+    test::RedisServer server {test::RedisServer::Options {}};
+    redis::Client client;
+};
+
 inline constexpr const char* kTargetClass = "ReportExportJob"; // 10% of the dead jobs
 inline constexpr double kBase = 1790000000.0;
 

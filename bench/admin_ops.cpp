@@ -37,12 +37,10 @@ int main(int argc, char** argv)
         if (args[i] == "--rounds") rounds = std::max(1, args[i + 1].toInt());
     }
 
-    test::RedisServer server(test::RedisServer::Options {});
+    BenchServer bench;
+    const test::RedisServer& server = bench.server;
+    redis::Client& client = bench.client;
     const int port = server.port();
-    redis::ConnectionOptions o;
-    o.endpoint = {"127.0.0.1", port};
-    redis::Client client(o);
-    client.connect();
     const QString version = test::runSidekiqRuby(port, "puts Sidekiq::VERSION");
     const PayloadFactory factory;
     const auto flushAndSeed = [&] {

@@ -88,13 +88,11 @@ int main(int argc, char** argv)
         if (args[i] == "--index-jobs") indexJobs = args[i + 1].toInt();
     }
 
-    test::RedisServer server(test::RedisServer::Options {});
+    BenchServer bench;
+    const test::RedisServer& server = bench.server;
+    redis::Client& client = bench.client;
     const int port = server.port();
-    redis::ConnectionOptions o;
-    o.endpoint = {"127.0.0.1", port};
-    redis::Client client(o);
-    client.connect();
-    Probe probe(o);
+    Probe probe(bench.options());
     const PayloadFactory factory;
     const QString version = test::runSidekiqRuby(port, "puts Sidekiq::VERSION");
     std::printf("Load on a shared Redis: a probe client PINGs every ~1 ms while each operation runs; one\n"

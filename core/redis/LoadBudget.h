@@ -48,7 +48,7 @@ struct LoadBudget {
 
     static LoadBudget none();
     static LoadBudget ofShare(double share, double callMs = kDefaultCallMs);
-    // "25% of Redis time, calls of 1 ms" / "unlimited", for progress lines and the audit.
+    // "25% of Redis time, calls of 1 ms" / "unlimited", as the CLI announces a run.
     std::string describe() const;
 };
 
