@@ -192,21 +192,6 @@ std::string countOf(long long n, const char* one, const char* many)
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-std::string compactNumber(double value)
-{
-    char text[32];
-    const double a = std::fabs(value);
-    if (a < 1000)
-        std::snprintf(text, sizeof text, "%.0f", value);
-    else if (a < 1e6)
-        std::snprintf(text, sizeof text, a < 1e4 ? "%.1fk" : "%.0fk", value / 1e3);
-    else if (a < 1e9)
-        std::snprintf(text, sizeof text, a < 1e7 ? "%.1fM" : "%.0fM", value / 1e6);
-    else
-        std::snprintf(text, sizeof text, "%.1fG", value / 1e9);
-    return text;
-}
-
 std::string formatTime(double epochSeconds)
 {
     const std::time_t t = static_cast<std::time_t>(epochSeconds);

@@ -71,6 +71,5 @@ std::string formatAge(double seconds); // "3m 20s", "2h 5m", "4d 1h"
 std::string formatTime(double epochSeconds); // local "YYYY-MM-DD HH:MM:SS"
 std::string truncate(const std::string& text, std::size_t width);
 std::string countOf(long long n, const char* one, const char* many); // "1 job", "5 jobs"
-std::string compactNumber(double value); // a dashboard figure: "950", "38.5k", "1.2M"
 
 } // namespace kiq::cli

@@ -9,6 +9,7 @@
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/model/Timestamp.h"
 #include "storage/BulkCursorStore.h"
+#include "util/CompactNumber.h"
 #include "util/ParseNumber.h"
 
 #include <QJsonArray>
@@ -219,7 +220,7 @@ redis::LoadBudget loadBudget(CliContext& ctx, const JobsArgs& a)
 // "19.2k jobs/s · Redis busy 24% (1.27 s) · about 3 s left · slowed: server latency 4.2 ms"
 std::string costLine(const BulkProgress& p)
 {
-    std::string line = compactNumber(p.jobsPerSecond) + " jobs/s";
+    std::string line = util::formatCompact(p.jobsPerSecond) + " jobs/s";
     char text[64];
     if (p.load.calls > 0) {
         std::snprintf(

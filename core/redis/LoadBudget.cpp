@@ -142,6 +142,12 @@ void LoadPacer::probe(const Ping& ping)
         m_backoff = std::max(1.0, m_backoff / 2);
 }
 
+void LoadPacer::rebudget(std::unique_ptr<LoadPacer>& pacer, const LoadBudget& budget)
+{
+    if (pacer ? pacer->budget() == budget : budget.unlimited) return;
+    pacer = budget.unlimited ? nullptr : std::make_unique<LoadPacer>(budget);
+}
+
 LoadReport LoadPacer::report() const
 {
     LoadReport r;

@@ -15,11 +15,9 @@
 //     redis::LoadPacer pacer(profile.loadBudget());
 //     const auto ping = redis::LoadPacer::pingOf(client);
 //     for (;;) {
-//         pacer.pace(ping);
 //         const std::size_t n = pacer.size(LoadPacer::Read, 1000);
-//         const auto sent = std::chrono::steady_clock::now();
-//         const auto reply = client.command(page(n));
-//         pacer.charge(LoadPacer::Read, reply.elements.size(), std::chrono::steady_clock::now() - sent);
+//         const auto reply = pacer.call(LoadPacer::Read, ping, [&] { return client.command(page(n)); },
+//             [](const redis::Reply& r) { return r.elements.size(); });
 //         …
 //     }
 
@@ -28,8 +26,10 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
+#include <utility>
 
 namespace kiq::redis {
 
@@ -90,7 +90,28 @@ public:
     // Before the next call: waits so the share holds, and probes the latency now and then.
     void pace(const Ping& ping);
 
+    // One call under the budget: pace(), then `send`, charged by `itemsOf(what send returned)`.
+    template <class Send, class ItemsOf>
+    auto call(Kind kind, const Ping& ping, Send&& send, ItemsOf&& itemsOf) -> decltype(send())
+    {
+        pace(ping);
+        const auto sent = std::chrono::steady_clock::now();
+        auto reply = send();
+        charge(kind, itemsOf(reply), std::chrono::steady_clock::now() - sent);
+        return reply;
+    }
+    // The same for an operation whose pacer is optional: without one, `send` alone.
+    template <class Send, class ItemsOf>
+    static auto call(LoadPacer* pacer, Kind kind, const Ping& ping, Send&& send, ItemsOf&& itemsOf) -> decltype(send())
+    {
+        return pacer ? pacer->call(kind, ping, std::forward<Send>(send), std::forward<ItemsOf>(itemsOf)) : send();
+    }
+
     LoadReport report() const;
+
+    // For an operation whose pacer is optional (null: unlimited): a new pacer when the budget
+    // changed; an unchanged one keeps what it has learnt.
+    static void rebudget(std::unique_ptr<LoadPacer>& pacer, const LoadBudget& budget);
 
 private:
     void probe(const Ping& ping);

@@ -591,11 +591,13 @@ void Auditor::jobData()
     for (const auto& [verb, key] : sources) {
         Reply sample = Reply::array({});
         for (long long from = 0; from < n;) {
-            pacer.pace(ping);
             const auto count = static_cast<long long>(pacer.size(redis::LoadPacer::Read, std::size_t(n - from)));
-            const auto sent = std::chrono::steady_clock::now();
-            Reply page = m_client.command(Command(verb).key(key).arg(from).arg(from + count - 1));
-            pacer.charge(redis::LoadPacer::Read, page.elements.size(), std::chrono::steady_clock::now() - sent);
+            Reply page = pacer.call(
+                redis::LoadPacer::Read, ping,
+                [&, &verb = verb, &key = key] {
+                    return m_client.command(Command(verb).key(key).arg(from).arg(from + count - 1));
+                },
+                [](const Reply& read) { return read.elements.size(); });
             if (page.isError()) {
                 sample = std::move(page);
                 break;

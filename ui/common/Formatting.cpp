@@ -1,10 +1,11 @@
 #include "common/Formatting.h"
 
+#include "util/CompactNumber.h"
+
 #include <QCoreApplication>
 #include <QLocale>
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <cmath>
 
@@ -57,17 +58,8 @@ int pluralCount(long long count)
 
 QString formatCompact(double value)
 {
-    const QLocale locale;
-    const double magnitude = std::abs(value);
-    // Three significant digits; a value that would round up to 1000 of a unit moves to the next unit.
-    if (magnitude < 999.5) return locale.toString(value, 'g', 3);
-    static constexpr std::array<std::pair<double, const char*>, 4> kUnits {
-        {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}}};
-    for (const auto& [scale, suffix] : kUnits) {
-        if (magnitude >= scale * 0.9995 || scale == 1e3)
-            return locale.toString(value / scale, 'g', 3) + QLatin1String(suffix);
-    }
-    return locale.toString(value, 'g', 3);
+    const util::CompactNumber n = util::compactNumber(value);
+    return QLocale().toString(n.scaled, 'g', 3) + QLatin1String(n.suffix);
 }
 
 } // namespace kiq::ui

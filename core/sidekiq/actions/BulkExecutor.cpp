@@ -67,6 +67,12 @@ Page parsePage(redis::Reply reply, const JobFilter& filter)
     return page;
 }
 
+// What a page read carries: its entries (a WITHSCORES reply holds two elements for each).
+std::size_t entriesIn(const redis::Reply& page)
+{
+    return page.elements.size() / 2;
+}
+
 // Moves the cursor past a page whose entries in `kept` stay in the set.
 void advance(BulkProgress& p, const std::vector<SortedEntry>& page, const std::vector<bool>& kept)
 {
@@ -114,14 +120,13 @@ struct BulkExecutor::Run {
     long long scannedBefore = 0;
 };
 
-namespace {
-using Step = BulkExecutor::Step;
-
-Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter, const BulkSpec& spec,
-    const std::string& detail, std::size_t chunk = kJobActionChunk)
+BulkExecutor::Step BulkExecutor::readStep(
+    redis::Reply page, const BulkProgress& before, const Run& run, std::size_t chunk) const
 {
+    const BulkSpec& spec = m_op.spec;
+    const JobFilter& filter = run.filter;
     Step step;
-    step.page = std::move(page);
+    step.page = parsePage(std::move(page), filter);
     const auto& entries = step.page.entries;
     if (entries.empty()) return step;
     const double t = Timestamp::now().seconds();
@@ -137,7 +142,7 @@ Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter,
         scores.push_back(entries[i].score);
     }
     if (!payloads.empty()) {
-        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, detail, chunk);
+        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, run.detail, chunk);
         if (step.action->removes()) step.action->scores = std::move(scores); // for the undo journal
         // Skipped entries stay in the set: the cursor must count them as kept.
         std::multiset<std::string> skipped;
@@ -157,7 +162,6 @@ Step prepareStep(Page page, const BulkProgress& before, const JobFilter& filter,
         if (!kept[i] && entries[i].score == step.after.cursorScore) ++step.nextRead.keptAtCursor;
     return step;
 }
-} // namespace
 
 BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& filter, std::size_t sampleSize,
     const BulkProgressFn& onProgress, const redis::LoadBudget& budget)
@@ -168,12 +172,11 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     redis::LoadPacer pacer(budget);
     const auto ping = redis::LoadPacer::pingOf(client);
     for (;;) {
-        pacer.pace(ping);
         const auto want = static_cast<long long>(pacer.size(redis::LoadPacer::Read, BulkExecutor::kPageSize));
-        const auto sent = std::chrono::steady_clock::now();
-        redis::Reply reply = client.command(pageCommand(set, cursor, want));
-        pacer.charge(redis::LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
-        const Page page = parsePage(std::move(reply), filter);
+        const Page page = parsePage(pacer.call(
+                                        redis::LoadPacer::Read, ping,
+                                        [&] { return client.command(pageCommand(set, cursor, want)); }, entriesIn),
+            filter);
         if (page.entries.empty()) break;
         for (std::size_t i = 0; i < page.entries.size(); ++i) {
             const SortedEntry& e = page.entries[i];
@@ -257,11 +260,10 @@ void BulkExecutor::runPipelined(redis::PipelineStream& stream, const Run& run, c
 {
     // Reads run one page ahead of the writes: each page's writes go out right behind the next page's
     // read, so Redis runs them while we parse and prepare that page.
-    const redis::LoadPacer pacer(m_budget); // keeps the time only
     const BulkSpec& spec = m_op.spec;
     bool scriptLoaded = false;
     stream.send({pageCommand(spec.set, m_op.progress, pageSize())});
-    Step current = prepareStep(parsePage(stream.receive(), run.filter), m_op.progress, run.filter, spec, run.detail);
+    Step current = readStep(stream.receive(), m_op.progress, run, kJobActionChunk);
     while (!current.page.entries.empty()) {
         std::vector<Command> batch {pageCommand(spec.set, current.nextRead, pageSize())};
         Step next;
@@ -276,8 +278,7 @@ void BulkExecutor::runPipelined(redis::PipelineStream& stream, const Run& run, c
                 const std::vector<Command> cmds = action.commands();
                 batch.insert(batch.end(), cmds.begin(), cmds.end());
                 stream.send(batch);
-                next
-                    = prepareStep(parsePage(stream.receive(), run.filter), current.after, run.filter, spec, run.detail);
+                next = readStep(stream.receive(), current.after, run, kJobActionChunk);
                 if (loading) stream.receive().throwIfError();
                 scriptLoaded = scriptLoaded || loading;
                 std::vector<redis::Reply> replies;
@@ -286,9 +287,9 @@ void BulkExecutor::runPipelined(redis::PipelineStream& stream, const Run& run, c
             });
         } else {
             stream.send(batch);
-            next = prepareStep(parsePage(stream.receive(), run.filter), current.after, run.filter, spec, run.detail);
+            next = readStep(stream.receive(), current.after, run, kJobActionChunk);
         }
-        if (!settle(current, run, pacer.report(), onProgress)) return;
+        if (!settle(current, run, {}, onProgress)) return;
         current = std::move(next);
     }
 }
@@ -307,14 +308,15 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
     BulkProgress& p = m_op.progress;
     bool scriptLoaded = false;
     for (;;) {
-        pacer.pace(ping);
         const long long want = static_cast<long long>(pacer.size(LoadPacer::Read, std::size_t(pageSize())));
-        const auto sent = std::chrono::steady_clock::now();
-        stream.send({pageCommand(spec.set, p, want)});
-        redis::Reply reply = stream.receive();
-        pacer.charge(LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
-        Step step = prepareStep(parsePage(std::move(reply), run.filter), p, run.filter, spec, run.detail,
-            pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
+        redis::Reply page = pacer.call(
+            LoadPacer::Read, ping,
+            [&] {
+                stream.send({pageCommand(spec.set, p, want)});
+                return stream.receive();
+            },
+            entriesIn);
+        Step step = readStep(std::move(page), p, run, pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
         if (step.page.entries.empty()) return;
         if (step.action) {
             PreparedAction& action = *step.action;
@@ -331,16 +333,19 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
                 // Calls in round trips of about the size the pacer allows: one script chunk each, or
                 // that many of a delete's one-job ZREMs.
                 for (std::size_t i = 0; i < cmds.size();) {
-                    pacer.pace(ping);
                     const auto limit = static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
                     std::size_t n = 0;
                     long long jobs = 0;
                     while (i + n < cmds.size() && (n == 0 || jobs + action.sizes[i + n] <= limit))
                         jobs += action.sizes[i + n++];
-                    const auto start = std::chrono::steady_clock::now();
-                    stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
-                    for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());
-                    pacer.charge(LoadPacer::Write, std::size_t(jobs), std::chrono::steady_clock::now() - start);
+                    pacer.call(
+                        LoadPacer::Write, ping,
+                        [&] {
+                            stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
+                            for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());
+                            return std::size_t(jobs);
+                        },
+                        [](std::size_t carried) { return carried; });
                     i += n;
                 }
                 return action.finish(replies, scope);
@@ -369,6 +374,7 @@ bool BulkExecutor::settle(
     const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
     const long long scannedNow = p.scanned - run.scannedBefore;
     p.load = load;
+    p.load.elapsedSeconds = spent; // the run's, also when nothing paced it
     p.jobsPerSecond = spent > 0 ? double(p.affected - run.affectedBefore) / spent : 0;
     if (m_op.spec.ratePerSecond > 0)
         p.jobsPerSecond = std::min(p.jobsPerSecond, m_op.spec.ratePerSecond); // held to it below

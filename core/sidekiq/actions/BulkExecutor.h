@@ -67,11 +67,14 @@ public:
     // operation stays in the store, ready to resume.
     const BulkOperation& run(const BulkProgressFn& onProgress = {});
 
+private:
     struct Step;
     struct Run;
 
-private:
     long long pageSize() const;
+    // A page read after `before` (a ZRANGE reply), parsed, with the action on its matches prepared in
+    // script chunks of `chunk` jobs.
+    Step readStep(redis::Reply page, const BulkProgress& before, const Run& run, std::size_t chunk) const;
     void runPipelined(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
     void runPaced(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
     // Counts a page that was acted on, saves the cursor, reports; false when the callback cancelled.

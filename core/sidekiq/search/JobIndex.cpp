@@ -99,11 +99,13 @@ struct JobIndex::State {
         std::vector<redis::Reply> replies;
         replies.reserve(cmds.size());
         for (std::size_t i = 0; i < cmds.size();) {
-            pacer->pace(redis::LoadPacer::pingOf(client));
             const std::size_t n = pacer->size(redis::LoadPacer::Check, cmds.size() - i);
-            const auto sent = std::chrono::steady_clock::now();
-            auto part = client.pipeline({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
-            pacer->charge(redis::LoadPacer::Check, n, std::chrono::steady_clock::now() - sent);
+            auto part = pacer->call(
+                redis::LoadPacer::Check, redis::LoadPacer::pingOf(client),
+                [&] {
+                    return client.pipeline({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
+                },
+                [](const std::vector<redis::Reply>& checks) { return checks.size(); });
             std::move(part.begin(), part.end(), std::back_inserter(replies));
             ++stats.roundTrips;
             i += n;
@@ -351,12 +353,9 @@ struct JobIndex::State {
             .arg(overlap ? skip - 1 : 0LL)
             .arg(static_cast<long long>(count + (overlap ? 1 : 0)))
             .arg(std::string_view("WITHSCORES"));
-        if (pacer) pacer->pace(redis::LoadPacer::pingOf(client));
-        const auto sent = std::chrono::steady_clock::now();
-        redis::Reply reply = client.command(c);
-        if (pacer)
-            pacer->charge(redis::LoadPacer::Read, reply.elements.size() / 2, std::chrono::steady_clock::now() - sent);
-        auto members = takeMembers(std::move(reply));
+        auto members = takeMembers(redis::LoadPacer::call(
+            pacer, redis::LoadPacer::Read, redis::LoadPacer::pingOf(client), [&] { return client.command(c); },
+            [](const redis::Reply& page) { return page.elements.size() / 2; }));
         ++stats.roundTrips;
         stats.entriesRead += members.size();
         if (verifying) stats.entriesVerified += members.size();
@@ -549,8 +548,7 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
 void JobIndex::setBudget(redis::LoadBudget budget)
 {
     const std::lock_guard lock(m_refreshMutex);
-    if (m_pacer ? m_pacer->budget() == budget : budget.unlimited) return; // keeps what it has learnt
-    m_pacer = budget.unlimited ? nullptr : std::make_unique<redis::LoadPacer>(budget);
+    redis::LoadPacer::rebudget(m_pacer, budget);
 }
 
 void JobIndex::publish(State& s)

@@ -280,13 +280,13 @@ struct QueueIndex::State {
     std::vector<std::string> readWindow(
         redis::Client& client, std::size_t from, std::size_t count, QueueIndexRefreshStats& stats)
     {
-        if (pacer) pacer->pace(redis::LoadPacer::pingOf(client));
-        const auto sent = std::chrono::steady_clock::now();
-        auto replies = client.transaction({rangeFromTail(key, 0, static_cast<long long>(limits.probeSize) - 1),
-            rangeFromTail(key, static_cast<long long>(from), static_cast<long long>(from + count) - 1)});
-        if (pacer)
-            pacer->charge(redis::LoadPacer::Read, replies[0].elements.size() + replies[1].elements.size(),
-                std::chrono::steady_clock::now() - sent);
+        auto replies = redis::LoadPacer::call(
+            pacer, redis::LoadPacer::Read, redis::LoadPacer::pingOf(client),
+            [&] {
+                return client.transaction({rangeFromTail(key, 0, static_cast<long long>(limits.probeSize) - 1),
+                    rangeFromTail(key, static_cast<long long>(from), static_cast<long long>(from + count) - 1)});
+            },
+            [](const std::vector<redis::Reply>& read) { return read[0].elements.size() + read[1].elements.size(); });
         ++stats.roundTrips;
         auto tail = tailFirst(replies[0]);
         auto window = tailFirst(replies[1]);
@@ -497,8 +497,7 @@ std::shared_ptr<const JobIndexSnapshot> QueueIndex::snapshot() const
 void QueueIndex::setBudget(redis::LoadBudget budget)
 {
     const std::lock_guard lock(m_refreshMutex);
-    if (m_pacer ? m_pacer->budget() == budget : budget.unlimited) return; // keeps what it has learnt
-    m_pacer = budget.unlimited ? nullptr : std::make_unique<redis::LoadPacer>(budget);
+    redis::LoadPacer::rebudget(m_pacer, budget);
 }
 
 void QueueIndex::reset()
