@@ -21,6 +21,7 @@
 #include "sidekiq/model/DeadSet.h"
 #include "sidekiq/model/JobBuilder.h"
 
+#include <QColor>
 #include <QDir>
 #include <QListView>
 #include <QSortFilterProxyModel>
@@ -187,7 +188,7 @@ private slots:
         window.addDeployment(profileFor("busy", busy.port()), false);
         window.addDeployment(profileFor("quiet", quiet.port()), false);
         window.addDeployment(profileFor("gone", test::freePort()), false);
-        window.resize(1300, 520);
+        window.resize(1560, 520); // every column in view for the screenshot
         window.show();
         window.showFleet();
         QVERIFY(window.isFleetShown());
@@ -208,6 +209,12 @@ private slots:
         QCOMPARE(model->data(model->index(0, FleetModel::MaxLatency), Qt::ToolTipRole).toString(),
             QObject::tr("Queue “%1”").arg("default"));
         QVERIFY(model->data(model->index(0, FleetModel::Memory), Qt::UserRole).toLongLong() > 0);
+        // The drain forecast names the most urgent queue: "default", 90 s old, is already over the
+        // 60 s SLO (known from one reading); the quiet deployment has no queue to forecast.
+        QCOMPARE(text(0, FleetModel::Forecast), QStringLiteral("default: over 1 min SLO"));
+        QCOMPARE(
+            model->data(model->index(0, FleetModel::Forecast), Qt::ForegroundRole).value<QColor>(), problemColor());
+        QCOMPARE(text(1, FleetModel::Forecast), QStringLiteral("—"));
 
         // The unreachable one: its status says so, and it shows no numbers.
         QVERIFY(

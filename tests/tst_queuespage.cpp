@@ -5,6 +5,7 @@
 // from the table; moving two selected jobs, pausing, resuming and clearing the queue reach Redis. A
 // page coming into view shows the same latency as the Overview for the same data. Screenshot of a
 // filtered queue: queues_page.png.
+#include "common/Colors.h"
 #include "deployment/Deployment.h"
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
@@ -28,6 +29,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QClipboard>
+#include <QColor>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -122,6 +124,78 @@ private slots:
             std::abs(queueLatency() - overviewSeconds) < 3, qPrintable(QString::number(queueLatency())), 2000);
         QVERIFY2(
             sinceClient.elapsed() < 2 * QueuesPage::kRefreshIntervalMs, "the page's own poll may have refreshed it");
+    }
+
+    // Issue 21, item 3: each queue's drain forecast from the deployment's history (twenty seconds of
+    // refreshes, recorded here as the page's polls would have, then the page's own reading of the
+    // server): "default" drains 15 jobs/s, "mailers" nobody works and its oldest job nears the SLO,
+    // "low" is empty. Screenshot: queues-forecast.png.
+    void showsTheDrainForecast()
+    {
+        applyTheme(Theme::Light);
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
+        kiq::redis::Client direct(kiq::test::optionsFor(server));
+        const double now = kiq::sidekiq::Timestamp::now().seconds();
+        const auto push = [&](const std::string& queue, int count, double ageSeconds) {
+            std::vector<kiq::redis::Command> cmds {kiq::redis::Command("SADD").key("queues").arg(queue)};
+            for (int i = 0; i < count; ++i) {
+                kiq::sidekiq::JobBuilder b("ReportJob", "[" + std::to_string(i) + "]");
+                b.setQueue(queue).setNow(kiq::sidekiq::Timestamp::fromSeconds(now - ageSeconds));
+                cmds.push_back(kiq::redis::Command("LPUSH").key("queue:" + queue).arg(b.build().json));
+            }
+            for (const auto& r : direct.pipeline(cmds)) r.throwIfError();
+        };
+        push("default", 300, 20);
+        push("mailers", 3, 45);
+        direct.command(kiq::redis::Command("SADD").key("queues").arg("low")).throwIfError();
+
+        Deployment deployment(kiq::test::profileFor("staging", kiq::test::optionsFor(server)), false);
+        for (int ago = 20; ago >= 2; --ago) {
+            deployment.addQueueSample(now - ago, 10000 + 15 * (20 - ago),
+                {{"default", 300 + 15 * ago, 20.0 - ago, false, {}}, {"low", 0, 0, false, {}},
+                    {"mailers", 3, 45.0 - ago, false, {}}});
+        }
+
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(server));
+        QueuesPage page;
+        page.setDeployment(&deployment);
+        page.resize(1100, 420);
+        page.show();
+        page.setClient(&client);
+        QueueListModel* model = page.queueModel();
+        const auto forecast = [model](const std::string& queue, int role = Qt::DisplayRole) {
+            for (int row = 0; row < model->rowCount(); ++row)
+                if (model->rows()[std::size_t(row)].name == queue)
+                    return model->index(row, QueueListModel::ForecastColumn).data(role);
+            return QVariant();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 3 && model->forecastOf("default"), 10000);
+
+        // 300 jobs left at 15 a second: empty in about 20 s.
+        const auto* drain = model->forecastOf("default");
+        QVERIFY(drain->trend == kiq::health::QueueForecast::Trend::Draining);
+        QVERIFY2(drain->secondsToEmpty && std::abs(*drain->secondsToEmpty - 20) < 3,
+            qPrintable(QString::number(drain->secondsToEmpty.value_or(-1))));
+        QCOMPARE(forecast("default").toString(), QStringLiteral("empty in ~20 s"));
+        QVERIFY(!forecast("default", Qt::ForegroundRole).isValid());
+        // "mailers" ages a second a second toward the 60 s SLO it reaches in about 15 s: marked.
+        const auto* mailers = model->forecastOf("mailers");
+        QVERIFY(mailers->atRisk());
+        QVERIFY2(mailers->secondsToBreach && std::abs(*mailers->secondsToBreach - 15) < 3,
+            qPrintable(QString::number(mailers->secondsToBreach.value_or(-1))));
+        QCOMPARE(forecast("mailers", Qt::ForegroundRole).value<QColor>(), warningColor());
+        QCOMPARE(forecast("mailers").toString(), QStringLiteral("breaches 1 min SLO in ~15 s"));
+        QVERIFY(forecast("mailers", Qt::ToolTipRole).toString().contains(QStringLiteral("\n")));
+        QCOMPARE(forecast("low").toString(), QStringLiteral("—"));
+
+        // Sorted by the forecast, the most urgent queue comes first.
+        page.queueTable()->sortByColumn(QueueListModel::ForecastColumn, Qt::AscendingOrder);
+        QCOMPARE(page.queueTable()->model()->index(0, QueueListModel::NameColumn).data().toString(),
+            QStringLiteral("mailers"));
+
+        const QString path = QDir(kiq::test::testOutputDir()).filePath("queues-forecast.png");
+        QVERIFY(page.grab().save(path));
+        qInfo("screenshot: %s", qPrintable(path));
     }
 
     void listsQueuesAndTheirJobs()

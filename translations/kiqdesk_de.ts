@@ -1731,6 +1731,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>Geprüft %1: %2 Fehler, %3 Warnungen, %4 nicht prüfbar, %5 ok</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Prognose</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>wird gemessen…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>Alle Warteschlangen: %1 Jobs/min kommen an, %2 Jobs/min erledigt.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1756,6 +1772,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>Die Sicherheitsprüfung jedes verbundenen Deployments ausführen (nur lesend)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 T</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>über SLO von %1</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>überschreitet SLO von %1 in ~%2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>wird gemessen…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>hält Schritt</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>leer in ~%1</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>wächst %1/min</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>Eine Prognose braucht den Verlauf einiger Aktualisierungen.</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>Leer.</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>Leert sich um %1 Jobs/min.</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>Wächst um %1 Jobs/min.</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>Zugänge und Erledigungen etwa gleich.</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>Latenz %1, steigt um %2/min.</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>Latenz %1, sinkt um %2/min.</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>In 5 min: %1 · in 15 min: %2.</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>Über seinem SLO von %1.</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>Überschreitet das SLO von %1 in ~%2.</translation>
     </message>
 </context>
 <context>
@@ -2843,6 +2946,10 @@
     <message>
         <source>empty</source>
         <translation>leer</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Prognose</translation>
     </message>
 </context>
 <context>

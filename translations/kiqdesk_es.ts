@@ -1731,6 +1731,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>Auditado %1: %2 fallos, %3 avisos, %4 sin comprobar, %5 ok</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Previsión</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>midiendo…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>Todas las colas: llegan %1 trabajos/min, se completan %2 trabajos/min.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1756,6 +1772,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>Ejecutar la auditoría de seguridad de cada despliegue conectado (solo lectura)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>supera el SLO de %1</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>supera el SLO de %1 en ~%2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>midiendo…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>da abasto</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>vacía en ~%1</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>crece %1/min</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>Una previsión necesita el historial de algunas actualizaciones.</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>Vacía.</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>Se vacía a %1 trabajos/min.</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>Crece %1 trabajos/min.</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>Llegadas y finalizaciones más o menos iguales.</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>Latencia %1, sube %2/min.</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>Latencia %1, baja %2/min.</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>En 5 min: %1 · en 15 min: %2.</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>Por encima de su SLO de %1.</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>Supera el SLO de %1 en ~%2.</translation>
     </message>
 </context>
 <context>
@@ -2843,6 +2946,10 @@
     <message>
         <source>empty</source>
         <translation>vacía</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Previsión</translation>
     </message>
 </context>
 <context>

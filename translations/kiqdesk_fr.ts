@@ -1731,6 +1731,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>Audité %1&#xa0;: échecs %2, avertissements %3, non vérifiables %4, ok %5</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Prévision</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>mesure en cours…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>Toutes les files d’attente&#xa0;: %1 tâches/min arrivent, %2 tâches/min traitées.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1756,6 +1772,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>Lancer l&apos;audit de sécurité de chaque déploiement connecté (lecture seule)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1&#xa0;s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1&#xa0;min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1&#xa0;h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1&#xa0;h %2&#xa0;min</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1&#xa0;j</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>au-delà du SLO de %1</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>dépasse le SLO de %1 dans ~%2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>mesure en cours…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>suit le rythme</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>vide dans ~%1</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>croît de %1/min</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>Une prévision demande l’historique de quelques actualisations.</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>Vide.</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>Se vide de %1 tâches/min.</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>Croît de %1 tâches/min.</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>Arrivées et traitements à peu près égaux.</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>Latence %1, en hausse de %2/min.</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>Latence %1, en baisse de %2/min.</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>Dans 5&#xa0;min&#xa0;: %1 · dans 15&#xa0;min&#xa0;: %2.</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>Au-delà de son SLO de %1.</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>Dépasse le SLO de %1 dans ~%2.</translation>
     </message>
 </context>
 <context>
@@ -2843,6 +2946,10 @@
     <message>
         <source>empty</source>
         <translation>vide</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Prévision</translation>
     </message>
 </context>
 <context>

@@ -1712,6 +1712,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>監査 %1: 失敗 %2、警告 %3、確認不可 %4、合格 %5</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>予測</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>計測中…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>全キュー: 到着 %1 ジョブ/分、完了 %2 ジョブ/分。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1736,6 +1752,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>接続中のすべてのデプロイメントでセキュリティ監査を実行します(読み取りのみ)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 時間</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 時間 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 日</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>SLO %1 超過</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>約 %2 後に SLO %1 超過</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>計測中…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>追いついている</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>約 %1 で空</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>%1/分 で増加</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>予測には数回分の更新履歴が必要です。</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>空です。</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>%1 ジョブ/分 で減少中。</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>%1 ジョブ/分 で増加中。</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>到着と完了がほぼ同じです。</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>レイテンシ %1、%2/分 で上昇中。</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>レイテンシ %1、%2/分 で低下中。</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>5 分後: %1 · 15 分後: %2。</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>SLO %1 を超過しています。</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>約 %2 後に SLO %1 を超過します。</translation>
     </message>
 </context>
 <context>
@@ -2809,6 +2912,10 @@
     <message>
         <source>empty</source>
         <translation>空</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>予測</translation>
     </message>
 </context>
 <context>

@@ -1731,6 +1731,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>Auditado %1: %2 falhas, %3 avisos, %4 não verificáveis, %5 ok</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Previsão</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>medindo…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>Todas as filas: chegam %1 jobs/min, %2 jobs/min concluídos.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1756,6 +1772,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>Executar a auditoria de segurança de cada implantação conectada (somente leitura)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>acima do SLO de %1</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>ultrapassa o SLO de %1 em ~%2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>medindo…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>acompanha</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>vazia em ~%1</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>cresce %1/min</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>Uma previsão precisa do histórico de algumas atualizações.</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>Vazia.</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>Esvaziando %1 jobs/min.</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>Crescendo %1 jobs/min.</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>Chegadas e conclusões praticamente iguais.</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>Latência %1, subindo %2/min.</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>Latência %1, caindo %2/min.</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>Em 5 min: %1 · em 15 min: %2.</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>Acima do seu SLO de %1.</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>Ultrapassa o SLO de %1 em ~%2.</translation>
     </message>
 </context>
 <context>
@@ -2843,6 +2946,10 @@
     <message>
         <source>empty</source>
         <translation>vazia</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Previsão</translation>
     </message>
 </context>
 <context>

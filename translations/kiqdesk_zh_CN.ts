@@ -1712,6 +1712,22 @@
         <source>Audited %1: %2 fail, %3 warn, %4 could not check, %5 pass</source>
         <translation>审计于 %1：%2 失败，%3 警告，%4 无法检查，%5 通过</translation>
     </message>
+    <message>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>测量中…</translation>
+    </message>
+    <message>
+        <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
+        <translation>所有队列：每分钟到达 %1 个任务，完成 %2 个任务。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetView</name>
@@ -1736,6 +1752,93 @@
     <message>
         <source>Run the security audit of every connected deployment (reads only)</source>
         <translation>对每个已连接的部署运行安全审计（只读）</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ForecastText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>over %1 SLO</source>
+        <translation>超出 %1 SLO</translation>
+    </message>
+    <message>
+        <source>breaches %1 SLO in ~%2</source>
+        <translation>约 %2 后超出 %1 SLO</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>测量中…</translation>
+    </message>
+    <message>
+        <source>keeps up</source>
+        <translation>处理及时</translation>
+    </message>
+    <message>
+        <source>empty in ~%1</source>
+        <translation>约 %1 后清空</translation>
+    </message>
+    <message>
+        <source>growing %1/min</source>
+        <translation>每分钟增长 %1</translation>
+    </message>
+    <message>
+        <source>A forecast needs a few refreshes of history.</source>
+        <translation>预测需要几次刷新的历史数据。</translation>
+    </message>
+    <message>
+        <source>Empty.</source>
+        <translation>为空。</translation>
+    </message>
+    <message>
+        <source>Draining %1 jobs/min.</source>
+        <translation>每分钟减少 %1 个任务。</translation>
+    </message>
+    <message>
+        <source>Growing %1 jobs/min.</source>
+        <translation>每分钟增加 %1 个任务。</translation>
+    </message>
+    <message>
+        <source>Arrivals and completions about even.</source>
+        <translation>到达与完成大致持平。</translation>
+    </message>
+    <message>
+        <source>Latency %1, rising %2/min.</source>
+        <translation>延迟 %1，每分钟上升 %2。</translation>
+    </message>
+    <message>
+        <source>Latency %1, falling %2/min.</source>
+        <translation>延迟 %1，每分钟下降 %2。</translation>
+    </message>
+    <message>
+        <source>In 5 min: %1 · in 15 min: %2.</source>
+        <translation>5 分钟后：%1 · 15 分钟后：%2。</translation>
+    </message>
+    <message>
+        <source>Over its %1 SLO.</source>
+        <translation>已超出其 %1 SLO。</translation>
+    </message>
+    <message>
+        <source>Breaches the %1 SLO in ~%2.</source>
+        <translation>约 %2 后超出 %1 SLO。</translation>
     </message>
 </context>
 <context>
@@ -2809,6 +2912,10 @@
     <message>
         <source>empty</source>
         <translation>空</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>预测</translation>
     </message>
 </context>
 <context>

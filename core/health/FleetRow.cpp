@@ -17,6 +17,8 @@ FleetRow readFleetRow(redis::Client& client, sidekiq::StatsReader& reader)
     row.retrySize = s.retrySize;
     row.deadSize = s.deadSize;
     row.takenAt = s.takenAt;
+    row.processed = s.processed;
+    row.queues = s.queues;
     for (const auto& q : s.queues) {
         if (!q.error.empty()) ++row.queuesWithErrors;
         if (q.latencySeconds > row.maxLatencySeconds) {

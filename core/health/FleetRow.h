@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiq::health {
 
@@ -27,6 +28,9 @@ struct FleetRow {
     std::optional<long long> usedMemory; // bytes
     std::optional<long long> maxmemory; // bytes; 0 = no limit
     double takenAt = 0; // epoch seconds, local clock
+    // What the drain forecast is fed (DrainForecaster::add).
+    long long processed = 0;
+    std::vector<sidekiq::QueueSummary> queues;
 };
 
 // `reader` keeps the queue names between calls (one per deployment and connection).

@@ -227,9 +227,16 @@ bool Deployment::dropClient()
     if (!m_client) return false;
     m_clientTicket.next();
     m_helperSession.reset();
+    m_drain.clear(); // the next client may reach another server
     emit clientChanged(nullptr); // pages let go of the pointer before it dies
     retireClient(std::move(m_client));
     return true;
+}
+
+void Deployment::addQueueSample(
+    double takenAt, long long processed, const std::vector<kiq::sidekiq::QueueSummary>& queues)
+{
+    m_drain.add(takenAt, processed, queues);
 }
 
 void Deployment::passwordRefused(const QString& why)

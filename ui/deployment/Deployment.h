@@ -20,6 +20,7 @@
 #include "credentials/HelperSession.h"
 #include "credentials/SecretResolver.h"
 #include "deployment/ConnectionProfile.h"
+#include "health/DrainForecast.h"
 #include "redis/AsyncClient.h" // complete type: it is a signal argument
 #include "security/SecurityAudit.h"
 #include "write/AuditTrail.h"
@@ -71,6 +72,12 @@ public:
     bool isAuditing() const { return m_auditing; }
     QString securityAuditError() const { return m_securityAuditError; } // the last run's failure, or empty
     void runSecurityAudit(); // does nothing without a client or while one runs
+    // The drain forecast of its queues (health/DrainForecast.h), fed by each view that reads them (the
+    // Queues page, the Fleet view) so the history outlives switching between them; forgotten with
+    // the client. Forecasts use the profile's latency SLOs.
+    void addQueueSample(double takenAt, long long processed, const std::vector<kiq::sidekiq::QueueSummary>& queues);
+    std::vector<kiq::health::QueueForecast> queueForecasts() const { return m_drain.forecast(m_profile.health); }
+    kiq::health::DrainRates drainRates() const { return m_drain.rates(); }
     // The undo journal every deployment's gate keeps removed jobs in (AppLocalDataLocation/undo.sqlite),
     // made on first use without waiting for the disk, closed when the last holder lets go (before Qt
     // shuts down). Its calls block: make them on a client thread.
@@ -134,6 +141,7 @@ private:
     std::optional<std::chrono::system_clock::time_point> m_credentialsExpire;
     QStringList m_certificateWarnings;
     std::optional<kiq::security::AuditReport> m_securityAudit;
+    kiq::health::DrainForecaster m_drain;
     QString m_securityAuditError;
     bool m_auditing = false;
     std::optional<std::chrono::steady_clock::time_point> m_certificatesChecked;

@@ -1,17 +1,21 @@
 #include "fleet/FleetModel.h"
 
 #include "common/Colors.h"
+#include "common/ForecastText.h"
 #include "common/Formatting.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"
 #include "deployment/EnvironmentTag.h"
 
 #include <QColor>
+#include <QStringList>
+
 #include <QDateTime>
 #include <QIcon>
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
+#include <algorithm>
 
 namespace kiq::ui {
 
@@ -85,6 +89,8 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Enqueued");
     case MaxLatency:
         return tr("Max latency");
+    case Forecast:
+        return tr("Forecast");
     case Busy:
         return tr("Busy");
     case Processes:
@@ -101,6 +107,33 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Security");
     }
     return {};
+}
+
+QVariant FleetModel::forecastData(const Deployment* d, const State& state, int role) const
+{
+    const kiq::health::QueueForecast* f = state.urgent ? &*state.urgent : nullptr;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (f) return tr("%1: %2").arg(QString::fromStdString(f->queue), forecastSummary(*f));
+        return state.measuring ? tr("measuring…") : QStringLiteral("—");
+    case Qt::UserRole:
+        return forecastSortKey(f);
+    case Qt::ForegroundRole:
+        if (const QColor c = f ? forecastColor(*f) : QColor(); c.isValid()) return c;
+        return {};
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        if (f) lines << tr("Queue “%1”").arg(QString::fromStdString(f->queue)) << forecastDetail(*f);
+        if (const kiq::health::DrainRates rates = d->drainRates(); rates.known)
+            lines << tr("All queues: %1 jobs/min arrive, %2 jobs/min done.")
+                         .arg(formatCompact(rates.arrivalsPerMinute), formatCompact(rates.completionsPerMinute));
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(u'\n'));
+    }
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    default:
+        return {};
+    }
 }
 
 // The last audit is the deployment's (run from its Security page or Audit all), shown whether or not
@@ -158,6 +191,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
         && !certificates.isEmpty())
         return warningColor();
     if (column == Security) return securityData(d, role);
+    if (column == Forecast && reachable) return forecastData(d, state, role);
     if (role == Qt::ToolTipRole) {
         if (column == Status)
             return QStringList(QStringList {state.error.isEmpty() ? d->statusText() : state.error} + certificates)
@@ -222,6 +256,11 @@ void FleetModel::setSample(Deployment* deployment, const kiq::health::FleetRow& 
     State& state = m_state[deployment];
     state.last = row;
     state.error.clear();
+    const std::vector<kiq::health::QueueForecast> forecasts = deployment->queueForecasts();
+    const kiq::health::QueueForecast* urgent = kiq::health::DrainForecaster::mostUrgent(forecasts);
+    state.urgent = urgent ? std::optional(*urgent) : std::nullopt;
+    state.measuring = std::any_of(forecasts.begin(), forecasts.end(),
+        [](const auto& f) { return f.trend == kiq::health::QueueForecast::Trend::Measuring; });
     rowChanged(deployment);
 }
 

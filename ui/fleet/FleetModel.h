@@ -2,6 +2,7 @@
 // The fleet overview's table: one row per deployment of the sidebar, in the sidebar's order, with its
 // reachability and the latest FleetRow read from it.
 
+#include "health/DrainForecast.h"
 #include "health/FleetRow.h"
 
 #include <QAbstractTableModel>
@@ -21,6 +22,7 @@ public:
         Name,
         Enqueued,
         MaxLatency,
+        Forecast, // the most urgent queue's drain forecast (Deployment::queueForecasts)
         Busy,
         Processes,
         Retries,
@@ -40,6 +42,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     Deployment* deploymentAt(int row) const;
+    // The deployment's forecasts are read from it: feed it the row first (Deployment::addQueueSample).
     void setSample(Deployment* deployment, const kiq::health::FleetRow& row);
     void setError(Deployment* deployment, const QString& error);
     // Forget a deployment's samples (its client changed: another server, maybe).
@@ -49,8 +52,11 @@ private:
     QVariant securityData(const Deployment* d, int role) const;
     struct State {
         std::optional<kiq::health::FleetRow> last;
+        std::optional<kiq::health::QueueForecast> urgent; // DrainForecaster::mostUrgent
+        bool measuring = false; // no urgent queue yet, and some queue's trend is still unknown
         QString error; // the last refresh's failure
     };
+    QVariant forecastData(const Deployment* d, const State& state, int role) const;
     void rowChanged(Deployment* deployment);
 
     DeploymentListModel* m_deployments;

@@ -127,9 +127,10 @@ void FleetView::refreshOne(Deployment* deployment)
             auto it = m_readings.find(guard.data());
             if (it == m_readings.end() || it->client != client) return; // a late answer from an old client
             it->inFlight = false;
-            if (r.ok())
+            if (r.ok()) {
+                guard->addQueueSample(r.value->takenAt, r.value->processed, r.value->queues);
                 m_model->setSample(guard.data(), *r.value);
-            else
+            } else
                 m_model->setError(guard.data(), QString::fromStdString(r.error->message));
         });
 }

@@ -1,6 +1,7 @@
 #include "pages/queues/QueueListModel.h"
 
 #include "common/Colors.h"
+#include "common/ForecastText.h"
 #include "common/Formatting.h"
 
 #include <QColor>
@@ -23,6 +24,7 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const auto& q = m_rows[std::size_t(index.row())];
+    if (index.column() == ForecastColumn) return forecastData(q, role);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -72,6 +74,42 @@ QVariant QueueListModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Size");
     case LatencyColumn:
         return tr("Latency");
+    case ForecastColumn:
+        return tr("Forecast");
+    }
+    return {};
+}
+
+void QueueListModel::setForecasts(const std::vector<kiq::health::QueueForecast>& forecasts)
+{
+    m_forecasts.clear();
+    for (const auto& f : forecasts) m_forecasts.emplace(f.queue, f);
+    if (!m_rows.empty()) emit dataChanged(index(0, ForecastColumn), index(int(m_rows.size()) - 1, ForecastColumn));
+}
+
+const kiq::health::QueueForecast* QueueListModel::forecastOf(const std::string& queue) const
+{
+    const auto it = m_forecasts.find(queue);
+    return it == m_forecasts.end() ? nullptr : &it->second;
+}
+
+QVariant QueueListModel::forecastData(const kiq::sidekiq::QueueSummary& q, int role) const
+{
+    const kiq::health::QueueForecast* f = forecastOf(q.name);
+    switch (role) {
+    case Qt::DisplayRole:
+        return f && q.error.empty() ? forecastSummary(*f) : QString();
+    case Qt::ToolTipRole:
+        return f && q.error.empty() ? forecastDetail(*f) : QVariant();
+    case Qt::ForegroundRole:
+        if (const QColor c = f ? forecastColor(*f) : QColor(); c.isValid()) return c;
+        break;
+    case UnderlyingDataRole:
+        return forecastSortKey(f);
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    default:
+        break;
     }
     return {};
 }

@@ -63,11 +63,13 @@ QueuesPage::QueuesPage(QWidget* parent)
     m_queueTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_queueTable->verticalHeader()->hide();
     tabLeavesView(m_queueTable);
-    m_queueTable->setMinimumWidth(300); // queue names must stay readable next to the wide job table
+    m_queueTable->setMinimumWidth(340); // names and forecasts must stay readable next to the wide job table
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::NameColumn, QHeaderView::Stretch);
     m_queueTable->horizontalHeader()->setSectionResizeMode(QueueListModel::SizeColumn, QHeaderView::ResizeToContents);
     m_queueTable->horizontalHeader()->setSectionResizeMode(
         QueueListModel::LatencyColumn, QHeaderView::ResizeToContents);
+    m_queueTable->horizontalHeader()->setSectionResizeMode(
+        QueueListModel::ForecastColumn, QHeaderView::ResizeToContents);
 
     auto* bar = new QToolBar(this);
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -125,8 +127,8 @@ QueuesPage::QueuesPage(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_queueTable);
     splitter->addWidget(m_browser);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 4);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 6);
     splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -241,9 +243,8 @@ void QueuesPage::refreshQueues()
     if (!client() || m_loadingQueues) return;
     m_loadingQueues = true;
     auto reader = m_reader;
-    runFresh<std::vector<kiq::sidekiq::QueueSummary>>(
-        [reader](kiq::redis::Client& c) { return reader->read(c).queues; },
-        [this](kiq::redis::Result<std::vector<kiq::sidekiq::QueueSummary>> r) {
+    runFresh<kiq::sidekiq::StatsSnapshot>([reader](kiq::redis::Client& c) { return reader->read(c); },
+        [this](kiq::redis::Result<kiq::sidekiq::StatsSnapshot> r) {
             m_loadingQueues = false;
             if (!r.ok()) {
                 m_listProblem = explainError(r.error->message);
@@ -251,7 +252,11 @@ void QueuesPage::refreshQueues()
                 return;
             }
             m_listProblem.clear();
-            m_queues->applySnapshot(std::move(*r.value));
+            if (Deployment* d = deployment()) {
+                d->addQueueSample(r.value->takenAt, r.value->processed, r.value->queues);
+                m_queues->setForecasts(d->queueForecasts());
+            }
+            m_queues->applySnapshot(std::move(r.value->queues));
             updateActions();
             updateStatus();
         });
