@@ -22,4 +22,7 @@ KIQ_PACKAGES=(
   fonts-noto-cjk
   # the keychain test: a private session bus (dbus-run-session) and a real Secret Service
   dbus-daemon gnome-keyring
+  # the .deb: PNG icons rendered from the SVG, and tst_package's checks of the package (lintian, the
+  # desktop entry and AppStream validators, man pages rendered, zsh completion syntax, file types)
+  librsvg2-bin lintian desktop-file-utils appstream man-db zsh file
 )

@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     CLI::App app {"kiqdesk-cli: inspect and fix Sidekiq deployments on Redis"};
     app.require_subcommand(1);
     app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
+    app.set_version_flag("--version", "kiqdesk-cli " KIQ_VERSION, "Print the version and exit");
     kiq::cli::CliContext ctx;
     ctx.secrets = std::move(secrets);
     ctx.flags.addTo(app);
@@ -64,6 +65,7 @@ int main(int argc, char** argv)
     kiq::cli::addAuditCommand(app, ctx, exitCode);
     kiq::cli::addExporterCommand(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
+    kiq::cli::addReferenceCommand(app, exitCode); // last: it writes what the others defined
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
