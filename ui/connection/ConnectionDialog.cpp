@@ -3,6 +3,7 @@
 #include "common/ClientRetirement.h"
 #include "common/Colors.h"
 #include "common/Formatting.h"
+#include "common/OffThread.h"
 #include "connection/DoctorDialog.h"
 #include "connection/RedactionBox.h"
 #include "connection/SecretSourceBox.h"
@@ -30,7 +31,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -492,30 +492,22 @@ void ConnectionDialog::explainFailure(const kiq::redis::ConnectionOptions& optio
 {
     m_explaining = true;
     showTestResult(failure + QStringLiteral("<br>") + tr("Finding the step that fails…").toHtmlEscaped(), false);
-    QPointer<ConnectionDialog> self(this);
-    QThreadPool::globalInstance()->start([self, options, failure] {
-        auto report = std::make_shared<kiq::server::DoctorReport>(kiq::server::diagnoseConnection(options));
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return; // the program is ending
-        QMetaObject::invokeMethod(
-            app,
-            [self, report, failure] {
-                if (!self) return;
-                self->m_explaining = false;
-                self->m_testButton->setEnabled(true);
-                QString html = failure;
-                for (const auto& step : report->steps) {
-                    if (step.state != kiq::server::DoctorStep::State::Fail) continue;
-                    html += QStringLiteral("<br><b>%1</b>: %2")
-                                .arg(DoctorDialog::stepTitle(step.id).toHtmlEscaped(),
-                                    QString::fromStdString(step.fix.empty() ? step.detail : step.fix).toHtmlEscaped());
-                    break;
-                }
-                html += QStringLiteral("<br>") + tr("Diagnose… shows every step.").toHtmlEscaped();
-                self->showTestResult(html, false);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this, [options] { return kiq::server::diagnoseConnection(options); },
+        [failure](ConnectionDialog* self, const kiq::server::DoctorReport& report) {
+            self->m_explaining = false;
+            self->m_testButton->setEnabled(true);
+            QString html = failure;
+            for (const auto& step : report.steps) {
+                if (step.state != kiq::server::DoctorStep::State::Fail) continue;
+                html += QStringLiteral("<br><b>%1</b>: %2")
+                            .arg(DoctorDialog::stepTitle(step.id).toHtmlEscaped(),
+                                QString::fromStdString(step.fix.empty() ? step.detail : step.fix).toHtmlEscaped());
+                break;
+            }
+            html += QStringLiteral("<br>") + tr("Diagnose… shows every step.").toHtmlEscaped();
+            self->showTestResult(html, false);
+        });
 }
 
 DoctorDialog* ConnectionDialog::diagnose()

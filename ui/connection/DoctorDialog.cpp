@@ -1,6 +1,7 @@
 #include "connection/DoctorDialog.h"
 
 #include "common/Colors.h"
+#include "common/OffThread.h"
 #include "credentials/SecretResolver.h"
 
 #include <QApplication>
@@ -10,7 +11,6 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QTextBrowser>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include <memory>
@@ -88,17 +88,10 @@ void DoctorDialog::run()
                     ? tr("No Sentinel password is at hand: the doctor connects without it.")
                     : tr("No passphrase for the client key is at hand: the doctor loads the key without it."));
         const kiq::redis::ConnectionOptions options = r.profile.options;
-        QThreadPool::globalInstance()->start([self, options, notes] {
-            auto report = std::make_shared<DoctorReport>(kiq::server::diagnoseConnection(options));
-            QCoreApplication* app = QCoreApplication::instance();
-            if (!app) return; // the program is ending
-            QMetaObject::invokeMethod(
-                app,
-                [self, report, notes] {
-                    if (self) self->display(*report, notes);
-                },
-                Qt::QueuedConnection);
-        });
+        if (!self) return;
+        runOffThread(
+            self.data(), [options] { return kiq::server::diagnoseConnection(options); },
+            [notes](DoctorDialog* dialog, const DoctorReport& report) { dialog->display(report, notes); });
     });
 }
 

@@ -1,6 +1,7 @@
 #include "deployment/Deployment.h"
 
 #include "common/ClientRetirement.h"
+#include "common/OffThread.h"
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "redis/Certificates.h"
@@ -12,7 +13,6 @@
 #include <QLocale>
 #include <QPointer>
 #include <QThread>
-#include <QThreadPool>
 
 #include <cstdlib>
 #include <limits>
@@ -294,21 +294,19 @@ void Deployment::checkCertificates()
     // A Sentinel's or a Cluster seed's certificate for those.
     const kiq::redis::Endpoint server = o.firstEndpoint();
     const auto deadline = kiq::redis::Clock::now() + o.connectTimeout;
-    QPointer<Deployment> self(this);
-    QThreadPool::globalInstance()->start([self, ticket = m_clientTicket.current(), server, tls = o.tls, deadline] {
-        const auto now = std::chrono::system_clock::now();
-        QStringList warnings;
-        for (const auto& c : kiq::redis::expiringWithin(kiq::redis::connectionCertificates(server, tls, deadline), now))
-            warnings << certificateWarning(c, now);
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return; // the program is ending
-        QMetaObject::invokeMethod(
-            app,
-            [self, ticket, warnings] {
-                if (self && self->m_clientTicket.isCurrent(ticket)) self->setCertificateWarnings(warnings);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this,
+        [server, tls = o.tls, deadline] {
+            const auto now = std::chrono::system_clock::now();
+            QStringList warnings;
+            for (const auto& c :
+                kiq::redis::expiringWithin(kiq::redis::connectionCertificates(server, tls, deadline), now))
+                warnings << certificateWarning(c, now);
+            return warnings;
+        },
+        [ticket = m_clientTicket.current()](Deployment* self, const QStringList& warnings) {
+            if (self->m_clientTicket.isCurrent(ticket)) self->setCertificateWarnings(warnings);
+        });
 }
 
 void Deployment::runSecurityAudit()

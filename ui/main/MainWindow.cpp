@@ -1,5 +1,6 @@
 #include "main/MainWindow.h"
 
+#include "common/OffThread.h"
 #include "connection/ConnectionDialog.h"
 #include "connection/DoctorDialog.h"
 #include "credentials/Keychain.h"
@@ -41,7 +42,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -553,27 +553,21 @@ void MainWindow::exportProfilesTo(const QString& path)
 {
     if (!m_store) return;
     const auto profiles = m_store->load();
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, path, bytes = kiq::storage::writeProfilesFile(profiles),
-                                             count = int(profiles.size())] {
-        QSaveFile file(path); // all or nothing: an old export is not left half overwritten
-        QString error;
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            error = file.errorString();
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return;
-        QMetaObject::invokeMethod(
-            app,
-            [self, path, count, error] {
-                if (!self) return;
-                if (error.isEmpty())
-                    self->statusBar()->showMessage(tr("Exported %n profile(s) to %1", "", count).arg(path), 10000);
-                else
-                    QMessageBox::warning(self, tr("Export profiles"), tr("Could not write %1: %2").arg(path, error));
-                emit self->profilesExported(path, count, error);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this,
+        [path, bytes = kiq::storage::writeProfilesFile(profiles)] {
+            QSaveFile file(path); // all or nothing: an old export is not left half overwritten
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+                return file.errorString();
+            return QString();
+        },
+        [path, count = int(profiles.size())](MainWindow* self, const QString& error) {
+            if (error.isEmpty())
+                self->statusBar()->showMessage(tr("Exported %n profile(s) to %1", "", count).arg(path), 10000);
+            else
+                QMessageBox::warning(self, tr("Export profiles"), tr("Could not write %1: %2").arg(path, error));
+            emit self->profilesExported(path, count, error);
+        });
 }
 
 void MainWindow::importProfiles()
@@ -586,29 +580,24 @@ void MainWindow::importProfiles()
 void MainWindow::importProfilesFrom(const QString& path)
 {
     if (!m_store) return;
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, path] {
-        QFile file(path);
-        kiq::storage::ProfilesFileRead read;
-        if (file.open(QIODevice::ReadOnly))
-            read = kiq::storage::readProfilesFile(file.readAll());
-        else
-            read.error = file.errorString();
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return;
-        QMetaObject::invokeMethod(
-            app,
-            [self, path, read] {
-                if (!self) return;
-                if (!read.error.isEmpty()) {
-                    QMessageBox::warning(
-                        self, tr("Import profiles"), tr("Could not import %1: %2").arg(path, read.error));
-                    return;
-                }
-                self->applyImport(path, read.profiles);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this,
+        [path] {
+            QFile file(path);
+            kiq::storage::ProfilesFileRead read;
+            if (file.open(QIODevice::ReadOnly))
+                read = kiq::storage::readProfilesFile(file.readAll());
+            else
+                read.error = file.errorString();
+            return read;
+        },
+        [path](MainWindow* self, const kiq::storage::ProfilesFileRead& read) {
+            if (!read.error.isEmpty()) {
+                QMessageBox::warning(self, tr("Import profiles"), tr("Could not import %1: %2").arg(path, read.error));
+                return;
+            }
+            self->applyImport(path, read.profiles);
+        });
 }
 
 void MainWindow::applyImport(const QString& path, const QList<kiq::deployment::ConnectionProfile>& incoming)

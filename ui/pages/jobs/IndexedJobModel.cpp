@@ -1,6 +1,7 @@
 #include "pages/jobs/IndexedJobModel.h"
 
 #include "common/Colors.h"
+#include "common/OffThread.h"
 
 #include <QBrush>
 #include <QCoreApplication>
@@ -8,7 +9,6 @@
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QPointer>
-#include <QThreadPool>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -224,26 +224,23 @@ void IndexedJobModel::launch()
     const bool wantGroups = m_groupsWanted;
     const JobIndexSort sort = m_sort;
     const bool descending = m_descending;
-    QPointer<IndexedJobModel> self(this);
     // Tens of milliseconds for a million entries: on the pool's thread, so the GUI keeps painting.
-    m_pool.start([result, rowFilter, groupFilter, wantGroups, sort, descending, self]() mutable {
-        // Background work: on Linux a thread has its own nice value, so the GUI thread wins a busy core.
-        static thread_local const bool niced = setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10) == 0;
-        (void)niced;
-        QElapsedTimer t;
-        t.start();
-        auto found = result->snapshot->query(rowFilter, sort, descending);
-        result->maybe = qsizetype(found.maybe.size());
-        result->rows = std::make_shared<const std::vector<std::uint32_t>>(std::move(found.rows));
-        if (wantGroups) result->groups = result->snapshot->groups(groupFilter);
-        result->milliseconds = double(t.nsecsElapsed()) / 1e6;
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, result] {
-                if (self) self->apply(result);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this,
+        [result, rowFilter, groupFilter, wantGroups, sort, descending] {
+            // Background work: on Linux a thread has its own nice value, so the GUI thread wins a busy core.
+            static thread_local const bool niced = setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10) == 0;
+            (void)niced;
+            QElapsedTimer t;
+            t.start();
+            auto found = result->snapshot->query(rowFilter, sort, descending);
+            result->maybe = qsizetype(found.maybe.size());
+            result->rows = std::make_shared<const std::vector<std::uint32_t>>(std::move(found.rows));
+            if (wantGroups) result->groups = result->snapshot->groups(groupFilter);
+            result->milliseconds = double(t.nsecsElapsed()) / 1e6;
+            return result;
+        },
+        [](IndexedJobModel* self, std::shared_ptr<Result> done) { self->apply(std::move(done)); }, &m_pool);
 }
 
 void IndexedJobModel::apply(std::shared_ptr<Result> result)

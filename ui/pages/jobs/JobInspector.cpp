@@ -1,6 +1,7 @@
 #include "pages/jobs/JobInspector.h"
 
 #include "common/Colors.h"
+#include "common/OffThread.h"
 #include "pages/jobs/JobRow.h"
 
 #include <QClipboard>
@@ -14,7 +15,6 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QTextBrowser>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include <cstdlib>
@@ -183,19 +183,11 @@ void JobInspector::present()
     // when done unless another job was selected meanwhile.
     render(QStringLiteral("<h4>%1</h4><p><i>%2</i></p>")
                .arg(tr("Backtrace").toHtmlEscaped(), tr("Decoding…").toHtmlEscaped()));
-    QPointer<JobInspector> self(this);
-    QThreadPool::globalInstance()->start([self, ticket, job = j] {
-        auto decoded = std::make_shared<kiq::sidekiq::BacktraceCodec::Decoded>(job.decodeBacktrace());
-        // Checked on the GUI thread, where the inspector may be deleted.
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return; // the program is ending
-        QMetaObject::invokeMethod(
-            app,
-            [self, ticket, decoded] {
-                if (self && self->m_shown.isCurrent(ticket)) self->render(self->backtraceHtml(*decoded));
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this, [job = j] { return job.decodeBacktrace(); },
+        [ticket](JobInspector* self, const kiq::sidekiq::BacktraceCodec::Decoded& decoded) {
+            if (self->m_shown.isCurrent(ticket)) self->render(self->backtraceHtml(decoded));
+        });
 }
 
 QString JobInspector::backtraceHtml(const kiq::sidekiq::BacktraceCodec::Decoded& decoded) const

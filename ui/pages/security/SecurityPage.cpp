@@ -1,6 +1,7 @@
 #include "pages/security/SecurityPage.h"
 
 #include "common/Colors.h"
+#include "common/OffThread.h"
 #include "common/StatusLine.h"
 #include "deployment/Deployment.h"
 
@@ -16,7 +17,6 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTextBrowser>
-#include <QThreadPool>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -226,26 +226,21 @@ void SecurityPage::exportTo(const QString& file)
     const bool json = file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
     const QByteArray text
         = QByteArray::fromStdString(json ? d->securityAudit()->toJson() : d->securityAudit()->toMarkdown());
-    QPointer<SecurityPage> self(this);
-    QThreadPool::globalInstance()->start([self, file, text] {
-        QFile out(file);
-        const bool ok
-            = out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(text) == text.size() && out.flush();
-        const QString why = out.errorString();
-        QCoreApplication* app = QCoreApplication::instance();
-        if (!app) return; // the program is ending
-        QMetaObject::invokeMethod(
-            app,
-            [self, file, ok, why] {
-                if (!self) return;
-                if (ok)
-                    self->m_status->showInfo(tr("Exported to %1").arg(file));
-                else
-                    self->m_status->showError(tr("Could not write %1:").arg(file), why);
-                emit self->exported(ok);
-            },
-            Qt::QueuedConnection);
-    });
+    runOffThread(
+        this,
+        [file, text]() -> std::optional<QString> {
+            QFile out(file);
+            if (out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(text) == text.size() && out.flush())
+                return std::nullopt;
+            return out.errorString();
+        },
+        [file](SecurityPage* self, const std::optional<QString>& failure) {
+            if (failure)
+                self->m_status->showError(tr("Could not write %1:").arg(file), *failure);
+            else
+                self->m_status->showInfo(tr("Exported to %1").arg(file));
+            emit self->exported(!failure);
+        });
 }
 
 } // namespace kiq::ui
