@@ -2,6 +2,7 @@
 // series, the top-latency queues, Sidekiq's daily history), samples survive a "restart" through
 // SampleHistory (SQLite), and rates are differences of counters. Screenshot: overview_page.png.
 #include "EnglishTranslation.h"
+#include "common/ChartExport.h"
 #include "common/ChartLook.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
@@ -20,9 +21,11 @@
 #include <QApplication>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QLocale>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -133,6 +136,79 @@ private slots:
         QCOMPARE(axis.categoriesLabels(), QStringList({"0", "10k", "20k", "30k", "40k", "50k"}));
         setRoundAxis(&axis, 304.6, AxisUnit::Seconds);
         QCOMPARE(axis.categoriesLabels(), QStringList({"0", "2 min", "4 min", "6 min"}));
+    }
+
+    // Issue 22, item 5: each chart's numbers as CSV (times in the local zone with the offset, plain
+    // numbers), saved off the GUI thread; the exact value and time under the pointer; the zone named
+    // in the title.
+    void chartsExportAndExplainTheirNumbers()
+    {
+        TimeSeriesChart chart(QStringLiteral("Throughput"), QStringLiteral("testChart"));
+        const int processed = chart.addSeries(QStringLiteral("Processed/s"));
+        const int latency = chart.addSeries(QStringLiteral("Latency"), true);
+        chart.setAxisUnit(true, AxisUnit::Seconds);
+        const double t0 = 1'796'385'600; // 2026-12-04 12:00 UTC
+        chart.append(processed, t0, 1234.5);
+        chart.append(latency, t0, 2.5);
+        chart.append(processed, t0 + 5, 38512);
+        chart.commit(t0 + 5);
+
+        const ChartTable table = chart.table();
+        QCOMPARE(table.header, QStringList({"time", "epoch_seconds", "Processed/s", "Latency"}));
+        QCOMPARE(int(table.rows.size()), 2);
+        QCOMPARE(table.rows[0].mid(1), QStringList({"1796385600", "1234.5", "2.5"}));
+        QCOMPARE(table.rows[1].mid(1), QStringList({"1796385605", "38512", ""})); // no latency point then
+        // The time column is the same moment, written in the local zone with its offset.
+        QCOMPARE(QDateTime::fromString(table.rows[0][0], Qt::ISODate).toSecsSinceEpoch(), qint64(t0));
+        const QString zone = localZoneName(QDateTime::fromSecsSinceEpoch(qint64(t0)));
+        QVERIFY(!zone.isEmpty());
+        QCOMPARE(chart.chart()->title(), QStringLiteral("Throughput (times in %1)").arg(zone));
+        const QByteArray csv = table.toCsv();
+        QVERIFY2(csv.startsWith("time,epoch_seconds,Processed/s,Latency\r\n"), csv.constData());
+        QCOMPARE(csv.count("\r\n"), 3);
+        QCOMPARE(ChartTable({{"a,b", "say \"hi\""}, {}}).toCsv(), QByteArray("\"a,b\",\"say \"\"hi\"\"\"\r\n"));
+
+        // Hover: the exact value (grouped digits, not "38.5k"), the time and the zone.
+        const QString exact = chart.pointText(processed, 1);
+        QVERIFY2(exact.startsWith(QStringLiteral("Processed/s: %1\n").arg(QLocale().toString(38512.0, 'f', 0))),
+            qPrintable(exact));
+        QVERIFY2(exact.endsWith(zone), qPrintable(exact));
+        QVERIFY2(chart.pointText(processed, 0).contains(QLocale().toString(1234.5, 'f', 2)),
+            qPrintable(chart.pointText(processed, 0)));
+        QVERIFY2(chart.pointText(latency, 0)
+                     .startsWith(QStringLiteral("Latency: %1").arg(formatLatency(std::chrono::milliseconds(2500)))),
+            qPrintable(chart.pointText(latency, 0)));
+
+        // Saved as the menu action saves it: off the GUI thread, the same bytes.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("throughput.csv"));
+        QString error = QStringLiteral("pending");
+        saveCsv(&chart, path, csv, [&error](const QString& e) { error = e; });
+        QTRY_VERIFY(error != QStringLiteral("pending"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), csv);
+        error = QStringLiteral("pending");
+        saveCsv(&chart, dir.filePath(QStringLiteral("missing/throughput.csv")), csv,
+            [&error](const QString& e) { error = e; });
+        QTRY_VERIFY(error != QStringLiteral("pending"));
+        QVERIFY(!error.isEmpty()); // a folder that does not exist: said, not ignored
+
+        // The bar charts: full dates and exact counts, and the queues worst first.
+        DailyHistoryChart daily;
+        daily.showDays({{"2026-12-04", 38512, 12}, {"2026-12-03", 1000, 0}});
+        QCOMPARE(daily.table().header, QStringList({"date", "processed", "failed"}));
+        QCOMPARE(daily.table().rows.front(), QStringList({"2026-12-03", "1000", "0"}));
+        QCOMPARE(daily.table().rows.back(), QStringList({"2026-12-04", "38512", "12"}));
+        QVERIFY2(
+            daily.dayText(1).contains(QStringLiteral("2026-12-04")) && daily.dayText(1).contains(formatCount(38512)),
+            qPrintable(daily.dayText(1)));
+        QueueLatencyChart queues;
+        queues.showQueues({{"low", 3, 1.5, false, {}}, {"mailers", 1200, 303, false, {}}});
+        QCOMPARE(queues.table().rows.front(), QStringList({"mailers", "303", "1200"}));
+        const QString top = queues.barText(queues.barCount() - 1); // drawn on top
+        QVERIFY2(top.startsWith(QStringLiteral("mailers: latency 5 min 3 s")), qPrintable(top));
     }
 
     void pageShowsChartsAndCards()

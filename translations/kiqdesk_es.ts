@@ -999,6 +999,25 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ChartExport</name>
+    <message>
+        <source>Export as CSV…</source>
+        <translation>Exportar como CSV…</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>Exportar como CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>No se pudo escribir %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -1276,6 +1295,10 @@
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
         <translation>Historial diario (Sidekiq, días UTC)</translation>
+    </message>
+    <message>
+        <source>%1 (UTC): %2 processed, %3 failed</source>
+        <translation>%1 (UTC): %2 procesados, %3 fallidos</translation>
     </message>
 </context>
 <context>
@@ -2920,6 +2943,10 @@
         <source>%1: %2 · %3 waiting</source>
         <translation>%1: %2 · %3 en espera</translation>
     </message>
+    <message>
+        <source>%1: latency %2, %3 waiting</source>
+        <translation>%1: latencia %2, %3 en espera</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
@@ -3605,6 +3632,19 @@
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
         <translation>&lt;b&gt;No se pudo actualizar:&lt;/b&gt; %1 (se muestran datos de hace %2 s)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TimeSeriesChart</name>
+    <message>
+        <source>%1 (times in %2)</source>
+        <translation>%1 (horas en %2)</translation>
+    </message>
+    <message>
+        <source>%1: %2
+%3 %4</source>
+        <translation>%1: %2
+%3 %4</translation>
     </message>
 </context>
 <context>

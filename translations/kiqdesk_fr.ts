@@ -999,6 +999,25 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ChartExport</name>
+    <message>
+        <source>Export as CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>Exporter en CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Impossible d’écrire %1&#xa0;: %2</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -1276,6 +1295,10 @@
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
         <translation>Historique quotidien (Sidekiq, jours UTC)</translation>
+    </message>
+    <message>
+        <source>%1 (UTC): %2 processed, %3 failed</source>
+        <translation>%1 (UTC)&#xa0;: %2 traitées, %3 en échec</translation>
     </message>
 </context>
 <context>
@@ -2920,6 +2943,10 @@
         <source>%1: %2 · %3 waiting</source>
         <translation>%1&#xa0;: %2 · %3 en attente</translation>
     </message>
+    <message>
+        <source>%1: latency %2, %3 waiting</source>
+        <translation>%1&#xa0;: latence %2, %3 en attente</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
@@ -3605,6 +3632,19 @@
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
         <translation>&lt;b&gt;Actualisation impossible&#xa0;:&lt;/b&gt; %1 (données d&apos;il y a %2 s affichées)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TimeSeriesChart</name>
+    <message>
+        <source>%1 (times in %2)</source>
+        <translation>%1 (heures en %2)</translation>
+    </message>
+    <message>
+        <source>%1: %2
+%3 %4</source>
+        <translation>%1&#xa0;: %2
+%3 %4</translation>
     </message>
 </context>
 <context>

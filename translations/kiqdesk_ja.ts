@@ -986,6 +986,25 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ChartExport</name>
+    <message>
+        <source>Export as CSV…</source>
+        <translation>CSV としてエクスポート…</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>CSV としてエクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 を書き込めませんでした: %2</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -1263,6 +1282,10 @@
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
         <translation>日別の履歴 (Sidekiq、UTC 日)</translation>
+    </message>
+    <message>
+        <source>%1 (UTC): %2 processed, %3 failed</source>
+        <translation>%1 (UTC): 処理 %2、失敗 %3</translation>
     </message>
 </context>
 <context>
@@ -2886,6 +2909,10 @@
         <source>%1: %2 · %3 waiting</source>
         <translation>%1: %2 · %3 件待機中</translation>
     </message>
+    <message>
+        <source>%1: latency %2, %3 waiting</source>
+        <translation>%1: レイテンシ %2、待機中 %3</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
@@ -3559,6 +3586,19 @@
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
         <translation>&lt;b&gt;更新できませんでした:&lt;/b&gt; %1 (%2 秒前のデータを表示中)</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TimeSeriesChart</name>
+    <message>
+        <source>%1 (times in %2)</source>
+        <translation>%1 (時刻: %2)</translation>
+    </message>
+    <message>
+        <source>%1: %2
+%3 %4</source>
+        <translation>%1: %2
+%3 %4</translation>
     </message>
 </context>
 <context>

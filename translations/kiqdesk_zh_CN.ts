@@ -986,6 +986,25 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ChartExport</name>
+    <message>
+        <source>Export as CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -1263,6 +1282,10 @@
     <message>
         <source>Daily history (Sidekiq, UTC days)</source>
         <translation>每日历史（Sidekiq，UTC 日）</translation>
+    </message>
+    <message>
+        <source>%1 (UTC): %2 processed, %3 failed</source>
+        <translation>%1 (UTC)：已处理 %2，失败 %3</translation>
     </message>
 </context>
 <context>
@@ -2886,6 +2909,10 @@
         <source>%1: %2 · %3 waiting</source>
         <translation>%1：%2 · %3 个等待中</translation>
     </message>
+    <message>
+        <source>%1: latency %2, %3 waiting</source>
+        <translation>%1：延迟 %2，等待中 %3</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueListModel</name>
@@ -3559,6 +3586,19 @@
     <message>
         <source>&lt;b&gt;Could not refresh:&lt;/b&gt; %1 (showing data from %2 s ago)</source>
         <translation>&lt;b&gt;无法刷新：&lt;/b&gt;%1（显示的是 %2 秒前的数据）</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TimeSeriesChart</name>
+    <message>
+        <source>%1 (times in %2)</source>
+        <translation>%1（时间：%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2
+%3 %4</source>
+        <translation>%1：%2
+%3 %4</translation>
     </message>
 </context>
 <context>

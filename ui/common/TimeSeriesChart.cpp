@@ -1,18 +1,27 @@
 #include "common/TimeSeriesChart.h"
 
+#include "common/Formatting.h"
+
 #include <QCategoryAxis>
+#include <QCursor>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QEvent>
 #include <QLineSeries>
+#include <QLocale>
+#include <QToolTip>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
 
 namespace kiq::ui {
 
 TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& name, QWidget* parent)
     : QChartView(parent)
     , m_timeAxis(new QDateTimeAxis)
+    , m_title(title)
 {
     setObjectName(name);
     setRenderHint(QPainter::Antialiasing);
@@ -26,6 +35,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& name, QWid
     setChart(chart); // the view owns the chart, the chart owns axes and series
     applyChartPalette(chart, palette());
     setMinimumHeight(180);
+    offerCsvExport(this, name, [this] { return table(); });
 }
 
 void TimeSeriesChart::changeEvent(QEvent* event)
@@ -60,7 +70,10 @@ int TimeSeriesChart::addSeries(const QString& name, bool rightAxis)
     s->attachAxis(valueAxis(rightAxis));
     m_series.push_back(s);
     m_onRight.push_back(rightAxis);
-    return int(m_series.size()) - 1;
+    const int index = int(m_series.size()) - 1;
+    connect(s, &QLineSeries::hovered, this,
+        [this, index](const QPointF& point, bool entered) { hovered(index, point, entered); });
+    return index;
 }
 
 void TimeSeriesChart::setAxisTitles(const QString& left, const QString& right)
@@ -97,6 +110,11 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
     m_timeAxis->setFormat(nowMs - startMs > 3600'000.0 ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
     m_timeAxis->setRange(
         QDateTime::fromMSecsSinceEpoch(qint64(startMs)), QDateTime::fromMSecsSinceEpoch(qint64(nowMs)));
+    // The zone in the title (an axis title would take the tick labels' room on a short chart); its
+    // name can change with daylight saving time.
+    const QString title
+        = tr("%1 (times in %2)").arg(m_title, localZoneName(QDateTime::fromMSecsSinceEpoch(qint64(nowMs))));
+    if (chart()->title() != title) chart()->setTitle(title);
     // About 30 px per step: on a short chart, fewer labels rather than labels elided to "…".
     const int steps = std::clamp(int(chart()->plotArea().height() / 30), 1, 5);
     if (m_left) setRoundAxis(m_left, maxLeft, m_leftUnit, steps);
@@ -106,6 +124,54 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
 void TimeSeriesChart::clearPoints()
 {
     for (QLineSeries* s : m_series) s->clear();
+}
+
+ChartTable TimeSeriesChart::table() const
+{
+    ChartTable t;
+    t.header << QStringLiteral("time") << QStringLiteral("epoch_seconds"); // stable names, for scripts
+    std::map<double, QStringList> rows; // by time in ms
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        t.header << m_series[i]->name();
+        for (const QPointF& p : m_series[i]->points()) {
+            QStringList& row = rows[p.x()];
+            while (row.size() < qsizetype(i)) row << QString(); // no point of the earlier series then
+            row << csvNumber(p.y());
+        }
+    }
+    for (auto& [ms, values] : rows) {
+        while (values.size() < qsizetype(m_series.size())) values << QString();
+        t.rows.push_back(QStringList {csvTime(ms / 1000), csvNumber(ms / 1000)} + values);
+    }
+    return t;
+}
+
+QString TimeSeriesChart::pointText(int series, int index) const
+{
+    const QLineSeries* s = m_series.at(std::size_t(series));
+    const QPointF p = s->at(index);
+    const AxisUnit unit = m_onRight[std::size_t(series)] ? m_rightUnit : m_leftUnit;
+    const double whole = std::round(p.y());
+    const QString value = unit == AxisUnit::Seconds
+        ? formatLatency(std::chrono::microseconds(std::llround(p.y() * 1e6)))
+        : QLocale().toString(p.y(), 'f', std::abs(p.y() - whole) < 1e-9 ? 0 : 2);
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(p.x()));
+    return tr("%1: %2\n%3 %4")
+        .arg(s->name(), value, QLocale().toString(at.time(), QStringLiteral("HH:mm:ss")), localZoneName(at));
+}
+
+void TimeSeriesChart::hovered(int series, const QPointF& point, bool entered)
+{
+    const QLineSeries* s = m_series.at(std::size_t(series));
+    if (!entered || s->count() == 0) {
+        QToolTip::hideText();
+        return;
+    }
+    // The point nearest in time to where the pointer touches the line.
+    int nearest = 0;
+    for (int i = 1; i < s->count(); ++i)
+        if (std::abs(s->at(i).x() - point.x()) < std::abs(s->at(nearest).x() - point.x())) nearest = i;
+    QToolTip::showText(QCursor::pos(), pointText(series, nearest), this);
 }
 
 int TimeSeriesChart::pointCount() const

@@ -2,7 +2,10 @@
 // A line chart over wall-clock time with a fixed window (the last N seconds), for live counters:
 // points older than the window are dropped as new ones arrive, and the axes follow the data. Up to
 // two value axes (left and right) so, e.g., memory and ops/s share one plot with their own scales.
+// Times are the user's, the zone named in the title; hovering a line shows the exact value and
+// time of the nearest point, and the context menu exports every series as CSV (common/ChartExport.h).
 
+#include "common/ChartExport.h"
 #include "common/ChartLook.h"
 
 #include <QChartView>
@@ -31,14 +34,20 @@ public:
     void commit(double nowEpochSeconds);
     void clearPoints();
     int pointCount() const; // over all series; tests check that something was plotted
+    // One row per moment any series has a point: time, epoch seconds, then each series' value.
+    ChartTable table() const;
+    // The hover tooltip of a series' point: "Processed: 1,234.5\n10:42:13 CET".
+    QString pointText(int series, int index) const;
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
     QCategoryAxis* valueAxis(bool right);
+    void hovered(int series, const QPointF& point, bool entered);
 
     QDateTimeAxis* m_timeAxis;
+    QString m_title; // without the zone
     QCategoryAxis* m_left = nullptr;
     QCategoryAxis* m_right = nullptr;
     AxisUnit m_leftUnit = AxisUnit::Count;

@@ -1,12 +1,15 @@
 #include "pages/overview/DailyHistoryChart.h"
 
 #include "common/ChartLook.h"
+#include "common/Formatting.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QCategoryAxis>
+#include <QCursor>
 #include <QEvent>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -37,6 +40,32 @@ DailyHistoryChart::DailyHistoryChart(QWidget* parent)
     setChart(chart);
     applyChartPalette(chart, palette());
     setMinimumHeight(200);
+    for (QBarSet* set : {m_processed, m_failed}) {
+        connect(set, &QBarSet::hovered, this, [this](bool entered, int index) {
+            if (entered)
+                QToolTip::showText(QCursor::pos(), dayText(index), this);
+            else
+                QToolTip::hideText();
+        });
+    }
+    offerCsvExport(this, QStringLiteral("daily-history"), [this] { return table(); });
+}
+
+ChartTable DailyHistoryChart::table() const
+{
+    ChartTable t;
+    t.header << QStringLiteral("date") << QStringLiteral("processed") << QStringLiteral("failed");
+    for (const auto& d : m_shown)
+        t.rows.push_back({QString::fromStdString(d.date), csvNumber(double(d.processed)), csvNumber(double(d.failed))});
+    return t;
+}
+
+QString DailyHistoryChart::dayText(int index) const
+{
+    if (index < 0 || std::size_t(index) >= m_shown.size()) return {};
+    const auto& d = m_shown[std::size_t(index)];
+    return tr("%1 (UTC): %2 processed, %3 failed")
+        .arg(QString::fromStdString(d.date), formatCount(d.processed), formatCount(d.failed));
 }
 
 void DailyHistoryChart::showDays(const std::vector<kiq::sidekiq::DailyCount>& newestFirst)
@@ -46,6 +75,7 @@ void DailyHistoryChart::showDays(const std::vector<kiq::sidekiq::DailyCount>& ne
     QList<qreal> processed;
     QList<qreal> failed;
     long long highest = 0;
+    m_shown.assign(newestFirst.rbegin(), newestFirst.rend());
     for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it) { // oldest on the left
         days << QString::fromStdString(it->date).mid(8); // the day of the month: 30 full dates do not fit
         processed << qreal(it->processed);
@@ -69,6 +99,7 @@ void DailyHistoryChart::clearBars()
     m_processed->remove(0, m_processed->count());
     m_failed->remove(0, m_failed->count());
     m_days->clear();
+    m_shown.clear();
 }
 
 int DailyHistoryChart::dayCount() const

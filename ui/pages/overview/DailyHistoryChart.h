@@ -1,7 +1,9 @@
 #pragma once
 // Sidekiq's own daily history (stat:processed:<date>, stat:failed:<date>) as grouped bars: the long
-// view that the live charts, limited to what Kiqdesk has sampled, cannot give.
+// view that the live charts, limited to what Kiqdesk has sampled, cannot give. Hovering a day shows
+// its date and exact counts; the context menu exports the days as CSV.
 
+#include "common/ChartExport.h"
 #include "sidekiq/api/Stats.h"
 
 #include <QChartView>
@@ -19,6 +21,8 @@ public:
     void showDays(const std::vector<kiq::sidekiq::DailyCount>& newestFirst);
     void clearBars();
     int dayCount() const;
+    ChartTable table() const; // date, processed, failed: oldest first
+    QString dayText(int index) const; // the hover tooltip of a day (0: the oldest)
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -28,6 +32,7 @@ private:
     QBarSet* m_failed;
     QBarCategoryAxis* m_days;
     QCategoryAxis* m_counts;
+    std::vector<kiq::sidekiq::DailyCount> m_shown; // oldest first
 };
 
 } // namespace kiq::ui

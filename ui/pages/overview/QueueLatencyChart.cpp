@@ -6,8 +6,10 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QCategoryAxis>
+#include <QCursor>
 #include <QEvent>
 #include <QHorizontalBarSeries>
+#include <QToolTip>
 
 #include <algorithm>
 
@@ -36,6 +38,34 @@ QueueLatencyChart::QueueLatencyChart(QWidget* parent)
     setChart(chart);
     applyChartPalette(chart, palette());
     setMinimumHeight(180);
+    connect(m_latency, &QBarSet::hovered, this, [this](bool entered, int index) {
+        if (entered)
+            QToolTip::showText(QCursor::pos(), barText(index), this);
+        else
+            QToolTip::hideText();
+    });
+    offerCsvExport(this, QStringLiteral("queue-latency"), [this] { return table(); });
+}
+
+ChartTable QueueLatencyChart::table() const
+{
+    ChartTable t;
+    t.header << QStringLiteral("queue") << QStringLiteral("latency_seconds") << QStringLiteral("size");
+    for (const auto& q : m_shown)
+        t.rows.push_back({QString::fromStdString(q.name), csvNumber(q.latencySeconds), csvNumber(double(q.size))});
+    return t;
+}
+
+QString QueueLatencyChart::barText(int index) const
+{
+    // Bars are drawn bottom-up, the worst queue on top.
+    const auto i = std::size_t(int(m_shown.size()) - 1 - index);
+    if (i >= m_shown.size()) return {};
+    const auto& q = m_shown[i];
+    return tr("%1: latency %2, %3 waiting")
+        .arg(QString::fromStdString(q.name),
+            formatLatency(std::chrono::microseconds(static_cast<long long>(q.latencySeconds * 1e6))),
+            formatCount(q.size));
 }
 
 void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>& queues)
@@ -45,6 +75,7 @@ void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>
         return a.latencySeconds != b.latencySeconds ? a.latencySeconds > b.latencySeconds : a.size > b.size;
     });
     if (top.size() > std::size_t(kTopQueues)) top.resize(kTopQueues);
+    m_shown = top;
 
     // Horizontal bars are drawn bottom-up: reverse so the worst queue is at the top.
     QStringList names;
@@ -79,6 +110,7 @@ void QueueLatencyChart::clearBars()
 {
     m_latency->remove(0, m_latency->count());
     m_names->clear();
+    m_shown.clear();
 }
 
 int QueueLatencyChart::barCount() const
