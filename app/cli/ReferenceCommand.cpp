@@ -186,22 +186,30 @@ std::string valueFlags(const std::vector<Node>& nodes)
     return out;
 }
 
-// The word walk both shells share: commands so far make the path; a flag's value is skipped.
+// The word walk both shells share, from the first word to the one before the cursor (`word` and
+// `words` in that shell's terms): commands so far make the path; a flag and its value are skipped.
+void writeWalk(const std::vector<Node>& nodes, const std::string& first, const std::string& last,
+    const std::string& word, std::ostream& out)
+{
+    out << "    for ((i = " << first << "; i < " << last << "; i++)); do\n        w=" << word << "\n"
+        << "        case $w in " << valueFlags(nodes) << ") ((i++)); continue ;; -*) continue ;; esac\n"
+        << "        case \"$cmdpath:$w\" in\n";
+    for (const Node& n : nodes)
+        for (const auto& c : n.commands)
+            out << "        \"" << n.path << ":" << c.first << "\") cmdpath=\""
+                << (n.path.empty() ? c.first : n.path + " " + c.first) << "\" ;;\n";
+    out << "        esac\n    done\n";
+}
+
 void writeBash(const std::vector<Node>& nodes, std::ostream& out)
 {
     out << "# bash completion for kiqdesk-cli (written by `kiqdesk-cli reference bash`)\n"
         << "_kiqdesk_cli() {\n"
         << "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmdpath= i w\n"
         << "    case $prev in " << valueFlags(nodes) << ")\n"
-        << "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n    esac\n"
-        << "    for ((i = 1; i < COMP_CWORD; i++)); do\n        w=${COMP_WORDS[i]}\n"
-        << "        case $w in " << valueFlags(nodes) << ") ((i++)); continue ;; -*) continue ;; esac\n"
-        << "        case \"$cmdpath:$w\" in\n";
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-        for (const auto& c : nodes[i].commands)
-            out << "        \"" << nodes[i].path << ":" << c.first << "\") cmdpath=\""
-                << (nodes[i].path.empty() ? c.first : nodes[i].path + " " + c.first) << "\" ;;\n";
-    out << "        esac\n    done\n    local words\n    case $cmdpath in\n";
+        << "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n    esac\n";
+    writeWalk(nodes, "1", "COMP_CWORD", "${COMP_WORDS[i]}", out);
+    out << "    local words\n    case $cmdpath in\n";
     for (const Node& n : nodes) out << "    \"" << n.path << "\") words=\"" << wordsOf(n) << "\" ;;\n";
     out << "    esac\n    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"
         << "complete -F _kiqdesk_cli kiqdesk-cli\n";
@@ -226,15 +234,9 @@ void writeZsh(const std::vector<Node>& nodes, std::ostream& out)
     out << "#compdef kiqdesk-cli\n# zsh completion for kiqdesk-cli (written by `kiqdesk-cli reference zsh`)\n"
         << "_kiqdesk-cli() {\n"
         << "    local prev=${words[CURRENT-1]} cmdpath= i w\n"
-        << "    case $prev in " << valueFlags(nodes) << ") _files; return ;; esac\n"
-        << "    for ((i = 2; i < CURRENT; i++)); do\n        w=${words[i]}\n"
-        << "        case $w in " << valueFlags(nodes) << ") ((i++)); continue ;; -*) continue ;; esac\n"
-        << "        case \"$cmdpath:$w\" in\n";
-    for (const Node& n : nodes)
-        for (const auto& c : n.commands)
-            out << "        \"" << n.path << ":" << c.first << "\") cmdpath=\""
-                << (n.path.empty() ? c.first : n.path + " " + c.first) << "\" ;;\n";
-    out << "        esac\n    done\n    local -a commands flags\n    case $cmdpath in\n";
+        << "    case $prev in " << valueFlags(nodes) << ") _files; return ;; esac\n";
+    writeWalk(nodes, "2", "CURRENT", "${words[i]}", out);
+    out << "    local -a commands flags\n    case $cmdpath in\n";
     for (const Node& n : nodes) {
         out << "    \"" << n.path << "\")\n        commands=(";
         for (const auto& c : n.commands) out << " " << zshQuote(c.first + ":" + c.second);

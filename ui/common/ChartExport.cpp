@@ -2,8 +2,10 @@
 
 #include "common/OffThread.h"
 
+#include <QBarSet>
 #include <QChartView>
 #include <QCoreApplication>
+#include <QCursor>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -11,6 +13,7 @@
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTimeZone>
+#include <QToolTip>
 
 namespace kiq::ui {
 
@@ -73,6 +76,16 @@ void saveCsv(QChartView* view, const QString& path, QByteArray csv, std::functio
             return QString();
         },
         [done = std::move(done)](QChartView*, const QString& error) { done(error); });
+}
+
+void tipBarsOnHover(QChartView* view, QBarSet* set, std::function<QString(int)> text)
+{
+    QObject::connect(set, &QBarSet::hovered, view, [view, text](bool entered, int index) {
+        if (entered)
+            QToolTip::showText(QCursor::pos(), text(index), view);
+        else
+            QToolTip::hideText();
+    });
 }
 
 void offerCsvExport(QChartView* view, const QString& fileStem, std::function<ChartTable()> table)

@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+class QBarSet;
 class QChartView;
 class QDateTime;
 
@@ -27,6 +28,9 @@ QString csvNumber(double value); // "38512", "0.25": shortest exact form, no gro
 QString csvTime(double epochSeconds); // ISO 8601 in the local zone, with its offset
 // "CET", "UTC+05:30": the zone the chart's times are in, for axis titles and tooltips.
 QString localZoneName(const QDateTime& at);
+
+// While the pointer is on one of `set`'s bars, a tooltip with `text(index)`: the exact numbers.
+void tipBarsOnHover(QChartView* view, QBarSet* set, std::function<QString(int)> text);
 
 // Adds "Export as CSV…" to `view`'s context menu; `table` is read when chosen. `fileStem` names the
 // file offered ("throughput" → throughput.csv in the home folder).

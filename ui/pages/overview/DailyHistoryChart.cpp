@@ -7,9 +7,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QCategoryAxis>
-#include <QCursor>
 #include <QEvent>
-#include <QToolTip>
 
 #include <algorithm>
 
@@ -40,14 +38,7 @@ DailyHistoryChart::DailyHistoryChart(QWidget* parent)
     setChart(chart);
     applyChartPalette(chart, palette());
     setMinimumHeight(200);
-    for (QBarSet* set : {m_processed, m_failed}) {
-        connect(set, &QBarSet::hovered, this, [this](bool entered, int index) {
-            if (entered)
-                QToolTip::showText(QCursor::pos(), dayText(index), this);
-            else
-                QToolTip::hideText();
-        });
-    }
+    for (QBarSet* set : {m_processed, m_failed}) tipBarsOnHover(this, set, [this](int day) { return dayText(day); });
     offerCsvExport(this, QStringLiteral("daily-history"), [this] { return table(); });
 }
 

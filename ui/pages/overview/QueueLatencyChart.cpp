@@ -6,10 +6,8 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QCategoryAxis>
-#include <QCursor>
 #include <QEvent>
 #include <QHorizontalBarSeries>
-#include <QToolTip>
 
 #include <algorithm>
 
@@ -38,12 +36,7 @@ QueueLatencyChart::QueueLatencyChart(QWidget* parent)
     setChart(chart);
     applyChartPalette(chart, palette());
     setMinimumHeight(180);
-    connect(m_latency, &QBarSet::hovered, this, [this](bool entered, int index) {
-        if (entered)
-            QToolTip::showText(QCursor::pos(), barText(index), this);
-        else
-            QToolTip::hideText();
-    });
+    tipBarsOnHover(this, m_latency, [this](int bar) { return barText(bar); });
     offerCsvExport(this, QStringLiteral("queue-latency"), [this] { return table(); });
 }
 
