@@ -24,6 +24,7 @@
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
 #include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq/actions/JobTransfer.h"
 #include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/BacktraceCodec.h"
 #include "sidekiq/model/JobBuilder.h"
@@ -687,6 +688,79 @@ private slots:
         page.browser()->filterEdit()->setText(QStringLiteral("class=SecretJob args~hunter2"));
         QTRY_COMPARE_WITH_TIMEOUT(page.browser()->model()->rowCount(), 1, 10000);
         m_direct->command(kiq::redis::Command("ZREM").key("dead").arg(payload)).throwIfError();
+    }
+
+    // Issue 22, item 5: the selected jobs to a file, redacted by default (a record to read, which
+    // import refuses) or byte-exact with the arguments as they are (recorded in the audit trail), and
+    // such a file imported into another set through the gate; a read-only deployment refuses it.
+    void selectedJobsGoToAFileAndComeBack()
+    {
+        QTemporaryDir dir;
+        auto gate = std::make_shared<kiq::write::WriteGate>("test");
+        std::vector<kiq::write::AuditEntry> audit;
+        gate->addAuditSink([&audit](const kiq::write::AuditEntry& e) { audit.push_back(e); });
+        kiq::redis::AsyncClient client(m_sandbox->options());
+        JobSetPage dead(JobSetKind::Dead);
+        dead.setWriteGate(gate);
+        dead.show();
+        dead.setClient(&client);
+        IndexedJobModel* model = dead.browser()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 3, 10000);
+        dead.browser()->table()->selectRow(1);
+        dead.browser()->table()->selectionModel()->select(
+            model->index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QSignalSpy done(&dead, &JobSetPage::jobFileDone);
+
+        const QString redacted = dir.filePath(QStringLiteral("dead.jsonl"));
+        dead.exportSelection(redacted);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY2(!done.last().at(1).toBool(), qPrintable(done.last().at(0).toString()));
+        QFile file(redacted);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto read = kiq::sidekiq::readTransfer(file.readAll().toStdString());
+        QCOMPARE(read.jobs.size(), std::size_t(2));
+        QCOMPARE(read.redactedLines, 2LL);
+
+        const QString exact = dir.filePath(QStringLiteral("dead-exact.jsonl"));
+        dead.exportSelection(exact, true);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QFile exactFile(exact);
+        QVERIFY(exactFile.open(QIODevice::ReadOnly));
+        const auto jobs = kiq::sidekiq::readTransfer(exactFile.readAll().toStdString()).jobs;
+        QCOMPARE(jobs.size(), std::size_t(2));
+        for (const auto& job : jobs) { // the very bytes in the set, at its score
+            const auto found = m_direct->command(kiq::redis::Command("ZSCORE").key("dead").arg(job.payload));
+            QVERIFY(found.asOptionalString());
+            QCOMPARE(std::stod(*found.asOptionalString()), *job.score);
+        }
+        QVERIFY(std::any_of(audit.begin(), audit.end(),
+            [](const auto& e) { return e.intent.action == "export-unredacted" && e.intent.requested == 2; }));
+
+        JobSetPage scheduled(JobSetKind::Scheduled);
+        scheduled.setWriteGate(gate);
+        scheduled.setClient(&client);
+        QSignalSpy imported(&scheduled, &JobSetPage::jobFileDone);
+        const long long before = zcard("schedule");
+        scheduled.importFile(redacted, true);
+        QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 10000);
+        QVERIFY(imported.last().at(1).toBool()); // a redacted export is refused
+        QVERIFY(imported.last().at(0).toString().contains(QStringLiteral("redacted")));
+        scheduled.importFile(exact, true);
+        QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 2, 10000);
+        QVERIFY2(!imported.last().at(1).toBool(), qPrintable(imported.last().at(0).toString()));
+        QCOMPARE(zcard("schedule"), before + 2);
+        QVERIFY(std::any_of(audit.begin(), audit.end(), [](const auto& e) {
+            return e.intent.action == "import" && e.intent.target == "schedule" && e.affected == 2;
+        }));
+
+        // Read-only: refused before anything is read or written.
+        auto readOnly = std::make_shared<kiq::write::WriteGate>("prod", true);
+        scheduled.setWriteGate(readOnly);
+        scheduled.importFile(exact, true);
+        QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 3, 10000);
+        QVERIFY(imported.last().at(1).toBool());
+        QCOMPARE(zcard("schedule"), before + 2);
+        for (const auto& job : jobs) m_direct->command(kiq::redis::Command("ZREM").key("schedule").arg(job.payload));
     }
 };
 

@@ -234,7 +234,8 @@ private slots:
         const QList<QWidget*> expected {buttonFor(&page, "reloadAction"), buttonFor(&page, "retryAction"),
             buttonFor(&page, "moveAction"), buttonFor(&page, "deleteAction"),
             page.findChild<QWidget*>(QStringLiteral("allMatchingButton")),
-            page.findChild<QWidget*>(QStringLiteral("copyCommandButton")), browser->filterEdit(), browser->groupTable(),
+            page.findChild<QWidget*>(QStringLiteral("copyCommandButton")),
+            page.findChild<QWidget*>(QStringLiteral("jobFileButton")), browser->filterEdit(), browser->groupTable(),
             buttonFor(&page, "groupretryAction"), buttonFor(&page, "groupdeleteAction"), browser->table()};
         QVERIFY(!expected.contains(nullptr));
         expected.front()->setFocus(Qt::TabFocusReason);

@@ -21,6 +21,8 @@
 #include "redis/Client.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/LocalSandbox.h"
+#include "sidekiq/actions/JobTransfer.h"
+#include "sidekiq/json/PayloadEditor.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/search/JobFilter.h"
 #include "write/UndoJournal.h"
@@ -32,11 +34,13 @@
 #include <QColor>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -196,6 +200,67 @@ private slots:
         const QString path = QDir(kiq::test::testOutputDir()).filePath("queues-forecast.png");
         QVERIFY(page.grab().save(path));
         qInfo("screenshot: %s", qPrintable(path));
+    }
+
+    // Issue 22, item 5, on the Queues page: the open queue's selected jobs to a file (byte-exact on
+    // request), pushed onto another queue from it; the jobs name their new queue.
+    void selectedQueueJobsGoToAFileAndComeBack()
+    {
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
+        kiq::redis::Client direct(kiq::test::optionsFor(server));
+        for (const char* queue : {"default", "other"}) {
+            for (int i = 0; i < (std::string(queue) == "default" ? 3 : 1); ++i) {
+                kiq::sidekiq::JobBuilder b("ExportJob", "[" + std::to_string(i) + "]");
+                b.setQueue(queue);
+                direct.command(kiq::redis::Command("LPUSH").key(std::string("queue:") + queue).arg(b.build().json));
+            }
+            direct.command(kiq::redis::Command("SADD").key("queues").arg(queue)).throwIfError();
+        }
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(server));
+        QueuesPage page;
+        page.setWriteGate(std::make_shared<kiq::write::WriteGate>("test"));
+        page.resize(1000, 600);
+        page.show();
+        page.setClient(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(page.queueModel()->rowCount(), 2, 10000);
+        QTableView* queues = page.queueTable();
+        const auto open = [&](const QString& name) {
+            for (int r = 0; r < queues->model()->rowCount(); ++r)
+                if (queues->model()
+                        ->index(r, QueueListModel::NameColumn)
+                        .data(QueueListModel::UnderlyingDataRole)
+                        .toString()
+                    == name)
+                    queues->selectionModel()->setCurrentIndex(
+                        queues->model()->index(r, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        };
+        open(QStringLiteral("default"));
+        IndexedJobModel* jobs = page.browser()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(jobs->rowCount(), 3, 10000);
+        page.browser()->table()->selectRow(0);
+        page.browser()->table()->selectionModel()->select(
+            jobs->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QSignalSpy done(&page, &QueuesPage::jobFileDone);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("default.jsonl"));
+        page.exportSelection(path, true);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY2(!done.last().at(1).toBool(), qPrintable(done.last().at(0).toString()));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto read = kiq::sidekiq::readTransfer(file.readAll().toStdString());
+        QCOMPARE(read.jobs.size(), std::size_t(2));
+        QCOMPARE(read.jobs.front().from, std::string("queue:default"));
+
+        open(QStringLiteral("other"));
+        QCOMPARE(page.currentQueue(), QStringLiteral("other"));
+        page.importFile(path, true);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 10000);
+        QVERIFY2(!done.last().at(1).toBool(), qPrintable(done.last().at(0).toString()));
+        QCOMPARE(direct.command(kiq::redis::Command("LLEN").key("queue:other")).asInteger(), 3LL);
+        QCOMPARE(direct.command(kiq::redis::Command("LLEN").key("queue:default")).asInteger(), 3LL); // only read
+        const auto newest = *direct.command(kiq::redis::Command("LINDEX").key("queue:other").arg(0)).asOptionalString();
+        QCOMPARE(*kiq::sidekiq::PayloadEditor(newest).rawValue("queue"), std::string("\"other\""));
     }
 
     void listsQueuesAndTheirJobs()

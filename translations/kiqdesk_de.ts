@@ -1391,6 +1391,99 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>Für Benutzer %1 nicht erlaubt: benötigt %2</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Export fehlgeschlagen:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;%1 konnte nicht geschrieben werden:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 nicht mehr vorhanden</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · Argumente unverändert (im Audit-Trail vermerkt)</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · geschwärzt: zum Lesen, nicht zum Import</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;%1 konnte nicht gelesen werden:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 ist ein geschwärzter Export: Die Argumente sind maskiert, daher können die Jobs nicht importiert werden. Exportieren Sie sie erneut mit unveränderten Argumenten.</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>Keine Jobs in %1%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>Jobs importieren</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Import fehlgeschlagen:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>Job-Datei</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>Jobs exportieren</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>Job-Dateien (*.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Auswahl exportieren…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>Auswahl mit unveränderten Argumenten exportieren…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>Byte-genau, zum Import an anderer Stelle; im Audit-Trail vermerkt</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>Jobs importieren…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>%1 Job nach %2 exportiert</numerusform>
+            <numerusform>%1 Jobs nach %2 exportiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>%1 Job aus %2 in %3 importieren?</numerusform>
+            <numerusform>%1 Jobs aus %2 in %3 importieren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>Nicht lesbare Zeilen, ausgelassen: %1; die erste: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>%1 Job importiert, %2 schon vorhanden, %3 keine Jobs, %4 unlesbare Zeilen</numerusform>
+            <numerusform>%1 Jobs importiert, %2 schon vorhanden, %3 keine Jobs, %4 unlesbare Zeilen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2345,6 +2438,10 @@
         <source>Select jobs in the table first.</source>
         <translation>Zuerst Jobs in der Tabelle auswählen.</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Wählen Sie zuerst die zu exportierenden Jobs aus.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3221,6 +3318,14 @@
     <message>
         <source>Queue name:</source>
         <translation>Name der Warteschlange:</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Wählen Sie zuerst die zu exportierenden Jobs aus.</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>Öffnen Sie zuerst die Warteschlange, in die importiert werden soll.</translation>
     </message>
 </context>
 <context>

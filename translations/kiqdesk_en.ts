@@ -133,6 +133,27 @@
             <numerusform>Put back %1 jobs, %2 already there</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>Exported %1 job to %2</numerusform>
+            <numerusform>Exported %1 jobs to %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>Import %1 job from %2 into %3?</numerusform>
+            <numerusform>Import %1 jobs from %2 into %3?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>Imported %1 job, %2 already there, %3 not jobs, %4 unreadable lines</numerusform>
+            <numerusform>Imported %1 jobs, %2 already there, %3 not jobs, %4 unreadable lines</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DoctorDialog</name>

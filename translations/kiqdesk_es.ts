@@ -1391,6 +1391,99 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>No permitido para el usuario %1: necesita %2</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Error al exportar:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;No se pudo escribir %1:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 ya no están</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · argumentos tal cual (registrado en el registro de auditoría)</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · ocultado: para leer, no para importar</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;No se pudo leer %1:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 es una exportación ocultada: sus argumentos están enmascarados, así que sus trabajos no se pueden importar. Vuelva a exportarlos con los argumentos tal cual.</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>No hay trabajos en %1%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>Importar trabajos</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Error al importar:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>Archivo de trabajos</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>Exportar trabajos</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>Archivos de trabajos (*.jsonl);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Exportar la selección…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>Exportar la selección con los argumentos tal cual…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>Exacto byte a byte, para importar en otro lugar; registrado en el registro de auditoría</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>Importar trabajos…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>%1 trabajo exportado a %2</numerusform>
+            <numerusform>%1 trabajos exportados a %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>¿Importar %1 trabajo de %2 en %3?</numerusform>
+            <numerusform>¿Importar %1 trabajos de %2 en %3?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>Líneas que no se pudieron leer, omitidas: %1; la primera: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>%1 trabajo importado, %2 ya estaban, %3 no son trabajos, %4 líneas ilegibles</numerusform>
+            <numerusform>%1 trabajos importados, %2 ya estaban, %3 no son trabajos, %4 líneas ilegibles</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2345,6 +2438,10 @@
         <source>Select jobs in the table first.</source>
         <translation>Seleccione primero trabajos en la tabla.</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Seleccione primero los trabajos que quiere exportar.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3221,6 +3318,14 @@
     <message>
         <source>Queue name:</source>
         <translation>Nombre de la cola:</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Seleccione primero los trabajos que quiere exportar.</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>Abra primero la cola en la que importar.</translation>
     </message>
 </context>
 <context>

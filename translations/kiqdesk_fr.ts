@@ -1391,6 +1391,99 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>Non autorisé pour l&apos;utilisateur %1&#xa0;: nécessite %2</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Échec de l’export&#xa0;:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;Impossible d’écrire %1&#xa0;:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 déjà parties</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · arguments tels quels (consigné dans la piste d’audit)</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · masqué&#xa0;: pour lecture, pas pour import</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;Impossible de lire %1&#xa0;:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 est un export masqué&#xa0;: ses arguments sont cachés, ses tâches ne peuvent donc pas être importées. Exportez-les à nouveau avec les arguments tels quels.</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>Aucune tâche dans %1%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>Importer des tâches</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Échec de l’import&#xa0;:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>Fichier de tâches</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>Exporter des tâches</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>Fichiers de tâches (*.jsonl);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Exporter la sélection…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>Exporter la sélection avec les arguments tels quels…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>Exact à l’octet près, pour import ailleurs&#xa0;; consigné dans la piste d’audit</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>Importer des tâches…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>%1 tâche exportée vers %2</numerusform>
+            <numerusform>%1 tâches exportées vers %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>Importer %1 tâche de %2 dans %3&#xa0;?</numerusform>
+            <numerusform>Importer %1 tâches de %2 dans %3&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>Lignes illisibles, laissées de côté&#xa0;: %1&#xa0;; la première&#xa0;: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>%1 tâche importée, %2 déjà présentes, %3 qui ne sont pas des tâches, %4 lignes illisibles</numerusform>
+            <numerusform>%1 tâches importées, %2 déjà présentes, %3 qui ne sont pas des tâches, %4 lignes illisibles</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2345,6 +2438,10 @@
         <source>Select jobs in the table first.</source>
         <translation>Sélectionnez d&apos;abord des tâches dans le tableau.</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Sélectionnez d’abord les tâches à exporter.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3221,6 +3318,14 @@
     <message>
         <source>Queue name:</source>
         <translation>Nom de la file d&apos;attente&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Sélectionnez d’abord les tâches à exporter.</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>Ouvrez d’abord la file d’attente dans laquelle importer.</translation>
     </message>
 </context>
 <context>

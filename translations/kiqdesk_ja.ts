@@ -1375,6 +1375,96 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>ユーザー %1 には許可されていません: %2 が必要です</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;エクスポートに失敗しました:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;%1 を書き込めませんでした:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 件はもうありません</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · 引数はそのまま (監査証跡に記録)</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · 秘匿済み: 閲覧用、インポート不可</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;%1 を読み込めませんでした:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 は秘匿済みのエクスポートです。引数が伏せられているため、ジョブをインポートできません。引数をそのままにして再度エクスポートしてください。</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>%1 にジョブがありません%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>ジョブをインポート</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;インポートに失敗しました:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>ジョブファイル</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>ジョブをエクスポート</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>ジョブファイル (*.jsonl);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>選択をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>選択を引数そのままでエクスポート…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>バイト単位で正確、他の場所へのインポート用。監査証跡に記録されます</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>ジョブをインポート…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>%1 件のジョブを %2 にエクスポートしました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>%2 から %1 件のジョブを %3 にインポートしますか?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>読み込めずに除外した行: %1。最初の行: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>%1 件のジョブをインポート、%2 件は既存、%3 件はジョブではない、読めない行 %4</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2315,6 +2405,10 @@
         <source>Select jobs in the table first.</source>
         <translation>先に表でジョブを選択してください。</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>先にエクスポートするジョブを選択してください。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3176,6 +3270,14 @@
     <message>
         <source>Queue name:</source>
         <translation>キュー名:</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>先にエクスポートするジョブを選択してください。</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>先にインポート先のキューを開いてください。</translation>
     </message>
 </context>
 <context>

@@ -1391,6 +1391,99 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>Não permitido para o usuário %1: precisa de %2</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falha ao exportar:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;Não foi possível gravar %1:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 não estão mais lá</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · argumentos como estão (registrado na trilha de auditoria)</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · ocultado: para leitura, não para importação</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;Não foi possível ler %1:&lt;/b&gt; %2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 é uma exportação ocultada: seus argumentos estão mascarados, então seus jobs não podem ser importados. Exporte-os novamente com os argumentos como estão.</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>Nenhum job em %1%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>Importar jobs</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Falha ao importar:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>Arquivo de jobs</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>Exportar jobs</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>Arquivos de jobs (*.jsonl);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Exportar seleção…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>Exportar seleção com os argumentos como estão…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>Exato byte a byte, para importar em outro lugar; registrado na trilha de auditoria</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>Importar jobs…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>%1 job exportado para %2</numerusform>
+            <numerusform>%1 jobs exportados para %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>Importar %1 job de %2 para %3?</numerusform>
+            <numerusform>Importar %1 jobs de %2 para %3?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>Linhas que não puderam ser lidas, deixadas de fora: %1; a primeira: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>%1 job importado, %2 já estavam lá, %3 não são jobs, %4 linhas ilegíveis</numerusform>
+            <numerusform>%1 jobs importados, %2 já estavam lá, %3 não são jobs, %4 linhas ilegíveis</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2345,6 +2438,10 @@
         <source>Select jobs in the table first.</source>
         <translation>Selecione jobs na tabela primeiro.</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Selecione primeiro os jobs a exportar.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3221,6 +3318,14 @@
     <message>
         <source>Queue name:</source>
         <translation>Nome da fila:</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>Selecione primeiro os jobs a exportar.</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>Abra primeiro a fila para onde importar.</translation>
     </message>
 </context>
 <context>

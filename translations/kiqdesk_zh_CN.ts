@@ -1375,6 +1375,96 @@
         <source>Not permitted for user %1: needs %2</source>
         <translation>用户 %1 无权限：需要 %2</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Export failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;导出失败：&lt;/b&gt;%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not write %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;无法写入 %1：&lt;/b&gt;%2</translation>
+    </message>
+    <message>
+        <source> · %1 no longer there</source>
+        <translation> · %1 个已不存在</translation>
+    </message>
+    <message>
+        <source> · arguments as they are (recorded in the audit trail)</source>
+        <translation> · 参数保持原样（已记入审计记录）</translation>
+    </message>
+    <message>
+        <source> · redacted: for reading, not for import</source>
+        <translation> · 已脱敏：仅供阅读，不能导入</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not read %1:&lt;/b&gt; %2</source>
+        <translation>&lt;b&gt;无法读取 %1：&lt;/b&gt;%2</translation>
+    </message>
+    <message>
+        <source>%1 is a redacted export: its arguments are masked, so its jobs cannot be imported. Export them again with the arguments as they are.</source>
+        <translation>%1 是已脱敏的导出：参数已被遮蔽，因此其任务无法导入。请以原样参数重新导出。</translation>
+    </message>
+    <message>
+        <source>No jobs in %1%2</source>
+        <translation>%1 中没有任务%2</translation>
+    </message>
+    <message>
+        <source>Import jobs</source>
+        <translation>导入任务</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Import failed:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;导入失败：&lt;/b&gt;%1</translation>
+    </message>
+    <message>
+        <source>Job file</source>
+        <translation>任务文件</translation>
+    </message>
+    <message>
+        <source>Export jobs</source>
+        <translation>导出任务</translation>
+    </message>
+    <message>
+        <source>Job files (*.jsonl);;All files (*)</source>
+        <translation>任务文件 (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>导出所选…</translation>
+    </message>
+    <message>
+        <source>Export selected with arguments as they are…</source>
+        <translation>以原样参数导出所选…</translation>
+    </message>
+    <message>
+        <source>Byte-exact, for import elsewhere; recorded in the audit trail</source>
+        <translation>逐字节一致，可在别处导入；记入审计记录</translation>
+    </message>
+    <message>
+        <source>Import jobs…</source>
+        <translation>导入任务…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 job(s) to %2</source>
+        <translation>
+            <numerusform>已将 %1 个任务导出到 %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Import %1 job(s) from %2 into %3?</source>
+        <translation>
+            <numerusform>要从 %2 导入 %1 个任务到 %3 吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lines that could not be read, left out: %1; the first: %2</source>
+        <translation>无法读取而略过的行：%1；第一行：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 job(s), %2 already there, %3 not jobs, %4 unreadable lines</source>
+        <translation>
+            <numerusform>已导入 %1 个任务，%2 个已存在，%3 个不是任务，%4 行无法读取</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DeploymentView</name>
@@ -2315,6 +2405,10 @@
         <source>Select jobs in the table first.</source>
         <translation>请先在表格中选择任务。</translation>
     </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>请先选择要导出的任务。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -3176,6 +3270,14 @@
     <message>
         <source>Queue name:</source>
         <translation>队列名称：</translation>
+    </message>
+    <message>
+        <source>Select the jobs to export first.</source>
+        <translation>请先选择要导出的任务。</translation>
+    </message>
+    <message>
+        <source>Open the queue to import into first.</source>
+        <translation>请先打开要导入到的队列。</translation>
     </message>
 </context>
 <context>

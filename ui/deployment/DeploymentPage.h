@@ -17,6 +17,7 @@
 #include "common/LatestOnly.h"
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h"
+#include "sidekiq/actions/JobTransfer.h"
 #include "write/CliInvocation.h"
 #include "write/WriteGate.h"
 
@@ -24,6 +25,8 @@
 #include <QPointer>
 #include <QString>
 #include <QWidget>
+
+class QToolButton;
 
 #include <functional>
 #include <memory>
@@ -142,6 +145,21 @@ protected:
     // "Copy as command": puts the kiqdesk-cli line equivalent to `action` on this deployment on the
     // clipboard (write/CliInvocation.h builds it) and returns the short message the page shows.
     QString copyAsCommand(const kiq::write::CliAction& action) const;
+    // Job files (sidekiq/actions/JobTransfer.h), for the pages that list jobs. Export: `read` gives the
+    // selected jobs' lines on the client's thread (redacted by redactor() unless `unredacted`, which
+    // the audit trail records), written to `path` there, all or nothing. Import: reads `path` off the
+    // GUI thread, asks unless `confirmed`, then adds its jobs to `target` through the gate. `report`
+    // gets the notice (HTML) and whether it is a problem.
+    using JobReader = std::function<kiq::sidekiq::ExportedJobs(kiq::redis::Client&, const kiq::redaction::Redactor*)>;
+    void exportJobFile(const QString& path, bool unredacted, const QString& from, JobReader read,
+        std::function<void(const QString&, bool)> report);
+    void importJobFile(const QString& path, const kiq::sidekiq::TransferTarget& target, const QString& targetTitle,
+        bool confirmed, std::function<void(const QString&, bool)> report);
+    // The toolbar's "Job file" button: export the selection (redacted, or with the arguments as they
+    // are) and import a file, each after a file dialog; `fileStem` names the file offered.
+    QToolButton* jobFileButton(const QString& fileStem,
+        std::function<void(const QString& path, bool unredacted)> exportTo,
+        std::function<void(const QString& path)> importFrom);
     void recordReveal(const QString& jid)
     {
         if (m_writeGate) m_writeGate->record({"reveal", jid.toStdString(), 1, "inspector", {}});

@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace kiq::sidekiq {
 
 using redis::Command;
@@ -98,6 +100,42 @@ TransferRead readTransfer(std::string_view text)
         read.jobs.push_back(std::move(job));
     }
     return read;
+}
+
+ExportedJobs exportSetJobs(
+    redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys, const redaction::Redactor* redactor)
+{
+    ExportedJobs out;
+    std::vector<SortedEntry> entries;
+    for (const IndexedJobKey& key : keys) {
+        if (auto entry = fetchIndexedJob(client, kind, key.score, key.payloadHash))
+            entries.push_back(std::move(*entry));
+        else
+            ++out.gone;
+    }
+    std::stable_sort(
+        entries.begin(), entries.end(), [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; });
+    std::vector<std::string> payloads;
+    for (const SortedEntry& e : entries) {
+        out.text += transferLine({setName(kind), e.score, e.job.raw, false}, redactor);
+        payloads.push_back(e.job.raw);
+    }
+    out.count = static_cast<long long>(entries.size());
+    out.sampleJids = sampleJids(payloads, write::kSampleJids);
+    return out;
+}
+
+ExportedJobs exportQueueJobs(redis::Client& client, const std::string& queue, const std::vector<QueueJobRef>& refs,
+    const redaction::Redactor* redactor)
+{
+    ExportedJobs out;
+    const std::vector<std::string> payloads = fetchQueuePayloads(client, queue, refs); // oldest first
+    for (const std::string& p : payloads)
+        out.text += transferLine({"queue:" + queue, std::nullopt, p, false}, redactor);
+    out.count = static_cast<long long>(payloads.size());
+    out.gone = static_cast<long long>(refs.size()) - out.count;
+    out.sampleJids = sampleJids(payloads, write::kSampleJids);
+    return out;
 }
 
 std::string TransferTarget::name() const

@@ -17,6 +17,8 @@
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
 #include "sidekiq/api/JobSets.h"
+#include "sidekiq/search/JobIndex.h"
+#include "sidekiq/search/QueueIndex.h"
 
 #include <optional>
 #include <string>
@@ -48,6 +50,19 @@ struct TransferRead {
     long long redactedLines = 0;
 };
 TransferRead readTransfer(std::string_view text);
+
+// Indexed jobs (a page's selection) read now and written as lines, oldest first; a job that has
+// left meanwhile is counted in `gone`. `redactor` as transferLine.
+struct ExportedJobs {
+    std::string text;
+    long long count = 0;
+    long long gone = 0;
+    std::vector<std::string> sampleJids; // for the audit trail of an unredacted export
+};
+ExportedJobs exportSetJobs(redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys,
+    const redaction::Redactor* redactor);
+ExportedJobs exportQueueJobs(redis::Client& client, const std::string& queue, const std::vector<QueueJobRef>& refs,
+    const redaction::Redactor* redactor);
 
 // Where an import goes: a set, or else the queue named.
 struct TransferTarget {

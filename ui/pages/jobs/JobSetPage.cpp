@@ -133,6 +133,10 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     copyButton->setMenu(copyMenu);
     copyButton->setPopupMode(QToolButton::InstantPopup);
     bar->addWidget(copyButton);
+    bar->addWidget(jobFileButton(
+        QString::fromLatin1(kiq::sidekiq::setName(m_kind)),
+        [this](const QString& path, bool unredacted) { exportSelection(path, unredacted); },
+        [this](const QString& path) { importFile(path); }));
     // Right-click on the jobs: their actions, then the same commands.
     auto* separator = new QAction(this);
     separator->setSeparator(true);
@@ -371,6 +375,31 @@ void JobSetPage::actOnSelection(JobAction action, bool confirmed, const QString&
             m_feed->refreshSoon();
             emit actionFinished();
         });
+}
+
+void JobSetPage::exportSelection(const QString& path, bool unredacted)
+{
+    const auto keys = m_browser->selectedKeys();
+    if (keys.empty()) return showNotice(tr("Select the jobs to export first."), true);
+    const JobSetKind kind = m_kind;
+    exportJobFile(
+        path, unredacted, QString::fromLatin1(kiq::sidekiq::setKey(kind).data()),
+        [kind, keys](kiq::redis::Client& c, const kiq::redaction::Redactor* redactor) {
+            return kiq::sidekiq::exportSetJobs(c, kind, keys, redactor);
+        },
+        [this](const QString& notice, bool problem) {
+            showNotice(notice, problem);
+            emit jobFileDone(notice, problem);
+        });
+}
+
+void JobSetPage::importFile(const QString& path, bool confirmed)
+{
+    importJobFile(path, {m_kind, {}}, title(), confirmed, [this](const QString& notice, bool problem) {
+        showNotice(notice, problem);
+        if (!problem) m_feed->refreshSoon();
+        emit jobFileDone(notice, problem);
+    });
 }
 
 QToolButton* JobSetPage::undoButton() const

@@ -54,6 +54,10 @@ public:
     // "Copy as command" of an action on the selected jobs or on all matching the filter; nullopt: the
     // list of the jobs matching the filter.
     void copyCommand(std::optional<kiq::sidekiq::JobAction> action, bool selection);
+    // Job files: the selected jobs written to `path` (redacted unless `unredacted`), or a file's jobs
+    // added to this set (`confirmed` skips the question). The outcome shows in the status line.
+    void exportSelection(const QString& path, bool unredacted = false);
+    void importFile(const QString& path, bool confirmed = false);
     // Puts back what the last delete or kill of the selection removed (the status line's Undo button).
     void undoLast();
     QToolButton* undoButton() const;
@@ -61,6 +65,7 @@ public:
 signals:
     // An action on the selection or on all matching jobs has finished (its summary is in the status).
     void actionFinished();
+    void jobFileDone(const QString& notice, bool problem);
 
 protected:
     void clientChanged() override;

@@ -14,6 +14,7 @@
 #include "redis/AsyncClient.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/api/Stats.h"
+#include "sidekiq/model/Keys.h"
 #include "write/WriteGate.h"
 
 #include <QAction>
@@ -114,6 +115,9 @@ QueuesPage::QueuesPage(QWidget* parent)
     copyButton->setMenu(copyMenu);
     copyButton->setPopupMode(QToolButton::InstantPopup);
     bar->addWidget(copyButton);
+    bar->addWidget(jobFileButton(
+        QStringLiteral("queue"), [this](const QString& path, bool unredacted) { exportSelection(path, unredacted); },
+        [this](const QString& path) { importFile(path); }));
     auto* separator = new QAction(this);
     separator->setSeparator(true);
     m_browser->table()->addActions({separator, copyMenu->menuAction()});
@@ -310,6 +314,33 @@ std::vector<kiq::sidekiq::QueueJobRef> QueuesPage::selectedRefs()
         return {};
     }
     return kiq::sidekiq::queueJobRefs(*snap, m_browser->selectedKeys());
+}
+
+void QueuesPage::exportSelection(const QString& path, bool unredacted)
+{
+    const auto refs = selectedRefs();
+    if (refs.empty()) return showNotice(tr("Select the jobs to export first."), true);
+    const std::string queue = m_queue;
+    exportJobFile(
+        path, unredacted, QString::fromStdString(kiq::sidekiq::keys::queue(queue)),
+        [queue, refs](kiq::redis::Client& c, const kiq::redaction::Redactor* redactor) {
+            return kiq::sidekiq::exportQueueJobs(c, queue, refs, redactor);
+        },
+        [this](const QString& notice, bool problem) {
+            showNotice(notice, problem);
+            emit jobFileDone(notice, problem);
+        });
+}
+
+void QueuesPage::importFile(const QString& path, bool confirmed)
+{
+    if (m_queue.empty()) return showNotice(tr("Open the queue to import into first."), true);
+    importJobFile(path, {std::nullopt, m_queue}, QString::fromStdString(m_queue), confirmed,
+        [this](const QString& notice, bool problem) {
+            showNotice(notice, problem);
+            if (!problem) refresh();
+            emit jobFileDone(notice, problem);
+        });
 }
 
 void QueuesPage::deleteSelection(bool confirmed)

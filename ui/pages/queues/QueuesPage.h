@@ -62,12 +62,19 @@ public:
     void moveSelection(const QString& to = {});
     void togglePause();
     void clearCurrentQueue(bool confirmed = false);
+    // Job files: the selected jobs of the open queue written to `path` (redacted unless `unredacted`),
+    // or a file's jobs pushed onto the open queue (`confirmed` skips the question).
+    void exportSelection(const QString& path, bool unredacted = false);
+    void importFile(const QString& path, bool confirmed = false);
     // Puts back what the last delete or clear removed (the status line's Undo button).
     void undoLast();
     QToolButton* undoButton() const;
     // "Copy as command": the kiqdesk-cli line of one of the page's actions on the open queue.
     enum class CopyWhat { List, DeleteSelection, MoveSelection, Pause, Clear };
     void copyCommand(CopyWhat what);
+
+signals:
+    void jobFileDone(const QString& notice, bool problem); // an export or import has finished
 
 protected:
     void clientChanged() override;
