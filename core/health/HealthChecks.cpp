@@ -302,15 +302,17 @@ void orphanCheck(redis::Client& client, const Reply& registry, const sidekiq::Pr
     out.push_back(std::move(r));
 }
 
-void infoChecks(const Reply& infoReply, const HealthThresholds& t, std::vector<CheckResult>& out)
+// `info` is the INFO reply parsed, or unset when it was refused (`infoReply` says why).
+void infoChecks(const Reply& infoReply, const std::optional<ServerInfo>& parsed, const HealthThresholds& t,
+    std::vector<CheckResult>& out)
 {
-    if (infoReply.isError()) {
+    if (!parsed) {
         const std::string why = "INFO: " + refusal(infoReply.str);
         for (const char* id : {check::kEvictionPolicy, check::kMemory, check::kReplication})
             out.push_back(unknown(id, why));
         return;
     }
-    const ServerInfo info = ServerInfo::parseInfo(infoReply.str);
+    const ServerInfo& info = *parsed;
     if (const auto policy = info.field("maxmemory_policy")) {
         const bool ok = *policy == "noeviction";
         out.push_back({check::kEvictionPolicy, {}, ok ? CheckState::Ok : CheckState::Warn, {}, {},
@@ -435,10 +437,11 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
             sidekiqError = refusal(e.what());
         }
         report.stats = stats;
+        std::optional<ServerInfo> info; // read once, for the checks and the exporter's gauges
         if (!replies[3].isError()) {
-            const ServerInfo info = ServerInfo::parseInfo(replies[3].str);
-            report.usedMemory = info.usedMemory();
-            report.maxmemory = info.maxmemory();
+            info = ServerInfo::parseInfo(replies[3].str);
+            report.usedMemory = info->usedMemory();
+            report.maxmemory = info->maxmemory();
         }
         if (stats && processes) {
             queueChecks(*stats, *processes, now, t, out);
@@ -516,7 +519,7 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
             out.push_back(unknown(check::kOrphanedJobs, "processes: " + sidekiqError));
         }
 
-        infoChecks(replies[3], t, out);
+        infoChecks(replies[3], info, t, out);
     } catch (const redis::Error& e) {
         if (!e.isUnreachable()) throw;
         out.clear();

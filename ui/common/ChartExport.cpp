@@ -1,6 +1,7 @@
 #include "common/ChartExport.h"
 
 #include "common/OffThread.h"
+#include "util/SaveFile.h"
 
 #include <QBarSet>
 #include <QChartView>
@@ -11,7 +12,6 @@
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QTimeZone>
 #include <QToolTip>
 
@@ -68,13 +68,7 @@ QString localZoneName(const QDateTime& at)
 void saveCsv(QChartView* view, const QString& path, QByteArray csv, std::function<void(const QString&)> done)
 {
     runOffThread(
-        view,
-        [path, csv = std::move(csv)] {
-            QSaveFile file(path); // all or nothing
-            if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit())
-                return file.errorString();
-            return QString();
-        },
+        view, [path, csv = std::move(csv)] { return util::saveFile(path, csv); },
         [done = std::move(done)](QChartView*, const QString& error) { done(error); });
 }
 

@@ -32,18 +32,13 @@ QString roughly(double seconds)
     return ForecastText::tr("%1 d").arg(std::llround(seconds / 86400));
 }
 
-QString latency(double seconds)
-{
-    return formatLatency(std::chrono::microseconds(std::llround(seconds * 1e6)));
-}
-
 // An SLO as it was set: "1 min", "2 h", else "90 s"-like.
 QString slo(double seconds)
 {
     const long long whole = std::llround(seconds);
     if (whole >= 3600 && whole % 3600 == 0) return ForecastText::tr("%1 h").arg(whole / 3600);
     if (whole >= 60 && whole % 60 == 0) return ForecastText::tr("%1 min").arg(whole / 60);
-    return latency(seconds);
+    return formatSeconds(seconds);
 }
 
 } // namespace
@@ -83,11 +78,12 @@ QString forecastDetail(const QueueForecast& f)
     lines << (f.trend == QueueForecast::Trend::Draining ? ForecastText::tr("Draining %1 jobs/min.").arg(size)
             : f.trend == QueueForecast::Trend::Growing  ? ForecastText::tr("Growing %1 jobs/min.").arg(size)
                                                         : ForecastText::tr("Arrivals and completions about even."));
-    const QString change = latency(std::abs(f.latencyPerMinute));
+    const QString change = formatSeconds(std::abs(f.latencyPerMinute));
     lines << (f.latencyPerMinute >= 0 ? ForecastText::tr("Latency %1, rising %2/min.")
                                       : ForecastText::tr("Latency %1, falling %2/min."))
-                 .arg(latency(f.latencySeconds), change);
-    lines << ForecastText::tr("In 5 min: %1 · in 15 min: %2.").arg(latency(f.latencyIn5Min), latency(f.latencyIn15Min));
+                 .arg(formatSeconds(f.latencySeconds), change);
+    lines << ForecastText::tr("In 5 min: %1 · in 15 min: %2.")
+                 .arg(formatSeconds(f.latencyIn5Min), formatSeconds(f.latencyIn15Min));
     if (f.secondsToBreach)
         lines << (*f.secondsToBreach <= 0
                 ? ForecastText::tr("Over its %1 SLO.").arg(slo(f.sloSeconds))

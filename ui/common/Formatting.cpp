@@ -46,6 +46,11 @@ QString formatLatency(std::chrono::microseconds duration)
     return formatUptime(seconds);
 }
 
+QString formatSeconds(double seconds)
+{
+    return formatLatency(std::chrono::microseconds(std::llround(seconds * 1e6)));
+}
+
 QString formatCount(long long count)
 {
     return QLocale().toString(count);

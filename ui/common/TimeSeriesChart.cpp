@@ -153,7 +153,7 @@ QString TimeSeriesChart::pointText(int series, int index) const
     const AxisUnit unit = m_onRight[std::size_t(series)] ? m_rightUnit : m_leftUnit;
     const double whole = std::round(p.y());
     const QString value = unit == AxisUnit::Seconds
-        ? formatLatency(std::chrono::microseconds(std::llround(p.y() * 1e6)))
+        ? formatSeconds(p.y())
         : QLocale().toString(p.y(), 'f', std::abs(p.y() - whole) < 1e-9 ? 0 : 2);
     const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(p.x()));
     return tr("%1: %2\n%3 %4")

@@ -4,6 +4,7 @@
 #include "common/OffThread.h"
 #include "deployment/Deployment.h"
 #include "redis/Errors.h"
+#include "util/SaveFile.h"
 #include "write/UndoJournal.h"
 
 #include <QAction>
@@ -15,7 +16,6 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QToolButton>
 
 namespace kiq::ui {
@@ -103,10 +103,7 @@ void DeploymentPage::exportJobFile(const QString& path, bool unredacted, const Q
             if (unredacted && gate)
                 gate->record(
                     {"export-unredacted", from.toStdString(), w.jobs.count, "to a job file", w.jobs.sampleJids});
-            QSaveFile file(path); // all or nothing
-            const QByteArray bytes = QByteArray::fromStdString(w.jobs.text);
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-                w.error = file.errorString();
+            w.error = kiq::util::saveFile(path, QByteArray::fromStdString(w.jobs.text));
             return w;
         },
         [path, unredacted, report = std::move(report)](kiq::redis::Result<Written> r) {

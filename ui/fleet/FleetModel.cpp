@@ -20,10 +20,6 @@
 namespace kiq::ui {
 
 namespace {
-QString latencyText(double seconds)
-{
-    return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
-}
 
 QIcon statusDot(Deployment::Status status)
 {
@@ -230,7 +226,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
         return sortKey ? QVariant(row->enqueued) : QVariant(formatCount(row->enqueued));
     case MaxLatency:
         if (sortKey) return row->maxLatencySeconds;
-        return row->maxLatencyQueue.empty() ? tr("no jobs waiting") : latencyText(row->maxLatencySeconds);
+        return row->maxLatencyQueue.empty() ? tr("no jobs waiting") : formatSeconds(row->maxLatencySeconds);
     case Busy:
         return sortKey ? QVariant(row->busy) : QVariant(formatCount(row->busy));
     case Processes:

@@ -18,6 +18,7 @@
 #include "main/ShortcutsDialog.h"
 #include "storage/ConnectionProfileStore.h"
 #include "storage/ProfileFile.h"
+#include "util/SaveFile.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -35,7 +36,6 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QShowEvent>
@@ -554,13 +554,7 @@ void MainWindow::exportProfilesTo(const QString& path)
     if (!m_store) return;
     const auto profiles = m_store->load();
     runOffThread(
-        this,
-        [path, bytes = kiq::storage::writeProfilesFile(profiles)] {
-            QSaveFile file(path); // all or nothing: an old export is not left half overwritten
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-                return file.errorString();
-            return QString();
-        },
+        this, [path, bytes = kiq::storage::writeProfilesFile(profiles)] { return kiq::util::saveFile(path, bytes); },
         [path, count = int(profiles.size())](MainWindow* self, const QString& error) {
             if (error.isEmpty())
                 self->statusBar()->showMessage(tr("Exported %n profile(s) to %1", "", count).arg(path), 10000);

@@ -51,11 +51,6 @@ double nowSeconds()
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
 }
 
-QString latencyText(double seconds)
-{
-    return formatLatency(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
-}
-
 // Nine cards share a row: a large counter in compact form ("808M") fits a narrow card; the exact
 // figure is the card's tooltip.
 void showCount(InfoCard* card, long long count, const QString& detail = {})
@@ -303,7 +298,7 @@ void OverviewPage::showLoad(const OverviewLoad& load)
         s.queues.begin(), s.queues.end(), [](const kiq::sidekiq::QueueSummary& q) { return q.name == "default"; });
     // No job waiting has no latency: "0 µs" would read as a measured, very fast queue.
     m_latency->setValue(
-        defaultQueue == s.queues.end() || defaultQueue->size == 0 ? tr("empty") : latencyText(s.defaultQueueLatency));
+        defaultQueue == s.queues.end() || defaultQueue->size == 0 ? tr("empty") : formatSeconds(s.defaultQueueLatency));
 
     plot(sample, m_last);
     commitCharts();

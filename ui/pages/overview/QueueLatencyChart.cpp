@@ -56,9 +56,7 @@ QString QueueLatencyChart::barText(int index) const
     if (i >= m_shown.size()) return {};
     const auto& q = m_shown[i];
     return tr("%1: latency %2, %3 waiting")
-        .arg(QString::fromStdString(q.name),
-            formatLatency(std::chrono::microseconds(static_cast<long long>(q.latencySeconds * 1e6))),
-            formatCount(q.size));
+        .arg(QString::fromStdString(q.name), formatSeconds(q.latencySeconds), formatCount(q.size));
 }
 
 void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>& queues)
@@ -80,8 +78,7 @@ void QueueLatencyChart::showQueues(const std::vector<kiq::sidekiq::QueueSummary>
             names << tr("%1: empty").arg(QString::fromStdString(it->name));
         else
             names << tr("%1: %2 · %3 waiting")
-                         .arg(QString::fromStdString(it->name),
-                             formatLatency(std::chrono::microseconds(static_cast<long long>(it->latencySeconds * 1e6))),
+                         .arg(QString::fromStdString(it->name), formatSeconds(it->latencySeconds),
                              formatCount(it->size));
         values << qRound(it->latencySeconds * 10) / 10.0; // a tenth of a second is precise enough for a label
         highest = std::max(highest, it->latencySeconds);

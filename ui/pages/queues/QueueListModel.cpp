@@ -35,7 +35,7 @@ QVariant QueueListModel::data(const QModelIndex& index, int role) const
             return q.error.empty() ? formatCount(q.size) : QStringLiteral("—");
         case LatencyColumn:
             if (q.error.empty() && q.size == 0) return tr("empty"); // nothing waits: no latency to measure
-            return formatLatency(std::chrono::microseconds(static_cast<long long>(q.latencySeconds * 1e6)));
+            return formatSeconds(q.latencySeconds);
         }
         break;
     case UnderlyingDataRole:
