@@ -721,6 +721,74 @@ private slots:
         }
     }
 
+    // find: one JID across every saved profile at once (a plain server, a second one and a Cluster), hits
+    // as the redaction rules show them, --in, and a profile that cannot be reached.
+    void findSearchesEverySavedProfile()
+    {
+        qunsetenv("REDISCLI_AUTH");
+        const auto restore = qScopeGuard([this] {
+            qputenv("REDISCLI_AUTH", "");
+            saveProfiles({});
+        });
+        const QString jid = "00000000000000000000f1d0";
+        const QString planted = QStringLiteral("{\"retry\":true,\"queue\":\"%1\",\"class\":\"PlantedJob\","
+                                               "\"args\":[{\"password\":\"hunter2\"}],\"jid\":\"%2\","
+                                               "\"created_at\":1700000000.5,\"error_class\":\"Boom\","
+                                               "\"error_message\":\"x\",\"failed_at\":1700000001.5}");
+        seedDead(2000, "NoiseJob");
+        QCOMPARE(m_server->cli({"ZADD", "dead", "1800000000", planted.arg("default", jid)}), QString("1"));
+        RedisServer second(RedisServer::Options {});
+        ClusterGroup cluster;
+        QCOMPARE(cluster.node(0).cli({"-c", "SADD", "queues", "critical"}), QString("1"));
+        QCOMPARE(cluster.node(0).cli({"-c", "LPUSH", "queue:critical", planted.arg("critical", jid)}), QString("1"));
+        auto clusterProfile = kiq::deployment::ConnectionProfile::create("gamma");
+        clusterProfile.options = kiq::test::clusterOptionsFor(cluster);
+        auto secondProfile = profileHere("beta", kiq::deployment::Environment::Staging);
+        secondProfile.options.endpoint.port = second.port();
+        saveProfiles({profileHere("alpha", kiq::deployment::Environment::Production), secondProfile, clusterProfile});
+
+        auto r = cliBare({"find", jid});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3); // the header and two hits
+        QVERIFY2(r.out.contains(QRegularExpression("alpha +dead +" + jid + " +PlantedJob")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("gamma +queue:critical +" + jid)), qPrintable(r.out));
+        QVERIFY2(!r.out.contains("hunter2"), qPrintable(r.out)); // shown redacted
+        QVERIFY2(r.err.contains("alpha: 2001 jobs examined, 1 hit"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("beta: 0 jobs examined, 0 hits"), qPrintable(r.err));
+
+        r = cliBare({"--json", "find", jid});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r).object();
+        QCOMPARE(o["hits"].toArray().size(), 2);
+        QCOMPARE(o["deployments"].toArray().size(), 3);
+        for (const auto& hit : o["hits"].toArray())
+            QVERIFY(
+                hit.toObject()["deployment"].toString() == "alpha" || hit.toObject()["place"].toString() == "queue");
+
+        // Text matches as shown: the hidden password is not there to find, unless asked for as it is.
+        QCOMPARE(cliBare({"find", "--text", "hunter2"}).exitCode, 5);
+        r = cliBare({"--no-redact", "find", "--text", "HUNTER2"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("hunter2"), qPrintable(r.out));
+        // --in picks profiles; nothing there is exit 5.
+        QCOMPARE(cliBare({"find", jid, "--in", "beta"}).exitCode, 5);
+        QCOMPARE(cliBare({"find", jid, "--in", "beta", "--in", "alpha"}).exitCode, 0);
+        QCOMPARE(cliBare({"find", jid, "--in", "nobody"}).exitCode, 1);
+        QCOMPARE(cliBare({"find"}).exitCode, 1); // neither a JID nor --text
+        // One connection named by the flags: that one only.
+        QCOMPARE(cli({"find", jid}).exitCode, 0);
+
+        // A profile that cannot be reached: the others are still searched, and the exit says partly.
+        auto gone = profileHere("delta", kiq::deployment::Environment::Development);
+        gone.options.endpoint.port = kiq::test::freePort();
+        saveProfiles({profileHere("alpha", kiq::deployment::Environment::Production), gone});
+        r = cliBare({"find", jid});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.out.contains("alpha"), qPrintable(r.out));
+        QVERIFY2(r.err.contains("delta: error: "), qPrintable(r.err));
+    }
+
     void mutualTls()
     {
         QTemporaryDir dir;

@@ -78,6 +78,13 @@ void ConnectionFlags::addTo(CLI::App& app)
         ->check(CLI::PositiveNumber);
 }
 
+bool ConnectionFlags::givesTarget() const
+{
+    for (const CLI::Option* option : m_targetOptions)
+        if (option->count() > 0) return true;
+    return false;
+}
+
 redis::ConnectionOptions ConnectionFlags::build(
     const util::EnvSecrets& secrets, const deployment::ConnectionProfile* profile) const
 {

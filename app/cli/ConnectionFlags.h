@@ -24,6 +24,8 @@ public:
     // options are the start and only the timeouts may be changed by flags.
     redis::ConnectionOptions build(
         const util::EnvSecrets& secrets, const deployment::ConnectionProfile* profile = nullptr) const;
+    // A server was named on the command line (-u, -h, -p, --sentinel, --cluster …).
+    bool givesTarget() const;
 
 private:
     redis::ConnectionOptions fromFlags() const;

@@ -64,6 +64,7 @@ int main(int argc, char** argv)
     kiq::cli::addDoctorCommand(app, ctx, exitCode);
     kiq::cli::addAuditCommand(app, ctx, exitCode);
     kiq::cli::addExporterCommand(app, ctx, exitCode);
+    kiq::cli::addFindCommand(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     kiq::cli::addReferenceCommand(app, exitCode); // last: it writes what the others defined
     try {
