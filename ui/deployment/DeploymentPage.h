@@ -18,6 +18,7 @@
 #include "deployment/ConnectionProfile.h"
 #include "redis/AsyncClient.h"
 #include "sidekiq/actions/JobTransfer.h"
+#include "sidekiq/search/JobSearch.h"
 #include "write/CliInvocation.h"
 #include "write/WriteGate.h"
 
@@ -43,6 +44,12 @@ public:
     virtual QString title() const = 0; // translated, for the page tab
     virtual QIcon icon() const = 0;
     virtual void refresh() = 0;
+    // A fleet search hit to show in place (selected, in view); false when the job is not this page's.
+    virtual bool showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
+    {
+        (void)hit;
+        return false;
+    }
 
     // Not owned; nullptr when disconnected. Late results of the previous client are dropped from now on.
     void setClient(kiq::redis::AsyncClient* client)

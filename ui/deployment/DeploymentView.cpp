@@ -129,6 +129,16 @@ void DeploymentView::setCurrentPage(int index)
     m_tabs->setCurrentIndex(index);
 }
 
+bool DeploymentView::showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
+{
+    for (int i = 0; i < m_pages.size(); ++i) {
+        if (!m_pages[i]->showSearchHit(hit)) continue;
+        setCurrentPage(i);
+        return true;
+    }
+    return false;
+}
+
 void DeploymentView::refreshCurrentPage()
 {
     if (DeploymentPage* page = currentPage()) page->refresh();

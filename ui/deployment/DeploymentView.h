@@ -32,6 +32,8 @@ public:
     DeploymentPage* currentPage() const;
     void setCurrentPage(int index);
     void refreshCurrentPage();
+    // Switches to the page that holds a fleet search hit and shows it there; false when none does.
+    bool showSearchHit(const kiq::sidekiq::JobSearchHit& hit);
     // The next (step 1) or previous (-1) page, wrapping around.
     void switchPage(int step);
     // The next or previous tab of the innermost tab widget around the focus (a page's own tabs), or

@@ -10,6 +10,7 @@
 #include "deployment/DeploymentListModel.h"
 #include "deployment/DeploymentPage.h"
 #include "deployment/DeploymentView.h"
+#include "fleet/FleetSearchDialog.h"
 #include "fleet/FleetView.h"
 #include "main/CommandPalette.h"
 #include "main/Language.h"
@@ -30,6 +31,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
@@ -277,6 +279,9 @@ void MainWindow::buildMenus()
     QAction* palette = view->addAction(tr("&Command palette…"), this, &MainWindow::showCommandPalette);
     palette->setObjectName(QStringLiteral("commandPaletteAction"));
     palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    QAction* find = view->addAction(tr("Find in &all deployments…"), this, &MainWindow::showFleetSearch);
+    find->setObjectName(QStringLiteral("fleetSearchAction"));
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
@@ -336,7 +341,7 @@ void MainWindow::buildMenus()
     help->addAction(tr("&About Kiqdesk"), this, &MainWindow::showAbout);
 
     m_shortcutActions
-        = QList<QAction*> {newConnection, refresh, fleet, palette} + switches + QList<QAction*> {shortcuts, quit};
+        = QList<QAction*> {newConnection, refresh, fleet, palette, find} + switches + QList<QAction*> {shortcuts, quit};
 }
 
 Deployment* MainWindow::addDeployment(const kiq::deployment::ConnectionProfile& profile, bool persistent)
@@ -410,6 +415,33 @@ void MainWindow::selectDeployment(int index)
         currentRowChanged(index); // back from the fleet view
     else
         m_sidebar->setCurrentIndex(m_model->index(index));
+}
+
+void MainWindow::showFleetSearch()
+{
+    if (!m_fleetSearch) {
+        m_fleetSearch = new FleetSearchDialog(m_model, this);
+        connect(m_fleetSearch, &FleetSearchDialog::hitActivated, this, &MainWindow::openSearchHit);
+    }
+    m_fleetSearch->show();
+    m_fleetSearch->raise();
+    m_fleetSearch->activateWindow();
+    m_fleetSearch->queryEdit()->setFocus(Qt::ShortcutFocusReason);
+    m_fleetSearch->queryEdit()->selectAll();
+}
+
+void MainWindow::openSearchHit(const FleetSearchHit& hit)
+{
+    Deployment* d = hit.deployment;
+    if (!d) return; // removed since the search
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->at(row) != d) continue;
+        selectDeployment(row);
+        if (DeploymentView* view = viewOf(d)) view->showSearchHit(hit.hit);
+        raise();
+        activateWindow();
+        return;
+    }
 }
 
 void MainWindow::showFleet()

@@ -29,6 +29,8 @@ namespace kiq::ui {
 class Deployment;
 class DeploymentListModel;
 class DeploymentView;
+class FleetSearchDialog;
+struct FleetSearchHit;
 class FleetView;
 
 class MainWindow final : public QMainWindow {
@@ -53,6 +55,7 @@ public:
     void selectDeployment(int index);
     bool isFleetShown() const;
     FleetView* fleetView() const { return m_fleet; }
+    FleetSearchDialog* fleetSearch() const { return m_fleetSearch; } // null until first shown
 
     // Off: never open a password prompt (screenshots, tests); such deployments stay disconnected.
     void setPasswordPromptsEnabled(bool enabled) { m_passwordPrompts = enabled; }
@@ -78,6 +81,9 @@ public slots:
     void showFleet(); // the fleet overview in place of a deployment's view
     void showShortcuts();
     void showCommandPalette(); // Ctrl+K
+    void showFleetSearch(); // Ctrl+Shift+F
+    // Opens a fleet search hit on its deployment's page (selected there).
+    void openSearchHit(const kiq::ui::FleetSearchHit& hit);
     void showAbout();
 
 signals:
@@ -112,6 +118,7 @@ private:
     QStackedWidget* m_views = nullptr;
     QWidget* m_emptyState = nullptr;
     FleetView* m_fleet = nullptr;
+    FleetSearchDialog* m_fleetSearch = nullptr; // made on first use, kept (its last results stay)
     QToolButton* m_fleetButton = nullptr;
     QSplitter* m_splitter = nullptr;
     QString m_restoreId; // the deployment selected in the last run, until it is loaded

@@ -1,7 +1,6 @@
 #include "sidekiq/search/JobSearch.h"
 
 #include "redaction/Redaction.h"
-#include "sidekiq/api/JobSets.h"
 #include "sidekiq/api/Processes.h"
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/search/JobFilter.h"
@@ -27,20 +26,6 @@ bool mayBeEscaped(std::string_view text)
         const auto u = static_cast<unsigned char>(c);
         return c == '"' || c == '\\' || c == '/' || u < 0x20 || u >= 0x80;
     });
-}
-
-std::optional<JobSetKind> setOf(JobPlace place)
-{
-    switch (place) {
-    case JobPlace::Scheduled:
-        return JobSetKind::Scheduled;
-    case JobPlace::Retry:
-        return JobSetKind::Retry;
-    case JobPlace::Dead:
-        return JobSetKind::Dead;
-    default:
-        return std::nullopt;
-    }
 }
 
 std::size_t elementsOf(const redis::Reply& reply)
@@ -87,6 +72,20 @@ bool JobSearchQuery::mayMatchRaw(std::string_view raw, const redaction::Redactor
     if (mayBeEscaped(text)) return true;
     if (redactor && redactor->active() && mayMeetMask(text)) return true; // the mask may supply it
     return containsFolded(raw, text);
+}
+
+std::optional<JobSetKind> jobSetOf(JobPlace place)
+{
+    switch (place) {
+    case JobPlace::Scheduled:
+        return JobSetKind::Scheduled;
+    case JobPlace::Retry:
+        return JobSetKind::Retry;
+    case JobPlace::Dead:
+        return JobSetKind::Dead;
+    default:
+        return std::nullopt;
+    }
 }
 
 const char* placeName(JobPlace place)
@@ -218,7 +217,7 @@ void JobSearch::readQueuePage(redis::Client& client, std::vector<JobSearchHit>& 
 void JobSearch::readSetPage(redis::Client& client, std::vector<JobSearchHit>& hits)
 {
     const JobPlace place = m_places.front().place;
-    const JobSetKind kind = *setOf(place);
+    const JobSetKind kind = *jobSetOf(place);
     const auto ping = redis::LoadPacer::pingOf(client);
     const auto n = static_cast<long long>(m_pacer ? m_pacer->size(redis::LoadPacer::Read, kMostPerPage) : 500);
     redis::Command c("ZRANGE");

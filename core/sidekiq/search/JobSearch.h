@@ -22,6 +22,7 @@
 
 #include "redis/Client.h"
 #include "redis/LoadBudget.h"
+#include "sidekiq/api/JobSets.h"
 #include "sidekiq/model/JobRecord.h"
 
 #include <cstddef>
@@ -56,6 +57,7 @@ struct JobSearchQuery {
 // Where a job was found. In this order a search reads them.
 enum class JobPlace { Busy, Queue, Scheduled, Retry, Dead };
 const char* placeName(JobPlace place); // "busy", "queue", "scheduled", "retry", "dead"
+std::optional<JobSetKind> jobSetOf(JobPlace place); // the sorted set's kind; nullopt for Busy and Queue
 
 struct JobSearchHit {
     JobPlace place;

@@ -168,6 +168,30 @@ void BusyPage::clientChanged()
     refresh();
 }
 
+bool BusyPage::showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
+{
+    if (hit.place != kiq::sidekiq::JobPlace::Busy) return false;
+    m_pendingJid = hit.job.jid;
+    selectPendingJob();
+    return true;
+}
+
+void BusyPage::selectPendingJob()
+{
+    if (m_pendingJid.empty()) return;
+    const auto& rows = m_busy->rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].work.payload.jid != m_pendingJid) continue;
+        m_pendingJid.clear();
+        auto* proxy = static_cast<QSortFilterProxyModel*>(m_busyTable->model());
+        const QModelIndex at = proxy->mapFromSource(m_busy->index(int(i), 0));
+        m_busyTable->selectionModel()->setCurrentIndex(
+            at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_busyTable->scrollTo(at);
+        return;
+    }
+}
+
 void BusyPage::refresh()
 {
     if (!client() || m_loading) return;
@@ -200,6 +224,7 @@ void BusyPage::refresh()
             }
             m_processes->applySnapshot(std::move(r.value->processes));
             m_busy->applySnapshot(std::move(r.value->busy));
+            selectPendingJob();
             m_status->showInfo(tr("%1, %2").arg(tr("%Ln process(es)", nullptr, m_processes->rowCount()),
                 tr("%Ln job(s) running", nullptr, m_busy->rowCount())));
         });

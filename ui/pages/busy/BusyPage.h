@@ -26,6 +26,7 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void refresh() override;
+    bool showSearchHit(const kiq::sidekiq::JobSearchHit& hit) override;
 
     static constexpr int kRefreshIntervalMs = 5000;
     ProcessListModel* processModel() const { return m_processes; }
@@ -42,6 +43,7 @@ protected:
 private:
     std::vector<std::string> selectedIdentities() const;
     void updateActions();
+    void selectPendingJob();
 
     bool m_loading = false;
     QTimer m_timer;
@@ -49,6 +51,7 @@ private:
     BusyJobModel* m_busy;
     QTableView* m_processTable;
     QTableView* m_busyTable;
+    std::string m_pendingJid; // a search hit's, until a refresh lists it
     StatusLine* m_status;
     QAction* m_quietSelected;
     QAction* m_stopSelected;

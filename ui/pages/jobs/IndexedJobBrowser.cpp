@@ -179,6 +179,7 @@ IndexedJobBrowser::IndexedJobBrowser(const QString& whenCaption, bool descending
     });
     connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, &IndexedJobBrowser::rememberView);
     connect(m_model, &QAbstractItemModel::modelReset, this, &IndexedJobBrowser::restoreView);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &IndexedJobBrowser::selectPendingJid);
     applyFilterText();
 }
 
@@ -243,6 +244,22 @@ void IndexedJobBrowser::markFilteredGroup()
 QString IndexedJobBrowser::validFilterText() const
 {
     return m_filterValid ? m_filter->text().trimmed() : QString();
+}
+
+void IndexedJobBrowser::showJid(const QString& jid)
+{
+    m_pendingJid = jid;
+    m_filter->setText(QStringLiteral("jid=") + jid);
+    selectPendingJid();
+}
+
+void IndexedJobBrowser::selectPendingJid()
+{
+    if (m_pendingJid.isEmpty() || m_model->rowCount() == 0) return;
+    m_pendingJid.clear();
+    const QModelIndex first = m_model->index(0, 0);
+    m_table->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(first);
 }
 
 void IndexedJobBrowser::focusFilter()

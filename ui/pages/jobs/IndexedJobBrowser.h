@@ -59,6 +59,8 @@ public:
     void showJob(const IndexedJobModel::Key& key, const std::optional<JobRow>& job);
 
     void focusFilter();
+    // Filters to one JID and makes its row current once the index has it (a fleet search hit).
+    void showJid(const QString& jid);
     // The current filter expression when it parses (empty when none), for "all matching" actions.
     QString validFilterText() const;
     bool filterIsValid() const { return m_filterValid; }
@@ -75,6 +77,7 @@ signals:
 
 private:
     void applyFilterText();
+    void selectPendingJid();
     void currentChanged();
     void rememberView();
     void restoreView();
@@ -94,6 +97,7 @@ private:
     std::shared_ptr<const kiq::redaction::Redactor> m_redactor = std::make_shared<const kiq::redaction::Redactor>();
     bool m_markingGroup = false; // the group table's selection follows the filter, not the reverse
     bool m_restoring = false; // putting the selection back after a reset
+    QString m_pendingJid; // showJid's, until its row is there
     int m_sortColumn = 0; // the last order the index could apply
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
 

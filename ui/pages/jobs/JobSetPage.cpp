@@ -290,6 +290,13 @@ void JobSetPage::redactionChanged()
     m_browser->setRedactor(redactor());
 }
 
+bool JobSetPage::showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
+{
+    if (kiq::sidekiq::jobSetOf(hit.place) != m_kind) return false;
+    m_browser->showJid(QString::fromStdString(hit.job.jid));
+    return true;
+}
+
 void JobSetPage::refresh()
 {
     m_feed->refreshSoon();

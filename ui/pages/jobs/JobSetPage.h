@@ -40,6 +40,7 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void refresh() override;
+    bool showSearchHit(const kiq::sidekiq::JobSearchHit& hit) override;
 
     kiq::sidekiq::JobSetKind kind() const { return m_kind; }
     IndexedJobBrowser* browser() const { return m_browser; }

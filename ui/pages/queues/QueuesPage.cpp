@@ -261,9 +261,34 @@ void QueuesPage::refreshQueues()
                 m_queues->setForecasts(d->queueForecasts());
             }
             m_queues->applySnapshot(std::move(r.value->queues));
+            selectPendingQueue();
             updateActions();
             updateStatus();
         });
+}
+
+bool QueuesPage::showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
+{
+    if (hit.place != kiq::sidekiq::JobPlace::Queue) return false;
+    m_pendingQueue = hit.container;
+    selectPendingQueue();
+    m_browser->showJid(QString::fromStdString(hit.job.jid));
+    return true;
+}
+
+void QueuesPage::selectPendingQueue()
+{
+    if (m_pendingQueue.empty()) return;
+    const auto& rows = m_queues->rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].name != m_pendingQueue) continue;
+        m_pendingQueue.clear();
+        const QModelIndex at = m_queueProxy->mapFromSource(m_queues->index(int(i), 0));
+        m_queueTable->selectionModel()->setCurrentIndex(
+            at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_queueTable->scrollTo(at);
+        return;
+    }
 }
 
 void QueuesPage::openQueue(const std::string& name)

@@ -48,6 +48,7 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void refresh() override;
+    bool showSearchHit(const kiq::sidekiq::JobSearchHit& hit) override;
 
     static constexpr int kRefreshIntervalMs = 5000;
     // Selected rows are acted on by reading each one's payload; more at once is refused.
@@ -87,6 +88,7 @@ protected:
 private:
     void refreshQueues();
     void openQueue(const std::string& name);
+    void selectPendingQueue(); // makes m_pendingQueue the current row once the list has it
     void fetchCurrent(const kiq::sidekiq::IndexedJobKey& key);
     // The selection as the core names queue jobs; empty (and says why) when there is nothing to do.
     std::vector<kiq::sidekiq::QueueJobRef> selectedRefs();
@@ -113,6 +115,7 @@ private:
     QTableView* m_queueTable;
     JobIndexFeed* m_feed;
     IndexedJobBrowser* m_browser;
+    std::string m_pendingQueue; // a search hit's, until the queue list has it
     StatusLine* m_status;
     QString m_listProblem; // the last failure to read the queue list, until a read succeeds
     QString m_notice; // the outcome of the last action or load: HTML if a problem, else plain text
