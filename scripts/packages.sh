@@ -16,6 +16,7 @@ KIQ_PACKAGES=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   # libraries
   libhiredis-dev libssl-dev openssl zlib1g-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev qtkeychain-qt6-dev
+  libarchive-dev
   # the servers and tools the sandbox and the tests run
   redis-server redis-sentinel redis-tools ruby-sidekiq xvfb
   # Japanese and Chinese glyphs for the ja and zh_CN translations (tests, screenshots, the app)

@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 ist nicht verbunden</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1865,6 +1872,143 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>In allen Deployments suchen</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>Eine JID oder Text in Klasse, Argumenten oder Fehler eines Jobs</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Deployment</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>Argumente und Meldungen werden so verglichen, wie die Schwärzungsregeln des jeweiligen Deployments sie zeigen. Öffnen Sie einen Treffer (Doppelklick oder Eingabe), um ihn auf seiner Seite zu sehen.</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>Die Verbindung wurde zurückgesetzt</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1 (nach %2 von %3 Jobs)</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>Liest %1: %2 von %3 Jobs</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>Bei %1 Treffern angehalten: Suche eingrenzen</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>Fertig: %1 Jobs in %2</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>Geben Sie eine JID oder Text ein, dann Eingabe.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 Treffer</numerusform>
+            <numerusform>%1 Treffer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>Durchsucht %1 von %2 Deployments … bisher %3, %4 Jobs geprüft</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%1 in %2 Jobs</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>In Arbeit auf %1</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>Warteschlange %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Tot</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>Fehlerhaft: %1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Deployment</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Argumente</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2790,6 +2934,66 @@
     <message>
         <source>Page: %1</source>
         <translation>Seite: %1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>In &amp;allen Deployments suchen …</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>&amp;Vorfall-Snapshot …</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Letzte 15 Minuten</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Letzte 6 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>Vorfall-Snapshot</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>Zähler, Fehlschläge, Slow-Log und Audit-Einträge von:</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>Vorfall-Snapshot speichern</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>Komprimierte Archive (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>Vorfall-Snapshot von %1 wird erstellt …</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>Der Vorfall-Snapshot wurde nicht geschrieben: %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>Vorfall-Snapshot nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>Vorfall-Snapshot nach %1 geschrieben, ohne: %2</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>Zähler, Diagramme, Fehlergruppen, Prozesse, INFO, Slow-Log, Clients, Audit-Einträge und Zustandsprüfungen der gewählten Verbindung, geschwärzt, in einer .tar.gz</translation>
     </message>
 </context>
 <context>

@@ -180,6 +180,16 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 hit</numerusform>
+            <numerusform>%1 hits</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message numerus="yes">
         <source>Every deployment, refreshed every %n second(s). Double-click a row to open it.</source>

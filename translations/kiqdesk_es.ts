@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 no está conectado</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1865,6 +1872,143 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Buscar</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Detener</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>Buscar en todos los despliegues</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>Un JID, o texto en la clase, los argumentos o el error de un trabajo</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Despliegue</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progreso</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>Coincidencias</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>Los argumentos y mensajes se comparan tal como los muestran las reglas de ocultación de cada despliegue. Abra una coincidencia (doble clic o Intro) para verla en su página.</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>No conectado</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>La conexión se restableció</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Detenida</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1 (tras %2 de %3 trabajos)</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>Leyendo %1: %2 de %3 trabajos</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>Detenida en %1 coincidencias: acote la búsqueda</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>Hecho: %1 trabajos en %2</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>Escriba un JID o un texto y pulse Intro.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 coincidencia</numerusform>
+            <numerusform>%1 coincidencias</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>Buscando en %1 de %2 despliegues… %3 hasta ahora, %4 trabajos examinados</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%1 en %2 trabajos</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>En curso en %1</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>Cola %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Programados</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Reintentos</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Muertos</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>Mal formado: %1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Despliegue</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Dónde</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Clase</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Argumentos</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2790,6 +2934,66 @@
     <message>
         <source>Page: %1</source>
         <translation>Página: %1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>Buscar en &amp;todos los despliegues…</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>&amp;Instantánea de incidente…</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Últimos 15 minutos</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Última hora</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Últimas 6 horas</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>Instantánea de incidente</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>Contadores, fallos, slow log y entradas de auditoría de:</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>Guardar instantánea de incidente</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>Archivos comprimidos (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>Tomando la instantánea de incidente de %1…</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>La instantánea de incidente no se escribió: %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>Instantánea de incidente escrita en %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>Instantánea de incidente escrita en %1, sin: %2</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>Contadores, gráficos, grupos de fallos, procesos, INFO, slow log, clientes, entradas de auditoría y comprobaciones de salud de la conexión elegida, ocultados, en un .tar.gz</translation>
     </message>
 </context>
 <context>

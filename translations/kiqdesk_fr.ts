@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 n’est pas connecté</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1865,6 +1872,143 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Arrêter</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>Rechercher dans tous les déploiements</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>Un JID, ou du texte dans la classe, les arguments ou l’erreur d’une tâche</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Déploiement</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progression</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>Résultats</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>Les arguments et les messages sont comparés tels que les règles de masquage de chaque déploiement les affichent. Ouvrez un résultat (double-clic ou Entrée) pour le voir sur sa page.</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>La connexion a été réinitialisée</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1 (après %2 tâches sur %3)</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>Lecture de %1 : %2 tâches sur %3</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>Arrêtée à %1 résultats : affinez la recherche</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>Terminé : %1 tâches en %2</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>Saisissez un JID ou du texte, puis Entrée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 résultat</numerusform>
+            <numerusform>%1 résultats</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>Recherche dans %1 déploiements sur %2… %3 jusqu’ici, %4 tâches examinées</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%1 dans %2 tâches</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>En cours sur %1</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>File d’attente %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Planifiées</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Tentatives</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Mortes</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>Mal formée : %1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Déploiement</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Où</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Arguments</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2790,6 +2934,66 @@
     <message>
         <source>Page: %1</source>
         <translation>Page&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>Rechercher dans &amp;tous les déploiements…</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>&amp;Instantané d’incident…</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>15 dernières minutes</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Dernière heure</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>6 dernières heures</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>24 dernières heures</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>Instantané d’incident</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>Compteurs, échecs, slow log et entrées d’audit de :</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>Enregistrer l’instantané d’incident</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>Archives compressées (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>Prise de l’instantané d’incident de %1…</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>L’instantané d’incident n’a pas été écrit : %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>Instantané d’incident écrit dans %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>Instantané d’incident écrit dans %1, sans : %2</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>Compteurs, graphiques, groupes d’échecs, processus, INFO, slow log, clients, entrées d’audit et contrôles de santé de la connexion choisie, masqués, dans un .tar.gz</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 は接続されていません</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1843,6 +1850,142 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>検索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>すべてのデプロイメントで検索</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>JID、またはジョブのクラス・引数・エラー内のテキスト</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>デプロイメント</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進行状況</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>ヒット</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>引数とメッセージは各デプロイメントの秘匿ルールで表示されるとおりに照合されます。ヒットを開く（ダブルクリックまたは Enter）と、そのページで表示されます。</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>接続がリセットされました</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>停止しました</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1（%3 件中 %2 件のジョブの後）</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>%1 を読み取り中: %3 件中 %2 件のジョブ</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>%1 件のヒットで停止しました: 検索を絞り込んでください</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>完了: %2 で %1 件のジョブ</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>JID またはテキストを入力して Enter を押してください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 件のヒット</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>%2 個中 %1 個のデプロイメントを検索中… これまでに %3、%4 件のジョブを確認</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%2 件のジョブ中 %1</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>%1 で実行中</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>キュー %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>予定</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>デッド</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>不正な形式: %1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>デプロイメント</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>場所</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>引数</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2755,6 +2898,66 @@
     <message>
         <source>Page: %1</source>
         <translation>ページ: %1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>すべてのデプロイメントで検索(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>インシデントのスナップショット(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>直近 15 分</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>直近 1 時間</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>直近 6 時間</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>直近 24 時間</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>インシデントのスナップショット</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>次の期間のカウンター、失敗、スローログ、監査エントリ:</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>インシデントのスナップショットを保存</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>圧縮アーカイブ (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>%1 のインシデントのスナップショットを作成中…</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>インシデントのスナップショットは書き込まれませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>インシデントのスナップショットを %1 に書き込みました</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>インシデントのスナップショットを %1 に書き込みました（含まれないもの: %2）</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>選択した接続のカウンター、グラフ、失敗グループ、プロセス、INFO、スローログ、クライアント、監査エントリ、ヘルスチェックを秘匿して 1 つの .tar.gz に</translation>
     </message>
 </context>
 <context>

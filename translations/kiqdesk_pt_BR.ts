@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 não está conectado</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1865,6 +1872,143 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Pesquisar</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>P&amp;arar</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>Procurar em todas as implantações</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>Um JID, ou texto na classe, nos argumentos ou no erro de um job</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Implantação</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progresso</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>Resultados</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>Argumentos e mensagens são comparados como as regras de ocultação de cada implantação os mostram. Abra um resultado (clique duplo ou Enter) para vê-lo na sua página.</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>A conexão foi redefinida</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Parada</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1 (após %2 de %3 jobs)</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>Lendo %1: %2 de %3 jobs</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>Parada em %1 resultados: refine a pesquisa</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>Concluído: %1 jobs em %2</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>Digite um JID ou um texto e pressione Enter.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 resultado</numerusform>
+            <numerusform>%1 resultados</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>Pesquisando %1 de %2 implantações… %3 até agora, %4 jobs examinados</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%1 em %2 jobs</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>Em execução em %1</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>Fila %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>Agendados</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>Novas tentativas</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Mortos</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>Malformado: %1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>Implantação</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Onde</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erro</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>Argumentos</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2790,6 +2934,66 @@
     <message>
         <source>Page: %1</source>
         <translation>Página: %1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>Procurar em &amp;todas as implantações…</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>&amp;Instantâneo de incidente…</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Últimos 15 minutos</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Última hora</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Últimas 6 horas</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>Instantâneo de incidente</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>Contadores, falhas, slow log e entradas de auditoria de:</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>Salvar instantâneo de incidente</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>Arquivos compactados (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>Gerando o instantâneo de incidente de %1…</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>O instantâneo de incidente não foi gravado: %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>Instantâneo de incidente gravado em %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>Instantâneo de incidente gravado em %1, sem: %2</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>Contadores, gráficos, grupos de falhas, processos, INFO, slow log, clientes, entradas de auditoria e verificações de saúde da conexão escolhida, ocultados, em um .tar.gz</translation>
     </message>
 </context>
 <context>

@@ -123,6 +123,13 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 未连接</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui</name>
     <message>
         <source>Type %1 to confirm.</source>
@@ -1843,6 +1850,142 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetSearchDialog</name>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find in all deployments</source>
+        <translation>在所有部署中查找</translation>
+    </message>
+    <message>
+        <source>A JID, or text in a job&apos;s class, arguments or error</source>
+        <translation>JID，或任务的类、参数或错误中的文本</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>命中</translation>
+    </message>
+    <message>
+        <source>Arguments and messages are matched as each deployment&apos;s redaction rules show them. Open a hit (double-click or Enter) to see it on its page.</source>
+        <translation>参数和消息按各部署的脱敏规则显示的内容进行匹配。打开一个命中项（双击或回车）即可在其页面上查看。</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>The connection was reset</source>
+        <translation>连接已重置</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%1 (after %2 of %3 jobs)</source>
+        <translation>%1（已检查 %3 个任务中的 %2 个）</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 of %3 jobs</source>
+        <translation>正在读取 %1：%3 个任务中的 %2 个</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 hits: narrow the search</source>
+        <translation>已在 %1 个命中处停止：请缩小搜索范围</translation>
+    </message>
+    <message>
+        <source>Done: %1 jobs in %2</source>
+        <translation>完成：%2 内检查了 %1 个任务</translation>
+    </message>
+    <message>
+        <source>Type a JID or some text, then Enter.</source>
+        <translation>输入 JID 或一段文本，然后按回车。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 hit(s)</source>
+        <translation>
+            <numerusform>%1 个命中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching %1 of %2 deployments… %3 so far, %4 jobs examined</source>
+        <translation>正在搜索 %2 个部署中的 %1 个… 目前 %3，已检查 %4 个任务</translation>
+    </message>
+    <message>
+        <source>%1 in %2 jobs</source>
+        <translation>%2 个任务中 %1</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::FleetSearchModel</name>
+    <message>
+        <source>Busy on %1</source>
+        <translation>正在 %1 上运行</translation>
+    </message>
+    <message>
+        <source>Queue %1</source>
+        <translation>队列 %1</translation>
+    </message>
+    <message>
+        <source>Scheduled</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>Malformed: %1</source>
+        <translation>格式错误：%1</translation>
+    </message>
+    <message>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetView</name>
     <message>
         <source>Fleet overview</source>
@@ -2755,6 +2898,66 @@
     <message>
         <source>Page: %1</source>
         <translation>页面：%1</translation>
+    </message>
+    <message>
+        <source>Find in &amp;all deployments…</source>
+        <translation>在所有部署中查找(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Incident &amp;snapshot…</source>
+        <translation>事故快照(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>最近 15 分钟</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>最近 6 小时</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Incident snapshot</source>
+        <translation>事故快照</translation>
+    </message>
+    <message>
+        <source>Counters, failures, slow log and audit entries of:</source>
+        <translation>以下时间段的计数器、失败、慢日志和审计条目：</translation>
+    </message>
+    <message>
+        <source>Save incident snapshot</source>
+        <translation>保存事故快照</translation>
+    </message>
+    <message>
+        <source>Compressed archives (*.tar.gz)</source>
+        <translation>压缩归档 (*.tar.gz)</translation>
+    </message>
+    <message>
+        <source>Taking the incident snapshot of %1…</source>
+        <translation>正在生成 %1 的事故快照…</translation>
+    </message>
+    <message>
+        <source>The incident snapshot was not written: %1</source>
+        <translation>事故快照未写入：%1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1</source>
+        <translation>事故快照已写入 %1</translation>
+    </message>
+    <message>
+        <source>Incident snapshot written to %1, without: %2</source>
+        <translation>事故快照已写入 %1，未包含：%2</translation>
+    </message>
+    <message>
+        <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
+        <translation>所选连接的计数器、图表、失败分组、进程、INFO、慢日志、客户端、审计条目和健康检查，经脱敏后打包为一个 .tar.gz</translation>
     </message>
 </context>
 <context>

@@ -31,6 +31,8 @@ class QToolButton;
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace kiq::ui {
 
@@ -50,6 +52,8 @@ public:
         (void)hit;
         return false;
     }
+    // The page's charts as PNG files ("throughput.png" → bytes), as shown now, for an incident snapshot.
+    virtual std::vector<std::pair<QString, QByteArray>> chartImages() const { return {}; }
 
     // Not owned; nullptr when disconnected. Late results of the previous client are dropped from now on.
     void setClient(kiq::redis::AsyncClient* client)

@@ -13,6 +13,7 @@
 #include "fleet/FleetSearchDialog.h"
 #include "fleet/FleetView.h"
 #include "main/CommandPalette.h"
+#include "main/IncidentSnapshotAction.h"
 #include "main/Language.h"
 #include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
@@ -25,11 +26,13 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -38,11 +41,13 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QSettings>
 #include <QShowEvent>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -257,6 +262,8 @@ void MainWindow::buildMenus()
     m_diagnoseConnection->setObjectName(QStringLiteral("diagnoseConnectionAction"));
     m_removeConnection = file->addAction(tr("&Remove connection"), this, &MainWindow::removeCurrentConnection);
     m_removeConnection->setObjectName(QStringLiteral("removeConnectionAction"));
+    m_incidentSnapshot = file->addAction(tr("Incident &snapshot…"), this, &MainWindow::showIncidentSnapshot);
+    m_incidentSnapshot->setObjectName(QStringLiteral("incidentSnapshotAction"));
     file->addSeparator();
     QAction* exportAction = file->addAction(tr("E&xport profiles…"), this, &MainWindow::exportProfiles);
     QAction* importAction = file->addAction(tr("&Import profiles…"), this, &MainWindow::importProfiles);
@@ -444,6 +451,49 @@ void MainWindow::openSearchHit(const FleetSearchHit& hit)
     }
 }
 
+void MainWindow::showIncidentSnapshot()
+{
+    Deployment* d = currentDeployment();
+    if (!d) return;
+    const QList<std::pair<QString, double>> windows {{tr("Last 15 minutes"), 900}, {tr("Last hour"), 3600},
+        {tr("Last 6 hours"), 6 * 3600}, {tr("Last 24 hours"), 24 * 3600}};
+    QStringList names;
+    for (const auto& w : windows) names << w.first;
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(
+        this, tr("Incident snapshot"), tr("Counters, failures, slow log and audit entries of:"), names, 1, false, &ok);
+    if (!ok) return;
+    const double window = windows.at(names.indexOf(chosen)).second;
+    QString name = d->profile().name;
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")), QStringLiteral("-"));
+    const QString suggested
+        = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .filePath(
+                  QStringLiteral("kiqdesk-snapshot-%1-%2.tar.gz")
+                      .arg(name, QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"))));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save incident snapshot"), suggested, tr("Compressed archives (*.tar.gz)"));
+    if (!path.isEmpty()) takeIncidentSnapshotTo(path, window);
+}
+
+void MainWindow::takeIncidentSnapshotTo(const QString& path, double windowSeconds)
+{
+    DeploymentView* view = currentView();
+    if (!view) return;
+    statusBar()->showMessage(tr("Taking the incident snapshot of %1…").arg(view->deployment()->profile().name));
+    takeIncidentSnapshot(view, path, windowSeconds, this, [this, path](const IncidentSnapshotResult& r) {
+        if (!r.error.isEmpty())
+            statusBar()->showMessage(tr("The incident snapshot was not written: %1").arg(r.error), 15000);
+        else if (r.missing.isEmpty())
+            statusBar()->showMessage(tr("Incident snapshot written to %1").arg(path), 15000);
+        else
+            statusBar()->showMessage(
+                tr("Incident snapshot written to %1, without: %2").arg(path, r.missing.join(QStringLiteral("; "))),
+                15000);
+        emit incidentSnapshotWritten(path, r.error, r.missing);
+    });
+}
+
 void MainWindow::showFleet()
 {
     m_views->setCurrentWidget(m_fleet);
@@ -469,6 +519,11 @@ void MainWindow::updateConnectionActions()
             ? tr("Take the selected connection apart step by step: DNS, TCP, TLS, certificates, AUTH, permissions")
             : why);
     m_removeConnection->setEnabled(any);
+    m_incidentSnapshot->setEnabled(any);
+    m_incidentSnapshot->setToolTip(any ? tr("Counters, charts, failure groups, processes, INFO, slow log, clients, "
+                                            "audit entries and health checks of the selected connection, redacted, "
+                                            "in one .tar.gz")
+                                       : why);
     m_removeConnection->setToolTip(any ? tr("Remove the selected connection from Kiqdesk") : why);
 }
 

@@ -82,6 +82,9 @@ public slots:
     void showShortcuts();
     void showCommandPalette(); // Ctrl+K
     void showFleetSearch(); // Ctrl+Shift+F
+    void showIncidentSnapshot(); // asks for the window and the file, then takes it
+    // The current deployment's incident snapshot of the last `windowSeconds` into `path`, without asking.
+    void takeIncidentSnapshotTo(const QString& path, double windowSeconds);
     // Opens a fleet search hit on its deployment's page (selected there).
     void openSearchHit(const kiq::ui::FleetSearchHit& hit);
     void showAbout();
@@ -93,6 +96,9 @@ signals:
     void languageChosen(const QString& code);
     // An export finished: `error` is empty when `count` profiles were written to `path`.
     void profilesExported(const QString& path, int count, const QString& error);
+    // An incident snapshot finished: `error` is empty when the archive was written; `missing` are the
+    // parts the server refused.
+    void incidentSnapshotWritten(const QString& path, const QString& error, const QStringList& missing);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -132,6 +138,7 @@ private:
     QAction* m_editConnection = nullptr;
     QAction* m_diagnoseConnection = nullptr;
     QAction* m_removeConnection = nullptr;
+    QAction* m_incidentSnapshot = nullptr;
 };
 
 } // namespace kiq::ui

@@ -1,7 +1,9 @@
 #pragma once
 // Finding a job in every place one deployment keeps jobs (in progress, queues, scheduled, retry,
 // dead) by its JID or by a piece of its class, arguments or error. The fleet search runs one per
-// deployment: the desktop's Ctrl+Shift+F, `kiqdesk-cli find`.
+// deployment: the desktop's Ctrl+Shift+F, `kiqdesk-cli find`. The keys it reads are those of
+// docs/sidekiq-data-model.md (`queues` and `queue:<name>`, `schedule`, `retry`, `dead`, `processes` and
+// each process's work hash).
 //
 // A search goes in steps, each one read under the profile's load budget (redis/LoadBudget.h), so the
 // caller lists hits as they come, shows progress, and other work on the same connection runs between

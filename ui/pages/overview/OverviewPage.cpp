@@ -11,6 +11,7 @@
 #include "server/ServerInfo.h"
 #include "sidekiq/api/Stats.h"
 
+#include <QBuffer>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -214,6 +215,20 @@ void OverviewPage::clientChanged()
     m_status->showInfo(tr("Loading…"));
     if (!m_pause->isChecked()) m_timer.start();
     refresh();
+}
+
+std::vector<std::pair<QString, QByteArray>> OverviewPage::chartImages() const
+{
+    std::vector<std::pair<QString, QByteArray>> out;
+    const std::pair<const char*, QWidget*> charts[] = {{"throughput.png", m_throughput}, {"load.png", m_load},
+        {"redis-memory.png", m_redis}, {"queue-latency.png", m_queues}, {"daily-history.png", m_daily}};
+    for (const auto& [name, chart] : charts) {
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        if (chart->grab().save(&buffer, "PNG")) out.emplace_back(QString::fromLatin1(name), png);
+    }
+    return out;
 }
 
 void OverviewPage::refresh()

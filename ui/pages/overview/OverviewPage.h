@@ -46,6 +46,7 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void refresh() override;
+    std::vector<std::pair<QString, QByteArray>> chartImages() const override;
 
     static constexpr int kDefaultIntervalSeconds = 2;
     void setRefreshIntervalSeconds(int seconds);
