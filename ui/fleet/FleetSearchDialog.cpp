@@ -132,13 +132,9 @@ void FleetSearchDialog::search(const QString& text)
         showRun(i);
         if (!m_runs[i].running) continue;
         // A reconnect drops the work queued on the old client: that search ends here.
-        connect(
-            m_runs[i].deployment, &Deployment::clientChanged, this,
-            [this, i, generation = m_generation] {
-                if (generation == m_generation && i < m_runs.size() && m_runs[i].running)
-                    endRun(i, tr("The connection was reset"));
-            },
-            Qt::SingleShotConnection);
+        m_runs[i].resetWatch = connect(m_runs[i].deployment, &Deployment::clientChanged, this, [this, i] {
+            if (i < m_runs.size() && m_runs[i].running) endRun(i, tr("The connection was reset"));
+        });
         step(i);
     }
     updateStatus();
@@ -149,6 +145,7 @@ void FleetSearchDialog::stop()
     bool stopped = false;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (!m_runs[i].running) continue;
+        disconnect(m_runs[i].resetWatch);
         m_runs[i].running = false;
         m_runs[i].problem = tr("Stopped");
         m_runs[i].seconds = m_runs[i].started.elapsed() / 1000.0;
@@ -200,6 +197,7 @@ void FleetSearchDialog::step(std::size_t index)
 
 void FleetSearchDialog::endRun(std::size_t index, const QString& problem)
 {
+    disconnect(m_runs[index].resetWatch);
     m_runs[index].running = false;
     m_runs[index].problem = problem;
     m_runs[index].seconds = m_runs[index].started.elapsed() / 1000.0;

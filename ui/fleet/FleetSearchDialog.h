@@ -52,6 +52,7 @@ private:
         QString problem; // why it ended early
         bool running = false;
         QElapsedTimer started;
+        QMetaObject::Connection resetWatch; // ends the run when the deployment's client changes
         double seconds = 0; // how long it ran, once ended
     };
     void step(std::size_t index);
