@@ -3,6 +3,7 @@
 // secret: every listed part is in the .tar.gz (read back with libarchive), the window is kept, and the
 // secret appears nowhere. A least-privilege user gets the parts it may read and a README that says
 // what is missing.
+#include "harness/Archive.h"
 #include "harness/Fixture.h"
 #include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
@@ -19,11 +20,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <archive.h>
-#include <archive_entry.h>
-
-#include <map>
 
 using namespace kiq;
 using kiq::redis::Client;
@@ -46,30 +42,6 @@ std::string failedJob(const std::string& cls, int i, double failedAt, const std:
         + "\",\"created_at\":" + std::to_string(failedAt - 5) + ",\"error_class\":\"" + error
         + "\",\"error_message\":\"login failed password=" + kSecret + " for user " + std::to_string(i)
         + "\",\"failed_at\":" + std::to_string(failedAt) + ",\"retry_count\":1}";
-}
-
-// Every file of a .tar.gz, by its path inside the archive's folder.
-std::map<std::string, std::string> readArchive(const QString& path, std::string& folder)
-{
-    std::map<std::string, std::string> files;
-    archive* a = archive_read_new();
-    archive_read_support_filter_gzip(a);
-    archive_read_support_format_tar(a);
-    if (archive_read_open_filename(a, path.toLocal8Bit().constData(), 1 << 16) != ARCHIVE_OK) {
-        archive_read_free(a);
-        return files;
-    }
-    archive_entry* e = nullptr;
-    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-        const std::string name = archive_entry_pathname(e);
-        const auto slash = name.find('/');
-        folder = name.substr(0, slash);
-        std::string bytes(static_cast<std::size_t>(archive_entry_size(e)), '\0');
-        archive_read_data(a, bytes.data(), bytes.size());
-        files[name.substr(slash + 1)] = bytes;
-    }
-    archive_read_free(a);
-    return files;
 }
 
 QJsonObject object(const std::string& bytes)
@@ -152,8 +124,9 @@ private slots:
         QCOMPARE(
             QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions {});
 
-        std::string folder;
-        const auto files = readArchive(path, folder);
+        const auto archive = test::readTarGz(path);
+        const auto& files = archive.files;
+        const std::string& folder = archive.folder;
         QVERIFY2(folder.rfind("kiqdesk-snapshot-billing-eu-", 0) == 0, folder.c_str());
         for (const char* name :
             {"README.txt", "counters.json", "health.json", "series.csv", "daily-history.csv", "failure-groups.json",

@@ -2,6 +2,7 @@
 // charts as PNG beside the parts the core reads (tst_incident_snapshot checks those), nothing secret,
 // and the GUI thread never waits on it.
 #include "deployment/Deployment.h"
+#include "harness/Archive.h"
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
@@ -16,34 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <archive.h>
-#include <archive_entry.h>
-
-#include <map>
-
 using namespace kiq;
 using namespace kiq::ui;
-
-namespace {
-std::map<std::string, std::string> readArchive(const QString& path)
-{
-    std::map<std::string, std::string> files;
-    archive* a = archive_read_new();
-    archive_read_support_filter_gzip(a);
-    archive_read_support_format_tar(a);
-    if (archive_read_open_filename(a, path.toLocal8Bit().constData(), 1 << 16) == ARCHIVE_OK) {
-        archive_entry* e = nullptr;
-        while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-            const std::string name = archive_entry_pathname(e);
-            std::string bytes(static_cast<std::size_t>(archive_entry_size(e)), '\0');
-            archive_read_data(a, bytes.data(), bytes.size());
-            files[name.substr(name.find('/') + 1)] = bytes;
-        }
-    }
-    archive_read_free(a);
-    return files;
-}
-} // namespace
 
 class TestIncidentAction : public QObject {
     Q_OBJECT
@@ -80,7 +55,7 @@ private slots:
         window.takeIncidentSnapshotTo(path, 3600);
         QVERIFY(written.wait(20000));
         QCOMPARE(written.first().at(1).toString(), QString());
-        const auto files = readArchive(path);
+        const auto files = test::readTarGz(path).files;
         for (const char* chart : {"charts/throughput.png", "charts/load.png", "charts/redis-memory.png",
                  "charts/queue-latency.png", "charts/daily-history.png"}) {
             QVERIFY2(files.count(chart) == 1, chart);
