@@ -8,6 +8,8 @@
 #include "harness/TestEnv.h"
 #include "sandbox/DemoData.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QSet>
@@ -149,6 +151,46 @@ private slots:
         // INFO), and each count includes the test's own previous INFO commandstats.
         QCOMPARE(afterFive - before, 1LL + 1);
         QCOMPARE(afterWait - afterFive, 1LL + 1);
+    }
+
+    // The drain forecast, from the exporter's own readings: a queue that grows by 20 jobs a second with
+    // nobody working it shows that net rate, no drain time, and a latency that rises ahead.
+    void forecastFollowsAGrowingQueue()
+    {
+        m_server->cli({"SADD", "queues", "growing"});
+        const auto push = [&] {
+            QStringList args {"LPUSH", "queue:growing"};
+            const QString job
+                = QStringLiteral("{\"class\":\"G\",\"queue\":\"growing\",\"jid\":\"g\",\"enqueued_at\":%1}")
+                      .arg(QDateTime::currentMSecsSinceEpoch() / 1000.0, 0, 'f', 3);
+            for (int i = 0; i < 20; ++i) args << job;
+            m_server->cli(args);
+        };
+        push();
+        const auto [pid, port] = start({"-p", QString::number(m_server->port())}, QStringLiteral("1"));
+        QElapsedTimer clock;
+        clock.start();
+        QMap<QString, double> samples;
+        QString body;
+        while (clock.elapsed() < 18000) {
+            QTest::qWait(1000);
+            push();
+            body = get(port, "/metrics").second;
+        }
+        test::stopProcess(pid, 2000);
+        m_server->cli({"DEL", "queue:growing"});
+        m_server->cli({"SREM", "queues", "growing"});
+        const QStringList problems = validate(body, &samples);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        const QString q
+            = QStringLiteral("{deployment=\"redis://127.0.0.1:%1\",queue=\"growing\"").arg(m_server->port());
+        const double net = samples.value("kiqdesk_queue_net_jobs_per_second" + q + "}", -1);
+        QVERIFY2(net > 12 && net < 28, qPrintable(QString::number(net) + "\n" + body));
+        QVERIFY(!samples.contains("kiqdesk_queue_drain_seconds" + q + "}"));
+        const double now = samples.value("kiqdesk_queue_latency_seconds" + q + "}");
+        const double in5 = samples.value("kiqdesk_queue_latency_forecast_seconds" + q + ",horizon=\"5m\"}");
+        const double in15 = samples.value("kiqdesk_queue_latency_forecast_seconds" + q + ",horizon=\"15m\"}");
+        QVERIFY2(in5 > now && in15 > in5, qPrintable(QStringLiteral("%1 %2 %3").arg(now).arg(in5).arg(in15)));
     }
 
     // A request line that never ends is refused once it passes 8 KiB, and the exporter serves on.

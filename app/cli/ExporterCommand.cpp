@@ -38,6 +38,7 @@ struct Exporter {
     std::string deployment;
     health::HealthThresholds thresholds;
     health::HealthEvaluator evaluator;
+    health::DrainForecaster drain; // fed by each reading, so the forecast needs no read of its own
     std::chrono::steady_clock::duration interval;
     std::optional<std::chrono::steady_clock::time_point> readAt;
     std::string body;
@@ -46,9 +47,11 @@ struct Exporter {
     {
         const auto now = std::chrono::steady_clock::now();
         if (readAt && now - *readAt < interval) return body;
-        health::Scrape scrape {deployment, evaluator.evaluate(client, thresholds), 0};
+        health::Scrape scrape {deployment, evaluator.evaluate(client, thresholds), 0, {}};
         scrape.durationSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - now).count();
         evaluator.previous = scrape.report.counters; // the failure rate over the scrape interval
+        if (scrape.report.stats) drain.add(*scrape.report.stats);
+        scrape.forecasts = drain.forecast(thresholds);
         body = health::prometheusText({scrape});
         readAt = now;
         return body;

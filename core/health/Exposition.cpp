@@ -140,6 +140,31 @@ std::string prometheusText(const std::vector<Scrape>& scrapes)
         each([](const Scrape& s, const std::string& l, const Emit& put) {
             if (s.report.maxmemory) put(l, double(*s.report.maxmemory));
         }));
+    // The drain forecast: a queue appears once its trend is known (absent beats a guess).
+    auto forecast = [&](const char* name, const char* help, auto value) {
+        w.family(name, "gauge", help, each([value](const Scrape& s, const std::string& l, const Emit& put) {
+            for (const auto& f : s.forecasts)
+                if (f.trend != QueueForecast::Trend::Measuring) value(f, l + "," + label("queue", f.queue), put);
+        }));
+    };
+    forecast("kiqdesk_queue_net_jobs_per_second", "Net change of the queue's size (negative while it drains).",
+        [](const QueueForecast& f, const std::string& l, const Emit& put) { put(l, f.netPerMinute / 60); });
+    forecast("kiqdesk_queue_drain_seconds",
+        "Seconds until the queue is empty at its current net rate (while it drains).",
+        [](const QueueForecast& f, const std::string& l, const Emit& put) {
+            if (f.secondsToEmpty) put(l, *f.secondsToEmpty);
+        });
+    forecast("kiqdesk_queue_latency_forecast_seconds", "The queue's latency projected 5 and 15 minutes ahead.",
+        [](const QueueForecast& f, const std::string& l, const Emit& put) {
+            put(l + "," + label("horizon", "5m"), f.latencyIn5Min);
+            put(l + "," + label("horizon", "15m"), f.latencyIn15Min);
+        });
+    forecast("kiqdesk_queue_slo_breach_seconds",
+        "Seconds until the queue's latency reaches its SLO at the current trend (0: over it now).",
+        [](const QueueForecast& f, const std::string& l, const Emit& put) {
+            if (f.secondsToBreach) put(l, *f.secondsToBreach);
+        });
+
     w.family("kiqdesk_check_state", "gauge", "Health check state: 0 ok, 1 warn, 2 critical, 3 unknown.",
         each([](const Scrape& s, const std::string& l, const Emit& put) {
             for (const auto& r : s.report.results)
