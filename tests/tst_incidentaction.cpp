@@ -12,6 +12,8 @@
 #include "sidekiq/model/Timestamp.h"
 
 #include <QAction>
+#include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -55,6 +57,8 @@ private slots:
         window.takeIncidentSnapshotTo(path, 3600);
         QVERIFY(written.wait(20000));
         QCOMPARE(written.first().at(1).toString(), QString());
+        QFile::remove(QDir(test::testOutputDir()).filePath("incident-snapshot.tar.gz"));
+        QFile::copy(path, QDir(test::testOutputDir()).filePath("incident-snapshot.tar.gz")); // to look at
         const auto files = test::readTarGz(path).files;
         for (const char* chart : {"charts/throughput.png", "charts/load.png", "charts/redis-memory.png",
                  "charts/queue-latency.png", "charts/daily-history.png"}) {

@@ -333,7 +333,8 @@ std::string writeIncidentArchive(const IncidentSnapshot& snapshot, const std::st
 {
     std::string readme = snapshot.files.empty() ? std::string() : snapshot.files.front().bytes;
     readme += "\nFiles:\n";
-    for (const auto& f : snapshot.files) readme += "  " + f.name + " (" + std::to_string(f.bytes.size()) + " bytes)\n";
+    for (std::size_t i = 1; i < snapshot.files.size(); ++i)
+        readme += "  " + snapshot.files[i].name + " (" + std::to_string(snapshot.files[i].bytes.size()) + " bytes)\n";
 
     // Built in memory (a snapshot is small), then saved all or nothing.
     std::string bytesOut;
