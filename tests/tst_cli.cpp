@@ -817,6 +817,38 @@ private slots:
         QCOMPARE(cli({"snapshot", "--since", "tomorrow"}).exitCode, 1);
     }
 
+    // metrics: Sidekiq 8's per-minute counters and histogram (keys spelled here with QDateTime, as
+    // tracking.rb's strftime writes them), and a plain "none" on a Sidekiq 6 deployment.
+    void metricsReadSidekiq8Counters()
+    {
+        auto r = cli({"metrics"});
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains("Sidekiq writes them from 7.0 on"), qPrintable(r.err));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QString minute
+            = "j|" + now.toString("yyMMdd") + "|" + QString::number(now.time().hour()) + ":" + now.toString("mm");
+        m_server->cli({"HINCRBY", minute, "HardJob|p", "12"});
+        m_server->cli({"HINCRBY", minute, "HardJob|f", "2"});
+        m_server->cli({"HINCRBY", minute, "HardJob|ms", "5000"});
+        const QString gram = "h|HardJob-" + QString::number(now.date().day()) + "-" + QString::number(now.time().hour())
+            + ":" + QString::number(now.time().minute());
+        m_server->cli({"BITFIELD", gram, "OVERFLOW", "SAT", "INCRBY", "u16", "#8", "10"});
+        r = cli({"--json", "metrics", "--period", "2h"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = json(r).object();
+        QCOMPARE(o["format"].toString(), QString("8"));
+        const QJsonObject hard = o["classes"].toArray().first().toObject();
+        QCOMPARE(hard["class"].toString(), QString("HardJob"));
+        QCOMPARE(hard["processed"].toInteger(), 12);
+        QCOMPARE(hard["mean_ms"].toDouble(), 500.0);
+        QCOMPARE(hard["series"].toArray().size(), 120);
+        r = cli({"metrics", "--class", "HardJob"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QRegularExpression("HardJob +12 +2 +500.0 ms +5.00 s")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("< 500ms +10")), qPrintable(r.out));
+        QCOMPARE(cli({"metrics", "--period", "100h"}).exitCode, 1);
+    }
+
     void mutualTls()
     {
         QTemporaryDir dir;
