@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 
@@ -185,6 +186,16 @@ std::string formatAge(double seconds)
     if (s < 3600) return std::to_string(s / 60) + "m " + std::to_string(s % 60) + "s";
     if (s < 86400) return std::to_string(s / 3600) + "h " + std::to_string(s % 3600 / 60) + "m";
     return std::to_string(s / 86400) + "d " + std::to_string(s % 86400 / 3600) + "h";
+}
+
+std::string formatElapsed(double seconds)
+{
+    char buf[32];
+    if (seconds < 1)
+        std::snprintf(buf, sizeof buf, "%.1f ms", seconds * 1000);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f s", seconds);
+    return buf;
 }
 
 std::string countOf(long long n, const char* one, const char* many)

@@ -68,6 +68,7 @@ private:
 
 // Shared formatting for tables and times.
 std::string formatAge(double seconds); // "3m 20s", "2h 5m", "4d 1h"
+std::string formatElapsed(double seconds); // a measured time: "500.0 ms", "5.00 s"
 std::string formatTime(double epochSeconds); // local "YYYY-MM-DD HH:MM:SS"
 std::string truncate(const std::string& text, std::size_t width);
 std::string countOf(long long n, const char* one, const char* many); // "1 job", "5 jobs"

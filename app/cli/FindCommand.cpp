@@ -66,13 +66,6 @@ struct Output {
     }
 };
 
-std::string seconds(double s)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f s", s);
-    return buf;
-}
-
 void search(Target& t, const JobSearchQuery& query, Output& out)
 {
     const auto started = std::chrono::steady_clock::now();
@@ -163,8 +156,8 @@ int runFind(CliContext& ctx, const std::string& jid, const std::string& text, co
             std::cerr << t.name << ": error: " << t.error << "\n";
         } else {
             std::cerr << t.name << ": " << countOf(t.progress.examined, "job", "jobs") << " examined, "
-                      << countOf(static_cast<long long>(t.progress.hits), "hit", "hits") << " in " << seconds(t.seconds)
-                      << " (" << t.budget.describe() << ")"
+                      << countOf(static_cast<long long>(t.progress.hits), "hit", "hits") << " in "
+                      << formatElapsed(t.seconds) << " (" << t.budget.describe() << ")"
                       << (t.progress.truncated ? "; stopped at the most hits kept" : "") << "\n";
         }
     }

@@ -29,16 +29,6 @@ double parsePeriod(const std::string& text)
     throw redis::UsageError("--period wants 1m to 72h, such as 1h, 8h or 72h (got '" + text + "')");
 }
 
-std::string milliseconds(double ms)
-{
-    char buf[32];
-    if (ms >= 1000)
-        std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000);
-    else
-        std::snprintf(buf, sizeof buf, "%.1f ms", ms);
-    return buf;
-}
-
 int runMetrics(CliContext& ctx, const std::string& jobClass, const std::string& periodText)
 {
     sidekiq::MetricsQuery query;
@@ -86,15 +76,12 @@ int runMetrics(CliContext& ctx, const std::string& jobClass, const std::string& 
     std::printf("%-40s %10s %8s %12s %14s\n", "CLASS", "PROCESSED", "FAILED", "MEAN", "TOTAL TIME");
     for (const auto& c : r.classes)
         std::printf("%-40s %10lld %8lld %12s %14s\n", truncate(c.jobClass, 40).c_str(), c.processed, c.failed,
-            milliseconds(c.meanMilliseconds()).c_str(), milliseconds(double(c.milliseconds)).c_str());
+            formatElapsed(c.meanMilliseconds() / 1000).c_str(), formatElapsed(double(c.milliseconds) / 1000).c_str());
     if (query.histograms && !r.classes.empty()) {
-        static const char* labels[] = {"20ms", "30ms", "45ms", "65ms", "100ms", "150ms", "225ms", "335ms", "500ms",
-            "750ms", "1.1s", "1.7s", "2.5s", "3.8s", "5.75s", "8.5s", "13s", "20s", "30s", "45s", "65s", "100s", "150s",
-            "225s", "335s", "Slow"};
         std::printf("\nexecution time (successful jobs, up to 8 hours):\n");
         for (std::size_t i = 0; i < sidekiq::kHistogramBuckets; ++i)
             if (r.classes.front().histogram[i])
-                std::printf("  < %-6s %lld\n", labels[i], r.classes.front().histogram[i]);
+                std::printf("  < %-6s %lld\n", sidekiq::histogramBucketLabel(i), r.classes.front().histogram[i]);
     }
     for (const auto& m : r.marks) std::printf("deploy %s  %s\n", formatTime(m.time).c_str(), m.label.c_str());
     return Ok;

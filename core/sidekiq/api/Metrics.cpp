@@ -11,6 +11,15 @@ namespace kiq::sidekiq {
 const std::array<double, kHistogramBuckets> kHistogramBucketMs = {20, 30, 45, 65, 100, 150, 225, 335, 500, 750, 1100,
     1700, 2500, 3800, 5750, 8500, 13000, 20000, 30000, 45000, 65000, 100000, 150000, 225000, 335000, 1e20};
 
+const char* histogramBucketLabel(std::size_t i)
+{
+    // shared.rb's Histogram::LABELS, in the order of kHistogramBucketMs.
+    static const char* const labels[kHistogramBuckets]
+        = {"20ms", "30ms", "45ms", "65ms", "100ms", "150ms", "225ms", "335ms", "500ms", "750ms", "1.1s", "1.7s", "2.5s",
+            "3.8s", "5.75s", "8.5s", "13s", "20s", "30s", "45s", "65s", "100s", "150s", "225s", "335s", "Slow"};
+    return i < kHistogramBuckets ? labels[i] : "?";
+}
+
 namespace {
 
 constexpr double kMinute = 60;

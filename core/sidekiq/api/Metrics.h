@@ -20,9 +20,11 @@ enum class MetricsFormat {
 };
 
 inline constexpr std::size_t kHistogramBuckets = 26;
-// The upper bound of each histogram bucket in milliseconds (the last: no bound), histogram.rb's
-// BUCKET_INTERVALS.
+// The upper bound of each histogram bucket in milliseconds (the last: no bound), Histogram's
+// BUCKET_INTERVALS (lib/sidekiq/metrics/shared.rb).
 extern const std::array<double, kHistogramBuckets> kHistogramBucketMs;
+// Sidekiq's own label of bucket i, as its Metrics page prints it: "20ms" … "335s", "Slow".
+const char* histogramBucketLabel(std::size_t i);
 
 struct MetricsPoint {
     double time = 0; // the bucket's start, epoch seconds (UTC)

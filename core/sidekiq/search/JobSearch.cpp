@@ -90,19 +90,8 @@ std::optional<JobSetKind> jobSetOf(JobPlace place)
 
 const char* placeName(JobPlace place)
 {
-    switch (place) {
-    case JobPlace::Busy:
-        return "busy";
-    case JobPlace::Queue:
-        return "queue";
-    case JobPlace::Scheduled:
-        return "scheduled";
-    case JobPlace::Retry:
-        return "retry";
-    case JobPlace::Dead:
-        return "dead";
-    }
-    return "?";
+    if (const auto kind = jobSetOf(place)) return setName(*kind);
+    return place == JobPlace::Busy ? "busy" : "queue";
 }
 
 JobSearch::JobSearch(JobSearchQuery query, redis::LoadBudget budget,
@@ -191,11 +180,16 @@ void JobSearch::readBusy(redis::Client& client, std::vector<JobSearchHit>& hits)
     }
 }
 
+long long JobSearch::pageSize() const
+{
+    return static_cast<long long>(m_pacer ? m_pacer->size(redis::LoadPacer::Read, kMostPerPage) : 500);
+}
+
 void JobSearch::readQueuePage(redis::Client& client, std::vector<JobSearchHit>& hits)
 {
     const Place at = m_places.front();
     const auto ping = redis::LoadPacer::pingOf(client);
-    const auto n = static_cast<long long>(m_pacer ? m_pacer->size(redis::LoadPacer::Read, kMostPerPage) : 500);
+    const long long n = pageSize();
     const redis::Reply page = redis::LoadPacer::call(
         m_pacer.get(), redis::LoadPacer::Read, ping,
         [&] {
@@ -219,7 +213,7 @@ void JobSearch::readSetPage(redis::Client& client, std::vector<JobSearchHit>& hi
     const JobPlace place = m_places.front().place;
     const JobSetKind kind = *jobSetOf(place);
     const auto ping = redis::LoadPacer::pingOf(client);
-    const auto n = static_cast<long long>(m_pacer ? m_pacer->size(redis::LoadPacer::Read, kMostPerPage) : 500);
+    const long long n = pageSize();
     redis::Command c("ZRANGE");
     c.key(setKey(kind));
     if (m_cursorStarted)

@@ -103,6 +103,7 @@ private:
     };
     void plan(redis::Client& client);
     void readBusy(redis::Client& client, std::vector<JobSearchHit>& hits);
+    long long pageSize() const; // jobs per read: the pacer's, or 500 unlimited
     void readQueuePage(redis::Client& client, std::vector<JobSearchHit>& hits);
     void readSetPage(redis::Client& client, std::vector<JobSearchHit>& hits);
     void consider(JobPlace place, const std::string& container, std::optional<double> score, std::string_view raw,
