@@ -57,6 +57,9 @@ echo docs/screenshots/doctor-failing.png docs/screenshots/doctor-passing.png
 # The Security tab of a deployment with weak settings and a secret in a job (tests/tst_security_page.cpp).
 KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_security_page" >/dev/null
 echo docs/screenshots/security.png
+# The Metrics tab on Sidekiq 8 job metrics written at test time (tests/tst_metricspage.cpp).
+KIQ_README_SHOTS=$out KIQDESK_CLI="$(dirname "$app")/kiqdesk-cli" "$(dirname "$app")/../tests/tst_metricspage" >/dev/null
+echo docs/screenshots/metrics.png
 # The command palette narrowed to pages (tests/tst_command_palette.cpp).
 KIQ_README_SHOTS=$out "$(dirname "$app")/../tests/tst_command_palette" >/dev/null
 echo docs/screenshots/command-palette.png

@@ -38,6 +38,16 @@ bool fits(QSize inner, QSize outer)
     return inner.width() <= outer.width() && inner.height() <= outer.height();
 }
 
+// What a plain label draws: with a buddy, "&Period:" shows as "Period:" (P underlined), "&&" as "&".
+QString shownText(const QLabel* label)
+{
+    QString text = label->text();
+    if (!label->buddy()) return text;
+    text.replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+    text.remove(QLatin1Char('&'));
+    return text.replace(QStringLiteral("\x01"), QStringLiteral("&"));
+}
+
 // Labels shown in `root` whose text needs more room than the label has: cut, not elided or wrapped.
 QStringList clippedLabels(QWidget* root)
 {
@@ -51,7 +61,7 @@ QStringList clippedLabels(QWidget* root)
         else if (Qt::mightBeRichText(label->text()))
             cut = label->sizeHint().width() > label->width();
         else
-            cut = label->fontMetrics().horizontalAdvance(label->text()) > room.width();
+            cut = label->fontMetrics().horizontalAdvance(shownText(label)) > room.width();
         if (cut)
             clipped << QStringLiteral("%1 '%2' (%3×%4)")
                            .arg(label->objectName(), label->text())

@@ -1691,6 +1691,40 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>Ausführungszeiten von %1 (erfolgreiche Jobs)</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>Ausführungszeiten</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>über %1</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>unter %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 Job</numerusform>
+            <numerusform>%1: %2 Jobs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>Ausführungszeit, bis</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2994,6 +3028,129 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Zähler, Diagramme, Fehlergruppen, Prozesse, INFO, Slow-Log, Clients, Audit-Einträge und Zustandsprüfungen der gewählten Verbindung, geschwärzt, in einer .tar.gz</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>Mittlere Ausführungszeit der erfolgreichen Jobs</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>Job-Klasse</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Verarbeitet</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Fehlerquote</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Mittlere Zeit</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>Gesamtzeit</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>Ausführungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>Letzte %n Stunde</numerusform>
+            <numerusform>Letzte %n Stunden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>Nach Job-Klasse filtern</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Verarbeitet</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Mittlere Zeit</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Metriken</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lädt…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>Keine Job-Metriken in diesem Zeitraum. Sidekiq schreibt sie ab Version 7.0, für Jobs, die gelaufen sind; hier läuft kein Sidekiq-Prozess.</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>Keine Job-Metriken in diesem Zeitraum. Sidekiq schreibt sie ab Version 7.0, für Jobs, die gelaufen sind; die Prozesse hier laufen mit Sidekiq %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Sidekiq-%1-Metriken, %2 bis %3, in %n-Minuten-Intervallen.</numerusform>
+            <numerusform>Sidekiq-%1-Metriken, %2 bis %3, in %n-Minuten-Intervallen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>Sidekiq 7 bewahrt Metriken 8 Stunden auf: diese werden gezeigt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n Deploy markiert.</numerusform>
+            <numerusform>%n Deploys markiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>Ausführungen von %1</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>Sidekiq bewahrt Histogramme der Ausführungszeit 8 Stunden auf: 8 Stunden oder weniger wählen</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>Ausführungszeiten: %1</translation>
     </message>
 </context>
 <context>

@@ -180,6 +180,16 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 job</numerusform>
+            <numerusform>%1: %2 jobs</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetSearchDialog</name>
     <message numerus="yes">
         <source>%1 hit(s)</source>
@@ -295,6 +305,30 @@
         <translation>
             <numerusform>Import %n profile from %1?</numerusform>
             <numerusform>Import %n profiles from %1?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>Last %n hour</numerusform>
+            <numerusform>Last %n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</numerusform>
+            <numerusform>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n deploy marked.</numerusform>
+            <numerusform>%n deploys marked.</numerusform>
         </translation>
     </message>
 </context>

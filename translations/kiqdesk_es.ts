@@ -1691,6 +1691,40 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>Trabajos</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>Tiempos de ejecución de %1 (trabajos correctos)</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>Tiempos de ejecución</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>más de %1</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>menos de %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 trabajo</numerusform>
+            <numerusform>%1: %2 trabajos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>Tiempo de ejecución, hasta</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2994,6 +3028,129 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Contadores, gráficos, grupos de fallos, procesos, INFO, slow log, clientes, entradas de auditoría y comprobaciones de salud de la conexión elegida, ocultados, en un .tar.gz</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>Tiempo medio de ejecución de los trabajos correctos</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>Clase de trabajo</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Procesados</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fallidos</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Tasa de fallos</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Tiempo medio</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>Tiempo total</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>Ejecuciones</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>Última %n hora</numerusform>
+            <numerusform>Últimas %n horas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>Filtrar por clase de trabajo</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Procesados</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fallidos</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Tiempo medio</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Trabajos</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>&amp;Periodo:</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>No conectado.</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Métricas</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>No hay métricas de trabajos en este periodo. Sidekiq las escribe desde la versión 7.0, para los trabajos ejecutados; aquí no se ejecuta ningún proceso de Sidekiq.</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>No hay métricas de trabajos en este periodo. Sidekiq las escribe desde la versión 7.0, para los trabajos ejecutados; los procesos de aquí ejecutan Sidekiq %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Métricas de Sidekiq %1, de %2 a %3, en intervalos de %n minuto.</numerusform>
+            <numerusform>Métricas de Sidekiq %1, de %2 a %3, en intervalos de %n minutos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>Sidekiq 7 conserva las métricas 8 horas: se muestran esas.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n publicación marcada.</numerusform>
+            <numerusform>%n publicaciones marcadas.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>Ejecuciones de %1</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>Sidekiq conserva los histogramas de tiempo de ejecución 8 horas: elija 8 horas o menos</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>Tiempos de ejecución: %1</translation>
     </message>
 </context>
 <context>

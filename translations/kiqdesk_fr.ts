@@ -1691,6 +1691,40 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>Tâches</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>Durées d'exécution de %1 (tâches réussies)</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>Durées d'exécution</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>plus de %1</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>moins de %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1 : %2 tâche</numerusform>
+            <numerusform>%1 : %2 tâches</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>Durée d'exécution, jusqu'à</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2994,6 +3028,129 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Compteurs, graphiques, groupes d’échecs, processus, INFO, slow log, clients, entrées d’audit et contrôles de santé de la connexion choisie, masqués, dans un .tar.gz</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>Durée d'exécution moyenne des tâches réussies</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>Classe de tâche</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Traitées</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échouées</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Taux d'échec</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Durée moyenne</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>Durée totale</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>Exécutions</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>%n dernière heure</numerusform>
+            <numerusform>%n dernières heures</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>Filtrer par classe de tâche</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Traitées</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échouées</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Durée moyenne</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Tâches</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>&amp;Période :</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Non connecté.</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Métriques</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>Aucune métrique de tâche sur cette période. Sidekiq les écrit à partir de la version 7.0, pour les tâches exécutées ; aucun processus Sidekiq ne tourne ici.</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>Aucune métrique de tâche sur cette période. Sidekiq les écrit à partir de la version 7.0, pour les tâches exécutées ; les processus d'ici exécutent Sidekiq %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Métriques Sidekiq %1, de %2 à %3, par tranches de %n minute.</numerusform>
+            <numerusform>Métriques Sidekiq %1, de %2 à %3, par tranches de %n minutes.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>Sidekiq 7 conserve les métriques 8 heures : ce sont elles qui sont affichées.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n mise en production marquée.</numerusform>
+            <numerusform>%n mises en production marquées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>Exécutions de %1</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>Sidekiq conserve les histogrammes de durée d'exécution 8 heures : choisissez 8 heures ou moins</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>Durées d'exécution : %1</translation>
     </message>
 </context>
 <context>

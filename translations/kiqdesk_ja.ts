@@ -1669,6 +1669,39 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>%1 の実行時間（成功したジョブ）</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>実行時間</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>%1 超</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>%1 未満</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 件のジョブ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>実行時間（上限）</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2958,6 +2991,126 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>選択した接続のカウンター、グラフ、失敗グループ、プロセス、INFO、スローログ、クライアント、監査エントリ、ヘルスチェックを秘匿して 1 つの .tar.gz に</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>成功したジョブの平均実行時間</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>ジョブクラス</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>処理済み</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>失敗率</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>平均時間</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>合計時間</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>実行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>過去 %n 時間</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>ジョブクラスでフィルター</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>処理済み</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>平均時間</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>期間(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>未接続です。</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>メトリクス</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>この期間のジョブメトリクスはありません。Sidekiq はバージョン 7.0 以降、実行されたジョブについて書き込みます。ここでは Sidekiq のプロセスが動いていません。</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>この期間のジョブメトリクスはありません。Sidekiq はバージョン 7.0 以降、実行されたジョブについて書き込みます。ここのプロセスは Sidekiq %1 です。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Sidekiq %1 のメトリクス、%2 〜 %3、%n 分単位。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>Sidekiq 7 はメトリクスを 8 時間保持します。その分を表示しています。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n 件のデプロイを表示。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>%1 の実行</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>Sidekiq は実行時間のヒストグラムを 8 時間保持します。8 時間以下を選んでください</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>実行時間: %1</translation>
     </message>
 </context>
 <context>

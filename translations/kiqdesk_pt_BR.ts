@@ -1691,6 +1691,40 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>Tempos de execução de %1 (jobs bem-sucedidos)</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>Tempos de execução</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>acima de %1</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>abaixo de %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1: %2 job</numerusform>
+            <numerusform>%1: %2 jobs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>Tempo de execução, até</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2994,6 +3028,129 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Contadores, gráficos, grupos de falhas, processos, INFO, slow log, clientes, entradas de auditoria e verificações de saúde da conexão escolhida, ocultados, em um .tar.gz</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>Tempo médio de execução dos jobs bem-sucedidos</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>Classe do job</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Processados</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Falhos</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Taxa de falhas</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Tempo médio</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>Tempo total</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>Execuções</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>Última %n hora</numerusform>
+            <numerusform>Últimas %n horas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>Filtrar por classe do job</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Processados</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Falhos</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>Tempo médio</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>&amp;Período:</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Não conectado.</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Métricas</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Carregando…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>Não há métricas de jobs neste período. O Sidekiq as grava a partir da versão 7.0, para os jobs executados; nenhum processo do Sidekiq está rodando aqui.</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>Não há métricas de jobs neste período. O Sidekiq as grava a partir da versão 7.0, para os jobs executados; os processos daqui executam o Sidekiq %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Métricas do Sidekiq %1, de %2 a %3, em intervalos de %n minuto.</numerusform>
+            <numerusform>Métricas do Sidekiq %1, de %2 a %3, em intervalos de %n minutos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>O Sidekiq 7 guarda as métricas por 8 horas: mostrando essas.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>%n publicação marcada.</numerusform>
+            <numerusform>%n publicações marcadas.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>Execuções de %1</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>O Sidekiq guarda os histogramas de tempo de execução por 8 horas: escolha 8 horas ou menos</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>Tempos de execução: %1</translation>
     </message>
 </context>
 <context>

@@ -1669,6 +1669,39 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ExecutionHistogramChart</name>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Execution times of %1 (successful jobs)</source>
+        <translation>%1 的执行时间（成功的任务）</translation>
+    </message>
+    <message>
+        <source>Execution times</source>
+        <translation>执行时间</translation>
+    </message>
+    <message>
+        <source>over %1</source>
+        <translation>超过 %1</translation>
+    </message>
+    <message>
+        <source>under %1</source>
+        <translation>低于 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 job(s)</source>
+        <translation>
+            <numerusform>%1：%2 个任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Execution time, up to</source>
+        <translation>执行时间（上限）</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FailureGroupModel</name>
     <message>
         <source>(no error)</source>
@@ -2958,6 +2991,126 @@
     <message>
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>所选连接的计数器、图表、失败分组、进程、INFO、慢日志、客户端、审计条目和健康检查，经脱敏后打包为一个 .tar.gz</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsClassModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Mean execution time of the jobs that succeeded</source>
+        <translation>成功任务的平均执行时间</translation>
+    </message>
+    <message>
+        <source>Job class</source>
+        <translation>任务类</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>失败率</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>平均时间</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>总时间</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::MetricsPage</name>
+    <message>
+        <source>Executions</source>
+        <translation>执行次数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last %n hour(s)</source>
+        <translation>
+            <numerusform>最近 %n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Filter by job class</source>
+        <translation>按任务类过滤</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Mean time</source>
+        <translation>平均时间</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>时间段(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>未连接。</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; no Sidekiq process is running here.</source>
+        <translation>此时间段内没有任务指标。Sidekiq 从 7.0 版起为已运行的任务写入指标；这里没有正在运行的 Sidekiq 进程。</translation>
+    </message>
+    <message>
+        <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
+        <translation>此时间段内没有任务指标。Sidekiq 从 7.0 版起为已运行的任务写入指标；这里的进程运行的是 Sidekiq %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
+        <translation>
+            <numerusform>Sidekiq %1 指标，%2 至 %3，每 %n 分钟一个区间。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq 7 keeps metrics for 8 hours: showing those.</source>
+        <translation>Sidekiq 7 只保留 8 小时的指标：显示的是这些。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deploy(s) marked.</source>
+        <translation>
+            <numerusform>已标记 %n 次发布。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Executions of %1</source>
+        <translation>%1 的执行次数</translation>
+    </message>
+    <message>
+        <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
+        <translation>Sidekiq 只保留 8 小时的执行时间直方图：请选择 8 小时或更短</translation>
+    </message>
+    <message>
+        <source>Execution times: %1</source>
+        <translation>执行时间：%1</translation>
     </message>
 </context>
 <context>

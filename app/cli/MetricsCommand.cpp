@@ -4,7 +4,6 @@
 
 #include "redis/Errors.h"
 #include "sidekiq/api/Metrics.h"
-#include "sidekiq/api/Processes.h"
 #include "sidekiq/model/Timestamp.h"
 
 #include <QJsonArray>
@@ -12,7 +11,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <set>
 
 namespace kiq::cli {
 
@@ -38,11 +36,8 @@ int runMetrics(CliContext& ctx, const std::string& jobClass, const std::string& 
     const auto r = sidekiq::readMetrics(ctx.client(), query, sidekiq::Timestamp::now().seconds());
     if (r.format == sidekiq::MetricsFormat::None) {
         // Say why there is nothing rather than print zeros: Sidekiq 6 writes no metrics at all.
-        std::set<std::string> versions;
-        for (const auto& p : sidekiq::listProcesses(ctx.client()).live)
-            versions.insert(p.version.empty() ? "6.x or 7.0.0/7.0.1" : p.version);
         std::string seen;
-        for (const auto& v : versions) seen += (seen.empty() ? "" : ", ") + v;
+        for (const auto& v : r.runningVersions) seen += (seen.empty() ? "" : ", ") + v;
         std::cerr << "no job metrics in the last " << periodText
                   << ": Sidekiq writes them from 7.0 on, for jobs that ran"
                   << (seen.empty() ? std::string(" (no process is running)")

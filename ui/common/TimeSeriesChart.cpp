@@ -7,8 +7,10 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QEvent>
+#include <QFontMetrics>
 #include <QLineSeries>
 #include <QLocale>
+#include <QPainter>
 #include <QToolTip>
 
 #include <algorithm>
@@ -107,7 +109,7 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
     }
     // Until the window is full, the axis spans the data (at least a minute) rather than an empty hour.
     const double startMs = std::min(std::max(fromMs, earliestMs), nowMs - 60'000.0);
-    m_timeAxis->setFormat(nowMs - startMs > 3600'000.0 ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setFormat(nowMs - startMs >= 1800'000.0 ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
     m_timeAxis->setRange(
         QDateTime::fromMSecsSinceEpoch(qint64(startMs)), QDateTime::fromMSecsSinceEpoch(qint64(nowMs)));
     // The zone in the title (an axis title would take the tick labels' room on a short chart); its
@@ -119,6 +121,34 @@ void TimeSeriesChart::commit(double nowEpochSeconds)
     const int steps = std::clamp(int(chart()->plotArea().height() / 30), 1, 5);
     if (m_left) setRoundAxis(m_left, maxLeft, m_leftUnit, steps);
     if (m_right) setRoundAxis(m_right, maxRight, m_rightUnit, steps);
+}
+
+void TimeSeriesChart::setMarks(std::vector<Mark> marks)
+{
+    m_marks = std::move(marks);
+    viewport()->update();
+}
+
+void TimeSeriesChart::drawForeground(QPainter* painter, const QRectF& rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (m_marks.empty() || m_series.empty()) return;
+    const QRectF plot = chart()->mapToScene(chart()->plotArea()).boundingRect();
+    painter->save();
+    QPen pen(palette().color(QPalette::Highlight), 1.5, Qt::DashLine);
+    painter->setPen(pen);
+    const QFontMetrics metrics(painter->font());
+    for (const Mark& m : m_marks) {
+        const QPointF at = chart()->mapToScene(chart()->mapToPosition(QPointF(m.time * 1000.0, 0), m_series.front()));
+        if (at.x() < plot.left() || at.x() > plot.right()) continue;
+        painter->drawLine(QPointF(at.x(), plot.top()), QPointF(at.x(), plot.bottom()));
+        // The label beside the line's top, inside the plot; long commit messages are elided.
+        const QString text = metrics.elidedText(m.label, Qt::ElideRight, 160);
+        const bool left = at.x() + 4 + metrics.horizontalAdvance(text) > plot.right();
+        const double x = left ? at.x() - 4 - metrics.horizontalAdvance(text) : at.x() + 4;
+        painter->drawText(QPointF(x, plot.top() + metrics.ascent() + 2), text);
+    }
+    painter->restore();
 }
 
 void TimeSeriesChart::clearPoints()

@@ -28,6 +28,7 @@ public:
     void setAxisTitles(const QString& left, const QString& right = {});
     void setAxisUnit(bool rightAxis, AxisUnit unit); // Count unless set
     void setWindowSeconds(double seconds) { m_windowSeconds = seconds; }
+    void setTitle(const QString& title) { m_title = title; } // shown from the next commit()
 
     void append(int series, double epochSeconds, double value);
     // Call once after a batch of appends: drops old points and rescales (cheap enough per refresh).
@@ -38,9 +39,17 @@ public:
     ChartTable table() const;
     // The hover tooltip of a series' point: "Processed: 1,234.5\n10:42:13 CET".
     QString pointText(int series, int index) const;
+    // Moments drawn across the plot as dashed lines with their label at the top (deploys, say).
+    struct Mark {
+        double time = 0; // epoch seconds
+        QString label;
+    };
+    void setMarks(std::vector<Mark> marks);
+    const std::vector<Mark>& marks() const { return m_marks; }
 
 protected:
     void changeEvent(QEvent* event) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
     QCategoryAxis* valueAxis(bool right);
@@ -55,6 +64,7 @@ private:
     std::vector<QLineSeries*> m_series;
     std::vector<bool> m_onRight;
     double m_windowSeconds = 600;
+    std::vector<Mark> m_marks;
 };
 
 } // namespace kiq::ui

@@ -4,6 +4,7 @@
 #include "pages/audit/AuditPage.h"
 #include "pages/busy/BusyPage.h"
 #include "pages/jobs/JobSetPage.h"
+#include "pages/metrics/MetricsPage.h"
 #include "pages/overview/OverviewPage.h"
 #include "pages/queues/QueuesPage.h"
 #include "pages/redis/RedisPage.h"
@@ -29,18 +30,10 @@ const std::vector<PageFactory>& deploymentPages()
     static const std::vector<PageFactory> pages = {
         // Overview, Queues, Retries, Dead, Scheduled, Busy and Local workers go here, in tab order,
         // as make<TheirPage>.
-        make<OverviewPage>,
-        make<QueuesPage>,
-        makeSet<kiq::sidekiq::JobSetKind::Retry>,
-        makeSet<kiq::sidekiq::JobSetKind::Dead>,
-        makeSet<kiq::sidekiq::JobSetKind::Scheduled>,
-        make<BusyPage>,
-        make<RedisPage>,
-        make<AclPage>,
-        make<WorkersPage>,
-        make<AuditPage>,
-        make<UndoPage>,
-        make<SecurityPage>,
+        make<OverviewPage>, make<QueuesPage>, makeSet<kiq::sidekiq::JobSetKind::Retry>,
+        makeSet<kiq::sidekiq::JobSetKind::Dead>, makeSet<kiq::sidekiq::JobSetKind::Scheduled>, make<BusyPage>,
+        make<RedisPage>, make<AclPage>, make<WorkersPage>, make<AuditPage>, make<UndoPage>, make<SecurityPage>,
+        make<MetricsPage>, // last: Ctrl+1…9 and scripts/screenshots.sh's --page numbers keep their pages
     };
     return pages;
 }

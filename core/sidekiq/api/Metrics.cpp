@@ -1,5 +1,7 @@
 #include "sidekiq/api/Metrics.h"
 
+#include "sidekiq/api/Processes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -197,6 +199,12 @@ MetricsResult readMetrics(redis::Client& client, const MetricsQuery& query, doub
         }
     }
     std::sort(result.marks.begin(), result.marks.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+    if (result.format == MetricsFormat::None) {
+        for (const auto& p : listProcesses(client).live) result.runningVersions.push_back(p.versionLabel());
+        std::sort(result.runningVersions.begin(), result.runningVersions.end());
+        result.runningVersions.erase(
+            std::unique(result.runningVersions.begin(), result.runningVersions.end()), result.runningVersions.end());
+    }
     return result;
 }
 

@@ -58,6 +58,9 @@ struct MetricsResult {
     std::vector<ClassMetrics> classes; // most processed first
     std::vector<DeployMark> marks; // inside the period, oldest first
     bool truncated = false; // the period was longer than the format keeps (7.x: 8 h)
+    // Only when format is None, to say why: the Sidekiq versions the live processes report
+    // (ProcessRecord::versionLabel), sorted, each once; empty when no process runs.
+    std::vector<std::string> runningVersions;
 };
 
 struct MetricsQuery {
