@@ -1,7 +1,8 @@
 // The Busy page against a LocalSandbox with one fake Sidekiq 6.4-style process (heartbeat hash and
 // an in-progress entry) and one stale member of `processes`: both models under
 // QAbstractItemModelTester fill in, the stale process is flagged, and Quiet through the page pushes
-// TSTP onto the process's signal list. Screenshot: busy_page.png.
+// TSTP onto the process's signal list; an iterable job's state shows and Cancel iteration writes
+// `cancelled` through the gate. Screenshot: busy_page.png.
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/busy/BusyJobModel.h"
@@ -112,6 +113,26 @@ private slots:
         page.signalProcesses(kiq::sidekiq::ProcessSignal::Quiet, false, true);
         QTRY_COMPARE_WITH_TIMEOUT(direct.command(Command("LRANGE").key(id + "-signals").arg(0).arg(-1)).asStringList(),
             std::vector<std::string> {"TSTP"}, 10000);
+
+        // An iterable job (Sidekiq 7.3+): where its iteration stands (it-<jid>, as iterable.rb saves it),
+        // and Cancel iteration through the gate.
+        const std::string state = "it-0123456789abcdef01234567";
+        direct.command(Command("HSET").key(state).arg("ex").arg("2").arg("c").arg("1200").arg("rt").arg("65.5"));
+        const auto iteration
+            = [&page] { return page.busyModel()->index(0, BusyJobModel::IterationColumn).data().toString(); };
+        QVERIFY(iteration().isEmpty());
+        QVERIFY(!action("cancelIterationAction")->isEnabled());
+        page.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(iteration().contains(QStringLiteral("cursor 1200")), 10000);
+        QVERIFY2(iteration().startsWith(QStringLiteral("execution 2 · 1 min 6 s iterating")), qPrintable(iteration()));
+        QCOMPARE(action("cancelIterationAction")->toolTip(), QObject::tr("Select a running iterable job first"));
+        page.busyTable()->selectRow(0);
+        QVERIFY(action("cancelIterationAction")->isEnabled());
+        page.cancelSelectedIteration(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!direct.command(Command("HGET").key(state).arg("cancelled")).isNil(), 10000);
+        QVERIFY(direct.command(Command("TTL").key(state)).integer > 2592000 - 60);
+        QTRY_VERIFY_WITH_TIMEOUT(iteration().startsWith(QStringLiteral("cancelled")), 10000);
+        QVERIFY(!action("cancelIterationAction")->isEnabled());
     }
 };
 

@@ -355,9 +355,9 @@ private slots:
             if (qobject_cast<ui::WorkersPage*>(pages[i])) view.setCurrentPage(i);
         QVERIFY(qobject_cast<ui::WorkersPage*>(view.currentPage()));
         const auto controls = writeControls(view);
-        // Queues 4; Retries 4 + 2 group actions + All matching; Dead 3 + 2 + 1; Scheduled 4 + 1; Busy 4;
-        // ACL 7; Local workers' Start; Undo history's Restore.
-        QCOMPARE(controls.size(), std::size_t(35));
+        // Queues 4; Retries 4 + 2 group actions + All matching; Dead 3 + 2 + 1; Scheduled 4 + 1; Busy 4 +
+        // Cancel iteration; ACL 7; Local workers' Start; Undo history's Restore.
+        QCOMPARE(controls.size(), std::size_t(36));
 
         // Not connected comes first: arming would not help.
         QStringList wrong = notDisabledWith(controls, QStringLiteral("Not connected"));
@@ -372,7 +372,8 @@ private slots:
         const QStringList needsSelection {QStringLiteral("Select jobs in the table first"),
             QStringLiteral("Select a queue first"), QStringLiteral("Select a failure group first"),
             QStringLiteral("Select processes in the table first"), QStringLiteral("No Sidekiq process is running"),
-            QStringLiteral("Select a user first"), QStringLiteral("Select an action in the list first")};
+            QStringLiteral("Select a user first"), QStringLiteral("Select an action in the list first"),
+            QStringLiteral("Select a running iterable job first")};
         const auto checkArmed = [&] {
             QStringList wrong;
             for (const auto& c : controls) {

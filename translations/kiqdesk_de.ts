@@ -882,6 +882,22 @@
         <source>Running for</source>
         <translation>Laufzeit</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>vor %1 abgebrochen</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>Ausführung %1 · %2 iteriert · Cursor %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>Cursor: %1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>Iteration</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -1003,6 +1019,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>Zuerst Prozesse auswählen.</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>Iteration abbrechen</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>Zuerst einen laufenden iterierbaren Job auswählen</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>Nur iterierbare Jobs (Sidekiq 7.3 und neuer) lassen sich abbrechen; dieser ist keiner</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>Bereits abgebrochen: er hält beim nächsten Speichern seines Zustands an</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>Den Job bitten, beim nächsten Speichern seines Zustands anzuhalten (etwa alle 5 s)</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>%1 (%2) auf %3 abbrechen? Er hält beim nächsten Speichern seines Zustands an und ruft seinen on_cancel-Callback auf; das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>Abbrechen fehlgeschlagen:</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 ist abgebrochen; er hält beim nächsten Speichern seines Zustands an.</translation>
     </message>
 </context>
 <context>

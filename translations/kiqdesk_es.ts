@@ -882,6 +882,22 @@
         <source>Running for</source>
         <translation>Duración</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>cancelado hace %1</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>ejecución %1 · %2 iterando · cursor %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>Cursor: %1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>Iteración</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -1003,6 +1019,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>Seleccione primero procesos.</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>Cancelar iteración</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>Seleccione primero un trabajo iterable en ejecución</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>Solo se pueden cancelar los trabajos iterables (Sidekiq 7.3 y posteriores); este no lo es</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>Ya cancelado: se detiene en el próximo guardado de su estado</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>Pedir al trabajo que se detenga en el próximo guardado de su estado (cada 5 s aprox.)</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>¿Cancelar %1 (%2) en %3? Se detiene en el próximo guardado de su estado y ejecuta su callback on_cancel; no se puede deshacer.</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>Error al cancelar:</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 está cancelado; se detiene en el próximo guardado de su estado.</translation>
     </message>
 </context>
 <context>

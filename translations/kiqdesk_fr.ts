@@ -882,6 +882,22 @@
         <source>Running for</source>
         <translation>En cours depuis</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>annulée il y a %1</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>exécution %1 · %2 d'itération · curseur %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>Curseur : %1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>Itération</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -1003,6 +1019,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>Sélectionnez d&apos;abord des processus.</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>Annuler l'itération</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>Sélectionnez d'abord une tâche itérable en cours</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>Seules les tâches itérables (Sidekiq 7.3 et plus) peuvent être annulées ; celle-ci ne l'est pas</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>Déjà annulée : elle s'arrête à la prochaine sauvegarde de son état</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>Demander à la tâche de s'arrêter à la prochaine sauvegarde de son état (environ toutes les 5 s)</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>Annuler %1 (%2) sur %3 ? Elle s'arrête à la prochaine sauvegarde de son état et appelle son rappel on_cancel ; impossible d'annuler cette action.</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>Échec de l'annulation :</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 est annulée ; elle s'arrête à la prochaine sauvegarde de son état.</translation>
     </message>
 </context>
 <context>
@@ -1698,11 +1746,11 @@
     </message>
     <message>
         <source>Execution times of %1 (successful jobs)</source>
-        <translation>Durées d'exécution de %1 (tâches réussies)</translation>
+        <translation>Durées d&apos;exécution de %1 (tâches réussies)</translation>
     </message>
     <message>
         <source>Execution times</source>
-        <translation>Durées d'exécution</translation>
+        <translation>Durées d&apos;exécution</translation>
     </message>
     <message>
         <source>over %1</source>
@@ -1721,7 +1769,7 @@
     </message>
     <message>
         <source>Execution time, up to</source>
-        <translation>Durée d'exécution, jusqu'à</translation>
+        <translation>Durée d&apos;exécution, jusqu&apos;à</translation>
     </message>
 </context>
 <context>
@@ -3038,7 +3086,7 @@
     </message>
     <message>
         <source>Mean execution time of the jobs that succeeded</source>
-        <translation>Durée d'exécution moyenne des tâches réussies</translation>
+        <translation>Durée d&apos;exécution moyenne des tâches réussies</translation>
     </message>
     <message>
         <source>Job class</source>
@@ -3054,7 +3102,7 @@
     </message>
     <message>
         <source>Failure rate</source>
-        <translation>Taux d'échec</translation>
+        <translation>Taux d&apos;échec</translation>
     </message>
     <message>
         <source>Mean time</source>
@@ -3120,7 +3168,7 @@
     </message>
     <message>
         <source>No job metrics in this period. Sidekiq writes them from version 7.0 on, for jobs that ran; the processes here run Sidekiq %1.</source>
-        <translation>Aucune métrique de tâche sur cette période. Sidekiq les écrit à partir de la version 7.0, pour les tâches exécutées ; les processus d'ici exécutent Sidekiq %1.</translation>
+        <translation>Aucune métrique de tâche sur cette période. Sidekiq les écrit à partir de la version 7.0, pour les tâches exécutées ; les processus d&apos;ici exécutent Sidekiq %1.</translation>
     </message>
     <message numerus="yes">
         <source>Sidekiq %1 metrics, %2 to %3, in %n-minute buckets.</source>
@@ -3146,11 +3194,11 @@
     </message>
     <message>
         <source>Sidekiq keeps execution-time histograms for 8 hours: choose 8 hours or less</source>
-        <translation>Sidekiq conserve les histogrammes de durée d'exécution 8 heures : choisissez 8 heures ou moins</translation>
+        <translation>Sidekiq conserve les histogrammes de durée d&apos;exécution 8 heures : choisissez 8 heures ou moins</translation>
     </message>
     <message>
         <source>Execution times: %1</source>
-        <translation>Durées d'exécution : %1</translation>
+        <translation>Durées d&apos;exécution : %1</translation>
     </message>
 </context>
 <context>

@@ -874,6 +874,22 @@
         <source>Running for</source>
         <translation>実行時間</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>%1 前にキャンセル</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>実行 %1 回目 · 反復 %2 · カーソル %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>カーソル: %1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>反復</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -990,6 +1006,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>先にプロセスを選択してください。</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>反復をキャンセル</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>まず実行中の反復ジョブを選択してください</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>キャンセルできるのは反復ジョブ (Sidekiq 7.3 以降) だけです。このジョブは違います</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>キャンセル済みです。次の状態保存で停止します</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>次の状態保存 (約 5 s ごと) で停止するようジョブに依頼します</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>%3 の %1 (%2) をキャンセルしますか? 次の状態保存で停止し、on_cancel コールバックを実行します。元に戻すことはできません。</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>キャンセルに失敗しました:</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 をキャンセルしました。次の状態保存で停止します。</translation>
     </message>
 </context>
 <context>

@@ -882,6 +882,22 @@
         <source>Running for</source>
         <translation>Duração</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>cancelado há %1</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>execução %1 · %2 iterando · cursor %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>Cursor: %1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>Iteração</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -1003,6 +1019,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>Selecione processos primeiro.</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>Cancelar iteração</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>Selecione primeiro um job iterável em execução</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>Só jobs iteráveis (Sidekiq 7.3 ou posterior) podem ser cancelados; este não é</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>Já cancelado: para no próximo salvamento do seu estado</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>Pedir ao job que pare no próximo salvamento do seu estado (a cada 5 s, aprox.)</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>Cancelar %1 (%2) em %3? Ele para no próximo salvamento do seu estado e executa seu callback on_cancel; não é possível desfazer.</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>Falha ao cancelar:</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 foi cancelado; para no próximo salvamento do seu estado.</translation>
     </message>
 </context>
 <context>

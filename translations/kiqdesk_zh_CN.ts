@@ -874,6 +874,22 @@
         <source>Running for</source>
         <translation>运行时长</translation>
     </message>
+    <message>
+        <source>cancelled %1 ago</source>
+        <translation>%1 前已取消</translation>
+    </message>
+    <message>
+        <source>execution %1 · %2 iterating · cursor %3</source>
+        <translation>第 %1 次执行 · 已迭代 %2 · 游标 %3</translation>
+    </message>
+    <message>
+        <source>Cursor: %1</source>
+        <translation>游标：%1</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>迭代</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::BusyPage</name>
@@ -990,6 +1006,38 @@
     <message>
         <source>Select processes first.</source>
         <translation>请先选择进程。</translation>
+    </message>
+    <message>
+        <source>Cancel iteration</source>
+        <translation>取消迭代</translation>
+    </message>
+    <message>
+        <source>Select a running iterable job first</source>
+        <translation>请先选择一个正在运行的可迭代任务</translation>
+    </message>
+    <message>
+        <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
+        <translation>只有可迭代任务（Sidekiq 7.3 及以上）可以取消；此任务不是</translation>
+    </message>
+    <message>
+        <source>Cancelled already: it stops at its next state save</source>
+        <translation>已取消：将在下次保存状态时停止</translation>
+    </message>
+    <message>
+        <source>Ask the job to stop at its next state save (about every 5 s)</source>
+        <translation>要求任务在下次保存状态时停止（约每 5 s 一次）</translation>
+    </message>
+    <message>
+        <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
+        <translation>取消 %3 上的 %1 (%2)？它将在下次保存状态时停止并运行其 on_cancel 回调；此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Cancel failed:</source>
+        <translation>取消失败：</translation>
+    </message>
+    <message>
+        <source>%1 is cancelled; it stops at its next state save.</source>
+        <translation>%1 已取消；将在下次保存状态时停止。</translation>
     </message>
 </context>
 <context>

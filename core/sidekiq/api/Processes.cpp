@@ -76,6 +76,15 @@ std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::
     return out;
 }
 
+void attachIterations(redis::Client& client, std::vector<BusyJob>& busy)
+{
+    std::vector<std::string> jids;
+    for (const auto& b : busy) jids.push_back(b.work.payload.jid);
+    auto states = readIterations(client, jids);
+    for (std::size_t i = 0; i < busy.size(); ++i)
+        busy[i].iteration = busy[i].work.payload.jid.empty() ? std::nullopt : std::move(states[i]);
+}
+
 void signalProcess(redis::Client& client, write::WriteGate& gate, const std::string& identity, ProcessSignal signal)
 {
     const char* name = signal == ProcessSignal::Quiet ? "TSTP" : "TERM";

@@ -4,10 +4,12 @@
 // signals Sidekiq's own API sends, so real Sidekiq obeys them (docs/sidekiq-data-model.md §7).
 
 #include "redis/Client.h"
+#include "sidekiq/api/IterableJobs.h"
 #include "sidekiq/model/ProcessRecord.h"
 #include "sidekiq/model/WorkRecord.h"
 #include "write/WriteGate.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,12 +25,15 @@ struct ProcessList {
 struct BusyJob {
     std::string identity;
     WorkRecord work;
+    std::optional<IterationState> iteration; // an iterable job's state (attachIterations), when it has one
 };
 
 // SMEMBERS processes, then every heartbeat hash in one pipeline.
 ProcessList listProcesses(redis::Client& client);
 // Every in-progress entry of the given processes, reading both hash names in one pipeline.
 std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::string>& identities);
+// Reads the iteration state (`it-<jid>`) of every busy job in one pipeline (Sidekiq ≥ 7.3 iterable jobs).
+void attachIterations(redis::Client& client, std::vector<BusyJob>& busy);
 
 enum class ProcessSignal { Quiet, Stop };
 // MULTI LPUSH <identity>-signals TSTP|TERM, EXPIRE 60 (the process RPOPs one per heartbeat).

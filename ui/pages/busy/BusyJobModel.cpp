@@ -9,8 +9,26 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace kiq::ui {
+
+namespace {
+QString iterationText(const kiq::sidekiq::BusyJob& b)
+{
+    if (!b.iteration) return {};
+    const auto& it = *b.iteration;
+    if (it.cancelledAt) {
+        const qint64 ago = std::max<qint64>(0, QDateTime::currentSecsSinceEpoch() - qint64(*it.cancelledAt));
+        return BusyJobModel::tr("cancelled %1 ago").arg(formatUptime(std::chrono::seconds(ago)));
+    }
+    // A cursor can be a long JSON document: the start here, all of it in the tooltip.
+    QString cursor = QString::fromStdString(it.cursor);
+    if (cursor.size() > 24) cursor = cursor.left(23) + QChar(0x2026);
+    return BusyJobModel::tr("execution %1 · %2 iterating · cursor %3")
+        .arg(formatCount(it.executions), formatUptime(std::chrono::seconds(std::llround(it.runtimeSeconds))), cursor);
+}
+} // namespace
 
 BusyJobModel::BusyJobModel(QObject* parent)
     : SnapshotTableModel(parent)
@@ -48,13 +66,18 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
                                 : QString();
         case RunTimeColumn:
             return runFor < 0 ? QString() : formatUptime(std::chrono::seconds(runFor));
+        case IterationColumn:
+            return iterationText(b);
         }
         break;
     case UnderlyingDataRole:
         if (index.column() == RunTimeColumn) return qlonglong(runFor);
         if (index.column() == StartedColumn) return qlonglong(b.work.runAt.value_or(0));
+        if (index.column() == IterationColumn) return b.iteration ? b.iteration->runtimeSeconds : -1.0;
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
+        if (index.column() == IterationColumn && b.iteration)
+            return tr("Cursor: %1").arg(QString::fromStdString(b.iteration->cursor));
         if (!b.work.ok()) return QString::fromStdString(b.work.parseError);
         if (!job.ok()) return QString::fromStdString(job.parseError);
         break;
@@ -85,6 +108,8 @@ QVariant BusyJobModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Started");
     case RunTimeColumn:
         return tr("Running for");
+    case IterationColumn:
+        return tr("Iteration");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The jobs running right now (every process's in-progress hash), with how long each has run.
+// The jobs running right now (every process's in-progress hash), with how long each has run and, for an
+// iterable job, where its iteration stands.
 
 #include "common/SnapshotTableModel.h"
 #include "sidekiq/api/Processes.h"
@@ -20,6 +21,7 @@ public:
         ArgsColumn,
         StartedColumn,
         RunTimeColumn,
+        IterationColumn, // Sidekiq ≥ 7.3 iterable jobs: execution, time iterating, cursor; or cancelled
         ColumnCount
     };
     enum Role { UnderlyingDataRole = Qt::UserRole };

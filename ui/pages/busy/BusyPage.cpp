@@ -8,6 +8,7 @@
 #include "pages/busy/BusyJobModel.h"
 #include "pages/busy/ProcessListModel.h"
 #include "redis/AsyncClient.h"
+#include "sidekiq/model/Timestamp.h"
 #include "write/WriteGate.h"
 
 #include <QAction>
@@ -68,6 +69,10 @@ BusyPage::BusyPage(QWidget* parent)
     m_stopAll->setObjectName(QStringLiteral("stopAllAction"));
     connect(m_stopAll, &QAction::triggered, this, [this] { signalProcesses(ProcessSignal::Stop, true); });
     bar->addSeparator();
+    m_cancelIteration = bar->addAction(tr("Cancel iteration"));
+    m_cancelIteration->setObjectName(QStringLiteral("cancelIterationAction"));
+    connect(m_cancelIteration, &QAction::triggered, this, [this] { cancelSelectedIteration(); });
+    bar->addSeparator();
     // The same as kiqdesk-cli commands, for a review or a script (allowed while writes are refused).
     auto* copyMenu = new QMenu(tr("Copy as command"), this);
     for (const auto& [signal, all, name] : {std::tuple {ProcessSignal::Quiet, false, "copyQuietSelectedAction"},
@@ -92,6 +97,9 @@ BusyPage::BusyPage(QWidget* parent)
     bar->addWidget(copyButton);
     m_processTable->addActions({m_quietSelected, m_stopSelected, copyMenu->menuAction()});
     m_processTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_busyTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_busyTable->addAction(m_cancelIteration);
+    m_busyTable->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_processTable);
@@ -110,6 +118,8 @@ BusyPage::BusyPage(QWidget* parent)
         if (isVisible()) refresh();
     });
     connect(m_processTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BusyPage::updateActions);
+    connect(m_busyTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BusyPage::updateActions);
+    connect(m_busy, &QAbstractItemModel::dataChanged, this, &BusyPage::updateActions);
     connect(m_processes, &QAbstractItemModel::rowsInserted, this, &BusyPage::updateActions);
     connect(m_processes, &QAbstractItemModel::rowsRemoved, this, &BusyPage::updateActions);
     connect(m_processes, &QAbstractItemModel::modelReset, this, &BusyPage::updateActions);
@@ -133,6 +143,56 @@ void BusyPage::updateActions()
     m_quietAll->setToolTip(any ? tr("Quiet every listed process") : none);
     m_stopAll->setEnabled(any);
     m_stopAll->setToolTip(any ? tr("Shut every listed process down") : none);
+
+    const kiq::sidekiq::BusyJob* job = selectedBusyJob();
+    const bool iterating = job && job->iteration && !job->iteration->cancelledAt;
+    m_cancelIteration->setEnabled(blocked.isEmpty() && iterating);
+    m_cancelIteration->setToolTip(!blocked.isEmpty() ? blocked
+            : !job                                   ? tr("Select a running iterable job first")
+            : !job->iteration ? tr("Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not")
+            : job->iteration->cancelledAt ? tr("Cancelled already: it stops at its next state save")
+                                          : tr("Ask the job to stop at its next state save (about every 5 s)"));
+}
+
+const kiq::sidekiq::BusyJob* BusyPage::selectedBusyJob() const
+{
+    const auto rows = m_busyTable->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return nullptr;
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_busyTable->model());
+    const int row = proxy->mapToSource(rows.front()).row();
+    return row >= 0 && std::size_t(row) < m_busy->rows().size() ? &m_busy->rows()[std::size_t(row)] : nullptr;
+}
+
+void BusyPage::cancelSelectedIteration(bool confirmed)
+{
+    const kiq::sidekiq::BusyJob* job = selectedBusyJob();
+    if (!client() || !job || !job->iteration) return;
+    if (const QString why = refusedWrite(); !why.isEmpty()) {
+        m_status->showProblemText(why);
+        return;
+    }
+    const std::string jid = job->work.payload.jid;
+    const QString name = QString::fromStdString(job->work.payload.displayClass);
+    if (!confirmed
+        && QMessageBox::question(this, tr("Cancel iteration"),
+               tr("Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; "
+                  "this cannot be undone.")
+                   .arg(name, QString::fromStdString(jid), deploymentName()),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+            != QMessageBox::Yes)
+        return;
+    runFresh<double>(
+        [gate = writeGate(), jid](kiq::redis::Client& c) {
+            return kiq::sidekiq::cancelIteration(c, *gate, jid, kiq::sidekiq::Timestamp::now().seconds());
+        },
+        [this, name](kiq::redis::Result<double> r) {
+            if (!r.ok()) {
+                m_status->showError(tr("Cancel failed:"), explainError(r.error->message));
+                return;
+            }
+            m_status->showInfo(tr("%1 is cancelled; it stops at its next state save.").arg(name));
+            refresh();
+        });
 }
 
 QString BusyPage::title() const
@@ -203,10 +263,13 @@ void BusyPage::refresh()
             std::vector<std::string> identities;
             for (const auto& p : list.live) identities.push_back(p.identity);
             load.busy = kiq::sidekiq::listBusyJobs(c, identities);
-            // The page shows arguments only as the deployment's rules do.
-            for (auto& b : load.busy)
+            kiq::sidekiq::attachIterations(c, load.busy);
+            // The page shows arguments (and an iteration's cursor) only as the deployment's rules do.
+            for (auto& b : load.busy) {
                 if (!b.work.payload.raw.empty())
                     b.work.payload = kiq::sidekiq::JobRecord::parse(redactor->payload(b.work.payload.raw));
+                if (b.iteration) b.iteration->cursor = redactor->text(b.iteration->cursor);
+            }
             load.processes = std::move(list.live);
             // An expired heartbeat is still a row: with no beat it shows as stale.
             for (auto& id : list.expired) {

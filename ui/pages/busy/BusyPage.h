@@ -2,7 +2,8 @@
 // The Busy page: Sidekiq processes (stale ones in red) and the jobs they are running, refreshed every
 // few seconds while visible (listProcesses + listBusyJobs in one AsyncClient::run). Quiet and Stop
 // go to the selected process or to all of them, after a confirmation, through signalProcess (the
-// same signal list Sidekiq's Web UI uses; a process obeys at its next heartbeat).
+// same signal list Sidekiq's Web UI uses; a process obeys at its next heartbeat). An iterable job
+// (Sidekiq ≥ 7.3) shows where its iteration stands and can be cancelled (sidekiq/api/IterableJobs.h).
 
 #include "deployment/DeploymentPage.h"
 #include "sidekiq/api/Processes.h"
@@ -34,6 +35,10 @@ public:
     QTableView* processTable() const { return m_processTable; }
     // `all`: every listed process, else the selected ones. `confirmed` skips the dialog (tests).
     void signalProcesses(kiq::sidekiq::ProcessSignal signal, bool all, bool confirmed = false);
+    // Cancels the selected busy job's iteration (Sidekiq ≥ 7.3 iterable jobs) through the gate, after a
+    // confirmation unless `confirmed` (tests).
+    void cancelSelectedIteration(bool confirmed = false);
+    QTableView* busyTable() const { return m_busyTable; }
 
 protected:
     void clientChanged() override;
@@ -42,6 +47,7 @@ protected:
 
 private:
     std::vector<std::string> selectedIdentities() const;
+    const kiq::sidekiq::BusyJob* selectedBusyJob() const; // null without a selection
     void updateActions();
     void selectPendingJob();
 
@@ -57,6 +63,7 @@ private:
     QAction* m_stopSelected;
     QAction* m_quietAll;
     QAction* m_stopAll;
+    QAction* m_cancelIteration;
 };
 
 } // namespace kiq::ui
