@@ -145,6 +145,52 @@ private slots:
         QCOMPARE(stateOf(evaluate(), check::kDeadGrowth), CheckState::Ok);
     }
 
+    void deadSetAtSidekiqsCap()
+    {
+        HealthThresholds t;
+        t.deadMaxJobs = 50; // as a Sidekiq app with dead_max_jobs = 50 would have it
+        const double t0 = now();
+        for (int i = 0; i < 40; ++i) // died two hours ago
+            run({"ZADD", "dead", std::to_string(t0 - 7200 - i), "{\"jid\":\"old" + std::to_string(i) + "\"}"});
+        HealthEvaluator evaluator;
+        HealthReport report = evaluator.evaluate(*m_client, t);
+        const CheckResult* r = find(report, check::kDeadCap);
+        QVERIFY(r);
+        QCOMPARE(r->state, CheckState::Ok);
+        QCOMPARE(r->value.value(), 80.0);
+        QVERIFY2(r->message == "dead set 40 jobs of 50 (80%)", r->message.c_str());
+
+        // Ten minutes later (the sample is aged rather than waited for), 30 jobs have died the way
+        // Sidekiq's DeadSet#kill adds them: ZADD, drop what is past the timeout, trim to the cap.
+        evaluator.deadSizes.back().takenAt -= 600;
+        for (int i = 0; i < 30; ++i) {
+            run({"ZADD", "dead", std::to_string(now()), "{\"jid\":\"new" + std::to_string(i) + "\"}"});
+            run({"ZREMRANGEBYSCORE", "dead", "-inf", std::to_string(now() - 180 * 86400)});
+            run({"ZREMRANGEBYRANK", "dead", "0", "-50"}); // which keeps 49
+        }
+        report = evaluator.evaluate(*m_client, t);
+        r = find(report, check::kDeadCap);
+        QCOMPARE(r->state, CheckState::Warn);
+        QCOMPARE(r->value.value(), 98.0);
+        QVERIFY2(r->message.find("at Sidekiq's cap") != std::string::npos, r->message.c_str());
+        QVERIFY2(r->message.find("about 21 dropped in the last 10 min") != std::string::npos, r->message.c_str());
+
+        // Cleared: the dead set emptied, seen by a fresh evaluation (as `kiqdesk-cli check` makes).
+        run({"DEL", "dead"});
+        QCOMPARE(stateOf(evaluate(t), check::kDeadCap), CheckState::Ok);
+
+        // Near the age limit: a job that died 175 days ago is dropped at 180.
+        run({"ZADD", "dead", std::to_string(now() - 175 * 86400), "{\"jid\":\"ancient\"}"});
+        report = evaluate(t);
+        r = find(report, check::kDeadCap);
+        QCOMPARE(r->state, CheckState::Warn);
+        QVERIFY2(r->message.find("the oldest died 175 d ago: Sidekiq drops dead jobs after 180 d") != std::string::npos,
+            r->message.c_str());
+        // The defaults: Sidekiq's 10,000 and 6 months; the thresholds round-trip through the profile's JSON.
+        QCOMPARE(HealthThresholds {}.deadMaxJobs, 10000.0);
+        QCOMPARE(HealthThresholds::fromJson(t.toJson()).deadMaxJobs, 50.0);
+    }
+
     void failureRateOverWindow()
     {
         run({"SET", "stat:processed", "1000"});

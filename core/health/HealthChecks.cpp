@@ -64,6 +64,9 @@ template <typename T, typename F> void forEachNumber(T& t, F&& f)
     f("latency_critical_s", t.latencyCriticalSeconds);
     f("dead_per_min_warn", t.deadPerMinuteWarn);
     f("dead_per_min_critical", t.deadPerMinuteCritical);
+    f("dead_max_jobs", t.deadMaxJobs);
+    f("dead_cap_warn_pct", t.deadCapWarnPercent);
+    f("dead_timeout_days", t.deadTimeoutDays);
     f("failure_rate_warn_pct", t.failureRateWarnPercent);
     f("failure_rate_critical_pct", t.failureRateCriticalPercent);
     f("failure_rate_min_jobs", t.minJobsForFailureRate);
@@ -394,6 +397,46 @@ void clusterCheck(redis::Client& client, std::vector<CheckResult>& out)
            : "cluster: " + std::to_string(covered) + " of 16384 slots covered (state " + state + ")"});
 }
 
+// Sidekiq's DeadSet#kill trims the set to dead_max_jobs and drops what is older than
+// dead_timeout_in_seconds; nothing records what it dropped. Dropped since the sample = died since,
+// minus what the set grew by (a job retried or deleted by hand counts too).
+void deadCapCheck(const Reply& size, const Reply& diedSince, const Reply& oldest,
+    const std::optional<DeadSample>& since, double now, const HealthThresholds& t, std::vector<CheckResult>& out)
+{
+    for (const Reply* r : {&size, &diedSince, &oldest})
+        if (r->isError()) return out.push_back(unknown(check::kDeadCap, "dead set: " + refusal(r->str)));
+    const long long n = size.integer;
+    CheckResult r {check::kDeadCap, {}, CheckState::Ok, {}, {}, {}};
+    std::string text = "dead set " + std::to_string(n) + (n == 1 ? " job" : " jobs");
+    if (t.deadMaxJobs > 0) {
+        const double pct = 100.0 * double(n) / t.deadMaxJobs;
+        r.value = pct;
+        r.threshold = t.deadCapWarnPercent;
+        text += " of " + num(t.deadMaxJobs) + " (" + num(pct) + "%)";
+        if (t.deadCapWarnPercent > 0 && pct >= t.deadCapWarnPercent) r.state = CheckState::Warn;
+        // Sidekiq trims with ZREMRANGEBYRANK dead 0 -dead_max_jobs, which keeps one job fewer than the cap
+        // (docs/sidekiq-data-model.md §3).
+        if (double(n) >= t.deadMaxJobs - 1) text += ", at Sidekiq's cap: each new dead job drops the oldest";
+    }
+    if (since && now - since->takenAt >= 60) {
+        const long long dropped = std::max(0LL, diedSince.integer - (n - since->size));
+        if (dropped > 0) {
+            r.state = CheckState::Warn;
+            text += "; about " + std::to_string(dropped) + " dropped in the last " + duration(now - since->takenAt)
+                + " (by the cap, or removed by hand)";
+        }
+    }
+    if (const auto score = oldestScore(oldest); score && t.deadTimeoutDays > 0) {
+        const double age = now - *score, limit = t.deadTimeoutDays * 86400;
+        if (age >= limit - 7 * 86400) { // within a week of being dropped for its age
+            r.state = CheckState::Warn;
+            text += "; the oldest died " + duration(age) + " ago: Sidekiq drops dead jobs after " + duration(limit);
+        }
+    }
+    r.message = std::move(text);
+    out.push_back(std::move(r));
+}
+
 } // namespace
 
 CounterSample readCounters(redis::Client& client)
@@ -416,6 +459,10 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
         // Cluster first: with slots uncovered every other read may fail with CLUSTERDOWN.
         if (client.options().topology == redis::Topology::Cluster) clusterCheck(client, out);
 
+        // The dead-set sample of about an hour ago (or the oldest kept) that the cap check compares with.
+        std::erase_if(deadSizes, [&](const DeadSample& d) { return d.takenAt < now - 3600; });
+        const std::optional<DeadSample> since
+            = deadSizes.empty() ? std::nullopt : std::optional<DeadSample>(deadSizes.front());
         const auto replies = client.pipeline({
             Command("ZCOUNT").key(sidekiq::keys::kDead).arg(now - 60).arg(std::string_view("+inf")),
             Command("ZRANGE").key(sidekiq::keys::kSchedule).arg(0).arg(0).arg(std::string_view("WITHSCORES")),
@@ -424,6 +471,10 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
             Command("GET").key(sidekiq::keys::kProcessed),
             Command("GET").key(sidekiq::keys::kFailed),
             Command("HGETALL").key(worker::keys::kInProgressRegistry),
+            Command("ZCARD").key(sidekiq::keys::kDead),
+            // Died since the sample (a dead job's score is its time of death).
+            Command("ZCOUNT").key(sidekiq::keys::kDead).arg(since ? since->takenAt : now).arg(std::string_view("+inf")),
+            Command("ZRANGE").key(sidekiq::keys::kDead).arg(0).arg(0).arg(std::string_view("WITHSCORES")),
         });
 
         // Sidekiq's own data: when these fail (a wrong key type, CLUSTERDOWN) their checks are unknown.
@@ -460,6 +511,9 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
                 + (r.state == CheckState::Ok ? "" : ", over " + num(*r.threshold) + "/min");
             out.push_back(std::move(r));
         }
+
+        deadCapCheck(replies[7], replies[8], replies[9], since, now, t, out);
+        if (!replies[7].isError()) deadSizes.push_back({now, replies[7].integer});
 
         if (replies[4].isError() || replies[5].isError()) {
             out.push_back(unknown(

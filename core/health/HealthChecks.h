@@ -32,6 +32,7 @@ inline constexpr const char* kReachable = "redis.reachable";
 inline constexpr const char* kQueueLatency = "queue.latency"; // one result per queue
 inline constexpr const char* kQueueUnwatched = "queue.unwatched"; // jobs waiting, no live process listens
 inline constexpr const char* kDeadGrowth = "dead.growth";
+inline constexpr const char* kDeadCap = "dead.cap"; // near Sidekiq's dead_max_jobs, or jobs dropped by it
 inline constexpr const char* kFailureRate = "failure.rate";
 inline constexpr const char* kSchedulerStalled = "scheduler.stalled";
 inline constexpr const char* kHeartbeats = "processes.heartbeat";
@@ -64,6 +65,11 @@ struct HealthThresholds {
     double latencyCriticalSeconds = 300;
     double deadPerMinuteWarn = 10; // jobs that died in the last minute
     double deadPerMinuteCritical = 100;
+    // Sidekiq drops the oldest dead job past dead_max_jobs (default 10,000) and any older than
+    // dead_timeout_in_seconds (default 6 months): set them to the app's values.
+    double deadMaxJobs = 10000;
+    double deadCapWarnPercent = 90; // of deadMaxJobs
+    double deadTimeoutDays = 180;
     double failureRateWarnPercent = 5; // failed / processed over the sampled window
     double failureRateCriticalPercent = 25;
     double minJobsForFailureRate = 20; // fewer processed in the window: too few to judge
@@ -105,10 +111,19 @@ struct HealthReport {
     std::vector<const CheckResult*> notOk() const;
 };
 
-// What one deployment's evaluations keep: the queue names (StatsReader) and the last counters.
+// The dead set's size at one evaluation: how many jobs Sidekiq's caps dropped is the jobs that died
+// since, minus what the set grew by.
+struct DeadSample {
+    double takenAt = 0;
+    long long size = 0;
+};
+
+// What one deployment's evaluations keep: the queue names (StatsReader), the last counters and the
+// dead set's sizes over the last hour.
 struct HealthEvaluator {
     sidekiq::StatsReader stats;
     std::optional<CounterSample> previous;
+    std::vector<DeadSample> deadSizes; // oldest first, none older than an hour
     double minWindowSeconds = 1; // a shorter gap between samples gives no failure rate yet
 
     // Connects `client` if needed. Never throws for an unreachable server: that is the critical
