@@ -301,6 +301,13 @@ private slots:
         QVERIFY2(
             test::waitUntil([&] { return text(FleetModel::Dead) == full; }, 10000), qPrintable(text(FleetModel::Dead)));
         QCOMPARE(text(FleetModel::DeadLastHour), QString("0"));
+        // Sidekiq's cap (issue 20, item 6): the Dead cell is a warning and says how close it is.
+        const QModelIndex dead = model->index(0, FleetModel::Dead);
+        QCOMPARE(dead.data(Qt::ForegroundRole).value<QColor>(), warningColor());
+        const QString tip = dead.data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(full + " of Sidekiq's cap of " + formatCount(10000) + " dead jobs (100 %)")
+                && tip.contains("At the cap"),
+            qPrintable(tip));
 
         killNow(c, 20000, 7);
         QVERIFY2(test::waitUntil(

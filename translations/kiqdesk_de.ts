@@ -1952,6 +1952,21 @@
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>Alle Warteschlangen: %1 Jobs/min kommen an, %2 Jobs/min erledigt.</translation>
     </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>%1 von Sidekiqs Obergrenze von %2 toten Jobs (%3 %)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>An der Obergrenze: jeder neue tote Job verdrängt den ältesten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>Etwa %1 in der letzten Stunde verworfen (durch die Obergrenze oder von Hand entfernt).</numerusform>
+            <numerusform>Etwa %1 in der letzten Stunde verworfen (durch die Obergrenze oder von Hand entfernt).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetSearchDialog</name>

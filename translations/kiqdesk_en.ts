@@ -190,6 +190,16 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::FleetModel</name>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>About %1 dropped in the last hour (by the cap, or removed by hand).</numerusform>
+            <numerusform>About %1 dropped in the last hour (by the cap, or removed by hand).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::FleetSearchDialog</name>
     <message numerus="yes">
         <source>%1 hit(s)</source>

@@ -1952,6 +1952,21 @@
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>Todas las colas: llegan %1 trabajos/min, se completan %2 trabajos/min.</translation>
     </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>%1 del límite de Sidekiq de %2 trabajos muertos (%3 %)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>En el límite: cada nuevo trabajo muerto descarta el más antiguo.</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>Unos %1 descartado en la última hora (por el límite, o quitado a mano).</numerusform>
+            <numerusform>Unos %1 descartados en la última hora (por el límite, o quitados a mano).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetSearchDialog</name>

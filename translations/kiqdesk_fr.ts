@@ -888,7 +888,7 @@
     </message>
     <message>
         <source>execution %1 · %2 iterating · cursor %3</source>
-        <translation>exécution %1 · %2 d'itération · curseur %3</translation>
+        <translation>exécution %1 · %2 d&apos;itération · curseur %3</translation>
     </message>
     <message>
         <source>Cursor: %1</source>
@@ -1022,35 +1022,35 @@
     </message>
     <message>
         <source>Cancel iteration</source>
-        <translation>Annuler l'itération</translation>
+        <translation>Annuler l&apos;itération</translation>
     </message>
     <message>
         <source>Select a running iterable job first</source>
-        <translation>Sélectionnez d'abord une tâche itérable en cours</translation>
+        <translation>Sélectionnez d&apos;abord une tâche itérable en cours</translation>
     </message>
     <message>
         <source>Only iterable jobs (Sidekiq 7.3 and later) can be cancelled; this one is not</source>
-        <translation>Seules les tâches itérables (Sidekiq 7.3 et plus) peuvent être annulées ; celle-ci ne l'est pas</translation>
+        <translation>Seules les tâches itérables (Sidekiq 7.3 et plus) peuvent être annulées ; celle-ci ne l&apos;est pas</translation>
     </message>
     <message>
         <source>Cancelled already: it stops at its next state save</source>
-        <translation>Déjà annulée : elle s'arrête à la prochaine sauvegarde de son état</translation>
+        <translation>Déjà annulée : elle s&apos;arrête à la prochaine sauvegarde de son état</translation>
     </message>
     <message>
         <source>Ask the job to stop at its next state save (about every 5 s)</source>
-        <translation>Demander à la tâche de s'arrêter à la prochaine sauvegarde de son état (environ toutes les 5 s)</translation>
+        <translation>Demander à la tâche de s&apos;arrêter à la prochaine sauvegarde de son état (environ toutes les 5 s)</translation>
     </message>
     <message>
         <source>Cancel %1 (%2) on %3? It stops at its next state save and runs its on_cancel callback; this cannot be undone.</source>
-        <translation>Annuler %1 (%2) sur %3 ? Elle s'arrête à la prochaine sauvegarde de son état et appelle son rappel on_cancel ; impossible d'annuler cette action.</translation>
+        <translation>Annuler %1 (%2) sur %3 ? Elle s&apos;arrête à la prochaine sauvegarde de son état et appelle son rappel on_cancel ; impossible d&apos;annuler cette action.</translation>
     </message>
     <message>
         <source>Cancel failed:</source>
-        <translation>Échec de l'annulation :</translation>
+        <translation>Échec de l&apos;annulation :</translation>
     </message>
     <message>
         <source>%1 is cancelled; it stops at its next state save.</source>
-        <translation>%1 est annulée ; elle s'arrête à la prochaine sauvegarde de son état.</translation>
+        <translation>%1 est annulée ; elle s&apos;arrête à la prochaine sauvegarde de son état.</translation>
     </message>
 </context>
 <context>
@@ -1951,6 +1951,21 @@
     <message>
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>Toutes les files d’attente&#xa0;: %1 tâches/min arrivent, %2 tâches/min traitées.</translation>
+    </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>%1 sur le plafond Sidekiq de %2 tâches mortes (%3 %)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>Au plafond : chaque nouvelle tâche morte fait disparaître la plus ancienne.</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>Environ %1 supprimée au cours de la dernière heure (par le plafond, ou retirée à la main).</numerusform>
+            <numerusform>Environ %1 supprimées au cours de la dernière heure (par le plafond, ou retirées à la main).</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1929,6 +1929,20 @@
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>全キュー: 到着 %1 ジョブ/分、完了 %2 ジョブ/分。</translation>
     </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>Sidekiq の上限 %2 件のデッドジョブのうち %1 件 (%3%)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>上限に達しています。新しいデッドジョブが入るたびに最も古いものが削除されます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>直近 1 時間に約 %1 件が削除されました (上限によるもの、または手動で削除)。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetSearchDialog</name>

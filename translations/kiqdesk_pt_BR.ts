@@ -1952,6 +1952,21 @@
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>Todas as filas: chegam %1 jobs/min, %2 jobs/min concluídos.</translation>
     </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>%1 do limite do Sidekiq de %2 jobs mortos (%3%)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>No limite: cada novo job morto descarta o mais antigo.</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>Cerca de %1 descartado na última hora (pelo limite, ou removido à mão).</numerusform>
+            <numerusform>Cerca de %1 descartados na última hora (pelo limite, ou removidos à mão).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetSearchDialog</name>

@@ -1929,6 +1929,20 @@
         <source>All queues: %1 jobs/min arrive, %2 jobs/min done.</source>
         <translation>所有队列：每分钟到达 %1 个任务，完成 %2 个任务。</translation>
     </message>
+    <message>
+        <source>%1 of Sidekiq&apos;s cap of %2 dead jobs (%3 %)</source>
+        <translation>Sidekiq 死亡任务上限 %2 中的 %1 (%3%)</translation>
+    </message>
+    <message>
+        <source>At the cap: each new dead job drops the oldest.</source>
+        <translation>已达上限：每个新的死亡任务都会挤掉最旧的一个。</translation>
+    </message>
+    <message numerus="yes">
+        <source>About %1 dropped in the last hour (by the cap, or removed by hand).</source>
+        <translation>
+            <numerusform>过去一小时约有 %1 个被丢弃（因上限，或被手动移除）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::FleetSearchDialog</name>

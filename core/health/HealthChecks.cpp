@@ -398,8 +398,7 @@ void clusterCheck(redis::Client& client, std::vector<CheckResult>& out)
 }
 
 // Sidekiq's DeadSet#kill trims the set to dead_max_jobs and drops what is older than
-// dead_timeout_in_seconds; nothing records what it dropped. Dropped since the sample = died since,
-// minus what the set grew by (a job retried or deleted by hand counts too).
+// dead_timeout_in_seconds; nothing records what it dropped (deadDropped estimates it).
 void deadCapCheck(const Reply& size, const Reply& diedSince, const Reply& oldest,
     const std::optional<DeadSample>& since, double now, const HealthThresholds& t, std::vector<CheckResult>& out)
 {
@@ -414,12 +413,10 @@ void deadCapCheck(const Reply& size, const Reply& diedSince, const Reply& oldest
         r.threshold = t.deadCapWarnPercent;
         text += " of " + num(t.deadMaxJobs) + " (" + num(pct) + "%)";
         if (t.deadCapWarnPercent > 0 && pct >= t.deadCapWarnPercent) r.state = CheckState::Warn;
-        // Sidekiq trims with ZREMRANGEBYRANK dead 0 -dead_max_jobs, which keeps one job fewer than the cap
-        // (docs/sidekiq-data-model.md §3).
-        if (double(n) >= t.deadMaxJobs - 1) text += ", at Sidekiq's cap: each new dead job drops the oldest";
+        if (deadAtCap(n, t)) text += ", at Sidekiq's cap: each new dead job drops the oldest";
     }
     if (since && now - since->takenAt >= 60) {
-        const long long dropped = std::max(0LL, diedSince.integer - (n - since->size));
+        const long long dropped = deadDropped(*since, n, diedSince.integer);
         if (dropped > 0) {
             r.state = CheckState::Warn;
             text += "; about " + std::to_string(dropped) + " dropped in the last " + duration(now - since->takenAt)
@@ -438,6 +435,16 @@ void deadCapCheck(const Reply& size, const Reply& diedSince, const Reply& oldest
 }
 
 } // namespace
+
+long long deadDropped(const DeadSample& then, long long sizeNow, long long diedSince)
+{
+    return std::max(0LL, diedSince - (sizeNow - then.size));
+}
+
+bool deadAtCap(long long size, const HealthThresholds& t)
+{
+    return t.deadMaxJobs > 0 && double(size) >= t.deadMaxJobs - 1;
+}
 
 CounterSample readCounters(redis::Client& client)
 {

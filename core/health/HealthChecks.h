@@ -13,6 +13,7 @@
 
 #include "redis/Client.h"
 #include "sidekiq/api/Stats.h"
+#include "sidekiq/model/DeadSet.h"
 
 #include <QString>
 
@@ -65,11 +66,11 @@ struct HealthThresholds {
     double latencyCriticalSeconds = 300;
     double deadPerMinuteWarn = 10; // jobs that died in the last minute
     double deadPerMinuteCritical = 100;
-    // Sidekiq drops the oldest dead job past dead_max_jobs (default 10,000) and any older than
-    // dead_timeout_in_seconds (default 6 months): set them to the app's values.
-    double deadMaxJobs = 10000;
+    // Sidekiq drops the oldest dead job past dead_max_jobs and any older than dead_timeout_in_seconds
+    // (Sidekiq's defaults, sidekiq/model/DeadSet.h): set them to the app's values.
+    double deadMaxJobs = double(sidekiq::DeadSetLimits {}.maxJobs);
     double deadCapWarnPercent = 90; // of deadMaxJobs
-    double deadTimeoutDays = 180;
+    double deadTimeoutDays = double(sidekiq::DeadSetLimits {}.timeout.count()) / 86400;
     double failureRateWarnPercent = 5; // failed / processed over the sampled window
     double failureRateCriticalPercent = 25;
     double minJobsForFailureRate = 20; // fewer processed in the window: too few to judge
@@ -117,6 +118,13 @@ struct DeadSample {
     double takenAt = 0;
     long long size = 0;
 };
+
+// Dead jobs Sidekiq's caps dropped between `then` and now: the jobs that died since (a score at or after
+// then.takenAt) minus what the set grew by. A job retried or deleted by hand meanwhile counts too.
+long long deadDropped(const DeadSample& then, long long sizeNow, long long diedSince);
+// Sidekiq trims with ZREMRANGEBYRANK dead 0 -dead_max_jobs, which keeps one job fewer than the cap
+// (docs/sidekiq-data-model.md §3): from there each new dead job drops the oldest.
+bool deadAtCap(long long size, const HealthThresholds& t);
 
 // What one deployment's evaluations keep: the queue names (StatsReader), the last counters and the
 // dead set's sizes over the last hour.

@@ -188,6 +188,8 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
         return warningColor();
     if (column == Security) return securityData(d, role);
     if (column == Forecast && reachable) return forecastData(d, state, role);
+    if (column == Dead && reachable && (role == Qt::ForegroundRole || role == Qt::ToolTipRole))
+        return deadData(d, state, role);
     if (role == Qt::ToolTipRole) {
         if (column == Status)
             return QStringList(QStringList {state.error.isEmpty() ? d->statusText() : state.error} + certificates)
@@ -247,10 +249,39 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
+QVariant FleetModel::deadData(const Deployment* d, const State& state, int role) const
+{
+    // Sidekiq drops dead jobs past its cap without a trace: say how close each deployment is.
+    const kiq::health::HealthThresholds& t = d->profile().health;
+    const long long size = state.last->deadSize;
+    const bool near
+        = t.deadMaxJobs > 0 && t.deadCapWarnPercent > 0 && 100.0 * double(size) / t.deadMaxJobs >= t.deadCapWarnPercent;
+    const bool dropping = state.deadDropped && *state.deadDropped > 0;
+    if (role == Qt::ForegroundRole) return near || dropping ? QVariant(warningColor()) : QVariant();
+    if (t.deadMaxJobs <= 0) return {};
+    QString text = tr("%1 of Sidekiq's cap of %2 dead jobs (%3 %)")
+                       .arg(formatCount(size), formatCount(qint64(t.deadMaxJobs)))
+                       .arg(QLocale().toString(100.0 * double(size) / t.deadMaxJobs, 'f', 0));
+    if (kiq::health::deadAtCap(size, t))
+        text += QLatin1Char('\n') + tr("At the cap: each new dead job drops the oldest.");
+    if (state.deadDropped)
+        text += QLatin1Char('\n')
+            + tr("About %1 dropped in the last hour (by the cap, or removed by hand).", nullptr,
+                pluralCount(*state.deadDropped))
+                  .arg(formatCount(*state.deadDropped));
+    return text;
+}
+
 void FleetModel::setSample(Deployment* deployment, const kiq::health::FleetRow& row)
 {
     State& state = m_state[deployment];
     state.last = row;
+    // The dead set's size an hour ago (deadLastHour counts the deaths since then) gives the drops.
+    std::erase_if(state.deadSizes, [&](const auto& s) { return s.takenAt < row.takenAt - 3660; });
+    state.deadDropped.reset();
+    if (!state.deadSizes.empty() && row.takenAt - state.deadSizes.front().takenAt >= 3540)
+        state.deadDropped = kiq::health::deadDropped(state.deadSizes.front(), row.deadSize, row.deadLastHour);
+    state.deadSizes.push_back({row.takenAt, row.deadSize});
     state.error.clear();
     const std::vector<kiq::health::QueueForecast> forecasts = deployment->queueForecasts();
     const kiq::health::QueueForecast* urgent = kiq::health::DrainForecaster::mostUrgent(forecasts);

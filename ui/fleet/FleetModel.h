@@ -4,6 +4,7 @@
 
 #include "health/DrainForecast.h"
 #include "health/FleetRow.h"
+#include "health/HealthChecks.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -55,8 +56,11 @@ private:
         std::optional<kiq::health::QueueForecast> urgent; // DrainForecaster::mostUrgent
         bool measuring = false; // no urgent queue yet, and some queue's trend is still unknown
         QString error; // the last refresh's failure
+        std::vector<kiq::health::DeadSample> deadSizes; // the last hour's, oldest first
+        std::optional<long long> deadDropped; // by Sidekiq's caps in the last hour, once watched that long
     };
     QVariant forecastData(const Deployment* d, const State& state, int role) const;
+    QVariant deadData(const Deployment* d, const State& state, int role) const;
     void rowChanged(Deployment* deployment);
 
     DeploymentListModel* m_deployments;
