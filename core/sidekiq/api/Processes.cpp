@@ -70,7 +70,8 @@ std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::
             if (r.isError()) continue; // a wrong key type here must not hide the other processes' jobs
             const auto& kv = r.asArray();
             for (std::size_t k = 0; k + 1 < kv.size(); k += 2)
-                out.push_back({identities[i], WorkRecord::parse(kv[k].asString(), kv[k + 1].asString(), options)});
+                out.push_back(
+                    {identities[i], WorkRecord::parse(kv[k].asString(), kv[k + 1].asString(), options), std::nullopt});
         }
     }
     return out;
