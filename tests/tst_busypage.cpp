@@ -2,7 +2,8 @@
 // an in-progress entry) and one stale member of `processes`: both models under
 // QAbstractItemModelTester fill in, the stale process is flagged, and Quiet through the page pushes
 // TSTP onto the process's signal list; an iterable job's state shows and Cancel iteration writes
-// `cancelled` through the gate. Screenshot: busy_page.png.
+// `cancelled` through the gate; a Sidekiq 8 process shows its version and capsules. Screenshot:
+// busy_page.png.
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/busy/BusyJobModel.h"
@@ -133,6 +134,30 @@ private slots:
         QVERIFY(direct.command(Command("TTL").key(state)).integer > 2592000 - 60);
         QTRY_VERIFY_WITH_TIMEOUT(iteration().startsWith(QStringLiteral("cancelled")), 10000);
         QVERIFY(!action("cancelIterationAction")->isEnabled());
+
+        // Sidekiq 6.4 reports no version: said so. A Sidekiq 8 process lists its capsules (issue 20, item 4).
+        const auto cell = [&page, &id](int column, int role) {
+            for (int r = 0; r < page.processModel()->rowCount(); ++r)
+                if (page.processModel()->rows()[std::size_t(r)].identity == id)
+                    return page.processModel()->index(r, column).data(role).toString();
+            return QString();
+        };
+        QCOMPARE(cell(ProcessListModel::VersionColumn, Qt::DisplayRole), QStringLiteral("6.x or older"));
+        const std::string info8 = "{\"hostname\":\"worker-1\",\"started_at\":" + std::to_string(now - 3600)
+            + ",\"pid\":1234,\"tag\":\"billing\",\"queues\":[\"critical\",\"default\",\"low\"],"
+            + "\"labels\":[],\"identity\":\"" + id + "\",\"version\":\"8.1.7\",\"capsules\":{\"default\":"
+            + "{\"concurrency\":5,\"mode\":\"strict\",\"weights\":{\"critical\":0,\"default\":0}},"
+            + "\"heavy\":{\"concurrency\":2,\"mode\":\"weighted\",\"weights\":{\"low\":3}}}}";
+        direct.command(Command("HSET").key(id).arg("info").arg(info8));
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(ProcessListModel::VersionColumn, Qt::DisplayRole), QStringLiteral("8.1.7"), 10000);
+        QCOMPARE(cell(ProcessListModel::QueuesColumn, Qt::DisplayRole),
+            QStringLiteral("default (5): critical, default · heavy (2): low"));
+        const QString tip = cell(ProcessListModel::QueuesColumn, Qt::ToolTipRole);
+        QVERIFY2(tip.contains(QStringLiteral("Capsule heavy: 2 thread(s), weighted: low ×3"))
+                || tip.contains(QStringLiteral("Capsule heavy: 2 threads, weighted: low ×3")),
+            qPrintable(tip));
     }
 };
 

@@ -3445,6 +3445,17 @@
         <source>Last beat</source>
         <translation>Letzter Heartbeat</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>Capsule %1: %n Thread, %2: %3</numerusform>
+            <numerusform>Capsule %1: %n Threads, %2: %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>Sidekiq meldet seine Version ab 7.0.2: dies ist 6.x, 7.0.0 oder 7.0.1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

@@ -361,6 +361,13 @@
             <numerusform>%n s ago</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>Capsule %1: %n thread, %2: %3</numerusform>
+            <numerusform>Capsule %1: %n threads, %2: %3</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueuesPage</name>

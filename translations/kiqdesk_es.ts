@@ -3445,6 +3445,17 @@
         <source>Last beat</source>
         <translation>Último latido</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>Cápsula %1: %n hilo, %2: %3</numerusform>
+            <numerusform>Cápsula %1: %n hilos, %2: %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>Sidekiq informa de su versión desde 7.0.2: esta es 6.x, 7.0.0 o 7.0.1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

@@ -3445,6 +3445,17 @@
         <source>Last beat</source>
         <translation>Dernier heartbeat</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>Capsule %1 : %n thread, %2 : %3</numerusform>
+            <numerusform>Capsule %1 : %n threads, %2 : %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>Sidekiq indique sa version à partir de 7.0.2 : il s'agit de 6.x, 7.0.0 ou 7.0.1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

@@ -3402,6 +3402,16 @@
         <source>Last beat</source>
         <translation>最終ハートビート</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>カプセル %1: %n スレッド、%2: %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>Sidekiq がバージョンを報告するのは 7.0.2 以降です。これは 6.x、7.0.0 または 7.0.1 です</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

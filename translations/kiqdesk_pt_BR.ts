@@ -3445,6 +3445,17 @@
         <source>Last beat</source>
         <translation>Último heartbeat</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>Cápsula %1: %n thread, %2: %3</numerusform>
+            <numerusform>Cápsula %1: %n threads, %2: %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>O Sidekiq informa sua versão a partir da 7.0.2: esta é 6.x, 7.0.0 ou 7.0.1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

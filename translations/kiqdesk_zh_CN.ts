@@ -3402,6 +3402,16 @@
         <source>Last beat</source>
         <translation>最后心跳</translation>
     </message>
+    <message numerus="yes">
+        <source>Capsule %1: %n thread(s), %2: %3</source>
+        <translation>
+            <numerusform>胶囊 %1：%n 个线程，%2：%3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
+        <translation>Sidekiq 从 7.0.2 起才报告版本：这是 6.x、7.0.0 或 7.0.1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::QueueLatencyChart</name>

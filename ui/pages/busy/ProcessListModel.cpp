@@ -20,8 +20,33 @@ double now()
 QString queuesText(const kiq::sidekiq::ProcessRecord& p)
 {
     QStringList q;
-    for (const auto& name : p.queues) q << QString::fromStdString(name);
-    return q.join(QStringLiteral(", "));
+    if (p.capsules.empty()) {
+        for (const auto& name : p.queues) q << QString::fromStdString(name);
+        return q.join(QStringLiteral(", "));
+    }
+    // Sidekiq 7+ capsules: each its own threads and queues ("default (5): critical, default · low (2): low").
+    for (const auto& c : p.capsules) {
+        QStringList names;
+        for (const auto& w : c.weights) names << QString::fromStdString(w.queue);
+        q << QStringLiteral("%1 (%2): %3").arg(QString::fromStdString(c.name)).arg(c.concurrency).arg(names.join(", "));
+    }
+    return q.join(QStringLiteral(" · "));
+}
+
+// One line per capsule with its fetch order: strict, or each queue's weight.
+QString capsulesTip(const kiq::sidekiq::ProcessRecord& p)
+{
+    QStringList lines;
+    for (const auto& c : p.capsules) {
+        QStringList queues;
+        for (const auto& w : c.weights)
+            queues << (c.mode == "strict" || w.weight == 0
+                    ? QString::fromStdString(w.queue)
+                    : QStringLiteral("%1 ×%2").arg(QString::fromStdString(w.queue)).arg(w.weight));
+        lines << ProcessListModel::tr("Capsule %1: %n thread(s), %2: %3", nullptr, int(c.concurrency))
+                     .arg(QString::fromStdString(c.name), QString::fromStdString(c.mode), queues.join(", "));
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 } // namespace
 
@@ -49,7 +74,7 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
         case TagColumn:
             return QString::fromStdString(p.tag);
         case VersionColumn:
-            return QString::fromStdString(p.version);
+            return p.beat ? QString::fromStdString(p.versionLabel()) : QString();
         case ConcurrencyColumn:
             return p.concurrency ? QString::number(*p.concurrency) : QString();
         case BusyColumn:
@@ -83,6 +108,9 @@ QVariant ProcessListModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ToolTipRole:
         if (stale) return tr("No heartbeat for a minute: the process may have crashed.");
+        if (index.column() == QueuesColumn && !p.capsules.empty()) return capsulesTip(p);
+        if (index.column() == VersionColumn && p.version.empty())
+            return tr("Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1");
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == ConcurrencyColumn || index.column() == BusyColumn || index.column() == RssColumn)
