@@ -3,15 +3,20 @@
 // raw-value role sorts numbers as numbers. Also what every page shares with it (issue 15): the status
 // line shows a server's text literally and problems in a red that reads on light and dark themes, and
 // a late result of the previous client is never shown.
+#include "EnglishTranslation.h"
 #include "common/Colors.h"
 #include "common/StatusLine.h"
+#include "harness/Fixture.h"
 #include "harness/RedisServer.h"
 #include "harness/TcpProxy.h"
+#include "harness/TestEnv.h"
 #include "main/Theme.h"
+#include "pages/redis/ClientCensusModel.h"
 #include "pages/redis/ClientListModel.h"
 #include "pages/redis/RedisPage.h"
 #include "pages/redis/SlowlogModel.h"
 #include "redis/AsyncClient.h"
+#include "redis/Client.h"
 
 #include <QAbstractItemModelTester>
 #include <QImage>
@@ -19,7 +24,9 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QTest>
+#include <QTranslator>
 
 #include <cmath>
 
@@ -183,6 +190,52 @@ private slots:
 
     // A reconnect while a load is under way: the old client's late answer must not overwrite what
     // the new client showed.
+    // The census tab against a real server: three app connections that name themselves but send no
+    // CLIENT SETINFO (Redis 7.0 has none) are one "not identified" row, Kiqdesk's own are another.
+    void censusTabGroupsTheServersClients()
+    {
+        QTranslator english;
+        QVERIFY(kiq::test::installEnglishTranslation(english));
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
+        auto appOptions = kiq::test::optionsFor(server.port());
+        appOptions.clientName = "app-web-7";
+        std::vector<std::unique_ptr<kiq::redis::Client>> apps;
+        for (int i = 0; i < 3; ++i) {
+            apps.push_back(std::make_unique<kiq::redis::Client>(appOptions));
+            apps.back()->command(kiq::redis::Command("PING"));
+        }
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(server.port()));
+
+        RedisPage page;
+        page.resize(1200, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.setClient(&client);
+        auto* table = page.findChild<QTableView*>(QStringLiteral("censusTable"));
+        QVERIFY(table);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 2, 10000);
+
+        // Sorted by connections, most first: the three app connections lead.
+        const auto cell = [&](int row, int column) { return table->model()->index(row, column).data().toString(); };
+        QCOMPARE(cell(0, ClientCensusModel::HostColumn), QStringLiteral("127.0.0.1"));
+        QCOMPARE(cell(0, ClientCensusModel::ClientColumn), QStringLiteral("not identified"));
+        QCOMPARE(cell(0, ClientCensusModel::ConnectionsColumn), QStringLiteral("3"));
+        QCOMPARE(cell(0, ClientCensusModel::NamesColumn), QStringLiteral("app-web-7"));
+        QCOMPARE(cell(1, ClientCensusModel::ClientColumn), QStringLiteral("Kiqdesk"));
+        const int ours = cell(1, ClientCensusModel::ConnectionsColumn).toInt();
+        QVERIFY(ours >= 1);
+        QVERIFY(!table->model()->index(0, ClientCensusModel::ClientColumn).data(Qt::ToolTipRole).toString().isEmpty());
+        QCOMPARE(labelText(page, "censusSummary"),
+            QStringLiteral("%1 connections from 1 host · not identified: 3").arg(3 + ours));
+
+        page.grab().save(kiq::test::testOutputDir() + QStringLiteral("/redis-census.png"));
+        apps.clear(); // the app servers go away: their row goes at the next refresh
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 10000);
+        QCOMPARE(cell(0, ClientCensusModel::ClientColumn), QStringLiteral("Kiqdesk"));
+        page.setClient(nullptr);
+    }
+
     void lateResultOfThePreviousClientIsDropped()
     {
         kiq::test::RedisServer oldServer(kiq::test::RedisServer::Options {});

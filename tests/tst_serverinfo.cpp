@@ -1,9 +1,11 @@
 // ServerInfo: INFO parsing (canned text and a real server), the one-round-trip load with DBSIZE,
 // SLOWLOG and CLIENT LIST, and tolerance of an ACL user who may not read the slow log or clients.
 #include "harness/Fixture.h"
+#include "harness/RealSidekiq.h"
 #include "harness/RedisServer.h"
 #include "redis/Client.h"
 #include "redis/Errors.h"
+#include "server/ClientCensus.h"
 #include "server/ServerInfo.h"
 #include "server/ServerInfoProbe.h"
 
@@ -73,6 +75,116 @@ private slots:
         QCOMPARE(clients[1].address(), std::string("[::1]:6000"));
         QCOMPARE(clients[1].name(), std::string());
         QCOMPARE(clients[1].user(), std::string("ops"));
+    }
+
+    // Redis 7.2's CLIENT LIST as Sidekiq 8.1.7 (redis-client with driver_info sidekiq_v8.1.7), redis-py,
+    // Kiqdesk and a silent client (Sidekiq 6) leave it: grouped per host and identity, most first.
+    void censusGroupsClientsByHostAndIdentity()
+    {
+        std::string text;
+        const auto line = [&](int id, const std::string& addr, const std::string& rest) {
+            text += "id=" + std::to_string(id) + " addr=" + addr + " laddr=10.0.0.1:6379 fd=9 " + rest + "\n";
+        };
+        for (int i = 0; i < 7; ++i)
+            line(i, "10.0.0.5:" + std::to_string(40000 + i),
+                "name= age=" + std::to_string(100 + i) + " idle=0 flags=" + (i < 5 ? "b" : "N")
+                    + " db=0 cmd=brpop user=default lib-name=redis-client(sidekiq_v8.1.7) lib-ver=0.25.1");
+        line(20, "10.0.0.5:41000",
+            "name=web-1 age=5 idle=0 flags=N db=0 cmd=get user=default lib-name=redis-py lib-ver=5.0.1");
+        for (int i = 0; i < 8; ++i)
+            line(30 + i, "10.0.0.9:" + std::to_string(50000 + i),
+                "name=app-" + std::to_string(i)
+                    + " age=9 idle=1 flags=N db=0 cmd=lpush user=default lib-name= lib-ver=");
+        line(
+            50, "[::1]:6000", "name=kiqdesk age=1 idle=0 flags=N db=0 cmd=client|list user=default lib-name= lib-ver=");
+        line(51, "/run/redis.sock:0",
+            "name= age=1 idle=0 flags=U db=0 cmd=ping user=default lib-name=redis-client(rails_v7.2;sidekiq_v7.3.9)");
+
+        const ClientCensus census = takeClientCensus(parseClientList(text));
+        QCOMPARE(census.connections, 18LL);
+        QCOMPARE(census.hosts, 4LL); // 10.0.0.5, 10.0.0.9, ::1, the socket
+        QCOMPARE(census.notIdentified, 8LL); // the app-* clients: a name is not an identity
+        QCOMPARE(census.bySidekiqVersion.size(), std::size_t(2));
+        QCOMPARE(census.bySidekiqVersion.at("8.1.7"), 7LL);
+        QCOMPARE(census.bySidekiqVersion.at("7.3.9"), 1LL);
+        QCOMPARE(census.groups.size(), std::size_t(5));
+
+        const CensusGroup& silent = census.groups[0]; // most connections first
+        QCOMPARE(silent.host, std::string("10.0.0.9"));
+        QVERIFY(!silent.identity.identified());
+        QCOMPARE(silent.connections, 8LL);
+        QCOMPARE(silent.distinctNames, 8LL);
+        QCOMPARE(silent.names.size(), CensusGroup::kNameSample);
+        QCOMPARE(silent.names.front(), std::string("app-0"));
+
+        const CensusGroup& sidekiq = census.groups[1];
+        QCOMPARE(sidekiq.host, std::string("10.0.0.5"));
+        QCOMPARE(sidekiq.identity.library, std::string("redis-client"));
+        QCOMPARE(sidekiq.identity.libraryVersion, std::string("0.25.1"));
+        QCOMPARE(sidekiq.identity.sidekiqVersion, std::string("8.1.7"));
+        QCOMPARE(sidekiq.connections, 7LL);
+        QCOMPARE(sidekiq.blocked, 5LL);
+        QCOMPARE(sidekiq.oldestAgeSeconds, 106LL);
+        QVERIFY(sidekiq.names.empty());
+
+        const auto find = [&](const std::string& host) {
+            std::vector<CensusGroup> out;
+            for (const auto& g : census.groups)
+                if (g.host == host) out.push_back(g);
+            return out;
+        };
+        QCOMPARE(find("10.0.0.5").size(), std::size_t(2)); // Sidekiq and redis-py on one host stay apart
+        const auto ours = find("::1");
+        QCOMPARE(ours.size(), std::size_t(1));
+        QVERIFY(ours[0].identity.kiqdesk);
+        QVERIFY(ours[0].identity.identified());
+        const auto socket = find("/run/redis.sock");
+        QCOMPARE(socket.size(), std::size_t(1));
+        QCOMPARE(socket[0].identity.sidekiqVersion, std::string("7.3.9"));
+    }
+
+    // A real Sidekiq 6.4.1 beside our own connections: Sidekiq's are not identified (redis-rb 4 sends
+    // neither SETINFO nor a name), ours are, and every connection CLIENT LIST shows is counted once.
+    void censusOfARealServerWithSidekiq6()
+    {
+        m_server->cli({"FLUSHALL"});
+        kiq::test::SidekiqProcess sidekiq(m_server->port(), {"default"}, 3);
+        ConnectionOptions named = options();
+        named.clientName = "app-web-7";
+        Client app1(named), app2(named);
+        app1.command(Command("PING"));
+        app2.command(Command("PING"));
+
+        Client client(options());
+        ServerInfo info;
+        // Sidekiq's fetchers spend nearly all their time in BRPOP; wait for a snapshot that shows one.
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            info = loadServerInfo(client);
+            const auto silent = std::find_if(info.census.groups.begin(), info.census.groups.end(),
+                [](const CensusGroup& g) { return !g.identity.identified(); });
+            if (silent != info.census.groups.end() && silent->blocked > 0) break;
+            QTest::qWait(100);
+        }
+        QVERIFY(info.clientsError.empty());
+        QCOMPARE(info.census.connections, static_cast<long long>(info.clients.size()));
+        QCOMPARE(info.census.hosts, 1LL);
+        QVERIFY(info.census.bySidekiqVersion.empty()); // 6.4.1 does not say
+
+        long long unnamed = 0;
+        for (const auto& c : info.clients) unnamed += c.name().empty();
+        QVERIFY2(unnamed >= 2, "Sidekiq 6.4.1 holds connections (fetchers, heartbeat) without a name");
+
+        std::map<std::string, CensusGroup> byLabel;
+        for (const auto& g : info.census.groups)
+            byLabel[g.identity.kiqdesk ? "kiqdesk" : g.identity.identified() ? g.identity.library : "silent"] = g;
+        QCOMPARE(byLabel.size(), std::size_t(2));
+        QCOMPARE(byLabel.at("kiqdesk").connections, 1LL);
+        const CensusGroup& silent = byLabel.at("silent");
+        QCOMPARE(silent.host, std::string("127.0.0.1"));
+        QCOMPARE(silent.connections, unnamed + 2); // Sidekiq's and the two app-web-7
+        QCOMPARE(silent.names, std::vector<std::string> {"app-web-7"});
+        QVERIFY(silent.blocked >= 1);
+        QVERIFY(silent.blocked < silent.connections);
     }
 
     void loadsFromARealServer()

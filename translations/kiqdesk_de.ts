@@ -1073,6 +1073,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>nicht erkannt</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>%1 weitere</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>Verbindungen, die in einem blockierenden Befehl warten, etwa Sidekiqs Fetcher in BRPOP.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>Client-Bibliothek</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Blockiert</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Älteste</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>Namen</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>Diese Clients haben kein CLIENT SETINFO (Redis 7.2+) gesendet, Bibliothek und Version sind daher unbekannt. Sidekiq 6 (redis-rb 4) und jeder Client auf Redis vor 7.2 sehen so aus; Sidekiq 8.1.5+ gibt sich zu erkennen.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3918,6 +3965,36 @@
     <message>
         <source>Server details are not available:</source>
         <translation>Serverdetails sind nicht verfügbar:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 Verbindung</numerusform>
+            <numerusform>%1 Verbindungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>von %1 Host</numerusform>
+            <numerusform>von %1 Hosts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1: %2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>nicht erkannt: %1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>Nach Host und Client</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
     </message>
 </context>
 <context>

@@ -458,6 +458,20 @@
             <numerusform>%1 keys evicted</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 connection</numerusform>
+            <numerusform>%1 connections</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>from %1 host</numerusform>
+            <numerusform>from %1 hosts</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::UndoOffer</name>

@@ -1073,6 +1073,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>sin identificar</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>%1 más</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>Conexiones que esperan en un comando bloqueante, como los fetchers de Sidekiq en BRPOP.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>Biblioteca cliente</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Conexiones</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Bloqueadas</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Más antigua</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>Nombres</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>Estos clientes no enviaron CLIENT SETINFO (Redis 7.2+), así que su biblioteca y versión son desconocidas. Sidekiq 6 (redis-rb 4) y todo cliente en Redis anterior a 7.2 se ven así; Sidekiq 8.1.5+ se identifica.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3918,6 +3965,36 @@
     <message>
         <source>Server details are not available:</source>
         <translation>Los detalles del servidor no están disponibles:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 conexión</numerusform>
+            <numerusform>%1 conexiones</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>desde %1 host</numerusform>
+            <numerusform>desde %1 hosts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1: %2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>sin identificar: %1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>Por host y cliente</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Conexiones</translation>
     </message>
 </context>
 <context>

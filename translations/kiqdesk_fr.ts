@@ -1073,6 +1073,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>non identifié</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>%1 de plus</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>Connexions en attente dans une commande bloquante, comme les fetchers de Sidekiq dans BRPOP.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Hôte</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>Bibliothèque cliente</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connexions</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Bloquées</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Plus ancienne</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>Noms</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>Ces clients n'ont envoyé aucun CLIENT SETINFO (Redis 7.2+) : leur bibliothèque et leur version sont inconnues. Sidekiq 6 (redis-rb 4) et tout client sur Redis antérieur à 7.2 apparaissent ainsi ; Sidekiq 8.1.5+ s'identifie.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3454,7 +3501,7 @@
     </message>
     <message>
         <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
-        <translation>Sidekiq indique sa version à partir de 7.0.2 : il s'agit de 6.x, 7.0.0 ou 7.0.1</translation>
+        <translation>Sidekiq indique sa version à partir de 7.0.2 : il s&apos;agit de 6.x, 7.0.0 ou 7.0.1</translation>
     </message>
 </context>
 <context>
@@ -3918,6 +3965,36 @@
     <message>
         <source>Server details are not available:</source>
         <translation>Les détails du serveur ne sont pas disponibles&#xa0;:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 connexion</numerusform>
+            <numerusform>%1 connexions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>depuis %1 hôte</numerusform>
+            <numerusform>depuis %1 hôtes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1 : %2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>non identifiés : %1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>Par hôte et client</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connexions</translation>
     </message>
 </context>
 <context>

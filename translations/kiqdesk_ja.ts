@@ -1060,6 +1060,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>他 %1 件</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>ブロッキングコマンドで待機中の接続（BRPOP 中の Sidekiq のフェッチャーなど）。</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>クライアントライブラリ</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>ブロック中</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>最長</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>これらのクライアントは CLIENT SETINFO（Redis 7.2+）を送っていないため、ライブラリとバージョンは不明です。Sidekiq 6（redis-rb 4）と Redis 7.2 未満のすべてのクライアントはこう表示されます。Sidekiq 8.1.5+ は自身を名乗ります。</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3862,6 +3909,34 @@
     <message>
         <source>Server details are not available:</source>
         <translation>サーバーの詳細は利用できません:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 接続</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>（%1 ホストから）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1: %2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>不明: %1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>ホスト・クライアント別</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>接続</translation>
     </message>
 </context>
 <context>

@@ -1073,6 +1073,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>não identificado</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>mais %1</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>Conexões aguardando em um comando bloqueante, como os fetchers do Sidekiq em BRPOP.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>Biblioteca cliente</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Conexões</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Bloqueadas</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Mais antiga</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>Nomes</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>Estes clientes não enviaram CLIENT SETINFO (Redis 7.2+), então sua biblioteca e versão são desconhecidas. Sidekiq 6 (redis-rb 4) e todo cliente em Redis anterior ao 7.2 aparecem assim; Sidekiq 8.1.5+ se identifica.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3918,6 +3965,36 @@
     <message>
         <source>Server details are not available:</source>
         <translation>Os detalhes do servidor não estão disponíveis:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 conexão</numerusform>
+            <numerusform>%1 conexões</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>de %1 host</numerusform>
+            <numerusform>de %1 hosts</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1: %2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>não identificados: %1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>Por host e cliente</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Conexões</translation>
     </message>
 </context>
 <context>

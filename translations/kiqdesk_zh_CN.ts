@@ -1060,6 +1060,53 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ClientCensusModel</name>
+    <message>
+        <source>not identified</source>
+        <translation>未识别</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>另外 %1 个</translation>
+    </message>
+    <message>
+        <source>Connections waiting in a blocking command, such as Sidekiq&apos;s fetchers in BRPOP.</source>
+        <translation>在阻塞命令中等待的连接，例如处于 BRPOP 的 Sidekiq 取件线程。</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Client library</source>
+        <translation>客户端库</translation>
+    </message>
+    <message>
+        <source>Sidekiq</source>
+        <translation>Sidekiq</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>阻塞</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>最久</translation>
+    </message>
+    <message>
+        <source>Names</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
+        <translation>这些客户端未发送 CLIENT SETINFO（Redis 7.2+），因此其库和版本未知。Sidekiq 6（redis-rb 4）以及 Redis 7.2 之前的所有客户端都如此；Sidekiq 8.1.5+ 会标明自身。</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::ClientListModel</name>
     <message>
         <source>Id</source>
@@ -3862,6 +3909,34 @@
     <message>
         <source>Server details are not available:</source>
         <translation>服务器详情不可用：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 connection(s)</source>
+        <translation>
+            <numerusform>%1 个连接</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>from %1 host(s)</source>
+        <translation>
+            <numerusform>来自 %1 台主机</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidekiq %1: %2</source>
+        <translation>Sidekiq %1：%2</translation>
+    </message>
+    <message>
+        <source>not identified: %1</source>
+        <translation>未识别：%1</translation>
+    </message>
+    <message>
+        <source>By host and client</source>
+        <translation>按主机和客户端</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
     </message>
 </context>
 <context>

@@ -168,8 +168,10 @@ ServerInfo loadServerInfo(kiq::redis::Client& client)
 
     if (replies[3].isError())
         info.clientsError = partError(replies[3], "CLIENT LIST");
-    else
+    else {
         info.clients = parseClientList(replies[3].asString());
+        info.census = takeClientCensus(info.clients);
+    }
     return info;
 }
 

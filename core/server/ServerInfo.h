@@ -10,6 +10,7 @@
 // On Cluster the round trip goes to one primary (the client picks it); per-node views are a later
 // feature built on Client::onAllPrimaries.
 
+#include "server/ClientCensus.h"
 #include "server/ServerInfoClients.h"
 #include "server/ServerInfoSlowlog.h"
 
@@ -60,6 +61,7 @@ struct ServerInfo {
     std::vector<SlowlogEntry> slowlog; // newest first, as SLOWLOG GET returns them
     std::string slowlogError;
     std::vector<ClientEntry> clients;
+    ClientCensus census; // the clients grouped by host and identity, taken off the GUI thread
     std::string clientsError;
 
     std::chrono::microseconds roundTrip {0}; // the pipelined round trip, connecting excluded

@@ -5,6 +5,7 @@
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "common/StatusLine.h"
+#include "pages/redis/ClientCensusModel.h"
 #include "pages/redis/ClientListModel.h"
 #include "pages/redis/SlowlogModel.h"
 #include "redis/AsyncClient.h"
@@ -19,6 +20,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QVBoxLayout>
@@ -38,6 +40,20 @@ QLabel* sectionTitle(const QString& text, QWidget* parent)
     f.setBold(true);
     label->setFont(f);
     return label;
+}
+
+// "412 connections from 12 hosts · Sidekiq 8.1.7: 300 · not identified: 100"
+QString censusSummary(const kiq::server::ClientCensus& census)
+{
+    QStringList parts;
+    parts << RedisPage::tr("%1 connection(s)", nullptr, pluralCount(census.connections))
+                 .arg(formatCount(census.connections))
+            + QLatin1Char(' ')
+            + RedisPage::tr("from %1 host(s)", nullptr, pluralCount(census.hosts)).arg(formatCount(census.hosts));
+    for (auto it = census.bySidekiqVersion.rbegin(); it != census.bySidekiqVersion.rend(); ++it)
+        parts << RedisPage::tr("Sidekiq %1: %2").arg(QString::fromStdString(it->first), formatCount(it->second));
+    if (census.notIdentified > 0) parts << RedisPage::tr("not identified: %1").arg(formatCount(census.notIdentified));
+    return parts.join(QStringLiteral(" · "));
 }
 
 StatusLine* noteLabel(const QString& name, QWidget* parent)
@@ -63,6 +79,8 @@ RedisPage::RedisPage(QWidget* parent)
     , m_clientsNote(noteLabel(QStringLiteral("clientsNote"), this))
     , m_slowlogModel(new SlowlogModel(this))
     , m_clientModel(new ClientListModel(this))
+    , m_censusModel(new ClientCensusModel(this))
+    , m_censusSummary(new QLabel(this))
 {
     setObjectName(QStringLiteral("redisPage"));
 
@@ -87,10 +105,25 @@ RedisPage::RedisPage(QWidget* parent)
     clientsLayout->setContentsMargins(0, 0, 0, 0);
     clientsLayout->addWidget(sectionTitle(tr("Clients"), clientsBox));
     clientsLayout->addWidget(m_clientsNote);
-    QTableView* clientsTable = makeSortedTable(m_clientModel, QStringLiteral("clientsTable"), this);
+    // The census answers "who holds the connections" at a glance; the full list is one tab away.
+    auto* clientTabs = new QTabWidget(clientsBox);
+    clientTabs->setObjectName(QStringLiteral("clientTabs"));
+    auto* censusBox = new QWidget(clientTabs);
+    auto* censusLayout = new QVBoxLayout(censusBox);
+    censusLayout->setContentsMargins(0, 4, 0, 0);
+    m_censusSummary->setObjectName(QStringLiteral("censusSummary"));
+    m_censusSummary->setWordWrap(true);
+    censusLayout->addWidget(m_censusSummary);
+    QTableView* censusTable = makeSortedTable(m_censusModel, QStringLiteral("censusTable"), censusBox);
+    censusTable->horizontalHeader()->setSectionResizeMode(ClientCensusModel::NamesColumn, QHeaderView::Stretch);
+    censusTable->sortByColumn(ClientCensusModel::ConnectionsColumn, Qt::DescendingOrder);
+    censusLayout->addWidget(censusTable);
+    clientTabs->addTab(censusBox, tr("By host and client"));
+    QTableView* clientsTable = makeSortedTable(m_clientModel, QStringLiteral("clientsTable"), clientTabs);
     clientsTable->horizontalHeader()->setSectionResizeMode(ClientListModel::FlagsColumn, QHeaderView::Stretch);
     clientsTable->sortByColumn(ClientListModel::IdColumn, Qt::AscendingOrder);
-    clientsLayout->addWidget(clientsTable);
+    clientTabs->addTab(clientsTable, tr("Connections"));
+    clientsLayout->addWidget(clientTabs);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(slowlogBox);
@@ -215,10 +248,14 @@ void RedisPage::showInfo(const kiq::server::ServerInfo& info)
     if (info.clientsError.empty()) {
         m_clientsNote->hide();
         m_clientModel->applySnapshot(info.clients);
+        m_censusModel->applySnapshot(info.census.groups);
+        m_censusSummary->setText(censusSummary(info.census));
     } else {
         m_clientsNote->showError(tr("The client list is not available:"), explainError(info.clientsError));
         m_clientsNote->show();
         m_clientModel->clearRows();
+        m_censusModel->clearRows();
+        m_censusSummary->clear();
     }
 
     const QString updated
@@ -237,6 +274,8 @@ void RedisPage::clearData()
     for (InfoCard* card : {m_version, m_role, m_uptime, m_memory, m_clients, m_ops, m_keys, m_eviction}) card->clear();
     m_slowlogModel->clearRows();
     m_clientModel->clearRows();
+    m_censusModel->clearRows();
+    m_censusSummary->clear();
     m_slowlogNote->hide();
     m_clientsNote->hide();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The Redis page: what the server itself says. INFO summary cards (version, role, uptime, memory,
-// clients, ops/s, keys), the slow log and the client list. Data comes from
+// clients, ops/s, keys), the slow log, and the clients: a census by host and client library (which
+// Sidekiq versions hold how many connections) and the full connection list. Data comes from
 // kiq::server::loadServerInfo, run through the deployment's AsyncClient every 5 s while the page is
 // visible (and once when the client arrives or the page is shown with stale data).
 
@@ -10,6 +11,7 @@
 #include <QTimer>
 
 class QAbstractItemModel;
+class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -19,6 +21,7 @@ struct ServerInfo;
 
 namespace kiq::ui {
 
+class ClientCensusModel;
 class ClientListModel;
 class InfoCard;
 class SlowlogModel;
@@ -61,6 +64,8 @@ private:
     StatusLine* m_clientsNote;
     SlowlogModel* m_slowlogModel;
     ClientListModel* m_clientModel;
+    ClientCensusModel* m_censusModel;
+    QLabel* m_censusSummary;
 };
 
 } // namespace kiq::ui
