@@ -3505,6 +3505,130 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>Sidekiq löscht ein Profil einen Tag nach dem Lauf des Jobs.</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>Läuft ab in</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>Profil &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>Profil speichern…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lädt…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>Keine Job-Profile. Sidekiq 8 profiliert einen Job, der mit gesetztem "profile" eingereiht wurde, und behält das Profil einen Tag.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 Profil, neuestes zuerst.</numerusform>
+            <numerusform>%1 Profile, neueste zuerst.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>Nur die neuesten %1 sind aufgeführt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 abgelaufenes Profil nicht gezeigt (Sidekiq entfernt es; diese Seite schreibt nicht).</numerusform>
+            <numerusform>%1 abgelaufene Profile nicht gezeigt (Sidekiq entfernt sie; diese Seite schreibt nicht).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Speichert…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>Zuerst ein Profil auswählen</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>Das Profil für den Firefox Profiler in eine Datei schreiben; nichts wird hochgeladen</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Profil speichern</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Firefox-Profiler-Dateien (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>Das Profil von %1 wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>Das Profil konnte nicht gelesen werden:</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>es ist nicht mehr in Redis (Sidekiq behält Profile einen Tag).</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>Das Profil konnte nicht nach %1 gespeichert werden:</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>%1 gespeichert (%2). Im Firefox Profiler öffnen (Load a profile from file); nichts wurde hochgeladen.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>

@@ -370,6 +370,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 profile, newest first.</numerusform>
+            <numerusform>%1 profiles, newest first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 expired profile not shown (Sidekiq removes it; this page does not write).</numerusform>
+            <numerusform>%1 expired profiles not shown (Sidekiq removes them; this page does not write).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueuesPage</name>
     <message numerus="yes">
         <source>%n queue(s). Select one to see its jobs.</source>

@@ -3505,6 +3505,130 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>Sidekiq borra un perfil un día después de que se ejecutó el trabajo.</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Trabajo</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Iniciado</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>Caduca en</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>&amp;Guardar perfil…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>Guardar perfil…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>No conectado.</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Perfiles</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>No hay perfiles de trabajos. Sidekiq 8 perfila un trabajo encolado con "profile" y guarda el perfil un día.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 perfil, el más reciente primero.</numerusform>
+            <numerusform>%1 perfiles, los más recientes primero.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>Solo se listan los %1 más recientes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 perfil caducado no se muestra (Sidekiq lo elimina; esta página no escribe).</numerusform>
+            <numerusform>%1 perfiles caducados no se muestran (Sidekiq los elimina; esta página no escribe).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>No conectado</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>Selecciona primero un perfil</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>Escribe el perfil en un archivo para el Firefox Profiler; no se sube nada</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Guardar perfil</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Archivos de Firefox Profiler (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>Guardando el perfil de %1…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>No se pudo leer el perfil:</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>ya no está en Redis (Sidekiq guarda los perfiles un día).</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>No se pudo guardar el perfil en %1:</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>%1 guardado (%2). Ábrelo en el Firefox Profiler (Load a profile from file); no se subió nada.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>

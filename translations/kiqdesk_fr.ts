@@ -1116,7 +1116,7 @@
     </message>
     <message>
         <source>These clients sent no CLIENT SETINFO (Redis 7.2+), so their library and version are unknown. Sidekiq 6 (redis-rb 4) and every client on Redis before 7.2 look like this; Sidekiq 8.1.5+ identifies itself.</source>
-        <translation>Ces clients n'ont envoyé aucun CLIENT SETINFO (Redis 7.2+) : leur bibliothèque et leur version sont inconnues. Sidekiq 6 (redis-rb 4) et tout client sur Redis antérieur à 7.2 apparaissent ainsi ; Sidekiq 8.1.5+ s'identifie.</translation>
+        <translation>Ces clients n&apos;ont envoyé aucun CLIENT SETINFO (Redis 7.2+) : leur bibliothèque et leur version sont inconnues. Sidekiq 6 (redis-rb 4) et tout client sur Redis antérieur à 7.2 apparaissent ainsi ; Sidekiq 8.1.5+ s&apos;identifie.</translation>
     </message>
 </context>
 <context>
@@ -3502,6 +3502,130 @@
     <message>
         <source>Sidekiq reports its version from 7.0.2 on: this is 6.x, or 7.0.0 or 7.0.1</source>
         <translation>Sidekiq indique sa version à partir de 7.0.2 : il s&apos;agit de 6.x, 7.0.0 ou 7.0.1</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>Sidekiq supprime un profil un jour après l'exécution de la tâche.</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Tâche</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Démarrée</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>Expire dans</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Jeton</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>&amp;Enregistrer le profil…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>Enregistrer le profil…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Non connecté.</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profils</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>Aucun profil de tâche. Sidekiq 8 profile une tâche poussée avec "profile" et garde le profil un jour.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 profil, le plus récent en premier.</numerusform>
+            <numerusform>%1 profils, les plus récents en premier.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>Seuls les %1 plus récents sont listés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 profil expiré non affiché (Sidekiq le supprime ; cette page n'écrit rien).</numerusform>
+            <numerusform>%1 profils expirés non affichés (Sidekiq les supprime ; cette page n'écrit rien).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Enregistrement…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>Sélectionnez d'abord un profil</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>Écrire le profil dans un fichier pour le Firefox Profiler ; rien n'est envoyé</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Enregistrer le profil</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Fichiers Firefox Profiler (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>Enregistrement du profil de %1…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>Le profil n'a pas pu être lu :</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>il n'est plus dans Redis (Sidekiq garde les profils un jour).</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>Le profil n'a pas pu être enregistré dans %1 :</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>%1 enregistré (%2). Ouvrez-le dans le Firefox Profiler (Load a profile from file) ; rien n'a été envoyé.</translation>
     </message>
 </context>
 <context>

@@ -3461,6 +3461,128 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>Sidekiq はジョブの実行から 1 日後にプロファイルを削除します。</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>期限まで</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>トークン</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>プロファイルを保存(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>プロファイルを保存…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>未接続です。</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>プロファイル</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>ジョブのプロファイルはありません。Sidekiq 8 は "profile" を指定して投入されたジョブをプロファイルし、1 日保持します。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 件のプロファイル（新しい順）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>新しい %1 件のみ表示しています。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>期限切れのプロファイル %1 件は非表示です（Sidekiq が削除します。このページは書き込みません）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>先にプロファイルを選択してください</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>Firefox Profiler 用にプロファイルをファイルへ書き出します。何もアップロードしません</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>プロファイルを保存</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Firefox Profiler ファイル (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>%1 のプロファイルを保存中…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>プロファイルを読み込めませんでした:</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>Redis にもうありません（Sidekiq はプロファイルを 1 日保持します）。</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>プロファイルを %1 に保存できませんでした:</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>%1 を保存しました（%2）。Firefox Profiler で開いてください（Load a profile from file）。何もアップロードしていません。</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>

@@ -3505,6 +3505,130 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>O Sidekiq apaga um perfil um dia depois que o job rodou.</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Iniciado</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Duração</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamanho</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>Expira em</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>&amp;Salvar perfil…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>Salvar perfil…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Não conectado.</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Perfis</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Carregando…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>Nenhum perfil de job. O Sidekiq 8 perfila um job enfileirado com "profile" e guarda o perfil por um dia.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 perfil, o mais recente primeiro.</numerusform>
+            <numerusform>%1 perfis, os mais recentes primeiro.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>Apenas os %1 mais recentes são listados.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 perfil expirado não exibido (o Sidekiq o remove; esta página não grava).</numerusform>
+            <numerusform>%1 perfis expirados não exibidos (o Sidekiq os remove; esta página não grava).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Salvando…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>Selecione um perfil primeiro</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>Grava o perfil em um arquivo para o Firefox Profiler; nada é enviado</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Salvar perfil</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Arquivos do Firefox Profiler (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>Salvando o perfil de %1…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>Não foi possível ler o perfil:</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>ele não está mais no Redis (o Sidekiq guarda perfis por um dia).</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>Não foi possível salvar o perfil em %1:</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>%1 salvo (%2). Abra-o no Firefox Profiler (Load a profile from file); nada foi enviado.</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>

@@ -3461,6 +3461,128 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ProfileListModel</name>
+    <message>
+        <source>Sidekiq deletes a profile a day after the job ran.</source>
+        <translation>Sidekiq 会在任务运行一天后删除性能分析。</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation>剩余有效期</translation>
+    </message>
+    <message>
+        <source>JID</source>
+        <translation>JID</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ProfilesPage</name>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>保存性能分析(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save profile…</source>
+        <translation>保存性能分析…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>未连接。</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>性能分析</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
+        <translation>没有任务性能分析。Sidekiq 8 会对设置了 "profile" 的任务进行性能分析，并保留一天。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 profile(s), newest first.</source>
+        <translation>
+            <numerusform>%1 个性能分析，最新的在前。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the newest %1 are listed.</source>
+        <translation>仅列出最新的 %1 个。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
+        <translation>
+            <numerusform>%1 个已过期的性能分析未显示（由 Sidekiq 删除；此页面不写入）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Select a profile first</source>
+        <translation>请先选择一个性能分析</translation>
+    </message>
+    <message>
+        <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
+        <translation>将性能分析写入文件供 Firefox Profiler 使用；不会上传任何内容</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>保存性能分析</translation>
+    </message>
+    <message>
+        <source>Firefox Profiler files (*.json.gz)</source>
+        <translation>Firefox Profiler 文件 (*.json.gz)</translation>
+    </message>
+    <message>
+        <source>Saving the profile of %1…</source>
+        <translation>正在保存 %1 的性能分析…</translation>
+    </message>
+    <message>
+        <source>The profile could not be read:</source>
+        <translation>无法读取性能分析：</translation>
+    </message>
+    <message>
+        <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
+        <translation>它已不在 Redis 中（Sidekiq 只保留性能分析一天）。</translation>
+    </message>
+    <message>
+        <source>The profile could not be saved to %1:</source>
+        <translation>无法将性能分析保存到 %1：</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
+        <translation>已保存 %1（%2）。请在 Firefox Profiler 中打开（Load a profile from file）；未上传任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::QueueLatencyChart</name>
     <message>
         <source>Latency (s)</source>
