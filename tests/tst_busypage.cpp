@@ -4,6 +4,8 @@
 // TSTP onto the process's signal list; an iterable job's state shows and Cancel iteration writes
 // `cancelled` through the gate; a Sidekiq 8 process shows its version and capsules. Screenshot:
 // busy_page.png.
+#include "harness/Fixture.h"
+#include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "main/Theme.h"
 #include "pages/busy/BusyJobModel.h"
@@ -18,11 +20,67 @@
 #include <QAction>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
+
+#include <ctime>
 
 using namespace kiq::ui;
 using kiq::redis::Command;
+
+namespace {
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// The GUI thread's longest stretch of work between two turns of its event loop: a 5 ms timer notes the
+// thread's CPU time at each tick, and the largest growth between ticks is the longest stall the user
+// could feel. CPU time, not wall time, so another test's load on the machine is not counted; the wall
+// figure is reported beside it.
+class StallProbe {
+public:
+    StallProbe()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
+    }
+    void start()
+    {
+        m_lastCpu = threadCpuMs();
+        m_wall.start();
+        m_lastWall = 0;
+        m_timer.start();
+    }
+    void stop() { m_timer.stop(); }
+    double maxCpuMs() const { return m_maxCpu; }
+    double maxWallMs() const { return m_maxWall; }
+
+private:
+    void tick()
+    {
+        const double cpu = threadCpuMs();
+        const double wall = double(m_wall.nsecsElapsed()) / 1e6;
+        m_maxCpu = std::max(m_maxCpu, cpu - m_lastCpu);
+        m_maxWall = std::max(m_maxWall, wall - m_lastWall);
+        m_lastCpu = cpu;
+        m_lastWall = wall;
+    }
+    QTimer m_timer;
+    QElapsedTimer m_wall;
+    double m_lastCpu = 0, m_lastWall = 0, m_maxCpu = 0, m_maxWall = 0;
+};
+} // namespace
 
 class TestBusyPage : public QObject {
     Q_OBJECT
@@ -158,6 +216,131 @@ private slots:
         QVERIFY2(tip.contains(QStringLiteral("Capsule heavy: 2 thread(s), weighted: low ×3"))
                 || tip.contains(QStringLiteral("Capsule heavy: 2 threads, weighted: low ×3")),
             qPrintable(tip));
+    }
+
+    // Issue 20, item 4: 100 processes × 50 threads, 5,000 jobs running (Sidekiq 7's `<identity>:work`,
+    // every 25th an iterable job with `it-<jid>`). Loading, refreshing, filtering as one types, sorting
+    // and scrolling never hold the GUI thread for more than 50 ms at a stretch.
+    void fiveThousandBusyJobsBrowseAndFilterWithoutAStall()
+    {
+        kiq::test::RedisServer server(kiq::test::RedisServer::Options {});
+        auto direct = kiq::test::clientFor(server);
+        const auto now = QDateTime::currentSecsSinceEpoch();
+        constexpr int kProcesses = 100, kThreads = 50;
+        std::vector<Command> writes;
+        for (int p = 0; p < kProcesses; ++p) {
+            const std::string id = "app-" + std::to_string(p) + ":" + std::to_string(1000 + p) + ":0123456789ab";
+            const std::string info = "{\"hostname\":\"app-" + std::to_string(p)
+                + "\",\"started_at\":" + std::to_string(now - 3600) + ",\"pid\":" + std::to_string(1000 + p)
+                + ",\"tag\":\"web\",\"concurrency\":50,\"queues\":[\"q0\",\"q1\",\"q2\",\"q3\",\"q4\"],"
+                + "\"labels\":[],\"identity\":\"" + id + "\",\"version\":\"7.3.9\"}";
+            writes.push_back(Command("SADD").key("processes").arg(id));
+            writes.push_back(Command("HSET")
+                                 .key(id)
+                                 .arg("info")
+                                 .arg(info)
+                                 .arg("busy")
+                                 .arg(std::to_string(kThreads))
+                                 .arg("beat")
+                                 .arg(std::to_string(now))
+                                 .arg("quiet")
+                                 .arg("false")
+                                 .arg("rss")
+                                 .arg("204800"));
+            for (int t = 0; t < kThreads; ++t) {
+                const int i = p * kThreads + t;
+                char jid[25];
+                std::snprintf(jid, sizeof jid, "%024x", 0xabc000 + i);
+                const std::string queue = "q" + std::to_string(i % 5);
+                // The payload is a JSON string inside the work JSON, as Sidekiq 7 writes it.
+                const std::string payload = "{\\\"class\\\":\\\"Job" + std::to_string(i % 20) + "\\\",\\\"args\\\":["
+                    + std::to_string(i) + ",\\\"customer-" + std::to_string(i) + "\\\"],\\\"jid\\\":\\\"" + jid
+                    + "\\\",\\\"queue\\\":\\\"" + queue + "\\\",\\\"retry\\\":true}";
+                writes.push_back(Command("HSET")
+                                     .key(id + ":work")
+                                     .arg("tid" + std::to_string(t))
+                                     .arg("{\"queue\":\"" + queue + "\",\"payload\":\"" + payload
+                                         + "\",\"run_at\":" + std::to_string(now - i % 600) + "}"));
+                if (i % 25 == 0)
+                    writes.push_back(Command("HSET")
+                                         .key(std::string("it-") + jid)
+                                         .arg("ex")
+                                         .arg("1")
+                                         .arg("c")
+                                         .arg(std::to_string(i))
+                                         .arg("rt")
+                                         .arg("3.5"));
+            }
+        }
+        for (const auto& reply : direct->pipeline(writes)) QVERIFY(!reply.isError());
+
+        kiq::redis::AsyncClient client(kiq::test::optionsFor(server));
+        BusyPage page;
+        page.resize(1280, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        StallProbe probe;
+        probe.start();
+        page.setClient(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(page.busyModel()->rowCount(), kProcesses * kThreads, 30000);
+        QCOMPARE(page.processModel()->rowCount(), kProcesses);
+        const double loadCpu = probe.maxCpuMs();
+
+        // Refreshes of an unchanged fleet: every row is updated in place.
+        for (int i = 0; i < 3; ++i) {
+            QSignalSpy loaded(page.busyModel(), &QAbstractItemModel::dataChanged);
+            page.refresh();
+            QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 30000);
+        }
+        const double refreshCpu = probe.maxCpuMs();
+
+        // Typing a filter, one key at a time: "customer-42" matches 42, 420–429 and 4200–4299.
+        QTableView* table = page.busyTable();
+        QLineEdit* filter = page.busyFilter();
+        QVERIFY(filter);
+        filter->setFocus();
+        QTest::keyClicks(filter, QStringLiteral("customer-42"), Qt::NoModifier, 20);
+        QCOMPARE(table->model()->rowCount(), 111);
+        const auto cell = [&](int row, int column) { return table->model()->index(row, column).data().toString(); };
+        for (int r = 0; r < table->model()->rowCount(); ++r)
+            QVERIFY(cell(r, BusyJobModel::ArgsColumn).contains(QStringLiteral("customer-42")));
+        QVERIFY2(page.findChild<QLabel*>(QStringLiteral("busyStatus"))->text().contains(QStringLiteral("111")),
+            qPrintable(page.findChild<QLabel*>(QStringLiteral("busyStatus"))->text()));
+        filter->setText(QStringLiteral("000abc0a7")); // a JID's tail: job 167
+        QCOMPARE(table->model()->rowCount(), 1);
+        QCOMPARE(cell(0, BusyJobModel::ArgsColumn), QStringLiteral("167, \"customer-167\""));
+        filter->setText(QStringLiteral("Q3"));
+        QCOMPARE(table->model()->rowCount(), kProcesses * kThreads / 5); // the queue, any case
+        filter->clear();
+        QCOMPARE(table->model()->rowCount(), kProcesses * kThreads);
+        const double filterCpu = probe.maxCpuMs();
+
+        // Sorting by how long they run and by class, then scrolling to the end.
+        table->sortByColumn(BusyJobModel::RunTimeColumn, Qt::DescendingOrder);
+        QTest::qWait(50);
+        table->sortByColumn(BusyJobModel::ClassColumn, Qt::AscendingOrder);
+        QTest::qWait(50);
+        table->verticalScrollBar()->setValue(table->verticalScrollBar()->maximum());
+        QTest::qWait(50);
+        page.refresh(); // and a refresh while sorted
+        QTest::qWait(1500);
+        probe.stop();
+        // What the refreshes cost Redis in iteration reads (one HGETALL it-<jid> per busy job each time).
+        const std::string stats = direct->command(Command("INFO").arg("commandstats")).asString();
+        const auto at = stats.find("cmdstat_hgetall:calls=");
+        QVERIFY(at != std::string::npos);
+        qInfo("%s", stats.substr(at, stats.find('\r', at) - at).c_str());
+        const QString figures
+            = QStringLiteral("longest GUI-thread stretch: %1 ms CPU (load %2, refresh %3, filter %4), "
+                             "%5 ms wall")
+                  .arg(probe.maxCpuMs(), 0, 'f', 1)
+                  .arg(loadCpu, 0, 'f', 1)
+                  .arg(refreshCpu, 0, 'f', 1)
+                  .arg(filterCpu, 0, 'f', 1)
+                  .arg(probe.maxWallMs(), 0, 'f', 1);
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2(probe.maxCpuMs() < 50, qPrintable(figures));
+        page.setClient(nullptr);
     }
 };
 

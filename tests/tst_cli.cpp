@@ -7,6 +7,7 @@
 #include "harness/RedisServer.h"
 #include "harness/TestEnv.h"
 #include "harness/TlsFiles.h"
+#include "redis/Client.h"
 #include "sidekiq/actions/BulkExecutor.h"
 #include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
@@ -104,6 +105,42 @@ private slots:
         QCOMPARE(o["queues"].toArray().size(), 1);
         const auto text = cli({"queues"});
         QVERIFY(text.out.contains("default"));
+    }
+
+    // The connection census (issue 20, item 5) from a script: two app connections that name themselves
+    // but send no CLIENT SETINFO are one not-identified group; the CLI's own connection is Kiqdesk's.
+    void clientsCensus()
+    {
+        auto options = optionsFor(m_server->port());
+        options.clientName = "app-web-7";
+        kiq::redis::Client app1(options), app2(options);
+        app1.command(kiq::redis::Command("PING"));
+        app2.command(kiq::redis::Command("PING"));
+        const auto r = cli({"--json", "clients"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r).object();
+        QCOMPARE(o["hosts"].toInteger(), 1);
+        QVERIFY(o["sidekiq_versions"].toObject().isEmpty());
+        long long sum = 0, apps = -1, ours = -1;
+        for (const auto& g : o["groups"].toArray()) {
+            const QJsonObject group = g.toObject();
+            sum += group["connections"].toInteger();
+            QCOMPARE(group["host"].toString(), QStringLiteral("127.0.0.1"));
+            if (group["kiqdesk"].toBool()) ours = group["connections"].toInteger();
+            if (group["names"].toArray().contains(QStringLiteral("app-web-7"))) {
+                QVERIFY(!group["identified"].toBool());
+                apps = group["connections"].toInteger();
+            }
+        }
+        QCOMPARE(sum, o["connections"].toInteger());
+        QVERIFY(apps >= 2); // and any unnamed connection the harness holds
+        QVERIFY(ours >= 1);
+        QCOMPARE(o["not_identified"].toInteger(), apps);
+        const auto text = cli({"clients"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("not identified") && text.out.contains("app-web-7")
+                && text.out.contains(QStringLiteral("from 1 host, not identified: %1").arg(apps)),
+            qPrintable(text.out));
     }
 
     void checkExitsLikeNagios()

@@ -97,11 +97,12 @@ private slots:
                     + " age=9 idle=1 flags=N db=0 cmd=lpush user=default lib-name= lib-ver=");
         line(
             50, "[::1]:6000", "name=kiqdesk age=1 idle=0 flags=N db=0 cmd=client|list user=default lib-name= lib-ver=");
+        line(52, "[::1]:6001", "name=kiqdesk-cli age=1 idle=0 flags=N db=0 cmd=get user=default lib-name= lib-ver=");
         line(51, "/run/redis.sock:0",
             "name= age=1 idle=0 flags=U db=0 cmd=ping user=default lib-name=redis-client(rails_v7.2;sidekiq_v7.3.9)");
 
         const ClientCensus census = takeClientCensus(parseClientList(text));
-        QCOMPARE(census.connections, 18LL);
+        QCOMPARE(census.connections, 19LL);
         QCOMPARE(census.hosts, 4LL); // 10.0.0.5, 10.0.0.9, ::1, the socket
         QCOMPARE(census.notIdentified, 8LL); // the app-* clients: a name is not an identity
         QCOMPARE(census.bySidekiqVersion.size(), std::size_t(2));
@@ -138,6 +139,8 @@ private slots:
         QCOMPARE(ours.size(), std::size_t(1));
         QVERIFY(ours[0].identity.kiqdesk);
         QVERIFY(ours[0].identity.identified());
+        QCOMPARE(ours[0].connections, 2LL); // the app and the CLI
+        QCOMPARE(ours[0].names, (std::vector<std::string> {"kiqdesk", "kiqdesk-cli"}));
         const auto socket = find("/run/redis.sock");
         QCOMPARE(socket.size(), std::size_t(1));
         QCOMPARE(socket[0].identity.sidekiqVersion, std::string("7.3.9"));

@@ -1052,6 +1052,17 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 ist abgebrochen; er hält beim nächsten Speichern seines Zustands an.</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>Laufende Jobs nach Prozess, Queue, Job-Klasse, Argumenten oder JID filtern</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln angezeigt</numerusform>
+            <numerusform>%Ln angezeigt</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3563,7 +3574,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>Keine Job-Profile. Sidekiq 8 profiliert einen Job, der mit gesetztem "profile" eingereiht wurde, und behält das Profil einen Tag.</translation>
+        <translation>Keine Job-Profile. Sidekiq 8 profiliert einen Job, der mit gesetztem &quot;profile&quot; eingereiht wurde, und behält das Profil einen Tag.</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>

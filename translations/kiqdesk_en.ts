@@ -106,6 +106,13 @@
             <numerusform>%1 sent to %n processes; they act at their next heartbeat.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln shown</numerusform>
+            <numerusform>%Ln shown</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::Deployment</name>

@@ -1052,6 +1052,17 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 está cancelado; se detiene en el próximo guardado de su estado.</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>Filtrar trabajos en curso por proceso, cola, clase, argumentos o JID</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln mostrado</numerusform>
+            <numerusform>%Ln mostrados</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3563,7 +3574,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>No hay perfiles de trabajos. Sidekiq 8 perfila un trabajo encolado con "profile" y guarda el perfil un día.</translation>
+        <translation>No hay perfiles de trabajos. Sidekiq 8 perfila un trabajo encolado con &quot;profile&quot; y guarda el perfil un día.</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>

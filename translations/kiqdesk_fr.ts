@@ -1052,6 +1052,17 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 est annulée ; elle s&apos;arrête à la prochaine sauvegarde de son état.</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>Filtrer les tâches en cours par processus, file, classe, arguments ou JID</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln affichée</numerusform>
+            <numerusform>%Ln affichées</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3508,7 +3519,7 @@
     <name>kiq::ui::ProfileListModel</name>
     <message>
         <source>Sidekiq deletes a profile a day after the job ran.</source>
-        <translation>Sidekiq supprime un profil un jour après l'exécution de la tâche.</translation>
+        <translation>Sidekiq supprime un profil un jour après l&apos;exécution de la tâche.</translation>
     </message>
     <message>
         <source>Job</source>
@@ -3563,7 +3574,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>Aucun profil de tâche. Sidekiq 8 profile une tâche poussée avec "profile" et garde le profil un jour.</translation>
+        <translation>Aucun profil de tâche. Sidekiq 8 profile une tâche poussée avec &quot;profile&quot; et garde le profil un jour.</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>
@@ -3579,8 +3590,8 @@
     <message numerus="yes">
         <source>%1 expired profile(s) not shown (Sidekiq removes them; this page does not write).</source>
         <translation>
-            <numerusform>%1 profil expiré non affiché (Sidekiq le supprime ; cette page n'écrit rien).</numerusform>
-            <numerusform>%1 profils expirés non affichés (Sidekiq les supprime ; cette page n'écrit rien).</numerusform>
+            <numerusform>%1 profil expiré non affiché (Sidekiq le supprime ; cette page n&apos;écrit rien).</numerusform>
+            <numerusform>%1 profils expirés non affichés (Sidekiq les supprime ; cette page n&apos;écrit rien).</numerusform>
         </translation>
     </message>
     <message>
@@ -3593,11 +3604,11 @@
     </message>
     <message>
         <source>Select a profile first</source>
-        <translation>Sélectionnez d'abord un profil</translation>
+        <translation>Sélectionnez d&apos;abord un profil</translation>
     </message>
     <message>
         <source>Write the profile to a file for the Firefox Profiler; nothing is uploaded</source>
-        <translation>Écrire le profil dans un fichier pour le Firefox Profiler ; rien n'est envoyé</translation>
+        <translation>Écrire le profil dans un fichier pour le Firefox Profiler ; rien n&apos;est envoyé</translation>
     </message>
     <message>
         <source>Save profile</source>
@@ -3613,19 +3624,19 @@
     </message>
     <message>
         <source>The profile could not be read:</source>
-        <translation>Le profil n'a pas pu être lu :</translation>
+        <translation>Le profil n&apos;a pas pu être lu :</translation>
     </message>
     <message>
         <source>it is no longer in Redis (Sidekiq keeps profiles for a day).</source>
-        <translation>il n'est plus dans Redis (Sidekiq garde les profils un jour).</translation>
+        <translation>il n&apos;est plus dans Redis (Sidekiq garde les profils un jour).</translation>
     </message>
     <message>
         <source>The profile could not be saved to %1:</source>
-        <translation>Le profil n'a pas pu être enregistré dans %1 :</translation>
+        <translation>Le profil n&apos;a pas pu être enregistré dans %1 :</translation>
     </message>
     <message>
         <source>Saved %1 (%2). Open it in the Firefox Profiler (Load a profile from file); nothing was uploaded.</source>
-        <translation>%1 enregistré (%2). Ouvrez-le dans le Firefox Profiler (Load a profile from file) ; rien n'a été envoyé.</translation>
+        <translation>%1 enregistré (%2). Ouvrez-le dans le Firefox Profiler (Load a profile from file) ; rien n&apos;a été envoyé.</translation>
     </message>
 </context>
 <context>

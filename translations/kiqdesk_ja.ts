@@ -1039,6 +1039,16 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 をキャンセルしました。次の状態保存で停止します。</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>実行中のジョブをプロセス・キュー・ジョブクラス・引数・JID で絞り込み</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln 件表示</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3519,7 +3529,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>ジョブのプロファイルはありません。Sidekiq 8 は "profile" を指定して投入されたジョブをプロファイルし、1 日保持します。</translation>
+        <translation>ジョブのプロファイルはありません。Sidekiq 8 は &quot;profile&quot; を指定して投入されたジョブをプロファイルし、1 日保持します。</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>

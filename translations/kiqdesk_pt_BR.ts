@@ -1052,6 +1052,17 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 foi cancelado; para no próximo salvamento do seu estado.</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>Filtrar jobs em execução por processo, fila, classe, argumentos ou JID</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>%Ln exibido</numerusform>
+            <numerusform>%Ln exibidos</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3563,7 +3574,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>Nenhum perfil de job. O Sidekiq 8 perfila um job enfileirado com "profile" e guarda o perfil por um dia.</translation>
+        <translation>Nenhum perfil de job. O Sidekiq 8 perfila um job enfileirado com &quot;profile&quot; e guarda o perfil por um dia.</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>

@@ -1039,6 +1039,16 @@
         <source>%1 is cancelled; it stops at its next state save.</source>
         <translation>%1 已取消；将在下次保存状态时停止。</translation>
     </message>
+    <message>
+        <source>Filter running jobs by process, queue, job class, arguments or JID</source>
+        <translation>按进程、队列、任务类、参数或 JID 筛选运行中的任务</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln shown</source>
+        <translation>
+            <numerusform>显示 %Ln 个</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::ChartExport</name>
@@ -3519,7 +3529,7 @@
     </message>
     <message>
         <source>No job profiles. Sidekiq 8 profiles a job pushed with &quot;profile&quot; set and keeps the profile for a day.</source>
-        <translation>没有任务性能分析。Sidekiq 8 会对设置了 "profile" 的任务进行性能分析，并保留一天。</translation>
+        <translation>没有任务性能分析。Sidekiq 8 会对设置了 &quot;profile&quot; 的任务进行性能分析，并保留一天。</translation>
     </message>
     <message numerus="yes">
         <source>%1 profile(s), newest first.</source>

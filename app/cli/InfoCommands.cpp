@@ -1,7 +1,8 @@
-// stats, queues, processes, quiet, stop, history.
+// stats, queues, processes, clients, quiet, stop, history.
 #include "Commands.h"
 
 #include "ExitCode.h"
+#include "server/ClientCensus.h"
 #include "sidekiq/api/Processes.h"
 #include "sidekiq/api/Stats.h"
 #include "sidekiq/model/Timestamp.h"
@@ -98,6 +99,53 @@ int runProcesses(CliContext& ctx)
     return Ok;
 }
 
+// Who holds the server's connections, by host and client library (server/ClientCensus.h).
+int runClients(CliContext& ctx)
+{
+    const auto census = kiq::server::readClientCensus(ctx.client());
+    const auto label = [](const kiq::server::ClientIdentity& id) {
+        if (id.kiqdesk && id.library.empty()) return std::string("kiqdesk");
+        if (id.library.empty()) return std::string("not identified");
+        return id.libraryVersion.empty() ? id.library : id.library + " " + id.libraryVersion;
+    };
+    if (ctx.json) {
+        QJsonArray groups;
+        for (const auto& g : census.groups) {
+            QJsonArray names;
+            for (const auto& n : g.names) names.append(QString::fromStdString(n));
+            groups.append(QJsonObject {{"host", QString::fromStdString(g.host)},
+                {"library", QString::fromStdString(g.identity.library)},
+                {"library_version", QString::fromStdString(g.identity.libraryVersion)},
+                {"sidekiq_version", QString::fromStdString(g.identity.sidekiqVersion)},
+                {"identified", g.identity.identified()}, {"kiqdesk", g.identity.kiqdesk},
+                {"connections", g.connections}, {"blocked", g.blocked}, {"oldest_age", g.oldestAgeSeconds},
+                {"names", names}, {"distinct_names", g.distinctNames}});
+        }
+        QJsonObject versions;
+        for (const auto& [version, n] : census.bySidekiqVersion) versions[QString::fromStdString(version)] = n;
+        ctx.printJson(QJsonObject {{"connections", census.connections}, {"hosts", census.hosts},
+            {"not_identified", census.notIdentified}, {"sidekiq_versions", versions}, {"groups", groups}});
+        return Ok;
+    }
+    std::printf(
+        "%-24s %-28s %-8s %7s %7s %-8s %s\n", "HOST", "CLIENT", "SIDEKIQ", "CONNS", "BLOCKED", "OLDEST", "NAMES");
+    for (const auto& g : census.groups) {
+        std::string names;
+        for (const auto& n : g.names) names += (names.empty() ? "" : ", ") + n;
+        if (g.distinctNames > static_cast<long long>(g.names.size()))
+            names += " +" + std::to_string(g.distinctNames - static_cast<long long>(g.names.size())) + " more";
+        std::printf("%-24s %-28s %-8s %7lld %7lld %-8s %s\n", truncate(g.host, 24).c_str(),
+            truncate(label(g.identity), 28).c_str(), g.identity.sidekiqVersion.c_str(), g.connections, g.blocked,
+            formatAge(double(g.oldestAgeSeconds)).c_str(), names.c_str());
+    }
+    std::printf("%lld connection%s from %lld host%s", census.connections, census.connections == 1 ? "" : "s",
+        census.hosts, census.hosts == 1 ? "" : "s");
+    for (const auto& [version, n] : census.bySidekiqVersion) std::printf(", Sidekiq %s: %lld", version.c_str(), n);
+    if (census.notIdentified > 0) std::printf(", not identified: %lld", census.notIdentified);
+    std::printf("\n");
+    return Ok;
+}
+
 int runSignal(CliContext& ctx, const std::vector<std::string>& identities, bool all, ProcessSignal signal)
 {
     ctx.requireWritable();
@@ -173,6 +221,10 @@ void addInfoCommands(CLI::App& app, CliContext& ctx, int& exitCode)
     app.add_subcommand("processes", "Sidekiq processes (ours and real Sidekiq's), stale ones flagged")->callback([&] {
         exitCode = runProcesses(ctx);
     });
+    app.add_subcommand("clients",
+           "Who holds the Redis connections: CLIENT LIST by host and client library, with the Sidekiq version a "
+           "client states (Sidekiq 8.1.5+ on Redis 7.2+)")
+        ->callback([&] { exitCode = runClients(ctx); });
     for (auto signal : {ProcessSignal::Quiet, ProcessSignal::Stop}) {
         const bool quiet = signal == ProcessSignal::Quiet;
         auto* cmd = app.add_subcommand(

@@ -407,8 +407,8 @@ void deadCapCheck(const Reply& size, const Reply& diedSince, const Reply& oldest
     const long long n = size.integer;
     CheckResult r {check::kDeadCap, {}, CheckState::Ok, {}, {}, {}};
     std::string text = "dead set " + std::to_string(n) + (n == 1 ? " job" : " jobs");
-    if (t.deadMaxJobs > 0) {
-        const double pct = 100.0 * double(n) / t.deadMaxJobs;
+    if (const auto share = deadCapShare(n, t)) {
+        const double pct = *share;
         r.value = pct;
         r.threshold = t.deadCapWarnPercent;
         text += " of " + num(t.deadMaxJobs) + " (" + num(pct) + "%)";
@@ -444,6 +444,12 @@ long long deadDropped(const DeadSample& then, long long sizeNow, long long diedS
 bool deadAtCap(long long size, const HealthThresholds& t)
 {
     return t.deadMaxJobs > 0 && double(size) >= t.deadMaxJobs - 1;
+}
+
+std::optional<double> deadCapShare(long long size, const HealthThresholds& t)
+{
+    if (t.deadMaxJobs <= 0) return std::nullopt;
+    return 100.0 * double(size) / t.deadMaxJobs;
 }
 
 CounterSample readCounters(redis::Client& client)

@@ -125,6 +125,9 @@ long long deadDropped(const DeadSample& then, long long sizeNow, long long diedS
 // Sidekiq trims with ZREMRANGEBYRANK dead 0 -dead_max_jobs, which keeps one job fewer than the cap
 // (docs/sidekiq-data-model.md §3): from there each new dead job drops the oldest.
 bool deadAtCap(long long size, const HealthThresholds& t);
+// The dead set's size as a percentage of dead_max_jobs; nullopt when the profile sets no cap. What the
+// check, the Fleet's colour and its tooltip all measure.
+std::optional<double> deadCapShare(long long size, const HealthThresholds& t);
 
 // What one deployment's evaluations keep: the queue names (StatsReader), the last counters and the
 // dead set's sizes over the last hour.

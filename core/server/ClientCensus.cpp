@@ -1,5 +1,7 @@
 #include "server/ClientCensus.h"
 
+#include "redis/Client.h"
+
 #include <algorithm>
 #include <set>
 #include <string_view>
@@ -34,7 +36,9 @@ ClientIdentity identifyClient(const ClientEntry& client)
         id.sidekiqVersion = sidekiqVersionIn(std::string_view(libName).substr(open + 1, length));
     }
     id.libraryVersion = client.field("lib-ver");
-    id.kiqdesk = client.name() == "kiqdesk";
+    // The app, its worker pool, the CLI and the audit trail: kiqdesk, kiqdesk-worker, kiqdesk-cli, kiqdesk-audit.
+    const std::string name = client.name();
+    id.kiqdesk = name == "kiqdesk" || name.starts_with("kiqdesk-");
     return id;
 }
 
@@ -89,6 +93,12 @@ ClientCensus takeClientCensus(const std::vector<ClientEntry>& clients)
     std::stable_sort(census.groups.begin(), census.groups.end(),
         [](const CensusGroup& a, const CensusGroup& b) { return a.connections > b.connections; });
     return census;
+}
+
+ClientCensus readClientCensus(redis::Client& client)
+{
+    return takeClientCensus(
+        parseClientList(client.command(redis::Command("CLIENT").arg("LIST")).throwIfError().asString()));
 }
 
 } // namespace kiq::server

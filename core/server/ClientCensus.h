@@ -7,7 +7,8 @@
 //   parentheses, "name_vVERSION" separated by ';': Sidekiq >= 8.1.5 passes redis-client the driver
 //   info "sidekiq_v<version>" (lib/sidekiq/redis_client_adapter.rb), so its connections read
 //   lib-name=redis-client(sidekiq_v8.1.7).
-// - name, set by CLIENT SETNAME; Kiqdesk names its connections "kiqdesk" (redis/ConnectionOptions.h).
+// - name, set by CLIENT SETNAME; Kiqdesk names its connections "kiqdesk" (redis/ConnectionOptions.h),
+//   "kiqdesk-worker", "kiqdesk-cli" and "kiqdesk-audit".
 // - neither: Redis older than 7.2, or a client that sends no SETINFO (redis-rb 4, so Sidekiq 6).
 //   Those are counted as not identified, per host, rather than guessed.
 
@@ -17,13 +18,17 @@
 #include <string>
 #include <vector>
 
+namespace kiq::redis {
+class Client;
+}
+
 namespace kiq::server {
 
 struct ClientIdentity {
     std::string library; // lib-name without its "(…)" suffix; "" when the client sent none
     std::string libraryVersion; // lib-ver
     std::string sidekiqVersion; // from "sidekiq_v<version>" in lib-name's suffix
-    bool kiqdesk = false; // one of ours (CLIENT SETNAME kiqdesk)
+    bool kiqdesk = false; // one of ours (CLIENT SETNAME kiqdesk or kiqdesk-*)
 
     bool identified() const { return kiqdesk || !library.empty(); }
 };
@@ -55,5 +60,7 @@ struct ClientCensus {
 };
 
 ClientCensus takeClientCensus(const std::vector<ClientEntry>& clients);
+// CLIENT LIST, taken as a census. Throws kiq::redis::Error (a user without +client|list: NOPERM).
+ClientCensus readClientCensus(redis::Client& client);
 
 } // namespace kiq::server

@@ -8,9 +8,11 @@
 
 namespace kiq::ui {
 
-QTableView* makeSortedTable(QAbstractItemModel* model, const QString& objectName, QWidget* parent)
+QTableView* makeSortedTable(
+    QAbstractItemModel* model, const QString& objectName, QWidget* parent, QSortFilterProxyModel* proxy)
 {
-    auto* proxy = new QSortFilterProxyModel(parent);
+    if (!proxy) proxy = new QSortFilterProxyModel(parent);
+    proxy->setParent(parent);
     proxy->setSourceModel(model);
     proxy->setSortRole(Qt::UserRole);
     auto* table = new QTableView(parent);
@@ -25,6 +27,9 @@ QTableView* makeSortedTable(QAbstractItemModel* model, const QString& objectName
     // Compact rows: these are logs to scan, and the default row height halves what fits on screen.
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted to the rows in view, not to the first 1,000: every refresh re-measures, and measuring
+    // 1,000 rows of eight columns held the GUI thread 30 ms on the Busy page at 5,000 jobs.
+    table->horizontalHeader()->setResizeContentsPrecision(0);
     table->horizontalHeader()->setHighlightSections(false);
     table->horizontalHeader()->setStretchLastSection(true);
     return table;

@@ -5,11 +5,15 @@
 #include <QString>
 
 class QAbstractItemModel;
+class QSortFilterProxyModel;
 class QTableView;
 class QWidget;
 
 namespace kiq::ui {
 
-QTableView* makeSortedTable(QAbstractItemModel* model, const QString& objectName, QWidget* parent);
+// `proxy`: a model's own sort proxy (one that compares rows without building QVariants, for tables of
+// thousands); a plain QSortFilterProxyModel when null. The table's parent owns it either way.
+QTableView* makeSortedTable(
+    QAbstractItemModel* model, const QString& objectName, QWidget* parent, QSortFilterProxyModel* proxy = nullptr);
 
 } // namespace kiq::ui

@@ -254,14 +254,14 @@ QVariant FleetModel::deadData(const Deployment* d, const State& state, int role)
     // Sidekiq drops dead jobs past its cap without a trace: say how close each deployment is.
     const kiq::health::HealthThresholds& t = d->profile().health;
     const long long size = state.last->deadSize;
-    const bool near
-        = t.deadMaxJobs > 0 && t.deadCapWarnPercent > 0 && 100.0 * double(size) / t.deadMaxJobs >= t.deadCapWarnPercent;
+    const auto share = kiq::health::deadCapShare(size, t);
+    const bool near = share && t.deadCapWarnPercent > 0 && *share >= t.deadCapWarnPercent;
     const bool dropping = state.deadDropped && *state.deadDropped > 0;
     if (role == Qt::ForegroundRole) return near || dropping ? QVariant(warningColor()) : QVariant();
-    if (t.deadMaxJobs <= 0) return {};
+    if (!share) return {};
     QString text = tr("%1 of Sidekiq's cap of %2 dead jobs (%3 %)")
                        .arg(formatCount(size), formatCount(qint64(t.deadMaxJobs)))
-                       .arg(QLocale().toString(100.0 * double(size) / t.deadMaxJobs, 'f', 0));
+                       .arg(QLocale().toString(*share, 'f', 0));
     if (kiq::health::deadAtCap(size, t))
         text += QLatin1Char('\n') + tr("At the cap: each new dead job drops the oldest.");
     if (state.deadDropped)

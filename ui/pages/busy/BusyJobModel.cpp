@@ -75,6 +75,9 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
         if (index.column() == StartedColumn) return qlonglong(b.work.runAt.value_or(0));
         if (index.column() == IterationColumn) return b.iteration ? b.iteration->runtimeSeconds : -1.0;
         return data(index, Qt::DisplayRole);
+    case SearchTextRole:
+        return QString::fromStdString(
+            b.identity + '\n' + b.work.queue + '\n' + job.displayClass + '\n' + job.argsDisplay + '\n' + job.jid);
     case Qt::ToolTipRole:
         if (index.column() == IterationColumn && b.iteration)
             return tr("Cursor: %1").arg(QString::fromStdString(b.iteration->cursor));
@@ -88,6 +91,33 @@ QVariant BusyJobModel::data(const QModelIndex& index, int role) const
         break;
     }
     return {};
+}
+
+bool BusyJobSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
+{
+    const auto* model = qobject_cast<const BusyJobModel*>(sourceModel());
+    if (!model) return QSortFilterProxyModel::lessThan(left, right);
+    const auto& a = model->rows()[std::size_t(left.row())];
+    const auto& b = model->rows()[std::size_t(right.row())];
+    switch (left.column()) {
+    case BusyJobModel::ProcessColumn:
+        return a.identity < b.identity;
+    case BusyJobModel::ThreadColumn:
+        return a.work.threadId < b.work.threadId;
+    case BusyJobModel::QueueColumn:
+        return a.work.queue < b.work.queue;
+    case BusyJobModel::ClassColumn:
+        return a.work.payload.displayClass < b.work.payload.displayClass;
+    case BusyJobModel::ArgsColumn:
+        return a.work.payload.argsDisplay < b.work.payload.argsDisplay;
+    case BusyJobModel::StartedColumn:
+        return a.work.runAt.value_or(0) < b.work.runAt.value_or(0);
+    case BusyJobModel::RunTimeColumn: // running longer = started earlier; unknown starts sort as shortest
+        return a.work.runAt.has_value() && (!b.work.runAt.has_value() || *a.work.runAt > *b.work.runAt);
+    case BusyJobModel::IterationColumn:
+        return (a.iteration ? a.iteration->runtimeSeconds : -1.0) < (b.iteration ? b.iteration->runtimeSeconds : -1.0);
+    }
+    return QSortFilterProxyModel::lessThan(left, right);
 }
 
 QVariant BusyJobModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -5,6 +5,8 @@
 #include "common/SnapshotTableModel.h"
 #include "sidekiq/api/Processes.h"
 
+#include <QSortFilterProxyModel>
+
 #include <string>
 
 namespace kiq::ui {
@@ -24,7 +26,12 @@ public:
         IterationColumn, // Sidekiq ≥ 7.3 iterable jobs: execution, time iterating, cursor; or cancelled
         ColumnCount
     };
-    enum Role { UnderlyingDataRole = Qt::UserRole };
+    enum Role {
+        UnderlyingDataRole = Qt::UserRole,
+        // What the page's filter matches, on column 0: process, queue, class, arguments (as shown, so
+        // redacted) and JID, one string per row, so filtering 5,000 jobs is one data() call per row.
+        SearchTextRole,
+    };
 
     explicit BusyJobModel(QObject* parent = nullptr);
 
@@ -34,6 +41,17 @@ public:
 
 private:
     std::string keyOf(const kiq::sidekiq::BusyJob& j) const override { return j.identity + '\n' + j.work.threadId; }
+};
+
+// Sorts busy jobs on their fields directly: at 5,000 jobs a sort is 60,000 comparisons, and building two
+// QVariant strings for each held the GUI thread 16 ms.
+class BusyJobSortProxy final : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 };
 
 } // namespace kiq::ui

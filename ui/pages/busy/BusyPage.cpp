@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QShowEvent>
@@ -45,7 +46,8 @@ BusyPage::BusyPage(QWidget* parent)
     , m_processes(new ProcessListModel(this))
     , m_busy(new BusyJobModel(this))
     , m_processTable(makeSortedTable(m_processes, QStringLiteral("processTable"), this))
-    , m_busyTable(makeSortedTable(m_busy, QStringLiteral("busyTable"), this))
+    , m_busyTable(makeSortedTable(m_busy, QStringLiteral("busyTable"), this, new BusyJobSortProxy))
+    , m_filter(new QLineEdit(this))
     , m_status(new StatusLine(QStringLiteral("busyStatus"), this))
 {
     setObjectName(QStringLiteral("busyPage"));
@@ -101,9 +103,27 @@ BusyPage::BusyPage(QWidget* parent)
     m_busyTable->addAction(m_cancelIteration);
     m_busyTable->setContextMenuPolicy(Qt::ActionsContextMenu);
 
+    // A fleet of 100 processes runs thousands of jobs: find the ones that matter by what they are.
+    m_filter->setObjectName(QStringLiteral("busyFilter"));
+    m_filter->setPlaceholderText(tr("Filter running jobs by process, queue, job class, arguments or JID"));
+    m_filter->setClearButtonEnabled(true);
+    auto* busyProxy = static_cast<QSortFilterProxyModel*>(m_busyTable->model());
+    busyProxy->setFilterRole(BusyJobModel::SearchTextRole);
+    busyProxy->setFilterKeyColumn(0);
+    busyProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_filter, &QLineEdit::textChanged, this, [this, busyProxy](const QString& text) {
+        busyProxy->setFilterFixedString(text);
+        showCounts();
+    });
+    auto* busyBox = new QWidget(this);
+    auto* busyLayout = new QVBoxLayout(busyBox);
+    busyLayout->setContentsMargins(0, 0, 0, 0);
+    busyLayout->addWidget(m_filter);
+    busyLayout->addWidget(m_busyTable, 1);
+
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_processTable);
-    splitter->addWidget(m_busyTable);
+    splitter->addWidget(busyBox);
     splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -111,7 +131,7 @@ BusyPage::BusyPage(QWidget* parent)
     layout->addWidget(new QLabel(tr("Processes"), this));
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
-    chainTabOrder(tabReachesToolBar(bar) << m_processTable << m_busyTable); // top to bottom
+    chainTabOrder(tabReachesToolBar(bar) << m_processTable << m_filter << m_busyTable); // top to bottom
 
     m_timer.setInterval(kRefreshIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -232,6 +252,7 @@ bool BusyPage::showSearchHit(const kiq::sidekiq::JobSearchHit& hit)
 {
     if (hit.place != kiq::sidekiq::JobPlace::Busy) return false;
     m_pendingJid = hit.job.jid;
+    m_filter->clear(); // the hit must not be hidden by an earlier filter
     selectPendingJob();
     return true;
 }
@@ -288,9 +309,18 @@ void BusyPage::refresh()
             m_processes->applySnapshot(std::move(r.value->processes));
             m_busy->applySnapshot(std::move(r.value->busy));
             selectPendingJob();
-            m_status->showInfo(tr("%1, %2").arg(tr("%Ln process(es)", nullptr, m_processes->rowCount()),
-                tr("%Ln job(s) running", nullptr, m_busy->rowCount())));
+            showCounts();
         });
+}
+
+void BusyPage::showCounts()
+{
+    if (!client()) return; // "Not connected." stays
+    QString text = tr("%1, %2").arg(
+        tr("%Ln process(es)", nullptr, m_processes->rowCount()), tr("%Ln job(s) running", nullptr, m_busy->rowCount()));
+    if (!m_filter->text().isEmpty())
+        text += QStringLiteral(" · ") + tr("%Ln shown", nullptr, m_busyTable->model()->rowCount());
+    m_status->showInfo(text);
 }
 
 std::vector<std::string> BusyPage::selectedIdentities() const

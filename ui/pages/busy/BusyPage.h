@@ -11,6 +11,7 @@
 #include <QTimer>
 
 class QAction;
+class QLineEdit;
 class QTableView;
 
 namespace kiq::ui {
@@ -39,6 +40,7 @@ public:
     // confirmation unless `confirmed` (tests).
     void cancelSelectedIteration(bool confirmed = false);
     QTableView* busyTable() const { return m_busyTable; }
+    QLineEdit* busyFilter() const { return m_filter; }
 
 protected:
     void clientChanged() override;
@@ -50,6 +52,7 @@ private:
     const kiq::sidekiq::BusyJob* selectedBusyJob() const; // null without a selection
     void updateActions();
     void selectPendingJob();
+    void showCounts();
 
     bool m_loading = false;
     QTimer m_timer;
@@ -57,6 +60,7 @@ private:
     BusyJobModel* m_busy;
     QTableView* m_processTable;
     QTableView* m_busyTable;
+    QLineEdit* m_filter;
     std::string m_pendingJid; // a search hit's, until a refresh lists it
     StatusLine* m_status;
     QAction* m_quietSelected;
