@@ -6,44 +6,26 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
-#include <QCategoryAxis>
-#include <QEvent>
 
 #include <algorithm>
 
 namespace kiq::ui {
 
 ExecutionHistogramChart::ExecutionHistogramChart(QWidget* parent)
-    : QChartView(parent)
-    , m_jobs(new QBarSet(tr("Jobs")))
-    , m_buckets(new QBarCategoryAxis)
-    , m_counts(new QCategoryAxis)
+    : BarChartView(
+        QStringLiteral("executionHistogram"), {new QBarSet(tr("Jobs"))}, QStringLiteral("execution-times"),
+        [this](int bucket) { return barText(bucket); }, [this] { return table(); }, parent)
+    , m_jobs(series()->barSets().front())
 {
-    setObjectName(QStringLiteral("executionHistogram"));
-    setRenderHint(QPainter::Antialiasing);
-    auto* series = new QBarSeries;
-    series->append(m_jobs);
-    series->setBarWidth(0.9);
-    auto* chart = new QChart;
-    chart->legend()->hide();
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->addSeries(series);
+    series()->setBarWidth(0.9);
+    chart()->legend()->hide();
     QStringList labels;
     for (std::size_t i = 0; i < kiq::sidekiq::kHistogramBuckets; ++i)
         labels << QString::fromLatin1(kiq::sidekiq::histogramBucketLabel(i));
-    m_buckets->append(labels);
-    m_buckets->setLabelsAngle(-60); // 26 labels side by side do not fit a page's width
-    m_buckets->setTruncateLabels(false); // "…" under every bar says nothing; slanted, they fit whole
-    m_buckets->setTitleText(tr("Execution time, up to"));
-    chart->addAxis(m_buckets, Qt::AlignBottom);
-    chart->addAxis(m_counts, Qt::AlignLeft);
-    series->attachAxis(m_buckets);
-    series->attachAxis(m_counts);
-    setChart(chart);
-    applyChartPalette(chart, palette());
-    setMinimumHeight(200);
-    tipBarsOnHover(this, m_jobs, [this](int bucket) { return barText(bucket); });
-    offerCsvExport(this, QStringLiteral("execution-times"), [this] { return table(); });
+    categories()->append(labels);
+    categories()->setLabelsAngle(-60); // 26 labels side by side do not fit a page's width
+    categories()->setTruncateLabels(false); // "…" under every bar says nothing; slanted, they fit whole
+    categories()->setTitleText(tr("Execution time, up to"));
     clearBars({});
 }
 
@@ -55,7 +37,7 @@ void ExecutionHistogramChart::showHistogram(
     for (long long n : counts) values << qreal(n);
     m_jobs->remove(0, m_jobs->count());
     m_jobs->append(values);
-    setRoundAxis(m_counts, double(*std::max_element(counts.begin(), counts.end())), AxisUnit::Count);
+    setRoundAxis(BarChartView::counts(), double(*std::max_element(counts.begin(), counts.end())), AxisUnit::Count);
     chart()->setTitle(tr("Execution times of %1 (successful jobs)").arg(jobClass));
 }
 
@@ -63,7 +45,7 @@ void ExecutionHistogramChart::clearBars(const QString& why)
 {
     m_shown = {};
     m_jobs->remove(0, m_jobs->count());
-    setRoundAxis(m_counts, 0, AxisUnit::Count);
+    setRoundAxis(counts(), 0, AxisUnit::Count);
     chart()->setTitle(why.isEmpty() ? tr("Execution times") : why);
 }
 
@@ -91,12 +73,6 @@ ChartTable ExecutionHistogramChart::table() const
             i + 1 == m_shown.size() ? QString() : csvNumber(kiq::sidekiq::kHistogramBucketMs[i]),
             csvNumber(double(m_shown[i]))});
     return t;
-}
-
-void ExecutionHistogramChart::changeEvent(QEvent* event)
-{
-    QChartView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) applyChartPalette(chart(), palette());
 }
 
 } // namespace kiq::ui

@@ -4,18 +4,14 @@
 // histograms per minute, for 8 hours). Hovering a bar gives the exact count; the context menu exports
 // the buckets as CSV.
 
-#include "common/ChartExport.h"
+#include "common/BarChartView.h"
 #include "sidekiq/api/Metrics.h"
 
-#include <QChartView>
-
-class QBarCategoryAxis;
 class QBarSet;
-class QCategoryAxis;
 
 namespace kiq::ui {
 
-class ExecutionHistogramChart final : public QChartView {
+class ExecutionHistogramChart final : public BarChartView {
     Q_OBJECT
 public:
     explicit ExecutionHistogramChart(QWidget* parent = nullptr);
@@ -26,13 +22,8 @@ public:
     ChartTable table() const; // bucket, upper bound in ms, jobs
     QString barText(int bucket) const; // the hover tooltip
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     QBarSet* m_jobs;
-    QBarCategoryAxis* m_buckets;
-    QCategoryAxis* m_counts;
     std::array<long long, kiq::sidekiq::kHistogramBuckets> m_shown {};
 };
 

@@ -6,40 +6,20 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
-#include <QCategoryAxis>
-#include <QEvent>
 
 #include <algorithm>
 
 namespace kiq::ui {
 
 DailyHistoryChart::DailyHistoryChart(QWidget* parent)
-    : QChartView(parent)
-    , m_processed(new QBarSet(tr("Processed")))
-    , m_failed(new QBarSet(tr("Failed")))
-    , m_days(new QBarCategoryAxis)
-    , m_counts(new QCategoryAxis)
+    : BarChartView(
+        QStringLiteral("dailyHistoryChart"), {new QBarSet(tr("Processed")), new QBarSet(tr("Failed"))},
+        QStringLiteral("daily-history"), [this](int day) { return dayText(day); }, [this] { return table(); }, parent)
+    , m_processed(series()->barSets().at(0))
+    , m_failed(series()->barSets().at(1))
 {
-    setObjectName(QStringLiteral("dailyHistoryChart"));
-    setRenderHint(QPainter::Antialiasing);
-    auto* series = new QBarSeries;
-    series->append(m_processed);
-    series->append(m_failed);
-    auto* chart = new QChart;
-    chart->setTitle(tr("Daily history (Sidekiq, UTC days)"));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->addSeries(series);
-    chart->addAxis(m_days, Qt::AlignBottom);
-    chart->addAxis(m_counts, Qt::AlignLeft);
-    series->attachAxis(m_days);
-    series->attachAxis(m_counts);
-    setRoundAxis(m_counts, 0, AxisUnit::Count);
-    setChart(chart);
-    applyChartPalette(chart, palette());
-    setMinimumHeight(200);
-    for (QBarSet* set : {m_processed, m_failed}) tipBarsOnHover(this, set, [this](int day) { return dayText(day); });
-    offerCsvExport(this, QStringLiteral("daily-history"), [this] { return table(); });
+    chart()->setTitle(tr("Daily history (Sidekiq, UTC days)"));
+    chart()->legend()->setAlignment(Qt::AlignBottom);
 }
 
 ChartTable DailyHistoryChart::table() const
@@ -73,23 +53,17 @@ void DailyHistoryChart::showDays(const std::vector<kiq::sidekiq::DailyCount>& ne
         failed << qreal(it->failed);
         highest = std::max({highest, it->processed, it->failed});
     }
-    m_days->append(days);
+    categories()->append(days);
     m_processed->append(processed);
     m_failed->append(failed);
-    setRoundAxis(m_counts, double(highest), AxisUnit::Count);
-}
-
-void DailyHistoryChart::changeEvent(QEvent* event)
-{
-    QChartView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) applyChartPalette(chart(), palette());
+    setRoundAxis(counts(), double(highest), AxisUnit::Count);
 }
 
 void DailyHistoryChart::clearBars()
 {
     m_processed->remove(0, m_processed->count());
     m_failed->remove(0, m_failed->count());
-    m_days->clear();
+    categories()->clear();
     m_shown.clear();
 }
 

@@ -3,18 +3,14 @@
 // view that the live charts, limited to what Kiqdesk has sampled, cannot give. Hovering a day shows
 // its date and exact counts; the context menu exports the days as CSV.
 
-#include "common/ChartExport.h"
+#include "common/BarChartView.h"
 #include "sidekiq/api/Stats.h"
 
-#include <QChartView>
-
-class QBarCategoryAxis;
 class QBarSet;
-class QCategoryAxis;
 
 namespace kiq::ui {
 
-class DailyHistoryChart final : public QChartView {
+class DailyHistoryChart final : public BarChartView {
     Q_OBJECT
 public:
     explicit DailyHistoryChart(QWidget* parent = nullptr);
@@ -24,14 +20,9 @@ public:
     ChartTable table() const; // date, processed, failed: oldest first
     QString dayText(int index) const; // the hover tooltip of a day (0: the oldest)
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     QBarSet* m_processed;
     QBarSet* m_failed;
-    QBarCategoryAxis* m_days;
-    QCategoryAxis* m_counts;
     std::vector<kiq::sidekiq::DailyCount> m_shown; // oldest first
 };
 
