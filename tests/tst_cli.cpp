@@ -9,6 +9,7 @@
 #include "harness/TlsFiles.h"
 #include "redis/Client.h"
 #include "sidekiq/actions/BulkExecutor.h"
+#include "sidekiq_fixtures_641.h"
 #include "storage/BulkCursorStore.h"
 #include "storage/ConnectionProfileStore.h"
 #include "storage/ProfileFile.h"
@@ -16,6 +17,7 @@
 #include "write/AuditTrail.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -308,6 +310,88 @@ private slots:
         QCOMPARE(done.exitCode, 0);
         QCOMPARE(m_server->cli({"ZCARD", "dead"}), QString("0"));
         QCOMPARE(m_server->cli({"LLEN", "queue:default"}), QString("30"));
+    }
+
+    // Replay (issue 23) from a script: a dead job as Sidekiq 6.4.1 left it, and one with a password, copied from
+    // a production profile into a development one on another server; the source byte for byte as it was;
+    // the refusals (production target, the source's own server, a big count without --count).
+    void replayCopiesDeadJobsIntoADevelopmentDeployment()
+    {
+        using kiq::deployment::Environment;
+        RedisServer dev(RedisServer::Options {});
+        auto prod = profileHere("Billing", Environment::Production);
+        auto laptop = profileHere("Laptop", Environment::Development);
+        laptop.options.endpoint = {"127.0.0.1", dev.port()};
+        auto prodAgain = profileHere("Billing copy", Environment::Development); // the source's own server
+        prodAgain.options.db = 2;
+        saveProfiles({prod, laptop, prodAgain, profileHere("Other prod", Environment::Production)});
+        m_server->cli({"ZADD", "dead", "1795435956.841809",
+            QString::fromUtf8(fixtures641::kDeadNoRetryJob.data(), qsizetype(fixtures641::kDeadNoRetryJob.size()))});
+        m_server->cli({"ZADD", "dead", "1795435957",
+            R"({"retry":true,"queue":"mail","class":"MailJob","args":[{"to":"a@b.c","password":"hunter2"}],"jid":"00000000000000000000beef","created_at":1795435950.5,"error_class":"Net::ReadTimeout","error_message":"slow","retry_count":25,"failed_at":1795435951.5})"});
+        const QString before = m_server->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"});
+        const QStringList replay {"replay", "--from", "Billing", "--to", "Laptop", "--set", "dead"};
+
+        const auto preview = cliBare(replay + QStringList {"--all", "--dry-run"});
+        QCOMPARE(preview.exitCode, 0);
+        QCOMPARE(preview.out.count('\n'), 2);
+        QVERIFY(!preview.out.contains("hunter2") && preview.out.contains("[REDACTED]"));
+        QVERIFY2(preview.err.contains("would replay 2 jobs from Billing dead into Laptop (Development)"),
+            qPrintable(preview.err));
+        QCOMPARE(dev.cli({"DBSIZE"}), QString("0"));
+
+        const auto done = cliBare(
+            QStringList {"--json"} + replay + QStringList {"--filter", "class=NoRetryJob", "--queue", "replays", "-y"});
+        QCOMPARE(done.exitCode, 0);
+        const QJsonArray copies = json(done).array();
+        QCOMPARE(copies.size(), 1);
+        QCOMPARE(copies[0].toObject()["original_jid"].toString(), QString("0a0d6dee9ccc8afeff944249"));
+        const QString newJid = copies[0].toObject()["jid"].toString();
+        QVERIFY(newJid.size() == 24 && newJid != "0a0d6dee9ccc8afeff944249");
+        const QJsonObject job = QJsonDocument::fromJson(dev.cli({"LINDEX", "queue:replays", "0"}).toUtf8()).object();
+        QCOMPARE(job["jid"].toString(), newJid);
+        QCOMPARE(job["class"].toString(), QString("NoRetryJob"));
+        QCOMPARE(job["queue"].toString(), QString("replays"));
+        QVERIFY(!job.contains("error_class") && !job.contains("failed_at") && !job.contains("retry_count"));
+        const QJsonObject link = job["replayed_from"].toObject();
+        QCOMPARE(link["deployment"].toString(), QString("Billing"));
+        QCOMPARE(link["jid"].toString(), QString("0a0d6dee9ccc8afeff944249"));
+        QCOMPARE(link["error_class"].toString(), QString("RuntimeError"));
+        QCOMPARE(link["error_message"].toString(), QString("dies immediately"));
+        QVERIFY(dev.cli({"SMEMBERS", "queues"}).contains("replays"));
+
+        QDir().mkpath(m_home.filePath("edit"));
+        QFile edited(m_home.filePath("edit/args.json"));
+        QVERIFY(edited.open(QIODevice::WriteOnly));
+        edited.write(R"([{"to":"dev@localhost","password":"local-only"}])");
+        edited.close();
+        const auto withArgs = cliBare(
+            replay + QStringList {"--jid", "00000000000000000000beef", "--edit-args", edited.fileName(), "-y"});
+        QCOMPARE(withArgs.exitCode, 0);
+        const QJsonObject mail = QJsonDocument::fromJson(dev.cli({"LINDEX", "queue:mail", "0"}).toUtf8()).object();
+        QCOMPARE(mail["args"].toArray()[0].toObject()["to"].toString(), QString("dev@localhost"));
+        QCOMPARE(mail["replayed_from"].toObject()["error_class"].toString(), QString("Net::ReadTimeout"));
+
+        const auto toProduction
+            = cliBare({"replay", "--from", "Laptop", "--to", "Other prod", "--set", "queue:mail", "--all", "-y"});
+        QCOMPARE(toProduction.exitCode, 1);
+        QVERIFY2(toProduction.err.contains("never writes to a production deployment"), qPrintable(toProduction.err));
+        const auto sameServer = cliBare({"replay", "--from", "Billing", "--to", "Billing copy", "--all", "-y"});
+        QCOMPARE(sameServer.exitCode, 1);
+        QVERIFY2(sameServer.err.contains("the source's own Redis server"), qPrintable(sameServer.err));
+        QCOMPARE(m_server->cli({"DBSIZE"}), QString("1")); // nothing in db 0 but the dead set
+
+        seedDead(25, "BulkJob");
+        const auto many = cliBare(replay + QStringList {"--filter", "class=BulkJob", "-y"});
+        QCOMPARE(many.exitCode, 1);
+        QVERIFY2(many.err.contains("pass --count 25"), qPrintable(many.err));
+        QCOMPARE(dev.cli({"LLEN", "queue:default"}), QString("0"));
+        QCOMPARE(cliBare(replay + QStringList {"--filter", "class=BulkJob", "-y", "--count", "25"}).exitCode, 0);
+        QCOMPARE(dev.cli({"LLEN", "queue:default"}), QString("25"));
+        m_server->cli({"ZREMRANGEBYSCORE", "dead", "1700000000", "1700000100"});
+        QCOMPARE(m_server->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"}), before);
+        const auto bad = cliBare(replay + QStringList {"--all", "--edit-args", m_home.filePath("missing.json")});
+        QCOMPARE(bad.exitCode, 1);
     }
 
     // A bulk run takes the profile's load budget (staging: 50% of Redis time), --budget overrides it,

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <unistd.h>
 
 namespace kiq::cli {
 
@@ -219,6 +220,26 @@ std::string truncate(const std::string& text, std::size_t width)
     std::size_t cut = width > 1 ? width - 1 : 0;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut; // stay on a UTF-8 boundary
     return text.substr(0, cut) + "…";
+}
+
+bool confirm(const std::string& question, long long count, bool yes)
+{
+    if (yes) return true;
+    if (!isatty(STDIN_FILENO)) {
+        std::cerr << question << " Refusing without --yes (stdin is not a terminal).\n";
+        return false;
+    }
+    // Confirmation proportional to the damage: a handful is a y/N, more means typing the count.
+    if (count <= 10) {
+        std::cerr << question << " [y/N] " << std::flush;
+        std::string answer;
+        std::getline(std::cin, answer);
+        return answer == "y" || answer == "Y" || answer == "yes";
+    }
+    std::cerr << question << " Type " << count << " to confirm: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == std::to_string(count);
 }
 
 } // namespace kiq::cli

@@ -72,5 +72,8 @@ std::string formatElapsed(double seconds); // a measured time: "500.0 ms", "5.00
 std::string formatTime(double epochSeconds); // local "YYYY-MM-DD HH:MM:SS"
 std::string truncate(const std::string& text, std::size_t width);
 std::string countOf(long long n, const char* one, const char* many); // "1 job", "5 jobs"
+// Asks on the terminal before a write: y/N for up to 10 items, the count typed for more. True at once with
+// `yes`; false when stdin is not a terminal (the question and the refusal go to stderr).
+bool confirm(const std::string& question, long long count, bool yes);
 
 } // namespace kiq::cli

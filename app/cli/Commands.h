@@ -21,6 +21,7 @@ void addExporterCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addFindCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addSnapshotCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 void addMetricsCommand(CLI::App& app, CliContext& ctx, int& exitCode);
+void addReplayCommand(CLI::App& app, CliContext& ctx, int& exitCode);
 // Hidden: `reference man|bash|zsh`, the manual page and completions from this command tree.
 void addReferenceCommand(CLI::App& app, int& exitCode);
 // Returns the subcommand: its usage errors exit 3 (Nagios "unknown"), not Usage.

@@ -23,7 +23,6 @@
 #include <cstdio>
 #include <iostream>
 #include <set>
-#include <unistd.h>
 
 namespace kiq::cli {
 
@@ -173,26 +172,6 @@ int runShow(CliContext& ctx, const JobsArgs& a, const std::string& jid)
         for (const auto& line : *full.errorBacktrace) std::cout << "  " << line << "\n";
     }
     return Ok;
-}
-
-bool confirm(const std::string& question, long long count, bool yes)
-{
-    if (yes) return true;
-    if (!isatty(STDIN_FILENO)) {
-        std::cerr << question << " Refusing without --yes (stdin is not a terminal).\n";
-        return false;
-    }
-    // Confirmation proportional to the damage: a handful is a y/N, more means typing the count.
-    if (count <= 10) {
-        std::cerr << question << " [y/N] " << std::flush;
-        std::string answer;
-        std::getline(std::cin, answer);
-        return answer == "y" || answer == "Y" || answer == "yes";
-    }
-    std::cerr << question << " Type " << count << " to confirm: " << std::flush;
-    std::string answer;
-    std::getline(std::cin, answer);
-    return answer == std::to_string(count);
 }
 
 // How much of Redis a bulk run may take: --budget and --call-ms over the profile's (100% without one,

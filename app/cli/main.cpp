@@ -67,6 +67,7 @@ int main(int argc, char** argv)
     kiq::cli::addFindCommand(app, ctx, exitCode);
     kiq::cli::addSnapshotCommand(app, ctx, exitCode);
     kiq::cli::addMetricsCommand(app, ctx, exitCode);
+    kiq::cli::addReplayCommand(app, ctx, exitCode);
     const CLI::App* check = kiq::cli::addCheckCommand(app, ctx, exitCode);
     kiq::cli::addReferenceCommand(app, exitCode); // last: it writes what the others defined
     try {

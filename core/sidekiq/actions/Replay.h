@@ -1,0 +1,93 @@
+#pragma once
+// A production failure taken home (issue 23): copies of jobs from any deployment (a production one is
+// only read) pushed into a queue of a development or staging deployment, where a local pool runs them.
+// The source is never written.
+//
+// A copy starts from the job as the source profile's redaction shows it (masked arguments stay masked:
+// the caller may replace the arguments of every copy), then:
+//   - a new jid; created_at and enqueued_at now, in the unit of the original's created_at;
+//   - no retry history: retry_count, failed_at, retried_at, error_class, error_message, error_backtrace
+//     and error_details removed; "retry":0 and no "dead":false, so it runs once and a failure lands in
+//     the target's Dead set with the new error (docs/sidekiq-data-model.md §4), where it can be read;
+//   - no "bid": the Pro batch it belonged to lives on the source;
+//   - "queue" the target queue;
+//   - "replayed_from": {"deployment","set","jid","error_class","error_message"}, the link back (the message
+//     as redacted).
+//
+//     const ReplayCopy copy = replayCopy(raw, {"Billing", "dead"}, redactor, {"replays", {}}, Timestamp::now());
+//     checkReplay({targetEnvironment, sameServer, copies.size(), confirmed});   // throws ReplayRefused
+//     replayJobs(targetClient, targetGate, {"Billing", "dead"}, copies);
+
+#include "deployment/ConnectionProfile.h"
+#include "redis/Client.h"
+#include "sidekiq/actions/JobActions.h"
+#include "sidekiq/model/Timestamp.h"
+#include "write/WriteGate.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiq::redaction {
+class Redactor;
+}
+
+namespace kiq::sidekiq {
+
+struct ReplaySource {
+    std::string deployment; // its name, as replayed_from keeps it
+    std::string set; // where the jobs were: "dead", "retry", "scheduled" or "queue:NAME"
+};
+
+struct ReplayEdit {
+    std::string queue; // the target queue; empty: each job's own
+    std::optional<std::string> args; // replaces every copy's arguments: a JSON array
+};
+
+struct ReplayCopy {
+    std::string originalJid;
+    std::string jid; // the copy's, new
+    std::string queue;
+    std::string payload; // exactly what will be written
+    std::string error; // why this job cannot be copied ("not a job object: …"); payload is then empty
+    bool ok() const { return error.empty(); }
+};
+
+// Why edited arguments cannot be used ("the arguments must be a JSON array"), or empty when they can.
+std::string checkReplayArgs(std::string_view args);
+
+ReplayCopy replayCopy(std::string_view original, const ReplaySource& source, const redaction::Redactor& redactor,
+    const ReplayEdit& edit, Timestamp now);
+
+// Above this many jobs a replay needs the count confirmed (the dialog's field, the CLI's --count).
+inline constexpr std::size_t kReplayConfirmAbove = 20;
+
+struct ReplayPlan {
+    deployment::Environment target = deployment::Environment::Development;
+    bool sameServer = false; // the target's Redis is the source's (sameRedisServer)
+    std::size_t count = 0; // copies to write
+    std::optional<std::size_t> confirmedCount; // what the user confirmed, when asked
+};
+
+class ReplayRefused : public write::WriteRefused {
+public:
+    using write::WriteRefused::WriteRefused;
+};
+
+// Throws ReplayRefused with the reason: a target not tagged development or staging (production never),
+// the source's own Redis, nothing to replay, or more than kReplayConfirmAbove jobs without that count
+// confirmed.
+void checkReplay(const ReplayPlan& plan);
+
+// Whether two clients reach one Redis server: the same INFO run_id, or, when either refuses INFO, the
+// same first address. Reads only.
+bool sameRedisServer(redis::Client& a, redis::Client& b);
+
+// Pushes the copies (those that are ok()) through the target's gate, audited as "replay": LPUSH in the
+// order given, so the first runs first, and each queue added to `queues`. affected = copies pushed;
+// skipped = those that could not be made.
+ActionResult replayJobs(
+    redis::Client& target, write::WriteGate& gate, const ReplaySource& source, const std::vector<ReplayCopy>& copies);
+
+} // namespace kiq::sidekiq
