@@ -60,9 +60,10 @@ std::vector<WriteControl> writeControls(ui::DeploymentView& view)
     for (ui::DeploymentPage* page : view.pages()) {
         for (QAction* a : page->findChildren<QAction*>()) {
             const QString name = a->objectName();
-            // Copy as command writes nothing: it stays available while read-only.
+            // Copy as command writes nothing, and replay only reads here: they stay available while read-only.
             if (!name.endsWith(QStringLiteral("Action")) || name == QStringLiteral("reloadAction")
-                || name.startsWith(QStringLiteral("all")) || name.startsWith(QStringLiteral("copy")))
+                || name.startsWith(QStringLiteral("all")) || name.startsWith(QStringLiteral("copy"))
+                || name == QStringLiteral("replayAction") || name == QStringLiteral("groupReplayAction"))
                 continue;
             out.push_back({page->objectName() + QLatin1Char('/') + name, [a] { return a->isEnabled(); },
                 [a] { return a->toolTip(); }});

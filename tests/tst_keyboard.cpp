@@ -232,11 +232,12 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(browser->model()->rowCount(), 4, 5000);
         selectRow(browser->table(), 0);
         const QList<QWidget*> expected {buttonFor(&page, "reloadAction"), buttonFor(&page, "retryAction"),
-            buttonFor(&page, "moveAction"), buttonFor(&page, "deleteAction"),
+            buttonFor(&page, "moveAction"), buttonFor(&page, "deleteAction"), buttonFor(&page, "replayAction"),
             page.findChild<QWidget*>(QStringLiteral("allMatchingButton")),
             page.findChild<QWidget*>(QStringLiteral("copyCommandButton")),
             page.findChild<QWidget*>(QStringLiteral("jobFileButton")), browser->filterEdit(), browser->groupTable(),
-            buttonFor(&page, "groupretryAction"), buttonFor(&page, "groupdeleteAction"), browser->table()};
+            buttonFor(&page, "groupretryAction"), buttonFor(&page, "groupdeleteAction"),
+            buttonFor(&page, "groupReplayAction"), browser->table()};
         QVERIFY(!expected.contains(nullptr));
         expected.front()->setFocus(Qt::TabFocusReason);
         QCOMPARE(page.focusWidget(), expected.front());

@@ -93,7 +93,7 @@ private slots:
         QVERIFY(copy.jid != copy.originalJid && copy.jid.size() == 24);
         QVERIFY(copy.payload.find("hunter2") == std::string::npos);
 
-        QVERIFY(!sameRedisServer(*m_client, *m_targetClient));
+        QVERIFY(!serverIdentity(*m_client).sameServerAs(serverIdentity(*m_targetClient)));
         ReplayPlan plan {Environment::Development, false, 1, std::nullopt};
         checkReplay(plan);
 
@@ -190,8 +190,8 @@ private slots:
         redis::ConnectionOptions otherDb = kiq::test::optionsFor(*m_server);
         otherDb.db = 3;
         redis::Client sameServer(otherDb);
-        QVERIFY(sameRedisServer(*m_client, sameServer));
-        QVERIFY(!sameRedisServer(sameServer, *m_targetClient));
+        QVERIFY(serverIdentity(*m_client).sameServerAs(serverIdentity(sameServer)));
+        QVERIFY(!serverIdentity(sameServer).sameServerAs(serverIdentity(*m_targetClient)));
 
         const redaction::Redactor redactor;
         const std::string job = "{\"class\":\"X\",\"args\":[1],\"jid\":\"a1\",\"queue\":\"default\"}";

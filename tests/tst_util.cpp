@@ -2,6 +2,7 @@
 // from servers and users inside that tree, and the line splitting of servers' text replies.
 #include "sandbox/LocalSandbox.h"
 #include "util/Error.h"
+#include "util/LineDiff.h"
 #include "util/ParseNumber.h"
 #include "util/TextLines.h"
 #include "worker/PoolSpec.h"
@@ -40,6 +41,30 @@ private slots:
 
     // Configuration and sandbox errors are kiq::Errors with their own kind, so a front end catches one
     // root and can tell "fix the configuration" from "the server refused".
+    // The replay dialog's arguments against the original: kept, removed and added lines in order.
+    void diffsLines()
+    {
+        using Kind = kiq::util::DiffLine::Kind;
+        const auto render = [](const std::vector<kiq::util::DiffLine>& lines) {
+            std::string out;
+            for (const auto& l : lines)
+                out += (l.kind == Kind::Same ? " " : l.kind == Kind::Removed ? "-" : "+") + l.text;
+            return out;
+        };
+        QCOMPARE(render(kiq::util::lineDiff({"[", "1,", "2", "]"}, {"[", "1,", "3", "]"})), std::string(" [ 1,-2+3 ]"));
+        QCOMPARE(render(kiq::util::lineDiff({"a", "b", "c"}, {"b", "c", "d"})), std::string("-a b c+d"));
+        QCOMPARE(render(kiq::util::lineDiff({}, {"x"})), std::string("+x"));
+        QCOMPARE(render(kiq::util::lineDiff({"x", "y"}, {})), std::string("-x-y"));
+        QCOMPARE(render(kiq::util::lineDiff({"a", "x", "b", "y", "c"}, {"a", "b", "c"})), std::string(" a-x b-y c"));
+        // Too big to compare: everything replaced, still in order.
+        std::vector<std::string> many(2100, "a"), others(2100, "b");
+        many.back() = "end";
+        others.back() = "end";
+        const auto big = kiq::util::lineDiff(many, others);
+        QCOMPARE(big.size(), std::size_t(2099 * 2 + 1));
+        QVERIFY(big.front().kind == Kind::Removed && big[2099].kind == Kind::Added && big.back().kind == Kind::Same);
+    }
+
     void configurationErrorsShareTheRoot()
     {
         worker::PoolSpec spec;

@@ -2741,6 +2741,18 @@
         <source>Select the jobs to export first.</source>
         <translation>Wählen Sie zuerst die zu exportierenden Jobs aus.</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>Wiederholen in…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>Gruppe wiederholen in…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>Die ausgewählten Jobs in ein Entwicklungs- oder Staging-Deployment kopieren und dort ausführen</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4130,6 +4142,141 @@
     <message>
         <source>Connections</source>
         <translation>Verbindungen</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>In einem anderen Deployment wiederholen</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>die eigene Queue jedes Jobs</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>Kopien der Jobs gehen in ein Entwicklungs- oder Staging-Deployment, geschwärzt nach den Regeln von %1, mit neuen JIDs, ohne Wiederholungsverlauf und mit einem Rückverweis (replayed_from). Sie laufen dort einmal. %1 wird nur gelesen.</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>Queue:</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>Argumente (JSON):</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>Änderungen gegenüber dem Original:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>%1 Job wird aus %2 gelesen…</numerusform>
+            <numerusform>%1 Jobs werden aus %2 gelesen…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 ist nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>Die Jobs konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>Die ausgewählten Jobs haben %1 seit dem Auflisten alle verlassen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>%1 der ausgewählten Jobs hat die Menge seit dem Auflisten verlassen; die übrigen sind hier.</numerusform>
+            <numerusform>%1 der ausgewählten Jobs haben die Menge seit dem Auflisten verlassen; die übrigen sind hier.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>Zum Bestätigen %1 eingeben:</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>Wie in der Quelle, geschwärzt: maskierte Werte bleiben maskiert, solange Sie sie nicht ersetzen.</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>Diese Argumente ersetzen die aller %1 Kopien.</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>Bearbeitet: die Kopie erhält diese Argumente.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Keine Änderungen.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>Die erste von %1 Kopien, so wie sie geschrieben wird (JID und Zeiten werden beim Wiederholen neu erzeugt):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>Die Kopie, so wie sie geschrieben wird (JID und Zeiten werden beim Wiederholen neu erzeugt):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>Die Kopie, so wie sie geschrieben wird:</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>Kein Deployment mit dem Tag Entwicklung oder Staging: fügen Sie eines hinzu oder starten Sie die lokale Sandbox.</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>Jobs werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>Nichts zu wiederholen.</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>Korrigieren Sie zuerst die Argumente.</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>Geben Sie zur Bestätigung die Anzahl der Jobs ein.</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>Wird wiederholt…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>Nicht wiederholt: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>%1 Job in %2 wiederholt.</numerusform>
+            <numerusform>%1 Jobs in %2 wiederholt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 übersprungen: %2</numerusform>
+            <numerusform>%1 übersprungen: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

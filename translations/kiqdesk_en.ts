@@ -498,6 +498,37 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>Reading %1 job from %2…</numerusform>
+            <numerusform>Reading %1 jobs from %2…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>%1 of the selected jobs left the set since it was listed; the others are here.</numerusform>
+            <numerusform>%1 of the selected jobs left the set since they were listed; the others are here.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>Replayed %1 job into %2.</numerusform>
+            <numerusform>Replayed %1 jobs into %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 skipped: %2</numerusform>
+            <numerusform>%1 skipped: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoOffer</name>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>

@@ -2741,6 +2741,18 @@
         <source>Select the jobs to export first.</source>
         <translation>Seleccione primero los trabajos que quiere exportar.</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>Reproducir en…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>Reproducir el grupo en…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>Copiar los trabajos seleccionados a un despliegue de desarrollo o staging y ejecutarlos allí</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4130,6 +4142,141 @@
     <message>
         <source>Connections</source>
         <translation>Conexiones</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>Reproducir</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>Reproducir en otro despliegue</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>la cola propia de cada trabajo</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>Las copias de los trabajos van a un despliegue de desarrollo o staging, ocultadas según las reglas de %1, con JID nuevos, sin historial de reintentos y con un enlace al original (replayed_from). Se ejecutan allí una vez. %1 solo se lee.</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Destino:</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>Cola:</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>Argumentos (JSON):</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>Cambios respecto al original:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>Leyendo %1 trabajo de %2…</numerusform>
+            <numerusform>Leyendo %1 trabajos de %2…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 no está conectado.</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>No se pudieron leer los trabajos: %1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>Todos los trabajos seleccionados han salido de %1 desde que se listaron.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>%1 de los trabajos seleccionados salió del conjunto desde que se listó; los demás están aquí.</numerusform>
+            <numerusform>%1 de los trabajos seleccionados salieron del conjunto desde que se listaron; los demás están aquí.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>Escriba %1 para confirmar:</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>Como en el origen, ocultados: los valores ocultos siguen ocultos salvo que los reemplace.</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>Estos argumentos reemplazan los de las %1 copias.</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>Editado: la copia recibe estos argumentos.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Sin cambios.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>La primera de %1 copias, tal como se escribirá (el JID y las horas se generan de nuevo al reproducir):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>La copia, tal como se escribirá (el JID y las horas se generan de nuevo al reproducir):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>La copia, tal como se escribirá:</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>No hay ningún despliegue etiquetado como desarrollo o staging: añada uno o inicie el sandbox local.</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>Leyendo los trabajos…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>Nada que reproducir.</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>Corrija primero los argumentos.</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>Escriba el número de trabajos para confirmar.</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>Reproduciendo…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>No reproducido: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>%1 trabajo reproducido en %2.</numerusform>
+            <numerusform>%1 trabajos reproducidos en %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 omitido: %2</numerusform>
+            <numerusform>%1 omitidos: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2741,6 +2741,18 @@
         <source>Select the jobs to export first.</source>
         <translation>Sélectionnez d’abord les tâches à exporter.</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>Rejouer dans…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>Rejouer le groupe dans…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>Copier les jobs sélectionnés dans un déploiement de développement ou de préproduction et les y exécuter</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4130,6 +4142,141 @@
     <message>
         <source>Connections</source>
         <translation>Connexions</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>Rejouer</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>Rejouer dans un autre déploiement</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>la file propre à chaque job</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>Des copies des jobs vont dans un déploiement de développement ou de préproduction, masquées selon les règles de %1, avec de nouveaux JID, sans historique de tentatives et avec un lien vers l'original (replayed_from). Elles s'y exécutent une fois. %1 est seulement lu.</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Cible :</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>File :</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>Arguments (JSON) :</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>Modifications par rapport à l'original :</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>Lecture de %1 job depuis %2…</numerusform>
+            <numerusform>Lecture de %1 jobs depuis %2…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 n'est pas connecté.</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>Impossible de lire les jobs : %1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>Les jobs sélectionnés ont tous quitté %1 depuis leur affichage.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>%1 des jobs sélectionnés a quitté l'ensemble depuis son affichage ; les autres sont là.</numerusform>
+            <numerusform>%1 des jobs sélectionnés ont quitté l'ensemble depuis leur affichage ; les autres sont là.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>Tapez %1 pour confirmer :</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>Comme à la source, masqués : les valeurs masquées le restent tant que vous ne les remplacez pas.</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>Ces arguments remplacent ceux des %1 copies.</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>Modifié : la copie reçoit ces arguments.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Aucune modification.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>La première des %1 copies, telle qu'elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>La copie, telle qu'elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>La copie, telle qu'elle sera écrite :</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>Aucun déploiement étiqueté développement ou préproduction : ajoutez-en un, ou démarrez le bac à sable local.</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>Lecture des jobs…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>Rien à rejouer.</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>Corrigez d'abord les arguments.</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>Tapez le nombre de jobs pour confirmer.</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>Rejeu en cours…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>Non rejoué : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>%1 job rejoué dans %2.</numerusform>
+            <numerusform>%1 jobs rejoués dans %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 ignoré : %2</numerusform>
+            <numerusform>%1 ignorés : %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

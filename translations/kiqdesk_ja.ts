@@ -2704,6 +2704,18 @@
         <source>Select the jobs to export first.</source>
         <translation>先にエクスポートするジョブを選択してください。</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>別の環境で再実行…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>グループを別の環境で再実行…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>選択したジョブを開発またはステージング環境にコピーしてそこで実行します</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4069,6 +4081,137 @@
     <message>
         <source>Connections</source>
         <translation>接続</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>再実行</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>別の環境で再実行</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>各ジョブ自身のキュー</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>ジョブのコピーは %1 のルールで秘匿され、新しい JID、再試行履歴なし、元への参照 (replayed_from) 付きで開発またはステージング環境に送られ、そこで一度だけ実行されます。%1 は読み取るだけです。</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>送り先:</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>キュー:</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>引数 (JSON):</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>元の引数との差分:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>%2 から %1 件のジョブを読み取り中…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 は接続されていません。</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>ジョブを読み取れませんでした: %1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>選択したジョブは一覧表示後にすべて %1 からなくなりました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>選択したジョブのうち %1 件は一覧表示後にセットからなくなりました。残りはここにあります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>確認のため %1 と入力:</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>元のとおり秘匿済み: 置き換えない限り、隠された値は隠されたままです。</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>これらの引数が %1 件すべてのコピーの引数を置き換えます。</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>編集済み: コピーはこれらの引数を受け取ります。</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;変更なし。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>%1 件のコピーの最初の 1 件 (書き込まれる内容そのまま。JID と時刻は再実行時に新しく作られます):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>書き込まれるコピーの内容 (JID と時刻は再実行時に新しく作られます):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>書き込まれるコピーの内容:</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>開発またはステージングのタグが付いた環境がありません。追加するか、ローカルサンドボックスを起動してください。</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>ジョブを読み取り中…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>再実行するものはありません。</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>先に引数を修正してください。</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>確認のためジョブの件数を入力してください。</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>再実行中…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>再実行されませんでした: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>%1 件のジョブを %2 で再実行しました。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 件スキップ: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2741,6 +2741,18 @@
         <source>Select the jobs to export first.</source>
         <translation>Selecione primeiro os jobs a exportar.</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>Reproduzir em…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>Reproduzir o grupo em…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>Copiar os jobs selecionados para uma implantação de desenvolvimento ou homologação e executá-los lá</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4130,6 +4142,141 @@
     <message>
         <source>Connections</source>
         <translation>Conexões</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>Reproduzir</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>Reproduzir em outra implantação</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>a própria fila de cada job</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>Cópias dos jobs vão para uma implantação de desenvolvimento ou homologação, ocultadas pelas regras de %1, com novos JIDs, sem histórico de tentativas e com um link para o original (replayed_from). Elas rodam lá uma vez. %1 é apenas lido.</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>Destino:</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>Fila:</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>Argumentos (JSON):</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>Alterações em relação ao original:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>Lendo %1 job de %2…</numerusform>
+            <numerusform>Lendo %1 jobs de %2…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 não está conectado.</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>Não foi possível ler os jobs: %1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>Todos os jobs selecionados saíram de %1 desde que foram listados.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>%1 dos jobs selecionados saiu do conjunto desde que foi listado; os outros estão aqui.</numerusform>
+            <numerusform>%1 dos jobs selecionados saíram do conjunto desde que foram listados; os outros estão aqui.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>Digite %1 para confirmar:</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>Como na origem, ocultados: valores mascarados continuam mascarados a menos que você os substitua.</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>Estes argumentos substituem os de todas as %1 cópias.</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>Editado: a cópia recebe estes argumentos.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Sem alterações.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>A primeira de %1 cópias, como será gravada (JID e horários são gerados de novo ao reproduzir):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>A cópia, como será gravada (JID e horários são gerados de novo ao reproduzir):</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>A cópia, como será gravada:</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>Nenhuma implantação marcada como desenvolvimento ou homologação: adicione uma ou inicie o sandbox local.</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>Lendo os jobs…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>Nada para reproduzir.</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>Corrija os argumentos primeiro.</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>Digite o número de jobs para confirmar.</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>Reproduzindo…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>Não reproduzido: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>%1 job reproduzido em %2.</numerusform>
+            <numerusform>%1 jobs reproduzidos em %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>%1 ignorado: %2</numerusform>
+            <numerusform>%1 ignorados: %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2704,6 +2704,18 @@
         <source>Select the jobs to export first.</source>
         <translation>请先选择要导出的任务。</translation>
     </message>
+    <message>
+        <source>Replay in…</source>
+        <translation>在其他部署中重放…</translation>
+    </message>
+    <message>
+        <source>Replay group in…</source>
+        <translation>在其他部署中重放该组…</translation>
+    </message>
+    <message>
+        <source>Copy the selected jobs into a development or staging deployment and run them there</source>
+        <translation>将所选作业复制到开发或预发布部署中并在那里运行</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MainWindow</name>
@@ -4069,6 +4081,137 @@
     <message>
         <source>Connections</source>
         <translation>连接</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::ReplayDialog</name>
+    <message>
+        <source>Replay</source>
+        <translation>重放</translation>
+    </message>
+    <message>
+        <source>Replay in another deployment</source>
+        <translation>在其他部署中重放</translation>
+    </message>
+    <message>
+        <source>each job&apos;s own queue</source>
+        <translation>每个作业自己的队列</translation>
+    </message>
+    <message>
+        <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
+        <translation>作业的副本按 %1 的规则脱敏后进入开发或预发布部署，带有新的 JID、不含重试历史，并带有指回原作业的链接 (replayed_from)。它们在那里运行一次。%1 只会被读取。</translation>
+    </message>
+    <message>
+        <source>Target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>Queue:</source>
+        <translation>队列：</translation>
+    </message>
+    <message>
+        <source>Arguments (JSON):</source>
+        <translation>参数 (JSON)：</translation>
+    </message>
+    <message>
+        <source>Changes against the original:</source>
+        <translation>相对原始内容的更改：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %1 job(s) from %2…</source>
+        <translation>
+            <numerusform>正在从 %2 读取 %1 个作业…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not connected.</source>
+        <translation>%1 未连接。</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>无法读取作业：%1</translation>
+    </message>
+    <message>
+        <source>The selected jobs have all left %1 since they were listed.</source>
+        <translation>所选作业在列出后已全部离开 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
+        <translation>
+            <numerusform>所选作业中有 %1 个在列出后已离开该集合；其余的都在这里。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type %1 to confirm:</source>
+        <translation>输入 %1 以确认：</translation>
+    </message>
+    <message>
+        <source>As on the source, redacted: masked values stay masked unless you replace them.</source>
+        <translation>与源相同，已脱敏：被遮盖的值会保持遮盖，除非您替换它们。</translation>
+    </message>
+    <message>
+        <source>These arguments replace those of all %1 copies.</source>
+        <translation>这些参数将替换全部 %1 个副本的参数。</translation>
+    </message>
+    <message>
+        <source>Edited: the copy gets these arguments.</source>
+        <translation>已编辑：副本将使用这些参数。</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No changes.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;无更改。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>%1 个副本中的第一个，即将写入的内容（JID 和时间在重放时重新生成）：</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
+        <translation>即将写入的副本（JID 和时间在重放时重新生成）：</translation>
+    </message>
+    <message>
+        <source>The copy, as it will be written:</source>
+        <translation>即将写入的副本：</translation>
+    </message>
+    <message>
+        <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
+        <translation>没有标记为开发或预发布的部署：请添加一个，或启动本地沙箱。</translation>
+    </message>
+    <message>
+        <source>Reading the jobs…</source>
+        <translation>正在读取作业…</translation>
+    </message>
+    <message>
+        <source>Nothing to replay.</source>
+        <translation>没有可重放的内容。</translation>
+    </message>
+    <message>
+        <source>Fix the arguments first.</source>
+        <translation>请先修正参数。</translation>
+    </message>
+    <message>
+        <source>Type the number of jobs to confirm.</source>
+        <translation>输入作业数量以确认。</translation>
+    </message>
+    <message>
+        <source>Replaying…</source>
+        <translation>正在重放…</translation>
+    </message>
+    <message>
+        <source>Not replayed: %1</source>
+        <translation>未重放：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replayed %1 job(s) into %2.</source>
+        <translation>
+            <numerusform>已将 %1 个作业重放到 %2。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 skipped: %2</source>
+        <translation>
+            <numerusform>已跳过 %1 个：%2</numerusform>
+        </translation>
     </message>
 </context>
 <context>

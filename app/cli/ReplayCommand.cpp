@@ -97,8 +97,9 @@ int runReplay(CliContext& ctx, const ReplayArgs& a)
 
     const ReplaySource origin {source.profile()->name.toStdString(), from->name()};
     const Timestamp now = Timestamp::now();
-    std::vector<ReplayCopy> copies;
-    for (const std::string& raw : matchingJobs(source, *from, a))
+    const std::vector<std::string> matched = matchingJobs(source, *from, a);
+    std::vector<ReplayCopy> copies; // what would be written, for the count, the preview and what is skipped
+    for (const std::string& raw : matched)
         copies.push_back(replayCopy(raw, origin, *source.redactor(), {a.queue, editedArgs}, now));
     const std::size_t good = static_cast<std::size_t>(
         std::count_if(copies.begin(), copies.end(), [](const ReplayCopy& c) { return c.ok(); }));
@@ -106,7 +107,8 @@ int runReplay(CliContext& ctx, const ReplayArgs& a)
         if (!c.ok())
             std::cerr << "skipped " << (c.originalJid.empty() ? "a job" : c.originalJid) << ": " << c.error << "\n";
 
-    ReplayPlan plan {targetProfile.environment, sameRedisServer(source.client(), target.client()), good, good};
+    const ServerIdentity sourceServer = serverIdentity(source.client());
+    ReplayPlan plan {targetProfile.environment, serverIdentity(target.client()).sameServerAs(sourceServer), good, good};
     checkReplay(plan); // all but the count, before asking
     const std::string what = countOf(static_cast<long long>(good), "job", "jobs") + " from " + origin.deployment + " "
         + origin.set + " into " + targetProfile.label().toStdString()
@@ -125,17 +127,19 @@ int runReplay(CliContext& ctx, const ReplayArgs& a)
     if (good > kReplayConfirmAbove && plan.confirmedCount != good)
         throw ReplayRefused("replaying " + std::to_string(good) + " jobs needs the count confirmed: pass --count "
             + std::to_string(good));
-    checkReplay(plan);
-    const ActionResult r = replayJobs(target.client(), target.gate(), origin, copies);
+    const ReplayRun run
+        = replayInto(target.client(), target.gate(), {targetProfile.environment, sourceServer, plan.confirmedCount},
+            origin, matched, *source.redactor(), {a.queue, editedArgs});
+    const ActionResult& r = run.result;
     if (ctx.json) {
         QJsonArray out;
-        for (const ReplayCopy& c : copies)
+        for (const ReplayCopy& c : run.copies)
             if (c.ok())
                 out.append(QJsonObject {{"original_jid", QString::fromStdString(c.originalJid)},
                     {"jid", QString::fromStdString(c.jid)}, {"queue", QString::fromStdString(c.queue)}});
         ctx.printJson(out);
     } else {
-        for (const ReplayCopy& c : copies)
+        for (const ReplayCopy& c : run.copies)
             if (c.ok()) std::cout << c.originalJid << " -> " << c.jid << " queue:" << c.queue << "\n";
     }
     std::cerr << "replayed " << countOf(r.affected, "job", "jobs") << " from " << origin.deployment << " " << origin.set

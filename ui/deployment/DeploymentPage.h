@@ -95,6 +95,11 @@ public:
     // How much of Redis the page's long reads and bulk actions may take (the profile's).
     kiq::redis::LoadBudget loadBudget() const { return m_profile.loadBudget(); }
 
+signals:
+    // Jobs of one of the page's sets to copy into another deployment ("Replay in…"): the window, which
+    // knows the other deployments, opens the ReplayDialog.
+    void replayRequested(kiq::sidekiq::JobSetKind kind, const std::vector<kiq::sidekiq::IndexedJobKey>& keys);
+
 protected:
     // The client is new (or gone): drop what belongs to the old one, start loading from the new one.
     virtual void clientChanged() = 0;

@@ -106,6 +106,10 @@ void DeploymentView::addPage(DeploymentPage* page)
     page->setWriteGate(m_deployment->writeGate());
     page->setProfile(m_deployment->profile(), m_deployment->isPersistent());
     page->setClient(m_deployment->client());
+    connect(page, &DeploymentPage::replayRequested, this,
+        [this](kiq::sidekiq::JobSetKind kind, const std::vector<kiq::sidekiq::IndexedJobKey>& keys) {
+            emit replayRequested(m_deployment, kind, keys);
+        });
 }
 
 void DeploymentView::changeEvent(QEvent* event)

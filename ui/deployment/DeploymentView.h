@@ -47,6 +47,9 @@ protected:
 signals:
     // The user pressed Connect: the window asks for a password if needed, then connects.
     void connectRequested(Deployment* deployment);
+    // A page asks to replay jobs of this deployment elsewhere (DeploymentPage::replayRequested).
+    void replayRequested(
+        Deployment* source, kiq::sidekiq::JobSetKind kind, const std::vector<kiq::sidekiq::IndexedJobKey>& keys);
 
 protected:
     void changeEvent(QEvent* event) override;

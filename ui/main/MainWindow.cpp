@@ -18,6 +18,7 @@
 #include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
+#include "pages/jobs/ReplayDialog.h"
 #include "storage/ConnectionProfileStore.h"
 #include "storage/ProfileFile.h"
 #include "util/SaveFile.h"
@@ -373,6 +374,7 @@ Deployment* MainWindow::insertDeployment(const kiq::deployment::ConnectionProfil
     m_viewOf.insert(d, view);
     m_views->addWidget(view);
     connect(view, &DeploymentView::connectRequested, this, &MainWindow::connectDeployment);
+    connect(view, &DeploymentView::replayRequested, this, &MainWindow::openReplay);
     connect(d, &Deployment::profileChanged, this, &MainWindow::updateTitle);
     m_model->append(d);
     // Without a password to ask for there is no reason to wait until the user selects it.
@@ -535,6 +537,16 @@ void MainWindow::currentRowChanged(int row)
     m_views->setCurrentWidget(d ? static_cast<QWidget*>(viewOf(d)) : m_emptyState);
     updateTitle();
     if (d && !d->client() && d->status() == Deployment::Status::Disconnected) connectDeployment(d);
+}
+
+void MainWindow::openReplay(
+    Deployment* source, kiq::sidekiq::JobSetKind kind, const std::vector<kiq::sidekiq::IndexedJobKey>& keys)
+{
+    auto* dialog = new ReplayDialog(source, m_model->deployments(), kind, keys, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReplayDialog::replayed, this,
+        [this](const QString& notice) { statusBar()->showMessage(notice, 15000); });
+    dialog->open();
 }
 
 void MainWindow::connectDeployment(Deployment* d)

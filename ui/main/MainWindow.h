@@ -9,6 +9,7 @@
 
 #include "deployment/ConnectionProfile.h"
 #include "main/Theme.h"
+#include "sidekiq/search/JobIndex.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -67,6 +68,10 @@ public:
     // off the GUI thread; exporting ends with profilesExported, importing with the preview.
     void exportProfilesTo(const QString& path);
     void importProfilesFrom(const QString& path);
+    // "Replay in…" from a job page of `source`: the dialog, offering the sidebar's development and staging
+    // deployments (also for tests: the dialog is a child of the window, objectName "replayDialog").
+    void openReplay(
+        Deployment* source, kiq::sidekiq::JobSetKind kind, const std::vector<kiq::sidekiq::IndexedJobKey>& keys);
 
 public slots:
     void newConnection();

@@ -93,22 +93,39 @@ void checkReplay(const ReplayPlan& plan)
             + std::to_string(kReplayConfirmAbove) + ")");
 }
 
-bool sameRedisServer(redis::Client& a, redis::Client& b)
+bool ServerIdentity::sameServerAs(const ServerIdentity& other) const
 {
-    const auto runId = [](redis::Client& c) -> std::optional<std::string> {
-        try {
-            const redis::Reply reply = c.command(Command("INFO").arg(std::string_view("server")));
-            if (reply.isError()) return std::nullopt;
-            return server::ServerInfo::parseInfo(reply.asString()).field("run_id");
-        } catch (const redis::Error& e) {
-            if (e.isUnreachable()) throw;
-            return std::nullopt;
-        }
-    };
-    const auto ra = runId(a), rb = runId(b);
-    if (ra && rb) return *ra == *rb;
-    const redis::Endpoint ea = a.options().firstEndpoint(), eb = b.options().firstEndpoint();
-    return ea.host == eb.host && ea.port == eb.port;
+    if (runId && other.runId) return *runId == *other.runId;
+    return address.host == other.address.host && address.port == other.address.port;
+}
+
+ServerIdentity serverIdentity(redis::Client& client)
+{
+    ServerIdentity id {std::nullopt, client.options().firstEndpoint()};
+    try {
+        const redis::Reply reply = client.command(Command("INFO").arg(std::string_view("server")));
+        if (!reply.isError()) id.runId = server::ServerInfo::parseInfo(reply.asString()).field("run_id");
+    } catch (const redis::Error& e) {
+        if (e.isUnreachable()) throw;
+    }
+    return id;
+}
+
+ReplaySourceJobs readReplaySource(redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys)
+{
+    ReplaySourceJobs out;
+    out.server = serverIdentity(client);
+    std::vector<SortedEntry> entries;
+    for (const IndexedJobKey& key : keys) {
+        if (auto entry = fetchIndexedJob(client, kind, key.score, key.payloadHash))
+            entries.push_back(std::move(*entry));
+        else
+            ++out.gone;
+    }
+    std::stable_sort(
+        entries.begin(), entries.end(), [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; });
+    for (SortedEntry& e : entries) out.payloads.push_back(std::move(e.job.raw));
+    return out;
 }
 
 ActionResult replayJobs(
@@ -153,6 +170,20 @@ ActionResult replayJobs(
         return write::WriteOutcome {result.affected, {}, static_cast<long long>(result.skipped.size())};
     });
     return result;
+}
+
+ReplayRun replayInto(redis::Client& target, write::WriteGate& gate, const ReplayTarget& plan,
+    const ReplaySource& source, const std::vector<std::string>& originals, const redaction::Redactor& redactor,
+    const ReplayEdit& edit)
+{
+    ReplayRun run;
+    const Timestamp now = Timestamp::now();
+    for (const std::string& raw : originals) run.copies.push_back(replayCopy(raw, source, redactor, edit, now));
+    const auto good = static_cast<std::size_t>(
+        std::count_if(run.copies.begin(), run.copies.end(), [](const ReplayCopy& c) { return c.ok(); }));
+    checkReplay({plan.environment, serverIdentity(target).sameServerAs(plan.sourceServer), good, plan.confirmedCount});
+    run.result = replayJobs(target, gate, source, run.copies);
+    return run;
 }
 
 } // namespace kiq::sidekiq

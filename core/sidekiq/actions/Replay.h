@@ -17,11 +17,14 @@
 //     const ReplayCopy copy = replayCopy(raw, {"Billing", "dead"}, redactor, {"replays", {}}, Timestamp::now());
 //     checkReplay({targetEnvironment, sameServer, copies.size(), confirmed});   // throws ReplayRefused
 //     replayJobs(targetClient, targetGate, {"Billing", "dead"}, copies);
+// or, for jobs read on the source (readReplaySource) and written from the target's client thread, replayInto.
 
 #include "deployment/ConnectionProfile.h"
 #include "redis/Client.h"
 #include "sidekiq/actions/JobActions.h"
+#include "sidekiq/api/JobSets.h"
 #include "sidekiq/model/Timestamp.h"
+#include "sidekiq/search/JobIndex.h"
 #include "write/WriteGate.h"
 
 #include <optional>
@@ -65,7 +68,7 @@ inline constexpr std::size_t kReplayConfirmAbove = 20;
 
 struct ReplayPlan {
     deployment::Environment target = deployment::Environment::Development;
-    bool sameServer = false; // the target's Redis is the source's (sameRedisServer)
+    bool sameServer = false; // the target's Redis is the source's (ServerIdentity::sameServerAs)
     std::size_t count = 0; // copies to write
     std::optional<std::size_t> confirmedCount; // what the user confirmed, when asked
 };
@@ -80,14 +83,43 @@ public:
 // confirmed.
 void checkReplay(const ReplayPlan& plan);
 
-// Whether two clients reach one Redis server: the same INFO run_id, or, when either refuses INFO, the
-// same first address. Reads only.
-bool sameRedisServer(redis::Client& a, redis::Client& b);
+// Which Redis server a client reaches: its INFO run_id (nullopt when INFO is refused) and first address.
+struct ServerIdentity {
+    std::optional<std::string> runId;
+    redis::Endpoint address;
+    // The same run_id; when either has none, the same address.
+    bool sameServerAs(const ServerIdentity& other) const;
+};
+ServerIdentity serverIdentity(redis::Client& client); // reads only
+
+// What a replay reads on the source for a page's selection: the payloads as stored, oldest first (a job
+// that left meanwhile is counted in `gone`), and the server's identity.
+struct ReplaySourceJobs {
+    std::vector<std::string> payloads;
+    long long gone = 0;
+    ServerIdentity server;
+};
+ReplaySourceJobs readReplaySource(redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys);
 
 // Pushes the copies (those that are ok()) through the target's gate, audited as "replay": LPUSH in the
 // order given, so the first runs first, and each queue added to `queues`. affected = copies pushed;
 // skipped = those that could not be made.
 ActionResult replayJobs(
     redis::Client& target, write::WriteGate& gate, const ReplaySource& source, const std::vector<ReplayCopy>& copies);
+
+// The target's whole step, run on its client: the copies made from `originals` (as read on the source),
+// checkReplay with this server's identity against the source's, then replayJobs. Throws ReplayRefused.
+struct ReplayTarget {
+    deployment::Environment environment = deployment::Environment::Development;
+    ServerIdentity sourceServer;
+    std::optional<std::size_t> confirmedCount;
+};
+struct ReplayRun {
+    std::vector<ReplayCopy> copies;
+    ActionResult result;
+};
+ReplayRun replayInto(redis::Client& target, write::WriteGate& gate, const ReplayTarget& plan,
+    const ReplaySource& source, const std::vector<std::string>& originals, const redaction::Redactor& redactor,
+    const ReplayEdit& edit);
 
 } // namespace kiq::sidekiq

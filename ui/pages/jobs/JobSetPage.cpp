@@ -87,6 +87,13 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
     }
     addAction(bar, tr("Delete"), JobAction::Delete, QKeySequence(QKeySequence::Delete));
     bulk << JobAction::Delete;
+    bar->addSeparator();
+    m_replaySelection = bar->addAction(tr("Replay in…"));
+    m_replaySelection->setObjectName(QStringLiteral("replayAction"));
+    m_browser->table()->addAction(m_replaySelection);
+    connect(m_replaySelection, &QAction::triggered, this, [this] {
+        if (const auto keys = m_browser->selectedKeys(); !keys.empty()) emit replayRequested(m_kind, keys);
+    });
     explainRefusedShortcuts(m_browser->table(), [this](const QString& why) { showNotice(why.toHtmlEscaped(), true); });
 
     // "All matching": the whole set, filtered on the server side in pages, not only the index's view.
@@ -158,6 +165,10 @@ JobSetPage::JobSetPage(JobSetKind kind, QWidget* parent)
             connect(item, &QAction::triggered, this, [this, a] { actOnGroup(a); });
             m_groupActions << item;
         }
+        m_replayGroup = groupBar->addAction(tr("Replay group in…"));
+        m_replayGroup->setObjectName(QStringLiteral("groupReplayAction"));
+        m_browser->groupTable()->addAction(m_replayGroup);
+        connect(m_replayGroup, &QAction::triggered, this, &JobSetPage::replayGroup);
         explainRefusedShortcuts(
             m_browser->groupTable(), [this](const QString& why) { showNotice(why.toHtmlEscaped(), true); });
         connect(m_browser->groupTable()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -448,6 +459,24 @@ void JobSetPage::actOnGroup(JobAction action)
                 QString::fromStdString(group.displayClass)));
 }
 
+void JobSetPage::replayGroup()
+{
+    // As actOnGroup: only the group chosen in the list, and only while the filter names it, so the rows
+    // shown are the group's jobs.
+    QTableView* list = m_browser->groupTable();
+    const auto rows = list ? list->selectionModel()->selectedRows() : QModelIndexList();
+    if (rows.isEmpty()) return;
+    if (m_browser->filterGroup() != m_browser->groupModel()->group(rows.front().row()).fingerprint) {
+        showNotice(tr("The filter no longer names the selected failure group: select the group again."), true);
+        return;
+    }
+    std::vector<IndexedJobModel::Key> keys;
+    const int n = m_browser->model()->rowCount();
+    keys.reserve(std::size_t(n));
+    for (int row = 0; row < n; ++row) keys.push_back(m_browser->model()->key(row));
+    if (!keys.empty()) emit replayRequested(m_kind, keys);
+}
+
 void JobSetPage::copyCommand(std::optional<JobAction> action, bool selection)
 {
     const std::string set = kiq::sidekiq::setName(m_kind);
@@ -554,6 +583,21 @@ void JobSetPage::updateActions()
         a->setToolTip(!blocked.isEmpty() ? blocked : group ? a->text() : tr("Select a failure group first"));
     }
     m_undo->setRefusal(blocked);
+    // Replay only reads here; the target's gate decides there.
+    const bool connected = client() != nullptr;
+    const bool selected = connected && m_browser->selectedCount() > 0;
+    m_replaySelection->setEnabled(selected);
+    m_replaySelection->setToolTip(selected ? tr("Copy the selected jobs into a development or staging deployment "
+                                                "and run them there")
+            : connected                    ? tr("Select jobs in the table first")
+                                           : tr("Not connected"));
+    if (m_replayGroup) {
+        const bool hasGroup = connected && m_browser->groupTable()->selectionModel()->hasSelection();
+        m_replayGroup->setEnabled(hasGroup);
+        m_replayGroup->setToolTip(hasGroup ? m_replayGroup->text()
+                : connected                ? tr("Select a failure group first")
+                                           : tr("Not connected"));
+    }
     const bool filterOk = m_browser->filterIsValid();
     m_allButton->setEnabled(blocked.isEmpty() && filterOk);
     if (!blocked.isEmpty())

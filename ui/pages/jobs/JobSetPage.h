@@ -78,6 +78,7 @@ protected:
 
 private:
     void fetchCurrent(const IndexedJobModel::Key& key);
+    void replayGroup(); // every job of the selected failure group, as the filter names it
     void updateActions();
     void updateStatus();
     void showNotice(const QString& text, bool problem);
@@ -96,6 +97,8 @@ private:
     QList<QAction*> m_selectionActions;
     QList<QAction*> m_groupActions;
     QList<QAction*> m_copySelectionActions;
+    QAction* m_replaySelection = nullptr; // reads only here: enabled on a read-only deployment too
+    QAction* m_replayGroup = nullptr;
     QToolButton* m_allButton = nullptr;
     UndoOffer* m_undo = nullptr; // shown after a delete or kill
 };
