@@ -18,6 +18,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -359,6 +360,14 @@ private slots:
         QCOMPARE(link["error_class"].toString(), QString("RuntimeError"));
         QCOMPARE(link["error_message"].toString(), QString("dies immediately"));
         QVERIFY(dev.cli({"SMEMBERS", "queues"}).contains("replays"));
+        // Noted in the replay journal the app shares (its inspectors show the copy's outcome there).
+        QDirIterator found(m_home.path(), {"replays.jsonl"}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(found.hasNext());
+        QFile journal(found.next());
+        QVERIFY(journal.open(QIODevice::ReadOnly));
+        const QByteArray noted = journal.readAll();
+        QVERIFY(noted.contains(newJid.toUtf8()) && noted.contains("\"target\":\"Laptop\""));
+        QVERIFY(!noted.contains("hunter2"));
 
         QDir().mkpath(m_home.filePath("edit"));
         QFile edited(m_home.filePath("edit/args.json"));

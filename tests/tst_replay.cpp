@@ -10,12 +10,14 @@
 #include "sidekiq/actions/Replay.h"
 #include "sidekiq/api/JobSets.h"
 #include "sidekiq/model/JobRecord.h"
+#include "storage/ReplayJournal.h"
 #include "worker/HandlerRegistry.h"
 #include "worker/Launcher.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <mutex>
@@ -101,6 +103,9 @@ private slots:
         std::vector<write::AuditEntry> audit;
         gate.addAuditSink([&audit](const write::AuditEntry& e) { audit.push_back(e); });
         QCOMPARE(replayJobs(*m_targetClient, gate, source, {copy}).affected, 1LL);
+        QTemporaryDir home;
+        const storage::ReplayJournal journal(home.filePath(QStringLiteral("replays.jsonl")).toStdString());
+        journal.recordReplays("Billing", "Laptop", {copy}, now);
         QCOMPARE(audit.size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(audit[0].intent.action), QString("replay"));
         QCOMPARE(QString::fromStdString(audit[0].intent.target), QString("queue:replays"));
@@ -143,8 +148,9 @@ private slots:
             if (ctx.argsJson().find("fail-again") != std::string_view::npos)
                 throw worker::JobError("ArgumentError", "still not allowed: fail-again");
         });
-        worker::Launcher pool(
-            kiq::test::optionsFor(*m_target), kiq::test::quickWorkerOptions({"replays"}), std::move(handlers));
+        worker::WorkerOptions options = kiq::test::quickWorkerOptions({"replays"});
+        options.replayJournal = journal.path(); // the pool notes each replay's outcome there
+        worker::Launcher pool(kiq::test::optionsFor(*m_target), options, std::move(handlers));
         pool.start();
         const auto ranCount = [&] {
             std::lock_guard lock(mutex);
@@ -152,13 +158,32 @@ private slots:
         };
         QVERIFY(waitUntil([&] { return ranCount() == 1; }, 10000));
         QCOMPARE(ran[0], copy.payload);
+        QVERIFY(waitUntil(
+            [&] {
+                const auto run = journal.copy(copy.jid);
+                return run && run->outcome == storage::ReplayEntry::Outcome::Succeeded;
+            },
+            5000));
 
-        const ReplayCopy edited
-            = replayCopy(raw, source, redactor, {"replays", "[\"fail-again\",{\"user\":\"dev\"}]"}, Timestamp::now());
-        QVERIFY2(edited.ok(), edited.error.c_str());
-        QCOMPARE(replayJobs(*m_targetClient, gate, source, {edited}).affected, 1LL);
+        // Edited arguments that fail again, through the target's whole step (refusals, copies, journal).
+        const ReplayRun again = replayInto(*m_targetClient, gate,
+            {Environment::Development, "Laptop", serverIdentity(*m_client), std::nullopt}, source, {raw}, redactor,
+            {"replays", "[\"fail-again\",{\"user\":\"dev\"}]"}, &journal);
+        QCOMPARE(again.result.affected, 1LL);
+        QVERIFY(again.journalProblem.empty());
+        const ReplayCopy& edited = again.copies.at(0);
         QVERIFY(waitUntil([&] { return setSize(*m_targetClient, JobSetKind::Dead) == 1; }, 10000));
         pool.stop();
+        const auto runs = journal.replaysOf("Billing", originalJid.toStdString());
+        QCOMPARE(runs.size(), std::size_t(2));
+        QCOMPARE(runs[0].jid, copy.jid);
+        QVERIFY(runs[0].outcome == storage::ReplayEntry::Outcome::Succeeded);
+        QCOMPARE(runs[1].jid, edited.jid);
+        QVERIFY(runs[1].outcome == storage::ReplayEntry::Outcome::Failed);
+        QCOMPARE(QString::fromStdString(runs[1].errorMessage), QString("still not allowed: fail-again"));
+        QCOMPARE(QString::fromStdString(runs[1].target), QString("Laptop"));
+        QVERIFY(replayedFrom(edited.payload) && replayedFrom(edited.payload)->jid == originalJid.toStdString());
+        QVERIFY(!replayedFrom(raw));
         const auto dead = findByJid(*m_targetClient, JobSetKind::Dead, edited.jid);
         QVERIFY(dead.has_value());
         QCOMPARE(QString::fromStdString(*dead->job.errorClass), QString("ArgumentError"));

@@ -3,7 +3,8 @@
 // development and staging deployments, previews the first copy exactly and redacted, checks edited arguments
 // as they are typed and shows them as a diff against the original's; Replay writes the copies into the
 // target's queues through its gate and the source's dead set stays byte for byte as it was. Above 20 jobs the
-// count must be typed. Screenshot: replay_dialog.png.
+// count must be typed. A pool on the target runs the copies: the Local workers' marker, and the outcome in
+// the inspectors of the original and of the copy. Screenshots: replay_dialog.png, replay_outcome.png.
 #include "EnglishTranslation.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentView.h"
@@ -12,9 +13,14 @@
 #include "harness/TestEnv.h"
 #include "main/MainWindow.h"
 #include "pages/jobs/IndexedJobBrowser.h"
+#include "pages/jobs/JobInspector.h"
 #include "pages/jobs/JobSetPage.h"
 #include "pages/jobs/ReplayDialog.h"
+#include "pages/workers/InFlightJobModel.h"
 #include "sidekiq_fixtures_641.h"
+#include "storage/ReplayJournal.h"
+#include "worker/HandlerRegistry.h"
+#include "worker/Launcher.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -29,6 +35,7 @@
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextEdit>
 #include <QTranslator>
@@ -47,6 +54,7 @@ const char* kMailJob = "{\"retry\":true,\"queue\":\"mail\",\"class\":\"MailJob\"
 class TestReplayDialog : public QObject {
     Q_OBJECT
     QTranslator m_english;
+    QTemporaryDir m_home;
     std::unique_ptr<RedisServer> m_source, m_target;
 
     static QJsonObject object(const QString& json) { return QJsonDocument::fromJson(json.toUtf8()).object(); }
@@ -77,6 +85,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(kiq::test::installEnglishTranslation(m_english));
+        qputenv("XDG_DATA_HOME", m_home.path().toUtf8()); // the replay journal of this run only
         m_source = std::make_unique<RedisServer>(RedisServer::Options {});
         m_target = std::make_unique<RedisServer>(RedisServer::Options {});
     }
@@ -162,6 +171,71 @@ private slots:
         QCOMPARE(second["replayed_from"].toObject()["jid"].toString(), QString("0a0d6dee9ccc8afeff944249"));
         QCOMPARE(m_source->cli({"ZRANGE", "dead", "0", "-1", "WITHSCORES"}), before);
         QCOMPARE(m_source->cli({"EXISTS", "queue:replays"}), QString("0"));
+
+        // The Local workers' marker: a copy in flight is told from the everyday work.
+        InFlightJobModel inFlight;
+        kiq::worker::InFlightJob running;
+        running.className = "MailJob";
+        running.payload = m_target->cli({"LINDEX", "queue:replays", "-1"}).toStdString();
+        running.threadId = "t0";
+        running.jid = "copy";
+        kiq::worker::InFlightJob everyday = running;
+        everyday.processor = 1;
+        everyday.threadId = "t1";
+        everyday.jid = "everyday";
+        everyday.payload = "{\"class\":\"MailJob\",\"args\":[]}";
+        inFlight.applySnapshot({running, everyday});
+        QCOMPARE(inFlight.index(0, InFlightJobModel::ClassColumn).data().toString(), QString("↺ MailJob"));
+        QVERIFY(inFlight.index(0, InFlightJobModel::ClassColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .startsWith("Replay of 00000000000000000000beef from Billing (dead)"));
+        QCOMPARE(inFlight.index(1, InFlightJobModel::ClassColumn).data().toString(), QString("MailJob"));
+
+        // A pool on the target runs both copies: the mail goes out, the other fails again. Each run is noted
+        // in this machine's journal, and both inspectors show it beside the original failure.
+        kiq::worker::HandlerRegistry handlers;
+        handlers.add("MailJob", [](const kiq::worker::JobContext&) {});
+        handlers.add("NoRetryJob",
+            [](const kiq::worker::JobContext&) { throw kiq::worker::JobError("RuntimeError", "dies here too"); });
+        kiq::worker::WorkerOptions options = kiq::test::quickWorkerOptions({"replays"});
+        options.replayJournal = kiq::storage::ReplayJournal::defaultPath();
+        {
+            kiq::worker::Launcher pool(kiq::test::optionsFor(*m_target), options, std::move(handlers));
+            pool.start();
+            QTRY_COMPARE_WITH_TIMEOUT(m_target->cli({"ZCARD", "dead"}), QString("1"), 10000);
+            QTRY_COMPARE(m_target->cli({"LLEN", "queue:replays"}), QString("0"));
+            pool.stop();
+        }
+        auto* sourcePage = w.viewOf(billing)->findChild<JobSetPage*>(QStringLiteral("deadPage"));
+        QTableView* sourceTable = sourcePage->browser()->table();
+        sourceTable->selectRow(1); // newest first: the MailJob died first, so it is the second row
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sourcePage->browser()->inspector()->text().contains("into Laptop, queue replays"), 10000);
+        QVERIFY2(sourcePage->browser()->inspector()->text().contains("succeeded"),
+            qPrintable(sourcePage->browser()->inspector()->text()));
+        sourceTable->selectRow(0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sourcePage->browser()->inspector()->text().contains("RuntimeError: dies here too"), 10000);
+        QVERIFY(sourcePage->browser()->inspector()->text().contains("RuntimeError: dies immediately")); // its own
+
+        w.selectDeployment(1);
+        DeploymentView* laptopView = w.viewOf(laptop);
+        auto* targetPage = laptopView->findChild<JobSetPage*>(QStringLiteral("deadPage"));
+        laptopView->setCurrentPage(int(laptopView->pages().indexOf(targetPage)));
+        targetPage->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(targetPage->browser()->model()->rowCount(), 1, 10000);
+        targetPage->browser()->table()->selectRow(0);
+        QTRY_VERIFY_WITH_TIMEOUT(targetPage->browser()->inspector()->text().contains("Original failure"), 10000);
+        const QString copyText = targetPage->browser()->inspector()->text();
+        QVERIFY2(copyText.contains("0a0d6dee9ccc8afeff944249 from Billing (dead)"), qPrintable(copyText));
+        QVERIFY2(copyText.contains("RuntimeError: dies immediately"), qPrintable(copyText));
+        QVERIFY2(
+            copyText.contains("This run") && copyText.contains("RuntimeError: dies here too"), qPrintable(copyText));
+        const QString inspectorShot = QDir(kiq::test::testOutputDir()).filePath(QStringLiteral("replay_outcome.png"));
+        QVERIFY(targetPage->grab().save(inspectorShot));
+        qInfo("screenshot: %s", qPrintable(inspectorShot));
+        w.selectDeployment(0);
 
         // Above 20 jobs the count is typed before Replay.
         QStringList many {"ZADD", "dead"};

@@ -2340,6 +2340,10 @@
         <source>Running for</source>
         <translation>Laufzeit</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>Wiederholung von %1 aus %2 (%3), fehlgeschlagen mit %4</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2515,6 +2519,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>Die Argumente dieses Jobs unverändert anzeigen, ohne die Schwärzungsregeln des Profils. Wird im Audit-Protokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>erfolgreich %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>fehlgeschlagen %1:</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>auf diesem Rechner noch kein Ergebnis vermerkt</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>Wiederholung von</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>%1 aus %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>Ursprünglicher Fehler</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>Dieser Lauf</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>Wiederholt</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>in %1, Queue %2, %3 als %4: %5</translation>
     </message>
 </context>
 <context>
@@ -4277,6 +4317,10 @@
             <numerusform>%1 übersprungen: %2</numerusform>
             <numerusform>%1 übersprungen: %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>Sein Ergebnis wird nicht angezeigt: %1</translation>
     </message>
 </context>
 <context>

@@ -2340,6 +2340,10 @@
         <source>Running for</source>
         <translation>Duración</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>Reproducción de %1 desde %2 (%3), que falló con %4</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2515,6 +2519,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>Mostrar los argumentos de este trabajo tal como son, sin las reglas de ocultación del perfil. Queda anotado en el registro de auditoría.</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>correcto %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>falló %1:</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>aún no hay resultado anotado en esta máquina</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>Reproducción de</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>%1 desde %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>Fallo original</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>Esta ejecución</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>Reproducido</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>en %1, cola %2, %3 como %4: %5</translation>
     </message>
 </context>
 <context>
@@ -4277,6 +4317,10 @@
             <numerusform>%1 omitido: %2</numerusform>
             <numerusform>%1 omitidos: %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>Su resultado no se mostrará: %1</translation>
     </message>
 </context>
 <context>

@@ -2340,6 +2340,10 @@
         <source>Running for</source>
         <translation>En cours depuis</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>Rejeu de %1 depuis %2 (%3), qui a échoué avec %4</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2515,6 +2519,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>Afficher les arguments de cette tâche tels quels, sans les règles de masquage du profil. Consigné dans le journal d&apos;audit.</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>réussi %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>échoué %1 :</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>aucun résultat noté sur cette machine pour l'instant</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>Rejeu de</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>%1 depuis %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>Échec d'origine</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>Cette exécution</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>Rejoué</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>dans %1, file %2, %3 sous %4 : %5</translation>
     </message>
 </context>
 <context>
@@ -4160,7 +4200,7 @@
     </message>
     <message>
         <source>Copies of the jobs go to a development or staging deployment, redacted by the rules of %1, with new JIDs, no retry history and a link back (replayed_from). They run once there. %1 is only read.</source>
-        <translation>Des copies des jobs vont dans un déploiement de développement ou de préproduction, masquées selon les règles de %1, avec de nouveaux JID, sans historique de tentatives et avec un lien vers l'original (replayed_from). Elles s'y exécutent une fois. %1 est seulement lu.</translation>
+        <translation>Des copies des jobs vont dans un déploiement de développement ou de préproduction, masquées selon les règles de %1, avec de nouveaux JID, sans historique de tentatives et avec un lien vers l&apos;original (replayed_from). Elles s&apos;y exécutent une fois. %1 est seulement lu.</translation>
     </message>
     <message>
         <source>Target:</source>
@@ -4176,7 +4216,7 @@
     </message>
     <message>
         <source>Changes against the original:</source>
-        <translation>Modifications par rapport à l'original :</translation>
+        <translation>Modifications par rapport à l&apos;original :</translation>
     </message>
     <message numerus="yes">
         <source>Reading %1 job(s) from %2…</source>
@@ -4187,7 +4227,7 @@
     </message>
     <message>
         <source>%1 is not connected.</source>
-        <translation>%1 n'est pas connecté.</translation>
+        <translation>%1 n&apos;est pas connecté.</translation>
     </message>
     <message>
         <source>Could not read the jobs: %1</source>
@@ -4200,8 +4240,8 @@
     <message numerus="yes">
         <source>%1 of the selected job(s) left the set since they were listed; the others are here.</source>
         <translation>
-            <numerusform>%1 des jobs sélectionnés a quitté l'ensemble depuis son affichage ; les autres sont là.</numerusform>
-            <numerusform>%1 des jobs sélectionnés ont quitté l'ensemble depuis leur affichage ; les autres sont là.</numerusform>
+            <numerusform>%1 des jobs sélectionnés a quitté l&apos;ensemble depuis son affichage ; les autres sont là.</numerusform>
+            <numerusform>%1 des jobs sélectionnés ont quitté l&apos;ensemble depuis leur affichage ; les autres sont là.</numerusform>
         </translation>
     </message>
     <message>
@@ -4226,15 +4266,15 @@
     </message>
     <message>
         <source>The first of %1 copies, as it will be written (JID and times are made anew at Replay):</source>
-        <translation>La première des %1 copies, telle qu'elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
+        <translation>La première des %1 copies, telle qu&apos;elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
     </message>
     <message>
         <source>The copy, as it will be written (JID and times are made anew at Replay):</source>
-        <translation>La copie, telle qu'elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
+        <translation>La copie, telle qu&apos;elle sera écrite (JID et horodatages sont recréés au moment de rejouer) :</translation>
     </message>
     <message>
         <source>The copy, as it will be written:</source>
-        <translation>La copie, telle qu'elle sera écrite :</translation>
+        <translation>La copie, telle qu&apos;elle sera écrite :</translation>
     </message>
     <message>
         <source>No deployment tagged development or staging: add one, or start the local sandbox.</source>
@@ -4250,7 +4290,7 @@
     </message>
     <message>
         <source>Fix the arguments first.</source>
-        <translation>Corrigez d'abord les arguments.</translation>
+        <translation>Corrigez d&apos;abord les arguments.</translation>
     </message>
     <message>
         <source>Type the number of jobs to confirm.</source>
@@ -4277,6 +4317,10 @@
             <numerusform>%1 ignoré : %2</numerusform>
             <numerusform>%1 ignorés : %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>Son résultat ne sera pas affiché : %1</translation>
     </message>
 </context>
 <context>

@@ -2312,6 +2312,10 @@
         <source>Running for</source>
         <translation>実行時間</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>%2 (%3) の %1 の再実行 (元は %4 で失敗)</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2483,6 +2487,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>このジョブの引数を、プロファイルの秘匿化ルールを適用せずにそのまま表示します。監査ログに記録されます。</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>成功 %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>失敗 %1:</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>このマシンではまだ結果が記録されていません</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>再実行元</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>%2 (%3) の %1</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>元の失敗</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>今回の実行</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>再実行</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>%1 のキュー %2 へ、%3、%4 として: %5</translation>
     </message>
 </context>
 <context>
@@ -4212,6 +4252,10 @@
         <translation>
             <numerusform>%1 件スキップ: %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>結果は表示されません: %1</translation>
     </message>
 </context>
 <context>

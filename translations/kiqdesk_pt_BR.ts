@@ -2340,6 +2340,10 @@
         <source>Running for</source>
         <translation>Duração</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>Reprodução de %1 de %2 (%3), que falhou com %4</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2515,6 +2519,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>Mostra os argumentos deste job como estão, sem as regras de ocultação do perfil. Registrado na trilha de auditoria.</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>concluído %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>falhou %1:</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>nenhum resultado registrado nesta máquina ainda</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>Reprodução de</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>%1 de %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>Falha original</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>Esta execução</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>Reproduzido</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>em %1, fila %2, %3 como %4: %5</translation>
     </message>
 </context>
 <context>
@@ -4277,6 +4317,10 @@
             <numerusform>%1 ignorado: %2</numerusform>
             <numerusform>%1 ignorados: %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>O resultado não será exibido: %1</translation>
     </message>
 </context>
 <context>

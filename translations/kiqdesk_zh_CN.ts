@@ -2312,6 +2312,10 @@
         <source>Running for</source>
         <translation>运行时长</translation>
     </message>
+    <message>
+        <source>Replay of %1 from %2 (%3), which failed with %4</source>
+        <translation>重放自 %2 (%3) 的 %1，原作业因 %4 失败</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::IndexedJobBrowser</name>
@@ -2483,6 +2487,42 @@
     <message>
         <source>Show this job&apos;s arguments as they are, without the profile&apos;s redaction rules. Recorded in the audit trail.</source>
         <translation>不经配置的脱敏规则，按原样显示此任务的参数。此操作会记录在审计日志中。</translation>
+    </message>
+    <message>
+        <source>succeeded %1</source>
+        <translation>成功 %1</translation>
+    </message>
+    <message>
+        <source>failed %1:</source>
+        <translation>失败 %1：</translation>
+    </message>
+    <message>
+        <source>no outcome noted on this machine yet</source>
+        <translation>本机尚未记录结果</translation>
+    </message>
+    <message>
+        <source>Replay of</source>
+        <translation>重放自</translation>
+    </message>
+    <message>
+        <source>%1 from %2 (%3)</source>
+        <translation>来自 %2 (%3) 的 %1</translation>
+    </message>
+    <message>
+        <source>Original failure</source>
+        <translation>原始失败</translation>
+    </message>
+    <message>
+        <source>This run</source>
+        <translation>本次运行</translation>
+    </message>
+    <message>
+        <source>Replayed</source>
+        <translation>已重放</translation>
+    </message>
+    <message>
+        <source>into %1, queue %2, %3 as %4: %5</source>
+        <translation>到 %1，队列 %2，%3，作为 %4：%5</translation>
     </message>
 </context>
 <context>
@@ -4212,6 +4252,10 @@
         <translation>
             <numerusform>已跳过 %1 个：%2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Its outcome will not be shown: %1</source>
+        <translation>其结果将不会显示：%1</translation>
     </message>
 </context>
 <context>

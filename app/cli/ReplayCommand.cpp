@@ -8,6 +8,7 @@
 #include "sidekiq/actions/Replay.h"
 #include "sidekiq/api/Queues.h"
 #include "sidekiq/search/JobFilter.h"
+#include "storage/ReplayJournal.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -127,9 +128,11 @@ int runReplay(CliContext& ctx, const ReplayArgs& a)
     if (good > kReplayConfirmAbove && plan.confirmedCount != good)
         throw ReplayRefused("replaying " + std::to_string(good) + " jobs needs the count confirmed: pass --count "
             + std::to_string(good));
-    const ReplayRun run
-        = replayInto(target.client(), target.gate(), {targetProfile.environment, sourceServer, plan.confirmedCount},
-            origin, matched, *source.redactor(), {a.queue, editedArgs});
+    const storage::ReplayJournal journal;
+    const ReplayRun run = replayInto(target.client(), target.gate(),
+        {targetProfile.environment, targetProfile.name.toStdString(), sourceServer, plan.confirmedCount}, origin,
+        matched, *source.redactor(), {a.queue, editedArgs}, &journal);
+    if (!run.journalProblem.empty()) std::cerr << "warning: " << run.journalProblem << "\n";
     const ActionResult& r = run.result;
     if (ctx.json) {
         QJsonArray out;

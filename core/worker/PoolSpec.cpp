@@ -24,6 +24,7 @@ PoolSetup PoolSpec::build() const
     o.failUnknownClasses = failUnknownClasses;
     o.logLevel = logLevel;
     o.redaction = redaction;
+    o.replayJournal = replayJournal;
     // The Launcher adds the built-ins itself when this is set.
     o.builtinHandlers = builtins;
     if (!handlerFile.empty()) {

@@ -9,6 +9,7 @@
 //     PoolSetup setup = spec.build(); // throws PoolSpecError naming the field at fault
 //     Launcher pool(connection, std::move(setup.options), std::move(setup.handlers));
 
+#include "storage/ReplayJournal.h"
 #include "worker/HandlerRegistry.h"
 #include "worker/WorkerOptions.h"
 
@@ -50,6 +51,8 @@ struct PoolSpec {
     bool basicFetch = false;
     bool failUnknownClasses = false; // WorkerOptions::failUnknownClasses
     LogLevel logLevel = LogLevel::Info;
+    // WorkerOptions::replayJournal: the app's and the CLI's pools note replays' outcomes in the shared one.
+    std::string replayJournal = storage::ReplayJournal::defaultPath();
 
     // Reads the handler file, so it may take a moment on a slow disk; never touches Redis.
     PoolSetup build() const;

@@ -5,6 +5,7 @@
 #include "sidekiq/json/JsonText.h"
 #include "sidekiq/model/JobRecord.h"
 #include "sidekiq/model/Timestamp.h"
+#include "storage/ReplayJournal.h"
 #include "util/StopSleep.h"
 #include "worker/WorkerKeys.h"
 
@@ -350,6 +351,7 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
         return false;
     }
     if (m_abandoned) return true;
+    noteReplayOutcome(job, failure);
 
     if (!failure) {
         if (log.enabled(LogLevel::Debug))
@@ -369,6 +371,20 @@ bool Processor::process(redis::Client& client, Fetcher& fetcher, const UnitOfWor
         if (!writeWithRetry(what.c_str(), [&] { recordFailure(client, outcome.commands); })) m_dirty = true;
     }
     return true;
+}
+
+void Processor::noteReplayOutcome(const sidekiq::JobRecord& job, const std::optional<JobFailure>& failure)
+{
+    // Only copies Kiqdesk's replay made carry the field (sidekiq/actions/Replay.h); the search is cheap
+    // next to running the job.
+    if (m_ctx->options.replayJournal.empty() || job.raw.find("\"replayed_from\"") == std::string::npos) return;
+    try {
+        storage::ReplayJournal(m_ctx->options.replayJournal)
+            .recordOutcome(job.jid, !failure, failure ? failure->errorClass : std::string(),
+                failure ? failure->message : std::string(), sidekiq::Timestamp::now().seconds());
+    } catch (const std::exception& e) {
+        m_ctx->log.warn(std::string("replay outcome of jid=") + job.jid + " not noted: " + e.what());
+    }
 }
 
 void Processor::handBack(Fetcher& fetcher, const UnitOfWork& work, const std::string& className)

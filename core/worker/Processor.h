@@ -38,6 +38,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +73,8 @@ private:
     // Returns false when the job was interrupted by shutdown (it stays held, to be requeued).
     bool process(redis::Client& client, Fetcher& fetcher, const UnitOfWork& work);
     void handBack(Fetcher& fetcher, const UnitOfWork& work, const std::string& className);
+    // A replayed job's run ended: its outcome goes to the replay journal (WorkerOptions::replayJournal).
+    void noteReplayOutcome(const sidekiq::JobRecord& job, const std::optional<JobFailure>& failure);
     bool writeWithRetry(const char* what, const std::function<void()>& write);
     std::size_t targetBatch() const;
 

@@ -83,6 +83,9 @@ struct WorkerOptions {
     bool writeWorkHash = true;
 
     bool builtinHandlers = true; // Kiqdesk::Sleep, Kiqdesk::Fail, Kiqdesk::Echo
+    // Where the outcome of a replayed job (one with "replayed_from") is noted (storage/ReplayJournal.h),
+    // so the inspectors show it beside the original failure; empty: nowhere.
+    std::string replayJournal;
     // A job whose class has no handler: false (default) = handed back to its queue unchanged and left
     // for another process (UnhandledClasses.h); true = failed with NameError like Sidekiq's
     // constantize, which uses up a retry and replaces the job's error.

@@ -9,6 +9,10 @@
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/JobRecord.h"
 #include "sidekiq/model/Keys.h"
+#include "storage/ReplayJournal.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <map>
@@ -29,6 +33,17 @@ std::string stringOr(const std::optional<std::string>& value)
     return value ? json::quoted(*value) : std::string("null");
 }
 } // namespace
+
+std::optional<ReplayedFrom> replayedFrom(std::string_view payload)
+{
+    if (payload.find("\"replayed_from\"") == std::string_view::npos) return std::nullopt;
+    const auto raw = PayloadEditor(std::string(payload)).rawValue("replayed_from");
+    if (!raw) return std::nullopt;
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(*raw)).object();
+    if (o.isEmpty()) return std::nullopt;
+    const auto text = [&o](const char* key) { return o.value(QLatin1String(key)).toString().toStdString(); };
+    return ReplayedFrom {text("deployment"), text("set"), text("jid"), text("error_class"), text("error_message")};
+}
 
 std::string checkReplayArgs(std::string_view args)
 {
@@ -174,7 +189,7 @@ ActionResult replayJobs(
 
 ReplayRun replayInto(redis::Client& target, write::WriteGate& gate, const ReplayTarget& plan,
     const ReplaySource& source, const std::vector<std::string>& originals, const redaction::Redactor& redactor,
-    const ReplayEdit& edit)
+    const ReplayEdit& edit, const storage::ReplayJournal* journal)
 {
     ReplayRun run;
     const Timestamp now = Timestamp::now();
@@ -183,6 +198,13 @@ ReplayRun replayInto(redis::Client& target, write::WriteGate& gate, const Replay
         std::count_if(run.copies.begin(), run.copies.end(), [](const ReplayCopy& c) { return c.ok(); }));
     checkReplay({plan.environment, serverIdentity(target).sameServerAs(plan.sourceServer), good, plan.confirmedCount});
     run.result = replayJobs(target, gate, source, run.copies);
+    if (journal && run.result.affected > 0) {
+        try {
+            journal->recordReplays(source.deployment, plan.name, run.copies, now.seconds());
+        } catch (const std::exception& e) {
+            run.journalProblem = e.what();
+        }
+    }
     return run;
 }
 

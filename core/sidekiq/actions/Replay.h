@@ -35,6 +35,9 @@
 namespace kiq::redaction {
 class Redactor;
 }
+namespace kiq::storage {
+class ReplayJournal;
+}
 
 namespace kiq::sidekiq {
 
@@ -56,6 +59,13 @@ struct ReplayCopy {
     std::string error; // why this job cannot be copied ("not a job object: …"); payload is then empty
     bool ok() const { return error.empty(); }
 };
+
+// What a copy's "replayed_from" says (nullopt for a job that is no replay, or a field that is not an object):
+// for the Local workers' marker and the inspector.
+struct ReplayedFrom {
+    std::string deployment, set, jid, errorClass, errorMessage;
+};
+std::optional<ReplayedFrom> replayedFrom(std::string_view payload);
 
 // Why edited arguments cannot be used ("the arguments must be a JSON array"), or empty when they can.
 std::string checkReplayArgs(std::string_view args);
@@ -108,18 +118,21 @@ ActionResult replayJobs(
     redis::Client& target, write::WriteGate& gate, const ReplaySource& source, const std::vector<ReplayCopy>& copies);
 
 // The target's whole step, run on its client: the copies made from `originals` (as read on the source),
-// checkReplay with this server's identity against the source's, then replayJobs. Throws ReplayRefused.
+// checkReplay with this server's identity against the source's, then replayJobs; the written copies are
+// noted in `journal` (storage/ReplayJournal.h) when given. Throws ReplayRefused.
 struct ReplayTarget {
     deployment::Environment environment = deployment::Environment::Development;
+    std::string name; // the target deployment's, for the journal
     ServerIdentity sourceServer;
     std::optional<std::size_t> confirmedCount;
 };
 struct ReplayRun {
     std::vector<ReplayCopy> copies;
     ActionResult result;
+    std::string journalProblem; // the copies were written, but the journal could not note them
 };
 ReplayRun replayInto(redis::Client& target, write::WriteGate& gate, const ReplayTarget& plan,
     const ReplaySource& source, const std::vector<std::string>& originals, const redaction::Redactor& redactor,
-    const ReplayEdit& edit);
+    const ReplayEdit& edit, const storage::ReplayJournal* journal = nullptr);
 
 } // namespace kiq::sidekiq

@@ -3,6 +3,7 @@
 #include "common/Colors.h"
 #include "common/OffThread.h"
 #include "pages/jobs/JobRow.h"
+#include "sidekiq/actions/Replay.h"
 
 #include <QClipboard>
 #include <QCoreApplication>
@@ -164,6 +165,32 @@ void JobInspector::present()
     if (j.hasError())
         field(tr("Error"),
             QStringLiteral("<b>%1</b>: %2").arg(esc(j.errorClass.value_or("")), esc(j.errorMessage.value_or(""))));
+    // Replay (sidekiq/actions/Replay.h): a copy names its original failure; an original lists its copies'
+    // runs, as this machine's journal knows them.
+    const auto outcome = [&](const kiq::storage::ReplayEntry& e) {
+        using Outcome = kiq::storage::ReplayEntry::Outcome;
+        if (e.outcome == Outcome::Succeeded)
+            return QStringLiteral("<span style='color:%1'>%2</span>")
+                .arg(goodColor(palette()).name(), tr("succeeded %1").arg(when(e.finishedAt)).toHtmlEscaped());
+        if (e.outcome == Outcome::Failed)
+            return QStringLiteral("<span style='color:%1'>%2</span> <b>%3</b>: %4")
+                .arg(problemColor(palette()).name(), tr("failed %1:").arg(when(e.finishedAt)).toHtmlEscaped(),
+                    esc(e.errorClass), esc(e.errorMessage));
+        return tr("no outcome noted on this machine yet").toHtmlEscaped();
+    };
+    if (const auto from = kiq::sidekiq::replayedFrom(j.raw)) {
+        field(tr("Replay of"),
+            tr("%1 from %2 (%3)")
+                .arg(QStringLiteral("<tt>%1</tt>").arg(esc(from->jid)), esc(from->deployment), esc(from->set)));
+        field(tr("Original failure"),
+            QStringLiteral("<b>%1</b>: %2").arg(esc(from->errorClass), esc(from->errorMessage)));
+        if (row->replayRun) field(tr("This run"), outcome(*row->replayRun));
+    }
+    for (const auto& e : row->replays)
+        field(tr("Replayed"),
+            tr("into %1, queue %2, %3 as %4: %5")
+                .arg(esc(e.target), esc(e.queue), when(e.at).toHtmlEscaped(),
+                    QStringLiteral("<tt>%1</tt>").arg(esc(e.jid)), outcome(e)));
     html += QStringLiteral("</table>");
 
     m_head = html;

@@ -3,6 +3,10 @@
 // list index). The record keeps the raw payload byte-exact, which is what every action names.
 
 #include "sidekiq/model/JobRecord.h"
+#include "storage/ReplayJournal.h"
+
+#include <optional>
+#include <vector>
 
 namespace kiq::ui {
 
@@ -10,6 +14,10 @@ struct JobRow {
     double score = 0; // sorted sets: when it runs next / failed / died (epoch seconds)
     long long index = -1; // queues: position from the left; -1 for set rows
     kiq::sidekiq::JobRecord job;
+    // From this machine's replay journal (storage/ReplayJournal.h), read with the job: the copies made of
+    // it elsewhere, and, for a copy, its own run.
+    std::vector<kiq::storage::ReplayEntry> replays;
+    std::optional<kiq::storage::ReplayEntry> replayRun;
 };
 
 } // namespace kiq::ui

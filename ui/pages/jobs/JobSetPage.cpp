@@ -14,6 +14,7 @@
 #include "pages/jobs/JobPageStatus.h"
 #include "pages/undo/UndoOffer.h"
 #include "redis/AsyncClient.h"
+#include "sidekiq/actions/Replay.h"
 #include "sidekiq/search/JobIndex.h"
 #include "write/UndoJournal.h"
 #include "write/WriteGate.h"
@@ -317,10 +318,15 @@ void JobSetPage::fetchCurrent(const IndexedJobModel::Key& key)
 {
     const JobSetKind kind = m_kind;
     runFresh<std::optional<JobRow>>(
-        [kind, key](kiq::redis::Client& c) -> std::optional<JobRow> {
+        [kind, key, source = deploymentName().toStdString()](kiq::redis::Client& c) -> std::optional<JobRow> {
             auto entry = kiq::sidekiq::fetchIndexedJob(c, kind, key.score, key.payloadHash);
             if (!entry) return std::nullopt;
-            return JobRow {entry->score, -1, std::move(entry->job)};
+            JobRow row {entry->score, -1, std::move(entry->job), {}, std::nullopt};
+            // A few lines of a local file, read here rather than on the GUI thread.
+            const kiq::storage::ReplayJournal journal;
+            row.replays = journal.replaysOf(source, row.job.jid);
+            if (kiq::sidekiq::replayedFrom(row.job.raw)) row.replayRun = journal.copy(row.job.jid);
+            return row;
         },
         [this, key](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!r.ok()) {

@@ -5,6 +5,7 @@
 #include "common/StatusLine.h"
 #include "deployment/Deployment.h"
 #include "sidekiq/model/JobRecord.h"
+#include "storage/ReplayJournal.h"
 #include "util/LineDiff.h"
 
 #include <QComboBox>
@@ -270,7 +271,7 @@ void ReplayDialog::replay()
     if (!t || !t->client() || !m_jobs || m_running) return;
     const std::size_t count = m_jobs->payloads.size();
     const bool askCount = count > kiq::sidekiq::kReplayConfirmAbove;
-    const kiq::sidekiq::ReplayTarget plan {t->profile().environment, m_jobs->server,
+    const kiq::sidekiq::ReplayTarget plan {t->profile().environment, t->profile().name.toStdString(), m_jobs->server,
         askCount && m_count->text().trimmed() == QString::number(count) ? std::optional(count) : std::nullopt};
     const kiq::sidekiq::ReplayEdit edit {m_queue->text().trimmed().toStdString(), editedArgs()};
     m_running = true;
@@ -280,7 +281,8 @@ void ReplayDialog::replay()
     t->client()->run<ReplayRun>(
         [gate = t->writeGate(), plan, origin = m_origin, payloads = m_jobs->payloads, redactor = m_redactor, edit](
             kiq::redis::Client& c) {
-            return kiq::sidekiq::replayInto(c, *gate, plan, origin, payloads, *redactor, edit);
+            const kiq::storage::ReplayJournal journal;
+            return kiq::sidekiq::replayInto(c, *gate, plan, origin, payloads, *redactor, edit, &journal);
         },
         this,
         [this, into](kiq::redis::Result<ReplayRun> r) {
@@ -298,6 +300,9 @@ void ReplayDialog::replay()
                     + tr("%1 skipped: %2", nullptr, pluralCount(qsizetype(result.skipped.size())))
                           .arg(formatCount(qsizetype(result.skipped.size())),
                               QString::fromStdString(result.skipped.front().reason));
+            if (!r.value->journalProblem.empty())
+                notice += QLatin1Char(' ')
+                    + tr("Its outcome will not be shown: %1").arg(QString::fromStdString(r.value->journalProblem));
             emit replayed(notice);
             accept();
         });

@@ -313,7 +313,7 @@ void QueuesPage::fetchCurrent(const kiq::sidekiq::IndexedJobKey& key)
         [queue, ref](kiq::redis::Client& c) -> std::optional<JobRow> {
             auto entry = kiq::sidekiq::fetchQueueJob(c, queue, ref);
             if (!entry) return std::nullopt;
-            return JobRow {0, entry->index, std::move(entry->job)};
+            return JobRow {0, entry->index, std::move(entry->job), {}, std::nullopt};
         },
         [this, key, ticket](kiq::redis::Result<std::optional<JobRow>> r) {
             if (!m_jobs.isCurrent(ticket)) return;

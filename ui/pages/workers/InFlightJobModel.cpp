@@ -1,6 +1,7 @@
 #include "pages/workers/InFlightJobModel.h"
 
 #include "common/Formatting.h"
+#include "sidekiq/actions/Replay.h"
 #include "sidekiq/json/JsonText.h"
 
 #include <QDateTime>
@@ -35,7 +36,10 @@ QVariant InFlightJobModel::data(const QModelIndex& index, int role) const
         case QueueColumn:
             return QString::fromStdString(job.queue);
         case ClassColumn:
-            return QString::fromStdString(job.className);
+            // A copy made by "Replay in…" is marked, so a reproduction is told from the everyday work.
+            return kiq::sidekiq::replayedFrom(job.payload)
+                ? QStringLiteral("↺ %1").arg(QString::fromStdString(job.className))
+                : QString::fromStdString(job.className);
         case JidColumn:
             return QString::fromStdString(job.jid);
         case StartedColumn:
@@ -52,6 +56,11 @@ QVariant InFlightJobModel::data(const QModelIndex& index, int role) const
         if (index.column() == ThreadColumn) return job.processor;
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
+        if (index.column() == ClassColumn)
+            if (const auto from = kiq::sidekiq::replayedFrom(job.payload))
+                return tr("Replay of %1 from %2 (%3), which failed with %4")
+                    .arg(QString::fromStdString(from->jid), QString::fromStdString(from->deployment),
+                        QString::fromStdString(from->set), QString::fromStdString(from->errorClass));
         if (index.column() == ClassColumn || index.column() == JidColumn)
             return QString::fromStdString(kiq::sidekiq::json::truncateChars(m_redactor->payload(job.payload), 2000));
         break;
