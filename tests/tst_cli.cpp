@@ -368,6 +368,20 @@ private slots:
         const QByteArray noted = journal.readAll();
         QVERIFY(noted.contains(newJid.toUtf8()) && noted.contains("\"target\":\"Laptop\""));
         QVERIFY(!noted.contains("hunter2"));
+        // Our pool runs the copy on the development server (no handler for the class: it fails as Sidekiq
+        // would, and retry 0 sends it to that server's morgue) and notes the outcome in the same journal.
+        const QString workLog = m_home.filePath("replay-work.log");
+        const pid_t work = spawnProcess(qEnvironmentVariable("KIQDESK_CLI"),
+            {"-p", QString::number(dev.port()), "work", "-q", "replays", "-c", "1", "--fail-unknown-classes"}, workLog);
+        QVERIFY(waitUntil([&] { return dev.cli({"ZCARD", "dead"}) == "1"; }, 10000));
+        ::kill(work, SIGINT);
+        QVERIFY(waitUntil([&] { return !processRunning(work); }, 10000));
+        QVERIFY(dev.cli({"ZRANGE", "dead", "0", "-1"}).contains(newJid));
+        journal.close();
+        QVERIFY(journal.open(QIODevice::ReadOnly));
+        const QByteArray withOutcome = journal.readAll();
+        QVERIFY2(withOutcome.contains("\"ok\":false") && withOutcome.contains("uninitialized constant NoRetryJob"),
+            withOutcome.constData());
 
         QDir().mkpath(m_home.filePath("edit"));
         QFile edited(m_home.filePath("edit/args.json"));

@@ -106,15 +106,7 @@ ExportedJobs exportSetJobs(
     redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys, const redaction::Redactor* redactor)
 {
     ExportedJobs out;
-    std::vector<SortedEntry> entries;
-    for (const IndexedJobKey& key : keys) {
-        if (auto entry = fetchIndexedJob(client, kind, key.score, key.payloadHash))
-            entries.push_back(std::move(*entry));
-        else
-            ++out.gone;
-    }
-    std::stable_sort(
-        entries.begin(), entries.end(), [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; });
+    const std::vector<SortedEntry> entries = fetchIndexedJobs(client, kind, keys, out.gone);
     std::vector<std::string> payloads;
     for (const SortedEntry& e : entries) {
         out.text += transferLine({setName(kind), e.score, e.job.raw, false}, redactor);

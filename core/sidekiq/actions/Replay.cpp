@@ -130,16 +130,7 @@ ReplaySourceJobs readReplaySource(redis::Client& client, JobSetKind kind, const 
 {
     ReplaySourceJobs out;
     out.server = serverIdentity(client);
-    std::vector<SortedEntry> entries;
-    for (const IndexedJobKey& key : keys) {
-        if (auto entry = fetchIndexedJob(client, kind, key.score, key.payloadHash))
-            entries.push_back(std::move(*entry));
-        else
-            ++out.gone;
-    }
-    std::stable_sort(
-        entries.begin(), entries.end(), [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; });
-    for (SortedEntry& e : entries) out.payloads.push_back(std::move(e.job.raw));
+    for (SortedEntry& e : fetchIndexedJobs(client, kind, keys, out.gone)) out.payloads.push_back(std::move(e.job.raw));
     return out;
 }
 

@@ -602,4 +602,19 @@ std::optional<SortedEntry> fetchIndexedJob(
     }
 }
 
+std::vector<SortedEntry> fetchIndexedJobs(
+    redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys, long long& gone)
+{
+    std::vector<SortedEntry> entries;
+    for (const IndexedJobKey& key : keys) {
+        if (auto entry = fetchIndexedJob(client, kind, key.score, key.payloadHash))
+            entries.push_back(std::move(*entry));
+        else
+            ++gone;
+    }
+    std::stable_sort(
+        entries.begin(), entries.end(), [](const SortedEntry& a, const SortedEntry& b) { return a.score < b.score; });
+    return entries;
+}
+
 } // namespace kiq::sidekiq

@@ -136,5 +136,9 @@ private:
 // by payload hash; parsed with the backtrace decoded. nullopt when it is no longer in the set.
 std::optional<SortedEntry> fetchIndexedJob(
     redis::Client& client, JobSetKind kind, double score, std::uint64_t payloadHash);
+// Each key's member read now (fetchIndexedJob), oldest score first; keys whose member has left are
+// counted in `gone`.
+std::vector<SortedEntry> fetchIndexedJobs(
+    redis::Client& client, JobSetKind kind, const std::vector<IndexedJobKey>& keys, long long& gone);
 
 } // namespace kiq::sidekiq

@@ -49,7 +49,6 @@ std::vector<std::string> jsonLines(const QString& text)
 ReplayDialog::ReplayDialog(Deployment* source, const QList<Deployment*>& deployments, kiq::sidekiq::JobSetKind kind,
     std::vector<kiq::sidekiq::IndexedJobKey> keys, QWidget* parent)
     : QDialog(parent)
-    , m_source(source)
     , m_origin {source->profile().name.toStdString(), std::string(kiq::sidekiq::setName(kind))}
     , m_redactor(std::make_shared<const kiq::redaction::Redactor>(source->profile().redaction))
     , m_target(new QComboBox(this))
@@ -73,6 +72,9 @@ ReplayDialog::ReplayDialog(Deployment* source, const QList<Deployment*>& deploym
         if (!isReplayTarget(d, source)) continue;
         m_targets << d;
         m_target->addItem(d->profile().label());
+        // Replay follows the target: armed or disarmed, connected or gone.
+        connect(d, &Deployment::writesChanged, this, &ReplayDialog::update);
+        connect(d, &Deployment::clientChanged, this, &ReplayDialog::update);
     }
     m_queue->setObjectName(QStringLiteral("replayQueue"));
     m_queue->setPlaceholderText(tr("each job's own queue"));

@@ -56,7 +56,6 @@ private:
     std::optional<std::string> editedArgs() const; // nullopt while the arguments are the original's
     void setStatus(const QString& text, bool problem);
 
-    QPointer<Deployment> m_source;
     QList<QPointer<Deployment>> m_targets;
     kiq::sidekiq::ReplaySource m_origin;
     std::shared_ptr<const kiq::redaction::Redactor> m_redactor;
