@@ -101,7 +101,7 @@ redis::ConnectionOptions ConnectionFlags::build(
         o = fromFlags();
     }
     if (m_connectTimeoutMs > 0) o.connectTimeout = std::chrono::milliseconds(m_connectTimeoutMs);
-    o.clientName = "kiqdesk-cli";
+    o.clientName = redis::ConnectionOptions::kCliClientName;
     if (m_askpass)
         o.password = readPasswordFromTerminal("Password: ");
     else if (o.password.empty())

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiq::redis {
@@ -50,7 +51,17 @@ struct ConnectionOptions {
 
     std::chrono::milliseconds connectTimeout {3000};
     std::chrono::milliseconds commandTimeout {5000};
-    std::string clientName = "kiqdesk"; // CLIENT SETNAME; empty skips it
+    std::string clientName = std::string(kAppClientName); // CLIENT SETNAME; empty skips it
+    // The names Kiqdesk gives its connections, so CLIENT LIST tells them apart (server/ClientCensus.h).
+    static constexpr std::string_view kAppClientName = "kiqdesk";
+    static constexpr std::string_view kWorkerClientName = "kiqdesk-worker";
+    static constexpr std::string_view kCliClientName = "kiqdesk-cli";
+    static constexpr std::string_view kAuditClientName = "kiqdesk-audit";
+    static bool isKiqdeskClientName(std::string_view name)
+    {
+        return name == kAppClientName || name == kWorkerClientName || name == kCliClientName
+            || name == kAuditClientName;
+    }
 
     std::string keyPrefix; // redis-namespace style, e.g. "myapp:" (the trailing colon is part of it)
 

@@ -36,9 +36,8 @@ ClientIdentity identifyClient(const ClientEntry& client)
         id.sidekiqVersion = sidekiqVersionIn(std::string_view(libName).substr(open + 1, length));
     }
     id.libraryVersion = client.field("lib-ver");
-    // The app, its worker pool, the CLI and the audit trail: kiqdesk, kiqdesk-worker, kiqdesk-cli, kiqdesk-audit.
-    const std::string name = client.name();
-    id.kiqdesk = name == "kiqdesk" || name.starts_with("kiqdesk-");
+    // The app, its worker pool, the CLI and the audit trail, by the names they give their connections.
+    id.kiqdesk = redis::ConnectionOptions::isKiqdeskClientName(client.name());
     return id;
 }
 

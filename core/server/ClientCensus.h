@@ -7,8 +7,8 @@
 //   parentheses, "name_vVERSION" separated by ';': Sidekiq >= 8.1.5 passes redis-client the driver
 //   info "sidekiq_v<version>" (lib/sidekiq/redis_client_adapter.rb), so its connections read
 //   lib-name=redis-client(sidekiq_v8.1.7).
-// - name, set by CLIENT SETNAME; Kiqdesk names its connections "kiqdesk" (redis/ConnectionOptions.h),
-//   "kiqdesk-worker", "kiqdesk-cli" and "kiqdesk-audit".
+// - name, set by CLIENT SETNAME; Kiqdesk names its connections "kiqdesk", "kiqdesk-worker", "kiqdesk-cli"
+//   and "kiqdesk-audit" (ConnectionOptions::isKiqdeskClientName, redis/ConnectionOptions.h).
 // - neither: Redis older than 7.2, or a client that sends no SETINFO (redis-rb 4, so Sidekiq 6).
 //   Those are counted as not identified, per host, rather than guessed.
 

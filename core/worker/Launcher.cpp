@@ -44,7 +44,8 @@ Launcher::Launcher(redis::ConnectionOptions connection, WorkerOptions options, H
     handlers.setUnknownClassFallback(options.unknownClassSucceedsAfter);
     const LogLevel level = options.logLevel;
     const redaction::RedactionRules redaction = options.redaction;
-    if (connection.clientName == "kiqdesk") connection.clientName = "kiqdesk-worker";
+    if (connection.clientName == redis::ConnectionOptions::kAppClientName)
+        connection.clientName = redis::ConnectionOptions::kWorkerClientName;
     m_ctx = std::make_shared<PoolContext>(std::move(options), std::move(handlers), std::move(connection),
         makeIdentity(), Logger(level, sink ? std::move(sink) : stderrLogSink(), redaction));
 }

@@ -95,7 +95,7 @@ AuditTrail::~AuditTrail() = default;
 
 void AuditTrail::setOptions(redis::ConnectionOptions options)
 {
-    options.clientName = "kiqdesk-audit";
+    options.clientName = redis::ConnectionOptions::kAuditClientName;
     std::lock_guard lock(m_stateMutex);
     m_newOptions = std::move(options);
 }

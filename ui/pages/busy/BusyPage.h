@@ -4,6 +4,8 @@
 // go to the selected process or to all of them, after a confirmation, through signalProcess (the
 // same signal list Sidekiq's Web UI uses; a process obeys at its next heartbeat). An iterable job
 // (Sidekiq ≥ 7.3) shows where its iteration stands and can be cancelled (sidekiq/api/IterableJobs.h).
+// A filter narrows the jobs to those whose process, queue, class, arguments (as redacted) or JID contain
+// the text typed, with a count of those shown: a fleet runs thousands at once.
 
 #include "deployment/DeploymentPage.h"
 #include "sidekiq/api/Processes.h"
