@@ -15,6 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace kiq;
 using namespace kiq::sidekiq;
 using kiq::test::RedisServer;
@@ -44,6 +47,24 @@ class TestBulkExecutor : public QObject, kiq::test::ServerTest {
         for (const auto& [score, m] : members)
             cmds.push_back(redis::Command("ZADD").key(setKey(set)).arg(score).arg(m));
         for (const auto& r : m_client->pipeline(cmds)) r.throwIfError();
+    }
+
+    // How often the server ran `command` since the last CONFIG RESETSTAT (INFO commandstats).
+    long long calls(const QString& command)
+    {
+        const QString stats = m_server->cli({"INFO", "commandstats"});
+        const auto at = stats.indexOf("cmdstat_" + command + ":calls=");
+        if (at < 0) return 0;
+        const auto from = at + command.size() + 15;
+        return stats.mid(from, stats.indexOf(',', from) - from).toLongLong();
+    }
+
+    std::vector<std::pair<double, std::string>> seedTargets(int n, const std::string& queue = "default")
+    {
+        std::vector<std::pair<double, std::string>> members;
+        for (int i = 0; i < n; ++i) members.emplace_back(1700000000.0 + i / 7, deadJob("Target", i, queue));
+        seed(JobSetKind::Dead, members);
+        return members;
     }
 
 private slots:
@@ -191,6 +212,94 @@ private slots:
             QCOMPARE(e.kind(), redis::ErrorKind::WrongType);
         }
         QCOMPARE(m_server->cli({"GET", "dead"}), QString("not a sorted set"));
+    }
+
+    // Under a budget a move runs as one MULTI/EXEC per page read under WATCH. A writer that keeps
+    // changing the set makes EXEC refuse; the page then goes through the script, which checks each
+    // member: every job moves exactly once, whatever the mix, and nothing else is touched.
+    void watchedMovesFallBackWhenTheSetChanges()
+    {
+        seedTargets(3000);
+        m_server->cli({"CONFIG", "RESETSTAT"});
+        std::atomic<bool> stop {false};
+        std::thread writer([&] {
+            auto other = kiq::test::clientFor(*m_server);
+            for (int i = 0; !stop; ++i) {
+                // Behind the cursor (score 1) and not matched: shifts every rank.
+                other->command(redis::Command("ZADD").key("dead").arg(1.0).arg(deadJob("Late", i))).throwIfError();
+                std::this_thread::sleep_for(std::chrono::microseconds(300));
+            }
+        });
+        BulkExecutor ex(*m_client, m_gate,
+            BulkExecutor::create(m_client->options(), {JobSetKind::Dead, "class=Target", JobAction::Retry, {}, 0}),
+            nullptr);
+        ex.setBudget(redis::LoadBudget::ofShare(0.5));
+        const auto& r = ex.run();
+        stop = true;
+        writer.join();
+        QCOMPARE(r.progress.affected, 3000LL);
+        QCOMPARE(r.progress.missing, 0LL);
+        QVERIFY2(calls("exec") > 0 && calls("evalsha") > 0,
+            qPrintable(QString("exec %1, evalsha %2").arg(calls("exec")).arg(calls("evalsha"))));
+        QSet<QString> queued;
+        for (const auto& e : pageQueue(*m_client, "default", 0, 10000))
+            queued.insert(QString::fromStdString(e.job.jid));
+        QCOMPARE(queued.size(), 3000);
+        QCOMPARE(queueSize(*m_client, "default"), 3000LL);
+        for (const auto& e : pageByRank(*m_client, JobSetKind::Dead, 0, 100000, false))
+            QCOMPARE(QString::fromStdString(e.job.className), QString("Late"));
+    }
+
+    // A destination that stops being a list during the run: the transaction's push is refused after
+    // its ZREMRANGEBYRANK ran (a transaction does not roll back), so the jobs of that push are put back
+    // with their scores, and the error says what was wrong. No job is lost.
+    void aRefusedPushPutsItsJobsBack()
+    {
+        const auto seeded = seedTargets(400, "mail");
+        long long movedFirst = -1;
+        BulkExecutor ex(*m_client, m_gate,
+            BulkExecutor::create(m_client->options(), {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
+        try {
+            ex.run([&](const BulkProgress& p) {
+                if (movedFirst < 0) {
+                    movedFirst = p.affected;
+                    m_server->cli({"RENAME", "queue:mail", "parked"});
+                    m_server->cli({"SET", "queue:mail", "not a list"});
+                }
+                return true;
+            });
+            QFAIL("expected WRONGTYPE");
+        } catch (const redis::Error& e) {
+            QCOMPARE(e.kind(), redis::ErrorKind::WrongType);
+        }
+        QVERIFY(movedFirst > 0 && movedFirst < 400);
+        QCOMPARE(m_server->cli({"LLEN", "parked"}).toLongLong(), movedFirst);
+        QCOMPARE(setSize(*m_client, JobSetKind::Dead), 400 - movedFirst);
+        // Those left are the seeded ones after the first page in the set's order, with their scores.
+        auto targets = seeded;
+        std::sort(targets.begin(), targets.end());
+        const auto left = pageByRank(*m_client, JobSetKind::Dead, 0, 100000, false);
+        for (std::size_t i = 0; i < left.size(); ++i) {
+            const auto& want = targets[std::size_t(movedFirst) + i];
+            QCOMPARE(left[i].score, want.first);
+            QVERIFY(left[i].job.raw == want.second);
+        }
+    }
+
+    // An ACL user made before operators were allowed WATCH still retries: through the script.
+    void withoutWatchTheScriptMoves()
+    {
+        seedTargets(300);
+        m_server->cli({"ACL", "SETUSER", "oldop", "on", ">oldop-Pw-1", "~*", "+@all", "-watch", "-unwatch"});
+        redis::Client restricted(kiq::test::optionsFor(m_server->port(), "oldop", "oldop-Pw-1"));
+        m_server->cli({"CONFIG", "RESETSTAT"});
+        BulkExecutor ex(restricted, m_gate,
+            BulkExecutor::create(restricted.options(), {JobSetKind::Dead, "", JobAction::Retry, {}, 0}), nullptr);
+        QCOMPARE(ex.run().progress.affected, 300LL);
+        QCOMPARE(queueSize(*m_client, "default"), 300LL);
+        QCOMPARE(calls("exec"), 0LL);
+        QVERIFY(calls("evalsha") > 0);
+        m_server->cli({"ACL", "DELUSER", "oldop"});
     }
 
     void rateCapIsHonoured()

@@ -32,7 +32,7 @@ constexpr const char* kWorkerWrites
 // Admin writes of the Web UI and Kiqdesk's job actions (no fetch, no heartbeat).
 constexpr const char* kOperatorWrites
     = "+lpush +rpush +lrem +zadd +zrem +zremrangebyscore +zremrangebyrank +sadd +srem +expire +del +unlink +set +mset "
-      "+multi +exec +discard +evalsha +eval +script|load +slowlog|get +client|list +acl|dryrun";
+      "+multi +exec +discard +watch +unwatch +evalsha +eval +script|load +slowlog|get +client|list +acl|dryrun";
 
 std::string pattern(const std::string& prefix)
 {
@@ -94,8 +94,9 @@ RoleTemplate roleTemplate(Role role, const std::string& p)
         rules = "resetkeys " + keys + " resetchannels -@all " + kConnection + " " + kReads + " " + kOperatorWrites;
         t.checks = {allow({"ZRANGE", p + "dead", "0", "10", "WITHSCORES"}), allow({"ZREM", p + "dead", "{}"}),
             allow({"LPUSH", queue, "{}"}), allow({"EVALSHA", std::string(40, '0'), "2", p + "dead", p + "queues"}),
-            allow({"LPUSH", identity + "-signals", "TSTP"}), allow({"SLOWLOG", "GET", "10"}),
-            deny({"BRPOP", queue, "2"}), deny({"FLUSHALL"}), deny({"CONFIG", "SET", "maxmemory", "0"})};
+            allow({"WATCH", p + "dead"}), allow({"LPUSH", identity + "-signals", "TSTP"}),
+            allow({"SLOWLOG", "GET", "10"}), deny({"BRPOP", queue, "2"}), deny({"FLUSHALL"}),
+            deny({"CONFIG", "SET", "maxmemory", "0"})};
         break;
     case Role::Monitor:
         t.description = "Read-only monitor: every page loads, every write is refused";

@@ -1,9 +1,11 @@
 #include "sidekiq/actions/BulkExecutor.h"
 
 #include "redis/Command.h"
+#include "redis/KeySlot.h"
 #include "redis/PipelineStream.h"
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/Timestamp.h"
+#include "util/FloatFormat.h"
 #include "write/UndoJournal.h"
 
 #include <algorithm>
@@ -42,6 +44,15 @@ Command pageCommand(JobSetKind set, const BulkProgress& p, long long count)
         .arg(count)
         .arg(std::string_view("WITHSCORES"));
     return c;
+}
+
+// The rank of the first entry pageCommand reads: those scored below the cursor, and those skipped at it.
+Command rankCommand(JobSetKind set, const BulkProgress& p)
+{
+    const std::string below = std::isfinite(p.cursorScore) ? util::formatRubyFloat(p.cursorScore)
+        : p.cursorScore > 0                                ? std::string("+inf")
+                                                           : std::string("-inf");
+    return Command("ZCOUNT").key(setKey(set)).arg(std::string_view("-inf")).arg("(" + below);
 }
 
 Page parsePage(redis::Reply reply, const JobFilter& filter)
@@ -103,7 +114,10 @@ struct BulkExecutor::Step {
     Page page;
     long long scanned = 0;
     long long matched = 0;
-    std::optional<PreparedAction> action; // none when nothing on the page matched
+    // The action on the page's matches, none when nothing matched: a WATCHed transaction when the page
+    // was read under WATCH, else (or when that transaction was aborted) script calls.
+    std::optional<WatchedMove> move;
+    std::optional<PreparedAction> action;
     BulkProgress after; // cursorScore/keptAtCursor once the action has run
     // Where the next read starts when it runs *before* this page's action (it is sent ahead of it):
     // this page's matches are then still in the set, at the cursor score too.
@@ -120,8 +134,8 @@ struct BulkExecutor::Run {
     long long scannedBefore = 0;
 };
 
-BulkExecutor::Step BulkExecutor::readStep(
-    redis::Reply page, const BulkProgress& before, const Run& run, std::size_t chunk) const
+BulkExecutor::Step BulkExecutor::readStep(redis::Reply page, const BulkProgress& before, const Run& run,
+    std::size_t chunk, std::optional<long long> firstRank) const
 {
     const BulkSpec& spec = m_op.spec;
     const JobFilter& filter = run.filter;
@@ -142,11 +156,21 @@ BulkExecutor::Step BulkExecutor::readStep(
         scores.push_back(entries[i].score);
     }
     if (!payloads.empty()) {
-        step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, run.detail, chunk);
-        if (step.action->removes()) step.action->scores = std::move(scores); // for the undo journal
+        const ActionResult* prepared = nullptr;
+        if (firstRank) {
+            std::vector<bool> selected(kept.size());
+            for (std::size_t i = 0; i < kept.size(); ++i) selected[i] = !kept[i];
+            step.move = prepareWatchedMove(
+                spec.action, spec.set, entries, *firstRank, selected, spec.targetQueue, run.detail);
+            prepared = &step.move->result;
+        } else {
+            step.action = prepareJobAction(spec.action, spec.set, payloads, spec.targetQueue, run.detail, chunk);
+            if (step.action->removes()) step.action->scores = std::move(scores); // for the undo journal
+            prepared = &step.action->result;
+        }
         // Skipped entries stay in the set: the cursor must count them as kept.
         std::multiset<std::string> skipped;
-        for (const auto& sk : step.action->result.skipped) skipped.insert(sk.payload);
+        for (const auto& sk : prepared->skipped) skipped.insert(sk.payload);
         for (std::size_t i = 0; i < entries.size() && !skipped.empty(); ++i) {
             auto it = kept[i] ? skipped.end() : skipped.find(entries[i].job.raw);
             if (it != skipped.end()) {
@@ -240,7 +264,9 @@ const BulkOperation& BulkExecutor::run(const BulkProgressFn& onProgress)
 
     // A connection of the run's own, to the node that holds the set.
     redis::PipelineStream stream(m_client, setKey(m_op.spec.set));
-    if (m_budget.unlimited)
+    // Unlimited moves too go a transaction at a time: half the server's work per job outweighs the
+    // overlap that pipelining the script calls behind the next read gives.
+    if (m_budget.unlimited && !watchesPages())
         runPipelined(stream, run, onProgress);
     else
         runPaced(stream, run, onProgress);
@@ -306,59 +332,133 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
     };
     const BulkSpec& spec = m_op.spec;
     BulkProgress& p = m_op.progress;
+    // A page read under WATCH is sized to what one write call may carry: its moves are one transaction.
+    bool watched = watchesPages();
+    std::set<std::string> typed; // keys whose type this run has checked
     bool scriptLoaded = false;
     for (;;) {
-        const long long want = static_cast<long long>(pacer.size(LoadPacer::Read, std::size_t(pageSize())));
+        auto want = static_cast<long long>(pacer.size(LoadPacer::Read, std::size_t(pageSize())));
+        if (watched)
+            want = std::min(want, static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(pageSize()))));
+        std::optional<long long> firstRank;
         redis::Reply page = pacer.call(
             LoadPacer::Read, ping,
             [&] {
-                stream.send({pageCommand(spec.set, p, want)});
+                if (!watched) {
+                    stream.send({pageCommand(spec.set, p, want)});
+                    return stream.receive();
+                }
+                // UNWATCH first: a watch left from a page with nothing to move would abort this one's
+                // transaction for a change made before it was read.
+                stream.send({Command("UNWATCH"), Command("WATCH").key(setKey(spec.set)), rankCommand(spec.set, p),
+                    pageCommand(spec.set, p, want)});
+                const redis::Reply unwatch = stream.receive(), watch = stream.receive(), rank = stream.receive();
+                for (const auto* r : {&unwatch, &watch}) {
+                    // An ACL user made before operators were given WATCH: the script's path serves it.
+                    if (r->isError() && redis::classifyReplyError(r->str) == ErrorKind::NoPerm) watched = false;
+                    if (watched) r->throwIfError();
+                }
+                if (watched) firstRank = rank.throwIfError().asInteger() + p.keptAtCursor;
                 return stream.receive();
             },
             entriesIn);
-        Step step = readStep(std::move(page), p, run, pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
+        Step step = readStep(std::move(page), p, run, pacer.size(LoadPacer::Write, std::size_t(kPageSize)), firstRank);
         if (step.page.entries.empty()) return;
-        if (step.action) {
-            PreparedAction& action = *step.action;
-            m_gate.perform(action.intent, [&](write::WriteScope& scope) {
+        if (step.move) {
+            WatchedMove& move = *step.move;
+            m_gate.perform(move.intent, [&](write::WriteScope& scope) {
                 scope.setOperation(m_op.id);
-                action.keep(scope, run.server);
-                if (action.script && !scriptLoaded) {
-                    stream.send({action.script->load()});
-                    stream.receive().throwIfError();
-                    scriptLoaded = true;
+                write::WriteOutcome out;
+                if (move.empty()) {
+                    out.skipped = static_cast<long long>(move.result.skipped.size());
+                    return out;
                 }
-                const std::vector<Command> cmds = action.commands();
-                std::vector<redis::Reply> replies;
-                // Calls in round trips of about the size the pacer allows: one script chunk each, or
-                // that many of a delete's one-job ZREMs.
-                for (std::size_t i = 0; i < cmds.size();) {
-                    const auto limit = static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
-                    std::size_t n = 0;
-                    long long jobs = 0;
-                    while (i + n < cmds.size() && (n == 0 || jobs + action.sizes[i + n] <= limit))
-                        jobs += action.sizes[i + n++];
-                    pacer.call(
-                        LoadPacer::Write, ping,
-                        [&] {
-                            stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
-                            for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());
-                            return std::size_t(jobs);
-                        },
-                        [](std::size_t carried) { return carried; });
-                    i += n;
+                const auto checks = move.typeChecks(typed);
+                if (!checks.empty()) {
+                    const auto replies = pacer.call(
+                        LoadPacer::Check, ping, [&] { return exchange(stream, checks); },
+                        [](const std::vector<redis::Reply>& r) { return r.size(); });
+                    move.checkTypes(replies, typed);
                 }
-                return action.finish(replies, scope);
+                const auto replies = pacer.call(
+                    LoadPacer::Write, ping, [&] { return exchange(stream, move.transaction()); },
+                    [&](const std::vector<redis::Reply>&) { return move.members().size(); });
+                if (move.finish(replies, out, [&](const auto& cmds) { return exchange(stream, cmds); })
+                    == WatchedMove::Outcome::Done)
+                    return out;
+                // Someone changed the set since it was read: the script checks each job.
+                step.action = prepareJobAction(
+                    spec.action, spec.set, move.members(), spec.targetQueue, run.detail, kJobActionChunk);
+                out = sendChunks(*step.action, stream, pacer, ping, scriptLoaded, scope);
+                out.skipped += static_cast<long long>(move.result.skipped.size());
+                return out;
+            });
+        } else if (step.action) {
+            m_gate.perform(step.action->intent, [&](write::WriteScope& scope) {
+                scope.setOperation(m_op.id);
+                step.action->keep(scope, run.server);
+                return sendChunks(*step.action, stream, pacer, ping, scriptLoaded, scope);
             });
         }
         if (!settle(step, run, pacer.report(), onProgress)) return;
     }
 }
 
+bool BulkExecutor::watchesPages() const
+{
+    // A transaction's keys must share a Cluster slot.
+    return isWatchedMove(m_op.spec.action)
+        && (m_client.options().topology != redis::Topology::Cluster || redis::prefixPinsSlot(m_client.keyPrefix()));
+}
+
+std::vector<redis::Reply> BulkExecutor::exchange(redis::PipelineStream& stream, const std::vector<Command>& cmds)
+{
+    stream.send(cmds);
+    std::vector<redis::Reply> replies;
+    replies.reserve(cmds.size());
+    for (std::size_t i = 0; i < cmds.size(); ++i) replies.push_back(stream.receive());
+    return replies;
+}
+
+write::WriteOutcome BulkExecutor::sendChunks(PreparedAction& action, redis::PipelineStream& stream,
+    redis::LoadPacer& pacer, const redis::LoadPacer::Ping& ping, bool& scriptLoaded, write::WriteScope& scope)
+{
+    using redis::LoadPacer;
+    if (action.script && !scriptLoaded) {
+        stream.send({action.script->load()});
+        stream.receive().throwIfError();
+        scriptLoaded = true;
+    }
+    const std::vector<Command> cmds = action.commands();
+    std::vector<redis::Reply> replies;
+    // Calls in round trips of about the size the pacer allows: one script chunk each, or that many of
+    // a delete's one-job ZREMs.
+    for (std::size_t i = 0; i < cmds.size();) {
+        const auto limit = static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(kPageSize)));
+        std::size_t n = 0;
+        long long jobs = 0;
+        while (i + n < cmds.size() && (n == 0 || jobs + action.sizes[i + n] <= limit)) jobs += action.sizes[i + n++];
+        pacer.call(
+            LoadPacer::Write, ping,
+            [&] {
+                stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
+                for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());
+                return std::size_t(jobs);
+            },
+            [](std::size_t carried) { return carried; });
+        i += n;
+    }
+    return action.finish(replies, scope);
+}
+
 bool BulkExecutor::settle(
     const Step& step, const Run& run, const redis::LoadReport& load, const BulkProgressFn& onProgress)
 {
     BulkProgress& p = m_op.progress;
+    if (step.move) {
+        p.affected += step.move->result.affected;
+        p.skipped += static_cast<long long>(step.move->result.skipped.size());
+    }
     if (step.action) {
         p.affected += step.action->result.affected;
         p.missing += step.action->result.missing;

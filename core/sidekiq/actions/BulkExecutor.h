@@ -1,15 +1,18 @@
 #pragma once
 // Runs a BulkOperation: scans the set by score in pages, filters on the desktop, and acts on the
 // matches with the job actions' commands (atomic Lua chunks that act only on members still present,
-// audited through the WriteGate). The next page is read and prepared while Redis runs the current
+// or under a budget, for moves, a transaction on a page read under WATCH; audited through the
+// WriteGate). The next page is read and prepared while Redis runs the current
 // page's writes. After every page it saves the cursor, reports progress (the callback can
 // cancel) and, with a rate cap, waits so the average stays under it.
 //
 // Redis work is bounded by the load budget (redis/LoadBudget.h): page reads and script chunks sized by
 // measured time to hold the server about callMs each, one call at a time, paced to the budget's share
-// and slowing down while other clients keep the server busy. Without a budget (LoadBudget::none()):
-// ZRANGE pages of kPageSize entries, each page's kJobActionChunk-job script calls pipelined behind the
-// next page's read: the fastest run, and the heaviest on everyone else.
+// and slowing down while other clients keep the server busy. Moves (retry, enqueue, move) read each
+// page under WATCH and write it as one transaction, sized to one call. Without a budget
+// (LoadBudget::none()): pages of kPageSize entries, a move's transaction right after its read; other
+// actions' kJobActionChunk-job script calls pipelined behind the next page's read: the fastest run,
+// and the heaviest on everyone else.
 //
 // A retry-all of the *retry* set can meet a job again if it fails anew during the run (its new
 // score lies ahead of the cursor); Sidekiq's retry_all has the same property. Dead and scheduled
@@ -24,6 +27,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace kiq::sidekiq {
 
@@ -74,9 +78,17 @@ private:
     long long pageSize() const;
     // A page read after `before` (a ZRANGE reply), parsed, with the action on its matches prepared in
     // script chunks of `chunk` jobs.
-    Step readStep(redis::Reply page, const BulkProgress& before, const Run& run, std::size_t chunk) const;
+    // Read under WATCH, `firstRank` is the rank of its first entry, and moves are prepared as a transaction.
+    Step readStep(redis::Reply page, const BulkProgress& before, const Run& run, std::size_t chunk,
+        std::optional<long long> firstRank = std::nullopt) const;
     void runPipelined(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
     void runPaced(redis::PipelineStream& stream, const Run& run, const BulkProgressFn& onProgress);
+    // Moves read their pages under WATCH and run each as one transaction (JobActions.h, WatchedMove).
+    bool watchesPages() const;
+    static std::vector<redis::Reply> exchange(redis::PipelineStream& stream, const std::vector<redis::Command>& cmds);
+    // The action's calls, each about what the pacer allows; their outcome.
+    write::WriteOutcome sendChunks(PreparedAction& action, redis::PipelineStream& stream, redis::LoadPacer& pacer,
+        const redis::LoadPacer::Ping& ping, bool& scriptLoaded, write::WriteScope& scope);
     // Counts a page that was acted on, saves the cursor, reports; false when the callback cancelled.
     bool settle(const Step& step, const Run& run, const redis::LoadReport& load, const BulkProgressFn& onProgress);
 

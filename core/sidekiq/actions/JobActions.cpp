@@ -260,6 +260,141 @@ PreparedAction prepareJobAction(JobAction action, JobSetKind from, const std::ve
     return p;
 }
 
+bool isWatchedMove(JobAction action)
+{
+    return action == JobAction::Retry || action == JobAction::Enqueue || action == JobAction::Move;
+}
+
+WatchedMove prepareWatchedMove(JobAction action, JobSetKind from, const std::vector<SortedEntry>& page,
+    long long firstRank, const std::vector<bool>& selected, const std::string& targetQueue, const std::string& detail)
+{
+    if (!isWatchedMove(action)) throw redis::UsageError(std::string(actionName(action)) + " is not a move");
+    std::vector<std::string> payloads;
+    for (std::size_t i = 0; i < page.size(); ++i)
+        if (selected[i]) payloads.push_back(page[i].job.raw);
+    // The same checks, intent and audit as the script's path.
+    PreparedAction checked = prepareJobAction(action, from, {}, targetQueue, detail);
+    WatchedMove m;
+    m.intent = checked.intent;
+    m.intent.requested = static_cast<long long>(payloads.size());
+    m.intent.sampleJids = sampleJids(payloads, write::kSampleJids);
+    m.m_from = from;
+    const Rewrite how = action == JobAction::Retry ? Rewrite::Retry
+        : action == JobAction::Move                ? Rewrite::Move
+                                                   : Rewrite::Enqueue;
+    std::map<std::string, std::size_t> destination;
+    for (std::size_t i = 0; i < page.size(); ++i) {
+        if (!selected[i]) continue;
+        auto prepared = prepare(page[i].job.raw, how, targetQueue, m.result);
+        if (!prepared) continue; // skipped: stays in the set, which splits the run of ranks
+        auto [it, added] = destination.try_emplace(prepared->queue, m.m_queues.size());
+        if (added) m.m_queues.push_back(prepared->queue);
+        const long long rank = firstRank + static_cast<long long>(i);
+        if (!m.m_ranks.empty() && m.m_ranks.back().second + 1 == rank)
+            m.m_ranks.back().second = rank;
+        else
+            m.m_ranks.emplace_back(rank, rank);
+        m.m_members.push_back(std::move(prepared->member));
+        m.m_payloads.push_back(std::move(prepared->payload));
+        m.m_scores.push_back(page[i].score);
+        m.m_destination.push_back(it->second);
+    }
+    return m;
+}
+
+namespace {
+// The keys a move writes with the type each must have (or be absent).
+std::vector<std::pair<std::string, std::string>> writtenKeys(const std::vector<std::string>& queues)
+{
+    std::vector<std::pair<std::string, std::string>> written {{std::string(keys::kQueues), "set"}};
+    for (const auto& q : queues) written.emplace_back(keys::queue(q), "list");
+    return written;
+}
+} // namespace
+
+std::vector<Command> WatchedMove::typeChecks(const std::set<std::string>& known) const
+{
+    std::vector<Command> cmds;
+    for (const auto& [key, type] : writtenKeys(m_queues))
+        if (!known.count(key)) cmds.push_back(Command("TYPE").key(key));
+    return cmds;
+}
+
+void WatchedMove::checkTypes(const std::vector<redis::Reply>& replies, std::set<std::string>& known) const
+{
+    std::size_t i = 0;
+    for (const auto& [key, want] : writtenKeys(m_queues)) {
+        if (known.count(key)) continue;
+        if (i >= replies.size()) throw redis::ProtocolError("a type check got too few replies");
+        const std::string type = replies[i++].throwIfError().asString();
+        if (type != "none" && type != want)
+            throw redis::ReplyError("WRONGTYPE " + key + " is a " + type + ", not a " + want + "; no job was moved");
+        known.insert(key);
+    }
+}
+
+std::vector<Command> WatchedMove::transaction() const
+{
+    std::vector<Command> cmds {Command("MULTI"), Command("SADD").key(keys::kQueues).args(m_queues)};
+    for (std::size_t d = 0; d < m_queues.size(); ++d) {
+        Command push("LPUSH");
+        push.key(keys::queue(m_queues[d]));
+        for (std::size_t i = 0; i < m_payloads.size(); ++i)
+            if (m_destination[i] == d) push.arg(m_payloads[i]);
+        cmds.push_back(std::move(push));
+    }
+    // Last run first: removing it leaves the ranks before it where they were.
+    for (auto run = m_ranks.rbegin(); run != m_ranks.rend(); ++run)
+        cmds.push_back(Command("ZREMRANGEBYRANK").key(setKey(m_from)).arg(run->first).arg(run->second));
+    cmds.emplace_back("EXEC");
+    return cmds;
+}
+
+WatchedMove::Outcome WatchedMove::finish(
+    const std::vector<redis::Reply>& replies, write::WriteOutcome& out, const Send& send)
+{
+    const redis::Reply& exec = replies.back();
+    // Nil: the set changed since it was read. EXECABORT: a command was refused when queued (a Cluster
+    // slot, memory); nothing ran, and the script's path will meet or report the same.
+    if (exec.isNil() || exec.isError()) return Outcome::Aborted;
+    const std::size_t pushes = m_queues.size();
+    if (exec.elements.size() != 1 + pushes + m_ranks.size())
+        throw redis::ProtocolError("a move transaction got " + std::to_string(exec.elements.size()) + " replies");
+    std::exception_ptr failed;
+    try {
+        exec.elements[0].throwIfError(); // the jobs are in their lists all the same
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    std::vector<Command> restore;
+    long long moved = 0;
+    for (std::size_t d = 0; d < pushes; ++d) {
+        const bool pushed = !exec.elements[1 + d].isError();
+        for (std::size_t i = 0; i < m_members.size(); ++i) {
+            if (m_destination[i] != d) continue;
+            if (pushed)
+                ++moved;
+            else
+                restore.push_back(
+                    Command("ZADD").key(setKey(m_from)).arg(std::string_view("NX")).arg(m_scores[i]).arg(m_members[i]));
+        }
+        if (!pushed && !failed) {
+            try {
+                exec.elements[1 + d].throwIfError();
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        }
+    }
+    if (!restore.empty())
+        for (const auto& r : send(restore)) r.throwIfError();
+    result.affected += moved;
+    out.affected = result.affected;
+    out.skipped = static_cast<long long>(result.skipped.size());
+    if (failed) std::rethrow_exception(failed);
+    return Outcome::Done;
+}
+
 std::vector<Command> PreparedAction::commands() const
 {
     std::vector<Command> cmds;
