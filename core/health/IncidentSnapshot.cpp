@@ -111,7 +111,7 @@ std::string failureGroupsFile(
     QJsonObject read;
     std::unique_ptr<redis::LoadPacer> pacer;
     redis::LoadPacer::rebudget(pacer, o.budget);
-    const auto ping = redis::LoadPacer::pingOf(client);
+    const auto probe = redis::LoadPacer::probeOf(client);
     for (const auto kind : {sidekiq::JobSetKind::Retry, sidekiq::JobSetKind::Dead}) {
         long long offset = 0, examined = 0;
         try {
@@ -121,7 +121,7 @@ std::string failureGroupsFile(
                 // Newest first by score: for dead the time of death, for retry the next attempt (later
                 // attempts follow later failures), each checked by its own failed_at below.
                 const auto page = redis::LoadPacer::call(
-                    pacer.get(), redis::LoadPacer::Read, ping,
+                    pacer.get(), redis::LoadPacer::Read, probe,
                     [&] { return sidekiq::pageByRank(client, kind, offset, n, true); },
                     [](const auto& entries) { return entries.size(); });
                 for (const auto& e : page) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 namespace kiq::redis {
@@ -14,6 +15,9 @@ constexpr std::size_t kFirstSize = 16; // before anything is measured
 constexpr auto kProbeEvery = std::chrono::milliseconds(250);
 constexpr double kBusyMs = 1.0; // a probe this much above the idle round trip: someone else is busy
 constexpr double kMaxBackoff = 16;
+// Below this much charged round-trip time since the last sample, the CPU figures are mostly noise.
+constexpr double kMinSampleMs = 20;
+constexpr double kMinServerRatio = 0.5;
 
 double msOf(Clock::duration d)
 {
@@ -61,22 +65,48 @@ LoadPacer::LoadPacer(LoadBudget budget)
 {
 }
 
-LoadPacer::Ping LoadPacer::pingOf(Client& client)
+LoadPacer::Probe LoadPacer::probeOf(Client& client)
 {
-    return [&client] { client.command(Command("PING")).throwIfError(); };
+    // On Cluster a command without a key may reach another node than the one the operation works on,
+    // whose CPU figures would not be the ones it spends: there only the PING goes out.
+    const bool cluster = client.options().topology == Topology::Cluster;
+    return [&client, cluster](const Command& c) {
+        if (cluster && c.name() != "PING") return Reply::error("ERR not sent: a keyless probe on Cluster");
+        return client.command(c);
+    };
 }
 
-void LoadPacer::calibrate(const Ping& ping)
+std::optional<double> LoadPacer::serverCpuSeconds(const Reply& info)
+{
+    if (info.isError() || info.isNil()) return std::nullopt;
+    const std::string& text = info.str;
+    const auto field = [&text](std::string_view name) -> std::optional<double> {
+        const std::string key = "\n" + std::string(name) + ":";
+        const auto at = text.find(key);
+        if (at == std::string::npos) return std::nullopt;
+        return std::strtod(text.c_str() + at + key.size(), nullptr);
+    };
+    auto sys = field("used_cpu_sys_main_thread"), user = field("used_cpu_user_main_thread");
+    if (!sys || !user) {
+        sys = field("used_cpu_sys");
+        user = field("used_cpu_user");
+    }
+    if (!sys || !user) return std::nullopt;
+    return *sys + *user;
+}
+
+void LoadPacer::calibrate(const Probe& probe)
 {
     double best = -1;
     for (int i = 0; i < 5; ++i) {
         const auto start = Clock::now();
-        ping();
+        probe(Command("PING")).throwIfError();
         const double ms = msOf(Clock::now() - start);
         best = best < 0 ? ms : std::min(best, ms);
     }
     m_baselineMs = m_baselineMs < 0 ? best : std::min(m_baselineMs, best);
     m_latencyMs = best;
+    sampleServerCpu(probe);
     m_lastProbe = m_lastEnd = Clock::now();
 }
 
@@ -94,8 +124,9 @@ void LoadPacer::charge(Kind kind, std::size_t items, Clock::duration roundTrip)
 {
     // Never below a few microseconds: even an empty reply cost the server something.
     const double cost = std::max(msOf(roundTrip) - std::max(m_baselineMs, 0.0), 0.005);
-    m_lastCostMs = cost;
-    m_redisMs += cost;
+    m_roundTripMs += cost;
+    m_lastCostMs = cost * m_serverRatio;
+    m_redisMs += m_lastCostMs;
     ++m_calls;
     m_lastEnd = Clock::now();
     const double perItem = cost / double(std::max<std::size_t>(items, 1));
@@ -111,11 +142,14 @@ double LoadPacer::effectiveShare() const
     return m_budget.share / m_backoff;
 }
 
-void LoadPacer::pace(const Ping& ping)
+void LoadPacer::pace(const Probe& probe)
 {
     if (m_budget.unlimited) return;
-    if (m_baselineMs < 0) calibrate(ping);
-    if (Clock::now() - m_lastProbe >= kProbeEvery) probe(ping);
+    if (m_baselineMs < 0) calibrate(probe);
+    if (Clock::now() - m_lastProbe >= kProbeEvery) {
+        sampleLatency(probe);
+        sampleServerCpu(probe);
+    }
     // The server was ours for m_lastCostMs; leave it to others for the rest of the share's period.
     const double share = effectiveShare();
     if (share >= 1) return;
@@ -125,13 +159,13 @@ void LoadPacer::pace(const Ping& ping)
     std::this_thread::sleep_until(due);
 }
 
-void LoadPacer::probe(const Ping& ping)
+void LoadPacer::sampleLatency(const Probe& probe)
 {
     // At a random moment, as an app's command arrives: right after our own call the probe would
     // keep meeting the server in the same phase of someone else's rhythm (free, say, every time).
     std::this_thread::sleep_for(std::chrono::microseconds(m_random() % 2000));
     const auto start = Clock::now();
-    ping();
+    probe(Command("PING")).throwIfError();
     m_lastProbe = Clock::now();
     m_latencyMs = msOf(m_lastProbe - start);
     m_baselineMs = std::min(m_baselineMs, m_latencyMs);
@@ -140,6 +174,21 @@ void LoadPacer::probe(const Ping& ping)
         m_backoff = std::min(kMaxBackoff, m_backoff * 2);
     else if (excess < kBusyMs / 2)
         m_backoff = std::max(1.0, m_backoff / 2);
+}
+
+void LoadPacer::sampleServerCpu(const Probe& probe)
+{
+    if (!m_serverCpuKnown) return;
+    const auto cpu = serverCpuSeconds(probe(Command("INFO").arg(std::string_view("cpu"))));
+    if (!cpu) {
+        m_serverCpuKnown = false; // refused (ACL) or not reported: round trips alone
+        return;
+    }
+    const double charged = m_roundTripMs - m_roundTripAt;
+    if (m_serverCpuAt >= 0 && charged < kMinSampleMs) return; // too little since the last sample
+    if (m_serverCpuAt >= 0) m_serverRatio = std::clamp((*cpu - m_serverCpuAt) * 1000 / charged, kMinServerRatio, 1.0);
+    m_serverCpuAt = *cpu;
+    m_roundTripAt = m_roundTripMs;
 }
 
 void LoadPacer::rebudget(std::unique_ptr<LoadPacer>& pacer, const LoadBudget& budget)

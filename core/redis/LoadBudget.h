@@ -12,11 +12,18 @@
 // round trip, someone else keeps the server busy, and the pacer halves its share (down to 1/16); a
 // probe answered promptly doubles it again.
 //
+// A round trip also holds the time we spend receiving and parsing the reply, which is not the
+// server's. Where INFO is allowed, each probe also reads the main thread's CPU time (INFO cpu): over
+// the last quarter second, the server spent that much while our calls were charged so much, and the
+// share is kept on the server's own figure (never less than half the round trips, never more than
+// them: another client's work on the server makes us gentler, not bolder). Call sizes stay on round
+// trips, the cautious bound on how long one call may hold the server.
+//
 //     redis::LoadPacer pacer(profile.loadBudget());
-//     const auto ping = redis::LoadPacer::pingOf(client);
+//     const auto probe = redis::LoadPacer::probeOf(client);
 //     for (;;) {
 //         const std::size_t n = pacer.size(LoadPacer::Read, 1000);
-//         const auto reply = pacer.call(LoadPacer::Read, ping, [&] { return client.command(page(n)); },
+//         const auto reply = pacer.call(LoadPacer::Read, probe, [&] { return client.command(page(n)); },
 //             [](const redis::Reply& r) { return r.elements.size(); });
 //         …
 //     }
@@ -27,6 +34,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -76,25 +84,28 @@ public:
 
     const LoadBudget& budget() const { return m_budget; }
 
-    // Sends one PING on the connection the operation uses (so it reaches the node it works on).
-    using Ping = std::function<void()>;
-    static Ping pingOf(Client& client);
+    // Sends one command (PING, INFO cpu) on the connection the operation uses, so it reaches the node
+    // the operation works on, and returns its reply.
+    using Probe = std::function<Reply(const Command&)>;
+    static Probe probeOf(Client& client);
+    // The main thread's CPU seconds from an INFO cpu reply (the process's before Redis 6.2), or none.
+    static std::optional<double> serverCpuSeconds(const Reply& info);
 
     // Measures the idle round trip (a few PINGs). Before the first call; pace() calls it if needed.
-    void calibrate(const Ping& ping);
+    void calibrate(const Probe& probe);
     // Items the next call of this kind should carry: about callMs of server time, at most `most`, at
     // most twice the last size (so a wrong guess is never a long call), and a small first call.
     std::size_t size(Kind kind, std::size_t most) const;
     // A call done: `items` carried, `roundTrip` its duration on our side.
     void charge(Kind kind, std::size_t items, std::chrono::steady_clock::duration roundTrip);
     // Before the next call: waits so the share holds, and probes the latency now and then.
-    void pace(const Ping& ping);
+    void pace(const Probe& probe);
 
     // One call under the budget: pace(), then `send`, charged by `itemsOf(what send returned)`.
     template <class Send, class ItemsOf>
-    auto call(Kind kind, const Ping& ping, Send&& send, ItemsOf&& itemsOf) -> decltype(send())
+    auto call(Kind kind, const Probe& probe, Send&& send, ItemsOf&& itemsOf) -> decltype(send())
     {
-        pace(ping);
+        pace(probe);
         const auto sent = std::chrono::steady_clock::now();
         auto reply = send();
         charge(kind, itemsOf(reply), std::chrono::steady_clock::now() - sent);
@@ -102,9 +113,10 @@ public:
     }
     // The same for an operation whose pacer is optional: without one, `send` alone.
     template <class Send, class ItemsOf>
-    static auto call(LoadPacer* pacer, Kind kind, const Ping& ping, Send&& send, ItemsOf&& itemsOf) -> decltype(send())
+    static auto call(LoadPacer* pacer, Kind kind, const Probe& probe, Send&& send, ItemsOf&& itemsOf)
+        -> decltype(send())
     {
-        return pacer ? pacer->call(kind, ping, std::forward<Send>(send), std::forward<ItemsOf>(itemsOf)) : send();
+        return pacer ? pacer->call(kind, probe, std::forward<Send>(send), std::forward<ItemsOf>(itemsOf)) : send();
     }
 
     LoadReport report() const;
@@ -114,7 +126,8 @@ public:
     static void rebudget(std::unique_ptr<LoadPacer>& pacer, const LoadBudget& budget);
 
 private:
-    void probe(const Ping& ping);
+    void sampleLatency(const Probe& probe);
+    void sampleServerCpu(const Probe& probe);
     double effectiveShare() const;
 
     LoadBudget m_budget;
@@ -122,6 +135,12 @@ private:
     std::chrono::steady_clock::time_point m_lastEnd; // when the last call's reply came
     std::chrono::steady_clock::time_point m_lastProbe;
     double m_lastCostMs = 0; // the last call's server time
+    double m_roundTripMs = 0; // all calls' round trips less the idle one
+    // Server time per round-trip time, from INFO cpu; the samples it was last measured from.
+    double m_serverRatio = 1;
+    bool m_serverCpuKnown = true; // false once INFO was refused or had no CPU figures
+    double m_serverCpuAt = -1; // seconds, -1: not sampled yet
+    double m_roundTripAt = 0;
     double m_baselineMs = -1; // -1: not calibrated
     double m_latencyMs = 0;
     double m_backoff = 1; // share divided by this while the server is busy with others

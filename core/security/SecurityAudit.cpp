@@ -586,14 +586,14 @@ void Auditor::jobData()
     // would hold a production Redis for milliseconds.
     const long long n = std::max(1, m_audit.samplePerSet);
     redis::LoadPacer pacer(m_audit.budget);
-    const auto ping = redis::LoadPacer::pingOf(m_client);
+    const auto probe = redis::LoadPacer::probeOf(m_client);
     std::vector<Reply> replies;
     for (const auto& [verb, key] : sources) {
         Reply sample = Reply::array({});
         for (long long from = 0; from < n;) {
             const auto count = static_cast<long long>(pacer.size(redis::LoadPacer::Read, std::size_t(n - from)));
             Reply page = pacer.call(
-                redis::LoadPacer::Read, ping,
+                redis::LoadPacer::Read, probe,
                 [&, &verb = verb, &key = key] {
                     return m_client.command(Command(verb).key(key).arg(from).arg(from + count - 1));
                 },

@@ -194,11 +194,11 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     BulkProgress cursor;
     const double t = Timestamp::now().seconds();
     redis::LoadPacer pacer(budget);
-    const auto ping = redis::LoadPacer::pingOf(client);
+    const auto probe = redis::LoadPacer::probeOf(client);
     for (;;) {
         const auto want = static_cast<long long>(pacer.size(redis::LoadPacer::Read, BulkExecutor::kPageSize));
         const Page page = parsePage(pacer.call(
-                                        redis::LoadPacer::Read, ping,
+                                        redis::LoadPacer::Read, probe,
                                         [&] { return client.command(pageCommand(set, cursor, want)); }, entriesIn),
             filter);
         if (page.entries.empty()) break;
@@ -326,9 +326,9 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
     // pipelined calls would run back to back on the server, one long hold for everyone else.
     using redis::LoadPacer;
     LoadPacer pacer(m_budget);
-    const LoadPacer::Ping ping = [&stream] {
-        stream.send({Command("PING")});
-        stream.receive().throwIfError();
+    const LoadPacer::Probe probe = [&stream](const Command& c) {
+        stream.send({c});
+        return stream.receive();
     };
     const BulkSpec& spec = m_op.spec;
     BulkProgress& p = m_op.progress;
@@ -342,7 +342,7 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
             want = std::min(want, static_cast<long long>(pacer.size(LoadPacer::Write, std::size_t(pageSize()))));
         std::optional<long long> firstRank;
         redis::Reply page = pacer.call(
-            LoadPacer::Read, ping,
+            LoadPacer::Read, probe,
             [&] {
                 if (!watched) {
                     stream.send({pageCommand(spec.set, p, want)});
@@ -376,12 +376,12 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
                 const auto checks = move.typeChecks(typed);
                 if (!checks.empty()) {
                     const auto replies = pacer.call(
-                        LoadPacer::Check, ping, [&] { return exchange(stream, checks); },
+                        LoadPacer::Check, probe, [&] { return exchange(stream, checks); },
                         [](const std::vector<redis::Reply>& r) { return r.size(); });
                     move.checkTypes(replies, typed);
                 }
                 const auto replies = pacer.call(
-                    LoadPacer::Write, ping, [&] { return exchange(stream, move.transaction()); },
+                    LoadPacer::Write, probe, [&] { return exchange(stream, move.transaction()); },
                     [&](const std::vector<redis::Reply>&) { return move.members().size(); });
                 if (move.finish(replies, out, [&](const auto& cmds) { return exchange(stream, cmds); })
                     == WatchedMove::Outcome::Done)
@@ -389,7 +389,7 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
                 // Someone changed the set since it was read: the script checks each job.
                 step.action = prepareJobAction(
                     spec.action, spec.set, move.members(), spec.targetQueue, run.detail, kJobActionChunk);
-                out = sendChunks(*step.action, stream, pacer, ping, scriptLoaded, scope);
+                out = sendChunks(*step.action, stream, pacer, probe, scriptLoaded, scope);
                 out.skipped += static_cast<long long>(move.result.skipped.size());
                 return out;
             });
@@ -397,7 +397,7 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
             m_gate.perform(step.action->intent, [&](write::WriteScope& scope) {
                 scope.setOperation(m_op.id);
                 step.action->keep(scope, run.server);
-                return sendChunks(*step.action, stream, pacer, ping, scriptLoaded, scope);
+                return sendChunks(*step.action, stream, pacer, probe, scriptLoaded, scope);
             });
         }
         if (!settle(step, run, pacer.report(), onProgress)) return;
@@ -421,7 +421,7 @@ std::vector<redis::Reply> BulkExecutor::exchange(redis::PipelineStream& stream, 
 }
 
 write::WriteOutcome BulkExecutor::sendChunks(PreparedAction& action, redis::PipelineStream& stream,
-    redis::LoadPacer& pacer, const redis::LoadPacer::Ping& ping, bool& scriptLoaded, write::WriteScope& scope)
+    redis::LoadPacer& pacer, const redis::LoadPacer::Probe& probe, bool& scriptLoaded, write::WriteScope& scope)
 {
     using redis::LoadPacer;
     if (action.script && !scriptLoaded) {
@@ -439,7 +439,7 @@ write::WriteOutcome BulkExecutor::sendChunks(PreparedAction& action, redis::Pipe
         long long jobs = 0;
         while (i + n < cmds.size() && (n == 0 || jobs + action.sizes[i + n] <= limit)) jobs += action.sizes[i + n++];
         pacer.call(
-            LoadPacer::Write, ping,
+            LoadPacer::Write, probe,
             [&] {
                 stream.send({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
                 for (std::size_t k = 0; k < n; ++k) replies.push_back(stream.receive());

@@ -88,7 +88,7 @@ private:
     static std::vector<redis::Reply> exchange(redis::PipelineStream& stream, const std::vector<redis::Command>& cmds);
     // The action's calls, each about what the pacer allows; their outcome.
     write::WriteOutcome sendChunks(PreparedAction& action, redis::PipelineStream& stream, redis::LoadPacer& pacer,
-        const redis::LoadPacer::Ping& ping, bool& scriptLoaded, write::WriteScope& scope);
+        const redis::LoadPacer::Probe& probe, bool& scriptLoaded, write::WriteScope& scope);
     // Counts a page that was acted on, saves the cursor, reports; false when the callback cancelled.
     bool settle(const Step& step, const Run& run, const redis::LoadReport& load, const BulkProgressFn& onProgress);
 

@@ -101,7 +101,7 @@ struct JobIndex::State {
         for (std::size_t i = 0; i < cmds.size();) {
             const std::size_t n = pacer->size(redis::LoadPacer::Check, cmds.size() - i);
             auto part = pacer->call(
-                redis::LoadPacer::Check, redis::LoadPacer::pingOf(client),
+                redis::LoadPacer::Check, redis::LoadPacer::probeOf(client),
                 [&] {
                     return client.pipeline({cmds.begin() + std::ptrdiff_t(i), cmds.begin() + std::ptrdiff_t(i + n)});
                 },
@@ -354,7 +354,7 @@ struct JobIndex::State {
             .arg(static_cast<long long>(count + (overlap ? 1 : 0)))
             .arg(std::string_view("WITHSCORES"));
         auto members = takeMembers(redis::LoadPacer::call(
-            pacer, redis::LoadPacer::Read, redis::LoadPacer::pingOf(client), [&] { return client.command(c); },
+            pacer, redis::LoadPacer::Read, redis::LoadPacer::probeOf(client), [&] { return client.command(c); },
             [](const redis::Reply& page) { return page.elements.size() / 2; }));
         ++stats.roundTrips;
         stats.entriesRead += members.size();

@@ -188,10 +188,10 @@ long long JobSearch::pageSize() const
 void JobSearch::readQueuePage(redis::Client& client, std::vector<JobSearchHit>& hits)
 {
     const Place at = m_places.front();
-    const auto ping = redis::LoadPacer::pingOf(client);
+    const auto probe = redis::LoadPacer::probeOf(client);
     const long long n = pageSize();
     const redis::Reply page = redis::LoadPacer::call(
-        m_pacer.get(), redis::LoadPacer::Read, ping,
+        m_pacer.get(), redis::LoadPacer::Read, probe,
         [&] {
             return client.command(
                 redis::Command("LRANGE").key(keys::queue(at.container)).arg(m_offset).arg(m_offset + n - 1));
@@ -212,7 +212,7 @@ void JobSearch::readSetPage(redis::Client& client, std::vector<JobSearchHit>& hi
 {
     const JobPlace place = m_places.front().place;
     const JobSetKind kind = *jobSetOf(place);
-    const auto ping = redis::LoadPacer::pingOf(client);
+    const auto probe = redis::LoadPacer::probeOf(client);
     const long long n = pageSize();
     redis::Command c("ZRANGE");
     c.key(setKey(kind));
@@ -223,7 +223,7 @@ void JobSearch::readSetPage(redis::Client& client, std::vector<JobSearchHit>& hi
     c.arg(std::string_view("+inf")).arg(std::string_view("BYSCORE"));
     c.arg(std::string_view("LIMIT")).arg(m_skip).arg(n).arg(std::string_view("WITHSCORES"));
     const redis::Reply page = redis::LoadPacer::call(
-        m_pacer.get(), redis::LoadPacer::Read, ping, [&] { return client.command(c); },
+        m_pacer.get(), redis::LoadPacer::Read, probe, [&] { return client.command(c); },
         [](const redis::Reply& r) { return elementsOf(r) / 2; });
     if (page.isError()) {
         nextPlace();

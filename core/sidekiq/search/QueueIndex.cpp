@@ -281,7 +281,7 @@ struct QueueIndex::State {
         redis::Client& client, std::size_t from, std::size_t count, QueueIndexRefreshStats& stats)
     {
         auto replies = redis::LoadPacer::call(
-            pacer, redis::LoadPacer::Read, redis::LoadPacer::pingOf(client),
+            pacer, redis::LoadPacer::Read, redis::LoadPacer::probeOf(client),
             [&] {
                 return client.transaction({rangeFromTail(key, 0, static_cast<long long>(limits.probeSize) - 1),
                     rangeFromTail(key, static_cast<long long>(from), static_cast<long long>(from + count) - 1)});
