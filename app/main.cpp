@@ -144,6 +144,7 @@ int main(int argc, char* argv[])
     // Screenshots leave the user's saved connections alone: deterministic, and never a prompt.
     kiq::ui::MainWindow window(screenshotMode ? nullptr : &store);
     window.setPasswordPromptsEnabled(!screenshotMode);
+    if (!screenshotMode) window.enableAlerts();
     window.setTheme(kiq::ui::currentTheme());
     window.setLanguages(embeddedLanguages(), language);
     QObject::connect(&window, &kiq::ui::MainWindow::languageChosen, &window,

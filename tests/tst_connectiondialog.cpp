@@ -346,6 +346,30 @@ private slots:
         QVERIFY2(status->text().startsWith(QStringLiteral("No OS keychain is reachable")), qPrintable(status->text()));
     }
 
+    // The alerts' webhook: on with its URL's source (the keychain here), the URL held in memory through
+    // an edit; off, no source is kept for it.
+    void webhookInTheForm()
+    {
+        auto in = kiq::deployment::ConnectionProfile::create(QStringLiteral("Chat"));
+        in.webhook = true;
+        in.webhookSource.kind = kiq::credentials::SourceKind::Keychain;
+        in.webhookUrl = "https://hooks.example.com/T0/tok3n";
+        ConnectionDialog dialog;
+        dialog.setProfile(in);
+        auto* box = child<QCheckBox>(&dialog, "webhook");
+        QVERIFY(box->isChecked());
+        QCOMPARE(child<QComboBox>(&dialog, "webhookUrlSource")->currentData().toInt(),
+            int(kiq::credentials::SourceKind::Keychain));
+        auto out = dialog.profile();
+        QVERIFY(out.webhook && out.webhookUrl == in.webhookUrl);
+        QCOMPARE(out.webhookSource.kind, kiq::credentials::SourceKind::Keychain);
+        box->setChecked(false);
+        out = dialog.profile();
+        QVERIFY(!out.webhook && out.webhookUrl.empty());
+        QVERIFY(out.webhookSource == kiq::credentials::SecretSource {});
+        QVERIFY(!out.needs(kiq::credentials::Secret::WebhookUrl));
+    }
+
     void rendersEveryTab()
     {
         auto p = kiq::deployment::ConnectionProfile::create(QStringLiteral("Payments"));

@@ -197,6 +197,7 @@ private slots:
         run({"SET", "stat:failed", "10"});
         HealthEvaluator evaluator;
         evaluator.minWindowSeconds = 0;
+        evaluator.failureWindowSeconds = 0; // each rate since the evaluation before
         QCOMPARE(stateOf(evaluator.evaluate(*m_client, {}), check::kFailureRate), CheckState::Unknown);
         run({"INCRBY", "stat:processed", "100"});
         run({"INCRBY", "stat:failed", "30"});

@@ -6,6 +6,7 @@
 //
 // CI seeds 200,000 dead jobs (~10 s); KIQ_STALL_JOBS=1000000 runs the million (~25 s).
 #include "EnglishTranslation.h"
+#include "PageDeployment.h"
 #include "common/TimeSeriesChart.h"
 #include "harness/Fixture.h"
 #include "harness/RedisServer.h"
@@ -186,8 +187,6 @@ private slots:
 
     void noStallWhileALargeDeadSetLoads()
     {
-        kiq::redis::AsyncClient client(
-            kiq::test::optionsFor(*m_server)); // one per deployment, shared by its pages, as in the app
         QWidget window;
         auto* layout = new QHBoxLayout(&window);
         auto* overview = new OverviewPage(&window);
@@ -204,7 +203,9 @@ private slots:
         // (Its setClient opens the SQLite sample history on the GUI thread: timed apart.)
         QElapsedTimer connecting;
         connecting.start();
-        overview->setClient(&client);
+        // One client per deployment, shared by its pages, as in the app.
+        const auto deployment = kiq::test::connectPage(*overview, kiq::test::optionsFor(*m_server));
+        kiq::redis::AsyncClient& client = *deployment->client();
         const double overviewConnectMs = double(connecting.nsecsElapsed()) / 1e6;
         auto* chart = overview->findChild<TimeSeriesChart*>(QStringLiteral("redisChart"));
         QVERIFY(chart);

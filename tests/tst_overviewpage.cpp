@@ -2,6 +2,7 @@
 // series, the top-latency queues, Sidekiq's daily history), samples survive a "restart" through
 // SampleHistory (SQLite), and rates are differences of counters. Screenshot: overview_page.png.
 #include "EnglishTranslation.h"
+#include "PageDeployment.h"
 #include "common/ChartExport.h"
 #include "common/ChartLook.h"
 #include "common/Formatting.h"
@@ -213,13 +214,12 @@ private slots:
 
     void pageShowsChartsAndCards()
     {
-        kiq::redis::AsyncClient client(m_sandbox->options());
         OverviewPage page;
         page.resize(1280, 900);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         page.setRefreshIntervalSeconds(1);
-        page.setClient(&client);
+        const auto deployment = kiq::test::connectPage(page, m_sandbox->options());
 
         QTRY_VERIFY_WITH_TIMEOUT(!label(&page, "deadValue").isEmpty(), 10000);
         QCOMPARE(label(&page, "deadValue"), formatCount(1200));
@@ -268,10 +268,9 @@ private slots:
 
     void chartsComeBackAfterRestart()
     {
-        kiq::redis::AsyncClient client(m_sandbox->options());
         OverviewPage page; // a new page, as after restarting Kiqdesk: it has only the SQLite file
         page.setPaused(true);
-        page.setClient(&client);
+        const auto deployment = kiq::test::connectPage(page, m_sandbox->options());
         // Paused, so no result from the server: what is plotted comes from the file, read off the
         // GUI thread.
         QTRY_VERIFY_WITH_TIMEOUT(points(&page, "loadChart") >= 4, 5000);

@@ -2,6 +2,7 @@
 // counts say "1 process" and "5 seconds", never "1 processes" or "second(s)"; a queue with nothing
 // waiting has an "empty" latency, not "0 µs", on the Overview and the Queues page.
 #include "EnglishTranslation.h"
+#include "PageDeployment.h"
 #include "common/Formatting.h"
 #include "common/InfoCard.h"
 #include "deployment/DeploymentListModel.h"
@@ -104,7 +105,7 @@ private slots:
 
         OverviewPage overview;
         overview.show();
-        overview.setClient(&client);
+        const auto deployment = kiq::test::connectPage(overview, m_sandbox->options());
         auto* latency = overview.findChild<InfoCard*>(QStringLiteral("latencyCard"));
         QVERIFY(latency);
         QTRY_VERIFY_WITH_TIMEOUT(!latency->value().isEmpty(), 10000);

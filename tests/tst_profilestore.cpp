@@ -463,6 +463,36 @@ private slots:
             QStringLiteral("helper: vault read -field=password \"secret/a b\""));
     }
 
+    // The alerts' webhook: the flag and its URL's source are kept, the URL (a chat tool's token) never;
+    // off, it is not needed whatever its source says.
+    void webhookKeepsItsSourceNotItsUrl()
+    {
+        const QString path = settingsPath("webhook.ini");
+        ConnectionProfile p = ConnectionProfile::create(QStringLiteral("Chat"));
+        p.webhook = true;
+        p.webhookSource.kind = kiq::credentials::SourceKind::Keychain;
+        p.webhookUrl = "https://hooks.example.com/services/T000/B000/tok3n-XYZ";
+        ConnectionProfile off = ConnectionProfile::create(QStringLiteral("Quiet"));
+        off.webhookSource.kind = kiq::credentials::SourceKind::Keychain;
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ProfileStore store(settings);
+            store.save({p, off});
+            const auto loaded = store.load();
+            QVERIFY(loaded[0].webhook);
+            QCOMPARE(loaded[0].webhookSource.kind, kiq::credentials::SourceKind::Keychain);
+            QVERIFY(loaded[0].webhookUrl.empty());
+            QVERIFY(loaded[0].needs(kiq::credentials::Secret::WebhookUrl));
+            QVERIFY(!loaded[1].webhook);
+            QVERIFY(!loaded[1].needs(kiq::credentials::Secret::WebhookUrl));
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray saved = file.readAll();
+        QVERIFY(!saved.contains("tok3n") && !saved.contains("hooks.example.com"));
+        QVERIFY(saved.contains("webhookUrl"));
+    }
+
     void unknownEnvironmentBecomesOther()
     {
         QCOMPARE(environmentFromKey(QStringLiteral("qa")), Environment::Other);

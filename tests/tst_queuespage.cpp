@@ -5,6 +5,7 @@
 // from the table; moving two selected jobs, pausing, resuming and clearing the queue reach Redis. A
 // page coming into view shows the same latency as the Overview for the same data. Screenshot of a
 // filtered queue: queues_page.png.
+#include "PageDeployment.h"
 #include "common/Colors.h"
 #include "deployment/Deployment.h"
 #include "harness/Fixture.h"
@@ -114,7 +115,7 @@ private slots:
         QTest::qWait(std::max<int>(0, QueuesPage::kRefreshIntervalMs + 500 - int(sinceClient.elapsed())));
 
         overview.show();
-        overview.setClient(&client);
+        const auto deployment = kiq::test::connectPage(overview, kiq::test::optionsFor(server));
         auto* overviewLatency = overview.findChild<QLabel*>(QStringLiteral("latencyValue"));
         QVERIFY(overviewLatency);
         double overviewSeconds = 0;

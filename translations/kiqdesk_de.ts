@@ -1394,6 +1394,14 @@
         <source>One call holds Redis about:</source>
         <translation>Ein Aufruf belegt Redis etwa:</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>Alarme dieses Deployments an einen Webhook senden (die URL kommt aus der Quelle oben)</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>Jeder Alarm als JSON-POST, für Chat-Tools. Die URL enthält das Token des Tools: Sie wird wie ein Passwort aufbewahrt, nie in der Profildatei.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -3202,6 +3210,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Zähler, Diagramme, Fehlergruppen, Prozesse, INFO, Slow-Log, Clients, Audit-Einträge und Zustandsprüfungen der gewählten Verbindung, geschwärzt, in einer .tar.gz</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>1 Stunde stummschalten</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>Alarm-Webhook fehlgeschlagen: %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3489,6 +3509,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>Passphrase des Client-Schlüssels %1:</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>Webhook-URL für die Alarme von %1:</translation>
     </message>
 </context>
 <context>
@@ -4377,6 +4401,10 @@
         <source>A credential helper needs a command.</source>
         <translation>Ein Credential-Helper braucht einen Befehl.</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>Alarm-Webhook-URL:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4730,6 +4758,55 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>„%1“ ist keine host:port-Adresse</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>alle Prüfungen OK</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>kein Deployment überwacht</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>Kiqdesk anzeigen</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>Alle Alarme bestätigen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… und %n weiterer</numerusform>
+            <numerusform>… und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n Alarm offen</numerusform>
+            <numerusform>%n Alarme offen</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -529,6 +529,23 @@
     </message>
 </context>
 <context>
+    <name>kiq::ui::TrayIcon</name>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n alert open</numerusform>
+            <numerusform>%n alerts open</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>kiq::ui::UndoOffer</name>
     <message numerus="yes">
         <source>Undo: put the %1 job(s) back</source>

@@ -1394,6 +1394,14 @@
         <source>One call holds Redis about:</source>
         <translation>Una llamada ocupa Redis unos:</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>Enviar las alertas de este despliegue a un webhook (su URL viene del origen indicado arriba)</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>Cada alerta como un POST JSON, para herramientas de chat. La URL contiene el token de la herramienta: se guarda como una contraseña, nunca en el archivo de perfiles.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -3202,6 +3210,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Contadores, gráficos, grupos de fallos, procesos, INFO, slow log, clientes, entradas de auditoría y comprobaciones de salud de la conexión elegida, ocultados, en un .tar.gz</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Confirmar</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>Posponer 1 hora</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>Falló el webhook de alertas: %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3489,6 +3509,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>Frase de contraseña de la clave de cliente %1:</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>URL del webhook para las alertas de %1:</translation>
     </message>
 </context>
 <context>
@@ -4377,6 +4401,10 @@
         <source>A credential helper needs a command.</source>
         <translation>Un asistente de credenciales necesita un comando.</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>URL del webhook de alertas:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4730,6 +4758,55 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>«%1» no es una dirección host:port</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>todas las comprobaciones OK</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>advertencia</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>crítico</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>ningún despliegue vigilado</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>Mostrar Kiqdesk</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>Confirmar todas las alertas</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… y %n más</numerusform>
+            <numerusform>… y %n más</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n alerta abierta</numerusform>
+            <numerusform>%n alertas abiertas</numerusform>
+        </translation>
     </message>
 </context>
 <context>

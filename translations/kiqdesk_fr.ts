@@ -1394,6 +1394,14 @@
         <source>One call holds Redis about:</source>
         <translation>Un appel occupe Redis environ&#xa0;:</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>Envoyer les alertes de ce déploiement à un webhook (son URL vient de la source ci-dessus)</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>Chaque alerte en POST JSON, pour les outils de discussion. L’URL contient le jeton de l’outil&#xa0;: elle est gardée comme un mot de passe, jamais dans le fichier des profils.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -2530,7 +2538,7 @@
     </message>
     <message>
         <source>no outcome noted on this machine yet</source>
-        <translation>aucun résultat noté sur cette machine pour l'instant</translation>
+        <translation>aucun résultat noté sur cette machine pour l&apos;instant</translation>
     </message>
     <message>
         <source>Replay of</source>
@@ -2542,7 +2550,7 @@
     </message>
     <message>
         <source>Original failure</source>
-        <translation>Échec d'origine</translation>
+        <translation>Échec d&apos;origine</translation>
     </message>
     <message>
         <source>This run</source>
@@ -3202,6 +3210,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Compteurs, graphiques, groupes d’échecs, processus, INFO, slow log, clients, entrées d’audit et contrôles de santé de la connexion choisie, masqués, dans un .tar.gz</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Acquitter</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>Suspendre 1 heure</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>Échec du webhook d’alertes&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3489,6 +3509,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>Phrase secrète de la clé client %1&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>URL du webhook pour les alertes de %1&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -4377,6 +4401,10 @@
         <source>A credential helper needs a command.</source>
         <translation>Un assistant d&apos;identification a besoin d&apos;une commande.</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>URL du webhook d’alertes&#xa0;:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4730,6 +4758,55 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>«&#xa0;%1&#xa0;» n&apos;est pas une adresse host:port</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>toutes les vérifications OK</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>avertissement</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>critique</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>aucun déploiement surveillé</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>Afficher Kiqdesk</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>Acquitter toutes les alertes</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… et %n autre</numerusform>
+            <numerusform>… et %n autres</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n alerte ouverte</numerusform>
+            <numerusform>%n alertes ouvertes</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1380,6 +1380,14 @@
         <source>One call holds Redis about:</source>
         <translation>1 回の呼び出しで Redis を占有する時間:</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>このデプロイメントのアラートを Webhook に送信する（URL は上のソースから取得）</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>各アラートを JSON の POST で送信します（チャットツール向け）。URL にはツールのトークンが含まれるため、パスワードと同様に保管され、プロファイルファイルには保存されません。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -3163,6 +3171,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>選択した接続のカウンター、グラフ、失敗グループ、プロセス、INFO、スローログ、クライアント、監査エントリ、ヘルスチェックを秘匿して 1 つの .tar.gz に</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>確認済みにする</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>1 時間スヌーズ</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>アラート Webhook に失敗しました: %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3446,6 +3466,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>クライアント鍵 %1 のパスフレーズ:</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>%1 のアラート用 Webhook URL:</translation>
     </message>
 </context>
 <context>
@@ -4312,6 +4336,10 @@
         <source>A credential helper needs a command.</source>
         <translation>認証情報ヘルパーにはコマンドが必要です。</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>アラートの Webhook URL:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4665,6 +4693,53 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>&apos;%1&apos; は host:port 形式のアドレスではありません</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>すべてのチェックが正常</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>監視中のデプロイメントなし</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>Kiqdesk を表示</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>すべてのアラートを確認済みにする</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… 他 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>未解決のアラート %n 件</numerusform>
+        </translation>
     </message>
 </context>
 <context>

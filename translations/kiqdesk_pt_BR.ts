@@ -1394,6 +1394,14 @@
         <source>One call holds Redis about:</source>
         <translation>Uma chamada ocupa o Redis cerca de:</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>Enviar os alertas desta implantação para um webhook (a URL vem da origem acima)</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>Cada alerta como um POST JSON, para ferramentas de chat. A URL contém o token da ferramenta: é guardada como uma senha, nunca no arquivo de perfis.</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -3202,6 +3210,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>Contadores, gráficos, grupos de falhas, processos, INFO, slow log, clientes, entradas de auditoria e verificações de saúde da conexão escolhida, ocultados, em um .tar.gz</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Reconhecer</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>Adiar 1 hora</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>Falha no webhook de alertas: %1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3489,6 +3509,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>Senha da chave do cliente %1:</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>URL do webhook para os alertas de %1:</translation>
     </message>
 </context>
 <context>
@@ -4377,6 +4401,10 @@
         <source>A credential helper needs a command.</source>
         <translation>Um auxiliar de credenciais precisa de um comando.</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>URL do webhook de alertas:</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4730,6 +4758,55 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>&apos;%1&apos; não é um endereço host:port</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>todas as verificações OK</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>aviso</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>crítico</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>nenhuma implantação monitorada</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>Mostrar Kiqdesk</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>Reconhecer todos os alertas</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Sair</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… e mais %n</numerusform>
+            <numerusform>… e mais %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n alerta aberto</numerusform>
+            <numerusform>%n alertas abertos</numerusform>
+        </translation>
     </message>
 </context>
 <context>

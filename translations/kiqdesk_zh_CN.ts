@@ -1380,6 +1380,14 @@
         <source>One call holds Redis about:</source>
         <translation>单次调用占用 Redis 约：</translation>
     </message>
+    <message>
+        <source>Post this deployment&apos;s alerts to a webhook (its URL comes from the source above)</source>
+        <translation>将此部署的警报发送到 Webhook（其 URL 来自上面的来源）</translation>
+    </message>
+    <message>
+        <source>Each alert as a JSON POST, for chat tools. The URL holds the tool&apos;s token: it is kept like a password, never in the profile file.</source>
+        <translation>每条警报以 JSON POST 发送，供聊天工具使用。URL 含有该工具的令牌：它像密码一样保管，从不写入配置文件。</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::DailyHistoryChart</name>
@@ -3163,6 +3171,18 @@
         <source>Counters, charts, failure groups, processes, INFO, slow log, clients, audit entries and health checks of the selected connection, redacted, in one .tar.gz</source>
         <translation>所选连接的计数器、图表、失败分组、进程、INFO、慢日志、客户端、审计条目和健康检查，经脱敏后打包为一个 .tar.gz</translation>
     </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Snooze 1 hour</source>
+        <translation>暂停提醒 1 小时</translation>
+    </message>
+    <message>
+        <source>Alert webhook failed: %1</source>
+        <translation>警报 Webhook 失败：%1</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::MetricsClassModel</name>
@@ -3446,6 +3466,10 @@
     <message>
         <source>Passphrase of the client key %1:</source>
         <translation>客户端密钥 %1 的口令：</translation>
+    </message>
+    <message>
+        <source>Webhook URL for the alerts of %1:</source>
+        <translation>%1 警报的 Webhook URL：</translation>
     </message>
 </context>
 <context>
@@ -4312,6 +4336,10 @@
         <source>A credential helper needs a command.</source>
         <translation>凭据助手需要一个命令。</translation>
     </message>
+    <message>
+        <source>Alert webhook URL:</source>
+        <translation>警报 Webhook URL：</translation>
+    </message>
 </context>
 <context>
     <name>kiq::ui::SecurityPage</name>
@@ -4665,6 +4693,53 @@
     <message>
         <source>&apos;%1&apos; is not a host:port address</source>
         <translation>“%1”不是 host:port 地址</translation>
+    </message>
+</context>
+<context>
+    <name>kiq::ui::TrayIcon</name>
+    <message>
+        <source>all checks OK</source>
+        <translation>所有检查正常</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>no deployment watched</source>
+        <translation>未监视任何部署</translation>
+    </message>
+    <message>
+        <source>Show Kiqdesk</source>
+        <translation>显示 Kiqdesk</translation>
+    </message>
+    <message>
+        <source>Acknowledge all alerts</source>
+        <translation>确认所有警报</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Kiqdesk: %1</source>
+        <translation>Kiqdesk：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… 还有 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) open</source>
+        <translation>
+            <numerusform>%n 个未处理警报</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -133,6 +133,7 @@ redis::ConnectionOptions CliContext::profileSecrets(const redis::ConnectionOptio
     if (r.error) throw credentials::CredentialError(*r.error);
     for (const QString& note : std::as_const(r.notes)) std::cerr << "note: " << note.toStdString() << "\n";
     for (const auto secret : r.toAsk) {
+        if (secret == credentials::Secret::WebhookUrl) continue; // the CLI posts no alerts
         const char* prompt = secret == credentials::Secret::Password ? "Password: "
             : secret == credentials::Secret::SentinelPassword        ? "Sentinel password: "
                                                                      : "Passphrase for the client key: ";

@@ -22,6 +22,8 @@ QString secretName(Secret secret)
         return QStringLiteral("the Sentinel password");
     case Secret::KeyPassphrase:
         return QStringLiteral("the client key's passphrase");
+    case Secret::WebhookUrl:
+        return QStringLiteral("the alert webhook's URL");
     }
     return {};
 }

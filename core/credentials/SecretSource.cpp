@@ -16,6 +16,8 @@ QString secretKey(Secret secret)
         return QStringLiteral("sentinelPassword");
     case Secret::KeyPassphrase:
         return QStringLiteral("keyPassphrase");
+    case Secret::WebhookUrl:
+        return QStringLiteral("webhookUrl");
     }
     return QStringLiteral("password");
 }

@@ -17,9 +17,13 @@
 
 namespace kiq::credentials {
 
-enum class Secret { Password, SentinelPassword, KeyPassphrase };
-inline constexpr Secret kAllSecrets[] = {Secret::Password, Secret::SentinelPassword, Secret::KeyPassphrase};
-QString secretKey(Secret secret); // "password", "sentinelPassword", "keyPassphrase": stable, for files
+// WebhookUrl: where the profile's alerts are posted (a chat tool's URL carries its token, so it is a
+// secret like the others).
+enum class Secret { Password, SentinelPassword, KeyPassphrase, WebhookUrl };
+inline constexpr Secret kAllSecrets[]
+    = {Secret::Password, Secret::SentinelPassword, Secret::KeyPassphrase, Secret::WebhookUrl};
+// "password", "sentinelPassword", "keyPassphrase", "webhookUrl": stable, for files
+QString secretKey(Secret secret);
 
 enum class SourceKind { Ask, Keychain, Helper };
 QString sourceKindKey(SourceKind kind); // "ask", "keychain", "helper"

@@ -77,6 +77,8 @@ kiq::credentials::SecretSource& ConnectionProfile::source(kiq::credentials::Secr
         return sentinelPasswordSource;
     case Secret::KeyPassphrase:
         return keyPassphraseSource;
+    case Secret::WebhookUrl:
+        return webhookSource;
     }
     return passwordSource;
 }
@@ -84,6 +86,7 @@ kiq::credentials::SecretSource& ConnectionProfile::source(kiq::credentials::Secr
 bool ConnectionProfile::needs(kiq::credentials::Secret secret) const
 {
     using kiq::credentials::Secret;
+    if (secret == Secret::WebhookUrl && !webhook) return false; // whatever its source says
     if (source(secret).kind != kiq::credentials::SourceKind::Ask) return true;
     switch (secret) {
     case Secret::Password:
@@ -92,6 +95,8 @@ bool ConnectionProfile::needs(kiq::credentials::Secret secret) const
         return sentinelPasswordRequired;
     case Secret::KeyPassphrase:
         return keyPassphraseRequired;
+    case Secret::WebhookUrl:
+        return true; // on: asked for when connecting
     }
     return false;
 }
@@ -111,6 +116,8 @@ std::string& ConnectionProfile::secretValue(kiq::credentials::Secret secret)
         return options.sentinelPassword;
     case Secret::KeyPassphrase:
         return options.tls.keyPassphrase;
+    case Secret::WebhookUrl:
+        return webhookUrl;
     }
     return options.password;
 }

@@ -41,6 +41,11 @@ struct ConnectionProfile {
     kiq::credentials::SecretSource passwordSource;
     kiq::credentials::SecretSource sentinelPasswordSource;
     kiq::credentials::SecretSource keyPassphraseSource;
+    // Alerts also go to a webhook (a JSON POST, for chat tools). Its URL is a secret with a source like
+    // the passwords': webhookUrl is held in memory only, the store keeps the flag and the source.
+    bool webhook = false;
+    kiq::credentials::SecretSource webhookSource;
+    std::string webhookUrl;
     const kiq::credentials::SecretSource& source(kiq::credentials::Secret secret) const;
     kiq::credentials::SecretSource& source(kiq::credentials::Secret secret);
     bool needs(kiq::credentials::Secret secret) const; // connecting needs this secret

@@ -1,9 +1,7 @@
 #pragma once
 // One deployment's line in the fleet overview: the few numbers that say whether it needs attention.
-// Read in two pipelined round trips: Sidekiq's stats with every queue's size and latency (one once
-// StatsReader knows the queues), then the recent deaths with INFO memory.
+// Made from what DeploymentPoll reads in its one round trip (health/DeploymentPoll.h).
 
-#include "redis/Client.h"
 #include "sidekiq/api/Stats.h"
 
 #include <optional>
@@ -33,7 +31,8 @@ struct FleetRow {
     std::vector<sidekiq::QueueSummary> queues;
 };
 
-// `reader` keeps the queue names between calls (one per deployment and connection).
-FleetRow readFleetRow(redis::Client& client, sidekiq::StatsReader& reader);
+// `deadLastHour`: ZCOUNT dead over the hour before the stats were taken.
+FleetRow fleetRowOf(const sidekiq::StatsSnapshot& stats, long long deadLastHour, std::optional<long long> usedMemory,
+    std::optional<long long> maxmemory);
 
 } // namespace kiq::health

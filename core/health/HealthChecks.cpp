@@ -269,9 +269,10 @@ void heartbeatCheck(
 }
 
 // Our pool's in-progress lists whose owner is gone (no heartbeat hash, left `processes`, or stale):
-// their jobs run nowhere until a pool's orphan recovery puts them back.
+// their jobs run nowhere until a pool's orphan recovery puts them back. `asked` holds the lists whose
+// LLEN rode along (with `lengths`); the others are asked now, and `asked` becomes this time's lists.
 void orphanCheck(redis::Client& client, const Reply& registry, const sidekiq::ProcessList& processes, double now,
-    const HealthThresholds& t, std::vector<CheckResult>& out)
+    const HealthThresholds& t, std::vector<std::string>& asked, const Reply* lengths, std::vector<CheckResult>& out)
 {
     if (registry.isError()) {
         out.push_back(unknown(check::kOrphanedJobs, "in-progress registry: " + refusal(registry.str)));
@@ -281,23 +282,27 @@ void orphanCheck(redis::Client& client, const Reply& registry, const sidekiq::Pr
     for (const auto& p : processes.live)
         if (!p.isStale(now, t.heartbeatStaleSeconds)) alive.insert(p.identity);
     const auto fields = registry.asStringList();
-    std::vector<std::string> dead;
-    std::vector<Command> lens;
+    std::vector<std::string> dead, lists;
     for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
         if (alive.count(fields[i])) continue;
-        const int lists = QJsonDocument::fromJson(QByteArray::fromStdString(fields[i + 1]))
+        const int count = QJsonDocument::fromJson(QByteArray::fromStdString(fields[i + 1]))
                               .object()
                               .value(QStringLiteral("lists"))
                               .toInt();
         dead.push_back(fields[i]);
-        for (int n = 0; n < std::min(lists, 4096); ++n)
-            lens.push_back(Command("LLEN").key(worker::keys::inProgress(fields[i], n)));
+        for (int n = 0; n < std::min(count, 4096); ++n) lists.push_back(worker::keys::inProgress(fields[i], n));
     }
     long long jobs = 0;
-    if (!lens.empty()) {
+    if (lists == asked) {
+        for (std::size_t i = 0; i < lists.size(); ++i)
+            if (!lengths[i].isError()) jobs += lengths[i].integer;
+    } else if (!lists.empty()) {
+        std::vector<Command> lens;
+        for (const auto& key : lists) lens.push_back(Command("LLEN").key(key));
         for (const auto& r : client.pipeline(lens))
             if (!r.isError()) jobs += r.integer;
     }
+    asked = std::move(lists);
     CheckResult r {check::kOrphanedJobs, {}, jobs > 0 ? CheckState::Warn : CheckState::Ok, double(jobs), 0, {}};
     r.message = jobs > 0 ? std::to_string(jobs) + (jobs == 1 ? " job is" : " jobs are")
             + " held in the in-progress lists of dead processes (" + dead.front() + (dead.size() > 1 ? ", …" : "") + ")"
@@ -459,7 +464,7 @@ CounterSample readCounters(redis::Client& client)
     return {sidekiq::Timestamp::now().seconds(), toCount(r[0].throwIfError()), toCount(r[1].throwIfError())};
 }
 
-HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresholds& t)
+HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresholds& t, sidekiq::RideAlong* rideAlong)
 {
     HealthReport report;
     auto& out = report.results;
@@ -476,7 +481,9 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
         std::erase_if(deadSizes, [&](const DeadSample& d) { return d.takenAt < now - 3600; });
         const std::optional<DeadSample> since
             = deadSizes.empty() ? std::nullopt : std::optional<DeadSample>(deadSizes.front());
-        const auto replies = client.pipeline({
+        // Ours ride along with Sidekiq's stats (one round trip), then the caller's after them.
+        sidekiq::RideAlong mine;
+        mine.commands = {
             Command("ZCOUNT").key(sidekiq::keys::kDead).arg(now - 60).arg(std::string_view("+inf")),
             Command("ZRANGE").key(sidekiq::keys::kSchedule).arg(0).arg(0).arg(std::string_view("WITHSCORES")),
             Command("ZRANGE").key(sidekiq::keys::kRetry).arg(0).arg(0).arg(std::string_view("WITHSCORES")),
@@ -488,24 +495,39 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
             // Died since the sample (a dead job's score is its time of death).
             Command("ZCOUNT").key(sidekiq::keys::kDead).arg(since ? since->takenAt : now).arg(std::string_view("+inf")),
             Command("ZRANGE").key(sidekiq::keys::kDead).arg(0).arg(0).arg(std::string_view("WITHSCORES")),
-        });
+        };
+        const std::size_t ownCount = mine.commands.size();
+        for (const auto& key : orphanLists) mine.commands.push_back(Command("LLEN").key(key));
+        const std::size_t orphanEnd = mine.commands.size();
+        if (rideAlong)
+            mine.commands.insert(mine.commands.end(), rideAlong->commands.begin(), rideAlong->commands.end());
 
         // Sidekiq's own data: when these fail (a wrong key type, CLUSTERDOWN) their checks are unknown.
         std::optional<sidekiq::StatsSnapshot> stats;
         std::optional<sidekiq::ProcessList> processes;
         std::string sidekiqError;
         try {
-            stats = this->stats.read(client);
-            processes = sidekiq::listProcesses(client);
+            stats = this->stats.read(client, &mine);
+            processes = stats->processes;
         } catch (const redis::ReplyError& e) {
             sidekiqError = refusal(e.what());
+            report.statsError = sidekiqError;
         }
+        // Refused stats leave the rest unsent: ask for it on its own.
+        if (mine.replies.size() != mine.commands.size()) mine.replies = client.pipeline(mine.commands);
+        if (rideAlong)
+            rideAlong->replies.assign(std::make_move_iterator(mine.replies.begin() + std::ptrdiff_t(orphanEnd)),
+                std::make_move_iterator(mine.replies.end()));
+        const std::vector<Reply>& replies = mine.replies;
         report.stats = stats;
         std::optional<ServerInfo> info; // read once, for the checks and the exporter's gauges
         if (!replies[3].isError()) {
             info = ServerInfo::parseInfo(replies[3].str);
             report.usedMemory = info->usedMemory();
             report.maxmemory = info->maxmemory();
+            report.opsPerSec = info->instantaneousOpsPerSec();
+        } else {
+            report.infoError = refusal(replies[3].str);
         }
         if (stats && processes) {
             queueChecks(*stats, *processes, now, t, out);
@@ -556,7 +578,10 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
                     out.push_back(std::move(r));
                 }
             }
-            previous = report.counters;
+            recentCounters.push_back(report.counters);
+            std::erase_if(recentCounters,
+                [&](const CounterSample& c) { return c.takenAt < now - std::max(0.0, failureWindowSeconds); });
+            previous = recentCounters.front();
         }
 
         if (replies[1].isError() || replies[2].isError()) {
@@ -580,7 +605,7 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
 
         if (processes) {
             heartbeatCheck(*processes, now, t, out);
-            orphanCheck(client, replies[6], *processes, now, t, out);
+            orphanCheck(client, replies[6], *processes, now, t, orphanLists, replies.data() + ownCount, out);
         } else {
             out.push_back(unknown(check::kHeartbeats, "processes: " + sidekiqError));
             out.push_back(unknown(check::kOrphanedJobs, "processes: " + sidekiqError));
@@ -592,6 +617,8 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
         out.clear();
         out.push_back(
             {check::kReachable, {}, CheckState::Critical, {}, {}, std::string("Redis unreachable: ") + e.what()});
+        report.stats.reset();
+        report.statsError = out.back().message;
     }
     return report;
 }

@@ -2,11 +2,12 @@
 // Health checks of one deployment (issue 21): what would page an ops engineer, as plain data that the
 // CLI (`kiqdesk-cli check`), the app and later alerting all read the same way.
 //
-// One evaluation is a few pipelined round trips, independent of the number of queues: Sidekiq's
-// stats (StatsReader: every queue's size and latency), the processes, then one pipeline with the
-// dead-set growth, the oldest schedule/retry entries, INFO, the counters and the in-progress
-// registry; orphaned lists and CLUSTER INFO add one each only when there is something to ask. It
-// blocks (a redis::Client is synchronous): callers run it off the GUI thread.
+// One evaluation is one pipelined round trip, independent of the number of queues: Sidekiq's stats
+// (StatsReader: every queue's size and latency, every process's heartbeat) with the dead-set growth,
+// the oldest schedule/retry entries, INFO, the counters, the in-progress registry and the lengths of
+// the dead processes' in-progress lists known from last time. A second one only when the queues,
+// processes or orphaned lists changed since (the first evaluation always); CLUSTER INFO adds one per
+// primary on a Cluster. It blocks (a redis::Client is synchronous): callers run it off the GUI thread.
 //
 // The thresholds' defaults live here, in HealthThresholds; a profile overrides them (saved with it,
 // see ConnectionProfileStore) and a queue may have its own latency SLO.
@@ -107,6 +108,9 @@ struct HealthReport {
     // unset when it could not be read.
     std::optional<sidekiq::StatsSnapshot> stats;
     std::optional<long long> usedMemory, maxmemory; // bytes, from INFO
+    std::optional<long long> opsPerSec; // INFO's instantaneous_ops_per_sec
+    std::string infoError; // why INFO could not be read (a user without +info)
+    std::string statsError; // why `stats` is unset: Redis unreachable, or Sidekiq's keys could not be read
 
     CheckState worst() const; // Unknown only when nothing else is known
     std::vector<const CheckResult*> notOk() const;
@@ -129,17 +133,25 @@ bool deadAtCap(long long size, const HealthThresholds& t);
 // check, the Fleet's colour and its tooltip all measure.
 std::optional<double> deadCapShare(long long size, const HealthThresholds& t);
 
-// What one deployment's evaluations keep: the queue names (StatsReader), the last counters and the
-// dead set's sizes over the last hour.
+// What one deployment's evaluations keep: the queue and process names (StatsReader), the in-progress
+// lists of dead processes asked about, the last counters and the dead set's sizes over the last hour.
 struct HealthEvaluator {
     sidekiq::StatsReader stats;
-    std::optional<CounterSample> previous;
+    std::optional<CounterSample> previous; // the next failure rate's baseline (the CLI seeds it)
+    std::vector<CounterSample> recentCounters; // oldest first, within failureWindowSeconds: the baselines
+    // The failure rate is over this window once it has samples that old (the oldest within it is the
+    // next baseline), so frequent evaluations (a view refreshing every 2 s) judge minutes, not seconds.
+    // 0: since the previous evaluation.
+    double failureWindowSeconds = 300;
     std::vector<DeadSample> deadSizes; // oldest first, none older than an hour
+    std::vector<std::string> orphanLists; // the in-progress lists counted last time (LLEN rides along)
     double minWindowSeconds = 1; // a shorter gap between samples gives no failure rate yet
 
     // Connects `client` if needed. Never throws for an unreachable server: that is the critical
-    // redis.reachable result (the other checks are then left out).
-    HealthReport evaluate(redis::Client& client, const HealthThresholds& thresholds);
+    // redis.reachable result (the other checks are then left out). `rideAlong`'s commands go in the same
+    // round trip (their replies come back in it; none when the server is unreachable).
+    HealthReport evaluate(
+        redis::Client& client, const HealthThresholds& thresholds, sidekiq::RideAlong* rideAlong = nullptr);
 };
 
 // Reads only the counters (the first sample of a CLI window).

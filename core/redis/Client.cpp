@@ -93,7 +93,7 @@ Connection& Client::connectionTo(const Endpoint& endpoint)
     const std::string id = endpoint.toString();
     if (auto it = m_connections.find(id); it != m_connections.end()) {
         if (!it->second->unusable()) return *it->second;
-        m_connections.erase(it);
+        forget(it);
     }
     const int db = m_options.topology == Topology::Cluster ? 0 : m_options.db;
     for (int attempt = 0;; ++attempt) {
@@ -117,7 +117,7 @@ void Client::reauthenticate(const std::string& user, const std::string& password
     for (auto it = m_connections.begin(); it != m_connections.end();) {
         // A connection that went away reconnects with the new credentials on its next use.
         if (it->second->unusable()) {
-            it = m_connections.erase(it);
+            it = forget(it);
             continue;
         }
         Command auth("AUTH");
@@ -127,7 +127,7 @@ void Client::reauthenticate(const std::string& user, const std::string& password
         try {
             r = it->second->command(auth);
         } catch (const Error&) {
-            it = m_connections.erase(it);
+            it = forget(it);
             continue;
         }
         if (r.isError())
@@ -138,7 +138,21 @@ void Client::reauthenticate(const std::string& user, const std::string& password
 
 void Client::dropConnection(const Endpoint& endpoint)
 {
-    m_connections.erase(endpoint.toString());
+    if (auto it = m_connections.find(endpoint.toString()); it != m_connections.end()) forget(it);
+}
+
+std::map<std::string, std::unique_ptr<Connection>>::iterator Client::forget(
+    std::map<std::string, std::unique_ptr<Connection>>::iterator it)
+{
+    m_forgottenRoundTrips += it->second->sends();
+    return m_connections.erase(it);
+}
+
+std::uint64_t Client::roundTrips() const
+{
+    std::uint64_t n = m_forgottenRoundTrips;
+    for (const auto& [id, connection] : m_connections) n += connection->sends();
+    return n;
 }
 
 Endpoint Client::resolvePrimary()
@@ -189,7 +203,7 @@ Connection& Client::primaryConnection()
             // means the primary may have moved: ask the sentinels again rather than reconnecting.
             if (auto it = m_connections.find(m_primary.toString());
                 m_primaryKnown && it != m_connections.end() && it->second->unusable()) {
-                m_connections.erase(it);
+                forget(it);
                 m_primaryKnown = false;
             }
             if (!m_primaryKnown) {

@@ -14,6 +14,7 @@
 #include "redis/Errors.h"
 #include "redis/Reply.h"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -89,6 +90,10 @@ public:
     // Throws ReplyError (WRONGPASS) when a node refuses them; connections already switched keep them.
     void reauthenticate(const std::string& user, const std::string& password);
 
+    // Network round trips so far (one per write of one or more commands, handshakes included, on every
+    // node): what "cheap on Redis" is counted in by tests and benches.
+    std::uint64_t roundTrips() const;
+
 private:
     Connection& connectionTo(const Endpoint& endpoint);
     Connection& primaryConnection();
@@ -98,12 +103,16 @@ private:
     std::vector<Endpoint> replicasOf(const Endpoint& primary);
     NodeReply askNode(const Endpoint& node, bool isPrimary, const Command& cmd);
     void dropConnection(const Endpoint& endpoint);
+    // Erases a connection, keeping its round trips in the count.
+    std::map<std::string, std::unique_ptr<Connection>>::iterator forget(
+        std::map<std::string, std::unique_ptr<Connection>>::iterator it);
 
     ConnectionOptions m_options;
     std::map<std::string, std::unique_ptr<Connection>> m_connections; // by Endpoint::toString()
     std::unique_ptr<SlotMap> m_slots;
     Endpoint m_primary;
     bool m_primaryKnown = false;
+    std::uint64_t m_forgottenRoundTrips = 0; // of connections closed since
 };
 
 } // namespace kiq::redis

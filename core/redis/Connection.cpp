@@ -69,6 +69,7 @@ void Connection::send(const std::vector<Command>& cmds, const std::string& keyPr
     if (m_broken) throw IoError(ErrorKind::ConnectionLost, "connection to " + m_endpoint.toString() + " is broken");
     m_sendBuffer.clear();
     for (const auto& c : cmds) c.appendResp(m_sendBuffer, keyPrefix);
+    ++m_sends;
     try {
         m_transport->writeAll(m_sendBuffer.data(), m_sendBuffer.size(), Clock::now() + m_commandTimeout);
         if (m_sendBuffer.capacity() > 4 * 1024 * 1024)

@@ -8,6 +8,7 @@
 #include "redis/RespParser.h"
 #include "redis/Transport.h"
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -38,6 +39,8 @@ public:
     // reading is extended by `extra`.
     void send(const std::vector<Command>& cmds, const std::string& keyPrefix = {});
     Reply receive(std::chrono::milliseconds extra = std::chrono::milliseconds {0});
+    // Writes made so far (the handshake's included): each is one round trip, however many commands.
+    std::uint64_t sends() const { return m_sends; }
 
 private:
     Reply readReply(Deadline deadline);
@@ -48,6 +51,7 @@ private:
     RespParser m_parser;
     std::string m_sendBuffer; // reused between calls
     std::vector<char> m_readBuffer;
+    std::uint64_t m_sends = 0;
     bool m_broken = false; // set after any transport or protocol error; the owner must drop it
 };
 

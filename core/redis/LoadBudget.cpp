@@ -1,5 +1,8 @@
 #include "redis/LoadBudget.h"
 
+#include "util/ParseNumber.h"
+#include "util/TextLines.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +21,7 @@ constexpr double kMaxBackoff = 16;
 // Below this much charged round-trip time since the last sample, the CPU figures are mostly noise.
 constexpr double kMinSampleMs = 20;
 constexpr double kMinServerRatio = 0.5;
+constexpr std::chrono::microseconds kMaxOversleep(500); // more is the scheduler's pause, not slack
 
 double msOf(Clock::duration d)
 {
@@ -59,7 +63,7 @@ std::string LoadReport::slowedNote() const
 LoadPacer::LoadPacer(LoadBudget budget)
     : m_budget(budget)
     , m_started(Clock::now())
-    , m_lastEnd(m_started)
+    , m_lastStart(m_started)
     , m_lastProbe(m_started)
     , m_random(static_cast<std::uint32_t>(m_started.time_since_epoch().count()))
 {
@@ -79,17 +83,14 @@ LoadPacer::Probe LoadPacer::probeOf(Client& client)
 std::optional<double> LoadPacer::serverCpuSeconds(const Reply& info)
 {
     if (info.isError() || info.isNil()) return std::nullopt;
-    const std::string& text = info.str;
-    const auto field = [&text](std::string_view name) -> std::optional<double> {
-        const std::string key = "\n" + std::string(name) + ":";
-        const auto at = text.find(key);
-        if (at == std::string::npos) return std::nullopt;
-        return std::strtod(text.c_str() + at + key.size(), nullptr);
+    const auto seconds = [&info](std::string_view name) -> std::optional<double> {
+        const auto value = util::infoValue(info.str, name);
+        return value ? util::parseDouble(*value) : std::nullopt;
     };
-    auto sys = field("used_cpu_sys_main_thread"), user = field("used_cpu_user_main_thread");
+    auto sys = seconds("used_cpu_sys_main_thread"), user = seconds("used_cpu_user_main_thread");
     if (!sys || !user) {
-        sys = field("used_cpu_sys");
-        user = field("used_cpu_user");
+        sys = seconds("used_cpu_sys");
+        user = seconds("used_cpu_user");
     }
     if (!sys || !user) return std::nullopt;
     return *sys + *user;
@@ -107,7 +108,7 @@ void LoadPacer::calibrate(const Probe& probe)
     m_baselineMs = m_baselineMs < 0 ? best : std::min(m_baselineMs, best);
     m_latencyMs = best;
     sampleServerCpu(probe);
-    m_lastProbe = m_lastEnd = Clock::now();
+    m_lastProbe = Clock::now();
 }
 
 std::size_t LoadPacer::size(Kind kind, std::size_t most) const
@@ -128,7 +129,7 @@ void LoadPacer::charge(Kind kind, std::size_t items, Clock::duration roundTrip)
     m_lastCostMs = cost * m_serverRatio;
     m_redisMs += m_lastCostMs;
     ++m_calls;
-    m_lastEnd = Clock::now();
+    m_lastStart = Clock::now() - roundTrip;
     const double perItem = cost / double(std::max<std::size_t>(items, 1));
     double& estimate = m_msPerItem[kind];
     // A dearer call counts at once (gentle first), a cheaper one only gradually (a lucky call is no
@@ -150,13 +151,19 @@ void LoadPacer::pace(const Probe& probe)
         sampleLatency(probe);
         sampleServerCpu(probe);
     }
-    // The server was ours for m_lastCostMs; leave it to others for the rest of the share's period.
+    // The server was ours for m_lastCostMs of the last call; the next one starts a period of
+    // m_lastCostMs / share after it did. From the call's start, not its end: the round trip is longer
+    // than the server's part of it, and waiting after it would leave the share partly unused.
     const double share = effectiveShare();
     if (share >= 1) return;
-    const auto due = m_lastEnd
-        + std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double, std::milli>(m_lastCostMs * (1 / share - 1)));
+    // A sleep ends a little late (timer slack, the wake-up): the last one's lateness comes off this
+    // one, or hundreds of short waits would leave a few percent of the share unused.
+    const auto due = m_lastStart - m_overslept
+        + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(m_lastCostMs / share));
+    m_overslept = {};
+    if (Clock::now() >= due) return;
     std::this_thread::sleep_until(due);
+    m_overslept = std::min<Clock::duration>(Clock::now() - due, kMaxOversleep);
 }
 
 void LoadPacer::sampleLatency(const Probe& probe)
@@ -179,13 +186,13 @@ void LoadPacer::sampleLatency(const Probe& probe)
 void LoadPacer::sampleServerCpu(const Probe& probe)
 {
     if (!m_serverCpuKnown) return;
+    const double charged = m_roundTripMs - m_roundTripAt;
+    if (m_serverCpuAt >= 0 && charged < kMinSampleMs) return; // too little since the last sample
     const auto cpu = serverCpuSeconds(probe(Command("INFO").arg(std::string_view("cpu"))));
     if (!cpu) {
         m_serverCpuKnown = false; // refused (ACL) or not reported: round trips alone
         return;
     }
-    const double charged = m_roundTripMs - m_roundTripAt;
-    if (m_serverCpuAt >= 0 && charged < kMinSampleMs) return; // too little since the last sample
     if (m_serverCpuAt >= 0) m_serverRatio = std::clamp((*cpu - m_serverCpuAt) * 1000 / charged, kMinServerRatio, 1.0);
     m_serverCpuAt = *cpu;
     m_roundTripAt = m_roundTripMs;

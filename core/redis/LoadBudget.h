@@ -132,7 +132,8 @@ private:
 
     LoadBudget m_budget;
     std::chrono::steady_clock::time_point m_started;
-    std::chrono::steady_clock::time_point m_lastEnd; // when the last call's reply came
+    std::chrono::steady_clock::time_point m_lastStart; // when the last call was sent
+    std::chrono::steady_clock::duration m_overslept {}; // how late the last wait ended
     std::chrono::steady_clock::time_point m_lastProbe;
     double m_lastCostMs = 0; // the last call's server time
     double m_roundTripMs = 0; // all calls' round trips less the idle one

@@ -127,9 +127,8 @@ ServerInfo ServerInfo::parseInfo(std::string_view text)
             current = &info.sections[lower(line)];
             continue;
         }
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        (*current)[std::string(line.substr(0, colon))] = std::string(line.substr(colon + 1));
+        if (const auto field = util::infoField(line))
+            (*current)[std::string(field->first)] = std::string(field->second);
     }
     if (info.sections[""].empty()) info.sections.erase("");
     return info;

@@ -118,6 +118,7 @@ QVariantMap profileToMap(const ConnectionProfile& p)
     st.insert(QStringLiteral("passwordRequired"), p.passwordRequired || !o.password.empty());
     st.insert(QStringLiteral("sentinelPasswordRequired"), p.sentinelPasswordRequired || !o.sentinelPassword.empty());
     st.insert(QStringLiteral("tls/keyPassphraseRequired"), p.keyPassphraseRequired || !o.tls.keyPassphrase.empty());
+    st.insert(QStringLiteral("webhook"), p.webhook);
     // Where each secret comes from: the source and a helper's argv, never the secret.
     for (const auto secret : kiq::credentials::kAllSecrets) {
         const auto& source = p.source(secret);
@@ -185,6 +186,7 @@ ConnectionProfile profileFromMap(const QVariantMap& st)
     p.passwordRequired = st.value(QStringLiteral("passwordRequired"), false).toBool();
     p.sentinelPasswordRequired = st.value(QStringLiteral("sentinelPasswordRequired"), false).toBool();
     p.keyPassphraseRequired = st.value(QStringLiteral("tls/keyPassphraseRequired"), false).toBool();
+    p.webhook = st.value(QStringLiteral("webhook"), false).toBool();
     for (const auto secret : kiq::credentials::kAllSecrets) {
         auto& source = p.source(secret);
         const QString base = QStringLiteral("secrets/") + kiq::credentials::secretKey(secret);

@@ -83,6 +83,8 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     , m_user(line(QStringLiteral("user"), this))
     , m_password(line(QStringLiteral("password"), this))
     , m_passwordRequired(new QCheckBox(tr("Ask for the password when connecting"), this))
+    , m_webhook(
+          new QCheckBox(tr("Post this deployment's alerts to a webhook (its URL comes from the source above)"), this))
     , m_readOnly(new QCheckBox(tr("Read-only: writes need arming with a reason"), this))
     , m_armMinutes(spin(QStringLiteral("armMinutes"), 1, 480, tr(" min"), this))
     , m_tls(new TlsBox(this))
@@ -234,6 +236,10 @@ QWidget* ConnectionDialog::buildSecurityTab()
     auto* layout = new QVBoxLayout(page);
     layout->addWidget(auth);
     layout->addWidget(m_secretSources);
+    m_webhook->setObjectName(QStringLiteral("webhook"));
+    m_webhook->setToolTip(tr("Each alert as a JSON POST, for chat tools. The URL holds the tool's token: it is "
+                             "kept like a password, never in the profile file."));
+    layout->addWidget(m_webhook);
     layout->addWidget(m_tls);
     layout->addWidget(m_redaction);
     layout->addStretch(1);
@@ -312,6 +318,8 @@ void ConnectionDialog::setProfile(const ConnectionProfile& p)
     m_tls->setTlsOptions(o.tls, p.keyPassphraseRequired);
     m_redaction->setRules(p.redaction);
     for (const auto secret : kiq::credentials::kAllSecrets) m_secretSources->setSource(secret, p.source(secret));
+    m_webhook->setChecked(p.webhook);
+    m_webhookUrl = p.webhookUrl;
     m_connectTimeout->setValue(int(o.connectTimeout.count()));
     m_commandTimeout->setValue(int(o.commandTimeout.count()));
     m_reconnectAttempts->setValue(o.reconnectAttempts);
@@ -356,6 +364,11 @@ ConnectionProfile ConnectionDialog::profile() const
     p.sentinelPasswordRequired = m_topology->sentinelPasswordRequired();
     p.keyPassphraseRequired = o.tls.enabled && m_tls->keyPassphraseRequired();
     for (const auto secret : kiq::credentials::kAllSecrets) p.source(secret) = m_secretSources->source(secret);
+    p.webhook = m_webhook->isChecked();
+    if (p.webhook)
+        p.webhookUrl = m_webhookUrl; // resolved this session: kept, like a typed password
+    else
+        p.webhookSource = {};
     // Only a secret the connection uses comes from anywhere: no Sentinel password without Sentinel.
     if (o.topology != kiq::redis::Topology::Sentinel) p.sentinelPasswordSource = {};
     if (!o.tls.enabled) p.keyPassphraseSource = {};

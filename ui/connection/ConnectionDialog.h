@@ -90,6 +90,8 @@ private:
     QLineEdit* m_user;
     QLineEdit* m_password;
     QCheckBox* m_passwordRequired;
+    QCheckBox* m_webhook;
+    std::string m_webhookUrl; // the edited profile's, in memory
     QCheckBox* m_readOnly;
     QSpinBox* m_armMinutes;
     TlsBox* m_tls;

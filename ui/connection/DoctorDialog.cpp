@@ -82,11 +82,12 @@ void DoctorDialog::run()
         QStringList notes = r.notes;
         if (r.error) notes << tr("The credential helper failed: %1").arg(QString::fromStdString(*r.error));
         for (const auto secret : r.toAsk)
-            notes << (secret == kiq::credentials::Secret::Password
-                    ? tr("No password is at hand: the doctor connects without it.")
-                    : secret == kiq::credentials::Secret::SentinelPassword
-                    ? tr("No Sentinel password is at hand: the doctor connects without it.")
-                    : tr("No passphrase for the client key is at hand: the doctor loads the key without it."));
+            if (secret != kiq::credentials::Secret::WebhookUrl) // not needed to connect
+                notes << (secret == kiq::credentials::Secret::Password
+                        ? tr("No password is at hand: the doctor connects without it.")
+                        : secret == kiq::credentials::Secret::SentinelPassword
+                        ? tr("No Sentinel password is at hand: the doctor connects without it.")
+                        : tr("No passphrase for the client key is at hand: the doctor loads the key without it."));
         const kiq::redis::ConnectionOptions options = r.profile.options;
         if (!self) return;
         runOffThread(

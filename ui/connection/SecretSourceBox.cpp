@@ -35,7 +35,8 @@ SecretSourceBox::SecretSourceBox(QWidget* parent)
 {
     setObjectName(QStringLiteral("secretSources"));
     auto* form = new QFormLayout(this);
-    const QString labels[] = {tr("Password:"), tr("Sentinel password:"), tr("Client key passphrase:")};
+    const QString labels[]
+        = {tr("Password:"), tr("Sentinel password:"), tr("Client key passphrase:"), tr("Alert webhook URL:")};
     int i = 0;
     for (const Secret secret : kiq::credentials::kAllSecrets) {
         Row& r = m_rows[i];

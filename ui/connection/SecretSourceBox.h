@@ -9,6 +9,8 @@
 
 #include <QGroupBox>
 
+#include <iterator>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -35,7 +37,7 @@ private:
     const Row& row(kiq::credentials::Secret secret) const;
     void checkKeychain();
 
-    Row m_rows[3];
+    Row m_rows[std::size(kiq::credentials::kAllSecrets)];
     QLabel* m_keychain;
 };
 

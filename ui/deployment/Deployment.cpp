@@ -2,6 +2,7 @@
 
 #include "common/ClientRetirement.h"
 #include "common/OffThread.h"
+#include "deployment/DeploymentPoller.h"
 #include "deployment/EnvironmentTag.h"
 #include "redis/AsyncClient.h"
 #include "redis/Certificates.h"
@@ -76,7 +77,13 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     m_passwordsGiven = secretsCarried();
     m_statusText = tr("Not connected");
     m_probeTimer.setInterval(kProbeIntervalMs);
-    connect(&m_probeTimer, &QTimer::timeout, this, &Deployment::probe);
+    connect(&m_probeTimer, &QTimer::timeout, this, [this] {
+        // The views' poller read from the server since the last probe: it answers, no round trip needed.
+        if (m_status == Status::Reachable && m_poller->answeredWithin(std::chrono::milliseconds(kProbeIntervalMs)))
+            return;
+        probe();
+    });
+    m_poller = new DeploymentPoller(this);
 }
 
 Deployment::~Deployment()

@@ -38,6 +38,8 @@ class UndoJournal;
 
 namespace kiq::ui {
 
+class DeploymentPoller;
+
 class Deployment : public QObject {
     Q_OBJECT
 public:
@@ -54,6 +56,8 @@ public:
     Status status() const { return m_status; }
     QString statusText() const { return m_statusText; } // translated; the error or "Redis 7.0.15"
     kiq::redis::AsyncClient* client() const { return m_client.get(); }
+    // The one periodic read the live views (Overview, Fleet, alerts) share: one round trip a refresh.
+    DeploymentPoller* poller() const { return m_poller; }
     // The one gate every write to this deployment passes through (pages get it from the view). Shared
     // with the work queued on the client, which can outlive the deployment (see ~Deployment).
     const std::shared_ptr<kiq::write::WriteGate>& writeGate() const { return m_writeGate; }
@@ -130,6 +134,7 @@ private:
     std::shared_ptr<kiq::write::AuditTrail> m_auditTrail;
     QString m_auditProblem;
     std::unique_ptr<kiq::redis::AsyncClient> m_client;
+    DeploymentPoller* m_poller; // a child
     Status m_status = Status::Disconnected;
     QString m_statusText;
     QTimer m_probeTimer;

@@ -3,14 +3,13 @@
 #include "common/SortedTable.h"
 #include "deployment/Deployment.h"
 #include "deployment/DeploymentListModel.h"
+#include "deployment/DeploymentPoller.h"
 #include "fleet/FleetModel.h"
-#include "health/FleetRow.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPointer>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -18,10 +17,6 @@
 #include <QVBoxLayout>
 
 namespace kiq::ui {
-
-namespace {
-constexpr int kRefreshMs = 5000;
-}
 
 FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     : QWidget(parent)
@@ -34,7 +29,7 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     f.setPointSizeF(f.pointSizeF() * 1.3);
     title->setFont(f);
     auto* hint = new QLabel(tr("Every deployment, refreshed every %n second(s). Double-click a row to open it.",
-                                nullptr, kRefreshMs / 1000),
+                                nullptr, int(kRefreshEvery.count())),
         this);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
@@ -66,73 +61,75 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
 
-    m_timer.setInterval(kRefreshMs);
-    connect(&m_timer, &QTimer::timeout, this, &FleetView::refresh);
-    connect(deployments, &QAbstractItemModel::rowsRemoved, this, [this] {
-        for (auto it = m_readings.begin(); it != m_readings.end();) {
-            if (m_deployments->rowOf(it.key()) < 0)
-                it = m_readings.erase(it);
-            else
-                ++it;
-        }
+    for (Deployment* d : m_deployments->deployments()) watch(d);
+    connect(deployments, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
+        for (int row = first; row <= last; ++row)
+            if (Deployment* d = m_deployments->at(row)) watch(d);
     });
-    // A deployment that just connected should not wait for the next tick.
-    connect(deployments, &QAbstractItemModel::dataChanged, this, [this] {
-        if (isVisible()) refresh();
+    connect(
+        deployments, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex&, int first, int last) {
+            for (int row = first; row <= last; ++row)
+                if (Deployment* d = m_deployments->at(row)) {
+                    m_watched.remove(d);
+                    d->poller()->release(this);
+                }
+        });
+    // A deployment that just connected should not wait for the next tick (the others need no read).
+    connect(
+        deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+            if (!isVisible()) return;
+            for (int row = from.row(); row <= to.row(); ++row)
+                if (Deployment* d = m_deployments->at(row)) d->poller()->pollNow();
+        });
+}
+
+void FleetView::watch(Deployment* deployment)
+{
+    if (m_watched.contains(deployment)) return;
+    m_watched.insert(deployment);
+    DeploymentPoller* poller = deployment->poller();
+    connect(poller, &DeploymentPoller::polled, this,
+        [this, deployment](const kiq::health::DeploymentReading& r) { showReading(deployment, r); });
+    connect(poller, &DeploymentPoller::failed, this, [this, deployment](const QString& error) {
+        if (deployment->status() == Deployment::Status::Reachable) m_model->setError(deployment, error);
     });
+    // Another connection (or none): the samples belong to the old one.
+    connect(deployment, &Deployment::clientChanged, this, [this, deployment] { m_model->clearSamples(deployment); });
+    if (isVisible()) poller->want(this, kRefreshEvery);
+}
+
+void FleetView::showReading(Deployment* deployment, const kiq::health::DeploymentReading& reading)
+{
+    if (reading.fleet)
+        m_model->setSample(deployment, *reading.fleet);
+    else if (deployment->status() == Deployment::Status::Reachable) // else the status column says it
+        m_model->setError(deployment, QString::fromStdString(reading.health.statsError));
+    m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
 }
 
 void FleetView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    m_timer.start();
+    for (const Deployment* d : m_watched) d->poller()->want(this, kRefreshEvery);
     refresh();
 }
 
 void FleetView::hideEvent(QHideEvent* event)
 {
     QWidget::hideEvent(event);
-    m_timer.stop(); // nobody is looking: no load on the servers
+    // Nobody is looking: the alerts' slower reads remain, if they are on.
+    for (const Deployment* d : m_watched) d->poller()->release(this);
 }
 
 void FleetView::refresh()
 {
-    for (Deployment* d : m_deployments->deployments()) refreshOne(d);
-    m_status->setText(tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat)));
+    for (Deployment* d : m_deployments->deployments()) d->poller()->pollNow();
 }
 
 void FleetView::auditAll()
 {
     for (int row = 0; row < m_deployments->rowCount(); ++row)
         if (Deployment* d = m_deployments->at(row); d->client()) d->runSecurityAudit();
-}
-
-void FleetView::refreshOne(Deployment* deployment)
-{
-    kiq::redis::AsyncClient* client = deployment->client();
-    Reading& reading = m_readings[deployment];
-    if (reading.client != client) {
-        // Another connection (or none): the reader's queue names and the samples belong to the old one.
-        reading = Reading {client, std::make_shared<kiq::sidekiq::StatsReader>(), false};
-        m_model->clearSamples(deployment);
-    }
-    if (!client || reading.inFlight || deployment->status() != Deployment::Status::Reachable) return;
-    reading.inFlight = true;
-    auto reader = reading.reader;
-    QPointer<Deployment> guard(deployment);
-    client->run<kiq::health::FleetRow>(
-        [reader](kiq::redis::Client& c) { return kiq::health::readFleetRow(c, *reader); }, this,
-        [this, guard, client](kiq::redis::Result<kiq::health::FleetRow> r) {
-            if (!guard) return;
-            auto it = m_readings.find(guard.data());
-            if (it == m_readings.end() || it->client != client) return; // a late answer from an old client
-            it->inFlight = false;
-            if (r.ok()) {
-                guard->addQueueSample(r.value->takenAt, r.value->processed, r.value->queues);
-                m_model->setSample(guard.data(), *r.value);
-            } else
-                m_model->setError(guard.data(), QString::fromStdString(r.error->message));
-        });
 }
 
 } // namespace kiq::ui

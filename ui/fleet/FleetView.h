@@ -1,23 +1,19 @@
 #pragma once
 // Every deployment at a glance: the fleet overview the sidebar's "Fleet overview" entry (Ctrl+0)
-// shows. Each reachable deployment is read every few seconds through its own AsyncClient, one read
-// in flight per deployment, so a slow server delays only its own row and never the GUI thread.
-// Activating a row (double-click, Enter) opens that deployment.
+// shows. While it is shown, each deployment's poller (DeploymentPoller: the one read the Overview and
+// the alerts share) reads every few seconds on the deployment's own AsyncClient, one read in flight
+// per deployment, so a slow server delays only its own row and never the GUI thread. Activating a row
+// (double-click, Enter) opens that deployment.
 
-#include "sidekiq/api/Stats.h"
+#include "health/DeploymentPoll.h"
 
-#include <QHash>
-#include <QTimer>
+#include <QSet>
 #include <QWidget>
 
-#include <memory>
+#include <chrono>
 
 class QLabel;
 class QTableView;
-
-namespace kiq::redis {
-class AsyncClient;
-}
 
 namespace kiq::ui {
 
@@ -32,6 +28,8 @@ public:
 
     FleetModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
+    static constexpr std::chrono::seconds kRefreshEvery {5};
+    // Reads every deployment now (the pollers read on their own while the view is shown).
     void refresh();
     // Runs the security audit of every connected deployment (each on its own client); the Security
     // column fills in as they finish.
@@ -45,19 +43,14 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
-    struct Reading {
-        kiq::redis::AsyncClient* client = nullptr; // the client the reader belongs to
-        std::shared_ptr<kiq::sidekiq::StatsReader> reader;
-        bool inFlight = false;
-    };
-    void refreshOne(Deployment* deployment);
+    void watch(Deployment* deployment);
+    void showReading(Deployment* deployment, const kiq::health::DeploymentReading& reading);
 
     DeploymentListModel* m_deployments;
     FleetModel* m_model;
     QTableView* m_table;
     QLabel* m_status;
-    QTimer m_timer;
-    QHash<const Deployment*, Reading> m_readings;
+    QSet<const Deployment*> m_watched;
 };
 
 } // namespace kiq::ui

@@ -12,12 +12,15 @@
 #include "deployment/DeploymentView.h"
 #include "fleet/FleetSearchDialog.h"
 #include "fleet/FleetView.h"
+#include "health/DesktopNotifier.h"
+#include "main/AlertCenter.h"
 #include "main/CommandPalette.h"
 #include "main/IncidentSnapshotAction.h"
 #include "main/Language.h"
 #include "main/PageRegistry.h"
 #include "main/PasswordPrompt.h"
 #include "main/ShortcutsDialog.h"
+#include "main/TrayIcon.h"
 #include "pages/jobs/ReplayDialog.h"
 #include "storage/ConnectionProfileStore.h"
 #include "storage/ProfileFile.h"
@@ -131,7 +134,26 @@ void MainWindow::showEvent(QShowEvent* event)
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSession();
+    if (m_tray && m_tray->isVisible()) {
+        hide(); // to the tray: the alerts keep watching until Quit
+        event->ignore();
+        return;
+    }
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::enableAlerts()
+{
+    if (m_alerts) return;
+    auto* notifier = new kiq::health::DesktopNotifier(this);
+    notifier->setActionLabels(tr("Acknowledge"), tr("Snooze 1 hour"));
+    m_alerts = new AlertCenter(m_model, notifier, this);
+    connect(m_alerts, &AlertCenter::webhookFailed, this,
+        [this](const QString& why) { statusBar()->showMessage(tr("Alert webhook failed: %1").arg(why), 15000); });
+    m_tray = new TrayIcon(m_alerts, this, this);
+    if (!TrayIcon::available()) return;
+    m_tray->show();
+    qApp->setQuitOnLastWindowClosed(false);
 }
 
 void MainWindow::saveSession() const
@@ -580,6 +602,9 @@ void MainWindow::connectDeployment(Deployment* d)
                     QString::fromStdString(
                         p.options.tls.keyFile.empty() ? p.options.tls.certFile : p.options.tls.keyFile),
                     why);
+                break;
+            case kiq::credentials::Secret::WebhookUrl:
+                typed = askWebhookUrl(this, title, p.name, why);
                 break;
             }
             if (!typed || !guard) return;

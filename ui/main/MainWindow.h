@@ -32,7 +32,9 @@ class DeploymentListModel;
 class DeploymentView;
 class FleetSearchDialog;
 struct FleetSearchHit;
+class AlertCenter;
 class FleetView;
+class TrayIcon;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -57,6 +59,12 @@ public:
     bool isFleetShown() const;
     FleetView* fleetView() const { return m_fleet; }
     FleetSearchDialog* fleetSearch() const { return m_fleetSearch; } // null until first shown
+    // Health alerts (AlertCenter): desktop notifications and, where the desktop has one, the tray icon,
+    // which then keeps the app running when the window is closed. The app turns them on; tests and
+    // screenshots leave them off (no evaluations on their servers unless asked).
+    void enableAlerts();
+    AlertCenter* alertCenter() const { return m_alerts; } // null until enabled
+    TrayIcon* trayIcon() const { return m_tray; }
 
     // Off: never open a password prompt (screenshots, tests); such deployments stay disconnected.
     void setPasswordPromptsEnabled(bool enabled) { m_passwordPrompts = enabled; }
@@ -129,6 +137,8 @@ private:
     QStackedWidget* m_views = nullptr;
     QWidget* m_emptyState = nullptr;
     FleetView* m_fleet = nullptr;
+    AlertCenter* m_alerts = nullptr;
+    TrayIcon* m_tray = nullptr;
     FleetSearchDialog* m_fleetSearch = nullptr; // made on first use, kept (its last results stay)
     QToolButton* m_fleetButton = nullptr;
     QSplitter* m_splitter = nullptr;

@@ -35,4 +35,15 @@ std::optional<QString> askKeyPassphrase(
     return text;
 }
 
+std::optional<QString> askWebhookUrl(QWidget* parent, const QString& title, const QString& name, const QString& note)
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(parent, title,
+        withNote(note,
+            QCoreApplication::translate("kiq::ui::PasswordPrompt", "Webhook URL for the alerts of %1:").arg(name)),
+        QLineEdit::Password, QString(), &ok);
+    if (!ok) return std::nullopt;
+    return text;
+}
+
 } // namespace kiq::ui

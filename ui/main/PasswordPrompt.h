@@ -16,5 +16,8 @@ std::optional<QString> askPassword(QWidget* parent, const QString& title, const 
 // The same for the passphrase of an encrypted client key (mTLS); `keyFile` is shown.
 std::optional<QString> askKeyPassphrase(
     QWidget* parent, const QString& title, const QString& keyFile, const QString& note = {});
+// The URL the deployment `name`'s alerts are posted to (it holds the chat tool's token: typed hidden).
+std::optional<QString> askWebhookUrl(
+    QWidget* parent, const QString& title, const QString& name, const QString& note = {});
 
 } // namespace kiq::ui

@@ -18,20 +18,17 @@ std::optional<std::string> field(const redis::Reply& r)
 }
 } // namespace
 
-ProcessList listProcesses(redis::Client& client)
+redis::Command heartbeatRead(const std::string& identity)
+{
+    Command c("HMGET");
+    c.key(identity);
+    for (const char* f : kFields) c.arg(std::string_view(f));
+    return c;
+}
+
+ProcessList parseProcesses(const std::vector<std::string>& identities, const redis::Reply* replies)
 {
     ProcessList out;
-    auto identities = client.command(Command("SMEMBERS").key(keys::kProcesses)).asStringList();
-    std::sort(identities.begin(), identities.end());
-    if (identities.empty()) return out;
-    std::vector<Command> cmds;
-    for (const auto& id : identities) {
-        Command c("HMGET");
-        c.key(id);
-        for (const char* f : kFields) c.arg(std::string_view(f));
-        cmds.push_back(std::move(c));
-    }
-    const auto replies = client.pipeline(cmds);
     for (std::size_t i = 0; i < identities.size(); ++i) {
         const auto& values = replies[i].throwIfError().asArray();
         if (values.empty() || values[0].isNil()) {
@@ -50,6 +47,17 @@ ProcessList listProcesses(redis::Client& client)
         out.live.push_back(ProcessRecord::parse(f));
     }
     return out;
+}
+
+ProcessList listProcesses(redis::Client& client)
+{
+    auto identities = client.command(Command("SMEMBERS").key(keys::kProcesses)).asStringList();
+    std::sort(identities.begin(), identities.end());
+    if (identities.empty()) return {};
+    std::vector<Command> cmds;
+    for (const auto& id : identities) cmds.push_back(heartbeatRead(id));
+    const auto replies = client.pipeline(cmds);
+    return parseProcesses(identities, replies.data());
 }
 
 std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::string>& identities)

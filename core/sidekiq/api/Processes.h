@@ -15,13 +15,6 @@
 
 namespace kiq::sidekiq {
 
-struct ProcessList {
-    std::vector<ProcessRecord> live;
-    // Members of `processes` whose heartbeat hash has expired (a crashed process Sidekiq has not
-    // cleaned up yet). Shown, never silently dropped.
-    std::vector<std::string> expired;
-};
-
 struct BusyJob {
     std::string identity;
     WorkRecord work;
@@ -30,6 +23,11 @@ struct BusyJob {
 
 // SMEMBERS processes, then every heartbeat hash in one pipeline.
 ProcessList listProcesses(redis::Client& client);
+// One process's heartbeat read (HMGET of the fields ProcessRecord parses), for readers that send it in
+// their own pipeline (StatsReader), and the list from those replies: `identities` in order, one reply
+// each. Throws ReplyError for an error reply (a heartbeat key of the wrong type).
+redis::Command heartbeatRead(const std::string& identity);
+ProcessList parseProcesses(const std::vector<std::string>& identities, const redis::Reply* replies);
 // Every in-progress entry of the given processes, reading both hash names in one pipeline.
 std::vector<BusyJob> listBusyJobs(redis::Client& client, const std::vector<std::string>& identities);
 // Reads the iteration state (`it-<jid>`) of every busy job in one pipeline (Sidekiq ≥ 7.3 iterable jobs).

@@ -1,6 +1,7 @@
 #include "sidekiq/api/Stats.h"
 
 #include "redis/Errors.h"
+#include "sidekiq/api/Processes.h"
 #include "sidekiq/model/JobRecord.h"
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/model/ProcessRecord.h"
@@ -42,7 +43,7 @@ double queueLatency(const std::optional<std::string>& oldestJob, double now)
     return std::max(0.0, now - at->seconds());
 }
 
-StatsSnapshot StatsReader::read(redis::Client& client)
+StatsSnapshot StatsReader::read(redis::Client& client, RideAlong* rideAlong)
 {
     StatsSnapshot s;
     std::vector<Command> cmds {
@@ -56,17 +57,24 @@ StatsSnapshot StatsReader::read(redis::Client& client)
         Command("SMEMBERS").key(keys::kPaused),
     };
     const std::size_t fixed = cmds.size();
-    // Sizes of what we knew last time ride along in the same round trip.
+    // Sizes and heartbeats of what we knew last time ride along in the same round trip, and so do
+    // the other reader's commands (after ours).
     auto addPerName = [&](const std::vector<std::string>& queues, const std::vector<std::string>& processes) {
         for (const auto& q : queues) {
             cmds.push_back(Command("LLEN").key(keys::queue(q)));
             cmds.push_back(Command("LINDEX").key(keys::queue(q)).arg(-1));
         }
-        for (const auto& p : processes) cmds.push_back(Command("HGET").key(p).arg(std::string_view("busy")));
+        for (const auto& p : processes) cmds.push_back(heartbeatRead(p));
     };
     addPerName(m_knownQueues, m_knownProcesses);
+    const std::size_t perNameEnd = cmds.size();
+    if (rideAlong) cmds.insert(cmds.end(), rideAlong->commands.begin(), rideAlong->commands.end());
     std::vector<Reply> replies = client.pipeline(cmds);
     s.roundTrips = 1;
+    if (rideAlong)
+        rideAlong->replies.assign(std::make_move_iterator(replies.begin() + std::ptrdiff_t(perNameEnd)),
+            std::make_move_iterator(replies.end()));
+    replies.resize(perNameEnd);
     for (std::size_t i = 0; i < fixed; ++i) {
         // A wrong key type or a denied command is an error worth surfacing, not a zero.
         if (replies[i].isError()) replies[i].throwIfError();
@@ -108,32 +116,46 @@ StatsSnapshot StatsReader::read(redis::Client& client)
         if (q == "default") s.defaultQueueLatency = qs.latencySeconds;
         s.queues.push_back(std::move(qs));
     }
-    for (std::size_t p = 0; p < processes.size(); ++p) s.workersSize += toCount(replies[i + p]);
+    s.processes = parseProcesses(processes, replies.data() + i);
+    for (const auto& p : s.processes.live) s.workersSize += p.busy;
     return s;
 }
 
-std::vector<DailyCount> readHistory(redis::Client& client, int days, double now)
+std::vector<Command> historyCommands(int days, double now)
 {
-    // GETs in one pipeline rather than Sidekiq's MGET: on a Cluster the daily keys live in different
-    // slots, and the pipeline is still one round trip per node.
-    std::vector<DailyCount> out;
+    // GETs rather than Sidekiq's MGET: on a Cluster the daily keys live in different slots, and a
+    // pipeline is still one round trip per node.
     std::vector<Command> cmds;
+    for (const auto& day : parseHistory(days, now, nullptr)) {
+        cmds.push_back(Command("GET").key(keys::processedOn(day.date)));
+        cmds.push_back(Command("GET").key(keys::failedOn(day.date)));
+    }
+    return cmds;
+}
+
+std::vector<DailyCount> parseHistory(int days, double now, const Reply* replies)
+{
+    std::vector<DailyCount> out;
     for (int d = 0; d < days; ++d) {
         const std::time_t t = std::time_t(now) - std::time_t(d) * 86400;
         std::tm tm {};
         gmtime_r(&t, &tm);
         char date[16];
         std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
-        out.push_back({date, 0, 0});
-        cmds.push_back(Command("GET").key(keys::processedOn(date)));
-        cmds.push_back(Command("GET").key(keys::failedOn(date)));
-    }
-    const auto replies = client.pipeline(cmds);
-    for (std::size_t d = 0; d < out.size(); ++d) {
-        out[d].processed = toCount(replies[2 * d].throwIfError());
-        out[d].failed = toCount(replies[2 * d + 1].throwIfError());
+        DailyCount day {date, 0, 0};
+        if (replies) {
+            day.processed = toCount(replies[2 * d].throwIfError());
+            day.failed = toCount(replies[2 * d + 1].throwIfError());
+        }
+        out.push_back(std::move(day));
     }
     return out;
+}
+
+std::vector<DailyCount> readHistory(redis::Client& client, int days, double now)
+{
+    const auto replies = client.pipeline(historyCommands(days, now));
+    return parseHistory(days, now, replies.data());
 }
 
 } // namespace kiq::sidekiq

@@ -79,6 +79,14 @@ struct ProcessRecord {
     bool isStale(double nowSeconds, double thresholdSeconds = 60.0) const;
 };
 
+// The `processes` set as read: every member with a heartbeat hash, and those whose hash has expired.
+struct ProcessList {
+    std::vector<ProcessRecord> live;
+    // Members of `processes` whose heartbeat hash has expired (a crashed process Sidekiq has not
+    // cleaned up yet). Shown, never silently dropped.
+    std::vector<std::string> expired;
+};
+
 // Ruby's String#to_i / #to_f: optional leading whitespace, sign, digits; 0 when none.
 std::int64_t rubyToI(std::string_view text);
 double rubyToF(std::string_view text);

@@ -4,12 +4,12 @@
 #include "common/InfoCard.h"
 #include "common/StatusLine.h"
 #include "common/TimeSeriesChart.h"
+#include "deployment/Deployment.h"
+#include "deployment/DeploymentPoller.h"
 #include "pages/overview/DailyHistoryChart.h"
 #include "pages/overview/HistoryWorker.h"
 #include "pages/overview/QueueLatencyChart.h"
 #include "redis/AsyncClient.h"
-#include "server/ServerInfo.h"
-#include "sidekiq/api/Stats.h"
 
 #include <QBuffer>
 #include <QCheckBox>
@@ -29,20 +29,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace kiq::ui {
 
-// What one refresh brings back from the client's thread.
-struct OverviewLoad {
-    kiq::sidekiq::StatsSnapshot stats;
-    std::optional<long long> usedMemory;
-    std::optional<long long> opsPerSec;
-    std::string infoError; // INFO refused (a least-privilege user): no memory or commands/s
-    std::optional<std::vector<kiq::sidekiq::DailyCount>> daily;
-};
-
 namespace {
-constexpr int kDailyHistoryDays = 30;
 constexpr qint64 kDailyHistoryEveryMs = 5 * 60 * 1000;
 constexpr std::size_t kMaxPlottedSamples = 1500; // per series; more only slows the chart down
 constexpr int kComfortableCardWidth = 130; // room for "37.50 s" in large type; narrower, the cards take two rows
@@ -146,19 +137,10 @@ OverviewPage::OverviewPage(QWidget* parent)
     layout->addLayout(m_cards);
     layout->addWidget(chartsScroll, 1);
 
-    m_timer.setInterval(kDefaultIntervalSeconds * 1000);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        // Hidden pages do not poll: a console with ten deployments open must not load ten servers.
-        if (isVisible()) refresh();
-    });
-    connect(m_interval, &QSpinBox::valueChanged, this, [this](int s) { m_timer.setInterval(s * 1000); });
+    connect(m_interval, &QSpinBox::valueChanged, this, [this] { followPoller(); });
     connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
-        if (paused)
-            m_timer.stop();
-        else if (client()) {
-            m_timer.start();
-            refresh();
-        }
+        followPoller();
+        if (!paused) refresh();
     });
     connect(m_window, &QComboBox::currentIndexChanged, this, [this] { replotFromHistory(); });
     clearData();
@@ -195,26 +177,37 @@ void OverviewPage::clientChanged()
 {
     m_replot.next(); // a history read for the old client is not plotted
     m_replotPending = false;
-    m_loading = false;
     m_last.reset();
     m_sinceLoad.invalidate();
     m_sinceDailyHistory.invalidate();
     clearData();
+    if (!m_poller && deployment()) {
+        m_poller = deployment()->poller();
+        connect(m_poller, &DeploymentPoller::polled, this, &OverviewPage::showReading);
+        connect(m_poller, &DeploymentPoller::failed, this,
+            [this](const QString& error) { m_status->showLoadError(explainError(error.toStdString()), m_sinceLoad); });
+    }
     if (!client()) {
-        m_timer.stop();
-        m_reader.reset();
+        followPoller();
         m_status->showInfo(tr("Not connected."));
         return;
     }
-    // A fresh reader: its name cache belongs to the old server, and the old client's thread may
-    // still be inside read() on the previous one (it keeps its own reference).
-    m_reader = std::make_shared<kiq::sidekiq::StatsReader>();
     m_historyKey = QString::fromStdString(client()->options().describe());
     if (!m_history) m_history = HistoryWorker::shared();
     replotFromHistory();
     m_status->showInfo(tr("Loading…"));
-    if (!m_pause->isChecked()) m_timer.start();
+    followPoller();
     refresh();
+}
+
+void OverviewPage::followPoller()
+{
+    if (!m_poller) return;
+    // Hidden pages do not poll: a console with ten deployments open must not load ten servers.
+    if (client() && isVisible() && !m_pause->isChecked())
+        m_poller->want(this, std::chrono::seconds(m_interval->value()));
+    else
+        m_poller->release(this);
 }
 
 std::vector<std::pair<QString, QByteArray>> OverviewPage::chartImages() const
@@ -233,34 +226,25 @@ std::vector<std::pair<QString, QByteArray>> OverviewPage::chartImages() const
 
 void OverviewPage::refresh()
 {
-    if (!client() || m_loading) return; // one load at a time: a slow server must not pile them up
-    m_loading = true;
-    const bool withDaily = !m_sinceDailyHistory.isValid() || m_sinceDailyHistory.elapsed() >= kDailyHistoryEveryMs;
-    auto reader = m_reader;
-    runFresh<OverviewLoad>(
-        [reader, withDaily](kiq::redis::Client& c) {
-            OverviewLoad load;
-            load.stats = reader->read(c);
-            const auto info = kiq::server::loadServerCounters(c);
-            load.usedMemory = info.usedMemory();
-            load.opsPerSec = info.instantaneousOpsPerSec();
-            load.infoError = info.infoError;
-            if (withDaily) load.daily = kiq::sidekiq::readHistory(c, kDailyHistoryDays, load.stats.takenAt);
-            return load;
-        },
-        [this](kiq::redis::Result<OverviewLoad> r) {
-            m_loading = false;
-            if (r.ok())
-                showLoad(*r.value);
-            else
-                m_status->showLoadError(explainError(r.error->message), m_sinceLoad);
-        });
+    if (!client() || !m_poller) return;
+    m_asked = true;
+    // Sidekiq's day counters change slowly: read again every few minutes, in the same round trip.
+    if (!m_sinceDailyHistory.isValid() || m_sinceDailyHistory.elapsed() >= kDailyHistoryEveryMs)
+        m_poller->requestDailyHistory();
+    m_poller->pollNow();
 }
 
 void OverviewPage::showEvent(QShowEvent* event)
 {
     DeploymentPage::showEvent(event);
-    if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_timer.interval()) refresh();
+    followPoller();
+    if (!m_sinceLoad.isValid() || m_sinceLoad.elapsed() >= m_interval->value() * 1000) refresh();
+}
+
+void OverviewPage::hideEvent(QHideEvent* event)
+{
+    DeploymentPage::hideEvent(event);
+    followPoller();
 }
 
 void OverviewPage::resizeEvent(QResizeEvent* event)
@@ -284,18 +268,26 @@ void OverviewPage::arrangeCards()
     for (int c = 0; c < columns; ++c) m_cards->setColumnStretch(c, 1);
 }
 
-void OverviewPage::showLoad(const OverviewLoad& load)
+void OverviewPage::showReading(const kiq::health::DeploymentReading& reading)
 {
+    // A reading for the alerts or the Fleet view costs this page nothing: shown, hidden or not, but a
+    // paused page shows only what it asked for (a refresh by hand).
+    if (!client()) return;
+    if (!std::exchange(m_asked, false) && m_pause->isChecked()) return;
+    if (!reading.health.stats) {
+        m_status->showLoadError(explainError(reading.health.statsError), m_sinceLoad);
+        return;
+    }
     m_sinceLoad.start();
-    const auto& s = load.stats;
+    const auto& s = *reading.health.stats;
     kiq::health::OverviewSample sample;
     sample.takenAt = s.takenAt > 0 ? s.takenAt : nowSeconds();
     sample.processed = s.processed;
     sample.failed = s.failed;
     sample.enqueued = s.enqueued;
     sample.busy = s.workersSize;
-    sample.usedMemory = load.usedMemory.value_or(0);
-    sample.opsPerSec = load.opsPerSec.value_or(0);
+    sample.usedMemory = reading.health.usedMemory.value_or(0);
+    sample.opsPerSec = reading.health.opsPerSec.value_or(0);
 
     const kiq::health::OverviewRates rates
         = m_last ? kiq::health::ratesBetween(*m_last, sample) : kiq::health::OverviewRates {};
@@ -319,18 +311,18 @@ void OverviewPage::showLoad(const OverviewLoad& load)
     commitCharts();
     if (m_replotPending) m_liveSinceReplot.push_back(sample);
     m_queues->showQueues(s.queues);
-    if (load.daily) {
+    if (reading.daily) {
         m_sinceDailyHistory.start();
-        m_daily->showDays(*load.daily);
+        m_daily->showDays(*reading.daily);
     }
     if (m_history) m_history->append(m_historyKey, sample);
     m_last = sample;
 
     const QString updated = tr("Updated at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::LongFormat));
     // Sidekiq's numbers are all there; only the Redis chart lacks what INFO would give.
-    m_status->showInfo(load.infoError.empty()
+    m_status->showInfo(reading.health.infoError.empty()
             ? updated
-            : tr("%1 · Redis memory and commands/s: %2").arg(updated, explainError(load.infoError)));
+            : tr("%1 · Redis memory and commands/s: %2").arg(updated, explainError(reading.health.infoError)));
 }
 
 void OverviewPage::plot(

@@ -2,17 +2,17 @@
 // The Overview page (first tab): Sidekiq's summary cards, live charts of throughput, load and Redis
 // itself, the queues with the worst latency, and Sidekiq's daily history.
 //
-// Each refresh is one AsyncClient::run: StatsReader::read (one round trip once the queue and process
-// names are known) plus loadServerCounters, and, every few minutes, readHistory. The StatsReader lives
-// in a shared_ptr captured by the closure so its name cache survives between refreshes; it is used
-// only on the client's thread, one refresh at a time. Samples are kept in SampleHistory (SQLite, on
-// the HistoryWorker's thread), so the charts show the last hours again after a restart.
+// It reads through the deployment's poller (DeploymentPoller: one round trip a refresh, shared with the
+// Fleet view and the alerts), at the page's interval while it is visible and not paused; every few
+// minutes the reading carries Sidekiq's daily history too. Samples are kept in SampleHistory (SQLite,
+// on the HistoryWorker's thread), so the charts show the last hours again after a restart.
 
 #include "deployment/DeploymentPage.h"
+#include "health/DeploymentPoll.h"
 #include "health/OverviewSample.h"
 
 #include <QElapsedTimer>
-#include <QTimer>
+#include <QPointer>
 
 #include <memory>
 #include <optional>
@@ -23,19 +23,15 @@ class QGridLayout;
 class QLabel;
 class QSpinBox;
 
-namespace kiq::sidekiq {
-class StatsReader;
-}
-
 namespace kiq::ui {
 
 class DailyHistoryChart;
+class DeploymentPoller;
 class StatusLine;
 class InfoCard;
 class QueueLatencyChart;
 class HistoryWorker;
 class TimeSeriesChart;
-struct OverviewLoad;
 
 class OverviewPage final : public DeploymentPage {
     Q_OBJECT
@@ -55,10 +51,13 @@ public:
 protected:
     void clientChanged() override;
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    void showLoad(const OverviewLoad& load);
+    void showReading(const kiq::health::DeploymentReading& reading);
+    // Wants readings from the poller at the page's interval while visible and not paused, else none.
+    void followPoller();
     void plot(const kiq::health::OverviewSample& sample, const std::optional<kiq::health::OverviewSample>& previous);
     void replotFromHistory();
     void commitCharts();
@@ -66,8 +65,8 @@ private:
     void arrangeCards();
     double windowSeconds() const;
 
-    bool m_loading = false;
-    std::shared_ptr<kiq::sidekiq::StatsReader> m_reader; // one per client; touched only on its thread
+    QPointer<DeploymentPoller> m_poller; // the deployment's, connected once
+    bool m_asked = false; // refresh() asked for a reading: shown even while paused
     QString m_historyKey; // which deployment the stored samples belong to
     std::shared_ptr<HistoryWorker> m_history;
     LatestOnly m_replot; // per history read: only the latest one is plotted
@@ -76,7 +75,6 @@ private:
     std::optional<kiq::health::OverviewSample> m_last;
     QElapsedTimer m_sinceDailyHistory; // Sidekiq's day counters change slowly: reread every few minutes
     QElapsedTimer m_sinceLoad;
-    QTimer m_timer;
 
     QSpinBox* m_interval;
     QCheckBox* m_pause;

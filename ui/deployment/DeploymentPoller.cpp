@@ -1,0 +1,104 @@
+#include "deployment/DeploymentPoller.h"
+
+#include "deployment/Deployment.h"
+#include "redis/AsyncClient.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace kiq::ui {
+
+DeploymentPoller::DeploymentPoller(Deployment* deployment)
+    : QObject(deployment)
+    , m_deployment(deployment)
+{
+    connect(&m_timer, &QTimer::timeout, this, &DeploymentPoller::pollNow);
+    connect(deployment, &Deployment::clientChanged, this, &DeploymentPoller::clientChanged);
+    clientChanged(deployment->client());
+}
+
+void DeploymentPoller::want(QObject* viewer, std::chrono::milliseconds every)
+{
+    if (!m_wants.contains(viewer)) connect(viewer, &QObject::destroyed, this, [this, viewer] { release(viewer); });
+    m_wants.insert(viewer, every);
+    reschedule();
+}
+
+void DeploymentPoller::release(QObject* viewer)
+{
+    if (m_wants.remove(viewer) == 0) return;
+    disconnect(viewer, &QObject::destroyed, this, nullptr);
+    reschedule();
+}
+
+std::chrono::milliseconds DeploymentPoller::interval() const
+{
+    if (m_wants.isEmpty()) return std::chrono::milliseconds {0};
+    return *std::min_element(m_wants.begin(), m_wants.end());
+}
+
+bool DeploymentPoller::answeredWithin(std::chrono::milliseconds period) const
+{
+    return m_sinceAnswer.isValid() && m_sinceAnswer.elapsed() < period.count();
+}
+
+void DeploymentPoller::reschedule()
+{
+    const auto every = interval();
+    if (every.count() <= 0) {
+        m_timer.stop();
+        return;
+    }
+    // Keeps the phase when the shortest interval is unchanged (a second view wanting the same).
+    if (m_timer.isActive() && m_timer.intervalAsDuration() == every) return;
+    m_timer.start(every);
+}
+
+void DeploymentPoller::clientChanged(kiq::redis::AsyncClient* client)
+{
+    m_ticket.next();
+    m_inFlight = false;
+    m_again = false;
+    m_last.reset();
+    m_sinceAnswer.invalidate();
+    m_poll = client ? std::make_shared<kiq::health::DeploymentPoll>() : nullptr;
+}
+
+void DeploymentPoller::pollNow()
+{
+    kiq::redis::AsyncClient* client = m_deployment->client();
+    if (!client || !m_poll) return;
+    if (m_inFlight) {
+        m_again = true; // the read under way may have started before what the caller wants to see
+        return;
+    }
+    m_inFlight = true;
+    const int days = std::exchange(m_daily, false) ? kDailyHistoryDays : 0;
+    const auto poll = m_poll;
+    const auto thresholds = m_deployment->profile().health;
+    const auto ticket = m_ticket.current();
+    client->run<kiq::health::DeploymentReading>(
+        [poll, thresholds, days](kiq::redis::Client& c) { return poll->read(c, thresholds, days); }, this,
+        [this, ticket, days](kiq::redis::Result<kiq::health::DeploymentReading> r) {
+            if (!m_ticket.isCurrent(ticket)) return; // the old client's
+            m_inFlight = false;
+            if (!r.ok()) {
+                if (days) m_daily = true; // asked again with the next read
+                m_again = false;
+                emit failed(QString::fromStdString(r.error->message));
+                return;
+            }
+            m_last = std::move(*r.value);
+            if (m_last->health.stats)
+                m_sinceAnswer.start();
+            else if (m_last->health.worst() == kiq::health::CheckState::Critical)
+                m_deployment->probe(); // unreachable, most likely: the status follows at once
+            // Every reading feeds the drain forecast, whichever view asked for it.
+            if (const auto& stats = m_last->health.stats)
+                m_deployment->addQueueSample(stats->takenAt, stats->processed, stats->queues);
+            emit polled(*m_last);
+            if (std::exchange(m_again, false)) pollNow();
+        });
+}
+
+} // namespace kiq::ui
