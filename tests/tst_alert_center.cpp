@@ -30,6 +30,7 @@
 #include <QTranslator>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -147,6 +148,41 @@ private slots:
     // refresh each (one DeploymentPoll round trip feeding both), and the reachability probe keeps
     // quiet while the readings answer. Then the Overview of one: it reads that one every 2 s, the
     // others fall back to the alerts' pace.
+    // A server gone is not read every 5 s while the Fleet view is open (the probe watches it); once the
+    // probe finds it back, a reading follows without waiting out the longer interval.
+    void anUnansweredServerIsReadLessOften()
+    {
+        test::RedisServer server {test::RedisServer::Options {}};
+        MainWindow window(nullptr);
+        window.setPasswordPromptsEnabled(false);
+        window.enableAlerts();
+        auto profile = deployment::ConnectionProfile::create(QStringLiteral("flaky"));
+        profile.options = test::optionsFor(server);
+        Deployment* d = window.addDeployment(profile, false);
+        window.show();
+        window.showFleet();
+        DeploymentPoller* poller = d->poller();
+        const auto answered = [poller] { return poller->last() && poller->last()->health.stats; };
+        QTRY_VERIFY_WITH_TIMEOUT(answered(), 10000);
+        QCOMPARE(poller->interval(), std::chrono::milliseconds(FleetView::kRefreshEvery));
+
+        server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(poller->last() && !poller->last()->health.stats, 15000);
+        QCOMPARE(poller->interval(), DeploymentPoller::kUnansweredEvery);
+        QTRY_COMPARE_WITH_TIMEOUT(d->status(), Deployment::Status::Unreachable, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!poller->inFlight(), 5000); // the views' read at the status change
+        int readings = 0;
+        connect(poller, &DeploymentPoller::polled, this, [&readings] { ++readings; });
+        QTest::qWait(int(std::chrono::milliseconds(FleetView::kRefreshEvery).count()) * 2 + 500);
+        QCOMPARE(readings, 0); // two of the Fleet view's ticks passed
+
+        server.restart();
+        // The probe's next tick (10 s at most) finds it; the reading comes with the status.
+        QTRY_VERIFY_WITH_TIMEOUT(answered(), 15000);
+        QVERIFY(readings >= 1);
+        QCOMPARE(poller->interval(), std::chrono::milliseconds(FleetView::kRefreshEvery));
+    }
+
     void viewsAndAlertsShareOneReadPerRefresh()
     {
         constexpr int kDeployments = 50;

@@ -5,6 +5,7 @@
 #include "harness/RedisServer.h"
 #include "health/DeploymentPoll.h"
 #include "redis/Client.h"
+#include "redis/Errors.h"
 #include "sidekiq/model/Timestamp.h"
 #include "worker/WorkerKeys.h"
 
@@ -141,6 +142,31 @@ private slots:
         QVERIFY(!r.fleet && !r.health.stats && !r.daily);
         QCOMPARE(r.health.worst(), CheckState::Critical);
         QVERIFY2(r.health.statsError.find("unreachable") != std::string::npos, r.health.statsError.c_str());
+    }
+
+    // A refused password is the app's to ask again (thrown, not a reading). The CLI's and the
+    // exporter's evaluator keep reading it as the critical reachable check.
+    void refusedCredentialsAreThrown()
+    {
+        RedisServer::Options withPassword;
+        withPassword.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("right")};
+        RedisServer locked(withPassword);
+        kiq::redis::ConnectionOptions o = kiq::test::optionsFor(locked);
+        o.password = "typo";
+        Client client(o);
+        DeploymentPoll poll;
+        try {
+            poll.read(client, {});
+            QFAIL("a refused password must throw");
+        } catch (const kiq::Error& e) {
+            QCOMPARE(e.kind(), kiq::ErrorKind::WrongPass);
+        }
+
+        Client other(o);
+        HealthEvaluator evaluator;
+        const HealthReport r = evaluator.evaluate(other, {});
+        QCOMPARE(r.worst(), CheckState::Critical);
+        QCOMPARE(find(r, check::kReachable)->state, CheckState::Critical);
     }
 
     // Readings every few seconds (the Overview's) must not shrink the failure rate's window to seconds:

@@ -19,14 +19,6 @@ DeploymentReading DeploymentPoll::read(redis::Client& client, const HealthThresh
         auto daily = sidekiq::historyCommands(dailyDays, now);
         extra.commands.insert(extra.commands.end(), daily.begin(), daily.end());
     }
-    // Refused credentials are not a health result here: thrown, so the deployment's client stops
-    // offering them (AsyncClient) and the app asks again, as for any page's read.
-    try {
-        client.connect();
-    } catch (const kiq::Error& e) {
-        if (e.kind() == ErrorKind::WrongPass || e.kind() == ErrorKind::NoAuth) throw;
-        // Unreachable otherwise: the evaluation says so (its connect fails the same way).
-    }
     DeploymentReading reading;
     reading.health = m_evaluator.evaluate(client, thresholds, &extra);
     const bool answered = extra.replies.size() == extra.commands.size(); // not when unreachable

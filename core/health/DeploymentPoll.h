@@ -29,6 +29,8 @@ struct DeploymentReading {
 
 class DeploymentPoll {
 public:
+    DeploymentPoll() { m_evaluator.throwRefusedCredentials = true; }
+
     // `dailyDays` > 0 adds that many days of processed/failed history. Throws redis::Error for
     // credentials the server refuses (WRONGPASS, NOAUTH); an unreachable server is a reading.
     DeploymentReading read(redis::Client& client, const HealthThresholds& thresholds, int dailyDays = 0);

@@ -613,7 +613,8 @@ HealthReport HealthEvaluator::evaluate(redis::Client& client, const HealthThresh
 
         infoChecks(replies[3], info, t, out);
     } catch (const redis::Error& e) {
-        if (!e.isUnreachable()) throw;
+        const bool refused = e.kind() == ErrorKind::WrongPass || e.kind() == ErrorKind::NoAuth;
+        if (!e.isUnreachable() || (refused && throwRefusedCredentials)) throw;
         out.clear();
         out.push_back(
             {check::kReachable, {}, CheckState::Critical, {}, {}, std::string("Redis unreachable: ") + e.what()});

@@ -146,6 +146,9 @@ struct HealthEvaluator {
     std::vector<DeadSample> deadSizes; // oldest first, none older than an hour
     std::vector<std::string> orphanLists; // the in-progress lists counted last time (LLEN rides along)
     double minWindowSeconds = 1; // a shorter gap between samples gives no failure rate yet
+    // Credentials the server refuses (WRONGPASS, NOAUTH) are thrown instead of read as unreachable:
+    // the app's deployments then stop offering them and ask again, as for any page's read.
+    bool throwRefusedCredentials = false;
 
     // Connects `client` if needed. Never throws for an unreachable server: that is the critical
     // redis.reachable result (the other checks are then left out). `rideAlong`'s commands go in the same

@@ -79,11 +79,23 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
     m_probeTimer.setInterval(kProbeIntervalMs);
     connect(&m_probeTimer, &QTimer::timeout, this, [this] {
         // The views' poller read from the server since the last probe: it answers, no round trip needed.
-        if (m_status == Status::Reachable && m_poller->answeredWithin(std::chrono::milliseconds(kProbeIntervalMs)))
+        if (m_status == Status::Reachable && m_lastAnswer.isValid() && m_lastAnswer.elapsed() < kProbeIntervalMs)
             return;
         probe();
     });
     m_poller = new DeploymentPoller(this);
+    // The readings the views share say whether the server answers, and feed the drain forecast
+    // (before any view asks for it: this connection is the poller's first).
+    connect(m_poller, &DeploymentPoller::polled, this, [this](const kiq::health::DeploymentReading& reading) {
+        if (const auto& stats = reading.health.stats) {
+            m_lastAnswer.start();
+            addQueueSample(stats->takenAt, stats->processed, stats->queues);
+        } else if (reading.health.worst() == kiq::health::CheckState::Critical) {
+            probe(); // unreachable, most likely: the status follows at once
+        }
+    });
+    // A read that failed (refused credentials, say): the probe tells the status why, now.
+    connect(m_poller, &DeploymentPoller::failed, this, &Deployment::probe);
 }
 
 Deployment::~Deployment()
@@ -217,6 +229,7 @@ void Deployment::connectNow()
     }
     m_clientTicket.next();
     setStatus(Status::Connecting, tr("Connecting…"));
+    m_lastAnswer.invalidate();
     emit clientChanged(m_client.get());
     probe();
     m_probeTimer.start();
@@ -235,6 +248,7 @@ bool Deployment::dropClient()
     m_clientTicket.next();
     m_helperSession.reset();
     m_drain.clear(); // the next client may reach another server
+    m_lastAnswer.invalidate();
     emit clientChanged(nullptr); // pages let go of the pointer before it dies
     retireClient(std::move(m_client));
     return true;

@@ -26,6 +26,7 @@
 #include "write/AuditTrail.h"
 #include "write/WriteGate.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -76,8 +77,8 @@ public:
     bool isAuditing() const { return m_auditing; }
     QString securityAuditError() const { return m_securityAuditError; } // the last run's failure, or empty
     void runSecurityAudit(); // does nothing without a client or while one runs
-    // The drain forecast of its queues (health/DrainForecast.h), fed by each view that reads them (the
-    // Queues page, the Fleet view) so the history outlives switching between them; forgotten with
+    // The drain forecast of its queues (health/DrainForecast.h), fed by every reading of the poller and
+    // by the Queues page's own reads, so the history outlives switching between views; forgotten with
     // the client. Forecasts use the profile's latency SLOs.
     void addQueueSample(double takenAt, long long processed, const std::vector<kiq::sidekiq::QueueSummary>& queues);
     std::vector<kiq::health::QueueForecast> queueForecasts() const { return m_drain.forecast(m_profile.health); }
@@ -140,6 +141,7 @@ private:
     QTimer m_probeTimer;
     QTimer m_armExpiry; // fires when the arming's time box runs out, so the view follows even when hidden
     bool m_probing = false;
+    QElapsedTimer m_lastAnswer; // since a reading of this client found the server; invalid before
     LatestOnly m_clientTicket; // per client, so a late probe result of an old client is ignored
     // Helper credentials: refreshed before they expire and once after WRONGPASS, on the live client.
     std::unique_ptr<kiq::credentials::HelperSession> m_helperSession;

@@ -3,6 +3,8 @@
 #include "deployment/Deployment.h"
 #include "deployment/EnvironmentTag.h"
 
+#include <utility>
+
 namespace kiq::ui {
 
 DeploymentListModel::DeploymentListModel(QObject* parent)
@@ -44,6 +46,20 @@ QVariant DeploymentListModel::data(const QModelIndex& index, int role) const
     default:
         return {};
     }
+}
+
+void DeploymentListModel::follow(
+    QObject* context, std::function<void(Deployment*)> added, std::function<void(Deployment*)> leaving)
+{
+    for (Deployment* d : m_deployments) added(d);
+    connect(this, &QAbstractItemModel::rowsInserted, context,
+        [this, added = std::move(added)](const QModelIndex&, int first, int last) {
+            for (int row = first; row <= last; ++row) added(m_deployments.at(row));
+        });
+    connect(this, &QAbstractItemModel::rowsAboutToBeRemoved, context,
+        [this, leaving = std::move(leaving)](const QModelIndex&, int first, int last) {
+            for (int row = first; row <= last; ++row) leaving(m_deployments.at(row));
+        });
 }
 
 void DeploymentListModel::append(Deployment* deployment)

@@ -5,6 +5,8 @@
 #include <QAbstractListModel>
 #include <QList>
 
+#include <functional>
+
 namespace kiq::ui {
 
 class Deployment;
@@ -33,6 +35,9 @@ public:
     Deployment* at(int row) const;
     int rowOf(const Deployment* deployment) const;
     const QList<Deployment*>& deployments() const { return m_deployments; }
+    // For a view that watches every deployment while `context` lives: `added` for each one listed now
+    // and each one appended later, `leaving` just before one is removed (it is still alive then).
+    void follow(QObject* context, std::function<void(Deployment*)> added, std::function<void(Deployment*)> leaving);
 
 private:
     void rowChanged(Deployment* deployment);

@@ -14,6 +14,9 @@ DeploymentPoller::DeploymentPoller(Deployment* deployment)
 {
     connect(&m_timer, &QTimer::timeout, this, &DeploymentPoller::pollNow);
     connect(deployment, &Deployment::clientChanged, this, &DeploymentPoller::clientChanged);
+    connect(deployment, &Deployment::statusChanged, this, [this] {
+        if (m_deployment->status() == Deployment::Status::Reachable && unanswered()) pollNow(); // back
+    });
     clientChanged(deployment->client());
 }
 
@@ -34,12 +37,16 @@ void DeploymentPoller::release(QObject* viewer)
 std::chrono::milliseconds DeploymentPoller::interval() const
 {
     if (m_wants.isEmpty()) return std::chrono::milliseconds {0};
-    return *std::min_element(m_wants.begin(), m_wants.end());
+    const auto shortest = *std::min_element(m_wants.begin(), m_wants.end());
+    return unanswered() ? std::max(shortest, kUnansweredEvery) : shortest;
 }
 
-bool DeploymentPoller::answeredWithin(std::chrono::milliseconds period) const
+bool DeploymentPoller::unanswered() const
 {
-    return m_sinceAnswer.isValid() && m_sinceAnswer.elapsed() < period.count();
+    if (!m_last) return false;
+    for (const auto& result : m_last->health.results)
+        if (result.id == kiq::health::check::kReachable) return result.state == kiq::health::CheckState::Critical;
+    return false;
 }
 
 void DeploymentPoller::reschedule()
@@ -60,8 +67,8 @@ void DeploymentPoller::clientChanged(kiq::redis::AsyncClient* client)
     m_inFlight = false;
     m_again = false;
     m_last.reset();
-    m_sinceAnswer.invalidate();
     m_poll = client ? std::make_shared<kiq::health::DeploymentPoll>() : nullptr;
+    reschedule();
 }
 
 void DeploymentPoller::pollNow()
@@ -89,13 +96,7 @@ void DeploymentPoller::pollNow()
                 return;
             }
             m_last = std::move(*r.value);
-            if (m_last->health.stats)
-                m_sinceAnswer.start();
-            else if (m_last->health.worst() == kiq::health::CheckState::Critical)
-                m_deployment->probe(); // unreachable, most likely: the status follows at once
-            // Every reading feeds the drain forecast, whichever view asked for it.
-            if (const auto& stats = m_last->health.stats)
-                m_deployment->addQueueSample(stats->takenAt, stats->processed, stats->queues);
+            reschedule();
             emit polled(*m_last);
             if (std::exchange(m_again, false)) pollNow();
         });

@@ -9,7 +9,6 @@
 #include "common/LatestOnly.h"
 #include "health/DeploymentPoll.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -33,19 +32,21 @@ public:
 
     void want(QObject* viewer, std::chrono::milliseconds every);
     void release(QObject* viewer);
-    std::chrono::milliseconds interval() const; // the shortest wanted; 0 when nobody wants readings
+    // The shortest wanted, or kUnansweredEvery if longer while the server is not answering; 0 when
+    // nobody wants readings.
+    std::chrono::milliseconds interval() const;
     // Reads now, wanted or not (a view just opened, the deployment just connected, the user refreshed);
     // with a read in flight, once more when it ends.
     void pollNow();
     // The next reading carries the daily history too (the Overview's, every few minutes).
     void requestDailyHistory() { m_daily = true; }
     const std::optional<kiq::health::DeploymentReading>& last() const { return m_last; }
-    // The server answered one of this client's readings within `period` (the reachability probe
-    // skips its own round trip then).
-    bool answeredWithin(std::chrono::milliseconds period) const;
     bool inFlight() const { return m_inFlight; }
 
     static constexpr int kDailyHistoryDays = 30;
+    // A server that did not answer the last reading is read no more often than this: the deployment's
+    // probe watches it meanwhile (every 10 s), and a reading follows as soon as it answers again.
+    static constexpr std::chrono::milliseconds kUnansweredEvery {30000};
 
 signals:
     void polled(const kiq::health::DeploymentReading& reading);
@@ -55,6 +56,7 @@ signals:
 private:
     void clientChanged(kiq::redis::AsyncClient* client);
     void reschedule();
+    bool unanswered() const; // the last reading found no server
 
     Deployment* m_deployment;
     std::shared_ptr<kiq::health::DeploymentPoll> m_poll; // one per client; used on its thread only
@@ -65,7 +67,6 @@ private:
     bool m_again = false; // pollNow() during a read
     bool m_daily = false;
     std::optional<kiq::health::DeploymentReading> m_last;
-    QElapsedTimer m_sinceAnswer; // invalid until a reading of this client found the server
 };
 
 } // namespace kiq::ui

@@ -61,18 +61,11 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
 
-    for (Deployment* d : m_deployments->deployments()) watch(d);
-    connect(deployments, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
-        for (int row = first; row <= last; ++row)
-            if (Deployment* d = m_deployments->at(row)) watch(d);
-    });
-    connect(
-        deployments, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex&, int first, int last) {
-            for (int row = first; row <= last; ++row)
-                if (Deployment* d = m_deployments->at(row)) {
-                    m_watched.remove(d);
-                    d->poller()->release(this);
-                }
+    m_deployments->follow(
+        this, [this](Deployment* d) { watch(d); },
+        [this](Deployment* d) {
+            m_watched.remove(d);
+            d->poller()->release(this);
         });
     // A deployment that just connected should not wait for the next tick (the others need no read).
     connect(

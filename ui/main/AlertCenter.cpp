@@ -25,19 +25,12 @@ AlertCenter::AlertCenter(DeploymentListModel* deployments, kiq::health::DesktopN
     , m_deployments(deployments)
     , m_notifier(notifier)
 {
-    for (Deployment* d : m_deployments->deployments()) watch(d);
-    connect(m_deployments, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first, int last) {
-        for (int row = first; row <= last; ++row)
-            if (Deployment* d = m_deployments->at(row)) watch(d);
-    });
-    connect(m_deployments, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-        [this](const QModelIndex&, int first, int last) {
-            for (int row = first; row <= last; ++row)
-                if (Deployment* d = m_deployments->at(row)) {
-                    m_tracker.forget(m_watches.value(d).name);
-                    m_watches.remove(d);
-                    d->poller()->release(this);
-                }
+    m_deployments->follow(
+        this, [this](Deployment* d) { watch(d); },
+        [this](Deployment* d) {
+            m_tracker.forget(m_watches.value(d).name);
+            m_watches.remove(d);
+            d->poller()->release(this);
             emit changed();
         });
     // At once when a deployment connects or loses its server, not up to kEvaluateEvery later.

@@ -18,6 +18,21 @@ using redis::Reply;
 
 namespace {
 
+// The UTC dates of the last `days` days, newest first: the daily counters' key suffixes.
+std::vector<std::string> historyDates(int days, double now)
+{
+    std::vector<std::string> dates;
+    for (int d = 0; d < days; ++d) {
+        const std::time_t t = std::time_t(now) - std::time_t(d) * 86400;
+        std::tm tm {};
+        gmtime_r(&t, &tm);
+        char date[16];
+        std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        dates.emplace_back(date);
+    }
+    return dates;
+}
+
 long long toCount(const Reply& r)
 {
     if (r.isNil() || r.isError()) return 0;
@@ -126,9 +141,9 @@ std::vector<Command> historyCommands(int days, double now)
     // GETs rather than Sidekiq's MGET: on a Cluster the daily keys live in different slots, and a
     // pipeline is still one round trip per node.
     std::vector<Command> cmds;
-    for (const auto& day : parseHistory(days, now, nullptr)) {
-        cmds.push_back(Command("GET").key(keys::processedOn(day.date)));
-        cmds.push_back(Command("GET").key(keys::failedOn(day.date)));
+    for (const auto& date : historyDates(days, now)) {
+        cmds.push_back(Command("GET").key(keys::processedOn(date)));
+        cmds.push_back(Command("GET").key(keys::failedOn(date)));
     }
     return cmds;
 }
@@ -136,18 +151,11 @@ std::vector<Command> historyCommands(int days, double now)
 std::vector<DailyCount> parseHistory(int days, double now, const Reply* replies)
 {
     std::vector<DailyCount> out;
-    for (int d = 0; d < days; ++d) {
-        const std::time_t t = std::time_t(now) - std::time_t(d) * 86400;
-        std::tm tm {};
-        gmtime_r(&t, &tm);
-        char date[16];
-        std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
-        DailyCount day {date, 0, 0};
-        if (replies) {
-            day.processed = toCount(replies[2 * d].throwIfError());
-            day.failed = toCount(replies[2 * d + 1].throwIfError());
-        }
-        out.push_back(std::move(day));
+    std::size_t d = 0;
+    for (auto& date : historyDates(days, now)) {
+        out.push_back(
+            {std::move(date), toCount(replies[2 * d].throwIfError()), toCount(replies[2 * d + 1].throwIfError())});
+        ++d;
     }
     return out;
 }
