@@ -76,8 +76,10 @@ class TestReplayDialog : public QObject {
         if (!QTest::qWaitFor([&] { return replay->isEnabled(); }, 5000)) return nullptr;
         replay->trigger();
         ReplayDialog* dialog = nullptr;
-        QTest::qWaitFor([&] { return (dialog = w.findChild<ReplayDialog*>(QStringLiteral("replayDialog"))); }, 5000);
-        if (dialog && !QTest::qWaitFor([&] { return dialog->isLoaded(); }, 10000)) return nullptr;
+        if (!QTest::qWaitFor(
+                [&] { return (dialog = w.findChild<ReplayDialog*>(QStringLiteral("replayDialog"))); }, 5000))
+            return nullptr;
+        if (!QTest::qWaitFor([&] { return dialog->isLoaded(); }, 10000)) return nullptr;
         return dialog;
     }
 

@@ -301,6 +301,24 @@ private slots:
         QCOMPARE(lines("runs-wrong"), 2);
     }
 
+    // The webhook URL's helper failing costs the alerts' webhook, not the connection: the password's
+    // helper still gives it, the URL stays empty and the failure says why without what it printed.
+    void failingWebhookHelperLeavesTheConnection()
+    {
+        auto p = ConnectionProfile::create("Webhook helper fails");
+        p.passwordSource = {SourceKind::Helper, {script("pw-helper", "echo pw-5e1f")}};
+        p.webhook = true;
+        p.webhookSource = {SourceKind::Helper, {script("hook-broken", "echo https://hooks.example/T0K3N-91; exit 4")}};
+        const auto r = resolveSecretsBlocking(p);
+        QVERIFY2(r.ready(), r.error ? r.error->c_str() : "asks");
+        QCOMPARE(r.profile.options.password, std::string("pw-5e1f"));
+        QVERIFY(r.profile.webhookUrl.empty());
+        QVERIFY(r.webhookError);
+        QVERIFY2(r.webhookError->find("webhook") != std::string::npos, r.webhookError->c_str());
+        QVERIFY2(r.webhookError->find("exit status 4") != std::string::npos, r.webhookError->c_str());
+        QVERIFY2(r.webhookError->find("T0K3N-91") == std::string::npos, r.webhookError->c_str());
+    }
+
     // The CLI with --profile and a helper profile: the helper's first answer is stale, WRONGPASS, one re-run.
     void cliProfileWithHelper()
     {
@@ -312,12 +330,18 @@ private slots:
         auto p = profileHere("Helper CLI");
         p.options.user = "cli-user";
         p.passwordSource = {SourceKind::Helper, {helper, m_dir.filePath("runs-cli")}};
+        // The CLI posts no alerts: the webhook URL's helper is never run (so its failure is no matter).
+        writeFile("runs-hook", "");
+        p.webhook = true;
+        p.webhookSource
+            = {SourceKind::Helper, {script("cli-hook", "echo run >> \"$1\"; exit 5"), m_dir.filePath("runs-hook")}};
         QSettings settings(m_config.filePath("Kiqdesk/kiqdesk.conf"), QSettings::IniFormat);
         kiq::storage::ProfileStore(settings).save({p});
         const auto r = runProcess(qEnvironmentVariable("KIQDESK_CLI"), {"--profile", "Helper CLI", "--json", "stats"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains("\"enqueued\""), qPrintable(r.out));
         QCOMPARE(lines("runs-cli"), 2);
+        QCOMPARE(lines("runs-hook"), 0);
         QVERIFY(!r.err.contains("cli-fresh-8c3d") && !r.out.contains("cli-fresh-8c3d"));
 
         // A helper that fails: exit status "unreachable", its stderr shown, the secret it echoed hidden.

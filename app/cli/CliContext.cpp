@@ -129,11 +129,11 @@ redis::ConnectionOptions CliContext::profileSecrets(const redis::ConnectionOptio
     // the keychain and helpers give theirs; what is left is asked for on the terminal.
     deployment::ConnectionProfile profile = *m_profile;
     profile.options = built;
+    profile.webhook = false; // the CLI posts no alerts: its URL is neither read nor asked for
     auto r = credentials::resolveSecretsBlocking(profile, onlyHelpers);
     if (r.error) throw credentials::CredentialError(*r.error);
     for (const QString& note : std::as_const(r.notes)) std::cerr << "note: " << note.toStdString() << "\n";
     for (const auto secret : r.toAsk) {
-        if (secret == credentials::Secret::WebhookUrl) continue; // the CLI posts no alerts
         const char* prompt = secret == credentials::Secret::Password ? "Password: "
             : secret == credentials::Secret::SentinelPassword        ? "Sentinel password: "
                                                                      : "Passphrase for the client key: ";

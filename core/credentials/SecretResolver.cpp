@@ -87,7 +87,13 @@ struct Run : std::enable_shared_from_this<Run> {
                     if (c.expiresAt && (!self->out.expiresAt || *c.expiresAt < *self->out.expiresAt))
                         self->out.expiresAt = c.expiresAt;
                 } catch (const kiq::Error& e) {
-                    self->out.error = "getting " + secretName(secret).toStdString() + ": " + e.what();
+                    const std::string why = "getting " + secretName(secret).toStdString() + ": " + e.what();
+                    // Alerts are not worth refusing the connection over.
+                    if (secret == Secret::WebhookUrl) {
+                        self->out.webhookError = why;
+                        continue;
+                    }
+                    self->out.error = why;
                     break;
                 }
             }

@@ -31,6 +31,8 @@ struct Resolution {
     QStringList notes; // plain sentences: "No keychain is reachable (…): asking for the password."
     std::optional<std::chrono::system_clock::time_point> expiresAt; // the earliest helper expiry
     std::optional<std::string> error; // a helper failed; connecting is not possible
+    // The webhook URL's helper failed: the connection goes ahead, its alerts are not posted.
+    std::optional<std::string> webhookError;
     bool ready() const { return !error && toAsk.empty(); }
 };
 

@@ -580,6 +580,9 @@ void MainWindow::connectDeployment(Deployment* d)
         if (!guard) return;
         Deployment* d = guard;
         if (r.error) return d->credentialsFailed(QString::fromStdString(*r.error));
+        if (r.webhookError)
+            statusBar()->showMessage(
+                tr("Alert webhook failed: %1").arg(QString::fromStdString(*r.webhookError)), 15000);
         if (!r.toAsk.empty() && !m_passwordPrompts) return;
         const auto& p = r.profile;
         const QString title = tr("Connect to %1").arg(p.name);
