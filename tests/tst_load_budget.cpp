@@ -9,11 +9,15 @@
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/search/JobIndex.h"
 #include "sidekiq/search/QueueIndex.h"
+#include "util/ThreadPriority.h"
 
 #include <QTest>
 
 #include <atomic>
+
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace kiq;
 using namespace kiq::sidekiq;
@@ -200,6 +204,52 @@ private slots:
         queue.setBudget(LoadBudget::ofShare(0.25, 0.5));
         for (int i = 0; i < 100 && !queue.refresh(*m_client, 50000).complete; ++i) { }
         QCOMPARE(queue.snapshot()->size(), std::size_t(3000));
+    }
+
+    // A budgeted run parses its pages at a background priority (a Redis on the same host gets the CPU
+    // first) and gives the thread its priority back; an unlimited run keeps it. Where this user may
+    // not raise a priority again, a shared thread is not lowered at all.
+    void budgetedWorkRunsAtBackgroundPriority()
+    {
+        using util::BackgroundPriority;
+        rlimit limit {};
+        getrlimit(RLIMIT_NICE, &limit);
+        const int before = BackgroundPriority::currentNice();
+        QCOMPARE(before, 0);
+        const bool restorable = geteuid() == 0 || limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 20;
+        const int expected = restorable ? BackgroundPriority::kNice : before;
+        seedDead(600);
+        std::vector<int> during;
+        const auto progress = retryAll(LoadBudget::ofShare(0.5), [&](const BulkProgress&) {
+            during.push_back(BackgroundPriority::currentNice());
+            return true;
+        });
+        QCOMPARE(progress.affected, 600LL);
+        QVERIFY(!during.empty());
+        for (const int nice : during) QCOMPARE(nice, expected);
+        QCOMPARE(BackgroundPriority::currentNice(), before);
+
+        flushAll();
+        seedDead(300);
+        during.clear();
+        retryAll(LoadBudget::none(), [&](const BulkProgress&) {
+            during.push_back(BackgroundPriority::currentNice());
+            return true;
+        });
+        QVERIFY(!during.empty());
+        for (const int nice : during) QCOMPARE(nice, before);
+
+        // Nested: the inner scope finds the thread low already and leaves the restoring to the outer.
+        {
+            const BackgroundPriority outer(true);
+            QCOMPARE(outer.lowered(), restorable);
+            {
+                const BackgroundPriority inner(true);
+                QVERIFY(!inner.lowered());
+            }
+            QCOMPARE(BackgroundPriority::currentNice(), expected);
+        }
+        QCOMPARE(BackgroundPriority::currentNice(), before);
     }
 
     void profilesBudgetByEnvironment()

@@ -3,6 +3,7 @@
 #include "ExitCode.h"
 #include "redis/Errors.h"
 #include "util/EnvSecrets.h"
+#include "util/ThreadPriority.h"
 
 #include <QCoreApplication>
 
@@ -25,6 +26,9 @@ int main(int argc, char** argv)
     QCoreApplication qtApp(argc, argv); // for QStandardPaths (the bulk cursor store) and Qt's JSON
     QCoreApplication::setOrganizationName("Kiqdesk");
     QCoreApplication::setApplicationName("kiqdesk");
+    // One command per process: a budgeted command's thread may stay at the background priority it
+    // takes for the work, even where the system would not let it back (ThreadPriority.h).
+    kiq::util::BackgroundPriority::allowKeeping();
 
     CLI::App app {"kiqdesk-cli: inspect and fix Sidekiq deployments on Redis"};
     app.require_subcommand(1);

@@ -9,6 +9,7 @@
 #include "sidekiq/model/FailureFingerprint.h"
 #include "sidekiq/search/JobFilter.h"
 #include "util/SaveFile.h"
+#include "util/ThreadPriority.h"
 #include "write/AuditReader.h"
 
 #include <QDateTime>
@@ -111,6 +112,7 @@ std::string failureGroupsFile(
     QJsonObject read;
     std::unique_ptr<redis::LoadPacer> pacer;
     redis::LoadPacer::rebudget(pacer, o.budget);
+    const util::BackgroundPriority lowered(pacer != nullptr); // our parsing must not hold a Redis on this host
     const auto probe = redis::LoadPacer::probeOf(client);
     for (const auto kind : {sidekiq::JobSetKind::Retry, sidekiq::JobSetKind::Dead}) {
         long long offset = 0, examined = 0;

@@ -9,6 +9,7 @@
 #include "server/ServerInfo.h"
 #include "sidekiq/model/Keys.h"
 #include "util/Join.h"
+#include "util/ThreadPriority.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -586,6 +587,7 @@ void Auditor::jobData()
     // would hold a production Redis for milliseconds.
     const long long n = std::max(1, m_audit.samplePerSet);
     redis::LoadPacer pacer(m_audit.budget);
+    const util::BackgroundPriority lowered(!m_audit.budget.unlimited); // our parsing must not hold a Redis on this host
     const auto probe = redis::LoadPacer::probeOf(m_client);
     std::vector<Reply> replies;
     for (const auto& [verb, key] : sources) {

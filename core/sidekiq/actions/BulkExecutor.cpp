@@ -6,6 +6,7 @@
 #include "sidekiq/model/JobBuilder.h"
 #include "sidekiq/model/Timestamp.h"
 #include "util/FloatFormat.h"
+#include "util/ThreadPriority.h"
 #include "write/UndoJournal.h"
 
 #include <algorithm>
@@ -194,6 +195,7 @@ BulkPreview previewBulk(redis::Client& client, JobSetKind set, const JobFilter& 
     BulkProgress cursor;
     const double t = Timestamp::now().seconds();
     redis::LoadPacer pacer(budget);
+    const util::BackgroundPriority lowered(!budget.unlimited); // our parsing must not hold a Redis on this host
     const auto probe = redis::LoadPacer::probeOf(client);
     for (;;) {
         const auto want = static_cast<long long>(pacer.size(redis::LoadPacer::Read, BulkExecutor::kPageSize));
@@ -326,6 +328,7 @@ void BulkExecutor::runPaced(redis::PipelineStream& stream, const Run& run, const
     // pipelined calls would run back to back on the server, one long hold for everyone else.
     using redis::LoadPacer;
     LoadPacer pacer(m_budget);
+    const util::BackgroundPriority lowered(!m_budget.unlimited); // our parsing must not hold a Redis on this host
     const LoadPacer::Probe probe = [&stream](const Command& c) {
         stream.send({c});
         return stream.receive();

@@ -3,6 +3,7 @@
 #include "redis/Errors.h"
 #include "sidekiq/model/Timestamp.h"
 #include "sidekiq/search/JobIndexPools.h"
+#include "util/ThreadPriority.h"
 
 #include <algorithm>
 #include <charconv>
@@ -488,6 +489,7 @@ JobIndexRefreshStats JobIndex::refresh(redis::Client& client, std::size_t maxEnt
     const auto started = std::chrono::steady_clock::now();
     State& s = *m_state;
     s.pacer = m_pacer.get();
+    const util::BackgroundPriority lowered(m_pacer != nullptr); // our parsing must not hold a Redis on this host
     JobIndexRefreshStats stats;
     try {
         if (s.complete) {

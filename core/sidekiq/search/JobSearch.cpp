@@ -4,6 +4,7 @@
 #include "sidekiq/api/Processes.h"
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/search/JobFilter.h"
+#include "util/ThreadPriority.h"
 
 #include <algorithm>
 #include <cctype>
@@ -129,6 +130,7 @@ std::vector<JobSearchHit> JobSearch::step(redis::Client& client)
 {
     std::vector<JobSearchHit> hits;
     if (m_done) return hits;
+    const util::BackgroundPriority lowered(m_pacer != nullptr); // our parsing must not hold a Redis on this host
     if (!m_planned) {
         plan(client);
         readBusy(client, hits);

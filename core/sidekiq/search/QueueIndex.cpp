@@ -3,6 +3,7 @@
 #include "redis/Errors.h"
 #include "sidekiq/model/Keys.h"
 #include "sidekiq/search/JobIndexPools.h"
+#include "util/ThreadPriority.h"
 
 #include <algorithm>
 #include <chrono>
@@ -420,6 +421,7 @@ QueueIndexRefreshStats QueueIndex::refresh(redis::Client& client, std::size_t ma
     const auto started = std::chrono::steady_clock::now();
     State& s = *m_state;
     s.pacer = m_pacer.get();
+    const util::BackgroundPriority lowered(m_pacer != nullptr); // our parsing must not hold a Redis on this host
     QueueIndexRefreshStats stats;
     bool headDone = false;
     try {

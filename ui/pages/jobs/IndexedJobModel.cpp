@@ -2,6 +2,7 @@
 
 #include "common/Colors.h"
 #include "common/OffThread.h"
+#include "util/ThreadPriority.h"
 
 #include <QBrush>
 #include <QCoreApplication>
@@ -9,10 +10,6 @@
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QPointer>
-
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <unordered_set>
@@ -228,8 +225,8 @@ void IndexedJobModel::launch()
     runOffThread(
         this,
         [result, rowFilter, groupFilter, wantGroups, sort, descending] {
-            // Background work: on Linux a thread has its own nice value, so the GUI thread wins a busy core.
-            static thread_local const bool niced = setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10) == 0;
+            // Background work: the GUI thread wins a busy core.
+            static thread_local const bool niced = kiq::util::BackgroundPriority::lowerForGood();
             (void)niced;
             QElapsedTimer t;
             t.start();

@@ -4,10 +4,7 @@
 #include "redis/AsyncClient.h"
 #include "sidekiq/search/JobIndex.h"
 #include "sidekiq/search/QueueIndex.h"
-
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include "util/ThreadPriority.h"
 
 namespace kiq::ui {
 
@@ -116,10 +113,9 @@ void JobIndexFeed::setClient(kiq::redis::AsyncClient* client)
         m_renewal = connect(client, &kiq::redis::AsyncClient::credentialsRenewed, this, [this, client] {
             if (m_client) m_client->reauthenticate(client->options().user, client->options().password, nullptr, {});
         });
-        // Parsing thousands of payloads per step is background work: on Linux a thread has its own
-        // nice value, so the GUI thread wins a busy core. (Best effort; a refusal changes nothing.)
-        m_client->run<bool>(
-            [](kiq::redis::Client&) { return setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10) == 0; }, this,
+        // Parsing thousands of payloads per step is background work: the GUI thread (and a Redis on
+        // this host) win a busy core. (Best effort; a refusal changes nothing.)
+        m_client->run<bool>([](kiq::redis::Client&) { return kiq::util::BackgroundPriority::lowerForGood(); }, this,
             [](kiq::redis::Result<bool>) {});
     }
     newIndex();
