@@ -123,6 +123,13 @@ HealthThresholds HealthThresholds::fromJson(const QString& json)
     return t;
 }
 
+bool HealthReport::unreachable() const
+{
+    for (const auto& r : results)
+        if (r.id == check::kReachable) return r.state == CheckState::Critical;
+    return false;
+}
+
 CheckState HealthReport::worst() const
 {
     bool known = false;

@@ -113,6 +113,7 @@ struct HealthReport {
     std::string statsError; // why `stats` is unset: Redis unreachable, or Sidekiq's keys could not be read
 
     CheckState worst() const; // Unknown only when nothing else is known
+    bool unreachable() const; // the server did not answer (redis.reachable is critical)
     std::vector<const CheckResult*> notOk() const;
 };
 

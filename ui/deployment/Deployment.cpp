@@ -90,8 +90,8 @@ Deployment::Deployment(kiq::deployment::ConnectionProfile profile, bool persiste
         if (const auto& stats = reading.health.stats) {
             m_lastAnswer.start();
             addQueueSample(stats->takenAt, stats->processed, stats->queues);
-        } else if (reading.health.worst() == kiq::health::CheckState::Critical) {
-            probe(); // unreachable, most likely: the status follows at once
+        } else if (reading.health.unreachable()) {
+            probe(); // the status follows at once
         }
     });
     // A read that failed (refused credentials, say): the probe tells the status why, now.

@@ -11,11 +11,16 @@ namespace kiq::ui {
 DeploymentPoller::DeploymentPoller(Deployment* deployment)
     : QObject(deployment)
     , m_deployment(deployment)
+    , m_status(int(deployment->status()))
 {
     connect(&m_timer, &QTimer::timeout, this, &DeploymentPoller::pollNow);
     connect(deployment, &Deployment::clientChanged, this, &DeploymentPoller::clientChanged);
+    // Connected, lost or back: whoever wants readings gets one at once, not at the next tick (nor
+    // kUnansweredEvery later). Only a new status counts: a new status text is no news.
     connect(deployment, &Deployment::statusChanged, this, [this] {
-        if (m_deployment->status() == Deployment::Status::Reachable && unanswered()) pollNow(); // back
+        const Deployment::Status status = m_deployment->status();
+        if (std::exchange(m_status, int(status)) == int(status) || m_wants.isEmpty()) return;
+        if (status == Deployment::Status::Reachable || status == Deployment::Status::Unreachable) pollNow();
     });
     clientChanged(deployment->client());
 }
@@ -43,10 +48,7 @@ std::chrono::milliseconds DeploymentPoller::interval() const
 
 bool DeploymentPoller::unanswered() const
 {
-    if (!m_last) return false;
-    for (const auto& result : m_last->health.results)
-        if (result.id == kiq::health::check::kReachable) return result.state == kiq::health::CheckState::Critical;
-    return false;
+    return m_last && m_last->health.unreachable();
 }
 
 void DeploymentPoller::reschedule()

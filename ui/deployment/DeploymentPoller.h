@@ -67,6 +67,7 @@ private:
     bool m_again = false; // pollNow() during a read
     bool m_daily = false;
     std::optional<kiq::health::DeploymentReading> m_last;
+    int m_status = -1; // the deployment's Status, last seen
 };
 
 } // namespace kiq::ui

@@ -67,13 +67,6 @@ FleetView::FleetView(DeploymentListModel* deployments, QWidget* parent)
             m_watched.remove(d);
             d->poller()->release(this);
         });
-    // A deployment that just connected should not wait for the next tick (the others need no read).
-    connect(
-        deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-            if (!isVisible()) return;
-            for (int row = from.row(); row <= to.row(); ++row)
-                if (Deployment* d = m_deployments->at(row)) d->poller()->pollNow();
-        });
 }
 
 void FleetView::watch(Deployment* deployment)

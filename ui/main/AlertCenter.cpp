@@ -33,20 +33,6 @@ AlertCenter::AlertCenter(DeploymentListModel* deployments, kiq::health::DesktopN
             d->poller()->release(this);
             emit changed();
         });
-    // At once when a deployment connects or loses its server, not up to kEvaluateEvery later.
-    // (The model's row changes with the deployment's status and profile.)
-    connect(
-        m_deployments, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-            for (int row = from.row(); row <= to.row(); ++row) {
-                Deployment* d = m_deployments->at(row);
-                if (!d || !m_watches.contains(d)) continue;
-                int& seen = m_watches[d].status;
-                if (seen == int(d->status())) continue; // a new status text, or the profile: the timer's turn
-                seen = int(d->status());
-                if (d->status() == Deployment::Status::Reachable || d->status() == Deployment::Status::Unreachable)
-                    d->poller()->pollNow();
-            }
-        });
     connect(
         &m_webhook, &kiq::health::WebhookSender::failed, this, [this](const QString& deployment, const QString& error) {
             emit webhookFailed(QStringLiteral("%1: %2").arg(deployment, error));
@@ -60,7 +46,7 @@ AlertCenter::AlertCenter(DeploymentListModel* deployments, kiq::health::DesktopN
 void AlertCenter::watch(Deployment* deployment)
 {
     if (m_watches.contains(deployment)) return;
-    m_watches.insert(deployment, Watch {keyOf(deployment), int(deployment->status())});
+    m_watches.insert(deployment, Watch {keyOf(deployment)});
     DeploymentPoller* poller = deployment->poller();
     // A deployment never connected has no client, so no reading; one that lost its server has
     // (unreachable is critical).

@@ -49,7 +49,6 @@ signals:
 private:
     struct Watch {
         std::string name; // the tracker's name for it: a rename forgets the old one's checks
-        int status = -1; // the Deployment::Status last seen: a change is read at once
     };
     void watch(Deployment* deployment);
     void evaluated(Deployment* deployment, const kiq::health::HealthReport& report);
