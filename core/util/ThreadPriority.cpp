@@ -37,7 +37,8 @@ bool mayRaiseTo(int nice)
     rlimit limit {};
     if (getrlimit(RLIMIT_NICE, &limit) == 0 && (limit.rlim_cur == RLIM_INFINITY || 20 - nice <= int(limit.rlim_cur)))
         return true;
-    return hasCapSysNice();
+    static const bool capable = hasCapSysNice(); // once: index refreshes come several a second
+    return capable;
 }
 } // namespace
 

@@ -153,10 +153,11 @@ BulkExecutor::Step BulkExecutor::readStep(redis::Reply page, const BulkProgress&
         if (!step.page.candidate[i] || !filter.matches(entries[i].job, t)) continue;
         ++step.matched;
         kept[i] = false;
+        if (firstRank) continue; // a WATCHed move works on the page's entries themselves
         payloads.push_back(entries[i].job.raw);
         scores.push_back(entries[i].score);
     }
-    if (!payloads.empty()) {
+    if (step.matched > 0) {
         const ActionResult* prepared = nullptr;
         if (firstRank) {
             std::vector<bool> selected(kept.size());
