@@ -16,11 +16,13 @@ DeploymentPoller::DeploymentPoller(Deployment* deployment)
     connect(&m_timer, &QTimer::timeout, this, &DeploymentPoller::pollNow);
     connect(deployment, &Deployment::clientChanged, this, &DeploymentPoller::clientChanged);
     // Connected, lost or back: whoever wants readings gets one at once, not at the next tick (nor
-    // kUnansweredEvery later). Only a new status counts: a new status text is no news.
+    // kUnansweredEvery later). Only a new status counts: a new status text is no news. A server lost
+    // because the last reading found none needs no second attempt: the views have that reading.
     connect(deployment, &Deployment::statusChanged, this, [this] {
         const Deployment::Status status = m_deployment->status();
         if (std::exchange(m_status, int(status)) == int(status) || m_wants.isEmpty()) return;
-        if (status == Deployment::Status::Reachable || status == Deployment::Status::Unreachable) pollNow();
+        if (status == Deployment::Status::Reachable || (status == Deployment::Status::Unreachable && !unanswered()))
+            pollNow();
     });
     clientChanged(deployment->client());
 }
